@@ -1,0 +1,171 @@
+# modelc -- schema-to-C compiler and its SQLite runtime.
+#
+#   make            build/modelc, build/libmodelc.a, build/libmodelc.so
+#   make check      every test suite, then again under ASan + UBSan, then valgrind
+#   make demo       the seed walk-through (examples/blog)
+#   make bench      benchmarks (front end, generated code vs hand-written C, migrations)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make deps       install the Debian packages the build needs
+
+PREFIX    ?= /usr/local
+prefix    ?= $(PREFIX)
+DESTDIR   ?=
+BUILD     ?= build
+CC        ?= cc
+SAN       ?=
+BISON     ?= bison
+FLEX      ?= flex
+
+VERSION   := 0.1.0
+WARN      := -Wall -Wextra -Wpedantic
+OPT       ?= -O2 -g
+CPPFLAGS  += -D_POSIX_C_SOURCE=200809L -DMODELC_VERSION='"$(VERSION)"'
+CFLAGS    ?=
+ALL_CFLAGS = -std=c11 $(WARN) $(OPT) $(SAN) $(CFLAGS)
+SQLITE_LIBS := $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
+
+DEB_PACKAGES := flex bison check libsqlite3-dev pkg-config sqlite3 valgrind python3-flask-sqlalchemy
+
+# ---- sources (picked up by wildcard: add a file, not a rule) -------------
+GEN_SRC      := $(filter-out gen/main.c,$(wildcard gen/*.c))
+RT_SRC       := $(wildcard runtime/*.c)
+TEMPLATES    := $(sort $(wildcard templates/*.in))
+TEST_SRC     := $(wildcard tests/unit/test_*.c)
+TEST_SUPPORT := $(wildcard tests/unit/support/*.c)
+
+GEN_OBJ  := $(GEN_SRC:%.c=$(BUILD)/%.o) $(BUILD)/grammar/parser.o $(BUILD)/grammar/lexer.o \
+            $(BUILD)/templates.o
+RT_OBJ   := $(RT_SRC:%.c=$(BUILD)/%.o)
+RT_PIC   := $(RT_SRC:%.c=$(BUILD)/pic/%.o)
+TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
+
+INC := -Igen -Iruntime -I$(BUILD)/grammar
+
+.PHONY: all check check-run check-asan check-valgrind demo bench stress clean install deps
+all: $(BUILD)/modelc $(BUILD)/libmodelc.a $(BUILD)/libmodelc.so $(BUILD)/modelc.pc
+
+# ---- grammar ---------------------------------------------------------------
+$(BUILD)/grammar/parser.c $(BUILD)/grammar/parser.h &: grammar/parser.y
+	@mkdir -p $(dir $@)
+	$(BISON) -Wall -Werror --defines=$(BUILD)/grammar/parser.h -o $(BUILD)/grammar/parser.c $<
+
+$(BUILD)/grammar/lexer.c $(BUILD)/grammar/lexer.h &: grammar/lexer.l
+	@mkdir -p $(dir $@)
+	$(FLEX) --header-file=$(BUILD)/grammar/lexer.h -o $(BUILD)/grammar/lexer.c $<
+
+# flex's skeleton has unused helpers and signed/unsigned mixes we do not own.
+$(BUILD)/grammar/lexer.o: $(BUILD)/grammar/lexer.c $(BUILD)/grammar/parser.h
+	$(CC) $(CPPFLAGS) $(INC) $(ALL_CFLAGS) -Wno-unused-function -Wno-sign-compare -c -o $@ $<
+$(BUILD)/grammar/parser.o: $(BUILD)/grammar/parser.c $(BUILD)/grammar/lexer.h
+	$(CC) $(CPPFLAGS) $(INC) $(ALL_CFLAGS) -c -o $@ $<
+
+# ---- templates, embedded into the binary ---------------------------------
+$(BUILD)/embed: templates/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -std=c11 $(WARN) -O1 -o $@ $<
+$(BUILD)/templates.c: $(BUILD)/embed $(TEMPLATES)
+	$(BUILD)/embed $(TEMPLATES) > $@.tmp && mv $@.tmp $@
+$(BUILD)/templates.o: $(BUILD)/templates.c
+	$(CC) $(CPPFLAGS) $(INC) $(ALL_CFLAGS) -c -o $@ $<
+
+# ---- compiler ------------------------------------------------------------
+$(BUILD)/gen/%.o: gen/%.c $(BUILD)/grammar/parser.h $(BUILD)/grammar/lexer.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(INC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libmodelcgen.a: $(GEN_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/modelc: $(BUILD)/gen/main.o $(BUILD)/libmodelcgen.a $(BUILD)/libmodelc.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(SQLITE_LIBS)
+
+# ---- runtime -------------------------------------------------------------
+$(BUILD)/runtime/%.o: runtime/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(INC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+$(BUILD)/pic/runtime/%.o: runtime/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(INC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DMC_BUILDING_SHARED -MMD -MP -c -o $@ $<
+
+$(BUILD)/libmodelc.a: $(RT_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/libmodelc.so: $(RT_PIC)
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libmodelc.so.0 -o $@ $^ $(SQLITE_LIBS)
+
+$(BUILD)/modelc.pc: modelc.pc.in
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(prefix)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+
+# ---- tests ---------------------------------------------------------------
+$(BUILD)/tests/unit/support/%.o: tests/unit/support/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(INC) $(CHECK_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(SUPPORT_OBJ) $(BUILD)/libmodelcgen.a $(BUILD)/libmodelc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(INC) -Itests/unit/support $(CHECK_CFLAGS) $(ALL_CFLAGS) -MMD -MP -o $@ $< \
+	    $(SUPPORT_OBJ) $(BUILD)/libmodelcgen.a $(BUILD)/libmodelc.a $(SQLITE_LIBS) $(CHECK_LIBS)
+
+# Runs every suite; the environment tells tests where the tools are.
+# CK_FORK stays on so that a crash in one test is reported, not fatal.
+check-run: all $(TESTS)
+	@set -e; fail=0; \
+	for t in $(TESTS); do \
+	    echo "== $$t"; \
+	    MODELC=$(abspath $(BUILD)/modelc) MODELC_BUILD=$(abspath $(BUILD)) \
+	    MODELC_CFLAGS="$(SAN)" MODELC_SRC=$(CURDIR) \
+	        $$t || fail=1; \
+	done; \
+	exit $$fail
+
+check: all
+	$(MAKE) --no-print-directory check-run
+	$(MAKE) --no-print-directory check-asan
+	$(MAKE) --no-print-directory check-valgrind
+	@echo "make check: all suites passed (plain, ASan+UBSan, valgrind)"
+
+check-asan:
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g" \
+	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" check-run
+
+check-valgrind: all
+	@sh tests/valgrind.sh $(BUILD)
+
+demo: all
+	$(MAKE) -C examples/blog MODELC_BUILD=$(abspath $(BUILD)) run
+
+bench: all
+	@sh bench/run.sh $(BUILD)
+
+stress: all
+	@sh tests/stress.sh $(BUILD)
+
+clean:
+	rm -rf build
+
+install: all
+	install -d $(DESTDIR)$(prefix)/bin $(DESTDIR)$(prefix)/lib $(DESTDIR)$(prefix)/include \
+	    $(DESTDIR)$(prefix)/lib/pkgconfig
+	install -m 755 $(BUILD)/modelc $(DESTDIR)$(prefix)/bin/modelc
+	install -m 644 $(BUILD)/libmodelc.a $(DESTDIR)$(prefix)/lib/libmodelc.a
+	install -m 755 $(BUILD)/libmodelc.so $(DESTDIR)$(prefix)/lib/libmodelc.so.0
+	ln -sf libmodelc.so.0 $(DESTDIR)$(prefix)/lib/libmodelc.so
+	install -m 644 runtime/modelc.h $(DESTDIR)$(prefix)/include/modelc.h
+	install -m 644 $(BUILD)/modelc.pc $(DESTDIR)$(prefix)/lib/pkgconfig/modelc.pc
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	    dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then echo "deps: all installed"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else \
+	    echo "deps: missing:$$missing"; \
+	    echo "run: sudo apt-get install -y$$missing"; exit 1; \
+	fi
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

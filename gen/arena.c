@@ -1,0 +1,81 @@
+/* arena.c -- see arena.h. */
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct mc_arena_block {
+    mc_arena_block *next;
+    size_t used, size;
+    max_align_t data[];
+};
+
+#define MC_ARENA_BLOCK (64u * 1024u)
+
+void *mc_arena_alloc(mc_arena *a, size_t n)
+{
+    size_t align = sizeof(max_align_t);
+    n = (n + align - 1) / align * align;
+    if (n == 0)
+        n = align;
+    mc_arena_block *b = a->head;
+    if (!b || b->size - b->used < n) {
+        size_t size = n > MC_ARENA_BLOCK ? n : MC_ARENA_BLOCK;
+        b = malloc(sizeof *b + size);
+        if (!b)
+            return NULL;
+        b->size = size;
+        b->used = 0;
+        b->next = a->head;
+        a->head = b;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *mc_arena_strndup(mc_arena *a, const char *s, size_t n)
+{
+    char *p = mc_arena_alloc(a, n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+char *mc_arena_strdup(mc_arena *a, const char *s)
+{
+    return mc_arena_strndup(a, s, strlen(s));
+}
+
+char *mc_arena_printf(mc_arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    char *p = mc_arena_alloc(a, (size_t)n + 1);
+    if (!p)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void mc_arena_free(mc_arena *a)
+{
+    mc_arena_block *b = a->head;
+    while (b) {
+        mc_arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    a->head = NULL;
+}

@@ -1,0 +1,94 @@
+/*
+ * ast.h -- the syntax tree of one .model file, as the parser builds it.
+ *
+ * The grammar is deliberately generic: a field is `name type attr...`,
+ * where the type and each attribute are a "call" (`unique`,
+ * `String(64)`, `foreign_key(User.id, on_delete: cascade)`); a model-level
+ * member is a call too (`index(a, b)`).  What the names mean is decided in
+ * sema.c, which can then say "unknown attribute 'uniqe', did you mean
+ * 'unique'?" instead of a bare syntax error.  All nodes live in the arena.
+ */
+#ifndef MC_AST_H
+#define MC_AST_H
+
+#include <stdint.h>
+
+/* A place in the source: byte offset and length. */
+typedef struct mc_span {
+    uint32_t off, len;
+} mc_span;
+
+typedef enum mc_value_kind {
+    MC_V_INT,    /* -12            text = "-12"            */
+    MC_V_DEC,    /* 3.25           text = "3.25"           */
+    MC_V_STR,    /* "a\"b"         text = decoded `a"b`    */
+    MC_V_IDENT,  /* cascade, true  text = "cascade"        */
+    MC_V_PATH    /* User.id        text = "User", member = "id" */
+} mc_value_kind;
+
+typedef struct mc_value {
+    mc_value_kind kind;
+    const char *text;
+    const char *member;     /* MC_V_PATH only */
+    const char *modifier;   /* a trailing word: `published desc` */
+    mc_span at, member_at, modifier_at;
+} mc_value;
+
+/* One argument of a call: positional (key == NULL) or `key: value`. */
+typedef struct mc_arg {
+    const char *key;
+    mc_span key_at;
+    mc_value val;
+    struct mc_arg *next;
+} mc_arg;
+
+/* `name` or `name(args)`. */
+typedef struct mc_call {
+    const char *name;
+    mc_span at;             /* the name */
+    int has_parens;
+    mc_span paren_at;       /* from '(' to ')' */
+    mc_arg *args;
+    int nargs;
+    struct mc_call *next;
+} mc_call;
+
+typedef enum mc_member_kind {
+    MC_M_FIELD,             /* name type attr... */
+    MC_M_DIRECTIVE          /* index(...), unique(...), check(...), ... */
+} mc_member_kind;
+
+typedef struct mc_member {
+    mc_member_kind kind;
+    const char *name;       /* field name or directive name */
+    mc_span at;
+    mc_call *type;          /* field: its type (or relationship(...)) */
+    mc_call *attrs;         /* field: attributes in source order */
+    mc_call *directive;     /* directive: the call itself */
+    struct mc_member *next;
+} mc_member;
+
+typedef struct mc_enum_value {
+    const char *name;
+    mc_span at;
+    struct mc_enum_value *next;
+} mc_enum_value;
+
+typedef enum mc_decl_kind { MC_D_MODEL, MC_D_ENUM } mc_decl_kind;
+
+typedef struct mc_decl {
+    mc_decl_kind kind;
+    const char *name;
+    mc_span at;
+    const char *table;      /* model: `table "name"`, or NULL */
+    mc_span table_at;
+    mc_member *members;     /* model */
+    mc_enum_value *values;  /* enum */
+    struct mc_decl *next;
+} mc_decl;
+
+typedef struct mc_ast {
+    mc_decl *decls;
+} mc_ast;
+
+#endif

@@ -1,0 +1,83 @@
+/* cli.c -- option parsing shared by the commands. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void mc_cli_usage(const mc_cmd *cmd)
+{
+    fprintf(stderr, "usage: modelc %s %s\n", cmd->name, cmd->usage);
+    fprintf(stderr, "`modelc %s --help` for more.\n", cmd->name);
+}
+
+const char *mc_cli_default_db(const char *db)
+{
+    if (db)
+        return db;
+    const char *env = getenv("DATABASE_URL");
+    return env && env[0] ? env : "app.db";
+}
+
+int mc_cli_parse(const mc_cmd *cmd, int argc, char **argv, const mc_opt *opts, const char **pos, int min_pos,
+                 int max_pos)
+{
+    int npos = 0;
+    int only_pos = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!only_pos && strcmp(a, "--") == 0) {
+            only_pos = 1;
+            continue;
+        }
+        if (!only_pos && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
+            printf("usage: modelc %s %s\n\n%s\n", cmd->name, cmd->usage, cmd->summary);
+            if (cmd->help && cmd->help[0])
+                printf("\n%s", cmd->help);
+            return MC_EXIT_OK;
+        }
+        if (!only_pos && a[0] == '-' && a[1] != '\0') {
+            const char *eq = strchr(a, '=');
+            size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
+            const mc_opt *o = NULL;
+            for (const mc_opt *p = opts; p && p->name; p++)
+                if ((strlen(p->name) == nlen && strncmp(p->name, a, nlen) == 0) ||
+                    (p->alias && strlen(p->alias) == nlen && strncmp(p->alias, a, nlen) == 0))
+                    o = p;
+            if (!o) {
+                fprintf(stderr, "modelc %s: unknown option '%.*s'\n", cmd->name, (int)nlen, a);
+                mc_cli_usage(cmd);
+                return MC_EXIT_USAGE;
+            }
+            if (o->takes_value) {
+                const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+                if (!v) {
+                    fprintf(stderr, "modelc %s: option '%s' needs a value\n", cmd->name, o->name);
+                    mc_cli_usage(cmd);
+                    return MC_EXIT_USAGE;
+                }
+                *o->value = v;
+            } else {
+                if (eq) {
+                    fprintf(stderr, "modelc %s: option '%s' takes no value\n", cmd->name, o->name);
+                    mc_cli_usage(cmd);
+                    return MC_EXIT_USAGE;
+                }
+                *o->flag = 1;
+            }
+            continue;
+        }
+        if (npos >= max_pos) {
+            fprintf(stderr, "modelc %s: unexpected argument '%s'\n", cmd->name, a);
+            mc_cli_usage(cmd);
+            return MC_EXIT_USAGE;
+        }
+        pos[npos++] = a;
+    }
+    if (npos < min_pos) {
+        fprintf(stderr, "modelc %s: missing argument\n", cmd->name);
+        mc_cli_usage(cmd);
+        return MC_EXIT_USAGE;
+    }
+    return -1;
+}

@@ -1,0 +1,50 @@
+/*
+ * cli.h -- the command line: a table of commands, a small option parser,
+ * and the commands themselves (one file each: cmd_*.c).
+ *
+ * Exit status (DSL.md section 2): 0 success, 1 user error, 2 usage error.
+ */
+#ifndef MC_CLI_H
+#define MC_CLI_H
+
+enum { MC_EXIT_OK = 0, MC_EXIT_ERROR = 1, MC_EXIT_USAGE = 2 };
+
+typedef struct mc_cmd {
+    const char *name;
+    const char *usage;      /* "SCHEMA [-o DIR] [--prefix P]" */
+    const char *summary;    /* one line for `modelc --help` */
+    const char *help;       /* the rest of `modelc CMD --help` */
+    int (*run)(const struct mc_cmd *cmd, int argc, char **argv);
+} mc_cmd;
+
+typedef struct mc_opt {
+    const char *name;       /* "--dir" */
+    const char *alias;      /* "-o" or NULL */
+    int takes_value;
+    const char **value;     /* where the value goes (takes_value) */
+    int *flag;              /* set to 1 when present (!takes_value) */
+} mc_opt;
+
+/* Parses argv (argv[0] is the command name) against opts; positionals go
+ * to pos[0..max_pos).  Returns -1 to go on, or an exit status: 0 after
+ * printing --help, 2 after printing a usage error. */
+int mc_cli_parse(const mc_cmd *cmd, int argc, char **argv, const mc_opt *opts, const char **pos, int min_pos,
+                 int max_pos);
+
+/* Prints "usage: modelc CMD USAGE" to stderr. */
+void mc_cli_usage(const mc_cmd *cmd);
+
+/* $DATABASE_URL, else "app.db", when db is NULL. */
+const char *mc_cli_default_db(const char *db);
+
+int mc_cmd_sql(const mc_cmd *cmd, int argc, char **argv);
+int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv);
+int mc_cmd_migrate(const mc_cmd *cmd, int argc, char **argv);
+int mc_cmd_upgrade(const mc_cmd *cmd, int argc, char **argv);
+int mc_cmd_downgrade(const mc_cmd *cmd, int argc, char **argv);
+int mc_cmd_current(const mc_cmd *cmd, int argc, char **argv);
+int mc_cmd_history(const mc_cmd *cmd, int argc, char **argv);
+int mc_cmd_stamp(const mc_cmd *cmd, int argc, char **argv);
+int mc_cmd_check(const mc_cmd *cmd, int argc, char **argv);
+
+#endif

@@ -1,0 +1,35 @@
+/* cmd_sql.c -- `modelc sql SCHEMA`: the DDL of the whole schema. */
+#include "cli.h"
+#include "ddl.h"
+#include "schema.h"
+
+#include <stdio.h>
+
+int mc_cmd_sql(const mc_cmd *cmd, int argc, char **argv)
+{
+    const char *pos[1] = {0};
+    int rc = mc_cli_parse(cmd, argc, argv, NULL, pos, 1, 1);
+    if (rc >= 0)
+        return rc;
+    mc_arena arena = {0};
+    mc_diag diag;
+    mc_source src;
+    mc_diag_init(&diag, &src, NULL, NULL);
+    mc_schema schema;
+    int nerr = mc_load_schema(pos[0], &arena, &diag, &src, &schema);
+    mc_diag_finish(&diag);
+    if (nerr) {
+        mc_arena_free(&arena);
+        return MC_EXIT_ERROR;
+    }
+    mc_buf b = {0};
+    mc_ddl_schema(&b, &schema);
+    int ok = !b.failed && fwrite(b.data ? b.data : "", 1, b.len, stdout) == b.len && fflush(stdout) == 0;
+    mc_buf_free(&b);
+    mc_arena_free(&arena);
+    if (!ok) {
+        fprintf(stderr, "modelc sql: cannot write the output\n");
+        return MC_EXIT_ERROR;
+    }
+    return MC_EXIT_OK;
+}

@@ -1,0 +1,63 @@
+/*
+ * diag.h -- diagnostics: "file:line:col: error: message", the source line,
+ * a caret under the offending token, and an optional hint.
+ *
+ * Locations travel through the compiler as byte offsets into the source
+ * text; they become line:col only here, when a message is rendered.
+ * Rendered messages go to a pluggable sink (stderr by default, a buffer in
+ * tests).  After `max_errors` errors further ones are counted, not shown.
+ */
+#ifndef MC_DIAG_H
+#define MC_DIAG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct mc_source {
+    const char *path;   /* as given on the command line */
+    const char *text;   /* whole file, NUL-terminated, owned by the caller */
+    size_t len;
+} mc_source;
+
+/* Receives one fully rendered diagnostic (several lines, '\n'-terminated). */
+typedef void (*mc_diag_fn)(void *ctx, const char *text);
+
+typedef struct mc_diag {
+    const mc_source *src;
+    mc_diag_fn emit;        /* NULL: write to stderr */
+    void *ctx;
+    int n_errors;
+    int max_errors;         /* 0: the default of 20 */
+} mc_diag;
+
+void mc_diag_init(mc_diag *d, const mc_source *src, mc_diag_fn emit, void *ctx);
+
+/* Reports an error at bytes [off, off+len) of the source.  hint may be NULL. */
+void mc_error_at(mc_diag *d, uint32_t off, uint32_t len, const char *hint,
+                 const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+/* An error with no place in the source ("cannot read x.model"). */
+void mc_error_plain(mc_diag *d, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* True once the error cap is reached: callers stop doing work. */
+int mc_diag_full(const mc_diag *d);
+
+/* Writes the "N errors" trailer when errors were suppressed. */
+void mc_diag_finish(mc_diag *d);
+
+/* 1-based line and column (in characters) of a byte offset. */
+void mc_diag_linecol(const mc_source *src, uint32_t off, unsigned *line, unsigned *col);
+
+/* The closest of `n` candidates to `word` by edit distance, or NULL if none
+ * is close enough to be worth suggesting. */
+const char *mc_closest(const char *word, const char *const *cands, size_t n);
+
+#endif

@@ -1,0 +1,77 @@
+/* load.c -- reading a .model file and running parser and checker on it. */
+#include "parse.h"
+#include "schema.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Largest schema we read: far above any real one, small enough to be safe. */
+#define MC_MAX_SCHEMA_BYTES (64u * 1024u * 1024u)
+
+static const char *base_name(mc_arena *a, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    const char *dot = strrchr(base, '.');
+    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    char *out = mc_arena_strndup(a, base, n);
+    /* A C identifier: anything else becomes '_'. */
+    for (char *p = out; p && *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            *p = '_';
+    return out;
+}
+
+int mc_load_schema(const char *path, mc_arena *arena, mc_diag *diag, mc_source *src, mc_schema *out)
+{
+    memset(out, 0, sizeof *out);
+    src->path = path;
+    src->text = "";
+    src->len = 0;
+    diag->src = src;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        mc_error_plain(diag, "cannot open: %s", strerror(errno));
+        return 1;
+    }
+    size_t cap = 64 * 1024, len = 0;
+    char *text = mc_arena_alloc(arena, cap + 1);
+    while (text) {
+        size_t got = fread(text + len, 1, cap - len, f);
+        len += got;
+        if (len < cap)
+            break;
+        if (cap >= MC_MAX_SCHEMA_BYTES) {
+            fclose(f);
+            mc_error_plain(diag, "file is larger than %u MiB; is it a schema?", MC_MAX_SCHEMA_BYTES >> 20);
+            return 1;
+        }
+        char *bigger = mc_arena_alloc(arena, cap * 2 + 1);
+        if (bigger)
+            memcpy(bigger, text, len);
+        text = bigger;
+        cap *= 2;
+    }
+    int read_error = ferror(f);
+    fclose(f);
+    if (!text) {
+        mc_error_plain(diag, "out of memory reading the file");
+        return 1;
+    }
+    if (read_error) {
+        mc_error_plain(diag, "cannot read: %s", strerror(errno));
+        return 1;
+    }
+    text[len] = '\0';
+    src->text = text;
+    src->len = len;
+
+    mc_ast ast;
+    int nerr = mc_parse(src, arena, diag, &ast);
+    if (nerr == 0)
+        nerr = mc_sema(&ast, src, arena, diag, out);
+    out->name = base_name(arena, path);
+    out->path = path;
+    return nerr;
+}

@@ -1,0 +1,86 @@
+/* main.c -- modelc's entry point: the command table and dispatch. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const mc_cmd commands[] = {
+    {"generate", "SCHEMA [-o DIR] [--prefix P] [--migrations DIR]",
+     "write DIR/<schema>.h and DIR/<schema>.c",
+     "Generates the C API of SCHEMA: a header and a source to compile with\n"
+     "your application and link with -lmodelc -lsqlite3.\n\n"
+     "  -o, --out DIR        where to write (default: .)\n"
+     "  --prefix P           prefix of every generated symbol (default: none)\n"
+     "  --migrations DIR     compile the migrations of DIR into the code\n",
+     mc_cmd_generate},
+    {"sql", "SCHEMA", "print the CREATE statements of the whole schema",
+     "Prints CREATE TABLE and CREATE INDEX for every model, in dependency\n"
+     "order, exactly as Flask-SQLAlchemy's create_all() creates them.\n",
+     mc_cmd_sql},
+    {"migrate", "SCHEMA [-m MESSAGE] [--dir DIR] [--allow-data-loss]",
+     "write the next numbered migration, if the schema changed",
+     "Compares SCHEMA with the schema the migrations in DIR produce and\n"
+     "writes DIR/NNNN_<slug>.sql with an upgrade and a downgrade section.\n\n"
+     "  -m, --message TEXT   what the migration does (names the file)\n"
+     "  --dir DIR            migrations directory (default: migrations)\n"
+     "  --allow-data-loss    allow dropping tables or columns, narrowing types\n",
+     mc_cmd_migrate},
+    {"upgrade", "[--db DB] [--dir DIR] [--to N] [--sql]", "apply migrations (default: all)",
+     "  --db DB     database path or sqlite:///path (default: $DATABASE_URL, else app.db)\n"
+     "  --dir DIR   migrations directory (default: migrations)\n"
+     "  --to N      stop at version N\n"
+     "  --sql       print the SQL that would run, touching nothing\n",
+     mc_cmd_upgrade},
+    {"downgrade", "[--db DB] [--dir DIR] [--to N] [--sql]", "undo migrations (default: one step)",
+     "  --db DB     database path or sqlite:///path (default: $DATABASE_URL, else app.db)\n"
+     "  --dir DIR   migrations directory (default: migrations)\n"
+     "  --to N      go back to version N (0: before the first)\n"
+     "  --sql       print the SQL that would run, touching nothing\n",
+     mc_cmd_downgrade},
+    {"current", "[--db DB]", "print the database's migration version",
+     "  --db DB     database path or sqlite:///path (default: $DATABASE_URL, else app.db)\n", mc_cmd_current},
+    {"history", "[--dir DIR]", "list the migrations",
+     "  --dir DIR   migrations directory (default: migrations)\n", mc_cmd_history},
+    {"stamp", "N [--db DB] [--dir DIR]", "mark the database as at version N without running anything",
+     "  --db DB     database path or sqlite:///path (default: $DATABASE_URL, else app.db)\n"
+     "  --dir DIR   migrations directory (default: migrations)\n",
+     mc_cmd_stamp},
+    {"check", "SCHEMA [--db DB] [--dir DIR]", "exit 1 when the database or migrations differ from SCHEMA",
+     "Compares SCHEMA with what the migrations in DIR produce and, with --db,\n"
+     "with the database itself; prints each difference.\n\n"
+     "  --db DB     database path or sqlite:///path\n"
+     "  --dir DIR   migrations directory (default: migrations)\n",
+     mc_cmd_check},
+};
+enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: modelc COMMAND [ARGS]\n\ncommands:\n");
+    for (int i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n`modelc COMMAND --help` describes a command; `modelc --version` prints the version.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return MC_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return MC_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        printf("modelc %s\n", MODELC_VERSION);
+        return MC_EXIT_OK;
+    }
+    for (int i = 0; i < NCOMMANDS; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(&commands[i], argc - 1, argv + 1);
+    fprintf(stderr, "modelc: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return MC_EXIT_USAGE;
+}

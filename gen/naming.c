@@ -1,0 +1,100 @@
+/* naming.c -- see naming.h. */
+#include "naming.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *mc_snake_case(mc_arena *a, const char *model)
+{
+    size_t n = strlen(model);
+    char *out = mc_arena_alloc(a, 2 * n + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)model[i];
+        if (isupper(c) && i > 0) {
+            unsigned char prev = (unsigned char)model[i - 1];
+            unsigned char next = (unsigned char)model[i + 1];
+            /* Flask-SQLAlchemy: ((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z])) -> _\1 */
+            if (islower(prev) || isdigit(prev) || islower(next))
+                out[o++] = '_';
+        }
+        out[o++] = (char)tolower(c);
+    }
+    out[o] = '\0';
+    size_t skip = 0;
+    while (out[skip] == '_')
+        skip++;
+    return out + skip;
+}
+
+/* SQLAlchemy's SQLite dialect reserved words (sqlite/base.py). */
+static const char *const reserved[] = {
+    "add", "after", "all", "alter", "analyze", "and", "as", "asc", "attach",
+    "autoincrement", "before", "begin", "between", "by", "cascade", "case",
+    "cast", "check", "collate", "column", "commit", "conflict", "constraint",
+    "create", "cross", "current_date", "current_time", "current_timestamp",
+    "database", "default", "deferrable", "deferred", "delete", "desc",
+    "detach", "distinct", "drop", "each", "else", "end", "escape", "except",
+    "exclusive", "exists", "explain", "fail", "false", "for", "foreign", "from",
+    "full", "glob", "group", "having", "if", "ignore", "immediate", "in",
+    "index", "indexed", "initially", "inner", "insert", "instead",
+    "intersect", "into", "is", "isnull", "join", "key", "left", "like",
+    "limit", "match", "natural", "not", "notnull", "null", "of", "offset",
+    "on", "or", "order", "outer", "plan", "pragma", "primary", "query",
+    "raise", "references", "reindex", "rename", "replace", "restrict",
+    "right", "rollback", "row", "select", "set", "table", "temp",
+    "temporary", "then", "to", "transaction", "trigger", "true", "union",
+    "unique", "update", "using", "vacuum", "values", "view", "virtual",
+    "when", "where",
+};
+
+static int cmp_word(const void *key, const void *elem)
+{
+    return strcmp((const char *)key, *(const char *const *)elem);
+}
+
+bool mc_ident_needs_quotes(const char *name)
+{
+    if (!name[0] || isdigit((unsigned char)name[0]) || name[0] == '$')
+        return true;
+    for (const char *p = name; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (!(islower(c) || isdigit(c) || c == '_' || c == '$'))
+            return true;
+    }
+    return bsearch(name, reserved, sizeof reserved / sizeof reserved[0],
+                   sizeof reserved[0], cmp_word) != NULL;
+}
+
+void mc_put_quoted_ident(mc_buf *b, const char *name)
+{
+    mc_buf_putc(b, '"');
+    for (const char *p = name; *p; p++) {
+        if (*p == '"')
+            mc_buf_putc(b, '"');
+        mc_buf_putc(b, *p);
+    }
+    mc_buf_putc(b, '"');
+}
+
+void mc_put_ident(mc_buf *b, const char *name)
+{
+    if (mc_ident_needs_quotes(name))
+        mc_put_quoted_ident(b, name);
+    else
+        mc_buf_put(b, name);
+}
+
+void mc_put_sql_string(mc_buf *b, const char *s)
+{
+    mc_buf_putc(b, '\'');
+    for (const char *p = s; *p; p++) {
+        if (*p == '\'')
+            mc_buf_putc(b, '\'');
+        mc_buf_putc(b, *p);
+    }
+    mc_buf_putc(b, '\'');
+}

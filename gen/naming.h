@@ -1,0 +1,28 @@
+/*
+ * naming.h -- the naming rules of DSL.md, shared by every emitter:
+ * table names from model names, index names, SQL identifier quoting.
+ */
+#ifndef MC_NAMING_H
+#define MC_NAMING_H
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "buf.h"
+
+/* Flask-SQLAlchemy's table name for a model: `LibraryCard` -> `library_card`,
+ * `HTTPRequest` -> `http_request`. */
+char *mc_snake_case(mc_arena *a, const char *model);
+
+/* True when SQLAlchemy would quote this identifier on SQLite: a reserved
+ * word, upper-case letters, or characters outside [a-z0-9_$]. */
+bool mc_ident_needs_quotes(const char *name);
+
+/* Appends name, double-quoted (with "" escaping) when it needs quotes. */
+void mc_put_ident(mc_buf *b, const char *name);
+/* Appends name always double-quoted (for statements we build ourselves). */
+void mc_put_quoted_ident(mc_buf *b, const char *name);
+/* Appends a SQL string literal: 'it''s'. */
+void mc_put_sql_string(mc_buf *b, const char *s);
+
+#endif

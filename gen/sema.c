@@ -1,0 +1,1479 @@
+/*
+ * sema.c -- from AST to checked schema model (schema.h).
+ *
+ * Passes, in order, so that every error of a file is found in one run:
+ *   1. declarations: enums and models, duplicate names, table names;
+ *   2. per model: fields, types, attributes, model-level members;
+ *   3. foreign keys (need every model's columns);
+ *   4. relationships and backrefs (need the foreign keys);
+ *   5. creation order.
+ * Every message is located on the offending token.
+ */
+#include "schema.h"
+#include "naming.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const mc_type_info mc_types[MC_T__COUNT] = {
+#define X(ID, dsl, sql, params, ctype, bind, column) {dsl, sql, params, ctype, bind, column},
+#include "types.def"
+#undef X
+    {"enum", "VARCHAR", 0, "int", "sqlite3_bind_text", "sqlite3_column_text"},
+    {"?", "", 0, "", "", ""},
+};
+
+const char *mc_fk_action_sql(mc_fk_action a)
+{
+    switch (a) {
+    case MC_FK_CASCADE: return "CASCADE";
+    case MC_FK_SET_NULL: return "SET NULL";
+    case MC_FK_SET_DEFAULT: return "SET DEFAULT";
+    case MC_FK_RESTRICT: return "RESTRICT";
+    case MC_FK_NO_ACTION: return "NO ACTION";
+    case MC_FK_NONE: break;
+    }
+    return NULL;
+}
+
+/* ---- growable arrays in the arena ------------------------------------ */
+
+/* Appends one element of size sz to *arr (count *n), doubling capacity in
+ * the arena.  Old blocks stay in the arena until it is freed. */
+static void *push(mc_arena *a, void *arr_p, size_t *n, size_t *cap, size_t sz)
+{
+    void **arr = arr_p;
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 4;
+        void *p = mc_arena_alloc(a, ncap * sz);
+        if (!p)
+            return NULL;
+        if (*arr)
+            memcpy(p, *arr, *n * sz);
+        *arr = p;
+        *cap = ncap;
+    }
+    void *slot = (char *)*arr + (*n)++ * sz;
+    memset(slot, 0, sz);
+    return slot;
+}
+
+/* ---- context ------------------------------------------------------------ */
+
+typedef struct model_info {
+    const mc_decl *decl;
+    mc_table *table;
+    size_t colcap, ccap, icap;
+    bool pk_directive;
+    mc_span pk_at;
+    /* relationship fields, resolved in pass 4 */
+    const mc_member **relf;
+    size_t nrelf, relfcap;
+} model_info;
+
+typedef struct sema {
+    mc_arena *arena;
+    mc_diag *diag;
+    mc_schema *schema;
+    model_info *models;
+    size_t nmodels;
+} sema;
+
+#define ERR(s, span, hint, ...) mc_error_at((s)->diag, (span).off, (span).len, hint, __VA_ARGS__)
+
+static const char *hintf(sema *s, const char *fmt, const char *word)
+{
+    return word ? mc_arena_printf(s->arena, fmt, word) : NULL;
+}
+
+static model_info *find_model(sema *s, const char *name)
+{
+    for (size_t i = 0; i < s->nmodels; i++)
+        if (strcmp(s->models[i].decl->name, name) == 0)
+            return &s->models[i];
+    return NULL;
+}
+
+static const mc_enum *find_enum(sema *s, const char *name)
+{
+    for (size_t i = 0; i < s->schema->nenums; i++)
+        if (strcmp(s->schema->enums[i].name, name) == 0)
+            return &s->schema->enums[i];
+    return NULL;
+}
+
+static const char *suggest_model(sema *s, const char *word)
+{
+    const char **c = mc_arena_alloc(s->arena, (s->nmodels + 1) * sizeof *c);
+    if (!c)
+        return NULL;
+    for (size_t i = 0; i < s->nmodels; i++)
+        c[i] = s->models[i].decl->name;
+    const char *best = mc_closest(word, c, s->nmodels);
+    return hintf(s, "did you mean '%s'?", best);
+}
+
+static const char *suggest_field(sema *s, const mc_table *t, const char *word)
+{
+    const char **c = mc_arena_alloc(s->arena, (t->ncolumns + 1) * sizeof *c);
+    if (!c)
+        return NULL;
+    for (size_t i = 0; i < t->ncolumns; i++)
+        c[i] = t->columns[i].field;
+    const char *best = mc_closest(word, c, t->ncolumns);
+    return hintf(s, "did you mean '%s'?", best);
+}
+
+static const char *suggest_word(sema *s, const char *word, const char *const *words, size_t n)
+{
+    const char *best = mc_closest(word, words, n);
+    if (best)
+        return hintf(s, "did you mean '%s'?", best);
+    mc_buf b = {0};
+    mc_buf_put(&b, "expected one of: ");
+    for (size_t i = 0; i < n; i++)
+        mc_buf_printf(&b, "%s%s", i ? ", " : "", words[i]);
+    const char *h = b.data ? mc_arena_strdup(s->arena, b.data) : NULL;
+    mc_buf_free(&b);
+    return h;
+}
+
+/* ---- pass 1: declarations --------------------------------------------- */
+
+static void declare(sema *s, const mc_ast *ast)
+{
+    size_t nmodels = 0, nenums = 0;
+    for (const mc_decl *d = ast->decls; d; d = d->next)
+        if (d->kind == MC_D_MODEL)
+            nmodels++;
+        else
+            nenums++;
+    s->models = mc_arena_alloc(s->arena, (nmodels + 1) * sizeof *s->models);
+    s->schema->enums = mc_arena_alloc(s->arena, (nenums + 1) * sizeof *s->schema->enums);
+    s->schema->tables = mc_arena_alloc(s->arena, (nmodels + 1) * sizeof *s->schema->tables);
+    if (!s->models || !s->schema->enums || !s->schema->tables)
+        return;
+
+    for (const mc_decl *d = ast->decls; d; d = d->next) {
+        /* A name is a model or an enum, once. */
+        const mc_decl *prev = NULL;
+        for (const mc_decl *e = ast->decls; e != d; e = e->next)
+            if (strcmp(e->name, d->name) == 0)
+                prev = e;
+        if (prev) {
+            unsigned line, col;
+            mc_diag_linecol(s->diag->src, prev->at.off, &line, &col);
+            ERR(s, d->at, mc_arena_printf(s->arena, "'%s' is first declared at line %u", d->name, line),
+                "duplicate %s name '%s'", d->kind == MC_D_MODEL ? "model" : "enum", d->name);
+            continue;
+        }
+        for (size_t t = 0; t < MC_T_ENUM; t++)
+            if (strcmp(mc_types[t].dsl, d->name) == 0)
+                ERR(s, d->at, "pick another name", "'%s' is a built-in column type", d->name);
+
+        if (d->kind == MC_D_ENUM) {
+            mc_enum *e = &s->schema->enums[s->schema->nenums++];
+            e->name = d->name;
+            e->at = d->at;
+            size_t n = 0;
+            for (const mc_enum_value *v = d->values; v; v = v->next)
+                n++;
+            e->values = mc_arena_alloc(s->arena, (n + 1) * sizeof *e->values);
+            if (!e->values)
+                return;
+            if (n == 0)
+                ERR(s, d->at, "list its values: enum Format { hardcover, paperback }",
+                    "enum '%s' has no values", d->name);
+            for (const mc_enum_value *v = d->values; v; v = v->next) {
+                bool dup = false;
+                for (size_t i = 0; i < e->nvalues; i++)
+                    if (strcmp(e->values[i], v->name) == 0)
+                        dup = true;
+                if (dup) {
+                    ERR(s, v->at, NULL, "duplicate value '%s' in enum '%s'", v->name, d->name);
+                    continue;
+                }
+                e->values[e->nvalues++] = v->name;
+                size_t len = strlen(v->name);
+                if (len > e->maxlen)
+                    e->maxlen = len;
+            }
+            continue;
+        }
+
+        model_info *m = &s->models[s->nmodels++];
+        m->decl = d;
+        mc_table *t = mc_arena_alloc(s->arena, sizeof *t);
+        if (!t)
+            return;
+        m->table = t;
+        t->model = d->name;
+        t->at = d->at;
+        if (d->table) {
+            if (!d->table[0])
+                ERR(s, d->table_at, NULL, "empty table name");
+            t->name = d->table;
+        } else {
+            t->name = mc_snake_case(s->arena, d->name);
+        }
+        for (size_t i = 0; i + 1 < s->nmodels; i++) {
+            if (t->name && strcmp(s->models[i].table->name, t->name) == 0) {
+                ERR(s, d->table ? d->table_at : d->at,
+                    mc_arena_printf(s->arena, "model '%s' already uses table \"%s\"; give one of them `table \"...\"`",
+                                    s->models[i].decl->name, t->name),
+                    "duplicate table name '%s'", t->name);
+                break;
+            }
+        }
+        s->schema->tables[s->schema->ntables++] = t;
+    }
+}
+
+/* ---- pass 2: fields and model-level members ---------------------------- */
+
+static const char *const attr_names[] = {
+    "primary_key", "autoincrement", "index", "unique", "not_null", "default",
+    "server_default", "foreign_key", "check", "renamed_from", "column",
+};
+enum { A_PK, A_AUTOINC, A_INDEX, A_UNIQUE, A_NOT_NULL, A_DEFAULT, A_SERVER_DEFAULT,
+       A_FK, A_CHECK, A_RENAMED, A_COLUMN, A__COUNT };
+/* 0: no parentheses; 1: exactly one argument; 2: one or more */
+static const int attr_args[A__COUNT] = {0, 0, 0, 0, 0, 1, 1, 2, 1, 1, 1};
+
+static const char *const directive_names[] = {
+    "index", "unique", "primary_key", "check", "renamed_from",
+};
+enum { D_INDEX, D_UNIQUE, D_PK, D_CHECK, D_RENAMED };
+
+static const char *const action_names[] = {"cascade", "set_null", "set_default", "restrict", "no_action"};
+
+static int lookup(const char *word, const char *const *words, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(word, words[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+static bool parse_int(const char *text, long *out)
+{
+    errno = 0;
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Resolves the type call of a field into the column. */
+static void resolve_type(sema *s, mc_column *c, const mc_call *type)
+{
+    c->type = MC_T_UNKNOWN;
+    for (size_t t = 0; t < MC_T_ENUM; t++) {
+        if (strcmp(mc_types[t].dsl, type->name) == 0) {
+            c->type = (mc_type_id)t;
+            break;
+        }
+    }
+    if (c->type == MC_T_UNKNOWN) {
+        const mc_enum *e = find_enum(s, type->name);
+        if (e) {
+            c->type = MC_T_ENUM;
+            c->enum_type = e;
+            c->sql_type = mc_arena_printf(s->arena, "VARCHAR(%zu)", e->maxlen);
+            if (type->has_parens)
+                ERR(s, type->paren_at, NULL, "enum type '%s' takes no arguments", type->name);
+            return;
+        }
+        const char *cands[MC_T__COUNT + 64];
+        size_t n = 0;
+        for (size_t t = 0; t < MC_T_ENUM; t++)
+            cands[n++] = mc_types[t].dsl;
+        for (size_t i = 0; i < s->schema->nenums && n < sizeof cands / sizeof cands[0]; i++)
+            cands[n++] = s->schema->enums[i].name;
+        const char *best = mc_closest(type->name, cands, n);
+        const char *hint = hintf(s, "did you mean '%s'?", best);
+        if (!hint && find_model(s, type->name))
+            hint = mc_arena_printf(s->arena,
+                                   "to refer to model '%s', use an Integer field with foreign_key(%s.id), "
+                                   "or relationship(%s)",
+                                   type->name, type->name, type->name);
+        ERR(s, type->at, hint, "unknown type '%s'", type->name);
+        c->sql_type = "";
+        return;
+    }
+    const mc_type_info *ti = &mc_types[c->type];
+    c->sql_type = ti->sql;
+    if (!type->has_parens)
+        return;
+    if (ti->params == 0) {
+        ERR(s, type->paren_at, mc_arena_printf(s->arena, "write just '%s'", ti->dsl),
+            "type '%s' takes no arguments", ti->dsl);
+        return;
+    }
+    long vals[2] = {0, 0};
+    int n = 0;
+    for (const mc_arg *a = type->args; a; a = a->next, n++) {
+        if (a->key || a->val.kind != MC_V_INT || !parse_int(a->val.text, &vals[n < 2 ? n : 1])) {
+            ERR(s, a->key ? a->key_at : a->val.at, NULL, "'%s' takes integer arguments", ti->dsl);
+            return;
+        }
+    }
+    if (ti->params == 1) {
+        if (n != 1) {
+            ERR(s, type->paren_at, "String(n) gives the longest value in characters",
+                "'String' takes one argument, got %d", n);
+            return;
+        }
+        if (vals[0] <= 0 || vals[0] > 1000000000L) {
+            ERR(s, type->args->val.at, "a string column holds at least one character; "
+                "write 'String' for no limit", "String length must be positive, got %ld", vals[0]);
+            return;
+        }
+        c->length = (int)vals[0];
+        c->sql_type = mc_arena_printf(s->arena, "VARCHAR(%d)", c->length);
+        return;
+    }
+    /* Numeric(p) or Numeric(p, s) */
+    if (n < 1 || n > 2) {
+        ERR(s, type->paren_at, "write Numeric(precision, scale), e.g. Numeric(8, 2)",
+            "'Numeric' takes one or two arguments, got %d", n);
+        return;
+    }
+    if (vals[0] <= 0 || vals[0] > 1000 || vals[1] < 0 || vals[1] > vals[0]) {
+        ERR(s, type->paren_at, "precision is the number of digits (> 0), scale those after the point (<= precision)",
+            "invalid Numeric(%ld%s%s)", vals[0], n == 2 ? ", " : "",
+            n == 2 ? mc_arena_printf(s->arena, "%ld", vals[1]) : "");
+        return;
+    }
+    c->precision = (int)vals[0];
+    c->scale = (int)vals[1];
+    c->sql_type = n == 2 ? mc_arena_printf(s->arena, "NUMERIC(%d, %d)", c->precision, c->scale)
+                         : mc_arena_printf(s->arena, "NUMERIC(%d)", c->precision);
+}
+
+/* Is s a valid "YYYY-MM-DD", "HH:MM:SS[.ffffff]" or both joined by ' '? */
+static bool digits(const char *p, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (p[i] < '0' || p[i] > '9')
+            return false;
+    return true;
+}
+static bool valid_date(const char *p)
+{
+    if (!digits(p, 4) || p[4] != '-' || !digits(p + 5, 2) || p[7] != '-' || !digits(p + 8, 2))
+        return false;
+    int y = atoi(p), m = (p[5] - '0') * 10 + (p[6] - '0'), d = (p[8] - '0') * 10 + (p[9] - '0');
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return !(m == 2 && d == 29 && !leap);
+}
+static bool valid_time(const char *p)
+{
+    if (!digits(p, 2) || p[2] != ':' || !digits(p + 3, 2) || p[5] != ':' || !digits(p + 6, 2))
+        return false;
+    if (atoi(p) > 23 || atoi(p + 3) > 59 || atoi(p + 6) > 59)
+        return false;
+    if (p[8] == '\0')
+        return true;
+    if (p[8] != '.')
+        return false;
+    size_t n = strlen(p + 9);
+    return n >= 1 && n <= 6 && digits(p + 9, (int)n);
+}
+
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+/* Checks that literal v fits column c; fills *out.  `server` allows `now`. */
+static bool literal_for(sema *s, const mc_column *c, const mc_value *v, bool server,
+                        const char *what, mc_literal *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *tname = c->type == MC_T_ENUM ? c->enum_type->name : mc_types[c->type].dsl;
+    if (v->kind == MC_V_PATH || v->modifier) {
+        ERR(s, v->at, NULL, "%s of '%s' must be a literal", what, c->field);
+        return false;
+    }
+    if (v->kind == MC_V_IDENT) {
+        if (strcmp(v->text, "null") == 0) {
+            if (!c->nullable) {
+                ERR(s, v->at, "remove not_null, or give a value", "%s null for '%s', which is not nullable",
+                    what, c->field);
+                return false;
+            }
+            out->kind = MC_L_NULL;
+            return true;
+        }
+        if (strcmp(v->text, "now") == 0 && server) {
+            if (c->type != MC_T_DATETIME && c->type != MC_T_DATE && c->type != MC_T_TIME) {
+                ERR(s, v->at, "`now` is for DateTime, Date and Time columns",
+                    "%s now does not fit '%s' of type %s", what, c->field, tname);
+                return false;
+            }
+            out->kind = MC_L_NOW;
+            return true;
+        }
+    }
+    mc_type_id t = c->type;
+    bool ok = false;
+    const char *hint = NULL;
+    switch (t) {
+    case MC_T_INTEGER: case MC_T_BIGINTEGER: case MC_T_SMALLINTEGER:
+        ok = v->kind == MC_V_INT;
+        if (ok) {
+            errno = 0;
+            long long x = strtoll(v->text, NULL, 10);
+            if (errno)
+                ok = false;
+            if (t == MC_T_SMALLINTEGER && (x < -32768 || x > 32767))
+                ok = false;
+        }
+        out->kind = MC_L_INT;
+        break;
+    case MC_T_FLOAT:
+        ok = v->kind == MC_V_INT || v->kind == MC_V_DEC;
+        out->kind = v->kind == MC_V_INT ? MC_L_INT : MC_L_DEC;
+        break;
+    case MC_T_NUMERIC:
+        ok = v->kind == MC_V_INT || v->kind == MC_V_DEC;
+        if (ok && c->precision) {
+            const char *p = v->text[0] == '-' ? v->text + 1 : v->text;
+            const char *dot = strchr(p, '.');
+            int intd = dot ? (int)(dot - p) : (int)strlen(p);
+            int frac = dot ? (int)strlen(dot + 1) : 0;
+            if (frac > c->scale || intd > c->precision - c->scale) {
+                ok = false;
+                hint = mc_arena_printf(s->arena, "Numeric(%d, %d) holds %d digits before the point and %d after",
+                                       c->precision, c->scale, c->precision - c->scale, c->scale);
+            }
+        }
+        out->kind = v->kind == MC_V_INT ? MC_L_INT : MC_L_DEC;
+        break;
+    case MC_T_BOOLEAN:
+        ok = v->kind == MC_V_IDENT && (strcmp(v->text, "true") == 0 || strcmp(v->text, "false") == 0);
+        out->kind = ok && v->text[0] == 't' ? MC_L_TRUE : MC_L_FALSE;
+        hint = "a Boolean takes true or false";
+        break;
+    case MC_T_STRING: case MC_T_TEXT: case MC_T_JSON:
+        ok = v->kind == MC_V_STR;
+        if (ok && c->length && utf8_chars(v->text) > (size_t)c->length) {
+            ok = false;
+            hint = mc_arena_printf(s->arena, "'%s' holds at most %d characters", c->field, c->length);
+        }
+        out->kind = MC_L_STR;
+        break;
+    case MC_T_DATETIME:
+        ok = v->kind == MC_V_STR && strlen(v->text) >= 19 && v->text[10] == ' ' &&
+             valid_date(v->text) && valid_time(v->text + 11);
+        hint = "write it as \"2019-05-20 12:47:00\"";
+        out->kind = MC_L_STR;
+        break;
+    case MC_T_DATE:
+        ok = v->kind == MC_V_STR && strlen(v->text) == 10 && valid_date(v->text);
+        hint = "write it as \"2019-05-20\"";
+        out->kind = MC_L_STR;
+        break;
+    case MC_T_TIME:
+        ok = v->kind == MC_V_STR && valid_time(v->text);
+        hint = "write it as \"12:47:00\"";
+        out->kind = MC_L_STR;
+        break;
+    case MC_T_LARGEBINARY:
+        ok = v->kind == MC_V_STR;
+        out->kind = MC_L_STR;
+        break;
+    case MC_T_ENUM:
+        ok = v->kind == MC_V_IDENT && lookup(v->text, c->enum_type->values, c->enum_type->nvalues) >= 0;
+        if (!ok && v->kind == MC_V_IDENT)
+            hint = suggest_word(s, v->text, c->enum_type->values, c->enum_type->nvalues);
+        out->kind = MC_L_ENUM;
+        break;
+    case MC_T_UNKNOWN: case MC_T__COUNT:
+        return false;   /* the type error was reported already */
+    }
+    if (!ok) {
+        ERR(s, v->at, hint, "%s %s%s%s does not fit '%s' of type %s", what,
+            v->kind == MC_V_STR ? "\"" : "", v->text, v->kind == MC_V_STR ? "\"" : "", c->field, tname);
+        return false;
+    }
+    out->text = v->text;
+    return true;
+}
+
+static const char *server_default_sql(sema *s, const mc_literal *l)
+{
+    mc_buf b = {0};
+    switch (l->kind) {
+    case MC_L_INT: case MC_L_DEC: mc_buf_put(&b, l->text); break;
+    case MC_L_STR: case MC_L_ENUM: mc_put_sql_string(&b, l->text); break;
+    case MC_L_TRUE: mc_buf_put(&b, "1"); break;
+    case MC_L_FALSE: mc_buf_put(&b, "0"); break;
+    case MC_L_NULL: mc_buf_put(&b, "NULL"); break;
+    case MC_L_NOW: mc_buf_put(&b, "CURRENT_TIMESTAMP"); break;
+    case MC_L_NONE: break;
+    }
+    const char *r = b.data ? mc_arena_strdup(s->arena, b.data) : NULL;
+    mc_buf_free(&b);
+    return r;
+}
+
+/* Field-level data kept for later passes. */
+typedef struct field_extra {
+    const mc_call *fk;              /* foreign_key(...) attribute */
+    const mc_value *def, *server_def;
+} field_extra;
+
+static mc_constraint *add_constraint(sema *s, model_info *m, mc_constraint_kind kind, mc_span at)
+{
+    mc_table *t = m->table;
+    mc_constraint *k = push(s->arena, &t->constraints, &t->nconstraints, &m->ccap, sizeof *k);
+    if (k) {
+        k->kind = kind;
+        k->at = at;
+    }
+    return k;
+}
+
+static mc_index *add_index(sema *s, model_info *m, const char *name, bool unique, mc_span at)
+{
+    mc_table *t = m->table;
+    for (size_t i = 0; i < t->nindexes; i++) {
+        if (strcmp(t->indexes[i].name, name) == 0) {
+            ERR(s, at, "give it another name with name: \"...\"", "duplicate index name '%s'", name);
+            return NULL;
+        }
+    }
+    mc_index *ix = push(s->arena, &t->indexes, &t->nindexes, &m->icap, sizeof *ix);
+    if (ix) {
+        ix->name = name;
+        ix->unique = unique;
+        ix->at = at;
+    }
+    return ix;
+}
+
+/* Resolves a list of field names (directive arguments) to column indexes. */
+static bool resolve_fields(sema *s, model_info *m, const mc_call *d, const mc_arg *first,
+                           size_t **cols, size_t *ncols, mc_span *name_parts_span)
+{
+    (void)name_parts_span;
+    size_t n = 0;
+    for (const mc_arg *a = first; a; a = a->next)
+        if (!a->key)
+            n++;
+    *cols = mc_arena_alloc(s->arena, (n + 1) * sizeof **cols);
+    *ncols = 0;
+    if (!*cols)
+        return false;
+    bool ok = true;
+    if (n == 0) {
+        ERR(s, d->paren_at, "name the fields, e.g. index(a, b)", "'%s' needs at least one field", d->name);
+        return false;
+    }
+    for (const mc_arg *a = first; a; a = a->next) {
+        if (a->key)
+            continue;
+        if (a->val.kind != MC_V_IDENT || a->val.modifier) {
+            ERR(s, a->val.at, NULL, "expected a field name in '%s'", d->name);
+            ok = false;
+            continue;
+        }
+        mc_column *c = mc_table_field(m->table, a->val.text);
+        if (!c) {
+            ERR(s, a->val.at, suggest_field(s, m->table, a->val.text), "unknown field '%s' in %s(...) of model '%s'",
+                a->val.text, d->name, m->decl->name);
+            ok = false;
+            continue;
+        }
+        size_t idx = (size_t)(c - m->table->columns);
+        for (size_t i = 0; i < *ncols; i++)
+            if ((*cols)[i] == idx) {
+                ERR(s, a->val.at, NULL, "field '%s' named twice in %s(...)", a->val.text, d->name);
+                ok = false;
+            }
+        (*cols)[(*ncols)++] = idx;
+    }
+    return ok;
+}
+
+static void model_members(sema *s, model_info *m, field_extra **extras_out)
+{
+    const mc_decl *d = m->decl;
+    mc_table *t = m->table;
+    size_t nfields = 0;
+    for (const mc_member *mem = d->members; mem; mem = mem->next)
+        if (mem->kind == MC_M_FIELD)
+            nfields++;
+    field_extra *extras = mc_arena_alloc(s->arena, (nfields + 1) * sizeof *extras);
+    *extras_out = extras;
+    if (!extras)
+        return;
+
+    /* Names first: fields and relationships share one namespace. */
+    for (const mc_member *mem = d->members; mem; mem = mem->next) {
+        if (mem->kind != MC_M_FIELD)
+            continue;
+        for (const mc_member *p = d->members; p != mem; p = p->next) {
+            if (p->kind == MC_M_FIELD && strcmp(p->name, mem->name) == 0) {
+                unsigned line, col;
+                mc_diag_linecol(s->diag->src, p->at.off, &line, &col);
+                ERR(s, mem->at, mc_arena_printf(s->arena, "'%s' is first declared at line %u", mem->name, line),
+                    "duplicate field '%s' in model '%s'", mem->name, d->name);
+                break;
+            }
+        }
+    }
+
+    /* Columns. */
+    for (const mc_member *mem = d->members; mem; mem = mem->next) {
+        if (mem->kind != MC_M_FIELD)
+            continue;
+        if (strcmp(mem->type->name, "relationship") == 0) {
+            const mc_member **slot = push(s->arena, &m->relf, &m->nrelf, &m->relfcap, sizeof *slot);
+            if (slot)
+                *slot = mem;
+            for (const mc_call *a = mem->attrs; a; a = a->next)
+                ERR(s, a->at, "relationship options go inside its parentheses",
+                    "unexpected '%s' after relationship(...)", a->name);
+            continue;
+        }
+        bool dup = false;
+        for (size_t i = 0; i < t->ncolumns; i++)
+            if (strcmp(t->columns[i].field, mem->name) == 0)
+                dup = true;
+        if (dup)
+            continue;
+        field_extra *fx = &extras[t->ncolumns];
+        mc_column *c = push(s->arena, &t->columns, &t->ncolumns, &m->colcap, sizeof *c);
+        if (!c)
+            return;
+        c->field = mem->name;
+        c->name = mem->name;
+        c->at = mem->at;
+        c->nullable = true;
+        resolve_type(s, c, mem->type);
+
+        const mc_call *seen[A__COUNT] = {0};
+        for (const mc_call *a = mem->attrs; a; a = a->next) {
+            int k = lookup(a->name, attr_names, A__COUNT);
+            if (k < 0) {
+                const char *hint = suggest_word(s, a->name, attr_names, A__COUNT);
+                if (mc_closest(a->name, (const char *const[]){"nullable", "notnull", "not_nul"}, 3))
+                    hint = "columns are nullable by default; write not_null for NOT NULL";
+                ERR(s, a->at, hint, "unknown attribute '%s'", a->name);
+                continue;
+            }
+            if (seen[k]) {
+                ERR(s, a->at, NULL, "attribute '%s' given twice", a->name);
+                continue;
+            }
+            seen[k] = a;
+            if (attr_args[k] == 0 && a->has_parens) {
+                ERR(s, a->paren_at, mc_arena_printf(s->arena, "write just '%s'", a->name),
+                    "attribute '%s' takes no arguments", a->name);
+                continue;
+            }
+            if (attr_args[k] > 0 && (!a->has_parens || a->nargs == 0)) {
+                ERR(s, a->at, mc_arena_printf(s->arena, "write %s(...)", a->name),
+                    "attribute '%s' needs an argument", a->name);
+                seen[k] = NULL;
+                continue;
+            }
+            if (attr_args[k] == 1 && a->nargs != 1) {
+                ERR(s, a->paren_at, NULL, "attribute '%s' takes one argument, got %d", a->name, a->nargs);
+                seen[k] = NULL;
+                continue;
+            }
+            const mc_value *v = a->args ? &a->args->val : NULL;
+            switch (k) {
+            case A_PK: c->primary_key = true; c->nullable = false; break;
+            case A_AUTOINC: c->autoincrement = true; break;
+            case A_INDEX: c->index = true; break;
+            case A_UNIQUE: c->unique = true; break;
+            case A_NOT_NULL: c->nullable = false; break;
+            case A_DEFAULT: fx->def = v; break;
+            case A_SERVER_DEFAULT: fx->server_def = v; break;
+            case A_FK: fx->fk = a; break;
+            case A_CHECK:
+                if (v->kind != MC_V_STR || a->args->key)
+                    ERR(s, v->at, "write check(\"length(name) > 0\")", "check takes an SQL expression as a string");
+                else if (!v->text[0])
+                    ERR(s, v->at, NULL, "empty check expression");
+                else
+                    c->check = v->text;
+                break;
+            case A_RENAMED:
+                if (v->kind != MC_V_IDENT || v->modifier || a->args->key)
+                    ERR(s, v->at, "write renamed_from(old_name)", "renamed_from takes the old field name");
+                else
+                    c->renamed_from = v->text;
+                break;
+            case A_COLUMN:
+                if (v->kind != MC_V_STR || !v->text[0] || a->args->key)
+                    ERR(s, v->at, "write column(\"sql_name\")", "column takes the SQL name as a string");
+                else
+                    c->name = v->text;
+                break;
+            }
+        }
+        if (c->autoincrement && !c->primary_key)
+            ERR(s, seen[A_AUTOINC]->at, "autoincrement goes with primary_key",
+                "autoincrement on '%s', which is not a primary key", c->field);
+        else if (c->autoincrement && c->type != MC_T_INTEGER && c->type != MC_T_UNKNOWN)
+            ERR(s, seen[A_AUTOINC]->at, "only an Integer primary key can autoincrement",
+                "autoincrement on '%s' of type %s", c->field, mc_types[c->type].dsl);
+        if (c->primary_key && seen[A_NOT_NULL] == NULL)
+            c->nullable = false;
+    }
+
+    /* SQL column names must be unique too (column("...") can collide). */
+    for (size_t i = 0; i < t->ncolumns; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(t->columns[i].name, t->columns[j].name) == 0 &&
+                strcmp(t->columns[i].field, t->columns[j].field) != 0)
+                ERR(s, t->columns[i].at, NULL, "duplicate column name '%s' in table '%s'",
+                    t->columns[i].name, t->name);
+
+    /* Model-level members. */
+    for (const mc_member *mem = d->members; mem; mem = mem->next) {
+        if (mem->kind != MC_M_DIRECTIVE)
+            continue;
+        const mc_call *dc = mem->directive;
+        int k = lookup(dc->name, directive_names, sizeof directive_names / sizeof directive_names[0]);
+        if (k < 0) {
+            const char *hint = suggest_word(s, dc->name, directive_names,
+                                            sizeof directive_names / sizeof directive_names[0]);
+            if (find_enum(s, dc->name) || lookup(dc->name, (const char *const[]){"String", "Numeric"}, 2) >= 0)
+                hint = "a field is `name Type`: the field name is missing";
+            ERR(s, dc->at, hint, "unknown model member '%s'", dc->name);
+            continue;
+        }
+        switch (k) {
+        case D_INDEX: {
+            size_t *cols, ncols;
+            const char *name = NULL;
+            bool unique = false, ok = true;
+            for (const mc_arg *a = dc->args; a; a = a->next) {
+                if (!a->key)
+                    continue;
+                if (strcmp(a->key, "name") == 0 && a->val.kind == MC_V_STR && a->val.text[0]) {
+                    name = a->val.text;
+                } else if (strcmp(a->key, "unique") == 0 && a->val.kind == MC_V_IDENT &&
+                           (strcmp(a->val.text, "true") == 0 || strcmp(a->val.text, "false") == 0)) {
+                    unique = a->val.text[0] == 't';
+                } else {
+                    ERR(s, a->key_at, "index options are name: \"ix_...\" and unique: true|false",
+                        "invalid index option '%s'", a->key);
+                    ok = false;
+                }
+            }
+            if (!resolve_fields(s, m, dc, dc->args, &cols, &ncols, NULL) || !ok)
+                break;
+            if (!name) {
+                mc_buf b = {0};
+                mc_buf_printf(&b, "ix_%s", t->name);
+                for (size_t i = 0; i < ncols; i++)
+                    mc_buf_printf(&b, "_%s", t->columns[cols[i]].name);
+                name = b.data ? mc_arena_strdup(s->arena, b.data) : "";
+                mc_buf_free(&b);
+            }
+            mc_index *ix = add_index(s, m, name, unique, dc->at);
+            if (ix) {
+                ix->cols = cols;
+                ix->ncols = ncols;
+            }
+            break;
+        }
+        case D_UNIQUE: {
+            size_t *cols, ncols;
+            for (const mc_arg *a = dc->args; a; a = a->next)
+                if (a->key)
+                    ERR(s, a->key_at, NULL, "unique(...) takes field names only");
+            if (!resolve_fields(s, m, dc, dc->args, &cols, &ncols, NULL))
+                break;
+            mc_constraint *k2 = add_constraint(s, m, MC_C_UNIQUE, dc->at);
+            if (k2) {
+                k2->cols = cols;
+                k2->ncols = ncols;
+            }
+            break;
+        }
+        case D_PK: {
+            size_t *cols, ncols;
+            if (m->pk_directive) {
+                ERR(s, dc->at, NULL, "primary_key(...) given twice in model '%s'", d->name);
+                break;
+            }
+            m->pk_directive = true;
+            m->pk_at = dc->at;
+            if (!resolve_fields(s, m, dc, dc->args, &cols, &ncols, NULL))
+                break;
+            bool col_pk = false;
+            for (size_t i = 0; i < t->ncolumns; i++)
+                col_pk |= t->columns[i].primary_key;
+            if (col_pk) {
+                ERR(s, dc->at, "mark the key either on its fields or with primary_key(...), not both",
+                    "model '%s' has primary_key on a field and primary_key(...)", d->name);
+                break;
+            }
+            t->pk = cols;
+            t->npk = ncols;
+            for (size_t i = 0; i < ncols; i++) {
+                t->columns[cols[i]].primary_key = true;
+                t->columns[cols[i]].nullable = false;
+            }
+            break;
+        }
+        case D_CHECK: {
+            const mc_arg *a = dc->args;
+            if (dc->nargs != 1 || a->key || a->val.kind != MC_V_STR || !a->val.text[0]) {
+                ERR(s, dc->paren_at, "write check(\"returned_at >= due\")",
+                    "check takes one SQL expression as a string");
+                break;
+            }
+            mc_constraint *k2 = add_constraint(s, m, MC_C_CHECK, dc->at);
+            if (k2)
+                k2->check = a->val.text;
+            break;
+        }
+        case D_RENAMED: {
+            const mc_arg *a = dc->args;
+            if (dc->nargs != 1 || a->key || a->val.kind != MC_V_IDENT || a->val.modifier) {
+                ERR(s, dc->paren_at, "write renamed_from(OldModelName)",
+                    "renamed_from takes the old model name");
+                break;
+            }
+            if (t->renamed_from) {
+                ERR(s, dc->at, NULL, "renamed_from given twice in model '%s'", d->name);
+                break;
+            }
+            t->renamed_from = a->val.text;
+            t->renamed_from_table = mc_snake_case(s->arena, a->val.text);
+            break;
+        }
+        }
+    }
+
+    /* Primary key from the fields, in field order. */
+    if (!m->pk_directive) {
+        size_t n = 0;
+        for (size_t i = 0; i < t->ncolumns; i++)
+            n += t->columns[i].primary_key;
+        t->pk = mc_arena_alloc(s->arena, (n + 1) * sizeof *t->pk);
+        if (!t->pk)
+            return;
+        for (size_t i = 0; i < t->ncolumns; i++)
+            if (t->columns[i].primary_key)
+                t->pk[t->npk++] = i;
+    }
+    if (t->npk == 0) {
+        ERR(s, d->at, "add a key field, e.g. `id Integer primary_key`", "model '%s' has no primary key", d->name);
+    }
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        mc_column *c = &t->columns[i];
+        if (c->autoincrement && t->npk > 1)
+            ERR(s, c->at, "autoincrement needs a single-column primary key",
+                "autoincrement on '%s' in a composite primary key", c->field);
+    }
+
+    /* Defaults (need nullability, hence after the primary key). */
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        mc_column *c = &t->columns[i];
+        field_extra *fx = &extras[i];
+        if (c->type == MC_T_UNKNOWN)
+            continue;
+        if (fx->def)
+            literal_for(s, c, fx->def, false, "default", &c->def);
+        if (fx->server_def) {
+            mc_literal l;
+            if (literal_for(s, c, fx->server_def, true, "server_default", &l))
+                c->server_default = server_default_sql(s, &l);
+        }
+    }
+
+    /* Column-level index / unique constraint, in field order. */
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        mc_column *c = &t->columns[i];
+        if (c->index) {
+            const char *name = mc_arena_printf(s->arena, "ix_%s_%s", t->name, c->name);
+            mc_index *ix = add_index(s, m, name, c->unique, c->at);
+            if (ix) {
+                ix->cols = mc_arena_alloc(s->arena, sizeof *ix->cols);
+                if (ix->cols) {
+                    ix->cols[0] = i;
+                    ix->ncols = 1;
+                }
+            }
+        }
+    }
+}
+
+static int cmp_index_name(const void *a, const void *b)
+{
+    return strcmp(((const mc_index *)a)->name, ((const mc_index *)b)->name);
+}
+
+/* ---- pass 3: foreign keys --------------------------------------------- */
+
+static void foreign_keys(sema *s, model_info *m, const field_extra *extras)
+{
+    mc_table *t = m->table;
+    /* SQLAlchemy creates, per column in order, its UNIQUE then its FOREIGN
+     * KEY; table-level constraints came first (they are older objects). */
+    size_t nmodel_level = t->nconstraints;
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        mc_column *c = &t->columns[i];
+        if (c->unique && !c->index) {
+            mc_constraint *k = add_constraint(s, m, MC_C_UNIQUE, c->at);
+            if (k) {
+                k->cols = mc_arena_alloc(s->arena, sizeof *k->cols);
+                if (k->cols) {
+                    k->cols[0] = i;
+                    k->ncols = 1;
+                }
+            }
+        }
+        const mc_call *fk = extras[i].fk;
+        if (!fk)
+            continue;
+        const mc_arg *target = fk->args;
+        if (target->key || target->val.kind != MC_V_PATH) {
+            ERR(s, target->key ? target->key_at : target->val.at, "write foreign_key(Model.field)",
+                "foreign_key needs the referenced Model.field first");
+            continue;
+        }
+        mc_fk_action on_delete = MC_FK_NONE, on_update = MC_FK_NONE;
+        bool ok = true;
+        for (const mc_arg *a = target->next; a; a = a->next) {
+            bool del = a->key && strcmp(a->key, "on_delete") == 0;
+            bool upd = a->key && strcmp(a->key, "on_update") == 0;
+            if (!del && !upd) {
+                ERR(s, a->key ? a->key_at : a->val.at,
+                    a->key ? suggest_word(s, a->key, (const char *const[]){"on_delete", "on_update"}, 2)
+                           : "write on_delete: cascade",
+                    "invalid foreign_key option%s%s", a->key ? " " : "", a->key ? a->key : "");
+                ok = false;
+                continue;
+            }
+            int act = a->val.kind == MC_V_IDENT && !a->val.modifier ? lookup(a->val.text, action_names, 5) : -1;
+            if (act < 0) {
+                ERR(s, a->val.at, suggest_word(s, a->val.text ? a->val.text : "", action_names, 5),
+                    "unknown %s action '%s'", a->key, a->val.text ? a->val.text : "");
+                ok = false;
+                continue;
+            }
+            if (del)
+                on_delete = (mc_fk_action)(act + 1);
+            else
+                on_update = (mc_fk_action)(act + 1);
+            if (act + 1 == MC_FK_SET_NULL && !c->nullable) {
+                ERR(s, a->val.at, "make the field nullable, or use cascade or restrict",
+                    "%s: set_null on '%s', which is not nullable", a->key, c->field);
+                ok = false;
+            }
+        }
+        model_info *rm = find_model(s, target->val.text);
+        if (!rm) {
+            ERR(s, target->val.at, suggest_model(s, target->val.text),
+                "foreign key to unknown model '%s'", target->val.text);
+            continue;
+        }
+        mc_column *rc = mc_table_field(rm->table, target->val.member);
+        if (!rc) {
+            ERR(s, target->val.member_at, suggest_field(s, rm->table, target->val.member),
+                "foreign key to unknown field '%s.%s'", target->val.text, target->val.member);
+            continue;
+        }
+        if (rc->type != c->type || (c->type == MC_T_ENUM && rc->enum_type != c->enum_type)) {
+            if (c->type != MC_T_UNKNOWN && rc->type != MC_T_UNKNOWN)
+                ERR(s, target->val.at,
+                    mc_arena_printf(s->arena, "declare '%s' as %s", c->field,
+                                    rc->type == MC_T_ENUM ? rc->enum_type->name : mc_types[rc->type].dsl),
+                    "foreign key from '%s' (%s) to '%s.%s' of another type (%s)", c->field,
+                    c->type == MC_T_ENUM ? c->enum_type->name : mc_types[c->type].dsl, target->val.text,
+                    rc->field, rc->type == MC_T_ENUM ? rc->enum_type->name : mc_types[rc->type].dsl);
+            continue;
+        }
+        bool keyed = (rm->table->npk == 1 && rc->primary_key) || (rc->unique && !rc->index) ||
+                     (rc->unique && rc->index);
+        if (!keyed) {
+            ERR(s, target->val.member_at, "SQLite needs the referenced column to be the primary key or unique",
+                "foreign key to '%s.%s', which is neither the primary key nor unique", target->val.text, rc->field);
+            continue;
+        }
+        if (!ok)
+            continue;
+        mc_constraint *k = add_constraint(s, m, MC_C_FOREIGN_KEY, target->val.at);
+        if (!k)
+            return;
+        k->cols = mc_arena_alloc(s->arena, sizeof *k->cols);
+        k->ref_cols = mc_arena_alloc(s->arena, sizeof *k->ref_cols);
+        if (!k->cols || !k->ref_cols)
+            return;
+        k->cols[0] = i;
+        k->ncols = 1;
+        k->ref = rm->table;
+        k->ref_table = rm->table->name;
+        k->ref_cols[0] = rc->name;
+        k->nref = 1;
+        k->on_delete = on_delete;
+        k->on_update = on_update;
+        c->fk = k;  /* re-pointed below if the array moves */
+    }
+    (void)nmodel_level;
+    /* The constraints array may have moved while growing: re-point. */
+    for (size_t i = 0; i < t->nconstraints; i++) {
+        mc_constraint *k = &t->constraints[i];
+        if (k->kind == MC_C_FOREIGN_KEY && k->ncols == 1)
+            t->columns[k->cols[0]].fk = k;
+    }
+}
+
+/* ---- pass 4: relationships -------------------------------------------- */
+
+static const char *const rel_options[] = {
+    "backref", "lazy", "uselist", "secondary", "foreign_key", "order_by", "cascade",
+};
+enum { R_BACKREF, R_LAZY, R_USELIST, R_SECONDARY, R_FK, R_ORDER_BY, R_CASCADE, R__COUNT };
+
+static bool name_taken(const mc_table *t, const char *name, const mc_relationship **rel)
+{
+    *rel = NULL;
+    if (mc_table_field(t, name))
+        return true;
+    for (size_t i = 0; i < t->nrels; i++)
+        if (strcmp(t->rels[i]->name, name) == 0) {
+            *rel = t->rels[i];
+            return true;
+        }
+    return false;
+}
+
+static void add_rel(sema *s, mc_table *t, mc_relationship *r)
+{
+    mc_relationship **n = mc_arena_alloc(s->arena, (t->nrels + 1) * sizeof *n);
+    if (!n)
+        return;
+    if (t->nrels)
+        memcpy(n, t->rels, t->nrels * sizeof *n);
+    n[t->nrels++] = r;
+    t->rels = n;
+}
+
+/* Foreign keys of `from` that reference `to`. */
+static size_t fks_between(const mc_table *from, const mc_table *to, mc_constraint **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < from->nconstraints; i++) {
+        mc_constraint *k = &from->constraints[i];
+        if (k->kind == MC_C_FOREIGN_KEY && k->ref == to) {
+            if (n < max)
+                out[n] = k;
+            n++;
+        }
+    }
+    return n;
+}
+
+static void relationship(sema *s, model_info *m, const mc_member *mem)
+{
+    const mc_call *call = mem->type;
+    mc_table *owner = m->table;
+    if (!call->has_parens || !call->args || call->args->key || call->args->val.kind != MC_V_IDENT ||
+        call->args->val.modifier) {
+        ERR(s, call->has_parens ? call->paren_at : call->at, "write relationship(Target, backref: name)",
+            "relationship needs its target model first");
+        return;
+    }
+    const mc_value *tv = &call->args->val;
+    model_info *tm = find_model(s, tv->text);
+    if (!tm) {
+        ERR(s, tv->at, suggest_model(s, tv->text), "relationship to unknown model '%s'", tv->text);
+        return;
+    }
+    mc_table *target = tm->table;
+    mc_relationship *r = mc_arena_alloc(s->arena, sizeof *r);
+    if (!r)
+        return;
+    r->name = mem->name;
+    r->owner = owner;
+    r->target = target;
+    r->at = mem->at;
+    r->lazy = MC_LAZY_SELECT;
+
+    const mc_arg *opt[R__COUNT] = {0};
+    bool ok = true;
+    bool uselist = true;
+    for (const mc_arg *a = call->args->next; a; a = a->next) {
+        if (!a->key) {
+            ERR(s, a->val.at, "options are written `name: value`", "unexpected argument in relationship");
+            ok = false;
+            continue;
+        }
+        int k = lookup(a->key, rel_options, R__COUNT);
+        if (k < 0) {
+            ERR(s, a->key_at, suggest_word(s, a->key, rel_options, R__COUNT),
+                "unknown relationship option '%s'", a->key);
+            ok = false;
+            continue;
+        }
+        if (opt[k]) {
+            ERR(s, a->key_at, NULL, "relationship option '%s' given twice", a->key);
+            ok = false;
+            continue;
+        }
+        opt[k] = a;
+        const mc_value *v = &a->val;
+        bool ident = v->kind == MC_V_IDENT;
+        switch (k) {
+        case R_BACKREF:
+            if (!ident || v->modifier) {
+                ERR(s, v->at, NULL, "backref takes a name");
+                ok = false;
+            }
+            break;
+        case R_LAZY: {
+            static const char *const lazies[] = {"select", "dynamic", "joined"};
+            int l = ident && !v->modifier ? lookup(v->text, lazies, 3) : -1;
+            if (l < 0) {
+                ERR(s, v->at, suggest_word(s, v->text ? v->text : "", lazies, 3), "unknown lazy mode '%s'",
+                    v->text ? v->text : "");
+                ok = false;
+            } else {
+                r->lazy = (mc_lazy)l;
+            }
+            break;
+        }
+        case R_USELIST:
+            if (!ident || (strcmp(v->text, "true") && strcmp(v->text, "false"))) {
+                ERR(s, v->at, NULL, "uselist takes true or false");
+                ok = false;
+            } else {
+                uselist = v->text[0] == 't';
+            }
+            break;
+        case R_SECONDARY:
+            if (!ident || v->modifier) {
+                ERR(s, v->at, NULL, "secondary takes the association model's name");
+                ok = false;
+            } else if (!(r->secondary = find_model(s, v->text) ? find_model(s, v->text)->table : NULL)) {
+                ERR(s, v->at, suggest_model(s, v->text), "unknown association model '%s'", v->text);
+                ok = false;
+            }
+            break;
+        case R_FK:
+        case R_ORDER_BY:
+            if (!ident || (k == R_FK && v->modifier)) {
+                ERR(s, v->at, NULL, "%s takes a field name", a->key);
+                ok = false;
+            }
+            break;
+        case R_CASCADE:
+            if (!ident || strcmp(v->text, "delete") || v->modifier) {
+                ERR(s, v->at, "the cascade this language knows is `cascade: delete`",
+                    "unknown cascade '%s'", v->text ? v->text : "");
+                ok = false;
+            } else {
+                r->cascade_delete = true;
+            }
+            break;
+        }
+    }
+    if (!ok)
+        return;
+
+    if (r->secondary) {
+        if (opt[R_USELIST] && !uselist) {
+            ERR(s, opt[R_USELIST]->key_at, NULL, "uselist: false with secondary: a many-to-many is a list");
+            return;
+        }
+        mc_constraint *a[4], *b[4];
+        size_t na = fks_between(r->secondary, owner, a, 4);
+        size_t nb = fks_between(r->secondary, target, b, 4);
+        if (na == 0 || nb == 0 || (owner == target && na < 2)) {
+            ERR(s, opt[R_SECONDARY]->val.at,
+                mc_arena_printf(s->arena, "give '%s' a foreign_key to %s and one to %s", r->secondary->model,
+                                owner->model, target->model),
+                "association model '%s' has no foreign key to '%s'", r->secondary->model,
+                na == 0 ? owner->model : target->model);
+            return;
+        }
+        if (owner != target && (na > 1 || nb > 1)) {
+            ERR(s, opt[R_SECONDARY]->val.at, NULL,
+                "ambiguous association: '%s' has several foreign keys to '%s'", r->secondary->model,
+                na > 1 ? owner->model : target->model);
+            return;
+        }
+        r->kind = MC_REL_MANY_TO_MANY;
+        r->fk = a[0];
+        r->fk2 = owner == target ? a[1] : b[0];
+    } else {
+        mc_constraint *down[8], *up[8];
+        size_t ndown = fks_between(target, owner, down, 8);   /* one-to-many */
+        size_t nup = owner == target ? 0 : fks_between(owner, target, up, 8); /* many-to-one */
+        if (opt[R_FK]) {
+            const mc_value *v = &opt[R_FK]->val;
+            mc_constraint *pick = NULL;
+            bool is_down = false;
+            for (size_t i = 0; i < ndown && i < 8; i++)
+                if (strcmp(target->columns[down[i]->cols[0]].field, v->text) == 0) {
+                    pick = down[i];
+                    is_down = true;
+                }
+            for (size_t i = 0; !pick && i < nup && i < 8; i++)
+                if (strcmp(owner->columns[up[i]->cols[0]].field, v->text) == 0)
+                    pick = up[i];
+            if (!pick) {
+                mc_column *c = mc_table_field(target, v->text);
+                if (!c && owner != target)
+                    c = mc_table_field(owner, v->text);
+                if (!c)
+                    ERR(s, v->at, suggest_field(s, target, v->text), "unknown field '%s' in foreign_key: of '%s'",
+                        v->text, mem->name);
+                else
+                    ERR(s, v->at, NULL, "field '%s' is not a foreign key between '%s' and '%s'", v->text,
+                        owner->model, target->model);
+                return;
+            }
+            r->fk = pick;
+            r->kind = is_down ? MC_REL_ONE_TO_MANY : MC_REL_MANY_TO_ONE;
+        } else if (ndown + nup == 0) {
+            ERR(s, tv->at,
+                mc_arena_printf(s->arena, "add a field like `%s_id Integer foreign_key(%s.%s)` to %s", owner->name,
+                                owner->model, owner->npk ? owner->columns[owner->pk[0]].field : "id",
+                                target->model),
+                "relationship '%s' has no foreign key path between '%s' and '%s'", mem->name, owner->model,
+                target->model);
+            return;
+        } else if (ndown + nup > 1) {
+            mc_buf b = {0};
+            for (size_t i = 0; i < ndown && i < 8; i++)
+                mc_buf_printf(&b, "%s%s.%s", b.len ? ", " : "", target->model,
+                              target->columns[down[i]->cols[0]].field);
+            for (size_t i = 0; i < nup && i < 8; i++)
+                mc_buf_printf(&b, "%s%s.%s", b.len ? ", " : "", owner->model,
+                              owner->columns[up[i]->cols[0]].field);
+            ERR(s, tv->at, "pick one with foreign_key: field",
+                "ambiguous relationship '%s': several foreign keys link '%s' and '%s' (%s)", mem->name,
+                owner->model, target->model, b.data ? b.data : "");
+            mc_buf_free(&b);
+            return;
+        } else if (ndown == 1) {
+            r->fk = down[0];
+            r->kind = MC_REL_ONE_TO_MANY;
+        } else {
+            r->fk = up[0];
+            r->kind = MC_REL_MANY_TO_ONE;
+        }
+        if (r->kind == MC_REL_ONE_TO_MANY && !uselist)
+            r->kind = MC_REL_ONE_TO_ONE;
+    }
+
+    if (opt[R_ORDER_BY]) {
+        const mc_value *v = &opt[R_ORDER_BY]->val;
+        if (r->kind == MC_REL_MANY_TO_ONE) {
+            ERR(s, opt[R_ORDER_BY]->key_at, NULL, "order_by on '%s', which is a single %s", mem->name, target->model);
+            return;
+        }
+        r->order_by = mc_table_field(target, v->text);
+        if (!r->order_by) {
+            ERR(s, v->at, suggest_field(s, target, v->text), "unknown field '%s' of '%s' in order_by", v->text,
+                target->model);
+            return;
+        }
+        if (v->modifier) {
+            if (strcmp(v->modifier, "desc") == 0)
+                r->order_desc = true;
+            else if (strcmp(v->modifier, "asc") != 0) {
+                ERR(s, v->modifier_at, "write asc or desc", "unknown order '%s'", v->modifier);
+                return;
+            }
+        }
+    }
+
+    const mc_relationship *clash;
+    if (name_taken(owner, r->name, &clash) && clash) {
+        ERR(s, mem->at, NULL, "relationship '%s' conflicts with the backref '%s' of %s.%s", r->name, r->name,
+            clash->other ? clash->other->owner->model : "?", clash->other ? clash->other->name : "?");
+        return;
+    }
+    add_rel(s, owner, r);
+
+    if (opt[R_BACKREF]) {
+        const mc_value *v = &opt[R_BACKREF]->val;
+        if (name_taken(target, v->text, &clash)) {
+            ERR(s, v->at, mc_arena_printf(s->arena, "rename the backref; '%s' already has a %s named '%s'",
+                                          target->model, clash ? "relationship" : "field", v->text),
+                "backref '%s' conflicts with %s '%s' of '%s'", v->text, clash ? "relationship" : "field", v->text,
+                target->model);
+            return;
+        }
+        mc_relationship *b = mc_arena_alloc(s->arena, sizeof *b);
+        if (!b)
+            return;
+        b->name = v->text;
+        b->owner = target;
+        b->target = owner;
+        b->at = v->at;
+        b->lazy = MC_LAZY_SELECT;
+        b->is_backref = true;
+        b->other = r;
+        r->other = b;
+        switch (r->kind) {
+        case MC_REL_ONE_TO_MANY:
+        case MC_REL_ONE_TO_ONE:
+            b->kind = MC_REL_MANY_TO_ONE;
+            b->fk = r->fk;
+            break;
+        case MC_REL_MANY_TO_ONE:
+            b->kind = MC_REL_ONE_TO_MANY;
+            b->fk = r->fk;
+            break;
+        case MC_REL_MANY_TO_MANY:
+            b->kind = MC_REL_MANY_TO_MANY;
+            b->secondary = r->secondary;
+            b->fk = r->fk2;
+            b->fk2 = r->fk;
+            break;
+        }
+        add_rel(s, target, b);
+    }
+}
+
+/* ---- pass 5: order ---------------------------------------------------- */
+
+static int cmp_table_name(const void *a, const void *b)
+{
+    return strcmp((*(mc_table *const *)a)->name, (*(mc_table *const *)b)->name);
+}
+
+void mc_schema_sort(mc_schema *s, mc_arena *arena)
+{
+    size_t n = s->ntables;
+    mc_table **todo = mc_arena_alloc(arena, (n + 1) * sizeof *todo);
+    mc_table **out = mc_arena_alloc(arena, (n + 1) * sizeof *out);
+    bool *done = mc_arena_alloc(arena, (n + 1) * sizeof *done);
+    if (!todo || !out || !done)
+        return;
+    memcpy(todo, s->tables, n * sizeof *todo);
+    qsort(todo, n, sizeof *todo, cmp_table_name);
+    size_t nout = 0;
+    while (nout < n) {
+        /* One level: every table whose references are all in earlier levels. */
+        size_t level_start = nout;
+        for (size_t i = 0; i < n; i++) {
+            if (done[i])
+                continue;
+            mc_table *t = todo[i];
+            bool ready = true;
+            for (size_t k = 0; k < t->nconstraints && ready; k++) {
+                const mc_constraint *c = &t->constraints[k];
+                if (c->kind != MC_C_FOREIGN_KEY || strcmp(c->ref_table, t->name) == 0)
+                    continue;
+                for (size_t j = 0; j < n; j++)
+                    if (!done[j] && j != i && strcmp(todo[j]->name, c->ref_table) == 0)
+                        ready = false;
+            }
+            if (ready)
+                out[nout++] = t;
+        }
+        for (size_t j = level_start; j < nout; j++)
+            for (size_t i = 0; i < n; i++)
+                if (todo[i] == out[j])
+                    done[i] = true;
+        if (nout == level_start) {
+            /* A cycle: the rest in name order (SQLite does not mind). */
+            for (size_t i = 0; i < n; i++)
+                if (!done[i]) {
+                    out[nout++] = todo[i];
+                    done[i] = true;
+                }
+        }
+    }
+    s->create_order = out;
+}
+
+/* ---- lookups ------------------------------------------------------------ */
+
+mc_table *mc_schema_table(const mc_schema *s, const char *sql_name)
+{
+    for (size_t i = 0; i < s->ntables; i++)
+        if (strcmp(s->tables[i]->name, sql_name) == 0)
+            return s->tables[i];
+    return NULL;
+}
+
+mc_table *mc_schema_model(const mc_schema *s, const char *model)
+{
+    for (size_t i = 0; i < s->ntables; i++)
+        if (s->tables[i]->model && strcmp(s->tables[i]->model, model) == 0)
+            return s->tables[i];
+    return NULL;
+}
+
+mc_column *mc_table_column(const mc_table *t, const char *sql_name)
+{
+    for (size_t i = 0; i < t->ncolumns; i++)
+        if (strcmp(t->columns[i].name, sql_name) == 0)
+            return &t->columns[i];
+    return NULL;
+}
+
+mc_column *mc_table_field(const mc_table *t, const char *field)
+{
+    for (size_t i = 0; i < t->ncolumns; i++)
+        if (t->columns[i].field && strcmp(t->columns[i].field, field) == 0)
+            return &t->columns[i];
+    return NULL;
+}
+
+size_t mc_table_column_index(const mc_table *t, const char *sql_name)
+{
+    const mc_column *c = mc_table_column(t, sql_name);
+    return c ? (size_t)(c - t->columns) : (size_t)-1;
+}
+
+/* ---- driver ------------------------------------------------------------ */
+
+int mc_sema(const mc_ast *ast, const mc_source *src, mc_arena *arena, mc_diag *diag, mc_schema *out)
+{
+    int before = diag->n_errors;
+    memset(out, 0, sizeof *out);
+    out->path = src->path;
+    sema s = {arena, diag, out, NULL, 0};
+    declare(&s, ast);
+    if (!s.models)
+        return diag->n_errors - before + 1;
+    field_extra **extras = mc_arena_alloc(arena, (s.nmodels + 1) * sizeof *extras);
+    if (!extras)
+        return diag->n_errors - before + 1;
+    for (size_t i = 0; i < s.nmodels && !mc_diag_full(diag); i++) {
+        mc_table *t = s.models[i].table;
+        model_members(&s, &s.models[i], &extras[i]);
+        if (t->nindexes)
+            qsort(t->indexes, t->nindexes, sizeof *t->indexes, cmp_index_name);
+    }
+    for (size_t i = 0; i < s.nmodels && !mc_diag_full(diag); i++)
+        if (extras[i])
+            foreign_keys(&s, &s.models[i], extras[i]);
+    for (size_t i = 0; i < s.nmodels && !mc_diag_full(diag); i++)
+        for (size_t j = 0; j < s.models[i].nrelf; j++)
+            relationship(&s, &s.models[i], s.models[i].relf[j]);
+    if (s.nmodels == 0 && diag->n_errors == before)
+        mc_error_at(diag, 0, 0, "declare one: model User { id Integer primary_key }", "the schema has no model");
+    mc_schema_sort(out, arena);
+    return diag->n_errors - before;
+}

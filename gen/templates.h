@@ -1,0 +1,21 @@
+/*
+ * templates.h -- skeletons of generated files, embedded at build time from
+ * templates/NAME.in (see templates/embed.c).  A skeleton is plain text with
+ * {{NAME}} placeholders filled by mc_template_render().
+ */
+#ifndef MC_TEMPLATES_H
+#define MC_TEMPLATES_H
+
+#include <stddef.h>
+
+typedef struct mc_template {
+    const char *name;       /* "header.h" for templates/header.h.in */
+    const char *text;
+} mc_template;
+
+extern const mc_template mc_templates[];   /* ends with {NULL, NULL} */
+
+/* The skeleton called name, or NULL. */
+const char *mc_template_get(const char *name);
+
+#endif

@@ -1,0 +1,282 @@
+/*
+ * parser.y -- the grammar of the modelc schema language (DSL.md section 1).
+ *
+ * Pure and reentrant: all state lives in mc_parse_ctx.  The grammar is
+ * generic (see ast.h); names are given meaning in sema.c.  Error rules at
+ * member, enum-value and top-level granularity let one run report every
+ * syntax error of a file: recovery resumes after the next newline, ';' or
+ * '}'.
+ */
+%require "3.8"
+%define api.pure full
+%define api.location.type {mc_span}
+%locations
+%define parse.error custom
+%define parse.lac full
+%expect 0
+%param {yyscan_t scanner}
+%parse-param {mc_parse_ctx *ctx}
+
+%code requires {
+#include "parse.h"
+typedef void *yyscan_t;
+}
+
+%code provides {
+int yylex(YYSTYPE *yylval, YYLTYPE *yylloc, yyscan_t scanner);
+}
+
+%code {
+#include <stdio.h>
+#include <string.h>
+
+/* Locations are byte spans: a rule spans from its first to its last
+ * symbol; an empty rule sits just after the previous symbol. */
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                                          \
+    do {                                                                     \
+        if (N) {                                                             \
+            (Cur).off = YYRHSLOC(Rhs, 1).off;                                \
+            (Cur).len = YYRHSLOC(Rhs, N).off + YYRHSLOC(Rhs, N).len          \
+                        - YYRHSLOC(Rhs, 1).off;                              \
+        } else {                                                             \
+            (Cur).off = YYRHSLOC(Rhs, 0).off + YYRHSLOC(Rhs, 0).len;         \
+            (Cur).len = 0;                                                   \
+        }                                                                    \
+    } while (0)
+
+static void yyerror(YYLTYPE *loc, yyscan_t scanner, mc_parse_ctx *ctx, const char *msg);
+
+#define NEW(T) ((T *)mc_arena_alloc(ctx->arena, sizeof(T)))
+#define CHECK_MEM(p) do { if (!(p)) YYNOMEM; } while (0)
+
+static void add_decl(mc_parse_ctx *ctx, mc_decl *d)
+{
+    *ctx->decl_tail = d;
+    ctx->decl_tail = &d->next;
+}
+}
+
+%union {
+    const char *str;
+    mc_value value;
+    mc_arg *arg;
+    mc_call *call;
+    mc_member *member;
+    mc_decl *decl;
+    mc_enum_value *evalue;
+    struct { mc_arg *head, **tail; int n; } args;
+    struct { mc_call *head, **tail; } calls;
+    struct { mc_member *head, **tail; } members;
+    struct { mc_enum_value *head, **tail; } evalues;
+}
+
+%token MODEL "'model'" ENUM "'enum'" TABLE "'table'"
+%token <str> IDENT "name" STRING "string" INT "integer" DEC "decimal"
+%token NL "end of line"
+
+%type <value> value
+%type <arg> arg
+%type <args> args args_opt
+%type <call> call
+%type <calls> attrs
+%type <member> member
+%type <members> mlist
+%type <member> mitem
+%type <evalues> elist
+%type <evalue> eitem
+%type <str> table_opt
+
+%%
+
+file
+    : %empty
+    | file NL
+    | file ';'
+    | file decl
+    | file error '}'    { yyerrok; }
+    ;
+
+decl
+    : MODEL IDENT table_opt '{' mlist '}' {
+          mc_decl *d = NEW(mc_decl); CHECK_MEM(d);
+          d->kind = MC_D_MODEL; d->name = $2; d->at = @2;
+          d->table = $3; d->table_at = @3;
+          d->members = $5.head;
+          add_decl(ctx, d);
+      }
+    | ENUM IDENT '{' elist '}' {
+          mc_decl *d = NEW(mc_decl); CHECK_MEM(d);
+          d->kind = MC_D_ENUM; d->name = $2; d->at = @2;
+          d->values = $4.head;
+          add_decl(ctx, d);
+      }
+    ;
+
+table_opt
+    : %empty            { $$ = NULL; }
+    | TABLE STRING      { $$ = $2; @$ = @2; }
+    ;
+
+mlist
+    : mitem             { $$.head = $1; $$.tail = $1 ? &$1->next : &$$.head; }
+    | mlist sep mitem   {
+          $$ = $1;
+          if ($3) { *$$.tail = $3; $$.tail = &$3->next; }
+          if (!$$.head) $$.tail = &$$.head;
+      }
+    ;
+
+sep : NL | ';' ;
+
+mitem
+    : %empty            { $$ = NULL; }
+    | member            { $$ = $1; }
+    | error             { $$ = NULL; }
+    ;
+
+member
+    : IDENT call attrs {
+          mc_member *m = NEW(mc_member); CHECK_MEM(m);
+          m->kind = MC_M_FIELD; m->name = $1; m->at = @1;
+          m->type = $2; m->attrs = $3.head;
+          $$ = m;
+      }
+    | IDENT '(' args_opt ')' {
+          mc_call *c = NEW(mc_call); CHECK_MEM(c);
+          c->name = $1; c->at = @1; c->has_parens = 1;
+          c->paren_at.off = @2.off; c->paren_at.len = @4.off + @4.len - @2.off;
+          c->args = $3.head; c->nargs = $3.n;
+          mc_member *m = NEW(mc_member); CHECK_MEM(m);
+          m->kind = MC_M_DIRECTIVE; m->name = $1; m->at = @1; m->directive = c;
+          $$ = m;
+      }
+    ;
+
+attrs
+    : %empty            { $$.head = NULL; $$.tail = &$$.head; }
+    | attrs call        { $$ = $1; *$$.tail = $2; $$.tail = &$2->next; }
+    ;
+
+call
+    : IDENT {
+          mc_call *c = NEW(mc_call); CHECK_MEM(c);
+          c->name = $1; c->at = @1;
+          $$ = c;
+      }
+    | IDENT '(' args_opt ')' {
+          mc_call *c = NEW(mc_call); CHECK_MEM(c);
+          c->name = $1; c->at = @1; c->has_parens = 1;
+          c->paren_at.off = @2.off; c->paren_at.len = @4.off + @4.len - @2.off;
+          c->args = $3.head; c->nargs = $3.n;
+          $$ = c;
+      }
+    ;
+
+args_opt
+    : %empty            { $$.head = NULL; $$.tail = &$$.head; $$.n = 0; }
+    | args              { $$ = $1; }
+    | args ','          { $$ = $1; }
+    ;
+
+args
+    : arg               { $$.head = $1; $$.tail = &$1->next; $$.n = 1; }
+    | args ',' arg      { $$ = $1; *$$.tail = $3; $$.tail = &$3->next; $$.n++; }
+    ;
+
+arg
+    : value {
+          mc_arg *a = NEW(mc_arg); CHECK_MEM(a);
+          a->val = $1;
+          $$ = a;
+      }
+    | IDENT ':' value {
+          mc_arg *a = NEW(mc_arg); CHECK_MEM(a);
+          a->key = $1; a->key_at = @1; a->val = $3;
+          $$ = a;
+      }
+    ;
+
+value
+    : INT               { memset(&$$, 0, sizeof $$); $$.kind = MC_V_INT; $$.text = $1; $$.at = @1; }
+    | DEC               { memset(&$$, 0, sizeof $$); $$.kind = MC_V_DEC; $$.text = $1; $$.at = @1; }
+    | STRING            { memset(&$$, 0, sizeof $$); $$.kind = MC_V_STR; $$.text = $1; $$.at = @1; }
+    | IDENT             { memset(&$$, 0, sizeof $$); $$.kind = MC_V_IDENT; $$.text = $1; $$.at = @1; }
+    | IDENT IDENT       { memset(&$$, 0, sizeof $$); $$.kind = MC_V_IDENT; $$.text = $1; $$.at = @1;
+                          $$.modifier = $2; $$.modifier_at = @2; }
+    | IDENT '.' IDENT   { memset(&$$, 0, sizeof $$); $$.kind = MC_V_PATH; $$.text = $1; $$.at = @1;
+                          $$.member = $3; $$.member_at = @3; }
+    ;
+
+elist
+    : eitem             { $$.head = $1; $$.tail = $1 ? &$1->next : &$$.head; }
+    | elist esep eitem  {
+          $$ = $1;
+          if ($3) { *$$.tail = $3; $$.tail = &$3->next; }
+          if (!$$.head) $$.tail = &$$.head;
+      }
+    ;
+
+esep : ',' | NL | ';' ;
+
+eitem
+    : %empty            { $$ = NULL; }
+    | IDENT {
+          mc_enum_value *v = NEW(mc_enum_value); CHECK_MEM(v);
+          v->name = $1; v->at = @1;
+          $$ = v;
+      }
+    | error             { $$ = NULL; }
+    ;
+
+%%
+
+static void yyerror(YYLTYPE *loc, yyscan_t scanner, mc_parse_ctx *ctx, const char *msg)
+{
+    (void)scanner;
+    mc_error_at(ctx->diag, loc->off, loc->len, NULL, "%s", msg);
+}
+
+/* "unexpected 'x', expected name or '('": the LAC-corrected expectations,
+ * with a hint for the mistakes people make most. */
+static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, mc_parse_ctx *ctx)
+{
+    (void)scanner;
+    enum { MAX_EXPECTED = 5 };
+    yysymbol_kind_t expected[MAX_EXPECTED];
+    int n = yypcontext_expected_tokens(yyctx, expected, MAX_EXPECTED);
+    yysymbol_kind_t got = yypcontext_token(yyctx);
+    const YYLTYPE *loc = yypcontext_location(yyctx);
+
+    char msg[512];
+    size_t len = 0;
+    if (got == YYSYMBOL_YYEOF)
+        len += (size_t)snprintf(msg + len, sizeof msg - len, "unexpected end of file");
+    else
+        len += (size_t)snprintf(msg + len, sizeof msg - len, "unexpected %s", yysymbol_name(got));
+    if (n > 0) {
+        for (int i = 0; i < n && len < sizeof msg; i++)
+            len += (size_t)snprintf(msg + len, sizeof msg - len, "%s%s",
+                                    i == 0 ? ", expected " : (i == n - 1 ? " or " : ", "),
+                                    yysymbol_name(expected[i]));
+    }
+
+    const char *hint = NULL;
+    int expects_sep = 0, expects_close = 0;
+    for (int i = 0; i < n; i++) {
+        if (expected[i] == YYSYMBOL_NL)
+            expects_sep = 1;
+        if (expected[i] == YYSYMBOL_YYEOF || expected[i] == YYSYMBOL_YYUNDEF)
+            continue;
+        if (yysymbol_name(expected[i])[0] == '\'' && yysymbol_name(expected[i])[1] == '}')
+            expects_close = 1;
+    }
+    if (got == YYSYMBOL_YYEOF && expects_close)
+        hint = "the file ends inside a block: is a '}' missing?";
+    else if (got == YYSYMBOL_MODEL || got == YYSYMBOL_ENUM || got == YYSYMBOL_TABLE)
+        hint = "to use a keyword as a name, write it in backticks: `table`";
+    else if (expects_sep && got == YYSYMBOL_IDENT)
+        hint = "members end at a newline or ';'";
+
+    mc_error_at(ctx->diag, loc->off, loc->len, hint, "%s", msg);
+    return 0;
+}

@@ -1,0 +1,79 @@
+/*
+ * internal.h -- what the runtime's files share and nobody else sees.
+ *
+ * Not installed.  Names here start with mci_ so that they never meet the
+ * compiler's mc_ symbols when both libraries are linked into one program;
+ * in libmodelc.so they are hidden (-fvisibility=hidden, no MC_API).
+ */
+#ifndef MODELC_INTERNAL_H
+#define MODELC_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "modelc.h"
+
+#define MCI_MSG_MAX 1024
+
+/* Open-addressing map from a non-zero 64-bit key to an int.  Keys may
+ * repeat (mci_map_next walks every value of a key); nothing is removed. */
+typedef struct mci_map {
+    uint64_t *keys;     /* 0 = empty slot */
+    int *vals;
+    size_t cap;         /* a power of two, or 0 */
+    size_t used;
+} mci_map;
+
+/* One cached statement.  Statements for the same text form a chain from
+ * the head slot, which alone owns the text copy. */
+typedef struct mci_slot {
+    sqlite3_stmt *stmt;
+    char *text;         /* head slot only: malloc'd copy of the SQL */
+    int next;           /* next slot with the same text, -1 at the end */
+    int out;            /* checked out by mc_prepare, not yet released */
+} mci_slot;
+
+typedef struct mci_cache {
+    mci_slot *slots;
+    size_t n, cap;
+    mci_map by_ptr;     /* address of the caller's SQL -> head slot */
+    mci_map by_text;    /* hash of the SQL text -> head slot */
+    mci_map by_stmt;    /* sqlite3_stmt * -> slot */
+} mci_cache;
+
+struct mc_db {
+    sqlite3 *handle;        /* NULL when the open failed */
+    char *path;             /* what SQLite was given */
+    int status;             /* last failure, MC_OK when none */
+    int sqlite_rc;          /* its extended SQLite code, 0 when not SQLite's */
+    int depth;              /* transaction nesting */
+    mci_cache cache;
+    char msg[MCI_MSG_MAX];
+};
+
+/* stmt_cache.c */
+void mci_cache_free(mci_cache *c);
+
+/* error.c: checks db and its handle; MC_MISUSE with a message naming
+ * `fn` when unusable. */
+int mci_usable(mc_db *db, const char *fn);
+
+/* connection.c helpers shared by exec, the cache and the migration runner */
+
+/* Skips whitespace and SQL comments (-- to end of line, C-style block). */
+const char *mci_skip_space(const char *s);
+
+/* Copies the first line of the SQL statement at s (after whitespace and
+ * comments) into out, at most cap - 1 bytes; "..." marks a cut. */
+void mci_first_line(const char *s, char *out, size_t cap);
+
+/* Prepares and runs each statement in sql to its end, discarding rows.
+ * On failure records "<prefix>statement N failed: <first line>: <msg>"
+ * (prefix may be NULL) and returns the status.  *count, when not NULL,
+ * receives the number of statements run. */
+int mci_run_script(mc_db *db, const char *sql, const char *prefix, int *count);
+
+/* 64-bit FNV-1a. */
+uint64_t mci_fnv1a(const void *data, size_t len);
+
+#endif

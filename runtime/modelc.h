@@ -1,0 +1,397 @@
+/*
+ * modelc.h -- libmodelc, the runtime that modelc-generated code links with.
+ *
+ * This is the ONE public header of the runtime.  It wraps one SQLite
+ * connection (mc_db) with what generated code and the `modelc` command line
+ * need: opening by path or URL with sane pragmas, a statement cache,
+ * nestable transactions, value checks done before a write, column copies,
+ * and the migration runner.
+ *
+ * Conventions, true of every function below:
+ *
+ *   - Nothing here prints and nothing exits.  A function that can fail
+ *     returns an mc_status (as int) and leaves a message on the connection:
+ *     mc_errmsg(db).  The message describes the most recent failure; a
+ *     successful call does not clear it (like errno), mc_clear_error does.
+ *   - Functions that free or release are no-ops on NULL.
+ *   - "Owned by X" means X frees it; every malloc'd result says who frees it.
+ *   - An mc_db is not thread-safe: use one connection per thread.
+ *   - SQL is always prepared and bound, never pasted together from values;
+ *     identifiers the runtime writes itself are quoted.
+ */
+#ifndef MODELC_H
+#define MODELC_H
+
+#include <stddef.h>
+#include <sqlite3.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MODELC_RUNTIME_VERSION "0.1.0"
+/* major * 10000 + minor * 100 + patch.  Generated code guards with
+ *   #if MODELC_RUNTIME_VERSION_NUMBER < 100
+ *   #error ...                                                              */
+#define MODELC_RUNTIME_VERSION_NUMBER 100
+
+#if defined(MC_BUILDING_SHARED) && defined(__GNUC__)
+#define MC_API __attribute__((visibility("default")))
+#else
+#define MC_API
+#endif
+
+#if defined(__GNUC__)
+#define MC_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define MC_PRINTF(f, a)
+#endif
+
+/* The version of the library actually linked ("0.1.0"); compare with
+ * MODELC_RUNTIME_VERSION to detect a header/library mismatch. */
+MC_API const char *mc_runtime_version(void);
+
+/* ---- status ----------------------------------------------------------- */
+
+typedef enum {
+    MC_OK = 0,
+    MC_NOTFOUND,    /* no such row */
+    MC_CONSTRAINT,  /* UNIQUE, NOT NULL, CHECK, FOREIGN KEY violated */
+    MC_INVALID,     /* a value or an argument failed a check */
+    MC_BUSY,        /* the database stayed locked past the busy timeout */
+    MC_NOMEM,
+    MC_MISUSE,      /* the API was called wrongly (no transaction, NULL db...) */
+    MC_ERROR,       /* anything else SQLite reports (I/O, corruption...) */
+    MC_DONE         /* an iterator has no more rows; not an error */
+} mc_status;
+
+/* "MC_CONSTRAINT"; "MC_UNKNOWN" for a value outside the enum.  Static. */
+MC_API const char *mc_status_name(int status);
+
+/* ---- values owned by the structs that hold them ------------------------ */
+
+/* Bytes of a LargeBinary column.  data == NULL means SQL NULL; an empty
+ * non-NULL value has len 0 and a non-NULL data.  data is owned by the
+ * struct holding the mc_blob and freed with free() (or mc_blob_free). */
+typedef struct mc_blob {
+    void *data;
+    size_t len;
+} mc_blob;
+
+/* ---- connection -------------------------------------------------------- */
+
+typedef struct mc_db mc_db;     /* opaque */
+
+/* Every field: -1 (or NULL) means "the default".  Zero-initialising the
+ * struct is NOT the same as the defaults: use MC_OPEN_OPTIONS_DEFAULT. */
+typedef struct mc_open_options {
+    int foreign_keys;       /* PRAGMA foreign_keys; default 1 */
+    int wal;                /* journal_mode=WAL (never for :memory:); default 1 */
+    int busy_timeout_ms;    /* default 5000 */
+    const char *synchronous;/* OFF, NORMAL, FULL or EXTRA; default "NORMAL" */
+    int create;             /* create the file when missing; default 1 */
+} mc_open_options;
+
+#define MC_OPEN_OPTIONS_DEFAULT { -1, -1, -1, NULL, -1 }
+
+/*
+ * Opens a connection.
+ *
+ * url: NULL or "" -> $DATABASE_URL, and when that is unset or empty "app.db".
+ * Accepted forms:
+ *   "app.db", "/abs/path.db"            a plain path
+ *   "sqlite:///relative.db"             relative to the working directory
+ *   "sqlite:////abs/path.db"            absolute
+ *   "sqlite+pysqlite:///x.db"           a SQLAlchemy driver suffix is ignored
+ *   "sqlite://", "sqlite:///:memory:", ":memory:"   a private in-memory db
+ * A "?query" after a sqlite:// URL is ignored.  Other schemes
+ * ("postgresql://...") are refused with MC_INVALID.
+ *
+ * Applied on open, each overridable through opts (NULL = all defaults):
+ * busy_timeout=5000, journal_mode=WAL (not for in-memory databases),
+ * foreign_keys=ON, synchronous=NORMAL.
+ *
+ * *out is set even on failure so that mc_errmsg(*out) can be read; it is
+ * NULL only when memory for the connection itself could not be had (then
+ * the result is MC_NOMEM).  The caller always mc_close()s *out.
+ */
+MC_API int mc_open(mc_db **out, const char *url, const mc_open_options *opts);
+
+/* Finalizes every cached statement and closes the connection.  A still
+ * running transaction is rolled back by SQLite.  NULL is a no-op. */
+MC_API void mc_close(mc_db *db);
+
+/* The underlying handle, owned by db (do not close it); NULL when the open
+ * failed or db is NULL. */
+MC_API sqlite3 *mc_sqlite(mc_db *db);
+
+/* The resolved path SQLite was given (":memory:" for in-memory); owned by
+ * db.  "" for NULL. */
+MC_API const char *mc_db_path(const mc_db *db);
+
+/* ---- errors ------------------------------------------------------------ */
+
+/* The message of the last failure, "" when none.  Owned by db, valid until
+ * the next call on db.  mc_errmsg(NULL) is "out of memory" (the only way
+ * to hold a NULL connection is a failed mc_open). */
+MC_API const char *mc_errmsg(const mc_db *db);
+
+/* The status of the last failure, MC_OK when none (MC_NOMEM for NULL). */
+MC_API int mc_errcode(const mc_db *db);
+
+/* The extended SQLite result code behind the last failure (e.g.
+ * SQLITE_CONSTRAINT_UNIQUE), 0 when the failure did not come from SQLite. */
+MC_API int mc_sqlite_errcode(const mc_db *db);
+
+/* Records `status` with a printf-style message (truncated to about 1 KB)
+ * and returns status.  Arguments may point into mc_errmsg(db).  With a
+ * NULL db it only returns status. */
+MC_API int mc_set_error(mc_db *db, int status, const char *fmt, ...) MC_PRINTF(3, 4);
+
+/* Forgets the last failure: mc_errmsg is "" and mc_errcode MC_OK. */
+MC_API void mc_clear_error(mc_db *db);
+
+/*
+ * Maps a SQLite result code to an mc_status and, for a failure, records
+ * the message "<context>: <sqlite3_errmsg>", e.g.
+ *   "user: UNIQUE constraint failed: user.username".
+ * SQLITE_OK and SQLITE_ROW -> MC_OK, SQLITE_DONE -> MC_DONE (neither
+ * touches the message); CONSTRAINT* -> MC_CONSTRAINT; BUSY, LOCKED ->
+ * MC_BUSY; NOMEM -> MC_NOMEM; NOTFOUND -> MC_NOTFOUND; MISUSE, RANGE ->
+ * MC_MISUSE; MISMATCH, TOOBIG -> MC_INVALID; anything else -> MC_ERROR.
+ * context may be NULL.  Call it before sqlite3_reset(), which may change
+ * the connection's message.
+ */
+MC_API int mc_status_from_sqlite(mc_db *db, int sqlite_rc, const char *context);
+
+/* ---- statements -------------------------------------------------------- */
+
+/*
+ * A prepared statement for `sql`, taken from the connection's cache or
+ * prepared and added to it.  The cache owns the statement: never finalize
+ * it; give it back with mc_release() when done.
+ *
+ * sql must be ONE statement in storage that outlives db and never changes
+ * (a string literal: this is what generated code passes).  The cache keys
+ * on the pointer first and falls back to comparing text, so equal text at
+ * another address finds the same statement.  For SQL built at run time use
+ * mc_prepare_text.
+ *
+ * The statement comes back reset with no bindings.  Asking again for the
+ * same SQL before releasing it (a nested loop over the same query) gives a
+ * second statement; more than 64 unreleased ones for one text is MC_MISUSE
+ * (a missing mc_release).  Returns NULL with the error set on failure.
+ */
+MC_API sqlite3_stmt *mc_prepare(mc_db *db, const char *sql);
+
+/* Like mc_prepare, for SQL whose storage is the caller's (built at run
+ * time): keyed by text only, the cache keeps its own copy. */
+MC_API sqlite3_stmt *mc_prepare_text(mc_db *db, const char *sql);
+
+/* Gives a statement from mc_prepare back to the cache: resets it and
+ * clears its bindings (it is not finalized).  NULL is a no-op; a statement
+ * that is not the cache's is only reset. */
+MC_API void mc_release(mc_db *db, sqlite3_stmt *stmt);
+
+/* sqlite3_step with the result mapped: a row -> MC_OK, the end -> MC_DONE,
+ * a failure -> its status with "<context>: <sqlite message>" recorded. */
+MC_API int mc_step(mc_db *db, sqlite3_stmt *stmt, const char *context);
+
+/*
+ * Runs SQL with no bindings, stepping each statement to its end and
+ * discarding rows (DDL, PRAGMA).  Several ';'-separated statements are run
+ * in order.  Not cached; sql is only read during the call.  On failure the
+ * message names the statement's first line.
+ */
+MC_API int mc_exec(mc_db *db, const char *sql);
+
+/* ---- transactions ------------------------------------------------------ */
+
+/*
+ * Nestable transactions.  The outermost mc_begin issues BEGIN
+ * (mc_begin_immediate: BEGIN IMMEDIATE, taking the write lock now); nested
+ * ones issue SAVEPOINT mc_sp_N.  mc_commit commits the outermost level or
+ * releases the innermost savepoint; mc_rollback rolls back the whole
+ * transaction at the outermost level, or rolls back to and releases the
+ * innermost savepoint (the outer work stays).  Statements outside any
+ * transaction autocommit.
+ *
+ * mc_commit/mc_rollback without a transaction are MC_MISUSE.  When SQLite
+ * has already rolled the transaction back by itself (after some I/O,
+ * disk-full or out-of-memory errors), mc_rollback succeeds and unwinds one
+ * level, and mc_commit unwinds one level and returns MC_ERROR, since the
+ * work is gone.  A failed outermost COMMIT (e.g. SQLITE_BUSY) leaves the
+ * transaction open: retry mc_commit or mc_rollback.
+ */
+MC_API int mc_begin(mc_db *db);
+MC_API int mc_begin_immediate(mc_db *db);
+MC_API int mc_commit(mc_db *db);
+MC_API int mc_rollback(mc_db *db);
+/* 0 outside a transaction, 1 inside the outermost, 2+ inside savepoints. */
+MC_API int mc_txn_depth(const mc_db *db);
+
+/* ---- value checks (before a write) ------------------------------------- */
+/*
+ * Each check returns MC_OK or MC_INVALID with a message that starts
+ * "<table>.<field>: " (either name may be NULL).  A NULL value is always
+ * MC_OK: NOT NULL is the database's job.  db may be NULL (no message).
+ */
+
+/* Number of characters in UTF-8 text.  *valid (may be NULL) is set to 0
+ * when s is not valid UTF-8 (overlong forms, surrogates, > U+10FFFF,
+ * truncated sequences); the count then covers the valid prefix.  NULL s
+ * is 0 characters and valid. */
+MC_API size_t mc_utf8_length(const char *s, int *valid);
+
+/* "user.username: 70 characters, at most 64",
+ * "user.username: not valid UTF-8 (at byte 3)".  max_chars 0 = no limit. */
+MC_API int mc_check_string(mc_db *db, const char *table, const char *field,
+                           const char *s, int max_chars);
+
+/* Strict RFC 8259 validation (independent of SQLite's json_valid): any
+ * value at top level, no trailing commas, no leading zeros, no comments, no
+ * BOM, strings of valid UTF-8 without raw control characters.  Nesting
+ * depth is limited only by memory.  "book.extra: not valid JSON (at byte 7)"
+ * with a 0-based byte offset; MC_NOMEM if the nesting stack cannot grow. */
+MC_API int mc_check_json(mc_db *db, const char *table, const char *field, const char *json);
+
+/* The same validator on len bytes: 1 valid, 0 invalid (with *err_offset,
+ * which may be NULL, set to the offending byte), -1 out of memory. */
+MC_API int mc_json_valid(const char *json, size_t len, size_t *err_offset);
+
+/* SQLAlchemy's storage formats on SQLite, with real calendar checks
+ * (years 0001-9999, Feb 29 only in leap years, 00:00:00-23:59:59):
+ *   DateTime "YYYY-MM-DD HH:MM:SS[.f]"  (1 to 6 fraction digits)
+ *   Date     "YYYY-MM-DD"
+ *   Time     "HH:MM:SS[.f]"                                              */
+MC_API int mc_check_datetime(mc_db *db, const char *table, const char *field, const char *s);
+MC_API int mc_check_date(mc_db *db, const char *table, const char *field, const char *s);
+MC_API int mc_check_time(mc_db *db, const char *table, const char *field, const char *s);
+
+/* Decimal text "[-+]digits[.digits]" (".5" and "5." allowed, no exponent)
+ * for NUMERIC(precision, scale): at most precision - scale digits before
+ * the point (leading zeros do not count) and at most scale after it
+ * (trailing zeros do not count).  precision <= 0: digits unlimited. */
+MC_API int mc_check_numeric(mc_db *db, const char *table, const char *field,
+                            const char *s, int precision, int scale);
+
+/* The current UTC time as "2019-05-20 12:47:00.000000" (SQLAlchemy's
+ * DateTime format on SQLite) into the caller's 27 bytes. */
+MC_API void mc_now_datetime(char out[27]);
+
+/* ---- columns and bindings ---------------------------------------------- */
+
+/* A malloc'd copy of a text column (caller frees), NULL for SQL NULL and
+ * also when out of memory: use mc_column_text to tell the two apart. */
+MC_API char *mc_column_strdup(sqlite3_stmt *st, int col);
+
+/* *out = malloc'd copy of a text column (caller frees) or NULL for SQL
+ * NULL.  MC_NOMEM (and *out NULL) when out of memory. */
+MC_API int mc_column_text(mc_db *db, sqlite3_stmt *st, int col, char **out);
+
+/* *out = a copy of a blob column (caller owns out->data): {NULL, 0} for SQL
+ * NULL; a zero-length value gets a non-NULL data (malloc(1)) so that NULL
+ * and empty stay distinct.  MC_NOMEM (and {NULL, 0}) when out of memory. */
+MC_API int mc_column_blob(mc_db *db, sqlite3_stmt *st, int col, mc_blob *out);
+
+/* Binds UTF-8 text, NULL -> SQL NULL.  The text is NOT copied
+ * (SQLITE_STATIC): the caller keeps it alive and unchanged until the
+ * statement is stepped for the last time or released. */
+MC_API int mc_bind_text(mc_db *db, sqlite3_stmt *st, int idx, const char *s);
+
+/* Binds bytes; b == NULL or b->data == NULL -> SQL NULL; len 0 with non-NULL
+ * data -> an empty blob.  Not copied, like mc_bind_text. */
+MC_API int mc_bind_blob(mc_db *db, sqlite3_stmt *st, int idx, const mc_blob *b);
+
+/* free(b->data) and sets *b to {NULL, 0}.  NULL b is a no-op. */
+MC_API void mc_blob_free(mc_blob *b);
+
+/* ---- migrations -------------------------------------------------------- */
+
+/*
+ * One migration.  All strings are owned by the caller and only read.
+ * upgrade_sql/downgrade_sql hold any number of ';'-separated statements
+ * (triggers and string literals containing ';' are fine).  downgrade_sql
+ * NULL means "cannot be downgraded"; "" means "nothing to undo".
+ * checksum: mc_migration_checksum of the WHOLE migration file text.
+ */
+typedef struct mc_migration {
+    int version;            /* 1, 2, 3 ... */
+    const char *name;       /* slug, e.g. "create_user_post" */
+    const char *upgrade_sql;
+    const char *downgrade_sql;
+    const char *checksum;
+} mc_migration;
+
+/* FNV-1a 64-bit of len bytes of text as 16 lowercase hex digits + NUL. */
+MC_API void mc_migration_checksum(const char *text, size_t len, char out[17]);
+
+/* The highest applied version; 0 when there is no modelc_migrations table
+ * or it is empty.  Reads only. */
+MC_API int mc_migrate_current(mc_db *db, int *version);
+
+/*
+ * Brings the database to version `target` (-1 = the latest, list[n-1]).
+ *
+ * list[i].version must be i + 1.  Creates modelc_migrations(version
+ * INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL,
+ * applied_at TEXT NOT NULL) when missing.  Before running anything, and
+ * again under the lock before each step, checks that every applied
+ * version is in the list with an equal checksum, else MC_INVALID:
+ *   "migration 0002 (add_x) was applied with checksum X but the file now
+ *    has Y: it was edited after it was applied"
+ *   "migration 0003 is applied in the database but missing (...)"
+ *
+ * Each migration runs in its own BEGIN IMMEDIATE transaction together
+ * with the insertion (upgrade) or deletion (downgrade) of its version
+ * row, so a failure leaves the database exactly at the previous version
+ * and two processes never apply the same migration (the second one waits
+ * for the lock, re-reads the version and skips what is done).  Statements
+ * run one at a time, rows they return are discarded; BEGIN/COMMIT/
+ * ROLLBACK/END inside a migration are refused.
+ *
+ * When a migration's text mentions PRAGMA foreign_keys (a table rebuild)
+ * and foreign keys are on, the runner turns them off before BEGIN, runs
+ * PRAGMA foreign_key_check before COMMIT (a violation rolls back with
+ * MC_CONSTRAINT naming the table) and turns them back on afterwards.
+ *
+ * A failure's message names the migration, the statement's number and
+ * first line, and SQLite's message.  Must not be called inside an
+ * mc_begin transaction (MC_MISUSE).
+ */
+MC_API int mc_migrate_to(mc_db *db, const mc_migration *list, size_t n, int target);
+
+/* Records versions 1..version (-1 = latest) as applied with the list's
+ * names and checksums, without running them, and removes the rows above
+ * version.  Overwrites a recorded checksum: this is how an intentional
+ * edit of an applied migration is accepted.  One transaction. */
+MC_API int mc_migrate_stamp(mc_db *db, const mc_migration *list, size_t n, int version);
+
+/*
+ * Observer for mc_migrate_plan: called once per statement, in order.  m is
+ * never NULL: it is the migration the statement belongs to.  upgrading is
+ * 1 for an upgrade, 0 for a downgrade.  sql_statement is one statement
+ * without its trailing ';', valid during the call only.
+ */
+typedef void (*mc_migration_observer)(void *ctx, const mc_migration *m, int upgrading,
+                                      const char *sql_statement);
+
+/*
+ * Walks what mc_migrate_to(db, list, n, target) would run, touching
+ * nothing and printing nothing: fn receives, as one runnable script, the
+ * CREATE TABLE of modelc_migrations when it is missing, then for each
+ * migration PRAGMA foreign_keys=OFF when the runner would turn it off,
+ * BEGIN IMMEDIATE, its statements (split as SQLite splits them), the
+ * INSERT INTO / DELETE FROM modelc_migrations with literal values,
+ * COMMIT, and PRAGMA foreign_keys=ON when it was turned off.  Applies the
+ * same checks as mc_migrate_to first.  db may be NULL: then the database
+ * is taken to be empty (version 0, foreign keys on).
+ */
+MC_API int mc_migrate_plan(mc_db *db, const mc_migration *list, size_t n, int target,
+                           mc_migration_observer fn, void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MODELC_H */

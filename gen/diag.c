@@ -81,18 +81,51 @@ static void deliver(mc_diag *d, const char *text)
 
 static int is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
 
+/* Length of the valid UTF-8 character at t[i] (i < end), or 0 when the
+ * byte there does not start one.  An invalid byte is shown as '?' and
+ * counts as one column. */
+static size_t glyph(const char *t, size_t i, size_t end)
+{
+    const unsigned char *s = (const unsigned char *)t;
+    unsigned char c = s[i];
+    if (c < 0x80)
+        return 1;
+    size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (n == 0 || i + n > end)
+        return 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c == 0xE0) lo = 0xA0;
+    else if (c == 0xED) hi = 0x9F;
+    else if (c == 0xF0) lo = 0x90;
+    else if (c == 0xF4) hi = 0x8F;
+    if (s[i + 1] < lo || s[i + 1] > hi)
+        return 0;
+    for (size_t k = 2; k < n; k++)
+        if (!is_cont(s[i + k]))
+            return 0;
+    return n;
+}
+
+/* Steps over one column's worth of bytes. */
+static size_t next_col(const char *t, size_t i, size_t end)
+{
+    size_t g = glyph(t, i, end);
+    return i + (g ? g : 1);
+}
+
 void mc_diag_linecol(const mc_source *src, uint32_t off, unsigned *line, unsigned *col)
 {
     unsigned l = 1, c = 1;
     if (off > src->len)
         off = (uint32_t)src->len;
-    for (uint32_t i = 0; i < off; i++) {
-        unsigned char ch = (unsigned char)src->text[i];
-        if (ch == '\n') {
+    for (size_t i = 0; i < off;) {
+        if (src->text[i] == '\n') {
             l++;
             c = 1;
-        } else if (!is_cont(ch)) {
+            i++;
+        } else {
             c++;
+            i = next_col(src->text, i, src->len);
         }
     }
     *line = l;
@@ -115,42 +148,54 @@ static void show_line(sbuf *b, const mc_source *src, uint32_t off, uint32_t len)
         start--;
     while (end < src->len && src->text[end] != '\n' && src->text[end] != '\r')
         end++;
-    /* Window very long lines around the offending token. */
+    /* Window a line too long to show whole around the offending token;
+     * "..." marks what is left out. */
     size_t from = start, to = end;
-    if (off - from > MC_LINE_WINDOW / 2)
-        from = off - MC_LINE_WINDOW / 2;
-    while (from > start && from < src->len && is_cont((unsigned char)src->text[from]))
-        from--;
-    if (to - from > MC_LINE_WINDOW)
-        to = from + MC_LINE_WINDOW;
-    while (to < end && is_cont((unsigned char)src->text[to]))
-        to++;
+    int cut_left = 0, cut_right = 0;
+    if (end - start > MC_LINE_WINDOW) {
+        if (off - start > MC_LINE_WINDOW / 2) {
+            from = off - MC_LINE_WINDOW / 2;
+            while (from > start && is_cont((unsigned char)src->text[from]))
+                from--;
+            cut_left = from > start;
+        }
+        if (end - from > MC_LINE_WINDOW) {
+            to = from + MC_LINE_WINDOW;
+            while (to < end && is_cont((unsigned char)src->text[to]))
+                to++;
+            cut_right = to < end;
+        }
+    }
 
-    /* Source line: control and stray bytes are shown as '?'. */
-    sb_put(b, "    ", 4);
-    for (size_t i = from; i < to; i++) {
+    /* Source line: control bytes and bytes that are not UTF-8 are shown
+     * as '?', one column each, as mc_diag_linecol counts them. */
+    sb_put(b, cut_left ? "    ..." : "    ", cut_left ? 7 : 4);
+    for (size_t i = from; i < to;) {
         unsigned char ch = (unsigned char)src->text[i];
+        size_t g = glyph(src->text, i, to);
+        if (g > 1) {
+            sb_put(b, src->text + i, g);
+            i += g;
+            continue;
+        }
         char c = (char)ch;
-        if (ch < 0x20 && ch != '\t')
-            c = '?';
-        else if (ch == 0x7f)
+        if ((ch < 0x20 && ch != '\t') || ch >= 0x7f)
             c = '?';
         sb_put(b, &c, 1);
+        i++;
     }
-    sb_put(b, "\n    ", 5);
-    for (size_t i = from; i < off && i < to; i++) {
-        unsigned char ch = (unsigned char)src->text[i];
-        if (is_cont(ch))
-            continue;
-        sb_put(b, ch == '\t' ? "\t" : " ", 1);
-    }
+    if (cut_right)
+        sb_put(b, "...", 3);
+    sb_put(b, cut_left ? "\n       " : "\n    ", cut_left ? 8 : 5);
+    for (size_t i = from; i < off && i < to; i = next_col(src->text, i, to))
+        sb_put(b, src->text[i] == '\t' ? "\t" : " ", 1);
     sb_put(b, "^", 1);
     /* Underline the rest of the token, within the line. */
     size_t tok_end = off + len;
     if (tok_end > to)
         tok_end = to;
-    for (size_t i = off + 1; i < tok_end; i++)
-        if (!is_cont((unsigned char)src->text[i]))
+    if (off < tok_end)
+        for (size_t i = next_col(src->text, off, to); i < tok_end; i = next_col(src->text, i, to))
             sb_put(b, "~", 1);
     sb_put(b, "\n", 1);
 }
@@ -208,30 +253,34 @@ void mc_diag_finish(mc_diag *d)
     }
 }
 
+/* Edit distance counting an adjacent transposition as one edit ("Jsno"
+ * is one step from "JSON"), ignoring ASCII case. */
 static size_t edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 64 || lb > 64)
         return (size_t)-1;
-    size_t row[65];
+    static const size_t W = 65;
+    size_t d[65 * 65];
+    for (size_t i = 0; i <= la; i++)
+        d[i * W] = i;
     for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
+        d[j] = j;
     for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
         for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
             size_t cost = (a[i - 1] | 0x20) == (b[j - 1] | 0x20) ? 0 : 1;
-            size_t best = diag + cost;
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
+            size_t best = d[(i - 1) * W + j - 1] + cost;
+            if (d[(i - 1) * W + j] + 1 < best)
+                best = d[(i - 1) * W + j] + 1;
+            if (d[i * W + j - 1] + 1 < best)
+                best = d[i * W + j - 1] + 1;
+            if (i > 1 && j > 1 && (a[i - 1] | 0x20) == (b[j - 2] | 0x20) &&
+                (a[i - 2] | 0x20) == (b[j - 1] | 0x20) && d[(i - 2) * W + j - 2] + 1 < best)
+                best = d[(i - 2) * W + j - 2] + 1;
+            d[i * W + j] = best;
         }
     }
-    return row[lb];
+    return d[la * W + lb];
 }
 
 const char *mc_closest(const char *word, const char *const *cands, size_t n)

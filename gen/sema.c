@@ -13,6 +13,8 @@
 #include "naming.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +75,26 @@ typedef struct model_info {
     size_t nrelf, relfcap;
 } model_info;
 
+/* Messages of the passes, held back until the end and then delivered in
+ * source order (offset, then the order they were found in). */
+typedef struct pending_msg {
+    uint32_t off;
+    size_t seq;
+    char *text;
+} pending_msg;
+
+typedef struct collector {
+    pending_msg *v;
+    size_t n, cap;
+    size_t keep;        /* only the first `keep` by source order are shown */
+    size_t seq;
+    uint32_t cur_off;
+    int total;          /* every error, held or not */
+} collector;
+
+
 typedef struct sema {
+    collector *errs;
     mc_arena *arena;
     mc_diag *diag;
     mc_schema *schema;
@@ -81,7 +102,13 @@ typedef struct sema {
     size_t nmodels;
 } sema;
 
-#define ERR(s, span, hint, ...) mc_error_at((s)->diag, (span).off, (span).len, hint, __VA_ARGS__)
+#define ERR(s, span, hint, ...) sema_error((s), (span), (hint), __VA_ARGS__)
+
+static void sema_error(sema *s, mc_span at, const char *hint, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
 
 static const char *hintf(sema *s, const char *fmt, const char *word)
 {
@@ -165,8 +192,15 @@ static void declare(sema *s, const mc_ast *ast)
         if (prev) {
             unsigned line, col;
             mc_diag_linecol(s->diag->src, prev->at.off, &line, &col);
-            ERR(s, d->at, mc_arena_printf(s->arena, "'%s' is first declared at line %u", d->name, line),
-                "duplicate %s name '%s'", d->kind == MC_D_MODEL ? "model" : "enum", d->name);
+            const char *kind = d->kind == MC_D_MODEL ? "model" : "enum";
+            if (prev->kind == d->kind)
+                ERR(s, d->at, mc_arena_printf(s->arena, "'%s' is first declared at line %u", d->name, line),
+                    "duplicate %s name '%s'", kind, d->name);
+            else
+                ERR(s, d->at, mc_arena_printf(s->arena, "the %s '%s' is declared at line %u; models and enums "
+                                              "share one namespace", prev->kind == MC_D_MODEL ? "model" : "enum",
+                                              d->name, line),
+                    "%s name '%s' is already taken", kind, d->name);
             continue;
         }
         for (size_t t = 0; t < MC_T_ENUM; t++)
@@ -255,6 +289,15 @@ static int lookup(const char *word, const char *const *words, size_t n)
         if (strcmp(word, words[i]) == 0)
             return (int)i;
     return -1;
+}
+
+/* Does `name` name a column type (built-in or enum) or relationship? */
+static bool names_type(sema *s, const char *name)
+{
+    for (size_t t = 0; t < MC_T_ENUM; t++)
+        if (strcmp(mc_types[t].dsl, name) == 0)
+            return true;
+    return strcmp(name, "relationship") == 0 || find_enum(s, name) != NULL;
 }
 
 static bool parse_int(const char *text, long *out)
@@ -433,22 +476,30 @@ static bool literal_for(sema *s, const mc_column *c, const mc_value *v, bool ser
     switch (t) {
     case MC_T_INTEGER: case MC_T_BIGINTEGER: case MC_T_SMALLINTEGER:
         ok = v->kind == MC_V_INT;
+        hint = mc_arena_printf(s->arena, "write a whole number, e.g. %s(0)", what);
         if (ok) {
             errno = 0;
             long long x = strtoll(v->text, NULL, 10);
-            if (errno)
+            if (errno) {
                 ok = false;
-            if (t == MC_T_SMALLINTEGER && (x < -32768 || x > 32767))
+                hint = "the number does not fit in 64 bits";
+            }
+            if (t == MC_T_SMALLINTEGER && (x < -32768 || x > 32767)) {
                 ok = false;
+                hint = "a SmallInteger holds -32768 to 32767";
+            }
         }
         out->kind = MC_L_INT;
         break;
     case MC_T_FLOAT:
         ok = v->kind == MC_V_INT || v->kind == MC_V_DEC;
+        hint = mc_arena_printf(s->arena, "a Float takes a number, e.g. %s(0.5)", what);
         out->kind = v->kind == MC_V_INT ? MC_L_INT : MC_L_DEC;
         break;
     case MC_T_NUMERIC:
         ok = v->kind == MC_V_INT || v->kind == MC_V_DEC;
+        if (!ok)
+            hint = mc_arena_printf(s->arena, "a Numeric takes a number, e.g. %s(9.99)", what);
         if (ok && c->precision) {
             const char *p = v->text[0] == '-' ? v->text + 1 : v->text;
             const char *dot = strchr(p, '.');
@@ -469,6 +520,9 @@ static bool literal_for(sema *s, const mc_column *c, const mc_value *v, bool ser
         break;
     case MC_T_STRING: case MC_T_TEXT: case MC_T_JSON:
         ok = v->kind == MC_V_STR;
+        if (!ok)
+            hint = mc_arena_printf(s->arena, "a %s takes a string in double quotes, e.g. %s(\"%s\")", tname,
+                                   what, t == MC_T_JSON ? "{}" : v->text ? v->text : "");
         if (ok && c->length && utf8_chars(v->text) > (size_t)c->length) {
             ok = false;
             hint = mc_arena_printf(s->arena, "'%s' holds at most %d characters", c->field, c->length);
@@ -493,12 +547,19 @@ static bool literal_for(sema *s, const mc_column *c, const mc_value *v, bool ser
         break;
     case MC_T_LARGEBINARY:
         ok = v->kind == MC_V_STR;
+        hint = "a LargeBinary takes a string of bytes";
         out->kind = MC_L_STR;
         break;
     case MC_T_ENUM:
         ok = v->kind == MC_V_IDENT && lookup(v->text, c->enum_type->values, c->enum_type->nvalues) >= 0;
-        if (!ok && v->kind == MC_V_IDENT)
-            hint = suggest_word(s, v->text, c->enum_type->values, c->enum_type->nvalues);
+        if (!ok && v->kind == MC_V_IDENT) {
+            ERR(s, v->at, suggest_word(s, v->text, c->enum_type->values, c->enum_type->nvalues),
+                "%s '%s' is not a value of enum '%s'", what, v->text, tname);
+            return false;
+        }
+        if (!ok)
+            hint = mc_arena_printf(s->arena, "an enum value is written bare, e.g. %s(%s)", what,
+                                   c->enum_type->nvalues ? c->enum_type->values[0] : "value");
         out->kind = MC_L_ENUM;
         break;
     case MC_T_UNKNOWN: case MC_T__COUNT:
@@ -669,6 +730,13 @@ static void model_members(sema *s, model_info *m, field_extra **extras_out)
         const mc_call *seen[A__COUNT] = {0};
         for (const mc_call *a = mem->attrs; a; a = a->next) {
             int k = lookup(a->name, attr_names, A__COUNT);
+            if (k < 0 && a->next && !a->has_parens && names_type(s, a->next->name)) {
+                /* `id Integer primary_key  name String(64)`: two members. */
+                ERR(s, a->at, mc_arena_printf(s->arena, "members end at a newline or ';': is a ';' missing "
+                                              "before '%s'?", a->name),
+                    "unexpected '%s %s' after the attributes of '%s'", a->name, a->next->name, mem->name);
+                break;
+            }
             if (k < 0) {
                 const char *hint = suggest_word(s, a->name, attr_names, A__COUNT);
                 if (mc_closest(a->name, (const char *const[]){"nullable", "notnull", "not_nul"}, 3))
@@ -682,7 +750,11 @@ static void model_members(sema *s, model_info *m, field_extra **extras_out)
             }
             seen[k] = a;
             if (attr_args[k] == 0 && a->has_parens) {
-                ERR(s, a->paren_at, mc_arena_printf(s->arena, "write just '%s'", a->name),
+                bool composite = (k == A_INDEX || k == A_UNIQUE || k == A_PK) && a->nargs > 0;
+                ERR(s, a->paren_at,
+                    composite ? mc_arena_printf(s->arena, "write just '%s'; a composite %s(a, b) is a model "
+                                                "member on its own line", a->name, a->name)
+                              : mc_arena_printf(s->arena, "write just '%s'", a->name),
                     "attribute '%s' takes no arguments", a->name);
                 continue;
             }
@@ -879,7 +951,7 @@ static void model_members(sema *s, model_info *m, field_extra **extras_out)
             if (t->columns[i].primary_key)
                 t->pk[t->npk++] = i;
     }
-    if (t->npk == 0) {
+    if (t->npk == 0 && !m->pk_directive) {   /* a broken primary_key(...) was reported */
         ERR(s, d->at, "add a key field, e.g. `id Integer primary_key`", "model '%s' has no primary key", d->name);
     }
     for (size_t i = 0; i < t->ncolumns; i++) {
@@ -1315,8 +1387,12 @@ static void relationship(sema *s, model_info *m, const mc_member *mem)
     if (opt[R_BACKREF]) {
         const mc_value *v = &opt[R_BACKREF]->val;
         if (name_taken(target, v->text, &clash)) {
-            ERR(s, v->at, mc_arena_printf(s->arena, "rename the backref; '%s' already has a %s named '%s'",
-                                          target->model, clash ? "relationship" : "field", v->text),
+            ERR(s, v->at,
+                clash && clash->is_backref && clash->other
+                    ? mc_arena_printf(s->arena, "rename one of them; '%s' already gets '%s' from %s.%s",
+                                      target->model, v->text, clash->other->owner->model, clash->other->name)
+                    : mc_arena_printf(s->arena, "rename the backref; '%s' already has a %s named '%s'",
+                                      target->model, clash ? "relationship" : "field", v->text),
                 "backref '%s' conflicts with %s '%s' of '%s'", v->text, clash ? "relationship" : "field", v->text,
                 target->model);
             return;
@@ -1448,18 +1524,138 @@ size_t mc_table_column_index(const mc_table *t, const char *sql_name)
 
 /* ---- driver ------------------------------------------------------------ */
 
+static void collect(void *ctx, const char *text)
+{
+    collector *c = ctx;
+    if (c->n == c->cap) {
+        size_t ncap = c->cap ? c->cap * 2 : 16;
+        pending_msg *v = realloc(c->v, ncap * sizeof *v);
+        if (!v)
+            return;
+        c->v = v;
+        c->cap = ncap;
+    }
+    char *copy = malloc(strlen(text) + 1);
+    if (!copy)
+        return;
+    strcpy(copy, text);
+    c->v[c->n].off = c->cur_off;
+    c->v[c->n].seq = c->seq++;
+    c->v[c->n].text = copy;
+    c->n++;
+}
+
+static int cmp_pending(const void *a, const void *b);
+
+/* Index of the held message that comes last in source order. */
+static size_t last_held(const collector *c)
+{
+    size_t worst = 0;
+    for (size_t i = 1; i < c->n; i++)
+        if (cmp_pending(&c->v[i], &c->v[worst]) > 0)
+            worst = i;
+    return worst;
+}
+
+/* Reports an error.  Only the `keep` earliest (by place in the file) are
+ * rendered and held; a later one is counted without the cost of rendering
+ * (which scans the file up to its place). */
+static void sema_error(sema *s, mc_span at, const char *hint, const char *fmt, ...)
+{
+    collector *c = s->errs;
+    c->total++;
+    if (c->n >= c->keep && c->n > 0 && at.off >= c->v[last_held(c)].off)
+        return;
+    char small[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    char *msg = small;
+    if (n >= (int)sizeof small) {
+        msg = malloc((size_t)n + 1);
+        if (!msg)
+            return;
+        va_start(ap, fmt);
+        vsnprintf(msg, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    c->cur_off = at.off;
+    mc_error_at(s->diag, at.off, at.len, hint, "%s", n < 0 ? fmt : msg);
+    if (msg != small)
+        free(msg);
+    if (c->n > c->keep) {
+        size_t w = last_held(c);
+        free(c->v[w].text);
+        c->v[w] = c->v[--c->n];
+    }
+}
+
+static int cmp_pending(const void *a, const void *b)
+{
+    const pending_msg *x = a, *y = b;
+    if (x->off != y->off)
+        return x->off < y->off ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Delivers the held messages to `diag` in source order, honouring its cap;
+ * `total` counts those not held too. */
+static void flush(collector *c, int total, mc_diag *diag)
+{
+    if (c->n)
+        qsort(c->v, c->n, sizeof *c->v, cmp_pending);
+    for (size_t i = 0; i < c->n; i++) {
+        if (!mc_diag_full(diag)) {
+            if (diag->emit)
+                diag->emit(diag->ctx, c->v[i].text);
+            else
+                fputs(c->v[i].text, stderr);
+        }
+        diag->n_errors++;
+        free(c->v[i].text);
+    }
+    if (total > (int)c->n)
+        diag->n_errors += total - (int)c->n;
+    free(c->v);
+    c->v = NULL;
+    c->n = c->cap = 0;
+}
+
+static int sema_run(sema *s, const mc_ast *ast);
+
 int mc_sema(const mc_ast *ast, const mc_source *src, mc_arena *arena, mc_diag *diag, mc_schema *out)
 {
     int before = diag->n_errors;
     memset(out, 0, sizeof *out);
     out->path = src->path;
-    sema s = {arena, diag, out, NULL, 0};
+    collector errs = {0};
+    int shown = diag->max_errors > 0 ? diag->max_errors : 20;
+    errs.keep = diag->n_errors < shown ? (size_t)(shown - diag->n_errors) : 1;
+    mc_diag held = *diag;
+    held.emit = collect;
+    held.ctx = &errs;
+    held.n_errors = 0;
+    held.max_errors = INT_MAX;
+    sema s = {&errs, arena, &held, out, NULL, 0};
+    int failed = sema_run(&s, ast);
+    flush(&errs, errs.total, diag);
+    return diag->n_errors - before + failed;
+}
+
+/* The passes; returns 1 when it had to stop for lack of memory. */
+static int sema_run(sema *s_, const mc_ast *ast)
+{
+    sema s = *s_;
+    mc_arena *arena = s.arena;
+    mc_diag *diag = s.diag;
+    mc_schema *out = s.schema;
     declare(&s, ast);
     if (!s.models)
-        return diag->n_errors - before + 1;
+        return 1;
     field_extra **extras = mc_arena_alloc(arena, (s.nmodels + 1) * sizeof *extras);
     if (!extras)
-        return diag->n_errors - before + 1;
+        return 1;
     for (size_t i = 0; i < s.nmodels && !mc_diag_full(diag); i++) {
         mc_table *t = s.models[i].table;
         model_members(&s, &s.models[i], &extras[i]);
@@ -1472,8 +1668,8 @@ int mc_sema(const mc_ast *ast, const mc_source *src, mc_arena *arena, mc_diag *d
     for (size_t i = 0; i < s.nmodels && !mc_diag_full(diag); i++)
         for (size_t j = 0; j < s.models[i].nrelf; j++)
             relationship(&s, &s.models[i], s.models[i].relf[j]);
-    if (s.nmodels == 0 && diag->n_errors == before)
-        mc_error_at(diag, 0, 0, "declare one: model User { id Integer primary_key }", "the schema has no model");
+    if (s.nmodels == 0 && s.errs->total == 0)
+        ERR(&s, ((mc_span){0, 0}), "declare one: model User { id Integer primary_key }", "the schema has no model");
     mc_schema_sort(out, arena);
-    return diag->n_errors - before;
+    return 0;
 }

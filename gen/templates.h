@@ -18,4 +18,9 @@ extern const mc_template mc_templates[];   /* ends with {NULL, NULL} */
 /* The skeleton called name, or NULL. */
 const char *mc_template_get(const char *name);
 
+struct mc_buf;
+/* Appends tpl to out with every {{KEY}} replaced by its value; vars is
+ * {"KEY", "value", ..., NULL}.  An unknown key is copied as it is. */
+void mc_template_render(struct mc_buf *out, const char *tpl, const char *const *vars);
+
 #endif

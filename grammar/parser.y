@@ -236,8 +236,53 @@ static void yyerror(YYLTYPE *loc, yyscan_t scanner, mc_parse_ctx *ctx, const cha
     mc_error_at(ctx->diag, loc->off, loc->len, NULL, "%s", msg);
 }
 
-/* "unexpected 'x', expected name or '('": the LAC-corrected expectations,
- * with a hint for the mistakes people make most. */
+/* The offending token as the message names it: "name 'emial'", "'}'". */
+static void describe_token(char *out, size_t n, yysymbol_kind_t sym, const YYLTYPE *loc, const mc_parse_ctx *ctx)
+{
+    if (sym == YYSYMBOL_YYEOF) {
+        snprintf(out, n, "end of file");
+        return;
+    }
+    if ((sym == YYSYMBOL_IDENT || sym == YYSYMBOL_INT || sym == YYSYMBOL_DEC) && loc->off < ctx->src->len) {
+        size_t len = loc->len;
+        if (loc->off + len > ctx->src->len)
+            len = ctx->src->len - loc->off;
+        int shown = len > 40 ? 40 : (int)len;
+        snprintf(out, n, "%s '%.*s%s'", yysymbol_name(sym), shown, ctx->src->text + loc->off,
+                 len > 40 ? "..." : "");
+        return;
+    }
+    snprintf(out, n, "%s", yysymbol_name(sym));
+}
+
+/* Is sym the single-character token c? */
+static int is_char(yysymbol_kind_t sym, char c)
+{
+    const char *name = yysymbol_name(sym);
+    return name[0] == '\'' && name[1] == c && name[2] == '\'' && name[3] == '\0';
+}
+
+/* After a keyword at `off`: does `Name {` or `Name table` follow, i.e. does
+ * a declaration start here? */
+static int starts_declaration(const mc_parse_ctx *ctx, size_t off)
+{
+    const char *t = ctx->src->text;
+    size_t n = ctx->src->len, i = off;
+    while (i < n && (t[i] == ' ' || t[i] == '\t'))
+        i++;
+    size_t name = i;
+    while (i < n && (t[i] == '_' || (t[i] >= 'A' && t[i] <= 'Z') || (t[i] >= 'a' && t[i] <= 'z') ||
+                     (t[i] >= '0' && t[i] <= '9')))
+        i++;
+    if (i == name)
+        return 0;
+    while (i < n && (t[i] == ' ' || t[i] == '\t'))
+        i++;
+    return (i < n && t[i] == '{') || (n - i >= 5 && strncmp(t + i, "table", 5) == 0);
+}
+
+/* "unexpected name 'x', expected ')' or ','": the LAC-corrected
+ * expectations, with a hint for the mistakes people make most. */
 static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, mc_parse_ctx *ctx)
 {
     (void)scanner;
@@ -247,12 +292,9 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, mc
     yysymbol_kind_t got = yypcontext_token(yyctx);
     const YYLTYPE *loc = yypcontext_location(yyctx);
 
-    char msg[512];
-    size_t len = 0;
-    if (got == YYSYMBOL_YYEOF)
-        len += (size_t)snprintf(msg + len, sizeof msg - len, "unexpected end of file");
-    else
-        len += (size_t)snprintf(msg + len, sizeof msg - len, "unexpected %s", yysymbol_name(got));
+    char msg[512], what[96];
+    describe_token(what, sizeof what, got, loc, ctx);
+    size_t len = (size_t)snprintf(msg, sizeof msg, "unexpected %s", what);
     if (n > 0) {
         for (int i = 0; i < n && len < sizeof msg; i++)
             len += (size_t)snprintf(msg + len, sizeof msg - len, "%s%s",
@@ -260,23 +302,62 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, mc
                                     yysymbol_name(expected[i]));
     }
 
-    const char *hint = NULL;
-    int expects_sep = 0, expects_close = 0;
+    int expects_sep = 0, expects_close = 0, expects_paren = 0, expects_name = 0, expects_open = 0;
+    int expects_decl = 0, expects_comma = 0, expects_string_only = n == 1 && expected[0] == YYSYMBOL_STRING;
     for (int i = 0; i < n; i++) {
-        if (expected[i] == YYSYMBOL_NL)
-            expects_sep = 1;
-        if (expected[i] == YYSYMBOL_YYEOF || expected[i] == YYSYMBOL_YYUNDEF)
-            continue;
-        if (yysymbol_name(expected[i])[0] == '\'' && yysymbol_name(expected[i])[1] == '}')
-            expects_close = 1;
+        switch (expected[i]) {
+        case YYSYMBOL_NL: expects_sep = 1; break;
+        case YYSYMBOL_IDENT: expects_name = 1; break;
+        case YYSYMBOL_MODEL: expects_decl = 1; break;
+        default: break;
+        }
+        expects_close |= is_char(expected[i], '}');
+        expects_paren |= is_char(expected[i], ')');
+        expects_open |= is_char(expected[i], '(');
+        expects_comma |= is_char(expected[i], ',');
     }
-    if (got == YYSYMBOL_YYEOF && expects_close)
+    char hint_buf[160];
+    const char *hint = NULL;
+    if (got == YYSYMBOL_YYEOF && expects_close) {
         hint = "the file ends inside a block: is a '}' missing?";
-    else if (got == YYSYMBOL_MODEL || got == YYSYMBOL_ENUM || got == YYSYMBOL_TABLE)
-        hint = "to use a keyword as a name, write it in backticks: `table`";
-    else if (expects_sep && got == YYSYMBOL_IDENT)
+    } else if ((got == YYSYMBOL_MODEL || got == YYSYMBOL_ENUM) && expects_close &&
+               starts_declaration(ctx, loc->off + loc->len)) {
+        snprintf(hint_buf, sizeof hint_buf, "is the '}' that closes the block above missing?");
+        hint = hint_buf;
+    } else if (got == YYSYMBOL_MODEL || got == YYSYMBOL_ENUM || got == YYSYMBOL_TABLE) {
+        const char *kw = got == YYSYMBOL_MODEL ? "model" : got == YYSYMBOL_ENUM ? "enum" : "table";
+        snprintf(hint_buf, sizeof hint_buf, "'%s' is a keyword; to use it as a name, write `%s`", kw, kw);
+        hint = hint_buf;
+    } else if (expects_decl && got == YYSYMBOL_IDENT) {
+        char word[48];
+        snprintf(word, sizeof word, "%.*s", (int)(loc->len < 47 ? loc->len : 47), ctx->src->text + loc->off);
+        const char *best = mc_closest(word, (const char *const[]){"model", "enum"}, 2);
+        if (best)
+            snprintf(hint_buf, sizeof hint_buf, "did you mean '%s'?", best);
+        else
+            snprintf(hint_buf, sizeof hint_buf, "a declaration starts with 'model' or 'enum'");
+        hint = hint_buf;
+    } else if (expects_string_only && got == YYSYMBOL_IDENT) {
+        snprintf(hint_buf, sizeof hint_buf, "write the table name in double quotes: table \"%.*s\"",
+                 (int)(loc->len < 64 ? loc->len : 64), ctx->src->text + loc->off);
+        hint = hint_buf;
+    } else if (expects_paren && got != YYSYMBOL_YYEOF) {
+        hint = "is a ')' missing?";
+    } else if (expects_name && expects_open && !expects_sep &&
+               (got == YYSYMBOL_NL || got == YYSYMBOL_YYEOF || is_char(got, ';') || is_char(got, '}'))) {
+        hint = "a field is written `name Type [attributes]`";
+    } else if (expects_sep && is_char(got, ',')) {
+        hint = "members end at a newline or ';', not at ','";
+    } else if (expects_sep && expects_comma && got == YYSYMBOL_IDENT) {
+        hint = "separate enum values with ','";
+    } else if (expects_sep && got == YYSYMBOL_IDENT) {
         hint = "members end at a newline or ';'";
+    }
 
     mc_error_at(ctx->diag, loc->off, loc->len, hint, "%s", msg);
+    /* Whatever parenthesis was open is abandoned: let the next newline end
+     * the member, so that recovery resumes there and the next line's
+     * errors are found too. */
+    ctx->paren_depth = 0;
     return 0;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "internal.h"
 
@@ -194,6 +195,26 @@ static int pragma(mc_db *db, const char *sql)
     return mci_run_script(db, sql, NULL, NULL);
 }
 
+/*
+ * Switching a new file to WAL needs an exclusive lock, and SQLite answers
+ * SQLITE_BUSY at once, without the busy handler, when waiting could
+ * deadlock, e.g. when several processes open a fresh database together.
+ * Retry for as long as the busy timeout allows.
+ */
+static int set_wal(mc_db *db, int timeout_ms)
+{
+    const struct timespec pause = { 0, 2 * 1000 * 1000 };
+    int waited = 0, rc;
+
+    for (;;) {
+        rc = pragma(db, "PRAGMA journal_mode=WAL");
+        if (rc != MC_BUSY || waited >= timeout_ms)
+            return rc;
+        nanosleep(&pause, NULL);
+        waited += 2;
+    }
+}
+
 static int apply_options(mc_db *db, const mc_open_options *o, int memory)
 {
     static const char *const sync_modes[] = { "OFF", "NORMAL", "FULL", "EXTRA" };
@@ -215,7 +236,7 @@ static int apply_options(mc_db *db, const mc_open_options *o, int memory)
     sqlite3_busy_timeout(db->handle, timeout);
     /* Whatever mode the file system allows is accepted: a database that
      * cannot use WAL (a network share) still opens. */
-    if (wal && !memory && (rc = pragma(db, "PRAGMA journal_mode=WAL")) != MC_OK)
+    if (wal && !memory && (rc = set_wal(db, timeout)) != MC_OK)
         return rc;
     if ((rc = pragma(db, fk ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF")) != MC_OK)
         return rc;

@@ -23,6 +23,7 @@
 #define MODELC_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sqlite3.h>
 
 #ifdef __cplusplus
@@ -389,6 +390,50 @@ typedef void (*mc_migration_observer)(void *ctx, const mc_migration *m, int upgr
  */
 MC_API int mc_migrate_plan(mc_db *db, const mc_migration *list, size_t n, int target,
                            mc_migration_observer fn, void *ctx);
+
+/* ---- queries (used by the generated X_query functions) ----------------- */
+
+/* What the generated code tells the runtime about one table.  Every
+ * identifier is already quoted as SQL needs it. */
+typedef struct mc_table_meta {
+    const char *name;           /* the table's name, for messages: "user" */
+    const char *table;          /* as written in SQL: user, "Group" */
+    const char *select_list;    /* "id, username, ..." in struct order */
+    size_t ncolumns;
+    const char *const *columns; /* each column as written in SQL */
+} mc_table_meta;
+
+typedef enum { MC_EQ, MC_NE, MC_LT, MC_LE, MC_GT, MC_GE, MC_LIKE } mc_cmp;
+
+typedef struct mc_query mc_query;
+
+/* A query over one table; owned by the caller, freed with mc_query_free.
+ * NULL when out of memory (the message is on db).  Building functions
+ * never fail loudly: a failure is kept and returned by the first step or
+ * count.  Text and blob arguments are copied. */
+MC_API mc_query *mc_query_new(mc_db *db, const mc_table_meta *meta);
+MC_API void mc_query_free(mc_query *q);
+MC_API mc_db *mc_query_db(const mc_query *q);
+MC_API void mc_query_where_int(mc_query *q, int col, mc_cmp op, int64_t v);
+MC_API void mc_query_where_double(mc_query *q, int col, mc_cmp op, double v);
+MC_API void mc_query_where_text(mc_query *q, int col, mc_cmp op, const char *v);
+MC_API void mc_query_where_blob(mc_query *q, int col, mc_cmp op, const void *v, size_t n);
+MC_API void mc_query_where_null(mc_query *q, int col, int is_null);
+MC_API void mc_query_where_in_int(mc_query *q, int col, const int64_t *v, size_t n);
+MC_API void mc_query_where_in_double(mc_query *q, int col, const double *v, size_t n);
+MC_API void mc_query_where_in_text(mc_query *q, int col, const char *const *v, size_t n);
+/* A predicate the generator wrote (static storage, one `?` bound to v). */
+MC_API void mc_query_where_sql(mc_query *q, const char *sql, int64_t v);
+MC_API void mc_query_order_by(mc_query *q, int col, int desc);
+MC_API void mc_query_limit(mc_query *q, int64_t n);    /* < 0: no limit */
+MC_API void mc_query_offset(mc_query *q, int64_t n);
+/* Steps the query: MC_OK with *row on the current row (valid until the
+ * next call), MC_DONE after the last row, or an error status. */
+MC_API int mc_query_step(mc_query *q, sqlite3_stmt **row);
+/* Ends an iteration early; the next step starts over. */
+MC_API void mc_query_rewind(mc_query *q);
+/* Rows the query matches (after limit and offset). */
+MC_API int mc_query_count(mc_query *q, int64_t *out);
 
 #ifdef __cplusplus
 }

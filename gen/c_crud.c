@@ -1,0 +1,824 @@
+/*
+ * c_crud.c -- per model: new/free/clear, setters, insert, get, find_by,
+ * update, delete, and the typed query (predicates per column, order,
+ * page, count, first, all, streaming next).
+ *
+ * The generated code calls sqlite3 and libmodelc directly, one function a
+ * reader can find per operation; SQL texts are string literals (so the
+ * runtime's statement cache keys them by address) built here from quoted
+ * identifiers and `?` placeholders only.
+ */
+#include "cgen.h"
+#include "naming.h"
+
+#include <string.h>
+
+/* ---- pieces of C -------------------------------------------------------- */
+
+/* Statement that binds `expr` (a value of column c's C type) at idx. */
+static const char *bind_value(cgen *g, const mc_column *c, int idx, const char *expr)
+{
+    switch (cg_kind_of(c)) {
+    case CG_INT64: return mc_arena_printf(g->arena, "sqlite3_bind_int64(st, %d, %s)", idx, expr);
+    case CG_INT32: return mc_arena_printf(g->arena, "sqlite3_bind_int(st, %d, %s)", idx, expr);
+    case CG_DOUBLE: return mc_arena_printf(g->arena, "sqlite3_bind_double(st, %d, %s)", idx, expr);
+    case CG_BOOL: return mc_arena_printf(g->arena, "sqlite3_bind_int(st, %d, %s ? 1 : 0)", idx, expr);
+    case CG_TEXT: return mc_arena_printf(g->arena, "sqlite3_bind_text(st, %d, %s, -1, SQLITE_STATIC)", idx, expr);
+    case CG_BLOB:
+        return mc_arena_printf(g->arena, "sqlite3_bind_blob(st, %d, (%s).data, (int)(%s).len, SQLITE_STATIC)", idx,
+                               expr, expr);
+    case CG_ENUM:
+        return mc_arena_printf(g->arena, "sqlite3_bind_text(st, %d, %s_to_text(%s), -1, SQLITE_STATIC)", idx,
+                               cg_enum_fn(g, c->enum_type), expr);
+    }
+    return "SQLITE_MISUSE";
+}
+
+/* Same, for a parameter passed by the caller (blobs come as pointers). */
+static const char *bind_param(cgen *g, const mc_column *c, int idx, const char *name)
+{
+    if (cg_kind_of(c) == CG_BLOB)
+        return mc_arena_printf(g->arena,
+                               "%s ? sqlite3_bind_blob(st, %d, %s->data, (int)%s->len, SQLITE_STATIC) : "
+                               "sqlite3_bind_null(st, %d)", name, idx, name, name, idx);
+    return bind_value(g, c, idx, name);
+}
+
+/* The C expression of a default(...) literal for column c. */
+static const char *default_expr(cgen *g, const mc_column *c)
+{
+    const mc_literal *l = &c->def;
+    switch (l->kind) {
+    case MC_L_INT: case MC_L_DEC: return l->text;
+    case MC_L_TRUE: return "true";
+    case MC_L_FALSE: return "false";
+    case MC_L_STR: return cg_kind_of(c) == CG_TEXT ? cg_cstr(g, l->text) : "NULL";
+    case MC_L_ENUM:
+        for (size_t i = 0; i < c->enum_type->nvalues; i++)
+            if (strcmp(c->enum_type->values[i], l->text) == 0)
+                return cg_enum_value(g, c->enum_type, i);
+        return "0";
+    default: return NULL;
+    }
+}
+
+/* Binds row->field for a write, applying default(...) when insert. */
+static void emit_bind_field(cgen *g, mc_buf *c, const mc_table *t, const mc_column *col, int idx, bool insert)
+{
+    const char *f = mc_arena_printf(g->arena, "row->%s", col->field);
+    const char *def = insert ? default_expr(g, col) : NULL;
+    cg_kind k = cg_kind_of(col);
+    if (insert && col == cg_rowid(t)) {
+        mc_buf_line(c, "b |= %s ? %s : sqlite3_bind_null(st, %d);", f, bind_value(g, col, idx, f), idx);
+    } else if (cg_has_flag(t, col)) {
+        if (def)
+            mc_buf_line(c, "b |= %s;", bind_value(g, col, idx,
+                                                  mc_arena_printf(g->arena, "(row->has_%s ? %s : %s)", col->field, f, def)));
+        else
+            mc_buf_line(c, "b |= row->has_%s ? %s : sqlite3_bind_null(st, %d);", col->field,
+                        bind_value(g, col, idx, f), idx);
+    } else if (def && (k == CG_TEXT || k == CG_ENUM)) {
+        mc_buf_line(c, "b |= %s;", bind_value(g, col, idx, mc_arena_printf(g->arena, "(%s ? %s : %s)", f, f, def)));
+    } else {
+        mc_buf_line(c, "b |= %s;", bind_value(g, col, idx, f));
+    }
+}
+
+/* Reads result column at+i into row->field. */
+static void emit_read_field(cgen *g, mc_buf *c, const mc_table *t, const mc_column *col, size_t i)
+{
+    const char *at = mc_arena_printf(g->arena, "at + %zu", i);
+    const char *f = col->field;
+    const char *get = NULL;
+    switch (cg_kind_of(col)) {
+    case CG_INT64: get = mc_arena_printf(g->arena, "sqlite3_column_int64(st, %s)", at); break;
+    case CG_INT32: get = mc_arena_printf(g->arena, "sqlite3_column_int(st, %s)", at); break;
+    case CG_DOUBLE: get = mc_arena_printf(g->arena, "sqlite3_column_double(st, %s)", at); break;
+    case CG_BOOL: get = mc_arena_printf(g->arena, "sqlite3_column_int(st, %s) != 0", at); break;
+    case CG_ENUM:
+        mc_buf_line(c, "row->%s = %s_from_text((const char *)sqlite3_column_text(st, %s));", f,
+                    cg_enum_fn(g, col->enum_type), at);
+        return;
+    case CG_TEXT:
+        mc_buf_line(c, "if (rc == MC_OK)");
+        mc_buf_line(c, "    rc = mc_column_text(db, st, %s, &row->%s);", at, f);
+        return;
+    case CG_BLOB:
+        mc_buf_line(c, "if (rc == MC_OK)");
+        mc_buf_line(c, "    rc = mc_column_blob(db, st, %s, &row->%s);", at, f);
+        return;
+    }
+    if (cg_has_flag(t, col)) {
+        mc_buf_line(c, "row->has_%s = sqlite3_column_type(st, %s) != SQLITE_NULL;", f, at);
+        mc_buf_line(c, "row->%s = row->has_%s ? %s : 0;", f, f, get);
+    } else {
+        mc_buf_line(c, "row->%s = %s;", f, get);
+    }
+}
+
+/* "int64_t id" / "int64_t book_id, int64_t tag_id" */
+static const char *pk_params(cgen *g, const mc_table *t)
+{
+    mc_buf b = {0};
+    for (size_t i = 0; i < t->npk; i++) {
+        const mc_column *c = &t->columns[t->pk[i]];
+        const char *pt = cg_param_type(g, c);
+        mc_buf_printf(&b, "%s%s%s%s", i ? ", " : "", pt, pt[strlen(pt) - 1] == '*' ? "" : " ", c->field);
+    }
+    const char *r = mc_arena_strdup(g->arena, b.data ? b.data : "void");
+    mc_buf_free(&b);
+    return r;
+}
+
+/* "id = ? AND x = ?" over columns cols[0..n) */
+static const char *where_cols(cgen *g, const mc_table *t, const size_t *cols, size_t n)
+{
+    mc_buf b = {0};
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            mc_buf_put(&b, " AND ");
+        mc_put_ident(&b, t->columns[cols[i]].name);
+        mc_buf_put(&b, " = ?");
+    }
+    const char *r = mc_arena_strdup(g->arena, b.data ? b.data : "");
+    mc_buf_free(&b);
+    return r;
+}
+
+static const char *select_sql(cgen *g, const mc_table *t, const char *where)
+{
+    mc_buf b = {0};
+    mc_buf_put(&b, "SELECT ");
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        if (i)
+            mc_buf_put(&b, ", ");
+        mc_put_ident(&b, t->columns[i].name);
+    }
+    mc_buf_put(&b, " FROM ");
+    mc_put_ident(&b, t->name);
+    mc_buf_printf(&b, " WHERE %s", where);
+    const char *r = cg_cstr(g, b.data ? b.data : "");
+    mc_buf_free(&b);
+    return r;
+}
+
+/* Steps a statement that returns no row; releases it; returns on error. */
+static void emit_step_done(mc_buf *c, const char *table_cstr)
+{
+    mc_buf_line(c, "rc = b == SQLITE_OK ? sqlite3_step(st) : b;");
+    mc_buf_line(c, "mc_release(db, st);");
+    mc_buf_line(c, "if (rc != SQLITE_DONE)");
+    mc_buf_line(c, "    return mc_status_from_sqlite(db, rc, %s);", table_cstr);
+}
+
+/* Fetches one row of `sql` (already bound by the lines the caller wrote
+ * between prepare and this) into a new struct *out. */
+static void emit_fetch_one(cgen *g, mc_buf *c, const mc_table *t, const char *notfound_fmt_args)
+{
+    const char *type = cg_type(g, t), *fn = cg_fn(g, t);
+    mc_buf_line(c, "if (b != SQLITE_OK) {");
+    mc_buf_line(c, "    mc_release(db, st);");
+    mc_buf_line(c, "    return mc_status_from_sqlite(db, b, %s);", cg_cstr(g, t->name));
+    mc_buf_line(c, "}");
+    mc_buf_line(c, "rc = sqlite3_step(st);");
+    mc_buf_line(c, "if (rc != SQLITE_ROW) {");
+    mc_buf_line(c, "    mc_release(db, st);");
+    mc_buf_line(c, "    if (rc != SQLITE_DONE)");
+    mc_buf_line(c, "        return mc_status_from_sqlite(db, rc, %s);", cg_cstr(g, t->name));
+    mc_buf_line(c, "    return mc_set_error(db, MC_NOTFOUND, %s);", notfound_fmt_args);
+    mc_buf_line(c, "}");
+    mc_buf_line(c, "%s *row = %s_new();", type, fn);
+    mc_buf_line(c, "rc = row ? %s_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, \"%s: out of memory\");", fn,
+                t->name);
+    mc_buf_line(c, "mc_release(db, st);");
+    mc_buf_line(c, "if (rc != MC_OK) {");
+    mc_buf_line(c, "    %s_free(row);", fn);
+    mc_buf_line(c, "    return rc;");
+    mc_buf_line(c, "}");
+    mc_buf_line(c, "*out = row;");
+    mc_buf_line(c, "return MC_OK;");
+}
+
+/* printf format and args naming a key for "no row" messages. */
+static const char *notfound_msg(cgen *g, const mc_table *t, const size_t *cols, size_t n)
+{
+    mc_buf fmt = {0}, args = {0};
+    mc_buf_printf(&fmt, "%s: no row with ", t->name);
+    for (size_t i = 0; i < n; i++) {
+        const mc_column *c = &t->columns[cols[i]];
+        mc_buf_printf(&fmt, "%s%s ", i ? ", " : "", c->field);
+        switch (cg_kind_of(c)) {
+        case CG_INT64: mc_buf_put(&fmt, "%lld"); mc_buf_printf(&args, ", (long long)%s", c->field); break;
+        case CG_INT32: mc_buf_put(&fmt, "%d"); mc_buf_printf(&args, ", (int)%s", c->field); break;
+        case CG_DOUBLE: mc_buf_put(&fmt, "%g"); mc_buf_printf(&args, ", %s", c->field); break;
+        case CG_BOOL: mc_buf_put(&fmt, "%d"); mc_buf_printf(&args, ", (int)%s", c->field); break;
+        case CG_TEXT: mc_buf_put(&fmt, "'%s'"); mc_buf_printf(&args, ", %s ? %s : \"NULL\"", c->field, c->field); break;
+        case CG_ENUM:
+            mc_buf_put(&fmt, "%s");
+            mc_buf_printf(&args, ", %s_to_text(%s) ? %s_to_text(%s) : \"NULL\"", cg_enum_fn(g, c->enum_type),
+                          c->field, cg_enum_fn(g, c->enum_type), c->field);
+            break;
+        case CG_BLOB: mc_buf_put(&fmt, "(bytes)"); break;
+        }
+    }
+    const char *r = mc_arena_printf(g->arena, "%s%s", cg_cstr(g, fmt.data ? fmt.data : ""),
+                                    args.data ? args.data : "");
+    mc_buf_free(&fmt);
+    mc_buf_free(&args);
+    return r;
+}
+
+/* ---- the functions ------------------------------------------------------ */
+
+static void emit_lifecycle(cgen *g, cg_out *o, const mc_table *t)
+{
+    const char *type = cg_type(g, t), *fn = cg_fn(g, t);
+    mc_buf *c = &o->c;
+
+    cg_fn_begin(o, mc_arena_printf(g->arena, "A zeroed %s owned by the caller (free with %s_free); NULL when out of memory.",
+                                   type, fn),
+                "%s *%s_new(void)", type, fn);
+    mc_buf_line(c, "return (%s *)calloc(1, sizeof(%s));", type, type);
+    cg_fn_end(o);
+
+    cg_fn_begin(o, mc_arena_printf(g->arena, "Frees the strings and blobs a %s owns and zeroes it; NULL is a no-op.", type),
+                "void %s_clear(%s *row)", fn, type);
+    mc_buf_line(c, "if (!row)");
+    mc_buf_line(c, "    return;");
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const mc_column *col = &t->columns[i];
+        if (cg_kind_of(col) == CG_TEXT)
+            mc_buf_line(c, "free(row->%s);", col->field);
+        else if (cg_kind_of(col) == CG_BLOB)
+            mc_buf_line(c, "mc_blob_free(&row->%s);", col->field);
+    }
+    mc_buf_line(c, "memset(row, 0, sizeof *row);");
+    cg_fn_end(o);
+
+    cg_fn_begin(o, mc_arena_printf(g->arena, "Frees a %s that modelc allocated, with what it owns; NULL is a no-op.", type),
+                "void %s_free(%s *row)", fn, type);
+    mc_buf_line(c, "%s_clear(row);", fn);
+    mc_buf_line(c, "free(row);");
+    cg_fn_end(o);
+
+    cg_fn_begin(o, mc_arena_printf(g->arena, "Frees every row of a list and the list's array; the list is empty after."),
+                "void %s_list_free(%s_list *list)", fn, type);
+    mc_buf_line(c, "if (!list)");
+    mc_buf_line(c, "    return;");
+    mc_buf_line(c, "for (size_t i = 0; i < list->count; i++)");
+    mc_buf_line(c, "    %s_clear(&list->items[i]);", fn);
+    mc_buf_line(c, "free(list->items);");
+    mc_buf_line(c, "list->items = NULL;");
+    mc_buf_line(c, "list->count = 0;");
+    cg_fn_end(o);
+
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const mc_column *col = &t->columns[i];
+        if (cg_kind_of(col) == CG_TEXT) {
+            cg_fn_begin(o, mc_arena_printf(g->arena, "Replaces row->%s with a copy of value (NULL: SQL NULL), freeing the old one. "
+                                           "Only for a %s that owns its strings.", col->field, type),
+                        "int %s_set_%s(%s *row, const char *value)", fn, col->field, type);
+            mc_buf_line(c, "return %sdup_text(&row->%s, value);", g->prefix, col->field);
+            cg_fn_end(o);
+        } else if (cg_kind_of(col) == CG_BLOB) {
+            cg_fn_begin(o, mc_arena_printf(g->arena, "Replaces row->%s with a copy of len bytes (data NULL: SQL NULL).", col->field),
+                        "int %s_set_%s(%s *row, const void *data, size_t len)", fn, col->field, type);
+            mc_buf_line(c, "void *copy = NULL;");
+            mc_buf_line(c, "if (data) {");
+            mc_buf_line(c, "    copy = malloc(len ? len : 1);");
+            mc_buf_line(c, "    if (!copy)");
+            mc_buf_line(c, "        return MC_NOMEM;");
+            mc_buf_line(c, "    if (len)");
+            mc_buf_line(c, "        memcpy(copy, data, len);");
+            mc_buf_line(c, "}");
+            mc_buf_line(c, "mc_blob_free(&row->%s);", col->field);
+            mc_buf_line(c, "row->%s.data = copy;", col->field);
+            mc_buf_line(c, "row->%s.len = data ? len : 0;", col->field);
+            mc_buf_line(c, "return MC_OK;");
+            cg_fn_end(o);
+        }
+    }
+}
+
+/* static reader and checker used by everything else */
+static void emit_helpers(cgen *g, cg_out *o, const mc_table *t)
+{
+    const char *type = cg_type(g, t), *fn = cg_fn(g, t);
+    mc_buf *c = &o->c;
+    mc_buf_printf(c, "/* Reads result columns at..at+%zu of st into row (zeroed or cleared). */\n", t->ncolumns - 1);
+    mc_buf_printf(c, "static int %s_read(mc_db *db, sqlite3_stmt *st, int at, %s *row)\n{\n", fn, type);
+    c->indent = 1;
+    mc_buf_line(c, "int rc = MC_OK;");
+    bool uses_db = false;
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        emit_read_field(g, c, t, &t->columns[i], i);
+        uses_db |= cg_kind_of(&t->columns[i]) == CG_TEXT || cg_kind_of(&t->columns[i]) == CG_BLOB;
+    }
+    if (!uses_db)
+        mc_buf_line(c, "(void)db;");
+    mc_buf_line(c, "return rc;");
+    c->indent = 0;
+    mc_buf_put(c, "}\n\n");
+
+    mc_buf_printf(c, "/* The checks SQLite cannot make: lengths in characters, UTF-8, JSON, dates, decimals. */\n");
+    mc_buf_printf(c, "static int %s_check(mc_db *db, const %s *row)\n{\n", fn, type);
+    c->indent = 1;
+    mc_buf_line(c, "int rc = MC_OK;");
+    const char *tn = cg_cstr(g, t->name);
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const mc_column *col = &t->columns[i];
+        const char *fname = cg_cstr(g, col->field);
+        switch (col->type) {
+        case MC_T_STRING: case MC_T_TEXT:
+            mc_buf_line(c, "if (rc == MC_OK)");
+            mc_buf_line(c, "    rc = mc_check_string(db, %s, %s, row->%s, %d);", tn, fname, col->field, col->length);
+            break;
+        case MC_T_JSON:
+            mc_buf_line(c, "if (rc == MC_OK && row->%s)", col->field);
+            mc_buf_line(c, "    rc = mc_check_json(db, %s, %s, row->%s);", tn, fname, col->field);
+            break;
+        case MC_T_DATETIME: case MC_T_DATE: case MC_T_TIME:
+            mc_buf_line(c, "if (rc == MC_OK && row->%s)", col->field);
+            mc_buf_line(c, "    rc = mc_check_%s(db, %s, %s, row->%s);",
+                        col->type == MC_T_DATETIME ? "datetime" : col->type == MC_T_DATE ? "date" : "time", tn,
+                        fname, col->field);
+            break;
+        case MC_T_NUMERIC:
+            mc_buf_line(c, "if (rc == MC_OK && row->%s)", col->field);
+            mc_buf_line(c, "    rc = mc_check_numeric(db, %s, %s, row->%s, %d, %d);", tn, fname, col->field,
+                        col->precision, col->scale);
+            break;
+        case MC_T_ENUM:
+            mc_buf_line(c, "if (rc == MC_OK && row->%s && !%s_to_text(row->%s))", col->field,
+                        cg_enum_fn(g, col->enum_type), col->field);
+            mc_buf_line(c, "    rc = mc_set_error(db, MC_INVALID, \"%s.%s: %%d is not a %s value\", (int)row->%s);",
+                        t->name, col->field, col->enum_type->name, col->field);
+            break;
+        default:
+            break;
+        }
+    }
+    mc_buf_line(c, "(void)db;");
+    mc_buf_line(c, "(void)row;");
+    mc_buf_line(c, "return rc;");
+    c->indent = 0;
+    mc_buf_put(c, "}\n\n");
+}
+
+static void emit_insert(cgen *g, cg_out *o, const mc_table *t)
+{
+    const char *type = cg_type(g, t), *fn = cg_fn(g, t);
+    mc_buf *c = &o->c;
+    const mc_column *rowid = cg_rowid(t);
+    mc_buf sql = {0};
+    mc_buf_put(&sql, "INSERT INTO ");
+    mc_put_ident(&sql, t->name);
+    mc_buf_put(&sql, " (");
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        if (i)
+            mc_buf_put(&sql, ", ");
+        mc_put_ident(&sql, t->columns[i].name);
+    }
+    mc_buf_put(&sql, ") VALUES (");
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const mc_column *col = &t->columns[i];
+        if (i)
+            mc_buf_put(&sql, ", ");
+        if (col->server_default)
+            mc_buf_printf(&sql, "coalesce(?, %s)", col->server_default);
+        else
+            mc_buf_put(&sql, "?");
+    }
+    mc_buf_put(&sql, ")");
+    const char *doc = mc_arena_printf(
+        g->arena,
+        "Inserts row into %s (session.add + commit outside a transaction). Applies default(...); a NULL or unset "
+        "value of a column with a server default takes it.%s The row's strings are only read.",
+        t->name, rowid ? mc_arena_printf(g->arena, " row->%s == 0: SQLite assigns it and it is written back.", rowid->field)
+                       : "");
+    cg_fn_begin(o, doc, "int %s_insert(mc_db *db, %s *row)", fn, type);
+    mc_buf_line(c, "int rc = %s_check(db, row);", fn);
+    mc_buf_line(c, "if (rc != MC_OK)");
+    mc_buf_line(c, "    return rc;");
+    mc_buf_line(c, "sqlite3_stmt *st = mc_prepare(db, %s);", cg_cstr(g, sql.data));
+    mc_buf_free(&sql);
+    mc_buf_line(c, "if (!st)");
+    mc_buf_line(c, "    return mc_errcode(db);");
+    mc_buf_line(c, "int b = SQLITE_OK;");
+    for (size_t i = 0; i < t->ncolumns; i++)
+        emit_bind_field(g, c, t, &t->columns[i], (int)i + 1, true);
+    emit_step_done(c, cg_cstr(g, t->name));
+    if (rowid) {
+        mc_buf_line(c, "if (!row->%s)", rowid->field);
+        mc_buf_line(c, "    row->%s = sqlite3_last_insert_rowid(mc_sqlite(db));", rowid->field);
+    }
+    mc_buf_line(c, "return MC_OK;");
+    cg_fn_end(o);
+}
+
+static void emit_get(cgen *g, cg_out *o, const mc_table *t)
+{
+    const char *type = cg_type(g, t), *fn = cg_fn(g, t);
+    mc_buf *c = &o->c;
+    cg_fn_begin(o, mc_arena_printf(g->arena, "*out = the %s with this primary key (free with %s_free), or MC_NOTFOUND.",
+                                   type, fn),
+                "int %s_get(mc_db *db, %s, %s **out)", fn, pk_params(g, t), type);
+    mc_buf_line(c, "*out = NULL;");
+    mc_buf_line(c, "sqlite3_stmt *st = mc_prepare(db, %s);", select_sql(g, t, where_cols(g, t, t->pk, t->npk)));
+    mc_buf_line(c, "if (!st)");
+    mc_buf_line(c, "    return mc_errcode(db);");
+    mc_buf_line(c, "int rc, b = SQLITE_OK;");
+    for (size_t i = 0; i < t->npk; i++)
+        mc_buf_line(c, "b |= %s;", bind_param(g, &t->columns[t->pk[i]], (int)i + 1, t->columns[t->pk[i]].field));
+    emit_fetch_one(g, c, t, notfound_msg(g, t, t->pk, t->npk));
+    cg_fn_end(o);
+}
+
+static bool same_cols(const size_t *a, size_t na, const size_t *b, size_t nb)
+{
+    if (na != nb)
+        return false;
+    for (size_t i = 0; i < na; i++) {
+        bool found = false;
+        for (size_t j = 0; j < nb; j++)
+            found |= a[i] == b[j];
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+static void emit_find_by(cgen *g, cg_out *o, const mc_table *t, const size_t *cols, size_t n)
+{
+    const char *type = cg_type(g, t), *fn = cg_fn(g, t);
+    mc_buf *c = &o->c;
+    mc_buf name = {0}, params = {0};
+    for (size_t i = 0; i < n; i++) {
+        const mc_column *col = &t->columns[cols[i]];
+        const char *pt = cg_param_type(g, col);
+        mc_buf_printf(&name, "%s%s", i ? "_" : "", col->field);
+        mc_buf_printf(&params, ", %s%s%s", pt, pt[strlen(pt) - 1] == '*' ? "" : " ", col->field);
+    }
+    const char *names = name.data ? name.data : "", *plist = params.data ? params.data : "";
+    cg_fn_begin(o, mc_arena_printf(g->arena, "*out = the %s whose %s equals the arguments (unique), or MC_NOTFOUND.", type,
+                                   names),
+                "int %s_find_by_%s(mc_db *db%s, %s **out)", fn, names, plist, type);
+    mc_buf_free(&name);
+    mc_buf_free(&params);
+    mc_buf_line(c, "*out = NULL;");
+    mc_buf_line(c, "sqlite3_stmt *st = mc_prepare(db, %s);", select_sql(g, t, where_cols(g, t, cols, n)));
+    mc_buf_line(c, "if (!st)");
+    mc_buf_line(c, "    return mc_errcode(db);");
+    mc_buf_line(c, "int rc, b = SQLITE_OK;");
+    for (size_t i = 0; i < n; i++)
+        mc_buf_line(c, "b |= %s;", bind_param(g, &t->columns[cols[i]], (int)i + 1, t->columns[cols[i]].field));
+    emit_fetch_one(g, c, t, notfound_msg(g, t, cols, n));
+    cg_fn_end(o);
+}
+
+static void emit_finders(cgen *g, cg_out *o, const mc_table *t)
+{
+    /* Every unique key other than the primary key, once. */
+    const size_t *seen[64];
+    size_t seen_n[64], nseen = 0;
+    seen[nseen] = t->pk;
+    seen_n[nseen++] = t->npk;
+    for (int pass = 0; pass < 2; pass++) {
+        size_t count = pass == 0 ? t->nindexes : t->nconstraints;
+        for (size_t i = 0; i < count && nseen < 64; i++) {
+            const size_t *cols;
+            size_t n;
+            if (pass == 0) {
+                if (!t->indexes[i].unique)
+                    continue;
+                cols = t->indexes[i].cols;
+                n = t->indexes[i].ncols;
+            } else {
+                if (t->constraints[i].kind != MC_C_UNIQUE)
+                    continue;
+                cols = t->constraints[i].cols;
+                n = t->constraints[i].ncols;
+            }
+            bool dup = false;
+            for (size_t k = 0; k < nseen; k++)
+                dup |= same_cols(cols, n, seen[k], seen_n[k]);
+            if (dup)
+                continue;
+            seen[nseen] = cols;
+            seen_n[nseen++] = n;
+            emit_find_by(g, o, t, cols, n);
+        }
+    }
+}
+
+static void emit_update(cgen *g, cg_out *o, const mc_table *t)
+{
+    const char *type = cg_type(g, t), *fn = cg_fn(g, t);
+    mc_buf *c = &o->c;
+    if (t->ncolumns == t->npk)
+        return;     /* nothing but the key: nothing to update */
+    mc_buf sql = {0};
+    mc_buf_put(&sql, "UPDATE ");
+    mc_put_ident(&sql, t->name);
+    mc_buf_put(&sql, " SET ");
+    int idx = 0;
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        if (t->columns[i].primary_key)
+            continue;
+        if (idx++)
+            mc_buf_put(&sql, ", ");
+        mc_put_ident(&sql, t->columns[i].name);
+        mc_buf_put(&sql, " = ?");
+    }
+    mc_buf_printf(&sql, " WHERE %s", where_cols(g, t, t->pk, t->npk));
+    cg_fn_begin(o, mc_arena_printf(g->arena, "Writes every column of row to the %s with row's primary key; MC_NOTFOUND if "
+                                   "there is none.", t->name),
+                "int %s_update(mc_db *db, const %s *row)", fn, type);
+    mc_buf_line(c, "int rc = %s_check(db, row);", fn);
+    mc_buf_line(c, "if (rc != MC_OK)");
+    mc_buf_line(c, "    return rc;");
+    mc_buf_line(c, "sqlite3_stmt *st = mc_prepare(db, %s);", cg_cstr(g, sql.data));
+    mc_buf_free(&sql);
+    mc_buf_line(c, "if (!st)");
+    mc_buf_line(c, "    return mc_errcode(db);");
+    mc_buf_line(c, "int b = SQLITE_OK;");
+    idx = 0;
+    for (size_t i = 0; i < t->ncolumns; i++)
+        if (!t->columns[i].primary_key)
+            emit_bind_field(g, c, t, &t->columns[i], ++idx, false);
+    for (size_t i = 0; i < t->npk; i++)
+        emit_bind_field(g, c, t, &t->columns[t->pk[i]], ++idx, false);
+    emit_step_done(c, cg_cstr(g, t->name));
+    mc_buf_line(c, "if (sqlite3_changes(mc_sqlite(db)) == 0)");
+    mc_buf_line(c, "    return mc_set_error(db, MC_NOTFOUND, \"%s: no row with this primary key\");", t->name);
+    mc_buf_line(c, "return MC_OK;");
+    cg_fn_end(o);
+}
+
+static void emit_delete(cgen *g, cg_out *o, const mc_table *t)
+{
+    const char *fn = cg_fn(g, t);
+    mc_buf *c = &o->c;
+    const mc_column *rowid = cg_rowid(t);
+    /* ORM-level cascade: children first, in one transaction. */
+    const mc_relationship *cascades[32];
+    size_t ncascades = 0;
+    for (size_t i = 0; i < t->nrels && ncascades < 32; i++) {
+        const mc_relationship *r = t->rels[i];
+        if (r->cascade_delete && rowid && (r->kind == MC_REL_ONE_TO_MANY || r->kind == MC_REL_ONE_TO_ONE) &&
+            strcmp(r->fk->ref_cols[0], rowid->name) == 0)
+            cascades[ncascades++] = r;
+    }
+    mc_buf sql = {0};
+    mc_buf_put(&sql, "DELETE FROM ");
+    mc_put_ident(&sql, t->name);
+    mc_buf_printf(&sql, " WHERE %s", where_cols(g, t, t->pk, t->npk));
+    mc_buf doc = {0};
+    mc_buf_printf(&doc, "Deletes the %s with this primary key; MC_NOTFOUND if there is none.", t->name);
+    for (size_t i = 0; i < ncascades; i++)
+        mc_buf_printf(&doc, " Deletes its %s first (cascade: delete), all in one transaction.", cascades[i]->name);
+    cg_fn_begin(o, doc.data, "int %s_delete(mc_db *db, %s)", fn, pk_params(g, t));
+    mc_buf_free(&doc);
+    mc_buf_line(c, "int rc, b = SQLITE_OK;");
+    mc_buf_line(c, "sqlite3_stmt *st;");
+    if (ncascades) {
+        mc_buf_line(c, "if ((rc = mc_begin(db)) != MC_OK)");
+        mc_buf_line(c, "    return rc;");
+        for (size_t i = 0; i < ncascades; i++) {
+            const mc_relationship *r = cascades[i];
+            mc_buf del = {0};
+            mc_buf_put(&del, "DELETE FROM ");
+            mc_put_ident(&del, r->target->name);
+            mc_buf_put(&del, " WHERE ");
+            mc_put_ident(&del, r->target->columns[r->fk->cols[0]].name);
+            mc_buf_put(&del, " = ?");
+            mc_buf_line(c, "st = mc_prepare(db, %s);", cg_cstr(g, del.data));
+            mc_buf_free(&del);
+            mc_buf_line(c, "if (!st) {");
+            mc_buf_line(c, "    rc = mc_errcode(db);");
+            mc_buf_line(c, "    mc_rollback(db);");
+            mc_buf_line(c, "    return rc;");
+            mc_buf_line(c, "}");
+            mc_buf_line(c, "b = sqlite3_bind_int64(st, 1, %s);", rowid->field);
+            mc_buf_line(c, "rc = b == SQLITE_OK ? sqlite3_step(st) : b;");
+            mc_buf_line(c, "mc_release(db, st);");
+            mc_buf_line(c, "if (rc != SQLITE_DONE) {");
+            mc_buf_line(c, "    rc = mc_status_from_sqlite(db, rc, %s);", cg_cstr(g, r->target->name));
+            mc_buf_line(c, "    mc_rollback(db);");
+            mc_buf_line(c, "    return rc;");
+            mc_buf_line(c, "}");
+        }
+    }
+    mc_buf_line(c, "st = mc_prepare(db, %s);", cg_cstr(g, sql.data));
+    mc_buf_free(&sql);
+    const char *fail = ncascades ? "{ rc = mc_errcode(db); mc_rollback(db); return rc; }" : "return mc_errcode(db);";
+    mc_buf_line(c, "if (!st)");
+    mc_buf_line(c, "    %s", fail);
+    for (size_t i = 0; i < t->npk; i++)
+        mc_buf_line(c, "b |= %s;", bind_param(g, &t->columns[t->pk[i]], (int)i + 1, t->columns[t->pk[i]].field));
+    mc_buf_line(c, "rc = b == SQLITE_OK ? sqlite3_step(st) : b;");
+    mc_buf_line(c, "mc_release(db, st);");
+    mc_buf_line(c, "if (rc != SQLITE_DONE)");
+    mc_buf_line(c, "    rc = mc_status_from_sqlite(db, rc, %s);", cg_cstr(g, t->name));
+    mc_buf_line(c, "else if (sqlite3_changes(mc_sqlite(db)) == 0)");
+    mc_buf_line(c, "    rc = mc_set_error(db, MC_NOTFOUND, %s);", notfound_msg(g, t, t->pk, t->npk));
+    mc_buf_line(c, "else");
+    mc_buf_line(c, "    rc = MC_OK;");
+    if (ncascades) {
+        mc_buf_line(c, "if (rc != MC_OK) {");
+        mc_buf_line(c, "    mc_rollback(db);");
+        mc_buf_line(c, "    return rc;");
+        mc_buf_line(c, "}");
+        mc_buf_line(c, "return mc_commit(db);");
+    } else {
+        mc_buf_line(c, "return rc;");
+    }
+    cg_fn_end(o);
+}
+
+static const struct { const char *name, *op; } ops[] = {
+    {"eq", "MC_EQ"}, {"ne", "MC_NE"}, {"lt", "MC_LT"}, {"le", "MC_LE"}, {"gt", "MC_GT"}, {"ge", "MC_GE"},
+};
+
+static void emit_query(cgen *g, cg_out *o, const mc_table *t)
+{
+    const char *type = cg_type(g, t), *fn = cg_fn(g, t);
+    mc_buf *c = &o->c;
+    cg_fn_begin(o, mc_arena_printf(g->arena, "A new query over every %s row; NULL when out of memory. Free with %s_query_free.",
+                                   t->name, fn),
+                "%s_query *%s_query(mc_db *db)", type, fn);
+    mc_buf_line(c, "return (%s_query *)mc_query_new(db, &%s_meta);", type, fn);
+    cg_fn_end(o);
+
+    cg_fn_begin(o, "Frees a query; NULL is a no-op.", "void %s_query_free(%s_query *q)", fn, type);
+    mc_buf_line(c, "mc_query_free((mc_query *)q);");
+    cg_fn_end(o);
+
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const mc_column *col = &t->columns[i];
+        const char *cc = cg_col_const(g, t, col);
+        cg_kind k = cg_kind_of(col);
+        const char *pt = cg_param_type(g, col);
+        const char *sp = pt[strlen(pt) - 1] == '*' ? "" : " ";
+        size_t nops = (k == CG_BOOL || k == CG_BLOB || k == CG_ENUM) ? 2 : 6;
+        for (size_t j = 0; j < nops; j++) {
+            cg_fn_begin(o, mc_arena_printf(g->arena, "Keeps rows whose %s %s value.", col->field,
+                                           (const char *[]){"equals", "differs from", "is less than", "is at most",
+                                                            "is greater than", "is at least"}[j]),
+                        "void %s_query_where_%s_%s(%s_query *q, %s%svalue)", fn, col->field, ops[j].name, type, pt, sp);
+            switch (k) {
+            case CG_INT64: case CG_INT32:
+                mc_buf_line(c, "mc_query_where_int((mc_query *)q, %s, %s, value);", cc, ops[j].op);
+                break;
+            case CG_BOOL:
+                mc_buf_line(c, "mc_query_where_int((mc_query *)q, %s, %s, value ? 1 : 0);", cc, ops[j].op);
+                break;
+            case CG_DOUBLE:
+                mc_buf_line(c, "mc_query_where_double((mc_query *)q, %s, %s, value);", cc, ops[j].op);
+                break;
+            case CG_TEXT:
+                mc_buf_line(c, "mc_query_where_text((mc_query *)q, %s, %s, value);", cc, ops[j].op);
+                break;
+            case CG_ENUM:
+                mc_buf_line(c, "mc_query_where_text((mc_query *)q, %s, %s, %s_to_text(value));", cc, ops[j].op,
+                            cg_enum_fn(g, col->enum_type));
+                break;
+            case CG_BLOB:
+                mc_buf_line(c, "mc_query_where_blob((mc_query *)q, %s, %s, value ? value->data : NULL, value ? value->len : 0);",
+                            cc, ops[j].op);
+                break;
+            }
+            cg_fn_end(o);
+        }
+        if (k == CG_TEXT) {
+            cg_fn_begin(o, mc_arena_printf(g->arena, "Keeps rows whose %s matches an SQL LIKE pattern (%% and _).", col->field),
+                        "void %s_query_where_%s_like(%s_query *q, const char *pattern)", fn, col->field, type);
+            mc_buf_line(c, "mc_query_where_text((mc_query *)q, %s, MC_LIKE, pattern);", cc);
+            cg_fn_end(o);
+        }
+        if (k == CG_INT64 || k == CG_TEXT || k == CG_DOUBLE) {
+            const char *arr = k == CG_INT64 ? "const int64_t *" : k == CG_DOUBLE ? "const double *" : "const char *const *";
+            cg_fn_begin(o, mc_arena_printf(g->arena, "Keeps rows whose %s is one of values[0..n) (none when n is 0).", col->field),
+                        "void %s_query_where_%s_in(%s_query *q, %svalues, size_t n)", fn, col->field, type, arr);
+            mc_buf_line(c, "mc_query_where_in_%s((mc_query *)q, %s, values, n);",
+                        k == CG_INT64 ? "int" : k == CG_DOUBLE ? "double" : "text", cc);
+            cg_fn_end(o);
+        }
+        if (col->nullable) {
+            cg_fn_begin(o, mc_arena_printf(g->arena, "Keeps rows whose %s is NULL.", col->field),
+                        "void %s_query_where_%s_is_null(%s_query *q)", fn, col->field, type);
+            mc_buf_line(c, "mc_query_where_null((mc_query *)q, %s, 1);", cc);
+            cg_fn_end(o);
+            cg_fn_begin(o, mc_arena_printf(g->arena, "Keeps rows whose %s is not NULL.", col->field),
+                        "void %s_query_where_%s_is_not_null(%s_query *q)", fn, col->field, type);
+            mc_buf_line(c, "mc_query_where_null((mc_query *)q, %s, 0);", cc);
+            cg_fn_end(o);
+        }
+    }
+
+    cg_fn_begin(o, "Orders by a column, ascending or (desc) descending; calls add keys in order.",
+                "void %s_query_order_by(%s_query *q, %s_column column, bool desc)", fn, type, type);
+    mc_buf_line(c, "mc_query_order_by((mc_query *)q, (int)column, desc);");
+    cg_fn_end(o);
+    cg_fn_begin(o, "At most n rows (n < 0: no limit).", "void %s_query_limit(%s_query *q, int64_t n)", fn, type);
+    mc_buf_line(c, "mc_query_limit((mc_query *)q, n);");
+    cg_fn_end(o);
+    cg_fn_begin(o, "Skips the first n rows.", "void %s_query_offset(%s_query *q, int64_t n)", fn, type);
+    mc_buf_line(c, "mc_query_offset((mc_query *)q, n);");
+    cg_fn_end(o);
+    cg_fn_begin(o, "*count = the number of rows the query gives.", "int %s_query_count(%s_query *q, int64_t *count)", fn, type);
+    mc_buf_line(c, "return mc_query_count((mc_query *)q, count);");
+    cg_fn_end(o);
+
+    cg_fn_begin(o, mc_arena_printf(g->arena,
+                                   "Streams the rows one at a time into *row (zero it before the first call; each call "
+                                   "clears it): MC_OK with a row, MC_DONE after the last one, or an error. Clear row with "
+                                   "%s_clear when you stop early.", fn),
+                "int %s_query_next(%s_query *q, %s *row)", fn, type, type);
+    mc_buf_line(c, "sqlite3_stmt *st;");
+    mc_buf_line(c, "%s_clear(row);", fn);
+    mc_buf_line(c, "int rc = mc_query_step((mc_query *)q, &st);");
+    mc_buf_line(c, "if (rc != MC_OK)");
+    mc_buf_line(c, "    return rc;");
+    mc_buf_line(c, "rc = %s_read(mc_query_db((mc_query *)q), st, 0, row);", fn);
+    mc_buf_line(c, "if (rc != MC_OK) {");
+    mc_buf_line(c, "    mc_query_rewind((mc_query *)q);");
+    mc_buf_line(c, "    %s_clear(row);", fn);
+    mc_buf_line(c, "}");
+    mc_buf_line(c, "return rc;");
+    cg_fn_end(o);
+
+    cg_fn_begin(o, mc_arena_printf(g->arena, "*out = the query's first row (free with %s_free), or MC_NOTFOUND.", fn),
+                "int %s_query_first(%s_query *q, %s **out)", fn, type, type);
+    mc_buf_line(c, "mc_db *db = mc_query_db((mc_query *)q);");
+    mc_buf_line(c, "*out = NULL;");
+    mc_buf_line(c, "%s *row = %s_new();", type, fn);
+    mc_buf_line(c, "if (!row)");
+    mc_buf_line(c, "    return mc_set_error(db, MC_NOMEM, \"%s: out of memory\");", t->name);
+    mc_buf_line(c, "mc_query_rewind((mc_query *)q);");
+    mc_buf_line(c, "int rc = %s_query_next(q, row);", fn);
+    mc_buf_line(c, "mc_query_rewind((mc_query *)q);");
+    mc_buf_line(c, "if (rc != MC_OK) {");
+    mc_buf_line(c, "    %s_free(row);", fn);
+    mc_buf_line(c, "    return rc == MC_DONE ? mc_set_error(db, MC_NOTFOUND, \"%s: no row matches the query\") : rc;",
+                t->name);
+    mc_buf_line(c, "}");
+    mc_buf_line(c, "*out = row;");
+    mc_buf_line(c, "return MC_OK;");
+    cg_fn_end(o);
+
+    cg_fn_begin(o, mc_arena_printf(g->arena, "*out = every row of the query (free with %s_list_free); empty is MC_OK.", fn),
+                "int %s_query_all(%s_query *q, %s_list *out)", fn, type, type);
+    mc_buf_line(c, "size_t cap = 0;");
+    mc_buf_line(c, "out->items = NULL;");
+    mc_buf_line(c, "out->count = 0;");
+    mc_buf_line(c, "mc_query_rewind((mc_query *)q);");
+    mc_buf_line(c, "for (;;) {");
+    mc_buf_line(c, "    if (out->count == cap) {");
+    mc_buf_line(c, "        size_t ncap = cap ? cap * 2 : 16;");
+    mc_buf_line(c, "        %s *items = (%s *)realloc(out->items, ncap * sizeof *items);", type, type);
+    mc_buf_line(c, "        if (!items) {");
+    mc_buf_line(c, "            %s_list_free(out);", fn);
+    mc_buf_line(c, "            mc_query_rewind((mc_query *)q);");
+    mc_buf_line(c, "            return mc_set_error(mc_query_db((mc_query *)q), MC_NOMEM, \"%s: out of memory\");", t->name);
+    mc_buf_line(c, "        }");
+    mc_buf_line(c, "        out->items = items;");
+    mc_buf_line(c, "        cap = ncap;");
+    mc_buf_line(c, "    }");
+    mc_buf_line(c, "    memset(&out->items[out->count], 0, sizeof out->items[0]);");
+    mc_buf_line(c, "    int rc = %s_query_next(q, &out->items[out->count]);", fn);
+    mc_buf_line(c, "    if (rc == MC_DONE)");
+    mc_buf_line(c, "        return MC_OK;");
+    mc_buf_line(c, "    if (rc != MC_OK) {");
+    mc_buf_line(c, "        %s_list_free(out);", fn);
+    mc_buf_line(c, "        return rc;");
+    mc_buf_line(c, "    }");
+    mc_buf_line(c, "    out->count++;");
+    mc_buf_line(c, "}");
+    cg_fn_end(o);
+
+    cg_fn_begin(o, mc_arena_printf(g->arena, "*out = every %s row (Model.query.all()); free with %s_list_free.", t->name, fn),
+                "int %s_all(mc_db *db, %s_list *out)", fn, type);
+    mc_buf_line(c, "out->items = NULL;");
+    mc_buf_line(c, "out->count = 0;");
+    mc_buf_line(c, "%s_query *q = %s_query(db);", type, fn);
+    mc_buf_line(c, "if (!q)");
+    mc_buf_line(c, "    return mc_errcode(db);");
+    mc_buf_line(c, "int rc = %s_query_all(q, out);", fn);
+    mc_buf_line(c, "%s_query_free(q);", fn);
+    mc_buf_line(c, "return rc;");
+    cg_fn_end(o);
+}
+
+void cg_emit_crud(cgen *g, cg_out *o, const mc_table *t)
+{
+    mc_buf_printf(&o->h, "/* ---- %s ---- */\n\n", t->model);
+    emit_helpers(g, o, t);
+    emit_lifecycle(g, o, t);
+    emit_insert(g, o, t);
+    emit_get(g, o, t);
+    emit_finders(g, o, t);
+    emit_update(g, o, t);
+    emit_delete(g, o, t);
+    emit_query(g, o, t);
+}

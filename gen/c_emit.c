@@ -1,0 +1,47 @@
+/* c_emit.c -- drives the C emitters and fills the header/source templates. */
+#include "cgen.h"
+#include "templates.h"
+
+#include <ctype.h>
+#include <string.h>
+
+int mc_emit_c(cgen *g, char **header, char **source)
+{
+    cg_out o = {{0}, {0}};
+    cg_emit_types(g, &o);
+    for (size_t i = 0; i < g->schema->ntables; i++) {
+        cg_emit_crud(g, &o, g->schema->tables[i]);
+        cg_emit_relations(g, &o, g->schema->tables[i]);
+    }
+    cg_emit_migrations(g, &o);
+
+    char *guard = mc_arena_printf(g->arena, "%s%s_MODELC_H", g->prefix, g->base);
+    for (char *p = guard; *p; p++)
+        *p = isalnum((unsigned char)*p) ? (char)toupper((unsigned char)*p) : '_';
+    const char *schema_file = strrchr(g->schema->path, '/') ? strrchr(g->schema->path, '/') + 1 : g->schema->path;
+    const char *vars[] = {
+        "BASE", g->base,
+        "VERSION", MODELC_VERSION,
+        "SCHEMA", schema_file,
+        "GUARD", guard,
+        "RUNTIME_MIN", "100",
+        "PREFIX", g->prefix,
+        "BODY", o.h.data ? o.h.data : "",
+        NULL,
+    };
+    mc_buf h = {0}, c = {0};
+    mc_template_render(&h, mc_template_get("header.h"), vars);
+    vars[13] = o.c.data ? o.c.data : "";
+    mc_template_render(&c, mc_template_get("source.c"), vars);
+    int failed = h.failed || c.failed || o.h.failed || o.c.failed;
+    mc_buf_free(&o.h);
+    mc_buf_free(&o.c);
+    if (failed) {
+        mc_buf_free(&h);
+        mc_buf_free(&c);
+        return -1;
+    }
+    *header = mc_buf_take(&h);
+    *source = mc_buf_take(&c);
+    return 0;
+}

@@ -1,0 +1,35 @@
+/*
+ * c_migrations.c -- migrations compiled into the generated code, so that
+ * an application upgrades its own database at start-up without the files:
+ *
+ *   int blog_migrate(mc_db *db);   // to the latest version
+ */
+#include "cgen.h"
+
+void cg_emit_migrations(cgen *g, cg_out *o)
+{
+    const cg_migration *m = g->migrations;
+    if (!g->nmigrations)
+        return;
+    mc_buf *c = &o->c;
+    mc_buf_printf(c, "static const mc_migration %s%s_migrations[] = {\n", g->prefix, g->base);
+    for (size_t i = 0; i < g->nmigrations; i++) {
+        mc_buf_printf(c, "    {%d, %s,\n", m[i].version, cg_cstr(g, m[i].name));
+        mc_buf_printf(c, "     %s,\n", cg_cstr(g, m[i].upgrade));
+        mc_buf_printf(c, "     %s,\n", cg_cstr(g, m[i].downgrade));
+        mc_buf_printf(c, "     %s},\n", cg_cstr(g, m[i].checksum));
+    }
+    mc_buf_put(c, "};\n\n");
+    cg_fn_begin(o, mc_arena_printf(g->arena,
+                                   "Upgrades db to the latest of the %zu migrations compiled in from the migrations "
+                                   "directory (as `modelc upgrade` does); each migration in its own transaction.",
+                                   g->nmigrations),
+                "int %s%s_migrate(mc_db *db)", g->prefix, g->base);
+    mc_buf_line(c, "return mc_migrate_to(db, %s%s_migrations, %zu, -1);", g->prefix, g->base, g->nmigrations);
+    cg_fn_end(o);
+    cg_fn_begin(o, "The migrations compiled in, oldest first; *n gets their number.",
+                "const mc_migration *%s%s_migrations_list(size_t *n)", g->prefix, g->base);
+    mc_buf_line(c, "*n = %zu;", g->nmigrations);
+    mc_buf_line(c, "return %s%s_migrations;", g->prefix, g->base);
+    cg_fn_end(o);
+}

@@ -1,0 +1,319 @@
+/*
+ * c_relations.c -- accessors for relationships and backrefs.
+ *
+ *   one-to-many   X_rel(db, row) -> a query on the children (filter, order,
+ *                 count, page: lazy "dynamic"), X_rel_list(db, row, &list)
+ *   one-to-one    X_rel(db, row, &child)
+ *   many-to-one   X_rel(db, row, &parent), X_set_rel(row, parent)
+ *   many-to-many  X_rel(db, row) -> query, X_rel_list, X_rel_add, X_rel_remove
+ *   lazy: joined  X_get_with_rel(db, key, &row, &children): one statement
+ */
+#include "cgen.h"
+#include "naming.h"
+
+#include <string.h>
+
+static const mc_column *col_named(const mc_table *t, const char *sql_name)
+{
+    return mc_table_column(t, sql_name);
+}
+
+static void emit_children_query(cgen *g, cg_out *o, const mc_relationship *r)
+{
+    const mc_table *t = r->owner, *T = r->target;
+    const char *fn = cg_fn(g, t), *type = cg_type(g, t), *tfn = cg_fn(g, T), *ttype = cg_type(g, T);
+    const mc_column *fc = &T->columns[r->fk->cols[0]];
+    const mc_column *rc = col_named(t, r->fk->ref_cols[0]);
+    mc_buf *c = &o->c;
+    bool one = r->kind == MC_REL_ONE_TO_ONE;
+    const char *order = "";
+    if (r->order_by)
+        order = mc_arena_printf(g->arena, " ordered by %s%s", r->order_by->field, r->order_desc ? " descending" : "");
+
+    cg_fn_begin(o, mc_arena_printf(g->arena, "The %s whose %s is row's %s%s: a query to filter, order, count or page%s. "
+                                   "Free with %s_query_free; NULL when out of memory.",
+                                   T->name, fc->field, rc->field, order,
+                                   r->lazy == MC_LAZY_DYNAMIC ? " (lazy: dynamic)" : "", tfn),
+                "%s_query *%s_%s%s(mc_db *db, const %s *row)", ttype, fn, r->name, one ? "_query" : "", type);
+    mc_buf_line(c, "%s_query *q = %s_query(db);", ttype, tfn);
+    mc_buf_line(c, "if (!q)");
+    mc_buf_line(c, "    return NULL;");
+    mc_buf_line(c, "%s_query_where_%s_eq(q, row->%s);", tfn, fc->field, rc->field);
+    if (r->order_by)
+        mc_buf_line(c, "%s_query_order_by(q, %s, %s);", tfn, cg_col_const(g, T, r->order_by),
+                    r->order_desc ? "true" : "false");
+    mc_buf_line(c, "return q;");
+    cg_fn_end(o);
+
+    if (one) {
+        cg_fn_begin(o, mc_arena_printf(g->arena, "*out = row's %s (uselist: false; free with %s_free), or MC_NOTFOUND.",
+                                       r->name, tfn),
+                    "int %s_%s(mc_db *db, const %s *row, %s **out)", fn, r->name, type, ttype);
+        mc_buf_line(c, "*out = NULL;");
+        mc_buf_line(c, "%s_query *q = %s_%s_query(db, row);", ttype, fn, r->name);
+        mc_buf_line(c, "if (!q)");
+        mc_buf_line(c, "    return mc_errcode(db);");
+        mc_buf_line(c, "int rc = %s_query_first(q, out);", tfn);
+        mc_buf_line(c, "%s_query_free(q);", tfn);
+        mc_buf_line(c, "return rc;");
+        cg_fn_end(o);
+        return;
+    }
+    cg_fn_begin(o, mc_arena_printf(g->arena, "*out = every one of row's %s%s (free with %s_list_free).", r->name, order, tfn),
+                "int %s_%s_list(mc_db *db, const %s *row, %s_list *out)", fn, r->name, type, ttype);
+    mc_buf_line(c, "out->items = NULL;");
+    mc_buf_line(c, "out->count = 0;");
+    mc_buf_line(c, "%s_query *q = %s_%s(db, row);", ttype, fn, r->name);
+    mc_buf_line(c, "if (!q)");
+    mc_buf_line(c, "    return mc_errcode(db);");
+    mc_buf_line(c, "int rc = %s_query_all(q, out);", tfn);
+    mc_buf_line(c, "%s_query_free(q);", tfn);
+    mc_buf_line(c, "return rc;");
+    cg_fn_end(o);
+}
+
+static void emit_parent(cgen *g, cg_out *o, const mc_relationship *r)
+{
+    const mc_table *t = r->owner, *T = r->target;
+    const char *fn = cg_fn(g, t), *type = cg_type(g, t), *tfn = cg_fn(g, T), *ttype = cg_type(g, T);
+    const mc_column *fc = &t->columns[r->fk->cols[0]];
+    const mc_column *rc = col_named(T, r->fk->ref_cols[0]);
+    mc_buf *c = &o->c;
+    bool by_pk = T->npk == 1 && &T->columns[T->pk[0]] == rc;
+
+    cg_fn_begin(o, mc_arena_printf(g->arena, "*out = the %s that row's %s refers to (free with %s_free); MC_NOTFOUND when "
+                                   "%s is NULL or dangling.", T->name, fc->field, tfn, fc->field),
+                "int %s_%s(mc_db *db, const %s *row, %s **out)", fn, r->name, type, ttype);
+    mc_buf_line(c, "*out = NULL;");
+    if (cg_has_flag(t, fc))
+        mc_buf_line(c, "if (!row->has_%s)", fc->field);
+    else if (cg_kind_of(fc) == CG_TEXT)
+        mc_buf_line(c, "if (!row->%s)", fc->field);
+    if (cg_has_flag(t, fc) || cg_kind_of(fc) == CG_TEXT)
+        mc_buf_line(c, "    return mc_set_error(db, MC_NOTFOUND, \"%s.%s: %s is NULL\");", t->name, r->name, fc->field);
+    mc_buf_line(c, "return %s_%s(db, row->%s, out);", tfn,
+                by_pk ? "get" : mc_arena_printf(g->arena, "find_by_%s", rc->field), fc->field);
+    cg_fn_end(o);
+
+    cg_kind k = cg_kind_of(fc);
+    if (k == CG_TEXT || k == CG_BLOB)
+        return;     /* a key the struct would have to own: set the field itself */
+    cg_fn_begin(o, mc_arena_printf(g->arena, "Makes row refer to target (row->%s = target->%s); NULL target: no %s. "
+                                   "Write it with %s_insert or %s_update.", fc->field, rc->field, r->name, fn, fn),
+                "void %s_set_%s(%s *row, const %s *target)", fn, r->name, type, ttype);
+    mc_buf_line(c, "row->%s = target ? target->%s : 0;", fc->field, rc->field);
+    if (cg_has_flag(t, fc))
+        mc_buf_line(c, "row->has_%s = target != NULL;", fc->field);
+    cg_fn_end(o);
+}
+
+static void emit_many_to_many(cgen *g, cg_out *o, const mc_relationship *r)
+{
+    const mc_table *t = r->owner, *T = r->target, *S = r->secondary;
+    const char *fn = cg_fn(g, t), *type = cg_type(g, t), *tfn = cg_fn(g, T), *ttype = cg_type(g, T);
+    const mc_column *sa = &S->columns[r->fk->cols[0]], *sb = &S->columns[r->fk2->cols[0]];
+    const mc_column *r1 = col_named(t, r->fk->ref_cols[0]), *r2 = col_named(T, r->fk2->ref_cols[0]);
+    mc_buf *c = &o->c;
+    if (cg_kind_of(r1) != CG_INT64 || cg_kind_of(r2) != CG_INT64) {
+        mc_buf_printf(&o->h, "/* %s.%s: many-to-many over non-integer keys has no accessor yet. */\n\n", t->model, r->name);
+        return;
+    }
+    mc_buf sub = {0};
+    mc_put_ident(&sub, r2->name);
+    mc_buf_put(&sub, " IN (SELECT ");
+    mc_put_ident(&sub, sb->name);
+    mc_buf_put(&sub, " FROM ");
+    mc_put_ident(&sub, S->name);
+    mc_buf_put(&sub, " WHERE ");
+    mc_put_ident(&sub, sa->name);
+    mc_buf_put(&sub, " = ?)");
+    const char *order = r->order_by ? mc_arena_printf(g->arena, ", ordered by %s", r->order_by->field) : "";
+    cg_fn_begin(o, mc_arena_printf(g->arena, "The %s linked to row through %s%s: a query to filter, order, count or page.",
+                                   T->name, S->name, order),
+                "%s_query *%s_%s(mc_db *db, const %s *row)", ttype, fn, r->name, type);
+    mc_buf_line(c, "%s_query *q = %s_query(db);", ttype, tfn);
+    mc_buf_line(c, "if (!q)");
+    mc_buf_line(c, "    return NULL;");
+    mc_buf_line(c, "mc_query_where_sql((mc_query *)q, %s, row->%s);", cg_cstr(g, sub.data), r1->field);
+    mc_buf_free(&sub);
+    if (r->order_by)
+        mc_buf_line(c, "%s_query_order_by(q, %s, %s);", tfn, cg_col_const(g, T, r->order_by),
+                    r->order_desc ? "true" : "false");
+    mc_buf_line(c, "return q;");
+    cg_fn_end(o);
+
+    cg_fn_begin(o, mc_arena_printf(g->arena, "*out = every %s linked to row (free with %s_list_free).", T->name, tfn),
+                "int %s_%s_list(mc_db *db, const %s *row, %s_list *out)", fn, r->name, type, ttype);
+    mc_buf_line(c, "out->items = NULL;");
+    mc_buf_line(c, "out->count = 0;");
+    mc_buf_line(c, "%s_query *q = %s_%s(db, row);", ttype, fn, r->name);
+    mc_buf_line(c, "if (!q)");
+    mc_buf_line(c, "    return mc_errcode(db);");
+    mc_buf_line(c, "int rc = %s_query_all(q, out);", tfn);
+    mc_buf_line(c, "%s_query_free(q);", tfn);
+    mc_buf_line(c, "return rc;");
+    cg_fn_end(o);
+
+    mc_buf ins = {0}, del = {0};
+    mc_buf_put(&ins, "INSERT INTO ");
+    mc_put_ident(&ins, S->name);
+    mc_buf_put(&ins, " (");
+    mc_put_ident(&ins, sa->name);
+    mc_buf_put(&ins, ", ");
+    mc_put_ident(&ins, sb->name);
+    mc_buf_put(&ins, ") VALUES (?, ?)");
+    mc_buf_put(&del, "DELETE FROM ");
+    mc_put_ident(&del, S->name);
+    mc_buf_put(&del, " WHERE ");
+    mc_put_ident(&del, sa->name);
+    mc_buf_put(&del, " = ? AND ");
+    mc_put_ident(&del, sb->name);
+    mc_buf_put(&del, " = ?");
+    for (int remove = 0; remove < 2; remove++) {
+        cg_fn_begin(o, remove ? mc_arena_printf(g->arena, "Unlinks item from row's %s; MC_NOTFOUND if they were not linked.",
+                                                r->name)
+                              : mc_arena_printf(g->arena, "Links item to row's %s (a row in %s); MC_CONSTRAINT if already linked.",
+                                                r->name, S->name),
+                    "int %s_%s_%s(mc_db *db, const %s *row, const %s *item)", fn, r->name, remove ? "remove" : "add",
+                    type, ttype);
+        mc_buf_line(c, "sqlite3_stmt *st = mc_prepare(db, %s);", cg_cstr(g, remove ? del.data : ins.data));
+        mc_buf_line(c, "if (!st)");
+        mc_buf_line(c, "    return mc_errcode(db);");
+        mc_buf_line(c, "int b = sqlite3_bind_int64(st, 1, row->%s);", r1->field);
+        mc_buf_line(c, "b |= sqlite3_bind_int64(st, 2, item->%s);", r2->field);
+        mc_buf_line(c, "int rc = b == SQLITE_OK ? sqlite3_step(st) : b;");
+        mc_buf_line(c, "mc_release(db, st);");
+        mc_buf_line(c, "if (rc != SQLITE_DONE)");
+        mc_buf_line(c, "    return mc_status_from_sqlite(db, rc, %s);", cg_cstr(g, S->name));
+        if (remove) {
+            mc_buf_line(c, "if (sqlite3_changes(mc_sqlite(db)) == 0)");
+            mc_buf_line(c, "    return mc_set_error(db, MC_NOTFOUND, \"%s: the two rows were not linked\");", S->name);
+        }
+        mc_buf_line(c, "return MC_OK;");
+        cg_fn_end(o);
+    }
+    mc_buf_free(&ins);
+    mc_buf_free(&del);
+}
+
+/* "p.a, p.b" with alias a */
+static void aliased_cols(mc_buf *b, const mc_table *t, const char *alias)
+{
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        if (i)
+            mc_buf_put(b, ", ");
+        mc_buf_printf(b, "%s.", alias);
+        mc_put_ident(b, t->columns[i].name);
+    }
+}
+
+static void emit_joined(cgen *g, cg_out *o, const mc_relationship *r)
+{
+    const mc_table *t = r->owner, *T = r->target;
+    if (t->npk != 1 || T->npk < 1)
+        return;
+    const char *fn = cg_fn(g, t), *type = cg_type(g, t), *tfn = cg_fn(g, T), *ttype = cg_type(g, T);
+    const mc_column *pk = &t->columns[t->pk[0]];
+    const mc_column *fc = &T->columns[r->fk->cols[0]];
+    const mc_column *rc = col_named(t, r->fk->ref_cols[0]);
+    mc_buf *c = &o->c;
+    mc_buf sql = {0};
+    mc_buf_put(&sql, "SELECT ");
+    aliased_cols(&sql, t, "p");
+    mc_buf_put(&sql, ", ");
+    aliased_cols(&sql, T, "c");
+    mc_buf_put(&sql, " FROM ");
+    mc_put_ident(&sql, t->name);
+    mc_buf_put(&sql, " AS p LEFT OUTER JOIN ");
+    mc_put_ident(&sql, T->name);
+    mc_buf_put(&sql, " AS c ON c.");
+    mc_put_ident(&sql, fc->name);
+    mc_buf_put(&sql, " = p.");
+    mc_put_ident(&sql, rc->name);
+    mc_buf_put(&sql, " WHERE p.");
+    mc_put_ident(&sql, pk->name);
+    mc_buf_put(&sql, " = ?");
+    if (r->order_by) {
+        mc_buf_put(&sql, " ORDER BY c.");
+        mc_put_ident(&sql, r->order_by->name);
+        if (r->order_desc)
+            mc_buf_put(&sql, " DESC");
+    }
+    const char *pt = cg_param_type(g, pk);
+    cg_fn_begin(o, mc_arena_printf(g->arena, "Loads the %s with this key and all its %s in one statement (lazy: joined): "
+                                   "*out as %s_get gives it, *%s as %s_%s_list does; MC_NOTFOUND when no such %s.",
+                                   t->name, r->name, fn, r->name, fn, r->name, t->name),
+                "int %s_get_with_%s(mc_db *db, %s%s%s, %s **out, %s_list *%s)", fn, r->name, pt,
+                pt[strlen(pt) - 1] == '*' ? "" : " ", pk->field, type, ttype, r->name);
+    mc_buf_line(c, "*out = NULL;");
+    mc_buf_line(c, "%s->items = NULL;", r->name);
+    mc_buf_line(c, "%s->count = 0;", r->name);
+    mc_buf_line(c, "sqlite3_stmt *st = mc_prepare(db, %s);", cg_cstr(g, sql.data));
+    mc_buf_free(&sql);
+    mc_buf_line(c, "if (!st)");
+    mc_buf_line(c, "    return mc_errcode(db);");
+    mc_buf_line(c, "int rc = MC_OK, s;");
+    mc_buf_line(c, "int b = %s;", cg_kind_of(pk) == CG_TEXT
+                                   ? mc_arena_printf(g->arena, "sqlite3_bind_text(st, 1, %s, -1, SQLITE_STATIC)", pk->field)
+                                   : mc_arena_printf(g->arena, "sqlite3_bind_int64(st, 1, %s)", pk->field));
+    mc_buf_line(c, "%s *row = NULL;", type);
+    mc_buf_line(c, "size_t cap = 0;");
+    mc_buf_line(c, "while (rc == MC_OK && b == SQLITE_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {");
+    mc_buf_line(c, "    if (!row) {");
+    mc_buf_line(c, "        row = %s_new();", fn);
+    mc_buf_line(c, "        rc = row ? %s_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, \"%s: out of memory\");", fn,
+                t->name);
+    mc_buf_line(c, "    }");
+    mc_buf_line(c, "    if (rc != MC_OK || sqlite3_column_type(st, %zu) == SQLITE_NULL)", t->ncolumns + T->pk[0]);
+    mc_buf_line(c, "        continue;   /* no child: the outer join's NULL row */");
+    mc_buf_line(c, "    if (%s->count == cap) {", r->name);
+    mc_buf_line(c, "        size_t ncap = cap ? cap * 2 : 8;");
+    mc_buf_line(c, "        %s *items = (%s *)realloc(%s->items, ncap * sizeof *items);", ttype, ttype, r->name);
+    mc_buf_line(c, "        if (!items) {");
+    mc_buf_line(c, "            rc = mc_set_error(db, MC_NOMEM, \"%s: out of memory\");", T->name);
+    mc_buf_line(c, "            break;");
+    mc_buf_line(c, "        }");
+    mc_buf_line(c, "        %s->items = items;", r->name);
+    mc_buf_line(c, "        cap = ncap;");
+    mc_buf_line(c, "    }");
+    mc_buf_line(c, "    memset(&%s->items[%s->count], 0, sizeof %s->items[0]);", r->name, r->name, r->name);
+    mc_buf_line(c, "    rc = %s_read(db, st, %zu, &%s->items[%s->count]);", tfn, t->ncolumns, r->name, r->name);
+    mc_buf_line(c, "    %s->count++;", r->name);
+    mc_buf_line(c, "}");
+    mc_buf_line(c, "if (rc == MC_OK && b != SQLITE_OK)");
+    mc_buf_line(c, "    rc = mc_status_from_sqlite(db, b, %s);", cg_cstr(g, t->name));
+    mc_buf_line(c, "else if (rc == MC_OK && s != SQLITE_DONE)");
+    mc_buf_line(c, "    rc = mc_status_from_sqlite(db, s, %s);", cg_cstr(g, t->name));
+    mc_buf_line(c, "else if (rc == MC_OK && !row)");
+    mc_buf_line(c, "    rc = mc_set_error(db, MC_NOTFOUND, \"%s: no row with this %s\");", t->name, pk->field);
+    mc_buf_line(c, "mc_release(db, st);");
+    mc_buf_line(c, "if (rc != MC_OK) {");
+    mc_buf_line(c, "    %s_free(row);", fn);
+    mc_buf_line(c, "    %s_list_free(%s);", tfn, r->name);
+    mc_buf_line(c, "    return rc;");
+    mc_buf_line(c, "}");
+    mc_buf_line(c, "*out = row;");
+    mc_buf_line(c, "return MC_OK;");
+    cg_fn_end(o);
+}
+
+void cg_emit_relations(cgen *g, cg_out *o, const mc_table *t)
+{
+    for (size_t i = 0; i < t->nrels; i++) {
+        const mc_relationship *r = t->rels[i];
+        switch (r->kind) {
+        case MC_REL_ONE_TO_MANY:
+        case MC_REL_ONE_TO_ONE:
+            emit_children_query(g, o, r);
+            if (r->lazy == MC_LAZY_JOINED && r->kind == MC_REL_ONE_TO_MANY)
+                emit_joined(g, o, r);
+            break;
+        case MC_REL_MANY_TO_ONE:
+            emit_parent(g, o, r);
+            break;
+        case MC_REL_MANY_TO_MANY:
+            emit_many_to_many(g, o, r);
+            break;
+        }
+    }
+}

@@ -1,0 +1,139 @@
+/* c_types.c -- the type section of the generated header: enums, one struct
+ * per model, lists, queries, column constants; and each table's metadata
+ * (quoted names) in the source. */
+#include "cgen.h"
+#include "naming.h"
+
+#include <string.h>
+
+static void emit_enum(cgen *g, cg_out *o, const mc_enum *e)
+{
+    const char *type = cg_enum_type(g, e), *fn = cg_enum_fn(g, e);
+    mc_buf *h = &o->h;
+    mc_buf_printf(h, "/* enum %s: stored as its value's name (VARCHAR(%zu)); 0 means NULL / not set. */\n",
+                  e->name, e->maxlen);
+    mc_buf_printf(h, "typedef enum %s {\n", type);
+    for (size_t i = 0; i < e->nvalues; i++)
+        mc_buf_printf(h, "    %s = %zu%s\n", cg_enum_value(g, e, i), i + 1, i + 1 < e->nvalues ? "," : "");
+    mc_buf_printf(h, "} %s;\n\n", type);
+
+    mc_buf_printf(&o->c, "static const char *const %s_names[] = {NULL", fn);
+    for (size_t i = 0; i < e->nvalues; i++)
+        mc_buf_printf(&o->c, ", %s", cg_cstr(g, e->values[i]));
+    mc_buf_put(&o->c, "};\n\n");
+
+    cg_fn_begin(o, mc_arena_printf(g->arena, "The stored text of a %s value; NULL for 0 or a value out of range.", type),
+                "const char *%s_to_text(%s value)", fn, type);
+    mc_buf_line(&o->c, "if ((int)value < 1 || (int)value > %zu)", e->nvalues);
+    mc_buf_line(&o->c, "    return NULL;");
+    mc_buf_line(&o->c, "return %s_names[value];", fn);
+    cg_fn_end(o);
+
+    cg_fn_begin(o, mc_arena_printf(g->arena, "The %s value stored as text; 0 for NULL or an unknown text.", type),
+                "%s %s_from_text(const char *text)", type, fn);
+    mc_buf_line(&o->c, "if (!text)");
+    mc_buf_line(&o->c, "    return (%s)0;", type);
+    mc_buf_line(&o->c, "for (int i = 1; i <= %zu; i++)", e->nvalues);
+    mc_buf_line(&o->c, "    if (strcmp(text, %s_names[i]) == 0)", fn);
+    mc_buf_line(&o->c, "        return (%s)i;", type);
+    mc_buf_line(&o->c, "return (%s)0;", type);
+    cg_fn_end(o);
+}
+
+static const char *member_comment(cgen *g, const mc_table *t, const mc_column *c)
+{
+    mc_buf b = {0};
+    mc_buf_put(&b, c->sql_type);
+    if (c->primary_key)
+        mc_buf_put(&b, ", primary key");
+    if (c == cg_rowid(t))
+        mc_buf_put(&b, " (0 on insert: assigned)");
+    if (!c->nullable)
+        mc_buf_put(&b, ", not null");
+    else if (cg_kind_of(c) == CG_TEXT || cg_kind_of(c) == CG_BLOB)
+        mc_buf_put(&b, ", NULL when absent");
+    if (c->def.kind != MC_L_NONE)
+        mc_buf_printf(&b, ", default %s", c->def.text ? c->def.text : (c->def.kind == MC_L_TRUE ? "true" :
+                                                                         c->def.kind == MC_L_FALSE ? "false" : "null"));
+    if (c->server_default)
+        mc_buf_printf(&b, ", server default %s", c->server_default);
+    if (c->fk)
+        mc_buf_printf(&b, ", references %s.%s", c->fk->ref_table, c->fk->ref_cols[0]);
+    const char *r = mc_arena_strdup(g->arena, b.data ? b.data : "");
+    mc_buf_free(&b);
+    /* no comment terminators inside a comment */
+    for (char *p = (char *)r; (p = strstr(p, "*/")); )
+        p[0] = '+';
+    return r;
+}
+
+static void emit_struct(cgen *g, cg_out *o, const mc_table *t)
+{
+    const char *type = cg_type(g, t);
+    mc_buf *h = &o->h;
+    mc_buf_printf(h, "/* model %s: table %s */\n", t->model, t->name);
+    mc_buf_printf(h, "struct %s {\n", type);
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const mc_column *c = &t->columns[i];
+        const char *mt = cg_member_type(g, c);
+        size_t n = strlen(mt);
+        const char *sp = mt[n - 1] == '*' ? "" : " ";
+        size_t w = n + strlen(sp) + strlen(c->field);
+        mc_buf_printf(h, "    %s%s%s;%*s/* %s */\n", mt, sp, c->field, (int)(w < 31 ? 31 - w : 1), "",
+                      member_comment(g, t, c));
+        if (cg_has_flag(t, c))
+            mc_buf_printf(h, "    bool has_%s;%*s/* false: NULL%s */\n", c->field,
+                          (int)(strlen(c->field) < 22 ? 22 - strlen(c->field) : 1), "",
+                          c->def.kind || c->server_default ? " (insert: the default)" : "");
+    }
+    mc_buf_printf(h, "};\n\n");
+    mc_buf_printf(h, "/* Rows of %s: items[0..count), owned by the list; free with %s_list_free. */\n", t->model,
+                  cg_fn(g, t));
+    mc_buf_printf(h, "typedef struct %s_list {\n    %s *items;\n    size_t count;\n} %s_list;\n\n", type, type, type);
+    mc_buf_printf(h, "/* Columns of %s, for %s_query_order_by. */\n", t->model, cg_fn(g, t));
+    mc_buf_printf(h, "typedef enum %s_column {\n", type);
+    for (size_t i = 0; i < t->ncolumns; i++)
+        mc_buf_printf(h, "    %s = %zu%s\n", cg_col_const(g, t, &t->columns[i]), i, i + 1 < t->ncolumns ? "," : "");
+    mc_buf_printf(h, "} %s_column;\n\n", type);
+
+    /* Metadata, in the source. */
+    const char *fn = cg_fn(g, t);
+    mc_buf_printf(&o->c, "static const char *const %s_columns[] = {", fn);
+    for (size_t i = 0; i < t->ncolumns; i++)
+        mc_buf_printf(&o->c, "%s%s", i ? ", " : "", cg_cstr(g, cg_sql_ident(g, t->columns[i].name)));
+    mc_buf_put(&o->c, "};\n");
+    mc_buf_printf(&o->c, "static const mc_table_meta %s_meta = {\n", fn);
+    mc_buf_printf(&o->c, "    %s, %s,\n", cg_cstr(g, t->name), cg_cstr(g, cg_sql_ident(g, t->name)));
+    mc_buf put_sel = {0};
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        if (i)
+            mc_buf_put(&put_sel, ", ");
+        mc_put_ident(&put_sel, t->columns[i].name);
+    }
+    mc_buf_printf(&o->c, "    %s,\n", cg_cstr(g, put_sel.data ? put_sel.data : ""));
+    mc_buf_free(&put_sel);
+    mc_buf_printf(&o->c, "    %zu, %s_columns\n};\n\n", t->ncolumns, fn);
+}
+
+void cg_emit_types(cgen *g, cg_out *o)
+{
+    const mc_schema *s = g->schema;
+    for (size_t i = 0; i < s->nenums; i++)
+        emit_enum(g, o, &s->enums[i]);
+    mc_buf_put(&o->h, "/* Every model, declared first so that relationships can name any of them. */\n");
+    for (size_t i = 0; i < s->ntables; i++)
+        mc_buf_printf(&o->h, "typedef struct %s %s;\n", cg_type(g, s->tables[i]), cg_type(g, s->tables[i]));
+    mc_buf_put(&o->h, "\n/* Queries: built with X_query_where_* / order_by / limit / offset, run with\n"
+                      " * count, first, all or next; freed with X_query_free. */\n");
+    for (size_t i = 0; i < s->ntables; i++)
+        mc_buf_printf(&o->h, "typedef struct %s_query %s_query;\n", cg_type(g, s->tables[i]),
+                      cg_type(g, s->tables[i]));
+    mc_buf_put(&o->h, "\n");
+    for (size_t i = 0; i < s->ntables; i++)
+        emit_struct(g, o, s->tables[i]);
+    mc_buf_put(&o->c, "/* Row readers, defined with each model's functions. */\n");
+    for (size_t i = 0; i < s->ntables; i++)
+        mc_buf_printf(&o->c, "static int %s_read(mc_db *db, sqlite3_stmt *st, int at, %s *row);\n",
+                      cg_fn(g, s->tables[i]), cg_type(g, s->tables[i]));
+    mc_buf_put(&o->c, "\n");
+}

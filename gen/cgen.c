@@ -1,0 +1,145 @@
+/* cgen.c -- names and C types shared by the C emitters; see cgen.h. */
+#include "cgen.h"
+#include "naming.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *upper(cgen *g, const char *s)
+{
+    char *u = mc_arena_strdup(g->arena, s);
+    for (char *p = u; p && *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+    return u;
+}
+
+const char *cg_type(cgen *g, const mc_table *t) { return mc_arena_printf(g->arena, "%s%s", g->prefix, t->model); }
+
+const char *cg_fn(cgen *g, const mc_table *t)
+{
+    return mc_arena_printf(g->arena, "%s%s", g->prefix, mc_snake_case(g->arena, t->model));
+}
+
+const char *cg_col_const(cgen *g, const mc_table *t, const mc_column *c)
+{
+    return upper(g, mc_arena_printf(g->arena, "%s_COL_%s", cg_fn(g, t), c->field));
+}
+
+const char *cg_enum_type(cgen *g, const mc_enum *e) { return mc_arena_printf(g->arena, "%s%s", g->prefix, e->name); }
+
+const char *cg_enum_fn(cgen *g, const mc_enum *e)
+{
+    return mc_arena_printf(g->arena, "%s%s", g->prefix, mc_snake_case(g->arena, e->name));
+}
+
+const char *cg_enum_value(cgen *g, const mc_enum *e, size_t i)
+{
+    return upper(g, mc_arena_printf(g->arena, "%s_%s", cg_enum_fn(g, e), e->values[i]));
+}
+
+cg_kind cg_kind_of(const mc_column *c)
+{
+    switch (c->type) {
+    case MC_T_INTEGER: case MC_T_BIGINTEGER: return CG_INT64;
+    case MC_T_SMALLINTEGER: return CG_INT32;
+    case MC_T_FLOAT: return CG_DOUBLE;
+    case MC_T_BOOLEAN: return CG_BOOL;
+    case MC_T_LARGEBINARY: return CG_BLOB;
+    case MC_T_ENUM: return CG_ENUM;
+    default: return CG_TEXT;
+    }
+}
+
+const char *cg_member_type(cgen *g, const mc_column *c)
+{
+    if (c->type == MC_T_ENUM)
+        return cg_enum_type(g, c->enum_type);
+    return mc_types[c->type].ctype;
+}
+
+const char *cg_param_type(cgen *g, const mc_column *c)
+{
+    switch (cg_kind_of(c)) {
+    case CG_TEXT: return "const char *";
+    case CG_BLOB: return "const mc_blob *";
+    case CG_ENUM: return cg_enum_type(g, c->enum_type);
+    default: return mc_types[c->type].ctype;
+    }
+}
+
+const mc_column *cg_rowid(const mc_table *t)
+{
+    if (t->npk == 1 && t->columns[t->pk[0]].type == MC_T_INTEGER)
+        return &t->columns[t->pk[0]];
+    return NULL;
+}
+
+bool cg_has_flag(const mc_table *t, const mc_column *c)
+{
+    cg_kind k = cg_kind_of(c);
+    if (k == CG_TEXT || k == CG_BLOB || k == CG_ENUM)
+        return false;
+    if (c == cg_rowid(t))
+        return false;
+    return c->nullable || c->def.kind != MC_L_NONE || c->server_default;
+}
+
+void cg_put_cstr(mc_buf *b, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': mc_buf_put(b, "\\\""); break;
+        case '\\': mc_buf_put(b, "\\\\"); break;
+        case '\n': mc_buf_put(b, "\\n"); break;
+        case '\t': mc_buf_put(b, "\\t"); break;
+        case '?': mc_buf_put(b, "?"); break;
+        default:
+            if (*p < 0x20 || *p == 0x7f)
+                mc_buf_printf(b, "\\%03o", *p);
+            else
+                mc_buf_putc(b, (char)*p);
+        }
+    }
+}
+
+const char *cg_cstr(cgen *g, const char *s)
+{
+    mc_buf b = {0};
+    mc_buf_putc(&b, '"');
+    cg_put_cstr(&b, s);
+    mc_buf_putc(&b, '"');
+    const char *r = mc_arena_strdup(g->arena, b.data ? b.data : "\"\"");
+    mc_buf_free(&b);
+    return r;
+}
+
+const char *cg_sql_ident(cgen *g, const char *name)
+{
+    mc_buf b = {0};
+    mc_put_ident(&b, name);
+    const char *r = mc_arena_strdup(g->arena, b.data ? b.data : "");
+    mc_buf_free(&b);
+    return r;
+}
+
+void cg_fn_begin(cg_out *o, const char *doc, const char *proto_fmt, ...)
+{
+    mc_buf proto = {0};
+    va_list ap;
+    va_start(ap, proto_fmt);
+    mc_buf_vprintf(&proto, proto_fmt, ap);
+    va_end(ap);
+    const char *p = proto.data ? proto.data : "";
+    mc_buf_printf(&o->h, "/* %s */\n%s;\n\n", doc, p);
+    mc_buf_printf(&o->c, "%s\n{\n", p);
+    o->c.indent = 1;
+    mc_buf_free(&proto);
+}
+
+void cg_fn_end(cg_out *o)
+{
+    o->c.indent = 0;
+    mc_buf_put(&o->c, "}\n\n");
+}

@@ -1,0 +1,93 @@
+/*
+ * cgen.h -- what the C emitters (c_header.c, c_source.c) share: the names
+ * of generated symbols and the C side of each column type.
+ *
+ * Naming rules for generated symbols (also documented in the generated
+ * header and README.md), with P the --prefix (default empty):
+ *   struct / typedef     P<Model>             User, LibraryCard
+ *   functions            P<model_snake>_verb  user_insert, library_card_get
+ *   column constants     <MODEL>_COL_<FIELD>  USER_COL_USERNAME
+ *   enum type / values   P<Enum>, <P><ENUM>_<VALUE>   Format, FORMAT_EBOOK (0 = unset)
+ *   list / query types   P<Model>_list, P<Model>_query
+ */
+#ifndef MC_CGEN_H
+#define MC_CGEN_H
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "schema.h"
+
+/* One migration compiled into the generated code. */
+typedef struct cg_migration {
+    int version;
+    const char *name, *upgrade, *downgrade, *checksum;
+} cg_migration;
+
+typedef struct cgen {
+    const mc_schema *schema;
+    const char *prefix;     /* "" or e.g. "blog_" */
+    mc_arena *arena;
+    const char *base;       /* output file base name: "blog" */
+    const cg_migration *migrations; /* compiled in (--migrations), or NULL */
+    size_t nmigrations;
+} cgen;
+
+/* Names (arena strings). */
+const char *cg_type(cgen *g, const mc_table *t);        /* "User" */
+const char *cg_fn(cgen *g, const mc_table *t);          /* "user" */
+const char *cg_col_const(cgen *g, const mc_table *t, const mc_column *c); /* USER_COL_ID */
+const char *cg_enum_type(cgen *g, const mc_enum *e);    /* "Format" */
+const char *cg_enum_value(cgen *g, const mc_enum *e, size_t i);  /* FORMAT_EBOOK */
+const char *cg_enum_fn(cgen *g, const mc_enum *e);      /* "format" */
+
+/* C side of a column. */
+typedef enum cg_kind { CG_INT64, CG_INT32, CG_DOUBLE, CG_BOOL, CG_TEXT, CG_BLOB, CG_ENUM } cg_kind;
+cg_kind cg_kind_of(const mc_column *c);
+/* Member type in the struct: "int64_t", "char *", "Format". */
+const char *cg_member_type(cgen *g, const mc_column *c);
+/* Parameter type for passing a value: "int64_t", "const char *", "const mc_blob *". */
+const char *cg_param_type(cgen *g, const mc_column *c);
+/* True when the struct has a `bool has_<field>` flag for the column. */
+bool cg_has_flag(const mc_table *t, const mc_column *c);
+/* The single INTEGER primary key that SQLite assigns (rowid), or NULL. */
+const mc_column *cg_rowid(const mc_table *t);
+
+/* Appends s as a C string literal body (escapes " \ and control bytes). */
+void cg_put_cstr(mc_buf *b, const char *s);
+/* An arena copy of s as a complete C string literal, quotes included. */
+const char *cg_cstr(cgen *g, const char *s);
+/* Arena string of an identifier quoted for SQL as needed. */
+const char *cg_sql_ident(cgen *g, const char *name);
+
+/* The two outputs being written.  A generated function is declared once:
+ * cg_fn_begin writes its doc comment and prototype to the header and its
+ * prototype and opening brace to the source, so the two cannot disagree. */
+typedef struct cg_out {
+    mc_buf h, c;
+} cg_out;
+
+void cg_fn_begin(cg_out *o, const char *doc, const char *proto_fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+void cg_fn_end(cg_out *o);
+
+/* Emitters.  c_types.c: enums, structs, lists, column constants, table
+ * metadata.  c_crud.c: per-model functions.  c_relations.c: relationship
+ * accessors.  c_migrations.c: compiled-in migrations.  c_emit.c drives
+ * them and fills the templates. */
+void cg_emit_types(cgen *g, cg_out *o);
+void cg_emit_crud(cgen *g, cg_out *o, const mc_table *t);
+void cg_emit_relations(cgen *g, cg_out *o, const mc_table *t);
+void cg_emit_migrations(cgen *g, cg_out *o);
+/* Reads the migration files of dir for --migrations (migfile.c's reader):
+ * *out in the arena.  Errors go to diag; returns 0 or -1. */
+int mc_load_compiled_migrations(mc_arena *a, mc_diag *diag, const char *dir, const cg_migration **out, size_t *n);
+
+/* Whole files, from the templates. */
+int mc_emit_c(cgen *g, char **header, char **source);
+
+#endif

@@ -1,0 +1,397 @@
+/*
+ * cmd_db.c -- the commands that work on a database through the runtime's
+ * migration runner: upgrade, downgrade, current, history, stamp, check.
+ */
+#include "cli.h"
+#include "diff.h"
+#include "introspect.h"
+#include "migfile.h"
+#include "modelc.h"
+#include "schema.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Reads DIR; prints the problems and returns -1 when there are any. */
+static int read_dir(const char *cmd, const char *dir, mc_arena *arena, mc_migdir *md)
+{
+    mc_buf errs = {0};
+    int n = mc_migdir_read(dir, arena, md, &errs);
+    if (n) {
+        fprintf(stderr, "%s", errs.data ? errs.data : "");
+        fprintf(stderr, "modelc %s: fix the migrations directory first\n", cmd);
+    }
+    mc_buf_free(&errs);
+    return n ? -1 : 0;
+}
+
+/* Opens the database; create: make the file when missing.  NULL (with a
+ * message printed unless quiet) on failure. */
+static mc_db *open_db(const char *cmd, const char *url, int create, int quiet)
+{
+    mc_open_options o = MC_OPEN_OPTIONS_DEFAULT;
+    o.create = create;
+    mc_db *db = NULL;
+    if (mc_open(&db, url, &o) != MC_OK) {
+        if (!quiet)
+            fprintf(stderr, "modelc %s: %s: %s\n", cmd, url, mc_errmsg(db));
+        mc_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+static int parse_version(const char *cmd, const char *s, size_t n, int *out)
+{
+    if (strcmp(s, "head") == 0 || strcmp(s, "latest") == 0) {
+        *out = (int)n;
+        return 0;
+    }
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!s[0] || *end || v < 0) {
+        fprintf(stderr, "modelc %s: '%s' is not a version number\n", cmd, s);
+        return -1;
+    }
+    if ((size_t)v > n) {
+        fprintf(stderr, "modelc %s: there is no migration %04ld (the last is %04zu)\n", cmd, v, n);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+/* ---- --sql ---------------------------------------------------------------- */
+
+typedef struct sql_printer {
+    const mc_migration *last;
+    int last_up;
+} sql_printer;
+
+static void print_statement(void *ctx, const mc_migration *m, int upgrading, const char *sql)
+{
+    sql_printer *p = ctx;
+    if (m != p->last || upgrading != p->last_up) {
+        printf("%s-- %s %04d (%s)\n", p->last ? "\n" : "", upgrading ? "upgrade" : "downgrade", m->version,
+               m->name);
+        p->last = m;
+        p->last_up = upgrading;
+    }
+    printf("%s;\n", sql);
+}
+
+static int print_plan(const char *cmd, const char *url, const mc_migration *list, size_t n, int target)
+{
+    mc_db *db = open_db(cmd, url, 0, 1);
+    sql_printer p = {NULL, 0};
+    int rc = mc_migrate_plan(db, list, n, target, print_statement, &p);
+    if (rc != MC_OK) {
+        fprintf(stderr, "modelc %s: %s\n", cmd, mc_errmsg(db));
+        mc_close(db);
+        return MC_EXIT_ERROR;
+    }
+    fflush(stdout);
+    mc_close(db);
+    return MC_EXIT_OK;
+}
+
+/* ---- upgrade / downgrade --------------------------------------------------- */
+
+static int move(const mc_cmd *cmd, int argc, char **argv, int upgrading)
+{
+    const char *url = NULL, *dir = NULL, *to = NULL;
+    int sql = 0;
+    const mc_opt opts[] = {
+        {"--db", NULL, 1, &url, NULL},
+        {"--dir", NULL, 1, &dir, NULL},
+        {"--to", NULL, 1, &to, NULL},
+        {"--sql", NULL, 0, NULL, &sql},
+        {0},
+    };
+    const char *pos[1];
+    int rc = mc_cli_parse(cmd, argc, argv, opts, pos, 0, 0);
+    if (rc >= 0)
+        return rc;
+    url = mc_cli_default_db(url);
+    if (!dir)
+        dir = "migrations";
+    mc_arena arena = {0};
+    mc_migdir md;
+    mc_migration *list = NULL;
+    int target = -1;
+    rc = MC_EXIT_ERROR;
+    if (read_dir(cmd->name, dir, &arena, &md) || !(list = mc_migdir_list(&md, &arena)))
+        goto out;
+    if (to && parse_version(cmd->name, to, md.n, &target))
+        goto out;
+
+    /* The version now, to pick a downgrade's default and to report. */
+    int cur = 0;
+    mc_db *probe = open_db(cmd->name, url, 0, 1);
+    if (probe && mc_migrate_current(probe, &cur) != MC_OK) {
+        fprintf(stderr, "modelc %s: %s\n", cmd->name, mc_errmsg(probe));
+        mc_close(probe);
+        goto out;
+    }
+    mc_close(probe);
+
+    if (upgrading) {
+        if (target < 0)
+            target = (int)md.n;
+        if (target < cur) {
+            fprintf(stderr, "modelc upgrade: the database is at %04d, above --to %04d; use downgrade\n", cur,
+                    target);
+            goto out;
+        }
+    } else {
+        if (!to)
+            target = cur > 0 ? cur - 1 : 0;
+        if (target > cur) {
+            fprintf(stderr, "modelc downgrade: the database is at %04d, below --to %04d; use upgrade\n", cur,
+                    target);
+            goto out;
+        }
+    }
+    if (sql) {
+        rc = print_plan(cmd->name, url, list, md.n, target);
+        goto out;
+    }
+    if (target == cur) {
+        printf("%s is at %04d; nothing to do.\n", url, cur);
+        rc = MC_EXIT_OK;
+        goto out;
+    }
+    mc_db *db = open_db(cmd->name, url, 1, 0);
+    if (!db)
+        goto out;
+    if (mc_migrate_to(db, list, md.n, target) != MC_OK) {
+        fprintf(stderr, "modelc %s: %s\n", cmd->name, mc_errmsg(db));
+        int now = cur;
+        mc_migrate_current(db, &now);
+        if (now != cur)
+            fprintf(stderr, "modelc %s: the database stopped at %04d\n", cmd->name, now);
+        mc_close(db);
+        goto out;
+    }
+    mc_close(db);
+    if (upgrading)
+        for (int v = cur + 1; v <= target; v++)
+            printf("Upgraded to %04d (%s)\n", v, list[v - 1].name);
+    else
+        for (int v = cur; v > target; v--)
+            printf("Downgraded %04d (%s)\n", v, list[v - 1].name);
+    printf("%s is at %04d.\n", url, target);
+    rc = MC_EXIT_OK;
+out:
+    mc_arena_free(&arena);
+    return rc;
+}
+
+int mc_cmd_upgrade(const mc_cmd *cmd, int argc, char **argv)
+{
+    return move(cmd, argc, argv, 1);
+}
+
+int mc_cmd_downgrade(const mc_cmd *cmd, int argc, char **argv)
+{
+    return move(cmd, argc, argv, 0);
+}
+
+/* ---- current / history / stamp ---------------------------------------------- */
+
+/* The recorded name of version v, or NULL. */
+static char *applied_name(mc_db *db, int v)
+{
+    sqlite3_stmt *st;
+    char *name = NULL;
+    if (sqlite3_prepare_v2(mc_sqlite(db), "SELECT name FROM modelc_migrations WHERE version = ?1", -1, &st,
+                           NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_bind_int(st, 1, v);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        name = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return name;
+}
+
+int mc_cmd_current(const mc_cmd *cmd, int argc, char **argv)
+{
+    const char *url = NULL;
+    const mc_opt opts[] = {{"--db", NULL, 1, &url, NULL}, {0}};
+    const char *pos[1];
+    int rc = mc_cli_parse(cmd, argc, argv, opts, pos, 0, 0);
+    if (rc >= 0)
+        return rc;
+    url = mc_cli_default_db(url);
+    mc_db *db = open_db(cmd->name, url, 0, 1);
+    int v = 0;
+    if (db && mc_migrate_current(db, &v) != MC_OK) {
+        fprintf(stderr, "modelc current: %s\n", mc_errmsg(db));
+        mc_close(db);
+        return MC_EXIT_ERROR;
+    }
+    if (v == 0) {
+        printf("0000 (no migration applied)\n");
+    } else {
+        char *name = applied_name(db, v);
+        printf("%04d %s\n", v, name ? name : "");
+        free(name);
+    }
+    mc_close(db);
+    return MC_EXIT_OK;
+}
+
+int mc_cmd_history(const mc_cmd *cmd, int argc, char **argv)
+{
+    const char *dir = NULL;
+    const mc_opt opts[] = {{"--dir", NULL, 1, &dir, NULL}, {0}};
+    const char *pos[1];
+    int rc = mc_cli_parse(cmd, argc, argv, opts, pos, 0, 0);
+    if (rc >= 0)
+        return rc;
+    if (!dir)
+        dir = "migrations";
+    mc_arena arena = {0};
+    mc_migdir md;
+    if (read_dir(cmd->name, dir, &arena, &md)) {
+        mc_arena_free(&arena);
+        return MC_EXIT_ERROR;
+    }
+    if (md.n == 0)
+        printf("No migrations in %s.\n", dir);
+    for (size_t i = 0; i < md.n; i++) {
+        const mc_migfile *m = &md.files[i];
+        printf("%04d %s", m->version, m->name);
+        if (m->message)
+            printf("  -- %s", m->message);
+        printf("%s\n", m->downgrade_sql ? "" : "  (no downgrade)");
+    }
+    mc_arena_free(&arena);
+    return MC_EXIT_OK;
+}
+
+int mc_cmd_stamp(const mc_cmd *cmd, int argc, char **argv)
+{
+    const char *url = NULL, *dir = NULL;
+    const mc_opt opts[] = {{"--db", NULL, 1, &url, NULL}, {"--dir", NULL, 1, &dir, NULL}, {0}};
+    const char *pos[1] = {0};
+    int rc = mc_cli_parse(cmd, argc, argv, opts, pos, 1, 1);
+    if (rc >= 0)
+        return rc;
+    url = mc_cli_default_db(url);
+    if (!dir)
+        dir = "migrations";
+    mc_arena arena = {0};
+    mc_migdir md;
+    mc_migration *list = NULL;
+    int v;
+    rc = MC_EXIT_ERROR;
+    if (read_dir(cmd->name, dir, &arena, &md) || !(list = mc_migdir_list(&md, &arena)) ||
+        parse_version(cmd->name, pos[0], md.n, &v))
+        goto out;
+    mc_db *db = open_db(cmd->name, url, 1, 0);
+    if (!db)
+        goto out;
+    if (mc_migrate_stamp(db, list, md.n, v) != MC_OK) {
+        fprintf(stderr, "modelc stamp: %s\n", mc_errmsg(db));
+        mc_close(db);
+        goto out;
+    }
+    mc_close(db);
+    printf("Stamped %s at %04d.\n", url, v);
+    rc = MC_EXIT_OK;
+out:
+    mc_arena_free(&arena);
+    return rc;
+}
+
+/* ---- check -------------------------------------------------------------------- */
+
+int mc_cmd_check(const mc_cmd *cmd, int argc, char **argv)
+{
+    const char *url = NULL, *dir = NULL;
+    const mc_opt opts[] = {{"--db", NULL, 1, &url, NULL}, {"--dir", NULL, 1, &dir, NULL}, {0}};
+    const char *pos[1] = {0};
+    int rc = mc_cli_parse(cmd, argc, argv, opts, pos, 1, 1);
+    if (rc >= 0)
+        return rc;
+    if (!dir)
+        dir = "migrations";
+    /* The database: --db, else $DATABASE_URL, else app.db when it exists. */
+    int explicit_db = url != NULL || (getenv("DATABASE_URL") && getenv("DATABASE_URL")[0]);
+    url = mc_cli_default_db(url);
+    if (!explicit_db && access(url, F_OK) != 0)
+        url = NULL;
+
+    mc_arena arena = {0};
+    mc_diag diag;
+    mc_source src;
+    mc_diag_init(&diag, &src, NULL, NULL);
+    mc_schema want;
+    int nerr = mc_load_schema(pos[0], &arena, &diag, &src, &want);
+    mc_diag_finish(&diag);
+    if (nerr) {
+        mc_arena_free(&arena);
+        return MC_EXIT_ERROR;
+    }
+    rc = MC_EXIT_ERROR;
+    mc_migdir md;
+    const char *err = NULL;
+    size_t ndiff = 0;
+    if (read_dir(cmd->name, dir, &arena, &md))
+        goto out;
+    mc_schema have;
+    if (mc_migdir_schema(&md, md.n, &arena, &have, &err)) {
+        fprintf(stderr, "modelc check: %s\n", err ? err : "cannot replay the migrations");
+        goto out;
+    }
+    mc_renames ren;
+    mc_renames_from_hints(&have, &want, &arena, &ren);
+    mc_diff d;
+    if (mc_diff_schemas(&have, &want, &ren, &arena, &d))
+        goto out;
+    for (size_t i = 0; i < d.nops; i++)
+        printf("migrations (%s): %s\n", dir, d.ops[i].text);
+    ndiff += d.nops;
+    if (d.nops)
+        printf("  run `modelc migrate %s --dir %s` to write the missing migration\n", pos[0], dir);
+
+    if (url) {
+        mc_db *db = open_db(cmd->name, url, 0, 0);
+        if (!db)
+            goto out;
+        int v = 0;
+        mc_schema dbs;
+        if (mc_migrate_current(db, &v) != MC_OK ||
+            mc_introspect(mc_sqlite(db), &arena, &dbs, &err) != SQLITE_OK) {
+            fprintf(stderr, "modelc check: %s: %s\n", url, err ? err : mc_errmsg(db));
+            mc_close(db);
+            goto out;
+        }
+        mc_close(db);
+        if ((size_t)v != md.n) {
+            printf("database (%s): at version %04d, the migrations go to %04zu\n", url, v, md.n);
+            ndiff++;
+        }
+        mc_renames dren;
+        mc_renames_from_hints(&dbs, &want, &arena, &dren);
+        mc_diff dd;
+        if (mc_diff_schemas(&dbs, &want, &dren, &arena, &dd))
+            goto out;
+        for (size_t i = 0; i < dd.nops; i++)
+            printf("database (%s): %s\n", url, dd.ops[i].text);
+        ndiff += dd.nops;
+    }
+    if (ndiff) {
+        printf("%zu difference%s from %s\n", ndiff, ndiff == 1 ? "" : "s", pos[0]);
+        rc = MC_EXIT_ERROR;
+    } else {
+        printf("OK: the migrations%s%s match %s\n", url ? " and " : "", url ? url : "", pos[0]);
+        rc = MC_EXIT_OK;
+    }
+out:
+    mc_arena_free(&arena);
+    return rc;
+}

@@ -1,0 +1,115 @@
+/* cmd_generate.c -- `modelc generate SCHEMA [-o DIR] [--prefix P] [--migrations DIR]` */
+#include "cgen.h"
+#include "cli.h"
+#include "schema.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Writes text to path through a temporary file and rename(), so a reader
+ * never sees half a file.  Returns 0, or -1 with errno set. */
+static int write_atomically(const char *path, const char *text)
+{
+    size_t n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return -1;
+    snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        free(tmp);
+        return -1;
+    }
+    size_t len = strlen(text);
+    int ok = fwrite(text, 1, len, f) == len;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        int e = errno;
+        remove(tmp);
+        free(tmp);
+        errno = e;
+        return -1;
+    }
+    free(tmp);
+    return 0;
+}
+
+static int valid_prefix(const char *p)
+{
+    if (!p[0])
+        return 1;
+    if (!(isalpha((unsigned char)p[0]) || p[0] == '_'))
+        return 0;
+    for (; *p; p++)
+        if (!(isalnum((unsigned char)*p) || *p == '_'))
+            return 0;
+    return 1;
+}
+
+int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
+{
+    const char *out_dir = ".", *prefix = "", *migrations_dir = NULL;
+    const mc_opt opts[] = {
+        {"--out", "-o", 1, &out_dir, NULL},
+        {"--prefix", NULL, 1, &prefix, NULL},
+        {"--migrations", NULL, 1, &migrations_dir, NULL},
+        {NULL, NULL, 0, NULL, NULL},
+    };
+    const char *pos[1] = {0};
+    int rc = mc_cli_parse(cmd, argc, argv, opts, pos, 1, 1);
+    if (rc >= 0)
+        return rc;
+    if (!valid_prefix(prefix)) {
+        fprintf(stderr, "modelc generate: --prefix '%s' is not a C identifier prefix\n", prefix);
+        return MC_EXIT_USAGE;
+    }
+
+    mc_arena arena = {0};
+    mc_diag diag;
+    mc_source src;
+    mc_diag_init(&diag, &src, NULL, NULL);
+    mc_schema schema;
+    int nerr = mc_load_schema(pos[0], &arena, &diag, &src, &schema);
+    cgen g = {&schema, prefix, &arena, schema.name, NULL, 0};
+    if (!nerr && migrations_dir && mc_load_compiled_migrations(&arena, &diag, migrations_dir, &g.migrations,
+                                                               &g.nmigrations) != 0)
+        nerr = 1;
+    mc_diag_finish(&diag);
+    if (nerr) {
+        mc_arena_free(&arena);
+        return MC_EXIT_ERROR;
+    }
+
+    char *header = NULL, *source = NULL;
+    if (mc_emit_c(&g, &header, &source) != 0) {
+        fprintf(stderr, "modelc generate: out of memory\n");
+        mc_arena_free(&arena);
+        return MC_EXIT_ERROR;
+    }
+    if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "modelc generate: cannot create %s: %s\n", out_dir, strerror(errno));
+        rc = MC_EXIT_ERROR;
+    } else {
+        char *hpath = mc_arena_printf(&arena, "%s/%s.h", out_dir, schema.name);
+        char *cpath = mc_arena_printf(&arena, "%s/%s.c", out_dir, schema.name);
+        if (write_atomically(hpath, header) != 0) {
+            fprintf(stderr, "modelc generate: cannot write %s: %s\n", hpath, strerror(errno));
+            rc = MC_EXIT_ERROR;
+        } else if (write_atomically(cpath, source) != 0) {
+            fprintf(stderr, "modelc generate: cannot write %s: %s\n", cpath, strerror(errno));
+            remove(hpath);
+            rc = MC_EXIT_ERROR;
+        } else {
+            rc = MC_EXIT_OK;
+        }
+    }
+    free(header);
+    free(source);
+    mc_arena_free(&arena);
+    return rc;
+}

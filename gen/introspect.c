@@ -1,0 +1,661 @@
+/* introspect.c -- see introspect.h. */
+#include "introspect.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int mc_introspect_skips(const char *table)
+{
+    return strncmp(table, "sqlite_", 7) == 0 || strcmp(table, "modelc_migrations") == 0 ||
+           strcmp(table, "alembic_version") == 0;
+}
+
+mc_type_id mc_type_from_sql(const char *sql_type, int *length, int *precision, int *scale)
+{
+    *length = *precision = *scale = 0;
+    if (!sql_type)
+        return MC_T_UNKNOWN;
+    size_t n = 0;
+    while (sql_type[n] && (isalnum((unsigned char)sql_type[n]) || sql_type[n] == '_'))
+        n++;
+    const char *rest = sql_type + n;
+    while (*rest == ' ')
+        rest++;
+    for (int t = 0; t < MC_T_ENUM; t++) {
+        if (strlen(mc_types[t].sql) != n || strncasecmp(mc_types[t].sql, sql_type, n) != 0)
+            continue;
+        if (*rest == '\0')
+            return (mc_type_id)t;
+        if (*rest != '(' || mc_types[t].params == 0)
+            return MC_T_UNKNOWN;
+        char *end;
+        long a = strtol(rest + 1, &end, 10);
+        while (*end == ' ')
+            end++;
+        if (mc_types[t].params == 1 && *end == ')' && end[1] == '\0') {
+            *length = (int)a;
+            return (mc_type_id)t;
+        }
+        if (mc_types[t].params == 2) {
+            *precision = (int)a;
+            if (*end == ',') {
+                long b = strtol(end + 1, &end, 10);
+                while (*end == ' ')
+                    end++;
+                *scale = (int)b;
+            }
+            if (*end == ')' && end[1] == '\0')
+                return (mc_type_id)t;
+        }
+        return MC_T_UNKNOWN;
+    }
+    return MC_T_UNKNOWN;
+}
+
+/* ---- a small lexer over CREATE TABLE text ------------------------------- */
+
+typedef enum { TK_END, TK_WORD, TK_QUOTED, TK_STRING, TK_PUNCT } tk_kind;
+
+typedef struct tok {
+    tk_kind kind;
+    const char *p;          /* start in the text */
+    size_t n;               /* length in the text */
+} tok;
+
+typedef struct lexer {
+    const char *s;
+    size_t pos;
+} lexer;
+
+static void skip_space(lexer *lx)
+{
+    for (;;) {
+        char c = lx->s[lx->pos];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            lx->pos++;
+        else if (c == '-' && lx->s[lx->pos + 1] == '-') {
+            while (lx->s[lx->pos] && lx->s[lx->pos] != '\n')
+                lx->pos++;
+        } else if (c == '/' && lx->s[lx->pos + 1] == '*') {
+            const char *e = strstr(lx->s + lx->pos + 2, "*/");
+            lx->pos = e ? (size_t)(e - lx->s) + 2 : strlen(lx->s);
+        } else
+            return;
+    }
+}
+
+static tok next(lexer *lx)
+{
+    skip_space(lx);
+    tok t = {TK_END, lx->s + lx->pos, 0};
+    const char *s = lx->s;
+    size_t i = lx->pos;
+    char c = s[i];
+    if (!c)
+        return t;
+    if (c == '"' || c == '`' || c == '\'' || c == '[') {
+        char close = c == '[' ? ']' : c;
+        size_t j = i + 1;
+        while (s[j]) {
+            if (s[j] == close) {
+                if (close != ']' && s[j + 1] == close) {
+                    j += 2;
+                    continue;
+                }
+                break;
+            }
+            j++;
+        }
+        if (s[j])
+            j++;
+        t.kind = c == '\'' ? TK_STRING : TK_QUOTED;
+        t.n = j - i;
+    } else if (isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80) {
+        size_t j = i;
+        while (s[j] && (isalnum((unsigned char)s[j]) || s[j] == '_' || s[j] == '$' || (unsigned char)s[j] >= 0x80))
+            j++;
+        t.kind = TK_WORD;
+        t.n = j - i;
+    } else {
+        t.kind = TK_PUNCT;
+        t.n = 1;
+    }
+    lx->pos = i + t.n;
+    return t;
+}
+
+static int is_kw(tok t, const char *kw)
+{
+    return t.kind == TK_WORD && strlen(kw) == t.n && strncasecmp(t.p, kw, t.n) == 0;
+}
+
+static int is_punct(tok t, char c)
+{
+    return t.kind == TK_PUNCT && t.p[0] == c;
+}
+
+/* An identifier token's name, unquoted. */
+static char *ident(mc_arena *a, tok t)
+{
+    if (t.kind != TK_QUOTED)
+        return mc_arena_strndup(a, t.p, t.n);
+    char close = t.p[0] == '[' ? ']' : t.p[0];
+    char *out = mc_arena_alloc(a, t.n + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0, end = t.n > 1 && t.p[t.n - 1] == close ? t.n - 1 : t.n;
+    for (size_t i = 1; i < end; i++) {
+        out[o++] = t.p[i];
+        if (t.p[i] == close && close != ']' && i + 1 < end && t.p[i + 1] == close)
+            i++;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* After an opening '(' was read: the text up to the matching ')', which is
+ * consumed.  NULL when unbalanced. */
+static char *balanced(mc_arena *a, lexer *lx)
+{
+    size_t start = lx->pos;
+    int depth = 1;
+    for (;;) {
+        tok t = next(lx);
+        if (t.kind == TK_END)
+            return NULL;
+        if (is_punct(t, '('))
+            depth++;
+        else if (is_punct(t, ')') && --depth == 0) {
+            const char *b = lx->s + start, *e = t.p;
+            while (b < e && isspace((unsigned char)*b))
+                b++;
+            while (e > b && isspace((unsigned char)e[-1]))
+                e--;
+            return mc_arena_strndup(a, b, (size_t)(e - b));
+        }
+    }
+}
+
+/* "(a, b)" -> names.  Returns the count, or -1 on a syntax error. */
+static int name_list(mc_arena *a, lexer *lx, const char ***out)
+{
+    tok t = next(lx);
+    if (!is_punct(t, '('))
+        return -1;
+    size_t cap = 4, n = 0;
+    const char **v = mc_arena_alloc(a, cap * sizeof *v);
+    for (;;) {
+        t = next(lx);
+        if (t.kind != TK_WORD && t.kind != TK_QUOTED)
+            return -1;
+        if (n == cap) {
+            const char **w = mc_arena_alloc(a, 2 * cap * sizeof *w);
+            if (!w)
+                return -1;
+            memcpy(w, v, n * sizeof *v);
+            v = w;
+            cap *= 2;
+        }
+        if (!v)
+            return -1;
+        v[n++] = ident(a, t);
+        t = next(lx);
+        /* Skip COLLATE x / ASC / DESC. */
+        while (t.kind == TK_WORD)
+            t = next(lx);
+        if (is_punct(t, ')'))
+            break;
+        if (!is_punct(t, ','))
+            return -1;
+    }
+    *out = v;
+    return (int)n;
+}
+
+static mc_fk_action action(lexer *lx)
+{
+    tok t = next(lx);
+    if (is_kw(t, "CASCADE"))
+        return MC_FK_CASCADE;
+    if (is_kw(t, "RESTRICT"))
+        return MC_FK_RESTRICT;
+    if (is_kw(t, "SET")) {
+        t = next(lx);
+        return is_kw(t, "NULL") ? MC_FK_SET_NULL : MC_FK_SET_DEFAULT;
+    }
+    if (is_kw(t, "NO")) {
+        next(lx);
+        return MC_FK_NO_ACTION;
+    }
+    return MC_FK_NONE;
+}
+
+/* ---- building the table ------------------------------------------------- */
+
+typedef struct tbuild {
+    mc_arena *a;
+    mc_table *t;
+    size_t kcap;
+} tbuild;
+
+static mc_constraint *add_constraint(tbuild *b, mc_constraint_kind kind)
+{
+    mc_table *t = b->t;
+    if (t->nconstraints == b->kcap) {
+        size_t cap = b->kcap ? 2 * b->kcap : 4;
+        mc_constraint *v = mc_arena_alloc(b->a, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        if (t->nconstraints)
+            memcpy(v, t->constraints, t->nconstraints * sizeof *v);
+        t->constraints = v;
+        b->kcap = cap;
+    }
+    mc_constraint *k = &t->constraints[t->nconstraints++];
+    memset(k, 0, sizeof *k);
+    k->kind = kind;
+    return k;
+}
+
+static int set_cols(tbuild *b, mc_constraint *k, const char **names, int n)
+{
+    k->cols = mc_arena_alloc(b->a, ((size_t)n + 1) * sizeof *k->cols);
+    if (!k->cols)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        size_t ci = mc_table_column_index(b->t, names[i]);
+        if (ci == (size_t)-1)
+            return -1;
+        k->cols[i] = ci;
+    }
+    k->ncols = (size_t)n;
+    return 0;
+}
+
+/* REFERENCES t (cols) [ON DELETE a] [ON UPDATE a] ...; "REFERENCES" read. */
+static int references(tbuild *b, lexer *lx, mc_constraint *k)
+{
+    tok t = next(lx);
+    if (t.kind != TK_WORD && t.kind != TK_QUOTED)
+        return -1;
+    k->ref_table = ident(b->a, t);
+    size_t save = lx->pos;
+    t = next(lx);
+    lx->pos = save;
+    if (is_punct(t, '(')) {
+        int n = name_list(b->a, lx, &k->ref_cols);
+        if (n < 0)
+            return -1;
+        k->nref = (size_t)n;
+    }
+    for (;;) {
+        save = lx->pos;
+        t = next(lx);
+        if (is_kw(t, "ON")) {
+            tok w = next(lx);
+            mc_fk_action act = action(lx);
+            if (is_kw(w, "DELETE"))
+                k->on_delete = act;
+            else
+                k->on_update = act;
+        } else if (t.kind == TK_WORD && !is_kw(t, "CONSTRAINT") && !is_kw(t, "NOT") && !is_kw(t, "NULL") &&
+                   !is_kw(t, "DEFAULT") && !is_kw(t, "CHECK") && !is_kw(t, "UNIQUE") &&
+                   !is_kw(t, "PRIMARY") && !is_kw(t, "REFERENCES") && !is_kw(t, "COLLATE")) {
+            continue;   /* MATCH x, DEFERRABLE INITIALLY DEFERRED ... */
+        } else {
+            lx->pos = save;
+            return 0;
+        }
+    }
+}
+
+/* One item of the table body that is a column definition. */
+static int column_def(tbuild *b, lexer *lx, tok name_tok)
+{
+    const char *name = ident(b->a, name_tok);
+    mc_column *c = mc_table_column(b->t, name);
+    size_t ci = mc_table_column_index(b->t, name);
+    if (!c)
+        return -1;
+    const char *cname = NULL;
+    for (;;) {
+        size_t save = lx->pos;
+        tok t = next(lx);
+        if (t.kind == TK_END || is_punct(t, ',') || is_punct(t, ')')) {
+            lx->pos = save;
+            return 0;
+        }
+        if (is_punct(t, '(')) {
+            if (!balanced(b->a, lx))
+                return -1;
+        } else if (is_kw(t, "CONSTRAINT")) {
+            tok n = next(lx);
+            cname = ident(b->a, n);
+        } else if (is_kw(t, "CHECK")) {
+            if (!is_punct(next(lx), '('))
+                return -1;
+            c->check = balanced(b->a, lx);
+            if (!c->check)
+                return -1;
+            cname = NULL;
+        } else if (is_kw(t, "AUTOINCREMENT")) {
+            c->autoincrement = true;
+        } else if (is_kw(t, "UNIQUE")) {
+            mc_constraint *k = add_constraint(b, MC_C_UNIQUE);
+            if (!k || set_cols(b, k, &name, 1))
+                return -1;
+            k->name = cname;
+            cname = NULL;
+        } else if (is_kw(t, "REFERENCES")) {
+            mc_constraint *k = add_constraint(b, MC_C_FOREIGN_KEY);
+            if (!k || set_cols(b, k, &name, 1) || references(b, lx, k))
+                return -1;
+            k->name = cname;
+            cname = NULL;
+            c = &b->t->columns[ci];
+        }
+    }
+}
+
+static int table_item(tbuild *b, lexer *lx)
+{
+    tok t = next(lx);
+    const char *cname = NULL;
+    if (is_kw(t, "CONSTRAINT")) {
+        cname = ident(b->a, next(lx));
+        t = next(lx);
+    }
+    if (is_kw(t, "PRIMARY")) {
+        next(lx); /* KEY */
+        const char **names;
+        if (name_list(b->a, lx, &names) < 0)
+            return -1;
+    } else if (is_kw(t, "UNIQUE")) {
+        const char **names;
+        int n = name_list(b->a, lx, &names);
+        mc_constraint *k = n < 0 ? NULL : add_constraint(b, MC_C_UNIQUE);
+        if (!k || set_cols(b, k, names, n))
+            return -1;
+        k->name = cname;
+    } else if (is_kw(t, "CHECK")) {
+        if (!is_punct(next(lx), '('))
+            return -1;
+        mc_constraint *k = add_constraint(b, MC_C_CHECK);
+        if (!k || !(k->check = balanced(b->a, lx)))
+            return -1;
+        k->name = cname;
+    } else if (is_kw(t, "FOREIGN")) {
+        next(lx); /* KEY */
+        const char **names;
+        int n = name_list(b->a, lx, &names);
+        mc_constraint *k = n < 0 ? NULL : add_constraint(b, MC_C_FOREIGN_KEY);
+        if (!k || set_cols(b, k, names, n) || !is_kw(next(lx), "REFERENCES") || references(b, lx, k))
+            return -1;
+        k->name = cname;
+    } else if (t.kind == TK_WORD || t.kind == TK_QUOTED) {
+        return column_def(b, lx, t);
+    } else {
+        return -1;
+    }
+    /* Anything else up to the item's end (ON CONFLICT ...). */
+    for (;;) {
+        size_t save = lx->pos;
+        tok u = next(lx);
+        if (u.kind == TK_END || is_punct(u, ',') || is_punct(u, ')')) {
+            lx->pos = save;
+            return 0;
+        }
+        if (is_punct(u, '(') && !balanced(b->a, lx))
+            return -1;
+    }
+}
+
+/* Parses the CREATE TABLE text for constraints and column CHECKs. */
+static int parse_create(tbuild *b, const char *sql)
+{
+    lexer lx = {sql, 0};
+    tok t;
+    do
+        t = next(&lx);
+    while (t.kind != TK_END && !is_punct(t, '('));
+    if (t.kind == TK_END)
+        return -1;
+    for (;;) {
+        if (table_item(b, &lx))
+            return -1;
+        t = next(&lx);
+        if (is_punct(t, ')'))
+            return 0;
+        if (!is_punct(t, ','))
+            return -1;
+    }
+}
+
+/* ---- the database --------------------------------------------------------- */
+
+static int fail(sqlite3 *db, mc_arena *a, const char **errmsg, int rc, const char *what)
+{
+    if (errmsg)
+        *errmsg = mc_arena_printf(a, "%s: %s", what, sqlite3_errmsg(db));
+    return rc;
+}
+
+static char *col_text(mc_arena *a, sqlite3_stmt *st, int i)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    return s ? mc_arena_strdup(a, (const char *)s) : NULL;
+}
+
+static int cmp_index(const void *x, const void *y)
+{
+    return strcmp(((const mc_index *)x)->name, ((const mc_index *)y)->name);
+}
+
+static int load_table(sqlite3 *db, mc_arena *a, mc_table *t, const char *sql, const char **errmsg)
+{
+    sqlite3_stmt *st = NULL;
+    char *q = sqlite3_mprintf("PRAGMA table_xinfo(\"%w\")", t->name);
+    int rc = q ? sqlite3_prepare_v2(db, q, -1, &st, NULL) : SQLITE_NOMEM;
+    sqlite3_free(q);
+    if (rc != SQLITE_OK)
+        return fail(db, a, errmsg, rc, t->name);
+    size_t cap = 8, n = 0;
+    mc_column *cols = mc_arena_alloc(a, cap * sizeof *cols);
+    int *pkpos = mc_arena_alloc(a, cap * sizeof *pkpos);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_int(st, 6) != 0)
+            continue;   /* hidden or generated */
+        if (n == cap) {
+            mc_column *nc = mc_arena_alloc(a, 2 * cap * sizeof *nc);
+            int *np = mc_arena_alloc(a, 2 * cap * sizeof *np);
+            if (!nc || !np)
+                break;
+            memcpy(nc, cols, n * sizeof *nc);
+            memcpy(np, pkpos, n * sizeof *np);
+            cols = nc;
+            pkpos = np;
+            cap *= 2;
+        }
+        if (!cols || !pkpos)
+            break;
+        mc_column *c = &cols[n];
+        memset(c, 0, sizeof *c);
+        c->name = c->field = col_text(a, st, 1);
+        c->sql_type = col_text(a, st, 2);
+        if (!c->sql_type)
+            c->sql_type = "";
+        c->type = mc_type_from_sql(c->sql_type, &c->length, &c->precision, &c->scale);
+        c->nullable = sqlite3_column_int(st, 3) == 0;
+        c->server_default = col_text(a, st, 4);
+        pkpos[n] = sqlite3_column_int(st, 5);
+        c->primary_key = pkpos[n] > 0;
+        n++;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fail(db, a, errmsg, rc == SQLITE_ROW ? SQLITE_NOMEM : rc, t->name);
+    t->columns = cols;
+    t->ncolumns = n;
+    t->pk = mc_arena_alloc(a, (n + 1) * sizeof *t->pk);
+    if (!t->pk)
+        return SQLITE_NOMEM;
+    for (int pos = 1; pos <= (int)n; pos++)
+        for (size_t i = 0; i < n; i++)
+            if (pkpos[i] == pos)
+                t->pk[t->npk++] = i;
+
+    tbuild b = {a, t, 0};
+    if (sql && parse_create(&b, sql) != 0) {
+        if (errmsg)
+            *errmsg = mc_arena_printf(a, "%s: cannot read its CREATE TABLE statement", t->name);
+        return SQLITE_ERROR;
+    }
+    for (size_t i = 0; i < t->nconstraints; i++) {
+        mc_constraint *k = &t->constraints[i];
+        if (k->kind == MC_C_FOREIGN_KEY && k->ncols == 1)
+            t->columns[k->cols[0]].fk = k;
+        if (k->kind == MC_C_FOREIGN_KEY && k->nref == 0) {
+            /* REFERENCES t with no columns: its primary key. */
+            k->ref_cols = mc_arena_alloc(a, k->ncols * sizeof *k->ref_cols);
+            k->nref = k->ncols;
+            for (size_t j = 0; j < k->ncols && k->ref_cols; j++)
+                k->ref_cols[j] = "id";
+        }
+    }
+    if (t->npk == 1 && !t->columns[t->pk[0]].autoincrement)
+        ; /* a rowid alias; nothing to record */
+
+    /* Indexes made with CREATE INDEX. */
+    q = sqlite3_mprintf("PRAGMA index_list(\"%w\")", t->name);
+    rc = q ? sqlite3_prepare_v2(db, q, -1, &st, NULL) : SQLITE_NOMEM;
+    sqlite3_free(q);
+    if (rc != SQLITE_OK)
+        return fail(db, a, errmsg, rc, t->name);
+    size_t icap = 4;
+    t->indexes = mc_arena_alloc(a, icap * sizeof *t->indexes);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *origin = (const char *)sqlite3_column_text(st, 3);
+        if (!origin || strcmp(origin, "c") != 0 || sqlite3_column_int(st, 4))
+            continue;   /* constraint-made, or partial */
+        if (t->nindexes == icap) {
+            mc_index *v = mc_arena_alloc(a, 2 * icap * sizeof *v);
+            if (!v)
+                break;
+            memcpy(v, t->indexes, t->nindexes * sizeof *v);
+            t->indexes = v;
+            icap *= 2;
+        }
+        if (!t->indexes)
+            break;
+        mc_index *ix = &t->indexes[t->nindexes];
+        memset(ix, 0, sizeof *ix);
+        ix->name = col_text(a, st, 1);
+        ix->unique = sqlite3_column_int(st, 2) != 0;
+        t->nindexes++;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fail(db, a, errmsg, rc == SQLITE_ROW ? SQLITE_NOMEM : rc, t->name);
+    for (size_t i = 0; i < t->nindexes; i++) {
+        mc_index *ix = &t->indexes[i];
+        q = sqlite3_mprintf("PRAGMA index_info(\"%w\")", ix->name);
+        rc = q ? sqlite3_prepare_v2(db, q, -1, &st, NULL) : SQLITE_NOMEM;
+        sqlite3_free(q);
+        if (rc != SQLITE_OK)
+            return fail(db, a, errmsg, rc, ix->name);
+        size_t ccap = 4;
+        ix->cols = mc_arena_alloc(a, ccap * sizeof *ix->cols);
+        size_t *seqs = mc_arena_alloc(a, ccap * sizeof *seqs);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            if (ix->ncols == ccap) {
+                size_t *v = mc_arena_alloc(a, 2 * ccap * sizeof *v);
+                size_t *w = mc_arena_alloc(a, 2 * ccap * sizeof *w);
+                if (!v || !w)
+                    break;
+                memcpy(v, ix->cols, ix->ncols * sizeof *v);
+                memcpy(w, seqs, ix->ncols * sizeof *w);
+                ix->cols = v;
+                seqs = w;
+                ccap *= 2;
+            }
+            if (!ix->cols || !seqs)
+                break;
+            const char *cn = (const char *)sqlite3_column_text(st, 2);
+            size_t ci = cn ? mc_table_column_index(t, cn) : (size_t)-1;
+            seqs[ix->ncols] = (size_t)sqlite3_column_int(st, 0);
+            ix->cols[ix->ncols++] = ci == (size_t)-1 ? 0 : ci;
+        }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return fail(db, a, errmsg, rc == SQLITE_ROW ? SQLITE_NOMEM : rc, ix->name);
+        /* index_info rows come in seqno order already; make sure. */
+        for (size_t x = 1; x < ix->ncols; x++)
+            for (size_t y = x; y > 0 && seqs[y - 1] > seqs[y]; y--) {
+                size_t tmp = seqs[y];
+                seqs[y] = seqs[y - 1];
+                seqs[y - 1] = tmp;
+                tmp = ix->cols[y];
+                ix->cols[y] = ix->cols[y - 1];
+                ix->cols[y - 1] = tmp;
+            }
+    }
+    if (t->nindexes > 1)
+        qsort(t->indexes, t->nindexes, sizeof *t->indexes, cmp_index);
+    return SQLITE_OK;
+}
+
+int mc_introspect(sqlite3 *db, mc_arena *arena, mc_schema *out, const char **errmsg)
+{
+    memset(out, 0, sizeof *out);
+    out->name = "database";
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db,
+                                "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY rowid",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return fail(db, arena, errmsg, rc, "sqlite_master");
+    size_t cap = 8;
+    out->tables = mc_arena_alloc(arena, cap * sizeof *out->tables);
+    const char **sqls = mc_arena_alloc(arena, cap * sizeof *sqls);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        if (!name || mc_introspect_skips(name))
+            continue;
+        if (out->ntables == cap) {
+            mc_table **v = mc_arena_alloc(arena, 2 * cap * sizeof *v);
+            const char **w = mc_arena_alloc(arena, 2 * cap * sizeof *w);
+            if (!v || !w)
+                break;
+            memcpy(v, out->tables, out->ntables * sizeof *v);
+            memcpy(w, sqls, out->ntables * sizeof *w);
+            out->tables = v;
+            sqls = w;
+            cap *= 2;
+        }
+        mc_table *t = out->tables && sqls ? mc_arena_alloc(arena, sizeof *t) : NULL;
+        if (!t)
+            break;
+        t->name = t->model = mc_arena_strdup(arena, name);
+        sqls[out->ntables] = col_text(arena, st, 1);
+        out->tables[out->ntables++] = t;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fail(db, arena, errmsg, rc == SQLITE_ROW ? SQLITE_NOMEM : rc, "sqlite_master");
+    for (size_t i = 0; i < out->ntables; i++) {
+        rc = load_table(db, arena, out->tables[i], sqls[i], errmsg);
+        if (rc != SQLITE_OK)
+            return rc;
+    }
+    /* Resolve foreign keys to the tables they name, where present. */
+    for (size_t i = 0; i < out->ntables; i++) {
+        mc_table *t = out->tables[i];
+        for (size_t k = 0; k < t->nconstraints; k++)
+            if (t->constraints[k].kind == MC_C_FOREIGN_KEY)
+                t->constraints[k].ref = mc_schema_table(out, t->constraints[k].ref_table);
+    }
+    mc_schema_sort(out, arena);
+    return SQLITE_OK;
+}

@@ -1,0 +1,424 @@
+/* migfile.c -- see migfile.h. */
+#include "migfile.h"
+#include "introspect.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define UP_MARK "-- modelc:upgrade"
+#define DOWN_MARK "-- modelc:downgrade"
+#define SLUG_MAX 40
+
+/* ---- reading ---------------------------------------------------------------- */
+
+static char *read_all(mc_arena *a, const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    mc_buf b = {0};
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        mc_buf_putn(&b, chunk, n);
+    int bad = ferror(f) || b.failed;
+    fclose(f);
+    char *out = bad ? NULL : mc_arena_strndup(a, b.data ? b.data : "", b.len);
+    *len = b.len;
+    mc_buf_free(&b);
+    return out;
+}
+
+/* The start of the line that is exactly `mark` (trailing spaces allowed), or NULL. */
+static const char *find_mark(const char *text, const char *mark)
+{
+    size_t n = strlen(mark);
+    for (const char *line = text; line && *line;) {
+        if (strncmp(line, mark, n) == 0) {
+            const char *e = line + n;
+            while (*e == ' ' || *e == '\t' || *e == '\r')
+                e++;
+            if (*e == '\n' || *e == '\0')
+                return line;
+        }
+        line = strchr(line, '\n');
+        if (line)
+            line++;
+    }
+    return NULL;
+}
+
+static const char *after_line(const char *p)
+{
+    const char *nl = strchr(p, '\n');
+    return nl ? nl + 1 : p + strlen(p);
+}
+
+static int cmp_file(const void *x, const void *y)
+{
+    const mc_migfile *a = x, *b = y;
+    if (a->version != b->version)
+        return a->version < b->version ? -1 : 1;
+    return strcmp(a->filename, b->filename);
+}
+
+/* "-- Migration 0001: create user post" -> "create user post" */
+static const char *header_message(mc_arena *a, const char *text)
+{
+    const char *p = strstr(text, "-- Migration ");
+    if (!p || (p != text && p[-1] != '\n'))
+        return NULL;
+    p = strchr(p, ':');
+    if (!p)
+        return NULL;
+    p++;
+    while (*p == ' ')
+        p++;
+    const char *e = strchr(p, '\n');
+    size_t n = e ? (size_t)(e - p) : strlen(p);
+    while (n && (p[n - 1] == '\r' || p[n - 1] == ' '))
+        n--;
+    return mc_arena_strndup(a, p, n);
+}
+
+int mc_migdir_read(const char *dir, mc_arena *arena, mc_migdir *out, mc_buf *errors)
+{
+    out->n = 0;
+    out->files = NULL;
+    DIR *dh = opendir(dir);
+    if (!dh) {
+        if (errno == ENOENT)
+            return 0;
+        mc_buf_printf(errors, "%s: cannot read the directory: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    size_t cap = 0;
+    int nerr = 0;
+    struct dirent *e;
+    while ((e = readdir(dh))) {
+        const char *fn = e->d_name;
+        size_t len = strlen(fn);
+        size_t digits = 0;
+        while (isdigit((unsigned char)fn[digits]))
+            digits++;
+        if (digits == 0 || fn[digits] != '_' || len < digits + 5 || strcmp(fn + len - 4, ".sql") != 0)
+            continue;
+        if (out->n == cap) {
+            size_t nc = cap ? 2 * cap : 16;
+            mc_migfile *v = mc_arena_alloc(arena, nc * sizeof *v);
+            if (!v) {
+                closedir(dh);
+                mc_buf_put(errors, "out of memory\n");
+                return nerr + 1;
+            }
+            if (out->n)
+                memcpy(v, out->files, out->n * sizeof *v);
+            out->files = v;
+            cap = nc;
+        }
+        mc_migfile *m = &out->files[out->n++];
+        memset(m, 0, sizeof *m);
+        m->version = digits > 9 ? -1 : atoi(fn);
+        m->filename = mc_arena_strdup(arena, fn);
+        m->path = mc_arena_printf(arena, "%s/%s", dir, fn);
+        m->name = mc_arena_strndup(arena, fn + digits + 1, len - digits - 5);
+    }
+    closedir(dh);
+    if (out->n > 1)
+        qsort(out->files, out->n, sizeof *out->files, cmp_file);
+    for (size_t i = 0; i < out->n; i++) {
+        mc_migfile *m = &out->files[i];
+        char *text = read_all(arena, m->path, &m->len);
+        if (!text) {
+            mc_buf_printf(errors, "%s: cannot read: %s\n", m->path, strerror(errno));
+            nerr++;
+            continue;
+        }
+        m->text = text;
+        mc_migration_checksum(text, m->len, m->checksum);
+        m->message = header_message(arena, text);
+        const char *up = find_mark(text, UP_MARK);
+        const char *down = find_mark(text, DOWN_MARK);
+        if (!up || (down && down < up)) {
+            mc_buf_printf(errors, "%s: no '%s' line (the upgrade section's start)\n", m->path, UP_MARK);
+            nerr++;
+            continue;
+        }
+        const char *ub = after_line(up);
+        m->upgrade_sql = down ? mc_arena_strndup(arena, ub, (size_t)(down - ub)) : ub;
+        m->downgrade_sql = down ? after_line(down) : NULL;
+    }
+    int want = 1;
+    for (size_t i = 0; i < out->n; i++) {
+        mc_migfile *m = &out->files[i];
+        if (i > 0 && m->version == out->files[i - 1].version) {
+            mc_buf_printf(errors, "%s: version %04d is also %s\n", m->path, m->version,
+                          out->files[i - 1].filename);
+            nerr++;
+            continue;
+        }
+        if (m->version != want) {
+            mc_buf_printf(errors, "%s: expected version %04d here (numbers run 1, 2, 3... without gaps)\n",
+                          m->path, want);
+            nerr++;
+        }
+        want = m->version + 1;
+    }
+    return nerr;
+}
+
+mc_migration *mc_migdir_list(const mc_migdir *d, mc_arena *arena)
+{
+    mc_migration *v = mc_arena_alloc(arena, (d->n + 1) * sizeof *v);
+    for (size_t i = 0; v && i < d->n; i++) {
+        const mc_migfile *m = &d->files[i];
+        v[i].version = m->version;
+        v[i].name = m->name;
+        v[i].upgrade_sql = m->upgrade_sql ? m->upgrade_sql : "";
+        v[i].downgrade_sql = m->downgrade_sql;
+        v[i].checksum = m->checksum;
+    }
+    return v;
+}
+
+/* ---- naming ----------------------------------------------------------------- */
+
+char *mc_slug(mc_arena *arena, const char *message)
+{
+    size_t n = strlen(message);
+    char *s = mc_arena_alloc(arena, n + 2);
+    if (!s)
+        return NULL;
+    size_t o = 0;
+    for (const char *p = message; *p; p++) {
+        char c = (char)tolower((unsigned char)*p);
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+            s[o++] = c;
+        else if (o && s[o - 1] != '_')
+            s[o++] = '_';
+    }
+    while (o && s[o - 1] == '_')
+        o--;
+    s[o] = '\0';
+    if (o > SLUG_MAX) {
+        size_t cut = SLUG_MAX;
+        while (cut > SLUG_MAX / 2 && s[cut] != '_')
+            cut--;
+        if (s[cut] != '_')
+            cut = SLUG_MAX;
+        s[cut] = '\0';
+        while (cut && s[cut - 1] == '_')
+            s[--cut] = '\0';
+    }
+    if (!s[0])
+        return mc_arena_strdup(arena, "migration");
+    return s;
+}
+
+static const char *kind_word(mc_constraint_kind k)
+{
+    return k == MC_C_UNIQUE ? "unique" : k == MC_C_CHECK ? "check" : "fk";
+}
+
+char *mc_slug_from_diff(mc_arena *arena, const mc_diff *d)
+{
+    mc_buf b = {0};
+    const char *last_verb = NULL, *last_obj = NULL;
+    for (size_t i = 0; i < d->nops; i++) {
+        const mc_op *o = &d->ops[i];
+        const char *verb = NULL, *obj = NULL;
+        const char *tname = o->to ? o->to->name : o->from ? o->from->name : "";
+        switch (o->kind) {
+        case MC_OP_CREATE_TABLE: verb = "create"; obj = tname; break;
+        case MC_OP_DROP_TABLE: verb = "drop"; obj = tname; break;
+        case MC_OP_RENAME_TABLE:
+            verb = "rename";
+            obj = mc_arena_printf(arena, "%s_to_%s", o->from->name, o->to->name);
+            break;
+        case MC_OP_ADD_COLUMN: verb = "add"; obj = mc_arena_printf(arena, "%s_%s", tname, o->col_to->name); break;
+        case MC_OP_DROP_COLUMN:
+            verb = "drop";
+            obj = mc_arena_printf(arena, "%s_%s", tname, o->col_from->name);
+            break;
+        case MC_OP_RENAME_COLUMN:
+            verb = "rename";
+            obj = mc_arena_printf(arena, "%s_%s", tname, o->col_from->name);
+            break;
+        case MC_OP_ALTER_TYPE: case MC_OP_ALTER_NULLABLE: case MC_OP_ALTER_DEFAULT: case MC_OP_ALTER_CHECK:
+        case MC_OP_ALTER_AUTOINCREMENT:
+            verb = "alter";
+            obj = mc_arena_printf(arena, "%s_%s", tname, o->col_to->name);
+            break;
+        case MC_OP_ALTER_PK: verb = "alter"; obj = mc_arena_printf(arena, "%s_pk", tname); break;
+        case MC_OP_ADD_INDEX: verb = "add"; obj = o->index->name; break;
+        case MC_OP_DROP_INDEX: verb = "drop"; obj = o->index->name; break;
+        case MC_OP_ADD_CONSTRAINT:
+            verb = "add";
+            obj = mc_arena_printf(arena, "%s_%s", tname, kind_word(o->constraint->kind));
+            break;
+        case MC_OP_DROP_CONSTRAINT:
+            verb = "drop";
+            obj = mc_arena_printf(arena, "%s_%s", tname, kind_word(o->constraint->kind));
+            break;
+        }
+        if (!verb || !obj)
+            continue;
+        if (last_obj && strcmp(obj, last_obj) == 0 && last_verb && strcmp(verb, last_verb) == 0)
+            continue;
+        if (!last_verb || strcmp(verb, last_verb) != 0)
+            mc_buf_printf(&b, "%s%s", b.len ? "_" : "", verb);
+        mc_buf_printf(&b, "_%s", obj);
+        last_verb = verb;
+        last_obj = obj;
+        if (b.len > 2 * SLUG_MAX)
+            break;
+    }
+    char *s = mc_slug(arena, b.data ? b.data : "");
+    mc_buf_free(&b);
+    return s;
+}
+
+/* ---- writing ------------------------------------------------------------------ */
+
+const char *mc_migfile_date(mc_arena *arena)
+{
+    const char *env = getenv("MODELC_DATE");
+    if (env && env[0])
+        return env;
+    time_t now = time(NULL);
+    struct tm tm;
+    char buf[32];
+    if (!gmtime_r(&now, &tm) || !strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm))
+        return "unknown";
+    return mc_arena_strdup(arena, buf);
+}
+
+char *mc_migfile_render(mc_arena *arena, int version, const char *message, const char *schema_name,
+                        const char *date, const char *upgrade_sql, const char *downgrade_sql)
+{
+    mc_buf b = {0};
+    mc_buf_printf(&b, "-- Migration %04d: ", version);
+    for (const char *p = message; *p; p++)
+        mc_buf_putc(&b, *p == '\n' || *p == '\r' ? ' ' : *p);
+    mc_buf_put(&b, "\n--\n");
+    mc_buf_printf(&b, "-- Created: %s\n", date);
+    if (schema_name)
+        mc_buf_printf(&b, "-- Schema:  %s\n", schema_name);
+    mc_buf_put(&b, "--\n"
+                   "-- Written by `modelc migrate`; plain SQL, edit it as needed before it is\n"
+                   "-- applied.  `modelc upgrade` runs the upgrade section, `modelc downgrade`\n"
+                   "-- the downgrade section, each in one transaction.\n\n");
+    mc_buf_put(&b, UP_MARK "\n\n");
+    mc_buf_put(&b, upgrade_sql && upgrade_sql[0] ? upgrade_sql : "-- nothing to do\n");
+    mc_buf_put(&b, "\n" DOWN_MARK "\n\n");
+    mc_buf_put(&b, downgrade_sql && downgrade_sql[0] ? downgrade_sql : "-- nothing to undo\n");
+    char *s = b.failed ? NULL : mc_arena_strdup(arena, b.data ? b.data : "");
+    mc_buf_free(&b);
+    return s;
+}
+
+static int mkdirs(char *path)
+{
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        int rc = mkdir(path, 0777);
+        *p = '/';
+        if (rc != 0 && errno != EEXIST)
+            return -1;
+    }
+    return mkdir(path, 0777) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+int mc_migfile_write(const char *dir, const char *filename, const char *text, mc_arena *arena, const char **err)
+{
+    char *d = mc_arena_strdup(arena, dir);
+    if (!d || mkdirs(d) != 0) {
+        *err = mc_arena_printf(arena, "%s: cannot create the directory: %s", dir, strerror(errno));
+        return -1;
+    }
+    const char *path = mc_arena_printf(arena, "%s/%s", dir, filename);
+    const char *tmp = mc_arena_printf(arena, "%s/.%s.tmp", dir, filename);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    if (fd < 0) {
+        *err = mc_arena_printf(arena, "%s: %s", tmp, strerror(errno));
+        return -1;
+    }
+    size_t len = strlen(text), done = 0;
+    while (done < len) {
+        ssize_t w = write(fd, text + done, len - done);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        done += (size_t)w;
+    }
+    int bad = done < len;
+    if (close(fd) != 0)
+        bad = 1;
+    if (bad) {
+        *err = mc_arena_printf(arena, "%s: cannot write: %s", tmp, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    /* link() fails when the name exists: never overwrite a migration. */
+    if (link(tmp, path) != 0) {
+        *err = mc_arena_printf(arena, "%s: %s", path, errno == EEXIST ? "already exists" : strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    unlink(tmp);
+    return 0;
+}
+
+/* ---- replaying ------------------------------------------------------------------ */
+
+int mc_exec_sql(sqlite3 *db, const char *sql, const char *what, mc_arena *arena, const char **err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql ? sql : "", NULL, NULL, &msg) == SQLITE_OK)
+        return 0;
+    *err = mc_arena_printf(arena, "%s: %s", what, msg ? msg : sqlite3_errmsg(db));
+    sqlite3_free(msg);
+    return -1;
+}
+
+int mc_migdir_replay(const mc_migdir *d, size_t upto, sqlite3 **out, mc_arena *arena, const char **err)
+{
+    *out = NULL;
+    sqlite3 *db;
+    if (sqlite3_open(":memory:", &db) != SQLITE_OK) {
+        *err = "cannot open an in-memory database";
+        sqlite3_close(db);
+        return -1;
+    }
+    for (size_t i = 0; i < d->n && i < upto; i++) {
+        const mc_migfile *m = &d->files[i];
+        if (mc_exec_sql(db, m->upgrade_sql, mc_arena_printf(arena, "%s (upgrade)", m->path), arena, err)) {
+            sqlite3_close(db);
+            return -1;
+        }
+    }
+    *out = db;
+    return 0;
+}
+
+int mc_migdir_schema(const mc_migdir *d, size_t upto, mc_arena *arena, mc_schema *out, const char **err)
+{
+    sqlite3 *db;
+    if (mc_migdir_replay(d, upto, &db, arena, err))
+        return -1;
+    int rc = mc_introspect(db, arena, out, err);
+    sqlite3_close(db);
+    return rc == SQLITE_OK ? 0 : -1;
+}

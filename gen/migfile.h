@@ -1,0 +1,80 @@
+/*
+ * migfile.h -- migration files: DIR/NNNN_<slug>.sql.
+ *
+ * A file is plain SQL with a header comment (number, message, date,
+ * schema) and two sections, each starting on a line of its own:
+ *
+ *   -- modelc:upgrade
+ *   ...statements...
+ *   -- modelc:downgrade
+ *   ...statements...
+ *
+ * Numbers have 4 digits and run 1, 2, 3... without gaps.  The checksum the
+ * runner records is that of the whole file text.
+ */
+#ifndef MC_MIGFILE_H
+#define MC_MIGFILE_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "diff.h"
+#include "modelc.h"
+#include "schema.h"
+
+typedef struct mc_migfile {
+    int version;
+    const char *path;           /* DIR/0001_create_user_post.sql */
+    const char *filename;       /* 0001_create_user_post.sql */
+    const char *name;           /* create_user_post */
+    const char *message;        /* from the header, or NULL */
+    const char *text;           /* the whole file */
+    size_t len;
+    const char *upgrade_sql;    /* NULL when the marker is missing */
+    const char *downgrade_sql;  /* NULL when the marker is missing */
+    char checksum[17];
+} mc_migfile;
+
+typedef struct mc_migdir {
+    size_t n;
+    mc_migfile *files;          /* by version */
+} mc_migdir;
+
+/* Reads every NNNN_*.sql of dir in version order.  A missing dir is
+ * empty.  Problems (unreadable file, missing upgrade marker, duplicate
+ * number, gap) are appended to errors, one line each; returns their count. */
+int mc_migdir_read(const char *dir, mc_arena *arena, mc_migdir *out, mc_buf *errors);
+
+/* The runner's view of the files (version i+1 at index i). */
+mc_migration *mc_migdir_list(const mc_migdir *d, mc_arena *arena);
+
+/* "Add post title!" -> "add_post_title": lowercase, runs of anything but
+ * [a-z0-9] become one '_', at most 40 characters (cut at a '_'). */
+char *mc_slug(mc_arena *arena, const char *message);
+/* A slug describing ops: "create_user_post", "add_post_title". */
+char *mc_slug_from_diff(mc_arena *arena, const mc_diff *d);
+
+/* $MODELC_DATE, else the current UTC time "YYYY-MM-DD HH:MM:SS". */
+const char *mc_migfile_date(mc_arena *arena);
+
+/* The file's whole text. */
+char *mc_migfile_render(mc_arena *arena, int version, const char *message, const char *schema_name,
+                        const char *date, const char *upgrade_sql, const char *downgrade_sql);
+
+/* Creates dir (and its parents) when missing and writes dir/filename,
+ * never overwriting.  Returns 0, or -1 with a message in *err (arena). */
+int mc_migfile_write(const char *dir, const char *filename, const char *text, mc_arena *arena,
+                     const char **err);
+
+/* Runs sql on db; -1 with "<what>: <sqlite message>" in *err on failure. */
+int mc_exec_sql(sqlite3 *db, const char *sql, const char *what, mc_arena *arena, const char **err);
+
+/* A private in-memory database (foreign keys off) with the upgrade
+ * sections of the first `upto` files run on it; the caller closes *out. */
+int mc_migdir_replay(const mc_migdir *d, size_t upto, sqlite3 **out, mc_arena *arena, const char **err);
+
+/* The schema the first `upto` migrations produce (replayed, introspected). */
+int mc_migdir_schema(const mc_migdir *d, size_t upto, mc_arena *arena, mc_schema *out, const char **err);
+
+#endif

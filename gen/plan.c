@@ -1,0 +1,454 @@
+/* plan.c -- see plan.h. */
+#include "plan.h"
+#include "ddl.h"
+#include "naming.h"
+
+#include <ctype.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct planner {
+    const mc_diff *d;
+    const mc_schema *a, *b;
+    int upgrading, allow_loss;
+    mc_arena *arena;
+    mc_buf out;
+    mc_plan *plan;
+    size_t errcap;
+    char *rebuild;          /* per pair: rebuilt? */
+} planner;
+
+static void refuse(planner *p, const char *message, const char *hint)
+{
+    mc_plan *pl = p->plan;
+    if (pl->nerrors == p->errcap) {
+        size_t nc = p->errcap ? 2 * p->errcap : 4;
+        mc_plan_error *v = mc_arena_alloc(p->arena, nc * sizeof *v);
+        if (!v)
+            return;
+        if (pl->nerrors)
+            memcpy(v, pl->errors, pl->nerrors * sizeof *v);
+        pl->errors = v;
+        p->errcap = nc;
+    }
+    pl->errors[pl->nerrors++] = (mc_plan_error){message, hint};
+}
+
+/* A blank line between groups, then "-- text". */
+static void comment(planner *p, const char *text)
+{
+    if (p->out.len)
+        mc_buf_putc(&p->out, '\n');
+    mc_buf_printf(&p->out, "-- %s\n", text);
+}
+
+static void loss_note(planner *p, const mc_op *o)
+{
+    if (o->data_loss && o->loss)
+        mc_buf_printf(&p->out, "-- DATA LOSS: %s\n", o->loss);
+}
+
+/* ---- what SQLite's ALTER TABLE can do ------------------------------------- */
+
+static int is_constant_default(const char *d)
+{
+    if (!d)
+        return 1;
+    if (d[0] == '(')
+        return 0;
+    return strncasecmp(d, "CURRENT_", 8) != 0;
+}
+
+static int addable(const mc_column *c)
+{
+    if (c->primary_key || c->autoincrement)
+        return 0;
+    if (!is_constant_default(c->server_default))
+        return 0;
+    if (!c->nullable && (!c->server_default || strcasecmp(c->server_default, "NULL") == 0))
+        return 0;
+    return 1;
+}
+
+/* Does text use name as a word? */
+static int mentions(const char *text, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *s = text; s && (s = strstr(s, name)); s++) {
+        int before = s == text || !(isalnum((unsigned char)s[-1]) || s[-1] == '_');
+        int after = !(isalnum((unsigned char)s[n]) || s[n] == '_');
+        if (before && after)
+            return 1;
+    }
+    return 0;
+}
+
+static int droppable(const planner *p, const mc_table *t, const mc_column *c)
+{
+    if (sqlite3_libversion_number() < 3035000)
+        return 0;
+    if (c->primary_key)
+        return 0;
+    size_t ci = (size_t)(c - t->columns);
+    for (size_t i = 0; i < t->nconstraints; i++) {
+        const mc_constraint *k = &t->constraints[i];
+        if (k->kind == MC_C_CHECK && mentions(k->check, c->name))
+            return 0;
+        for (size_t j = 0; j < k->ncols; j++)
+            if (k->cols[j] == ci)
+                return 0;
+    }
+    for (size_t i = 0; i < t->ncolumns; i++)
+        if (&t->columns[i] != c && t->columns[i].check && mentions(t->columns[i].check, c->name))
+            return 0;
+    for (size_t i = 0; i < p->a->ntables; i++) {
+        const mc_table *o = p->a->tables[i];
+        for (size_t k = 0; k < o->nconstraints; k++) {
+            const mc_constraint *fk = &o->constraints[k];
+            if (fk->kind != MC_C_FOREIGN_KEY || strcmp(fk->ref_table, t->name) != 0)
+                continue;
+            for (size_t j = 0; j < fk->nref; j++)
+                if (strcmp(fk->ref_cols[j], c->name) == 0)
+                    return 0;
+        }
+    }
+    return 1;
+}
+
+/* Kept columns stay in their order and new ones come last, so that ADD
+ * COLUMN gives the table the column order of B. */
+static int order_ok(const mc_table_pair *tp)
+{
+    size_t last = 0;
+    int seen_new = 0, first = 1;
+    for (size_t j = 0; j < tp->to->ncolumns; j++) {
+        if (!tp->source[j]) {
+            seen_new = 1;
+            continue;
+        }
+        if (seen_new)
+            return 0;
+        size_t i = mc_table_column_index(tp->from, tp->source[j]);
+        if (!first && i < last)
+            return 0;
+        last = i;
+        first = 0;
+    }
+    return 1;
+}
+
+static int needs_rebuild(const planner *p, const mc_table_pair *tp)
+{
+    if (!order_ok(tp))
+        return 1;
+    for (size_t i = tp->first_op; i < tp->first_op + tp->nops; i++) {
+        const mc_op *o = &p->d->ops[i];
+        switch (o->kind) {
+        case MC_OP_RENAME_COLUMN: case MC_OP_ADD_INDEX: case MC_OP_DROP_INDEX:
+            break;
+        case MC_OP_ADD_COLUMN:
+            if (!addable(o->col_to))
+                return 1;
+            break;
+        case MC_OP_DROP_COLUMN:
+            if (!droppable(p, tp->from, o->col_from))
+                return 1;
+            break;
+        default:
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- statements ----------------------------------------------------------- */
+
+static void stmt_create_indexes(planner *p, const mc_table *t)
+{
+    for (size_t i = 0; i < t->nindexes; i++) {
+        mc_ddl_create_index(&p->out, t, &t->indexes[i]);
+        mc_buf_putc(&p->out, '\n');
+    }
+}
+
+/* A zero value for a column that must come back NOT NULL with no data. */
+static const char *zero_value(const mc_column *c)
+{
+    switch (c->type) {
+    case MC_T_INTEGER: case MC_T_BIGINTEGER: case MC_T_SMALLINTEGER: case MC_T_FLOAT: case MC_T_NUMERIC:
+    case MC_T_BOOLEAN:
+        return "0";
+    case MC_T_LARGEBINARY:
+        return "X''";
+    case MC_T_JSON:
+        return "'null'";
+    default:
+        return "''";
+    }
+}
+
+static void rebuild(planner *p, const mc_table_pair *tp)
+{
+    const mc_table *t = tp->to;
+    mc_buf *b = &p->out;
+    const char *tmp = mc_arena_printf(p->arena, "_new_%s", t->name);
+    mc_buf_put(b, "-- rebuild table ");
+    mc_put_ident(b, t->name);
+    mc_buf_put(b, " (SQLite's ALTER TABLE cannot do this): create the new table, copy the rows,\n"
+                  "-- drop the old table, rename the new one, recreate its indexes.\n");
+    for (size_t i = tp->first_op; i < tp->first_op + tp->nops; i++) {
+        const mc_op *o = &p->d->ops[i];
+        if (o->kind == MC_OP_RENAME_COLUMN)
+            continue;
+        if (o->kind == MC_OP_ALTER_NULLABLE && !o->col_to->nullable && !o->col_to->server_default)
+            mc_buf_printf(b, "-- NOTE: fails if %s.%s holds NULLs; fill them first.\n", t->name, o->col_to->name);
+    }
+    mc_buf_put(b, "PRAGMA foreign_keys=OFF;\n");
+    mc_ddl_create_table_as(b, t, tmp);
+    mc_buf_putc(b, '\n');
+    mc_buf names = {0}, exprs = {0};
+    int n = 0;
+    for (size_t j = 0; j < t->ncolumns; j++) {
+        const mc_column *c = &t->columns[j];
+        int refill = !tp->source[j] && !c->nullable && !c->server_default;
+        if (!tp->source[j] && !refill)
+            continue;
+        if (n++) {
+            mc_buf_put(&names, ", ");
+            mc_buf_put(&exprs, ", ");
+        }
+        mc_put_ident(&names, c->name);
+        if (refill) {
+            mc_buf_put(&exprs, zero_value(c));
+            continue;
+        }
+        /* Renames ran first: the old table has the new column names. */
+        const mc_column *old = mc_table_column(tp->from, tp->source[j]);
+        if (!c->nullable && old && old->nullable && c->server_default) {
+            mc_buf_put(&exprs, "COALESCE(");
+            mc_put_ident(&exprs, c->name);
+            mc_buf_printf(&exprs, ", %s)", c->server_default);
+        } else {
+            mc_put_ident(&exprs, c->name);
+        }
+    }
+    if (n == 0) {
+        mc_buf_put(b, "-- no column is kept: the rows are not copied\n");
+    } else {
+        mc_buf_put(b, "INSERT INTO ");
+        mc_put_ident(b, tmp);
+        mc_buf_printf(b, " (%s) SELECT %s FROM ", names.data, exprs.data);
+        mc_put_ident(b, t->name);
+        mc_buf_put(b, ";\n");
+    }
+    b->failed |= names.failed | exprs.failed;
+    mc_buf_free(&names);
+    mc_buf_free(&exprs);
+    mc_buf_put(b, "DROP TABLE ");
+    mc_put_ident(b, t->name);
+    mc_buf_put(b, ";\nALTER TABLE ");
+    mc_put_ident(b, tmp);
+    mc_buf_put(b, " RENAME TO ");
+    mc_put_ident(b, t->name);
+    mc_buf_put(b, ";\n");
+    stmt_create_indexes(p, t);
+    mc_buf_put(b, "PRAGMA foreign_key_check;\n");
+}
+
+/* Does a table that stays reference t? */
+static int referenced_by_others(const mc_diff *d, const mc_schema *s, const mc_table *t)
+{
+    for (size_t i = 0; i < s->ntables; i++) {
+        const mc_table *o = s->tables[i];
+        int dropped = 0;
+        for (size_t j = 0; j < d->nops; j++)
+            if (d->ops[j].kind == MC_OP_DROP_TABLE && d->ops[j].from == o)
+                dropped = 1;
+        if (o == t || dropped)
+            continue;
+        for (size_t k = 0; k < o->nconstraints; k++)
+            if (o->constraints[k].kind == MC_C_FOREIGN_KEY && strcmp(o->constraints[k].ref_table, t->name) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+static void refusals(planner *p)
+{
+    for (size_t i = 0; i < p->d->nops; i++) {
+        const mc_op *o = &p->d->ops[i];
+        if (o->data_loss && !p->allow_loss) {
+            const char *hint = "pass --allow-data-loss to write this migration anyway";
+            if (o->kind == MC_OP_DROP_COLUMN)
+                hint = mc_arena_printf(p->arena,
+                                       "if it was renamed, say so with renamed_from(%s) on the new field; "
+                                       "else pass --allow-data-loss",
+                                       o->col_from->name);
+            else if (o->kind == MC_OP_DROP_TABLE)
+                hint = mc_arena_printf(p->arena,
+                                       "if it was renamed, say so with renamed_from(...) in the model; "
+                                       "else pass --allow-data-loss");
+            refuse(p, mc_arena_printf(p->arena, "refusing to %s: it %s", o->text, o->loss), hint);
+        }
+        if (o->kind == MC_OP_ADD_COLUMN && !o->col_to->nullable && !o->col_to->server_default &&
+            !(o->col_to->primary_key && mc_ddl_inline_autoincrement(o->to)))
+            refuse(p,
+                   mc_arena_printf(p->arena,
+                                   "cannot add NOT NULL column %s.%s to the existing table %s: its rows "
+                                   "have no value for it",
+                                   o->to->name, o->col_to->name, o->to->name),
+                   mc_arena_printf(p->arena,
+                                   "give it a server_default(...), or make it nullable now, fill it, and "
+                                   "make it not_null in a later migration"));
+    }
+}
+
+int mc_plan_build(const mc_diff *d, const mc_schema *a, const mc_schema *b, int upgrading, int allow_data_loss,
+                  mc_arena *arena, mc_plan *out)
+{
+    memset(out, 0, sizeof *out);
+    planner p = {d, a, b, upgrading, allow_data_loss, arena, {0}, out, 0, NULL};
+    p.rebuild = mc_arena_alloc(arena, d->npairs + 1);
+    if (!p.rebuild)
+        return -1;
+    if (upgrading)
+        refusals(&p);
+    int fk_off = 0;
+    for (size_t i = 0; i < d->npairs; i++) {
+        p.rebuild[i] = (char)needs_rebuild(&p, &d->pairs[i]);
+        out->nrebuilds += (size_t)p.rebuild[i];
+    }
+    for (size_t i = 0; i < d->nops; i++)
+        if (d->ops[i].kind == MC_OP_DROP_TABLE && referenced_by_others(d, a, d->ops[i].from))
+            fk_off = 1;
+
+    /* 1. Renames, natively: SQLite rewrites every reference to them. */
+    for (size_t i = 0; i < d->nops; i++) {
+        const mc_op *o = &d->ops[i];
+        if (o->kind == MC_OP_RENAME_TABLE) {
+            comment(&p, o->text);
+            mc_buf_put(&p.out, "ALTER TABLE ");
+            mc_put_ident(&p.out, o->from->name);
+            mc_buf_put(&p.out, " RENAME TO ");
+            mc_put_ident(&p.out, o->to->name);
+            mc_buf_put(&p.out, ";\n");
+        }
+    }
+    for (size_t i = 0; i < d->nops; i++) {
+        const mc_op *o = &d->ops[i];
+        if (o->kind == MC_OP_RENAME_COLUMN) {
+            comment(&p, o->text);
+            mc_buf_put(&p.out, "ALTER TABLE ");
+            mc_put_ident(&p.out, o->to->name);
+            mc_buf_put(&p.out, " RENAME COLUMN ");
+            mc_put_ident(&p.out, o->col_from->name);
+            mc_buf_put(&p.out, " TO ");
+            mc_put_ident(&p.out, o->col_to->name);
+            mc_buf_put(&p.out, ";\n");
+        }
+    }
+    /* 2. Index drops on tables altered in place. */
+    for (size_t k = 0; k < d->npairs; k++) {
+        const mc_table_pair *tp = &d->pairs[k];
+        if (p.rebuild[k])
+            continue;
+        for (size_t i = tp->first_op; i < tp->first_op + tp->nops; i++) {
+            const mc_op *o = &d->ops[i];
+            if (o->kind != MC_OP_DROP_INDEX)
+                continue;
+            comment(&p, o->text);
+            mc_buf_put(&p.out, "DROP INDEX ");
+            mc_put_ident(&p.out, o->index->name);
+            mc_buf_put(&p.out, ";\n");
+        }
+    }
+    /* 3. Table drops (children first). */
+    if (fk_off) {
+        comment(&p, "other tables reference a table dropped below");
+        mc_buf_put(&p.out, "PRAGMA foreign_keys=OFF;\n");
+    }
+    for (size_t i = 0; i < d->nops; i++) {
+        const mc_op *o = &d->ops[i];
+        if (o->kind != MC_OP_DROP_TABLE)
+            continue;
+        comment(&p, o->text);
+        loss_note(&p, o);
+        mc_buf_put(&p.out, "DROP TABLE ");
+        mc_put_ident(&p.out, o->from->name);
+        mc_buf_put(&p.out, ";\n");
+    }
+    /* 4. New tables, in dependency order, with their indexes. */
+    for (size_t i = 0; i < d->nops; i++) {
+        const mc_op *o = &d->ops[i];
+        if (o->kind != MC_OP_CREATE_TABLE)
+            continue;
+        comment(&p, o->text);
+        mc_ddl_create_table(&p.out, o->to);
+        mc_buf_putc(&p.out, '\n');
+        stmt_create_indexes(&p, o->to);
+    }
+    /* 5. Changed tables: in place, or rebuilt. */
+    for (size_t k = 0; k < d->npairs; k++) {
+        const mc_table_pair *tp = &d->pairs[k];
+        if (p.rebuild[k]) {
+            comment(&p, mc_arena_printf(arena, "change table %s:", tp->to->name));
+            for (size_t i = tp->first_op; i < tp->first_op + tp->nops; i++) {
+                const mc_op *o = &d->ops[i];
+                if (o->kind == MC_OP_RENAME_COLUMN)
+                    continue;
+                mc_buf_printf(&p.out, "--   %s\n", o->text);
+            }
+            for (size_t i = tp->first_op; i < tp->first_op + tp->nops; i++) {
+                const mc_op *o = &d->ops[i];
+                loss_note(&p, o);
+                if (!upgrading && o->kind == MC_OP_ADD_COLUMN && !o->col_to->nullable &&
+                    !o->col_to->server_default)
+                    mc_buf_printf(&p.out, "-- NOTE: %s.%s comes back as %s in every row: its data was dropped\n",
+                                  tp->to->name, o->col_to->name, zero_value(o->col_to));
+            }
+            rebuild(&p, tp);
+            continue;
+        }
+        for (size_t i = tp->first_op; i < tp->first_op + tp->nops; i++) {
+            const mc_op *o = &d->ops[i];
+            if (o->kind == MC_OP_ADD_COLUMN) {
+                comment(&p, o->text);
+                mc_buf_put(&p.out, "ALTER TABLE ");
+                mc_put_ident(&p.out, tp->to->name);
+                mc_buf_put(&p.out, " ADD COLUMN ");
+                mc_ddl_column(&p.out, tp->to, o->col_to);
+                mc_buf_put(&p.out, ";\n");
+            } else if (o->kind == MC_OP_DROP_COLUMN) {
+                comment(&p, o->text);
+                loss_note(&p, o);
+                mc_buf_put(&p.out, "ALTER TABLE ");
+                mc_put_ident(&p.out, tp->to->name);
+                mc_buf_put(&p.out, " DROP COLUMN ");
+                mc_put_ident(&p.out, o->col_from->name);
+                mc_buf_put(&p.out, ";\n");
+            }
+        }
+    }
+    /* 6. New indexes on tables altered in place. */
+    for (size_t k = 0; k < d->npairs; k++) {
+        const mc_table_pair *tp = &d->pairs[k];
+        if (p.rebuild[k])
+            continue;
+        for (size_t i = tp->first_op; i < tp->first_op + tp->nops; i++) {
+            const mc_op *o = &d->ops[i];
+            if (o->kind != MC_OP_ADD_INDEX)
+                continue;
+            comment(&p, o->text);
+            mc_ddl_create_index(&p.out, tp->to, o->index);
+            mc_buf_putc(&p.out, '\n');
+        }
+    }
+    if (p.out.failed) {
+        mc_buf_free(&p.out);
+        return -1;
+    }
+    out->sql = mc_arena_strdup(arena, p.out.data ? p.out.data : "");
+    mc_buf_free(&p.out);
+    return out->sql ? 0 : -1;
+}

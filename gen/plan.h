@@ -1,0 +1,46 @@
+/*
+ * plan.h -- a diff turned into the SQL that performs it on SQLite.
+ *
+ * SQLite's own ALTER TABLE where it can make the change (RENAME TO,
+ * RENAME COLUMN, ADD COLUMN of a nullable or defaulted, non-key column
+ * that lands last, DROP COLUMN of a column nothing else uses), CREATE /
+ * DROP INDEX; otherwise the table is rebuilt with SQLite's documented
+ * 12-step procedure (create _new_x, copy the rows, drop x, rename _new_x
+ * to x, recreate the indexes) with foreign key enforcement off, so that
+ * other tables' references to x stay intact.
+ *
+ * Renames run first (natively: SQLite rewrites every reference), then
+ * index drops, table drops, creates, per-table changes, index creates.
+ *
+ * The text is plain SQL, one statement per line, each group after a
+ * "-- what it does" comment; a change that loses data is marked
+ * "-- DATA LOSS: drops column post.body".
+ */
+#ifndef MC_PLAN_H
+#define MC_PLAN_H
+
+#include "diff.h"
+
+typedef struct mc_plan_error {
+    const char *message;    /* "refusing to drop column post.body: ..." */
+    const char *hint;       /* may be NULL */
+} mc_plan_error;
+
+typedef struct mc_plan {
+    const char *sql;        /* the statements, in the arena; "" when nothing to do */
+    size_t nerrors;         /* refused changes (upgrade only) */
+    mc_plan_error *errors;
+    size_t nrebuilds;       /* tables rebuilt */
+} mc_plan;
+
+/*
+ * Plans d (A into B).  upgrading: refuse data loss unless allow_data_loss,
+ * refuse adding a NOT NULL column with no server default.  The way back
+ * (upgrading = 0) refuses nothing: a column that comes back NOT NULL
+ * without a default is refilled with its type's zero value ('' or 0), and
+ * the file says so.  Returns 0, or -1 when out of memory.
+ */
+int mc_plan_build(const mc_diff *d, const mc_schema *a, const mc_schema *b, int upgrading, int allow_data_loss,
+                  mc_arena *arena, mc_plan *out);
+
+#endif

@@ -1,0 +1,582 @@
+/*
+ * migrate.c -- the migration runner behind `modelc upgrade/downgrade/
+ * current/stamp` and behind applications that upgrade themselves.
+ *
+ * The database records what it has applied in modelc_migrations, one row
+ * per version with the checksum of the file it came from.  Every step is
+ * one BEGIN IMMEDIATE transaction holding the migration's statements and
+ * its bookkeeping row, so a step happens entirely or not at all, and two
+ * processes racing to upgrade serialize on the write lock: the loser
+ * re-reads the version once it holds the lock and skips what is done.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+#define CREATE_TABLE                                                      \
+    "CREATE TABLE IF NOT EXISTS \"modelc_migrations\" (\n"                \
+    "    version INTEGER PRIMARY KEY,\n"                                  \
+    "    name TEXT NOT NULL,\n"                                           \
+    "    checksum TEXT NOT NULL,\n"                                       \
+    "    applied_at TEXT NOT NULL\n"                                      \
+    ")"
+
+void mc_migration_checksum(const char *text, size_t len, char out[17])
+{
+    static const char hex[] = "0123456789abcdef";
+    uint64_t h = mci_fnv1a(text ? text : "", text ? len : 0);
+    int i;
+
+    for (i = 15; i >= 0; i--, h >>= 4)
+        out[i] = hex[h & 0xf];
+    out[16] = '\0';
+}
+
+/* ---- small steps ---------------------------------------------------------- */
+
+/* Runs one cached statement to its end; prefix names the caller in a
+ * failure's message. */
+static int run(mc_db *db, const char *sql, const char *prefix)
+{
+    sqlite3_stmt *st = mc_prepare(db, sql);
+    int rc;
+
+    if (!st)
+        return mc_errcode(db);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    rc = rc == SQLITE_DONE ? MC_OK : mc_status_from_sqlite(db, rc, prefix);
+    mc_release(db, st);
+    return rc;
+}
+
+/* ROLLBACK after a failure, keeping the failure's message. */
+static void rollback_quietly(mc_db *db)
+{
+    sqlite3_stmt *st = mc_prepare(db, "ROLLBACK");
+
+    if (st) {
+        sqlite3_step(st);
+        mc_release(db, st);
+    }
+}
+
+static int table_exists(mc_db *db, int *exists)
+{
+    sqlite3_stmt *st = mc_prepare(db,
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'modelc_migrations'");
+    int rc;
+
+    *exists = 0;
+    if (!st)
+        return mc_errcode(db);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *exists = 1;
+    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK
+                                               : mc_status_from_sqlite(db, rc, "modelc_migrations");
+    mc_release(db, st);
+    return rc;
+}
+
+static int read_current(mc_db *db, int *version)
+{
+    sqlite3_stmt *st;
+    int rc, exists;
+
+    *version = 0;
+    if ((rc = table_exists(db, &exists)) != MC_OK || !exists)
+        return rc;
+    if (!(st = mc_prepare(db, "SELECT COALESCE(MAX(version), 0) FROM \"modelc_migrations\"")))
+        return mc_errcode(db);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *version = sqlite3_column_int(st, 0);
+        rc = MC_OK;
+    } else {
+        rc = mc_status_from_sqlite(db, rc, "modelc_migrations");
+    }
+    mc_release(db, st);
+    return rc;
+}
+
+/* The list is the caller's: versions 1..n in order, every string there. */
+static int check_list(mc_db *db, const mc_migration *list, size_t n)
+{
+    size_t i;
+
+    if (n > 0 && !list)
+        return mc_set_error(db, MC_MISUSE, "migrations: the list is NULL");
+    for (i = 0; i < n; i++) {
+        if (list[i].version != (int)i + 1)
+            return mc_set_error(db, MC_MISUSE,
+                                "migrations: entry %zu has version %d; versions must run "
+                                "1, 2, 3... without gaps", i, list[i].version);
+        if (!list[i].name || !list[i].upgrade_sql || !list[i].checksum)
+            return mc_set_error(db, MC_MISUSE,
+                                "migrations: migration %04d lacks a name, upgrade SQL or checksum",
+                                list[i].version);
+    }
+    return MC_OK;
+}
+
+static int resolve_target(mc_db *db, size_t n, int *target)
+{
+    if (*target == -1)
+        *target = (int)n;
+    if (*target < 0 || (size_t)*target > n) {
+        if (n == 0)
+            return mc_set_error(db, MC_INVALID, "no migration %04d: there are no migrations",
+                                *target);
+        return mc_set_error(db, MC_INVALID, "no migration %04d: the latest is %04zu", *target, n);
+    }
+    return MC_OK;
+}
+
+/* Every applied version must be in the list, unedited, with no gaps. */
+static int verify(mc_db *db, const mc_migration *list, size_t n)
+{
+    sqlite3_stmt *st;
+    int rc, exists, expect = 1, bad = 0;
+
+    if ((rc = table_exists(db, &exists)) != MC_OK || !exists)
+        return rc;
+    st = mc_prepare(db, "SELECT version, name, checksum FROM \"modelc_migrations\" ORDER BY version");
+    if (!st)
+        return mc_errcode(db);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int v = sqlite3_column_int(st, 0);
+        const char *name = (const char *)sqlite3_column_text(st, 1);
+        const char *sum = (const char *)sqlite3_column_text(st, 2);
+
+        if (v > 0 && (size_t)v > n) {
+            bad = mc_set_error(db, MC_INVALID,
+                              "migration %04d is applied in the database but missing "
+                              "(it was recorded as %s; the latest here is %04zu)",
+                              v, name ? name : "?", n);
+            break;
+        }
+        if (v != expect) {
+            bad = v < 1 ? mc_set_error(db, MC_INVALID,
+                                      "modelc_migrations records version %d, which no migration has", v)
+                       : mc_set_error(db, MC_INVALID,
+                                      "migration %04d is applied in the database but %04d is not",
+                                      v, expect);
+            break;
+        }
+        if (!sum || strcmp(sum, list[v - 1].checksum) != 0) {
+            bad = mc_set_error(db, MC_INVALID,
+                              "migration %04d (%s) was applied with checksum %s but the file now "
+                              "has %s: it was edited after it was applied",
+                              v, list[v - 1].name, sum ? sum : "NULL", list[v - 1].checksum);
+            break;
+        }
+        expect++;
+    }
+    if (bad)
+        rc = bad;
+    else if (rc == SQLITE_DONE)
+        rc = MC_OK;
+    else
+        rc = mc_status_from_sqlite(db, rc, "modelc_migrations");
+    mc_release(db, st);
+    return rc;
+}
+
+/* Does the text mention foreign_keys (a table rebuild toggling them)? */
+static int mentions_fk(const char *sql)
+{
+    static const char word[] = "foreign_keys";
+    const char *p;
+
+    for (p = sql; *p; p++)
+        if (strncasecmp(p, word, sizeof word - 1) == 0)
+            return 1;
+    return 0;
+}
+
+static int get_fk(mc_db *db, int *on)
+{
+    sqlite3_stmt *st = mc_prepare(db, "PRAGMA foreign_keys");
+    int rc;
+
+    *on = 0;
+    if (!st)
+        return mc_errcode(db);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *on = sqlite3_column_int(st, 0);
+    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK
+                                               : mc_status_from_sqlite(db, rc, "PRAGMA foreign_keys");
+    mc_release(db, st);
+    return rc;
+}
+
+/* Any row of PRAGMA foreign_key_check fails the migration. */
+static int fk_check(mc_db *db, const char *prefix)
+{
+    sqlite3_stmt *st = mc_prepare(db, "PRAGMA foreign_key_check");
+    int rc, rows = 0;
+    char table[128] = "", parent[128] = "";
+    sqlite3_int64 rowid = 0;
+
+    if (!st)
+        return mc_errcode(db);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (rows++ == 0) {
+            const char *t = (const char *)sqlite3_column_text(st, 0);
+            const char *p = (const char *)sqlite3_column_text(st, 2);
+            snprintf(table, sizeof table, "%s", t ? t : "?");
+            snprintf(parent, sizeof parent, "%s", p ? p : "?");
+            rowid = sqlite3_column_int64(st, 1);
+        }
+    }
+    if (rc != SQLITE_DONE)
+        rc = mc_status_from_sqlite(db, rc, prefix);
+    else if (rows > 0)
+        rc = mc_set_error(db, MC_CONSTRAINT,
+                          "%sforeign key violation after the migration: table %s, row %lld "
+                          "references a missing row of %s (%d violation%s in all)",
+                          prefix, table, (long long)rowid, parent, rows, rows == 1 ? "" : "s");
+    else
+        rc = MC_OK;
+    mc_release(db, st);
+    return rc;
+}
+
+static int record(mc_db *db, const mc_migration *m, int upgrading, const char *prefix)
+{
+    char now[27];
+    sqlite3_stmt *st;
+    int rc;
+
+    if (upgrading)
+        st = mc_prepare(db, "INSERT INTO \"modelc_migrations\" (version, name, checksum, applied_at) "
+                            "VALUES (?1, ?2, ?3, ?4)");
+    else
+        st = mc_prepare(db, "DELETE FROM \"modelc_migrations\" WHERE version = ?1");
+    if (!st)
+        return mc_errcode(db);
+    mc_now_datetime(now);
+    if ((rc = sqlite3_bind_int(st, 1, m->version)) == SQLITE_OK && upgrading &&
+        (rc = sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC)) == SQLITE_OK &&
+        (rc = sqlite3_bind_text(st, 3, m->checksum, -1, SQLITE_STATIC)) == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    rc = rc == SQLITE_DONE ? MC_OK : mc_status_from_sqlite(db, rc, prefix);
+    mc_release(db, st);
+    return rc;
+}
+
+/* "migration 0002 (add_x)" / "downgrade of migration 0002 (add_x)" */
+static void describe(char *out, size_t cap, const mc_migration *m, int upgrading)
+{
+    snprintf(out, cap, "%smigration %04d (%.200s)", upgrading ? "" : "downgrade of ",
+             m->version, m->name);
+}
+
+/* ---- running -------------------------------------------------------------- */
+
+/*
+ * One step from version `cur`, in its own transaction.  Returns MC_OK
+ * also when another process moved the version first (nothing is done;
+ * the caller looks again).
+ */
+static int step(mc_db *db, const mc_migration *list, size_t n, int cur, int upgrading,
+                int check_fks)
+{
+    const mc_migration *m = upgrading ? &list[cur] : &list[cur - 1];
+    const char *sql = upgrading ? m->upgrade_sql : m->downgrade_sql;
+    char what[256], prefix[260];
+    int rc, now;
+
+    describe(what, sizeof what, m, upgrading);
+    snprintf(prefix, sizeof prefix, "%s: ", what);
+    if ((rc = run(db, "BEGIN IMMEDIATE", what)) != MC_OK)
+        return rc;
+    /* Holding the write lock: the version read now is the one we move. */
+    if ((rc = read_current(db, &now)) != MC_OK || (rc = verify(db, list, n)) != MC_OK)
+        goto fail;
+    if (now != cur) {
+        rollback_quietly(db);
+        return MC_OK;
+    }
+    if ((rc = mci_run_script(db, sql, prefix, NULL)) != MC_OK ||
+        (rc = record(db, m, upgrading, what)) != MC_OK ||
+        (check_fks && (rc = fk_check(db, prefix)) != MC_OK) ||
+        (rc = run(db, "COMMIT", what)) != MC_OK)
+        goto fail;
+    return MC_OK;
+fail:
+    rollback_quietly(db);
+    return rc;
+}
+
+static int prologue(mc_db *db, const mc_migration *list, size_t n, int *target, const char *fn)
+{
+    int rc = mci_usable(db, fn);
+
+    if (rc != MC_OK)
+        return rc;
+    if (db->depth > 0 || !sqlite3_get_autocommit(db->handle))
+        return mc_set_error(db, MC_MISUSE,
+                            "%s: a transaction is open; migrations run in their own", fn);
+    if ((rc = check_list(db, list, n)) != MC_OK)
+        return rc;
+    return resolve_target(db, n, target);
+}
+
+int mc_migrate_current(mc_db *db, int *version)
+{
+    int rc = mci_usable(db, "mc_migrate_current");
+
+    if (rc != MC_OK)
+        return rc;
+    if (!version)
+        return mc_set_error(db, MC_MISUSE, "mc_migrate_current: version is NULL");
+    return read_current(db, version);
+}
+
+int mc_migrate_to(mc_db *db, const mc_migration *list, size_t n, int target)
+{
+    int rc, cur, fk_on;
+
+    if ((rc = prologue(db, list, n, &target, "mc_migrate_to")) != MC_OK ||
+        (rc = mc_exec(db, CREATE_TABLE)) != MC_OK ||
+        (rc = verify(db, list, n)) != MC_OK)
+        return rc;
+
+    for (;;) {
+        const mc_migration *m;
+        const char *sql;
+        int upgrading, fk_off, rc2;
+
+        if ((rc = read_current(db, &cur)) != MC_OK)
+            return rc;
+        if (cur == target)
+            return MC_OK;
+        if (cur < 0 || (size_t)cur > n) {   /* another process went past the list */
+            if ((rc = verify(db, list, n)) != MC_OK)
+                return rc;
+            return mc_set_error(db, MC_INVALID, "the database is at version %d", cur);
+        }
+        upgrading = target > cur;
+        m = upgrading ? &list[cur] : &list[cur - 1];
+        sql = upgrading ? m->upgrade_sql : m->downgrade_sql;
+        if (!sql)
+            return mc_set_error(db, MC_INVALID,
+                                "migration %04d (%s) has no downgrade: it cannot be undone",
+                                m->version, m->name);
+
+        /* PRAGMA foreign_keys is a no-op inside a transaction, so a
+         * rebuild's "PRAGMA foreign_keys=OFF" must be done for it here. */
+        if ((rc = get_fk(db, &fk_on)) != MC_OK)
+            return rc;
+        fk_off = fk_on && mentions_fk(sql);
+        if (fk_off && (rc = mc_exec(db, "PRAGMA foreign_keys=OFF")) != MC_OK)
+            return rc;
+        rc = step(db, list, n, cur, upgrading, fk_off);
+        if (fk_off && (rc2 = mc_exec(db, "PRAGMA foreign_keys=ON")) != MC_OK && rc == MC_OK)
+            rc = rc2;
+        if (rc != MC_OK)
+            return rc;
+    }
+}
+
+int mc_migrate_stamp(mc_db *db, const mc_migration *list, size_t n, int version)
+{
+    static const char prefix[] = "stamp";
+    sqlite3_stmt *st;
+    char now[27];
+    int rc, v;
+
+    if ((rc = prologue(db, list, n, &version, "mc_migrate_stamp")) != MC_OK ||
+        (rc = mc_exec(db, CREATE_TABLE)) != MC_OK ||
+        (rc = run(db, "BEGIN IMMEDIATE", prefix)) != MC_OK)
+        return rc;
+
+    if (!(st = mc_prepare(db, "DELETE FROM \"modelc_migrations\" WHERE version > ?1"))) {
+        rc = mc_errcode(db);
+        goto fail;
+    }
+    sqlite3_bind_int(st, 1, version);
+    rc = sqlite3_step(st);
+    rc = rc == SQLITE_DONE ? MC_OK : mc_status_from_sqlite(db, rc, prefix);
+    mc_release(db, st);
+    if (rc != MC_OK)
+        goto fail;
+
+    mc_now_datetime(now);
+    for (v = 1; v <= version; v++) {
+        const mc_migration *m = &list[v - 1];
+        st = mc_prepare(db,
+            "INSERT INTO \"modelc_migrations\" (version, name, checksum, applied_at) "
+            "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (version) DO UPDATE SET "
+            "name = excluded.name, checksum = excluded.checksum");
+        if (!st) {
+            rc = mc_errcode(db);
+            goto fail;
+        }
+        sqlite3_bind_int(st, 1, v);
+        sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, m->checksum, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        rc = rc == SQLITE_DONE ? MC_OK : mc_status_from_sqlite(db, rc, prefix);
+        mc_release(db, st);
+        if (rc != MC_OK)
+            goto fail;
+    }
+    if ((rc = run(db, "COMMIT", prefix)) != MC_OK)
+        goto fail;
+    return MC_OK;
+fail:
+    rollback_quietly(db);
+    return rc;
+}
+
+/* ---- planning -------------------------------------------------------------- */
+
+typedef struct plan {
+    mc_migration_observer fn;
+    void *ctx;
+    const mc_migration *m;
+    int upgrading;
+} plan;
+
+static void emit(plan *p, const char *sql)
+{
+    p->fn(p->ctx, p->m, p->upgrading, sql);
+}
+
+/* Hands the statement in text[0..len) to the observer, without the
+ * whitespace around it and its ';'; text that is only comments is not a
+ * statement. */
+static void emit_piece(plan *p, char *buf, const char *text, size_t len)
+{
+    while (len > 0 && isspace((unsigned char)*text))
+        text++, len--;
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    while (len > 0 && (buf[len - 1] == ';' || isspace((unsigned char)buf[len - 1])))
+        buf[--len] = '\0';
+    if (*mci_skip_space(buf))
+        emit(p, buf);
+}
+
+/* Splits sql where SQLite would: at a ';' that ends a complete statement
+ * (sqlite3_complete knows strings, comments and trigger bodies). */
+static int emit_script(plan *p, const char *sql)
+{
+    size_t len = strlen(sql), start = 0, i;
+    char *buf = malloc(len + 1);
+
+    if (!buf)
+        return MC_NOMEM;
+    for (i = 0; i < len; i++) {
+        if (sql[i] != ';')
+            continue;
+        memcpy(buf, sql + start, i + 1 - start);
+        buf[i + 1 - start] = '\0';
+        if (sqlite3_complete(buf)) {
+            emit_piece(p, buf, sql + start, i + 1 - start);
+            start = i + 1;
+        }
+    }
+    if (start < len)
+        emit_piece(p, buf, sql + start, len - start);
+    free(buf);
+    return MC_OK;
+}
+
+/* The bookkeeping statement with its values written out, quotes doubled. */
+static int emit_record(plan *p, const char *now)
+{
+    const mc_migration *m = p->m;
+    size_t cap = 200 + 2 * (strlen(m->name) + strlen(m->checksum));
+    char *sql = malloc(cap), *o;
+    const char *s;
+    int k;
+
+    if (!sql)
+        return MC_NOMEM;
+    if (!p->upgrading) {
+        snprintf(sql, cap, "DELETE FROM \"modelc_migrations\" WHERE version = %d", m->version);
+    } else {
+        o = sql + snprintf(sql, cap,
+                           "INSERT INTO \"modelc_migrations\" (version, name, checksum, "
+                           "applied_at) VALUES (%d", m->version);
+        for (k = 0; k < 2; k++) {
+            *o++ = ',';
+            *o++ = ' ';
+            *o++ = '\'';
+            for (s = k == 0 ? m->name : m->checksum; *s; s++) {
+                if (*s == '\'')
+                    *o++ = '\'';
+                *o++ = *s;
+            }
+            *o++ = '\'';
+        }
+        snprintf(o, cap - (size_t)(o - sql), ", '%s')", now);
+    }
+    emit(p, sql);
+    free(sql);
+    return MC_OK;
+}
+
+int mc_migrate_plan(mc_db *db, const mc_migration *list, size_t n, int target,
+                    mc_migration_observer fn, void *ctx)
+{
+    plan p;
+    char now[27];
+    int rc, cur = 0, exists = 0, fk_on = 1, first = 1;
+
+    if (!fn)
+        return mc_set_error(db, MC_MISUSE, "mc_migrate_plan: the observer is NULL");
+    if (db) {
+        if ((rc = prologue(db, list, n, &target, "mc_migrate_plan")) != MC_OK ||
+            (rc = table_exists(db, &exists)) != MC_OK ||
+            (rc = read_current(db, &cur)) != MC_OK ||
+            (rc = verify(db, list, n)) != MC_OK ||
+            (rc = get_fk(db, &fk_on)) != MC_OK)
+            return rc;
+    } else if ((rc = check_list(NULL, list, n)) != MC_OK ||
+               (rc = resolve_target(NULL, n, &target)) != MC_OK) {
+        return rc;
+    }
+
+    p.fn = fn;
+    p.ctx = ctx;
+    mc_now_datetime(now);
+    while (cur != target) {
+        const char *sql;
+        int fk_off;
+
+        p.upgrading = target > cur;
+        p.m = p.upgrading ? &list[cur] : &list[cur - 1];
+        sql = p.upgrading ? p.m->upgrade_sql : p.m->downgrade_sql;
+        if (!sql)
+            return mc_set_error(db, MC_INVALID,
+                                "migration %04d (%s) has no downgrade: it cannot be undone",
+                                p.m->version, p.m->name);
+        if (first && !exists)
+            emit(&p, CREATE_TABLE);
+        first = 0;
+        fk_off = fk_on && mentions_fk(sql);
+        if (fk_off)
+            emit(&p, "PRAGMA foreign_keys=OFF");
+        emit(&p, "BEGIN IMMEDIATE");
+        if ((rc = emit_script(&p, sql)) != MC_OK || (rc = emit_record(&p, now)) != MC_OK)
+            return mc_set_error(db, rc, "mc_migrate_plan: out of memory");
+        emit(&p, "COMMIT");
+        if (fk_off)
+            emit(&p, "PRAGMA foreign_keys=ON");
+        cur += p.upgrading ? 1 : -1;
+    }
+    return MC_OK;
+}

@@ -1,0 +1,436 @@
+/*
+ * query.c -- the query builder under every generated `X_query`.
+ *
+ * A query collects predicates, an order and a page; its SQL text is built
+ * once, from identifiers the generator quoted and `?` placeholders only
+ * (values are always bound), and prepared through the statement cache, so
+ * running the same shape of query again costs no new prepare.  Iteration
+ * holds one row at a time: the generated code reads the current row of the
+ * statement into its struct.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "modelc.h"
+
+typedef enum { V_NULL, V_INT, V_DOUBLE, V_TEXT, V_BLOB } vkind;
+
+typedef struct qvalue {
+    vkind kind;
+    int64_t i;
+    double d;
+    char *p;            /* V_TEXT / V_BLOB: owned copy */
+    size_t n;
+} qvalue;
+
+struct mc_query {
+    mc_db *db;
+    const mc_table_meta *meta;
+    char *where;        /* " WHERE a = ? AND ..." without the WHERE */
+    size_t wlen, wcap;
+    char *order;
+    size_t olen, ocap;
+    qvalue *vals;
+    size_t nvals, vcap;
+    int64_t limit, offset;  /* -1: none */
+    int status;         /* first failure while building (MC_NOMEM) */
+    char *sql;          /* built on first use, rebuilt when the query changes */
+    sqlite3_stmt *stmt; /* during an iteration */
+};
+
+static int add_text(mc_query *q, char **buf, size_t *len, size_t *cap, const char *s)
+{
+    size_t n = strlen(s);
+    if (*len + n + 1 > *cap) {
+        size_t ncap = *cap ? *cap * 2 : 128;
+        while (ncap < *len + n + 1)
+            ncap *= 2;
+        char *p = realloc(*buf, ncap);
+        if (!p) {
+            q->status = MC_NOMEM;
+            return 0;
+        }
+        *buf = p;
+        *cap = ncap;
+    }
+    memcpy(*buf + *len, s, n + 1);
+    *len += n;
+    return 1;
+}
+
+static qvalue *add_value(mc_query *q)
+{
+    if (q->nvals == q->vcap) {
+        size_t ncap = q->vcap ? q->vcap * 2 : 8;
+        qvalue *p = realloc(q->vals, ncap * sizeof *p);
+        if (!p) {
+            q->status = MC_NOMEM;
+            return NULL;
+        }
+        q->vals = p;
+        q->vcap = ncap;
+    }
+    qvalue *v = &q->vals[q->nvals++];
+    memset(v, 0, sizeof *v);
+    return v;
+}
+
+static void changed(mc_query *q)
+{
+    free(q->sql);
+    q->sql = NULL;
+}
+
+mc_query *mc_query_new(mc_db *db, const mc_table_meta *meta)
+{
+    mc_query *q = calloc(1, sizeof *q);
+    if (!q) {
+        mc_set_error(db, MC_NOMEM, "%s: out of memory for a query", meta->name);
+        return NULL;
+    }
+    q->db = db;
+    q->meta = meta;
+    q->limit = -1;
+    q->offset = -1;
+    return q;
+}
+
+void mc_query_free(mc_query *q)
+{
+    if (!q)
+        return;
+    if (q->stmt)
+        mc_release(q->db, q->stmt);
+    for (size_t i = 0; i < q->nvals; i++)
+        free(q->vals[i].p);
+    free(q->vals);
+    free(q->where);
+    free(q->order);
+    free(q->sql);
+    free(q);
+}
+
+mc_db *mc_query_db(const mc_query *q) { return q ? q->db : NULL; }
+
+static const char *op_sql(mc_cmp op)
+{
+    switch (op) {
+    case MC_EQ: return " = ?";
+    case MC_NE: return " != ?";
+    case MC_LT: return " < ?";
+    case MC_LE: return " <= ?";
+    case MC_GT: return " > ?";
+    case MC_GE: return " >= ?";
+    case MC_LIKE: return " LIKE ?";
+    }
+    return " = ?";
+}
+
+/* Appends "[AND ]<column><tail>" to the WHERE clause. */
+static int add_pred(mc_query *q, int col, const char *tail)
+{
+    if (!q || q->status)
+        return 0;
+    if (col < 0 || (size_t)col >= q->meta->ncolumns) {
+        q->status = mc_set_error(q->db, MC_MISUSE, "%s: no column %d", q->meta->name, col);
+        return 0;
+    }
+    changed(q);
+    if (q->wlen && !add_text(q, &q->where, &q->wlen, &q->wcap, " AND "))
+        return 0;
+    return add_text(q, &q->where, &q->wlen, &q->wcap, q->meta->columns[col]) &&
+           add_text(q, &q->where, &q->wlen, &q->wcap, tail);
+}
+
+void mc_query_where_int(mc_query *q, int col, mc_cmp op, int64_t v)
+{
+    if (add_pred(q, col, op_sql(op))) {
+        qvalue *x = add_value(q);
+        if (x) {
+            x->kind = V_INT;
+            x->i = v;
+        }
+    }
+}
+
+void mc_query_where_double(mc_query *q, int col, mc_cmp op, double v)
+{
+    if (add_pred(q, col, op_sql(op))) {
+        qvalue *x = add_value(q);
+        if (x) {
+            x->kind = V_DOUBLE;
+            x->d = v;
+        }
+    }
+}
+
+static int copy_bytes(mc_query *q, qvalue *x, const void *p, size_t n)
+{
+    x->p = malloc(n + 1);
+    if (!x->p) {
+        q->status = MC_NOMEM;
+        return 0;
+    }
+    if (n)
+        memcpy(x->p, p, n);
+    x->p[n] = '\0';
+    x->n = n;
+    return 1;
+}
+
+void mc_query_where_text(mc_query *q, int col, mc_cmp op, const char *v)
+{
+    if (!v) {
+        mc_query_where_null(q, col, op != MC_NE);
+        return;
+    }
+    if (add_pred(q, col, op_sql(op))) {
+        qvalue *x = add_value(q);
+        if (x && copy_bytes(q, x, v, strlen(v)))
+            x->kind = V_TEXT;
+    }
+}
+
+void mc_query_where_blob(mc_query *q, int col, mc_cmp op, const void *v, size_t n)
+{
+    if (!v) {
+        mc_query_where_null(q, col, op != MC_NE);
+        return;
+    }
+    if (add_pred(q, col, op_sql(op))) {
+        qvalue *x = add_value(q);
+        if (x && copy_bytes(q, x, v, n))
+            x->kind = V_BLOB;
+    }
+}
+
+void mc_query_where_null(mc_query *q, int col, int is_null)
+{
+    add_pred(q, col, is_null ? " IS NULL" : " IS NOT NULL");
+}
+
+/* " IN (?, ?, ?)"; an empty list matches nothing, as in SQLAlchemy. */
+static int add_in(mc_query *q, int col, size_t n)
+{
+    if (n == 0)
+        return add_pred(q, col, " IN (SELECT 1 WHERE 0)");
+    if (!add_pred(q, col, " IN (?"))
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if (!add_text(q, &q->where, &q->wlen, &q->wcap, ", ?"))
+            return 0;
+    return add_text(q, &q->where, &q->wlen, &q->wcap, ")");
+}
+
+void mc_query_where_in_int(mc_query *q, int col, const int64_t *v, size_t n)
+{
+    if (!add_in(q, col, n))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        qvalue *x = add_value(q);
+        if (!x)
+            return;
+        x->kind = V_INT;
+        x->i = v[i];
+    }
+}
+
+void mc_query_where_in_double(mc_query *q, int col, const double *v, size_t n)
+{
+    if (!add_in(q, col, n))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        qvalue *x = add_value(q);
+        if (!x)
+            return;
+        x->kind = V_DOUBLE;
+        x->d = v[i];
+    }
+}
+
+void mc_query_where_in_text(mc_query *q, int col, const char *const *v, size_t n)
+{
+    if (!add_in(q, col, n))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        qvalue *x = add_value(q);
+        if (!x)
+            return;
+        if (!v[i])
+            continue;   /* NULL never matches IN, as in SQL */
+        if (copy_bytes(q, x, v[i], strlen(v[i])))
+            x->kind = V_TEXT;
+    }
+}
+
+void mc_query_where_sql(mc_query *q, const char *sql, int64_t v)
+{
+    if (!q || q->status)
+        return;
+    changed(q);
+    if ((q->wlen && !add_text(q, &q->where, &q->wlen, &q->wcap, " AND ")) ||
+        !add_text(q, &q->where, &q->wlen, &q->wcap, sql))
+        return;
+    qvalue *x = add_value(q);
+    if (x) {
+        x->kind = V_INT;
+        x->i = v;
+    }
+}
+
+void mc_query_order_by(mc_query *q, int col, int desc)
+{
+    if (!q || q->status)
+        return;
+    if (col < 0 || (size_t)col >= q->meta->ncolumns) {
+        q->status = mc_set_error(q->db, MC_MISUSE, "%s: no column %d", q->meta->name, col);
+        return;
+    }
+    changed(q);
+    if (q->olen && !add_text(q, &q->order, &q->olen, &q->ocap, ", "))
+        return;
+    if (add_text(q, &q->order, &q->olen, &q->ocap, q->meta->columns[col]))
+        add_text(q, &q->order, &q->olen, &q->ocap, desc ? " DESC" : "");
+}
+
+void mc_query_limit(mc_query *q, int64_t n)
+{
+    if (q) {
+        changed(q);
+        q->limit = n < 0 ? -1 : n;
+    }
+}
+
+void mc_query_offset(mc_query *q, int64_t n)
+{
+    if (q) {
+        changed(q);
+        q->offset = n < 0 ? -1 : n;
+    }
+}
+
+/* The SQL of the query with `what` as the result columns. */
+static char *build(mc_query *q, const char *what, int paged)
+{
+    char *s = NULL;
+    size_t len = 0, cap = 0;
+    int ok = add_text(q, &s, &len, &cap, "SELECT ") && add_text(q, &s, &len, &cap, what) &&
+             add_text(q, &s, &len, &cap, " FROM ") && add_text(q, &s, &len, &cap, q->meta->table);
+    if (ok && q->wlen)
+        ok = add_text(q, &s, &len, &cap, " WHERE ") && add_text(q, &s, &len, &cap, q->where);
+    if (ok && paged && q->olen)
+        ok = add_text(q, &s, &len, &cap, " ORDER BY ") && add_text(q, &s, &len, &cap, q->order);
+    if (ok && paged && (q->limit >= 0 || q->offset >= 0))
+        ok = add_text(q, &s, &len, &cap, " LIMIT ? OFFSET ?");
+    if (!ok) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static int bind_all(mc_query *q, sqlite3_stmt *st, int paged)
+{
+    int rc = SQLITE_OK;
+    int i = 1;
+    for (size_t k = 0; k < q->nvals && rc == SQLITE_OK; k++, i++) {
+        const qvalue *v = &q->vals[k];
+        switch (v->kind) {
+        case V_NULL: rc = sqlite3_bind_null(st, i); break;
+        case V_INT: rc = sqlite3_bind_int64(st, i, v->i); break;
+        case V_DOUBLE: rc = sqlite3_bind_double(st, i, v->d); break;
+        case V_TEXT: rc = sqlite3_bind_text(st, i, v->p, (int)v->n, SQLITE_STATIC); break;
+        case V_BLOB: rc = sqlite3_bind_blob(st, i, v->p, (int)v->n, SQLITE_STATIC); break;
+        }
+    }
+    if (rc == SQLITE_OK && paged && (q->limit >= 0 || q->offset >= 0)) {
+        rc = sqlite3_bind_int64(st, i, q->limit);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int64(st, i + 1, q->offset < 0 ? 0 : q->offset);
+    }
+    return rc == SQLITE_OK ? MC_OK : mc_status_from_sqlite(q->db, rc, q->meta->name);
+}
+
+int mc_query_step(mc_query *q, sqlite3_stmt **row)
+{
+    *row = NULL;
+    if (!q)
+        return MC_MISUSE;
+    if (q->status)
+        return q->status == MC_NOMEM ? mc_set_error(q->db, MC_NOMEM, "%s: out of memory building a query",
+                                                    q->meta->name)
+                                     : q->status;
+    if (!q->stmt) {
+        if (!q->sql && !(q->sql = build(q, q->meta->select_list, 1)))
+            return mc_set_error(q->db, MC_NOMEM, "%s: out of memory building a query", q->meta->name);
+        q->stmt = mc_prepare_text(q->db, q->sql);
+        if (!q->stmt)
+            return mc_errcode(q->db);
+        int rc = bind_all(q, q->stmt, 1);
+        if (rc) {
+            mc_release(q->db, q->stmt);
+            q->stmt = NULL;
+            return rc;
+        }
+    }
+    int rc = sqlite3_step(q->stmt);
+    if (rc == SQLITE_ROW) {
+        *row = q->stmt;
+        return MC_OK;
+    }
+    mc_release(q->db, q->stmt);
+    q->stmt = NULL;
+    if (rc == SQLITE_DONE)
+        return MC_DONE;
+    return mc_status_from_sqlite(q->db, rc, q->meta->name);
+}
+
+void mc_query_rewind(mc_query *q)
+{
+    if (q && q->stmt) {
+        mc_release(q->db, q->stmt);
+        q->stmt = NULL;
+    }
+}
+
+int mc_query_count(mc_query *q, int64_t *out)
+{
+    *out = 0;
+    if (!q)
+        return MC_MISUSE;
+    if (q->status)
+        return q->status;
+    /* LIMIT/OFFSET apply to the rows counted, as in SQLAlchemy's count(). */
+    char *inner = NULL;
+    const char *what = "count(*)";
+    char *sql;
+    if (q->limit >= 0 || q->offset >= 0) {
+        inner = build(q, "1", 1);
+        size_t n = inner ? strlen(inner) : 0;
+        sql = inner ? malloc(n + 64) : NULL;
+        if (sql) {
+            memcpy(sql, "SELECT count(*) FROM (", 22);
+            memcpy(sql + 22, inner, n);
+            memcpy(sql + 22 + n, ")", 2);
+        }
+    } else {
+        sql = build(q, what, 0);
+    }
+    free(inner);
+    if (!sql)
+        return mc_set_error(q->db, MC_NOMEM, "%s: out of memory building a query", q->meta->name);
+    sqlite3_stmt *st = mc_prepare_text(q->db, sql);
+    free(sql);
+    if (!st)
+        return mc_errcode(q->db);
+    int rc = bind_all(q, st, q->limit >= 0 || q->offset >= 0);
+    if (rc == MC_OK) {
+        int s = sqlite3_step(st);
+        if (s == SQLITE_ROW)
+            *out = sqlite3_column_int64(st, 0);
+        else
+            rc = mc_status_from_sqlite(q->db, s, q->meta->name);
+    }
+    mc_release(q->db, st);
+    return rc;
+}

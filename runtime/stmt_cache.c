@@ -1,0 +1,306 @@
+/*
+ * stmt_cache.c -- prepared statements kept for the life of the connection.
+ *
+ * Generated code asks for the same few dozen SQL literals over and over,
+ * so the fast path is one probe of a small open-addressing table keyed by
+ * the literal's address.  A miss falls back to the text (hash, then
+ * strcmp), which also catches an equal literal at another address (two
+ * translation units) and SQL built at run time; the new address is then
+ * remembered as an alias.  Statements for one text form a chain so that a
+ * query can be nested inside a loop over itself.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define MAX_CHAIN 64    /* unreleased statements for one text: a leak */
+
+uint64_t mci_fnv1a(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    uint64_t h = 0xcbf29ce484222325u;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3u;
+    }
+    return h;
+}
+
+/* ---- map ----------------------------------------------------------------- */
+
+static size_t mix(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdu;
+    k ^= k >> 33;
+    return (size_t)k;
+}
+
+/* Makes room for one more key; the only step that can fail. */
+static int map_reserve(mci_map *m)
+{
+    size_t ncap, i, j;
+    uint64_t *nk;
+    int *nv;
+
+    if ((m->used + 1) * 2 <= m->cap)
+        return MC_OK;
+    ncap = m->cap ? m->cap * 2 : 16;
+    nk = calloc(ncap, sizeof *nk);
+    nv = malloc(ncap * sizeof *nv);
+    if (!nk || !nv) {
+        free(nk);
+        free(nv);
+        return MC_NOMEM;
+    }
+    for (j = 0; j < m->cap; j++) {
+        if (!m->keys[j])
+            continue;
+        for (i = mix(m->keys[j]) & (ncap - 1); nk[i]; i = (i + 1) & (ncap - 1))
+            ;
+        nk[i] = m->keys[j];
+        nv[i] = m->vals[j];
+    }
+    free(m->keys);
+    free(m->vals);
+    m->keys = nk;
+    m->vals = nv;
+    m->cap = ncap;
+    return MC_OK;
+}
+
+/* After map_reserve: cannot fail.  The table stays at most half full, so
+ * every probe sequence reaches an empty slot. */
+static void map_put(mci_map *m, uint64_t key, int val)
+{
+    size_t i;
+
+    for (i = mix(key) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
+        ;
+    m->keys[i] = key;
+    m->vals[i] = val;
+    m->used++;
+}
+
+/* Walks the values stored under key: start with *pos = 0 (the number of
+ * probes already made); returns -1 when there are no more. */
+static int map_next(const mci_map *m, uint64_t key, size_t *pos)
+{
+    size_t mask, i;
+
+    if (!m->cap)
+        return -1;
+    mask = m->cap - 1;
+    for (i = *pos; i < m->cap; i++) {
+        size_t j = (mix(key) + i) & mask;
+        if (!m->keys[j])
+            return -1;
+        if (m->keys[j] == key) {
+            *pos = i + 1;
+            return m->vals[j];
+        }
+    }
+    return -1;
+}
+
+static void map_free(mci_map *m)
+{
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+static uint64_t ptr_key(const void *p)
+{
+    return (uint64_t)(uintptr_t)p;  /* never 0: the pointers are not NULL */
+}
+
+static uint64_t text_key(const char *sql)
+{
+    return mci_fnv1a(sql, strlen(sql)) | 1;   /* 0 marks an empty slot */
+}
+
+/* ---- cache --------------------------------------------------------------- */
+
+void mci_cache_free(mci_cache *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->n; i++) {
+        sqlite3_finalize(c->slots[i].stmt);
+        free(c->slots[i].text);
+    }
+    free(c->slots);
+    map_free(&c->by_ptr);
+    map_free(&c->by_text);
+    map_free(&c->by_stmt);
+    memset(c, 0, sizeof *c);
+}
+
+/* Prepares sql into a new slot chained after `prev` (-1: a new head).
+ * Everything that can fail happens before the cache is touched. */
+static int new_slot(mc_db *db, const char *sql, int prev, int *out)
+{
+    mci_cache *c = &db->cache;
+    sqlite3_stmt *st = NULL;
+    const char *tail = NULL;
+    char line[120], *copy = NULL;
+    int rc, idx;
+
+    if (c->n == c->cap) {
+        size_t ncap = c->cap ? c->cap * 2 : 16;
+        mci_slot *ns = realloc(c->slots, ncap * sizeof *ns);
+        if (!ns)
+            return mc_set_error(db, MC_NOMEM, "out of memory caching a statement");
+        c->slots = ns;
+        c->cap = ncap;
+    }
+    if (map_reserve(&c->by_stmt) != MC_OK || (prev < 0 && map_reserve(&c->by_text) != MC_OK))
+        return mc_set_error(db, MC_NOMEM, "out of memory caching a statement");
+    if (prev < 0) {
+        size_t len = strlen(sql);
+        if (!(copy = malloc(len + 1)))
+            return mc_set_error(db, MC_NOMEM, "out of memory caching a statement");
+        memcpy(copy, sql, len + 1);
+    }
+
+    rc = sqlite3_prepare_v2(db->handle, sql, -1, &st, &tail);
+    if (rc != SQLITE_OK) {
+        free(copy);
+        mci_first_line(sql, line, sizeof line);
+        return mc_status_from_sqlite(db, rc, line);
+    }
+    if (!st) {
+        free(copy);
+        return mc_set_error(db, MC_MISUSE, "mc_prepare: the SQL holds no statement");
+    }
+    tail = mci_skip_space(tail);
+    while (*tail == ';')
+        tail = mci_skip_space(tail + 1);
+    if (*tail) {
+        free(copy);
+        sqlite3_finalize(st);
+        mci_first_line(sql, line, sizeof line);
+        return mc_set_error(db, MC_MISUSE,
+                            "mc_prepare: more than one statement in \"%s\"; use mc_exec", line);
+    }
+
+    idx = (int)c->n++;
+    c->slots[idx].stmt = st;
+    c->slots[idx].text = copy;
+    c->slots[idx].next = -1;
+    c->slots[idx].out = 0;
+    map_put(&c->by_stmt, ptr_key(st), idx);
+    if (prev < 0)
+        map_put(&c->by_text, text_key(sql), idx);
+    else
+        c->slots[prev].next = idx;
+    *out = idx;
+    return MC_OK;
+}
+
+/* The head slot for sql's text, or -1. */
+static int find_text(const mci_cache *c, const char *sql)
+{
+    uint64_t key = text_key(sql);
+    size_t pos = 0;
+    int head;
+
+    while ((head = map_next(&c->by_text, key, &pos)) >= 0)
+        if (strcmp(c->slots[head].text, sql) == 0)
+            return head;
+    return -1;
+}
+
+/* A free statement on the chain from head, growing the chain if all are
+ * checked out. */
+static sqlite3_stmt *checkout(mc_db *db, int head, const char *sql)
+{
+    mci_cache *c = &db->cache;
+    int i = head, last = head, len = 0;
+
+    for (; i >= 0; last = i, i = c->slots[i].next, len++) {
+        if (!c->slots[i].out) {
+            c->slots[i].out = 1;
+            return c->slots[i].stmt;
+        }
+    }
+    if (len >= MAX_CHAIN) {
+        char line[120];
+        mci_first_line(sql, line, sizeof line);
+        mc_set_error(db, MC_MISUSE,
+                     "mc_prepare: %d statements for \"%s\" are in use; is an mc_release missing?",
+                     len, line);
+        return NULL;
+    }
+    if (new_slot(db, c->slots[head].text, last, &i) != MC_OK)
+        return NULL;
+    c->slots[i].out = 1;
+    return c->slots[i].stmt;
+}
+
+static sqlite3_stmt *prepare(mc_db *db, const char *sql, int by_address)
+{
+    mci_cache *c;
+    size_t pos = 0;
+    int head;
+
+    if (mci_usable(db, "mc_prepare") != MC_OK)
+        return NULL;
+    if (!sql) {
+        mc_set_error(db, MC_MISUSE, "mc_prepare: sql is NULL");
+        return NULL;
+    }
+    c = &db->cache;
+    if (by_address && (head = map_next(&c->by_ptr, ptr_key(sql), &pos)) >= 0)
+        return checkout(db, head, sql);
+
+    head = find_text(c, sql);
+    if (head < 0) {
+        if (new_slot(db, sql, -1, &head) != MC_OK)
+            return NULL;
+    }
+    /* Remember the address; failing to is only a lost shortcut. */
+    if (by_address && map_reserve(&c->by_ptr) == MC_OK)
+        map_put(&c->by_ptr, ptr_key(sql), head);
+    return checkout(db, head, sql);
+}
+
+sqlite3_stmt *mc_prepare(mc_db *db, const char *sql)
+{
+    return prepare(db, sql, 1);
+}
+
+sqlite3_stmt *mc_prepare_text(mc_db *db, const char *sql)
+{
+    return prepare(db, sql, 0);
+}
+
+void mc_release(mc_db *db, sqlite3_stmt *stmt)
+{
+    size_t pos = 0;
+    int i;
+
+    if (!stmt)
+        return;
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);   /* no pointer to caller memory stays */
+    if (!db)
+        return;
+    i = map_next(&db->cache.by_stmt, ptr_key(stmt), &pos);
+    if (i >= 0)
+        db->cache.slots[i].out = 0;
+}
+
+int mc_step(mc_db *db, sqlite3_stmt *stmt, const char *context)
+{
+    int rc;
+
+    if (!stmt)
+        return db ? mc_set_error(db, MC_MISUSE, "mc_step: statement is NULL") : MC_MISUSE;
+    rc = sqlite3_step(stmt);
+    return mc_status_from_sqlite(db, rc, context);
+}

@@ -1,0 +1,679 @@
+/*
+ * values.c -- checks on values before they are written (UTF-8 length,
+ * JSON, dates, decimals) and copies of values read back.
+ *
+ * The checks do not ask SQLite: they hold the same in any database a
+ * schema may later be moved to, and the JSON validator in particular is
+ * kept independent of json_valid() (whose rules differ between releases).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+/* "table.field: " into buf, tolerating NULL names. */
+static const char *place(char *buf, size_t cap, const char *table, const char *field)
+{
+    if (table && field)
+        snprintf(buf, cap, "%s.%s", table, field);
+    else if (table || field)
+        snprintf(buf, cap, "%s", table ? table : field);
+    else
+        snprintf(buf, cap, "value");
+    return buf;
+}
+
+/* ---- UTF-8 -------------------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at s (at most `avail` bytes), 0 when
+ * it is not one: overlong forms, surrogates and values past U+10FFFF are
+ * refused (RFC 3629). */
+static size_t utf8_seq(const unsigned char *s, size_t avail)
+{
+    unsigned c = s[0];
+    size_t n, i;
+    uint32_t cp;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 2, cp = c & 0x1f;
+    else if (c >= 0xe0 && c <= 0xef)
+        n = 3, cp = c & 0x0f;
+    else if (c >= 0xf0 && c <= 0xf4)
+        n = 4, cp = c & 0x07;
+    else
+        return 0;
+    if (avail < n)
+        return 0;
+    for (i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n;
+}
+
+/* Characters in s; *bad = offset of the first invalid byte or SIZE_MAX. */
+static size_t utf8_scan(const char *s, size_t *bad)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len = strlen(s), i = 0, chars = 0, n;
+
+    *bad = SIZE_MAX;
+    while (i < len) {
+        if (!(n = utf8_seq(p + i, len - i))) {
+            *bad = i;
+            break;
+        }
+        i += n;
+        chars++;
+    }
+    return chars;
+}
+
+size_t mc_utf8_length(const char *s, int *valid)
+{
+    size_t bad, n;
+
+    if (!s) {
+        if (valid)
+            *valid = 1;
+        return 0;
+    }
+    n = utf8_scan(s, &bad);
+    if (valid)
+        *valid = bad == SIZE_MAX;
+    return n;
+}
+
+int mc_check_string(mc_db *db, const char *table, const char *field, const char *s,
+                    int max_chars)
+{
+    char where[256];
+    size_t bad, n;
+
+    if (!s)
+        return MC_OK;
+    n = utf8_scan(s, &bad);
+    if (bad != SIZE_MAX)
+        return mc_set_error(db, MC_INVALID, "%s: not valid UTF-8 (at byte %zu)",
+                            place(where, sizeof where, table, field), bad);
+    if (max_chars > 0 && n > (size_t)max_chars)
+        return mc_set_error(db, MC_INVALID, "%s: %zu characters, at most %d",
+                            place(where, sizeof where, table, field), n, max_chars);
+    return MC_OK;
+}
+
+/* ---- JSON (RFC 8259) ----------------------------------------------------- */
+
+/* The nesting stack holds one bit per open container (1 = object).  The
+ * first 4096 levels live in the caller's frame; deeper documents grow a
+ * heap copy, so depth costs memory, never C stack. */
+typedef struct bitstack {
+    unsigned char local[512];
+    unsigned char *bits;
+    size_t cap;     /* bits */
+    size_t depth;
+} bitstack;
+
+static int bs_push(bitstack *b, int obj)
+{
+    if (b->depth == b->cap) {
+        size_t nbytes = b->cap / 8 * 2;
+        unsigned char *nb = b->bits == b->local ? malloc(nbytes) : realloc(b->bits, nbytes);
+        if (!nb)
+            return -1;
+        if (b->bits == b->local)
+            memcpy(nb, b->local, sizeof b->local);
+        b->bits = nb;
+        b->cap = nbytes * 8;
+    }
+    if (obj)
+        b->bits[b->depth / 8] |= (unsigned char)(1u << (b->depth % 8));
+    else
+        b->bits[b->depth / 8] &= (unsigned char)~(1u << (b->depth % 8));
+    b->depth++;
+    return 0;
+}
+
+static int bs_top(const bitstack *b)
+{
+    size_t i = b->depth - 1;
+    return (b->bits[i / 8] >> (i % 8)) & 1;
+}
+
+static size_t json_ws(const char *s, size_t i, size_t len)
+{
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    return i;
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_hex(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* String starting at the opening quote s[*i]; *i ends after the closing
+ * quote, or at the offending byte (returning 0). */
+static int json_string(const char *s, size_t *i, size_t len)
+{
+    size_t p = *i + 1, n;
+
+    while (p < len) {
+        unsigned char c = (unsigned char)s[p];
+        if (c == '"') {
+            *i = p + 1;
+            return 1;
+        }
+        if (c < 0x20)
+            break;
+        if (c == '\\') {
+            if (p + 1 >= len) {
+                p++;
+                break;
+            }
+            switch (s[p + 1]) {
+            case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+                p += 2;
+                continue;
+            case 'u':
+                for (n = 0; n < 4; n++)
+                    if (p + 2 + n >= len || !is_hex(s[p + 2 + n]))
+                        break;
+                if (n < 4) {
+                    p += 2 + n;
+                    goto fail;
+                }
+                p += 6;
+                continue;
+            default:
+                p++;
+                goto fail;
+            }
+        }
+        if (!(n = utf8_seq((const unsigned char *)s + p, len - p)))
+            break;
+        p += n;
+    }
+fail:
+    *i = p;
+    return 0;
+}
+
+static int json_number(const char *s, size_t *i, size_t len)
+{
+    size_t p = *i;
+
+    if (p < len && s[p] == '-')
+        p++;
+    if (p < len && s[p] == '0') {
+        p++;
+    } else if (p < len && s[p] >= '1' && s[p] <= '9') {
+        while (p < len && is_digit(s[p]))
+            p++;
+    } else {
+        goto fail;
+    }
+    if (p < len && s[p] == '.') {
+        p++;
+        if (p >= len || !is_digit(s[p]))
+            goto fail;
+        while (p < len && is_digit(s[p]))
+            p++;
+    }
+    if (p < len && (s[p] == 'e' || s[p] == 'E')) {
+        p++;
+        if (p < len && (s[p] == '+' || s[p] == '-'))
+            p++;
+        if (p >= len || !is_digit(s[p]))
+            goto fail;
+        while (p < len && is_digit(s[p]))
+            p++;
+    }
+    *i = p;
+    return 1;
+fail:
+    *i = p;
+    return 0;
+}
+
+static int json_literal(const char *s, size_t *i, size_t len, const char *word)
+{
+    size_t n = strlen(word), k;
+
+    for (k = 0; k < n; k++) {
+        if (*i + k >= len || s[*i + k] != word[k]) {
+            *i += k;
+            return 0;
+        }
+    }
+    *i += n;
+    return 1;
+}
+
+int mc_json_valid(const char *s, size_t len, size_t *err_offset)
+{
+    bitstack st;
+    size_t i = 0;
+    int ok = 0, result;
+    enum { VALUE, AFTER_VALUE, KEY } state = VALUE;
+
+    st.bits = st.local;
+    st.cap = sizeof st.local * 8;
+    st.depth = 0;
+    if (!s) {
+        s = "";
+        len = 0;
+    }
+
+    for (;;) {
+        i = json_ws(s, i, len);
+        if (state == VALUE) {
+            if (i >= len)
+                break;
+            switch (s[i]) {
+            case '{':
+            case '[':
+                if (bs_push(&st, s[i] == '{') < 0) {
+                    result = -1;
+                    goto out;
+                }
+                i = json_ws(s, i + 1, len);
+                if (i < len && s[i] == (bs_top(&st) ? '}' : ']')) {
+                    st.depth--;
+                    i++;
+                    state = AFTER_VALUE;
+                } else {
+                    state = bs_top(&st) ? KEY : VALUE;
+                }
+                continue;
+            case '"':
+                if (!json_string(s, &i, len))
+                    goto done;
+                break;
+            case 't':
+                if (!json_literal(s, &i, len, "true"))
+                    goto done;
+                break;
+            case 'f':
+                if (!json_literal(s, &i, len, "false"))
+                    goto done;
+                break;
+            case 'n':
+                if (!json_literal(s, &i, len, "null"))
+                    goto done;
+                break;
+            default:
+                if (s[i] != '-' && !is_digit(s[i]))
+                    goto done;
+                if (!json_number(s, &i, len))
+                    goto done;
+                break;
+            }
+            state = AFTER_VALUE;
+        } else if (state == KEY) {
+            if (i >= len || s[i] != '"' || !json_string(s, &i, len))
+                goto done;
+            i = json_ws(s, i, len);
+            if (i >= len || s[i] != ':')
+                goto done;
+            i++;
+            state = VALUE;
+        } else {    /* AFTER_VALUE */
+            if (st.depth == 0) {
+                ok = i == len;
+                goto done;
+            }
+            if (i >= len)
+                goto done;
+            if (s[i] == ',') {
+                i++;
+                state = bs_top(&st) ? KEY : VALUE;
+            } else if (s[i] == (bs_top(&st) ? '}' : ']')) {
+                i++;
+                st.depth--;
+            } else {
+                goto done;
+            }
+        }
+    }
+done:
+    result = ok;
+    if (!ok && err_offset)
+        *err_offset = i;
+out:
+    if (st.bits != st.local)
+        free(st.bits);
+    return result;
+}
+
+int mc_check_json(mc_db *db, const char *table, const char *field, const char *json)
+{
+    char where[256];
+    size_t at = 0;
+    int r;
+
+    if (!json)
+        return MC_OK;
+    r = mc_json_valid(json, strlen(json), &at);
+    if (r == 1)
+        return MC_OK;
+    place(where, sizeof where, table, field);
+    if (r < 0)
+        return mc_set_error(db, MC_NOMEM, "%s: out of memory validating JSON", where);
+    return mc_set_error(db, MC_INVALID, "%s: not valid JSON (at byte %zu)", where, at);
+}
+
+/* ---- dates and times ----------------------------------------------------- */
+
+/* n digits at s as a number, -1 if any is not a digit. */
+static int digits(const char *s, int n)
+{
+    int v = 0, k;
+
+    for (k = 0; k < n; k++) {
+        if (!is_digit(s[k]))
+            return -1;
+        v = v * 10 + (s[k] - '0');
+    }
+    return v;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+    return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* "YYYY-MM-DD" at s; NULL with why filled in when it is not a date. */
+static const char *parse_date(const char *s, char *why, size_t cap)
+{
+    int y = digits(s, 4), m, d;
+
+    if (y < 0 || s[4] != '-' || (m = digits(s + 5, 2)) < 0 || s[7] != '-' ||
+        (d = digits(s + 8, 2)) < 0) {
+        snprintf(why, cap, "expected YYYY-MM-DD");
+        return NULL;
+    }
+    if (y == 0) {
+        snprintf(why, cap, "year 0000 does not exist");
+        return NULL;
+    }
+    if (m < 1 || m > 12) {
+        snprintf(why, cap, "month %02d is not 01-12", m);
+        return NULL;
+    }
+    if (d < 1 || d > days_in_month(y, m)) {
+        snprintf(why, cap, "%04d-%02d has %d days", y, m, days_in_month(y, m));
+        return NULL;
+    }
+    return s + 10;
+}
+
+/* "HH:MM:SS[.f{1,6}]" at s. */
+static const char *parse_time(const char *s, char *why, size_t cap)
+{
+    int h = digits(s, 2), m = -1, sec = -1, n = 0;
+
+    if (h < 0 || s[2] != ':' || (m = digits(s + 3, 2)) < 0 || s[5] != ':' ||
+        (sec = digits(s + 6, 2)) < 0) {
+        snprintf(why, cap, "expected HH:MM:SS");
+        return NULL;
+    }
+    if (h > 23 || m > 59 || sec > 59) {
+        snprintf(why, cap, "%02d:%02d:%02d is not a time of day", h, m, sec);
+        return NULL;
+    }
+    s += 8;
+    if (*s == '.') {
+        while (is_digit(s[1 + n]))
+            n++;
+        if (n < 1 || n > 6) {
+            snprintf(why, cap, "1 to 6 digits must follow the '.'");
+            return NULL;
+        }
+        s += 1 + n;
+    }
+    return s;
+}
+
+enum { K_DATE, K_TIME, K_DATETIME };
+
+static int check_temporal(mc_db *db, const char *table, const char *field, const char *s, int kind)
+{
+    static const char *const names[] = { "date", "time", "datetime" };
+    static const char *const forms[] = { "YYYY-MM-DD", "HH:MM:SS[.ffffff]",
+                                         "YYYY-MM-DD HH:MM:SS[.ffffff]" };
+    char where[256], why[96];
+    const char *p = s;
+
+    if (!s)
+        return MC_OK;
+    why[0] = '\0';
+    if (kind != K_TIME)
+        p = parse_date(p, why, sizeof why);
+    if (p && kind == K_DATETIME) {
+        if (*p != ' ') {
+            snprintf(why, sizeof why, "expected a space between date and time");
+            p = NULL;
+        } else {
+            p++;
+        }
+    }
+    if (p && kind != K_DATE)
+        p = parse_time(p, why, sizeof why);
+    if (p && *p) {
+        snprintf(why, sizeof why, "unexpected text after the %s", names[kind]);
+        p = NULL;
+    }
+    if (p)
+        return MC_OK;
+    return mc_set_error(db, MC_INVALID, "%s: not a valid %s (%s; the form is %s)",
+                        place(where, sizeof where, table, field), names[kind], why, forms[kind]);
+}
+
+int mc_check_datetime(mc_db *db, const char *table, const char *field, const char *s)
+{
+    return check_temporal(db, table, field, s, K_DATETIME);
+}
+
+int mc_check_date(mc_db *db, const char *table, const char *field, const char *s)
+{
+    return check_temporal(db, table, field, s, K_DATE);
+}
+
+int mc_check_time(mc_db *db, const char *table, const char *field, const char *s)
+{
+    return check_temporal(db, table, field, s, K_TIME);
+}
+
+/* ---- NUMERIC(p, s) ------------------------------------------------------- */
+
+int mc_check_numeric(mc_db *db, const char *table, const char *field, const char *s,
+                     int precision, int scale)
+{
+    char where[256];
+    const char *p = s, *int_start, *frac_start = NULL;
+    size_t int_digits = 0, frac_digits = 0, n;
+
+    if (!s)
+        return MC_OK;
+    if (*p == '-' || *p == '+')
+        p++;
+    int_start = p;
+    while (is_digit(*p))
+        p++;
+    n = (size_t)(p - int_start);
+    if (*p == '.') {
+        frac_start = ++p;
+        while (is_digit(*p))
+            p++;
+        frac_digits = (size_t)(p - frac_start);
+    }
+    if (*p || n + frac_digits == 0)
+        return mc_set_error(db, MC_INVALID,
+                            "%s: not a decimal number (the form is [-]digits[.digits])",
+                            place(where, sizeof where, table, field));
+    if (precision <= 0)
+        return MC_OK;
+    if (scale < 0)
+        scale = 0;
+    /* Leading zeros of the integer part and trailing zeros of the
+     * fraction change nothing about the value. */
+    while (n > 0 && *int_start == '0')
+        int_start++, n--;
+    int_digits = n;
+    while (frac_digits > 0 && frac_start[frac_digits - 1] == '0')
+        frac_digits--;
+    if (frac_digits > (size_t)scale)
+        return mc_set_error(db, MC_INVALID, "%s: %zu digits after the point, at most %d (NUMERIC(%d, %d))",
+                            place(where, sizeof where, table, field), frac_digits, scale,
+                            precision, scale);
+    if (int_digits > (size_t)(precision > scale ? precision - scale : 0))
+        return mc_set_error(db, MC_INVALID,
+                            "%s: %zu digits before the point, at most %d (NUMERIC(%d, %d))",
+                            place(where, sizeof where, table, field), int_digits,
+                            precision > scale ? precision - scale : 0, precision, scale);
+    return MC_OK;
+}
+
+/* ---- now ----------------------------------------------------------------- */
+
+static char *put(char *o, long v, int width)
+{
+    int k;
+
+    for (k = width - 1; k >= 0; k--, v /= 10)
+        o[k] = (char)('0' + v % 10);
+    return o + width;
+}
+
+void mc_now_datetime(char out[27])
+{
+    struct timespec ts;
+    struct tm tm;
+    char *o = out;
+
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0 || !gmtime_r(&ts.tv_sec, &tm)) {
+        memcpy(out, "1970-01-01 00:00:00.000000", 27);
+        return;
+    }
+    o = put(o, (long)tm.tm_year + 1900, 4);
+    *o++ = '-';
+    o = put(o, tm.tm_mon + 1, 2);
+    *o++ = '-';
+    o = put(o, tm.tm_mday, 2);
+    *o++ = ' ';
+    o = put(o, tm.tm_hour, 2);
+    *o++ = ':';
+    o = put(o, tm.tm_min, 2);
+    *o++ = ':';
+    o = put(o, tm.tm_sec > 59 ? 59 : tm.tm_sec, 2);
+    *o++ = '.';
+    o = put(o, ts.tv_nsec / 1000, 6);
+    *o = '\0';
+}
+
+/* ---- columns and bindings ------------------------------------------------ */
+
+int mc_column_text(mc_db *db, sqlite3_stmt *st, int col, char **out)
+{
+    const unsigned char *text;
+    size_t n;
+
+    *out = NULL;
+    if (!st)
+        return mc_set_error(db, MC_MISUSE, "mc_column_text: statement is NULL");
+    if (sqlite3_column_type(st, col) == SQLITE_NULL)
+        return MC_OK;
+    text = sqlite3_column_text(st, col);
+    n = (size_t)sqlite3_column_bytes(st, col);
+    if (!text) {    /* not SQL NULL: out of memory converting, or empty */
+        if (sqlite3_errcode(sqlite3_db_handle(st)) == SQLITE_NOMEM)
+            return mc_set_error(db, MC_NOMEM, "out of memory reading column %d", col);
+        text = (const unsigned char *)"";
+        n = 0;
+    }
+    if (!(*out = malloc(n + 1)))
+        return mc_set_error(db, MC_NOMEM, "out of memory copying column %d", col);
+    memcpy(*out, text, n);
+    (*out)[n] = '\0';
+    return MC_OK;
+}
+
+char *mc_column_strdup(sqlite3_stmt *st, int col)
+{
+    char *out;
+
+    mc_column_text(NULL, st, col, &out);
+    return out;
+}
+
+int mc_column_blob(mc_db *db, sqlite3_stmt *st, int col, mc_blob *out)
+{
+    const void *data;
+    size_t n;
+
+    out->data = NULL;
+    out->len = 0;
+    if (!st)
+        return mc_set_error(db, MC_MISUSE, "mc_column_blob: statement is NULL");
+    if (sqlite3_column_type(st, col) == SQLITE_NULL)
+        return MC_OK;
+    data = sqlite3_column_blob(st, col);
+    n = (size_t)sqlite3_column_bytes(st, col);
+    if (!data && n > 0)
+        return mc_set_error(db, MC_NOMEM, "out of memory reading column %d", col);
+    if (!(out->data = malloc(n ? n : 1)))
+        return mc_set_error(db, MC_NOMEM, "out of memory copying column %d", col);
+    if (n)
+        memcpy(out->data, data, n);
+    out->len = n;
+    return MC_OK;
+}
+
+int mc_bind_text(mc_db *db, sqlite3_stmt *st, int idx, const char *s)
+{
+    int rc;
+
+    if (!st)
+        return mc_set_error(db, MC_MISUSE, "mc_bind_text: statement is NULL");
+    rc = s ? sqlite3_bind_text64(st, idx, s, strlen(s), SQLITE_STATIC, SQLITE_UTF8)
+           : sqlite3_bind_null(st, idx);
+    return rc == SQLITE_OK ? MC_OK : mc_status_from_sqlite(db, rc, "bind");
+}
+
+int mc_bind_blob(mc_db *db, sqlite3_stmt *st, int idx, const mc_blob *b)
+{
+    int rc;
+
+    if (!st)
+        return mc_set_error(db, MC_MISUSE, "mc_bind_blob: statement is NULL");
+    rc = b && b->data ? sqlite3_bind_blob64(st, idx, b->data, b->len, SQLITE_STATIC)
+                      : sqlite3_bind_null(st, idx);
+    return rc == SQLITE_OK ? MC_OK : mc_status_from_sqlite(db, rc, "bind");
+}
+
+void mc_blob_free(mc_blob *b)
+{
+    if (!b)
+        return;
+    free(b->data);
+    b->data = NULL;
+    b->len = 0;
+}

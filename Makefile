@@ -155,7 +155,8 @@ install: all
 	install -m 755 $(BUILD)/libmodelc.so $(DESTDIR)$(prefix)/lib/libmodelc.so.0
 	ln -sf libmodelc.so.0 $(DESTDIR)$(prefix)/lib/libmodelc.so
 	install -m 644 runtime/modelc.h $(DESTDIR)$(prefix)/include/modelc.h
-	install -m 644 $(BUILD)/modelc.pc $(DESTDIR)$(prefix)/lib/pkgconfig/modelc.pc
+	sed -e 's|@PREFIX@|$(prefix)|g' -e 's|@VERSION@|$(VERSION)|g' modelc.pc.in \
+	    > $(DESTDIR)$(prefix)/lib/pkgconfig/modelc.pc
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \

@@ -8,15 +8,15 @@
 
 void cg_emit_migrations(cgen *g, cg_out *o)
 {
-    const cg_migration *m = g->migrations;
+    const mc_migration *m = g->migrations;
     if (!g->nmigrations)
         return;
     mc_buf *c = &o->c;
     mc_buf_printf(c, "static const mc_migration %s%s_migrations[] = {\n", g->prefix, g->base);
     for (size_t i = 0; i < g->nmigrations; i++) {
         mc_buf_printf(c, "    {%d, %s,\n", m[i].version, cg_cstr(g, m[i].name));
-        mc_buf_printf(c, "     %s,\n", cg_cstr(g, m[i].upgrade));
-        mc_buf_printf(c, "     %s,\n", cg_cstr(g, m[i].downgrade));
+        mc_buf_printf(c, "     %s,\n", cg_cstr(g, m[i].upgrade_sql ? m[i].upgrade_sql : ""));
+        mc_buf_printf(c, "     %s,\n", cg_cstr(g, m[i].downgrade_sql ? m[i].downgrade_sql : ""));
         mc_buf_printf(c, "     %s},\n", cg_cstr(g, m[i].checksum));
     }
     mc_buf_put(c, "};\n\n");

@@ -17,20 +17,15 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "modelc.h"
 #include "schema.h"
-
-/* One migration compiled into the generated code. */
-typedef struct cg_migration {
-    int version;
-    const char *name, *upgrade, *downgrade, *checksum;
-} cg_migration;
 
 typedef struct cgen {
     const mc_schema *schema;
     const char *prefix;     /* "" or e.g. "blog_" */
     mc_arena *arena;
     const char *base;       /* output file base name: "blog" */
-    const cg_migration *migrations; /* compiled in (--migrations), or NULL */
+    const mc_migration *migrations; /* compiled in (--migrations), or NULL */
     size_t nmigrations;
 } cgen;
 
@@ -85,7 +80,7 @@ void cg_emit_relations(cgen *g, cg_out *o, const mc_table *t);
 void cg_emit_migrations(cgen *g, cg_out *o);
 /* Reads the migration files of dir for --migrations (migfile.c's reader):
  * *out in the arena.  Errors go to diag; returns 0 or -1. */
-int mc_load_compiled_migrations(mc_arena *a, mc_diag *diag, const char *dir, const cg_migration **out, size_t *n);
+int mc_load_compiled_migrations(mc_arena *a, mc_diag *diag, const char *dir, const mc_migration **out, size_t *n);
 
 /* Whole files, from the templates. */
 int mc_emit_c(cgen *g, char **header, char **source);

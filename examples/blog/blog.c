@@ -23,16 +23,10 @@ int main(int argc, char **argv)
     int rc = mc_open(&db, argc > 1 ? argv[1] : NULL, NULL);
     if (rc != MC_OK)
         return db ? fail(db, "open", rc) : 1;
-    /* flask db upgrade, for this demo: the tables from the schema. */
-    const char *ddl =
-        "CREATE TABLE IF NOT EXISTS user (id INTEGER NOT NULL, username VARCHAR(64), email VARCHAR(120), "
-        "password_hash VARCHAR(128), PRIMARY KEY (id));"
-        "CREATE UNIQUE INDEX IF NOT EXISTS ix_user_email ON user (email);"
-        "CREATE UNIQUE INDEX IF NOT EXISTS ix_user_username ON user (username);"
-        "CREATE TABLE IF NOT EXISTS post (id INTEGER NOT NULL, body VARCHAR(140), user_id INTEGER, "
-        "PRIMARY KEY (id), FOREIGN KEY(user_id) REFERENCES user (id));";
-    if (sqlite3_exec(mc_sqlite(db), ddl, NULL, NULL, NULL) != SQLITE_OK)
-        return fail(db, "create tables", MC_ERROR);
+    /* flask db upgrade, from the migrations compiled into this program
+     * (a no-op when `modelc upgrade` already ran). */
+    if ((rc = blog_migrate(db)) != MC_OK)
+        return fail(db, "migrate", rc);
 
     /* u = User(username='MrBrown', email='brown@example.com'); db.session.add(u); db.session.commit() */
     printf(">>> u = User(username='MrBrown', email='brown@example.com'); db.session.add(u); db.session.commit()\n");

@@ -135,6 +135,13 @@ static int move(const mc_cmd *cmd, int argc, char **argv, int upgrading)
         mc_close(probe);
         goto out;
     }
+    /* What was applied must still be there, unedited, before anything
+     * else: moving to the current version only verifies. */
+    if (probe && cur > 0 && mc_migrate_to(probe, list, md.n, cur <= (int)md.n ? cur : -1) != MC_OK) {
+        fprintf(stderr, "modelc %s: %s\n", cmd->name, mc_errmsg(probe));
+        mc_close(probe);
+        goto out;
+    }
     mc_close(probe);
 
     if (upgrading) {
@@ -327,7 +334,7 @@ int mc_cmd_check(const mc_cmd *cmd, int argc, char **argv)
 
     mc_arena arena = {0};
     mc_diag diag;
-    mc_source src;
+    mc_source src = {0};
     mc_diag_init(&diag, &src, NULL, NULL);
     mc_schema want;
     int nerr = mc_load_schema(pos[0], &arena, &diag, &src, &want);

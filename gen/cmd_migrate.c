@@ -71,7 +71,7 @@ int mc_cmd_migrate(const mc_cmd *cmd, int argc, char **argv)
 
     mc_arena arena = {0};
     mc_diag diag;
-    mc_source src;
+    mc_source src = {0};
     mc_diag_init(&diag, &src, NULL, NULL);
     mc_schema want;
     int nerr = mc_load_schema(pos[0], &arena, &diag, &src, &want);

@@ -516,16 +516,7 @@ static int load_table(sqlite3 *db, mc_arena *a, mc_table *t, const char *sql, co
         mc_constraint *k = &t->constraints[i];
         if (k->kind == MC_C_FOREIGN_KEY && k->ncols == 1)
             t->columns[k->cols[0]].fk = k;
-        if (k->kind == MC_C_FOREIGN_KEY && k->nref == 0) {
-            /* REFERENCES t with no columns: its primary key. */
-            k->ref_cols = mc_arena_alloc(a, k->ncols * sizeof *k->ref_cols);
-            k->nref = k->ncols;
-            for (size_t j = 0; j < k->ncols && k->ref_cols; j++)
-                k->ref_cols[j] = "id";
-        }
     }
-    if (t->npk == 1 && !t->columns[t->pk[0]].autoincrement)
-        ; /* a rowid alias; nothing to record */
 
     /* Indexes made with CREATE INDEX. */
     q = sqlite3_mprintf("PRAGMA index_list(\"%w\")", t->name);
@@ -652,9 +643,19 @@ int mc_introspect(sqlite3 *db, mc_arena *arena, mc_schema *out, const char **err
     /* Resolve foreign keys to the tables they name, where present. */
     for (size_t i = 0; i < out->ntables; i++) {
         mc_table *t = out->tables[i];
-        for (size_t k = 0; k < t->nconstraints; k++)
-            if (t->constraints[k].kind == MC_C_FOREIGN_KEY)
-                t->constraints[k].ref = mc_schema_table(out, t->constraints[k].ref_table);
+        for (size_t k = 0; k < t->nconstraints; k++) {
+            mc_constraint *c = &t->constraints[k];
+            if (c->kind != MC_C_FOREIGN_KEY)
+                continue;
+            c->ref = mc_schema_table(out, c->ref_table);
+            if (c->nref == 0 && c->ref && c->ref->npk == c->ncols) {
+                /* REFERENCES t without columns: t's primary key. */
+                c->ref_cols = mc_arena_alloc(arena, (c->ncols + 1) * sizeof *c->ref_cols);
+                for (size_t j = 0; c->ref_cols && j < c->ncols; j++)
+                    c->ref_cols[j] = c->ref->columns[c->ref->pk[j]].name;
+                c->nref = c->ref_cols ? c->ncols : 0;
+            }
+        }
     }
     mc_schema_sort(out, arena);
     return SQLITE_OK;

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +63,64 @@ static void *push(mc_arena *a, void *arr_p, size_t *n, size_t *cap, size_t sz)
     return slot;
 }
 
+/* ---- a string-keyed hash map in the arena -------------------------------
+ * Name lookups must not be quadratic: a schema of 100,000 models is still
+ * read in well under a second. */
+
+typedef struct strmap {
+    size_t cap;             /* a power of two, or 0 when allocation failed */
+    const char **keys;
+    void **vals;
+} strmap;
+
+static size_t hash_str(const char *s)
+{
+    size_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static void strmap_init(strmap *m, mc_arena *a, size_t n)
+{
+    size_t cap = 16;
+    while (cap < 2 * n + 1)
+        cap *= 2;
+    m->keys = mc_arena_alloc(a, cap * sizeof *m->keys);
+    m->vals = mc_arena_alloc(a, cap * sizeof *m->vals);
+    m->cap = m->keys && m->vals ? cap : 0;
+}
+
+/* The value stored under key, or NULL. */
+static void *strmap_get(const strmap *m, const char *key)
+{
+    if (!m->cap || !key)
+        return NULL;
+    for (size_t i = hash_str(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        if (!m->keys[i])
+            return NULL;
+        if (strcmp(m->keys[i], key) == 0)
+            return m->vals[i];
+    }
+}
+
+/* Stores val under key unless the key is there already (the map holds at
+ * most the n keys it was made for). */
+static void strmap_put(strmap *m, const char *key, void *val)
+{
+    if (!m->cap || !key)
+        return;
+    for (size_t i = hash_str(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        if (!m->keys[i]) {
+            m->keys[i] = key;
+            m->vals[i] = val;
+            return;
+        }
+        if (strcmp(m->keys[i], key) == 0)
+            return;
+    }
+}
+
 /* ---- context ------------------------------------------------------------ */
 
 typedef struct model_info {
@@ -100,6 +159,7 @@ typedef struct sema {
     mc_schema *schema;
     model_info *models;
     size_t nmodels;
+    strmap model_by_name;   /* model name -> model_info * */
 } sema;
 
 #define ERR(s, span, hint, ...) sema_error((s), (span), (hint), __VA_ARGS__)
@@ -117,10 +177,7 @@ static const char *hintf(sema *s, const char *fmt, const char *word)
 
 static model_info *find_model(sema *s, const char *name)
 {
-    for (size_t i = 0; i < s->nmodels; i++)
-        if (strcmp(s->models[i].decl->name, name) == 0)
-            return &s->models[i];
-    return NULL;
+    return strmap_get(&s->model_by_name, name);
 }
 
 static const mc_enum *find_enum(sema *s, const char *name)
@@ -182,13 +239,15 @@ static void declare(sema *s, const mc_ast *ast)
     s->schema->tables = mc_arena_alloc(s->arena, (nmodels + 1) * sizeof *s->schema->tables);
     if (!s->models || !s->schema->enums || !s->schema->tables)
         return;
+    strmap decl_by_name, model_by_table;
+    strmap_init(&decl_by_name, s->arena, nmodels + nenums);
+    strmap_init(&model_by_table, s->arena, nmodels);
+    strmap_init(&s->model_by_name, s->arena, nmodels);
 
     for (const mc_decl *d = ast->decls; d; d = d->next) {
         /* A name is a model or an enum, once. */
-        const mc_decl *prev = NULL;
-        for (const mc_decl *e = ast->decls; e != d; e = e->next)
-            if (strcmp(e->name, d->name) == 0)
-                prev = e;
+        const mc_decl *prev = strmap_get(&decl_by_name, d->name);
+        strmap_put(&decl_by_name, d->name, (void *)d);
         if (prev) {
             unsigned line, col;
             mc_diag_linecol(s->diag->src, prev->at.off, &line, &col);
@@ -252,15 +311,15 @@ static void declare(sema *s, const mc_ast *ast)
         } else {
             t->name = mc_snake_case(s->arena, d->name);
         }
-        for (size_t i = 0; i + 1 < s->nmodels; i++) {
-            if (t->name && strcmp(s->models[i].table->name, t->name) == 0) {
-                ERR(s, d->table ? d->table_at : d->at,
-                    mc_arena_printf(s->arena, "model '%s' already uses table \"%s\"; give one of them `table \"...\"`",
-                                    s->models[i].decl->name, t->name),
-                    "duplicate table name '%s'", t->name);
-                break;
-            }
-        }
+        const model_info *same = strmap_get(&model_by_table, t->name);
+        if (same)
+            ERR(s, d->table ? d->table_at : d->at,
+                mc_arena_printf(s->arena, "model '%s' already uses table \"%s\"; give one of them `table \"...\"`",
+                                same->decl->name, t->name),
+                "duplicate table name '%s'", t->name);
+        else
+            strmap_put(&model_by_table, t->name, m);
+        strmap_put(&s->model_by_name, d->name, m);
         s->schema->tables[s->schema->ntables++] = t;
     }
 }
@@ -453,7 +512,7 @@ static bool literal_for(sema *s, const mc_column *c, const mc_value *v, bool ser
     if (v->kind == MC_V_IDENT) {
         if (strcmp(v->text, "null") == 0) {
             if (!c->nullable) {
-                ERR(s, v->at, "remove not_null, or give a value", "%s null for '%s', which is not nullable",
+                ERR(s, v->at, "remove not_null, or give a value", "%s(null) on '%s', which is not nullable",
                     what, c->field);
                 return false;
             }
@@ -463,7 +522,7 @@ static bool literal_for(sema *s, const mc_column *c, const mc_value *v, bool ser
         if (strcmp(v->text, "now") == 0 && server) {
             if (c->type != MC_T_DATETIME && c->type != MC_T_DATE && c->type != MC_T_TIME) {
                 ERR(s, v->at, "`now` is for DateTime, Date and Time columns",
-                    "%s now does not fit '%s' of type %s", what, c->field, tname);
+                    "%s(now) does not fit '%s' of type %s", what, c->field, tname);
                 return false;
             }
             out->kind = MC_L_NOW;
@@ -554,7 +613,7 @@ static bool literal_for(sema *s, const mc_column *c, const mc_value *v, bool ser
         ok = v->kind == MC_V_IDENT && lookup(v->text, c->enum_type->values, c->enum_type->nvalues) >= 0;
         if (!ok && v->kind == MC_V_IDENT) {
             ERR(s, v->at, suggest_word(s, v->text, c->enum_type->values, c->enum_type->nvalues),
-                "%s '%s' is not a value of enum '%s'", what, v->text, tname);
+                "%s(%s): enum '%s' has no value '%s'", what, v->text, tname, v->text);
             return false;
         }
         if (!ok)
@@ -566,7 +625,7 @@ static bool literal_for(sema *s, const mc_column *c, const mc_value *v, bool ser
         return false;   /* the type error was reported already */
     }
     if (!ok) {
-        ERR(s, v->at, hint, "%s %s%s%s does not fit '%s' of type %s", what,
+        ERR(s, v->at, hint, "%s(%s%s%s) does not fit '%s' of type %s", what,
             v->kind == MC_V_STR ? "\"" : "", v->text, v->kind == MC_V_STR ? "\"" : "", c->field, tname);
         return false;
     }
@@ -1431,53 +1490,121 @@ static void relationship(sema *s, model_info *m, const mc_member *mem)
 
 /* ---- pass 5: order ---------------------------------------------------- */
 
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 static int cmp_table_name(const void *a, const void *b)
 {
     return strcmp((*(mc_table *const *)a)->name, (*(mc_table *const *)b)->name);
 }
 
+/* Calls fn(i, j, ctx) for every reference of table todo[i] to another
+ * table todo[j] (j != i; a self-reference or a reference to a table not in
+ * the schema does not count). */
+static void each_reference(mc_table *const *todo, size_t n, const strmap *by_name, const size_t *same,
+                           void (*fn)(size_t i, size_t j, void *ctx), void *ctx)
+{
+    for (size_t i = 0; i < n; i++) {
+        const mc_table *t = todo[i];
+        for (size_t k = 0; k < t->nconstraints; k++) {
+            const mc_constraint *c = &t->constraints[k];
+            if (c->kind != MC_C_FOREIGN_KEY || !c->ref_table || strcmp(c->ref_table, t->name) == 0)
+                continue;
+            for (size_t j1 = (size_t)(uintptr_t)strmap_get(by_name, c->ref_table); j1; j1 = same[j1 - 1])
+                if (j1 - 1 != i)
+                    fn(i, j1 - 1, ctx);
+        }
+    }
+}
+
+typedef struct ref_graph {
+    size_t *waiting;    /* per table: references to tables not yet placed */
+    size_t *ustart;     /* per table j: its users are users[ustart[j] .. ustart[j+1]) */
+    size_t *fill;
+    size_t *users;
+} ref_graph;
+
+static void count_ref(size_t i, size_t j, void *ctx)
+{
+    ref_graph *g = ctx;
+    g->waiting[i]++;
+    g->ustart[j + 1]++;
+}
+
+static void store_ref(size_t i, size_t j, void *ctx)
+{
+    ref_graph *g = ctx;
+    g->users[g->fill[j]++] = i;
+}
+
 void mc_schema_sort(mc_schema *s, mc_arena *arena)
 {
+    /* Kahn's algorithm, level by level: a level is every table whose
+     * referenced tables are all in earlier levels, in name order; a cycle
+     * puts every remaining table in one last level, by name.  Linear in
+     * tables and foreign keys, plus the sorting. */
     size_t n = s->ntables;
     mc_table **todo = mc_arena_alloc(arena, (n + 1) * sizeof *todo);
     mc_table **out = mc_arena_alloc(arena, (n + 1) * sizeof *out);
+    size_t *same = mc_arena_alloc(arena, (n + 1) * sizeof *same);  /* next index (+1) of the same name */
+    size_t *cur = mc_arena_alloc(arena, (n + 1) * sizeof *cur);
+    size_t *nxt = mc_arena_alloc(arena, (n + 1) * sizeof *nxt);
     bool *done = mc_arena_alloc(arena, (n + 1) * sizeof *done);
-    if (!todo || !out || !done)
+    ref_graph g = {
+        mc_arena_alloc(arena, (n + 1) * sizeof *g.waiting),
+        mc_arena_alloc(arena, (n + 2) * sizeof *g.ustart),
+        mc_arena_alloc(arena, (n + 1) * sizeof *g.fill),
+        NULL,
+    };
+    strmap by_name;
+    strmap_init(&by_name, arena, n);
+    if (!todo || !out || !same || !cur || !nxt || !done || !g.waiting || !g.ustart || !g.fill || !by_name.cap)
         return;
     memcpy(todo, s->tables, n * sizeof *todo);
     qsort(todo, n, sizeof *todo, cmp_table_name);
-    size_t nout = 0;
+    /* Equal names (only in a schema with errors) are adjacent now. */
+    for (size_t i = 0; i < n; i++) {
+        same[i] = i + 1 < n && strcmp(todo[i]->name, todo[i + 1]->name) == 0 ? i + 2 : 0;
+        if (!strmap_get(&by_name, todo[i]->name))
+            strmap_put(&by_name, todo[i]->name, (void *)(uintptr_t)(i + 1));
+    }
+    each_reference(todo, n, &by_name, same, count_ref, &g);
+    for (size_t j = 0; j < n; j++) {
+        g.ustart[j + 1] += g.ustart[j];
+        g.fill[j] = g.ustart[j];
+    }
+    g.users = mc_arena_alloc(arena, (g.ustart[n] + 1) * sizeof *g.users);
+    if (!g.users)
+        return;
+    each_reference(todo, n, &by_name, same, store_ref, &g);
+
+    size_t ncur = 0, nout = 0;
+    for (size_t i = 0; i < n; i++)
+        if (g.waiting[i] == 0)
+            cur[ncur++] = i;
     while (nout < n) {
-        /* One level: every table whose references are all in earlier levels. */
-        size_t level_start = nout;
-        for (size_t i = 0; i < n; i++) {
-            if (done[i])
-                continue;
-            mc_table *t = todo[i];
-            bool ready = true;
-            for (size_t k = 0; k < t->nconstraints && ready; k++) {
-                const mc_constraint *c = &t->constraints[k];
-                if (c->kind != MC_C_FOREIGN_KEY || strcmp(c->ref_table, t->name) == 0)
-                    continue;
-                for (size_t j = 0; j < n; j++)
-                    if (!done[j] && j != i && strcmp(todo[j]->name, c->ref_table) == 0)
-                        ready = false;
-            }
-            if (ready)
-                out[nout++] = t;
-        }
-        for (size_t j = level_start; j < nout; j++)
-            for (size_t i = 0; i < n; i++)
-                if (todo[i] == out[j])
-                    done[i] = true;
-        if (nout == level_start) {
+        if (ncur == 0) {
             /* A cycle: the rest in name order (SQLite does not mind). */
             for (size_t i = 0; i < n; i++)
-                if (!done[i]) {
+                if (!done[i])
                     out[nout++] = todo[i];
-                    done[i] = true;
-                }
+            break;
         }
+        for (size_t a = 0; a < ncur; a++) {
+            out[nout++] = todo[cur[a]];
+            done[cur[a]] = true;
+        }
+        size_t nnext = 0;
+        for (size_t a = 0; a < ncur; a++)
+            for (size_t e = g.ustart[cur[a]]; e < g.ustart[cur[a] + 1]; e++)
+                if (!done[g.users[e]] && --g.waiting[g.users[e]] == 0)
+                    nxt[nnext++] = g.users[e];
+        qsort(nxt, nnext, sizeof *nxt, cmp_size);
+        memcpy(cur, nxt, nnext * sizeof *cur);
+        ncur = nnext;
     }
     s->create_order = out;
 }
@@ -1637,7 +1764,7 @@ int mc_sema(const mc_ast *ast, const mc_source *src, mc_arena *arena, mc_diag *d
     held.ctx = &errs;
     held.n_errors = 0;
     held.max_errors = INT_MAX;
-    sema s = {&errs, arena, &held, out, NULL, 0};
+    sema s = {&errs, arena, &held, out, NULL, 0, {0, NULL, NULL}};
     int failed = sema_run(&s, ast);
     flush(&errs, errs.total, diag);
     return diag->n_errors - before + failed;

@@ -341,6 +341,8 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, mc
         snprintf(hint_buf, sizeof hint_buf, "write the table name in double quotes: table \"%.*s\"",
                  (int)(loc->len < 64 ? loc->len : 64), ctx->src->text + loc->off);
         hint = hint_buf;
+    } else if (expects_paren && is_char(got, '(')) {
+        hint = "arguments are plain values: parentheses do not nest";
     } else if (expects_paren && got != YYSYMBOL_YYEOF) {
         hint = "is a ')' missing?";
     } else if (expects_name && expects_open && !expects_sep &&

@@ -190,8 +190,9 @@ MC_API sqlite3_stmt *mc_prepare(mc_db *db, const char *sql);
 MC_API sqlite3_stmt *mc_prepare_text(mc_db *db, const char *sql);
 
 /* Gives a statement from mc_prepare back to the cache: resets it and
- * clears its bindings (it is not finalized).  NULL is a no-op; a statement
- * that is not the cache's is only reset. */
+ * clears its bindings (it is not finalized), so no pointer to the caller's
+ * bound memory stays behind.  NULL is a no-op; a statement that is not the
+ * cache's is reset and cleared the same way and stays the caller's. */
 MC_API void mc_release(mc_db *db, sqlite3_stmt *stmt);
 
 /* sqlite3_step with the result mapped: a row -> MC_OK, the end -> MC_DONE,
@@ -386,7 +387,8 @@ typedef void (*mc_migration_observer)(void *ctx, const mc_migration *m, int upgr
  * INSERT INTO / DELETE FROM modelc_migrations with literal values,
  * COMMIT, and PRAGMA foreign_keys=ON when it was turned off.  Applies the
  * same checks as mc_migrate_to first.  db may be NULL: then the database
- * is taken to be empty (version 0, foreign keys on).
+ * is taken to be empty (version 0, foreign keys on), and a failure (a bad
+ * list or target) is returned without a message.
  */
 MC_API int mc_migrate_plan(mc_db *db, const mc_migration *list, size_t n, int target,
                            mc_migration_observer fn, void *ctx);

@@ -234,6 +234,31 @@ START_TEST(test_upgrade_downgrade_current)
 }
 END_TEST
 
+/* An up-to-date database needs no write, so an application that upgrades
+ * at start-up runs on a read-only connection; a step that must write fails
+ * cleanly there and names the migration. */
+START_TEST(test_up_to_date_read_only)
+{
+    mc_migration list[3];
+    mc_db *db = open_db();
+
+    fill(list, blog, 3);
+    ck_assert_int_eq(mc_migrate_to(db, list, 3, -1), MC_OK);
+    mc_close(db);
+    db = NULL;
+    ck_assert_int_eq(mc_open(&db, dbpath, NULL), MC_OK);
+    ck_assert_int_eq(mc_exec(db, "PRAGMA query_only=ON"), MC_OK);
+    ck_assert_int_eq(mc_migrate_to(db, list, 3, -1), MC_OK);
+    ck_assert_int_eq(current(db), 3);
+    /* A step that has to write fails cleanly. */
+    ck_assert_int_eq(mc_migrate_to(db, list, 3, 2), MC_ERROR);
+    assert_msg_has(db, "downgrade of migration 0003 (create_post)");
+    assert_msg_has(db, "readonly");
+    ck_assert_int_eq(current(db), 3);
+    mc_close(db);
+}
+END_TEST
+
 START_TEST(test_no_downgrade)
 {
     static file files[] = {
@@ -852,6 +877,47 @@ static void race(int open_together)
     mc_close(db);
 }
 
+/* Many processes opening one new file at the same moment all succeed:
+ * the switch to WAL waits out the others instead of failing. */
+START_TEST(test_processes_open_fresh_file)
+{
+    enum { PROCS = 8, ROUNDS = 20 };
+    pid_t pids[PROCS];
+    int go[2], i, round, status, failures = 0;
+    char c;
+
+    for (round = 0; round < ROUNDS; round++) {
+        snprintf(dbpath, sizeof dbpath, "%s/fresh%d.db", tmpdir, round);
+        ck_assert_int_eq(pipe(go), 0);
+        for (i = 0; i < PROCS; i++) {
+            pids[i] = fork();
+            ck_assert_int_ne(pids[i], -1);
+            if (pids[i] == 0) {
+                mc_db *mine = NULL;
+                int rc;
+
+                close(go[1]);
+                (void)!read(go[0], &c, 1);
+                rc = mc_open(&mine, dbpath, NULL);
+                if (rc == MC_OK)
+                    rc = mc_exec(mine, "CREATE TABLE IF NOT EXISTS t (x)");
+                if (rc != MC_OK)
+                    fprintf(stderr, "process %d: %s\n", i, mc_errmsg(mine));
+                mc_close(mine);
+                _exit(rc);
+            }
+        }
+        close(go[0]);
+        close(go[1]);
+        for (i = 0; i < PROCS; i++) {
+            ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
+            failures += !WIFEXITED(status) || WEXITSTATUS(status) != MC_OK;
+        }
+    }
+    ck_assert_int_eq(failures, 0);
+}
+END_TEST
+
 /* A fresh file: the processes also race to create it and switch it to WAL
  * (where SQLite reports "busy" without waiting). */
 START_TEST(test_processes_upgrade_fresh_file)
@@ -885,6 +951,7 @@ static Suite *migrate_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_checksum);
     tcase_add_test(tc, test_upgrade_downgrade_current);
+    tcase_add_test(tc, test_up_to_date_read_only);
     tcase_add_test(tc, test_no_downgrade);
     tcase_add_test(tc, test_failing_statement_rolls_back);
     tcase_add_test(tc, test_edited_migration_refused);
@@ -897,6 +964,7 @@ static Suite *migrate_suite(void)
     tcase_add_test(tc, test_plan_touches_nothing);
     tcase_add_test(tc, test_plan_rebuild_toggles_foreign_keys);
     tcase_add_test(tc, test_misuse);
+    tcase_add_test(tc, test_processes_open_fresh_file);
     tcase_add_test(tc, test_processes_upgrade_fresh_file);
     tcase_add_test(tc, test_processes_contend_for_one_step);
     suite_add_tcase(s, tc);

@@ -564,6 +564,26 @@ START_TEST(many_to_one_and_self_reference)
 }
 END_TEST
 
+START_TEST(create_order_chains_and_cycles)
+{
+    loaded *l = load_ok("model C { id Integer primary_key; b_id Integer foreign_key(B.id) }\n"
+                        "model B { id Integer primary_key; a_id Integer foreign_key(A.id) }\n"
+                        "model A { id Integer primary_key; me Integer foreign_key(A.id) }\n"
+                        "model Y { id Integer primary_key; x_id Integer foreign_key(X.id) }\n"
+                        "model X { id Integer primary_key; y_id Integer foreign_key(Y.id) }\n"
+                        "model W { id Integer primary_key; z_id Integer foreign_key(Z.id) }\n"
+                        "model Z { id Integer primary_key }\n"
+                        "model D { id Integer primary_key; c_id Integer foreign_key(C.id); z_id Integer "
+                        "foreign_key(Z.id) }\n");
+    /* levels: {a, z}, {b, w}, {c}, {d}; then the cycle x <-> y by name */
+    static const char *const want[] = {"a", "z", "b", "w", "c", "d", "x", "y"};
+    ck_assert_uint_eq(l->schema.ntables, 8);
+    for (size_t i = 0; i < 8; i++)
+        ck_assert_str_eq(l->schema.create_order[i]->name, want[i]);
+    unload(l);
+}
+END_TEST
+
 /* ---- lexical rules ------------------------------------------------------ */
 
 START_TEST(comments_separators_backticks_numbers)
@@ -803,6 +823,7 @@ int main(void)
     tcase_add_test(tc, blog_relationships);
     tcase_add_test(tc, foreign_key_option_picks_among_two);
     tcase_add_test(tc, many_to_one_and_self_reference);
+    tcase_add_test(tc, create_order_chains_and_cycles);
     tcase_add_test(tc, comments_separators_backticks_numbers);
     tcase_add_test(tc, parser_ast_spans);
     tcase_add_test(tc, snake_case_table_names);

@@ -1,0 +1,76 @@
+#!/bin/sh
+# bench/run.sh BUILD -- modelc's benchmarks (`make bench`).
+#
+#   1. front end: `modelc sql` on synthetic schemas of 500/1000/2000 models
+#   2. generated code vs hand-written sqlite3 C on blog.model, one process
+#      (bench/crud_bench.c); then streaming every post, peak RSS growth
+#   3. migrations (bench/migrate_bench.sh, when it exists)
+#
+# Everything is written under BUILD/bench/.  Speed is reported, never
+# asserted: the script fails only when a benchmark cannot run.
+#
+# Environment: BENCH_N (rows, default 100000), BENCH_ROUNDS (rounds of the
+# CRUD comparison, default 5), BLOG_MODEL (the seed schema), CC.
+set -eu
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$(cd "${1:-build}" && pwd)
+OUT=$BUILD/bench
+MODELC=$BUILD/modelc
+BLOG_MODEL=${BLOG_MODEL:-$TOP/../shared/examples/blog.model}
+CC=${CC:-cc}
+BCFLAGS="-std=c11 -Wall -Wextra -Wpedantic -Werror -O2"
+SQLITE_LIBS=$(pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
+
+mkdir -p "$OUT"
+
+# ---- 1. front end -----------------------------------------------------------
+bench_frontend() {
+    echo "== front end: modelc sql, best of 3 (10 columns, 2 indexes, 1 FK, 1 relationship per model)"
+    "$CC" $BCFLAGS -o "$OUT/besttime" "$TOP/bench/besttime.c"
+    printf '%8s %10s %10s %12s\n' models ms ms/model "SQL lines"
+    for n in 500 1000 2000; do
+        sh "$TOP/bench/gen_schema.sh" "$n" > "$OUT/schema_$n.model"
+        ms=$("$OUT/besttime" 3 "$OUT/schema_$n.sql" "$MODELC" sql "$OUT/schema_$n.model")
+        lines=$(wc -l < "$OUT/schema_$n.sql")
+        awk -v n="$n" -v ms="$ms" -v l="$lines" \
+            'BEGIN { printf "%8d %10.1f %10.4f %12d%s\n", n, ms, ms / n, l,
+                     (n == 2000 && ms >= 200) ? "  (>= 200 ms target)" : "" }'
+    done
+}
+
+# ---- 2. generated code vs hand-written C ------------------------------------
+bench_crud() {
+    echo
+    echo "== generated code vs hand-written sqlite3 C ($(basename "$BLOG_MODEL"))"
+    mkdir -p "$OUT/gen"
+    "$MODELC" generate "$BLOG_MODEL" -o "$OUT/gen"
+    "$MODELC" sql "$BLOG_MODEL" > "$OUT/blog.sql"
+    # Same DDL on both sides, plus an index on the foreign key (SQLAlchemy
+    # does not create one) so that "posts of a user" is a lookup, not a scan.
+    echo "CREATE INDEX ix_post_user_id ON post (user_id);" >> "$OUT/blog.sql"
+    "$CC" $BCFLAGS -I"$OUT/gen" -I"$TOP/runtime" -o "$OUT/crud_bench" \
+        "$TOP/bench/crud_bench.c" "$OUT/gen/blog.c" "$BUILD/libmodelc.a" $SQLITE_LIBS -lm
+    "$OUT/crud_bench" "$OUT" "$OUT/blog.sql"
+
+    echo
+    echo "== streaming all 5N posts, each in a fresh process"
+    "$OUT/crud_bench" --stream "$OUT/stream.db"
+    "$OUT/crud_bench" --stream-hand "$OUT/stream.db"
+    rm -f "$OUT/stream.db" "$OUT/stream.db-wal" "$OUT/stream.db-shm"
+}
+
+# ---- 3. migrations -----------------------------------------------------------
+# MIGRATION BENCHMARKS GO HERE: bench/migrate_bench.sh is run with BUILD and
+# OUT (BUILD/bench) as arguments and the same environment, when it exists.
+bench_migrations() {
+    if [ -f "$TOP/bench/migrate_bench.sh" ]; then
+        echo
+        echo "== migrations"
+        sh "$TOP/bench/migrate_bench.sh" "$BUILD" "$OUT"
+    fi
+}
+
+bench_frontend
+bench_crud
+bench_migrations

@@ -101,7 +101,10 @@ static void emit_read_field(cgen *g, mc_buf *c, const mc_table *t, const mc_colu
         return;
     case CG_TEXT:
         mc_buf_line(c, "if (rc == MC_OK)");
-        mc_buf_line(c, "    rc = mc_column_text(db, st, %s, &row->%s);", at, f);
+        if (col->type == MC_T_NUMERIC && col->precision > 0)  /* "8.50", not "8.5": see emit_numeric_reader */
+            mc_buf_line(c, "    rc = %scolumn_numeric(db, st, %s, %d, &row->%s);", g->prefix, at, col->scale, f);
+        else
+            mc_buf_line(c, "    rc = mc_column_text(db, st, %s, &row->%s);", at, f);
         return;
     case CG_BLOB:
         mc_buf_line(c, "if (rc == MC_OK)");

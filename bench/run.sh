@@ -55,6 +55,7 @@ bench_crud() {
 
     echo
     echo "== streaming all 5N posts, each in a fresh process"
+    "$OUT/crud_bench" --make-stream "$OUT/stream.db" "$OUT/blog.sql"
     "$OUT/crud_bench" --stream "$OUT/stream.db"
     "$OUT/crud_bench" --stream-hand "$OUT/stream.db"
     rm -f "$OUT/stream.db" "$OUT/stream.db-wal" "$OUT/stream.db-shm"

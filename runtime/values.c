@@ -68,6 +68,14 @@ static size_t utf8_scan(const char *s, size_t *bad)
 
     *bad = SIZE_MAX;
     while (i < len) {
+        if (p[i] < 0x80) {      /* ASCII, the common case: 8 bytes a step */
+            uint64_t w;
+            while (i + 8 <= len && (memcpy(&w, p + i, 8), !(w & 0x8080808080808080u)))
+                i += 8, chars += 8;
+            while (i < len && p[i] < 0x80)
+                i++, chars++;
+            continue;
+        }
         if (!(n = utf8_seq(p + i, len - i))) {
             *bad = i;
             break;
@@ -599,11 +607,14 @@ int mc_column_text(mc_db *db, sqlite3_stmt *st, int col, char **out)
     *out = NULL;
     if (!st)
         return mc_set_error(db, MC_MISUSE, "mc_column_text: statement is NULL");
-    if (sqlite3_column_type(st, col) == SQLITE_NULL)
-        return MC_OK;
+    /* Text first: a non-NULL pointer is never SQL NULL, so the type is
+     * asked only when there is no text (one call less per column). */
     text = sqlite3_column_text(st, col);
     n = (size_t)sqlite3_column_bytes(st, col);
-    if (!text) {    /* not SQL NULL: out of memory converting, or empty */
+    if (!text) {
+        if (sqlite3_column_type(st, col) == SQLITE_NULL)
+            return MC_OK;
+        /* not SQL NULL: out of memory converting, or an empty blob */
         if (sqlite3_errcode(sqlite3_db_handle(st)) == SQLITE_NOMEM)
             return mc_set_error(db, MC_NOMEM, "out of memory reading column %d", col);
         text = (const unsigned char *)"";

@@ -51,6 +51,14 @@ static int app_failures, app_checks;
         CHECK_ERR(text);                                                                  \
     } while (0)
 
+/* A non-NULL pointer that must be overwritten (with NULL on failure). */
+static inline void *app_sentinel(void)
+{
+    static long double storage[32];
+    return storage;
+}
+#define SENTINEL(T) ((T *)app_sentinel())
+
 static inline int app_str_eq(const char *a, const char *b)
 {
     return a == b || (a && b && strcmp(a, b) == 0);
@@ -251,6 +259,7 @@ static inline int app_like(const char *s, const char *p)
         OK(fn##_all(db, &all_));                                                          \
         for (size_t k_ = 0; k_ < all_.count; k_++) {                                      \
             const T *r_ = &all_.items[k_];                                                \
+            (void)r_;                                                                     \
             (out) += (COND) ? 1 : 0;                                                      \
         }                                                                                 \
         fn##_list_free(&all_);                                                            \

@@ -1,0 +1,370 @@
+/*
+ * blog_app.c -- the seed's Flask-SQLAlchemy walk-through (as in
+ * examples/blog/blog.c) with every value asserted, then the rest of what
+ * `modelc generate blog.model` writes: every function, error paths,
+ * NULL handling, queries.
+ *
+ *   blog_app DB SQL      DB: a fresh database file; SQL: `modelc sql blog.model`
+ *
+ * Built and run by tests/unit/test_generated.c.  Prints
+ * "file:line: check failed: ..." for each failure, exits 1 if any.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blog.h"
+
+static mc_db *db;
+
+#include "app_check.h"
+
+/* The seed walk-through, step by step. */
+static void walkthrough(void)
+{
+    /* u = User(username='MrBrown', email='brown@example.com'); db.session.add(u); db.session.commit() */
+    User u = {.username = "MrBrown", .email = "brown@example.com"};
+    OK(user_insert(db, &u));
+    CHECK_INT(u.id, 1);
+
+    /* User.query.all() -> [<User MrBrown>] */
+    User_list users;
+    OK(user_all(db, &users));
+    CHECK_INT(users.count, 1);
+    if (users.count == 1) {
+        CHECK_INT(users.items[0].id, 1);
+        CHECK_STR(users.items[0].username, "MrBrown");
+        CHECK_STR(users.items[0].email, "brown@example.com");
+        CHECK_STR(users.items[0].password_hash, NULL);
+    }
+    user_list_free(&users);
+
+    /* u = User.query.filter_by(username='MrBrown').first(); u.email */
+    User *brown = NULL;
+    User_query *q = user_query(db);
+    user_query_where_username_eq(q, "MrBrown");
+    OK(user_query_first(q, &brown));
+    user_query_free(q);
+    CHECK(brown != NULL, "filter_by(username='MrBrown').first()");
+    if (!brown)
+        return;
+    CHECK_STR(brown->email, "brown@example.com");
+
+    /* u.username = 'MrsBrown'; db.session.commit() */
+    OK(user_set_username(brown, "MrsBrown"));
+    OK(user_update(db, brown));
+    User *again = NULL;
+    OK(user_get(db, brown->id, &again));
+    CHECK(again && app_str_eq(again->username, "MrsBrown"), "renamed");
+    user_free(again);
+    CHECK_RC(user_find_by_username(db, "MrBrown", &again), MC_NOTFOUND);
+
+    /* p = Post(body='my first post!', author=u); db.session.add(p); db.session.commit() */
+    Post p = {.body = "my first post!"};
+    post_set_author(&p, brown);
+    CHECK(p.has_user_id && p.user_id == brown->id, "post_set_author");
+    OK(post_insert(db, &p));
+    CHECK_INT(p.id, 1);
+
+    /* for p in Post.query.all(): print(p.id, p.author.username, p.body) -> 1 MrsBrown my first post! */
+    Post_list posts;
+    OK(post_all(db, &posts));
+    CHECK_INT(posts.count, 1);
+    for (size_t i = 0; i < posts.count; i++) {
+        User *author = NULL;
+        OK(post_author(db, &posts.items[i], &author));
+        CHECK_INT(posts.items[i].id, 1);
+        CHECK(author && app_str_eq(author->username, "MrsBrown"), "p.author.username");
+        CHECK_STR(posts.items[i].body, "my first post!");
+        user_free(author);
+    }
+    post_list_free(&posts);
+
+    /* u.posts.all() -> [<Post my first post!>] */
+    Post_list mine;
+    OK(user_posts_list(db, brown, &mine));
+    CHECK(mine.count == 1 && app_str_eq(mine.items[0].body, "my first post!"), "u.posts.all()");
+    post_list_free(&mine);
+    user_free(brown);
+}
+
+static void lifecycle(void)
+{
+    LIFECYCLE(User, user);
+    LIFECYCLE(Post, post);
+}
+
+/* Errors: unique, String(n) in characters, UTF-8, foreign key, missing rows. */
+static void errors(void)
+{
+    User dup = {.username = "MrsBrown", .email = "other@example.com"};
+    CHECK_FAIL(user_insert(db, &dup), MC_CONSTRAINT, "UNIQUE constraint failed: user.username");
+    CHECK_ERR("user");
+    dup.username = "Other";
+    dup.email = "brown@example.com";
+    CHECK_FAIL(user_insert(db, &dup), MC_CONSTRAINT, "UNIQUE constraint failed: user.email");
+
+    char name[512];
+    memset(name, 'a', 70);
+    name[70] = '\0';
+    User longname = {.username = name, .email = "long@example.com"};
+    CHECK_FAIL(user_insert(db, &longname), MC_INVALID, "user.username: 70 characters, at most 64");
+    CHECK_RC(mc_errcode(db), MC_INVALID);
+    name[64] = '\0';
+    OK(user_insert(db, &longname));
+    OK(user_delete(db, longname.id));
+    /* 64 three-byte characters fit (192 bytes); 65 do not */
+    name[0] = '\0';
+    for (int i = 0; i < 64; i++)
+        strcat(name, "\xe6\x97\xa5");
+    longname.id = 0;
+    OK(user_insert(db, &longname));
+    User *back = NULL;
+    OK(user_get(db, longname.id, &back));
+    CHECK(back && strcmp(back->username, name) == 0, "multi-byte username verbatim");
+    user_free(back);
+    OK(user_delete(db, longname.id));
+    strcat(name, "\xe6\x97\xa5");
+    CHECK_FAIL(user_insert(db, &longname), MC_INVALID, "user.username: 65 characters, at most 64");
+    User badutf = {.username = "bad\xc0\xafname"};
+    CHECK_FAIL(user_insert(db, &badutf), MC_INVALID, "user.username: not valid UTF-8");
+    char body[200];
+    memset(body, 'b', 141);
+    body[141] = '\0';
+    Post longpost = {.body = body};
+    CHECK_FAIL(post_insert(db, &longpost), MC_INVALID, "post.body: 141 characters, at most 140");
+    User pw = {.username = "pw", .password_hash = name};
+    memset(name, 'h', 129);
+    name[129] = '\0';
+    CHECK_FAIL(user_insert(db, &pw), MC_INVALID, "user.password_hash: 129 characters, at most 128");
+
+    Post orphan = {.body = "orphan", .user_id = 4242, .has_user_id = true};
+    CHECK_FAIL(post_insert(db, &orphan), MC_CONSTRAINT, "FOREIGN KEY constraint failed");
+    CHECK_ERR("post");
+    CHECK_INT(app_sql_int(db, "SELECT count(*) FROM post", 0), 1);
+
+    User *missing = SENTINEL(User);
+    CHECK_FAIL(user_get(db, 4242, &missing), MC_NOTFOUND, "4242");
+    CHECK(missing == NULL, "*out NULL");
+    CHECK_RC(user_find_by_email(db, "nobody@example.com", &missing), MC_NOTFOUND);
+    Post *mp = SENTINEL(Post);
+    CHECK_RC(post_get(db, 4242, &mp), MC_NOTFOUND);
+    CHECK(mp == NULL, "*out NULL");
+    User ghost = {.id = 4242, .username = "ghost"};
+    CHECK_RC(user_update(db, &ghost), MC_NOTFOUND);
+    CHECK_RC(user_delete(db, 4242), MC_NOTFOUND);
+    Post pghost = {.id = 4242};
+    CHECK_RC(post_update(db, &pghost), MC_NOTFOUND);
+    CHECK_RC(post_delete(db, 4242), MC_NOTFOUND);
+}
+
+/* NULL vs empty, nullable foreign key, quotes and metacharacters. */
+static void values(void)
+{
+    User empty = {.username = "", .email = NULL, .password_hash = ""};
+    OK(user_insert(db, &empty));
+    User *g = NULL;
+    OK(user_get(db, empty.id, &g));
+    CHECK(g && g->username && g->username[0] == '\0' && g->email == NULL && g->password_hash &&
+              g->password_hash[0] == '\0',
+          "empty strings stay empty, NULL stays NULL");
+    OK(user_set_email(g, "'; DROP TABLE user; --"));
+    OK(user_set_password_hash(g, "100% \"_\" O'Neil \\"));
+    OK(user_set_username(g, NULL));
+    OK(user_update(db, g));
+    user_free(g);
+    OK(user_find_by_email(db, "'; DROP TABLE user; --", &g));
+    CHECK(g && g->username == NULL && app_str_eq(g->password_hash, "100% \"_\" O'Neil \\"), "verbatim");
+    user_free(g);
+    CHECK_INT(app_sql_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'user'", 0), 1);
+
+    Post loose = {.body = NULL};
+    OK(post_insert(db, &loose));
+    Post *pg = NULL;
+    OK(post_get(db, loose.id, &pg));
+    CHECK(pg && pg->body == NULL && !pg->has_user_id && pg->user_id == 0, "NULL body and user_id");
+    User *nobody = SENTINEL(User);
+    CHECK_RC(post_author(db, pg, &nobody), MC_NOTFOUND);
+    CHECK(nobody == NULL, "no author");
+    OK(post_set_body(pg, ""));
+    User *brown = NULL;
+    OK(user_find_by_username(db, "MrsBrown", &brown));
+    post_set_author(pg, brown);
+    OK(post_update(db, pg));
+    post_set_author(pg, NULL);
+    CHECK(!pg->has_user_id, "post_set_author(NULL) clears");
+    post_free(pg);
+    OK(post_get(db, loose.id, &pg));
+    CHECK(pg && pg->body && pg->body[0] == '\0' && pg->has_user_id && brown && pg->user_id == brown->id,
+          "post_update");
+    post_free(pg);
+    user_free(brown);
+    OK(post_delete(db, loose.id));
+    OK(user_delete(db, empty.id));
+}
+
+/* Every predicate, order, paging, streaming, transactions. */
+static void queries(void)
+{
+    User *brown = NULL;
+    OK(user_find_by_username(db, "MrsBrown", &brown));
+    if (!brown)
+        return;
+    OK(mc_begin(db));
+    for (int i = 0; i < 30; i++) {
+        char un[32], em[32], pw[32];
+        snprintf(un, sizeof un, "user%02d", i);
+        snprintf(em, sizeof em, "user%02d@example.com", i);
+        snprintf(pw, sizeof pw, "hash%d", i % 3);
+        User x = {.username = un, .email = i % 4 == 3 ? NULL : em, .password_hash = i % 5 == 4 ? NULL : pw};
+        OK(user_insert(db, &x));
+        for (int k = 0; k < i % 3; k++) {
+            char b[32];
+            snprintf(b, sizeof b, "post %d.%d", i, k);
+            Post p = {.body = k == 1 && i % 2 ? NULL : b};
+            post_set_author(&p, &x);
+            OK(post_insert(db, &p));
+        }
+    }
+    OK(mc_commit(db));
+    Post nouser = {.body = "anonymous"};
+    OK(post_insert(db, &nouser));
+
+    CMP6(User, user, id, 10, 0, APP_SIGN(r_->id, 10));
+    CMP6(User, user, username, "user15", !r_->username, strcmp(r_->username, "user15"));
+    CMP6(User, user, email, "user10@example.com", !r_->email, strcmp(r_->email, "user10@example.com"));
+    CMP6(User, user, password_hash, "hash1", !r_->password_hash, strcmp(r_->password_hash, "hash1"));
+    NULLS(User, user, email, !r_->email);
+    NULLS(User, user, password_hash, !r_->password_hash);
+    User nou = {.username = NULL, .email = "nousername@example.com"};
+    OK(user_insert(db, &nou));
+    NULLS(User, user, username, !r_->username);
+    OK(user_delete(db, nou.id));
+    CMP6(Post, post, id, 10, 0, APP_SIGN(r_->id, 10));
+    CMP6(Post, post, body, "post 20.0", !r_->body, strcmp(r_->body, "post 20.0"));
+    CMP6(Post, post, user_id, 15, !r_->has_user_id, APP_SIGN(r_->user_id, 15));
+    NULLS(Post, post, body, !r_->body);
+    NULLS(Post, post, user_id, !r_->has_user_id);
+    QCOUNT(User, user, 10, user_query_where_username_like(q_, "USER1_"));
+    QCOUNT(User, user, 1, user_query_where_email_like(q_, "%brown%"));
+    QCOUNT(User, user, 8, user_query_where_password_hash_like(q_, "%0"));    /* i % 3 == 0, not 9, 24 */
+    int64_t ids[] = {1, 2, 3, 999};
+    QCOUNT(User, user, 3, user_query_where_id_in(q_, ids, 4));
+    const char *names[] = {"user01", "user02", "MrsBrown"};
+    QCOUNT(User, user, 3, user_query_where_username_in(q_, names, 3));
+    const char *emails[] = {"user01@example.com", "user03@example.com"};     /* user03 has no email */
+    QCOUNT(User, user, 1, user_query_where_email_in(q_, emails, 2));
+    const char *hashes[] = {"hash0", "hash2"};
+    long long e;
+    EXPECT_ROWS(User, user, e, r_->password_hash && (!strcmp(r_->password_hash, "hash0") || !strcmp(r_->password_hash, "hash2")));
+    QCOUNT(User, user, e, user_query_where_password_hash_in(q_, hashes, 2));
+    QCOUNT(Post, post, 1, post_query_where_body_like(q_, "anon%"));
+    const char *bodies[] = {"post 1.0", "post 2.0", "post 2.1"};
+    QCOUNT(Post, post, 3, post_query_where_body_in(q_, bodies, 3));
+    QCOUNT(Post, post, 2, post_query_where_id_in(q_, ids, 2));
+    int64_t uids[] = {brown->id, 3};
+    QCOUNT(Post, post, 2, post_query_where_user_id_in(q_, uids, 2));   /* brown's 1 + user01's 1 */
+    QCOUNT(Post, post, 0, post_query_where_user_id_in(q_, uids, 0));
+
+    /* the dynamic relationship: filter, order, count, page */
+    User *u14 = NULL;
+    OK(user_find_by_username(db, "user14", &u14));
+    Post_query *pq = user_posts(db, u14);
+    int64_t n = -1;
+    OK(post_query_count(pq, &n));
+    CHECK_INT(n, 2);
+    post_query_where_body_is_not_null(pq);
+    post_query_order_by(pq, POST_COL_BODY, true);
+    Post_list pl;
+    OK(post_query_all(pq, &pl));
+    CHECK(pl.count == 2 && app_str_eq(pl.items[0].body, "post 14.1") && app_str_eq(pl.items[1].body, "post 14.0"),
+          "u.posts ordered desc");
+    post_list_free(&pl);
+    post_query_limit(pq, 1);
+    post_query_offset(pq, 1);
+    Post *one = NULL;
+    OK(post_query_first(pq, &one));
+    CHECK(one && app_str_eq(one->body, "post 14.0"), "paged first");
+    post_free(one);
+    post_query_free(pq);
+    user_free(u14);
+
+    /* order by several keys; streaming with next */
+    User_query *uq = user_query(db);
+    user_query_where_username_like(uq, "user%");
+    user_query_order_by(uq, USER_COL_PASSWORD_HASH, true);
+    user_query_order_by(uq, USER_COL_USERNAME, false);
+    User row = {0};
+    int count = 0, rc;
+    char prev_hash[32] = "~", prev_name[32] = "";
+    while ((rc = user_query_next(uq, &row)) == MC_OK) {
+        const char *h = row.password_hash ? row.password_hash : "";
+        int c = strcmp(h, prev_hash);
+        CHECK(c < 0 || (c == 0 && strcmp(row.username, prev_name) > 0), "order at %d: %s %s", count, h, row.username);
+        snprintf(prev_hash, sizeof prev_hash, "%s", h);
+        snprintf(prev_name, sizeof prev_name, "%s", row.username);
+        count++;
+    }
+    CHECK_RC(rc, MC_DONE);
+    CHECK_INT(count, 30);
+    user_query_limit(uq, 4);
+    user_query_offset(uq, 28);
+    OK(user_query_count(uq, &n));
+    CHECK_INT(n, 2);
+    user_query_free(uq);
+    uq = user_query(db);
+    user_query_where_username_eq(uq, "nobody");
+    User *none = SENTINEL(User);
+    CHECK_FAIL(user_query_first(uq, &none), MC_NOTFOUND, "user");
+    CHECK(none == NULL, "first on empty");
+    user_query_free(uq);
+
+    QUERY_SURFACE(User, user, USER_COL_EMAIL);
+    QUERY_SURFACE(Post, post, POST_COL_USER_ID);
+    QCOUNT(User, user, 31, user_query_order_by(q_, USER_COL_ID, true));
+    QCOUNT(Post, post, app_sql_int(db, "SELECT count(*) FROM post", 0), post_query_order_by(q_, POST_COL_ID, false);
+           post_query_order_by(q_, POST_COL_BODY, true));
+
+    /* a rollback undoes; a nested one keeps the outer work */
+    long long users = app_sql_int(db, "SELECT count(*) FROM user", 0);
+    OK(mc_begin(db));
+    User t1 = {.username = "txn1"};
+    OK(user_insert(db, &t1));
+    OK(mc_begin(db));
+    User t2 = {.username = "txn2"};
+    OK(user_insert(db, &t2));
+    OK(mc_rollback(db));
+    OK(mc_commit(db));
+    CHECK_INT(app_sql_int(db, "SELECT count(*) FROM user", 0), users + 1);
+    QCOUNT(User, user, 0, user_query_where_username_eq(q_, "txn2"));
+    OK(mc_begin(db));
+    OK(user_delete(db, t1.id));
+    OK(mc_rollback(db));
+    QCOUNT(User, user, 1, user_query_where_username_eq(q_, "txn1"));
+    OK(user_delete(db, t1.id));
+
+    /* a user with posts cannot be deleted (plain foreign key) */
+    CHECK_FAIL(user_delete(db, brown->id), MC_CONSTRAINT, "FOREIGN KEY");
+    user_free(brown);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: blog_app DB SQL\n");
+        return 2;
+    }
+    if (app_open(&db, argv[1], argv[2]) != MC_OK) {
+        mc_close(db);
+        return 1;
+    }
+    walkthrough();
+    lifecycle();
+    errors();
+    values();
+    queries();
+    mc_close(db);
+    return app_done("blog_app");
+}

@@ -393,10 +393,23 @@ static void emit_insert(cgen *g, cg_out *o, const mc_table *t)
             mc_buf_put(&sql, "?");
     }
     mc_buf_put(&sql, ")");
+    /* Scalar columns with a server default come back through RETURNING,
+     * so that the struct holds what the row holds (as SQLAlchemy's object
+     * does after a flush).  Strings cannot be written into a struct that
+     * only lends them: those are read back with X_get. */
+    size_t nret = 0;
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const mc_column *col = &t->columns[i];
+        if (col->server_default && col->def.kind == MC_L_NONE && cg_has_flag(t, col)) {
+            mc_buf_put(&sql, nret++ ? ", " : " RETURNING ");
+            mc_put_ident(&sql, col->name);
+        }
+    }
     const char *doc = mc_arena_printf(
         g->arena,
         "Inserts row into %s (session.add + commit outside a transaction). Applies default(...); a NULL or unset "
-        "value of a column with a server default takes it.%s The row's strings are only read.",
+        "value of a column with a server default takes it; unset numbers, booleans and enums are then set in row "
+        "to what was stored.%s The row's strings are only read.",
         t->name, rowid ? mc_arena_printf(g->arena, " row->%s == 0: SQLite assigns it and it is written back.", rowid->field)
                        : "");
     cg_fn_begin(o, doc, "int %s_insert(mc_db *db, %s *row)", fn, type);
@@ -410,7 +423,48 @@ static void emit_insert(cgen *g, cg_out *o, const mc_table *t)
     mc_buf_line(c, "int b = SQLITE_OK;");
     for (size_t i = 0; i < t->ncolumns; i++)
         emit_bind_field(g, c, t, &t->columns[i], (int)i + 1, true);
-    emit_step_done(c, cg_cstr(g, t->name));
+    if (nret == 0) {
+        emit_step_done(c, cg_cstr(g, t->name));
+    } else {
+        mc_buf_line(c, "rc = b == SQLITE_OK ? sqlite3_step(st) : b;");
+        mc_buf_line(c, "if (rc == SQLITE_ROW) {");
+        size_t k = 0;
+        for (size_t i = 0; i < t->ncolumns; i++) {
+            const mc_column *col = &t->columns[i];
+            if (!(col->server_default && col->def.kind == MC_L_NONE && cg_has_flag(t, col)))
+                continue;
+            mc_buf_line(c, "    if (!row->has_%s && sqlite3_column_type(st, %zu) != SQLITE_NULL) {", col->field, k);
+            mc_buf_line(c, "        row->%s = %s;", col->field,
+                        mc_arena_printf(g->arena, cg_kind_of(col) == CG_DOUBLE ? "sqlite3_column_double(st, %zu)"
+                                                  : cg_kind_of(col) == CG_BOOL ? "sqlite3_column_int(st, %zu) != 0"
+                                                  : cg_kind_of(col) == CG_INT32 ? "sqlite3_column_int(st, %zu)"
+                                                                                : "sqlite3_column_int64(st, %zu)", k));
+            mc_buf_line(c, "        row->has_%s = true;", col->field);
+            mc_buf_line(c, "    }");
+            k++;
+        }
+        mc_buf_line(c, "    rc = SQLITE_DONE;");
+        mc_buf_line(c, "}");
+        mc_buf_line(c, "mc_release(db, st);");
+        mc_buf_line(c, "if (rc != SQLITE_DONE)");
+        mc_buf_line(c, "    return mc_status_from_sqlite(db, rc, %s);", cg_cstr(g, t->name));
+    }
+    /* default(...) of numbers, booleans and enums: the struct now says it. */
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const mc_column *col = &t->columns[i];
+        const char *def = default_expr(g, col);
+        if (!def || col->def.kind == MC_L_NULL)
+            continue;
+        if (cg_has_flag(t, col)) {
+            mc_buf_line(c, "if (!row->has_%s) {", col->field);
+            mc_buf_line(c, "    row->%s = %s;", col->field, def);
+            mc_buf_line(c, "    row->has_%s = true;", col->field);
+            mc_buf_line(c, "}");
+        } else if (cg_kind_of(col) == CG_ENUM) {
+            mc_buf_line(c, "if (!row->%s)", col->field);
+            mc_buf_line(c, "    row->%s = %s;", col->field, def);
+        }
+    }
     if (rowid) {
         mc_buf_line(c, "if (!row->%s)", rowid->field);
         mc_buf_line(c, "    row->%s = sqlite3_last_insert_rowid(mc_sqlite(db));", rowid->field);
@@ -531,11 +585,20 @@ static void emit_update(cgen *g, cg_out *o, const mc_table *t)
         if (idx++)
             mc_buf_put(&sql, ", ");
         mc_put_ident(&sql, t->columns[i].name);
-        mc_buf_put(&sql, " = ?");
+        /* NULL cannot be stored in a not_null column: for one with a
+         * server default, NULL/unset means "leave it", so a row inserted
+         * without it (and not re-read) can still be updated. */
+        if (!t->columns[i].nullable && t->columns[i].server_default) {
+            mc_buf_put(&sql, " = coalesce(?, ");
+            mc_put_ident(&sql, t->columns[i].name);
+            mc_buf_put(&sql, ")");
+        } else {
+            mc_buf_put(&sql, " = ?");
+        }
     }
     mc_buf_printf(&sql, " WHERE %s", where_cols(g, t, t->pk, t->npk));
-    cg_fn_begin(o, mc_arena_printf(g->arena, "Writes every column of row to the %s with row's primary key; MC_NOTFOUND if "
-                                   "there is none.", t->name),
+    cg_fn_begin(o, mc_arena_printf(g->arena, "Writes every column of row to the %s with row's primary key (a NULL/unset "
+                                   "not_null column with a server default is left as it is); MC_NOTFOUND if there is none.", t->name),
                 "int %s_update(mc_db *db, const %s *row)", fn, type);
     mc_buf_line(c, "int rc = %s_check(db, row);", fn);
     mc_buf_line(c, "if (rc != MC_OK)");

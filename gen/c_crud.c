@@ -150,19 +150,7 @@ static const char *where_cols(cgen *g, const mc_table *t, const size_t *cols, si
 
 static const char *select_sql(cgen *g, const mc_table *t, const char *where)
 {
-    mc_buf b = {0};
-    mc_buf_put(&b, "SELECT ");
-    for (size_t i = 0; i < t->ncolumns; i++) {
-        if (i)
-            mc_buf_put(&b, ", ");
-        mc_put_ident(&b, t->columns[i].name);
-    }
-    mc_buf_put(&b, " FROM ");
-    mc_put_ident(&b, t->name);
-    mc_buf_printf(&b, " WHERE %s", where);
-    const char *r = cg_cstr(g, b.data ? b.data : "");
-    mc_buf_free(&b);
-    return r;
+    return cg_cstr(g, cg_sqlf(g, "SELECT %s FROM %I WHERE %s", cg_column_list(g, t), t->name, where));
 }
 
 /* Steps a statement that returns no row; releases it; returns on error. */
@@ -374,14 +362,7 @@ static void emit_insert(cgen *g, cg_out *o, const mc_table *t)
     mc_buf *c = &o->c;
     const mc_column *rowid = cg_rowid(t);
     mc_buf sql = {0};
-    mc_buf_put(&sql, "INSERT INTO ");
-    mc_put_ident(&sql, t->name);
-    mc_buf_put(&sql, " (");
-    for (size_t i = 0; i < t->ncolumns; i++) {
-        if (i)
-            mc_buf_put(&sql, ", ");
-        mc_put_ident(&sql, t->columns[i].name);
-    }
+    mc_buf_put(&sql, cg_sqlf(g, "INSERT INTO %I (%s", t->name, cg_column_list(g, t)));
     mc_buf_put(&sql, ") VALUES (");
     for (size_t i = 0; i < t->ncolumns; i++) {
         const mc_column *col = &t->columns[i];
@@ -473,21 +454,28 @@ static void emit_insert(cgen *g, cg_out *o, const mc_table *t)
     cg_fn_end(o);
 }
 
-static void emit_get(cgen *g, cg_out *o, const mc_table *t)
+/* Body of X_get and X_find_by_*: the row whose columns cols[0..n) equal
+ * the parameters named like them, into a new struct *out. */
+static void emit_lookup_body(cgen *g, cg_out *o, const mc_table *t, const size_t *cols, size_t n)
 {
-    const char *type = cg_type(g, t), *fn = cg_fn(g, t);
     mc_buf *c = &o->c;
-    cg_fn_begin(o, mc_arena_printf(g->arena, "*out = the %s with this primary key (free with %s_free), or MC_NOTFOUND.",
-                                   type, fn),
-                "int %s_get(mc_db *db, %s, %s **out)", fn, pk_params(g, t), type);
     mc_buf_line(c, "*out = NULL;");
-    mc_buf_line(c, "sqlite3_stmt *st = mc_prepare(db, %s);", select_sql(g, t, where_cols(g, t, t->pk, t->npk)));
+    mc_buf_line(c, "sqlite3_stmt *st = mc_prepare(db, %s);", select_sql(g, t, where_cols(g, t, cols, n)));
     mc_buf_line(c, "if (!st)");
     mc_buf_line(c, "    return mc_errcode(db);");
     mc_buf_line(c, "int rc, b = SQLITE_OK;");
-    for (size_t i = 0; i < t->npk; i++)
-        mc_buf_line(c, "b |= %s;", bind_param(g, &t->columns[t->pk[i]], (int)i + 1, t->columns[t->pk[i]].field));
-    emit_fetch_one(g, c, t, notfound_msg(g, t, t->pk, t->npk));
+    for (size_t i = 0; i < n; i++)
+        mc_buf_line(c, "b |= %s;", bind_param(g, &t->columns[cols[i]], (int)i + 1, t->columns[cols[i]].field));
+    emit_fetch_one(g, c, t, notfound_msg(g, t, cols, n));
+}
+
+static void emit_get(cgen *g, cg_out *o, const mc_table *t)
+{
+    const char *type = cg_type(g, t), *fn = cg_fn(g, t);
+    cg_fn_begin(o, mc_arena_printf(g->arena, "*out = the %s with this primary key (free with %s_free), or MC_NOTFOUND.",
+                                   type, fn),
+                "int %s_get(mc_db *db, %s, %s **out)", fn, pk_params(g, t), type);
+    emit_lookup_body(g, o, t, t->pk, t->npk);
     cg_fn_end(o);
 }
 
@@ -508,7 +496,6 @@ static bool same_cols(const size_t *a, size_t na, const size_t *b, size_t nb)
 static void emit_find_by(cgen *g, cg_out *o, const mc_table *t, const size_t *cols, size_t n)
 {
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
-    mc_buf *c = &o->c;
     mc_buf name = {0}, params = {0};
     for (size_t i = 0; i < n; i++) {
         const mc_column *col = &t->columns[cols[i]];
@@ -522,14 +509,7 @@ static void emit_find_by(cgen *g, cg_out *o, const mc_table *t, const size_t *co
                 "int %s_find_by_%s(mc_db *db%s, %s **out)", fn, names, plist, type);
     mc_buf_free(&name);
     mc_buf_free(&params);
-    mc_buf_line(c, "*out = NULL;");
-    mc_buf_line(c, "sqlite3_stmt *st = mc_prepare(db, %s);", select_sql(g, t, where_cols(g, t, cols, n)));
-    mc_buf_line(c, "if (!st)");
-    mc_buf_line(c, "    return mc_errcode(db);");
-    mc_buf_line(c, "int rc, b = SQLITE_OK;");
-    for (size_t i = 0; i < n; i++)
-        mc_buf_line(c, "b |= %s;", bind_param(g, &t->columns[cols[i]], (int)i + 1, t->columns[cols[i]].field));
-    emit_fetch_one(g, c, t, notfound_msg(g, t, cols, n));
+    emit_lookup_body(g, o, t, cols, n);
     cg_fn_end(o);
 }
 
@@ -635,10 +615,7 @@ static void emit_delete(cgen *g, cg_out *o, const mc_table *t)
             strcmp(r->fk->ref_cols[0], rowid->name) == 0)
             cascades[ncascades++] = r;
     }
-    mc_buf sql = {0};
-    mc_buf_put(&sql, "DELETE FROM ");
-    mc_put_ident(&sql, t->name);
-    mc_buf_printf(&sql, " WHERE %s", where_cols(g, t, t->pk, t->npk));
+    const char *sql = cg_sqlf(g, "DELETE FROM %I WHERE %s", t->name, where_cols(g, t, t->pk, t->npk));
     mc_buf doc = {0};
     mc_buf_printf(&doc, "Deletes the %s with this primary key; MC_NOTFOUND if there is none.", t->name);
     for (size_t i = 0; i < ncascades; i++)
@@ -652,14 +629,9 @@ static void emit_delete(cgen *g, cg_out *o, const mc_table *t)
         mc_buf_line(c, "    return rc;");
         for (size_t i = 0; i < ncascades; i++) {
             const mc_relationship *r = cascades[i];
-            mc_buf del = {0};
-            mc_buf_put(&del, "DELETE FROM ");
-            mc_put_ident(&del, r->target->name);
-            mc_buf_put(&del, " WHERE ");
-            mc_put_ident(&del, r->target->columns[r->fk->cols[0]].name);
-            mc_buf_put(&del, " = ?");
-            mc_buf_line(c, "st = mc_prepare(db, %s);", cg_cstr(g, del.data));
-            mc_buf_free(&del);
+            const char *del = cg_sqlf(g, "DELETE FROM %I WHERE %I = ?", r->target->name,
+                                      r->target->columns[r->fk->cols[0]].name);
+            mc_buf_line(c, "st = mc_prepare(db, %s);", cg_cstr(g, del));
             mc_buf_line(c, "if (!st) {");
             mc_buf_line(c, "    rc = mc_errcode(db);");
             mc_buf_line(c, "    mc_rollback(db);");
@@ -675,8 +647,7 @@ static void emit_delete(cgen *g, cg_out *o, const mc_table *t)
             mc_buf_line(c, "}");
         }
     }
-    mc_buf_line(c, "st = mc_prepare(db, %s);", cg_cstr(g, sql.data));
-    mc_buf_free(&sql);
+    mc_buf_line(c, "st = mc_prepare(db, %s);", cg_cstr(g, sql));
     const char *fail = ncascades ? "{ rc = mc_errcode(db); mc_rollback(db); return rc; }" : "return mc_errcode(db);";
     mc_buf_line(c, "if (!st)");
     mc_buf_line(c, "    %s", fail);

@@ -18,6 +18,24 @@ static const mc_column *col_named(const mc_table *t, const char *sql_name)
     return mc_table_column(t, sql_name);
 }
 
+/* X_rel_list: every row of the relationship's query X_rel. */
+static void emit_list(cgen *g, cg_out *o, const mc_relationship *r, const char *doc)
+{
+    const char *fn = cg_fn(g, r->owner), *type = cg_type(g, r->owner);
+    const char *tfn = cg_fn(g, r->target), *ttype = cg_type(g, r->target);
+    mc_buf *c = &o->c;
+    cg_fn_begin(o, doc, "int %s_%s_list(mc_db *db, const %s *row, %s_list *out)", fn, r->name, type, ttype);
+    mc_buf_line(c, "out->items = NULL;");
+    mc_buf_line(c, "out->count = 0;");
+    mc_buf_line(c, "%s_query *q = %s_%s(db, row);", ttype, fn, r->name);
+    mc_buf_line(c, "if (!q)");
+    mc_buf_line(c, "    return mc_errcode(db);");
+    mc_buf_line(c, "int rc = %s_query_all(q, out);", tfn);
+    mc_buf_line(c, "%s_query_free(q);", tfn);
+    mc_buf_line(c, "return rc;");
+    cg_fn_end(o);
+}
+
 static void emit_children_query(cgen *g, cg_out *o, const mc_relationship *r)
 {
     const mc_table *t = r->owner, *T = r->target;
@@ -59,17 +77,8 @@ static void emit_children_query(cgen *g, cg_out *o, const mc_relationship *r)
         cg_fn_end(o);
         return;
     }
-    cg_fn_begin(o, mc_arena_printf(g->arena, "*out = every one of row's %s%s (free with %s_list_free).", r->name, order, tfn),
-                "int %s_%s_list(mc_db *db, const %s *row, %s_list *out)", fn, r->name, type, ttype);
-    mc_buf_line(c, "out->items = NULL;");
-    mc_buf_line(c, "out->count = 0;");
-    mc_buf_line(c, "%s_query *q = %s_%s(db, row);", ttype, fn, r->name);
-    mc_buf_line(c, "if (!q)");
-    mc_buf_line(c, "    return mc_errcode(db);");
-    mc_buf_line(c, "int rc = %s_query_all(q, out);", tfn);
-    mc_buf_line(c, "%s_query_free(q);", tfn);
-    mc_buf_line(c, "return rc;");
-    cg_fn_end(o);
+    emit_list(g, o, r, mc_arena_printf(g->arena, "*out = every one of row's %s%s (free with %s_list_free).", r->name,
+                                        order, tfn));
 }
 
 static void emit_parent(cgen *g, cg_out *o, const mc_relationship *r)
@@ -118,15 +127,7 @@ static void emit_many_to_many(cgen *g, cg_out *o, const mc_relationship *r)
         mc_buf_printf(&o->h, "/* %s.%s: many-to-many over non-integer keys has no accessor yet. */\n\n", t->model, r->name);
         return;
     }
-    mc_buf sub = {0};
-    mc_put_ident(&sub, r2->name);
-    mc_buf_put(&sub, " IN (SELECT ");
-    mc_put_ident(&sub, sb->name);
-    mc_buf_put(&sub, " FROM ");
-    mc_put_ident(&sub, S->name);
-    mc_buf_put(&sub, " WHERE ");
-    mc_put_ident(&sub, sa->name);
-    mc_buf_put(&sub, " = ?)");
+    const char *sub = cg_sqlf(g, "%I IN (SELECT %I FROM %I WHERE %I = ?)", r2->name, sb->name, S->name, sa->name);
     const char *order = r->order_by ? mc_arena_printf(g->arena, ", ordered by %s", r->order_by->field) : "";
     cg_fn_begin(o, mc_arena_printf(g->arena, "The %s linked to row through %s%s: a query to filter, order, count or page.",
                                    T->name, S->name, order),
@@ -134,41 +135,17 @@ static void emit_many_to_many(cgen *g, cg_out *o, const mc_relationship *r)
     mc_buf_line(c, "%s_query *q = %s_query(db);", ttype, tfn);
     mc_buf_line(c, "if (!q)");
     mc_buf_line(c, "    return NULL;");
-    mc_buf_line(c, "mc_query_where_sql((mc_query *)q, %s, row->%s);", cg_cstr(g, sub.data), r1->field);
-    mc_buf_free(&sub);
+    mc_buf_line(c, "mc_query_where_sql((mc_query *)q, %s, row->%s);", cg_cstr(g, sub), r1->field);
     if (r->order_by)
         mc_buf_line(c, "%s_query_order_by(q, %s, %s);", tfn, cg_col_const(g, T, r->order_by),
                     r->order_desc ? "true" : "false");
     mc_buf_line(c, "return q;");
     cg_fn_end(o);
 
-    cg_fn_begin(o, mc_arena_printf(g->arena, "*out = every %s linked to row (free with %s_list_free).", T->name, tfn),
-                "int %s_%s_list(mc_db *db, const %s *row, %s_list *out)", fn, r->name, type, ttype);
-    mc_buf_line(c, "out->items = NULL;");
-    mc_buf_line(c, "out->count = 0;");
-    mc_buf_line(c, "%s_query *q = %s_%s(db, row);", ttype, fn, r->name);
-    mc_buf_line(c, "if (!q)");
-    mc_buf_line(c, "    return mc_errcode(db);");
-    mc_buf_line(c, "int rc = %s_query_all(q, out);", tfn);
-    mc_buf_line(c, "%s_query_free(q);", tfn);
-    mc_buf_line(c, "return rc;");
-    cg_fn_end(o);
+    emit_list(g, o, r, mc_arena_printf(g->arena, "*out = every %s linked to row (free with %s_list_free).", T->name, tfn));
 
-    mc_buf ins = {0}, del = {0};
-    mc_buf_put(&ins, "INSERT INTO ");
-    mc_put_ident(&ins, S->name);
-    mc_buf_put(&ins, " (");
-    mc_put_ident(&ins, sa->name);
-    mc_buf_put(&ins, ", ");
-    mc_put_ident(&ins, sb->name);
-    mc_buf_put(&ins, ") VALUES (?, ?)");
-    mc_buf_put(&del, "DELETE FROM ");
-    mc_put_ident(&del, S->name);
-    mc_buf_put(&del, " WHERE ");
-    mc_put_ident(&del, sa->name);
-    mc_buf_put(&del, " = ? AND ");
-    mc_put_ident(&del, sb->name);
-    mc_buf_put(&del, " = ?");
+    const char *ins = cg_sqlf(g, "INSERT INTO %I (%I, %I) VALUES (?, ?)", S->name, sa->name, sb->name);
+    const char *del = cg_sqlf(g, "DELETE FROM %I WHERE %I = ? AND %I = ?", S->name, sa->name, sb->name);
     for (int remove = 0; remove < 2; remove++) {
         cg_fn_begin(o, remove ? mc_arena_printf(g->arena, "Unlinks item from row's %s; MC_NOTFOUND if they were not linked.",
                                                 r->name)
@@ -176,7 +153,7 @@ static void emit_many_to_many(cgen *g, cg_out *o, const mc_relationship *r)
                                                 r->name, S->name),
                     "int %s_%s_%s(mc_db *db, const %s *row, const %s *item)", fn, r->name, remove ? "remove" : "add",
                     type, ttype);
-        mc_buf_line(c, "sqlite3_stmt *st = mc_prepare(db, %s);", cg_cstr(g, remove ? del.data : ins.data));
+        mc_buf_line(c, "sqlite3_stmt *st = mc_prepare(db, %s);", cg_cstr(g, remove ? del : ins));
         mc_buf_line(c, "if (!st)");
         mc_buf_line(c, "    return mc_errcode(db);");
         mc_buf_line(c, "int b = sqlite3_bind_int64(st, 1, row->%s);", r1->field);
@@ -192,8 +169,6 @@ static void emit_many_to_many(cgen *g, cg_out *o, const mc_relationship *r)
         mc_buf_line(c, "return MC_OK;");
         cg_fn_end(o);
     }
-    mc_buf_free(&ins);
-    mc_buf_free(&del);
 }
 
 /* "p.a, p.b" with alias a */
@@ -217,28 +192,15 @@ static void emit_joined(cgen *g, cg_out *o, const mc_relationship *r)
     const mc_column *fc = &T->columns[r->fk->cols[0]];
     const mc_column *rc = col_named(t, r->fk->ref_cols[0]);
     mc_buf *c = &o->c;
-    mc_buf sql = {0};
-    mc_buf_put(&sql, "SELECT ");
-    aliased_cols(&sql, t, "p");
-    mc_buf_put(&sql, ", ");
-    aliased_cols(&sql, T, "c");
-    mc_buf_put(&sql, " FROM ");
-    mc_put_ident(&sql, t->name);
-    mc_buf_put(&sql, " AS p LEFT OUTER JOIN ");
-    mc_put_ident(&sql, T->name);
-    mc_buf_put(&sql, " AS c ON c.");
-    mc_put_ident(&sql, fc->name);
-    mc_buf_put(&sql, " = p.");
-    mc_put_ident(&sql, rc->name);
-    mc_buf_put(&sql, " WHERE p.");
-    mc_put_ident(&sql, pk->name);
-    mc_buf_put(&sql, " = ?");
-    if (r->order_by) {
-        mc_buf_put(&sql, " ORDER BY c.");
-        mc_put_ident(&sql, r->order_by->name);
-        if (r->order_desc)
-            mc_buf_put(&sql, " DESC");
-    }
+    mc_buf cols = {0};
+    aliased_cols(&cols, t, "p");
+    mc_buf_put(&cols, ", ");
+    aliased_cols(&cols, T, "c");
+    const char *order = r->order_by ? cg_sqlf(g, " ORDER BY c.%I%s", r->order_by->name, r->order_desc ? " DESC" : "")
+                                    : "";
+    const char *sql = cg_sqlf(g, "SELECT %s FROM %I AS p LEFT OUTER JOIN %I AS c ON c.%I = p.%I WHERE p.%I = ?%s",
+                              cols.data ? cols.data : "", t->name, T->name, fc->name, rc->name, pk->name, order);
+    mc_buf_free(&cols);
     const char *pt = cg_param_type(g, pk);
     cg_fn_begin(o, mc_arena_printf(g->arena, "Loads the %s with this key and all its %s in one statement (lazy: joined): "
                                    "*out as %s_get gives it, *%s as %s_%s_list does; MC_NOTFOUND when no such %s.",
@@ -248,8 +210,7 @@ static void emit_joined(cgen *g, cg_out *o, const mc_relationship *r)
     mc_buf_line(c, "*out = NULL;");
     mc_buf_line(c, "%s->items = NULL;", r->name);
     mc_buf_line(c, "%s->count = 0;", r->name);
-    mc_buf_line(c, "sqlite3_stmt *st = mc_prepare(db, %s);", cg_cstr(g, sql.data));
-    mc_buf_free(&sql);
+    mc_buf_line(c, "sqlite3_stmt *st = mc_prepare(db, %s);", cg_cstr(g, sql));
     mc_buf_line(c, "if (!st)");
     mc_buf_line(c, "    return mc_errcode(db);");
     mc_buf_line(c, "int rc = MC_OK, s;");

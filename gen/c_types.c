@@ -104,14 +104,7 @@ static void emit_struct(cgen *g, cg_out *o, const mc_table *t)
     mc_buf_put(&o->c, "};\n");
     mc_buf_printf(&o->c, "static const mc_table_meta %s_meta = {\n", fn);
     mc_buf_printf(&o->c, "    %s, %s,\n", cg_cstr(g, t->name), cg_cstr(g, cg_sql_ident(g, t->name)));
-    mc_buf put_sel = {0};
-    for (size_t i = 0; i < t->ncolumns; i++) {
-        if (i)
-            mc_buf_put(&put_sel, ", ");
-        mc_put_ident(&put_sel, t->columns[i].name);
-    }
-    mc_buf_printf(&o->c, "    %s,\n", cg_cstr(g, put_sel.data ? put_sel.data : ""));
-    mc_buf_free(&put_sel);
+    mc_buf_printf(&o->c, "    %s,\n", cg_cstr(g, cg_column_list(g, t)));
     mc_buf_printf(&o->c, "    %zu, %s_columns\n};\n\n", t->ncolumns, fn);
 }
 

@@ -143,3 +143,39 @@ void cg_fn_end(cg_out *o)
     o->c.indent = 0;
     mc_buf_put(&o->c, "}\n\n");
 }
+
+const char *cg_sqlf(cgen *g, const char *fmt, ...)
+{
+    mc_buf b = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    for (const char *p = fmt; *p; p++) {
+        if (*p != '%') {
+            mc_buf_putc(&b, *p);
+            continue;
+        }
+        switch (*++p) {
+        case 'I': mc_put_ident(&b, va_arg(ap, const char *)); break;
+        case 's': mc_buf_put(&b, va_arg(ap, const char *)); break;
+        case '%': mc_buf_putc(&b, '%'); break;
+        default: mc_buf_putc(&b, '%'); p--; break;
+        }
+    }
+    va_end(ap);
+    const char *r = mc_arena_strdup(g->arena, b.data ? b.data : "");
+    mc_buf_free(&b);
+    return r;
+}
+
+const char *cg_column_list(cgen *g, const mc_table *t)
+{
+    mc_buf b = {0};
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        if (i)
+            mc_buf_put(&b, ", ");
+        mc_put_ident(&b, t->columns[i].name);
+    }
+    const char *r = mc_arena_strdup(g->arena, b.data ? b.data : "");
+    mc_buf_free(&b);
+    return r;
+}

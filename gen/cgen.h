@@ -55,6 +55,12 @@ void cg_put_cstr(mc_buf *b, const char *s);
 const char *cg_cstr(cgen *g, const char *s);
 /* Arena string of an identifier quoted for SQL as needed. */
 const char *cg_sql_ident(cgen *g, const char *name);
+/* SQL text in the arena from a format where %I is an identifier (quoted as
+ * needed), %s is text pasted as it is (SQL the generator wrote), %% is %:
+ * cg_sqlf(g, "DELETE FROM %I WHERE %I = ?", t->name, c->name). */
+const char *cg_sqlf(cgen *g, const char *fmt, ...);
+/* "id, username, email": every column of t in struct order, quoted as needed. */
+const char *cg_column_list(cgen *g, const mc_table *t);
 
 /* The two outputs being written.  A generated function is declared once:
  * cg_fn_begin writes its doc comment and prototype to the header and its

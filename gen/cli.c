@@ -1,5 +1,6 @@
 /* cli.c -- option parsing shared by the commands. */
 #include "cli.h"
+#include "schema.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,4 +81,13 @@ int mc_cli_parse(const mc_cmd *cmd, int argc, char **argv, const mc_opt *opts, c
         return MC_EXIT_USAGE;
     }
     return -1;
+}
+
+int mc_cli_load_schema(const char *path, mc_arena *arena, mc_source *src, mc_schema *out)
+{
+    mc_diag diag;
+    mc_diag_init(&diag, src, NULL, NULL);
+    int nerr = mc_load_schema(path, arena, &diag, src, out);
+    mc_diag_finish(&diag);
+    return nerr ? MC_EXIT_ERROR : 0;
 }

@@ -34,6 +34,13 @@ int mc_cli_parse(const mc_cmd *cmd, int argc, char **argv, const mc_opt *opts, c
 /* Prints "usage: modelc CMD USAGE" to stderr. */
 void mc_cli_usage(const mc_cmd *cmd);
 
+struct mc_arena;
+struct mc_source;
+struct mc_schema;
+/* Reads and checks a schema for a command: diagnostics go to stderr.
+ * Returns 0, or 1 (MC_EXIT_ERROR) after reporting the errors. */
+int mc_cli_load_schema(const char *path, struct mc_arena *arena, struct mc_source *src, struct mc_schema *out);
+
 /* $DATABASE_URL, else "app.db", when db is NULL. */
 const char *mc_cli_default_db(const char *db);
 

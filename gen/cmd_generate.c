@@ -70,16 +70,15 @@ int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
     }
 
     mc_arena arena = {0};
-    mc_diag diag;
     mc_source src;
-    mc_diag_init(&diag, &src, NULL, NULL);
     mc_schema schema;
-    int nerr = mc_load_schema(pos[0], &arena, &diag, &src, &schema);
+    int nerr = mc_cli_load_schema(pos[0], &arena, &src, &schema);
     cgen g = {&schema, prefix, &arena, schema.name, NULL, 0};
-    if (!nerr && migrations_dir && mc_load_compiled_migrations(&arena, &diag, migrations_dir, &g.migrations,
-                                                               &g.nmigrations) != 0)
-        nerr = 1;
-    mc_diag_finish(&diag);
+    if (!nerr && migrations_dir) {
+        mc_diag diag;
+        mc_diag_init(&diag, &src, NULL, NULL);
+        nerr = mc_load_compiled_migrations(&arena, &diag, migrations_dir, &g.migrations, &g.nmigrations) != 0;
+    }
     if (nerr) {
         mc_arena_free(&arena);
         return MC_EXIT_ERROR;

@@ -70,13 +70,9 @@ int mc_cmd_migrate(const mc_cmd *cmd, int argc, char **argv)
         dir = "migrations";
 
     mc_arena arena = {0};
-    mc_diag diag;
     mc_source src = {0};
-    mc_diag_init(&diag, &src, NULL, NULL);
     mc_schema want;
-    int nerr = mc_load_schema(pos[0], &arena, &diag, &src, &want);
-    mc_diag_finish(&diag);
-    if (nerr) {
+    if (mc_cli_load_schema(pos[0], &arena, &src, &want) != 0) {
         mc_arena_free(&arena);
         return MC_EXIT_ERROR;
     }

@@ -12,13 +12,9 @@ int mc_cmd_sql(const mc_cmd *cmd, int argc, char **argv)
     if (rc >= 0)
         return rc;
     mc_arena arena = {0};
-    mc_diag diag;
     mc_source src;
-    mc_diag_init(&diag, &src, NULL, NULL);
     mc_schema schema;
-    int nerr = mc_load_schema(pos[0], &arena, &diag, &src, &schema);
-    mc_diag_finish(&diag);
-    if (nerr) {
+    if (mc_cli_load_schema(pos[0], &arena, &src, &schema) != 0) {
         mc_arena_free(&arena);
         return MC_EXIT_ERROR;
     }

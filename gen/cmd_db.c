@@ -43,6 +43,8 @@ static mc_db *open_db(const char *cmd, const char *url, int create, int quiet)
     return db;
 }
 
+/* "3", "0003", "head": 0, or the exit status after a message (2 for a
+ * malformed number, 1 for a version that does not exist). */
 static int parse_version(const char *cmd, const char *s, size_t n, int *out)
 {
     if (strcmp(s, "head") == 0 || strcmp(s, "latest") == 0) {
@@ -53,11 +55,11 @@ static int parse_version(const char *cmd, const char *s, size_t n, int *out)
     long v = strtol(s, &end, 10);
     if (!s[0] || *end || v < 0) {
         fprintf(stderr, "modelc %s: '%s' is not a version number\n", cmd, s);
-        return -1;
+        return MC_EXIT_USAGE;
     }
     if ((size_t)v > n) {
         fprintf(stderr, "modelc %s: there is no migration %04ld (the last is %04zu)\n", cmd, v, n);
-        return -1;
+        return MC_EXIT_ERROR;
     }
     *out = (int)v;
     return 0;
@@ -124,8 +126,9 @@ static int move(const mc_cmd *cmd, int argc, char **argv, int upgrading)
     rc = MC_EXIT_ERROR;
     if (read_dir(cmd->name, dir, &arena, &md) || !(list = mc_migdir_list(&md, &arena)))
         goto out;
-    if (to && parse_version(cmd->name, to, md.n, &target))
+    if (to && (rc = parse_version(cmd->name, to, md.n, &target)) != 0)
         goto out;
+    rc = MC_EXIT_ERROR;
 
     /* The version now, to pick a downgrade's default and to report. */
     int cur = 0;
@@ -295,9 +298,11 @@ int mc_cmd_stamp(const mc_cmd *cmd, int argc, char **argv)
     mc_migration *list = NULL;
     int v;
     rc = MC_EXIT_ERROR;
-    if (read_dir(cmd->name, dir, &arena, &md) || !(list = mc_migdir_list(&md, &arena)) ||
-        parse_version(cmd->name, pos[0], md.n, &v))
+    if (read_dir(cmd->name, dir, &arena, &md) || !(list = mc_migdir_list(&md, &arena)))
         goto out;
+    if ((rc = parse_version(cmd->name, pos[0], md.n, &v)) != 0)
+        goto out;
+    rc = MC_EXIT_ERROR;
     mc_db *db = open_db(cmd->name, url, 1, 0);
     if (!db)
         goto out;

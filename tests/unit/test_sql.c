@@ -139,6 +139,17 @@ START_TEST(usage_errors_exit_2)
     r = modelc(NULL, NULL, NULL);
     ck_assert_int_eq(r.status, 2);
     tu_result_free(&r);
+    /* a malformed version is a usage error too, in every command taking one */
+    r = modelc("upgrade", "--to", "abc");
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "'abc' is not a version number"));
+    tu_result_free(&r);
+    r = modelc("stamp", "x1", NULL);
+    ck_assert_int_eq(r.status, 2);
+    tu_result_free(&r);
+    r = modelc("generate", tu_shared("examples/blog.model"), "--prefix=9x");
+    ck_assert_int_eq(r.status, 2);
+    tu_result_free(&r);
 }
 END_TEST
 

@@ -9,7 +9,10 @@
 #      `CREATE TABLE _new_item ...; INSERT INTO _new_item SELECT ... FROM item`
 #      on a copy of the same database, same pragmas, each including its
 #      close (the WAL checkpoint); best of BENCH_REBUILD_ROUNDS (3);
-#      goal <= 1.2x
+#      goal <= 1.2x.  Also a hand-written rebuild (the bare copy + DROP
+#      TABLE of the old + RENAME) with the library's secure_delete and with
+#      FAST: Debian's SQLite has secure_delete on, which makes the DROP
+#      zero-fill the old copy; modelc does not lower it.
 #   c. `modelc migrate` on a 500-table schema whose migrations directory
 #      holds 50 migrations (0001 creates 475 tables, then 49 steps each add
 #      a table or a column); best of 5; goal < 1 s
@@ -57,20 +60,23 @@ bare=$(printf '%s\n' "$up" | grep -E '^(CREATE TABLE|INSERT INTO) _new_item')
 [ "$(printf '%s\n' "$bare" | wc -l)" -eq 2 ] || { echo "migrate_bench: 0002 is not a rebuild of item"; exit 1; }
 "$MODELC" upgrade --db pristine.db --to 1 >/dev/null
 "$MB" fill pristine.db "$ROWS"
-best_up=""; best_bare=""
+hand="$bare DROP TABLE item; ALTER TABLE _new_item RENAME TO item;"
+secure=$(sqlite3 pristine.db 'PRAGMA secure_delete')
+best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }'; }
+best_up=""; best_bare=""; best_hand=""; best_fast=""
 r=0
 while [ $r -lt "$ROUNDS" ]; do
-    for db in a b; do rm -f $db.db $db.db-wal $db.db-shm; cp pristine.db $db.db; done
+    for db in a b c d; do rm -f $db.db $db.db-wal $db.db-shm; cp pristine.db $db.db; done
     sync
-    ms_up=$("$MB" time 1 - "$MODELC" upgrade --db a.db)
-    ms_bare=$("$MB" bare b.db "$bare")
-    best_up=$(awk -v a="$best_up" -v b="$ms_up" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }')
-    best_bare=$(awk -v a="$best_bare" -v b="$ms_bare" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }')
+    best_up=$(best "$best_up" "$("$MB" time 1 - "$MODELC" upgrade --db a.db)")
+    best_bare=$(best "$best_bare" "$("$MB" bare b.db "$bare")")
+    best_hand=$(best "$best_hand" "$("$MB" bare c.db "$hand")")
+    best_fast=$(best "$best_fast" "$("$MB" bare d.db "PRAGMA secure_delete=FAST; $hand")")
     r=$((r + 1))
 done
 [ "$(sqlite3 a.db 'SELECT count(*) FROM item WHERE qty IS NOT NULL')" = "$ROWS" ] ||
     { echo "migrate_bench: the rebuilt table lost rows"; exit 1; }
-rm -f a.db* b.db*
+rm -f a.db* b.db* c.db* d.db*
 
 # ---- c. 500 tables, 50 migrations -------------------------------------------------
 # schema STEP: the schema after migration STEP of the synthetic history.
@@ -111,17 +117,24 @@ big_ms=$("$MB" time 5 migrations "$MODELC" migrate big.model -m "step 51" --dir 
 nothing_ms=$(schema 50 > same.model && "$MB" time 5 - "$MODELC" migrate same.model --dir migrations)
 
 # ---- the table ---------------------------------------------------------------------
-awk -v seed="$seed_ms" -v up="$best_up" -v bare="$best_bare" -v rows="$ROWS" -v big="$big_ms" \
-    -v nothing="$nothing_ms" -v nt="$ntables" -v hist="$hist_s" 'BEGIN {
+awk -v seed="$seed_ms" -v up="$best_up" -v bare="$best_bare" -v hand="$best_hand" -v fast="$best_fast" \
+    -v secure="$secure" -v rows="$ROWS" -v rounds="$ROUNDS" -v big="$big_ms" -v nothing="$nothing_ms" \
+    -v nt="$ntables" -v hist="$hist_s" 'BEGIN {
     ratio = up / bare
-    printf "%-58s %12s %10s\n", "benchmark", "result", "goal"
-    printf "%-58s %9.2f ms %10s%s\n", "a. modelc migrate, seed schema (best of 10)", seed, "<= 10 ms",
+    printf "%-60s %12s %10s\n", "benchmark", "result", "goal"
+    printf "%-60s %9.2f ms %10s%s\n", "a. modelc migrate, seed schema (best of 10)", seed, "<= 10 ms",
            seed <= 10 ? "" : "  MISSED"
-    printf "%-58s %9.1f ms\n", sprintf("b. modelc upgrade rebuilding %d rows (best of '"$ROUNDS"')", rows), up
-    printf "%-58s %9.1f ms\n", "   bare CREATE + INSERT INTO new SELECT ... FROM old", bare
-    printf "%-58s %10.2fx %10s%s\n", "   ratio", ratio, "<= 1.2x", ratio <= 1.2 ? "" : "  MISSED"
-    printf "%-58s %9.1f ms %10s%s\n", sprintf("c. modelc migrate, %d tables, 50 migrations (best of 5)", nt), big,
+    printf "%-60s %9.1f ms\n", sprintf("b. modelc upgrade rebuilding %d rows (best of %d)", rows, rounds), up
+    printf "%-60s %9.1f ms\n", "   bare CREATE + INSERT INTO new SELECT ... FROM old", bare
+    printf "%-60s %10.2fx %10s%s\n", "   ratio upgrade / bare copy", ratio, "<= 1.2x", ratio <= 1.2 ? "" : "  MISSED"
+    printf "%-60s %9.1f ms\n", sprintf("   hand-written rebuild (+ DROP old, RENAME; secure_delete=%d)", secure), hand
+    printf "%-60s %10.2fx\n", "   ratio upgrade / hand-written rebuild", up / hand
+    printf "%-60s %9.1f ms\n", "   hand-written rebuild with secure_delete=FAST", fast
+    printf "%-60s %9.1f ms %10s%s\n", sprintf("c. modelc migrate, %d tables, 50 migrations (best of 5)", nt), big,
            "< 1000 ms", big < 1000 ? "" : "  MISSED"
-    printf "%-58s %9.1f ms\n", "   the same with nothing to do", nothing
-    printf "%-58s %10s s\n", "   (writing the 50-migration history took)", hist
+    printf "%-60s %9.1f ms\n", "   the same with nothing to do", nothing
+    printf "%-60s %10s s\n", "   (writing the 50-migration history took)", hist
+    if (secure == 1 && ratio > 1.2)
+        printf "\nb: this SQLite has secure_delete on, so DROP TABLE zero-fills the old copy of the\n" \
+               "table; modelc keeps that setting (see the hand-written rebuild lines).\n"
 }' | tee "$OUT/migrate_bench.txt"

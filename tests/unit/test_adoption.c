@@ -220,6 +220,7 @@ START_TEST(test_adopt_flask_migrate_database)
     free(cmd);
     expect_has(read, 0, "user susan susan@example.com\npost my first post! by susan\n");
 
+    free(p2);
     free(app);
     free(create);
     free(read);

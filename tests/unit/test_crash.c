@@ -409,8 +409,9 @@ START_TEST(test_kill_during_rebuild)
             "test_crash: %ld rows, %ld kills in [0, %.0f ms] (seed %u): %d left at 0001, %d at 0002 "
             "(%d finished before the kill)\n",
             rows, iterations, full * 1000, seed, at[1], at[2], finished);
-    /* Most delays fall before the commit: the kill did hit a rebuild. */
-    if (iterations >= 5)
+    /* Most delays fall before the commit: the kill did hit a rebuild.
+     * (With 10,000 rows start-up is most of the run: not asserted.) */
+    if (!slow_mode() && iterations >= 10)
         ck_assert_msg(at[1] > 0, "no kill landed before the commit: the test tests nothing");
 
     free(ref1);

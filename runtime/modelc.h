@@ -18,6 +18,23 @@
  *   - An mc_db is not thread-safe: use one connection per thread.
  *   - SQL is always prepared and bound, never pasted together from values;
  *     identifiers the runtime writes itself are quoted.
+ *
+ * Names of generated symbols (`modelc generate`, with P the --prefix,
+ * empty by default; `model LibraryCard` gives library_card):
+ *
+ *   P<Model>                    the struct of a row            LibraryCard
+ *   P<Model>_list, _query       a list of rows, a query        LibraryCard_list
+ *   P<model>_<verb>             functions: new, free, clear, insert, get,
+ *                               find_by_<field>, update, delete, all, query_*,
+ *                               set_<field>, <relationship>[_list|_add|_remove]
+ *   <P><MODEL>_COL_<FIELD>      column constants for order_by  LIBRARY_CARD_COL_NUMBER
+ *   P<Enum>, <P><ENUM>_<VALUE>  an enum and its values (from 1; 0 is NULL)
+ *   P<schema>_migrate           compiled-in migrations (--migrations)
+ *
+ * Generated structs follow one ownership rule: a struct modelc allocated
+ * (get, find_by, query first/all/next, new) owns its strings and blobs and
+ * is released with P<model>_free; a struct the caller fills only lends
+ * them, and modelc never frees what it did not allocate.
  */
 #ifndef MODELC_H
 #define MODELC_H

@@ -188,10 +188,7 @@ int main(void)
     tcase_add_test(tc, multi_error_goldens);
     tcase_add_test(tc, generate_writes_nothing_for_bad_schema);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int status = tu_run_suite(s);
     globfree(&cases);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return status;
 }

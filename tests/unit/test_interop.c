@@ -113,9 +113,5 @@ int main(void)
     tcase_add_test(tc, blog_python_and_c_share_a_database);
     tcase_add_test(tc, library_python_and_c_share_a_database);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return tu_run_suite(s);
 }

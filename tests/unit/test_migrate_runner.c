@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "modelc.h"
+#include "testutil.h"
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -27,20 +28,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    DIR *d = opendir(tmpdir);
-    struct dirent *e;
-    char path[512];
-
-    if (!d)
-        return;
-    while ((e = readdir(d))) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(tmpdir);
+    tu_remove_tree(tmpdir);
 }
 
 static mc_db *open_db(void)
@@ -973,11 +961,5 @@ static Suite *migrate_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(migrate_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return tu_run_suite(migrate_suite());
 }

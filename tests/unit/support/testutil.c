@@ -1,7 +1,10 @@
 /* testutil.c -- see testutil.h. */
+#define _XOPEN_SOURCE 700   /* nftw */
 #include "testutil.h"
 
+#include <check.h>
 #include <errno.h>
+#include <ftw.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -179,16 +182,34 @@ char *tu_mkdtemp(void)
     return p;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)type;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
+void tu_remove_tree(const char *dir)
+{
+    if (dir && dir[0])
+        nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 void tu_rmdir(char *dir)
 {
-    if (!dir)
-        return;
-    char *cmd = tu_fmt("rm -rf '%s'", dir);
-    if (system(cmd) != 0) {
-        /* nothing to do: a leftover temp dir is harmless */
-    }
-    free(cmd);
+    tu_remove_tree(dir);
     free(dir);
+}
+
+int tu_run_suite(Suite *s)
+{
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 char *tu_read_file(const char *path, size_t *len)

@@ -34,9 +34,16 @@ const char *tu_cflags(void);
 const char *tu_path(const char *rel);
 const char *tu_shared(const char *rel);
 
-/* A fresh directory under /tmp, removed by tu_rmdir. */
+/* A fresh directory under /tmp, removed by tu_rmdir (which frees dir). */
 char *tu_mkdtemp(void);
 void tu_rmdir(char *dir);
+/* Removes dir and everything below it; the caller keeps the string. */
+void tu_remove_tree(const char *dir);
+
+struct Suite;
+/* Runs a suite as every test program does (CK_NORMAL, fork mode as the
+ * environment says) and returns the process's exit status. */
+int tu_run_suite(struct Suite *s);
 
 char *tu_read_file(const char *path, size_t *len);
 int tu_write_file(const char *path, const char *text, size_t len);

@@ -149,18 +149,7 @@ const char *cg_sqlf(cgen *g, const char *fmt, ...)
     mc_buf b = {0};
     va_list ap;
     va_start(ap, fmt);
-    for (const char *p = fmt; *p; p++) {
-        if (*p != '%') {
-            mc_buf_putc(&b, *p);
-            continue;
-        }
-        switch (*++p) {
-        case 'I': mc_put_ident(&b, va_arg(ap, const char *)); break;
-        case 's': mc_buf_put(&b, va_arg(ap, const char *)); break;
-        case '%': mc_buf_putc(&b, '%'); break;
-        default: mc_buf_putc(&b, '%'); p--; break;
-        }
-    }
+    mc_buf_vsqlf(&b, fmt, ap);
     va_end(ap);
     const char *r = mc_arena_strdup(g->arena, b.data ? b.data : "");
     mc_buf_free(&b);

@@ -2,6 +2,7 @@
 #include "naming.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,4 +98,28 @@ void mc_put_sql_string(mc_buf *b, const char *s)
         mc_buf_putc(b, *p);
     }
     mc_buf_putc(b, '\'');
+}
+
+void mc_buf_vsqlf(mc_buf *b, const char *fmt, va_list ap)
+{
+    for (const char *p = fmt; *p; p++) {
+        if (*p != '%') {
+            mc_buf_putc(b, *p);
+            continue;
+        }
+        switch (*++p) {
+        case 'I': mc_put_ident(b, va_arg(ap, const char *)); break;
+        case 's': mc_buf_put(b, va_arg(ap, const char *)); break;
+        case '%': mc_buf_putc(b, '%'); break;
+        default: mc_buf_putc(b, '%'); p--; break;   /* a lone '%' at the end */
+        }
+    }
+}
+
+void mc_put_sqlf(mc_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mc_buf_vsqlf(b, fmt, ap);
+    va_end(ap);
 }

@@ -5,6 +5,7 @@
 #ifndef MC_NAMING_H
 #define MC_NAMING_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 
 #include "arena.h"
@@ -22,6 +23,11 @@ bool mc_ident_needs_quotes(const char *name);
 void mc_put_ident(mc_buf *b, const char *name);
 /* Appends name always double-quoted (for statements we build ourselves). */
 void mc_put_quoted_ident(mc_buf *b, const char *name);
+/* Appends SQL from a format where %I is an identifier (quoted as needed),
+ * %s text pasted as it is (SQL modelc wrote, never a value), %% a '%':
+ *   mc_put_sqlf(b, "ALTER TABLE %I RENAME TO %I;\n", from, to);          */
+void mc_put_sqlf(mc_buf *b, const char *fmt, ...);
+void mc_buf_vsqlf(mc_buf *b, const char *fmt, va_list ap);
 /* Appends a SQL string literal: 'it''s'. */
 void mc_put_sql_string(mc_buf *b, const char *s);
 

@@ -226,9 +226,7 @@ static void rebuild(planner *p, const mc_table_pair *tp)
         /* Renames ran first: the old table has the new column names. */
         const mc_column *old = mc_table_column(tp->from, tp->source[j]);
         if (!c->nullable && old && old->nullable && c->server_default) {
-            mc_buf_put(&exprs, "COALESCE(");
-            mc_put_ident(&exprs, c->name);
-            mc_buf_printf(&exprs, ", %s)", c->server_default);
+            mc_put_sqlf(&exprs, "COALESCE(%I, %s)", c->name, c->server_default);
         } else {
             mc_put_ident(&exprs, c->name);
         }
@@ -236,22 +234,12 @@ static void rebuild(planner *p, const mc_table_pair *tp)
     if (n == 0) {
         mc_buf_put(b, "-- no column is kept: the rows are not copied\n");
     } else {
-        mc_buf_put(b, "INSERT INTO ");
-        mc_put_ident(b, tmp);
-        mc_buf_printf(b, " (%s) SELECT %s FROM ", names.data, exprs.data);
-        mc_put_ident(b, t->name);
-        mc_buf_put(b, ";\n");
+        mc_put_sqlf(b, "INSERT INTO %I (%s) SELECT %s FROM %I;\n", tmp, names.data, exprs.data, t->name);
     }
     b->failed |= names.failed | exprs.failed;
     mc_buf_free(&names);
     mc_buf_free(&exprs);
-    mc_buf_put(b, "DROP TABLE ");
-    mc_put_ident(b, t->name);
-    mc_buf_put(b, ";\nALTER TABLE ");
-    mc_put_ident(b, tmp);
-    mc_buf_put(b, " RENAME TO ");
-    mc_put_ident(b, t->name);
-    mc_buf_put(b, ";\n");
+    mc_put_sqlf(b, "DROP TABLE %I;\nALTER TABLE %I RENAME TO %I;\n", t->name, tmp, t->name);
     stmt_create_indexes(p, t);
     mc_buf_put(b, "PRAGMA foreign_key_check;\n");
 }
@@ -328,24 +316,15 @@ int mc_plan_build(const mc_diff *d, const mc_schema *a, const mc_schema *b, int 
         const mc_op *o = &d->ops[i];
         if (o->kind == MC_OP_RENAME_TABLE) {
             comment(&p, o->text);
-            mc_buf_put(&p.out, "ALTER TABLE ");
-            mc_put_ident(&p.out, o->from->name);
-            mc_buf_put(&p.out, " RENAME TO ");
-            mc_put_ident(&p.out, o->to->name);
-            mc_buf_put(&p.out, ";\n");
+            mc_put_sqlf(&p.out, "ALTER TABLE %I RENAME TO %I;\n", o->from->name, o->to->name);
         }
     }
     for (size_t i = 0; i < d->nops; i++) {
         const mc_op *o = &d->ops[i];
         if (o->kind == MC_OP_RENAME_COLUMN) {
             comment(&p, o->text);
-            mc_buf_put(&p.out, "ALTER TABLE ");
-            mc_put_ident(&p.out, o->to->name);
-            mc_buf_put(&p.out, " RENAME COLUMN ");
-            mc_put_ident(&p.out, o->col_from->name);
-            mc_buf_put(&p.out, " TO ");
-            mc_put_ident(&p.out, o->col_to->name);
-            mc_buf_put(&p.out, ";\n");
+            mc_put_sqlf(&p.out, "ALTER TABLE %I RENAME COLUMN %I TO %I;\n", o->to->name, o->col_from->name,
+                        o->col_to->name);
         }
     }
     /* 2. Index drops on tables altered in place. */
@@ -358,9 +337,7 @@ int mc_plan_build(const mc_diff *d, const mc_schema *a, const mc_schema *b, int 
             if (o->kind != MC_OP_DROP_INDEX)
                 continue;
             comment(&p, o->text);
-            mc_buf_put(&p.out, "DROP INDEX ");
-            mc_put_ident(&p.out, o->index->name);
-            mc_buf_put(&p.out, ";\n");
+            mc_put_sqlf(&p.out, "DROP INDEX %I;\n", o->index->name);
         }
     }
     /* 3. Table drops (children first). */
@@ -374,9 +351,7 @@ int mc_plan_build(const mc_diff *d, const mc_schema *a, const mc_schema *b, int 
             continue;
         comment(&p, o->text);
         loss_note(&p, o);
-        mc_buf_put(&p.out, "DROP TABLE ");
-        mc_put_ident(&p.out, o->from->name);
-        mc_buf_put(&p.out, ";\n");
+        mc_put_sqlf(&p.out, "DROP TABLE %I;\n", o->from->name);
     }
     /* 4. New tables, in dependency order, with their indexes. */
     for (size_t i = 0; i < d->nops; i++) {
@@ -414,19 +389,13 @@ int mc_plan_build(const mc_diff *d, const mc_schema *a, const mc_schema *b, int 
             const mc_op *o = &d->ops[i];
             if (o->kind == MC_OP_ADD_COLUMN) {
                 comment(&p, o->text);
-                mc_buf_put(&p.out, "ALTER TABLE ");
-                mc_put_ident(&p.out, tp->to->name);
-                mc_buf_put(&p.out, " ADD COLUMN ");
+                mc_put_sqlf(&p.out, "ALTER TABLE %I ADD COLUMN ", tp->to->name);
                 mc_ddl_column(&p.out, tp->to, o->col_to);
                 mc_buf_put(&p.out, ";\n");
             } else if (o->kind == MC_OP_DROP_COLUMN) {
                 comment(&p, o->text);
                 loss_note(&p, o);
-                mc_buf_put(&p.out, "ALTER TABLE ");
-                mc_put_ident(&p.out, tp->to->name);
-                mc_buf_put(&p.out, " DROP COLUMN ");
-                mc_put_ident(&p.out, o->col_from->name);
-                mc_buf_put(&p.out, ";\n");
+                mc_put_sqlf(&p.out, "ALTER TABLE %I DROP COLUMN %I;\n", tp->to->name, o->col_from->name);
             }
         }
     }

@@ -102,7 +102,7 @@ static void emit_read_field(cgen *g, mc_buf *c, const mc_table *t, const mc_colu
     case CG_TEXT:
         mc_buf_line(c, "if (rc == MC_OK)");
         if (col->type == MC_T_NUMERIC && col->precision > 0)  /* "8.50", not "8.5": see emit_numeric_reader */
-            mc_buf_line(c, "    rc = %scolumn_numeric(db, st, %s, %d, &row->%s);", g->prefix, at, col->scale, f);
+            mc_buf_line(c, "    rc = mc_column_numeric(db, st, %s, %d, &row->%s);", at, col->scale, f);
         else
             mc_buf_line(c, "    rc = mc_column_text(db, st, %s, &row->%s);", at, f);
         return;
@@ -126,7 +126,7 @@ static const char *pk_params(cgen *g, const mc_table *t)
     for (size_t i = 0; i < t->npk; i++) {
         const mc_column *c = &t->columns[t->pk[i]];
         const char *pt = cg_param_type(g, c);
-        mc_buf_printf(&b, "%s%s%s%s", i ? ", " : "", pt, pt[strlen(pt) - 1] == '*' ? "" : " ", c->field);
+        mc_buf_printf(&b, "%s%s%s%s", i ? ", " : "", pt, pt[strlen(pt) - 1] == '*' ? "" : " ", cg_param(g, c));
     }
     const char *r = mc_arena_strdup(g->arena, b.data ? b.data : "void");
     mc_buf_free(&b);
@@ -197,17 +197,18 @@ static const char *notfound_msg(cgen *g, const mc_table *t, const size_t *cols, 
     mc_buf_printf(&fmt, "%s: no row with ", t->name);
     for (size_t i = 0; i < n; i++) {
         const mc_column *c = &t->columns[cols[i]];
+        const char *p = cg_param(g, c);
         mc_buf_printf(&fmt, "%s%s ", i ? ", " : "", c->field);
         switch (cg_kind_of(c)) {
-        case CG_INT64: mc_buf_put(&fmt, "%lld"); mc_buf_printf(&args, ", (long long)%s", c->field); break;
-        case CG_INT32: mc_buf_put(&fmt, "%d"); mc_buf_printf(&args, ", (int)%s", c->field); break;
-        case CG_DOUBLE: mc_buf_put(&fmt, "%g"); mc_buf_printf(&args, ", %s", c->field); break;
-        case CG_BOOL: mc_buf_put(&fmt, "%d"); mc_buf_printf(&args, ", (int)%s", c->field); break;
-        case CG_TEXT: mc_buf_put(&fmt, "'%s'"); mc_buf_printf(&args, ", %s ? %s : \"NULL\"", c->field, c->field); break;
+        case CG_INT64: mc_buf_put(&fmt, "%lld"); mc_buf_printf(&args, ", (long long)%s", p); break;
+        case CG_INT32: mc_buf_put(&fmt, "%d"); mc_buf_printf(&args, ", (int)%s", p); break;
+        case CG_DOUBLE: mc_buf_put(&fmt, "%g"); mc_buf_printf(&args, ", %s", p); break;
+        case CG_BOOL: mc_buf_put(&fmt, "%d"); mc_buf_printf(&args, ", (int)%s", p); break;
+        case CG_TEXT: mc_buf_put(&fmt, "'%s'"); mc_buf_printf(&args, ", %s ? %s : \"NULL\"", p, p); break;
         case CG_ENUM:
             mc_buf_put(&fmt, "%s");
-            mc_buf_printf(&args, ", %s_to_text(%s) ? %s_to_text(%s) : \"NULL\"", cg_enum_fn(g, c->enum_type),
-                          c->field, cg_enum_fn(g, c->enum_type), c->field);
+            mc_buf_printf(&args, ", %s_to_text(%s) ? %s_to_text(%s) : \"NULL\"", cg_enum_fn(g, c->enum_type), p,
+                          cg_enum_fn(g, c->enum_type), p);
             break;
         case CG_BLOB: mc_buf_put(&fmt, "(bytes)"); break;
         }
@@ -269,23 +270,12 @@ static void emit_lifecycle(cgen *g, cg_out *o, const mc_table *t)
             cg_fn_begin(o, mc_arena_printf(g->arena, "Replaces row->%s with a copy of value (NULL: SQL NULL), freeing the old one. "
                                            "Only for a %s that owns its strings.", col->field, type),
                         "int %s_set_%s(%s *row, const char *value)", fn, col->field, type);
-            mc_buf_line(c, "return %sdup_text(&row->%s, value);", g->prefix, col->field);
+            mc_buf_line(c, "return mc_set_text(&row->%s, value);", col->field);
             cg_fn_end(o);
         } else if (cg_kind_of(col) == CG_BLOB) {
             cg_fn_begin(o, mc_arena_printf(g->arena, "Replaces row->%s with a copy of len bytes (data NULL: SQL NULL).", col->field),
                         "int %s_set_%s(%s *row, const void *data, size_t len)", fn, col->field, type);
-            mc_buf_line(c, "void *copy = NULL;");
-            mc_buf_line(c, "if (data) {");
-            mc_buf_line(c, "    copy = malloc(len ? len : 1);");
-            mc_buf_line(c, "    if (!copy)");
-            mc_buf_line(c, "        return MC_NOMEM;");
-            mc_buf_line(c, "    if (len)");
-            mc_buf_line(c, "        memcpy(copy, data, len);");
-            mc_buf_line(c, "}");
-            mc_buf_line(c, "mc_blob_free(&row->%s);", col->field);
-            mc_buf_line(c, "row->%s.data = copy;", col->field);
-            mc_buf_line(c, "row->%s.len = data ? len : 0;", col->field);
-            mc_buf_line(c, "return MC_OK;");
+            mc_buf_line(c, "return mc_set_blob(&row->%s, data, len);", col->field);
             cg_fn_end(o);
         }
     }
@@ -465,7 +455,7 @@ static void emit_lookup_body(cgen *g, cg_out *o, const mc_table *t, const size_t
     mc_buf_line(c, "    return mc_errcode(db);");
     mc_buf_line(c, "int rc, b = SQLITE_OK;");
     for (size_t i = 0; i < n; i++)
-        mc_buf_line(c, "b |= %s;", bind_param(g, &t->columns[cols[i]], (int)i + 1, t->columns[cols[i]].field));
+        mc_buf_line(c, "b |= %s;", bind_param(g, &t->columns[cols[i]], (int)i + 1, cg_param(g, &t->columns[cols[i]])));
     emit_fetch_one(g, c, t, notfound_msg(g, t, cols, n));
 }
 
@@ -501,7 +491,7 @@ static void emit_find_by(cgen *g, cg_out *o, const mc_table *t, const size_t *co
         const mc_column *col = &t->columns[cols[i]];
         const char *pt = cg_param_type(g, col);
         mc_buf_printf(&name, "%s%s", i ? "_" : "", col->field);
-        mc_buf_printf(&params, ", %s%s%s", pt, pt[strlen(pt) - 1] == '*' ? "" : " ", col->field);
+        mc_buf_printf(&params, ", %s%s%s", pt, pt[strlen(pt) - 1] == '*' ? "" : " ", cg_param(g, col));
     }
     const char *names = name.data ? name.data : "", *plist = params.data ? params.data : "";
     cg_fn_begin(o, mc_arena_printf(g->arena, "*out = the %s whose %s equals the arguments (unique), or MC_NOTFOUND.", type,
@@ -637,7 +627,7 @@ static void emit_delete(cgen *g, cg_out *o, const mc_table *t)
             mc_buf_line(c, "    mc_rollback(db);");
             mc_buf_line(c, "    return rc;");
             mc_buf_line(c, "}");
-            mc_buf_line(c, "b = sqlite3_bind_int64(st, 1, %s);", rowid->field);
+            mc_buf_line(c, "b = sqlite3_bind_int64(st, 1, %s);", cg_param(g, rowid));
             mc_buf_line(c, "rc = b == SQLITE_OK ? sqlite3_step(st) : b;");
             mc_buf_line(c, "mc_release(db, st);");
             mc_buf_line(c, "if (rc != SQLITE_DONE) {");
@@ -652,7 +642,7 @@ static void emit_delete(cgen *g, cg_out *o, const mc_table *t)
     mc_buf_line(c, "if (!st)");
     mc_buf_line(c, "    %s", fail);
     for (size_t i = 0; i < t->npk; i++)
-        mc_buf_line(c, "b |= %s;", bind_param(g, &t->columns[t->pk[i]], (int)i + 1, t->columns[t->pk[i]].field));
+        mc_buf_line(c, "b |= %s;", bind_param(g, &t->columns[t->pk[i]], (int)i + 1, cg_param(g, &t->columns[t->pk[i]])));
     mc_buf_line(c, "rc = b == SQLITE_OK ? sqlite3_step(st) : b;");
     mc_buf_line(c, "mc_release(db, st);");
     mc_buf_line(c, "if (rc != SQLITE_DONE)");

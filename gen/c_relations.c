@@ -206,7 +206,7 @@ static void emit_joined(cgen *g, cg_out *o, const mc_relationship *r)
                                    "*out as %s_get gives it, *%s as %s_%s_list does; MC_NOTFOUND when no such %s.",
                                    t->name, r->name, fn, r->name, fn, r->name, t->name),
                 "int %s_get_with_%s(mc_db *db, %s%s%s, %s **out, %s_list *%s)", fn, r->name, pt,
-                pt[strlen(pt) - 1] == '*' ? "" : " ", pk->field, type, ttype, r->name);
+                pt[strlen(pt) - 1] == '*' ? "" : " ", cg_param(g, pk), type, ttype, r->name);
     mc_buf_line(c, "*out = NULL;");
     mc_buf_line(c, "%s->items = NULL;", r->name);
     mc_buf_line(c, "%s->count = 0;", r->name);
@@ -215,8 +215,8 @@ static void emit_joined(cgen *g, cg_out *o, const mc_relationship *r)
     mc_buf_line(c, "    return mc_errcode(db);");
     mc_buf_line(c, "int rc = MC_OK, s;");
     mc_buf_line(c, "int b = %s;", cg_kind_of(pk) == CG_TEXT
-                                   ? mc_arena_printf(g->arena, "sqlite3_bind_text(st, 1, %s, -1, SQLITE_STATIC)", pk->field)
-                                   : mc_arena_printf(g->arena, "sqlite3_bind_int64(st, 1, %s)", pk->field));
+                                   ? mc_arena_printf(g->arena, "sqlite3_bind_text(st, 1, %s, -1, SQLITE_STATIC)", cg_param(g, pk))
+                                   : mc_arena_printf(g->arena, "sqlite3_bind_int64(st, 1, %s)", cg_param(g, pk)));
     mc_buf_line(c, "%s *row = NULL;", type);
     mc_buf_line(c, "size_t cap = 0;");
     mc_buf_line(c, "while (rc == MC_OK && b == SQLITE_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {");

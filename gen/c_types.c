@@ -108,60 +108,9 @@ static void emit_struct(cgen *g, cg_out *o, const mc_table *t)
     mc_buf_printf(&o->c, "    %zu, %s_columns\n};\n\n", t->ncolumns, fn);
 }
 
-/* The reader of NUMERIC(p, s) columns, emitted only when a schema has one.
- * SQLite's NUMERIC affinity stores "8.50" as the REAL 8.5 (and "8.00" as
- * the INTEGER 8), as SQLAlchemy stores a Decimal; the column's own text
- * would drop the scale, so the value is formatted with exactly s digits
- * after the point, as SQLAlchemy's Decimal result is ("8.50").  Text that
- * is not a number is returned as stored. */
-static void emit_numeric_reader(cgen *g, cg_out *o)
-{
-    const mc_schema *s = g->schema;
-    bool used = false;
-    for (size_t i = 0; i < s->ntables && !used; i++)
-        for (size_t j = 0; j < s->tables[i]->ncolumns && !used; j++)
-            used = s->tables[i]->columns[j].type == MC_T_NUMERIC && s->tables[i]->columns[j].precision > 0;
-    if (!used)
-        return;
-    mc_buf *c = &o->c;
-    mc_buf_put(c, "/* Reads a NUMERIC(p, s) column as decimal text with s digits after the point\n"
-                  " * (\"8.50\"), as SQLAlchemy's Decimal: SQLite keeps such values as INTEGER or\n"
-                  " * REAL, whose own text drops the scale (\"8.5\").  Other text is kept as is. */\n");
-    mc_buf_printf(c, "static int %scolumn_numeric(mc_db *db, sqlite3_stmt *st, int col, int scale, char **out)\n",
-                  g->prefix);
-    mc_buf_put(c, "{\n"
-                  "    int type = sqlite3_column_type(st, col);\n"
-                  "    if (type != SQLITE_INTEGER && type != SQLITE_FLOAT)\n"
-                  "        return mc_column_text(db, st, col, out);\n"
-                  "    long long i = (long long)sqlite3_column_int64(st, col);\n"
-                  "    double d = sqlite3_column_double(st, col);\n"
-                  "    int n = type == SQLITE_INTEGER ? snprintf(NULL, 0, \"%lld\", i) : snprintf(NULL, 0, \"%.*f\", scale, d);\n"
-                  "    size_t size = (n < 0 ? 0 : (size_t)n) + (type == SQLITE_INTEGER && scale > 0 ? (size_t)scale + 1 : 0) + 1;\n"
-                  "    char *text = n < 0 ? NULL : (char *)malloc(size);\n"
-                  "    *out = NULL;\n"
-                  "    if (n < 0 || !text) {\n"
-                  "        free(text);\n"
-                  "        return mc_set_error(db, MC_NOMEM, \"out of memory reading a NUMERIC column\");\n"
-                  "    }\n"
-                  "    if (type == SQLITE_FLOAT) {\n"
-                  "        snprintf(text, size, \"%.*f\", scale, d);\n"
-                  "    } else {\n"
-                  "        snprintf(text, size, \"%lld\", i);\n"
-                  "        if (scale > 0) {\n"
-                  "            text[n] = '.';\n"
-                  "            memset(text + n + 1, '0', (size_t)scale);\n"
-                  "            text[n + 1 + scale] = '\\0';\n"
-                  "        }\n"
-                  "    }\n"
-                  "    *out = text;\n"
-                  "    return MC_OK;\n"
-                  "}\n\n");
-}
-
 void cg_emit_types(cgen *g, cg_out *o)
 {
     const mc_schema *s = g->schema;
-    emit_numeric_reader(g, o);
     for (size_t i = 0; i < s->nenums; i++)
         emit_enum(g, o, &s->enums[i]);
     mc_buf_put(&o->h, "/* Every model, declared first so that relationships can name any of them. */\n");

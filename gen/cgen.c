@@ -168,3 +168,17 @@ const char *cg_column_list(cgen *g, const mc_table *t)
     mc_buf_free(&b);
     return r;
 }
+
+/* Every name a generated function uses for its own parameters and locals. */
+static const char *const taken_names[] = {
+    "b", "cap", "column", "count", "data", "db", "desc", "i", "item", "items", "len", "n", "ncap", "out",
+    "pattern", "q", "rc", "row", "s", "st", "target", "value", "values",
+};
+
+const char *cg_param(cgen *g, const mc_column *c)
+{
+    for (size_t i = 0; i < sizeof taken_names / sizeof taken_names[0]; i++)
+        if (strcmp(c->field, taken_names[i]) == 0)
+            return mc_arena_printf(g->arena, "%s_", c->field);
+    return c->field;
+}

@@ -44,6 +44,10 @@ cg_kind cg_kind_of(const mc_column *c);
 const char *cg_member_type(cgen *g, const mc_column *c);
 /* Parameter type for passing a value: "int64_t", "const char *", "const mc_blob *". */
 const char *cg_param_type(cgen *g, const mc_column *c);
+/* The C parameter name for a key column's value: the field's name, with
+ * '_' appended when that would collide with a name the generated
+ * functions use themselves (db, out, rc, st, b, ...). */
+const char *cg_param(cgen *g, const mc_column *c);
 /* True when the struct has a `bool has_<field>` flag for the column. */
 bool cg_has_flag(const mc_table *t, const mc_column *c);
 /* The single INTEGER primary key that SQLite assigns (rowid), or NULL. */

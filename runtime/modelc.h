@@ -325,6 +325,22 @@ MC_API int mc_bind_blob(mc_db *db, sqlite3_stmt *st, int idx, const mc_blob *b);
 /* free(b->data) and sets *b to {NULL, 0}.  NULL b is a no-op. */
 MC_API void mc_blob_free(mc_blob *b);
 
+/* Replaces *dst (owned, freed here) with a malloc'd copy of src; NULL src
+ * leaves *dst NULL.  MC_NOMEM leaves *dst unchanged.  (X_set_<field>) */
+MC_API int mc_set_text(char **dst, const char *src);
+
+/* Replaces *dst (owned, freed here) with a copy of len bytes; data NULL is
+ * SQL NULL, len 0 with data is an empty value.  MC_NOMEM leaves *dst as it
+ * was. */
+MC_API int mc_set_blob(mc_blob *dst, const void *data, size_t len);
+
+/* *out = a NUMERIC(p, s) column as decimal text with exactly `scale`
+ * digits after the point ("8.50"), as SQLAlchemy's Decimal reads it.
+ * SQLite's NUMERIC affinity keeps such values as INTEGER or REAL, whose
+ * own text drops the scale ("8.5"); text that is not a number is copied as
+ * stored.  *out is malloc'd (caller frees) or NULL for SQL NULL. */
+MC_API int mc_column_numeric(mc_db *db, sqlite3_stmt *st, int col, int scale, char **out);
+
 /* ---- migrations -------------------------------------------------------- */
 
 /*

@@ -688,3 +688,63 @@ void mc_blob_free(mc_blob *b)
     b->data = NULL;
     b->len = 0;
 }
+
+int mc_set_text(char **dst, const char *src)
+{
+    char *copy = NULL;
+    if (src) {
+        size_t n = strlen(src) + 1;
+        copy = malloc(n);
+        if (!copy)
+            return MC_NOMEM;
+        memcpy(copy, src, n);
+    }
+    free(*dst);
+    *dst = copy;
+    return MC_OK;
+}
+
+int mc_set_blob(mc_blob *dst, const void *data, size_t len)
+{
+    void *copy = NULL;
+    if (data) {
+        copy = malloc(len ? len : 1);
+        if (!copy)
+            return MC_NOMEM;
+        if (len)
+            memcpy(copy, data, len);
+    }
+    free(dst->data);
+    dst->data = copy;
+    dst->len = data ? len : 0;
+    return MC_OK;
+}
+
+int mc_column_numeric(mc_db *db, sqlite3_stmt *st, int col, int scale, char **out)
+{
+    int type = sqlite3_column_type(st, col);
+    if (type != SQLITE_INTEGER && type != SQLITE_FLOAT)
+        return mc_column_text(db, st, col, out);
+    long long i = (long long)sqlite3_column_int64(st, col);
+    double d = sqlite3_column_double(st, col);
+    if (scale < 0)
+        scale = 0;
+    int n = type == SQLITE_INTEGER ? snprintf(NULL, 0, "%lld", i) : snprintf(NULL, 0, "%.*f", scale, d);
+    size_t size = (n < 0 ? 0 : (size_t)n) + (type == SQLITE_INTEGER && scale > 0 ? (size_t)scale + 1 : 0) + 1;
+    char *text = n < 0 ? NULL : malloc(size);
+    *out = NULL;
+    if (!text)
+        return mc_set_error(db, MC_NOMEM, "out of memory reading a NUMERIC column");
+    if (type == SQLITE_FLOAT) {
+        snprintf(text, size, "%.*f", scale, d);
+    } else {
+        snprintf(text, size, "%lld", i);
+        if (scale > 0) {
+            text[n] = '.';
+            memset(text + n + 1, '0', (size_t)scale);
+            text[n + 1 + scale] = '\0';
+        }
+    }
+    *out = text;
+    return MC_OK;
+}

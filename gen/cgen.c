@@ -124,6 +124,38 @@ const char *cg_sql_ident(cgen *g, const char *name)
     return r;
 }
 
+/* A doc comment: on one line when it fits in 100 columns, else wrapped
+ * at 80 in a block comment. */
+static void put_doc(mc_buf *b, const char *doc)
+{
+    size_t n = strlen(doc);
+    if (n + 6 <= 100) {
+        mc_buf_printf(b, "/* %s */\n", doc);
+        return;
+    }
+    mc_buf_put(b, "/*\n *");
+    size_t col = 2;
+    for (const char *p = doc; *p;) {
+        while (*p == ' ')
+            p++;
+        const char *end = p;
+        while (*end && *end != ' ')
+            end++;
+        size_t w = (size_t)(end - p);
+        if (w == 0)
+            break;
+        if (col + 1 + w > 80 && col > 2) {
+            mc_buf_put(b, "\n *");
+            col = 2;
+        }
+        mc_buf_putc(b, ' ');
+        mc_buf_putn(b, p, w);
+        col += 1 + w;
+        p = end;
+    }
+    mc_buf_put(b, "\n */\n");
+}
+
 void cg_fn_begin(cg_out *o, const char *doc, const char *proto_fmt, ...)
 {
     mc_buf proto = {0};
@@ -132,7 +164,8 @@ void cg_fn_begin(cg_out *o, const char *doc, const char *proto_fmt, ...)
     mc_buf_vprintf(&proto, proto_fmt, ap);
     va_end(ap);
     const char *p = proto.data ? proto.data : "";
-    mc_buf_printf(&o->h, "/* %s */\n%s;\n\n", doc, p);
+    put_doc(&o->h, doc);
+    mc_buf_printf(&o->h, "%s;\n\n", p);
     mc_buf_printf(&o->c, "%s\n{\n", p);
     o->c.indent = 1;
     mc_buf_free(&proto);

@@ -19,6 +19,10 @@ for bad in tests/bad/*.model; do
     rc=0; $vg --error-exitcode=99 "$build/modelc" sql "$bad" >/dev/null 2>&1 || rc=$?
     [ $rc -eq 99 ] && { echo "valgrind: errors on $bad"; fail=1; }
 done
+echo "== valgrind examples/blog (the seed walk-through)"
+make -s -C examples/blog MODELC_BUILD="$src/$build" >/dev/null || fail=1
+rm -f "$build/examples/blog/vg.db" "$build/examples/blog/vg.db-wal" "$build/examples/blog/vg.db-shm"
+$vg "$build/examples/blog/blog" "$build/examples/blog/vg.db" >/dev/null || fail=1
 for t in "$build"/tests/test_*; do
     [ -x "$t" ] || continue
     echo "== valgrind $t"

@@ -215,3 +215,16 @@ const char *cg_param(cgen *g, const mc_column *c)
             return mc_arena_printf(g->arena, "%s_", c->field);
     return c->field;
 }
+
+void cg_c_names(mc_schema *s, mc_arena *a)
+{
+    for (size_t i = 0; i < s->ntables; i++) {
+        mc_table *t = s->tables[i];
+        for (size_t j = 0; j < t->ncolumns; j++)
+            if (mc_is_c_keyword(t->columns[j].field))
+                t->columns[j].field = mc_arena_printf(a, "%s_", t->columns[j].field);
+        for (size_t j = 0; j < t->nrels; j++)
+            if (mc_is_c_keyword(t->rels[j]->name))
+                t->rels[j]->name = mc_arena_printf(a, "%s_", t->rels[j]->name);
+    }
+}

@@ -29,6 +29,11 @@ typedef struct cgen {
     size_t nmigrations;
 } cgen;
 
+/* Gives a field or relationship named like a C or C++ keyword its C name,
+ * the word with '_' appended (`enum` -> enum_), for the struct member and
+ * every function named after it; the SQL names stay.  Run before emitting. */
+void cg_c_names(mc_schema *s, mc_arena *a);
+
 /* Names (arena strings). */
 const char *cg_type(cgen *g, const mc_table *t);        /* "User" */
 const char *cg_fn(cgen *g, const mc_table *t);          /* "user" */

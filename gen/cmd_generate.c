@@ -85,6 +85,7 @@ int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
     }
 
     char *header = NULL, *source = NULL;
+    cg_c_names(&schema, &arena);
     if (mc_emit_c(&g, &header, &source) != 0) {
         fprintf(stderr, "modelc generate: out of memory\n");
         mc_arena_free(&arena);

@@ -57,6 +57,27 @@ static int cmp_word(const void *key, const void *elem)
     return strcmp((const char *)key, *(const char *const *)elem);
 }
 
+/* C11 and C++ keywords, sorted. */
+static const char *const c_keywords[] = {
+    "_Alignas", "_Alignof", "_Atomic", "_Bool", "_Complex", "_Generic", "_Imaginary", "_Noreturn",
+    "_Static_assert", "_Thread_local", "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor",
+    "bool", "break", "case", "catch", "char", "char16_t", "char32_t", "char8_t", "class", "co_await",
+    "co_return", "co_yield", "compl", "concept", "const", "const_cast", "consteval", "constexpr", "constinit",
+    "continue", "decltype", "default", "delete", "do", "double", "dynamic_cast", "else", "enum", "explicit",
+    "export", "extern", "false", "float", "for", "friend", "goto", "if", "inline", "int", "long", "mutable",
+    "namespace", "new", "noexcept", "not", "not_eq", "nullptr", "operator", "or", "or_eq", "private",
+    "protected", "public", "register", "reinterpret_cast", "requires", "restrict", "return", "short", "signed",
+    "sizeof", "static", "static_assert", "static_cast", "struct", "switch", "template", "this", "thread_local",
+    "throw", "true", "try", "typedef", "typeid", "typename", "union", "unsigned", "using", "virtual", "void",
+    "volatile", "wchar_t", "while", "xor", "xor_eq",
+};
+
+bool mc_is_c_keyword(const char *name)
+{
+    return bsearch(name, c_keywords, sizeof c_keywords / sizeof c_keywords[0], sizeof c_keywords[0], cmp_word) !=
+           NULL;
+}
+
 bool mc_ident_needs_quotes(const char *name)
 {
     if (!name[0] || isdigit((unsigned char)name[0]) || name[0] == '$')

@@ -15,6 +15,9 @@
  * `HTTPRequest` -> `http_request`. */
 char *mc_snake_case(mc_arena *a, const char *model);
 
+/* True for a keyword of C11 or C++ (which no generated identifier may be). */
+bool mc_is_c_keyword(const char *name);
+
 /* True when SQLAlchemy would quote this identifier on SQLite: a reserved
  * word, upper-case letters, or characters outside [a-z0-9_$]. */
 bool mc_ident_needs_quotes(const char *name);

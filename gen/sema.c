@@ -729,26 +729,6 @@ static bool resolve_fields(sema *s, model_info *m, const mc_call *d, const mc_ar
     return ok;
 }
 
-/* C11 and C++ keywords, sorted: no generated struct member may be one. */
-static const char *const c_keywords[] = {
-    "_Alignas", "_Alignof", "_Atomic", "_Bool", "_Complex", "_Generic", "_Imaginary", "_Noreturn",
-    "_Static_assert", "_Thread_local", "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor",
-    "bool", "break", "case", "catch", "char", "char16_t", "char32_t", "char8_t", "class", "co_await",
-    "co_return", "co_yield", "compl", "concept", "const", "const_cast", "consteval", "constexpr", "constinit",
-    "continue", "decltype", "default", "delete", "do", "double", "dynamic_cast", "else", "enum", "explicit",
-    "export", "extern", "false", "float", "for", "friend", "goto", "if", "inline", "int", "long", "mutable",
-    "namespace", "new", "noexcept", "not", "not_eq", "nullptr", "operator", "or", "or_eq", "private",
-    "protected", "public", "register", "reinterpret_cast", "requires", "restrict", "return", "short", "signed",
-    "sizeof", "static", "static_assert", "static_cast", "struct", "switch", "template", "this", "thread_local",
-    "throw", "true", "try", "typedef", "typeid", "typename", "union", "unsigned", "using", "virtual", "void",
-    "volatile", "wchar_t", "while", "xor", "xor_eq",
-};
-
-static int cmp_str(const void *key, const void *elem)
-{
-    return strcmp((const char *)key, *(const char *const *)elem);
-}
-
 static void model_members(sema *s, model_info *m, field_extra **extras_out)
 {
     const mc_decl *d = m->decl;
@@ -898,15 +878,6 @@ static void model_members(sema *s, model_info *m, field_extra **extras_out)
                 ERR(s, t->columns[i].at, NULL, "duplicate column name '%s' in table '%s'",
                     t->columns[i].name, t->name);
 
-    /* A field is a member of a C struct (and of a C++ one, when the header
-     * is included from C++): it cannot be a keyword of either language. */
-    for (size_t i = 0; i < t->ncolumns; i++) {
-        const char *f = t->columns[i].field;
-        if (bsearch(f, c_keywords, sizeof c_keywords / sizeof c_keywords[0], sizeof c_keywords[0], cmp_str))
-            ERR(s, t->columns[i].at,
-                mc_arena_printf(s->arena, "name the field '%s_' and keep the SQL name with column(\"%s\")", f, f),
-                "field name '%s' is a C or C++ keyword, which the generated struct cannot use", f);
-    }
 
     /* Model-level members. */
     for (const mc_member *mem = d->members; mem; mem = mem->next) {

@@ -415,6 +415,10 @@ START_TEST(small_schemas_compile_cleanly)
         "model Odd {\n    db Integer primary_key\n    out String(10) unique\n    value Integer unique\n"
         "    rc Text\n    st Integer\n    kids relationship(Kid, backref: q, lazy: joined)\n}\n"
         "model Kid {\n    row Integer primary_key\n    b Integer foreign_key(Odd.db)\n}\n",
+        /* fields and relationships named like C or C++ keywords (DSL.md: backticks) */
+        "model K {\n    id Integer primary_key\n    `enum` String(10) unique\n    `class` Integer\n"
+        "    `new` relationship(L, backref: `delete`, lazy: joined)\n}\n"
+        "model L {\n    `int` Integer primary_key\n    k_id Integer foreign_key(K.id)\n}\n",
     };
     for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++) {
         char *dir = tu_mkdtemp();
@@ -424,6 +428,7 @@ START_TEST(small_schemas_compile_cleanly)
         ck_assert_msg(r.status == 0, "schema %zu: exit %d\n%s", i, r.status, r.err);
         tu_result_free(&r);
         compile_generated("small", dir);
+        compile_header_as_cxx("small", dir);
         free(path);
         tu_rmdir(dir);
     }

@@ -349,6 +349,19 @@ static void emit_helpers(cgen *g, cg_out *o, const mc_table *t)
     mc_buf_put(c, "}\n\n");
 }
 
+/* Start of insert and update: the checks SQLite cannot make, then the
+ * statement, ready for its bindings. */
+static void emit_write_prologue(cgen *g, mc_buf *c, const mc_table *t, const char *sql)
+{
+    mc_buf_line(c, "int rc = %s_check(db, row);", cg_fn(g, t));
+    mc_buf_line(c, "if (rc != MC_OK)");
+    mc_buf_line(c, "    return rc;");
+    mc_buf_line(c, "sqlite3_stmt *st = mc_prepare(db, %s);", cg_cstr(g, sql));
+    mc_buf_line(c, "if (!st)");
+    mc_buf_line(c, "    return mc_errcode(db);");
+    mc_buf_line(c, "int b = SQLITE_OK;");
+}
+
 static void emit_insert(cgen *g, cg_out *o, const mc_table *t)
 {
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
@@ -387,14 +400,8 @@ static void emit_insert(cgen *g, cg_out *o, const mc_table *t)
         t->name, rowid ? mc_arena_printf(g->arena, " row->%s == 0: SQLite assigns it and it is written back.", rowid->field)
                        : "");
     cg_fn_begin(o, doc, "int %s_insert(mc_db *db, %s *row)", fn, type);
-    mc_buf_line(c, "int rc = %s_check(db, row);", fn);
-    mc_buf_line(c, "if (rc != MC_OK)");
-    mc_buf_line(c, "    return rc;");
-    mc_buf_line(c, "sqlite3_stmt *st = mc_prepare(db, %s);", cg_cstr(g, sql.data));
+    emit_write_prologue(g, c, t, sql.data);
     mc_buf_free(&sql);
-    mc_buf_line(c, "if (!st)");
-    mc_buf_line(c, "    return mc_errcode(db);");
-    mc_buf_line(c, "int b = SQLITE_OK;");
     for (size_t i = 0; i < t->ncolumns; i++)
         emit_bind_field(g, c, t, &t->columns[i], (int)i + 1, true);
     if (nret == 0) {
@@ -573,14 +580,8 @@ static void emit_update(cgen *g, cg_out *o, const mc_table *t)
     cg_fn_begin(o, mc_arena_printf(g->arena, "Writes every column of row to the %s with row's primary key (a NULL/unset "
                                    "not_null column with a server default is left as it is); MC_NOTFOUND if there is none.", t->name),
                 "int %s_update(mc_db *db, const %s *row)", fn, type);
-    mc_buf_line(c, "int rc = %s_check(db, row);", fn);
-    mc_buf_line(c, "if (rc != MC_OK)");
-    mc_buf_line(c, "    return rc;");
-    mc_buf_line(c, "sqlite3_stmt *st = mc_prepare(db, %s);", cg_cstr(g, sql.data));
+    emit_write_prologue(g, c, t, sql.data);
     mc_buf_free(&sql);
-    mc_buf_line(c, "if (!st)");
-    mc_buf_line(c, "    return mc_errcode(db);");
-    mc_buf_line(c, "int b = SQLITE_OK;");
     idx = 0;
     for (size_t i = 0; i < t->ncolumns; i++)
         if (!t->columns[i].primary_key)

@@ -786,8 +786,10 @@ static void emit_query(cgen *g, cg_out *o, const mc_table *t)
     mc_buf_line(c, "%s *row = %s_new();", type, fn);
     mc_buf_line(c, "if (!row)");
     mc_buf_line(c, "    return mc_set_error(db, MC_NOMEM, \"%s: out of memory\");", t->name);
-    mc_buf_line(c, "mc_query_rewind((mc_query *)q);");
-    mc_buf_line(c, "int rc = %s_query_next(q, row);", fn);
+    mc_buf_line(c, "sqlite3_stmt *st;");
+    mc_buf_line(c, "int rc = mc_query_first((mc_query *)q, &st);");
+    mc_buf_line(c, "if (rc == MC_OK)");
+    mc_buf_line(c, "    rc = %s_read(db, st, 0, row);", fn);
     mc_buf_line(c, "mc_query_rewind((mc_query *)q);");
     mc_buf_line(c, "if (rc != MC_OK) {");
     mc_buf_line(c, "    %s_free(row);", fn);

@@ -465,6 +465,10 @@ MC_API void mc_query_offset(mc_query *q, int64_t n);
 /* Steps the query: MC_OK with *row on the current row (valid until the
  * next call), MC_DONE after the last row, or an error status. */
 MC_API int mc_query_step(mc_query *q, sqlite3_stmt **row);
+/* Starts over and steps to the query's first row only, as if with LIMIT 1
+ * (the query's own limit stays for later runs): MC_OK with *row, MC_DONE
+ * when no row matches.  mc_query_rewind when done with the row. */
+MC_API int mc_query_first(mc_query *q, sqlite3_stmt **row);
 /* Ends an iteration early; the next step starts over. */
 MC_API void mc_query_rewind(mc_query *q);
 /* Rows the query matches (after limit and offset). */

@@ -385,6 +385,25 @@ int mc_query_step(mc_query *q, sqlite3_stmt **row)
     return mc_status_from_sqlite(q->db, rc, q->meta->name);
 }
 
+int mc_query_first(mc_query *q, sqlite3_stmt **row)
+{
+    *row = NULL;
+    if (!q)
+        return MC_MISUSE;
+    mc_query_rewind(q);
+    int64_t limit = q->limit;
+    if (limit != 0) {
+        q->limit = 1;   /* LIMIT 1: SQLite stops (or keeps a top-1 sort) */
+        changed(q);
+    }
+    int rc = mc_query_step(q, row);
+    if (limit != 0) {
+        q->limit = limit;   /* the running statement keeps its own copy */
+        changed(q);
+    }
+    return rc;
+}
+
 void mc_query_rewind(mc_query *q)
 {
     if (q && q->stmt) {

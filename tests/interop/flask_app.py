@@ -2,11 +2,13 @@
 
     python3 flask_app.py blog|library write DB   create_all() and write rows the C program reads
     python3 flask_app.py blog|library check DB   read back, value for value, the rows the C program wrote
+    python3 flask_app.py blog|library ddl -      print what create_all() runs, one statement a line
+                                                 (tests/golden/blog.sql and library.sql come from it)
 
 Exit status 0 when every value is as expected, 1 (with the differences on
 stderr) otherwise, 77 when Flask-SQLAlchemy is not installed.  The models
 are the seed's models.py (blog) and library.model written as
-Flask-SQLAlchemy models (the same as tests/interop/sqlalchemy_ddl.py).
+Flask-SQLAlchemy models.
 """
 import datetime
 import enum
@@ -279,7 +281,23 @@ def library_check():
     expect("returned_at written by C", loan.returned_at, datetime.datetime(2024, 2, 3, 17, 0, 0, 500000))
 
 
+def print_ddl(models):
+    """The DDL create_all() runs on SQLite, tables in its order, each
+    followed by its indexes by name, one statement per line."""
+    from sqlalchemy.schema import CreateIndex, CreateTable
+    models()
+    engine = sa.create_engine("sqlite://")
+    for table in db.metadata.sorted_tables:
+        ddl = str(CreateTable(table).compile(engine)).strip()
+        print(" ".join(line.strip() for line in ddl.splitlines()).replace("( ", "(").replace(" )", ")") + ";")
+        for index in sorted(table.indexes, key=lambda i: i.name):
+            print(str(CreateIndex(index).compile(engine)).strip() + ";")
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] in ("blog", "library") and sys.argv[2] == "ddl":
+        print_ddl(blog_models if sys.argv[1] == "blog" else library_models)
+        return 0
     if len(sys.argv) != 4 or sys.argv[1] not in ("blog", "library") or sys.argv[2] not in ("write", "check"):
         print(__doc__, file=sys.stderr)
         return 2

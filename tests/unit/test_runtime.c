@@ -77,6 +77,43 @@ static mc_db *open_memory(void)
 
 /* ---- opening --------------------------------------------------------------- */
 
+/* The query builder: first() is the first row of the ordered, offset query
+ * (run as LIMIT 1) and leaves the query's own page alone for later runs. */
+START_TEST(test_query_first_and_page)
+{
+    static const char *const cols[] = {"n"};
+    static const mc_table_meta meta = {"t", "t", "n", 1, cols};
+    mc_db *db = NULL;
+    sqlite3_stmt *row;
+    int64_t count;
+    int k = 0;
+
+    ck_assert_int_eq(mc_open(&db, ":memory:", NULL), MC_OK);
+    ck_assert_int_eq(mc_exec(db, "CREATE TABLE t (n INTEGER)"), MC_OK);
+    ck_assert_int_eq(mc_exec(db, "INSERT INTO t VALUES (1), (2), (3), (4), (5)"), MC_OK);
+    mc_query *q = mc_query_new(db, &meta);
+    ck_assert_ptr_nonnull(q);
+    mc_query_where_int(q, 0, MC_GE, 2);
+    mc_query_order_by(q, 0, 1);
+    mc_query_offset(q, 1);
+    ck_assert_int_eq(mc_query_first(q, &row), MC_OK);
+    ck_assert_int_eq(sqlite3_column_int(row, 0), 4);
+    mc_query_rewind(q);
+    /* no limit was set: all of 4, 3, 2 */
+    while (mc_query_step(q, &row) == MC_OK)
+        ck_assert_int_eq(sqlite3_column_int(row, 0), 4 - k++);
+    ck_assert_int_eq(k, 3);
+    ck_assert_int_eq(mc_query_count(q, &count), MC_OK);
+    ck_assert_int_eq(count, 3);
+    /* limit 0 means no rows, for first() too */
+    mc_query_limit(q, 0);
+    ck_assert_int_eq(mc_query_first(q, &row), MC_DONE);
+    ck_assert_ptr_null(row);
+    mc_query_free(q);
+    mc_close(db);
+}
+END_TEST
+
 START_TEST(test_version)
 {
     ck_assert_str_eq(mc_runtime_version(), MODELC_RUNTIME_VERSION);
@@ -1055,6 +1092,7 @@ static Suite *runtime_suite(void)
     tcase_add_test(values, test_numeric);
     tcase_add_test(values, test_blob_null_vs_empty);
     tcase_add_test(values, test_text_round_trip);
+    tcase_add_test(values, test_query_first_and_page);
     tcase_set_timeout(open, 60);
     tcase_set_timeout(txn, 60);
     tcase_set_timeout(values, 60);

@@ -489,8 +489,10 @@ int user_query_first(User_query *q, User **out)
     User *row = user_new();
     if (!row)
         return mc_set_error(db, MC_NOMEM, "user: out of memory");
-    mc_query_rewind((mc_query *)q);
-    int rc = user_query_next(q, row);
+    sqlite3_stmt *st;
+    int rc = mc_query_first((mc_query *)q, &st);
+    if (rc == MC_OK)
+        rc = user_read(db, st, 0, row);
     mc_query_rewind((mc_query *)q);
     if (rc != MC_OK) {
         user_free(row);
@@ -892,8 +894,10 @@ int post_query_first(Post_query *q, Post **out)
     Post *row = post_new();
     if (!row)
         return mc_set_error(db, MC_NOMEM, "post: out of memory");
-    mc_query_rewind((mc_query *)q);
-    int rc = post_query_next(q, row);
+    sqlite3_stmt *st;
+    int rc = mc_query_first((mc_query *)q, &st);
+    if (rc == MC_OK)
+        rc = post_read(db, st, 0, row);
     mc_query_rewind((mc_query *)q);
     if (rc != MC_OK) {
         post_free(row);

@@ -17,7 +17,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "${1:-build}" && pwd)
 OUT=$BUILD/bench
 MODELC=$BUILD/modelc
-BLOG_MODEL=${BLOG_MODEL:-$TOP/../shared/examples/blog.model}
+BLOG_MODEL=${BLOG_MODEL:-$TOP/examples/blog/blog.model}
 CC=${CC:-cc}
 BCFLAGS="-std=c11 -Wall -Wextra -Wpedantic -Werror -O2"
 SQLITE_LIBS=$(pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/valgrind.sh BUILD -- every suite, and modelc itself on the shared
+# tests/valgrind.sh BUILD -- every suite, and modelc itself on the
 # examples, under valgrind: any leak or memory error fails `make check`.
 set -eu
 build=${1:-build}
@@ -10,7 +10,7 @@ vg="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible -
 src=$(pwd)
 export MODELC="$src/$build/modelc" MODELC_BUILD="$src/$build" MODELC_SRC="$src" MODELC_VALGRIND=1
 fail=0
-for ex in ../shared/examples/blog.model ../shared/examples/library.model; do
+for ex in examples/blog/blog.model examples/library/library.model; do
     echo "== valgrind modelc sql $ex"
     $vg "$build/modelc" sql "$ex" >/dev/null || fail=1
 done

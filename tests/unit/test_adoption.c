@@ -125,7 +125,7 @@ START_TEST(test_adopt_flask_migrate_database)
     free(path);
 
     /* modelc adopts it: 0001 describes the same tables; stamp, not run. */
-    char *blog = tu_fmt("cp '%s' blog.model", tu_shared("examples/blog.model"));
+    char *blog = tu_fmt("cp '%s' blog.model", tu_example("examples/blog.model"));
     free(expect(blog, 0));
     free(blog);
     char *cmd = modelc("migrate blog.model -m 'create user post'");
@@ -206,7 +206,7 @@ START_TEST(test_adopt_flask_migrate_database)
     cmd = modelc("downgrade --db app.db --dir migrations --to 1");
     expect_has(cmd, 0, "app.db is at 0001");
     free(cmd);
-    blog = tu_fmt("cp '%s' blog.model", tu_shared("examples/blog.model"));
+    blog = tu_fmt("cp '%s' blog.model", tu_example("examples/blog.model"));
     free(expect(blog, 0));
     free(blog);
     /* The migrations go further than blog.model: check reports that, and

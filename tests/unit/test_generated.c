@@ -56,8 +56,8 @@ static int under_valgrind(void)
 static void generate(const char *name, const char *dir, const char *prefix)
 {
     char *schema = tu_fmt("examples/%s.model", name);
-    tu_result r = prefix ? run_modelc("generate", tu_shared(schema), "-o", dir, "--prefix", prefix)
-                         : run_modelc("generate", tu_shared(schema), "-o", dir, NULL, NULL);
+    tu_result r = prefix ? run_modelc("generate", tu_example(schema), "-o", dir, "--prefix", prefix)
+                         : run_modelc("generate", tu_example(schema), "-o", dir, NULL, NULL);
     ck_assert_msg(r.status == 0, "modelc generate %s: exit %d\n%s", schema, r.status, r.err);
     tu_result_free(&r);
     free(schema);
@@ -101,7 +101,7 @@ static void build_and_run_app(const char *name)
     free(cmd);
 
     char *schema = tu_fmt("examples/%s.model", name);
-    cmd = tu_fmt("%s sql %s > %s/%s.sql", tu_modelc(), tu_shared(schema), dir, name);
+    cmd = tu_fmt("%s sql %s > %s/%s.sql", tu_modelc(), tu_example(schema), dir, name);
     sh_ok("modelc sql", cmd, 60);
     free(cmd);
 

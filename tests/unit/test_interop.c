@@ -54,7 +54,7 @@ static void interop(const char *name)
     }
     char *dir = tu_mkdtemp();
     char *schema = tu_fmt("examples/%s.model", name);
-    const char *gen[] = {tu_modelc(), "generate", tu_shared(schema), "-o", dir, NULL};
+    const char *gen[] = {tu_modelc(), "generate", tu_example(schema), "-o", dir, NULL};
     tu_result r = tu_run(gen, NULL, 60);
     ck_assert_msg(r.status == 0, "modelc generate: %s", r.err);
     tu_result_free(&r);

@@ -836,7 +836,7 @@ START_TEST(golden_blog_first_migration)
 {
     char *dir = tu_mkdtemp();
     char *mig = tu_fmt("%s/migrations", dir);
-    tu_result r = mc("migrate", tu_shared("examples/blog.model"), "--dir", mig, NULL);
+    tu_result r = mc("migrate", tu_example("examples/blog.model"), "--dir", mig, NULL);
     MC_OK(r, "migrate blog");
     ck_assert_ptr_nonnull(strstr(r.out, "0001_create_user_post.sql"));
     tu_result_free(&r);
@@ -853,7 +853,7 @@ START_TEST(golden_rebuild_migration)
     char *dir = tu_mkdtemp();
     char *mig = tu_fmt("%s/migrations", dir);
     char *schema = tu_fmt("%s/blog.model", dir);
-    char *blog = tu_read_file(tu_shared("examples/blog.model"), NULL);
+    char *blog = tu_read_file(tu_example("examples/blog.model"), NULL);
     ck_assert_ptr_nonnull(blog);
     write_text(schema, blog);
     tu_result r = mc("migrate", schema, "--dir", mig, NULL);
@@ -914,8 +914,8 @@ static void roundtrip(const char *path)
 
 START_TEST(introspection_round_trip)
 {
-    roundtrip(tu_shared("examples/blog.model"));
-    roundtrip(tu_shared("examples/library.model"));
+    roundtrip(tu_example("examples/blog.model"));
+    roundtrip(tu_example("examples/library.model"));
     char *dir = tu_mkdtemp();
     char *path = tu_fmt("%s/q.model", dir);
     write_text(path, "model HTTPRequest { id Integer primary_key; `order` Integer index; Name String; "

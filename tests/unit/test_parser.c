@@ -381,7 +381,7 @@ END_TEST
 
 START_TEST(library_relationships)
 {
-    loaded *l = load_file(tu_shared("examples/library.model"));
+    loaded *l = load_file(tu_example("examples/library.model"));
     mc_table *author = model(l, "Author"), *book = model(l, "Book"), *tag = model(l, "Tag"),
              *book_tag = model(l, "BookTag"), *member = model(l, "Member"), *card = model(l, "LibraryCard"),
              *loan = model(l, "Loan");
@@ -482,7 +482,7 @@ END_TEST
 
 START_TEST(blog_relationships)
 {
-    loaded *l = load_file(tu_shared("examples/blog.model"));
+    loaded *l = load_file(tu_example("examples/blog.model"));
     mc_table *user = model(l, "User"), *post = model(l, "Post");
     ck_assert_str_eq(l->schema.name, "blog");
     mc_relationship *r = rel(user, "posts");

@@ -137,8 +137,8 @@ static int front_end(const char *text, size_t len, const char *what)
 
 static char *example(const char *name, size_t *len)
 {
-    char *text = tu_read_file(tu_shared(name), len);
-    ck_assert_msg(text != NULL, "cannot read %s", tu_shared(name));
+    char *text = tu_read_file(tu_example(name), len);
+    ck_assert_msg(text != NULL, "cannot read %s", tu_example(name));
     return text;
 }
 

@@ -20,7 +20,7 @@ static tu_result modelc(const char *a1, const char *a2, const char *a3)
 
 static void check_golden(const char *example, const char *golden)
 {
-    tu_result r = modelc("sql", tu_shared(example), NULL);
+    tu_result r = modelc("sql", tu_example(example), NULL);
     ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
     ck_assert_str_eq(r.err, "");
     char *want = tu_read_file(tu_path(golden), NULL);
@@ -58,7 +58,7 @@ START_TEST(ddl_matches_live_sqlalchemy)
         }
         ck_assert_msg(py.status == 0, "flask_app.py %s ddl: exit %d\n%s", names[i], py.status, py.err);
         char *schema = tu_fmt("examples/%s.model", names[i]);
-        tu_result mc = modelc("sql", tu_shared(schema), NULL);
+        tu_result mc = modelc("sql", tu_example(schema), NULL);
         free(schema);
         ck_assert_int_eq(mc.status, 0);
         ck_assert_str_eq(mc.out, py.out);
@@ -73,7 +73,7 @@ START_TEST(ddl_runs_on_sqlite)
 {
     const char *examples[] = {"examples/blog.model", "examples/library.model"};
     for (size_t i = 0; i < 2; i++) {
-        tu_result r = modelc("sql", tu_shared(examples[i]), NULL);
+        tu_result r = modelc("sql", tu_example(examples[i]), NULL);
         ck_assert_int_eq(r.status, 0);
         sqlite3 *db;
         ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
@@ -98,8 +98,8 @@ END_TEST
 /* Output is deterministic: two runs, same bytes. */
 START_TEST(ddl_is_deterministic)
 {
-    tu_result a = modelc("sql", tu_shared("examples/library.model"), NULL);
-    tu_result b = modelc("sql", tu_shared("examples/library.model"), NULL);
+    tu_result a = modelc("sql", tu_example("examples/library.model"), NULL);
+    tu_result b = modelc("sql", tu_example("examples/library.model"), NULL);
     ck_assert_str_eq(a.out, b.out);
     tu_result_free(&a);
     tu_result_free(&b);
@@ -156,7 +156,7 @@ START_TEST(usage_errors_exit_2)
     ck_assert_ptr_nonnull(strstr(r.err, "unknown command"));
     ck_assert_str_eq(r.out, "");
     tu_result_free(&r);
-    r = modelc("sql", "--bogus", tu_shared("examples/blog.model"));
+    r = modelc("sql", "--bogus", tu_example("examples/blog.model"));
     ck_assert_int_eq(r.status, 2);
     ck_assert_ptr_nonnull(strstr(r.err, "unknown option '--bogus'"));
     tu_result_free(&r);
@@ -174,7 +174,7 @@ START_TEST(usage_errors_exit_2)
     r = modelc("stamp", "x1", NULL);
     ck_assert_int_eq(r.status, 2);
     tu_result_free(&r);
-    r = modelc("generate", tu_shared("examples/blog.model"), "--prefix=9x");
+    r = modelc("generate", tu_example("examples/blog.model"), "--prefix=9x");
     ck_assert_int_eq(r.status, 2);
     tu_result_free(&r);
 }

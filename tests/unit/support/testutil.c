@@ -37,12 +37,15 @@ const char *tu_path(const char *rel)
     return p;
 }
 
-const char *tu_shared(const char *rel)
+const char *tu_example(const char *rel)
 {
     static char ring[8][4096];
     static int next;
     char *p = ring[next++ % 8];
-    snprintf(p, sizeof ring[0], "%s/../shared/%s", tu_src(), rel);
+    const char *base = strrchr(rel, '/');
+    base = base ? base + 1 : rel;
+    size_t stem = strcspn(base, ".");
+    snprintf(p, sizeof ring[0], "%s/examples/%.*s/%s", tu_src(), (int)stem, base, base);
     return p;
 }
 

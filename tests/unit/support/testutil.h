@@ -5,7 +5,7 @@
  * The Makefile passes, through the environment:
  *   MODELC        absolute path of the modelc binary under test
  *   MODELC_BUILD  the build directory (libmodelc.a lives there)
- *   MODELC_SRC    the source tree (runtime/modelc.h, tests/, ../shared)
+ *   MODELC_SRC    the source tree (runtime/modelc.h, tests/, examples/)
  *   MODELC_CFLAGS extra compiler flags (sanitizers) for generated code
  */
 #ifndef MC_TESTUTIL_H
@@ -30,9 +30,10 @@ const char *tu_modelc(void);
 const char *tu_build(void);
 const char *tu_src(void);
 const char *tu_cflags(void);
-/* Path under the source tree / the shared directory (static buffer ring). */
+/* Path under the source tree; an example schema "examples/X.model" lives at
+ * examples/X/X.model (static buffer ring). */
 const char *tu_path(const char *rel);
-const char *tu_shared(const char *rel);
+const char *tu_example(const char *rel);
 
 /* A fresh directory under /tmp, removed by tu_rmdir (which frees dir). */
 char *tu_mkdtemp(void);

@@ -20,6 +20,19 @@ const char *mc_cli_default_db(const char *db)
     return env && env[0] ? env : "app.db";
 }
 
+int mc_cli_dialect(const mc_cmd *cmd, const char *name, mc_dialect *out)
+{
+    if (!name) {
+        *out = mc_dialect_of_url(getenv("DATABASE_URL"));
+        return 0;
+    }
+    if (mc_dialect_parse(name, out) == 0)
+        return 0;
+    fprintf(stderr, "modelc %s: unknown dialect '%s' (sqlite or postgresql)\n", cmd->name, name);
+    mc_cli_usage(cmd);
+    return -1;
+}
+
 int mc_cli_parse(const mc_cmd *cmd, int argc, char **argv, const mc_opt *opts, const char **pos, int min_pos,
                  int max_pos)
 {

@@ -7,6 +7,8 @@
 #ifndef MC_CLI_H
 #define MC_CLI_H
 
+#include "dialect.h"
+
 enum { MC_EXIT_OK = 0, MC_EXIT_ERROR = 1, MC_EXIT_USAGE = 2 };
 
 typedef struct mc_cmd {
@@ -40,6 +42,11 @@ struct mc_schema;
 /* Reads and checks a schema for a command: diagnostics go to stderr.
  * Returns 0, or 1 (MC_EXIT_ERROR) after reporting the errors. */
 int mc_cli_load_schema(const char *path, struct mc_arena *arena, struct mc_source *src, struct mc_schema *out);
+
+/* The dialect for `--dialect NAME` (NULL: the dialect of $DATABASE_URL
+ * when it is set, else SQLite).  Returns 0, or -1 after printing a usage
+ * error for an unknown name. */
+int mc_cli_dialect(const mc_cmd *cmd, const char *name, mc_dialect *out);
 
 /* $DATABASE_URL, else "app.db", when db is NULL. */
 const char *mc_cli_default_db(const char *db);

@@ -14,9 +14,12 @@ static const mc_cmd commands[] = {
      "  --prefix P           prefix of every generated symbol (default: none)\n"
      "  --migrations DIR     compile the migrations of DIR into the code\n",
      mc_cmd_generate},
-    {"sql", "SCHEMA", "print the CREATE statements of the whole schema",
+    {"sql", "SCHEMA [--dialect sqlite|postgresql]", "print the CREATE statements of the whole schema",
      "Prints CREATE TABLE and CREATE INDEX for every model, in dependency\n"
-     "order, exactly as Flask-SQLAlchemy's create_all() creates them.\n",
+     "order, exactly as Flask-SQLAlchemy's create_all() creates them.\n\n"
+     "  --dialect D   sqlite or postgresql (default: the dialect of\n"
+     "                $DATABASE_URL when it is set, else sqlite); on\n"
+     "                PostgreSQL enums are native types (CREATE TYPE)\n",
      mc_cmd_sql},
     {"migrate", "SCHEMA [-m MESSAGE] [--dir DIR] [--allow-data-loss]",
      "write the next numbered migration, if the schema changed",

@@ -52,6 +52,21 @@ static const char *const reserved[] = {
     "when", "where",
 };
 
+/* SQLAlchemy's PostgreSQL dialect reserved words (postgresql/base.py). */
+static const char *const pg_reserved[] = {
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization",
+    "between", "binary", "both", "case", "cast", "check", "collate", "column", "constraint", "create",
+    "cross", "current_catalog", "current_date", "current_role", "current_schema", "current_time",
+    "current_timestamp", "current_user", "default", "deferrable", "desc", "distinct", "do", "else", "end",
+    "except", "false", "fetch", "for", "foreign", "freeze", "from", "full", "grant", "group", "having",
+    "ilike", "in", "initially", "inner", "intersect", "into", "is", "isnull", "join", "leading", "left",
+    "like", "limit", "localtime", "localtimestamp", "natural", "new", "not", "notnull", "null", "of",
+    "off", "offset", "old", "on", "only", "or", "order", "outer", "over", "overlaps", "placing",
+    "primary", "references", "returning", "right", "select", "session_user", "similar", "some",
+    "symmetric", "table", "then", "to", "trailing", "true", "union", "unique", "user", "using",
+    "variadic", "verbose", "when", "where", "window", "with",
+};
+
 static int cmp_word(const void *key, const void *elem)
 {
     return strcmp((const char *)key, *(const char *const *)elem);
@@ -80,6 +95,11 @@ bool mc_is_c_keyword(const char *name)
 
 bool mc_ident_needs_quotes(const char *name)
 {
+    return mc_ident_needs_quotes_in(MC_DIALECT_SQLITE, name);
+}
+
+bool mc_ident_needs_quotes_in(mc_dialect d, const char *name)
+{
     if (!name[0] || isdigit((unsigned char)name[0]) || name[0] == '$')
         return true;
     for (const char *p = name; *p; p++) {
@@ -87,6 +107,9 @@ bool mc_ident_needs_quotes(const char *name)
         if (!(islower(c) || isdigit(c) || c == '_' || c == '$'))
             return true;
     }
+    if (d == MC_DIALECT_POSTGRESQL)
+        return bsearch(name, pg_reserved, sizeof pg_reserved / sizeof pg_reserved[0], sizeof pg_reserved[0],
+                       cmp_word) != NULL;
     return bsearch(name, reserved, sizeof reserved / sizeof reserved[0],
                    sizeof reserved[0], cmp_word) != NULL;
 }
@@ -104,7 +127,12 @@ void mc_put_quoted_ident(mc_buf *b, const char *name)
 
 void mc_put_ident(mc_buf *b, const char *name)
 {
-    if (mc_ident_needs_quotes(name))
+    mc_put_ident_in(b, MC_DIALECT_SQLITE, name);
+}
+
+void mc_put_ident_in(mc_buf *b, mc_dialect d, const char *name)
+{
+    if (mc_ident_needs_quotes_in(d, name))
         mc_put_quoted_ident(b, name);
     else
         mc_buf_put(b, name);

@@ -10,6 +10,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "dialect.h"
 
 /* Flask-SQLAlchemy's table name for a model: `LibraryCard` -> `library_card`,
  * `HTTPRequest` -> `http_request`. */
@@ -21,9 +22,13 @@ bool mc_is_c_keyword(const char *name);
 /* True when SQLAlchemy would quote this identifier on SQLite: a reserved
  * word, upper-case letters, or characters outside [a-z0-9_$]. */
 bool mc_ident_needs_quotes(const char *name);
+/* The same rule with the reserved words of dialect d. */
+bool mc_ident_needs_quotes_in(mc_dialect d, const char *name);
 
 /* Appends name, double-quoted (with "" escaping) when it needs quotes. */
 void mc_put_ident(mc_buf *b, const char *name);
+/* The same, quoting by the rules of dialect d ("user" is reserved on PostgreSQL). */
+void mc_put_ident_in(mc_buf *b, mc_dialect d, const char *name);
 /* Appends name always double-quoted (for statements we build ourselves). */
 void mc_put_quoted_ident(mc_buf *b, const char *name);
 /* Appends SQL from a format where %I is an identifier (quoted as needed),

@@ -21,7 +21,7 @@
 #include "diag.h"
 
 typedef enum mc_type_id {
-#define X(ID, dsl, sql, params, ctype, bind, column) MC_T_##ID,
+#define X(ID, dsl, sql, pg, params, ctype, bind, column) MC_T_##ID,
 #include "types.def"
 #undef X
     MC_T_ENUM,      /* a declared enum: VARCHAR(longest value), C enum */
@@ -30,7 +30,7 @@ typedef enum mc_type_id {
 } mc_type_id;
 
 typedef struct mc_type_info {
-    const char *dsl, *sql;
+    const char *dsl, *sql, *pg;  /* pg: the type on PostgreSQL */
     int params;                 /* 0 none, 1 optional length, 2 precision+scale */
     const char *ctype, *bind, *column;
 } mc_type_info;

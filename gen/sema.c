@@ -21,11 +21,11 @@
 #include <string.h>
 
 const mc_type_info mc_types[MC_T__COUNT] = {
-#define X(ID, dsl, sql, params, ctype, bind, column) {dsl, sql, params, ctype, bind, column},
+#define X(ID, dsl, sql, pg, params, ctype, bind, column) {dsl, sql, pg, params, ctype, bind, column},
 #include "types.def"
 #undef X
-    {"enum", "VARCHAR", 0, "int", "sqlite3_bind_text", "sqlite3_column_text"},
-    {"?", "", 0, "", "", ""},
+    {"enum", "VARCHAR", "", 0, "int", "sqlite3_bind_text", "sqlite3_column_text"},
+    {"?", "", "", 0, "", "", ""},
 };
 
 const char *mc_fk_action_sql(mc_fk_action a)

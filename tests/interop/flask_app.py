@@ -4,6 +4,9 @@
     python3 flask_app.py blog|library check DB   read back, value for value, the rows the C program wrote
     python3 flask_app.py blog|library ddl -      print what create_all() runs, one statement a line
                                                  (tests/golden/blog.sql and library.sql come from it)
+    python3 flask_app.py blog|library ddl postgresql
+                                                 the same for SQLAlchemy's PostgreSQL dialect, no server
+                                                 needed (tests/golden/*.postgresql.sql)
 
 Exit status 0 when every value is as expected, 1 (with the differences on
 stderr) otherwise, 77 when Flask-SQLAlchemy is not installed.  The models
@@ -34,6 +37,10 @@ app.config["SQLALCHEMY_TRACK_MODIFICATIONS"] = False
 db = SQLAlchemy()
 
 FAILURES = []
+
+# A Boolean server default written as SQLite stores it; on PostgreSQL
+# modelc writes `true`, which is what SQLAlchemy makes of sa.true().
+IN_PRINT_DEFAULT = sa.text("1")
 
 
 def expect(what, got, want):
@@ -149,7 +156,7 @@ def library_models():
         format = db.Column(db.Enum(Format), nullable=False, default=Format.paperback)
         price = db.Column(db.Numeric(8, 2))
         rating = db.Column(db.Float)
-        in_print = db.Column(db.Boolean, nullable=False, server_default=sa.text("1"))
+        in_print = db.Column(db.Boolean, nullable=False, server_default=IN_PRINT_DEFAULT)
         cover = db.Column(db.LargeBinary)
         extra = db.Column(db.JSON)
         published = db.Column(db.Date, index=True)
@@ -281,22 +288,34 @@ def library_check():
     expect("returned_at written by C", loan.returned_at, datetime.datetime(2024, 2, 3, 17, 0, 0, 500000))
 
 
-def print_ddl(models):
-    """The DDL create_all() runs on SQLite, tables in its order, each
-    followed by its indexes by name, one statement per line."""
+def print_ddl(models, dialect_name):
+    """The DDL create_all() runs on SQLite (or PostgreSQL), tables in its
+    order, each followed by its indexes by name, one statement per line;
+    on PostgreSQL each enum type just before the first table using it."""
+    global IN_PRINT_DEFAULT
     from sqlalchemy.schema import CreateIndex, CreateTable
+    if dialect_name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+        engine = postgresql.dialect()
+        IN_PRINT_DEFAULT = sa.true()
+    else:
+        engine = sa.create_engine("sqlite://").dialect
     models()
-    engine = sa.create_engine("sqlite://")
+    made = set()
     for table in db.metadata.sorted_tables:
-        ddl = str(CreateTable(table).compile(engine)).strip()
+        for column in table.columns:
+            if dialect_name == "postgresql" and isinstance(column.type, sa.Enum) and column.type.name not in made:
+                made.add(column.type.name)
+                print(str(postgresql.CreateEnumType(column.type).compile(dialect=engine)) + ";")
+        ddl = str(CreateTable(table).compile(dialect=engine)).strip()
         print(" ".join(line.strip() for line in ddl.splitlines()).replace("( ", "(").replace(" )", ")") + ";")
         for index in sorted(table.indexes, key=lambda i: i.name):
-            print(str(CreateIndex(index).compile(engine)).strip() + ";")
+            print(str(CreateIndex(index).compile(dialect=engine)).strip() + ";")
 
 
 def main():
     if len(sys.argv) == 4 and sys.argv[1] in ("blog", "library") and sys.argv[2] == "ddl":
-        print_ddl(blog_models if sys.argv[1] == "blog" else library_models)
+        print_ddl(blog_models if sys.argv[1] == "blog" else library_models, sys.argv[3])
         return 0
     if len(sys.argv) != 4 or sys.argv[1] not in ("blog", "library") or sys.argv[2] not in ("write", "check"):
         print(__doc__, file=sys.stderr)

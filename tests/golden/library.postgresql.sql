@@ -1,0 +1,11 @@
+CREATE TABLE author (id SERIAL NOT NULL, name VARCHAR(100) NOT NULL, born DATE, bio TEXT, PRIMARY KEY (id));
+CREATE INDEX ix_author_name ON author (name);
+CREATE TABLE member (id SERIAL NOT NULL, email VARCHAR(120) NOT NULL, full_name VARCHAR(100) NOT NULL, referrer_id INTEGER, PRIMARY KEY (id), UNIQUE (email), FOREIGN KEY(referrer_id) REFERENCES member (id) ON DELETE SET NULL);
+CREATE TABLE tag (id SERIAL NOT NULL, label VARCHAR(40) NOT NULL, PRIMARY KEY (id), UNIQUE (label));
+CREATE TYPE format AS ENUM ('hardcover', 'paperback', 'ebook', 'audiobook');
+CREATE TABLE book (id SERIAL NOT NULL, isbn VARCHAR(13) NOT NULL CHECK (length(isbn) IN (10, 13)), title VARCHAR(200) NOT NULL, format format NOT NULL, price NUMERIC(8, 2), rating FLOAT, in_print BOOLEAN DEFAULT true NOT NULL, cover BYTEA, extra JSON, published DATE, added_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, author_id INTEGER NOT NULL, PRIMARY KEY (id), UNIQUE (isbn), FOREIGN KEY(author_id) REFERENCES author (id) ON DELETE CASCADE);
+CREATE INDEX ix_book_author_id_published ON book (author_id, published);
+CREATE INDEX ix_book_published ON book (published);
+CREATE TABLE library_card (id SERIAL NOT NULL, number VARCHAR(16) NOT NULL, member_id INTEGER NOT NULL, PRIMARY KEY (id), UNIQUE (number), UNIQUE (member_id), FOREIGN KEY(member_id) REFERENCES member (id) ON DELETE CASCADE);
+CREATE TABLE book_tags (book_id INTEGER NOT NULL, tag_id INTEGER NOT NULL, PRIMARY KEY (book_id, tag_id), FOREIGN KEY(book_id) REFERENCES book (id) ON DELETE CASCADE, FOREIGN KEY(tag_id) REFERENCES tag (id) ON DELETE CASCADE);
+CREATE TABLE loan (id SERIAL NOT NULL, book_id INTEGER NOT NULL, member_id INTEGER NOT NULL, due DATE NOT NULL, returned_at TIMESTAMP WITHOUT TIME ZONE, PRIMARY KEY (id), CHECK (returned_at IS NULL OR returned_at >= due), UNIQUE (book_id, member_id, due), FOREIGN KEY(book_id) REFERENCES book (id) ON DELETE RESTRICT, FOREIGN KEY(member_id) REFERENCES member (id));

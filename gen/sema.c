@@ -1220,6 +1220,82 @@ static size_t fks_between(const mc_table *from, const mc_table *to, mc_constrain
     return n;
 }
 
+/* Picks the association's two foreign keys of a many-to-many: r->fk (the
+ * association's column pointing at the owner) and r->fk2 (the one pointing
+ * at the target).  `fk_opt` (`foreign_key:`, may be NULL) names r->fk's
+ * field in the association model; it is required when the choice would
+ * otherwise come from the association's field order (a self-referential
+ * many-to-many, or several keys to the owner).  Reports every failure and
+ * returns false; the keys live in the association table. */
+static bool many_to_many_keys(sema *s, mc_relationship *r, const mc_arg *sec_opt, const mc_arg *fk_opt)
+{
+    const mc_table *owner = r->owner, *target = r->target, *S = r->secondary;
+    mc_constraint *a[8], *b[8];
+    size_t na = fks_between(S, owner, a, 8);
+    size_t nb = fks_between(S, target, b, 8);
+    bool self = owner == target;
+    if (na == 0 || nb == 0 || (self && na < 2)) {
+        ERR(s, sec_opt->val.at,
+            mc_arena_printf(s->arena, "give '%s' a foreign_key to %s and one to %s", S->model, owner->model,
+                            target->model),
+            "association model '%s' has no foreign key to '%s'", S->model, na == 0 ? owner->model : target->model);
+        return false;
+    }
+    if (!fk_opt) {
+        if (self || na > 1) {
+            const char *f1 = S->columns[a[0]->cols[0]].field, *f2 = S->columns[a[1]->cols[0]].field;
+            ERR(s, sec_opt->val.at,
+                mc_arena_printf(s->arena, "say which column of '%s' points at this side: `foreign_key: %s` or "
+                                "`foreign_key: %s`", S->model, f1, f2),
+                "ambiguous association: '%s' has several foreign keys to '%s' (%s, %s%s)", S->model, owner->model,
+                f1, f2, na > 2 ? ", ..." : "");
+            return false;
+        }
+        if (nb > 1) {
+            ERR(s, sec_opt->val.at, NULL, "ambiguous association: '%s' has several foreign keys to '%s'", S->model,
+                target->model);
+            return false;
+        }
+        r->fk = a[0];
+        r->fk2 = b[0];
+        return true;
+    }
+    const mc_value *v = &fk_opt->val;
+    r->fk = NULL;
+    for (size_t i = 0; i < na && i < 8; i++)
+        if (strcmp(S->columns[a[i]->cols[0]].field, v->text) == 0)
+            r->fk = a[i];
+    if (!r->fk) {
+        mc_buf keys = {0};
+        for (size_t i = 0; i < na && i < 8; i++)
+            mc_buf_printf(&keys, "%s%s", i ? ", " : "", S->columns[a[i]->cols[0]].field);
+        const char *hint = mc_arena_printf(s->arena, "foreign_key: names the column of '%s' that points at '%s' (%s)",
+                                           S->model, owner->model, keys.data ? keys.data : "");
+        mc_buf_free(&keys);
+        if (!mc_table_field(S, v->text)) {
+            const char *near = suggest_field(s, S, v->text);
+            ERR(s, v->at, near ? near : hint, "unknown field '%s' of association model '%s' in foreign_key:", v->text,
+                S->model);
+        } else {
+            ERR(s, v->at, hint, "field '%s' of '%s' is not a foreign key to '%s'", v->text, S->model, owner->model);
+        }
+        return false;
+    }
+    /* The other side: the one key to the target that is not r->fk. */
+    size_t nother = 0;
+    for (size_t i = 0; i < nb && i < 8; i++)
+        if (b[i] != r->fk) {
+            r->fk2 = b[i];
+            nother++;
+        }
+    if (nother != 1) {
+        ERR(s, sec_opt->val.at, NULL, "ambiguous association: '%s' has several foreign keys to '%s'", S->model,
+            target->model);
+        return false;
+    }
+    return true;
+}
+
 static void relationship(sema *s, model_info *m, const mc_member *mem)
 {
     const mc_call *call = mem->type;
@@ -1332,26 +1408,9 @@ static void relationship(sema *s, model_info *m, const mc_member *mem)
             ERR(s, opt[R_USELIST]->key_at, NULL, "uselist: false with secondary: a many-to-many is a list");
             return;
         }
-        mc_constraint *a[4], *b[4];
-        size_t na = fks_between(r->secondary, owner, a, 4);
-        size_t nb = fks_between(r->secondary, target, b, 4);
-        if (na == 0 || nb == 0 || (owner == target && na < 2)) {
-            ERR(s, opt[R_SECONDARY]->val.at,
-                mc_arena_printf(s->arena, "give '%s' a foreign_key to %s and one to %s", r->secondary->model,
-                                owner->model, target->model),
-                "association model '%s' has no foreign key to '%s'", r->secondary->model,
-                na == 0 ? owner->model : target->model);
+        if (!many_to_many_keys(s, r, opt[R_SECONDARY], opt[R_FK]))
             return;
-        }
-        if (owner != target && (na > 1 || nb > 1)) {
-            ERR(s, opt[R_SECONDARY]->val.at, NULL,
-                "ambiguous association: '%s' has several foreign keys to '%s'", r->secondary->model,
-                na > 1 ? owner->model : target->model);
-            return;
-        }
         r->kind = MC_REL_MANY_TO_MANY;
-        r->fk = a[0];
-        r->fk2 = owner == target ? a[1] : b[0];
     } else {
         mc_constraint *down[8], *up[8];
         size_t ndown = fks_between(target, owner, down, 8);   /* one-to-many */

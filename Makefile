@@ -26,7 +26,8 @@ SQLITE_LIBS := $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
-DEB_PACKAGES := flex bison check libsqlite3-dev pkg-config sqlite3 valgrind python3-flask-sqlalchemy python3-flask-migrate
+DEB_PACKAGES := flex bison check libsqlite3-dev pkg-config sqlite3 valgrind python3-flask-sqlalchemy python3-flask-migrate \
+                postgresql libpq-dev
 
 # ---- sources (picked up by wildcard: add a file, not a rule) -------------
 GEN_SRC      := $(filter-out gen/main.c,$(wildcard gen/*.c))
@@ -44,7 +45,7 @@ SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
 
 INC := -Igen -Iruntime -I$(BUILD)/grammar
 
-.PHONY: all check check-run check-asan check-valgrind demo bench stress clean install deps
+.PHONY: all check check-run check-suites check-asan check-valgrind demo bench stress clean install deps
 all: $(BUILD)/modelc $(BUILD)/libmodelc.a $(BUILD)/libmodelc.so $(BUILD)/modelc.pc
 
 # ---- grammar ---------------------------------------------------------------
@@ -111,7 +112,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(SUPPORT_OBJ) $(BUILD)/libmodelcgen.a $(BUILD)
 
 # Runs every suite; the environment tells tests where the tools are.
 # CK_FORK stays on so that a crash in one test is reported, not fatal.
+# One throwaway PostgreSQL server serves every suite (tests/pg/with-postgres.sh).
 check-run: all $(TESTS)
+	@sh tests/pg/with-postgres.sh $(MAKE) --no-print-directory check-suites
+
+check-suites:
 	@set -e; fail=0; \
 	for t in $(TESTS); do \
 	    echo "== $$t"; \
@@ -133,7 +138,7 @@ check-asan:
 	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" check-run
 
 check-valgrind: all
-	@sh tests/valgrind.sh $(BUILD)
+	@sh tests/pg/with-postgres.sh sh tests/valgrind.sh $(BUILD)
 
 demo: all
 	$(MAKE) -C examples/blog MODELC_BUILD=$(abspath $(BUILD)) run

@@ -133,6 +133,53 @@ START_TEST(dialect_follows_database_url)
 }
 END_TEST
 
+/* The DDL runs on a real server and creates every table, index and enum
+ * type it names. */
+START_TEST(ddl_runs_on_postgresql)
+{
+    const char *url = tu_pg_url("ddl_runs_on_postgresql");
+    if (!url)
+        return;
+    const char *names[] = {"blog", "library"};
+    char *dir = tu_mkdtemp();
+    for (size_t i = 0; i < 2; i++) {
+        char *db = tu_fmt("modelc_ddl_%s", names[i]);
+        char *cmd = tu_fmt("psql '%s' -q -v ON_ERROR_STOP=1 -c 'DROP DATABASE IF EXISTS %s' -c 'CREATE DATABASE %s'",
+                           url, db, db);
+        tu_result r = tu_sh(cmd, 60);
+        free(cmd);
+        ck_assert_msg(r.status == 0, "%s", r.err);
+        tu_result_free(&r);
+        /* the same server, the new database: swap the path of the URL */
+        const char *q = strchr(url, '?');
+        const char *slash = strstr(url, "@/");
+        ck_assert_ptr_nonnull(slash);
+        char *dburl = tu_fmt("%.*s@/%s%s", (int)(slash - url), url, db, q ? q : "");
+        char *schema = tu_fmt("examples/%s.model", names[i]);
+        cmd = tu_fmt("cd '%s' && '%s' sql --dialect postgresql '%s' > ddl.sql"
+                     " && psql '%s' -q -v ON_ERROR_STOP=1 -f ddl.sql && grep -c '^CREATE ' ddl.sql"
+                     " && psql '%s' -At -c \"SELECT (SELECT count(*) FROM pg_tables WHERE schemaname = 'public')"
+                     " + (SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE 'ix_%%')"
+                     " + (SELECT count(*) FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid"
+                     "    WHERE e.enumsortorder = 1)\"",
+                     dir, tu_modelc(), tu_example(schema), dburl, dburl);
+        r = tu_sh(cmd, 60);
+        free(cmd);
+        ck_assert_msg(r.status == 0, "%s: %s", names[i], r.err);
+        /* two numbers: CREATE statements written, objects the server has */
+        long written = 0, made = -1;
+        ck_assert_int_eq(sscanf(r.out, "%ld\n%ld", &written, &made), 2);
+        ck_assert_int_gt(written, 1);
+        ck_assert_int_eq(made, written);
+        tu_result_free(&r);
+        free(schema);
+        free(dburl);
+        free(db);
+    }
+    tu_rmdir(dir);
+}
+END_TEST
+
 START_TEST(unknown_dialect_is_a_usage_error)
 {
     tu_result r = modelc("sql", tu_example("examples/blog.model"), "--dialect", "mysql");
@@ -154,6 +201,7 @@ int main(void)
     tcase_add_test(tc, types_keys_and_quoting);
     tcase_add_test(tc, dialect_follows_database_url);
     tcase_add_test(tc, unknown_dialect_is_a_usage_error);
+    tcase_add_test(tc, ddl_runs_on_postgresql);
     suite_add_tcase(s, tc);
     return tu_run_suite(s);
 }

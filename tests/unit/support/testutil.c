@@ -49,6 +49,19 @@ const char *tu_example(const char *rel)
     return p;
 }
 
+const char *tu_pg_url(const char *test)
+{
+    const char *url = getenv("MODELC_PG_URL");
+    if (url && url[0])
+        return url;
+    const char *ci = getenv("CI");
+    ck_assert_msg(!(ci && strcmp(ci, "true") == 0),
+                  "%s: no PostgreSQL server (MODELC_PG_URL unset) under CI=true; "
+                  "run the suites through tests/pg/with-postgres.sh", test);
+    printf("%s: skipped, no PostgreSQL server (make check starts one when PostgreSQL is installed)\n", test);
+    return NULL;
+}
+
 char *tu_fmt(const char *fmt, ...)
 {
     va_list ap;

@@ -35,6 +35,12 @@ const char *tu_cflags(void);
 const char *tu_path(const char *rel);
 const char *tu_example(const char *rel);
 
+/* The throwaway PostgreSQL server of tests/pg/with-postgres.sh (make check
+ * starts one): its libpq URL, or NULL after printing why the calling test
+ * skips.  Under CI=true a missing server fails the test instead: CI must
+ * run every PostgreSQL suite. */
+const char *tu_pg_url(const char *test);
+
 /* A fresh directory under /tmp, removed by tu_rmdir (which frees dir). */
 char *tu_mkdtemp(void);
 void tu_rmdir(char *dir);

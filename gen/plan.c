@@ -204,7 +204,6 @@ static void rebuild(planner *p, const mc_table_pair *tp)
         if (o->kind == MC_OP_ALTER_NULLABLE && !o->col_to->nullable && !o->col_to->server_default)
             mc_buf_printf(b, "-- NOTE: fails if %s.%s holds NULLs; fill them first.\n", t->name, o->col_to->name);
     }
-    mc_buf_put(b, "PRAGMA foreign_keys=OFF;\n");
     mc_ddl_create_table_as(b, t, tmp);
     mc_buf_putc(b, '\n');
     mc_buf names = {0}, exprs = {0};
@@ -241,24 +240,23 @@ static void rebuild(planner *p, const mc_table_pair *tp)
     mc_buf_free(&exprs);
     mc_put_sqlf(b, "DROP TABLE %I;\nALTER TABLE %I RENAME TO %I;\n", t->name, tmp, t->name);
     stmt_create_indexes(p, t);
-    mc_buf_put(b, "PRAGMA foreign_key_check;\n");
 }
 
-/* Does a table that stays reference t? */
-static int referenced_by_others(const mc_diff *d, const mc_schema *s, const mc_table *t)
+/*
+ * Can a statement of this plan fire foreign key actions or checks while
+ * it runs?  A DROP TABLE does (SQLite deletes every row first, running the
+ * table's own ON DELETE actions and its children's), and so does a
+ * rebuild (its copy and its drop).  Such a plan runs with enforcement off
+ * and ends with one PRAGMA foreign_key_check.
+ */
+static int fires_fk_actions(const planner *p)
 {
-    for (size_t i = 0; i < s->ntables; i++) {
-        const mc_table *o = s->tables[i];
-        int dropped = 0;
-        for (size_t j = 0; j < d->nops; j++)
-            if (d->ops[j].kind == MC_OP_DROP_TABLE && d->ops[j].from == o)
-                dropped = 1;
-        if (o == t || dropped)
-            continue;
-        for (size_t k = 0; k < o->nconstraints; k++)
-            if (o->constraints[k].kind == MC_C_FOREIGN_KEY && strcmp(o->constraints[k].ref_table, t->name) == 0)
-                return 1;
-    }
+    for (size_t i = 0; i < p->d->nops; i++)
+        if (p->d->ops[i].kind == MC_OP_DROP_TABLE)
+            return 1;
+    for (size_t i = 0; i < p->d->npairs; i++)
+        if (p->rebuild[i])
+            return 1;
     return 0;
 }
 
@@ -302,14 +300,18 @@ int mc_plan_build(const mc_diff *d, const mc_schema *a, const mc_schema *b, int 
         return -1;
     if (upgrading)
         refusals(&p);
-    int fk_off = 0;
     for (size_t i = 0; i < d->npairs; i++) {
         p.rebuild[i] = (char)needs_rebuild(&p, &d->pairs[i]);
         out->nrebuilds += (size_t)p.rebuild[i];
     }
-    for (size_t i = 0; i < d->nops; i++)
-        if (d->ops[i].kind == MC_OP_DROP_TABLE && referenced_by_others(d, a, d->ops[i].from))
-            fk_off = 1;
+    int fk_off = fires_fk_actions(&p);
+
+    /* 0. Enforcement off for the whole migration (the runner does it
+     * before its transaction, where the pragma takes effect). */
+    if (fk_off) {
+        comment(&p, "tables are dropped or rebuilt below: foreign keys are off until the check at the end");
+        mc_buf_put(&p.out, "PRAGMA foreign_keys=OFF;\n");
+    }
 
     /* 1. Renames, natively: SQLite rewrites every reference to them. */
     for (size_t i = 0; i < d->nops; i++) {
@@ -341,10 +343,6 @@ int mc_plan_build(const mc_diff *d, const mc_schema *a, const mc_schema *b, int 
         }
     }
     /* 3. Table drops (children first). */
-    if (fk_off) {
-        comment(&p, "other tables reference a table dropped below");
-        mc_buf_put(&p.out, "PRAGMA foreign_keys=OFF;\n");
-    }
     for (size_t i = 0; i < d->nops; i++) {
         const mc_op *o = &d->ops[i];
         if (o->kind != MC_OP_DROP_TABLE)
@@ -412,6 +410,11 @@ int mc_plan_build(const mc_diff *d, const mc_schema *a, const mc_schema *b, int 
             mc_ddl_create_index(&p.out, tp->to, o->index);
             mc_buf_putc(&p.out, '\n');
         }
+    }
+    /* 7. Every reference must hold again. */
+    if (fk_off) {
+        comment(&p, "every reference must hold again");
+        mc_buf_put(&p.out, "PRAGMA foreign_key_check;\n");
     }
     if (p.out.failed) {
         mc_buf_free(&p.out);

@@ -11,6 +11,10 @@
  *
  * Renames run first (natively: SQLite rewrites every reference), then
  * index drops, table drops, creates, per-table changes, index creates.
+ * A plan that drops or rebuilds a table starts with PRAGMA
+ * foreign_keys=OFF (a DROP TABLE with enforcement on deletes the rows
+ * first and fires their ON DELETE actions) and ends with one PRAGMA
+ * foreign_key_check.
  *
  * The text is plain SQL, one statement per line, each group after a
  * "-- what it does" comment; a change that loses data is marked

@@ -187,15 +187,37 @@ static int verify(mc_db *db, const mc_migration *list, size_t n)
     return rc;
 }
 
-/* Does the text mention foreign_keys (a table rebuild toggling them)? */
-static int mentions_fk(const char *sql)
+/* Does keyword kw start at s (not inside a longer word)? */
+static int word_at(const char *s, const char *kw)
 {
-    static const char word[] = "foreign_keys";
+    size_t n = strlen(kw);
+
+    return strncasecmp(s, kw, n) == 0 && !isalnum((unsigned char)s[n]) && s[n] != '_';
+}
+
+/*
+ * Must this migration run with foreign key enforcement off?  When its
+ * text mentions foreign_keys (a planned rebuild or drop says so), and
+ * when it has a DROP TABLE (files written before the planner said so):
+ * with enforcement on, SQLite deletes a dropped table's rows first and
+ * fires their ON DELETE actions (RESTRICT fails, SET DEFAULT may violate
+ * NOT NULL).  The step then ends with PRAGMA foreign_key_check.
+ */
+static int needs_fk_off(const char *sql)
+{
     const char *p;
 
-    for (p = sql; *p; p++)
-        if (strncasecmp(p, word, sizeof word - 1) == 0)
+    for (p = sql; *p; p++) {
+        if (p != sql && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+            continue;
+        if (word_at(p, "foreign_keys"))
             return 1;
+        if (word_at(p, "DROP")) {
+            const char *q = mci_skip_space(p + 4);
+            if (word_at(q, "TABLE"))
+                return 1;
+        }
+    }
     return 0;
 }
 
@@ -377,7 +399,7 @@ int mc_migrate_to(mc_db *db, const mc_migration *list, size_t n, int target)
          * rebuild's "PRAGMA foreign_keys=OFF" must be done for it here. */
         if ((rc = get_fk(db, &fk_on)) != MC_OK)
             return rc;
-        fk_off = fk_on && mentions_fk(sql);
+        fk_off = fk_on && needs_fk_off(sql);
         if (fk_off && (rc = mc_exec(db, "PRAGMA foreign_keys=OFF")) != MC_OK)
             return rc;
         rc = step(db, list, n, cur, upgrading, fk_off);
@@ -567,7 +589,7 @@ int mc_migrate_plan(mc_db *db, const mc_migration *list, size_t n, int target,
         if (first && !exists)
             emit(&p, CREATE_TABLE);
         first = 0;
-        fk_off = fk_on && mentions_fk(sql);
+        fk_off = fk_on && needs_fk_off(sql);
         if (fk_off)
             emit(&p, "PRAGMA foreign_keys=OFF");
         emit(&p, "BEGIN IMMEDIATE");

@@ -19,6 +19,9 @@ CREATE TABLE post (id INTEGER NOT NULL, body VARCHAR(140), user_id INTEGER, PRIM
 
 -- modelc:downgrade
 
+-- tables are dropped or rebuilt below: foreign keys are off until the check at the end
+PRAGMA foreign_keys=OFF;
+
 -- drop table post
 -- DATA LOSS: drops table post and all its rows
 DROP TABLE post;
@@ -26,3 +29,6 @@ DROP TABLE post;
 -- drop table user
 -- DATA LOSS: drops table user and all its rows
 DROP TABLE user;
+
+-- every reference must hold again
+PRAGMA foreign_key_check;

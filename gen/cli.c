@@ -2,9 +2,11 @@
 #include "cli.h"
 #include "schema.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void mc_cli_usage(const mc_cmd *cmd)
 {
@@ -103,4 +105,32 @@ int mc_cli_load_schema(const char *path, mc_arena *arena, mc_source *src, mc_sch
     int nerr = mc_load_schema(path, arena, &diag, src, out);
     mc_diag_finish(&diag);
     return nerr ? MC_EXIT_ERROR : 0;
+}
+
+/* Writes text to path through a temporary file and rename(), so a reader
+ * never sees half a file.  Returns 0, or -1 with errno set. */
+int mc_cli_write_atomically(const char *path, const char *text)
+{
+    size_t n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return -1;
+    snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        free(tmp);
+        return -1;
+    }
+    size_t len = strlen(text);
+    int ok = fwrite(text, 1, len, f) == len;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        int e = errno;
+        remove(tmp);
+        free(tmp);
+        errno = e;
+        return -1;
+    }
+    free(tmp);
+    return 0;
 }

@@ -48,6 +48,10 @@ int mc_cli_load_schema(const char *path, struct mc_arena *arena, struct mc_sourc
  * error for an unknown name. */
 int mc_cli_dialect(const mc_cmd *cmd, const char *name, mc_dialect *out);
 
+/* Writes text to path through a temporary file and rename(), so a reader
+ * never sees half a file.  Returns 0, or -1 with errno set. */
+int mc_cli_write_atomically(const char *path, const char *text);
+
 /* $DATABASE_URL, else "app.db", when db is NULL. */
 const char *mc_cli_default_db(const char *db);
 
@@ -60,5 +64,6 @@ int mc_cmd_current(const mc_cmd *cmd, int argc, char **argv);
 int mc_cmd_history(const mc_cmd *cmd, int argc, char **argv);
 int mc_cmd_stamp(const mc_cmd *cmd, int argc, char **argv);
 int mc_cmd_check(const mc_cmd *cmd, int argc, char **argv);
+int mc_cmd_inspect(const mc_cmd *cmd, int argc, char **argv);
 
 #endif

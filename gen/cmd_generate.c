@@ -11,34 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Writes text to path through a temporary file and rename(), so a reader
- * never sees half a file.  Returns 0, or -1 with errno set. */
-static int write_atomically(const char *path, const char *text)
-{
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return -1;
-    snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        free(tmp);
-        return -1;
-    }
-    size_t len = strlen(text);
-    int ok = fwrite(text, 1, len, f) == len;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        int e = errno;
-        remove(tmp);
-        free(tmp);
-        errno = e;
-        return -1;
-    }
-    free(tmp);
-    return 0;
-}
-
 static int valid_prefix(const char *p)
 {
     if (!p[0])
@@ -97,10 +69,10 @@ int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
     } else {
         char *hpath = mc_arena_printf(&arena, "%s/%s.h", out_dir, schema.name);
         char *cpath = mc_arena_printf(&arena, "%s/%s.c", out_dir, schema.name);
-        if (write_atomically(hpath, header) != 0) {
+        if (mc_cli_write_atomically(hpath, header) != 0) {
             fprintf(stderr, "modelc generate: cannot write %s: %s\n", hpath, strerror(errno));
             rc = MC_EXIT_ERROR;
-        } else if (write_atomically(cpath, source) != 0) {
+        } else if (mc_cli_write_atomically(cpath, source) != 0) {
             fprintf(stderr, "modelc generate: cannot write %s: %s\n", cpath, strerror(errno));
             remove(hpath);
             rc = MC_EXIT_ERROR;

@@ -55,6 +55,17 @@ static const mc_cmd commands[] = {
      "  --db DB     database path or sqlite:///path\n"
      "  --dir DIR   migrations directory (default: migrations)\n",
      mc_cmd_check},
+    {"inspect", "[--db DB] [-o FILE]", "write an existing database's schema in this language",
+     "Reads the tables of an existing SQLite database (one modelc, Flask-\n"
+     "SQLAlchemy, Alembic or anything else made) and writes them as models:\n"
+     "types, keys, constraints, indexes, foreign keys, and relationships\n"
+     "inferred from them.  What the language cannot say (views, triggers,\n"
+     "partial or expression indexes, unknown types) is written as a comment.\n"
+     "The database is only read.\n\n"
+     "  --db DB         database path or sqlite:///path (default: $DATABASE_URL,\n"
+     "                  else app.db)\n"
+     "  -o, --out FILE  write FILE (atomically) instead of standard output\n",
+     mc_cmd_inspect},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 

@@ -1,0 +1,86 @@
+/* cmd_inspect.c -- `modelc inspect [--db DB] [-o FILE]`: an existing
+ * database's schema, written in the schema language (inspect.c). */
+#include "cli.h"
+#include "inspect.h"
+#include "modelc.h"
+#include "parse.h"
+#include "schema.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Parses and checks the text inspect wrote, as `modelc sql` would read it
+ * back; the diagnostics (there should be none) go to stderr.  Returns the
+ * number of errors. */
+static int check_written(const char *path, const char *text)
+{
+    mc_arena arena = {0};
+    mc_source src = {path, text, strlen(text)};
+    mc_diag diag;
+    mc_diag_init(&diag, &src, NULL, NULL);
+    mc_ast ast;
+    mc_schema schema;
+    int nerr = mc_parse(&src, &arena, &diag, &ast);
+    if (nerr == 0)
+        nerr = mc_sema(&ast, &src, &arena, &diag, &schema);
+    mc_diag_finish(&diag);
+    mc_arena_free(&arena);
+    return nerr;
+}
+
+int mc_cmd_inspect(const mc_cmd *cmd, int argc, char **argv)
+{
+    const char *db_arg = NULL, *out_path = NULL;
+    const mc_opt opts[] = {
+        {"--db", NULL, 1, &db_arg, NULL},
+        {"--out", "-o", 1, &out_path, NULL},
+        {0},
+    };
+    int rc = mc_cli_parse(cmd, argc, argv, opts, NULL, 0, 0);
+    if (rc >= 0)
+        return rc;
+    if (db_arg && !db_arg[0]) {
+        fprintf(stderr, "modelc inspect: --db needs a database path or URL\n");
+        mc_cli_usage(cmd);
+        return MC_EXIT_USAGE;
+    }
+    const char *url = mc_cli_default_db(db_arg);
+
+    /* Only read: no file made, no journal mode changed. */
+    mc_open_options o = MC_OPEN_OPTIONS_DEFAULT;
+    o.create = 0;
+    o.wal = 0;
+    mc_db *db = NULL;
+    if (mc_open(&db, url, &o) != MC_OK) {
+        fprintf(stderr, "modelc inspect: %s\n", mc_errmsg(db));
+        mc_close(db);
+        return MC_EXIT_ERROR;
+    }
+    mc_arena arena = {0};
+    mc_buf text = {0};
+    const char *err = NULL;
+    const char *shown = strrchr(mc_db_path(db), '/');
+    shown = shown ? shown + 1 : mc_db_path(db);
+    int src = mc_inspect(mc_sqlite(db), shown, &arena, &text, &err);
+    mc_close(db);
+    int status = MC_EXIT_OK;
+    if (src != SQLITE_OK || text.failed) {
+        fprintf(stderr, "modelc inspect: %s: %s\n", url, err ? err : "out of memory");
+        status = MC_EXIT_ERROR;
+    } else if (check_written(out_path ? out_path : "<inspected>", text.data) != 0) {
+        fprintf(stderr, "modelc inspect: the schema above does not check; nothing written\n");
+        status = MC_EXIT_ERROR;
+    } else if (out_path) {
+        if (mc_cli_write_atomically(out_path, text.data) != 0) {
+            fprintf(stderr, "modelc inspect: cannot write %s: %s\n", out_path, strerror(errno));
+            status = MC_EXIT_ERROR;
+        }
+    } else if (fwrite(text.data, 1, text.len, stdout) != text.len || fflush(stdout) != 0) {
+        fprintf(stderr, "modelc inspect: cannot write the output\n");
+        status = MC_EXIT_ERROR;
+    }
+    mc_buf_free(&text);
+    mc_arena_free(&arena);
+    return status;
+}

@@ -1,0 +1,33 @@
+/*
+ * inspect.h -- an existing database's schema written in modelc's schema
+ * language (`modelc inspect`), as sqlacodegen, Django's inspectdb and
+ * `prisma db pull` do for their languages.
+ *
+ * The database is read by introspect.c; this file decides the names
+ * (models from tables, fields from columns), writes each table as a model
+ * with its types, keys, constraints and indexes, and infers relationships
+ * from the foreign keys: one-to-many with a backref, one-to-one where the
+ * foreign key is unique, many-to-many through a table that is nothing but
+ * two foreign keys.  What the language cannot say (views, triggers,
+ * partial or expression indexes, unknown column types, constraint names,
+ * composite foreign keys, defaults that are expressions) is written as a
+ * comment naming what was left out, never dropped silently.
+ *
+ * For a database that modelc or Flask-SQLAlchemy created, `modelc sql` of
+ * the inspected schema prints the DDL the database was made with.
+ */
+#ifndef MC_INSPECT_H
+#define MC_INSPECT_H
+
+#include <sqlite3.h>
+
+#include "arena.h"
+#include "buf.h"
+
+/* Appends the schema of db, in the schema language, to out.  `source`
+ * names the database in the header comment (NULL: none).  Scratch memory
+ * comes from arena.  Returns SQLITE_OK, or the SQLite error with *errmsg
+ * (may be NULL) pointing to a message in arena. */
+int mc_inspect(sqlite3 *db, const char *source, mc_arena *arena, mc_buf *out, const char **errmsg);
+
+#endif

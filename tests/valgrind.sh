@@ -13,6 +13,7 @@ fail=0
 for ex in examples/blog/blog.model examples/library/library.model; do
     echo "== valgrind modelc sql $ex"
     $vg "$build/modelc" sql "$ex" >/dev/null || fail=1
+    $vg "$build/modelc" sql --dialect postgresql "$ex" >/dev/null || fail=1
 done
 for bad in tests/bad/*.model; do
     [ -f "$bad" ] || continue

@@ -4,7 +4,8 @@
 #   make check      every test suite, then again under ASan + UBSan, then valgrind
 #   make demo       the seed walk-through (examples/blog)
 #   make bench      benchmarks (front end, generated code vs hand-written C, migrations)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (bindir, libdir, includedir, mandir, datadir too)
+#   make uninstall  the same variables: removes what install wrote
 #   make deps       install the Debian packages the build needs
 
 PREFIX    ?= /usr/local
@@ -45,7 +46,7 @@ SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
 
 INC := -Igen -Iruntime -I$(BUILD)/grammar
 
-.PHONY: all check check-run check-suites check-asan check-valgrind demo bench stress clean install deps
+.PHONY: all check check-run check-suites check-asan check-valgrind demo bench stress clean install uninstall deps
 all: $(BUILD)/modelc $(BUILD)/libmodelc.a $(BUILD)/libmodelc.so $(BUILD)/modelc.pc
 
 # ---- grammar ---------------------------------------------------------------
@@ -81,7 +82,7 @@ $(BUILD)/libmodelcgen.a: $(GEN_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/modelc: $(BUILD)/gen/main.o $(BUILD)/libmodelcgen.a $(BUILD)/libmodelc.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(SQLITE_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(SQLITE_LIBS)
 
 # ---- runtime -------------------------------------------------------------
 $(BUILD)/runtime/%.o: runtime/%.c
@@ -94,11 +95,12 @@ $(BUILD)/pic/runtime/%.o: runtime/%.c
 $(BUILD)/libmodelc.a: $(RT_OBJ)
 	rm -f $@ && ar rcs $@ $^
 $(BUILD)/libmodelc.so: $(RT_PIC)
-	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libmodelc.so.0 -o $@ $^ $(SQLITE_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libmodelc.so.0 -o $@ $^ $(SQLITE_LIBS)
 
 $(BUILD)/modelc.pc: modelc.pc.in
 	@mkdir -p $(dir $@)
-	sed -e 's|@PREFIX@|$(prefix)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+	sed -e 's|@PREFIX@|$(prefix)|g' -e 's|@VERSION@|$(VERSION)|g' -e 's|@LIBDIR@|$(prefix)/lib|g' \
+	    -e 's|@INCLUDEDIR@|$(prefix)/include|g' $< > $@
 
 # ---- tests ---------------------------------------------------------------
 $(BUILD)/tests/unit/support/%.o: tests/unit/support/%.c
@@ -107,7 +109,7 @@ $(BUILD)/tests/unit/support/%.o: tests/unit/support/%.c
 
 $(BUILD)/tests/%: tests/unit/%.c $(SUPPORT_OBJ) $(BUILD)/libmodelcgen.a $(BUILD)/libmodelc.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(INC) -Itests/unit/support $(CHECK_CFLAGS) $(ALL_CFLAGS) -MMD -MP -o $@ $< \
+	$(CC) $(CPPFLAGS) $(INC) -Itests/unit/support $(CHECK_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -MMD -MP -o $@ $< \
 	    $(SUPPORT_OBJ) $(BUILD)/libmodelcgen.a $(BUILD)/libmodelc.a $(SQLITE_LIBS) $(CHECK_LIBS)
 
 # Runs every suite; the environment tells tests where the tools are.
@@ -152,16 +154,52 @@ stress: all
 clean:
 	rm -rf build
 
+# ---- install / uninstall (GNU directory variables; DESTDIR for staging) ----
+# `make install PREFIX=/usr libdir=/usr/lib/x86_64-linux-gnu` as a Debian
+# package would.  modelc.pc and the CMake package point at the libdir and
+# includedir given here.  uninstall removes exactly what install wrote.
+bindir      ?= $(prefix)/bin
+libdir      ?= $(prefix)/lib
+includedir  ?= $(prefix)/include
+datadir     ?= $(prefix)/share
+mandir      ?= $(datadir)/man
+docdir      ?= $(datadir)/doc/modelc
+pkgconfigdir ?= $(libdir)/pkgconfig
+cmakedir    ?= $(libdir)/cmake/modelc
+bashcompdir ?= $(datadir)/bash-completion/completions
+vimdir      ?= $(datadir)/vim/vimfiles
+
+INSTALL_SUBST = sed -e 's|@PREFIX@|$(prefix)|g' -e 's|@VERSION@|$(VERSION)|g' -e 's|@BINDIR@|$(bindir)|g' \
+                    -e 's|@LIBDIR@|$(libdir)|g' -e 's|@INCLUDEDIR@|$(includedir)|g'
+INSTALLED_FILES = $(bindir)/modelc $(libdir)/libmodelc.a $(libdir)/libmodelc.so.0 $(libdir)/libmodelc.so \
+    $(includedir)/modelc.h $(pkgconfigdir)/modelc.pc \
+    $(cmakedir)/modelcConfig.cmake $(cmakedir)/modelcConfigVersion.cmake \
+    $(mandir)/man1/modelc.1 $(mandir)/man5/modelc-schema.5 \
+    $(docdir)/language.md $(docdir)/commands.md $(docdir)/README.md $(docdir)/LICENSE \
+    $(bashcompdir)/modelc $(vimdir)/syntax/modelc.vim $(vimdir)/ftdetect/modelc.vim
+
 install: all
-	install -d $(DESTDIR)$(prefix)/bin $(DESTDIR)$(prefix)/lib $(DESTDIR)$(prefix)/include \
-	    $(DESTDIR)$(prefix)/lib/pkgconfig
-	install -m 755 $(BUILD)/modelc $(DESTDIR)$(prefix)/bin/modelc
-	install -m 644 $(BUILD)/libmodelc.a $(DESTDIR)$(prefix)/lib/libmodelc.a
-	install -m 755 $(BUILD)/libmodelc.so $(DESTDIR)$(prefix)/lib/libmodelc.so.0
-	ln -sf libmodelc.so.0 $(DESTDIR)$(prefix)/lib/libmodelc.so
-	install -m 644 runtime/modelc.h $(DESTDIR)$(prefix)/include/modelc.h
-	sed -e 's|@PREFIX@|$(prefix)|g' -e 's|@VERSION@|$(VERSION)|g' modelc.pc.in \
-	    > $(DESTDIR)$(prefix)/lib/pkgconfig/modelc.pc
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(libdir) $(DESTDIR)$(includedir) $(DESTDIR)$(pkgconfigdir) \
+	    $(DESTDIR)$(cmakedir) $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(docdir) \
+	    $(DESTDIR)$(bashcompdir) $(DESTDIR)$(vimdir)/syntax $(DESTDIR)$(vimdir)/ftdetect
+	install -m 755 $(BUILD)/modelc $(DESTDIR)$(bindir)/modelc
+	install -m 644 $(BUILD)/libmodelc.a $(DESTDIR)$(libdir)/libmodelc.a
+	install -m 755 $(BUILD)/libmodelc.so $(DESTDIR)$(libdir)/libmodelc.so.0
+	ln -sf libmodelc.so.0 $(DESTDIR)$(libdir)/libmodelc.so
+	install -m 644 runtime/modelc.h $(DESTDIR)$(includedir)/modelc.h
+	$(INSTALL_SUBST) modelc.pc.in > $(DESTDIR)$(pkgconfigdir)/modelc.pc
+	$(INSTALL_SUBST) dist/cmake/modelcConfig.cmake.in > $(DESTDIR)$(cmakedir)/modelcConfig.cmake
+	$(INSTALL_SUBST) dist/cmake/modelcConfigVersion.cmake.in > $(DESTDIR)$(cmakedir)/modelcConfigVersion.cmake
+	install -m 644 man/modelc.1 $(DESTDIR)$(mandir)/man1/modelc.1
+	install -m 644 man/modelc-schema.5 $(DESTDIR)$(mandir)/man5/modelc-schema.5
+	install -m 644 docs/language.md docs/commands.md README.md LICENSE $(DESTDIR)$(docdir)/
+	install -m 644 dist/bash-completion/modelc $(DESTDIR)$(bashcompdir)/modelc
+	install -m 644 dist/vim/syntax/modelc.vim $(DESTDIR)$(vimdir)/syntax/modelc.vim
+	install -m 644 dist/vim/ftdetect/modelc.vim $(DESTDIR)$(vimdir)/ftdetect/modelc.vim
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED_FILES))
+	rmdir $(DESTDIR)$(cmakedir) $(DESTDIR)$(docdir) 2>/dev/null || true
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \

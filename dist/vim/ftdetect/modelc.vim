@@ -1,0 +1,2 @@
+" modelc schema files
+autocmd BufRead,BufNewFile *.model setfiletype modelc

@@ -275,7 +275,7 @@ static uint64_t gen_insert_posts(mc_db *db, const data *d)
     uint64_t sum = 0;
     gcheck(db, mc_begin(db), "BEGIN");
     for (long k = 0; k < 5 * d->n; k++) {
-        Post p = { 0, (char *)S(d->body, k), d->post_user[k], true };
+        Post p = { 0, (char *)S(d->body, k), d->post_user[k], false };
         gcheck(db, post_insert(db, &p), "post_insert");
         sum += (uint64_t)p.id;
     }

@@ -44,40 +44,45 @@ static const char *bind_param(cgen *g, const mc_column *c, int idx, const char *
     return bind_value(g, c, idx, name);
 }
 
-/* The C expression of a default(...) literal for column c. */
+/* The C expression of column c's default(...) (see cg_init_value). */
 static const char *default_expr(cgen *g, const mc_column *c)
 {
-    const mc_literal *l = &c->def;
-    switch (l->kind) {
-    case MC_L_INT: case MC_L_DEC: return l->text;
-    case MC_L_TRUE: return "true";
-    case MC_L_FALSE: return "false";
-    case MC_L_STR: return cg_kind_of(c) == CG_TEXT ? cg_cstr(g, l->text) : "NULL";
-    case MC_L_ENUM:
-        for (size_t i = 0; i < c->enum_type->nvalues; i++)
-            if (strcmp(c->enum_type->values[i], l->text) == 0)
-                return cg_enum_value(g, c->enum_type, i);
-        return "0";
-    default: return NULL;
-    }
+    return cg_init_value(g, c, false);
 }
 
-/* Binds row->field for a write, applying default(...) when insert. */
+/* Does column c take its default when the struct holds nothing a NOT NULL
+ * column could store (a NULL pointer or blob, enum 0)?  Only then is a default
+ * applied on insert: a value the caller set is never replaced. */
+static bool fills_absent(const mc_column *c)
+{
+    cg_kind k = cg_kind_of(c);
+    return !c->nullable && (k == CG_TEXT || k == CG_BLOB || k == CG_ENUM) && c->def.kind != MC_L_NONE &&
+           c->def.kind != MC_L_NULL;
+}
+
+/* A not_null string, blob or enum with a server default: NULL/0 in the
+ * struct is written as coalesce(?, default) on insert and leaves the
+ * column as it is on update (NULL is not a value such a column holds). */
+static bool server_fills_absent(const mc_column *c)
+{
+    cg_kind k = cg_kind_of(c);
+    return !c->nullable && c->server_default && (k == CG_TEXT || k == CG_BLOB || k == CG_ENUM);
+}
+
+/* Binds row->field for a write; on insert, a not_null string or enum left
+ * NULL/0 takes its default(...) (see fills_absent). */
 static void emit_bind_field(cgen *g, mc_buf *c, const mc_table *t, const mc_column *col, int idx, bool insert)
 {
     const char *f = mc_arena_printf(g->arena, "row->%s", col->field);
-    const char *def = insert ? default_expr(g, col) : NULL;
-    cg_kind k = cg_kind_of(col);
+    const char *def = insert && fills_absent(col) ? default_expr(g, col) : NULL;
     if (insert && col == cg_rowid(t)) {
         mc_buf_line(c, "b |= %s ? %s : sqlite3_bind_null(st, %d);", f, bind_value(g, col, idx, f), idx);
-    } else if (cg_has_flag(t, col)) {
-        if (def)
-            mc_buf_line(c, "b |= %s;", bind_value(g, col, idx,
-                                                  mc_arena_printf(g->arena, "(row->has_%s ? %s : %s)", col->field, f, def)));
-        else
-            mc_buf_line(c, "b |= row->has_%s ? %s : sqlite3_bind_null(st, %d);", col->field,
-                        bind_value(g, col, idx, f), idx);
-    } else if (def && (k == CG_TEXT || k == CG_ENUM)) {
+    } else if (cg_null_flag(col)) {
+        mc_buf_line(c, "b |= row->%s_null ? sqlite3_bind_null(st, %d) : %s;", col->field, idx,
+                    bind_value(g, col, idx, f));
+    } else if (def && cg_kind_of(col) == CG_BLOB) {
+        mc_buf_line(c, "b |= %s;", bind_value(g, col, idx, mc_arena_printf(g->arena, "(%s.data ? %s : (mc_blob)%s)", f, f, def)));
+    } else if (def) {
         mc_buf_line(c, "b |= %s;", bind_value(g, col, idx, mc_arena_printf(g->arena, "(%s ? %s : %s)", f, f, def)));
     } else {
         mc_buf_line(c, "b |= %s;", bind_value(g, col, idx, f));
@@ -85,7 +90,7 @@ static void emit_bind_field(cgen *g, mc_buf *c, const mc_table *t, const mc_colu
 }
 
 /* Reads result column at+i into row->field. */
-static void emit_read_field(cgen *g, mc_buf *c, const mc_table *t, const mc_column *col, size_t i)
+static void emit_read_field(cgen *g, mc_buf *c, const mc_column *col, size_t i)
 {
     const char *at = mc_arena_printf(g->arena, "at + %zu", i);
     const char *f = col->field;
@@ -111,9 +116,9 @@ static void emit_read_field(cgen *g, mc_buf *c, const mc_table *t, const mc_colu
         mc_buf_line(c, "    rc = mc_column_blob(db, st, %s, &row->%s);", at, f);
         return;
     }
-    if (cg_has_flag(t, col)) {
-        mc_buf_line(c, "row->has_%s = sqlite3_column_type(st, %s) != SQLITE_NULL;", f, at);
-        mc_buf_line(c, "row->%s = row->has_%s ? %s : 0;", f, f, get);
+    if (cg_null_flag(col)) {
+        mc_buf_line(c, "row->%s_null = sqlite3_column_type(st, %s) == SQLITE_NULL;", f, at);
+        mc_buf_line(c, "row->%s = row->%s_null ? 0 : %s;", f, f, get);
     } else {
         mc_buf_line(c, "row->%s = %s;", f, get);
     }
@@ -178,7 +183,7 @@ static void emit_fetch_one(cgen *g, mc_buf *c, const mc_table *t, const char *no
     mc_buf_line(c, "        return mc_status_from_sqlite(db, rc, %s);", cg_cstr(g, t->name));
     mc_buf_line(c, "    return mc_set_error(db, MC_NOTFOUND, %s);", notfound_fmt_args);
     mc_buf_line(c, "}");
-    mc_buf_line(c, "%s *row = %s_new();", type, fn);
+    mc_buf_line(c, "%s *row = (%s *)calloc(1, sizeof *row);", type, type);
     mc_buf_line(c, "rc = row ? %s_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, \"%s: out of memory\");", fn,
                 t->name);
     mc_buf_line(c, "mc_release(db, st);");
@@ -222,15 +227,64 @@ static const char *notfound_msg(cgen *g, const mc_table *t, const size_t *cols, 
 
 /* ---- the functions ------------------------------------------------------ */
 
+/* The text of the literal X_INIT gives a string or blob column. */
+static const char *init_literal_text(const mc_column *c)
+{
+    return c->def.kind != MC_L_NONE ? c->def.text : c->server_def.text;
+}
+
 static void emit_lifecycle(cgen *g, cg_out *o, const mc_table *t)
 {
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
     mc_buf *c = &o->c;
 
-    cg_fn_begin(o, mc_arena_printf(g->arena, "A zeroed %s owned by the caller (free with %s_free); NULL when out of memory.",
-                                   type, fn),
+    cg_fn_begin(o, mc_arena_printf(g->arena, "Sets *row to %s: the schema's defaults, strings lent (static); for a %s "
+                                   "you fill and never pass to %s_free.", cg_init_macro(g, t), type, fn),
+                "void %s_init(%s *row)", fn, type);
+    mc_buf_line(c, "const %s init = %s;", type, cg_init_macro(g, t));
+    mc_buf_line(c, "*row = init;");
+    cg_fn_end(o);
+
+    cg_fn_begin(o, mc_arena_printf(g->arena, "A new %s with the schema's defaults (as %s), owning copies of its strings; "
+                                   "free with %s_free. NULL when out of memory.", type, cg_init_macro(g, t), fn),
                 "%s *%s_new(void)", type, fn);
-    mc_buf_line(c, "return (%s *)calloc(1, sizeof(%s));", type, type);
+    mc_buf_line(c, "%s *row = (%s *)calloc(1, sizeof *row);", type, type);
+    mc_buf_line(c, "if (!row)");
+    mc_buf_line(c, "    return NULL;");
+    /* Strings and blobs with a default: owned copies, all or nothing. */
+    size_t ncopies = 0;
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const mc_column *col = &t->columns[i];
+        cg_kind k = cg_kind_of(col);
+        const char *v = cg_init_value(g, col, false);
+        if (!((k == CG_TEXT && strcmp(v, "NULL") != 0) || (k == CG_BLOB && strcmp(v, "{NULL, 0}") != 0)))
+            continue;
+        const char *text = init_literal_text(col);
+        const char *call = k == CG_TEXT
+                               ? mc_arena_printf(g->arena, "mc_set_text(&row->%s, %s) != MC_OK", col->field, cg_cstr(g, text))
+                               : mc_arena_printf(g->arena, "mc_set_blob(&row->%s, %s, %zu) != MC_OK", col->field,
+                                                 cg_cstr(g, text), strlen(text));
+        mc_buf_line(c, "%s%s", ncopies++ ? "    || " : "if (", call);
+    }
+    if (ncopies) {
+        c->len--;   /* the line's newline: the condition closes on it */
+        mc_buf_put(c, ") {\n");
+        mc_buf_line(c, "    %s_free(row);", fn);
+        mc_buf_line(c, "    return NULL;");
+        mc_buf_line(c, "}");
+    }
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const mc_column *col = &t->columns[i];
+        cg_kind k = cg_kind_of(col);
+        if (k == CG_TEXT || k == CG_BLOB)
+            continue;
+        const char *v = cg_init_value(g, col, false);
+        if (strcmp(v, "0") && strcmp(v, "0.0") && strcmp(v, "false") && !strstr(v, ")0"))
+            mc_buf_line(c, "row->%s = %s;", col->field, v);
+        if (cg_null_flag(col) && strcmp(cg_init_value(g, col, true), "true") == 0)
+            mc_buf_line(c, "row->%s_null = true;", col->field);
+    }
+    mc_buf_line(c, "return row;");
     cg_fn_end(o);
 
     cg_fn_begin(o, mc_arena_printf(g->arena, "Frees the strings and blobs a %s owns and zeroes it; NULL is a no-op.", type),
@@ -292,7 +346,7 @@ static void emit_helpers(cgen *g, cg_out *o, const mc_table *t)
     mc_buf_line(c, "int rc = MC_OK;");
     bool uses_db = false;
     for (size_t i = 0; i < t->ncolumns; i++) {
-        emit_read_field(g, c, t, &t->columns[i], i);
+        emit_read_field(g, c, &t->columns[i], i);
         uses_db |= cg_kind_of(&t->columns[i]) == CG_TEXT || cg_kind_of(&t->columns[i]) == CG_BLOB;
     }
     if (!uses_db)
@@ -339,6 +393,13 @@ static void emit_helpers(cgen *g, cg_out *o, const mc_table *t)
         default:
             break;
         }
+        if (cg_null_flag(col)) {
+            /* x_null and a value at once: the struct contradicts itself
+             * (typically a value assigned to a row read as NULL). */
+            mc_buf_line(c, "if (rc == MC_OK && row->%s_null && row->%s)", col->field, col->field);
+            mc_buf_line(c, "    rc = mc_set_error(db, MC_INVALID, \"%%s.%%s: %%s_null is set but %%s is not 0 (NULL or "
+                           "a value, not both)\", %s, %s, %s, %s);", tn, fname, fname, fname);
+        }
     }
     if (c->len == checks_start) {
         mc_buf_line(c, "(void)db;");
@@ -374,76 +435,31 @@ static void emit_insert(cgen *g, cg_out *o, const mc_table *t)
         const mc_column *col = &t->columns[i];
         if (i)
             mc_buf_put(&sql, ", ");
-        if (col->server_default)
+        if (server_fills_absent(col))
             mc_buf_printf(&sql, "coalesce(?, %s)", col->server_default);
         else
             mc_buf_put(&sql, "?");
     }
     mc_buf_put(&sql, ")");
-    /* Scalar columns with a server default come back through RETURNING,
-     * so that the struct holds what the row holds (as SQLAlchemy's object
-     * does after a flush).  Strings cannot be written into a struct that
-     * only lends them: those are read back with X_get. */
-    size_t nret = 0;
-    for (size_t i = 0; i < t->ncolumns; i++) {
-        const mc_column *col = &t->columns[i];
-        if (col->server_default && col->def.kind == MC_L_NONE && cg_has_flag(t, col)) {
-            mc_buf_put(&sql, nret++ ? ", " : " RETURNING ");
-            mc_put_ident(&sql, col->name);
-        }
-    }
     const char *doc = mc_arena_printf(
         g->arena,
-        "Inserts row into %s (session.add + commit outside a transaction). Applies default(...); a NULL or unset "
-        "value of a column with a server default takes it; unset numbers, booleans and enums are then set in row "
-        "to what was stored.%s The row's strings are only read.",
-        t->name, rowid ? mc_arena_printf(g->arena, " row->%s == 0: SQLite assigns it and it is written back.", rowid->field)
-                       : "");
+        "Inserts row into %s (session.add + commit outside a transaction) as the struct says: a value is never "
+        "replaced by a default (%s gives the defaults). Only a NULL string or a 0 enum in a not_null column takes "
+        "its default or server default; such an enum is then set in row.%s The row's strings are only read.",
+        t->name, cg_init_macro(g, t),
+        rowid ? mc_arena_printf(g->arena, " row->%s == 0: SQLite assigns it and it is written back.", rowid->field) : "");
     cg_fn_begin(o, doc, "int %s_insert(mc_db *db, %s *row)", fn, type);
     emit_write_prologue(g, c, t, sql.data);
     mc_buf_free(&sql);
     for (size_t i = 0; i < t->ncolumns; i++)
         emit_bind_field(g, c, t, &t->columns[i], (int)i + 1, true);
-    if (nret == 0) {
-        emit_step_done(c, cg_cstr(g, t->name));
-    } else {
-        mc_buf_line(c, "rc = b == SQLITE_OK ? sqlite3_step(st) : b;");
-        mc_buf_line(c, "if (rc == SQLITE_ROW) {");
-        size_t k = 0;
-        for (size_t i = 0; i < t->ncolumns; i++) {
-            const mc_column *col = &t->columns[i];
-            if (!(col->server_default && col->def.kind == MC_L_NONE && cg_has_flag(t, col)))
-                continue;
-            mc_buf_line(c, "    if (!row->has_%s && sqlite3_column_type(st, %zu) != SQLITE_NULL) {", col->field, k);
-            mc_buf_line(c, "        row->%s = %s;", col->field,
-                        mc_arena_printf(g->arena, cg_kind_of(col) == CG_DOUBLE ? "sqlite3_column_double(st, %zu)"
-                                                  : cg_kind_of(col) == CG_BOOL ? "sqlite3_column_int(st, %zu) != 0"
-                                                  : cg_kind_of(col) == CG_INT32 ? "sqlite3_column_int(st, %zu)"
-                                                                                : "sqlite3_column_int64(st, %zu)", k));
-            mc_buf_line(c, "        row->has_%s = true;", col->field);
-            mc_buf_line(c, "    }");
-            k++;
-        }
-        mc_buf_line(c, "    rc = SQLITE_DONE;");
-        mc_buf_line(c, "}");
-        mc_buf_line(c, "mc_release(db, st);");
-        mc_buf_line(c, "if (rc != SQLITE_DONE)");
-        mc_buf_line(c, "    return mc_status_from_sqlite(db, rc, %s);", cg_cstr(g, t->name));
-    }
-    /* default(...) of numbers, booleans and enums: the struct now says it. */
+    emit_step_done(c, cg_cstr(g, t->name));
+    /* An enum that took its default: the struct now says what was stored. */
     for (size_t i = 0; i < t->ncolumns; i++) {
         const mc_column *col = &t->columns[i];
-        const char *def = default_expr(g, col);
-        if (!def || col->def.kind == MC_L_NULL)
-            continue;
-        if (cg_has_flag(t, col)) {
-            mc_buf_line(c, "if (!row->has_%s) {", col->field);
-            mc_buf_line(c, "    row->%s = %s;", col->field, def);
-            mc_buf_line(c, "    row->has_%s = true;", col->field);
-            mc_buf_line(c, "}");
-        } else if (cg_kind_of(col) == CG_ENUM) {
+        if (fills_absent(col) && cg_kind_of(col) == CG_ENUM) {
             mc_buf_line(c, "if (!row->%s)", col->field);
-            mc_buf_line(c, "    row->%s = %s;", col->field, def);
+            mc_buf_line(c, "    row->%s = %s;", col->field, default_expr(g, col));
         }
     }
     if (rowid) {
@@ -568,7 +584,7 @@ static void emit_update(cgen *g, cg_out *o, const mc_table *t)
         /* NULL cannot be stored in a not_null column: for one with a
          * server default, NULL/unset means "leave it", so a row inserted
          * without it (and not re-read) can still be updated. */
-        if (!t->columns[i].nullable && t->columns[i].server_default) {
+        if (server_fills_absent(&t->columns[i])) {
             mc_buf_put(&sql, " = coalesce(?, ");
             mc_put_ident(&sql, t->columns[i].name);
             mc_buf_put(&sql, ")");
@@ -577,8 +593,9 @@ static void emit_update(cgen *g, cg_out *o, const mc_table *t)
         }
     }
     mc_buf_printf(&sql, " WHERE %s", where_cols(g, t, t->pk, t->npk));
-    cg_fn_begin(o, mc_arena_printf(g->arena, "Writes every column of row to the %s with row's primary key (a NULL/unset "
-                                   "not_null column with a server default is left as it is); MC_NOTFOUND if there is none.", t->name),
+    cg_fn_begin(o, mc_arena_printf(g->arena, "Writes every column of row to the %s with row's primary key, as the struct "
+                                   "says (a NULL string or 0 enum in a not_null column with a server default leaves it as it "
+                                   "is); MC_NOTFOUND if there is none.", t->name),
                 "int %s_update(mc_db *db, const %s *row)", fn, type);
     emit_write_prologue(g, c, t, sql.data);
     mc_buf_free(&sql);
@@ -783,7 +800,7 @@ static void emit_query(cgen *g, cg_out *o, const mc_table *t)
                 "int %s_query_first(%s_query *q, %s **out)", fn, type, type);
     mc_buf_line(c, "mc_db *db = mc_query_db((mc_query *)q);");
     mc_buf_line(c, "*out = NULL;");
-    mc_buf_line(c, "%s *row = %s_new();", type, fn);
+    mc_buf_line(c, "%s *row = (%s *)calloc(1, sizeof *row);", type, type);
     mc_buf_line(c, "if (!row)");
     mc_buf_line(c, "    return mc_set_error(db, MC_NOMEM, \"%s: out of memory\");", t->name);
     mc_buf_line(c, "sqlite3_stmt *st;");

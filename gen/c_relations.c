@@ -94,11 +94,11 @@ static void emit_parent(cgen *g, cg_out *o, const mc_relationship *r)
                                    "%s is NULL or dangling.", T->name, fc->field, tfn, fc->field),
                 "int %s_%s(mc_db *db, const %s *row, %s **out)", fn, r->name, type, ttype);
     mc_buf_line(c, "*out = NULL;");
-    if (cg_has_flag(t, fc))
-        mc_buf_line(c, "if (!row->has_%s)", fc->field);
+    if (cg_null_flag(fc))
+        mc_buf_line(c, "if (row->%s_null)", fc->field);
     else if (cg_kind_of(fc) == CG_TEXT)
         mc_buf_line(c, "if (!row->%s)", fc->field);
-    if (cg_has_flag(t, fc) || cg_kind_of(fc) == CG_TEXT)
+    if (cg_null_flag(fc) || cg_kind_of(fc) == CG_TEXT)
         mc_buf_line(c, "    return mc_set_error(db, MC_NOTFOUND, \"%s.%s: %s is NULL\");", t->name, r->name, fc->field);
     mc_buf_line(c, "return %s_%s(db, row->%s, out);", tfn,
                 by_pk ? "get" : mc_arena_printf(g->arena, "find_by_%s", rc->field), fc->field);
@@ -111,8 +111,8 @@ static void emit_parent(cgen *g, cg_out *o, const mc_relationship *r)
                                    "Write it with %s_insert or %s_update.", fc->field, rc->field, r->name, fn, fn),
                 "void %s_set_%s(%s *row, const %s *target)", fn, r->name, type, ttype);
     mc_buf_line(c, "row->%s = target ? target->%s : 0;", fc->field, rc->field);
-    if (cg_has_flag(t, fc))
-        mc_buf_line(c, "row->has_%s = target != NULL;", fc->field);
+    if (cg_null_flag(fc))
+        mc_buf_line(c, "row->%s_null = target == NULL;", fc->field);
     cg_fn_end(o);
 }
 
@@ -221,7 +221,7 @@ static void emit_joined(cgen *g, cg_out *o, const mc_relationship *r)
     mc_buf_line(c, "size_t cap = 0;");
     mc_buf_line(c, "while (rc == MC_OK && b == SQLITE_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {");
     mc_buf_line(c, "    if (!row) {");
-    mc_buf_line(c, "        row = %s_new();", fn);
+    mc_buf_line(c, "        row = (%s *)calloc(1, sizeof *row);", cg_type(g, t));
     mc_buf_line(c, "        rc = row ? %s_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, \"%s: out of memory\");", fn,
                 t->name);
     mc_buf_line(c, "    }");

@@ -67,6 +67,55 @@ static const char *member_comment(cgen *g, const mc_table *t, const mc_column *c
     return r;
 }
 
+/* X_INIT: every member in struct order (positional, so that it is valid
+ * C and C++), starting from the schema's defaults. */
+static void emit_init_macro(cgen *g, cg_out *o, const mc_table *t)
+{
+    mc_buf *h = &o->h;
+    const char *macro = cg_init_macro(g, t);
+    mc_buf_printf(h, "/* A %s with the schema's defaults: %s x = %s; (then set what you have). */\n",
+                  cg_type(g, t), cg_type(g, t), macro);
+    mc_buf vals = {0};
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const mc_column *c = &t->columns[i];
+        mc_buf_printf(&vals, "%s%s", i ? ", " : "", cg_init_value(g, c, false));
+        if (cg_null_flag(c))
+            mc_buf_printf(&vals, ", %s", cg_init_value(g, c, true));
+    }
+    if (strlen(macro) + vals.len + 14 <= 100) {
+        mc_buf_printf(h, "#define %s { %s }\n\n", macro, vals.data);
+        mc_buf_free(&vals);
+        return;
+    }
+    /* Wrapped at the commas (a value never contains ", " but a blob's {p, n}). */
+    mc_buf_printf(h, "#define %s { \\\n   ", macro);
+    size_t col = 3, depth = 0;
+    const char *start = vals.data;
+    for (const char *p = vals.data;; p++) {
+        if (*p == '{')
+            depth++;
+        else if (*p == '}')
+            depth--;
+        if (*p && !(*p == ',' && depth == 0))
+            continue;
+        size_t w = (size_t)(p - start) + (*p ? 1 : 0);
+        if (col + w + 1 > 96) {
+            mc_buf_put(h, " \\\n   ");
+            col = 3;
+        }
+        mc_buf_putc(h, ' ');
+        mc_buf_putn(h, start, w);
+        col += w + 1;
+        if (!*p)
+            break;
+        start = p + 1;
+        while (*start == ' ')
+            start++, p++;
+    }
+    mc_buf_free(&vals);
+    mc_buf_put(h, " }\n\n");
+}
+
 static void emit_struct(cgen *g, cg_out *o, const mc_table *t)
 {
     const char *type = cg_type(g, t);
@@ -81,12 +130,12 @@ static void emit_struct(cgen *g, cg_out *o, const mc_table *t)
         size_t w = n + strlen(sp) + strlen(c->field);
         mc_buf_printf(h, "    %s%s%s;%*s/* %s */\n", mt, sp, c->field, (int)(w < 31 ? 31 - w : 1), "",
                       member_comment(g, t, c));
-        if (cg_has_flag(t, c))
-            mc_buf_printf(h, "    bool has_%s;%*s/* false: NULL%s */\n", c->field,
-                          (int)(strlen(c->field) < 22 ? 22 - strlen(c->field) : 1), "",
-                          c->def.kind || c->server_default ? " (insert: the default)" : "");
+        if (cg_null_flag(c))
+            mc_buf_printf(h, "    bool %s_null;%*s/* true: SQL NULL (%s is then 0) */\n", c->field,
+                          (int)(strlen(c->field) < 21 ? 21 - strlen(c->field) : 1), "", c->field);
     }
     mc_buf_printf(h, "};\n\n");
+    emit_init_macro(g, o, t);
     mc_buf_printf(h, "/* Rows of %s: items[0..count), owned by the list; free with %s_list_free. */\n", t->model,
                   cg_fn(g, t));
     mc_buf_printf(h, "typedef struct %s_list {\n    %s *items;\n    size_t count;\n} %s_list;\n\n", type, type, type);

@@ -27,6 +27,11 @@ const char *cg_col_const(cgen *g, const mc_table *t, const mc_column *c)
     return upper(g, mc_arena_printf(g->arena, "%s_COL_%s", cg_fn(g, t), c->field));
 }
 
+const char *cg_init_macro(cgen *g, const mc_table *t)
+{
+    return upper(g, mc_arena_printf(g->arena, "%s_INIT", cg_fn(g, t)));
+}
+
 const char *cg_enum_type(cgen *g, const mc_enum *e) { return mc_arena_printf(g->arena, "%s%s", g->prefix, e->name); }
 
 const char *cg_enum_fn(cgen *g, const mc_enum *e)
@@ -76,14 +81,10 @@ const mc_column *cg_rowid(const mc_table *t)
     return NULL;
 }
 
-bool cg_has_flag(const mc_table *t, const mc_column *c)
+bool cg_null_flag(const mc_column *c)
 {
     cg_kind k = cg_kind_of(c);
-    if (k == CG_TEXT || k == CG_BLOB || k == CG_ENUM)
-        return false;
-    if (c == cg_rowid(t))
-        return false;
-    return c->nullable || c->def.kind != MC_L_NONE || c->server_default;
+    return c->nullable && k != CG_TEXT && k != CG_BLOB && k != CG_ENUM;
 }
 
 void cg_put_cstr(mc_buf *b, const char *s)
@@ -227,4 +228,55 @@ void cg_c_names(mc_schema *s, mc_arena *a)
             if (mc_is_c_keyword(t->rels[j]->name))
                 t->rels[j]->name = mc_arena_printf(a, "%s_", t->rels[j]->name);
     }
+}
+
+/* A decimal literal of the schema as a C constant of an integer member:
+ * no leading zeros (they would make it octal), INT64_MIN spelled so that
+ * it is not an overflowing negation. */
+static const char *c_integer(cgen *g, const char *text)
+{
+    bool neg = text[0] == '-';
+    const char *p = neg ? text + 1 : text;
+    while (p[0] == '0' && p[1])
+        p++;
+    if (neg && strcmp(p, "9223372036854775808") == 0)
+        return "(-9223372036854775807 - 1)";
+    return mc_arena_printf(g->arena, "%s%s", neg && strcmp(p, "0") ? "-" : "", p);
+}
+
+/* The literal X_INIT uses for column c: default(...) wins over
+ * server_default (as SQLAlchemy's default= does over server_default=). */
+static const mc_literal *init_literal(const mc_column *c)
+{
+    if (c->def.kind != MC_L_NONE)
+        return &c->def;
+    return &c->server_def;
+}
+
+const char *cg_init_value(cgen *g, const mc_column *c, bool null_flag)
+{
+    const mc_literal *l = init_literal(c);
+    if (null_flag)  /* a nullable column without a default starts NULL, as in SQLAlchemy */
+        return l->kind == MC_L_NULL || l->kind == MC_L_NONE ? "true" : "false";
+    bool lit = l->kind == MC_L_INT || l->kind == MC_L_DEC || l->kind == MC_L_STR;
+    switch (cg_kind_of(c)) {
+    case CG_INT64: case CG_INT32:
+        return l->kind == MC_L_INT ? c_integer(g, l->text) : "0";
+    case CG_DOUBLE:
+        return l->kind == MC_L_INT || l->kind == MC_L_DEC ? l->text : "0.0";
+    case CG_BOOL:
+        return l->kind == MC_L_TRUE ? "true" : "false";
+    case CG_TEXT:
+        return lit ? mc_arena_printf(g->arena, "(char *)%s", cg_cstr(g, l->text)) : "NULL";
+    case CG_BLOB:
+        return l->kind == MC_L_STR ? mc_arena_printf(g->arena, "{(void *)%s, %zu}", cg_cstr(g, l->text), strlen(l->text))
+                                   : "{NULL, 0}";
+    case CG_ENUM:
+        if (l->kind == MC_L_ENUM)
+            for (size_t i = 0; i < c->enum_type->nvalues; i++)
+                if (strcmp(c->enum_type->values[i], l->text) == 0)
+                    return cg_enum_value(g, c->enum_type, i);
+        return mc_arena_printf(g->arena, "(%s)0", cg_enum_type(g, c->enum_type));
+    }
+    return "0";
 }

@@ -9,6 +9,8 @@
  *   column constants     <MODEL>_COL_<FIELD>  USER_COL_USERNAME
  *   enum type / values   P<Enum>, <P><ENUM>_<VALUE>   Format, FORMAT_EBOOK (0 = unset)
  *   list / query types   P<Model>_list, P<Model>_query
+ *   defaults             <MODEL>_INIT (macro), P<model_snake>_init, _new
+ *   NULL flag            <field>_null (nullable numbers and booleans)
  */
 #ifndef MC_CGEN_H
 #define MC_CGEN_H
@@ -41,6 +43,7 @@ const char *cg_col_const(cgen *g, const mc_table *t, const mc_column *c); /* USE
 const char *cg_enum_type(cgen *g, const mc_enum *e);    /* "Format" */
 const char *cg_enum_value(cgen *g, const mc_enum *e, size_t i);  /* FORMAT_EBOOK */
 const char *cg_enum_fn(cgen *g, const mc_enum *e);      /* "format" */
+const char *cg_init_macro(cgen *g, const mc_table *t);  /* "LIBRARY_CARD_INIT" */
 
 /* C side of a column. */
 typedef enum cg_kind { CG_INT64, CG_INT32, CG_DOUBLE, CG_BOOL, CG_TEXT, CG_BLOB, CG_ENUM } cg_kind;
@@ -53,8 +56,17 @@ const char *cg_param_type(cgen *g, const mc_column *c);
  * '_' appended when that would collide with a name the generated
  * functions use themselves (db, out, rc, st, b, ...). */
 const char *cg_param(cgen *g, const mc_column *c);
-/* True when the struct has a `bool has_<field>` flag for the column. */
-bool cg_has_flag(const mc_table *t, const mc_column *c);
+/* True when the struct has a `bool <field>_null` flag for the column: a
+ * nullable number or boolean (strings and blobs are NULL pointers, enums
+ * 0).  The flag is false when the member holds a value, so a designated
+ * initializer that leaves it out stores the member as written. */
+bool cg_null_flag(const mc_column *c);
+/* The C expression a struct member starts with in X_INIT for column c:
+ * its default(...), else its server_default literal, else zero (strings
+ * NULL, enums 0).  Strings are lent literals.  With null_flag: the value
+ * of <field>_null, "true" when the column has no default (or default(null)):
+ * X_INIT starts a nullable column NULL, as SQLAlchemy does. */
+const char *cg_init_value(cgen *g, const mc_column *c, bool null_flag);
 /* The single INTEGER primary key that SQLite assigns (rowid), or NULL. */
 const mc_column *cg_rowid(const mc_table *t);
 

@@ -85,6 +85,7 @@ typedef struct mc_column {
     bool index, unique;         /* the column attributes as written */
     mc_literal def;             /* default(v) for generated code */
     const char *server_default; /* DDL text after DEFAULT, or NULL */
+    mc_literal server_def;      /* the same as a literal (X_INIT starts with it) */
     const char *check;          /* column CHECK expression, or NULL */
     const char *renamed_from;   /* migration hint, or NULL */
     struct mc_constraint *fk;   /* the FOREIGN KEY declared on this column */

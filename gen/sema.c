@@ -1031,8 +1031,10 @@ static void model_members(sema *s, model_info *m, field_extra **extras_out)
             literal_for(s, c, fx->def, false, "default", &c->def);
         if (fx->server_def) {
             mc_literal l;
-            if (literal_for(s, c, fx->server_def, true, "server_default", &l))
+            if (literal_for(s, c, fx->server_def, true, "server_default", &l)) {
                 c->server_default = server_default_sql(s, &l);
+                c->server_def = l;
+            }
         }
     }
 

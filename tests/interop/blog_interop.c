@@ -27,7 +27,7 @@ static void print_user(const User *u)
 static void print_post(const Post *p)
 {
     printf("  Post id=%lld body=%s user_id=%s%lld\n", (long long)p->id, app_show(p->body),
-           p->has_user_id ? "" : "NULL/", (long long)p->user_id);
+           !p->user_id_null ? "" : "NULL/", (long long)p->user_id);
 }
 
 static void read_python_rows(void)
@@ -62,7 +62,7 @@ static void read_python_rows(void)
     for (size_t i = 0; i < posts.count && i < 3; i++) {
         print_post(&posts.items[i]);
         CHECK_STR(posts.items[i].body, want[i]);
-        CHECK(posts.items[i].has_user_id && posts.items[i].user_id == brown->id, "post %zu user_id", i);
+        CHECK(!posts.items[i].user_id_null && posts.items[i].user_id == brown->id, "post %zu user_id", i);
         User *author = NULL;
         OK(post_author(db, &posts.items[i], &author));
         CHECK(author && app_str_eq(author->username, "MrBrown"), "p.author.username");
@@ -76,7 +76,7 @@ static void read_python_rows(void)
     post_query_free(anon);
     if (p) {
         print_post(p);
-        CHECK(p->body == NULL && !p->has_user_id, "the NULL post");
+        CHECK(p->body == NULL && p->user_id_null, "the NULL post");
     }
     post_free(p);
     user_free(brown);
@@ -101,7 +101,7 @@ static void write_rows(void)
         post_set_author(&p, &green);
         OK(post_insert(db, &p));
     }
-    Post orphan = {.body = "no author"};
+    Post orphan = {.body = "no author", .user_id_null = true};
     OK(post_insert(db, &orphan));
 }
 

@@ -64,7 +64,7 @@ static void walkthrough(void)
     /* p = Post(body='my first post!', author=u); db.session.add(p); db.session.commit() */
     Post p = {.body = "my first post!"};
     post_set_author(&p, brown);
-    CHECK(p.has_user_id && p.user_id == brown->id, "post_set_author");
+    CHECK(!p.user_id_null && p.user_id == brown->id, "post_set_author");
     OK(post_insert(db, &p));
     CHECK_INT(p.id, 1);
 
@@ -140,7 +140,7 @@ static void errors(void)
     name[129] = '\0';
     CHECK_FAIL(user_insert(db, &pw), MC_INVALID, "user.password_hash: 129 characters, at most 128");
 
-    Post orphan = {.body = "orphan", .user_id = 4242, .has_user_id = true};
+    Post orphan = {.body = "orphan", .user_id = 4242};
     CHECK_FAIL(post_insert(db, &orphan), MC_CONSTRAINT, "FOREIGN KEY constraint failed");
     CHECK_ERR("post");
     CHECK_INT(app_sql_int(db, "SELECT count(*) FROM post", 0), 1);
@@ -180,11 +180,11 @@ static void values(void)
     user_free(g);
     CHECK_INT(app_sql_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'user'", 0), 1);
 
-    Post loose = {.body = NULL};
+    Post loose = POST_INIT;     /* body and user_id start NULL */
     OK(post_insert(db, &loose));
     Post *pg = NULL;
     OK(post_get(db, loose.id, &pg));
-    CHECK(pg && pg->body == NULL && !pg->has_user_id && pg->user_id == 0, "NULL body and user_id");
+    CHECK(pg && pg->body == NULL && pg->user_id_null && pg->user_id == 0, "NULL body and user_id");
     User *nobody = SENTINEL(User);
     CHECK_RC(post_author(db, pg, &nobody), MC_NOTFOUND);
     CHECK(nobody == NULL, "no author");
@@ -194,10 +194,10 @@ static void values(void)
     post_set_author(pg, brown);
     OK(post_update(db, pg));
     post_set_author(pg, NULL);
-    CHECK(!pg->has_user_id, "post_set_author(NULL) clears");
+    CHECK(pg->user_id_null, "post_set_author(NULL) clears");
     post_free(pg);
     OK(post_get(db, loose.id, &pg));
-    CHECK(pg && pg->body && pg->body[0] == '\0' && pg->has_user_id && brown && pg->user_id == brown->id,
+    CHECK(pg && pg->body && pg->body[0] == '\0' && !pg->user_id_null && brown && pg->user_id == brown->id,
           "post_update");
     post_free(pg);
     user_free(brown);
@@ -229,7 +229,7 @@ static void queries(void)
         }
     }
     OK(mc_commit(db));
-    Post nouser = {.body = "anonymous"};
+    Post nouser = {.body = "anonymous", .user_id_null = true};
     OK(post_insert(db, &nouser));
 
     CMP6(User, user, id, 10, 0, APP_SIGN(r_->id, 10));
@@ -244,9 +244,9 @@ static void queries(void)
     OK(user_delete(db, nou.id));
     CMP6(Post, post, id, 10, 0, APP_SIGN(r_->id, 10));
     CMP6(Post, post, body, "post 20.0", !r_->body, strcmp(r_->body, "post 20.0"));
-    CMP6(Post, post, user_id, 15, !r_->has_user_id, APP_SIGN(r_->user_id, 15));
+    CMP6(Post, post, user_id, 15, r_->user_id_null, APP_SIGN(r_->user_id, 15));
     NULLS(Post, post, body, !r_->body);
-    NULLS(Post, post, user_id, !r_->has_user_id);
+    NULLS(Post, post, user_id, r_->user_id_null);
     QCOUNT(User, user, 10, user_query_where_username_like(q_, "USER1_"));
     QCOUNT(User, user, 1, user_query_where_email_like(q_, "%brown%"));
     QCOUNT(User, user, 8, user_query_where_password_hash_like(q_, "%0"));    /* i % 3 == 0, not 9, 24 */

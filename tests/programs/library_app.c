@@ -186,8 +186,26 @@ static void test_book(void)
     for (int i = 0; i < 255; i++)
         all_bytes[i] = (unsigned char)(i + 1);
 
-    /* defaults: format (generated code), in_print and added_at (server) */
-    left_hand = (Book){.isbn = "0441478123", .title = "The Left Hand of Darkness"};
+    /* defaults: BOOK_INIT gives format (default) and in_print (server
+     * default); added_at, a not_null string left NULL, takes the server's */
+    Book *nb = book_new();
+    CHECK(nb && nb->format == FORMAT_PAPERBACK && nb->in_print && nb->rating_null && nb->rating == 0 &&
+              !nb->isbn && !nb->price && !nb->cover.data && !nb->added_at,
+          "book_new gives the defaults");
+    Book ib;
+    memset(&ib, 0xff, sizeof ib);
+    book_init(&ib);
+    CHECK(ib.format == FORMAT_PAPERBACK && ib.in_print && ib.rating_null && ib.rating == 0 && !ib.isbn &&
+              !ib.price && !ib.cover.data && !ib.added_at && ib.id == 0 && ib.author_id == 0,
+          "book_init gives the defaults");
+    book_free(nb);
+    Member im = MEMBER_INIT;
+    CHECK(im.referrer_id_null && im.referrer_id == 0, "MEMBER_INIT: referrer_id NULL");
+    left_hand = (Book)BOOK_INIT;
+    CHECK(left_hand.format == FORMAT_PAPERBACK && left_hand.in_print && left_hand.rating_null,
+          "BOOK_INIT holds the defaults");
+    left_hand.isbn = "0441478123";
+    left_hand.title = "The Left Hand of Darkness";
     book_set_author(&left_hand, &le_guin);
     CHECK_INT(left_hand.author_id, le_guin.id);
     OK(book_insert(db, &left_hand));
@@ -195,7 +213,7 @@ static void test_book(void)
     /* after the insert the struct holds what was stored for its numbers,
      * booleans and enums, so it can be written again as it is */
     CHECK_INT(left_hand.format, FORMAT_PAPERBACK);
-    CHECK(left_hand.has_in_print && left_hand.in_print, "in_print written back from the server default");
+    CHECK(left_hand.in_print, "in_print from BOOK_INIT");
     CHECK(left_hand.added_at == NULL, "a lent struct gets no string written into it");
     OK(book_update(db, &left_hand));
     Book *g = NULL;
@@ -203,11 +221,11 @@ static void test_book(void)
     if (!g)
         return;
     CHECK_INT(g->format, FORMAT_PAPERBACK);
-    CHECK(g->has_in_print && g->in_print, "in_print takes its server default true");
+    CHECK(g->in_print, "in_print stored true");
     CHECK(g->added_at && mc_check_datetime(NULL, NULL, NULL, g->added_at) == MC_OK &&
               strlen(g->added_at) == 19,
           "added_at takes CURRENT_TIMESTAMP: %s", app_show(g->added_at));
-    CHECK(g->price == NULL && !g->has_rating && g->rating == 0 && g->cover.data == NULL &&
+    CHECK(g->price == NULL && g->rating_null && g->rating == 0 && g->cover.data == NULL &&
               g->cover.len == 0 && g->extra == NULL && g->published == NULL,
           "unset nullable columns read back as NULL");
     CHECK_STR(g->isbn, "0441478123");
@@ -227,8 +245,8 @@ static void test_book(void)
         .title = "The Dispossessed",
         .format = FORMAT_HARDCOVER,
         .price = "8.50",
-        .rating = 0.0, .has_rating = true,
-        .in_print = false, .has_in_print = true,
+        .rating = 0.0,
+        .in_print = false,
         .cover = {all_bytes, sizeof all_bytes},
         .extra = "{\"awards\": [\"Hugo\", \"Nebula\"], \"pages\": 387, \"note\": \"a \\\"quoted\\\" word\"}",
         .published = "1974-05-01",
@@ -241,8 +259,8 @@ static void test_book(void)
         return;
     CHECK_INT(g->format, FORMAT_HARDCOVER);
     CHECK_STR(g->price, "8.50");
-    CHECK(g->has_rating && g->rating == 0.0, "rating 0.0 is not NULL");
-    CHECK(g->has_in_print && !g->in_print, "in_print false is kept, not replaced by the default");
+    CHECK(!g->rating_null && g->rating == 0.0, "rating 0.0 is not NULL");
+    CHECK(!g->in_print, "in_print false is kept, not replaced by the default");
     CHECK(g->cover.data && g->cover.len == 255 && memcmp(g->cover.data, all_bytes, 255) == 0,
           "cover: all 255 non-zero byte values read back (len %zu)", g->cover.len);
     CHECK_STR(g->extra, dispossessed.extra);
@@ -261,7 +279,7 @@ static void test_book(void)
     OK(book_set_published(g, "1974-05-02"));
     OK(book_set_added_at(g, "2020-01-02 03:04:05.678901"));
     g->format = FORMAT_EBOOK;
-    g->has_rating = false;
+    g->rating_null = true;
     g->in_print = true;
     OK(book_update(db, g));
     Book *h = NULL;
@@ -275,8 +293,8 @@ static void test_book(void)
         CHECK_STR(h->published, "1974-05-02");
         CHECK_STR(h->added_at, "2020-01-02 03:04:05.678901");
         CHECK_INT(h->format, FORMAT_EBOOK);
-        CHECK(!h->has_rating, "rating NULL after update");
-        CHECK(h->has_in_print && h->in_print, "in_print true");
+        CHECK(h->rating_null, "rating NULL after update");
+        CHECK(h->in_print, "in_print true");
     }
     CHECK_STR(app_sql_text(db, "SELECT typeof(cover) FROM book WHERE id = ?", g->id, buf, sizeof buf), "blob");
     OK(book_set_cover(g, NULL, 0));
@@ -291,11 +309,17 @@ static void test_book(void)
               "NULL blob, numeric, JSON and date after update");
     CHECK_STR(app_sql_text(db, "SELECT typeof(cover) FROM book WHERE id = ?", g->id, buf, sizeof buf), "null");
     book_free(h);
-    /* a not_null column with a server default: unset on update leaves it */
-    g->has_in_print = false;
+    /* a not_null string with a server default: NULL on update leaves it */
+    OK(book_set_added_at(g, NULL));
     OK(book_update(db, g));
-    CHECK_STR(app_sql_text(db, "SELECT in_print FROM book WHERE id = ?", g->id, buf, sizeof buf), "1");
-    g->has_in_print = true;
+    CHECK_STR(app_sql_text(db, "SELECT added_at FROM book WHERE id = ?", g->id, buf, sizeof buf),
+              "2020-01-02 03:04:05.678901");
+    OK(book_set_added_at(g, "2020-01-02 03:04:05.678901"));
+    /* a value assigned to a row read as NULL, its flag left set: refused */
+    g->rating_null = true;
+    g->rating = 2.5;
+    CHECK_FAIL(book_update(db, g), MC_INVALID, "book.rating: rating_null is set but rating is not 0");
+    g->rating_null = false;
     /* the default of format is for insert only: 0 on update is NULL */
     g->format = (Format)0;
     CHECK_FAIL(book_update(db, g), MC_CONSTRAINT, "book.format");
@@ -573,26 +597,26 @@ static void test_tags(void)
 /* ---- members: self-reference, one-to-one card ---------------------------- */
 static void test_members(void)
 {
-    alice = (Member){.email = "alice@example.com", .full_name = "Alice Liddell"};
+    alice = (Member){.email = "alice@example.com", .full_name = "Alice Liddell", .referrer_id_null = true};
     OK(member_insert(db, &alice));
-    CHECK(!alice.has_referrer_id, "no referrer");
+    CHECK(alice.referrer_id_null, "no referrer");
     bob = (Member){.email = "bob@example.com", .full_name = "Bob"};
     member_set_referrer(&bob, &alice);
-    CHECK(bob.has_referrer_id && bob.referrer_id == alice.id, "member_set_referrer");
+    CHECK(!bob.referrer_id_null && bob.referrer_id == alice.id, "member_set_referrer");
     OK(member_insert(db, &bob));
     carol = (Member){.email = "carol@example.com", .full_name = "Carol"};
     member_set_referrer(&carol, &alice);
     OK(member_insert(db, &carol));
-    dave = (Member){.email = "dave@example.com", .full_name = "Dave"};
+    dave = (Member){.email = "dave@example.com", .full_name = "Dave", .referrer_id_null = true};
     member_set_referrer(&dave, &carol);
     member_set_referrer(&dave, NULL);
-    CHECK(!dave.has_referrer_id, "member_set_referrer(NULL) clears the reference");
+    CHECK(dave.referrer_id_null, "member_set_referrer(NULL) clears the reference");
     OK(member_insert(db, &dave));
-    Member dup = {.email = "bob@example.com", .full_name = "Bob 2"};
+    Member dup = {.email = "bob@example.com", .full_name = "Bob 2", .referrer_id_null = true};
     CHECK_FAIL(member_insert(db, &dup), MC_CONSTRAINT, "UNIQUE constraint failed: member.email");
     dup.email = "x@example.com";
     dup.referrer_id = 999999;
-    dup.has_referrer_id = true;
+    dup.referrer_id_null = false;
     CHECK_FAIL(member_insert(db, &dup), MC_CONSTRAINT, "FOREIGN KEY");
 
     Member *r = NULL;
@@ -618,7 +642,7 @@ static void test_members(void)
 
     Member *m = NULL;
     OK(member_find_by_email(db, "carol@example.com", &m));
-    CHECK(m && m->id == carol.id && m->has_referrer_id && m->referrer_id == alice.id, "member_find_by_email");
+    CHECK(m && m->id == carol.id && !m->referrer_id_null && m->referrer_id == alice.id, "member_find_by_email");
     OK(member_set_email(m, "carol@example.org"));
     OK(member_set_full_name(m, "Carol O'Hara"));
     OK(member_update(db, m));
@@ -629,7 +653,7 @@ static void test_members(void)
     member_free(m);
     CHECK_RC(member_find_by_email(db, "carol@example.com", &m), MC_NOTFOUND);
     CHECK_RC(member_get(db, 999999, &m), MC_NOTFOUND);
-    Member ghost = {.id = 999999, .email = "g@x", .full_name = "G"};
+    Member ghost = {.id = 999999, .email = "g@x", .full_name = "G", .referrer_id_null = true};
     CHECK_RC(member_update(db, &ghost), MC_NOTFOUND);
     CHECK_RC(member_delete(db, 999999), MC_NOTFOUND);
 
@@ -813,11 +837,11 @@ static void test_db_cascades(void)
     OK(member_delete(db, alice.id));
     Member *m = NULL;
     OK(member_get(db, bob.id, &m));
-    CHECK(m && !m->has_referrer_id && m->referrer_id == 0, "on_delete set_null: bob.referrer_id is NULL");
+    CHECK(m && m->referrer_id_null && m->referrer_id == 0, "on_delete set_null: bob.referrer_id is NULL");
     member_free(m);
     QCOUNT(Member, member, 0, member_query_where_referrer_id_eq(q_, alice.id));
     /* deleting a member deletes its card (on_delete cascade) */
-    Member eve = {.email = "eve@example.com", .full_name = "Eve"};
+    Member eve = {.email = "eve@example.com", .full_name = "Eve", .referrer_id_null = true};
     OK(member_insert(db, &eve));
     LibraryCard card = {.number = "C-EVE", .member_id = eve.id};
     OK(library_card_insert(db, &card));
@@ -983,8 +1007,8 @@ static void make_bulk(void)
             .isbn = isbn, .title = title, .author_id = bulk_author,
             .format = (Format)(i % 4 + 1),
             .price = i % 4 == 3 ? NULL : price,
-            .rating = i * 0.5, .has_rating = i % 5 != 4,
-            .in_print = i % 3 != 0, .has_in_print = true,
+            .rating = i % 5 != 4 ? i * 0.5 : 0, .rating_null = i % 5 == 4,
+            .in_print = i % 3 != 0,
             .cover = i % 6 == 5 ? (mc_blob){NULL, 0} : i % 6 == 0 ? (mc_blob){empty, 0} : (mc_blob){&byte, 1},
             .extra = i % 2 ? NULL : extra,
             .published = i % 7 == 6 ? NULL : pub,
@@ -1035,13 +1059,13 @@ static void test_predicates(void)
     CMP6(Book, book, isbn, "9000000020", 0, strcmp(r_->isbn, "9000000020"));
     CMP6(Book, book, title, "T2", 0, strcmp(r_->title, "T2"));
     CMP6(Book, book, price, "20.40", !r_->price, APP_SIGN(num(r_->price), 20.40));
-    CMP6(Book, book, rating, 10.0, !r_->has_rating, APP_SIGN(r_->rating, 10.0));
+    CMP6(Book, book, rating, 10.0, r_->rating_null, APP_SIGN(r_->rating, 10.0));
     CMP6(Book, book, extra, "{\"i\": 2}", !r_->extra, strcmp(r_->extra, "{\"i\": 2}"));
     CMP6(Book, book, published, "2010-06-15", !r_->published, strcmp(r_->published, "2010-06-15"));
     CMP6(Book, book, added_at, "2021-01-01 00:00:20.000000", 0, strcmp(r_->added_at, "2021-01-01 00:00:20.000000"));
     CMP6(Book, book, author_id, bulk_author, 0, APP_SIGN(r_->author_id, bulk_author));
     NULLS(Book, book, price, !r_->price);
-    NULLS(Book, book, rating, !r_->has_rating);
+    NULLS(Book, book, rating, r_->rating_null);
     NULLS(Book, book, cover, !r_->cover.data);
     NULLS(Book, book, extra, !r_->extra);
     NULLS(Book, book, published, !r_->published);
@@ -1138,11 +1162,11 @@ static void test_predicates(void)
     CMP6(Member, member, id, carol.id, 0, APP_SIGN(r_->id, carol.id));
     CMP6(Member, member, email, "carol@example.org", 0, strcmp(r_->email, "carol@example.org"));
     CMP6(Member, member, full_name, "Dave", 0, strcmp(r_->full_name, "Dave"));
-    Member more4 = {.email = "m4@example.com", .full_name = "M Four"};
+    Member more4 = {.email = "m4@example.com", .full_name = "M Four", .referrer_id_null = true};
     member_set_referrer(&more4, &dave);
     OK(member_insert(db, &more4));
-    CMP6(Member, member, referrer_id, carol.id, !r_->has_referrer_id, APP_SIGN(r_->referrer_id, carol.id));
-    NULLS(Member, member, referrer_id, !r_->has_referrer_id);
+    CMP6(Member, member, referrer_id, carol.id, r_->referrer_id_null, APP_SIGN(r_->referrer_id, carol.id));
+    NULLS(Member, member, referrer_id, r_->referrer_id_null);
     QCOUNT(Member, member, 4, member_query_where_email_like(q_, "m_@%"));
     QCOUNT(Member, member, 2, member_query_where_full_name_like(q_, "m %e%"));   /* One, Three */
     int64_t mids[] = {bob.id, dave.id};
@@ -1217,7 +1241,7 @@ static void test_paging(void)
     OK(book_query_all(q, &bl));
     for (size_t i = 1; i < bl.count; i++) {
         const Book *a = &bl.items[i - 1], *b = &bl.items[i];
-        int okay = a->has_rating ? (!b->has_rating || a->rating > b->rating) : (!b->has_rating && a->id < b->id);
+        int okay = !a->rating_null ? (b->rating_null || a->rating > b->rating) : (b->rating_null && a->id < b->id);
         CHECK(okay, "order rating desc, id asc at %zu", i);
     }
     book_list_free(&bl);

@@ -52,9 +52,18 @@ static int user_check(mc_db *db, const User *row)
     return rc;
 }
 
+void user_init(User *row)
+{
+    const User init = USER_INIT;
+    *row = init;
+}
+
 User *user_new(void)
 {
-    return (User *)calloc(1, sizeof(User));
+    User *row = (User *)calloc(1, sizeof *row);
+    if (!row)
+        return NULL;
+    return row;
 }
 
 void user_clear(User *row)
@@ -140,7 +149,7 @@ int user_get(mc_db *db, int64_t id, User **out)
             return mc_status_from_sqlite(db, rc, "user");
         return mc_set_error(db, MC_NOTFOUND, "user: no row with id %lld", (long long)id);
     }
-    User *row = user_new();
+    User *row = (User *)calloc(1, sizeof *row);
     rc = row ? user_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "user: out of memory");
     mc_release(db, st);
     if (rc != MC_OK) {
@@ -170,7 +179,7 @@ int user_find_by_email(mc_db *db, const char *email, User **out)
             return mc_status_from_sqlite(db, rc, "user");
         return mc_set_error(db, MC_NOTFOUND, "user: no row with email '%s'", email ? email : "NULL");
     }
-    User *row = user_new();
+    User *row = (User *)calloc(1, sizeof *row);
     rc = row ? user_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "user: out of memory");
     mc_release(db, st);
     if (rc != MC_OK) {
@@ -200,7 +209,7 @@ int user_find_by_username(mc_db *db, const char *username, User **out)
             return mc_status_from_sqlite(db, rc, "user");
         return mc_set_error(db, MC_NOTFOUND, "user: no row with username '%s'", username ? username : "NULL");
     }
-    User *row = user_new();
+    User *row = (User *)calloc(1, sizeof *row);
     rc = row ? user_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "user: out of memory");
     mc_release(db, st);
     if (rc != MC_OK) {
@@ -486,7 +495,7 @@ int user_query_first(User_query *q, User **out)
 {
     mc_db *db = mc_query_db((mc_query *)q);
     *out = NULL;
-    User *row = user_new();
+    User *row = (User *)calloc(1, sizeof *row);
     if (!row)
         return mc_set_error(db, MC_NOMEM, "user: out of memory");
     sqlite3_stmt *st;
@@ -572,8 +581,8 @@ static int post_read(mc_db *db, sqlite3_stmt *st, int at, Post *row)
     row->id = sqlite3_column_int64(st, at + 0);
     if (rc == MC_OK)
         rc = mc_column_text(db, st, at + 1, &row->body);
-    row->has_user_id = sqlite3_column_type(st, at + 2) != SQLITE_NULL;
-    row->user_id = row->has_user_id ? sqlite3_column_int64(st, at + 2) : 0;
+    row->user_id_null = sqlite3_column_type(st, at + 2) == SQLITE_NULL;
+    row->user_id = row->user_id_null ? 0 : sqlite3_column_int64(st, at + 2);
     return rc;
 }
 
@@ -583,12 +592,24 @@ static int post_check(mc_db *db, const Post *row)
     int rc = MC_OK;
     if (rc == MC_OK)
         rc = mc_check_string(db, "post", "body", row->body, 140);
+    if (rc == MC_OK && row->user_id_null && row->user_id)
+        rc = mc_set_error(db, MC_INVALID, "%s.%s: %s_null is set but %s is not 0 (NULL or a value, not both)", "post", "user_id", "user_id", "user_id");
     return rc;
+}
+
+void post_init(Post *row)
+{
+    const Post init = POST_INIT;
+    *row = init;
 }
 
 Post *post_new(void)
 {
-    return (Post *)calloc(1, sizeof(Post));
+    Post *row = (Post *)calloc(1, sizeof *row);
+    if (!row)
+        return NULL;
+    row->user_id_null = true;
+    return row;
 }
 
 void post_clear(Post *row)
@@ -632,7 +653,7 @@ int post_insert(mc_db *db, Post *row)
     int b = SQLITE_OK;
     b |= row->id ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
     b |= sqlite3_bind_text(st, 2, row->body, -1, SQLITE_STATIC);
-    b |= row->has_user_id ? sqlite3_bind_int64(st, 3, row->user_id) : sqlite3_bind_null(st, 3);
+    b |= row->user_id_null ? sqlite3_bind_null(st, 3) : sqlite3_bind_int64(st, 3, row->user_id);
     rc = b == SQLITE_OK ? sqlite3_step(st) : b;
     mc_release(db, st);
     if (rc != SQLITE_DONE)
@@ -661,7 +682,7 @@ int post_get(mc_db *db, int64_t id, Post **out)
             return mc_status_from_sqlite(db, rc, "post");
         return mc_set_error(db, MC_NOTFOUND, "post: no row with id %lld", (long long)id);
     }
-    Post *row = post_new();
+    Post *row = (Post *)calloc(1, sizeof *row);
     rc = row ? post_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "post: out of memory");
     mc_release(db, st);
     if (rc != MC_OK) {
@@ -682,7 +703,7 @@ int post_update(mc_db *db, const Post *row)
         return mc_errcode(db);
     int b = SQLITE_OK;
     b |= sqlite3_bind_text(st, 1, row->body, -1, SQLITE_STATIC);
-    b |= row->has_user_id ? sqlite3_bind_int64(st, 2, row->user_id) : sqlite3_bind_null(st, 2);
+    b |= row->user_id_null ? sqlite3_bind_null(st, 2) : sqlite3_bind_int64(st, 2, row->user_id);
     b |= sqlite3_bind_int64(st, 3, row->id);
     rc = b == SQLITE_OK ? sqlite3_step(st) : b;
     mc_release(db, st);
@@ -891,7 +912,7 @@ int post_query_first(Post_query *q, Post **out)
 {
     mc_db *db = mc_query_db((mc_query *)q);
     *out = NULL;
-    Post *row = post_new();
+    Post *row = (Post *)calloc(1, sizeof *row);
     if (!row)
         return mc_set_error(db, MC_NOMEM, "post: out of memory");
     sqlite3_stmt *st;
@@ -952,7 +973,7 @@ int post_all(mc_db *db, Post_list *out)
 int post_author(mc_db *db, const Post *row, User **out)
 {
     *out = NULL;
-    if (!row->has_user_id)
+    if (row->user_id_null)
         return mc_set_error(db, MC_NOTFOUND, "post.author: user_id is NULL");
     return user_get(db, row->user_id, out);
 }
@@ -960,7 +981,7 @@ int post_author(mc_db *db, const Post *row, User **out)
 void post_set_author(Post *row, const User *target)
 {
     row->user_id = target ? target->id : 0;
-    row->has_user_id = target != NULL;
+    row->user_id_null = target == NULL;
 }
 
 

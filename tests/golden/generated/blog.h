@@ -11,8 +11,13 @@
  *     X_set_<field>, release the struct with X_free (NULL is fine).
  *   - A struct you fill yourself (X x = {.name = "..."}) only lends its
  *     strings: modelc reads them and never frees them.
- *   - NULL in SQL is a NULL pointer for strings and blobs, has_<field> ==
- *     false for numbers and booleans, and 0 for enums.
+ *   - A struct stores what it says: X x = {.stock = 0, .in_stock = false}
+ *     writes 0 and false, whatever the defaults.  X x = X_INIT; (or X_init,
+ *     X_new) starts from the schema's defaults, a nullable column without
+ *     one starting NULL.  SQL NULL is a NULL pointer for strings and blobs,
+ *     <field>_null == true for nullable numbers and booleans (the member
+ *     is then 0; both set is MC_INVALID), and 0 for enums.  Only a NULL
+ *     string or 0 enum in a not_null column takes its default on insert.
  *   - Every function returns an mc_status (MC_OK, MC_NOTFOUND, ...); the
  *     message is mc_errmsg(db).
  */
@@ -50,6 +55,9 @@ struct User {
     char *password_hash;            /* VARCHAR(128), NULL when absent */
 };
 
+/* A User with the schema's defaults: User x = USER_INIT; (then set what you have). */
+#define USER_INIT { 0, NULL, NULL, NULL }
+
 /* Rows of User: items[0..count), owned by the list; free with user_list_free. */
 typedef struct User_list {
     User *items;
@@ -69,8 +77,11 @@ struct Post {
     int64_t id;                     /* INTEGER, primary key (0 on insert: assigned), not null */
     char *body;                     /* VARCHAR(140), NULL when absent */
     int64_t user_id;                /* INTEGER, references user.id */
-    bool has_user_id;               /* false: NULL */
+    bool user_id_null;              /* true: SQL NULL (user_id is then 0) */
 };
+
+/* A Post with the schema's defaults: Post x = POST_INIT; (then set what you have). */
+#define POST_INIT { 0, NULL, 0, true }
 
 /* Rows of Post: items[0..count), owned by the list; free with post_list_free. */
 typedef struct Post_list {
@@ -87,7 +98,16 @@ typedef enum Post_column {
 
 /* ---- User ---- */
 
-/* A zeroed User owned by the caller (free with user_free); NULL when out of memory. */
+/*
+ * Sets *row to USER_INIT: the schema's defaults, strings lent (static); for a
+ * User you fill and never pass to user_free.
+ */
+void user_init(User *row);
+
+/*
+ * A new User with the schema's defaults (as USER_INIT), owning copies of its
+ * strings; free with user_free. NULL when out of memory.
+ */
 User *user_new(void);
 
 /* Frees the strings and blobs a User owns and zeroes it; NULL is a no-op. */
@@ -118,11 +138,11 @@ int user_set_email(User *row, const char *value);
 int user_set_password_hash(User *row, const char *value);
 
 /*
- * Inserts row into user (session.add + commit outside a transaction). Applies
- * default(...); a NULL or unset value of a column with a server default takes
- * it; unset numbers, booleans and enums are then set in row to what was stored.
- * row->id == 0: SQLite assigns it and it is written back. The row's strings are
- * only read.
+ * Inserts row into user (session.add + commit outside a transaction) as the
+ * struct says: a value is never replaced by a default (USER_INIT gives the
+ * defaults). Only a NULL string or a 0 enum in a not_null column takes its
+ * default or server default; such an enum is then set in row. row->id == 0:
+ * SQLite assigns it and it is written back. The row's strings are only read.
  */
 int user_insert(mc_db *db, User *row);
 
@@ -136,9 +156,9 @@ int user_find_by_email(mc_db *db, const char *email, User **out);
 int user_find_by_username(mc_db *db, const char *username, User **out);
 
 /*
- * Writes every column of row to the user with row's primary key (a NULL/unset
- * not_null column with a server default is left as it is); MC_NOTFOUND if there
- * is none.
+ * Writes every column of row to the user with row's primary key, as the struct
+ * says (a NULL string or 0 enum in a not_null column with a server default
+ * leaves it as it is); MC_NOTFOUND if there is none.
  */
 int user_update(mc_db *db, const User *row);
 
@@ -301,7 +321,16 @@ int user_posts_list(mc_db *db, const User *row, Post_list *out);
 
 /* ---- Post ---- */
 
-/* A zeroed Post owned by the caller (free with post_free); NULL when out of memory. */
+/*
+ * Sets *row to POST_INIT: the schema's defaults, strings lent (static); for a
+ * Post you fill and never pass to post_free.
+ */
+void post_init(Post *row);
+
+/*
+ * A new Post with the schema's defaults (as POST_INIT), owning copies of its
+ * strings; free with post_free. NULL when out of memory.
+ */
 Post *post_new(void);
 
 /* Frees the strings and blobs a Post owns and zeroes it; NULL is a no-op. */
@@ -320,11 +349,11 @@ void post_list_free(Post_list *list);
 int post_set_body(Post *row, const char *value);
 
 /*
- * Inserts row into post (session.add + commit outside a transaction). Applies
- * default(...); a NULL or unset value of a column with a server default takes
- * it; unset numbers, booleans and enums are then set in row to what was stored.
- * row->id == 0: SQLite assigns it and it is written back. The row's strings are
- * only read.
+ * Inserts row into post (session.add + commit outside a transaction) as the
+ * struct says: a value is never replaced by a default (POST_INIT gives the
+ * defaults). Only a NULL string or a 0 enum in a not_null column takes its
+ * default or server default; such an enum is then set in row. row->id == 0:
+ * SQLite assigns it and it is written back. The row's strings are only read.
  */
 int post_insert(mc_db *db, Post *row);
 
@@ -332,9 +361,9 @@ int post_insert(mc_db *db, Post *row);
 int post_get(mc_db *db, int64_t id, Post **out);
 
 /*
- * Writes every column of row to the post with row's primary key (a NULL/unset
- * not_null column with a server default is left as it is); MC_NOTFOUND if there
- * is none.
+ * Writes every column of row to the post with row's primary key, as the struct
+ * says (a NULL string or 0 enum in a not_null column with a server default
+ * leaves it as it is); MC_NOTFOUND if there is none.
  */
 int post_update(mc_db *db, const Post *row);
 

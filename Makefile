@@ -7,6 +7,7 @@
 #   make install    PREFIX=/usr/local DESTDIR= (bindir, libdir, includedir, mandir, datadir too)
 #   make uninstall  the same variables: removes what install wrote
 #   make deps       install the Debian packages the build needs
+#   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS=N each; built in build/fuzz/
 
 PREFIX    ?= /usr/local
 prefix    ?= $(PREFIX)
@@ -28,7 +29,7 @@ CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
 DEB_PACKAGES := flex bison check libsqlite3-dev pkg-config sqlite3 valgrind python3-flask-sqlalchemy python3-flask-migrate \
-                postgresql libpq-dev
+                postgresql libpq-dev clang libclang-rt-14-dev
 
 # ---- sources (picked up by wildcard: add a file, not a rule) -------------
 GEN_SRC      := $(filter-out gen/main.c,$(wildcard gen/*.c))
@@ -46,7 +47,8 @@ SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
 
 INC := -Igen -Iruntime -I$(BUILD)/grammar
 
-.PHONY: all check check-run check-suites check-asan check-valgrind demo bench stress clean install uninstall deps
+.PHONY: all check check-run check-suites check-asan check-valgrind demo bench stress clean install uninstall deps \
+        fuzz fuzz-build check-fuzz
 all: $(BUILD)/modelc $(BUILD)/libmodelc.a $(BUILD)/libmodelc.so $(BUILD)/modelc.pc
 
 # ---- grammar ---------------------------------------------------------------
@@ -132,7 +134,8 @@ check: all
 	$(MAKE) --no-print-directory check-run
 	$(MAKE) --no-print-directory check-asan
 	$(MAKE) --no-print-directory check-valgrind
-	@echo "make check: all suites passed (plain, ASan+UBSan, valgrind)"
+	$(MAKE) --no-print-directory check-fuzz
+	@echo "make check: all suites passed (plain, ASan+UBSan, valgrind, fuzz smoke)"
 
 check-asan:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
@@ -153,6 +156,41 @@ stress: all
 
 clean:
 	rm -rf build
+
+# ---- fuzzing (libFuzzer) ---------------------------------------------------
+# tests/fuzz/fuzz_<target>.c, each linked against the whole compiler and
+# runtime built by clang with ASan+UBSan in build/fuzz/ (the normal build is
+# not touched).  Seeds are tests/fuzz/<target>/; what a run finds goes to
+# build/fuzz/corpus/<target>/, crashes to build/fuzz/artifacts/.
+FUZZ_CC       ?= clang
+FUZZ_SECONDS  ?= 60
+FUZZ_ARGS     ?=
+FUZZ_BUILD    := build/fuzz
+FUZZ_TARGETS  := schema migrations values
+FUZZ_SAN      := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) OPT="-O1 -g" SAN="$(FUZZ_SAN)" \
+	    $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(BUILD)/libmodelcgen.a $(BUILD)/libmodelc.a
+	$(CC) $(CPPFLAGS) $(INC) -Itests/fuzz $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	    $(BUILD)/libmodelcgen.a $(BUILD)/libmodelc.a $(SQLITE_LIBS)
+
+# make fuzz FUZZ_SECONDS=N: each target N seconds, one after the other,
+# then the generated C of a sample of the accepted schemas is compiled.
+fuzz: fuzz-build all
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) "$(FUZZ_ARGS)" $(FUZZ_TARGETS)
+	@sh tests/fuzz/compile_sample.sh $(BUILD)/modelc 20 tests/fuzz/schema $(FUZZ_BUILD)/corpus/schema
+
+# The smoke test of make check: a few seconds each, and the seed schemas'
+# C compiled; skipped, saying so, where clang or libFuzzer is missing.
+check-fuzz: all
+	@if sh tests/fuzz/have_libfuzzer.sh $(FUZZ_CC); then \
+	    $(MAKE) --no-print-directory fuzz-build && \
+	    sh tests/fuzz/run.sh $(FUZZ_BUILD) 4 "" $(FUZZ_TARGETS) && \
+	    sh tests/fuzz/compile_sample.sh $(BUILD)/modelc 0 tests/fuzz/schema; \
+	else echo "check-fuzz: skipped: $(FUZZ_CC) with libFuzzer not found (make deps installs clang and libclang-rt-14-dev)"; fi
 
 # ---- install / uninstall (GNU directory variables; DESTDIR for staging) ----
 # `make install PREFIX=/usr libdir=/usr/lib/x86_64-linux-gnu` as a Debian

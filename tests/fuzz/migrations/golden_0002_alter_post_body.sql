@@ -1,0 +1,35 @@
+-- Migration 0002: alter post body
+--
+-- Created: 2024-01-01 00:00:00
+-- Schema:  blog.model
+--
+-- Written by `modelc migrate`; plain SQL, edit it as needed before it is
+-- applied.  `modelc upgrade` runs the upgrade section, `modelc downgrade`
+-- the downgrade section, each in one transaction.
+
+-- modelc:upgrade
+
+-- change table post:
+--   change type of post.body from VARCHAR(140) to TEXT
+-- rebuild table post (SQLite's ALTER TABLE cannot do this): create the new table, copy the rows,
+-- drop the old table, rename the new one, recreate its indexes.
+PRAGMA foreign_keys=OFF;
+CREATE TABLE _new_post (id INTEGER NOT NULL, body TEXT, user_id INTEGER, PRIMARY KEY (id), FOREIGN KEY(user_id) REFERENCES user (id));
+INSERT INTO _new_post (id, body, user_id) SELECT id, body, user_id FROM post;
+DROP TABLE post;
+ALTER TABLE _new_post RENAME TO post;
+PRAGMA foreign_key_check;
+
+-- modelc:downgrade
+
+-- change table post:
+--   change type of post.body from TEXT to VARCHAR(140)
+-- DATA LOSS: narrows post.body from TEXT to VARCHAR(140)
+-- rebuild table post (SQLite's ALTER TABLE cannot do this): create the new table, copy the rows,
+-- drop the old table, rename the new one, recreate its indexes.
+PRAGMA foreign_keys=OFF;
+CREATE TABLE _new_post (id INTEGER NOT NULL, body VARCHAR(140), user_id INTEGER, PRIMARY KEY (id), FOREIGN KEY(user_id) REFERENCES user (id));
+INSERT INTO _new_post (id, body, user_id) SELECT id, body, user_id FROM post;
+DROP TABLE post;
+ALTER TABLE _new_post RENAME TO post;
+PRAGMA foreign_key_check;

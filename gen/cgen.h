@@ -105,6 +105,11 @@ void cg_emit_types(cgen *g, cg_out *o);
 void cg_emit_crud(cgen *g, cg_out *o, const mc_table *t);
 void cg_emit_relations(cgen *g, cg_out *o, const mc_table *t);
 void cg_emit_migrations(cgen *g, cg_out *o);
+/* c_pages.c: X_page, X_query_page, X_query_delete.  c_eager.c: the
+ * T_refs / T_lists types (after the structs) and X_list_load_<rel>. */
+void cg_emit_pages(cgen *g, cg_out *o, const mc_table *t);
+void cg_emit_eager_types(cgen *g, cg_out *o);
+void cg_emit_eager(cgen *g, cg_out *o, const mc_table *t);
 /* Reads the migration files of dir for --migrations (migfile.c's reader):
  * *out in the arena.  Errors go to diag; returns 0 or -1. */
 int mc_load_compiled_migrations(mc_arena *a, mc_diag *diag, const char *dir, const mc_migration **out, size_t *n);

@@ -76,4 +76,17 @@ int mci_run_script(mc_db *db, const char *sql, const char *prefix, int *count);
 /* 64-bit FNV-1a. */
 uint64_t mci_fnv1a(const void *data, size_t len);
 
+/* query.c: a query's parts, for page.c and query_delete.c.  The SQL of
+ * mci_query_sql is "SELECT <what> FROM <table>[ WHERE ...]" and, when
+ * paged, its ORDER BY and "LIMIT ? OFFSET ?" (only when the query has a
+ * limit or an offset); malloc'd, NULL when out of memory.  mci_query_bind
+ * binds the query's values from ?1 (and the window when paged).
+ * mci_query_where is the WHERE clause without "WHERE", "" for none. */
+const mc_table_meta *mci_query_meta(const mc_query *q);
+const char *mci_query_where(const mc_query *q);
+int mci_query_status(const mc_query *q);
+void mci_query_window(const mc_query *q, int64_t *limit, int64_t *offset);
+char *mci_query_sql(mc_query *q, const char *what, int paged);
+int mci_query_bind(mc_query *q, sqlite3_stmt *st, int paged);
+
 #endif

@@ -474,6 +474,91 @@ MC_API void mc_query_rewind(mc_query *q);
 /* Rows the query matches (after limit and offset). */
 MC_API int mc_query_count(mc_query *q, int64_t *out);
 
+/* ---- pages, bulk delete, eager loading (X_query_page, X_query_delete,
+ * X_list_load_<rel>; runtime/page.c, query_delete.c, eager.c) ---------- */
+
+/* What a page knows besides its rows (Flask-SQLAlchemy's Pagination).
+ * saved_* and has_rows are mc_query_page_begin's, for mc_query_page_end. */
+typedef struct mc_page_info {
+    int64_t total;      /* rows the query matches, its own limit/offset ignored */
+    int64_t page;       /* 1-based, as asked */
+    int64_t per_page;
+    int64_t pages;      /* ceil(total / per_page); 0 when total is 0 */
+    int has_prev;       /* page > 1 */
+    int has_next;       /* page < pages */
+    int has_rows;       /* the page overlaps the rows: run the query */
+    int64_t saved_limit, saved_offset;
+    int in_txn;
+} mc_page_info;
+
+/*
+ * Starts X_query_page: page < 1 or per_page < 1 is MC_INVALID (Flask-
+ * SQLAlchemy 3 answers 404; nothing is clamped).  Otherwise opens a
+ * transaction (mc_begin: total and rows come from one snapshot), counts
+ * the query's rows ignoring its limit and offset, fills *info and sets the
+ * query's window to LIMIT per_page OFFSET (page - 1) * per_page.  Always
+ * follow with mc_query_page_end, which puts the query's own limit and
+ * offset back.  A page past the end has has_rows 0: it is empty, not an
+ * error.
+ */
+MC_API int mc_query_page_begin(mc_query *q, int64_t page, int64_t per_page, mc_page_info *info);
+/* Ends what mc_query_page_begin started, whatever it returned: restores
+ * the query's limit and offset and commits (rc == MC_OK) or rolls back the
+ * transaction.  Returns rc, or the commit's failure. */
+MC_API int mc_query_page_end(mc_query *q, mc_page_info *info, int rc);
+
+/*
+ * Deletes every row q selects (query.filter_by(...).delete()); *deleted
+ * (may be NULL) = rows deleted from q's table.  Without limit/offset it is
+ * one "DELETE FROM t WHERE <q's predicates>"; with them, the rows are
+ * those the query would give: "... WHERE rowid IN (SELECT rowid FROM t
+ * WHERE ... ORDER BY ... LIMIT ? OFFSET ?)".  cascade[0..ncascade) are
+ * "DELETE FROM child WHERE fk IN " texts (static storage, written by the
+ * generator for `cascade: delete`): each is run with the selected rowids
+ * first, and everything in one transaction (a savepoint inside an outer
+ * one).  A failure leaves every row in place.  MC_INVALID when rows must
+ * be addressed by rowid and the table has columns named rowid, _rowid_
+ * and oid.
+ */
+MC_API int mc_query_delete(mc_query *q, const char *const *cascade, size_t ncascade, int64_t *deleted);
+
+/*
+ * Eager loading: the rows related to every row of a list, in one
+ * statement (SQLAlchemy's selectinload).  The generated X_list_load_<rel>
+ * gives mc_eager the list's integer keys, runs one statement
+ *   SELECT ... WHERE key IN (SELECT value FROM json_each(?1))
+ * bound to the distinct keys as a JSON array, and maps each result row's
+ * key back to the positions of the list that have it.
+ *
+ * mc_eager_new: for a list of n rows; table names the result in messages.
+ * NULL when out of memory (message on db).  Free with mc_eager_free.
+ */
+typedef struct mc_eager mc_eager;
+#define MC_EAGER_NONE ((size_t)-1)
+MC_API mc_eager *mc_eager_new(mc_db *db, size_t n, const char *table);
+/* Position pos (0..n) of the list has key (call once per position, in any
+ * order; a NULL key is simply not given).  MC_NOMEM on failure. */
+MC_API int mc_eager_key(mc_eager *e, size_t pos, int64_t key);
+/* Prepares sql (a string literal, cached) and binds the keys: *st is the
+ * statement, to step with mc_eager_step.  MC_DONE (and no statement) when
+ * no position has a key. */
+MC_API int mc_eager_run(mc_eager *e, const char *sql, sqlite3_stmt **st);
+/* Steps: MC_OK on a row, MC_DONE at the end, or the failure. */
+MC_API int mc_eager_step(mc_eager *e);
+/* The first position with key, then the next ones; MC_EAGER_NONE after
+ * the last. */
+MC_API size_t mc_eager_first(const mc_eager *e, int64_t key);
+MC_API size_t mc_eager_next(const mc_eager *e, size_t pos);
+/* Releases the statement and frees e.  NULL is a no-op. */
+MC_API void mc_eager_free(mc_eager *e);
+
+/* Makes room for item number `count` (zeroed) in items, an array of
+ * `size`-byte items that holds `count` now and grows by doubling (its
+ * capacity is implied by count: 4, 8, 16 ...; NULL when count is 0).
+ * Returns the array, perhaps moved, or NULL when out of memory (message on
+ * db; items is then unchanged and still the caller's). */
+MC_API void *mc_list_grow(mc_db *db, void *items, size_t count, size_t size);
+
 #ifdef __cplusplus
 }
 #endif

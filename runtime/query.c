@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "modelc.h"
+#include "internal.h"
 
 typedef enum { V_NULL, V_INT, V_DOUBLE, V_TEXT, V_BLOB } vkind;
 
@@ -453,3 +453,21 @@ int mc_query_count(mc_query *q, int64_t *out)
     mc_release(q->db, st);
     return rc;
 }
+
+/* ---- what page.c and query_delete.c read (internal.h) ------------------ */
+
+const mc_table_meta *mci_query_meta(const mc_query *q) { return q->meta; }
+
+const char *mci_query_where(const mc_query *q) { return q->wlen ? q->where : ""; }
+
+int mci_query_status(const mc_query *q) { return q->status; }
+
+void mci_query_window(const mc_query *q, int64_t *limit, int64_t *offset)
+{
+    *limit = q->limit;
+    *offset = q->offset;
+}
+
+char *mci_query_sql(mc_query *q, const char *what, int paged) { return build(q, what, paged); }
+
+int mci_query_bind(mc_query *q, sqlite3_stmt *st, int paged) { return bind_all(q, st, paged); }

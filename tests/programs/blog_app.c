@@ -350,6 +350,301 @@ static void queries(void)
     user_free(brown);
 }
 
+/* ---- pages, bulk delete, eager loading (issue 8 §2-4) -------------------- */
+
+static void check_page(const User_page *pg, size_t count, int64_t total, int64_t pages, bool prev, bool next,
+                       const char *first, int line)
+{
+    CHECK(pg->count == count && pg->total == total && pg->pages == pages && pg->has_prev == prev &&
+              pg->has_next == next && (count == 0) == (pg->items == NULL),
+          "line %d: page %lld: count %zu total %lld pages %lld prev %d next %d", line, (long long)pg->page,
+          pg->count, (long long)pg->total, (long long)pg->pages, pg->has_prev, pg->has_next);
+    if (first && pg->count)
+        CHECK(app_str_eq(pg->items[0].username, first), "line %d: first row %s, want %s", line,
+              app_show(pg->items[0].username), first);
+}
+
+/* x_query_page: Flask-SQLAlchemy's paginate() on user00..user29. */
+static void pages(void)
+{
+    User_query *q = user_query(db);
+    user_query_where_username_like(q, "user%");
+    user_query_order_by(q, USER_COL_USERNAME, true);    /* user29 first */
+    User_page pg;
+    OK(user_query_page(q, 1, 7, &pg));
+    check_page(&pg, 7, 30, 5, false, true, "user29", __LINE__);
+    CHECK_INT(pg.page, 1);
+    CHECK_INT(pg.per_page, 7);
+    CHECK(pg.count == 7 && app_str_eq(pg.items[6].username, "user23"), "page 1 ends with user23");
+    user_page_free(&pg);
+    CHECK(pg.items == NULL && pg.count == 0, "a freed page is empty");
+    user_page_free(NULL);
+    OK(user_query_page(q, 2, 7, &pg));
+    check_page(&pg, 7, 30, 5, true, true, "user22", __LINE__);
+    user_page_free(&pg);
+    OK(user_query_page(q, 5, 7, &pg));                  /* the last page: 30 = 4 * 7 + 2 */
+    check_page(&pg, 2, 30, 5, true, false, "user01", __LINE__);
+    CHECK(pg.count == 2 && app_str_eq(pg.items[1].username, "user00"), "last page ends with user00");
+    user_page_free(&pg);
+    OK(user_query_page(q, 6, 7, &pg));                  /* past the end: empty, not an error */
+    check_page(&pg, 0, 30, 5, true, false, NULL, __LINE__);
+    CHECK_INT(pg.page, 6);
+    user_page_free(&pg);
+    OK(user_query_page(q, INT64_MAX, 7, &pg));
+    check_page(&pg, 0, 30, 5, true, false, NULL, __LINE__);
+    OK(user_query_page(q, 30, 1, &pg));                 /* per_page 1 */
+    check_page(&pg, 1, 30, 30, true, false, "user00", __LINE__);
+    user_page_free(&pg);
+    OK(user_query_page(q, 2, 1, &pg));
+    check_page(&pg, 1, 30, 30, true, true, "user28", __LINE__);
+    user_page_free(&pg);
+    OK(user_query_page(q, 1, INT64_MAX, &pg));
+    check_page(&pg, 30, 30, 1, false, false, "user29", __LINE__);
+    user_page_free(&pg);
+    /* page < 1 and per_page < 1 are refused (Flask-SQLAlchemy 3: 404) */
+    CHECK_FAIL(user_query_page(q, 0, 10, &pg), MC_INVALID, "user: page 0: pages count from 1");
+    check_page(&pg, 0, 0, 0, false, false, NULL, __LINE__);
+    CHECK_FAIL(user_query_page(q, -1, 10, &pg), MC_INVALID, "page -1");
+    CHECK_FAIL(user_query_page(q, 1, 0, &pg), MC_INVALID, "user: per_page 0");
+    CHECK_FAIL(user_query_page(q, 1, -5, &pg), MC_INVALID, "per_page -5");
+    CHECK_INT(mc_txn_depth(db), 0);
+    /* the query's own limit and offset: ignored by the page, and kept */
+    user_query_limit(q, 3);
+    user_query_offset(q, 2);
+    OK(user_query_page(q, 2, 10, &pg));
+    check_page(&pg, 10, 30, 3, true, true, "user19", __LINE__);
+    user_page_free(&pg);
+    int64_t n = -1;
+    OK(user_query_count(q, &n));                        /* count() of the limited query, as SQLAlchemy's */
+    CHECK_INT(n, 3);
+    User_list l;
+    OK(user_query_all(q, &l));
+    CHECK(l.count == 3 && app_str_eq(l.items[0].username, "user27"), "the query keeps its limit and offset");
+    user_list_free(&l);
+    user_query_free(q);
+
+    /* more filters: a user's posts (the dynamic relationship), and no match at all */
+    User *u14 = NULL;
+    OK(user_find_by_username(db, "user14", &u14));
+    Post_query *pq = user_posts(db, u14);
+    post_query_order_by(pq, POST_COL_ID, true);
+    Post_page pp;
+    OK(post_query_page(pq, 2, 1, &pp));
+    CHECK(pp.count == 1 && pp.total == 2 && pp.pages == 2 && pp.has_prev && !pp.has_next &&
+              app_str_eq(pp.items[0].body, "post 14.0"),
+          "u.posts.paginate(page=2, per_page=1)");
+    post_page_free(&pp);
+    post_query_where_body_eq(pq, "nothing like this");
+    OK(post_query_page(pq, 1, 10, &pp));
+    CHECK(pp.count == 0 && pp.items == NULL && pp.total == 0 && pp.pages == 0 && !pp.has_prev && !pp.has_next,
+          "no rows: page 1 is empty");
+    OK(post_query_page(pq, 3, 10, &pp));
+    CHECK(pp.count == 0 && pp.pages == 0 && pp.has_prev && !pp.has_next, "no rows: page 3");
+    post_page_free(&pp);
+    post_query_free(pq);
+    user_free(u14);
+
+    /* inside a transaction the page reads inside it (a savepoint) */
+    OK(mc_begin(db));
+    User t = {.username = "user_in_txn"};
+    OK(user_insert(db, &t));
+    q = user_query(db);
+    user_query_where_username_like(q, "user%");
+    OK(user_query_page(q, 1, 5, &pg));
+    CHECK_INT(pg.total, 31);
+    CHECK_INT(mc_txn_depth(db), 1);
+    user_page_free(&pg);
+    user_query_free(q);
+    OK(mc_rollback(db));
+}
+
+/* x_query_delete: query.filter_by(...).delete(), in and outside transactions. */
+static void bulk_delete(void)
+{
+    const char *count_posts = "SELECT count(*) FROM post";
+    long long posts = app_sql_int(db, count_posts, 0), e;
+    EXPECT_ROWS(Post, post, e, r_->body && app_like(r_->body, "post 2_.%"));
+    CHECK(e > 3, "posts of user20..29: %lld", e);
+    Post_query *q = post_query(db);
+    post_query_where_body_like(q, "post 2_.%");
+    int64_t n = -1;
+    OK(mc_begin(db));                                   /* inside: a rollback undoes it */
+    OK(post_query_delete(q, &n));
+    CHECK_INT(n, e);
+    CHECK_INT(app_sql_int(db, count_posts, 0), posts - e);
+    OK(mc_rollback(db));
+    CHECK_INT(app_sql_int(db, count_posts, 0), posts);
+    OK(post_query_delete(q, NULL));                     /* outside: commits on its own */
+    CHECK_INT(app_sql_int(db, count_posts, 0), posts - e);
+    OK(post_query_delete(q, &n));
+    CHECK_INT(n, 0);
+    post_query_free(q);
+
+    /* limit/offset/order: exactly the rows the query would give */
+    User_query *uq = user_query(db);
+    user_query_where_username_like(uq, "user2%");
+    user_query_order_by(uq, USER_COL_USERNAME, true);
+    user_query_limit(uq, 3);
+    user_query_offset(uq, 1);
+    User_list gone;
+    OK(user_query_all(uq, &gone));
+    CHECK(gone.count == 3 && app_str_eq(gone.items[0].username, "user28") && app_str_eq(gone.items[2].username, "user26"),
+          "the rows to delete");
+    user_list_free(&gone);
+    OK(user_query_delete(uq, &n));
+    CHECK_INT(n, 3);
+    user_query_free(uq);
+    QCOUNT(User, user, 7, user_query_where_username_like(q_, "user2%"));
+    QCOUNT(User, user, 0, user_query_where_username_ge(q_, "user26"); user_query_where_username_le(q_, "user28"));
+    QCOUNT(User, user, 1, user_query_where_username_eq(q_, "user29"));
+
+    /* a plain foreign key refuses: nothing is deleted */
+    long long users = app_sql_int(db, "SELECT count(*) FROM user", 0);
+    uq = user_query(db);
+    CHECK_FAIL(user_query_delete(uq, &n), MC_CONSTRAINT, "FOREIGN KEY");
+    CHECK_INT(n, 0);
+    CHECK_INT(app_sql_int(db, "SELECT count(*) FROM user", 0), users);
+
+    /* everything, inside a transaction: then pages and loads of empty tables */
+    OK(mc_begin(db));
+    q = post_query(db);
+    OK(post_query_delete(q, &n));
+    CHECK_INT(n, posts - e);
+    OK(user_query_delete(uq, &n));
+    CHECK_INT(n, users);
+    User_page pg;
+    OK(user_query_page(uq, 1, 10, &pg));
+    CHECK(pg.count == 0 && pg.total == 0 && pg.pages == 0 && !pg.has_prev && !pg.has_next, "empty table, page 1");
+    OK(user_query_page(uq, 2, 10, &pg));
+    CHECK(pg.count == 0 && pg.total == 0 && pg.has_prev && !pg.has_next, "empty table, page 2");
+    User_list none;
+    OK(user_query_all(uq, &none));
+    Post_lists pl;
+    OK(user_list_load_posts(db, &none, &pl));
+    CHECK(pl.count == 0 && pl.lists == NULL, "no users, no lists");
+    post_lists_free(&pl);
+    OK(mc_rollback(db));
+    post_query_free(q);
+    user_query_free(uq);
+    CHECK_INT(app_sql_int(db, "SELECT count(*) FROM user", 0), users);
+    CHECK_INT(app_sql_int(db, count_posts, 0), posts - e);
+}
+
+static int statements;
+
+static int count_statement(unsigned type, void *ctx, void *p, void *x)
+{
+    (void)ctx, (void)p, (void)x;
+    statements += type == SQLITE_TRACE_STMT;
+    return 0;
+}
+
+/* x_list_load_<rel>: N users with their posts, N posts with their author,
+ * in a constant number of statements (2: the list, then the relationship). */
+static void eager(void)
+{
+    OK(mc_begin(db));
+    for (int i = 0; i < 50; i++) {
+        char un[32];
+        snprintf(un, sizeof un, "eager%02d", i);
+        User u = {.username = un};
+        OK(user_insert(db, &u));
+        for (int k = 0; k < i % 4; k++) {
+            char b[32];
+            snprintf(b, sizeof b, "eager post %d.%d", i, k);
+            Post p = {.body = b};
+            post_set_author(&p, &u);
+            OK(post_insert(db, &p));
+        }
+    }
+    OK(mc_commit(db));
+    sqlite3_trace_v2(mc_sqlite(db), SQLITE_TRACE_STMT, count_statement, NULL);
+    const int sizes[] = {1, 2, 50};
+    for (size_t s = 0; s < 3; s++) {
+        User_query *q = user_query(db);
+        user_query_where_username_like(q, "eager%");
+        user_query_order_by(q, USER_COL_ID, false);
+        user_query_limit(q, sizes[s]);
+        User_list users;
+        Post_lists posts;
+        statements = 0;
+        OK(user_query_all(q, &users));
+        OK(user_list_load_posts(db, &users, &posts));
+        CHECK(statements == 2, "N = %d: users with their posts took %d statements, want 2", sizes[s], statements);
+        CHECK(users.count == (size_t)sizes[s] && posts.count == users.count, "N = %d", sizes[s]);
+        /* the same as the N + 1 way, which takes N + 1 statements */
+        statements = 0;
+        long long nposts = 0;
+        for (size_t i = 0; i < users.count && i < posts.count; i++) {
+            Post_list one;
+            OK(user_posts_list(db, &users.items[i], &one));
+            CHECK(one.count == posts.lists[i].count, "user %zu: %zu posts, eager %zu", i, one.count,
+                  posts.lists[i].count);
+            for (size_t k = 0; k < one.count && k < posts.lists[i].count; k++)
+                CHECK(one.items[k].id == posts.lists[i].items[k].id &&
+                          app_str_eq(one.items[k].body, posts.lists[i].items[k].body),
+                      "user %zu post %zu", i, k);
+            nposts += (long long)one.count;
+            post_list_free(&one);
+        }
+        CHECK(statements == sizes[s], "the N + 1 loop: %d statements", statements);
+
+        /* and back: the posts with their author */
+        Post_query *pq = post_query(db);
+        post_query_where_body_like(pq, "eager post %");
+        post_query_order_by(pq, POST_COL_ID, false);
+        post_query_limit(pq, nposts);
+        Post_list pl;
+        User_refs authors;
+        statements = 0;
+        OK(post_query_all(pq, &pl));
+        OK(post_list_load_author(db, &pl, &authors));
+        CHECK(statements == (nposts ? 2 : 1), "N = %d: posts with their author took %d statements", sizes[s], statements);
+        CHECK(authors.count == pl.count && (long long)pl.count == nposts, "posts %zu, refs %zu", pl.count,
+              authors.count);
+        for (size_t i = 0; i < pl.count && i < authors.count; i++)
+            CHECK(authors.refs[i] && authors.refs[i]->id == pl.items[i].user_id, "post %zu's author", i);
+        if (pl.count >= 2 && pl.items[0].user_id == pl.items[1].user_id)
+            CHECK(authors.refs[0] == authors.refs[1], "one author, loaded once");
+        CHECK(authors.rows.count <= users.count, "each author once: %zu", authors.rows.count);
+        user_refs_free(&authors);
+        CHECK(authors.refs == NULL && authors.count == 0 && authors.rows.count == 0, "refs freed");
+        post_list_free(&pl);
+        post_query_free(pq);
+        post_lists_free(&posts);
+        CHECK(posts.lists == NULL && posts.count == 0, "lists freed");
+        user_list_free(&users);
+        user_query_free(q);
+    }
+    sqlite3_trace_v2(mc_sqlite(db), 0, NULL, NULL);
+
+    /* the same row twice in a list; a post without author; a dangling key */
+    User *u = NULL;
+    OK(user_find_by_username(db, "eager03", &u));
+    if (!u)
+        return;
+    User twice[2] = {*u, *u};
+    User_list two = {twice, 2};
+    Post_lists pl2;
+    OK(user_list_load_posts(db, &two, &pl2));
+    CHECK(pl2.count == 2 && pl2.lists[0].count == 3 && pl2.lists[1].count == 3 &&
+              pl2.lists[0].items[0].id == pl2.lists[1].items[0].id &&
+              pl2.lists[0].items[0].body != pl2.lists[1].items[0].body,
+          "a row twice gets its own copy of the children each time");
+    post_lists_free(&pl2);
+    Post loose[3] = {{.id = 1, .user_id = u->id, .has_user_id = true}, {.id = 2}, {.id = 3, .user_id = 987654, .has_user_id = true}};
+    Post_list three = {loose, 3};
+    User_refs refs;
+    OK(post_list_load_author(db, &three, &refs));
+    CHECK(refs.count == 3 && refs.refs[0] && refs.refs[0]->id == u->id && !refs.refs[1] && !refs.refs[2] &&
+              refs.rows.count == 1,
+          "no author, a dangling author: NULL");
+    user_refs_free(&refs);
+    user_refs_free(NULL);
+    post_lists_free(NULL);
+    user_free(u);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -365,6 +660,9 @@ int main(int argc, char **argv)
     errors();
     values();
     queries();
+    pages();
+    bulk_delete();
+    eager();
     mc_close(db);
     return app_done("blog_app");
 }

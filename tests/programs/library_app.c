@@ -1386,6 +1386,239 @@ static void test_surfaces(void)
     CHECK_INT(count_rows("library_card"), 0);
 }
 
+/* ---- pages, bulk delete, eager loading (issue 8 §2-4) -------------------- */
+
+static int statements;
+
+static int count_statement(unsigned type, void *ctx, void *p, void *x)
+{
+    (void)ctx, (void)p, (void)x;
+    statements += type == SQLITE_TRACE_STMT;
+    return 0;
+}
+
+/* Page 1 of every row of model T, 2 a page: the total is the table's. */
+#define PAGE_ALL(T, fn, table)                                                             \
+    do {                                                                                   \
+        T##_query *q_ = fn##_query(db);                                                    \
+        T##_page pg_;                                                                      \
+        long long total_ = app_sql_int(db, "SELECT count(*) FROM " table, 0);              \
+        OK(fn##_query_page(q_, 1, 2, &pg_));                                               \
+        CHECK(pg_.total == total_ && (long long)pg_.count == (total_ < 2 ? total_ : 2) &&   \
+                  pg_.pages == (total_ + 1) / 2 && !pg_.has_prev && pg_.has_next == (total_ > 2), \
+              "%s: page 1 of %lld rows: count %zu total %lld", table, total_, pg_.count,   \
+              (long long)pg_.total);                                                       \
+        fn##_page_free(&pg_);                                                              \
+        fn##_query_free(q_);                                                               \
+    } while (0)
+
+/* A load of one relationship for a list takes exactly one statement. */
+#define ONE_STATEMENT(call)                                                                \
+    do {                                                                                   \
+        statements = 0;                                                                    \
+        OK(call);                                                                          \
+        CHECK(statements == 1, "%s took %d statements", #call, statements);                \
+    } while (0)
+
+static void test_pages_delete_eager(void)
+{
+    Author a[3] = {{.name = "Eager One"}, {.name = "Eager Two"}, {.name = "Eager Three"}};
+    Book b[5] = {
+        {.isbn = "7000000001", .title = "E1", .published = "2001-01-01"},
+        {.isbn = "7000000002", .title = "E2", .published = "2003-01-01"},
+        {.isbn = "7000000003", .title = "E3", .published = "2002-01-01"},
+        {.isbn = "7000000004", .title = "E4", .published = "2004-01-01"},
+        {.isbn = "7000000005", .title = "E5", .published = "2005-01-01"},
+    };
+    Tag t[2] = {{.label = "eg-a"}, {.label = "eg-b"}};
+    Member m[3] = {{.email = "eager1@example.com", .full_name = "E One"},
+                   {.email = "eager2@example.com", .full_name = "E Two"},
+                   {.email = "eager3@example.com", .full_name = "E Three"}};
+    LibraryCard cards[2] = {{.number = "EAGER-1"}, {.number = "EAGER-3"}};
+    OK(mc_begin(db));
+    for (int i = 0; i < 3; i++)
+        OK(author_insert(db, &a[i]));
+    for (int i = 0; i < 5; i++) {
+        b[i].author_id = a[i < 3 ? 0 : 1].id;
+        OK(book_insert(db, &b[i]));
+    }
+    for (int i = 0; i < 2; i++)
+        OK(tag_insert(db, &t[i]));
+    OK(book_tags_add(db, &b[0], &t[0]));
+    OK(book_tags_add(db, &b[0], &t[1]));
+    OK(book_tags_add(db, &b[1], &t[0]));
+    OK(book_tags_add(db, &b[3], &t[1]));
+    OK(member_insert(db, &m[0]));
+    for (int i = 1; i < 3; i++) {
+        member_set_referrer(&m[i], &m[0]);
+        OK(member_insert(db, &m[i]));
+    }
+    cards[0].member_id = m[0].id;
+    cards[1].member_id = m[2].id;
+    OK(library_card_insert(db, &cards[0]));
+    OK(library_card_insert(db, &cards[1]));
+    Loan loans[3] = {{.book_id = b[0].id, .member_id = m[1].id, .due = "2030-01-01"},
+                     {.book_id = b[1].id, .member_id = m[1].id, .due = "2030-01-01"},
+                     {.book_id = b[3].id, .member_id = m[2].id, .due = "2030-01-01"}};
+    for (int i = 0; i < 3; i++)
+        OK(loan_insert(db, &loans[i]));
+    OK(mc_commit(db));
+
+    /* every model pages */
+    PAGE_ALL(Author, author, "author");
+    PAGE_ALL(Book, book, "book");
+    PAGE_ALL(Tag, tag, "tag");
+    PAGE_ALL(BookTag, book_tag, "book_tags");
+    PAGE_ALL(Member, member, "member");
+    PAGE_ALL(LibraryCard, library_card, "library_card");
+    PAGE_ALL(Loan, loan, "loan");
+
+    /* eager loading, every relationship, one statement each */
+    Author_list al = {a, 3};
+    Book_list bl = {b, 5};
+    Tag_list tl = {t, 2};
+    Member_list ml = {m, 3};
+    LibraryCard_list cl = {cards, 2};
+    Loan_list ll = {loans, 3};
+    sqlite3_trace_v2(mc_sqlite(db), SQLITE_TRACE_STMT, count_statement, NULL);
+    Book_lists books;
+    ONE_STATEMENT(author_list_load_books(db, &al, &books));
+    CHECK(books.count == 3 && books.lists[0].count == 3 && books.lists[1].count == 2 && books.lists[2].count == 0,
+          "authors' books");
+    if (books.count == 3 && books.lists[0].count == 3)  /* order_by: published desc */
+        CHECK(app_str_eq(books.lists[0].items[0].title, "E2") && app_str_eq(books.lists[0].items[2].title, "E1"),
+              "author.books in published-desc order");
+    book_lists_free(&books);
+    Author_refs authors;
+    ONE_STATEMENT(book_list_load_author(db, &bl, &authors));
+    CHECK(authors.count == 5 && authors.rows.count == 2 && authors.refs[0] == authors.refs[2] &&
+              authors.refs[3] && app_str_eq(authors.refs[3]->name, "Eager Two"),
+          "books' authors");
+    author_refs_free(&authors);
+    Tag_lists tags;
+    ONE_STATEMENT(book_list_load_tags(db, &bl, &tags));
+    CHECK(tags.count == 5 && tags.lists[0].count == 2 && tags.lists[1].count == 1 && tags.lists[2].count == 0 &&
+              tags.lists[3].count == 1 && app_str_eq(tags.lists[3].items[0].label, "eg-b"),
+          "books' tags (many-to-many)");
+    tag_lists_free(&tags);
+    ONE_STATEMENT(tag_list_load_books(db, &tl, &books));
+    CHECK(books.count == 2 && books.lists[0].count == 2 && books.lists[1].count == 2, "tags' books (the backref)");
+    book_lists_free(&books);
+    Loan_lists ls;
+    ONE_STATEMENT(book_list_load_loans(db, &bl, &ls));
+    CHECK(ls.count == 5 && ls.lists[0].count == 1 && ls.lists[2].count == 0 && ls.lists[3].count == 1, "books' loans");
+    loan_lists_free(&ls);
+    ONE_STATEMENT(member_list_load_loans(db, &ml, &ls));
+    CHECK(ls.count == 3 && ls.lists[0].count == 0 && ls.lists[1].count == 2 && ls.lists[2].count == 1,
+          "members' loans");
+    loan_lists_free(&ls);
+    Book_refs lb;
+    ONE_STATEMENT(loan_list_load_book(db, &ll, &lb));
+    CHECK(lb.count == 3 && lb.refs[2] && app_str_eq(lb.refs[2]->title, "E4"), "loans' books");
+    book_refs_free(&lb);
+    Member_refs mr;
+    ONE_STATEMENT(loan_list_load_member(db, &ll, &mr));
+    CHECK(mr.count == 3 && mr.rows.count == 2 && mr.refs[0] == mr.refs[1] && mr.refs[2]->id == m[2].id,
+          "loans' members");
+    member_refs_free(&mr);
+    Member_lists referrals;
+    ONE_STATEMENT(member_list_load_referrals(db, &ml, &referrals));
+    CHECK(referrals.count == 3 && referrals.lists[0].count == 2 && referrals.lists[1].count == 0,
+          "members' referrals (self-referential)");
+    member_lists_free(&referrals);
+    ONE_STATEMENT(member_list_load_referrer(db, &ml, &mr));
+    CHECK(mr.count == 3 && !mr.refs[0] && mr.refs[1] && mr.refs[1] == mr.refs[2] && mr.refs[1]->id == m[0].id,
+          "members' referrer");
+    member_refs_free(&mr);
+    LibraryCard_refs cr;
+    ONE_STATEMENT(member_list_load_card(db, &ml, &cr));
+    CHECK(cr.count == 3 && cr.refs[0] && app_str_eq(cr.refs[0]->number, "EAGER-1") && !cr.refs[1] && cr.refs[2] &&
+              app_str_eq(cr.refs[2]->number, "EAGER-3"),
+          "members' card (one-to-one)");
+    library_card_refs_free(&cr);
+    ONE_STATEMENT(library_card_list_load_member(db, &cl, &mr));
+    CHECK(mr.count == 2 && mr.refs[1] && mr.refs[1]->id == m[2].id, "cards' member");
+    member_refs_free(&mr);
+    sqlite3_trace_v2(mc_sqlite(db), 0, NULL, NULL);
+
+    /* bulk delete with cascade: delete -- a restricting loan stops it all */
+    Author_query *aq = author_query(db);
+    author_query_where_name_like(aq, "Eager T%");
+    int64_t n = -1;
+    long long books_before = app_sql_int(db, "SELECT count(*) FROM book", 0);
+    CHECK_FAIL(author_query_delete(aq, &n), MC_CONSTRAINT, "FOREIGN KEY");
+    CHECK_INT(n, 0);
+    CHECK_INT(app_sql_int(db, "SELECT count(*) FROM book", 0), books_before);
+    CHECK_INT(mc_txn_depth(db), 0);
+    Loan_query *lq = loan_query(db);
+    loan_query_where_book_id_eq(lq, b[3].id);
+    OK(loan_query_delete(lq, &n));
+    CHECK_INT(n, 1);
+    loan_query_free(lq);
+    OK(author_query_delete(aq, &n));                   /* Eager Two (E4, E5) and Eager Three */
+    CHECK_INT(n, 2);
+    CHECK_INT(app_sql_int(db, "SELECT count(*) FROM book", 0), books_before - 2);
+    CHECK_INT(app_sql_int(db, "SELECT count(*) FROM book_tags WHERE book_id = ?", b[3].id), 0);
+    author_query_free(aq);
+
+    /* inside a transaction, with a limit: then rolled back */
+    OK(mc_begin(db));
+    lq = loan_query(db);
+    loan_query_where_member_id_eq(lq, m[1].id);
+    OK(loan_query_delete(lq, &n));
+    CHECK_INT(n, 2);
+    loan_query_free(lq);
+    aq = author_query(db);
+    author_query_where_name_like(aq, "Eager%");
+    author_query_order_by(aq, AUTHOR_COL_NAME, false);
+    author_query_limit(aq, 1);
+    OK(author_query_delete(aq, &n));
+    CHECK_INT(n, 1);
+    CHECK_INT(app_sql_int(db, "SELECT count(*) FROM book WHERE author_id = ?", a[0].id), 0);
+    author_query_free(aq);
+    OK(mc_rollback(db));
+    CHECK_INT(app_sql_int(db, "SELECT count(*) FROM book WHERE author_id = ?", a[0].id), 3);
+    CHECK_INT(app_sql_int(db, "SELECT count(*) FROM loan WHERE member_id = ?", m[1].id), 2);
+
+    /* a composite primary key, through the rowid with a limit */
+    BookTag_query *btq = book_tag_query(db);
+    book_tag_query_where_book_id_eq(btq, b[0].id);
+    book_tag_query_order_by(btq, BOOK_TAG_COL_TAG_ID, true);
+    book_tag_query_limit(btq, 1);
+    OK(book_tag_query_delete(btq, &n));
+    CHECK_INT(n, 1);
+    CHECK_INT(app_sql_int(db, "SELECT tag_id FROM book_tags WHERE book_id = ?", b[0].id), t[0].id);
+    book_tag_query_free(btq);
+
+    /* the rest, every model's delete */
+    lq = loan_query(db);
+    loan_query_where_member_id_eq(lq, m[1].id);
+    OK(loan_query_delete(lq, NULL));
+    loan_query_free(lq);
+    LibraryCard_query *cq = library_card_query(db);
+    library_card_query_where_number_like(cq, "EAGER-%");
+    OK(library_card_query_delete(cq, &n));
+    CHECK_INT(n, 2);
+    library_card_query_free(cq);
+    Tag_query *tq = tag_query(db);
+    tag_query_where_label_like(tq, "eg-%");
+    OK(tag_query_delete(tq, &n));
+    CHECK_INT(n, 2);
+    tag_query_free(tq);
+    Book_query *bq = book_query(db);
+    book_query_where_isbn_like(bq, "700000000%");
+    OK(book_query_delete(bq, &n));
+    CHECK_INT(n, 3);
+    book_query_free(bq);
+    Member_query *mq = member_query(db);
+    member_query_where_email_like(mq, "eager%");
+    member_query_order_by(mq, MEMBER_COL_ID, true);
+    OK(member_query_delete(mq, &n));                   /* referrer_id: on_delete set_null */
+    CHECK_INT(n, 3);
+    member_query_free(mq);
+    OK(author_delete(db, a[0].id));
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -1410,6 +1643,7 @@ int main(int argc, char **argv)
     test_predicates();
     test_paging();
     test_surfaces();
+    test_pages_delete_eager();
     mc_close(db);
     return app_done("library_app");
 }

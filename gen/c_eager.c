@@ -1,0 +1,289 @@
+/*
+ * c_eager.c -- eager loading for lists (SQLAlchemy's selectinload):
+ *
+ *   X_list_load_<rel>(db, &list, &out)   one statement for the whole list
+ *
+ *   many-to-one, one-to-one   out is a T_refs: refs[i] is list.items[i]'s
+ *                             row (NULL when none), each row once in rows
+ *   one-to-many, many-to-many out is a T_lists: lists[i] is list.items[i]'s
+ *                             rows, in the relationship's order_by
+ *
+ * Keys must be integers (a foreign key to an Integer key, as every model
+ * has by default); a relationship over other keys gets no loader and a
+ * comment in the header saying so.  The statement is
+ *   SELECT ... WHERE key IN (SELECT value FROM json_each(?))
+ * with the list's distinct keys bound as one JSON array (runtime/eager.c).
+ */
+#include "cgen.h"
+#include "naming.h"
+
+#include <string.h>
+
+/* What a loader of one relationship needs. */
+typedef struct eager_rel {
+    const mc_relationship *r;
+    bool lists;                 /* a T_lists (to-many), else a T_refs */
+    const mc_column *src_key;   /* the list's rows' key */
+    const char *sql;
+    size_t key_col, row_at;     /* T_lists: result column of the key; first column of the row */
+    const mc_column *dst_key;   /* T_refs: the field of a result row holding the key */
+} eager_rel;
+
+static bool int_key(const mc_column *c)
+{
+    return c && (cg_kind_of(c) == CG_INT64 || cg_kind_of(c) == CG_INT32);
+}
+
+#define IN_KEYS " IN (SELECT value FROM json_each(?))"
+
+/* " ORDER BY [alias.]col [DESC]" of the relationship, or "". */
+static const char *order_sql(cgen *g, const mc_relationship *r, const char *alias)
+{
+    if (!r->order_by)
+        return "";
+    return cg_sqlf(g, " ORDER BY %s%I%s", alias, r->order_by->name, r->order_desc ? " DESC" : "");
+}
+
+/* Fills e for r; false when r cannot be loaded this way. */
+static bool describe(cgen *g, const mc_relationship *r, eager_rel *e)
+{
+    const mc_table *t = r->owner, *T = r->target;
+    memset(e, 0, sizeof *e);
+    e->r = r;
+    if (!r->fk || r->fk->ncols != 1)
+        return false;
+    switch (r->kind) {
+    case MC_REL_MANY_TO_ONE: {
+        e->src_key = &t->columns[r->fk->cols[0]];
+        e->dst_key = mc_table_column(T, r->fk->ref_cols[0]);
+        e->sql = cg_sqlf(g, "SELECT %s FROM %I WHERE %I" IN_KEYS, cg_column_list(g, T), T->name, e->dst_key->name);
+        return int_key(e->src_key) && int_key(e->dst_key);
+    }
+    case MC_REL_ONE_TO_ONE:
+    case MC_REL_ONE_TO_MANY: {
+        const mc_column *fc = &T->columns[r->fk->cols[0]];
+        e->lists = r->kind == MC_REL_ONE_TO_MANY;
+        e->src_key = mc_table_column(t, r->fk->ref_cols[0]);
+        e->dst_key = fc;
+        e->key_col = r->fk->cols[0];
+        e->sql = cg_sqlf(g, "SELECT %s FROM %I WHERE %I" IN_KEYS "%s", cg_column_list(g, T), T->name, fc->name,
+                         order_sql(g, r, ""));
+        return int_key(e->src_key) && int_key(fc);
+    }
+    case MC_REL_MANY_TO_MANY: {
+        const mc_table *S = r->secondary;
+        if (!S || !r->fk2 || r->fk2->ncols != 1)
+            return false;
+        const mc_column *sa = &S->columns[r->fk->cols[0]], *sb = &S->columns[r->fk2->cols[0]];
+        const mc_column *r2 = mc_table_column(T, r->fk2->ref_cols[0]);
+        e->lists = true;
+        e->src_key = mc_table_column(t, r->fk->ref_cols[0]);
+        e->key_col = 0;
+        e->row_at = 1;
+        mc_buf cols = {0};
+        for (size_t i = 0; i < T->ncolumns; i++) {
+            mc_buf_put(&cols, ", t.");
+            mc_put_ident(&cols, T->columns[i].name);
+        }
+        e->sql = cg_sqlf(g, "SELECT s.%I%s FROM %I AS s JOIN %I AS t ON t.%I = s.%I WHERE s.%I" IN_KEYS "%s",
+                         sa->name, cols.data ? cols.data : "", S->name, T->name, r2->name, sb->name, sa->name,
+                         order_sql(g, r, "t."));
+        mc_buf_free(&cols);
+        return int_key(e->src_key) && int_key(sa) && int_key(r2);
+    }
+    }
+    return false;
+}
+
+/* Does some relationship load T as refs (want_lists false) or lists? */
+static bool target_of(cgen *g, const mc_table *T, bool want_lists)
+{
+    const mc_schema *s = g->schema;
+    for (size_t i = 0; i < s->ntables; i++)
+        for (size_t j = 0; j < s->tables[i]->nrels; j++) {
+            eager_rel e;
+            if (s->tables[i]->rels[j]->target == T && describe(g, s->tables[i]->rels[j], &e) && e.lists == want_lists)
+                return true;
+        }
+    return false;
+}
+
+/* One member line, "    decl;" and its comment, aligned as in the structs. */
+static void member(mc_buf *h, const char *decl, const char *comment)
+{
+    size_t w = strlen(decl);
+    mc_buf_printf(h, "    %s;%*s/* %s */\n", decl, (int)(w < 31 ? 31 - w : 1), "", comment);
+}
+
+static void emit_lists_type(cgen *g, cg_out *o, const mc_table *T)
+{
+    const char *type = cg_type(g, T), *fn = cg_fn(g, T);
+    mc_buf_printf(&o->h, "/* %s rows loaded for every row of a list (X_list_load_<rel>): lists[i] belongs to\n"
+                         " * the list's items[i]. Free with %s_lists_free. */\n", type, fn);
+    mc_buf_printf(&o->h, "typedef struct %s_lists {\n", type);
+    member(&o->h, mc_arena_printf(g->arena, "%s_list *lists", type), "lists[0..count), each owned, possibly empty");
+    member(&o->h, "size_t count", "the rows of the list they were loaded for");
+    mc_buf_printf(&o->h, "} %s_lists;\n\n", type);
+    cg_fn_begin(o, "Frees every list and the array; empty after; NULL is a no-op.", "void %s_lists_free(%s_lists *lists)",
+                fn, type);
+    mc_buf_line(&o->c, "if (!lists)");
+    mc_buf_line(&o->c, "    return;");
+    mc_buf_line(&o->c, "for (size_t i = 0; i < lists->count; i++)");
+    mc_buf_line(&o->c, "    %s_list_free(&lists->lists[i]);", fn);
+    mc_buf_line(&o->c, "free(lists->lists);");
+    mc_buf_line(&o->c, "lists->lists = NULL;");
+    mc_buf_line(&o->c, "lists->count = 0;");
+    cg_fn_end(o);
+}
+
+static void emit_refs_type(cgen *g, cg_out *o, const mc_table *T)
+{
+    const char *type = cg_type(g, T), *fn = cg_fn(g, T);
+    mc_buf_printf(&o->h, "/* The %s each row of a list refers to (X_list_load_<rel>): refs[i] belongs to the\n"
+                         " * list's items[i]. Free with %s_refs_free. */\n", type, fn);
+    mc_buf_printf(&o->h, "typedef struct %s_refs {\n", type);
+    member(&o->h, mc_arena_printf(g->arena, "%s **refs", type), "refs[0..count): a row of `rows`, NULL when none");
+    member(&o->h, "size_t count", "the rows of the list they were loaded for");
+    member(&o->h, mc_arena_printf(g->arena, "%s_list rows", type), "each row once, owned: refs point into it");
+    mc_buf_printf(&o->h, "} %s_refs;\n\n", type);
+    cg_fn_begin(o, "Frees the rows and the array; empty after; NULL is a no-op.", "void %s_refs_free(%s_refs *refs)", fn,
+                type);
+    mc_buf_line(&o->c, "if (!refs)");
+    mc_buf_line(&o->c, "    return;");
+    mc_buf_line(&o->c, "%s_list_free(&refs->rows);", fn);
+    mc_buf_line(&o->c, "free(refs->refs);");
+    mc_buf_line(&o->c, "refs->refs = NULL;");
+    mc_buf_line(&o->c, "refs->count = 0;");
+    cg_fn_end(o);
+}
+
+void cg_emit_eager_types(cgen *g, cg_out *o)
+{
+    const mc_schema *s = g->schema;
+    for (size_t i = 0; i < s->ntables; i++) {
+        if (target_of(g, s->tables[i], false))
+            emit_refs_type(g, o, s->tables[i]);
+        if (target_of(g, s->tables[i], true))
+            emit_lists_type(g, o, s->tables[i]);
+    }
+}
+
+/* The lines that give every list position its key (NULL keys: none). */
+static void emit_keys(cgen *g, mc_buf *c, const mc_table *t, const mc_column *key)
+{
+    mc_buf_line(c, "for (size_t i = 0; rc == MC_OK && i < list->count; i++)");
+    if (cg_has_flag(t, key)) {
+        mc_buf_line(c, "    if (list->items[i].has_%s)", key->field);
+        mc_buf_line(c, "        rc = mc_eager_key(e, i, list->items[i].%s);", key->field);
+    } else {
+        mc_buf_line(c, "    rc = mc_eager_key(e, i, list->items[i].%s);", key->field);
+    }
+    (void)g;
+}
+
+/* Starts a loader: out emptied, the keys given, the array of count
+ * entries allocated (member `arr` of out, of pointer type ptr). */
+static void emit_prologue(cgen *g, mc_buf *c, const eager_rel *e, const char *arr, const char *ptr)
+{
+    const mc_table *T = e->r->target;
+    mc_buf_line(c, "memset(out, 0, sizeof *out);");
+    mc_buf_line(c, "mc_eager *e = mc_eager_new(db, list->count, %s);", cg_cstr(g, T->name));
+    mc_buf_line(c, "if (!e)");
+    mc_buf_line(c, "    return mc_errcode(db);");
+    mc_buf_line(c, "int rc = MC_OK;");
+    emit_keys(g, c, e->r->owner, e->src_key);
+    mc_buf_line(c, "if (rc == MC_OK && list->count && !(out->%s = (%s)calloc(list->count, sizeof *out->%s)))", arr,
+                ptr, arr);
+    mc_buf_line(c, "    rc = mc_set_error(db, MC_NOMEM, %s);",
+                cg_cstr(g, mc_arena_printf(g->arena, "%s: out of memory loading related rows", T->name)));
+    mc_buf_line(c, "out->count = out->%s ? list->count : 0;", arr);
+    mc_buf_line(c, "sqlite3_stmt *st = NULL;");
+    mc_buf_line(c, "if (rc == MC_OK)");
+    mc_buf_line(c, "    rc = mc_eager_run(e, %s, &st);", cg_cstr(g, e->sql));
+}
+
+static void emit_load_lists(cgen *g, cg_out *o, const eager_rel *e)
+{
+    const mc_relationship *r = e->r;
+    const mc_table *t = r->owner, *T = r->target;
+    const char *fn = cg_fn(g, t), *type = cg_type(g, t), *tfn = cg_fn(g, T), *ttype = cg_type(g, T);
+    mc_buf *c = &o->c;
+    cg_fn_begin(o, mc_arena_printf(g->arena, "Loads the %s of every row of list in one statement (selectinload): "
+                                   "out->lists[i] holds list->items[i]'s, as %s_%s_list gives them. "
+                                   "Free with %s_lists_free; on failure out is empty.", r->name, fn, r->name, tfn),
+                "int %s_list_load_%s(mc_db *db, const %s_list *list, %s_lists *out)", fn, r->name, type, ttype);
+    emit_prologue(g, c, e, "lists", mc_arena_printf(g->arena, "%s_list *", ttype));
+    mc_buf_line(c, "while (rc == MC_OK && (rc = mc_eager_step(e)) == MC_OK) {");
+    mc_buf_line(c, "    size_t at = mc_eager_first(e, sqlite3_column_int64(st, %zu));", e->key_col);
+    mc_buf_line(c, "    for (; rc == MC_OK && at != MC_EAGER_NONE; at = mc_eager_next(e, at)) {");
+    mc_buf_line(c, "        %s_list *l = &out->lists[at];", ttype);
+    mc_buf_line(c, "        %s *items = (%s *)mc_list_grow(db, l->items, l->count, sizeof *items);", ttype, ttype);
+    mc_buf_line(c, "        if (!items) {");
+    mc_buf_line(c, "            rc = MC_NOMEM;");
+    mc_buf_line(c, "            break;");
+    mc_buf_line(c, "        }");
+    mc_buf_line(c, "        l->items = items;");
+    mc_buf_line(c, "        rc = %s_read(db, st, %zu, &l->items[l->count]);", tfn, e->row_at);
+    mc_buf_line(c, "        l->count++;");
+    mc_buf_line(c, "    }");
+    mc_buf_line(c, "}");
+    mc_buf_line(c, "mc_eager_free(e);");
+    mc_buf_line(c, "if (rc != MC_DONE) {");
+    mc_buf_line(c, "    %s_lists_free(out);", tfn);
+    mc_buf_line(c, "    return rc;");
+    mc_buf_line(c, "}");
+    mc_buf_line(c, "return MC_OK;");
+    cg_fn_end(o);
+}
+
+static void emit_load_refs(cgen *g, cg_out *o, const eager_rel *e)
+{
+    const mc_relationship *r = e->r;
+    const mc_table *t = r->owner, *T = r->target;
+    const char *fn = cg_fn(g, t), *type = cg_type(g, t), *tfn = cg_fn(g, T), *ttype = cg_type(g, T);
+    mc_buf *c = &o->c;
+    cg_fn_begin(o, mc_arena_printf(g->arena, "Loads the %s of every row of list in one statement (selectinload): "
+                                   "out->refs[i] is list->items[i]'s (NULL when it has none), each %s once in out->rows. "
+                                   "Free with %s_refs_free; on failure out is empty.", r->name, ttype, tfn),
+                "int %s_list_load_%s(mc_db *db, const %s_list *list, %s_refs *out)", fn, r->name, type, ttype);
+    emit_prologue(g, c, e, "refs", mc_arena_printf(g->arena, "%s **", ttype));
+    mc_buf_line(c, "while (rc == MC_OK && (rc = mc_eager_step(e)) == MC_OK) {");
+    mc_buf_line(c, "    %s *items = (%s *)mc_list_grow(db, out->rows.items, out->rows.count, sizeof *items);", ttype,
+                ttype);
+    mc_buf_line(c, "    if (!items) {");
+    mc_buf_line(c, "        rc = MC_NOMEM;");
+    mc_buf_line(c, "        break;");
+    mc_buf_line(c, "    }");
+    mc_buf_line(c, "    out->rows.items = items;");
+    mc_buf_line(c, "    rc = %s_read(db, st, 0, &out->rows.items[out->rows.count]);", tfn);
+    mc_buf_line(c, "    out->rows.count++;");
+    mc_buf_line(c, "}");
+    mc_buf_line(c, "for (size_t k = 0; rc == MC_DONE && k < out->rows.count; k++) {");
+    mc_buf_line(c, "    size_t at = mc_eager_first(e, out->rows.items[k].%s);", e->dst_key->field);
+    mc_buf_line(c, "    for (; at != MC_EAGER_NONE; at = mc_eager_next(e, at))");
+    mc_buf_line(c, "        out->refs[at] = &out->rows.items[k];");
+    mc_buf_line(c, "}");
+    mc_buf_line(c, "mc_eager_free(e);");
+    mc_buf_line(c, "if (rc != MC_DONE) {");
+    mc_buf_line(c, "    %s_refs_free(out);", tfn);
+    mc_buf_line(c, "    return rc;");
+    mc_buf_line(c, "}");
+    mc_buf_line(c, "return MC_OK;");
+    cg_fn_end(o);
+}
+
+void cg_emit_eager(cgen *g, cg_out *o, const mc_table *t)
+{
+    for (size_t i = 0; i < t->nrels; i++) {
+        eager_rel e;
+        if (!describe(g, t->rels[i], &e)) {
+            mc_buf_printf(&o->h, "/* %s.%s: no %s_list_load_%s: eager loading needs integer keys. */\n\n", t->model,
+                          t->rels[i]->name, cg_fn(g, t), t->rels[i]->name);
+            continue;
+        }
+        if (e.lists)
+            emit_load_lists(g, o, &e);
+        else
+            emit_load_refs(g, o, &e);
+    }
+}

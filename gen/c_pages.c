@@ -1,0 +1,129 @@
+/*
+ * c_pages.c -- per model: X_page and X_query_page (Flask-SQLAlchemy's
+ * paginate()), and X_query_delete (query.filter_by(...).delete()).
+ *
+ * Both are thin: the runtime (runtime/page.c, runtime/query_delete.c)
+ * counts, windows and deletes; the generated code reads the page's rows
+ * through X_query_all, so through the model's one row reader.
+ */
+#include "cgen.h"
+#include "naming.h"
+
+#include <string.h>
+
+/* X_page, next to the functions that fill and free it. */
+static void emit_page_type(cgen *g, cg_out *o, const mc_table *t)
+{
+    const char *type = cg_type(g, t), *fn = cg_fn(g, t);
+    mc_buf *h = &o->h;
+    mc_buf_printf(h, "/* One page of a %s query (%s_query_page): items[0..count) owned by the page, freed\n"
+                     " * with %s_page_free; the numbers as Flask-SQLAlchemy's Pagination has them. */\n",
+                  type, fn, fn);
+    mc_buf_printf(h, "typedef struct %s_page {\n", type);
+    mc_buf_printf(h, "    %s *items;\n", type);
+    mc_buf_put(h, "    size_t count;                   /* rows on this page, <= per_page */\n");
+    mc_buf_put(h, "    int64_t total;                  /* rows of the query, its own limit/offset ignored */\n");
+    mc_buf_put(h, "    int64_t page;                   /* 1-based, as asked */\n");
+    mc_buf_put(h, "    int64_t per_page;\n");
+    mc_buf_put(h, "    int64_t pages;                  /* ceil(total / per_page); 0 when total is 0 */\n");
+    mc_buf_put(h, "    bool has_prev;                  /* page > 1 */\n");
+    mc_buf_put(h, "    bool has_next;                  /* page < pages */\n");
+    mc_buf_printf(h, "} %s_page;\n\n", type);
+}
+
+static void emit_page(cgen *g, cg_out *o, const mc_table *t)
+{
+    const char *type = cg_type(g, t), *fn = cg_fn(g, t);
+    mc_buf *c = &o->c;
+    emit_page_type(g, o, t);
+
+    cg_fn_begin(o, "Frees the rows of a page and empties it; NULL is a no-op.", "void %s_page_free(%s_page *page)", fn,
+                type);
+    mc_buf_line(c, "if (!page)");
+    mc_buf_line(c, "    return;");
+    mc_buf_line(c, "%s_list list = {page->items, page->count};", type);
+    mc_buf_line(c, "%s_list_free(&list);", fn);
+    mc_buf_line(c, "memset(page, 0, sizeof *page);");
+    cg_fn_end(o);
+
+    cg_fn_begin(o, mc_arena_printf(g->arena,
+                                   "*out = page `page` (from 1) of the query, per_page rows a page, in the query's order "
+                                   "(paginate()): the query's own limit and offset are ignored and left as they were. "
+                                   "A page past the end is empty (MC_OK); page < 1 or per_page < 1 is MC_INVALID. "
+                                   "Total and rows come from one transaction. Free with %s_page_free.", fn),
+                "int %s_query_page(%s_query *q, int64_t page, int64_t per_page, %s_page *out)", fn, type, type);
+    mc_buf_line(c, "mc_page_info info;");
+    mc_buf_line(c, "%s_list list = {NULL, 0};", type);
+    mc_buf_line(c, "memset(out, 0, sizeof *out);");
+    mc_buf_line(c, "int rc = mc_query_page_begin((mc_query *)q, page, per_page, &info);");
+    mc_buf_line(c, "if (rc == MC_OK && info.has_rows)");
+    mc_buf_line(c, "    rc = %s_query_all(q, &list);", fn);
+    mc_buf_line(c, "rc = mc_query_page_end((mc_query *)q, &info, rc);");
+    mc_buf_line(c, "if (rc != MC_OK) {");
+    mc_buf_line(c, "    %s_list_free(&list);", fn);
+    mc_buf_line(c, "    return rc;");
+    mc_buf_line(c, "}");
+    mc_buf_line(c, "out->items = list.items;");
+    mc_buf_line(c, "out->count = list.count;");
+    mc_buf_line(c, "out->total = info.total;");
+    mc_buf_line(c, "out->page = info.page;");
+    mc_buf_line(c, "out->per_page = info.per_page;");
+    mc_buf_line(c, "out->pages = info.pages;");
+    mc_buf_line(c, "out->has_prev = info.has_prev != 0;");
+    mc_buf_line(c, "out->has_next = info.has_next != 0;");
+    mc_buf_line(c, "return MC_OK;");
+    cg_fn_end(o);
+}
+
+/* The children X_delete deletes first (`cascade: delete`): the same rule
+ * as c_crud.c's emit_delete, a one-to-many or one-to-one relationship
+ * whose foreign key references the table's INTEGER primary key. */
+static size_t cascades(const mc_table *t, const mc_relationship **out, size_t max)
+{
+    const mc_column *rowid = cg_rowid(t);
+    size_t n = 0;
+    for (size_t i = 0; rowid && i < t->nrels && n < max; i++) {
+        const mc_relationship *r = t->rels[i];
+        if (r->cascade_delete && (r->kind == MC_REL_ONE_TO_MANY || r->kind == MC_REL_ONE_TO_ONE) &&
+            strcmp(r->fk->ref_cols[0], rowid->name) == 0)
+            out[n++] = r;
+    }
+    return n;
+}
+
+static void emit_delete(cgen *g, cg_out *o, const mc_table *t)
+{
+    const char *type = cg_type(g, t), *fn = cg_fn(g, t);
+    mc_buf *c = &o->c;
+    const mc_relationship *cs[32];
+    size_t n = cascades(t, cs, 32);
+    mc_buf doc = {0};
+    mc_buf_printf(&doc, "Deletes every %s row the query selects (query.delete()); *n (may be NULL) = rows deleted. "
+                        "With a limit or offset, exactly the rows the query gives.", t->name);
+    for (size_t i = 0; i < n; i++)
+        mc_buf_printf(&doc, " Deletes their %s first (cascade: delete), all in one transaction.", cs[i]->name);
+    mc_buf_put(&doc, " Nothing is deleted when it fails.");
+    cg_fn_begin(o, doc.data, "int %s_query_delete(%s_query *q, int64_t *n)", fn, type);
+    mc_buf_free(&doc);
+    if (n == 0) {
+        mc_buf_line(c, "return mc_query_delete((mc_query *)q, NULL, 0, n);");
+        cg_fn_end(o);
+        return;
+    }
+    mc_buf_line(c, "static const char *const cascade[] = {");
+    for (size_t i = 0; i < n; i++) {
+        const mc_relationship *r = cs[i];
+        const char *sql = cg_sqlf(g, "DELETE FROM %I WHERE %I IN ", r->target->name,
+                                  r->target->columns[r->fk->cols[0]].name);
+        mc_buf_line(c, "    %s,", cg_cstr(g, sql));
+    }
+    mc_buf_line(c, "};");
+    mc_buf_line(c, "return mc_query_delete((mc_query *)q, cascade, %zu, n);", n);
+    cg_fn_end(o);
+}
+
+void cg_emit_pages(cgen *g, cg_out *o, const mc_table *t)
+{
+    emit_page(g, o, t);
+    emit_delete(g, o, t);
+}

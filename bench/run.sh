@@ -4,7 +4,10 @@
 #   1. front end: `modelc sql` on synthetic schemas of 500/1000/2000 models
 #   2. generated code vs hand-written sqlite3 C on blog.model, one process
 #      (bench/crud_bench.c); then streaming every post, peak RSS growth
-#   3. migrations (bench/migrate_bench.sh, when it exists)
+#   3. eager loading: 2,000 users with their posts, user_list_load_posts vs
+#      a hand-written LEFT JOIN vs the N + 1 loop (bench/eager_bench.c),
+#      in time and, under callgrind when valgrind is installed, instructions
+#   4. migrations (bench/migrate_bench.sh, when it exists)
 #
 # Everything is written under BUILD/bench/.  Speed is reported, never
 # asserted: the script fails only when a benchmark cannot run.
@@ -61,7 +64,30 @@ bench_crud() {
     rm -f "$OUT/stream.db" "$OUT/stream.db-wal" "$OUT/stream.db-shm"
 }
 
-# ---- 3. migrations -----------------------------------------------------------
+# ---- 3. eager loading ----------------------------------------------------------
+# Needs bench_crud's generated code and DDL (with the index on post.user_id).
+bench_eager() {
+    echo
+    echo "== eager loading for lists vs a hand-written JOIN vs N + 1 ($(basename "$BLOG_MODEL"))"
+    "$CC" $BCFLAGS -I"$OUT/gen" -I"$TOP/runtime" -o "$OUT/eager_bench" \
+        "$TOP/bench/eager_bench.c" "$OUT/gen/blog.c" "$BUILD/libmodelc.a" $SQLITE_LIBS
+    "$OUT/eager_bench" "$OUT" "$OUT/blog.sql"
+    if command -v valgrind >/dev/null 2>&1; then
+        ir() {
+            valgrind --tool=callgrind --toggle-collect="$2" --callgrind-out-file="$OUT/eager.cg" \
+                "$OUT/eager_bench" "$OUT" "$OUT/blog.sql" "$1" 2>&1 >/dev/null |
+                awk '/refs:/ { gsub(",", "", $NF); print $NF }'
+        }
+        j=$(ir join hand_join); e=$(ir eager gen_eager); n=$(ir n+1 gen_n_plus_1)
+        awk -v j="$j" -v e="$e" -v n="$n" 'BEGIN {
+            printf "instructions (callgrind): JOIN %d, eager %d (%.3fx the JOIN%s), N + 1 %d (%.3fx eager)\n",
+                   j, e, e / j, e / j > 1.10 ? ", > 1.10 target" : "", n, n / e }'
+        rm -f "$OUT/eager.cg"
+    fi
+    rm -f "$OUT/eager.db" "$OUT/eager.db-wal" "$OUT/eager.db-shm"
+}
+
+# ---- 4. migrations -----------------------------------------------------------
 # MIGRATION BENCHMARKS GO HERE: bench/migrate_bench.sh is run with BUILD and
 # OUT (BUILD/bench) as arguments and the same environment, when it exists.
 bench_migrations() {
@@ -74,4 +100,5 @@ bench_migrations() {
 
 bench_frontend
 bench_crud
+bench_eager
 bench_migrations

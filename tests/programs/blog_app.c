@@ -523,6 +523,7 @@ static void bulk_delete(void)
     OK(user_list_load_posts(db, &none, &pl));
     CHECK(pl.count == 0 && pl.lists == NULL, "no users, no lists");
     post_lists_free(&pl);
+    user_list_free(&none);
     OK(mc_rollback(db));
     post_query_free(q);
     user_query_free(uq);

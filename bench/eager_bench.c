@@ -107,14 +107,14 @@ static void make_db(const char *path, const char *ddl, long users)
         char un[32], em[48];
         snprintf(un, sizeof un, "user%07ld", i);
         snprintf(em, sizeof em, "user%07ld@example.com", i);
-        User u = {0, un, em, (char *)"pbkdf2:sha256$0123456789abcdef"};
+        User u = {.username = un, .email = em, .password_hash = (char *)"pbkdf2:sha256$0123456789abcdef"};
         if (user_insert(db, &u) != MC_OK)
             die("user_insert", mc_errmsg(db));
     }
     for (long k = 0; k < np; k++) {
         char body[64];
         snprintf(body, sizeof body, "post %ld: my %uth day, nice weather", k, (unsigned)(rng() % 1000));
-        Post po = {0, body, (int64_t)(rng() % (uint64_t)nu) + 1, true};
+        Post po = {.body = body, .user_id = (int64_t)(rng() % (uint64_t)nu) + 1};
         if (post_insert(db, &po) != MC_OK)
             die("post_insert", mc_errmsg(db));
     }

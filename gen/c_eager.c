@@ -169,11 +169,11 @@ void cg_emit_eager_types(cgen *g, cg_out *o)
 }
 
 /* The lines that give every list position its key (NULL keys: none). */
-static void emit_keys(cgen *g, mc_buf *c, const mc_table *t, const mc_column *key)
+static void emit_keys(cgen *g, mc_buf *c, const mc_column *key)
 {
     mc_buf_line(c, "for (size_t i = 0; rc == MC_OK && i < list->count; i++)");
-    if (cg_has_flag(t, key)) {
-        mc_buf_line(c, "    if (list->items[i].has_%s)", key->field);
+    if (cg_null_flag(key)) {
+        mc_buf_line(c, "    if (!list->items[i].%s_null)", key->field);
         mc_buf_line(c, "        rc = mc_eager_key(e, i, list->items[i].%s);", key->field);
     } else {
         mc_buf_line(c, "    rc = mc_eager_key(e, i, list->items[i].%s);", key->field);
@@ -191,7 +191,7 @@ static void emit_prologue(cgen *g, mc_buf *c, const eager_rel *e, const char *ar
     mc_buf_line(c, "if (!e)");
     mc_buf_line(c, "    return mc_errcode(db);");
     mc_buf_line(c, "int rc = MC_OK;");
-    emit_keys(g, c, e->r->owner, e->src_key);
+    emit_keys(g, c, e->src_key);
     mc_buf_line(c, "if (rc == MC_OK && list->count && !(out->%s = (%s)calloc(list->count, sizeof *out->%s)))", arr,
                 ptr, arr);
     mc_buf_line(c, "    rc = mc_set_error(db, MC_NOMEM, %s);",

@@ -633,7 +633,7 @@ static void eager(void)
               pl2.lists[0].items[0].body != pl2.lists[1].items[0].body,
           "a row twice gets its own copy of the children each time");
     post_lists_free(&pl2);
-    Post loose[3] = {{.id = 1, .user_id = u->id, .has_user_id = true}, {.id = 2}, {.id = 3, .user_id = 987654, .has_user_id = true}};
+    Post loose[3] = {{.id = 1, .user_id = u->id}, {.id = 2, .user_id_null = true}, {.id = 3, .user_id = 987654}};
     Post_list three = {loose, 3};
     User_refs refs;
     OK(post_list_load_author(db, &three, &refs));

@@ -1431,7 +1431,7 @@ static void test_pages_delete_eager(void)
         {.isbn = "7000000005", .title = "E5", .published = "2005-01-01"},
     };
     Tag t[2] = {{.label = "eg-a"}, {.label = "eg-b"}};
-    Member m[3] = {{.email = "eager1@example.com", .full_name = "E One"},
+    Member m[3] = {{.email = "eager1@example.com", .full_name = "E One", .referrer_id_null = true},
                    {.email = "eager2@example.com", .full_name = "E Two"},
                    {.email = "eager3@example.com", .full_name = "E Three"}};
     LibraryCard cards[2] = {{.number = "EAGER-1"}, {.number = "EAGER-3"}};

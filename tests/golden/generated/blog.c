@@ -1126,7 +1126,7 @@ int post_list_load_author(mc_db *db, const Post_list *list, User_refs *out)
         return mc_errcode(db);
     int rc = MC_OK;
     for (size_t i = 0; rc == MC_OK && i < list->count; i++)
-        if (list->items[i].has_user_id)
+        if (!list->items[i].user_id_null)
             rc = mc_eager_key(e, i, list->items[i].user_id);
     if (rc == MC_OK && list->count && !(out->refs = (User **)calloc(list->count, sizeof *out->refs)))
         rc = mc_set_error(db, MC_NOMEM, "user: out of memory loading related rows");

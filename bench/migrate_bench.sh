@@ -39,6 +39,7 @@ MB=$W/migrate_bench
 
 # ---- a. the seed schema --------------------------------------------------------
 cp "$BLOG_MODEL" "$W/blog.model"
+(cd "$W" && rm -rf seed_migrations && "$MODELC" init --dir seed_migrations >/dev/null)
 seed_ms=$(cd "$W" && "$MB" time 10 seed_migrations "$MODELC" migrate blog.model --dir seed_migrations)
 
 # ---- b. rebuild of a big table vs a bare copy -------------------------------------
@@ -53,6 +54,7 @@ model Item {
 }
 EOF
 sed 's/qty   Integer/qty   Integer not_null server_default(0)/' v1.model > v2.model
+rm -rf migrations && "$MODELC" init >/dev/null
 "$MODELC" migrate v1.model -m v1 >/dev/null
 "$MODELC" migrate v2.model -m v2 >/dev/null
 up=$(sed -n '/^-- modelc:upgrade/,/^-- modelc:downgrade/p' migrations/0002_v2.sql)
@@ -101,6 +103,7 @@ schema() {
 }
 mkdir -p "$W/big"
 cd "$W/big"
+rm -rf migrations && "$MODELC" init >/dev/null
 hist_t0=$(date +%s%N)
 k=1
 while [ $k -le 50 ]; do
@@ -109,7 +112,7 @@ while [ $k -le 50 ]; do
     k=$((k + 1))
 done
 hist_s=$(awk -v ns=$(( $(date +%s%N) - hist_t0 )) 'BEGIN { printf "%.1f", ns / 1e9 }')
-nfiles=$(ls migrations | wc -l)
+nfiles=$(ls migrations | grep -c '\.sql$')
 [ "$nfiles" -eq 50 ] || { echo "migrate_bench: the history has $nfiles migrations, not 50"; exit 1; }
 schema 51 > big.model
 ntables=$(grep -c '^model ' big.model)

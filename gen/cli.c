@@ -2,11 +2,14 @@
 #include "cli.h"
 #include "schema.h"
 
+#include "modelc.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 void mc_cli_usage(const mc_cmd *cmd)
 {
@@ -33,6 +36,43 @@ int mc_cli_dialect(const mc_cmd *cmd, const char *name, mc_dialect *out)
     fprintf(stderr, "modelc %s: unknown dialect '%s' (sqlite or postgresql)\n", cmd->name, name);
     mc_cli_usage(cmd);
     return -1;
+}
+
+int mc_cli_db(const mc_cmd *cmd, const char **db)
+{
+    if (*db && !(*db)[0]) {
+        fprintf(stderr, "modelc %s: --db needs a database: a path or sqlite:///path\n", cmd->name);
+        mc_cli_usage(cmd);
+        return MC_EXIT_USAGE;
+    }
+    *db = mc_cli_default_db(*db);
+    return -1;
+}
+
+const char *mc_cli_shown_db(const char *url)
+{
+    static char shown[4][512];
+    static int next;
+    char *out = shown[next++ % 4];
+    mc_redact_url(url, out, sizeof shown[0]);
+    return out;
+}
+
+int mc_cli_require_dir(const char *cmd, const char *dir)
+{
+    struct stat st;
+    int found = stat(dir, &st) == 0;
+    if (found && S_ISDIR(st.st_mode))
+        return 0;
+    if (found)
+        fprintf(stderr, "modelc %s: %s: not a directory\n", cmd, dir);
+    else
+        fprintf(stderr, "modelc %s: %s: %s\n", cmd, dir, errno == ENOENT ? "no such directory" : strerror(errno));
+    if (strcmp(dir, "migrations") == 0)
+        fprintf(stderr, "  hint: create it with `modelc init`\n");
+    else
+        fprintf(stderr, "  hint: create it with `modelc init --dir %s`\n", dir);
+    return MC_EXIT_ERROR;
 }
 
 int mc_cli_parse(const mc_cmd *cmd, int argc, char **argv, const mc_opt *opts, const char **pos, int min_pos,

@@ -55,6 +55,18 @@ int mc_cli_write_atomically(const char *path, const char *text);
 /* $DATABASE_URL, else "app.db", when db is NULL. */
 const char *mc_cli_default_db(const char *db);
 
+/* --db for a command: "" is a usage error (returns 2 after the message);
+ * NULL becomes the default.  Returns -1 to go on. */
+int mc_cli_db(const mc_cmd *cmd, const char **db);
+
+/* The database as messages name it: a URL's password is "***".  A static
+ * buffer (a ring of 4). */
+const char *mc_cli_shown_db(const char *url);
+
+/* 0 when dir is a directory, else 1 after a message with the hint
+ * `modelc init`. */
+int mc_cli_require_dir(const char *cmd, const char *dir);
+
 int mc_cmd_sql(const mc_cmd *cmd, int argc, char **argv);
 int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv);
 int mc_cmd_migrate(const mc_cmd *cmd, int argc, char **argv);
@@ -65,5 +77,6 @@ int mc_cmd_history(const mc_cmd *cmd, int argc, char **argv);
 int mc_cmd_stamp(const mc_cmd *cmd, int argc, char **argv);
 int mc_cmd_check(const mc_cmd *cmd, int argc, char **argv);
 int mc_cmd_inspect(const mc_cmd *cmd, int argc, char **argv);
+int mc_cmd_init(const mc_cmd *cmd, int argc, char **argv);
 
 #endif

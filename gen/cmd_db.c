@@ -9,9 +9,11 @@
 #include "modelc.h"
 #include "schema.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Reads DIR; prints the problems and returns -1 when there are any. */
@@ -27,16 +29,23 @@ static int read_dir(const char *cmd, const char *dir, mc_arena *arena, mc_migdir
     return n ? -1 : 0;
 }
 
-/* Opens the database; create: make the file when missing.  NULL (with a
- * message printed unless quiet) on failure. */
-static mc_db *open_db(const char *cmd, const char *url, int create, int quiet)
+/* How a command opens its database. */
+enum {
+    DB_READ,    /* read-only: must exist, nothing is changed (current, check, --sql) */
+    DB_WRITE,   /* must exist (downgrade) */
+    DB_CREATE   /* created when missing (upgrade, stamp) */
+};
+
+/* Opens the database as `mode` says; NULL after printing why not (the
+ * runtime's message names the database once, never with a password). */
+static mc_db *open_db(const char *cmd, const char *url, int mode)
 {
     mc_open_options o = MC_OPEN_OPTIONS_DEFAULT;
-    o.create = create;
+    o.readonly = mode == DB_READ;
+    o.create = mode == DB_CREATE;
     mc_db *db = NULL;
     if (mc_open(&db, url, &o) != MC_OK) {
-        if (!quiet)
-            fprintf(stderr, "modelc %s: %s: %s\n", cmd, url, mc_errmsg(db));
+        fprintf(stderr, "modelc %s: %s\n", cmd, mc_errmsg(db));
         mc_close(db);
         return NULL;
     }
@@ -84,45 +93,88 @@ static void print_statement(void *ctx, const mc_migration *m, int upgrading, con
     printf("%s;\n", sql);
 }
 
-static int print_plan(const char *cmd, const char *url, const mc_migration *list, size_t n, int target)
+static int print_plan(const char *cmd, mc_db *db, const mc_migration *list, size_t n, int target)
 {
-    mc_db *db = open_db(cmd, url, 0, 1);
     sql_printer p = {NULL, 0};
-    int rc = mc_migrate_plan(db, list, n, target, print_statement, &p);
-    if (rc != MC_OK) {
+    if (mc_migrate_plan(db, list, n, target, print_statement, &p) != MC_OK) {
         fprintf(stderr, "modelc %s: %s\n", cmd, mc_errmsg(db));
-        mc_close(db);
         return MC_EXIT_ERROR;
     }
-    fflush(stdout);
-    mc_close(db);
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "modelc %s: cannot write the output\n", cmd);
+        return MC_EXIT_ERROR;
+    }
     return MC_EXIT_OK;
 }
 
 /* ---- upgrade / downgrade --------------------------------------------------- */
 
+/* What this process did, as mc_migrate_run reports it. */
+typedef struct progress {
+    int quiet;
+    size_t n;
+    unsigned char *done;    /* done[v] = this process ran version v's step */
+    struct timespec started;
+} progress;
+
+static double ms_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+static void on_step(void *ctx, const mc_migration *m, int upgrading, mc_migration_event ev)
+{
+    progress *p = ctx;
+    if (ev == MC_MIGRATION_STARTED) {
+        clock_gettime(CLOCK_MONOTONIC, &p->started);
+        if (!p->quiet) {
+            printf("%s %04d (%s) ...\n", upgrading ? "Upgrading to" : "Downgrading", m->version, m->name);
+            fflush(stdout);
+        }
+        return;
+    }
+    if ((size_t)m->version <= p->n)
+        p->done[m->version] = 1;
+    if (!p->quiet) {
+        printf("%s %04d (%s) in %.0f ms\n", upgrading ? "Upgraded to" : "Downgraded", m->version, m->name,
+               ms_since(&p->started));
+        fflush(stdout);
+    }
+}
+
 static int move(const mc_cmd *cmd, int argc, char **argv, int upgrading)
 {
     const char *url = NULL, *dir = NULL, *to = NULL;
-    int sql = 0;
+    int sql = 0, quiet = 0;
     const mc_opt opts[] = {
         {"--db", NULL, 1, &url, NULL},
         {"--dir", NULL, 1, &dir, NULL},
         {"--to", NULL, 1, &to, NULL},
         {"--sql", NULL, 0, NULL, &sql},
+        {"--quiet", "-q", 0, NULL, &quiet},
         {0},
     };
     const char *pos[1];
     int rc = mc_cli_parse(cmd, argc, argv, opts, pos, 0, 0);
     if (rc >= 0)
         return rc;
-    url = mc_cli_default_db(url);
+    if ((rc = mc_cli_db(cmd, &url)) >= 0)
+        return rc;
     if (!dir)
         dir = "migrations";
+    const char *shown = mc_cli_shown_db(url);
     mc_arena arena = {0};
     mc_migdir md;
     mc_migration *list = NULL;
+    mc_db *db = NULL;
     int target = -1;
+    /* A malformed --to is a usage error whatever the directory holds. */
+    if (to && (rc = parse_version(cmd->name, to, (size_t)INT_MAX, &target)) != 0)
+        return rc;
+    if (mc_cli_require_dir(cmd->name, dir))
+        return MC_EXIT_ERROR;
     rc = MC_EXIT_ERROR;
     if (read_dir(cmd->name, dir, &arena, &md) || !(list = mc_migdir_list(&md, &arena)))
         goto out;
@@ -130,28 +182,26 @@ static int move(const mc_cmd *cmd, int argc, char **argv, int upgrading)
         goto out;
     rc = MC_EXIT_ERROR;
 
-    /* The version now, to pick a downgrade's default and to report. */
+    /* --sql only reads; upgrade creates a missing database, downgrade
+     * needs one. */
+    if (!(db = open_db(cmd->name, url, sql ? DB_READ : upgrading ? DB_CREATE : DB_WRITE))) {
+        if (sql)
+            fprintf(stderr, "  hint: `--db :memory:` prints the SQL for an empty database\n");
+        goto out;
+    }
+    /* The version now, and what was applied must still be there,
+     * unedited, before anything else. */
     int cur = 0;
-    mc_db *probe = open_db(cmd->name, url, 0, 1);
-    if (probe && mc_migrate_current(probe, &cur) != MC_OK) {
-        fprintf(stderr, "modelc %s: %s\n", cmd->name, mc_errmsg(probe));
-        mc_close(probe);
+    if (mc_migrate_current(db, &cur) != MC_OK || mc_migrate_verify(db, list, md.n) != MC_OK) {
+        fprintf(stderr, "modelc %s: %s\n", cmd->name, mc_errmsg(db));
         goto out;
     }
-    /* What was applied must still be there, unedited, before anything
-     * else: moving to the current version only verifies. */
-    if (probe && cur > 0 && mc_migrate_to(probe, list, md.n, cur <= (int)md.n ? cur : -1) != MC_OK) {
-        fprintf(stderr, "modelc %s: %s\n", cmd->name, mc_errmsg(probe));
-        mc_close(probe);
-        goto out;
-    }
-    mc_close(probe);
 
     if (upgrading) {
         if (target < 0)
             target = (int)md.n;
         if (target < cur) {
-            fprintf(stderr, "modelc upgrade: the database is at %04d, above --to %04d; use downgrade\n", cur,
+            fprintf(stderr, "modelc upgrade: %s is at %04d, above --to %04d; use downgrade\n", shown, cur,
                     target);
             goto out;
         }
@@ -159,42 +209,46 @@ static int move(const mc_cmd *cmd, int argc, char **argv, int upgrading)
         if (!to)
             target = cur > 0 ? cur - 1 : 0;
         if (target > cur) {
-            fprintf(stderr, "modelc downgrade: the database is at %04d, below --to %04d; use upgrade\n", cur,
+            fprintf(stderr, "modelc downgrade: %s is at %04d, below --to %04d; use upgrade\n", shown, cur,
                     target);
             goto out;
         }
     }
     if (sql) {
-        rc = print_plan(cmd->name, url, list, md.n, target);
+        rc = print_plan(cmd->name, db, list, md.n, target);
         goto out;
     }
     if (target == cur) {
-        printf("%s is at %04d; nothing to do.\n", url, cur);
+        if (!quiet)
+            printf("%s is at %04d; nothing to do.\n", shown, cur);
         rc = MC_EXIT_OK;
         goto out;
     }
-    mc_db *db = open_db(cmd->name, url, 1, 0);
-    if (!db)
+    progress p = {quiet, md.n, mc_arena_alloc(&arena, md.n + 1), {0, 0}};
+    if (!p.done) {
+        fprintf(stderr, "modelc %s: out of memory\n", cmd->name);
         goto out;
-    if (mc_migrate_to(db, list, md.n, target) != MC_OK) {
+    }
+    memset(p.done, 0, md.n + 1);
+    if (mc_migrate_run(db, list, md.n, target, on_step, &p) != MC_OK) {
         fprintf(stderr, "modelc %s: %s\n", cmd->name, mc_errmsg(db));
         int now = cur;
         mc_migrate_current(db, &now);
         if (now != cur)
-            fprintf(stderr, "modelc %s: the database stopped at %04d\n", cmd->name, now);
-        mc_close(db);
+            fprintf(stderr, "modelc %s: %s stopped at %04d\n", cmd->name, shown, now);
         goto out;
     }
-    mc_close(db);
-    if (upgrading)
-        for (int v = cur + 1; v <= target; v++)
-            printf("Upgraded to %04d (%s)\n", v, list[v - 1].name);
-    else
-        for (int v = cur; v > target; v--)
-            printf("Downgraded %04d (%s)\n", v, list[v - 1].name);
-    printf("%s is at %04d.\n", url, target);
+    /* Steps another process made meanwhile (two upgraders at once). */
+    int lo = upgrading ? cur + 1 : target + 1, hi = upgrading ? target : cur;
+    for (int v = lo; v <= hi; v++)
+        if (!p.done[v] && !quiet)
+            printf("%04d (%s) was %s by another process meanwhile\n", v, list[v - 1].name,
+                   upgrading ? "applied" : "undone");
+    if (!quiet)
+        printf("%s is at %04d.\n", shown, target);
     rc = MC_EXIT_OK;
 out:
+    mc_close(db);
     mc_arena_free(&arena);
     return rc;
 }
@@ -234,10 +288,13 @@ int mc_cmd_current(const mc_cmd *cmd, int argc, char **argv)
     int rc = mc_cli_parse(cmd, argc, argv, opts, pos, 0, 0);
     if (rc >= 0)
         return rc;
-    url = mc_cli_default_db(url);
-    mc_db *db = open_db(cmd->name, url, 0, 1);
+    if ((rc = mc_cli_db(cmd, &url)) >= 0)
+        return rc;
+    mc_db *db = open_db(cmd->name, url, DB_READ);
+    if (!db)
+        return MC_EXIT_ERROR;
     int v = 0;
-    if (db && mc_migrate_current(db, &v) != MC_OK) {
+    if (mc_migrate_current(db, &v) != MC_OK) {
         fprintf(stderr, "modelc current: %s\n", mc_errmsg(db));
         mc_close(db);
         return MC_EXIT_ERROR;
@@ -263,6 +320,8 @@ int mc_cmd_history(const mc_cmd *cmd, int argc, char **argv)
         return rc;
     if (!dir)
         dir = "migrations";
+    if (mc_cli_require_dir(cmd->name, dir))
+        return MC_EXIT_ERROR;
     mc_arena arena = {0};
     mc_migdir md;
     if (read_dir(cmd->name, dir, &arena, &md)) {
@@ -290,20 +349,25 @@ int mc_cmd_stamp(const mc_cmd *cmd, int argc, char **argv)
     int rc = mc_cli_parse(cmd, argc, argv, opts, pos, 1, 1);
     if (rc >= 0)
         return rc;
-    url = mc_cli_default_db(url);
+    if ((rc = mc_cli_db(cmd, &url)) >= 0)
+        return rc;
     if (!dir)
         dir = "migrations";
+    int v;
+    if ((rc = parse_version(cmd->name, pos[0], (size_t)INT_MAX, &v)) != 0)
+        return rc;
+    if (mc_cli_require_dir(cmd->name, dir))
+        return MC_EXIT_ERROR;
     mc_arena arena = {0};
     mc_migdir md;
     mc_migration *list = NULL;
-    int v;
     rc = MC_EXIT_ERROR;
     if (read_dir(cmd->name, dir, &arena, &md) || !(list = mc_migdir_list(&md, &arena)))
         goto out;
     if ((rc = parse_version(cmd->name, pos[0], md.n, &v)) != 0)
         goto out;
     rc = MC_EXIT_ERROR;
-    mc_db *db = open_db(cmd->name, url, 1, 0);
+    mc_db *db = open_db(cmd->name, url, DB_CREATE);
     if (!db)
         goto out;
     if (mc_migrate_stamp(db, list, md.n, v) != MC_OK) {
@@ -312,7 +376,7 @@ int mc_cmd_stamp(const mc_cmd *cmd, int argc, char **argv)
         goto out;
     }
     mc_close(db);
-    printf("Stamped %s at %04d.\n", url, v);
+    printf("Stamped %s at %04d.\n", mc_cli_shown_db(url), v);
     rc = MC_EXIT_OK;
 out:
     mc_arena_free(&arena);
@@ -320,6 +384,47 @@ out:
 }
 
 /* ---- check -------------------------------------------------------------------- */
+
+/* check's view of the database: version, checksums, schema.  Prints each
+ * difference on stdout and returns their count, or -1 after an error. */
+static int check_database(const char *url, const mc_migdir *md, const mc_migration *list, const mc_schema *want,
+                          mc_arena *arena)
+{
+    const char *shown = mc_cli_shown_db(url), *err = NULL;
+    mc_db *db = open_db("check", url, DB_READ);
+    if (!db)
+        return -1;
+    int v = 0, ndiff = 0;
+    mc_schema dbs;
+    if (mc_migrate_current(db, &v) != MC_OK) {
+        fprintf(stderr, "modelc check: %s: %s\n", shown, mc_errmsg(db));
+        mc_close(db);
+        return -1;
+    }
+    /* An applied file edited since, or missing, as upgrade reports it. */
+    if (mc_migrate_verify(db, list, md->n) != MC_OK) {
+        printf("database (%s): %s\n", shown, mc_errmsg(db));
+        ndiff++;
+    }
+    if (mc_introspect(mc_sqlite(db), arena, &dbs, &err) != SQLITE_OK) {
+        fprintf(stderr, "modelc check: %s: %s\n", shown, err ? err : "cannot read the schema");
+        mc_close(db);
+        return -1;
+    }
+    mc_close(db);
+    if ((size_t)v != md->n) {
+        printf("database (%s): at version %04d, the migrations go to %04zu\n", shown, v, md->n);
+        ndiff++;
+    }
+    mc_renames dren;
+    mc_renames_from_hints(&dbs, want, arena, &dren);
+    mc_diff dd;
+    if (mc_diff_schemas(&dbs, want, &dren, arena, &dd))
+        return -1;
+    for (size_t i = 0; i < dd.nops; i++)
+        printf("database (%s): %s\n", shown, dd.ops[i].text);
+    return ndiff + (int)dd.nops;
+}
 
 int mc_cmd_check(const mc_cmd *cmd, int argc, char **argv)
 {
@@ -333,7 +438,8 @@ int mc_cmd_check(const mc_cmd *cmd, int argc, char **argv)
         dir = "migrations";
     /* The database: --db, else $DATABASE_URL, else app.db when it exists. */
     int explicit_db = url != NULL || (getenv("DATABASE_URL") && getenv("DATABASE_URL")[0]);
-    url = mc_cli_default_db(url);
+    if ((rc = mc_cli_db(cmd, &url)) >= 0)
+        return rc;
     if (!explicit_db && access(url, F_OK) != 0)
         url = NULL;
 
@@ -346,9 +452,11 @@ int mc_cmd_check(const mc_cmd *cmd, int argc, char **argv)
     }
     rc = MC_EXIT_ERROR;
     mc_migdir md;
+    mc_migration *list = NULL;
     const char *err = NULL;
     size_t ndiff = 0;
-    if (read_dir(cmd->name, dir, &arena, &md))
+    if (mc_cli_require_dir(cmd->name, dir) || read_dir(cmd->name, dir, &arena, &md) ||
+        !(list = mc_migdir_list(&md, &arena)))
         goto out;
     mc_schema have;
     if (mc_migdir_schema(&md, md.n, &arena, &have, &err)) {
@@ -367,36 +475,16 @@ int mc_cmd_check(const mc_cmd *cmd, int argc, char **argv)
         printf("  run `modelc migrate %s --dir %s` to write the missing migration\n", pos[0], dir);
 
     if (url) {
-        mc_db *db = open_db(cmd->name, url, 0, 0);
-        if (!db)
+        int n = check_database(url, &md, list, &want, &arena);
+        if (n < 0)
             goto out;
-        int v = 0;
-        mc_schema dbs;
-        if (mc_migrate_current(db, &v) != MC_OK ||
-            mc_introspect(mc_sqlite(db), &arena, &dbs, &err) != SQLITE_OK) {
-            fprintf(stderr, "modelc check: %s: %s\n", url, err ? err : mc_errmsg(db));
-            mc_close(db);
-            goto out;
-        }
-        mc_close(db);
-        if ((size_t)v != md.n) {
-            printf("database (%s): at version %04d, the migrations go to %04zu\n", url, v, md.n);
-            ndiff++;
-        }
-        mc_renames dren;
-        mc_renames_from_hints(&dbs, &want, &arena, &dren);
-        mc_diff dd;
-        if (mc_diff_schemas(&dbs, &want, &dren, &arena, &dd))
-            goto out;
-        for (size_t i = 0; i < dd.nops; i++)
-            printf("database (%s): %s\n", url, dd.ops[i].text);
-        ndiff += dd.nops;
+        ndiff += (size_t)n;
     }
     if (ndiff) {
         printf("%zu difference%s from %s\n", ndiff, ndiff == 1 ? "" : "s", pos[0]);
         rc = MC_EXIT_ERROR;
     } else {
-        printf("OK: the migrations%s%s match %s\n", url ? " and " : "", url ? url : "", pos[0]);
+        printf("OK: the migrations%s%s match %s\n", url ? " and " : "", url ? mc_cli_shown_db(url) : "", pos[0]);
         rc = MC_EXIT_OK;
     }
 out:

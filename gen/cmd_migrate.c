@@ -68,6 +68,9 @@ int mc_cmd_migrate(const mc_cmd *cmd, int argc, char **argv)
         return rc;
     if (!dir)
         dir = "migrations";
+    /* Like `flask db migrate`: the history starts with `modelc init`. */
+    if (mc_cli_require_dir(cmd->name, dir))
+        return MC_EXIT_ERROR;
 
     mc_arena arena = {0};
     mc_source src = {0};

@@ -66,6 +66,12 @@ static const mc_cmd commands[] = {
      "                  else app.db)\n"
      "  -o, --out FILE  write FILE (atomically) instead of standard output\n",
      mc_cmd_inspect},
+    {"init", "[--dir DIR]", "create the migrations directory",
+     "Creates DIR (and its parents) for `modelc migrate` to write into, with a\n"
+     "README.  An existing empty directory is accepted; one that holds\n"
+     "anything is refused.\n\n"
+     "  --dir DIR   migrations directory (default: migrations)\n",
+     mc_cmd_init},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 

@@ -3,10 +3,13 @@
  * running plain SQL scripts.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 
 #include "internal.h"
@@ -143,11 +146,37 @@ int mc_exec(mc_db *db, const char *sql)
 
 /* ---- opening ------------------------------------------------------------- */
 
+/* Messages name a URL only through this (see modelc.h). */
+void mc_redact_url(const char *url, char *out, size_t cap)
+{
+    const char *sep = strstr(url, "://"), *auth, *at, *colon;
+    size_t end;
+
+    if (cap == 0)
+        return;
+    snprintf(out, cap, "%s", url);
+    if (!sep)
+        return;
+    auth = sep + 3;
+    end = strcspn(auth, "/?#");
+    at = memchr(auth, '@', end);
+    if (!at)
+        return;
+    /* the last '@' of the authority ends the user information */
+    while ((colon = memchr(at + 1, '@', end - (size_t)(at + 1 - auth))) != NULL)
+        at = colon;
+    colon = memchr(auth, ':', (size_t)(at - auth));
+    if (!colon)
+        return;
+    snprintf(out, cap, "%.*s***%s", (int)(colon + 1 - url), url, at);
+}
+
 /* Sets *path to a malloc'd file name for SQLite (":memory:" for an
- * in-memory database). */
+ * in-memory database).  Refusals name the URL without its password. */
 static int resolve_url(mc_db *db, const char *url, char **path, int *memory)
 {
     const char *sep, *rest;
+    char shown[512];
     size_t len;
 
     *path = NULL;
@@ -163,16 +192,23 @@ static int resolve_url(mc_db *db, const char *url, char **path, int *memory)
         len = strlen(url);
     } else {
         size_t slen = (size_t)(sep - url);
+        mc_redact_url(url, shown, sizeof shown);
+        if ((slen == 8 && strncmp(url, "postgres", 8) == 0) ||
+            (slen == 10 && strncmp(url, "postgresql", 10) == 0) ||
+            (slen > 10 && strncmp(url, "postgresql+", 11) == 0))
+            return mc_set_error(db, MC_INVALID,
+                                "%s: PostgreSQL is not supported yet (modelc supports sqlite:/// "
+                                "URLs and plain paths)", shown);
         if (!((slen == 6 && strncmp(url, "sqlite", 6) == 0) ||
               (slen > 6 && strncmp(url, "sqlite+", 7) == 0)))
             return mc_set_error(db, MC_INVALID,
                                 "%s: unsupported database URL (modelc supports sqlite:/// URLs "
-                                "and plain paths)", url);
+                                "and plain paths)", shown);
         rest = sep + 3;
         if (*rest && *rest != '/' && *rest != '?')
             return mc_set_error(db, MC_INVALID,
                                 "%s: a sqlite URL has no host: write sqlite:///relative/path "
-                                "or sqlite:////absolute/path", url);
+                                "or sqlite:////absolute/path", shown);
         if (*rest == '/')
             rest++;
         len = strcspn(rest, "?");
@@ -195,33 +231,154 @@ static int pragma(mc_db *db, const char *sql)
     return mci_run_script(db, sql, NULL, NULL);
 }
 
-/*
- * Switching a new file to WAL needs an exclusive lock, and SQLite answers
- * SQLITE_BUSY at once, without the busy handler, when waiting could
- * deadlock, e.g. when several processes open a fresh database together.
- * Retry for as long as the busy timeout allows.
- */
-static int set_wal(mc_db *db, int timeout_ms)
+/* What kind of file the path names, for a refusal: "a directory". */
+static const char *file_kind(mode_t m)
 {
-    const struct timespec pause = { 0, 2 * 1000 * 1000 };
-    int waited = 0, rc;
-
-    for (;;) {
-        rc = pragma(db, "PRAGMA journal_mode=WAL");
-        if (rc != MC_BUSY || waited >= timeout_ms)
-            return rc;
-        nanosleep(&pause, NULL);
-        waited += 2;
-    }
+    if (S_ISDIR(m))
+        return "a directory";
+    if (S_ISFIFO(m))
+        return "a FIFO";
+    if (S_ISCHR(m) || S_ISBLK(m))
+        return "a device";
+    if (S_ISSOCK(m))
+        return "a socket";
+    return "not a regular file";
 }
 
-static int apply_options(mc_db *db, const mc_open_options *o, int memory)
+/*
+ * Decides, before SQLite sees the path, whether it may be opened: it must
+ * be a regular file (a directory, FIFO or device would open as an empty
+ * database or block), and exist unless it may be created.  *fresh is set
+ * when the database starts empty (missing or 0 bytes).
+ */
+static int check_file(mc_db *db, int may_create, int *fresh)
+{
+    struct stat st;
+
+    *fresh = 0;
+    if (stat(db->path, &st) != 0) {
+        if (errno == ENOENT && may_create) {
+            const char *slash = strrchr(db->path, '/');
+            char dir[4096];
+            snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash == db->path ? 1 : slash - db->path) : 1,
+                     slash ? db->path : ".");
+            if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+                return mc_set_error(db, MC_ERROR,
+                                    "%s: unable to open database file: no such directory to create it in",
+                                    db->path);
+            *fresh = 1;
+            return MC_OK;
+        }
+        return mc_set_error(db, MC_ERROR, "%s: unable to open database file: %s", db->path,
+                            errno == ENOENT ? "no such file" : strerror(errno));
+    }
+    if (!S_ISREG(st.st_mode))
+        return mc_set_error(db, MC_ERROR, "%s: unable to open database file: it is %s, not a database file",
+                            db->path, file_kind(st.st_mode));
+    *fresh = st.st_size == 0;
+    return MC_OK;
+}
+
+/* Milliseconds on a clock that never goes back. */
+static long long now_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Reads the schema: "file is not a database", corruption and a lock held
+ * past the busy timeout show up here rather than at the first query. */
+static int probe(mc_db *db)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db->handle, "SELECT count(*) FROM sqlite_master", -1, &st, NULL);
+
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    rc = rc == SQLITE_ROW ? MC_OK : mc_status_from_sqlite(db, rc, NULL);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Is the database in WAL mode already?  (Reads the header only.) */
+static int is_wal(mc_db *db)
+{
+    sqlite3_stmt *st = NULL;
+    int wal = 0;
+
+    if (sqlite3_prepare_v2(db->handle, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        wal = strcasecmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+    sqlite3_finalize(st);
+    return wal;
+}
+
+/* Room for the -shm (32 KiB) and the first frames of the -wal.  A switch
+ * to WAL with less succeeds and then leaves the database unreadable until
+ * space is freed, so it is not attempted. */
+#define WAL_ROOM (256 * 1024)
+
+static int has_room_for_wal(const char *path)
+{
+    struct statvfs vfs;
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash == path ? 1 : slash - path), path);
+    if (statvfs(dir, &vfs) != 0)
+        return 1;   /* cannot tell: let SQLite try */
+    return (unsigned long long)vfs.f_bavail * vfs.f_frsize >= WAL_ROOM;
+}
+
+/*
+ * Switches a writable database to WAL when that is safe, and otherwise
+ * leaves its journal mode as it is: the switch is an optimisation, never a
+ * reason to fail or to damage a database.
+ *
+ * It needs an exclusive lock.  A database that another process is using
+ * keeps its mode (one try, no waiting: the caller's first write then
+ * waits at most the busy timeout, as it would anyway).  A fresh database
+ * is retried until the timeout's deadline, because SQLite answers
+ * SQLITE_BUSY at once, without the busy handler, when several processes
+ * open a new file together.
+ */
+static int set_wal(mc_db *db, int timeout_ms, int fresh)
+{
+    const struct timespec pause = { 0, 2 * 1000 * 1000 };
+    long long deadline = now_ms() + timeout_ms;
+    int rc;
+
+    if (sqlite3_db_readonly(db->handle, "main") == 1 || is_wal(db) || !has_room_for_wal(db->path))
+        return MC_OK;
+    if (!fresh)
+        sqlite3_busy_timeout(db->handle, 0);
+    for (;;) {
+        rc = pragma(db, "PRAGMA journal_mode=WAL");
+        if (rc != MC_BUSY || !fresh || now_ms() >= deadline)
+            break;
+        nanosleep(&pause, NULL);
+    }
+    sqlite3_busy_timeout(db->handle, timeout_ms);
+    if (rc == MC_BUSY || (rc != MC_OK && db->sqlite_rc != SQLITE_NOMEM)) {
+        mc_clear_error(db);
+        return MC_OK;
+    }
+    return rc;
+}
+
+static int apply_options(mc_db *db, const mc_open_options *o, int memory, int fresh)
 {
     static const char *const sync_modes[] = { "OFF", "NORMAL", "FULL", "EXTRA" };
     const char *sync = o && o->synchronous ? o->synchronous : "NORMAL";
     int timeout = o && o->busy_timeout_ms >= 0 ? o->busy_timeout_ms : 5000;
     int wal = o && o->wal >= 0 ? o->wal : 1;
     int fk = o && o->foreign_keys >= 0 ? o->foreign_keys : 1;
+    int readonly = o && o->readonly > 0;
     char sql[64];
     size_t i;
     int rc;
@@ -234,9 +391,13 @@ static int apply_options(mc_db *db, const mc_open_options *o, int memory)
                             "synchronous must be OFF, NORMAL, FULL or EXTRA, not '%.40s'", sync);
 
     sqlite3_busy_timeout(db->handle, timeout);
-    /* Whatever mode the file system allows is accepted: a database that
-     * cannot use WAL (a network share) still opens. */
-    if (wal && !memory && (rc = set_wal(db, timeout)) != MC_OK)
+    if (!memory && (rc = probe(db)) != MC_OK) {
+        if (rc == MC_BUSY)
+            mc_set_error(db, MC_BUSY, "database is locked (still, after the busy timeout of %d ms)",
+                         timeout);
+        return rc;
+    }
+    if (wal && !readonly && !memory && (rc = set_wal(db, timeout, fresh)) != MC_OK)
         return rc;
     if ((rc = pragma(db, fk ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF")) != MC_OK)
         return rc;
@@ -247,7 +408,9 @@ static int apply_options(mc_db *db, const mc_open_options *o, int memory)
 int mc_open(mc_db **out, const char *url, const mc_open_options *opts)
 {
     mc_db *db;
-    int memory, rc, flags;
+    int memory, rc, flags, fresh = 0;
+    int readonly = opts && opts->readonly > 0;
+    int create = !readonly && (!opts || opts->create != 0);
 
     if (!out)
         return MC_MISUSE;
@@ -256,10 +419,15 @@ int mc_open(mc_db **out, const char *url, const mc_open_options *opts)
         return MC_NOMEM;
     if ((rc = resolve_url(db, url, &db->path, &memory)) != MC_OK)
         return rc;
+    if (!memory && (rc = check_file(db, create, &fresh)) != MC_OK)
+        return rc;
 
-    flags = SQLITE_OPEN_READWRITE;
-    if (memory || !opts || opts->create != 0)
-        flags |= SQLITE_OPEN_CREATE;
+    if (memory)
+        flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;   /* private: nothing to protect */
+    else if (readonly)
+        flags = SQLITE_OPEN_READONLY;
+    else
+        flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
     rc = sqlite3_open_v2(db->path, &db->handle, flags, NULL);
     if (rc != SQLITE_OK) {
         if (db->handle) {
@@ -273,7 +441,7 @@ int mc_open(mc_db **out, const char *url, const mc_open_options *opts)
     }
     sqlite3_extended_result_codes(db->handle, 1);
 
-    if ((rc = apply_options(db, opts, memory)) != MC_OK) {
+    if ((rc = apply_options(db, opts, memory, fresh)) != MC_OK) {
         /* "file is not a database" and the like show up here. */
         int src = db->sqlite_rc;
         mc_set_error(db, rc, "%s: %s", db->path, mc_errmsg(db));

@@ -310,7 +310,7 @@ static void describe(char *out, size_t cap, const mc_migration *m, int upgrading
  * the caller looks again).
  */
 static int step(mc_db *db, const mc_migration *list, size_t n, int cur, int upgrading,
-                int check_fks)
+                int check_fks, mc_migration_progress fn, void *ctx)
 {
     const mc_migration *m = upgrading ? &list[cur] : &list[cur - 1];
     const char *sql = upgrading ? m->upgrade_sql : m->downgrade_sql;
@@ -328,11 +328,15 @@ static int step(mc_db *db, const mc_migration *list, size_t n, int cur, int upgr
         rollback_quietly(db);
         return MC_OK;
     }
+    if (fn)
+        fn(ctx, m, upgrading, MC_MIGRATION_STARTED);
     if ((rc = mci_run_script(db, sql, prefix, NULL)) != MC_OK ||
         (rc = record(db, m, upgrading, what)) != MC_OK ||
         (check_fks && (rc = fk_check(db, prefix)) != MC_OK) ||
         (rc = run(db, "COMMIT", what)) != MC_OK)
         goto fail;
+    if (fn)
+        fn(ctx, m, upgrading, MC_MIGRATION_DONE);
     return MC_OK;
 fail:
     rollback_quietly(db);
@@ -364,11 +368,26 @@ int mc_migrate_current(mc_db *db, int *version)
     return read_current(db, version);
 }
 
+int mc_migrate_verify(mc_db *db, const mc_migration *list, size_t n)
+{
+    int rc = mci_usable(db, "mc_migrate_verify");
+
+    if (rc != MC_OK || (rc = check_list(db, list, n)) != MC_OK)
+        return rc;
+    return verify(db, list, n);
+}
+
 int mc_migrate_to(mc_db *db, const mc_migration *list, size_t n, int target)
+{
+    return mc_migrate_run(db, list, n, target, NULL, NULL);
+}
+
+int mc_migrate_run(mc_db *db, const mc_migration *list, size_t n, int target,
+                   mc_migration_progress fn, void *ctx)
 {
     int rc, cur, fk_on;
 
-    if ((rc = prologue(db, list, n, &target, "mc_migrate_to")) != MC_OK ||
+    if ((rc = prologue(db, list, n, &target, "mc_migrate_run")) != MC_OK ||
         (rc = mc_exec(db, CREATE_TABLE)) != MC_OK ||
         (rc = verify(db, list, n)) != MC_OK)
         return rc;
@@ -402,7 +421,7 @@ int mc_migrate_to(mc_db *db, const mc_migration *list, size_t n, int target)
         fk_off = fk_on && needs_fk_off(sql);
         if (fk_off && (rc = mc_exec(db, "PRAGMA foreign_keys=OFF")) != MC_OK)
             return rc;
-        rc = step(db, list, n, cur, upgrading, fk_off);
+        rc = step(db, list, n, cur, upgrading, fk_off, fn, ctx);
         if (fk_off && (rc2 = mc_exec(db, "PRAGMA foreign_keys=ON")) != MC_OK && rc == MC_OK)
             rc = rc2;
         if (rc != MC_OK)

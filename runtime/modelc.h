@@ -108,9 +108,11 @@ typedef struct mc_open_options {
     int busy_timeout_ms;    /* default 5000 */
     const char *synchronous;/* OFF, NORMAL, FULL or EXTRA; default "NORMAL" */
     int create;             /* create the file when missing; default 1 */
+    int readonly;           /* open read-only: nothing is written, not even the
+                             * journal mode; the file must exist; default 0 */
 } mc_open_options;
 
-#define MC_OPEN_OPTIONS_DEFAULT { -1, -1, -1, NULL, -1 }
+#define MC_OPEN_OPTIONS_DEFAULT { -1, -1, -1, NULL, -1, -1 }
 
 /*
  * Opens a connection.
@@ -129,11 +131,27 @@ typedef struct mc_open_options {
  * busy_timeout=5000, journal_mode=WAL (not for in-memory databases),
  * foreign_keys=ON, synchronous=NORMAL.
  *
+ * The path must name a regular file (or be missing, when it may be
+ * created): a directory, FIFO or device is refused with MC_ERROR.  The
+ * schema is read on open, so "file is not a database" (MC_ERROR) and a
+ * lock held past the busy timeout (MC_BUSY) are reported here.  WAL is
+ * set only on a database opened for writing, and only when it is safe:
+ * a read-only file or directory, a database another process is using at
+ * that moment, or a disk too full for the -shm and -wal files keep the
+ * journal mode they have (the switch is an optimisation, never a
+ * failure).  opts->readonly opens with SQLITE_OPEN_READONLY and changes
+ * nothing at all.
+ *
  * *out is set even on failure so that mc_errmsg(*out) can be read; it is
  * NULL only when memory for the connection itself could not be had (then
  * the result is MC_NOMEM).  The caller always mc_close()s *out.
  */
 MC_API int mc_open(mc_db **out, const char *url, const mc_open_options *opts);
+
+/* Copies url into out (cap bytes, always terminated) with the password of
+ * "scheme://user:password@host/..." replaced by "***", so that a message
+ * naming a database never shows a password. */
+MC_API void mc_redact_url(const char *url, char *out, size_t cap);
 
 /* Finalizes every cached statement and closes the connection.  A still
  * running transaction is rolled back by SQLite.  NULL is a no-op. */
@@ -395,6 +413,31 @@ MC_API int mc_migrate_current(mc_db *db, int *version);
  * mc_begin transaction (MC_MISUSE).
  */
 MC_API int mc_migrate_to(mc_db *db, const mc_migration *list, size_t n, int target);
+
+/* What mc_migrate_run tells its observer about a step it runs itself. */
+typedef enum {
+    MC_MIGRATION_STARTED = 1,   /* this connection holds the write lock and runs it */
+    MC_MIGRATION_DONE           /* committed by this connection */
+} mc_migration_event;
+
+/* Observer for mc_migrate_run; m and the event as above, upgrading 1 for
+ * an upgrade, 0 for a downgrade.  Must not use db. */
+typedef void (*mc_migration_progress)(void *ctx, const mc_migration *m, int upgrading,
+                                      mc_migration_event event);
+
+/*
+ * mc_migrate_to, telling fn (may be NULL) when each step this connection
+ * runs starts and ends.  A step another process made first (two upgraders
+ * at once) is skipped without an event: the versions between the start
+ * and target that got no MC_MIGRATION_DONE were applied by someone else.
+ */
+MC_API int mc_migrate_run(mc_db *db, const mc_migration *list, size_t n, int target,
+                          mc_migration_progress fn, void *ctx);
+
+/* The checks mc_migrate_to makes before running anything, alone: every
+ * version recorded as applied is in the list, unedited (checksum), with
+ * no gaps.  Reads only (a database without modelc_migrations passes). */
+MC_API int mc_migrate_verify(mc_db *db, const mc_migration *list, size_t n);
 
 /* Records versions 1..version (-1 = latest) as applied with the list's
  * names and checksums, without running them, and removes the rows above

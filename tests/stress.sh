@@ -44,6 +44,7 @@ model Tag {
 }
 EOF
 sed 's/qty   Integer/qty   Integer not_null server_default(0)/' v1.model > v2.model
+"$modelc" init >/dev/null
 "$modelc" migrate v1.model -m v1 >/dev/null
 "$modelc" migrate v2.model -m v2 >/dev/null
 grep -q 'CREATE TABLE _new_item' migrations/0002_v2.sql || { echo "stress: 0002 does not rebuild item"; exit 1; }

@@ -60,7 +60,7 @@ START_TEST(app_upgrades_itself)
     char *cmd;
 
     tu_write_file(schema, v1, strlen(v1));
-    cmd = tu_fmt("cd %s && %s migrate app.model -m 'create user'", dir, tu_modelc());
+    cmd = tu_fmt("cd %s && %s init && %s migrate app.model -m 'create user'", dir, tu_modelc(), tu_modelc());
     must(tu_sh(cmd, 30), "migrate v1");
     free(cmd);
     tu_write_file(schema, v2, strlen(v2));

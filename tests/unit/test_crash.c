@@ -355,8 +355,8 @@ START_TEST(test_kill_during_rebuild)
     /* The two migrations: 0001 creates v1, 0002 rebuilds item. */
     write_text(v1, V1);
     write_text(v2, V2);
-    char *cmd = tu_fmt("cd '%s' && '%s' migrate v1.model -m v1 && '%s' migrate v2.model -m v2", dir, tu_modelc(),
-                       tu_modelc());
+    char *cmd = tu_fmt("cd '%s' && '%s' init && '%s' migrate v1.model -m v1 && '%s' migrate v2.model -m v2", dir,
+                       tu_modelc(), tu_modelc(), tu_modelc());
     free(sh_ok(cmd));
     free(cmd);
     char *m2 = tu_fmt("%s/0002_v2.sql", migs);

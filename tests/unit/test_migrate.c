@@ -51,6 +51,14 @@ static tu_result mc(const char *a0, ...)
 #define MC_OK(r, what) ck_assert_msg((r).status == 0, "%s: exit %d\nstdout: %s\nstderr: %s", what, (r).status, \
                                      (r).out, (r).err)
 
+/* `modelc init --dir mig`: migrate needs the directory (as flask db migrate). */
+static void init_dir(const char *mig)
+{
+    tu_result r = mc("init", "--dir", mig, NULL);
+    MC_OK(r, "init");
+    tu_result_free(&r);
+}
+
 /* ---- a small string builder --------------------------------------------------- */
 
 typedef struct sb {
@@ -551,6 +559,7 @@ static void run_scenario(const scenario *sc)
     char *dir = tu_mkdtemp();
     char *schema = tu_fmt("%s/app.model", dir);
     char *mig = tu_fmt("%s/migrations", dir);
+    init_dir(mig);
     char *dbp = tu_fmt("%s/app.db", dir);
 
     write_text(schema, sc->v1);
@@ -735,6 +744,7 @@ static void run_history(const history *h)
     char *dir = tu_mkdtemp();
     char *schema = tu_fmt("%s/app.model", dir);
     char *mig = tu_fmt("%s/migrations", dir);
+    init_dir(mig);
     char *dbp = tu_fmt("%s/app.db", dir);
     char *fps[8] = {0};
     int n = 0;
@@ -836,6 +846,7 @@ START_TEST(golden_blog_first_migration)
 {
     char *dir = tu_mkdtemp();
     char *mig = tu_fmt("%s/migrations", dir);
+    init_dir(mig);
     tu_result r = mc("migrate", tu_example("examples/blog.model"), "--dir", mig, NULL);
     MC_OK(r, "migrate blog");
     ck_assert_ptr_nonnull(strstr(r.out, "0001_create_user_post.sql"));
@@ -852,6 +863,7 @@ START_TEST(golden_rebuild_migration)
 {
     char *dir = tu_mkdtemp();
     char *mig = tu_fmt("%s/migrations", dir);
+    init_dir(mig);
     char *schema = tu_fmt("%s/blog.model", dir);
     char *blog = tu_read_file(tu_example("examples/blog.model"), NULL);
     ck_assert_ptr_nonnull(blog);
@@ -941,6 +953,7 @@ static ws ws_new(const char *model)
     w.dir = tu_mkdtemp();
     w.schema = tu_fmt("%s/app.model", w.dir);
     w.mig = tu_fmt("%s/migrations", w.dir);
+    init_dir(w.mig);
     w.db = tu_fmt("%s/app.db", w.dir);
     write_text(w.schema, model);
     return w;
@@ -995,11 +1008,17 @@ START_TEST(sql_touches_nothing)
     tu_result r = mc("migrate", w.schema, "--dir", w.mig, NULL);
     MC_OK(r, "migrate");
     tu_result_free(&r);
+    /* --sql only reads: a missing database is an error, and stays missing;
+     * --db :memory: plans for an empty database. */
     r = mc("upgrade", "--db", w.db, "--dir", w.mig, "--sql", NULL);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "no such file") && strstr(r.err, ":memory:"), "exit %d: %s",
+                  r.status, r.err);
+    ck_assert_msg(!tu_exists(w.db), "--sql created the database");
+    tu_result_free(&r);
+    r = mc("upgrade", "--db", ":memory:", "--dir", w.mig, "--sql", NULL);
     MC_OK(r, "upgrade --sql");
     ck_assert_ptr_nonnull(strstr(r.out, "CREATE TABLE user"));
     ck_assert_ptr_nonnull(strstr(r.out, "modelc_migrations"));
-    ck_assert_msg(!tu_exists(w.db), "--sql created the database");
     tu_result_free(&r);
     r = mc("upgrade", "--db", w.db, "--dir", w.mig, NULL);
     MC_OK(r, "upgrade");

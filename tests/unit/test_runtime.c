@@ -291,6 +291,10 @@ START_TEST(test_open_options_and_failures)
     /* Other databases' URLs are refused, not opened as odd file names. */
     db = NULL;
     ck_assert_int_eq(mc_open(&db, "postgresql://localhost/app", NULL), MC_INVALID);
+    assert_msg_has(db, "PostgreSQL is not supported yet");
+    mc_close(db);
+    db = NULL;
+    ck_assert_int_eq(mc_open(&db, "mysql://localhost/app", NULL), MC_INVALID);
     assert_msg_has(db, "unsupported database URL");
     mc_close(db);
     db = NULL;

@@ -137,7 +137,7 @@ START_TEST(version_and_help)
     r = modelc("--help", NULL, NULL);
     ck_assert_int_eq(r.status, 0);
     const char *cmds[] = {"generate", "sql", "migrate", "upgrade", "downgrade", "current", "history", "stamp",
-                          "check"};
+                          "check", "init"};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         ck_assert_msg(strstr(r.out, cmds[i]), "--help lacks %s", cmds[i]);
         tu_result h = modelc(cmds[i], "--help", NULL);

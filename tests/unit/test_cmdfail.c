@@ -1,0 +1,534 @@
+/*
+ * test_cmdfail.c -- commands that cannot do what was asked say so, and
+ * read-only commands change nothing (DSL.md section 2; issue 7 section 4).
+ *
+ * Every database a user might point modelc at by mistake -- a missing
+ * file, a directory, a FIFO, /dev/zero, a text file, a damaged database,
+ * a path under a missing directory, a PostgreSQL URL with a password --
+ * must make `current`, `check --db`, `upgrade --sql` and `downgrade --sql`
+ * exit 1 with one message naming the database (never its password), and
+ * leave the file byte for byte as it was.  `upgrade` creates a missing
+ * database and refuses the rest.  Locks end in MC_BUSY / exit 1 within
+ * the busy timeout; read-only files and directories are readable and are
+ * refused for writing with a message; a full disk never leaves a database
+ * unreadable.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "modelc.h"
+#include "testutil.h"
+
+static const char BASE[] = "model User {\n"
+                           "    id       Integer     primary_key\n"
+                           "    username String(64)  unique\n"
+                           "}\n";
+
+/* ---- running modelc ---------------------------------------------------------- */
+
+static tu_result mcv(const char *const *args)
+{
+    const char *argv[24];
+    int n = 0;
+    argv[n++] = tu_modelc();
+    for (; *args && n < 23; args++)
+        argv[n++] = *args;
+    argv[n] = NULL;
+    return tu_run(argv, NULL, 60);
+}
+
+#define MC(...) mcv((const char *const[]){__VA_ARGS__, NULL})
+
+#define EXPECT_OK(r, what) \
+    ck_assert_msg((r).status == 0, "%s: exit %d\nstdout: %s\nstderr: %s", what, (r).status, (r).out, (r).err)
+
+static int count(const char *hay, const char *needle)
+{
+    int n = 0;
+    size_t len = strlen(needle);
+    for (const char *p = hay; len && (p = strstr(p, needle)); p += len)
+        n++;
+    return n;
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* ---- a workspace: a schema and one migration ---------------------------------- */
+
+typedef struct ws {
+    char *dir, *schema, *mig, *db;
+} ws;
+
+static ws ws_new(void)
+{
+    ws w;
+    w.dir = tu_mkdtemp();
+    w.schema = tu_fmt("%s/app.model", w.dir);
+    w.mig = tu_fmt("%s/migrations", w.dir);
+    w.db = tu_fmt("%s/app.db", w.dir);
+    ck_assert_int_eq(tu_write_file(w.schema, BASE, strlen(BASE)), 0);
+    tu_result r = MC("init", "--dir", w.mig);
+    EXPECT_OK(r, "init");
+    tu_result_free(&r);
+    r = MC("migrate", w.schema, "--dir", w.mig, "-m", "create user");
+    EXPECT_OK(r, "migrate");
+    tu_result_free(&r);
+    return w;
+}
+
+static void ws_free(ws *w)
+{
+    free(w->schema);
+    free(w->mig);
+    free(w->db);
+    tu_rmdir(w->dir);
+}
+
+/* A database at version 0001 in rollback-journal mode (as a Flask app's). */
+static void make_db(const ws *w, const char *path)
+{
+    tu_result r = MC("upgrade", "--db", path, "--dir", w->mig);
+    EXPECT_OK(r, "upgrade");
+    tu_result_free(&r);
+    sqlite3 *db;
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db, "PRAGMA journal_mode=DELETE; INSERT INTO user (username) VALUES ('ann')",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* ---- the bad databases ------------------------------------------------------------ */
+
+typedef struct bad_db {
+    const char *what;
+    char *url;      /* what --db gets */
+    char *path;     /* the file to compare before/after, or NULL */
+    const char *message;    /* a piece of the expected message */
+} bad_db;
+
+enum { NBAD = 8 };
+
+/* Builds each bad database of the list in w->dir. */
+static void make_bad(const ws *w, bad_db *b)
+{
+    b[0] = (bad_db){"missing file", tu_fmt("%s/missing.db", w->dir), NULL, "no such file"};
+    b[1] = (bad_db){"directory", tu_fmt("%s/adir", w->dir), NULL, "a directory"};
+    ck_assert_int_eq(mkdir(b[1].url, 0777), 0);
+    b[2] = (bad_db){"FIFO", tu_fmt("%s/fifo", w->dir), NULL, "a FIFO"};
+    ck_assert_int_eq(mkfifo(b[2].url, 0666), 0);
+    b[3] = (bad_db){"/dev/zero", tu_fmt("/dev/zero"), NULL, "a device"};
+    b[4] = (bad_db){"text file", tu_fmt("%s/notes.db", w->dir), NULL, "not a database"};
+    b[4].path = tu_fmt("%s", b[4].url);
+    const char text[] = "these are my notes, not a database; please keep them\n";
+    ck_assert_int_eq(tu_write_file(b[4].path, text, sizeof text - 1), 0);
+    /* A real database whose schema page was overwritten. */
+    b[5] = (bad_db){"damaged database", tu_fmt("%s/damaged.db", w->dir), NULL, "malformed"};
+    b[5].path = tu_fmt("%s", b[5].url);
+    make_db(w, b[5].path);
+    int fd = open(b[5].path, O_WRONLY);
+    ck_assert_int_ge(fd, 0);
+    char junk[3000];
+    memset(junk, 0xA5, sizeof junk);
+    ck_assert_int_eq(pwrite(fd, junk, sizeof junk, 100), (ssize_t)sizeof junk);
+    close(fd);
+    b[6] = (bad_db){"unreachable URL", tu_fmt("sqlite:///%s/no/such/dir/app.db", w->dir), NULL, "no such"};
+    b[7] = (bad_db){"PostgreSQL URL", tu_fmt("postgresql://bob:s3cr3tpw@db.example:5432/app"), NULL,
+                    "PostgreSQL is not supported yet"};
+}
+
+static void free_bad(bad_db *b)
+{
+    for (int i = 0; i < NBAD; i++) {
+        free(b[i].url);
+        free(b[i].path);
+    }
+}
+
+/* The message names the database once, and never the password. */
+static void assert_message(const bad_db *b, const char *cmd, const tu_result *r)
+{
+    ck_assert_msg(r->status == 1, "%s on %s: exit %d (want 1)\nstdout: %s\nstderr: %s", cmd, b->what, r->status,
+                  r->out, r->err);
+    ck_assert_msg(strstr(r->err, b->message), "%s on %s: message lacks '%s':\n%s", cmd, b->what, b->message,
+                  r->err);
+    ck_assert_msg(!strstr(r->err, "s3cr3tpw") && !strstr(r->out, "s3cr3tpw"), "%s shows the password:\n%s", cmd,
+                  r->err);
+    const char *name = strstr(b->url, "postgresql:") ? "db.example" : strrchr(b->url, '/') + 1;
+    ck_assert_msg(count(r->err, name) == 1, "%s on %s: the database is named %d times:\n%s", cmd, b->what,
+                  count(r->err, name), r->err);
+    ck_assert_msg(!strstr(r->out, "0000") && !strstr(r->out, "OK"), "%s on %s printed a result:\n%s", cmd, b->what,
+                  r->out);
+}
+
+START_TEST(read_only_commands_fail_on_bad_databases)
+{
+    ws w = ws_new();
+    bad_db b[NBAD];
+    make_bad(&w, b);
+    for (int i = 0; i < NBAD; i++) {
+        size_t len0 = 0;
+        char *before = b[i].path ? tu_read_file(b[i].path, &len0) : NULL;
+        tu_result runs[4] = {
+            MC("current", "--db", b[i].url),
+            MC("check", w.schema, "--dir", w.mig, "--db", b[i].url),
+            MC("upgrade", "--sql", "--dir", w.mig, "--db", b[i].url),
+            MC("downgrade", "--sql", "--dir", w.mig, "--db", b[i].url),
+        };
+        const char *names[4] = {"current", "check --db", "upgrade --sql", "downgrade --sql"};
+        for (int k = 0; k < 4; k++) {
+            assert_message(&b[i], names[k], &runs[k]);
+            tu_result_free(&runs[k]);
+        }
+        if (before) {
+            size_t len1 = 0;
+            char *after = tu_read_file(b[i].path, &len1);
+            ck_assert_msg(after && len0 == len1 && memcmp(before, after, len0) == 0, "%s was changed", b[i].what);
+            free(after);
+        }
+        free(before);
+    }
+    char *missing = tu_fmt("%s/missing.db", w.dir);
+    ck_assert_msg(!tu_exists(missing), "a read-only command created the missing database");
+    free(missing);
+    free_bad(b);
+    ws_free(&w);
+}
+END_TEST
+
+START_TEST(upgrade_creates_a_missing_database_and_refuses_the_rest)
+{
+    ws w = ws_new();
+    bad_db b[NBAD];
+    make_bad(&w, b);
+    for (int i = 1; i < NBAD; i++) {
+        size_t len0 = 0;
+        char *before = b[i].path ? tu_read_file(b[i].path, &len0) : NULL;
+        tu_result r = MC("upgrade", "--dir", w.mig, "--db", b[i].url);
+        assert_message(&b[i], "upgrade", &r);
+        tu_result_free(&r);
+        r = MC("stamp", "1", "--dir", w.mig, "--db", b[i].url);
+        assert_message(&b[i], "stamp", &r);
+        tu_result_free(&r);
+        if (before) {
+            size_t len1 = 0;
+            char *after = tu_read_file(b[i].path, &len1);
+            ck_assert_msg(after && len0 == len1 && memcmp(before, after, len0) == 0, "%s was changed", b[i].what);
+            free(after);
+        }
+        free(before);
+    }
+    /* flask db upgrade creates the database: so does modelc upgrade. */
+    tu_result r = MC("upgrade", "--dir", w.mig, "--db", b[0].url);
+    EXPECT_OK(r, "upgrade of a missing database");
+    tu_result_free(&r);
+    r = MC("current", "--db", b[0].url);
+    EXPECT_OK(r, "current");
+    ck_assert_str_eq(r.out, "0001 create_user\n");
+    tu_result_free(&r);
+    free_bad(b);
+    ws_free(&w);
+}
+END_TEST
+
+/* Header bytes 18 and 19: 1 for rollback journal, 2 for WAL. */
+static int header_mode(const char *path)
+{
+    unsigned char h[20] = {0};
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fread(h, 1, sizeof h, f), sizeof h);
+    fclose(f);
+    return h[18] * 10 + h[19];
+}
+
+START_TEST(read_only_commands_change_nothing)
+{
+    ws w = ws_new();
+    make_db(&w, w.db);
+    ck_assert_int_eq(header_mode(w.db), 11);
+    struct stat st0, st1;
+    ck_assert_int_eq(stat(w.db, &st0), 0);
+    size_t len0, len1;
+    char *before = tu_read_file(w.db, &len0);
+    tu_result runs[4] = {
+        MC("current", "--db", w.db),
+        MC("check", w.schema, "--dir", w.mig, "--db", w.db),
+        MC("upgrade", "--sql", "--dir", w.mig, "--db", w.db),
+        MC("downgrade", "--sql", "--dir", w.mig, "--db", w.db),
+    };
+    for (int k = 0; k < 4; k++) {
+        EXPECT_OK(runs[k], "a read-only command");
+        tu_result_free(&runs[k]);
+    }
+    char *after = tu_read_file(w.db, &len1);
+    ck_assert_msg(len0 == len1 && memcmp(before, after, len0) == 0, "a read-only command changed the file");
+    ck_assert_int_eq(header_mode(w.db), 11);
+    ck_assert_int_eq(stat(w.db, &st1), 0);
+    ck_assert(st0.st_mtim.tv_sec == st1.st_mtim.tv_sec && st0.st_mtim.tv_nsec == st1.st_mtim.tv_nsec);
+    char *wal = tu_fmt("%s-wal", w.db);
+    ck_assert_msg(!tu_exists(wal), "a read-only command made a -wal file");
+    free(wal);
+    free(before);
+    free(after);
+    ws_free(&w);
+}
+END_TEST
+
+START_TEST(empty_db_is_a_usage_error)
+{
+    ws w = ws_new();
+    tu_result runs[5] = {
+        MC("current", "--db", ""),
+        MC("upgrade", "--dir", w.mig, "--db", ""),
+        MC("downgrade", "--dir", w.mig, "--db", ""),
+        MC("stamp", "1", "--dir", w.mig, "--db", ""),
+        MC("check", w.schema, "--dir", w.mig, "--db", ""),
+    };
+    for (int k = 0; k < 5; k++) {
+        ck_assert_msg(runs[k].status == 2 && strstr(runs[k].err, "--db needs a database"), "exit %d: %s",
+                      runs[k].status, runs[k].err);
+        tu_result_free(&runs[k]);
+    }
+    char *appdb = tu_fmt("%s/app.db", w.dir);
+    ck_assert(!tu_exists(appdb));
+    free(appdb);
+    ws_free(&w);
+}
+END_TEST
+
+START_TEST(passwords_are_never_shown)
+{
+    ws w = ws_new();
+    const char *urls[] = {"postgresql://bob:s3cr3tpw@db.example/app", "postgres://bob:s3cr3tpw@db.example/app",
+                          "mysql://bob:s3cr3tpw@db.example/app",
+                          "postgresql://bob:s3cr3tpw@db.example/app?host=/run/postgresql"};
+    for (size_t i = 0; i < sizeof urls / sizeof *urls; i++) {
+        setenv("DATABASE_URL", urls[i], 1);
+        tu_result runs[4] = {
+            MC("current"),
+            MC("upgrade", "--dir", w.mig),
+            MC("stamp", "1", "--dir", w.mig),
+            MC("check", w.schema, "--dir", w.mig),
+        };
+        unsetenv("DATABASE_URL");
+        for (int k = 0; k < 4; k++) {
+            ck_assert_msg(runs[k].status == 1, "%s: exit %d", urls[i], runs[k].status);
+            ck_assert_msg(!strstr(runs[k].err, "s3cr3tpw") && !strstr(runs[k].out, "s3cr3tpw"),
+                          "the password is shown: %s", runs[k].err);
+            ck_assert_msg(strstr(runs[k].err, "bob:***@db.example"), "%s", runs[k].err);
+            ck_assert_msg(count(runs[k].err, "db.example") == 1, "named more than once: %s", runs[k].err);
+            tu_result_free(&runs[k]);
+        }
+    }
+    /* The runtime's own message, too. */
+    mc_db *db = NULL;
+    ck_assert_int_eq(mc_open(&db, "postgresql://u:pa55@h/d", NULL), MC_INVALID);
+    ck_assert_msg(!strstr(mc_errmsg(db), "pa55") && strstr(mc_errmsg(db), "not supported yet"), "%s", mc_errmsg(db));
+    mc_close(db);
+    char out[64];
+    mc_redact_url("postgresql://u:p@ss@h/d", out, sizeof out);
+    ck_assert_str_eq(out, "postgresql://u:***@h/d");
+    mc_redact_url("sqlite:///app.db", out, sizeof out);
+    ck_assert_str_eq(out, "sqlite:///app.db");
+    ws_free(&w);
+}
+END_TEST
+
+/* ---- locks ------------------------------------------------------------------------ */
+
+/* A rollback-journal database with table t, and a connection holding a
+ * lock on it: "EXCLUSIVE" (nobody reads) or "IMMEDIATE" (a writer). */
+static sqlite3 *hold_lock(const char *path, const char *kind)
+{
+    sqlite3 *db;
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db, "PRAGMA journal_mode=DELETE; CREATE TABLE IF NOT EXISTS t (v INTEGER)", NULL,
+                                  NULL, NULL),
+                     SQLITE_OK);
+    char *sql = tu_fmt("BEGIN %s; INSERT INTO t VALUES (1)", kind);
+    ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    free(sql);
+    return db;
+}
+
+START_TEST(runtime_locked_database_is_busy_within_the_timeout)
+{
+    char *dir = tu_mkdtemp();
+    char *path = tu_fmt("%s/locked.db", dir);
+    mc_open_options o = MC_OPEN_OPTIONS_DEFAULT;
+    o.busy_timeout_ms = 300;
+
+    /* A writer holds the lock: opening works (reads go on), the insert
+     * waits the timeout and is MC_BUSY; the journal mode is left alone. */
+    sqlite3 *holder = hold_lock(path, "IMMEDIATE");
+    mc_db *db = NULL;
+    double t0 = now_s();
+    ck_assert_int_eq(mc_open(&db, path, &o), MC_OK);
+    int rc = mc_exec(db, "INSERT INTO t VALUES (2)");
+    double took = now_s() - t0;
+    ck_assert_msg(rc == MC_BUSY, "insert: %s (%s)", mc_status_name(rc), mc_errmsg(db));
+    ck_assert_msg(took < 3.0, "MC_BUSY after %.1f s with a 0.3 s busy timeout", took);
+    mc_close(db);
+    sqlite3_exec(holder, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(holder);
+
+    /* An exclusive lock: even the open is MC_BUSY, within the timeout. */
+    holder = hold_lock(path, "EXCLUSIVE");
+    db = NULL;
+    t0 = now_s();
+    rc = mc_open(&db, path, &o);
+    took = now_s() - t0;
+    ck_assert_msg(rc == MC_BUSY, "open: %s (%s)", mc_status_name(rc), mc_errmsg(db));
+    ck_assert_msg(strstr(mc_errmsg(db), "locked.db") && strstr(mc_errmsg(db), "locked"), "%s", mc_errmsg(db));
+    ck_assert_msg(took < 3.0, "MC_BUSY after %.1f s with a 0.3 s busy timeout", took);
+    mc_close(db);
+    sqlite3_exec(holder, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(holder);
+
+    /* Free again: the writer's open switches it to WAL. */
+    db = NULL;
+    ck_assert_int_eq(mc_open(&db, path, &o), MC_OK);
+    ck_assert_int_eq(mc_exec(db, "INSERT INTO t VALUES (3)"), MC_OK);
+    mc_close(db);
+    ck_assert_int_eq(header_mode(path), 22);
+    free(path);
+    tu_rmdir(dir);
+}
+END_TEST
+
+START_TEST(commands_on_a_locked_database_fail_within_the_timeout)
+{
+    ws w = ws_new();
+    make_db(&w, w.db);
+    sqlite3 *holder = hold_lock(w.db, "EXCLUSIVE");
+    const char *const cmds[][9] = {
+        {"current", "--db", w.db, NULL},
+        {"upgrade", "--dir", w.mig, "--db", w.db, NULL},
+    };
+    for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) {
+        double t0 = now_s();
+        tu_result r = mcv(cmds[k]);
+        double took = now_s() - t0;
+        ck_assert_msg(r.status == 1 && strstr(r.err, "locked"), "%s: exit %d: %s", cmds[k][0], r.status, r.err);
+        /* 5 s busy timeout; before the fix `current` hung past 30 s. */
+        ck_assert_msg(took < 20.0, "%s failed after %.1f s", cmds[k][0], took);
+        tu_result_free(&r);
+    }
+    sqlite3_exec(holder, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(holder);
+    ws_free(&w);
+}
+END_TEST
+
+
+/* ---- the migrations directory ------------------------------------------------------ */
+
+START_TEST(init_makes_the_directory_and_the_others_need_it)
+{
+    char *dir = tu_mkdtemp();
+    char *schema = tu_fmt("%s/app.model", dir);
+    char *mig = tu_fmt("%s/deep/migrations", dir);
+    char *db = tu_fmt("%s/app.db", dir);
+    ck_assert_int_eq(tu_write_file(schema, BASE, strlen(BASE)), 0);
+
+    /* No directory: every command that needs one says so, with the hint. */
+    tu_result runs[6] = {
+        MC("migrate", schema, "--dir", mig), MC("upgrade", "--dir", mig, "--db", db),
+        MC("downgrade", "--dir", mig, "--db", db), MC("history", "--dir", mig),
+        MC("stamp", "0", "--dir", mig, "--db", db), MC("check", schema, "--dir", mig),
+    };
+    for (int k = 0; k < 6; k++) {
+        ck_assert_msg(runs[k].status == 1, "command %d: exit %d\n%s%s", k, runs[k].status, runs[k].out,
+                      runs[k].err);
+        ck_assert_msg(strstr(runs[k].err, "no such directory") && strstr(runs[k].err, "modelc init --dir"),
+                      "command %d: %s", k, runs[k].err);
+        tu_result_free(&runs[k]);
+    }
+    ck_assert_msg(!tu_exists(mig), "a command created the directory");
+    ck_assert_msg(!tu_exists(db), "a command created the database");
+
+    /* init makes it (parents too); migrate then writes 0001 there. */
+    tu_result r = MC("init", "--dir", mig);
+    EXPECT_OK(r, "init");
+    ck_assert_ptr_nonnull(strstr(r.out, "Created"));
+    tu_result_free(&r);
+    char *readme = tu_fmt("%s/README", mig);
+    ck_assert(tu_exists(readme));
+    free(readme);
+    r = MC("history", "--dir", mig);
+    EXPECT_OK(r, "history of an empty directory");
+    tu_result_free(&r);
+    r = MC("upgrade", "--dir", mig, "--db", db);
+    EXPECT_OK(r, "upgrade with no migrations yet");
+    ck_assert_ptr_nonnull(strstr(r.out, "nothing to do"));
+    tu_result_free(&r);
+    r = MC("migrate", schema, "--dir", mig);
+    EXPECT_OK(r, "migrate after init");
+    tu_result_free(&r);
+
+    /* Like alembic init: a directory that holds anything is refused. */
+    r = MC("init", "--dir", mig);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "not empty"), "exit %d: %s", r.status, r.err);
+    tu_result_free(&r);
+    char *empty = tu_fmt("%s/empty", dir);
+    ck_assert_int_eq(mkdir(empty, 0777), 0);
+    r = MC("init", "--dir", empty);
+    EXPECT_OK(r, "init of an empty directory");
+    tu_result_free(&r);
+    r = MC("init", "--dir", schema);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "not a directory"), "exit %d: %s", r.status, r.err);
+    tu_result_free(&r);
+    r = MC("migrate", schema, "--dir", schema);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "not a directory"), "exit %d: %s", r.status, r.err);
+    tu_result_free(&r);
+    free(empty);
+    free(schema);
+    free(mig);
+    free(db);
+    tu_rmdir(dir);
+}
+END_TEST
+
+Suite *cmdfail_suite(void);
+Suite *cmdfail_suite(void)
+{
+    Suite *s = suite_create("cmdfail");
+    TCase *tc = tcase_create("databases");
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, read_only_commands_fail_on_bad_databases);
+    tcase_add_test(tc, upgrade_creates_a_missing_database_and_refuses_the_rest);
+    tcase_add_test(tc, read_only_commands_change_nothing);
+    tcase_add_test(tc, empty_db_is_a_usage_error);
+    tcase_add_test(tc, passwords_are_never_shown);
+    tcase_add_test(tc, runtime_locked_database_is_busy_within_the_timeout);
+    tcase_add_test(tc, commands_on_a_locked_database_fail_within_the_timeout);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("directory");
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, init_makes_the_directory_and_the_others_need_it);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return tu_run_suite(cmdfail_suite());
+}

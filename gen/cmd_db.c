@@ -193,7 +193,7 @@ static int move(const mc_cmd *cmd, int argc, char **argv, int upgrading)
      * unedited, before anything else. */
     int cur = 0;
     if (mc_migrate_current(db, &cur) != MC_OK || mc_migrate_verify(db, list, md.n) != MC_OK) {
-        fprintf(stderr, "modelc %s: %s\n", cmd->name, mc_errmsg(db));
+        fprintf(stderr, "modelc %s: %s: %s\n", cmd->name, shown, mc_errmsg(db));
         goto out;
     }
 
@@ -231,11 +231,11 @@ static int move(const mc_cmd *cmd, int argc, char **argv, int upgrading)
     }
     memset(p.done, 0, md.n + 1);
     if (mc_migrate_run(db, list, md.n, target, on_step, &p) != MC_OK) {
-        fprintf(stderr, "modelc %s: %s\n", cmd->name, mc_errmsg(db));
+        fprintf(stderr, "modelc %s: %s: %s\n", cmd->name, shown, mc_errmsg(db));
         int now = cur;
         mc_migrate_current(db, &now);
         if (now != cur)
-            fprintf(stderr, "modelc %s: %s stopped at %04d\n", cmd->name, shown, now);
+            fprintf(stderr, "modelc %s: the database stopped at %04d\n", cmd->name, now);
         goto out;
     }
     /* Steps another process made meanwhile (two upgraders at once). */

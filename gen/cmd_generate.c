@@ -1,6 +1,8 @@
 /* cmd_generate.c -- `modelc generate SCHEMA [-o DIR] [--prefix P] [--migrations DIR]` */
 #include "cgen.h"
 #include "cli.h"
+#include "diff.h"
+#include "migfile.h"
 #include "schema.h"
 
 #include <ctype.h>
@@ -20,6 +22,38 @@ static int valid_prefix(const char *p)
     for (; *p; p++)
         if (!(isalnum((unsigned char)*p) || *p == '_'))
             return 0;
+    return 1;
+}
+
+/* With --migrations: do the migrations give SCHEMA?  Code compiled with
+ * migrations that do not would fail at run time ("no column named ...");
+ * refuse it, printing what is missing as `check` does.  0 when they do. */
+static int migrations_match(const char *schema_path, const mc_schema *want, const char *dir, mc_arena *arena)
+{
+    mc_migdir md;
+    mc_buf errs = {0};
+    mc_schema have;
+    const char *err = NULL;
+    int bad = mc_migdir_read(dir, arena, &md, &errs) != 0;
+    mc_buf_free(&errs);
+    if (bad || mc_migdir_schema(&md, md.n, arena, &have, &err)) {
+        fprintf(stderr, "modelc generate: --migrations %s: %s\n", dir, err ? err : "cannot replay the migrations");
+        return 1;
+    }
+    mc_renames ren;
+    mc_renames_from_hints(&have, want, arena, &ren);
+    mc_diff d;
+    if (mc_diff_schemas(&have, want, &ren, arena, &d)) {
+        fprintf(stderr, "modelc generate: out of memory\n");
+        return 1;
+    }
+    if (d.nops == 0)
+        return 0;
+    fprintf(stderr, "modelc generate: the migrations in %s do not produce %s; nothing written. Missing:\n", dir,
+            schema_path);
+    for (size_t i = 0; i < d.nops; i++)
+        fprintf(stderr, "  %s\n", d.ops[i].text);
+    fprintf(stderr, "  hint: run `modelc migrate %s --dir %s` to write the missing migration\n", schema_path, dir);
     return 1;
 }
 
@@ -49,7 +83,9 @@ int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
     if (!nerr && migrations_dir) {
         mc_diag diag;
         mc_diag_init(&diag, &src, NULL, NULL);
-        nerr = mc_load_compiled_migrations(&arena, &diag, migrations_dir, &g.migrations, &g.nmigrations) != 0;
+        nerr = mc_cli_require_dir(cmd->name, migrations_dir) ||
+               mc_load_compiled_migrations(&arena, &diag, migrations_dir, &g.migrations, &g.nmigrations) != 0 ||
+               migrations_match(pos[0], &schema, migrations_dir, &arena);
     }
     if (nerr) {
         mc_arena_free(&arena);

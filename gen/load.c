@@ -3,8 +3,11 @@
 #include "schema.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Largest schema we read: far above any real one, small enough to be safe. */
 #define MC_MAX_SCHEMA_BYTES (64u * 1024u * 1024u)
@@ -23,6 +26,35 @@ static const char *base_name(mc_arena *a, const char *path)
     return out;
 }
 
+/* Opens path for reading when it is a regular file.  A FIFO or a device
+ * would block or never end, so it is refused (checked on the open file,
+ * opened without blocking, so that no rename can slip in between). */
+static FILE *open_regular(const char *path, mc_diag *diag)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    struct stat st;
+    if (fd < 0) {
+        mc_error_plain(diag, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        const char *kind = S_ISDIR(st.st_mode)                       ? "a directory"
+                           : S_ISFIFO(st.st_mode)                    ? "a FIFO"
+                           : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                                                                     : "not a regular file";
+        mc_error_plain(diag, "cannot read: it is %s, not a schema file", kind);
+        close(fd);
+        return NULL;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    FILE *f = flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 ? NULL : fdopen(fd, "rb");
+    if (!f) {
+        mc_error_plain(diag, "cannot open: %s", strerror(errno));
+        close(fd);
+    }
+    return f;
+}
+
 int mc_load_schema(const char *path, mc_arena *arena, mc_diag *diag, mc_source *src, mc_schema *out)
 {
     memset(out, 0, sizeof *out);
@@ -30,11 +62,9 @@ int mc_load_schema(const char *path, mc_arena *arena, mc_diag *diag, mc_source *
     src->text = "";
     src->len = 0;
     diag->src = src;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        mc_error_plain(diag, "cannot open: %s", strerror(errno));
+    FILE *f = open_regular(path, diag);
+    if (!f)
         return 1;
-    }
     size_t cap = 64 * 1024, len = 0;
     char *text = mc_arena_alloc(arena, cap + 1);
     while (text) {

@@ -19,11 +19,25 @@
 
 /* ---- reading ---------------------------------------------------------------- */
 
+/* The whole file, or NULL with errno set; a FIFO or device (which would
+ * block or never end) is refused with EINVAL. */
 static char *read_all(mc_arena *a, const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    struct stat st;
+    if (fd < 0)
         return NULL;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+        return NULL;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    FILE *f = flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 ? NULL : fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        return NULL;
+    }
     mc_buf b = {0};
     char chunk[8192];
     size_t n;
@@ -138,7 +152,20 @@ int mc_migdir_read(const char *dir, mc_arena *arena, mc_migdir *out, mc_buf *err
         mc_migfile *m = &out->files[i];
         char *text = read_all(arena, m->path, &m->len);
         if (!text) {
-            mc_buf_printf(errors, "%s: cannot read: %s\n", m->path, strerror(errno));
+            mc_buf_printf(errors, "%s: cannot read: %s\n", m->path,
+                          errno == EINVAL ? "not a regular file" : strerror(errno));
+            nerr++;
+            continue;
+        }
+        /* The SQL would silently end at a NUL byte (and lose the rest,
+         * the downgrade section included). */
+        const char *nul = memchr(text, '\0', m->len);
+        if (nul) {
+            size_t line = 1;
+            for (const char *p = text; p < nul; p++)
+                line += *p == '\n';
+            mc_buf_printf(errors, "%s:%zu: a NUL byte (at offset %zu): a migration file is text\n", m->path, line,
+                          (size_t)(nul - text));
             nerr++;
             continue;
         }

@@ -73,6 +73,11 @@ void mci_first_line(const char *s, char *out, size_t cap);
  * receives the number of statements run. */
 int mci_run_script(mc_db *db, const char *sql, const char *prefix, int *count);
 
+/* sqlsplit.c: the length of the first statement of s[0..len), its ';'
+ * included, where sqlite3_complete() would first say "complete"; len when
+ * no ';' completes one.  Linear in what it reads. */
+size_t mci_statement_end(const char *s, size_t len);
+
 /* 64-bit FNV-1a. */
 uint64_t mci_fnv1a(const void *data, size_t len);
 

@@ -511,26 +511,19 @@ static void emit_piece(plan *p, char *buf, const char *text, size_t len)
 }
 
 /* Splits sql where SQLite would: at a ';' that ends a complete statement
- * (sqlite3_complete knows strings, comments and trigger bodies). */
+ * (strings, comments and trigger bodies keep theirs), in one pass. */
 static int emit_script(plan *p, const char *sql)
 {
-    size_t len = strlen(sql), start = 0, i;
+    size_t len = strlen(sql), start = 0;
     char *buf = malloc(len + 1);
 
     if (!buf)
         return MC_NOMEM;
-    for (i = 0; i < len; i++) {
-        if (sql[i] != ';')
-            continue;
-        memcpy(buf, sql + start, i + 1 - start);
-        buf[i + 1 - start] = '\0';
-        if (sqlite3_complete(buf)) {
-            emit_piece(p, buf, sql + start, i + 1 - start);
-            start = i + 1;
-        }
+    while (start < len) {
+        size_t n = mci_statement_end(sql + start, len - start);
+        emit_piece(p, buf, sql + start, n);
+        start += n;
     }
-    if (start < len)
-        emit_piece(p, buf, sql + start, len - start);
     free(buf);
     return MC_OK;
 }

@@ -507,6 +507,247 @@ START_TEST(init_makes_the_directory_and_the_others_need_it)
 }
 END_TEST
 
+
+/* ---- schema and migration files ------------------------------------------------------ */
+
+START_TEST(fifo_or_device_as_schema_is_refused)
+{
+    char *dir = tu_mkdtemp();
+    char *fifo = tu_fmt("%s/app.model", dir);
+    char *out = tu_fmt("%s/out", dir);
+    ck_assert_int_eq(mkfifo(fifo, 0666), 0);
+    const char *paths[] = {fifo, "/dev/zero", dir};
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+        tu_result runs[3] = {MC("sql", paths[i]), MC("generate", paths[i], "-o", out), MC("check", paths[i])};
+        for (int k = 0; k < 3; k++) {
+            /* Before the fix a FIFO hung until tu_run killed it (137). */
+            ck_assert_msg(runs[k].status == 1 && strstr(runs[k].err, "not a schema file"), "%s: exit %d: %s",
+                          paths[i], runs[k].status, runs[k].err);
+            tu_result_free(&runs[k]);
+        }
+    }
+    ck_assert(!tu_exists(out));
+    free(fifo);
+    free(out);
+    tu_rmdir(dir);
+}
+END_TEST
+
+START_TEST(nul_byte_in_a_migration_is_an_error)
+{
+    ws w = ws_new();
+    char *file = tu_fmt("%s/0002_with_nul.sql", w.mig);
+    const char text[] = "-- Migration 0002: with nul\n-- modelc:upgrade\nCREATE TABLE a (id INTEGER);\n"
+                        "CREATE TABLE b (id INTEGER);\0CREATE TABLE c (id INTEGER);\n"
+                        "-- modelc:downgrade\nDROP TABLE b;\nDROP TABLE a;\n";
+    ck_assert_int_eq(tu_write_file(file, text, sizeof text - 1), 0);
+    char *out = tu_fmt("%s/out", w.dir);
+    tu_result runs[5] = {
+        MC("upgrade", "--dir", w.mig, "--db", w.db), MC("history", "--dir", w.mig),
+        MC("migrate", w.schema, "--dir", w.mig), MC("check", w.schema, "--dir", w.mig),
+        MC("generate", w.schema, "--migrations", w.mig, "-o", out),
+    };
+    for (int k = 0; k < 5; k++) {
+        ck_assert_msg(runs[k].status == 1 && strstr(runs[k].err, "0002_with_nul.sql:4: a NUL byte"),
+                      "command %d: exit %d: %s", k, runs[k].status, runs[k].err);
+        tu_result_free(&runs[k]);
+    }
+    ck_assert(!tu_exists(w.db));
+    ck_assert(!tu_exists(out));
+    free(out);
+    free(file);
+    ws_free(&w);
+}
+END_TEST
+
+START_TEST(fifo_as_a_migration_file_is_refused)
+{
+    ws w = ws_new();
+    char *file = tu_fmt("%s/0002_fifo.sql", w.mig);
+    ck_assert_int_eq(mkfifo(file, 0666), 0);
+    tu_result r = MC("upgrade", "--dir", w.mig, "--db", w.db);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "0002_fifo.sql: cannot read: not a regular file"), "exit %d: %s",
+                  r.status, r.err);
+    tu_result_free(&r);
+    free(file);
+    ws_free(&w);
+}
+END_TEST
+
+START_TEST(check_reports_an_edited_applied_migration)
+{
+    ws w = ws_new();
+    tu_result r = MC("upgrade", "--dir", w.mig, "--db", w.db);
+    EXPECT_OK(r, "upgrade");
+    tu_result_free(&r);
+    r = MC("check", w.schema, "--dir", w.mig, "--db", w.db);
+    EXPECT_OK(r, "check before the edit");
+    tu_result_free(&r);
+    /* An edit that changes nothing in the schema: only the checksum shows it. */
+    char *file = tu_fmt("%s/0001_create_user.sql", w.mig);
+    size_t len;
+    char *text = tu_read_file(file, &len);
+    ck_assert_ptr_nonnull(text);
+    char *edited = tu_fmt("%s-- edited after it was applied\n", text);
+    ck_assert_int_eq(tu_write_file(file, edited, strlen(edited)), 0);
+    r = MC("check", w.schema, "--dir", w.mig, "--db", w.db);
+    ck_assert_msg(r.status == 1 && strstr(r.out, "edited after it was applied") && strstr(r.out, "checksum"),
+                  "exit %d\n%s%s", r.status, r.out, r.err);
+    tu_result_free(&r);
+    r = MC("upgrade", "--dir", w.mig, "--db", w.db);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "edited after it was applied"), "%s", r.err);
+    tu_result_free(&r);
+    free(text);
+    free(edited);
+    free(file);
+    ws_free(&w);
+}
+END_TEST
+
+START_TEST(generate_refuses_migrations_that_do_not_give_the_schema)
+{
+    ws w = ws_new();
+    static const char more[] = "model User {\n"
+                               "    id       Integer     primary_key\n"
+                               "    username String(64)  unique\n"
+                               "    email    String(120)\n"
+                               "}\n";
+    ck_assert_int_eq(tu_write_file(w.schema, more, strlen(more)), 0);
+    char *out = tu_fmt("%s/out", w.dir);
+    tu_result r = MC("generate", w.schema, "--migrations", w.mig, "-o", out);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "do not produce") && strstr(r.err, "email") &&
+                      strstr(r.err, "modelc migrate"),
+                  "exit %d: %s", r.status, r.err);
+    tu_result_free(&r);
+    ck_assert_msg(!tu_exists(out), "generate wrote output");
+    /* Once the migration is written, it generates. */
+    r = MC("migrate", w.schema, "--dir", w.mig, "-m", "add email");
+    EXPECT_OK(r, "migrate");
+    tu_result_free(&r);
+    r = MC("generate", w.schema, "--migrations", w.mig, "-o", out);
+    EXPECT_OK(r, "generate");
+    tu_result_free(&r);
+    char *missing = tu_fmt("%s/nope", w.dir);
+    r = MC("generate", w.schema, "--migrations", missing, "-o", out);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "modelc init"), "exit %d: %s", r.status, r.err);
+    tu_result_free(&r);
+    free(missing);
+    free(out);
+    ws_free(&w);
+}
+END_TEST
+
+/* The statements of sql as the old splitter cut them: sqlite3_complete at
+ * every ';' (quadratic, fine for small inputs). */
+static int old_split(const char *sql, size_t *ends)
+{
+    size_t len = strlen(sql), start = 0;
+    int n = 0;
+    char *buf = malloc(len + 1);
+    for (size_t i = 0; i < len; i++) {
+        if (sql[i] != ';')
+            continue;
+        memcpy(buf, sql + start, i + 1 - start);
+        buf[i + 1 - start] = '\0';
+        if (sqlite3_complete(buf)) {
+            ends[n++] = i + 1;
+            start = i + 1;
+        }
+    }
+    if (start < len)
+        ends[n++] = len;
+    free(buf);
+    return n;
+}
+
+size_t mci_statement_end(const char *s, size_t len);
+
+START_TEST(statement_splitter_agrees_with_sqlite3_complete)
+{
+    static const char *const bits[] = {
+        "SELECT 1", ";", " ", "\n", "'a;b'", "\"x;y\"", "`q;`", "[br;ack]", "-- c;o\n", "/* b;c */",
+        "CREATE", "TEMP", "TRIGGER", "tr", "AFTER INSERT ON t BEGIN", "END", "end", "EXPLAIN", "x",
+        "'unterminated;", "/* open;", "it''s", "temporary", "createx", "$v", "é",
+    };
+    enum { NB = sizeof bits / sizeof *bits };
+    srand(7);
+    for (int round = 0; round < 3000; round++) {
+        char sql[2048] = "";
+        int parts = 1 + rand() % 24;
+        for (int k = 0; k < parts; k++) {
+            strcat(sql, bits[rand() % NB]);
+            if (rand() % 2)
+                strcat(sql, " ");
+        }
+        size_t want[1024], got[1024];
+        int nw = old_split(sql, want), ng = 0;
+        size_t len = strlen(sql), start = 0;
+        while (start < len && ng < 1024) {
+            start += mci_statement_end(sql + start, len - start);
+            got[ng++] = start;
+        }
+        ck_assert_msg(nw == ng, "'%s': %d statements, sqlite3_complete says %d", sql, ng, nw);
+        for (int k = 0; k < nw; k++)
+            ck_assert_msg(want[k] == got[k], "'%s': statement %d ends at %zu, not %zu", sql, k, got[k], want[k]);
+    }
+}
+END_TEST
+
+static int nstatements;
+static void count_statement(void *ctx, const mc_migration *m, int upgrading, const char *sql)
+{
+    (void)ctx, (void)m, (void)upgrading, (void)sql;
+    nstatements++;
+}
+
+/* One INSERT of a long string with a ';' every 8 bytes. */
+static char *semicolon_statement(size_t bytes)
+{
+    char *sql = malloc(bytes + 64);
+    size_t o = (size_t)sprintf(sql, "INSERT INTO t (v) VALUES ('");
+    while (o < bytes)
+        o += (size_t)sprintf(sql + o, "abc;def ");
+    sprintf(sql + o, "');\n");
+    return sql;
+}
+
+START_TEST(statement_splitting_is_linear)
+{
+    /* 4 MB and half a million ';' in one statement: before, every ';' asked
+     * sqlite3_complete about the whole prefix (about 10^12 byte steps). */
+    char *sql = semicolon_statement(4u << 20);
+    mc_migration m = {1, "big", sql, "", "0000000000000000"};
+    nstatements = 0;
+    double t0 = now_s();
+    ck_assert_int_eq(mc_migrate_plan(NULL, &m, 1, 1, count_statement, NULL), MC_OK);
+    double took = now_s() - t0;
+    /* CREATE TABLE modelc_migrations, BEGIN, the INSERT, the record, COMMIT */
+    ck_assert_int_eq(nstatements, 5);
+    ck_assert_msg(took < 20.0, "planning 4 MB took %.1f s", took);
+    free(sql);
+
+    /* Through the command: the 320 KB file of the report took 53 s. */
+    ws w = ws_new();
+    char *body = semicolon_statement(1u << 20);
+    char *text = tu_fmt("-- Migration 0002: big\n-- modelc:upgrade\nCREATE TABLE t (v TEXT);\n%s"
+                        "-- modelc:downgrade\nDROP TABLE t;\n",
+                        body);
+    char *file = tu_fmt("%s/0002_big.sql", w.mig);
+    ck_assert_int_eq(tu_write_file(file, text, strlen(text)), 0);
+    t0 = now_s();
+    tu_result r = MC("upgrade", "--sql", "--dir", w.mig, "--db", ":memory:");
+    took = now_s() - t0;
+    EXPECT_OK(r, "upgrade --sql");
+    ck_assert_int_eq(count(r.out, "INSERT INTO t (v)"), 1);
+    ck_assert_msg(took < 30.0, "upgrade --sql of 1 MB took %.1f s", took);
+    tu_result_free(&r);
+    free(file);
+    free(text);
+    free(body);
+    ws_free(&w);
+}
+END_TEST
+
 Suite *cmdfail_suite(void);
 Suite *cmdfail_suite(void)
 {
@@ -524,6 +765,16 @@ Suite *cmdfail_suite(void)
     tc = tcase_create("directory");
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, init_makes_the_directory_and_the_others_need_it);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("files");
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, fifo_or_device_as_schema_is_refused);
+    tcase_add_test(tc, nul_byte_in_a_migration_is_an_error);
+    tcase_add_test(tc, fifo_as_a_migration_file_is_refused);
+    tcase_add_test(tc, check_reports_an_edited_applied_migration);
+    tcase_add_test(tc, generate_refuses_migrations_that_do_not_give_the_schema);
+    tcase_add_test(tc, statement_splitter_agrees_with_sqlite3_complete);
+    tcase_add_test(tc, statement_splitting_is_linear);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -450,6 +450,7 @@ START_TEST(an_upgrader_says_what_it_did_itself)
                            "VALUES (1, 'create_user', '%s', '2026-01-01 00:00:00.000000')",
                            sum);
         ok = ok && sqlite3_exec(db, rec, 0, 0, 0) == SQLITE_OK;
+        free(rec);
         ok = ok && write(ready[1], "x", 1) == 1;
         sleep(3);
         ok = ok && sqlite3_exec(db, "COMMIT", 0, 0, 0) == SQLITE_OK;

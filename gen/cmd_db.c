@@ -138,7 +138,7 @@ static void on_step(void *ctx, const mc_migration *m, int upgrading, mc_migratio
     if ((size_t)m->version <= p->n)
         p->done[m->version] = 1;
     if (!p->quiet) {
-        printf("%s %04d (%s) in %.0f ms\n", upgrading ? "Upgraded to" : "Downgraded", m->version, m->name,
+        printf("%s %04d (%s) in %.1f ms\n", upgrading ? "Upgraded to" : "Downgraded", m->version, m->name,
                ms_since(&p->started));
         fflush(stdout);
     }
@@ -147,13 +147,14 @@ static void on_step(void *ctx, const mc_migration *m, int upgrading, mc_migratio
 static int move(const mc_cmd *cmd, int argc, char **argv, int upgrading)
 {
     const char *url = NULL, *dir = NULL, *to = NULL;
-    int sql = 0, quiet = 0;
+    int sql = 0, quiet = 0, verbose = 0;
     const mc_opt opts[] = {
         {"--db", NULL, 1, &url, NULL},
         {"--dir", NULL, 1, &dir, NULL},
         {"--to", NULL, 1, &to, NULL},
         {"--sql", NULL, 0, NULL, &sql},
         {"--quiet", "-q", 0, NULL, &quiet},
+        {"--verbose", "-v", 0, NULL, &verbose},
         {0},
     };
     const char *pos[1];
@@ -162,6 +163,11 @@ static int move(const mc_cmd *cmd, int argc, char **argv, int upgrading)
         return rc;
     if ((rc = mc_cli_db(cmd, &url)) >= 0)
         return rc;
+    if (quiet && verbose) {
+        fprintf(stderr, "modelc %s: --quiet and --verbose exclude each other\n", cmd->name);
+        mc_cli_usage(cmd);
+        return MC_EXIT_USAGE;
+    }
     if (!dir)
         dir = "migrations";
     const char *shown = mc_cli_shown_db(url);
@@ -195,6 +201,13 @@ static int move(const mc_cmd *cmd, int argc, char **argv, int upgrading)
     if (mc_migrate_current(db, &cur) != MC_OK || mc_migrate_verify(db, list, md.n) != MC_OK) {
         fprintf(stderr, "modelc %s: %s: %s\n", cmd->name, shown, mc_errmsg(db));
         goto out;
+    }
+    if (verbose && !sql) {
+        if (strcmp(shown, mc_db_path(db)) == 0)
+            printf("Database %s, at %04d.\n", shown, cur);
+        else
+            printf("Database %s (the file %s), at %04d.\n", shown, mc_db_path(db), cur);
+        printf("Migrations in %s: %zu; the %d applied match their files (checksums).\n", dir, md.n, cur);
     }
 
     if (upgrading) {
@@ -310,13 +323,54 @@ int mc_cmd_current(const mc_cmd *cmd, int argc, char **argv)
     return MC_EXIT_OK;
 }
 
+/* What the database records for history --db: the checksum applied for
+ * each version (NULL when not applied), the highest version. */
+typedef struct applied {
+    int current;
+    size_t n;
+    char **checksum;    /* [1..n] */
+    char *beyond;       /* a recorded version with no file, "0004 name" */
+} applied;
+
+static int read_applied(mc_db *db, size_t n, mc_arena *arena, applied *out)
+{
+    memset(out, 0, sizeof *out);
+    out->n = n;
+    out->checksum = mc_arena_alloc(arena, (n + 1) * sizeof *out->checksum);
+    if (!out->checksum)
+        return MC_NOMEM;
+    memset(out->checksum, 0, (n + 1) * sizeof *out->checksum);
+    int rc = mc_migrate_current(db, &out->current);
+    if (rc != MC_OK || out->current == 0)
+        return rc;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(mc_sqlite(db), "SELECT version, name, checksum FROM modelc_migrations ORDER BY version",
+                           -1, &st, NULL) != SQLITE_OK)
+        return mc_status_from_sqlite(db, sqlite3_errcode(mc_sqlite(db)), "modelc_migrations");
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int v = sqlite3_column_int(st, 0);
+        const char *name = (const char *)sqlite3_column_text(st, 1);
+        const char *sum = (const char *)sqlite3_column_text(st, 2);
+        if (v >= 1 && (size_t)v <= n)
+            out->checksum[v] = mc_arena_strdup(arena, sum ? sum : "");
+        else if (v > 0 && !out->beyond)
+            out->beyond = mc_arena_printf(arena, "%04d %s", v, name ? name : "");
+    }
+    rc = rc == SQLITE_DONE ? MC_OK : mc_status_from_sqlite(db, rc, "modelc_migrations");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int mc_cmd_history(const mc_cmd *cmd, int argc, char **argv)
 {
-    const char *dir = NULL;
-    const mc_opt opts[] = {{"--dir", NULL, 1, &dir, NULL}, {0}};
+    const char *dir = NULL, *url = NULL;
+    const mc_opt opts[] = {{"--dir", NULL, 1, &dir, NULL}, {"--db", NULL, 1, &url, NULL}, {0}};
     const char *pos[1];
     int rc = mc_cli_parse(cmd, argc, argv, opts, pos, 0, 0);
     if (rc >= 0)
+        return rc;
+    int with_db = url != NULL;
+    if (with_db && (rc = mc_cli_db(cmd, &url)) >= 0)
         return rc;
     if (!dir)
         dir = "migrations";
@@ -324,21 +378,51 @@ int mc_cmd_history(const mc_cmd *cmd, int argc, char **argv)
         return MC_EXIT_ERROR;
     mc_arena arena = {0};
     mc_migdir md;
-    if (read_dir(cmd->name, dir, &arena, &md)) {
-        mc_arena_free(&arena);
-        return MC_EXIT_ERROR;
+    applied ap = {0};
+    rc = MC_EXIT_ERROR;
+    if (read_dir(cmd->name, dir, &arena, &md))
+        goto out;
+    /* --db: mark each migration applied or pending, as showmigrations does. */
+    if (with_db) {
+        mc_db *db = open_db(cmd->name, url, DB_READ);
+        if (!db)
+            goto out;
+        if (read_applied(db, md.n, &arena, &ap) != MC_OK) {
+            fprintf(stderr, "modelc history: %s: %s\n", mc_cli_shown_db(url), mc_errmsg(db));
+            mc_close(db);
+            goto out;
+        }
+        mc_close(db);
     }
     if (md.n == 0)
         printf("No migrations in %s.\n", dir);
     for (size_t i = 0; i < md.n; i++) {
         const mc_migfile *m = &md.files[i];
+        const char *sum = with_db ? ap.checksum[m->version] : NULL;
+        if (with_db)
+            printf("[%c] ", sum ? 'X' : ' ');
         printf("%04d %s", m->version, m->name);
         if (m->message)
             printf("  -- %s", m->message);
-        printf("%s\n", m->downgrade_sql ? "" : "  (no downgrade)");
+        printf("%s", m->downgrade_sql ? "" : "  (no downgrade)");
+        if (sum && strcmp(sum, m->checksum) != 0)
+            printf("  (edited since it was applied)");
+        if (with_db && m->version == ap.current)
+            printf("  (current)");
+        printf("\n");
     }
+    if (with_db) {
+        if (ap.beyond)
+            printf("[X] %s  (applied, but its file is missing)\n", ap.beyond);
+        size_t pending = 0;
+        for (size_t v = 1; v <= md.n; v++)
+            pending += ap.checksum[v] == NULL;
+        printf("%s is at %04d; %zu pending.\n", mc_cli_shown_db(url), ap.current, pending);
+    }
+    rc = MC_EXIT_OK;
+out:
     mc_arena_free(&arena);
-    return MC_EXIT_OK;
+    return rc;
 }
 
 int mc_cmd_stamp(const mc_cmd *cmd, int argc, char **argv)

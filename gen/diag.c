@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MC_DEFAULT_MAX_ERRORS 20
 #define MC_LINE_WINDOW 120   /* longest part of a source line shown */
@@ -69,6 +70,17 @@ void mc_diag_init(mc_diag *d, const mc_source *src, mc_diag_fn emit, void *ctx)
     d->emit = emit;
     d->ctx = ctx;
     d->max_errors = MC_DEFAULT_MAX_ERRORS;
+    d->color = !emit && mc_color_wanted(2);
+}
+
+int mc_color_wanted(int fd)
+{
+    const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+    if (no && no[0])
+        return 0;
+    if (!term || !term[0] || strcmp(term, "dumb") == 0)
+        return 0;
+    return isatty(fd);
 }
 
 static void deliver(mc_diag *d, const char *text)
@@ -139,7 +151,7 @@ int mc_diag_full(const mc_diag *d)
 }
 
 /* Appends the source line holding `off` and a caret line under it. */
-static void show_line(sbuf *b, const mc_source *src, uint32_t off, uint32_t len)
+static void show_line(sbuf *b, const mc_source *src, uint32_t off, uint32_t len, int color)
 {
     if (off > src->len)
         off = (uint32_t)src->len;
@@ -189,6 +201,8 @@ static void show_line(sbuf *b, const mc_source *src, uint32_t off, uint32_t len)
     sb_put(b, cut_left ? "\n       " : "\n    ", cut_left ? 8 : 5);
     for (size_t i = from; i < off && i < to; i = next_col(src->text, i, to))
         sb_put(b, src->text[i] == '\t' ? "\t" : " ", 1);
+    if (color)
+        sb_put(b, MC_COLOR_CARET, strlen(MC_COLOR_CARET));
     sb_put(b, "^", 1);
     /* Underline the rest of the token, within the line. */
     size_t tok_end = off + len;
@@ -197,6 +211,8 @@ static void show_line(sbuf *b, const mc_source *src, uint32_t off, uint32_t len)
     if (off < tok_end)
         for (size_t i = next_col(src->text, off, to); i < tok_end; i = next_col(src->text, i, to))
             sb_put(b, "~", 1);
+    if (color)
+        sb_put(b, MC_COLOR_RESET, strlen(MC_COLOR_RESET));
     sb_put(b, "\n", 1);
 }
 
@@ -210,15 +226,17 @@ void mc_error_at(mc_diag *d, uint32_t off, uint32_t len, const char *hint,
     sbuf b = {0};
     unsigned line, col;
     mc_diag_linecol(d->src, off, &line, &col);
-    sb_printf(&b, "%s:%u:%u: error: ", d->src->path, line, col);
+    const char *on = d->color ? MC_COLOR_BOLD : "", *err = d->color ? MC_COLOR_ERROR : "",
+               *off_ = d->color ? MC_COLOR_RESET : "";
+    sb_printf(&b, "%s%s:%u:%u: %serror:%s%s ", on, d->src->path, line, col, err, off_, on);
     va_list ap;
     va_start(ap, fmt);
     sb_vprintf(&b, fmt, ap);
     va_end(ap);
-    sb_put(&b, "\n", 1);
-    show_line(&b, d->src, off, len);
+    sb_printf(&b, "%s\n", off_);
+    show_line(&b, d->src, off, len, d->color);
     if (hint)
-        sb_printf(&b, "    hint: %s\n", hint);
+        sb_printf(&b, "    %shint:%s %s\n", d->color ? MC_COLOR_HINT : "", off_, hint);
     if (b.p)
         deliver(d, b.p);
     free(b.p);
@@ -231,12 +249,14 @@ void mc_error_plain(mc_diag *d, const char *fmt, ...)
     if (full)
         return;
     sbuf b = {0};
-    sb_printf(&b, "%s: error: ", d->src && d->src->path ? d->src->path : "modelc");
+    const char *on = d->color ? MC_COLOR_BOLD : "", *off_ = d->color ? MC_COLOR_RESET : "";
+    sb_printf(&b, "%s%s: %serror:%s%s ", on, d->src && d->src->path ? d->src->path : "modelc",
+              d->color ? MC_COLOR_ERROR : "", off_, on);
     va_list ap;
     va_start(ap, fmt);
     sb_vprintf(&b, fmt, ap);
     va_end(ap);
-    sb_put(&b, "\n", 1);
+    sb_printf(&b, "%s\n", off_);
     if (b.p)
         deliver(d, b.p);
     free(b.p);

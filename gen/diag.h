@@ -28,8 +28,22 @@ typedef struct mc_diag {
     void *ctx;
     int n_errors;
     int max_errors;         /* 0: the default of 20 */
+    int color;              /* ANSI colors (stderr is a terminal, NO_COLOR unset) */
 } mc_diag;
 
+/* ANSI sequences of colored diagnostics (as GCC's: bold place and
+ * message, red "error:", green caret, cyan "hint:"). */
+#define MC_COLOR_BOLD "\033[1m"
+#define MC_COLOR_ERROR "\033[1;31m"
+#define MC_COLOR_CARET "\033[1;32m"
+#define MC_COLOR_HINT "\033[1;36m"
+#define MC_COLOR_RESET "\033[0m"
+
+/* Colors for output on fd: it is a terminal, $TERM is set and not "dumb",
+ * and $NO_COLOR is unset or empty (https://no-color.org). */
+int mc_color_wanted(int fd);
+
+/* A sink of NULL writes to stderr, in color when mc_color_wanted(2). */
 void mc_diag_init(mc_diag *d, const mc_source *src, mc_diag_fn emit, void *ctx);
 
 /* Reports an error at bytes [off, off+len) of the source.  hint may be NULL. */

@@ -29,22 +29,33 @@ static const mc_cmd commands[] = {
      "  --dir DIR            migrations directory (default: migrations)\n"
      "  --allow-data-loss    allow dropping tables or columns, narrowing types\n",
      mc_cmd_migrate},
-    {"upgrade", "[--db DB] [--dir DIR] [--to N] [--sql]", "apply migrations (default: all)",
-     "  --db DB     database path or sqlite:///path (default: $DATABASE_URL, else app.db)\n"
-     "  --dir DIR   migrations directory (default: migrations)\n"
-     "  --to N      stop at version N\n"
-     "  --sql       print the SQL that would run, touching nothing\n",
+    {"upgrade", "[--db DB] [--dir DIR] [--to N] [--sql] [--quiet|--verbose]", "apply migrations (default: all)",
+     "Prints each migration as it starts and ends, with its time.\n\n"
+     "  --db DB        database path or sqlite:///path (default: $DATABASE_URL, else app.db)\n"
+     "  --dir DIR      migrations directory (default: migrations)\n"
+     "  --to N         stop at version N\n"
+     "  --sql          print the SQL that would run, touching nothing\n"
+     "  -q, --quiet    print errors only\n"
+     "  -v, --verbose  also say which database and files are used and what was checked\n",
      mc_cmd_upgrade},
-    {"downgrade", "[--db DB] [--dir DIR] [--to N] [--sql]", "undo migrations (default: one step)",
-     "  --db DB     database path or sqlite:///path (default: $DATABASE_URL, else app.db)\n"
-     "  --dir DIR   migrations directory (default: migrations)\n"
-     "  --to N      go back to version N (0: before the first)\n"
-     "  --sql       print the SQL that would run, touching nothing\n",
+    {"downgrade", "[--db DB] [--dir DIR] [--to N] [--sql] [--quiet|--verbose]",
+     "undo migrations (default: one step)",
+     "Prints each migration as it starts and ends, with its time.\n\n"
+     "  --db DB        database path or sqlite:///path (default: $DATABASE_URL, else app.db)\n"
+     "  --dir DIR      migrations directory (default: migrations)\n"
+     "  --to N         go back to version N (0: before the first)\n"
+     "  --sql          print the SQL that would run, touching nothing\n"
+     "  -q, --quiet    print errors only\n"
+     "  -v, --verbose  also say which database and files are used and what was checked\n",
      mc_cmd_downgrade},
     {"current", "[--db DB]", "print the database's migration version",
      "  --db DB     database path or sqlite:///path (default: $DATABASE_URL, else app.db)\n", mc_cmd_current},
-    {"history", "[--dir DIR]", "list the migrations",
-     "  --dir DIR   migrations directory (default: migrations)\n", mc_cmd_history},
+    {"history", "[--dir DIR] [--db DB]", "list the migrations",
+     "Lists the migrations of DIR with their messages.  With --db, marks each\n"
+     "one applied [X] or pending [ ], the current one, and an applied file\n"
+     "edited since.\n\n"
+     "  --dir DIR   migrations directory (default: migrations)\n"
+     "  --db DB     database path or sqlite:///path (read only)\n", mc_cmd_history},
     {"stamp", "N [--db DB] [--dir DIR]", "mark the database as at version N without running anything",
      "  --db DB     database path or sqlite:///path (default: $DATABASE_URL, else app.db)\n"
      "  --dir DIR   migrations directory (default: migrations)\n",

@@ -93,6 +93,14 @@ static ws ws_new(void)
     return w;
 }
 
+/* A database path in dir that does not exist (static buffer). */
+static const char *b_missing_db(const char *dir)
+{
+    static char path[4096];
+    snprintf(path, sizeof path, "%s/none.db", dir);
+    return path;
+}
+
 static void ws_free(ws *w)
 {
     free(w->schema);
@@ -748,6 +756,123 @@ START_TEST(statement_splitting_is_linear)
 }
 END_TEST
 
+
+/* ---- where you stand (issue 12 section 4) --------------------------------------------------- */
+
+START_TEST(history_marks_applied_pending_and_current)
+{
+    ws w = ws_new();
+    static const char more[] = "model User {\n"
+                               "    id       Integer     primary_key\n"
+                               "    username String(64)  unique\n"
+                               "    email    String(120)\n"
+                               "}\n";
+    ck_assert_int_eq(tu_write_file(w.schema, more, strlen(more)), 0);
+    tu_result r = MC("migrate", w.schema, "--dir", w.mig, "-m", "add email");
+    EXPECT_OK(r, "migrate");
+    tu_result_free(&r);
+    r = MC("upgrade", "--to", "1", "--dir", w.mig, "--db", w.db);
+    EXPECT_OK(r, "upgrade --to 1");
+    tu_result_free(&r);
+    r = MC("history", "--dir", w.mig, "--db", w.db);
+    EXPECT_OK(r, "history --db");
+    ck_assert_msg(strstr(r.out, "[X] 0001 create_user  -- create user  (current)\n") &&
+                      strstr(r.out, "[ ] 0002 add_email  -- add email\n") && strstr(r.out, "is at 0001; 1 pending."),
+                  "%s", r.out);
+    tu_result_free(&r);
+    /* Without --db: the files only, no marks. */
+    r = MC("history", "--dir", w.mig);
+    EXPECT_OK(r, "history");
+    ck_assert_msg(!strstr(r.out, "[X]") && strstr(r.out, "0002 add_email"), "%s", r.out);
+    tu_result_free(&r);
+    /* An applied file edited since is marked; history only reads. */
+    char *file = tu_fmt("%s/0001_create_user.sql", w.mig);
+    char *text = tu_read_file(file, NULL);
+    char *edited = tu_fmt("%s-- edited\n", text);
+    ck_assert_int_eq(tu_write_file(file, edited, strlen(edited)), 0);
+    r = MC("history", "--dir", w.mig, "--db", w.db);
+    EXPECT_OK(r, "history --db after an edit");
+    ck_assert_msg(strstr(r.out, "[X] 0001 create_user  -- create user  (edited since it was applied)  (current)"),
+                  "%s", r.out);
+    tu_result_free(&r);
+    r = MC("history", "--dir", w.mig, "--db", b_missing_db(w.dir));
+    ck_assert_msg(r.status == 1 && strstr(r.err, "no such file"), "exit %d: %s", r.status, r.err);
+    tu_result_free(&r);
+    free(file);
+    free(text);
+    free(edited);
+    ws_free(&w);
+}
+END_TEST
+
+START_TEST(upgrade_prints_each_migration_with_its_time)
+{
+    ws w = ws_new();
+    tu_result r = MC("upgrade", "--dir", w.mig, "--db", w.db);
+    EXPECT_OK(r, "upgrade");
+    const char *start = strstr(r.out, "Upgrading to 0001 (create_user) ...\n");
+    const char *end = strstr(r.out, "Upgraded to 0001 (create_user) in ");
+    ck_assert_msg(start && end && start < end && strstr(end, " ms\n"), "%s", r.out);
+    tu_result_free(&r);
+    r = MC("downgrade", "--quiet", "--dir", w.mig, "--db", w.db);
+    EXPECT_OK(r, "downgrade --quiet");
+    ck_assert_str_eq(r.out, "");
+    tu_result_free(&r);
+    r = MC("upgrade", "-v", "--dir", w.mig, "--db", w.db);
+    EXPECT_OK(r, "upgrade -v");
+    ck_assert_msg(strstr(r.out, "at 0000.") && strstr(r.out, "Migrations in ") && strstr(r.out, "Upgraded to 0001"),
+                  "%s", r.out);
+    tu_result_free(&r);
+    r = MC("upgrade", "-q", "-v", "--dir", w.mig, "--db", w.db);
+    ck_assert_int_eq(r.status, 2);
+    tu_result_free(&r);
+    ws_free(&w);
+}
+END_TEST
+
+/* Runs modelc under a pseudo-terminal (script(1)); NULL when there is none. */
+static tu_result *on_terminal(const char *env, const char *args, tu_result *r)
+{
+    tu_result probe = tu_sh("command -v script", 10);
+    int have = probe.status == 0;
+    tu_result_free(&probe);
+    if (!have)
+        return NULL;
+    char *cmd = tu_fmt("%s TERM=xterm script -qec \"'%s' %s\" /dev/null", env, tu_modelc(), args);
+    *r = tu_sh(cmd, 30);
+    free(cmd);
+    return r;
+}
+
+START_TEST(diagnostics_are_colored_only_on_a_terminal)
+{
+    char *dir = tu_mkdtemp();
+    char *bad = tu_fmt("%s/bad.model", dir);
+    static const char text[] = "model A {\n    id Intger primary_key\n}\n";
+    ck_assert_int_eq(tu_write_file(bad, text, strlen(text)), 0);
+    char *args = tu_fmt("sql '%s'", bad);
+    tu_result r;
+    if (!on_terminal("", args, &r)) {
+        printf("test_cmdfail: colored diagnostics: SKIPPED: no script(1) to make a terminal\n");
+    } else {
+        ck_assert_msg(strstr(r.out, "\033[1;31merror:") && strstr(r.out, "\033[1;36mhint:"), "no colors on a tty:\n%s",
+                      r.out);
+        tu_result_free(&r);
+        ck_assert_ptr_nonnull(on_terminal("NO_COLOR=1", args, &r));
+        ck_assert_msg(!strchr(r.out, '\033') && strstr(r.out, "error: unknown type"), "NO_COLOR:\n%s", r.out);
+        tu_result_free(&r);
+    }
+    /* Not a terminal: plain, as the goldens are. */
+    r = MC("sql", bad);
+    ck_assert_msg(r.status == 1 && !strchr(r.err, '\033') && strstr(r.err, "bad.model:2:8: error: unknown type"),
+                  "%s", r.err);
+    tu_result_free(&r);
+    free(args);
+    free(bad);
+    tu_rmdir(dir);
+}
+END_TEST
+
 Suite *cmdfail_suite(void);
 Suite *cmdfail_suite(void)
 {
@@ -775,6 +900,12 @@ Suite *cmdfail_suite(void)
     tcase_add_test(tc, generate_refuses_migrations_that_do_not_give_the_schema);
     tcase_add_test(tc, statement_splitter_agrees_with_sqlite3_complete);
     tcase_add_test(tc, statement_splitting_is_linear);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("stand");
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, history_marks_applied_pending_and_current);
+    tcase_add_test(tc, upgrade_prints_each_migration_with_its_time);
+    tcase_add_test(tc, diagnostics_are_colored_only_on_a_terminal);
     suite_add_tcase(s, tc);
     return s;
 }

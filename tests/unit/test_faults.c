@@ -455,6 +455,14 @@ START_TEST(an_upgrader_says_what_it_did_itself)
         sleep(3);
         ok = ok && sqlite3_exec(db, "COMMIT", 0, 0, 0) == SQLITE_OK;
         sqlite3_close(db);
+        /* The parent's strings are this child's too (valgrind checks both). */
+        free(sql);
+        free(text);
+        free(file);
+        free(w.schema);
+        free(w.mig);
+        free(w.db);
+        free(w.dir);
         _exit(ok ? 0 : 1);
     }
     char c;

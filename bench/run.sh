@@ -81,7 +81,7 @@ bench_eager() {
         j=$(ir join hand_join); e=$(ir eager gen_eager); n=$(ir n+1 gen_n_plus_1)
         awk -v j="$j" -v e="$e" -v n="$n" 'BEGIN {
             printf "instructions (callgrind): JOIN %d, eager %d (%.3fx the JOIN%s), N + 1 %d (%.3fx eager)\n",
-                   j, e, e / j, e / j > 1.10 ? ", > 1.10 target" : "", n, n / e }'
+                   j, e, e / j, (e / j > 1.10 ? ", > 1.10 target" : ""), n, n / e }'
         rm -f "$OUT/eager.cg"
     fi
     rm -f "$OUT/eager.db" "$OUT/eager.db-wal" "$OUT/eager.db-shm"

@@ -15,6 +15,19 @@
 
 /* ---- pieces of C -------------------------------------------------------- */
 
+/* "MC_TEMPORAL_DATETIME" for a DateTime column (Date, Time alike), else
+ * NULL: such columns are written through mc_bind_temporal (MC_NOW, and a
+ * DateTime normalized). */
+static const char *temporal_kind(const mc_column *c)
+{
+    switch (c->type) {
+    case MC_T_DATETIME: return "MC_TEMPORAL_DATETIME";
+    case MC_T_DATE: return "MC_TEMPORAL_DATE";
+    case MC_T_TIME: return "MC_TEMPORAL_TIME";
+    default: return NULL;
+    }
+}
+
 /* Statement that binds `expr` (a value of column c's C type) at idx. */
 static const char *bind_value(cgen *g, const mc_column *c, int idx, const char *expr)
 {
@@ -23,7 +36,10 @@ static const char *bind_value(cgen *g, const mc_column *c, int idx, const char *
     case CG_INT32: return mc_arena_printf(g->arena, "sqlite3_bind_int(st, %d, %s)", idx, expr);
     case CG_DOUBLE: return mc_arena_printf(g->arena, "sqlite3_bind_double(st, %d, %s)", idx, expr);
     case CG_BOOL: return mc_arena_printf(g->arena, "sqlite3_bind_int(st, %d, %s ? 1 : 0)", idx, expr);
-    case CG_TEXT: return mc_arena_printf(g->arena, "sqlite3_bind_text(st, %d, %s, -1, SQLITE_STATIC)", idx, expr);
+    case CG_TEXT:
+        if (temporal_kind(c))
+            return mc_arena_printf(g->arena, "mc_bind_temporal(st, %d, %s, %s)", idx, expr, temporal_kind(c));
+        return mc_arena_printf(g->arena, "sqlite3_bind_text(st, %d, %s, -1, SQLITE_STATIC)", idx, expr);
     case CG_BLOB:
         return mc_arena_printf(g->arena, "sqlite3_bind_blob(st, %d, (%s).data, (int)(%s).len, SQLITE_STATIC)", idx,
                                expr, expr);
@@ -257,7 +273,8 @@ static void emit_lifecycle(cgen *g, cg_out *o, const mc_table *t)
         const mc_column *col = &t->columns[i];
         cg_kind k = cg_kind_of(col);
         const char *v = cg_init_value(g, col, false);
-        if (!((k == CG_TEXT && strcmp(v, "NULL") != 0) || (k == CG_BLOB && strcmp(v, "{NULL, 0}") != 0)))
+        if (!((k == CG_TEXT && strcmp(v, "NULL") != 0 && strcmp(v, "MC_NOW") != 0) ||
+              (k == CG_BLOB && strcmp(v, "{NULL, 0}") != 0)))
             continue;
         const char *text = init_literal_text(col);
         const char *call = k == CG_TEXT
@@ -276,9 +293,11 @@ static void emit_lifecycle(cgen *g, cg_out *o, const mc_table *t)
     for (size_t i = 0; i < t->ncolumns; i++) {
         const mc_column *col = &t->columns[i];
         cg_kind k = cg_kind_of(col);
+        const char *v = cg_init_value(g, col, false);
+        if (k == CG_TEXT && strcmp(v, "MC_NOW") == 0)
+            mc_buf_line(c, "row->%s = MC_NOW;", col->field);
         if (k == CG_TEXT || k == CG_BLOB)
             continue;
-        const char *v = cg_init_value(g, col, false);
         if (strcmp(v, "0") && strcmp(v, "0.0") && strcmp(v, "false") && !strstr(v, ")0"))
             mc_buf_line(c, "row->%s = %s;", col->field, v);
         if (cg_null_flag(col) && strcmp(cg_init_value(g, col, true), "true") == 0)
@@ -293,7 +312,10 @@ static void emit_lifecycle(cgen *g, cg_out *o, const mc_table *t)
     mc_buf_line(c, "    return;");
     for (size_t i = 0; i < t->ncolumns; i++) {
         const mc_column *col = &t->columns[i];
-        if (cg_kind_of(col) == CG_TEXT)
+        if (cg_kind_of(col) == CG_TEXT && temporal_kind(col)) {
+            mc_buf_line(c, "if (row->%s != MC_NOW)", col->field);
+            mc_buf_line(c, "    free(row->%s);", col->field);
+        } else if (cg_kind_of(col) == CG_TEXT)
             mc_buf_line(c, "free(row->%s);", col->field);
         else if (cg_kind_of(col) == CG_BLOB)
             mc_buf_line(c, "mc_blob_free(&row->%s);", col->field);

@@ -267,6 +267,8 @@ const char *cg_init_value(cgen *g, const mc_column *c, bool null_flag)
     case CG_BOOL:
         return l->kind == MC_L_TRUE ? "true" : "false";
     case CG_TEXT:
+        if (l->kind == MC_L_NOW)
+            return "MC_NOW";
         return lit ? mc_arena_printf(g->arena, "(char *)%s", cg_cstr(g, l->text)) : "NULL";
     case CG_BLOB:
         return l->kind == MC_L_STR ? mc_arena_printf(g->arena, "{(void *)%s, %zu}", cg_cstr(g, l->text), strlen(l->text))

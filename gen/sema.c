@@ -499,9 +499,9 @@ static size_t utf8_chars(const char *s)
     return n;
 }
 
-/* Checks that literal v fits column c; fills *out.  `server` allows `now`. */
-static bool literal_for(sema *s, const mc_column *c, const mc_value *v, bool server,
-                        const char *what, mc_literal *out)
+/* Checks that literal v fits column c; fills *out.  `now` is allowed for
+ * DateTime, Date and Time (default(now) and server_default(now)). */
+static bool literal_for(sema *s, const mc_column *c, const mc_value *v, const char *what, mc_literal *out)
 {
     memset(out, 0, sizeof *out);
     const char *tname = c->type == MC_T_ENUM ? c->enum_type->name : mc_types[c->type].dsl;
@@ -519,7 +519,7 @@ static bool literal_for(sema *s, const mc_column *c, const mc_value *v, bool ser
             out->kind = MC_L_NULL;
             return true;
         }
-        if (strcmp(v->text, "now") == 0 && server) {
+        if (strcmp(v->text, "now") == 0) {
             if (c->type != MC_T_DATETIME && c->type != MC_T_DATE && c->type != MC_T_TIME) {
                 ERR(s, v->at, "`now` is for DateTime, Date and Time columns",
                     "%s(now) does not fit '%s' of type %s", what, c->field, tname);
@@ -1028,10 +1028,10 @@ static void model_members(sema *s, model_info *m, field_extra **extras_out)
         if (c->type == MC_T_UNKNOWN)
             continue;
         if (fx->def)
-            literal_for(s, c, fx->def, false, "default", &c->def);
+            literal_for(s, c, fx->def, "default", &c->def);
         if (fx->server_def) {
             mc_literal l;
-            if (literal_for(s, c, fx->server_def, true, "server_default", &l)) {
+            if (literal_for(s, c, fx->server_def, "server_default", &l)) {
                 c->server_default = server_default_sql(s, &l);
                 c->server_def = l;
             }

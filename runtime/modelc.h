@@ -41,6 +41,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include <sqlite3.h>
 
 #ifdef __cplusplus
@@ -296,14 +297,6 @@ MC_API int mc_check_json(mc_db *db, const char *table, const char *field, const 
  * which may be NULL, set to the offending byte), -1 out of memory. */
 MC_API int mc_json_valid(const char *json, size_t len, size_t *err_offset);
 
-/* SQLAlchemy's storage formats on SQLite, with real calendar checks
- * (years 0001-9999, Feb 29 only in leap years, 00:00:00-23:59:59):
- *   DateTime "YYYY-MM-DD HH:MM:SS[.f]"  (1 to 6 fraction digits)
- *   Date     "YYYY-MM-DD"
- *   Time     "HH:MM:SS[.f]"                                              */
-MC_API int mc_check_datetime(mc_db *db, const char *table, const char *field, const char *s);
-MC_API int mc_check_date(mc_db *db, const char *table, const char *field, const char *s);
-MC_API int mc_check_time(mc_db *db, const char *table, const char *field, const char *s);
 
 /* Decimal text "[-+]digits[.digits]" (".5" and "5." allowed, no exponent)
  * for NUMERIC(precision, scale): at most precision - scale digits before
@@ -312,9 +305,65 @@ MC_API int mc_check_time(mc_db *db, const char *table, const char *field, const 
 MC_API int mc_check_numeric(mc_db *db, const char *table, const char *field,
                             const char *s, int precision, int scale);
 
-/* The current UTC time as "2019-05-20 12:47:00.000000" (SQLAlchemy's
- * DateTime format on SQLite) into the caller's 27 bytes. */
-MC_API void mc_now_datetime(char out[27]);
+/* ---- dates and times (datetime.c) ------------------------------------- */
+
+/* Stored as SQLAlchemy stores them on SQLite, UTC:
+ *   DateTime "YYYY-MM-DD HH:MM:SS.ffffff"  (26 characters: text order is
+ *                                           time order)
+ *   Date     "YYYY-MM-DD"
+ *   Time     "HH:MM:SS[.f]"  (1 to 6 fraction digits)
+ * with real calendar checks (years 0001-9999, Feb 29 only in leap years,
+ * 00:00:00-23:59:59, no leap seconds).
+ *
+ * A DateTime is accepted in the ISO-8601 forms Python writes and stored
+ * normalized: "YYYY-MM-DD", then ' ' or 'T', "HH:MM" or "HH:MM:SS", an
+ * optional fraction of 1 to 6 digits, an optional offset ("Z", "+HH:MM",
+ * "-HH:MM", "+HHMM", "+HH", "+HH:MM:SS"), converted to UTC:
+ *   "2019-05-20T23:30:00-02:00" -> "2019-05-21 01:30:00.000000".        */
+#define MC_DATETIME_SIZE 27     /* bytes of a stored DateTime with its NUL */
+
+typedef enum mc_temporal { MC_TEMPORAL_DATE, MC_TEMPORAL_TIME, MC_TEMPORAL_DATETIME } mc_temporal;
+
+/* A Date, Time or DateTime member set to MC_NOW is written as the current
+ * UTC time in the column's form (default(now) puts it in X_INIT and
+ * X_new).  It is a marker, never freed, and reads as "now". */
+MC_API extern const char mc_now_marker[];
+#define MC_NOW ((char *)mc_now_marker)
+
+/* The checks of the generated code before a write ("loan.due: not a valid
+ * date (2023-02 has 28 days; the form is YYYY-MM-DD)").  NULL and MC_NOW
+ * are MC_OK.  mc_check_datetime accepts what mc_datetime_normalize does. */
+MC_API int mc_check_datetime(mc_db *db, const char *table, const char *field, const char *s);
+MC_API int mc_check_date(mc_db *db, const char *table, const char *field, const char *s);
+MC_API int mc_check_time(mc_db *db, const char *table, const char *field, const char *s);
+
+/* Binds a Date, Time or DateTime for a write: NULL -> SQL NULL; MC_NOW ->
+ * the current UTC time; a DateTime -> its normalized form (copied); else
+ * the text as it is (not copied).  Returns an SQLite result code. */
+MC_API int mc_bind_temporal(sqlite3_stmt *st, int idx, const char *s, mc_temporal kind);
+
+/* The current UTC time as "2019-05-20 12:47:00.000000" (datetime.utcnow()
+ * as SQLAlchemy stores it) into the caller's 27 bytes. */
+MC_API void mc_now_datetime(char out[MC_DATETIME_SIZE]);
+
+/* These return MC_OK, or MC_INVALID (no message) for text that is not a
+ * DateTime in an accepted form or a result outside years 0001-9999. */
+
+/* s in any accepted form -> the stored form, in UTC. */
+MC_API int mc_datetime_normalize(const char *s, char out[MC_DATETIME_SIZE]);
+/* Unix time (seconds since 1970-01-01 00:00:00 UTC) and microseconds
+ * 0-999999, to and from DateTime text.  micros may be NULL. */
+MC_API int mc_datetime_from_unix(int64_t seconds, int32_t micros, char out[MC_DATETIME_SIZE]);
+MC_API int mc_datetime_to_unix(const char *s, int64_t *seconds, int32_t *micros);
+/* struct tm in UTC (as gmtime_r gives), to and from DateTime text; to_tm
+ * also sets tm_wday and tm_yday.  A tm_sec of 60 becomes 59. */
+MC_API int mc_datetime_from_tm(const struct tm *tm, int32_t micros, char out[MC_DATETIME_SIZE]);
+MC_API int mc_datetime_to_tm(const char *s, struct tm *tm, int32_t *micros);
+/* s plus seconds (negative: earlier), normalized into out. */
+MC_API int mc_datetime_add_seconds(const char *s, int64_t seconds, char out[MC_DATETIME_SIZE]);
+/* *cmp = -1, 0 or 1 as instant a is before, at or after b (offsets and
+ * missing fractions accounted for). */
+MC_API int mc_datetime_compare(const char *a, const char *b, int *cmp);
 
 /* ---- columns and bindings ---------------------------------------------- */
 

@@ -1,6 +1,6 @@
 /*
  * values.c -- checks on values before they are written (UTF-8 length,
- * JSON, dates, decimals) and copies of values read back.
+ * JSON, decimals; dates are datetime.c's) and copies of values read back.
  *
  * The checks do not ask SQLite: they hold the same in any database a
  * schema may later be moved to, and the JSON validator in particular is
@@ -385,131 +385,6 @@ int mc_check_json(mc_db *db, const char *table, const char *field, const char *j
     return mc_set_error(db, MC_INVALID, "%s: not valid JSON (at byte %zu)", where, at);
 }
 
-/* ---- dates and times ----------------------------------------------------- */
-
-/* n digits at s as a number, -1 if any is not a digit. */
-static int digits(const char *s, int n)
-{
-    int v = 0, k;
-
-    for (k = 0; k < n; k++) {
-        if (!is_digit(s[k]))
-            return -1;
-        v = v * 10 + (s[k] - '0');
-    }
-    return v;
-}
-
-static int days_in_month(int y, int m)
-{
-    static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-    return m == 2 && leap ? 29 : days[m - 1];
-}
-
-/* "YYYY-MM-DD" at s; NULL with why filled in when it is not a date. */
-static const char *parse_date(const char *s, char *why, size_t cap)
-{
-    int y = digits(s, 4), m, d;
-
-    if (y < 0 || s[4] != '-' || (m = digits(s + 5, 2)) < 0 || s[7] != '-' ||
-        (d = digits(s + 8, 2)) < 0) {
-        snprintf(why, cap, "expected YYYY-MM-DD");
-        return NULL;
-    }
-    if (y == 0) {
-        snprintf(why, cap, "year 0000 does not exist");
-        return NULL;
-    }
-    if (m < 1 || m > 12) {
-        snprintf(why, cap, "month %02d is not 01-12", m);
-        return NULL;
-    }
-    if (d < 1 || d > days_in_month(y, m)) {
-        snprintf(why, cap, "%04d-%02d has %d days", y, m, days_in_month(y, m));
-        return NULL;
-    }
-    return s + 10;
-}
-
-/* "HH:MM:SS[.f{1,6}]" at s. */
-static const char *parse_time(const char *s, char *why, size_t cap)
-{
-    int h = digits(s, 2), m = -1, sec = -1, n = 0;
-
-    if (h < 0 || s[2] != ':' || (m = digits(s + 3, 2)) < 0 || s[5] != ':' ||
-        (sec = digits(s + 6, 2)) < 0) {
-        snprintf(why, cap, "expected HH:MM:SS");
-        return NULL;
-    }
-    if (h > 23 || m > 59 || sec > 59) {
-        snprintf(why, cap, "%02d:%02d:%02d is not a time of day", h, m, sec);
-        return NULL;
-    }
-    s += 8;
-    if (*s == '.') {
-        while (is_digit(s[1 + n]))
-            n++;
-        if (n < 1 || n > 6) {
-            snprintf(why, cap, "1 to 6 digits must follow the '.'");
-            return NULL;
-        }
-        s += 1 + n;
-    }
-    return s;
-}
-
-enum { K_DATE, K_TIME, K_DATETIME };
-
-static int check_temporal(mc_db *db, const char *table, const char *field, const char *s, int kind)
-{
-    static const char *const names[] = { "date", "time", "datetime" };
-    static const char *const forms[] = { "YYYY-MM-DD", "HH:MM:SS[.ffffff]",
-                                         "YYYY-MM-DD HH:MM:SS[.ffffff]" };
-    char where[256], why[96];
-    const char *p = s;
-
-    if (!s)
-        return MC_OK;
-    why[0] = '\0';
-    if (kind != K_TIME)
-        p = parse_date(p, why, sizeof why);
-    if (p && kind == K_DATETIME) {
-        if (*p != ' ') {
-            snprintf(why, sizeof why, "expected a space between date and time");
-            p = NULL;
-        } else {
-            p++;
-        }
-    }
-    if (p && kind != K_DATE)
-        p = parse_time(p, why, sizeof why);
-    if (p && *p) {
-        snprintf(why, sizeof why, "unexpected text after the %s", names[kind]);
-        p = NULL;
-    }
-    if (p)
-        return MC_OK;
-    return mc_set_error(db, MC_INVALID, "%s: not a valid %s (%s; the form is %s)",
-                        place(where, sizeof where, table, field), names[kind], why, forms[kind]);
-}
-
-int mc_check_datetime(mc_db *db, const char *table, const char *field, const char *s)
-{
-    return check_temporal(db, table, field, s, K_DATETIME);
-}
-
-int mc_check_date(mc_db *db, const char *table, const char *field, const char *s)
-{
-    return check_temporal(db, table, field, s, K_DATE);
-}
-
-int mc_check_time(mc_db *db, const char *table, const char *field, const char *s)
-{
-    return check_temporal(db, table, field, s, K_TIME);
-}
-
 /* ---- NUMERIC(p, s) ------------------------------------------------------- */
 
 int mc_check_numeric(mc_db *db, const char *table, const char *field, const char *s,
@@ -558,43 +433,6 @@ int mc_check_numeric(mc_db *db, const char *table, const char *field, const char
                             place(where, sizeof where, table, field), int_digits,
                             precision > scale ? precision - scale : 0, precision, scale);
     return MC_OK;
-}
-
-/* ---- now ----------------------------------------------------------------- */
-
-static char *put(char *o, long v, int width)
-{
-    int k;
-
-    for (k = width - 1; k >= 0; k--, v /= 10)
-        o[k] = (char)('0' + v % 10);
-    return o + width;
-}
-
-void mc_now_datetime(char out[27])
-{
-    struct timespec ts;
-    struct tm tm;
-    char *o = out;
-
-    if (clock_gettime(CLOCK_REALTIME, &ts) != 0 || !gmtime_r(&ts.tv_sec, &tm)) {
-        memcpy(out, "1970-01-01 00:00:00.000000", 27);
-        return;
-    }
-    o = put(o, (long)tm.tm_year + 1900, 4);
-    *o++ = '-';
-    o = put(o, tm.tm_mon + 1, 2);
-    *o++ = '-';
-    o = put(o, tm.tm_mday, 2);
-    *o++ = ' ';
-    o = put(o, tm.tm_hour, 2);
-    *o++ = ':';
-    o = put(o, tm.tm_min, 2);
-    *o++ = ':';
-    o = put(o, tm.tm_sec > 59 ? 59 : tm.tm_sec, 2);
-    *o++ = '.';
-    o = put(o, ts.tv_nsec / 1000, 6);
-    *o = '\0';
 }
 
 /* ---- columns and bindings ------------------------------------------------ */
@@ -699,7 +537,8 @@ int mc_set_text(char **dst, const char *src)
             return MC_NOMEM;
         memcpy(copy, src, n);
     }
-    free(*dst);
+    if (*dst != mc_now_marker)   /* MC_NOW is not allocated */
+        free(*dst);
     *dst = copy;
     return MC_OK;
 }

@@ -215,6 +215,83 @@ static void enums(void)
                                     r_->rsrv == COLOR_GREEN);
 }
 
+/* A DateTime written as "now" between lo and hi (from mc_now_datetime). */
+static int is_now(const char *s, const char *lo, const char *hi)
+{
+    return s && strlen(s) == 26 && mc_check_datetime(NULL, NULL, NULL, s) == MC_OK && strcmp(s, lo) >= 0 &&
+           strcmp(s, hi) <= 0;
+}
+
+/* A Date of today between lo and hi, a Time of the clock. */
+static int is_today(const char *s, const char *lo, const char *hi)
+{
+    return s && strlen(s) == 10 && strncmp(s, lo, 10) >= 0 && strncmp(s, hi, 10) <= 0;
+}
+
+static int is_clock(const char *s)
+{
+    return s && strlen(s) == 15 && mc_check_time(NULL, NULL, NULL, s) == MC_OK;
+}
+
+static const char *stored_events(int64_t id)
+{
+    static char buf[512];
+    return app_sql_text(db, "SELECT quote(at) || '|' || quote(day) || '|' || quote(clock) || '|' || quote(srv) || "
+                            "'|' || quote(rsrv) FROM events WHERE id = ?", id, buf, sizeof buf);
+}
+
+/* default(now), server_default(now), and DateTime text as Python writes it. */
+static void events(void)
+{
+    char lo[MC_DATETIME_SIZE], hi[MC_DATETIME_SIZE];
+    mc_now_datetime(lo);
+    Events e = EVENTS_INIT;
+    CHECK(e.at == MC_NOW && e.day == MC_NOW && e.clock == MC_NOW && e.srv == MC_NOW && e.rsrv == MC_NOW,
+          "EVENTS_INIT: MC_NOW for every now column");
+    OK(events_insert(db, &e));
+    CHECK(e.at == MC_NOW, "insert leaves the lent struct as it is");
+    Events *n = events_new();
+    CHECK(n && n->at == MC_NOW && n->day == MC_NOW, "events_new: MC_NOW");
+    if (!n)
+        return;
+    OK(events_insert(db, n));
+    Events j;
+    events_init(&j);
+    OK(events_insert(db, &j));
+    mc_now_datetime(hi);
+    int64_t ids[] = {e.id, n->id, j.id};
+    for (int i = 0; i < 3; i++)
+        READ(Events, events, ids[i], is_now(r_->at, lo, hi) && is_today(r_->day, lo, hi) && is_clock(r_->clock) &&
+                                         is_now(r_->srv, lo, hi) && is_now(r_->rsrv, lo, hi));
+    /* MC_NOW is replaced, never freed */
+    OK(events_set_at(n, "2001-02-03 04:05:06.000007"));
+    OK(events_update(db, n));
+    READ(Events, events, n->id, app_str_eq(r_->at, "2001-02-03 04:05:06.000007"));
+    events_free(n);
+
+    /* values the caller sets are kept */
+    Events v = {.at = (char *)"2001-01-01 00:00:00.000000", .day = (char *)"2001-01-01", .clock = (char *)"01:00:00",
+                .srv = (char *)"2002-01-01 00:00:00.000000", .rsrv = (char *)"2003-01-01 00:00:00.000000"};
+    OK(events_insert(db, &v));
+    CHECK_STR(stored_events(v.id), "'2001-01-01 00:00:00.000000'|'2001-01-01'|'01:00:00'|"
+                                   "'2002-01-01 00:00:00.000000'|'2003-01-01 00:00:00.000000'");
+    /* nothing set: NULL where nullable; not_null day takes now (its
+     * default), rsrv the server's CURRENT_TIMESTAMP */
+    Events z = {0};
+    OK(events_insert(db, &z));
+    READ(Events, events, z.id, !r_->at && is_today(r_->day, lo, hi) && !r_->clock && !r_->srv && r_->rsrv &&
+                                   strlen(r_->rsrv) == 19);
+
+    /* ISO 8601 as Python's isoformat() writes it: stored normalized, in UTC */
+    Events iso = {.at = (char *)"2019-05-20T23:30:00-02:00", .day = (char *)"2019-05-20",
+                  .srv = (char *)"2019-05-20T12:47:00.5Z", .rsrv = (char *)"2020-03-01T00:15:00+01:00"};
+    OK(events_insert(db, &iso));
+    CHECK_STR(stored_events(iso.id), "'2019-05-21 01:30:00.000000'|'2019-05-20'|NULL|"
+                                     "'2019-05-20 12:47:00.500000'|'2020-02-29 23:15:00.000000'");
+    Events bad = {.at = (char *)"2019-05-20T12:47:00+24:00", .day = (char *)"2019-05-20"};
+    CHECK_FAIL(events_insert(db, &bad), MC_INVALID, "events.at: not a valid datetime");
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -230,6 +307,7 @@ int main(int argc, char **argv)
     texts();
     times();
     enums();
+    events();
     mc_close(db);
     return app_done("defaults_app");
 }

@@ -190,13 +190,13 @@ static void test_book(void)
      * default); added_at, a not_null string left NULL, takes the server's */
     Book *nb = book_new();
     CHECK(nb && nb->format == FORMAT_PAPERBACK && nb->in_print && nb->rating_null && nb->rating == 0 &&
-              !nb->isbn && !nb->price && !nb->cover.data && !nb->added_at,
+              !nb->isbn && !nb->price && !nb->cover.data && nb->added_at == MC_NOW,
           "book_new gives the defaults");
     Book ib;
     memset(&ib, 0xff, sizeof ib);
     book_init(&ib);
     CHECK(ib.format == FORMAT_PAPERBACK && ib.in_print && ib.rating_null && ib.rating == 0 && !ib.isbn &&
-              !ib.price && !ib.cover.data && !ib.added_at && ib.id == 0 && ib.author_id == 0,
+              !ib.price && !ib.cover.data && ib.added_at == MC_NOW && ib.id == 0 && ib.author_id == 0,
           "book_init gives the defaults");
     book_free(nb);
     Member im = MEMBER_INIT;
@@ -214,7 +214,7 @@ static void test_book(void)
      * booleans and enums, so it can be written again as it is */
     CHECK_INT(left_hand.format, FORMAT_PAPERBACK);
     CHECK(left_hand.in_print, "in_print from BOOK_INIT");
-    CHECK(left_hand.added_at == NULL, "a lent struct gets no string written into it");
+    CHECK(left_hand.added_at == MC_NOW, "BOOK_INIT: added_at is MC_NOW (server_default(now))");
     OK(book_update(db, &left_hand));
     Book *g = NULL;
     OK(book_get(db, left_hand.id, &g));
@@ -223,8 +223,8 @@ static void test_book(void)
     CHECK_INT(g->format, FORMAT_PAPERBACK);
     CHECK(g->in_print, "in_print stored true");
     CHECK(g->added_at && mc_check_datetime(NULL, NULL, NULL, g->added_at) == MC_OK &&
-              strlen(g->added_at) == 19,
-          "added_at takes CURRENT_TIMESTAMP: %s", app_show(g->added_at));
+              strlen(g->added_at) == 26,
+          "added_at: MC_NOW stored as the current time: %s", app_show(g->added_at));
     CHECK(g->price == NULL && g->rating_null && g->rating == 0 && g->cover.data == NULL &&
               g->cover.len == 0 && g->extra == NULL && g->published == NULL,
           "unset nullable columns read back as NULL");
@@ -377,7 +377,7 @@ static void test_book(void)
     bad.published = "2019-13-01";
     CHECK_FAIL(book_insert(db, &bad), MC_INVALID, "book.published");
     bad.published = NULL;
-    bad.added_at = "2019-05-20T12:47:00";
+    bad.added_at = "2019-05-20T12:47:00 UTC";      /* ISO 8601 with 'T' is fine, words after it not */
     CHECK_FAIL(book_insert(db, &bad), MC_INVALID, "book.added_at");
     bad.added_at = "2019-05-20 25:00:00";
     CHECK_FAIL(book_insert(db, &bad), MC_INVALID, "book.added_at");
@@ -735,8 +735,17 @@ static void test_loans(void)
                   .returned_at = "2024-02-09 10:00:00.000000"};
     CHECK_FAIL(loan_insert(db, &early), MC_CONSTRAINT, "CHECK constraint failed");
     CHECK_ERR("returned_at");
-    early.returned_at = "2024-02-09 10:00";
+    early.returned_at = "2024-02-09 10";
     CHECK_FAIL(loan_insert(db, &early), MC_INVALID, "loan.returned_at");
+    /* given as Python writes it: stored normalized, so the CHECK compares
+     * like with like (2024-02-10 09:30 UTC is after the due date) */
+    early.returned_at = "2024-02-10T10:30:00+01:00";
+    OK(loan_insert(db, &early));
+    char nb[64];
+    CHECK_STR(app_sql_text(db, "SELECT returned_at FROM loan WHERE id = ?", early.id, nb, sizeof nb),
+              "2024-02-10 09:30:00.000000");
+    OK(loan_delete(db, early.id));
+    early.id = 0;
     early.returned_at = NULL;
     early.member_id = 999999;
     CHECK_FAIL(loan_insert(db, &early), MC_CONSTRAINT, "FOREIGN KEY");

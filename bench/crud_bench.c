@@ -270,6 +270,25 @@ static uint64_t gen_find_users(mc_db *db, const data *d)
     return sum;
 }
 
+/* User.query.filter_by(username=...).first(), the way README maps it:
+ * through the query builder, not find_by. */
+static uint64_t gen_filter_first(mc_db *db, const data *d)
+{
+    uint64_t sum = 0;
+    for (long i = 0; i < d->n; i++) {
+        User *u;
+        User_query *q = user_query(db);
+        if (!q)
+            die("user_query: %s%s", mc_errmsg(db), "");
+        user_query_where_username_eq(q, S(d->username, d->find_idx[i]));
+        gcheck(db, user_query_first(q, &u), "user_query_first");
+        sum += (uint64_t)u->id + strlen(u->username) + strlen(u->email) + strlen(u->password_hash);
+        user_free(u);
+        user_query_free(q);
+    }
+    return sum;
+}
+
 static uint64_t gen_insert_posts(mc_db *db, const data *d)
 {
     uint64_t sum = 0;
@@ -345,7 +364,7 @@ typedef struct HPost {
 typedef struct hand {
     sqlite3 *db;
     sqlite3_stmt *begin, *commit;
-    sqlite3_stmt *ins_user, *get_user, *find_user, *upd_user;
+    sqlite3_stmt *ins_user, *get_user, *find_user, *first_user, *upd_user;
     sqlite3_stmt *ins_post, *posts_of, *del_post, *all_posts;
 } hand;
 
@@ -384,6 +403,7 @@ static void hand_open(hand *h, const char *path, const char *ddl)
     h->ins_user = hprep(h, "INSERT INTO user (username, email, password_hash) VALUES (?, ?, ?)");
     h->get_user = hprep(h, "SELECT id, username, email, password_hash FROM user WHERE id = ?");
     h->find_user = hprep(h, "SELECT id, username, email, password_hash FROM user WHERE username = ?");
+    h->first_user = hprep(h, "SELECT id, username, email, password_hash FROM user WHERE username = ? LIMIT 1");
     h->upd_user = hprep(h, "UPDATE user SET username = ?, email = ?, password_hash = ? WHERE id = ?");
     h->ins_post = hprep(h, "INSERT INTO post (body, user_id) VALUES (?, ?)");
     h->posts_of = hprep(h, "SELECT id, body, user_id FROM post WHERE user_id = ?");
@@ -393,7 +413,7 @@ static void hand_open(hand *h, const char *path, const char *ddl)
 
 static void hand_close(hand *h)
 {
-    sqlite3_stmt *all[] = { h->begin, h->commit, h->ins_user, h->get_user, h->find_user,
+    sqlite3_stmt *all[] = { h->begin, h->commit, h->ins_user, h->get_user, h->find_user, h->first_user,
                             h->upd_user, h->ins_post, h->posts_of, h->del_post, h->all_posts };
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         sqlite3_finalize(all[i]);
@@ -516,6 +536,23 @@ static uint64_t hand_find_users(hand *h, const data *d)
     return sum;
 }
 
+static uint64_t hand_filter_first(hand *h, const data *d)
+{
+    uint64_t sum = 0;
+    sqlite3_stmt *st = h->first_user;
+    for (long i = 0; i < d->n; i++) {
+        sqlite3_bind_text(st, 1, S(d->username, d->find_idx[i]), -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW)
+            die("hand-written first: %s%s", sqlite3_errmsg(h->db), "");
+        HUser *u = hread_user(st);
+        sqlite3_reset(st);
+        sum += (uint64_t)u->id + strlen(u->username) + strlen(u->email) + strlen(u->password_hash);
+        huser_free(u);
+    }
+    return sum;
+}
+
 static uint64_t hand_insert_posts(hand *h, const data *d)
 {
     uint64_t sum = 0;
@@ -609,21 +646,31 @@ static uint64_t hand_delete_posts(hand *h, const data *d)
 /* ---- the comparison ------------------------------------------------------------ */
 
 typedef struct op {
+    const char *key;    /* gen_<key> and hand_<key>: what bench/callgrind.sh counts */
     const char *name;
     uint64_t (*gen)(mc_db *, const data *);
     uint64_t (*hand)(hand *, const data *);
 } op;
 
 static const op OPS[] = {
-    { "insert N users (1 txn)", gen_insert_users, hand_insert_users },
-    { "get N users by id", gen_get_users, hand_get_users },
-    { "find N users by username", gen_find_users, hand_find_users },
-    { "insert 5N posts (1 txn)", gen_insert_posts, hand_insert_posts },
-    { "posts of N/10 users", gen_user_posts, hand_user_posts },
-    { "update N users (1 txn)", gen_update_users, hand_update_users },
-    { "delete N posts (1 txn)", gen_delete_posts, hand_delete_posts },
+    { "insert_users", "insert N users (1 txn)", gen_insert_users, hand_insert_users },
+    { "get_users", "get N users by id", gen_get_users, hand_get_users },
+    { "find_users", "find N users by username", gen_find_users, hand_find_users },
+    { "filter_first", "filter_by(username).first()", gen_filter_first, hand_filter_first },
+    { "insert_posts", "insert 5N posts (1 txn)", gen_insert_posts, hand_insert_posts },
+    { "user_posts", "posts of N/10 users", gen_user_posts, hand_user_posts },
+    { "update_users", "update N users (1 txn)", gen_update_users, hand_update_users },
+    { "delete_posts", "delete N posts (1 txn)", gen_delete_posts, hand_delete_posts },
 };
 #define NOPS (sizeof OPS / sizeof *OPS)
+
+/* --ops: "key<TAB>name" per op, for bench/callgrind.sh. */
+static int list_ops(void)
+{
+    for (size_t i = 0; i < NOPS; i++)
+        printf("%s\t%s\n", OPS[i].key, OPS[i].name);
+    return 0;
+}
 
 static int compare(const char *dir, const char *ddl_path)
 {
@@ -792,9 +839,11 @@ int main(int argc, char **argv)
         return stream(argv[2], 0);
     if (argc == 4 && strcmp(argv[1], "--make-stream") == 0)
         return make_stream_db(argv[2], argv[3]);
+    if (argc == 2 && strcmp(argv[1], "--ops") == 0)
+        return list_ops();
     if (argc == 3 && argv[1][0] != '-')
         return compare(argv[1], argv[2]);
     fprintf(stderr, "usage: crud_bench DIR SCHEMA.sql | --make-stream DB SCHEMA.sql | --stream DB"
-                    " | --stream-hand DB\n");
+                    " | --stream-hand DB | --ops\n");
     return 2;
 }

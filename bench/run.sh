@@ -3,7 +3,8 @@
 #
 #   1. front end: `modelc sql` on synthetic schemas of 500/1000/2000 models
 #   2. generated code vs hand-written sqlite3 C on blog.model, one process
-#      (bench/crud_bench.c); then streaming every post, peak RSS growth
+#      (bench/crud_bench.c), in time and in instructions (bench/callgrind.sh);
+#      then streaming every post, peak RSS growth
 #   3. eager loading: 2,000 users with their posts, user_list_load_posts vs
 #      a hand-written LEFT JOIN vs the N + 1 loop (bench/eager_bench.c),
 #      in time and, under callgrind when valgrind is installed, instructions
@@ -22,7 +23,7 @@ OUT=$BUILD/bench
 MODELC=$BUILD/modelc
 BLOG_MODEL=${BLOG_MODEL:-$TOP/examples/blog/blog.model}
 CC=${CC:-cc}
-BCFLAGS="-std=c11 -Wall -Wextra -Wpedantic -Werror -O2"
+BCFLAGS="-std=c11 -Wall -Wextra -Wpedantic -Werror -O2 -g"
 SQLITE_LIBS=$(pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
 
 mkdir -p "$OUT"
@@ -55,6 +56,10 @@ bench_crud() {
     "$CC" $BCFLAGS -I"$OUT/gen" -I"$TOP/runtime" -o "$OUT/crud_bench" \
         "$TOP/bench/crud_bench.c" "$OUT/gen/blog.c" "$BUILD/libmodelc.a" $SQLITE_LIBS -lm
     "$OUT/crud_bench" "$OUT" "$OUT/blog.sql"
+
+    echo
+    echo "== the same, in instructions"
+    sh "$TOP/bench/callgrind.sh" "$OUT"
 
     echo
     echo "== streaming all 5N posts, each in a fresh process"

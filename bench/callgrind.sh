@@ -1,0 +1,47 @@
+#!/bin/sh
+# bench/callgrind.sh OUT -- the CRUD comparison of crud_bench counted in
+# instructions: one run of OUT/crud_bench under callgrind (deterministic,
+# whatever else the machine does), then for each op the inclusive count of
+# gen_<op> against hand_<op>, and their ratio.  Time on a shared machine
+# is noisy; instructions are not.
+#
+# Environment: CALLGRIND_N (rows, default 10000).  Prints a note and
+# succeeds without valgrind.
+set -eu
+OUT=$1
+if ! command -v valgrind >/dev/null 2>&1 || ! command -v callgrind_annotate >/dev/null 2>&1; then
+    echo "(valgrind is not installed: no instruction counts)"
+    exit 0
+fi
+n=${CALLGRIND_N:-10000}
+BENCH_N=$n BENCH_ROUNDS=1 valgrind --tool=callgrind --callgrind-out-file="$OUT/crud.callgrind" \
+    "$OUT/crud_bench" "$OUT" "$OUT/blog.sql" >/dev/null 2>"$OUT/callgrind.log" || {
+    cat "$OUT/callgrind.log" >&2; exit 1; }
+callgrind_annotate --inclusive=yes --threshold=100 "$OUT/crud.callgrind" > "$OUT/crud.annotate" 2>/dev/null
+"$OUT/crud_bench" --ops > "$OUT/ops.txt"
+echo "N = $n, instructions (callgrind, inclusive), generated / hand-written"
+awk -F'\t' -v ann="$OUT/crud.annotate" '
+    BEGIN {
+        while ((getline line < ann) > 0) {
+            if (match(line, /:(gen|hand)_[a-z_]+ \[/)) {
+                fn = substr(line, RSTART + 1, RLENGTH - 3)
+                split(line, f, " ")
+                v = f[1]; gsub(",", "", v)
+                ir[fn] = v + 0
+            }
+        }
+        printf "%-30s %15s %15s %8s\n", "op", "generated", "hand", "ratio"
+    }
+    {
+        g = ir["gen_" $1]; h = ir["hand_" $1]
+        if (!g || !h) { printf "%-30s %15s\n", $2, "(not counted)"; next }
+        r = g / h; logsum += log(r); k++
+        if (r > worst) worst = r
+        printf "%-30s %15.0f %15.0f %8.3f%s\n", $2, g, h, r, (r > 1.03 ? "  (> 1.03 target)" : "")
+    }
+    END {
+        if (k) {
+            geo = exp(logsum / k)
+            printf "%-30s %15s %15s %8.3f%s\n", "geometric mean", "", "", geo, (geo > 1.02 ? "  (> 1.02 target)" : "")
+        }
+    }' "$OUT/ops.txt"

@@ -33,12 +33,34 @@ typedef struct mci_slot {
     int out;            /* checked out by mc_prepare, not yet released */
 } mci_slot;
 
+/* What decides a query builder's SQL text (query.c): the table, the
+ * result columns, the WHERE and ORDER BY text and how it is paged.  The
+ * text itself is built only the first time a shape is seen. */
+typedef struct mci_shape {
+    const void *meta;       /* the mc_table_meta */
+    const char *what;       /* the result columns (static text) */
+    const char *where, *order;
+    size_t wlen, olen;
+    int flags;              /* query.c's paging bits */
+} mci_shape;
+
+/* A remembered shape: its own copies of the texts, and its head slot. */
+typedef struct mci_shape_entry {
+    mci_shape key;
+    int head;
+} mci_shape_entry;
+
 typedef struct mci_cache {
     mci_slot *slots;
     size_t n, cap;
     mci_map by_ptr;     /* address of the caller's SQL -> head slot */
     mci_map by_text;    /* hash of the SQL text -> head slot */
     mci_map by_stmt;    /* sqlite3_stmt * -> slot */
+    mci_shape_entry *shapes;
+    size_t nshapes, capshapes;
+    mci_map by_shape;   /* hash of a query shape -> index in shapes */
+    sqlite3_stmt *last_out; /* the statement checked out last, */
+    int last_slot;          /* and its slot: release without a lookup */
 } mci_cache;
 
 struct mc_db {
@@ -53,6 +75,16 @@ struct mc_db {
 
 /* stmt_cache.c */
 void mci_cache_free(mci_cache *c);
+
+/* The statement cached for query shape k, checked out as mc_prepare does;
+ * NULL when the shape has not been seen (no error is set then). */
+sqlite3_stmt *mci_prepare_shape(mc_db *db, const mci_shape *k);
+
+/* Prepares sql (built from shape k) as mc_prepare_text does and
+ * remembers it under k, so that the next mci_prepare_shape finds it
+ * without the text.  NULL with the error set on failure; failing to
+ * remember costs only the shortcut. */
+sqlite3_stmt *mci_prepare_shape_text(mc_db *db, const mci_shape *k, const char *sql);
 
 /* error.c: checks db and its handle; MC_MISUSE with a message naming
  * `fn` when unusable. */

@@ -19,37 +19,54 @@ typedef struct qvalue {
     vkind kind;
     int64_t i;
     double d;
-    char *p;            /* V_TEXT / V_BLOB: owned copy */
+    char *p;            /* V_TEXT / V_BLOB: owned copy, NULL when it fits in inl */
     size_t n;
+    char inl[24];       /* a short text or blob, NUL-terminated */
 } qvalue;
 
+/* A query of a few predicates (the common case) allocates nothing but
+ * itself: the WHERE and ORDER BY texts and the values start in the
+ * struct and move to the heap only when they outgrow it. */
 struct mc_query {
     mc_db *db;
     const mc_table_meta *meta;
-    char *where;        /* " WHERE a = ? AND ..." without the WHERE */
+    char *where;        /* "a = ? AND ..." without the WHERE */
     size_t wlen, wcap;
     char *order;
     size_t olen, ocap;
     qvalue *vals;
     size_t nvals, vcap;
     int64_t limit, offset;  /* -1: none */
+    int first;          /* during mc_query_first: LIMIT 1 written into the SQL */
     int status;         /* first failure while building (MC_NOMEM) */
     char *sql;          /* built on first use, rebuilt when the query changes */
     sqlite3_stmt *stmt; /* during an iteration */
+    char where_inl[96], order_inl[48];
+    qvalue vals_inl[4];
 };
 
-static int add_text(mc_query *q, char **buf, size_t *len, size_t *cap, const char *s)
+/* The bytes of a text or blob value. */
+static const char *qv_bytes(const qvalue *v)
+{
+    return v->p ? v->p : v->inl;
+}
+
+/* Appends s to the growing text *buf; `inl` is the buffer's storage in
+ * the struct (NULL for a heap-only text), never freed or realloc'd. */
+static int add_text_in(mc_query *q, char **buf, size_t *len, size_t *cap, char *inl, const char *s)
 {
     size_t n = strlen(s);
     if (*len + n + 1 > *cap) {
         size_t ncap = *cap ? *cap * 2 : 128;
         while (ncap < *len + n + 1)
             ncap *= 2;
-        char *p = realloc(*buf, ncap);
+        char *p = *buf && *buf == inl ? malloc(ncap) : realloc(*buf, ncap);
         if (!p) {
             q->status = MC_NOMEM;
             return 0;
         }
+        if (*buf && *buf == inl)
+            memcpy(p, inl, *len + 1);
         *buf = p;
         *cap = ncap;
     }
@@ -58,15 +75,23 @@ static int add_text(mc_query *q, char **buf, size_t *len, size_t *cap, const cha
     return 1;
 }
 
+static int add_text(mc_query *q, char **buf, size_t *len, size_t *cap, const char *s)
+{
+    char *inl = buf == &q->where ? q->where_inl : buf == &q->order ? q->order_inl : NULL;
+    return add_text_in(q, buf, len, cap, inl, s);
+}
+
 static qvalue *add_value(mc_query *q)
 {
     if (q->nvals == q->vcap) {
-        size_t ncap = q->vcap ? q->vcap * 2 : 8;
-        qvalue *p = realloc(q->vals, ncap * sizeof *p);
+        size_t ncap = q->vcap * 2;
+        qvalue *p = q->vals == q->vals_inl ? malloc(ncap * sizeof *p) : realloc(q->vals, ncap * sizeof *p);
         if (!p) {
             q->status = MC_NOMEM;
             return NULL;
         }
+        if (q->vals == q->vals_inl)
+            memcpy(p, q->vals_inl, q->nvals * sizeof *p);
         q->vals = p;
         q->vcap = ncap;
     }
@@ -92,6 +117,12 @@ mc_query *mc_query_new(mc_db *db, const mc_table_meta *meta)
     q->meta = meta;
     q->limit = -1;
     q->offset = -1;
+    q->where = q->where_inl;
+    q->wcap = sizeof q->where_inl;
+    q->order = q->order_inl;
+    q->ocap = sizeof q->order_inl;
+    q->vals = q->vals_inl;
+    q->vcap = sizeof q->vals_inl / sizeof q->vals_inl[0];
     return q;
 }
 
@@ -103,9 +134,12 @@ void mc_query_free(mc_query *q)
         mc_release(q->db, q->stmt);
     for (size_t i = 0; i < q->nvals; i++)
         free(q->vals[i].p);
-    free(q->vals);
-    free(q->where);
-    free(q->order);
+    if (q->vals != q->vals_inl)
+        free(q->vals);
+    if (q->where != q->where_inl)
+        free(q->where);
+    if (q->order != q->order_inl)
+        free(q->order);
     free(q->sql);
     free(q);
 }
@@ -166,14 +200,14 @@ void mc_query_where_double(mc_query *q, int col, mc_cmp op, double v)
 
 static int copy_bytes(mc_query *q, qvalue *x, const void *p, size_t n)
 {
-    x->p = malloc(n + 1);
-    if (!x->p) {
+    char *dst = x->inl;
+    if (n >= sizeof x->inl && !(dst = x->p = malloc(n + 1))) {
         q->status = MC_NOMEM;
         return 0;
     }
     if (n)
-        memcpy(x->p, p, n);
-    x->p[n] = '\0';
+        memcpy(dst, p, n);
+    dst[n] = '\0';
     x->n = n;
     return 1;
 }
@@ -309,6 +343,30 @@ void mc_query_offset(mc_query *q, int64_t n)
     }
 }
 
+/* Shape flags: what besides WHERE and ORDER BY decides the SQL text. */
+enum { SHAPE_PAGED = 1, SHAPE_WINDOW = 2, SHAPE_FIRST = 4 };
+
+/* Does the paged SQL end in "LIMIT ? OFFSET ?" (bound from the query)? */
+static int windowed(const mc_query *q)
+{
+    return !q->first && (q->limit >= 0 || q->offset >= 0);
+}
+
+/* The shape of q's SQL with `what` (static text) as the result columns:
+ * the statement cache finds a statement by it without building the text. */
+static mci_shape shape_of(const mc_query *q, const char *what, int paged)
+{
+    mci_shape k;
+    k.meta = q->meta;
+    k.what = what;
+    k.where = q->where ? q->where : "";
+    k.wlen = q->wlen;
+    k.order = paged && q->order ? q->order : "";
+    k.olen = paged ? q->olen : 0;
+    k.flags = paged ? SHAPE_PAGED | (windowed(q) ? SHAPE_WINDOW : 0) | (q->first ? SHAPE_FIRST : 0) : 0;
+    return k;
+}
+
 /* The SQL of the query with `what` as the result columns. */
 static char *build(mc_query *q, const char *what, int paged)
 {
@@ -320,8 +378,10 @@ static char *build(mc_query *q, const char *what, int paged)
         ok = add_text(q, &s, &len, &cap, " WHERE ") && add_text(q, &s, &len, &cap, q->where);
     if (ok && paged && q->olen)
         ok = add_text(q, &s, &len, &cap, " ORDER BY ") && add_text(q, &s, &len, &cap, q->order);
-    if (ok && paged && (q->limit >= 0 || q->offset >= 0))
+    if (ok && paged && windowed(q))
         ok = add_text(q, &s, &len, &cap, " LIMIT ? OFFSET ?");
+    else if (ok && paged && q->first)
+        ok = add_text(q, &s, &len, &cap, q->offset >= 0 ? " LIMIT 1 OFFSET ?" : " LIMIT 1");
     if (!ok) {
         free(s);
         return NULL;
@@ -339,14 +399,16 @@ static int bind_all(mc_query *q, sqlite3_stmt *st, int paged)
         case V_NULL: rc = sqlite3_bind_null(st, i); break;
         case V_INT: rc = sqlite3_bind_int64(st, i, v->i); break;
         case V_DOUBLE: rc = sqlite3_bind_double(st, i, v->d); break;
-        case V_TEXT: rc = sqlite3_bind_text(st, i, v->p, (int)v->n, SQLITE_STATIC); break;
-        case V_BLOB: rc = sqlite3_bind_blob(st, i, v->p, (int)v->n, SQLITE_STATIC); break;
+        case V_TEXT: rc = sqlite3_bind_text(st, i, qv_bytes(v), (int)v->n, SQLITE_STATIC); break;
+        case V_BLOB: rc = sqlite3_bind_blob(st, i, qv_bytes(v), (int)v->n, SQLITE_STATIC); break;
         }
     }
-    if (rc == SQLITE_OK && paged && (q->limit >= 0 || q->offset >= 0)) {
+    if (rc == SQLITE_OK && paged && windowed(q)) {
         rc = sqlite3_bind_int64(st, i, q->limit);
         if (rc == SQLITE_OK)
             rc = sqlite3_bind_int64(st, i + 1, q->offset < 0 ? 0 : q->offset);
+    } else if (rc == SQLITE_OK && paged && q->first && q->offset >= 0) {
+        rc = sqlite3_bind_int64(st, i, q->offset);
     }
     return rc == SQLITE_OK ? MC_OK : mc_status_from_sqlite(q->db, rc, q->meta->name);
 }
@@ -361,9 +423,15 @@ int mc_query_step(mc_query *q, sqlite3_stmt **row)
                                                     q->meta->name)
                                      : q->status;
     if (!q->stmt) {
-        if (!q->sql && !(q->sql = build(q, q->meta->select_list, 1)))
-            return mc_set_error(q->db, MC_NOMEM, "%s: out of memory building a query", q->meta->name);
-        q->stmt = mc_prepare_text(q->db, q->sql);
+        /* A shape seen before needs no SQL text: only the first query of
+         * a shape builds it. */
+        mci_shape k = shape_of(q, q->meta->select_list, 1);
+        q->stmt = mci_prepare_shape(q->db, &k);
+        if (!q->stmt) {
+            if (!q->sql && !(q->sql = build(q, q->meta->select_list, 1)))
+                return mc_set_error(q->db, MC_NOMEM, "%s: out of memory building a query", q->meta->name);
+            q->stmt = mci_prepare_shape_text(q->db, &k, q->sql);
+        }
         if (!q->stmt)
             return mc_errcode(q->db);
         int rc = bind_all(q, q->stmt, 1);
@@ -391,16 +459,15 @@ int mc_query_first(mc_query *q, sqlite3_stmt **row)
     if (!q)
         return MC_MISUSE;
     mc_query_rewind(q);
-    int64_t limit = q->limit;
-    if (limit != 0) {
-        q->limit = 1;   /* LIMIT 1: SQLite stops (or keeps a top-1 sort) */
-        changed(q);
-    }
+    if (q->limit == 0)
+        return mc_query_step(q, row);   /* LIMIT 0: no row */
+    /* "LIMIT 1" in the SQL: SQLite stops at the first row (or keeps a
+     * top-1 sort); the query's own limit stays for later runs. */
+    q->first = 1;
+    changed(q);
     int rc = mc_query_step(q, row);
-    if (limit != 0) {
-        q->limit = limit;   /* the running statement keeps its own copy */
-        changed(q);
-    }
+    q->first = 0;
+    changed(q);     /* the running statement keeps its own copy */
     return rc;
 }
 

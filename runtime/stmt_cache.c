@@ -134,9 +134,15 @@ void mci_cache_free(mci_cache *c)
         free(c->slots[i].text);
     }
     free(c->slots);
+    for (i = 0; i < c->nshapes; i++) {
+        free((char *)c->shapes[i].key.where);
+        free((char *)c->shapes[i].key.order);
+    }
+    free(c->shapes);
     map_free(&c->by_ptr);
     map_free(&c->by_text);
     map_free(&c->by_stmt);
+    map_free(&c->by_shape);
     memset(c, 0, sizeof *c);
 }
 
@@ -225,6 +231,8 @@ static sqlite3_stmt *checkout(mc_db *db, int head, const char *sql)
     for (; i >= 0; last = i, i = c->slots[i].next, len++) {
         if (!c->slots[i].out) {
             c->slots[i].out = 1;
+            c->last_out = c->slots[i].stmt;
+            c->last_slot = i;
             return c->slots[i].stmt;
         }
     }
@@ -239,10 +247,14 @@ static sqlite3_stmt *checkout(mc_db *db, int head, const char *sql)
     if (new_slot(db, c->slots[head].text, last, &i) != MC_OK)
         return NULL;
     c->slots[i].out = 1;
+    c->last_out = c->slots[i].stmt;
+    c->last_slot = i;
     return c->slots[i].stmt;
 }
 
-static sqlite3_stmt *prepare(mc_db *db, const char *sql, int by_address)
+/* The statement for sql, checked out; *head_out (may be NULL) gets its
+ * chain's head slot. */
+static sqlite3_stmt *prepare(mc_db *db, const char *sql, int by_address, int *head_out)
 {
     mci_cache *c;
     size_t pos = 0;
@@ -266,17 +278,99 @@ static sqlite3_stmt *prepare(mc_db *db, const char *sql, int by_address)
     /* Remember the address; failing to is only a lost shortcut. */
     if (by_address && map_reserve(&c->by_ptr) == MC_OK)
         map_put(&c->by_ptr, ptr_key(sql), head);
+    if (head_out)
+        *head_out = head;
     return checkout(db, head, sql);
 }
 
 sqlite3_stmt *mc_prepare(mc_db *db, const char *sql)
 {
-    return prepare(db, sql, 1);
+    return prepare(db, sql, 1, NULL);
 }
 
 sqlite3_stmt *mc_prepare_text(mc_db *db, const char *sql)
 {
-    return prepare(db, sql, 0);
+    return prepare(db, sql, 0, NULL);
+}
+
+/* ---- query shapes ---------------------------------------------------------- */
+
+static uint64_t shape_hash(const mci_shape *k)
+{
+    uint64_t h = mix(ptr_key(k->meta)) ^ (mix(ptr_key(k->what)) * 31u) ^ (uint64_t)k->flags;
+    h ^= mci_fnv1a(k->where, k->wlen) * 0x9e3779b97f4a7c15u;
+    h ^= mci_fnv1a(k->order, k->olen);
+    return h | 1;
+}
+
+static int same_shape(const mci_shape *a, const mci_shape *b)
+{
+    return a->meta == b->meta && a->what == b->what && a->flags == b->flags && a->wlen == b->wlen &&
+           a->olen == b->olen && memcmp(a->where, b->where, a->wlen) == 0 &&
+           memcmp(a->order, b->order, a->olen) == 0;
+}
+
+sqlite3_stmt *mci_prepare_shape(mc_db *db, const mci_shape *k)
+{
+    mci_cache *c = &db->cache;
+    uint64_t key;
+    size_t pos = 0;
+    int i;
+
+    if (!c->nshapes || mci_usable(db, "mc_prepare") != MC_OK)
+        return NULL;
+    key = shape_hash(k);
+    while ((i = map_next(&c->by_shape, key, &pos)) >= 0)
+        if (same_shape(&c->shapes[i].key, k))
+            return checkout(db, c->shapes[i].head, c->slots[c->shapes[i].head].text);
+    return NULL;
+}
+
+/* A malloc'd copy of n bytes plus a NUL ("" for none); NULL when out of memory. */
+static char *copy_n(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (p) {
+        if (n)
+            memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+sqlite3_stmt *mci_prepare_shape_text(mc_db *db, const mci_shape *k, const char *sql)
+{
+    mci_cache *c = &db->cache;
+    int head = -1;
+    sqlite3_stmt *st = prepare(db, sql, 0, &head);
+    char *w, *o;
+
+    if (!st || head < 0)
+        return st;
+    if (c->nshapes == c->capshapes) {
+        size_t ncap = c->capshapes ? 2 * c->capshapes : 16;
+        mci_shape_entry *v = realloc(c->shapes, ncap * sizeof *v);
+        if (!v)
+            return st;
+        c->shapes = v;
+        c->capshapes = ncap;
+    }
+    if (map_reserve(&c->by_shape) != MC_OK)
+        return st;
+    w = copy_n(k->where, k->wlen);
+    o = copy_n(k->order, k->olen);
+    if (!w || !o) {
+        free(w);
+        free(o);
+        return st;
+    }
+    c->shapes[c->nshapes].key = *k;
+    c->shapes[c->nshapes].key.where = w;
+    c->shapes[c->nshapes].key.order = o;
+    c->shapes[c->nshapes].head = head;
+    map_put(&c->by_shape, shape_hash(k), (int)c->nshapes);
+    c->nshapes++;
+    return st;
 }
 
 void mc_release(mc_db *db, sqlite3_stmt *stmt)
@@ -290,6 +384,12 @@ void mc_release(mc_db *db, sqlite3_stmt *stmt)
     sqlite3_clear_bindings(stmt);   /* no pointer to caller memory stays */
     if (!db)
         return;
+    /* Most statements go back right after they were taken. */
+    if (stmt == db->cache.last_out) {
+        db->cache.slots[db->cache.last_slot].out = 0;
+        db->cache.last_out = NULL;
+        return;
+    }
     i = map_next(&db->cache.by_stmt, ptr_key(stmt), &pos);
     if (i >= 0)
         db->cache.slots[i].out = 0;

@@ -344,7 +344,7 @@ void mc_query_offset(mc_query *q, int64_t n)
 }
 
 /* Shape flags: what besides WHERE and ORDER BY decides the SQL text. */
-enum { SHAPE_PAGED = 1, SHAPE_WINDOW = 2, SHAPE_FIRST = 4 };
+enum { SHAPE_PAGED = 1, SHAPE_WINDOW = 2, SHAPE_FIRST = 4, SHAPE_FIRST_OFFSET = 8 };
 
 /* Does the paged SQL end in "LIMIT ? OFFSET ?" (bound from the query)? */
 static int windowed(const mc_query *q)
@@ -363,7 +363,9 @@ static mci_shape shape_of(const mc_query *q, const char *what, int paged)
     k.wlen = q->wlen;
     k.order = paged && q->order ? q->order : "";
     k.olen = paged ? q->olen : 0;
-    k.flags = paged ? SHAPE_PAGED | (windowed(q) ? SHAPE_WINDOW : 0) | (q->first ? SHAPE_FIRST : 0) : 0;
+    k.flags = !paged ? 0
+            : SHAPE_PAGED | (windowed(q) ? SHAPE_WINDOW : 0) | (q->first ? SHAPE_FIRST : 0) |
+                  (q->first && q->offset >= 0 ? SHAPE_FIRST_OFFSET : 0);
     return k;
 }
 

@@ -62,6 +62,7 @@ typedef struct mc_member {
     mc_member_kind kind;
     const char *name;       /* field name or directive name */
     mc_span at;
+    mc_span span;           /* the whole member, first token to last */
     mc_call *type;          /* field: its type (or relationship(...)) */
     mc_call *attrs;         /* field: attributes in source order */
     mc_call *directive;     /* directive: the call itself */
@@ -80,6 +81,7 @@ typedef struct mc_decl {
     mc_decl_kind kind;
     const char *name;
     mc_span at;
+    mc_span span;           /* the whole declaration, keyword to closing '}' */
     const char *table;      /* model: `table "name"`, or NULL */
     mc_span table_at;
     mc_member *members;     /* model */

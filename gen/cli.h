@@ -76,6 +76,7 @@ int mc_cmd_current(const mc_cmd *cmd, int argc, char **argv);
 int mc_cmd_history(const mc_cmd *cmd, int argc, char **argv);
 int mc_cmd_stamp(const mc_cmd *cmd, int argc, char **argv);
 int mc_cmd_check(const mc_cmd *cmd, int argc, char **argv);
+int mc_cmd_fmt(const mc_cmd *cmd, int argc, char **argv);
 int mc_cmd_inspect(const mc_cmd *cmd, int argc, char **argv);
 int mc_cmd_init(const mc_cmd *cmd, int argc, char **argv);
 

@@ -83,6 +83,15 @@ static const mc_cmd commands[] = {
      "anything is refused.\n\n"
      "  --dir DIR   migrations directory (default: migrations)\n",
      mc_cmd_init},
+    {"fmt", "SCHEMA... [--check]", "rewrite schema files in the canonical layout",
+     "Lays each SCHEMA out as modelc lays schemas out: one blank line between\n"
+     "declarations, members indented by 4 spaces, field names, types and\n"
+     "attributes in aligned columns; comments stay where they were, a query's\n"
+     "SQL is kept as written.  Each file is replaced atomically; a file with\n"
+     "an error is reported and left as it is.\n\n"
+     "  --check     write nothing; list the files that are not formatted and\n"
+     "              exit 1 if there is one\n",
+     mc_cmd_fmt},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 

@@ -53,6 +53,15 @@ static void add_decl(mc_parse_ctx *ctx, mc_decl *d)
 {
     *ctx->decl_tail = d;
     ctx->decl_tail = &d->next;
+    ctx->last_decl = d;
+}
+
+/* Every kind of declaration gets its whole span here, once reduced. */
+static void end_decl(mc_parse_ctx *ctx, mc_span at)
+{
+    if (ctx->last_decl)
+        ctx->last_decl->span = at;
+    ctx->last_decl = NULL;
 }
 }
 
@@ -92,7 +101,7 @@ file
     : %empty
     | file NL
     | file ';'
-    | file decl
+    | file decl         { end_decl(ctx, @2); }
     | file error '}'    { yyerrok; }
     ;
 
@@ -137,7 +146,7 @@ mitem
 member
     : IDENT call attrs {
           mc_member *m = NEW(mc_member); CHECK_MEM(m);
-          m->kind = MC_M_FIELD; m->name = $1; m->at = @1;
+          m->kind = MC_M_FIELD; m->name = $1; m->at = @1; m->span = @$;
           m->type = $2; m->attrs = $3.head;
           $$ = m;
       }
@@ -147,7 +156,7 @@ member
           c->paren_at.off = @2.off; c->paren_at.len = @4.off + @4.len - @2.off;
           c->args = $3.head; c->nargs = $3.n;
           mc_member *m = NEW(mc_member); CHECK_MEM(m);
-          m->kind = MC_M_DIRECTIVE; m->name = $1; m->at = @1; m->directive = c;
+          m->kind = MC_M_DIRECTIVE; m->name = $1; m->at = @1; m->span = @$; m->directive = c;
           $$ = m;
       }
     ;

@@ -92,7 +92,8 @@ START_TEST(golden_layouts)
 END_TEST
 
 /* The example schemas are formatted; on every other schema of the
- * repository (tests/bad excepted: they have errors) formatting is
+ * repository (tests/bad and the fuzzers' bad seeds excepted: they have
+ * errors) formatting is
  * idempotent: fmt(fmt(x)) == fmt(x). */
 START_TEST(repository_schemas)
 {
@@ -107,6 +108,16 @@ START_TEST(repository_schemas)
         if (strstr(line, "tests/bad/"))
             continue;
         char *src = tu_fmt("%s/%s", tu_src(), line);
+        if (strstr(line, "tests/fuzz/")) {
+            /* the fuzzers' seeds include the bad schemas too */
+            tu_result ok = modelc("sql", src, NULL);
+            int bad = ok.status != 0;
+            tu_result_free(&ok);
+            if (bad) {
+                free(src);
+                continue;
+            }
+        }
         if (strncmp(line, "examples/", 9) == 0 || strstr(line, "/examples/")) {
             tu_result r = modelc("fmt", "--check", src);
             ck_assert_msg(r.status == 0, "%s is not formatted (run modelc fmt on it): exit %d\n%s%s", line,

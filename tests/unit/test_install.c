@@ -6,7 +6,7 @@
  * pattern rule of README.md), found through nothing but PATH and
  * PKG_CONFIG_PATH, and run.  Also: DESTDIR staging and `make uninstall`,
  * the man pages pass man/groff's checks, the bash completion loads and
- * completes, every command is documented (docs/commands.md, modelc(1),
+ * completes, Vim detects and highlights a schema, every command is documented (docs/commands.md, modelc(1),
  * the completion).
  */
 #include <check.h>
@@ -203,6 +203,43 @@ START_TEST(bash_completion_completes_commands_and_options)
 }
 END_TEST
 
+/* Vim loads the syntax file for a *.model file (ftdetect), without an
+ * error, and colors keywords, types and a query's parameters. */
+START_TEST(vim_syntax_loads_and_highlights)
+{
+    tu_result have = tu_sh("command -v vim", 10);
+    if (have.status != 0) {
+        printf("test_install: vim not installed, syntax test skipped\n");
+        tu_result_free(&have);
+        return;
+    }
+    tu_result_free(&have);
+    char *dir = tu_mkdtemp();
+    char *schema = tu_fmt("%s/s.model", dir);
+    const char *text = "# c\nmodel A {\n    id Integer primary_key\n}\n\n"
+                       "query q(id Integer) -> Integer {\n    SELECT count(*) FROM a WHERE id = :id\n}\n";
+    ck_assert_int_eq(tu_write_file(schema, text, strlen(text)), 0);
+    char *script = tu_fmt("%s/t.vim", dir);
+    char *vim = tu_fmt("set rtp^=%s\nfiletype on\nsyntax on\ne %s\nredir! > %s/out\n"
+                       "echo &filetype\n"
+                       "for [l, c] in [[1, 1], [2, 1], [3, 8], [7, 40]]\n"
+                       "  echo synIDattr(synID(l, c, 1), 'name')\n"
+                       "endfor\nredir END\nqa!\n",
+                       tu_path("dist/vim"), schema, dir);
+    ck_assert_int_eq(tu_write_file(script, vim, strlen(vim)), 0);
+    char *cmd = tu_fmt("vim -u NONE -i NONE -N -es -S '%s' </dev/null 2>&1; cat '%s/out'", script, dir);
+    tu_result r = tu_sh(cmd, 60);
+    ck_assert_msg(strcmp(r.out, "\nmodelc\nmodelcComment\nmodelcDecl\nmodelcType\nmodelcSqlParam") == 0, "got:%s|",
+                  r.out);
+    tu_result_free(&r);
+    free(cmd);
+    free(vim);
+    free(script);
+    free(schema);
+    tu_rmdir(dir);
+}
+END_TEST
+
 /* Every command modelc knows is in the completion, the reference and the
  * man page. */
 START_TEST(every_command_is_documented_and_completed)
@@ -254,6 +291,7 @@ int main(void)
     tcase_add_test(tc, destdir_staging_and_uninstall);
     tcase_add_test(tc, man_pages_are_clean_roff);
     tcase_add_test(tc, bash_completion_completes_commands_and_options);
+    tcase_add_test(tc, vim_syntax_loads_and_highlights);
     tcase_add_test(tc, every_command_is_documented_and_completed);
     tcase_add_test(tc, readme_links_the_reference);
     suite_add_tcase(s, tc);

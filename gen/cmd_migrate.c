@@ -100,6 +100,10 @@ int mc_cmd_migrate(const mc_cmd *cmd, int argc, char **argv)
         fprintf(stderr, "modelc migrate: %s\n", err ? err : "cannot introspect the migrations' schema");
         goto out;
     }
+    if (mc_migdir_annotate(&md, md.n, &arena, &have) != 0) {
+        fprintf(stderr, "modelc migrate: out of memory\n");
+        goto out;
+    }
 
     mc_renames ren, inv;
     mc_renames_from_hints(&have, &want, &arena, &ren);
@@ -157,7 +161,7 @@ int mc_cmd_migrate(const mc_cmd *cmd, int argc, char **argv)
     }
     const char *filename = mc_arena_printf(&arena, "%04d_%s.sql", version, slug);
     const char *text =
-        mc_migfile_render(&arena, version, msg, base(pos[0]), mc_migfile_date(&arena), pu.sql, pd.sql);
+        mc_migfile_render(&arena, version, msg, base(pos[0]), mc_migfile_date(&arena), pu.sql, pd.sql, &want);
     if (!text || !filename) {
         fprintf(stderr, "modelc migrate: out of memory\n");
         goto out;

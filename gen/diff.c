@@ -24,6 +24,13 @@ static void push_rename(mc_arena *arena, mc_renames *r, size_t *cap, const char 
     r->v[r->n++] = (mc_rename){table, from, to};
 }
 
+static int same_name(const char *x, const char *y)
+{
+    if (!x || !y)
+        return x == y;
+    return strcmp(x, y) == 0;
+}
+
 static const char *table_renamed_from(const mc_renames *r, const char *b_name)
 {
     for (size_t i = 0; r && i < r->n; i++)
@@ -40,33 +47,154 @@ static const char *column_renamed_from(const mc_renames *r, const char *b_table,
     return NULL;
 }
 
+static void push_error(mc_arena *arena, mc_renames *r, size_t *cap, const char *message, const char *hint)
+{
+    if (r->nerrors == *cap) {
+        size_t nc = *cap ? 2 * *cap : 4;
+        const char **e = mc_arena_alloc(arena, nc * sizeof *e);
+        const char **h = mc_arena_alloc(arena, nc * sizeof *h);
+        if (!e || !h)
+            return;
+        if (r->nerrors) {
+            memcpy(e, r->errors, r->nerrors * sizeof *e);
+            memcpy(h, r->hints, r->nerrors * sizeof *h);
+        }
+        r->errors = e;
+        r->hints = h;
+        *cap = nc;
+    }
+    r->errors[r->nerrors] = message;
+    r->hints[r->nerrors++] = hint;
+}
+
+/* The table of A holding model `model`; only A with a snapshot knows. */
+static const mc_table *model_in(const mc_schema *a, const char *model)
+{
+    for (size_t i = 0; model && !a->sql_only && i < a->ntables; i++)
+        if (a->tables[i]->model && strcmp(a->tables[i]->model, model) == 0)
+            return a->tables[i];
+    return NULL;
+}
+
+/* The column of t holding field `field`. */
+static const mc_column *field_in(const mc_table *t, const char *field)
+{
+    for (size_t i = 0; field && i < t->ncolumns; i++)
+        if (t->columns[i].field && strcmp(t->columns[i].field, field) == 0)
+            return &t->columns[i];
+    return NULL;
+}
+
+/* Has a rename already taken A's table (columns: of B's table) `from`? */
+static int taken(const mc_renames *r, const char *table, const char *from)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (same_name(r->v[i].table, table) && strcmp(r->v[i].from, from) == 0)
+            return 1;
+    return 0;
+}
+
+/* "A, B, C" (models of A, or its tables when it knows no models). */
+static const char *model_list(const mc_schema *a, mc_arena *arena)
+{
+    mc_buf b = {0};
+    for (size_t i = 0; i < a->ntables; i++)
+        mc_buf_printf(&b, "%s%s", i ? ", " : "", a->sql_only ? a->tables[i]->name : a->tables[i]->model);
+    const char *s = mc_arena_strdup(arena, b.len ? b.data : "none");
+    mc_buf_free(&b);
+    return s;
+}
+
+/* The table of A that B's table tb (absent from A by name) comes from, or NULL. */
+static const mc_table *table_source(const mc_schema *a, const mc_schema *b, const mc_table *tb, mc_arena *arena,
+                                    mc_renames *out, size_t *ecap)
+{
+    const mc_table *old = model_in(a, tb->model);
+    if (old && !mc_schema_table(b, old->name) && !taken(out, NULL, old->name))
+        return old;
+    if (!tb->renamed_from)
+        return NULL;
+    const mc_table *cand = model_in(a, tb->renamed_from);
+    if (!cand) {
+        /* A history without a snapshot: the old model's default table name. */
+        cand = mc_schema_table(a, tb->renamed_from_table);
+        if (!cand && a->sql_only)
+            cand = mc_schema_table(a, tb->renamed_from);  /* ... or the old table's own name */
+        if (cand && !a->sql_only && cand->model && strcmp(cand->model, cand->name) != 0 &&
+            strcmp(cand->model, tb->renamed_from) != 0)
+            cand = NULL;
+    }
+    if (!cand) {
+        push_error(arena, out, ecap,
+                   mc_arena_printf(arena, "model %s: renamed_from(%s) names no model of the migrations' schema",
+                                   tb->model, tb->renamed_from),
+                   a->sql_only
+                       ? mc_arena_printf(arena,
+                                         "these migrations predate the model names in their headers, so the old "
+                                         "model is looked up by table: %s; name the old table, or, if %s is new, "
+                                         "remove renamed_from",
+                                         model_list(a, arena), tb->model)
+                       : mc_arena_printf(arena, "the migrations have the models %s; if %s is new, remove renamed_from",
+                                         model_list(a, arena), tb->model));
+        return NULL;
+    }
+    if (mc_schema_table(b, cand->name) || taken(out, NULL, cand->name)) {
+        push_error(arena, out, ecap,
+                   mc_arena_printf(arena, "model %s: renamed_from(%s), but table %s of model %s is still in the schema",
+                                   tb->model, tb->renamed_from, cand->name, cand->model),
+                   mc_arena_printf(arena, "a model is renamed once; remove renamed_from(%s) or the other model",
+                                   tb->renamed_from));
+        return NULL;
+    }
+    return cand;
+}
+
+/* The column of ta that cb of tb (absent from ta by name) comes from, or NULL. */
+static const mc_column *column_source(const mc_schema *a, const mc_table *ta, const mc_table *tb,
+                                      const mc_column *cb, mc_arena *arena, mc_renames *out, size_t *ecap)
+{
+    const mc_column *old = a->sql_only ? NULL : field_in(ta, cb->field);
+    if (old && !mc_table_column(tb, old->name) && !taken(out, tb->name, old->name))
+        return old;
+    if (!cb->renamed_from)
+        return NULL;
+    const mc_column *cand = field_in(ta, cb->renamed_from);
+    if (!cand)
+        cand = mc_table_column(ta, cb->renamed_from);
+    if (!cand) {
+        push_error(arena, out, ecap,
+                   mc_arena_printf(arena, "%s.%s: renamed_from(%s) names no column of table %s in the migrations' schema",
+                                   tb->model, cb->field, cb->renamed_from, ta->name),
+                   mc_arena_printf(arena, "if %s is a new field, remove renamed_from", cb->field));
+        return NULL;
+    }
+    if (mc_table_column(tb, cand->name) || taken(out, tb->name, cand->name)) {
+        push_error(arena, out, ecap,
+                   mc_arena_printf(arena, "%s.%s: renamed_from(%s), but column %s.%s is still in the schema",
+                                   tb->model, cb->field, cb->renamed_from, tb->name, cand->name),
+                   mc_arena_printf(arena, "remove renamed_from(%s) or the other field", cb->renamed_from));
+        return NULL;
+    }
+    return cand;
+}
+
 void mc_renames_from_hints(const mc_schema *a, const mc_schema *b, mc_arena *arena, mc_renames *out)
 {
-    size_t cap = 0;
-    out->n = 0;
-    out->v = NULL;
+    size_t cap = 0, ecap = 0;
+    memset(out, 0, sizeof *out);
     for (size_t i = 0; i < b->ntables; i++) {
         const mc_table *tb = b->tables[i];
         const mc_table *ta = mc_schema_table(a, tb->name);
-        if (!ta && tb->renamed_from_table && (ta = mc_schema_table(a, tb->renamed_from_table)) &&
-            !mc_schema_table(b, ta->name))
+        if (!ta && (ta = table_source(a, b, tb, arena, out, &ecap)))
             push_rename(arena, out, &cap, NULL, ta->name, tb->name);
-        else if (!ta && tb->renamed_from_table)
-            ta = NULL;
         if (!ta)
-            continue;
+            continue;   /* a new table: its columns' hints have nothing to name */
         for (size_t j = 0; j < tb->ncolumns; j++) {
             const mc_column *c = &tb->columns[j];
-            if (!c->renamed_from || mc_table_column(ta, c->name))
-                continue;
-            const mc_column *old = mc_table_column(ta, c->renamed_from);
-            if (!old) {
-                /* The hint may name the old field; find its SQL name. */
-                for (size_t k = 0; k < ta->ncolumns && !old; k++)
-                    if (ta->columns[k].field && strcmp(ta->columns[k].field, c->renamed_from) == 0)
-                        old = &ta->columns[k];
-            }
-            if (old && !mc_table_column(tb, old->name))
+            if (mc_table_column(ta, c->name))
+                continue;   /* kept (a hint here is stale) */
+            const mc_column *old = column_source(a, ta, tb, c, arena, out, &ecap);
+            if (old)
                 push_rename(arena, out, &cap, tb->name, old->name, c->name);
         }
     }
@@ -75,8 +203,7 @@ void mc_renames_from_hints(const mc_schema *a, const mc_schema *b, mc_arena *are
 void mc_renames_invert(const mc_renames *r, mc_arena *arena, mc_renames *out)
 {
     size_t cap = 0;
-    out->n = 0;
-    out->v = NULL;
+    memset(out, 0, sizeof *out);
     for (size_t i = 0; r && i < r->n; i++) {
         const mc_rename *x = &r->v[i];
         if (!x->table) {
@@ -105,6 +232,11 @@ static int same_type(const mc_column *x, const mc_column *y)
     norm_type(x->sql_type, a, sizeof a);
     norm_type(y->sql_type, b, sizeof b);
     return strcmp(a, b) == 0;
+}
+
+int mc_same_sql_type(const mc_column *x, const mc_column *y)
+{
+    return same_type(x, y);
 }
 
 typedef enum { FAM_INT, FAM_REAL, FAM_NUM, FAM_BOOL, FAM_STR, FAM_TIME, FAM_BLOB, FAM_OTHER } family;
@@ -165,6 +297,62 @@ int mc_type_narrows(const mc_column *from, const mc_column *to)
     if (f == FAM_INT && (t == FAM_REAL || t == FAM_NUM))
         return 0;
     return 1;
+}
+
+static int has_value(const mc_enum *e, const char *v)
+{
+    for (size_t i = 0; i < e->nvalues; i++)
+        if (strcmp(e->values[i], v) == 0)
+            return 1;
+    return 0;
+}
+
+const char *mc_enum_lost(const mc_column *from, const mc_column *to, mc_arena *arena)
+{
+    if (to->type != MC_T_ENUM || !to->enum_type)
+        return NULL;
+    mc_buf b = {0};
+    if (from->type != MC_T_ENUM || !from->enum_type) {
+        mc_buf_put(&b, "any value but ");
+        for (size_t i = 0; i < to->enum_type->nvalues; i++)
+            mc_buf_printf(&b, "%s'%s'", i ? ", " : "", to->enum_type->values[i]);
+    } else {
+        for (size_t i = 0; i < from->enum_type->nvalues; i++)
+            if (!has_value(to->enum_type, from->enum_type->values[i]))
+                mc_buf_printf(&b, "%s'%s'", b.len ? ", " : "", from->enum_type->values[i]);
+    }
+    const char *s = b.len ? mc_arena_strdup(arena, b.data) : NULL;
+    mc_buf_free(&b);
+    return s;
+}
+
+/* Do two enum columns (or an enum and a plain one) differ in their values? */
+static int enum_changed(const mc_column *x, const mc_column *y)
+{
+    int ex = x->type == MC_T_ENUM && x->enum_type, ey = y->type == MC_T_ENUM && y->enum_type;
+    if (ex != ey)
+        return 1;
+    if (!ex)
+        return 0;
+    if (x->enum_type->nvalues != y->enum_type->nvalues)
+        return 1;
+    for (size_t i = 0; i < x->enum_type->nvalues; i++)
+        if (!has_value(y->enum_type, x->enum_type->values[i]))
+            return 1;
+    return 0;
+}
+
+/* What an enum change does: "adds 'c'; removes 'a'", "now enum Status", "no longer an enum". */
+static const char *enum_change_text(mc_arena *a, const mc_column *from, const mc_column *to)
+{
+    int ef = from->type == MC_T_ENUM && from->enum_type, et = to->type == MC_T_ENUM && to->enum_type;
+    if (!ef)
+        return mc_arena_printf(a, "now enum %s", to->enum_type->name);
+    if (!et)
+        return mc_arena_printf(a, "no longer enum %s", from->enum_type->name);
+    const char *added = mc_enum_lost(to, from, a), *removed = mc_enum_lost(from, to, a);
+    return mc_arena_printf(a, "enum %s%s%s%s%s", to->enum_type->name, added ? ": adds " : "", added ? added : "",
+                           removed ? (added ? "; removes " : ": removes ") : "", removed ? removed : "");
 }
 
 /* ---- the diff ------------------------------------------------------------- */
@@ -353,13 +541,28 @@ static void diff_pair(differ *x, mc_table_pair *p)
             continue;
         const mc_column *ca = mc_table_column(ta, p->source[j]);
         mc_op *o;
-        if (!same_type(ca, cb) && (o = op(x, MC_OP_ALTER_TYPE, ta, tb))) {
+        /* Enum values count where both sides know them (a snapshot or a .model). */
+        int enums = !x->sa->sql_only && !x->sb->sql_only && enum_changed(ca, cb);
+        if ((enums || !same_type(ca, cb)) && (o = op(x, MC_OP_ALTER_TYPE, ta, tb))) {
+            const char *lost = enums ? mc_enum_lost(ca, cb, x->a) : NULL;
             o->col_from = ca;
             o->col_to = cb;
-            o->data_loss = mc_type_narrows(ca, cb);
-            o->text = mc_arena_printf(x->a, "change type of %s.%s from %s to %s", tb->name, cb->name,
-                                      ca->sql_type, cb->sql_type);
-            if (o->data_loss)
+            o->data_loss = mc_type_narrows(ca, cb) || lost;
+            if (!same_type(ca, cb))
+                o->text = mc_arena_printf(x->a, "change type of %s.%s from %s to %s%s%s%s", tb->name, cb->name,
+                                          ca->sql_type, cb->sql_type, enums ? " (" : "",
+                                          enums ? enum_change_text(x->a, ca, cb) : "", enums ? ")" : "");
+            else
+                o->text = mc_arena_printf(x->a, "change the values of %s.%s (%s)", tb->name, cb->name,
+                                          enum_change_text(x->a, ca, cb));
+            if (lost && ca->type == MC_T_ENUM)
+                o->loss = mc_arena_printf(x->a, "removes %s from enum %s of %s.%s: rows holding %s are no longer valid",
+                                          lost, cb->enum_type->name, tb->name, cb->name,
+                                          strchr(lost, ',') ? "them" : "it");
+            else if (lost)
+                o->loss = mc_arena_printf(x->a, "turns %s.%s into enum %s: rows holding %s are no longer valid",
+                                          tb->name, cb->name, cb->enum_type->name, lost);
+            else if (o->data_loss)
                 o->loss = mc_arena_printf(x->a, "narrows %s.%s from %s to %s", tb->name, cb->name, ca->sql_type,
                                           cb->sql_type);
         }
@@ -503,6 +706,11 @@ int mc_diff_schemas(const mc_schema *a, const mc_schema *b, const mc_renames *re
 {
     memset(out, 0, sizeof *out);
     differ x = {arena, a, b, ren, out, 0};
+    if (ren) {
+        out->nerrors = ren->nerrors;
+        out->errors = ren->errors;
+        out->hints = ren->hints;
+    }
     out->pairs = mc_arena_alloc(arena, (b->ntables + 1) * sizeof *out->pairs);
     if (!out->pairs)
         return -1;

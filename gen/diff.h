@@ -6,7 +6,8 @@
  * (built from B's renamed_from hints with mc_renames_from_hints; inverted
  * for the way back).  A rename is never a drop plus an add.
  *
- * Compared per column: SQL type (case and spaces ignored), nullability,
+ * Compared per column: SQL type (case and spaces ignored), and, when both
+ * schemas know their enums (neither is sql_only), enum values; nullability,
  * server default, column CHECK, autoincrement; per table: primary key,
  * UNIQUE / CHECK / FOREIGN KEY constraints (as sets, ON DELETE/UPDATE
  * NO ACTION being the same as none), indexes by name.  Column order is not
@@ -56,6 +57,8 @@ typedef struct mc_table_pair {
 } mc_table_pair;
 
 typedef struct mc_diff {
+    size_t nerrors;         /* the renames' unresolved hints (upgrade planning refuses them) */
+    const char **errors, **hints;
     size_t nops;
     mc_op *ops;     /* table drops, renames, creates; then per pair (in B's order) */
     size_t npairs;
@@ -70,10 +73,21 @@ typedef struct mc_rename {
 typedef struct mc_renames {
     size_t n;
     mc_rename *v;
+    size_t nerrors;         /* hints that name nothing of A: errors, never a drop and create */
+    const char **errors, **hints;
 } mc_renames;
 
-/* Renames that B's renamed_from hints ask for and that apply to A: the
- * old name exists in A and the new one does not. */
+/*
+ * Renames from A to B.  A table of B missing from A is the table of A
+ * that holds the same model (A knows its models from the migrations'
+ * snapshot: a model whose custom `table` changed is renamed), else the
+ * one of the model its renamed_from(Old) names (A's model Old, or, when A
+ * is sql_only, the table snake_case(Old)); a column missing from A is
+ * likewise the one of the same field, else the one its renamed_from
+ * names (field or SQL name).  The old name must not be B's too.  A hint
+ * on a name A already has is stale and ignored; a hint that resolves to
+ * nothing is recorded in out->errors.
+ */
 void mc_renames_from_hints(const mc_schema *a, const mc_schema *b, mc_arena *arena, mc_renames *out);
 /* The same renames the other way (for diffing B back to A). */
 void mc_renames_invert(const mc_renames *r, mc_arena *arena, mc_renames *out);
@@ -82,7 +96,16 @@ void mc_renames_invert(const mc_renames *r, mc_arena *arena, mc_renames *out);
 int mc_diff_schemas(const mc_schema *a, const mc_schema *b, const mc_renames *renames, mc_arena *arena,
                     mc_diff *out);
 
-/* Is a change of column type from `from` to `to` narrowing (may lose data)? */
+/* Is a change of column type from `from` to `to` narrowing (may lose data)?
+ * By SQL type only (lengths; an enum's is its longest value). */
 int mc_type_narrows(const mc_column *from, const mc_column *to);
+
+/* Same declared SQL type (case and spaces aside)? */
+int mc_same_sql_type(const mc_column *x, const mc_column *y);
+
+/* The values of enum column `from` that enum column `to` lacks, "'a', 'b'"
+ * (arena), or NULL when none is lost.  A column that was not an enum and
+ * becomes one loses every value outside the enum: "every value but ...". */
+const char *mc_enum_lost(const mc_column *from, const mc_column *to, mc_arena *arena);
 
 #endif

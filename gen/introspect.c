@@ -601,6 +601,7 @@ int mc_introspect(sqlite3 *db, mc_arena *arena, mc_schema *out, const char **err
 {
     memset(out, 0, sizeof *out);
     out->name = "database";
+    out->sql_only = true;
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(db,
                                 "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY rowid",

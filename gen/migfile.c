@@ -1,6 +1,7 @@
 /* migfile.c -- see migfile.h. */
 #include "migfile.h"
 #include "introspect.h"
+#include "snapshot.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -329,7 +330,8 @@ const char *mc_migfile_date(mc_arena *arena)
 }
 
 char *mc_migfile_render(mc_arena *arena, int version, const char *message, const char *schema_name,
-                        const char *date, const char *upgrade_sql, const char *downgrade_sql)
+                        const char *date, const char *upgrade_sql, const char *downgrade_sql,
+                        const mc_schema *snapshot)
 {
     mc_buf b = {0};
     mc_buf_printf(&b, "-- Migration %04d: ", version);
@@ -343,6 +345,10 @@ char *mc_migfile_render(mc_arena *arena, int version, const char *message, const
                    "-- Written by `modelc migrate`; plain SQL, edit it as needed before it is\n"
                    "-- applied.  `modelc upgrade` runs the upgrade section, `modelc downgrade`\n"
                    "-- the downgrade section, each in one transaction.\n\n");
+    if (snapshot) {
+        mc_snapshot_render(&b, snapshot);
+        mc_buf_putc(&b, '\n');
+    }
     mc_buf_put(&b, UP_MARK "\n\n");
     mc_buf_put(&b, upgrade_sql && upgrade_sql[0] ? upgrade_sql : "-- nothing to do\n");
     mc_buf_put(&b, "\n" DOWN_MARK "\n\n");
@@ -440,6 +446,14 @@ int mc_migdir_replay(const mc_migdir *d, size_t upto, sqlite3 **out, mc_arena *a
     return 0;
 }
 
+int mc_migdir_annotate(const mc_migdir *d, size_t upto, mc_arena *arena, mc_schema *s)
+{
+    for (size_t i = upto < d->n ? upto : d->n; i-- > 0;)
+        if (d->files[i].text && mc_snapshot_present(d->files[i].text))
+            return mc_snapshot_apply(d->files[i].text, arena, s);
+    return 0;
+}
+
 int mc_migdir_schema(const mc_migdir *d, size_t upto, mc_arena *arena, mc_schema *out, const char **err)
 {
     sqlite3 *db;
@@ -447,5 +461,9 @@ int mc_migdir_schema(const mc_migdir *d, size_t upto, mc_arena *arena, mc_schema
         return -1;
     int rc = mc_introspect(db, arena, out, err);
     sqlite3_close(db);
+    if (rc == SQLITE_OK && mc_migdir_annotate(d, upto, arena, out) != 0) {
+        *err = "out of memory";
+        return -1;
+    }
     return rc == SQLITE_OK ? 0 : -1;
 }

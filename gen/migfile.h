@@ -58,9 +58,11 @@ char *mc_slug_from_diff(mc_arena *arena, const mc_diff *d);
 /* $MODELC_DATE, else the current UTC time "YYYY-MM-DD HH:MM:SS". */
 const char *mc_migfile_date(mc_arena *arena);
 
-/* The file's whole text. */
+/* The file's whole text; snapshot (may be NULL) is the schema after the
+ * upgrade, written into the header (see snapshot.h). */
 char *mc_migfile_render(mc_arena *arena, int version, const char *message, const char *schema_name,
-                        const char *date, const char *upgrade_sql, const char *downgrade_sql);
+                        const char *date, const char *upgrade_sql, const char *downgrade_sql,
+                        const mc_schema *snapshot);
 
 /* Creates dir (and its parents) when missing and writes dir/filename,
  * never overwriting.  Returns 0, or -1 with a message in *err (arena). */
@@ -74,7 +76,13 @@ int mc_exec_sql(sqlite3 *db, const char *sql, const char *what, mc_arena *arena,
  * sections of the first `upto` files run on it; the caller closes *out. */
 int mc_migdir_replay(const mc_migdir *d, size_t upto, sqlite3 **out, mc_arena *arena, const char **err);
 
-/* The schema the first `upto` migrations produce (replayed, introspected). */
+/* Lays the newest snapshot among the first `upto` files over s (their
+ * introspected schema): model and field names, enum columns.  Without
+ * one, s stays sql_only.  Returns 0, or -1 when out of memory. */
+int mc_migdir_annotate(const mc_migdir *d, size_t upto, mc_arena *arena, mc_schema *s);
+
+/* The schema the first `upto` migrations produce (replayed, introspected,
+ * annotated). */
 int mc_migdir_schema(const mc_migdir *d, size_t upto, mc_arena *arena, mc_schema *out, const char **err);
 
 #endif

@@ -147,6 +147,11 @@ static int needs_rebuild(const planner *p, const mc_table_pair *tp)
         switch (o->kind) {
         case MC_OP_RENAME_COLUMN: case MC_OP_ADD_INDEX: case MC_OP_DROP_INDEX:
             break;
+        case MC_OP_ALTER_TYPE:
+            /* Enum values changed, VARCHAR(n) did not: nothing for SQL to do. */
+            if (!mc_same_sql_type(o->col_from, o->col_to))
+                return 1;
+            break;
         case MC_OP_ADD_COLUMN:
             if (!addable(o->col_to))
                 return 1;
@@ -262,6 +267,8 @@ static int fires_fk_actions(const planner *p)
 
 static void refusals(planner *p)
 {
+    for (size_t i = 0; i < p->d->nerrors; i++)
+        refuse(p, p->d->errors[i], p->d->hints[i]);
     for (size_t i = 0; i < p->d->nops; i++) {
         const mc_op *o = &p->d->ops[i];
         if (o->data_loss && !p->allow_loss) {
@@ -394,6 +401,10 @@ int mc_plan_build(const mc_diff *d, const mc_schema *a, const mc_schema *b, int 
                 comment(&p, o->text);
                 loss_note(&p, o);
                 mc_put_sqlf(&p.out, "ALTER TABLE %I DROP COLUMN %I;\n", tp->to->name, o->col_from->name);
+            } else if (o->kind == MC_OP_ALTER_TYPE) {
+                comment(&p, o->text);
+                loss_note(&p, o);
+                mc_buf_put(&p.out, "-- (the SQL type stays: no statement; the file's header records the enum's values)\n");
             }
         }
     }

@@ -76,7 +76,7 @@ typedef struct mc_column {
     const char *name;           /* name in SQL */
     mc_type_id type;
     const mc_enum *enum_type;   /* MC_T_ENUM only */
-    int length;                 /* String(n): n; 0 when unbounded */
+    int length;                 /* String(n): n; 0 when unbounded; an enum: its longest value */
     int precision, scale;       /* Numeric(p, s) */
     const char *sql_type;       /* as emitted: "VARCHAR(64)", "NUMERIC(8, 2)" */
     bool primary_key;           /* member of the table's primary key */
@@ -172,6 +172,8 @@ typedef struct mc_schema {
     mc_table **create_order;    /* FK dependency order, ties by name (as SQLAlchemy) */
     size_t nenums;
     mc_enum *enums;
+    bool sql_only;              /* introspected with no migration snapshot: model and field
+                                 * names are the SQL names, enum columns plain VARCHAR */
 } mc_schema;
 
 /* Checks the AST and builds the schema model in `arena`.  Every semantic

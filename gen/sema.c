@@ -385,6 +385,7 @@ static void resolve_type(sema *s, mc_column *c, const mc_call *type)
         if (e) {
             c->type = MC_T_ENUM;
             c->enum_type = e;
+            c->length = (int)e->maxlen;     /* VARCHAR(longest value): what narrowing compares */
             c->sql_type = mc_arena_printf(s->arena, "VARCHAR(%zu)", e->maxlen);
             if (type->has_parens)
                 ERR(s, type->paren_at, NULL, "enum type '%s' takes no arguments", type->name);

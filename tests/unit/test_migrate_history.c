@@ -251,6 +251,207 @@ START_TEST(one_foreign_key_check_per_migration)
 }
 END_TEST
 
+/* ---- 2. the snapshot: model names behind custom tables --------------------- */
+
+#define ARTICLE "model Article table \"articles\" { id Integer primary_key; title String(40) }\n"
+#define STORY_HINT "model Story table \"stories\" { renamed_from(Article); id Integer primary_key; title String(40) }\n"
+
+static void refused(const ws *w, const char *schema, const char *flag, const char *want_err, int files)
+{
+    tu_result r = migrate(w, schema, flag);
+    ck_assert_msg(r.status == 1, "should be refused, exit %d\n%s%s", r.status, r.out, r.err);
+    ck_assert_msg(strstr(r.err, want_err), "stderr lacks '%s':\n%s", want_err, r.err);
+    ck_assert_msg(strstr(r.err, "hint:"), "no hint:\n%s", r.err);
+    ck_assert_int_eq(nfiles(w), files);
+    tu_result_free(&r);
+}
+
+/* The issue's case: the step carries --allow-data-loss for another change;
+ * the hint must still rename, never drop and create. */
+START_TEST(renamed_from_model_with_custom_table)
+{
+    ws w = ws_new();
+    migrate_ok(&w, ARTICLE KEEP, NULL);
+    run_ok(&w, "upgrade", NULL);
+    sql_ok(&w, "INSERT INTO articles VALUES (1, 'one'), (2, 'two'); INSERT INTO keep VALUES (7);");
+    migrate_ok(&w, STORY_HINT, "--allow-data-loss");
+    char *text = file_text(&w, 2);
+    ck_assert_msg(strstr(text, "ALTER TABLE articles RENAME TO stories;"), "%s", text);
+    ck_assert_msg(!strstr(text, "DROP TABLE articles"), "%s", text);
+    free(text);
+    run_ok(&w, "upgrade", NULL);
+    rows_eq(&w, "SELECT title FROM stories ORDER BY id", "one\ntwo\n");
+    /* The hint is now stale: nothing more to do. */
+    tu_result r = migrate(&w, STORY_HINT, NULL);
+    MC_OK(r, "stale hint");
+    ck_assert_msg(strstr(r.out, "No changes"), "%s", r.out);
+    tu_result_free(&r);
+    run_ok(&w, "downgrade", NULL);
+    rows_eq(&w, "SELECT title FROM articles ORDER BY id", "one\ntwo\n");
+    ws_free(&w);
+}
+END_TEST
+
+/* A model whose custom table changes is the same model: a rename. */
+START_TEST(custom_table_changed_is_a_rename)
+{
+    ws w = ws_new();
+    migrate_ok(&w, ARTICLE, NULL);
+    migrate_ok(&w, "model Article table \"posts\" { id Integer primary_key; title String(40) }\n", NULL);
+    char *text = file_text(&w, 2);
+    ck_assert_msg(strstr(text, "ALTER TABLE articles RENAME TO posts;"), "%s", text);
+    free(text);
+    ws_free(&w);
+}
+END_TEST
+
+/* DSL.md 3: a hint that cannot be resolved is an error, never a drop and create. */
+START_TEST(unresolvable_hint_is_an_error)
+{
+    ws w = ws_new();
+    migrate_ok(&w, ARTICLE, NULL);
+    refused(&w, "model Story table \"stories\" { renamed_from(Nope); id Integer primary_key; title String(40) }\n",
+            "--allow-data-loss", "renamed_from(Nope) names no model", 1);
+    refused(&w, "model Article table \"articles\" { id Integer primary_key; name String(40) renamed_from(nope) }\n",
+            "--allow-data-loss", "renamed_from(nope) names no column", 1);
+    /* The old model still there: not a rename either. */
+    refused(&w, ARTICLE "model Story { renamed_from(Article); id Integer primary_key }\n", "--allow-data-loss",
+            "is still in the schema", 1);
+    ws_free(&w);
+}
+END_TEST
+
+/* A history written before the snapshot existed keeps working: hints
+ * resolve by snake_case(Old) (or the old table's name), and a custom table
+ * they cannot find is an error, not a drop. */
+START_TEST(history_without_snapshot)
+{
+    ws w = ws_new();
+    migrate_ok(&w, ARTICLE "model BlogPost { id Integer primary_key }\n", NULL);
+    char *cmd = tu_fmt("sed -i '/^-- modelc:\\(model\\|field\\|enum\\|column\\) /d' '%s'/0001_*.sql", w.mig);
+    tu_result r = tu_sh(cmd, 10);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    free(cmd);
+    char *text = file_text(&w, 1);
+    ck_assert_msg(!strstr(text, "modelc:model"), "%s", text);
+    free(text);
+    refused(&w, STORY_HINT "model BlogPost { id Integer primary_key }\n", "--allow-data-loss",
+            "renamed_from(Article) names no model", 1);
+    migrate_ok(&w,
+               "model Story table \"stories\" { renamed_from(articles); id Integer primary_key; title String(40) }\n"
+               "model Entry { renamed_from(BlogPost); id Integer primary_key }\n",
+               NULL);
+    text = file_text(&w, 2);
+    ck_assert_msg(strstr(text, "ALTER TABLE articles RENAME TO stories;") &&
+                      strstr(text, "ALTER TABLE blog_post RENAME TO entry;"),
+                  "%s", text);
+    free(text);
+    ws_free(&w);
+}
+END_TEST
+
+/* A field whose column("...") changes is the same field: a rename. */
+START_TEST(column_name_changed_is_a_rename)
+{
+    ws w = ws_new();
+    migrate_ok(&w, "model A { id Integer primary_key; title String(40) column(\"ttl\") }\n", NULL);
+    migrate_ok(&w, "model A { id Integer primary_key; title String(40) column(\"heading\") }\n", NULL);
+    char *text = file_text(&w, 2);
+    ck_assert_msg(strstr(text, "ALTER TABLE a RENAME COLUMN ttl TO heading;"), "%s", text);
+    free(text);
+    ws_free(&w);
+}
+END_TEST
+
+/* ---- 2. the snapshot: enum values ---------------------------------------- */
+
+#define ENUM3 "enum Status { draft, posted, published }\n"
+#define WITH_STATUS "model Post { id Integer primary_key; status Status }\n"
+
+/* The upgrade section of migration v, and its downgrade. */
+static void sections(const ws *w, int v, char **up, char **down)
+{
+    char *text = file_text(w, v);
+    char *d = strstr(text, "-- modelc:downgrade");
+    ck_assert_ptr_nonnull(d);
+    *down = strdup(d);
+    *d = '\0';
+    *up = strdup(strstr(text, "-- modelc:upgrade"));
+    free(text);
+}
+
+static void enum_step(const char *from, const char *to, int lossy_up, int lossy_down)
+{
+    ws w = ws_new();
+    char *v1 = tu_fmt("%s" WITH_STATUS, from), *v2 = tu_fmt("%s" WITH_STATUS, to);
+    migrate_ok(&w, v1, NULL);
+    run_ok(&w, "upgrade", NULL);
+    sql_ok(&w, "INSERT INTO post VALUES (1, 'draft'), (2, NULL);");
+    if (lossy_up)
+        refused(&w, v2, NULL, "--allow-data-loss", 1);
+    migrate_ok(&w, v2, lossy_up ? "--allow-data-loss" : NULL);
+    char *up, *down;
+    sections(&w, 2, &up, &down);
+    ck_assert_msg(!!strstr(up, "-- DATA LOSS: removes") == lossy_up, "upgrade:\n%s", up);
+    ck_assert_msg(!!strstr(down, "-- DATA LOSS: removes") == lossy_down, "downgrade:\n%s", down);
+    free(up);
+    free(down);
+    run_ok(&w, "upgrade", NULL);
+    tu_result r = migrate(&w, v2, NULL);
+    MC_OK(r, "again");
+    ck_assert_msg(strstr(r.out, "No changes"), "%s", r.out);
+    tu_result_free(&r);
+    run_ok(&w, "downgrade", NULL);
+    rows_eq(&w, "SELECT status FROM post ORDER BY id", "draft\n<null>\n");
+    free(v1);
+    free(v2);
+    ws_free(&w);
+}
+
+/* Issue 7 section 5: the longest value removed is data loss, and its way back is not. */
+START_TEST(enum_remove_longest_value)
+{
+    enum_step(ENUM3, "enum Status { draft, posted }\n", 1, 0);
+}
+END_TEST
+
+/* Same length (VARCHAR(9) either way): only the snapshot can tell. */
+START_TEST(enum_remove_same_length_value)
+{
+    enum_step(ENUM3, "enum Status { draft, published }\n", 1, 0);
+}
+END_TEST
+
+START_TEST(enum_add_value)
+{
+    enum_step(ENUM3, "enum Status { draft, posted, published, archived }\n", 0, 1);
+}
+END_TEST
+
+START_TEST(enum_rename_value)
+{
+    enum_step(ENUM3, "enum Status { draft, posted, publishes }\n", 1, 1);
+}
+END_TEST
+
+/* A String column made an enum: rows with other values are lost. */
+START_TEST(string_to_enum_is_data_loss)
+{
+    ws w = ws_new();
+    migrate_ok(&w, ENUM3 "model Post { id Integer primary_key; status String(9) }\n", NULL);
+    refused(&w, ENUM3 WITH_STATUS, NULL, "turns post.status into enum Status", 1);
+    migrate_ok(&w, ENUM3 WITH_STATUS, "--allow-data-loss");
+    char *up, *down;
+    sections(&w, 2, &up, &down);
+    ck_assert_msg(strstr(up, "-- DATA LOSS: turns post.status into enum Status"), "%s", up);
+    ck_assert_msg(!strstr(down, "DATA LOSS"), "%s", down);
+    free(up);
+    free(down);
+    ws_free(&w);
+}
+END_TEST
+
 int main(void)
 {
     setenv("MODELC_DATE", "2024-01-01 00:00:00", 1);
@@ -263,5 +464,18 @@ int main(void)
     tcase_add_test(tc, old_file_without_pragma_drops_table);
     tcase_add_test(tc, one_foreign_key_check_per_migration);
     suite_add_tcase(s, tc);
+    TCase *ts = tcase_create("snapshot");
+    tcase_set_timeout(ts, 120);
+    tcase_add_test(ts, renamed_from_model_with_custom_table);
+    tcase_add_test(ts, custom_table_changed_is_a_rename);
+    tcase_add_test(ts, unresolvable_hint_is_an_error);
+    tcase_add_test(ts, history_without_snapshot);
+    tcase_add_test(ts, column_name_changed_is_a_rename);
+    tcase_add_test(ts, enum_remove_longest_value);
+    tcase_add_test(ts, enum_remove_same_length_value);
+    tcase_add_test(ts, enum_add_value);
+    tcase_add_test(ts, enum_rename_value);
+    tcase_add_test(ts, string_to_enum_is_data_loss);
+    suite_add_tcase(s, ts);
     return tu_run_suite(s);
 }

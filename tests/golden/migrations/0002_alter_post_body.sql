@@ -7,6 +7,11 @@
 -- applied.  `modelc upgrade` runs the upgrade section, `modelc downgrade`
 -- the downgrade section, each in one transaction.
 
+-- Snapshot of the schema after this migration, read back by `modelc migrate`
+-- (the models behind the tables, the enums behind the columns):
+-- modelc:model User user
+-- modelc:model Post post
+
 -- modelc:upgrade
 
 -- tables are dropped or rebuilt below: foreign keys are off until the check at the end

@@ -1,0 +1,268 @@
+/* snapshot.c -- see snapshot.h. */
+#include "snapshot.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define PREFIX "-- modelc:"
+#define UP_MARK "-- modelc:upgrade"
+
+/* ---- writing ---------------------------------------------------------------- */
+
+/* One word: bare when an identifier, else quoted with escapes. */
+static void put_word(mc_buf *b, const char *w)
+{
+    int bare = w[0] != '\0';
+    for (const char *p = w; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '_')
+            bare = 0;
+    mc_buf_putc(b, ' ');
+    if (bare) {
+        mc_buf_put(b, w);
+        return;
+    }
+    mc_buf_putc(b, '"');
+    for (const char *p = w; *p; p++) {
+        switch (*p) {
+        case '"': mc_buf_put(b, "\\\""); break;
+        case '\\': mc_buf_put(b, "\\\\"); break;
+        case '\n': mc_buf_put(b, "\\n"); break;
+        case '\t': mc_buf_put(b, "\\t"); break;
+        case '\r': mc_buf_put(b, "\\r"); break;
+        default: mc_buf_putc(b, *p);
+        }
+    }
+    mc_buf_putc(b, '"');
+}
+
+void mc_snapshot_render(mc_buf *b, const mc_schema *s)
+{
+    mc_buf_put(b, "-- Snapshot of the schema after this migration, read back by `modelc migrate`\n"
+                  "-- (the models behind the tables, the enums behind the columns):\n");
+    for (size_t i = 0; i < s->ntables; i++) {
+        const mc_table *t = s->tables[i];
+        mc_buf_put(b, PREFIX "model");
+        put_word(b, t->model);
+        put_word(b, t->name);
+        mc_buf_putc(b, '\n');
+        for (size_t j = 0; j < t->ncolumns; j++) {
+            const mc_column *c = &t->columns[j];
+            if (!c->field || strcmp(c->field, c->name) == 0)
+                continue;
+            mc_buf_put(b, PREFIX "field");
+            put_word(b, t->name);
+            put_word(b, c->name);
+            put_word(b, c->field);
+            mc_buf_putc(b, '\n');
+        }
+    }
+    for (size_t i = 0; i < s->nenums; i++) {
+        const mc_enum *e = &s->enums[i];
+        mc_buf_put(b, PREFIX "enum");
+        put_word(b, e->name);
+        for (size_t k = 0; k < e->nvalues; k++)
+            put_word(b, e->values[k]);
+        mc_buf_putc(b, '\n');
+    }
+    for (size_t i = 0; i < s->ntables; i++) {
+        const mc_table *t = s->tables[i];
+        for (size_t j = 0; j < t->ncolumns; j++) {
+            const mc_column *c = &t->columns[j];
+            if (c->type != MC_T_ENUM || !c->enum_type)
+                continue;
+            mc_buf_put(b, PREFIX "column");
+            put_word(b, t->name);
+            put_word(b, c->name);
+            put_word(b, c->enum_type->name);
+            mc_buf_putc(b, '\n');
+        }
+    }
+}
+
+/* ---- reading ---------------------------------------------------------------- */
+
+/* The words of one line (at most max), decoded into the arena; their count. */
+static size_t words(const char *p, const char *end, mc_arena *a, const char **out, size_t max)
+{
+    size_t n = 0;
+    while (p < end && n < max) {
+        while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+            p++;
+        if (p >= end)
+            break;
+        mc_buf w = {0};
+        if (*p == '"') {
+            for (p++; p < end && *p != '"'; p++) {
+                if (*p == '\\' && p + 1 < end) {
+                    p++;
+                    mc_buf_putc(&w, *p == 'n' ? '\n' : *p == 't' ? '\t' : *p == 'r' ? '\r' : *p);
+                } else {
+                    mc_buf_putc(&w, *p);
+                }
+            }
+            p++;
+        } else {
+            while (p < end && *p != ' ' && *p != '\t' && *p != '\r')
+                mc_buf_putc(&w, *p++);
+        }
+        out[n] = w.failed ? NULL : mc_arena_strdup(a, w.data ? w.data : "");
+        mc_buf_free(&w);
+        if (!out[n])
+            return n;
+        n++;
+    }
+    return n;
+}
+
+/* The end of the header: the upgrade marker's line, or the end. */
+static const char *header_end(const char *text)
+{
+    for (const char *line = text; *line;) {
+        if (strncmp(line, UP_MARK, sizeof UP_MARK - 1) == 0)
+            return line;
+        const char *nl = strchr(line, '\n');
+        if (!nl)
+            break;
+        line = nl + 1;
+    }
+    return text + strlen(text);
+}
+
+/* Calls fn on every snapshot line of the header: kind, words. */
+typedef int (*line_fn)(void *ctx, const char *kind, const char **w, size_t n);
+
+static int each_line(const char *text, mc_arena *a, line_fn fn, void *ctx)
+{
+    const char *end = header_end(text);
+    for (const char *line = text; line < end;) {
+        const char *nl = memchr(line, '\n', (size_t)(end - line));
+        const char *le = nl ? nl : end;
+        if ((size_t)(le - line) > sizeof PREFIX - 1 && strncmp(line, PREFIX, sizeof PREFIX - 1) == 0) {
+            const char *w[260];
+            const char *p = line + sizeof PREFIX - 1, *k = p;
+            while (k < le && *k != ' ')
+                k++;
+            const char *kind = mc_arena_strndup(a, p, (size_t)(k - p));
+            size_t n = words(k, le, a, w, sizeof w / sizeof w[0]);
+            if (!kind || fn(ctx, kind, w, n) != 0)
+                return -1;
+        }
+        line = nl ? nl + 1 : end;
+    }
+    return 0;
+}
+
+static int note_present(void *ctx, const char *kind, const char **w, size_t n)
+{
+    (void)w;
+    (void)n;
+    if (strcmp(kind, "model") == 0)
+        *(int *)ctx = 1;
+    return 0;
+}
+
+int mc_snapshot_present(const char *text)
+{
+    mc_arena a = {0};
+    int found = 0;
+    each_line(text ? text : "", &a, note_present, &found);
+    mc_arena_free(&a);
+    return found;
+}
+
+typedef struct applier {
+    mc_arena *a;
+    mc_schema *s;
+    size_t cap;
+} applier;
+
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static const mc_enum *find_enum(const mc_schema *s, const char *name)
+{
+    for (size_t i = 0; i < s->nenums; i++)
+        if (strcmp(s->enums[i].name, name) == 0)
+            return &s->enums[i];
+    return NULL;
+}
+
+/* Is the declared type VARCHAR(n), spaces and case aside? */
+static int is_varchar(const char *sql_type, size_t n)
+{
+    char want[40], got[64];
+    size_t o = 0;
+    snprintf(want, sizeof want, "VARCHAR(%zu)", n);
+    for (const char *p = sql_type ? sql_type : ""; *p && o + 1 < sizeof got; p++)
+        if (*p != ' ')
+            got[o++] = (char)toupper((unsigned char)*p);
+    got[o] = '\0';
+    return strcmp(got, want) == 0;
+}
+
+static int apply_line(void *ctx, const char *kind, const char **w, size_t n)
+{
+    applier *x = ctx;
+    mc_schema *s = x->s;
+    if (strcmp(kind, "model") == 0 && n == 2) {
+        mc_table *t = mc_schema_table(s, w[1]);
+        if (t)
+            t->model = w[0];
+    } else if (strcmp(kind, "field") == 0 && n == 3) {
+        mc_table *t = mc_schema_table(s, w[0]);
+        mc_column *c = t ? mc_table_column(t, w[1]) : NULL;
+        if (c)
+            c->field = w[2];
+    } else if (strcmp(kind, "enum") == 0 && n >= 2) {
+        if (s->nenums == x->cap) {
+            size_t nc = x->cap ? 2 * x->cap : 8;
+            mc_enum *v = mc_arena_alloc(x->a, nc * sizeof *v);
+            if (!v)
+                return -1;
+            if (s->nenums)
+                memcpy(v, s->enums, s->nenums * sizeof *v);
+            s->enums = v;
+            x->cap = nc;
+        }
+        mc_enum *e = &s->enums[s->nenums++];
+        memset(e, 0, sizeof *e);
+        e->name = w[0];
+        e->nvalues = n - 1;
+        e->values = mc_arena_alloc(x->a, n * sizeof *e->values);
+        if (!e->values)
+            return -1;
+        for (size_t i = 1; i < n; i++) {
+            e->values[i - 1] = w[i];
+            if (utf8_chars(w[i]) > e->maxlen)
+                e->maxlen = utf8_chars(w[i]);
+        }
+    } else if (strcmp(kind, "column") == 0 && n == 3) {
+        mc_table *t = mc_schema_table(s, w[0]);
+        mc_column *c = t ? mc_table_column(t, w[1]) : NULL;
+        const mc_enum *e = find_enum(s, w[2]);
+        if (c && e && is_varchar(c->sql_type, e->maxlen)) {
+            c->type = MC_T_ENUM;
+            c->enum_type = e;
+            c->length = (int)e->maxlen;
+        }
+    }
+    return 0;
+}
+
+int mc_snapshot_apply(const char *text, mc_arena *arena, mc_schema *s)
+{
+    applier x = {arena, s, 0};
+    s->nenums = 0;
+    s->enums = NULL;
+    if (each_line(text, arena, apply_line, &x) != 0)
+        return -1;
+    s->sql_only = false;
+    return 0;
+}

@@ -1,0 +1,44 @@
+/*
+ * snapshot.h -- what a migration history remembers beyond its SQL.
+ *
+ * The SQL of the migrations gives tables, columns and their SQL types, but
+ * not which model a table belongs to (a custom `table "..."`), which field
+ * a column("...") belongs to, or that a VARCHAR(9) column holds the enum
+ * Status { draft, posted, published }.  `modelc migrate` therefore writes,
+ * in the header of every file, a snapshot of the schema after that file's
+ * upgrade, as comment lines:
+ *
+ *   -- modelc:model BookTag book_tags
+ *   -- modelc:field user login_name login
+ *   -- modelc:enum Status draft posted published
+ *   -- modelc:column post status Status
+ *
+ * (model name and table; table, column and field where they differ; enum
+ * and its values; table, column and enum of every enum column).  A word is
+ * written bare when it is an identifier, else in double quotes with \" \\
+ * \n \t escapes.
+ *
+ * Replaying, the newest snapshot among the applied files is laid over the
+ * introspected schema: an entry counts only where the database agrees
+ * (the table and column exist, an enum column is VARCHAR(longest value)).
+ * Histories without any snapshot (files written before it existed, or by
+ * hand) keep working as before: the schema stays sql_only.
+ */
+#ifndef MC_SNAPSHOT_H
+#define MC_SNAPSHOT_H
+
+#include "arena.h"
+#include "buf.h"
+#include "schema.h"
+
+/* Appends the snapshot lines of s (a schema from a .model file) to b. */
+void mc_snapshot_render(mc_buf *b, const mc_schema *s);
+
+/* Does text (a migration file) carry a snapshot? */
+int mc_snapshot_present(const char *text);
+
+/* Lays the snapshot in text over s (introspected); clears s->sql_only.
+ * Returns 0, or -1 when out of memory. */
+int mc_snapshot_apply(const char *text, mc_arena *arena, mc_schema *s);
+
+#endif

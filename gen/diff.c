@@ -500,7 +500,13 @@ static int same_str(const char *x, const char *y)
 static void diff_pair(differ *x, mc_table_pair *p)
 {
     const mc_table *ta = p->from, *tb = p->to;
+    int named = !x->sa->sql_only && !x->sb->sql_only;   /* both know model and field names */
     p->first_op = x->d->nops;
+    if (named && strcmp(ta->name, tb->name) == 0 && !same_name(ta->model, tb->model)) {
+        mc_op *o = op(x, MC_OP_RENAME_MODEL, ta, tb);
+        if (o)
+            o->text = mc_arena_printf(x->a, "rename model %s to %s (table %s stays)", ta->model, tb->model, tb->name);
+    }
     /* Columns. */
     for (size_t j = 0; j < tb->ncolumns; j++) {
         const mc_column *cb = &tb->columns[j];
@@ -514,6 +520,15 @@ static void diff_pair(differ *x, mc_table_pair *p)
             continue;
         }
         const mc_column *ca = mc_table_column(ta, src);
+        if (named && strcmp(src, cb->name) == 0 && !same_name(ca->field, cb->field)) {
+            mc_op *o = op(x, MC_OP_RENAME_FIELD, ta, tb);
+            if (o) {
+                o->col_from = ca;
+                o->col_to = cb;
+                o->text = mc_arena_printf(x->a, "rename field %s.%s to %s (column %s stays)", tb->model, ca->field,
+                                          cb->field, cb->name);
+            }
+        }
         if (strcmp(src, cb->name) != 0) {
             mc_op *o = op(x, MC_OP_RENAME_COLUMN, ta, tb);
             if (o) {

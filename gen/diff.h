@@ -35,7 +35,9 @@ typedef enum mc_op_kind {
     MC_OP_DROP_INDEX,
     MC_OP_ADD_INDEX,
     MC_OP_DROP_CONSTRAINT,
-    MC_OP_ADD_CONSTRAINT
+    MC_OP_ADD_CONSTRAINT,
+    MC_OP_RENAME_MODEL,     /* same table, another model name: no SQL, the snapshot records it */
+    MC_OP_RENAME_FIELD      /* same column, another field name (column("...")): likewise */
 } mc_op_kind;
 
 typedef struct mc_op {

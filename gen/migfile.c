@@ -280,6 +280,8 @@ char *mc_slug_from_diff(mc_arena *arena, const mc_diff *d)
             verb = "rename";
             obj = mc_arena_printf(arena, "%s_%s", tname, o->col_from->name);
             break;
+        case MC_OP_RENAME_MODEL: verb = "rename"; obj = o->to->model; break;
+        case MC_OP_RENAME_FIELD: verb = "rename"; obj = mc_arena_printf(arena, "%s_%s", tname, o->col_to->field); break;
         case MC_OP_ALTER_TYPE: case MC_OP_ALTER_NULLABLE: case MC_OP_ALTER_DEFAULT: case MC_OP_ALTER_CHECK:
         case MC_OP_ALTER_AUTOINCREMENT:
             verb = "alter";

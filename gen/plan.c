@@ -147,6 +147,8 @@ static int needs_rebuild(const planner *p, const mc_table_pair *tp)
         switch (o->kind) {
         case MC_OP_RENAME_COLUMN: case MC_OP_ADD_INDEX: case MC_OP_DROP_INDEX:
             break;
+        case MC_OP_RENAME_MODEL: case MC_OP_RENAME_FIELD:
+            break;
         case MC_OP_ALTER_TYPE:
             /* Enum values changed, VARCHAR(n) did not: nothing for SQL to do. */
             if (!mc_same_sql_type(o->col_from, o->col_to))
@@ -193,6 +195,30 @@ static const char *zero_value(const mc_column *c)
     }
 }
 
+/* Is column ci of t covered by a UNIQUE constraint or a unique index? */
+static int in_unique(const mc_table *t, size_t ci)
+{
+    for (size_t i = 0; i < t->nconstraints; i++)
+        for (size_t j = 0; t->constraints[i].kind == MC_C_UNIQUE && j < t->constraints[i].ncols; j++)
+            if (t->constraints[i].cols[j] == ci)
+                return 1;
+    for (size_t i = 0; i < t->nindexes; i++)
+        for (size_t j = 0; t->indexes[i].unique && j < t->indexes[i].ncols; j++)
+            if (t->indexes[i].cols[j] == ci)
+                return 1;
+    return 0;
+}
+
+/*
+ * A column a downgrade brings back (its data was dropped) that is unique,
+ * nullable and has a server default: every row would get the same
+ * default and break the uniqueness, so the rows get NULL instead.
+ */
+static int restore_as_null(const planner *p, const mc_table *t, const mc_column *c)
+{
+    return !p->upgrading && c->nullable && c->server_default && in_unique(t, (size_t)(c - t->columns));
+}
+
 static void rebuild(planner *p, const mc_table_pair *tp)
 {
     const mc_table *t = tp->to;
@@ -216,15 +242,16 @@ static void rebuild(planner *p, const mc_table_pair *tp)
     for (size_t j = 0; j < t->ncolumns; j++) {
         const mc_column *c = &t->columns[j];
         int refill = !tp->source[j] && !c->nullable && !c->server_default;
-        if (!tp->source[j] && !refill)
+        int nulls = !tp->source[j] && restore_as_null(p, t, c);
+        if (!tp->source[j] && !refill && !nulls)
             continue;
         if (n++) {
             mc_buf_put(&names, ", ");
             mc_buf_put(&exprs, ", ");
         }
         mc_put_ident(&names, c->name);
-        if (refill) {
-            mc_buf_put(&exprs, zero_value(c));
+        if (refill || nulls) {
+            mc_buf_put(&exprs, nulls ? "NULL" : zero_value(c));
             continue;
         }
         /* Renames ran first: the old table has the new column names. */
@@ -397,10 +424,17 @@ int mc_plan_build(const mc_diff *d, const mc_schema *a, const mc_schema *b, int 
                 mc_put_sqlf(&p.out, "ALTER TABLE %I ADD COLUMN ", tp->to->name);
                 mc_ddl_column(&p.out, tp->to, o->col_to);
                 mc_buf_put(&p.out, ";\n");
+                if (restore_as_null(&p, tp->to, o->col_to)) {
+                    mc_buf_put(&p.out, "-- unique: its rows come back NULL, not all the same default\n");
+                    mc_put_sqlf(&p.out, "UPDATE %I SET %I = NULL;\n", tp->to->name, o->col_to->name);
+                }
             } else if (o->kind == MC_OP_DROP_COLUMN) {
                 comment(&p, o->text);
                 loss_note(&p, o);
                 mc_put_sqlf(&p.out, "ALTER TABLE %I DROP COLUMN %I;\n", tp->to->name, o->col_from->name);
+            } else if (o->kind == MC_OP_RENAME_MODEL || o->kind == MC_OP_RENAME_FIELD) {
+                comment(&p, o->text);
+                mc_buf_put(&p.out, "-- (no statement: the file's header records the name)\n");
             } else if (o->kind == MC_OP_ALTER_TYPE) {
                 comment(&p, o->text);
                 loss_note(&p, o);

@@ -452,6 +452,65 @@ START_TEST(string_to_enum_is_data_loss)
 }
 END_TEST
 
+/* ---- 3. found by tests/fuzz_migrations.py ----------------------------------- */
+
+/* Seed 5 case 83: a model renamed while its custom table stays had no SQL
+ * to write, so nothing was written, the history kept the old model name,
+ * and the next rename (renamed_from the new name) named nothing. */
+START_TEST(model_rename_with_same_table_is_recorded)
+{
+    ws w = ws_new();
+    migrate_ok(&w, "model Mdy table \"Tbl 12\" { id Integer primary_key; x String }\n", NULL);
+    migrate_ok(&w, "model Med table \"Tbl 12\" { renamed_from(Mdy); id Integer primary_key; x String }\n", NULL);
+    ck_assert_int_eq(nfiles(&w), 2);
+    char *text = file_text(&w, 2);
+    ck_assert_msg(strstr(text, "-- modelc:model Med \"Tbl 12\"") && strstr(text, "rename model Mdy to Med"), "%s", text);
+    free(text);
+    migrate_ok(&w, "model Mgr { renamed_from(Med); id Integer primary_key; x String }\n", NULL);
+    text = file_text(&w, 3);
+    ck_assert_msg(strstr(text, "ALTER TABLE \"Tbl 12\" RENAME TO mgr;"), "%s", text);
+    free(text);
+    /* A field renamed while its column("...") stays, likewise. */
+    migrate_ok(&w, "model Mgr { id Integer primary_key; y String column(\"x\") }\n", NULL);
+    text = file_text(&w, 4);
+    ck_assert_msg(strstr(text, "-- modelc:field mgr x y"), "%s", text);
+    free(text);
+    run_ok(&w, "upgrade", NULL);
+    run_ok(&w, "downgrade", "0");
+    ws_free(&w);
+}
+END_TEST
+
+/* Seed 2 case 16: the downgrade of a dropped unique column with a server
+ * default filled every row with the same default: UNIQUE failed.  The rows
+ * come back NULL. */
+START_TEST(restored_unique_column_comes_back_null)
+{
+    ws w = ws_new();
+    migrate_ok(&w, "model M { id Integer primary_key; d String(20) unique server_default(\"x\"); e Text }\n", NULL);
+    migrate_ok(&w, "model M { id Integer primary_key; e Text }\n", "--allow-data-loss");
+    run_ok(&w, "upgrade", "1");
+    sql_ok(&w, "INSERT INTO m VALUES (1, 'a', 'one'), (2, 'b', 'two');");
+    run_ok(&w, "upgrade", NULL);
+    run_ok(&w, "downgrade", NULL);
+    rows_eq(&w, "SELECT coalesce(d, 'null') || ' ' || e FROM m ORDER BY id", "null one\nnull two\n");
+    /* Same with a unique index, where the column is added back in place. */
+#define M2 "model M { id Integer primary_key; e Text }\n"
+    migrate_ok(&w, M2 "model N { id Integer primary_key; e Text; d String(20) index unique server_default(\"x\") }\n",
+               NULL);
+    run_ok(&w, "upgrade", NULL);
+    sql_ok(&w, "INSERT INTO n VALUES (1, 'one', 'a'), (2, 'two', 'b');");
+    migrate_ok(&w, M2 "model N { id Integer primary_key; e Text }\n", "--allow-data-loss");
+    char *text = file_text(&w, 4);
+    ck_assert_msg(strstr(text, "UPDATE n SET d = NULL;"), "%s", text);
+    free(text);
+    run_ok(&w, "upgrade", NULL);
+    run_ok(&w, "downgrade", NULL);
+    rows_eq(&w, "SELECT coalesce(d, 'null') FROM n ORDER BY id", "null\nnull\n");
+    ws_free(&w);
+}
+END_TEST
+
 int main(void)
 {
     setenv("MODELC_DATE", "2024-01-01 00:00:00", 1);
@@ -476,6 +535,8 @@ int main(void)
     tcase_add_test(ts, enum_add_value);
     tcase_add_test(ts, enum_rename_value);
     tcase_add_test(ts, string_to_enum_is_data_loss);
+    tcase_add_test(ts, model_rename_with_same_table_is_recorded);
+    tcase_add_test(ts, restored_unique_column_comes_back_null);
     suite_add_tcase(s, ts);
     return tu_run_suite(s);
 }

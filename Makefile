@@ -8,6 +8,7 @@
 #   make uninstall  the same variables: removes what install wrote
 #   make deps       install the Debian packages the build needs
 #   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS=N each; built in build/fuzz/
+#   make fuzz-migrations SEED=1 CASES=1000 [MINUTES=15]   the randomized migration test, as long as asked
 
 PREFIX    ?= /usr/local
 prefix    ?= $(PREFIX)
@@ -48,7 +49,7 @@ SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
 INC := -Igen -Iruntime -I$(BUILD)/grammar
 
 .PHONY: all check check-run check-suites check-asan check-valgrind demo bench stress clean install uninstall deps \
-        fuzz fuzz-build check-fuzz
+        fuzz fuzz-build check-fuzz fuzz-migrations
 all: $(BUILD)/modelc $(BUILD)/libmodelc.a $(BUILD)/libmodelc.so $(BUILD)/modelc.pc
 
 # ---- grammar ---------------------------------------------------------------
@@ -128,7 +129,22 @@ check-suites:
 	    MODELC_CFLAGS="$(SAN)" MODELC_SRC=$(CURDIR) \
 	        $$t || fail=1; \
 	done; \
+	echo "== tests/fuzz_migrations.py (seeds 1 and 2, $(FUZZ_MIGRATIONS_CASES) cases each)"; \
+	for seed in 1 2; do \
+	    python3 tests/fuzz_migrations.py --modelc $(abspath $(BUILD)/modelc) --seed $$seed \
+	        --cases $(FUZZ_MIGRATIONS_CASES) --shrink-seconds 20 || fail=1; \
+	done; \
 	exit $$fail
+
+# The randomized differential migration test (tests/fuzz_migrations.py):
+# make check runs a fixed few hundred cases; make fuzz-migrations as many as asked.
+FUZZ_MIGRATIONS_CASES ?= 120
+SEED    ?= 1
+CASES   ?= 1000
+MINUTES ?=
+fuzz-migrations: all
+	python3 tests/fuzz_migrations.py --modelc $(abspath $(BUILD)/modelc) --seed $(SEED) --cases $(CASES) \
+	    $(if $(MINUTES),--minutes $(MINUTES)) --stats
 
 check: all
 	$(MAKE) --no-print-directory check-run
@@ -139,7 +155,7 @@ check: all
 
 check-asan:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g" \
+	$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g" FUZZ_MIGRATIONS_CASES=25 \
 	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" check-run
 
 check-valgrind: all

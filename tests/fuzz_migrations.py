@@ -271,6 +271,17 @@ def render(s):
                                                       q("ixc%d" % ix["uid"]), ", unique: true" if ix["unique"] else ""))
         for ck in m["checks"]:
             out.append("    check(%s)" % q(table_check_sql(m, ck)))
+        # Many-to-many through an association model: a composite key of
+        # two foreign keys to two other models, and no other foreign key.
+        for assoc in s["models"]:
+            if not assoc.get("m2m") or assoc["pk"] is None:
+                continue
+            fks = [x for x in assoc["fields"] if x["fk"]]
+            ends = [x["fk"]["model"] for x in fks]
+            if (len(fks) == 2 and all(x["uid"] in assoc["pk"] for x in fks) and ends[0] != ends[1]
+                    and assoc["uid"] not in ends and ends[0] == m["uid"]):
+                out.append("    mm%d relationship(%s, secondary: %s, backref: bm%d)" %
+                           (assoc["uid"], by_uid[ends[1]]["name"], assoc["name"], assoc["uid"]))
         # Relationships: one-to-many along the foreign keys marked "rel".
         for other in s["models"]:
             for f in other["fields"]:
@@ -386,6 +397,7 @@ class Gen:
             b = self.bare_int_field(s, m)
             m["fields"] += [a, b]
             m["pk"] = [a["uid"], b["uid"]]
+            m["m2m"] = r.random() < 0.7
         else:
             idf = self.bare_int_field(s, m, fk=False)
             idf["name"] = "id%d" % idf["uid"]
@@ -403,7 +415,7 @@ class Gen:
              "rel": False}
         if fk:
             targets = [x for x in s["models"] if x["pk"] is None]
-            if targets and self.rng.random() < 0.6:
+            if targets and self.rng.random() < 0.85:
                 f["fk"] = self.fk(self.rng.choice(targets)["uid"])
                 no_set_null(f)
         return f
@@ -470,7 +482,9 @@ def draw_mutation(g, s):
     kinds = ["add_model", "drop_model", "rename_model", "set_table", "add_field", "drop_field", "rename_field",
              "set_column", "change_type", "nullability", "toggle_index", "toggle_unique", "composite_index",
              "composite_unique", "check", "table_check", "default", "add_fk", "drop_fk", "fk_actions",
-             "enum_add", "enum_remove", "enum_rename", "autoincrement", "rel", "clear_hints"]
+             "enum_add", "enum_remove", "enum_rename", "autoincrement", "rel", "clear_hints", "m2m"]
+    kinds += ["change_type", "change_type", "change_type", "enum_add", "enum_remove", "enum_rename", "add_fk",
+              "fk_actions", "nullability", "default", "drop_model", "rename_model"]  # weights
     k = r.choice(kinds)
     models = s["models"]
     m = r.choice(models) if models else None
@@ -598,17 +612,26 @@ def apply_mutation(s, mu, previous):
         else:
             m["fields"].append(nf)
         return True
-    if f is None:
-        if k == "autoincrement" and m["pk"] is None:
-            m["autoinc"] = not m["autoinc"]
-            return True
-        if k == "clear_hints":
-            m["hint"] = None
-            for x in m["fields"]:
-                x["hint"] = None
-            return True
-        if k not in ("enum_add", "enum_remove", "enum_rename"):
+    if k == "autoincrement":
+        if m["pk"] is not None:
             return False
+        m["autoinc"] = not m["autoinc"]
+        return True
+    if k == "clear_hints":
+        # only the stale ones: a rename of this version needs its hint
+        old = find(previous["models"], m["uid"]) if previous else None
+        if old is None or old["name"] == m["name"]:
+            m["hint"] = None
+        for x in m["fields"]:
+            ox = find(old["fields"], x["uid"]) if old else None
+            if ox is None or ox["name"] == x["name"]:
+                x["hint"] = None
+        return True
+    if k == "m2m":
+        m["m2m"] = not m.get("m2m")
+        return True
+    if f is None and k not in ("enum_add", "enum_remove", "enum_rename"):
+        return False
     if k == "drop_field":
         m["fields"].remove(f)
         m["indexes"] = [ix for ix in m["indexes"] if f["uid"] not in ix["fields"]]

@@ -9,8 +9,9 @@
  *                             rows, in the relationship's order_by
  *
  * Keys must be integers (a foreign key to an Integer key, as every model
- * has by default); a relationship over other keys gets no loader and a
- * comment in the header saying so.  The statement is
+ * has by default) or String/Text; a relationship over other keys (dates,
+ * decimals, composite keys) gets no loader and a comment in the header
+ * saying so.  The statement is
  *   SELECT ... WHERE key IN (SELECT value FROM json_each(?))
  * with the list's distinct keys bound as one JSON array (runtime/eager.c).
  */
@@ -27,11 +28,24 @@ typedef struct eager_rel {
     const char *sql;
     size_t key_col, row_at;     /* T_lists: result column of the key; first column of the row */
     const mc_column *dst_key;   /* T_refs: the field of a result row holding the key */
+    bool text;                  /* String/Text keys (else integers) */
 } eager_rel;
 
 static bool int_key(const mc_column *c)
 {
     return c && (cg_kind_of(c) == CG_INT64 || cg_kind_of(c) == CG_INT32);
+}
+
+static bool text_key(const mc_column *c)
+{
+    return c && (c->type == MC_T_STRING || c->type == MC_T_TEXT);
+}
+
+/* Both sides integers, or both text: e->text says which. */
+static bool keys_match(eager_rel *e, const mc_column *a, const mc_column *b)
+{
+    e->text = text_key(a) && text_key(b);
+    return e->text || (int_key(a) && int_key(b));
 }
 
 #define IN_KEYS " IN (SELECT value FROM json_each(?))"
@@ -57,7 +71,7 @@ static bool describe(cgen *g, const mc_relationship *r, eager_rel *e)
         e->src_key = &t->columns[r->fk->cols[0]];
         e->dst_key = mc_table_column(T, r->fk->ref_cols[0]);
         e->sql = cg_sqlf(g, "SELECT %s FROM %I WHERE %I" IN_KEYS, cg_column_list(g, T), T->name, e->dst_key->name);
-        return int_key(e->src_key) && int_key(e->dst_key);
+        return keys_match(e, e->src_key, e->dst_key);
     }
     case MC_REL_ONE_TO_ONE:
     case MC_REL_ONE_TO_MANY: {
@@ -68,7 +82,7 @@ static bool describe(cgen *g, const mc_relationship *r, eager_rel *e)
         e->key_col = r->fk->cols[0];
         e->sql = cg_sqlf(g, "SELECT %s FROM %I WHERE %I" IN_KEYS "%s", cg_column_list(g, T), T->name, fc->name,
                          order_sql(g, r, ""));
-        return int_key(e->src_key) && int_key(fc);
+        return keys_match(e, e->src_key, fc);
     }
     case MC_REL_MANY_TO_MANY: {
         const mc_table *S = r->secondary;
@@ -89,7 +103,7 @@ static bool describe(cgen *g, const mc_relationship *r, eager_rel *e)
                          sa->name, cols.data ? cols.data : "", S->name, T->name, r2->name, sb->name, sa->name,
                          order_sql(g, r, "t."));
         mc_buf_free(&cols);
-        return int_key(e->src_key) && int_key(sa) && int_key(r2);
+        return r2 && keys_match(e, e->src_key, sa);
     }
     }
     return false;
@@ -172,7 +186,10 @@ void cg_emit_eager_types(cgen *g, cg_out *o)
 static void emit_keys(cgen *g, mc_buf *c, const mc_column *key)
 {
     mc_buf_line(c, "for (size_t i = 0; rc == MC_OK && i < list->count; i++)");
-    if (cg_null_flag(key)) {
+    if (cg_kind_of(key) == CG_TEXT) {
+        mc_buf_line(c, "    if (list->items[i].%s)", key->field);
+        mc_buf_line(c, "        rc = mc_eager_key_text(e, i, list->items[i].%s);", key->field);
+    } else if (cg_null_flag(key)) {
         mc_buf_line(c, "    if (!list->items[i].%s_null)", key->field);
         mc_buf_line(c, "        rc = mc_eager_key(e, i, list->items[i].%s);", key->field);
     } else {
@@ -214,7 +231,10 @@ static void emit_load_lists(cgen *g, cg_out *o, const eager_rel *e)
                 "int %s_list_load_%s(mc_db *db, const %s_list *list, %s_lists *out)", fn, r->name, type, ttype);
     emit_prologue(g, c, e, "lists", mc_arena_printf(g->arena, "%s_list *", ttype));
     mc_buf_line(c, "while (rc == MC_OK && (rc = mc_eager_step(e)) == MC_OK) {");
-    mc_buf_line(c, "    size_t at = mc_eager_first(e, sqlite3_column_int64(st, %zu));", e->key_col);
+    if (e->text)
+        mc_buf_line(c, "    size_t at = mc_eager_first_text(e, (const char *)sqlite3_column_text(st, %zu));", e->key_col);
+    else
+        mc_buf_line(c, "    size_t at = mc_eager_first(e, sqlite3_column_int64(st, %zu));", e->key_col);
     mc_buf_line(c, "    for (; rc == MC_OK && at != MC_EAGER_NONE; at = mc_eager_next(e, at)) {");
     mc_buf_line(c, "        %s_list *l = &out->lists[at];", ttype);
     mc_buf_line(c, "        %s *items = (%s *)mc_list_grow(db, l->items, l->count, sizeof *items);", ttype, ttype);
@@ -259,7 +279,8 @@ static void emit_load_refs(cgen *g, cg_out *o, const eager_rel *e)
     mc_buf_line(c, "    out->rows.count++;");
     mc_buf_line(c, "}");
     mc_buf_line(c, "for (size_t k = 0; rc == MC_DONE && k < out->rows.count; k++) {");
-    mc_buf_line(c, "    size_t at = mc_eager_first(e, out->rows.items[k].%s);", e->dst_key->field);
+    mc_buf_line(c, "    size_t at = mc_eager_first%s(e, out->rows.items[k].%s);", e->text ? "_text" : "",
+                e->dst_key->field);
     mc_buf_line(c, "    for (; at != MC_EAGER_NONE; at = mc_eager_next(e, at))");
     mc_buf_line(c, "        out->refs[at] = &out->rows.items[k];");
     mc_buf_line(c, "}");
@@ -277,7 +298,7 @@ void cg_emit_eager(cgen *g, cg_out *o, const mc_table *t)
     for (size_t i = 0; i < t->nrels; i++) {
         eager_rel e;
         if (!describe(g, t->rels[i], &e)) {
-            mc_buf_printf(&o->h, "/* %s.%s: no %s_list_load_%s: eager loading needs integer keys. */\n\n", t->model,
+            mc_buf_printf(&o->h, "/* %s.%s: no %s_list_load_%s: eager loading needs integer or String/Text keys. */\n\n", t->model,
                           t->rels[i]->name, cg_fn(g, t), t->rels[i]->name);
             continue;
         }

@@ -7,7 +7,10 @@
  * cached prepared statement whatever the number of keys, and no limit on
  * host parameters.  Each result row's key is mapped back to the list's
  * positions through a hash of key -> first position plus a chain of
- * positions sharing a key (a list may hold the same row twice).
+ * positions sharing a key (a list may hold the same row twice).  Keys are
+ * integers or, for String/Text keys, text (one kind per mc_eager); text
+ * keys are the caller's strings, not copied, compared byte for byte as
+ * SQLite's BINARY collation does.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,6 +20,7 @@
 
 typedef struct slot {
     int64_t key;
+    const char *text;   /* a text key (the caller's), or NULL */
     size_t first;       /* MC_EAGER_NONE: empty slot */
 } slot;
 
@@ -42,6 +46,14 @@ static uint64_t mix(int64_t key)   /* splitmix64's finalizer */
     x ^= x >> 27;
     x *= 0x94d049bb133111ebu;
     return x ^ (x >> 31);
+}
+
+static size_t find_text(const mc_eager *e, const char *key)
+{
+    size_t i = (size_t)mix((int64_t)mci_fnv1a(key, strlen(key))) & (e->cap - 1);
+    while (e->slots[i].first != MC_EAGER_NONE && strcmp(e->slots[i].text, key) != 0)
+        i = (i + 1) & (e->cap - 1);
+    return i;
 }
 
 static size_t find(const mc_eager *e, int64_t key)
@@ -80,17 +92,55 @@ mc_eager *mc_eager_new(mc_db *db, size_t n, const char *table)
     return e;
 }
 
-/* Appends ",<key>" (no comma for the first) to the JSON array. */
+/* Room for n more bytes of JSON and the closing ']'. */
+static int reserve(mc_eager *e, size_t n)
+{
+    if (e->len + n + 2 <= e->jcap)
+        return MC_OK;
+    size_t ncap = e->jcap * 2;
+    while (ncap < e->len + n + 2)
+        ncap *= 2;
+    char *p = realloc(e->json, ncap);
+    if (!p)
+        return mc_set_error(e->db, MC_NOMEM, "%s: out of memory loading related rows", e->table);
+    e->json = p;
+    e->jcap = ncap;
+    return MC_OK;
+}
+
+/* Appends ,"<key>" (no comma for the first) as a JSON string: quote,
+ * backslash and control bytes escaped, other bytes as they are. */
+static int add_json_text(mc_eager *e, const char *key)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t n = strlen(key);
+    if (n > (SIZE_MAX - 8) / 6 || reserve(e, 6 * n + 3) != MC_OK)
+        return mc_set_error(e->db, MC_NOMEM, "%s: out of memory loading related rows", e->table);
+    if (e->nkeys++)
+        e->json[e->len++] = ',';
+    e->json[e->len++] = '"';
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            e->json[e->len++] = '\\';
+            e->json[e->len++] = (char)*p;
+        } else if (*p < 0x20) {
+            memcpy(e->json + e->len, "\\u00", 4);
+            e->len += 4;
+            e->json[e->len++] = hex[*p >> 4];
+            e->json[e->len++] = hex[*p & 15];
+        } else {
+            e->json[e->len++] = (char)*p;
+        }
+    }
+    e->json[e->len++] = '"';
+    return MC_OK;
+}
+
+/* Appends ,<key> (no comma for the first) to the JSON array. */
 static int add_json(mc_eager *e, int64_t key)
 {
-    if (e->len + 24 > e->jcap) {
-        size_t ncap = e->jcap * 2;
-        char *p = realloc(e->json, ncap);
-        if (!p)
-            return mc_set_error(e->db, MC_NOMEM, "%s: out of memory loading related rows", e->table);
-        e->json = p;
-        e->jcap = ncap;
-    }
+    if (reserve(e, 24) != MC_OK)
+        return MC_NOMEM;
     char digits[24];
     size_t k = 0;
     uint64_t u = key < 0 ? 0 - (uint64_t)key : (uint64_t)key;
@@ -118,6 +168,25 @@ int mc_eager_key(mc_eager *e, size_t pos, int64_t key)
         if (rc != MC_OK)
             return rc;
         e->slots[i].key = key;
+        e->slots[i].first = pos;
+    } else {
+        e->next[e->last[i]] = pos;
+    }
+    e->last[i] = pos;
+    return MC_OK;
+}
+
+int mc_eager_key_text(mc_eager *e, size_t pos, const char *key)
+{
+    if (!e || pos >= e->n || !key)
+        return e ? mc_set_error(e->db, MC_MISUSE, "mc_eager_key_text: position %zu of %zu", pos, e->n) : MC_MISUSE;
+    size_t i = find_text(e, key);
+    e->next[pos] = MC_EAGER_NONE;
+    if (e->slots[i].first == MC_EAGER_NONE) {
+        int rc = add_json_text(e, key);
+        if (rc != MC_OK)
+            return rc;
+        e->slots[i].text = key;
         e->slots[i].first = pos;
     } else {
         e->next[e->last[i]] = pos;
@@ -158,6 +227,11 @@ int mc_eager_step(mc_eager *e)
 size_t mc_eager_first(const mc_eager *e, int64_t key)
 {
     return e->slots[find(e, key)].first;
+}
+
+size_t mc_eager_first_text(const mc_eager *e, const char *key)
+{
+    return key ? e->slots[find_text(e, key)].first : MC_EAGER_NONE;
 }
 
 size_t mc_eager_next(const mc_eager *e, size_t pos)

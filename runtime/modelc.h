@@ -631,6 +631,10 @@ MC_API mc_eager *mc_eager_new(mc_db *db, size_t n, const char *table);
 /* Position pos (0..n) of the list has key (call once per position, in any
  * order; a NULL key is simply not given).  MC_NOMEM on failure. */
 MC_API int mc_eager_key(mc_eager *e, size_t pos, int64_t key);
+/* The same for a String/Text key: key is the caller's and must stay
+ * unchanged until mc_eager_free.  One mc_eager takes integer keys or text
+ * keys, never both.  NULL key: MC_MISUSE (do not give NULL keys). */
+MC_API int mc_eager_key_text(mc_eager *e, size_t pos, const char *key);
 /* Prepares sql (a string literal, cached) and binds the keys: *st is the
  * statement, to step with mc_eager_step.  MC_DONE (and no statement) when
  * no position has a key. */
@@ -640,6 +644,7 @@ MC_API int mc_eager_step(mc_eager *e);
 /* The first position with key, then the next ones; MC_EAGER_NONE after
  * the last. */
 MC_API size_t mc_eager_first(const mc_eager *e, int64_t key);
+MC_API size_t mc_eager_first_text(const mc_eager *e, const char *key);  /* NULL key: none */
 MC_API size_t mc_eager_next(const mc_eager *e, size_t pos);
 /* Releases the statement and frees e.  NULL is a no-op. */
 MC_API void mc_eager_free(mc_eager *e);

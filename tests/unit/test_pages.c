@@ -4,7 +4,9 @@
  * made by hand, for what the whole programs (tests/programs/blog_app.c,
  * library_app.c) cannot easily reach: every page number against the
  * formula, extreme numbers, a rowid hidden by columns, a cascade undone by
- * a later failure, keys at the ends of int64, growth of lists.
+ * a later failure, keys at the ends of int64, growth of lists; and, as a
+ * whole program, eager loading over String and SmallInteger keys
+ * (tests/programs/teams.model, teams_app.c).
  */
 #include <check.h>
 #include <stdint.h>
@@ -13,6 +15,21 @@
 
 #include "modelc.h"
 #include "testutil.h"
+
+#define WARN "-std=c11 -Wall -Wextra -Wpedantic -Werror"
+
+static void sh_ok(const char *what, const char *cmd, int timeout_s)
+{
+    tu_result r = tu_sh(cmd, timeout_s);
+    ck_assert_msg(r.status == 0, "%s failed (exit %d)\n$ %s\n%.2000s%.2000s", what, r.status, cmd, r.out, r.err);
+    tu_result_free(&r);
+}
+
+static int under_valgrind(void)
+{
+    const char *v = getenv("MODELC_VALGRIND");
+    return v && strcmp(v, "1") == 0;
+}
 
 static mc_db *open_memory(void)
 {
@@ -250,6 +267,40 @@ START_TEST(eager_keys_round_trip)
 }
 END_TEST
 
+/* Text keys survive the JSON array byte for byte, whatever they hold. */
+START_TEST(eager_text_keys_round_trip)
+{
+    mc_db *db = open_memory();
+    const char *keys[] = {"plain", "q\"uote", "back\\slash", "ctl\001\n\t\037", "\xe6\x97\xa5\xe6\x9c\xac",
+                          "", "12", "[1]", "plain", "", "\\u0041"};
+    enum { N = sizeof keys / sizeof keys[0] };
+    mc_eager *e = mc_eager_new(db, N, "t");
+    for (size_t i = 0; i < N; i++)
+        ck_assert_int_eq(mc_eager_key_text(e, i, keys[i]), MC_OK);
+    ck_assert_int_eq(mc_eager_key_text(e, 0, NULL), MC_MISUSE);
+    sqlite3_stmt *st;
+    ck_assert_int_eq(mc_eager_run(e, "SELECT value, typeof(value) FROM json_each(?)", &st), MC_OK);
+    size_t rows = 0, seen = 0;
+    int rc;
+    while ((rc = mc_eager_step(e)) == MC_OK) {
+        const char *k = (const char *)sqlite3_column_text(st, 0);
+        ck_assert_str_eq((const char *)sqlite3_column_text(st, 1), "text");
+        rows++;
+        for (size_t at = mc_eager_first_text(e, k); at != MC_EAGER_NONE; at = mc_eager_next(e, at)) {
+            ck_assert_str_eq(keys[at], k);
+            seen++;
+        }
+    }
+    ck_assert_int_eq(rc, MC_DONE);
+    ck_assert_uint_eq(rows, N - 2);
+    ck_assert_uint_eq(seen, N);
+    ck_assert_uint_eq(mc_eager_first_text(e, "absent"), MC_EAGER_NONE);
+    ck_assert_uint_eq(mc_eager_first_text(e, NULL), MC_EAGER_NONE);
+    mc_eager_free(e);
+    mc_close(db);
+}
+END_TEST
+
 START_TEST(list_grow_keeps_and_zeroes)
 {
     int64_t *items = NULL;
@@ -266,17 +317,55 @@ START_TEST(list_grow_keeps_and_zeroes)
 }
 END_TEST
 
+/* teams.model: generated, compiled with -Werror (the header as C++ too),
+ * and teams_app.c run on a fresh database (under valgrind with
+ * MODELC_VALGRIND=1). */
+START_TEST(eager_over_text_and_smallint_keys)
+{
+    char *dir = tu_mkdtemp();
+    const char *schema = tu_path("tests/programs/teams.model");
+    char *cmd = tu_fmt("%s generate %s -o %s && %s sql %s > %s/teams.sql", tu_modelc(), schema, dir, tu_modelc(),
+                       schema, dir);
+    sh_ok("modelc generate / sql", cmd, 60);
+    free(cmd);
+    cmd = tu_fmt("cc " WARN " %s -I%s -I%s -I%s -o %s/app %s %s/teams.c %s/libmodelc.a -lsqlite3", tu_cflags(), dir,
+                 tu_path("runtime"), tu_path("tests/programs"), dir, tu_path("tests/programs/teams_app.c"), dir,
+                 tu_build());
+    sh_ok("building teams_app", cmd, 120);
+    free(cmd);
+    cmd = tu_fmt("command -v g++ >/dev/null 2>&1 || exit 0; g++ -x c++ -std=c++11 -Wall -Wextra -pedantic -Werror "
+                 "-fsyntax-only -I%s %s/teams.h", tu_path("runtime"), dir);
+    sh_ok("compiling teams.h as C++", cmd, 60);
+    free(cmd);
+    char *app = tu_fmt("%s/app", dir), *db = tu_fmt("%s/test.db", dir), *sql = tu_fmt("%s/teams.sql", dir);
+    const char *plain[] = {app, db, sql, NULL};
+    const char *vg[] = {"valgrind", "-q", "--leak-check=full", "--show-leak-kinds=definite,indirect,possible",
+                        "--errors-for-leak-kinds=definite,indirect,possible", "--error-exitcode=99",
+                        app, db, sql, NULL};
+    tu_result r = tu_run(under_valgrind() ? vg : plain, NULL, under_valgrind() ? 300 : 60);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "checks passed") && !r.err[0], "teams_app exited %d:\n%s%s",
+                  r.status, r.out, r.err);
+    tu_result_free(&r);
+    free(app);
+    free(db);
+    free(sql);
+    tu_rmdir(dir);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("pages");
     TCase *tc = tcase_create("pages");
-    tcase_set_timeout(tc, 120);
+    tcase_set_timeout(tc, under_valgrind() ? 900 : 180);
     tcase_add_test(tc, page_numbers_match_paginate);
     tcase_add_test(tc, page_extremes_and_refusals);
     tcase_add_test(tc, delete_through_a_hidden_rowid);
     tcase_add_test(tc, delete_cascade_is_all_or_nothing);
     tcase_add_test(tc, eager_keys_round_trip);
+    tcase_add_test(tc, eager_text_keys_round_trip);
     tcase_add_test(tc, list_grow_keeps_and_zeroes);
+    tcase_add_test(tc, eager_over_text_and_smallint_keys);
     suite_add_tcase(s, tc);
     return tu_run_suite(s);
 }

@@ -54,18 +54,29 @@ static int holds(sqlite3 *db, const mc_schema *want, mc_arena *arena, const char
 
 int mc_cmd_migrate(const mc_cmd *cmd, int argc, char **argv)
 {
-    const char *message = NULL, *dir = NULL;
+    const char *message = NULL, *dir = NULL, *dialect_name = NULL;
     int allow_loss = 0;
     const mc_opt opts[] = {
         {"--message", "-m", 1, &message, NULL},
         {"--dir", NULL, 1, &dir, NULL},
         {"--allow-data-loss", NULL, 0, NULL, &allow_loss},
+        {"--dialect", NULL, 1, &dialect_name, NULL},
         {0},
     };
     const char *pos[1] = {0};
     int rc = mc_cli_parse(cmd, argc, argv, opts, pos, 1, 1);
     if (rc >= 0)
         return rc;
+    mc_dialect dialect;
+    if (mc_cli_dialect(cmd, dialect_name, &dialect) != 0)
+        return MC_EXIT_USAGE;
+    if (dialect != MC_DIALECT_SQLITE) {
+        fprintf(stderr,
+                "modelc migrate: migrations for PostgreSQL are not written yet%s; nothing written\n"
+                "hint: `modelc sql --dialect postgresql %s` prints the tables' DDL; see docs/postgresql.md\n",
+                dialect_name ? "" : " (the dialect of $DATABASE_URL)", pos[0]);
+        return MC_EXIT_ERROR;
+    }
     if (!dir)
         dir = "migrations";
     /* Like `flask db migrate`: the history starts with `modelc init`. */

@@ -21,13 +21,15 @@ static const mc_cmd commands[] = {
      "                $DATABASE_URL when it is set, else sqlite); on\n"
      "                PostgreSQL enums are native types (CREATE TYPE)\n",
      mc_cmd_sql},
-    {"migrate", "SCHEMA [-m MESSAGE] [--dir DIR] [--allow-data-loss]",
+    {"migrate", "SCHEMA [-m MESSAGE] [--dir DIR] [--allow-data-loss] [--dialect sqlite|postgresql]",
      "write the next numbered migration, if the schema changed",
      "Compares SCHEMA with the schema the migrations in DIR produce and\n"
      "writes DIR/NNNN_<slug>.sql with an upgrade and a downgrade section.\n\n"
      "  -m, --message TEXT   what the migration does (names the file)\n"
      "  --dir DIR            migrations directory (default: migrations)\n"
-     "  --allow-data-loss    allow dropping tables or columns, narrowing types\n",
+     "  --allow-data-loss    allow dropping tables or columns, narrowing types\n"
+     "  --dialect D          sqlite (default; or the dialect of $DATABASE_URL);\n"
+     "                       postgresql migrations are not written yet\n",
      mc_cmd_migrate},
     {"upgrade", "[--db DB] [--dir DIR] [--to N] [--sql] [--quiet|--verbose]", "apply migrations (default: all)",
      "Prints each migration as it starts and ends, with its time.\n\n"

@@ -1,4 +1,7 @@
 #!/bin/sh
+# bench/callgrind.sh --stream OUT DB -- the streaming runs of crud_bench
+# counted the same way, whole process each, against the hand-written loop.
+#
 # bench/callgrind.sh OUT -- the CRUD comparison of crud_bench counted in
 # instructions: one run of OUT/crud_bench under callgrind (deterministic,
 # whatever else the machine does), then for each op the inclusive count of
@@ -8,11 +11,29 @@
 # Environment: CALLGRIND_N (rows, default 10000).  Prints a note and
 # succeeds without valgrind.
 set -eu
-OUT=$1
 if ! command -v valgrind >/dev/null 2>&1 || ! command -v callgrind_annotate >/dev/null 2>&1; then
     echo "(valgrind is not installed: no instruction counts)"
     exit 0
 fi
+
+# Total instructions of one crud_bench run ("summary:" of the callgrind file).
+total() {
+    valgrind --tool=callgrind --callgrind-out-file="$OUT/stream.callgrind" "$OUT/crud_bench" "$@" \
+        >/dev/null 2>"$OUT/callgrind.log" || { cat "$OUT/callgrind.log" >&2; exit 1; }
+    awk '/^summary:/ { print $2 }' "$OUT/stream.callgrind"
+}
+
+if [ "$1" = --stream ]; then
+    OUT=$2
+    hand=$(total --stream-hand "$3")
+    gen=$(total --stream "$3")
+    single=$(total --stream-single "$3")
+    awk -v h="$hand" -v g="$gen" -v s="$single" 'BEGIN {
+        printf "instructions (callgrind, whole run): hand-written %.0f, post_query_next %.0f (%.3fx), ", h, g, g / h
+        printf "single-thread connection %.0f (%.3fx)\n", s, s / h }'
+    exit 0
+fi
+OUT=$1
 n=${CALLGRIND_N:-10000}
 BENCH_N=$n BENCH_ROUNDS=1 valgrind --tool=callgrind --callgrind-out-file="$OUT/crud.callgrind" \
     "$OUT/crud_bench" "$OUT" "$OUT/blog.sql" >/dev/null 2>"$OUT/callgrind.log" || {

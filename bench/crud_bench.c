@@ -6,6 +6,7 @@
  *   crud_bench --make-stream DB SCHEMA.sql   N users and 5N posts into DB
  *   crud_bench --stream DB         streams every post through post_query_next
  *   crud_bench --stream-hand DB    the same with the hand-written loop
+ *   crud_bench --stream-single DB  post_query_next on a single-thread connection
  *
  * Environment: BENCH_N (default 100000), BENCH_ROUNDS (default 5).
  *
@@ -760,7 +761,9 @@ static int make_stream_db(const char *path, const char *ddl_path)
 /* ---- streaming ------------------------------------------------------------------ */
 
 /* Streams every post of DB in this (fresh) process and reports the peak
- * RSS above the baseline taken before the database was opened. */
+ * RSS above the baseline taken before the database was opened.
+ * generated: 0 the hand-written loop, 1 post_query_next, 2 the same on a
+ * single-thread connection (mc_open_options.single_thread). */
 static int stream(const char *path, int generated)
 {
     long base = proc_status_kb("VmRSS:");
@@ -774,6 +777,7 @@ static int stream(const char *path, int generated)
         mc_db *db;
         mc_open_options opts = MC_OPEN_OPTIONS_DEFAULT;
         opts.create = 0;
+        opts.single_thread = generated == 2;
         if (mc_open(&db, path, &opts) != MC_OK)
             die("%s: %s", path, mc_errmsg(db));
         Post_query *q = post_query(db);
@@ -824,7 +828,8 @@ static int stream(const char *path, int generated)
     long peak = hwm > peak_sampled ? hwm : peak_sampled;
     double mib = (double)(peak - base) / 1024.0;
     printf("%-28s %9ld rows %9.1f ms   peak RSS +%.2f MiB over a %.1f MiB baseline (%s)%s\n",
-           generated ? "post_query_next" : "hand-written sqlite3_step", rows, ms, mib,
+           generated == 2 ? "post_query_next, 1 thread" : generated ? "post_query_next" : "hand-written sqlite3_step",
+           rows, ms, mib,
            (double)base / 1024.0, reset ? "VmHWM reset via clear_refs" : "sampled VmRSS",
            generated && mib >= 8.0 ? "  (>= 8 MiB target)" : "");
     (void)sum;
@@ -837,6 +842,8 @@ int main(int argc, char **argv)
         return stream(argv[2], 1);
     if (argc == 3 && strcmp(argv[1], "--stream-hand") == 0)
         return stream(argv[2], 0);
+    if (argc == 3 && strcmp(argv[1], "--stream-single") == 0)
+        return stream(argv[2], 2);
     if (argc == 4 && strcmp(argv[1], "--make-stream") == 0)
         return make_stream_db(argv[2], argv[3]);
     if (argc == 2 && strcmp(argv[1], "--ops") == 0)
@@ -844,6 +851,6 @@ int main(int argc, char **argv)
     if (argc == 3 && argv[1][0] != '-')
         return compare(argv[1], argv[2]);
     fprintf(stderr, "usage: crud_bench DIR SCHEMA.sql | --make-stream DB SCHEMA.sql | --stream DB"
-                    " | --stream-hand DB | --ops\n");
+                    " | --stream-hand DB | --stream-single DB | --ops\n");
     return 2;
 }

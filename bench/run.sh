@@ -65,7 +65,9 @@ bench_crud() {
     echo "== streaming all 5N posts, each in a fresh process"
     "$OUT/crud_bench" --make-stream "$OUT/stream.db" "$OUT/blog.sql"
     "$OUT/crud_bench" --stream "$OUT/stream.db"
+    "$OUT/crud_bench" --stream-single "$OUT/stream.db"
     "$OUT/crud_bench" --stream-hand "$OUT/stream.db"
+    sh "$TOP/bench/callgrind.sh" --stream "$OUT" "$OUT/stream.db"
     rm -f "$OUT/stream.db" "$OUT/stream.db-wal" "$OUT/stream.db-shm"
 }
 

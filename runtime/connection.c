@@ -428,6 +428,8 @@ int mc_open(mc_db **out, const char *url, const mc_open_options *opts)
         flags = SQLITE_OPEN_READONLY;
     else
         flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    if (opts && opts->single_thread > 0)
+        flags |= SQLITE_OPEN_NOMUTEX;
     rc = sqlite3_open_v2(db->path, &db->handle, flags, NULL);
     if (rc != SQLITE_OK) {
         if (db->handle) {

@@ -111,9 +111,15 @@ typedef struct mc_open_options {
     int create;             /* create the file when missing; default 1 */
     int readonly;           /* open read-only: nothing is written, not even the
                              * journal mode; the file must exist; default 0 */
+    int single_thread;      /* 1: SQLITE_OPEN_NOMUTEX, no mutex around each
+                             * SQLite call (they cost about a fifth of a
+                             * streamed row); the connection, its statements
+                             * and its queries must then be used by one
+                             * thread at a time.  Default 0 (SQLite's own
+                             * threading mode) */
 } mc_open_options;
 
-#define MC_OPEN_OPTIONS_DEFAULT { -1, -1, -1, NULL, -1, -1 }
+#define MC_OPEN_OPTIONS_DEFAULT { -1, -1, -1, NULL, -1, -1, -1 }
 
 /*
  * Opens a connection.

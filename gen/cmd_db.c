@@ -146,13 +146,14 @@ static void on_step(void *ctx, const mc_migration *m, int upgrading, mc_migratio
 
 static int move(const mc_cmd *cmd, int argc, char **argv, int upgrading)
 {
-    const char *url = NULL, *dir = NULL, *to = NULL;
+    const char *url = NULL, *dir = NULL, *to = NULL, *secure_delete = NULL;
     int sql = 0, quiet = 0, verbose = 0;
     const mc_opt opts[] = {
         {"--db", NULL, 1, &url, NULL},
         {"--dir", NULL, 1, &dir, NULL},
         {"--to", NULL, 1, &to, NULL},
         {"--sql", NULL, 0, NULL, &sql},
+        {"--secure-delete", NULL, 1, &secure_delete, NULL},
         {"--quiet", "-q", 0, NULL, &quiet},
         {"--verbose", "-v", 0, NULL, &verbose},
         {0},
@@ -165,6 +166,16 @@ static int move(const mc_cmd *cmd, int argc, char **argv, int upgrading)
         return rc;
     if (quiet && verbose) {
         fprintf(stderr, "modelc %s: --quiet and --verbose exclude each other\n", cmd->name);
+        mc_cli_usage(cmd);
+        return MC_EXIT_USAGE;
+    }
+    /* PRAGMA secure_delete for this run: "on" zeroes what a rebuild or a
+     * drop frees (what Debian's SQLite does by default), "fast" only where
+     * it costs no extra I/O, "off" leaves dropped data readable in the
+     * file.  Without the option the connection keeps SQLite's setting. */
+    if (secure_delete && strcmp(secure_delete, "on") != 0 && strcmp(secure_delete, "fast") != 0 &&
+        strcmp(secure_delete, "off") != 0) {
+        fprintf(stderr, "modelc %s: --secure-delete takes on, fast or off, not '%s'\n", cmd->name, secure_delete);
         mc_cli_usage(cmd);
         return MC_EXIT_USAGE;
     }
@@ -194,6 +205,14 @@ static int move(const mc_cmd *cmd, int argc, char **argv, int upgrading)
         if (sql)
             fprintf(stderr, "  hint: `--db :memory:` prints the SQL for an empty database\n");
         goto out;
+    }
+    if (secure_delete && !sql) {
+        char pragma[48];
+        snprintf(pragma, sizeof pragma, "PRAGMA secure_delete=%s", secure_delete);
+        if (mc_exec(db, pragma) != MC_OK) {
+            fprintf(stderr, "modelc %s: %s: %s\n", cmd->name, shown, mc_errmsg(db));
+            goto out;
+        }
     }
     /* The version now, and what was applied must still be there,
      * unedited, before anything else. */

@@ -31,22 +31,26 @@ static const mc_cmd commands[] = {
      "  --dialect D          sqlite (default; or the dialect of $DATABASE_URL);\n"
      "                       postgresql migrations are not written yet\n",
      mc_cmd_migrate},
-    {"upgrade", "[--db DB] [--dir DIR] [--to N] [--sql] [--quiet|--verbose]", "apply migrations (default: all)",
+    {"upgrade", "[--db DB] [--dir DIR] [--to N] [--sql] [--secure-delete on|fast|off] [--quiet|--verbose]", "apply migrations (default: all)",
      "Prints each migration as it starts and ends, with its time.\n\n"
      "  --db DB        database path or sqlite:///path (default: $DATABASE_URL, else app.db)\n"
      "  --dir DIR      migrations directory (default: migrations)\n"
      "  --to N         stop at version N\n"
      "  --sql          print the SQL that would run, touching nothing\n"
+     "  --secure-delete M   PRAGMA secure_delete for this run: on zeroes freed\n"
+     "                      pages, fast only when free, off leaves them readable\n"
      "  -q, --quiet    print errors only\n"
      "  -v, --verbose  also say which database and files are used and what was checked\n",
      mc_cmd_upgrade},
-    {"downgrade", "[--db DB] [--dir DIR] [--to N] [--sql] [--quiet|--verbose]",
+    {"downgrade", "[--db DB] [--dir DIR] [--to N] [--sql] [--secure-delete on|fast|off] [--quiet|--verbose]",
      "undo migrations (default: one step)",
      "Prints each migration as it starts and ends, with its time.\n\n"
      "  --db DB        database path or sqlite:///path (default: $DATABASE_URL, else app.db)\n"
      "  --dir DIR      migrations directory (default: migrations)\n"
      "  --to N         go back to version N (0: before the first)\n"
      "  --sql          print the SQL that would run, touching nothing\n"
+     "  --secure-delete M   PRAGMA secure_delete for this run: on zeroes freed\n"
+     "                      pages, fast only when free, off leaves them readable\n"
      "  -q, --quiet    print errors only\n"
      "  -v, --verbose  also say which database and files are used and what was checked\n",
      mc_cmd_downgrade},

@@ -158,6 +158,38 @@ START_TEST(destdir_staging_and_uninstall)
 }
 END_TEST
 
+/* LDFLAGS reaches every link: the compiler, the shared library, the
+ * suites (a dry run into a fresh build directory). */
+START_TEST(ldflags_reach_every_link)
+{
+    char *tmp = tu_mkdtemp();
+    char *cmd = tu_fmt("env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -n -C '%s' BUILD='%s/b' "
+                       "LDFLAGS=-Wl,-z,relro,-z,now all '%s/b/tests/test_fmt'",
+                       tu_src(), tmp, tmp);
+    tu_result r = tu_sh(cmd, 60);
+    free(cmd);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    const char *links[] = {"-o %s/b/modelc ", "-o %s/b/libmodelc.so ", "-o %s/b/tests/test_fmt "};
+    for (size_t i = 0; i < 3; i++) {
+        char *want = tu_fmt(links[i], tmp);
+        int found = 0;
+        for (char *line = r.out; line && *line;) {
+            char *nl = strchr(line, '\n');
+            size_t n = nl ? (size_t)(nl - line) : strlen(line);
+            char *l = tu_fmt("%.*s", (int)n, line);
+            if (strstr(l, want) && strstr(l, "-Wl,-z,relro,-z,now"))
+                found = 1;
+            free(l);
+            line = nl ? nl + 1 : NULL;
+        }
+        ck_assert_msg(found, "no link line with LDFLAGS for %s in:\n%s", want, r.out);
+        free(want);
+    }
+    tu_result_free(&r);
+    tu_rmdir(tmp);
+}
+END_TEST
+
 /* Both man pages format without a warning. */
 START_TEST(man_pages_are_clean_roff)
 {
@@ -289,6 +321,7 @@ int main(void)
     tcase_set_timeout(tc, 900);
     tcase_add_test(tc, install_and_build_apps_with_cmake_and_pkg_config);
     tcase_add_test(tc, destdir_staging_and_uninstall);
+    tcase_add_test(tc, ldflags_reach_every_link);
     tcase_add_test(tc, man_pages_are_clean_roff);
     tcase_add_test(tc, bash_completion_completes_commands_and_options);
     tcase_add_test(tc, vim_syntax_loads_and_highlights);

@@ -182,7 +182,7 @@ START_TEST(ldflags_reach_every_link)
             free(l);
             line = nl ? nl + 1 : NULL;
         }
-        ck_assert_msg(found, "no link line with LDFLAGS for %s in:\n%s", want, r.out);
+        ck_assert_msg(found, "no link line with LDFLAGS for %s in make -n output:\n%.1500s", want, r.out);
         free(want);
     }
     tu_result_free(&r);

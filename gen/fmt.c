@@ -16,9 +16,11 @@
  *     one space; other comments get the indentation of their block.
  *
  * Where a comment sits inside a construct the layout would reflow (inside
- * a member's parentheses, inside a declaration's header), that member or
- * declaration is copied as written instead, so that no comment moves or
- * disappears.
+ * a member's parentheses, inside a declaration's header), or the author
+ * broke it over several lines (inside parentheses), that member or
+ * declaration is copied as written instead, so that no comment moves and
+ * no deliberate line break is undone.  A declaration of another kind (a
+ * query) is copied byte for byte.
  */
 #include "fmt.h"
 
@@ -188,7 +190,8 @@ static void collect(fmt *f, block *b, const mc_span *spans, const mc_member *con
         if (i == n)
             break;
         item it = {.span = spans[i], .member = members ? members[i] : NULL};
-        it.verbatim = comment_within(f, spans[i].off, span_end(spans[i]));
+        it.verbatim = comment_within(f, spans[i].off, span_end(spans[i])) ||
+                      count_newlines(f, spans[i].off, span_end(spans[i])) > 0;
         skip_comments_before(f, span_end(spans[i]));
         b->items[k++] = it;
     }

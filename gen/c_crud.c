@@ -185,7 +185,7 @@ static void emit_step_done(mc_buf *c, const char *table_cstr)
 
 /* Fetches one row of `sql` (already bound by the lines the caller wrote
  * between prepare and this) into a new struct *out. */
-static void emit_fetch_one(cgen *g, mc_buf *c, const mc_table *t, const char *notfound_fmt_args)
+static void emit_fetch_one(cgen *g, mc_buf *c, const mc_table *t, const char *notfound_call)
 {
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
     mc_buf_line(c, "if (b != SQLITE_OK) {");
@@ -197,11 +197,11 @@ static void emit_fetch_one(cgen *g, mc_buf *c, const mc_table *t, const char *no
     mc_buf_line(c, "    mc_release(db, st);");
     mc_buf_line(c, "    if (rc != SQLITE_DONE)");
     mc_buf_line(c, "        return mc_status_from_sqlite(db, rc, %s);", cg_cstr(g, t->name));
-    mc_buf_line(c, "    return mc_set_error(db, MC_NOTFOUND, %s);", notfound_fmt_args);
+    mc_buf_line(c, "    return %s;", notfound_call);
     mc_buf_line(c, "}");
     mc_buf_line(c, "%s *row = (%s *)calloc(1, sizeof *row);", type, type);
-    mc_buf_line(c, "rc = row ? %s_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, \"%s: out of memory\");", fn,
-                t->name);
+    mc_buf_line(c, "rc = row ? %s_read(db, st, 0, row) : %s;", fn,
+                cg_errf(g, "db", "MC_NOMEM", "%T: out of memory", t->name));
     mc_buf_line(c, "mc_release(db, st);");
     mc_buf_line(c, "if (rc != MC_OK) {");
     mc_buf_line(c, "    %s_free(row);", fn);
@@ -211,33 +211,34 @@ static void emit_fetch_one(cgen *g, mc_buf *c, const mc_table *t, const char *no
     mc_buf_line(c, "return MC_OK;");
 }
 
-/* printf format and args naming a key for "no row" messages. */
+/* The mc_set_error call for "no row" naming the key's values. */
 static const char *notfound_msg(cgen *g, const mc_table *t, const size_t *cols, size_t n)
 {
-    mc_buf fmt = {0}, args = {0};
-    mc_buf_printf(&fmt, "%s: no row with ", t->name);
-    for (size_t i = 0; i < n; i++) {
+    mc_buf fmt = {0};
+    const char *args[64];
+    size_t k = 0;
+    mc_buf_put(&fmt, "%T: no row with ");
+    args[k++] = t->name;
+    for (size_t i = 0; i < n && k + 2 < 64; i++) {
         const mc_column *c = &t->columns[cols[i]];
         const char *p = cg_param(g, c);
-        mc_buf_printf(&fmt, "%s%s ", i ? ", " : "", c->field);
+        mc_buf_put(&fmt, i ? ", %T " : "%T ");
+        args[k++] = c->field;
         switch (cg_kind_of(c)) {
-        case CG_INT64: mc_buf_put(&fmt, "%lld"); mc_buf_printf(&args, ", (long long)%s", p); break;
-        case CG_INT32: mc_buf_put(&fmt, "%d"); mc_buf_printf(&args, ", (int)%s", p); break;
-        case CG_DOUBLE: mc_buf_put(&fmt, "%g"); mc_buf_printf(&args, ", %s", p); break;
-        case CG_BOOL: mc_buf_put(&fmt, "%d"); mc_buf_printf(&args, ", (int)%s", p); break;
-        case CG_TEXT: mc_buf_put(&fmt, "'%s'"); mc_buf_printf(&args, ", %s ? %s : \"NULL\"", p, p); break;
+        case CG_INT64: mc_buf_put(&fmt, "%lld"); args[k++] = mc_arena_printf(g->arena, "(long long)%s", p); break;
+        case CG_INT32: case CG_BOOL: mc_buf_put(&fmt, "%d"); args[k++] = mc_arena_printf(g->arena, "(int)%s", p); break;
+        case CG_DOUBLE: mc_buf_put(&fmt, "%g"); args[k++] = p; break;
+        case CG_TEXT: mc_buf_put(&fmt, "'%s'"); args[k++] = mc_arena_printf(g->arena, "%s ? %s : \"NULL\"", p, p); break;
         case CG_ENUM:
             mc_buf_put(&fmt, "%s");
-            mc_buf_printf(&args, ", %s_to_text(%s) ? %s_to_text(%s) : \"NULL\"", cg_enum_fn(g, c->enum_type), p,
-                          cg_enum_fn(g, c->enum_type), p);
+            args[k++] = mc_arena_printf(g->arena, "%s_to_text(%s) ? %s_to_text(%s) : \"NULL\"",
+                                        cg_enum_fn(g, c->enum_type), p, cg_enum_fn(g, c->enum_type), p);
             break;
         case CG_BLOB: mc_buf_put(&fmt, "(bytes)"); break;
         }
     }
-    const char *r = mc_arena_printf(g->arena, "%s%s", cg_cstr(g, fmt.data ? fmt.data : ""),
-                                    args.data ? args.data : "");
+    const char *r = cg_erra(g, "db", "MC_NOTFOUND", fmt.data ? fmt.data : "", args);
     mc_buf_free(&fmt);
-    mc_buf_free(&args);
     return r;
 }
 
@@ -409,8 +410,9 @@ static void emit_helpers(cgen *g, cg_out *o, const mc_table *t)
         case MC_T_ENUM:
             mc_buf_line(c, "if (rc == MC_OK && row->%s && !%s_to_text(row->%s))", col->field,
                         cg_enum_fn(g, col->enum_type), col->field);
-            mc_buf_line(c, "    rc = mc_set_error(db, MC_INVALID, \"%s.%s: %%d is not a %s value\", (int)row->%s);",
-                        t->name, col->field, col->enum_type->name, col->field);
+            mc_buf_line(c, "    rc = %s;", cg_errf(g, "db", "MC_INVALID", "%T.%T: %d is not a %T value", t->name, col->field,
+                                                  mc_arena_printf(g->arena, "(int)row->%s", col->field),
+                                                  col->enum_type->name));
             break;
         default:
             break;
@@ -629,7 +631,7 @@ static void emit_update(cgen *g, cg_out *o, const mc_table *t)
         emit_bind_field(g, c, t, &t->columns[t->pk[i]], ++idx, false);
     emit_step_done(c, cg_cstr(g, t->name));
     mc_buf_line(c, "if (sqlite3_changes(mc_sqlite(db)) == 0)");
-    mc_buf_line(c, "    return mc_set_error(db, MC_NOTFOUND, \"%s: no row with this primary key\");", t->name);
+    mc_buf_line(c, "    return %s;", cg_errf(g, "db", "MC_NOTFOUND", "%T: no row with this primary key", t->name));
     mc_buf_line(c, "return MC_OK;");
     cg_fn_end(o);
 }
@@ -691,7 +693,7 @@ static void emit_delete(cgen *g, cg_out *o, const mc_table *t)
     mc_buf_line(c, "if (rc != SQLITE_DONE)");
     mc_buf_line(c, "    rc = mc_status_from_sqlite(db, rc, %s);", cg_cstr(g, t->name));
     mc_buf_line(c, "else if (sqlite3_changes(mc_sqlite(db)) == 0)");
-    mc_buf_line(c, "    rc = mc_set_error(db, MC_NOTFOUND, %s);", notfound_msg(g, t, t->pk, t->npk));
+    mc_buf_line(c, "    rc = %s;", notfound_msg(g, t, t->pk, t->npk));
     mc_buf_line(c, "else");
     mc_buf_line(c, "    rc = MC_OK;");
     if (ncascades) {
@@ -824,7 +826,7 @@ static void emit_query(cgen *g, cg_out *o, const mc_table *t)
     mc_buf_line(c, "*out = NULL;");
     mc_buf_line(c, "%s *row = (%s *)calloc(1, sizeof *row);", type, type);
     mc_buf_line(c, "if (!row)");
-    mc_buf_line(c, "    return mc_set_error(db, MC_NOMEM, \"%s: out of memory\");", t->name);
+    mc_buf_line(c, "    return %s;", cg_errf(g, "db", "MC_NOMEM", "%T: out of memory", t->name));
     mc_buf_line(c, "sqlite3_stmt *st;");
     mc_buf_line(c, "int rc = mc_query_first((mc_query *)q, &st);");
     mc_buf_line(c, "if (rc == MC_OK)");
@@ -832,8 +834,8 @@ static void emit_query(cgen *g, cg_out *o, const mc_table *t)
     mc_buf_line(c, "mc_query_rewind((mc_query *)q);");
     mc_buf_line(c, "if (rc != MC_OK) {");
     mc_buf_line(c, "    %s_free(row);", fn);
-    mc_buf_line(c, "    return rc == MC_DONE ? mc_set_error(db, MC_NOTFOUND, \"%s: no row matches the query\") : rc;",
-                t->name);
+    mc_buf_line(c, "    return rc == MC_DONE ? %s : rc;",
+                cg_errf(g, "db", "MC_NOTFOUND", "%T: no row matches the query", t->name));
     mc_buf_line(c, "}");
     mc_buf_line(c, "*out = row;");
     mc_buf_line(c, "return MC_OK;");
@@ -852,7 +854,7 @@ static void emit_query(cgen *g, cg_out *o, const mc_table *t)
     mc_buf_line(c, "        if (!items) {");
     mc_buf_line(c, "            %s_list_free(out);", fn);
     mc_buf_line(c, "            mc_query_rewind((mc_query *)q);");
-    mc_buf_line(c, "            return mc_set_error(mc_query_db((mc_query *)q), MC_NOMEM, \"%s: out of memory\");", t->name);
+    mc_buf_line(c, "            return %s;", cg_errf(g, "mc_query_db((mc_query *)q)", "MC_NOMEM", "%T: out of memory", t->name));
     mc_buf_line(c, "        }");
     mc_buf_line(c, "        out->items = items;");
     mc_buf_line(c, "        cap = ncap;");
@@ -884,7 +886,8 @@ static void emit_query(cgen *g, cg_out *o, const mc_table *t)
 
 void cg_emit_crud(cgen *g, cg_out *o, const mc_table *t)
 {
-    mc_buf_printf(&o->h, "/* ---- %s ---- */\n\n", t->model);
+    cg_commentf(&o->h, "---- %s ----", t->model);
+    mc_buf_put(&o->h, "\n");
     emit_helpers(g, o, t);
     emit_lifecycle(g, o, t);
     emit_insert(g, o, t);

@@ -211,8 +211,7 @@ static void emit_prologue(cgen *g, mc_buf *c, const eager_rel *e, const char *ar
     emit_keys(g, c, e->src_key);
     mc_buf_line(c, "if (rc == MC_OK && list->count && !(out->%s = (%s)calloc(list->count, sizeof *out->%s)))", arr,
                 ptr, arr);
-    mc_buf_line(c, "    rc = mc_set_error(db, MC_NOMEM, %s);",
-                cg_cstr(g, mc_arena_printf(g->arena, "%s: out of memory loading related rows", T->name)));
+    mc_buf_line(c, "    rc = %s;", cg_errf(g, "db", "MC_NOMEM", "%T: out of memory loading related rows", T->name));
     mc_buf_line(c, "out->count = out->%s ? list->count : 0;", arr);
     mc_buf_line(c, "sqlite3_stmt *st = NULL;");
     mc_buf_line(c, "if (rc == MC_OK)");

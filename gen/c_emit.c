@@ -18,10 +18,12 @@ int mc_emit_c(cgen *g, char **header, char **source)
     }
     cg_emit_migrations(g, &o);
 
-    char *guard = mc_arena_printf(g->arena, "%s%s_MODELC_H", g->prefix, g->base);
-    for (char *p = guard; *p; p++)
-        *p = isalnum((unsigned char)*p) ? (char)toupper((unsigned char)*p) : '_';
+    const char *guard = cg_guard(g);
     const char *schema_file = strrchr(g->schema->path, '/') ? strrchr(g->schema->path, '/') + 1 : g->schema->path;
+    mc_buf file_comment = {0};  /* the file name, as the head comments quote it */
+    cg_put_comment_text(&file_comment, schema_file);
+    schema_file = mc_arena_strdup(g->arena, file_comment.data ? file_comment.data : "");
+    mc_buf_free(&file_comment);
     const char *vars[] = {
         "BASE", g->base,
         "VERSION", MODELC_VERSION,

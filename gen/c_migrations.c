@@ -12,7 +12,8 @@ void cg_emit_migrations(cgen *g, cg_out *o)
     if (!g->nmigrations)
         return;
     mc_buf *c = &o->c;
-    mc_buf_printf(c, "static const mc_migration %s%s_migrations[] = {\n", g->prefix, g->base);
+    const char *base = cg_base_ident(g);
+    mc_buf_printf(c, "static const mc_migration %s_migrations[] = {\n", base);
     for (size_t i = 0; i < g->nmigrations; i++) {
         mc_buf_printf(c, "    {%d, %s,\n", m[i].version, cg_cstr(g, m[i].name));
         mc_buf_printf(c, "     %s,\n", cg_cstr(g, m[i].upgrade_sql ? m[i].upgrade_sql : ""));
@@ -24,12 +25,12 @@ void cg_emit_migrations(cgen *g, cg_out *o)
                                    "Upgrades db to the latest of the %zu migrations compiled in from the migrations "
                                    "directory (as `modelc upgrade` does); each migration in its own transaction.",
                                    g->nmigrations),
-                "int %s%s_migrate(mc_db *db)", g->prefix, g->base);
-    mc_buf_line(c, "return mc_migrate_to(db, %s%s_migrations, %zu, -1);", g->prefix, g->base, g->nmigrations);
+                "int %s_migrate(mc_db *db)", base);
+    mc_buf_line(c, "return mc_migrate_to(db, %s_migrations, %zu, -1);", base, g->nmigrations);
     cg_fn_end(o);
     cg_fn_begin(o, "The migrations compiled in, oldest first; *n gets their number.",
-                "const mc_migration *%s%s_migrations_list(size_t *n)", g->prefix, g->base);
+                "const mc_migration *%s_migrations_list(size_t *n)", base);
     mc_buf_line(c, "*n = %zu;", g->nmigrations);
-    mc_buf_line(c, "return %s%s_migrations;", g->prefix, g->base);
+    mc_buf_line(c, "return %s_migrations;", base);
     cg_fn_end(o);
 }

@@ -99,7 +99,7 @@ static void emit_parent(cgen *g, cg_out *o, const mc_relationship *r)
     else if (cg_kind_of(fc) == CG_TEXT)
         mc_buf_line(c, "if (!row->%s)", fc->field);
     if (cg_null_flag(fc) || cg_kind_of(fc) == CG_TEXT)
-        mc_buf_line(c, "    return mc_set_error(db, MC_NOTFOUND, \"%s.%s: %s is NULL\");", t->name, r->name, fc->field);
+        mc_buf_line(c, "    return %s;", cg_errf(g, "db", "MC_NOTFOUND", "%T.%T: %T is NULL", t->name, r->name, fc->field));
     mc_buf_line(c, "return %s_%s(db, row->%s, out);", tfn,
                 by_pk ? "get" : mc_arena_printf(g->arena, "find_by_%s", rc->field), fc->field);
     cg_fn_end(o);
@@ -124,7 +124,8 @@ static void emit_many_to_many(cgen *g, cg_out *o, const mc_relationship *r)
     const mc_column *r1 = col_named(t, r->fk->ref_cols[0]), *r2 = col_named(T, r->fk2->ref_cols[0]);
     mc_buf *c = &o->c;
     if (cg_kind_of(r1) != CG_INT64 || cg_kind_of(r2) != CG_INT64) {
-        mc_buf_printf(&o->h, "/* %s.%s: many-to-many over non-integer keys has no accessor yet. */\n\n", t->model, r->name);
+        cg_commentf(&o->h, "%s.%s: many-to-many over non-integer keys has no accessor yet.", t->model, r->name);
+        mc_buf_put(&o->h, "\n");
         return;
     }
     const char *sub = cg_sqlf(g, "%I IN (SELECT %I FROM %I WHERE %I = ?)", r2->name, sb->name, S->name, sa->name);
@@ -164,7 +165,7 @@ static void emit_many_to_many(cgen *g, cg_out *o, const mc_relationship *r)
         mc_buf_line(c, "    return mc_status_from_sqlite(db, rc, %s);", cg_cstr(g, S->name));
         if (remove) {
             mc_buf_line(c, "if (sqlite3_changes(mc_sqlite(db)) == 0)");
-            mc_buf_line(c, "    return mc_set_error(db, MC_NOTFOUND, \"%s: the two rows were not linked\");", S->name);
+            mc_buf_line(c, "    return %s;", cg_errf(g, "db", "MC_NOTFOUND", "%T: the two rows were not linked", S->name));
         }
         mc_buf_line(c, "return MC_OK;");
         cg_fn_end(o);
@@ -202,14 +203,15 @@ static void emit_joined(cgen *g, cg_out *o, const mc_relationship *r)
                               cols.data ? cols.data : "", t->name, T->name, fc->name, rc->name, pk->name, order);
     mc_buf_free(&cols);
     const char *pt = cg_param_type(g, pk);
+    const char *kids = cg_local(g, r->name);    /* the parameter: never a local's or a function's name */
     cg_fn_begin(o, mc_arena_printf(g->arena, "Loads the %s with this key and all its %s in one statement (lazy: joined): "
                                    "*out as %s_get gives it, *%s as %s_%s_list does; MC_NOTFOUND when no such %s.",
                                    t->name, r->name, fn, r->name, fn, r->name, t->name),
                 "int %s_get_with_%s(mc_db *db, %s%s%s, %s **out, %s_list *%s)", fn, r->name, pt,
-                pt[strlen(pt) - 1] == '*' ? "" : " ", cg_param(g, pk), type, ttype, r->name);
+                pt[strlen(pt) - 1] == '*' ? "" : " ", cg_param(g, pk), type, ttype, kids);
     mc_buf_line(c, "*out = NULL;");
-    mc_buf_line(c, "%s->items = NULL;", r->name);
-    mc_buf_line(c, "%s->count = 0;", r->name);
+    mc_buf_line(c, "%s->items = NULL;", kids);
+    mc_buf_line(c, "%s->count = 0;", kids);
     mc_buf_line(c, "sqlite3_stmt *st = mc_prepare(db, %s);", cg_cstr(g, sql));
     mc_buf_line(c, "if (!st)");
     mc_buf_line(c, "    return mc_errcode(db);");
@@ -222,35 +224,35 @@ static void emit_joined(cgen *g, cg_out *o, const mc_relationship *r)
     mc_buf_line(c, "while (rc == MC_OK && b == SQLITE_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {");
     mc_buf_line(c, "    if (!row) {");
     mc_buf_line(c, "        row = (%s *)calloc(1, sizeof *row);", cg_type(g, t));
-    mc_buf_line(c, "        rc = row ? %s_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, \"%s: out of memory\");", fn,
-                t->name);
+    mc_buf_line(c, "        rc = row ? %s_read(db, st, 0, row) : %s;", fn,
+                cg_errf(g, "db", "MC_NOMEM", "%T: out of memory", t->name));
     mc_buf_line(c, "    }");
     mc_buf_line(c, "    if (rc != MC_OK || sqlite3_column_type(st, %zu) == SQLITE_NULL)", t->ncolumns + T->pk[0]);
     mc_buf_line(c, "        continue;   /* no child: the outer join's NULL row */");
-    mc_buf_line(c, "    if (%s->count == cap) {", r->name);
+    mc_buf_line(c, "    if (%s->count == cap) {", kids);
     mc_buf_line(c, "        size_t ncap = cap ? cap * 2 : 8;");
-    mc_buf_line(c, "        %s *items = (%s *)realloc(%s->items, ncap * sizeof *items);", ttype, ttype, r->name);
+    mc_buf_line(c, "        %s *items = (%s *)realloc(%s->items, ncap * sizeof *items);", ttype, ttype, kids);
     mc_buf_line(c, "        if (!items) {");
-    mc_buf_line(c, "            rc = mc_set_error(db, MC_NOMEM, \"%s: out of memory\");", T->name);
+    mc_buf_line(c, "            rc = %s;", cg_errf(g, "db", "MC_NOMEM", "%T: out of memory", T->name));
     mc_buf_line(c, "            break;");
     mc_buf_line(c, "        }");
-    mc_buf_line(c, "        %s->items = items;", r->name);
+    mc_buf_line(c, "        %s->items = items;", kids);
     mc_buf_line(c, "        cap = ncap;");
     mc_buf_line(c, "    }");
-    mc_buf_line(c, "    memset(&%s->items[%s->count], 0, sizeof %s->items[0]);", r->name, r->name, r->name);
-    mc_buf_line(c, "    rc = %s_read(db, st, %zu, &%s->items[%s->count]);", tfn, t->ncolumns, r->name, r->name);
-    mc_buf_line(c, "    %s->count++;", r->name);
+    mc_buf_line(c, "    memset(&%s->items[%s->count], 0, sizeof %s->items[0]);", kids, kids, kids);
+    mc_buf_line(c, "    rc = %s_read(db, st, %zu, &%s->items[%s->count]);", tfn, t->ncolumns, kids, kids);
+    mc_buf_line(c, "    %s->count++;", kids);
     mc_buf_line(c, "}");
     mc_buf_line(c, "if (rc == MC_OK && b != SQLITE_OK)");
     mc_buf_line(c, "    rc = mc_status_from_sqlite(db, b, %s);", cg_cstr(g, t->name));
     mc_buf_line(c, "else if (rc == MC_OK && s != SQLITE_DONE)");
     mc_buf_line(c, "    rc = mc_status_from_sqlite(db, s, %s);", cg_cstr(g, t->name));
     mc_buf_line(c, "else if (rc == MC_OK && !row)");
-    mc_buf_line(c, "    rc = mc_set_error(db, MC_NOTFOUND, \"%s: no row with this %s\");", t->name, pk->field);
+    mc_buf_line(c, "    rc = %s;", cg_errf(g, "db", "MC_NOTFOUND", "%T: no row with this %T", t->name, pk->field));
     mc_buf_line(c, "mc_release(db, st);");
     mc_buf_line(c, "if (rc != MC_OK) {");
     mc_buf_line(c, "    %s_free(row);", fn);
-    mc_buf_line(c, "    %s_list_free(%s);", tfn, r->name);
+    mc_buf_line(c, "    %s_list_free(%s);", tfn, kids);
     mc_buf_line(c, "    return rc;");
     mc_buf_line(c, "}");
     mc_buf_line(c, "*out = row;");

@@ -10,8 +10,7 @@ static void emit_enum(cgen *g, cg_out *o, const mc_enum *e)
 {
     const char *type = cg_enum_type(g, e), *fn = cg_enum_fn(g, e);
     mc_buf *h = &o->h;
-    mc_buf_printf(h, "/* enum %s: stored as its value's name (VARCHAR(%zu)); 0 means NULL / not set. */\n",
-                  e->name, e->maxlen);
+    cg_commentf(h, "enum %s: stored as its value's name (VARCHAR(%zu)); 0 means NULL / not set.", e->name, e->maxlen);
     mc_buf_printf(h, "typedef enum %s {\n", type);
     for (size_t i = 0; i < e->nvalues; i++)
         mc_buf_printf(h, "    %s = %zu%s\n", cg_enum_value(g, e, i), i + 1, i + 1 < e->nvalues ? "," : "");
@@ -59,11 +58,11 @@ static const char *member_comment(cgen *g, const mc_table *t, const mc_column *c
         mc_buf_printf(&b, ", server default %s", c->server_default);
     if (c->fk)
         mc_buf_printf(&b, ", references %s.%s", c->fk->ref_table, c->fk->ref_cols[0]);
-    const char *r = mc_arena_strdup(g->arena, b.data ? b.data : "");
+    mc_buf safe = {0};
+    cg_put_comment_text(&safe, b.data ? b.data : "");
+    const char *r = mc_arena_strdup(g->arena, safe.data ? safe.data : "");
     mc_buf_free(&b);
-    /* no comment terminators inside a comment */
-    for (char *p = (char *)r; (p = strstr(p, "*/")); )
-        p[0] = '+';
+    mc_buf_free(&safe);
     return r;
 }
 
@@ -120,7 +119,7 @@ static void emit_struct(cgen *g, cg_out *o, const mc_table *t)
 {
     const char *type = cg_type(g, t);
     mc_buf *h = &o->h;
-    mc_buf_printf(h, "/* model %s: table %s */\n", t->model, t->name);
+    cg_commentf(h, "model %s: table %s", t->model, t->name);
     mc_buf_printf(h, "struct %s {\n", type);
     for (size_t i = 0; i < t->ncolumns; i++) {
         const mc_column *c = &t->columns[i];
@@ -131,15 +130,14 @@ static void emit_struct(cgen *g, cg_out *o, const mc_table *t)
         mc_buf_printf(h, "    %s%s%s;%*s/* %s */\n", mt, sp, c->field, (int)(w < 31 ? 31 - w : 1), "",
                       member_comment(g, t, c));
         if (cg_null_flag(c))
-            mc_buf_printf(h, "    bool %s_null;%*s/* true: SQL NULL (%s is then 0) */\n", c->field,
+            mc_buf_printf(h, "    bool %s;%*s/* true: SQL NULL (%s is then 0) */\n", cg_flag_member(g, c),
                           (int)(strlen(c->field) < 21 ? 21 - strlen(c->field) : 1), "", c->field);
     }
     mc_buf_printf(h, "};\n\n");
     emit_init_macro(g, o, t);
-    mc_buf_printf(h, "/* Rows of %s: items[0..count), owned by the list; free with %s_list_free. */\n", t->model,
-                  cg_fn(g, t));
+    cg_commentf(h, "Rows of %s: items[0..count), owned by the list; free with %s_list_free.", t->model, cg_fn(g, t));
     mc_buf_printf(h, "typedef struct %s_list {\n    %s *items;\n    size_t count;\n} %s_list;\n\n", type, type, type);
-    mc_buf_printf(h, "/* Columns of %s, for %s_query_order_by. */\n", t->model, cg_fn(g, t));
+    cg_commentf(h, "Columns of %s, for %s_query_order_by.", t->model, cg_fn(g, t));
     mc_buf_printf(h, "typedef enum %s_column {\n", type);
     for (size_t i = 0; i < t->ncolumns; i++)
         mc_buf_printf(h, "    %s = %zu%s\n", cg_col_const(g, t, &t->columns[i]), i, i + 1 < t->ncolumns ? "," : "");

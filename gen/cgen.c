@@ -15,12 +15,20 @@ static const char *upper(cgen *g, const char *s)
     return u;
 }
 
-const char *cg_type(cgen *g, const mc_table *t) { return mc_arena_printf(g->arena, "%s%s", g->prefix, t->model); }
-
-const char *cg_fn(cgen *g, const mc_table *t)
+const char *cg_type(cgen *g, const mc_table *t)
 {
-    return mc_arena_printf(g->arena, "%s%s", g->prefix, mc_snake_case(g->arena, t->model));
+    return t->c_type ? t->c_type : mc_arena_printf(g->arena, "%s%s", g->prefix, t->model);
 }
+
+/* P<snake_case>, with the leading underscores the snake case drops:
+ * `_4ts` -> `_4ts`, never a name starting with a digit. */
+static const char *fn_base(cgen *g, const char *name)
+{
+    size_t u = strspn(name, "_");
+    return mc_arena_printf(g->arena, "%s%.*s%s", g->prefix, (int)u, name, mc_snake_case(g->arena, name));
+}
+
+const char *cg_fn(cgen *g, const mc_table *t) { return fn_base(g, t->model); }
 
 const char *cg_col_const(cgen *g, const mc_table *t, const mc_column *c)
 {
@@ -32,12 +40,12 @@ const char *cg_init_macro(cgen *g, const mc_table *t)
     return upper(g, mc_arena_printf(g->arena, "%s_INIT", cg_fn(g, t)));
 }
 
-const char *cg_enum_type(cgen *g, const mc_enum *e) { return mc_arena_printf(g->arena, "%s%s", g->prefix, e->name); }
-
-const char *cg_enum_fn(cgen *g, const mc_enum *e)
+const char *cg_enum_type(cgen *g, const mc_enum *e)
 {
-    return mc_arena_printf(g->arena, "%s%s", g->prefix, mc_snake_case(g->arena, e->name));
+    return e->c_type ? e->c_type : mc_arena_printf(g->arena, "%s%s", g->prefix, e->name);
 }
+
+const char *cg_enum_fn(cgen *g, const mc_enum *e) { return fn_base(g, e->name); }
 
 const char *cg_enum_value(cgen *g, const mc_enum *e, size_t i)
 {
@@ -87,33 +95,9 @@ bool cg_null_flag(const mc_column *c)
     return c->nullable && k != CG_TEXT && k != CG_BLOB && k != CG_ENUM;
 }
 
-void cg_put_cstr(mc_buf *b, const char *s)
+const char *cg_flag_member(cgen *g, const mc_column *c)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': mc_buf_put(b, "\\\""); break;
-        case '\\': mc_buf_put(b, "\\\\"); break;
-        case '\n': mc_buf_put(b, "\\n"); break;
-        case '\t': mc_buf_put(b, "\\t"); break;
-        case '?': mc_buf_put(b, "?"); break;
-        default:
-            if (*p < 0x20 || *p == 0x7f)
-                mc_buf_printf(b, "\\%03o", *p);
-            else
-                mc_buf_putc(b, (char)*p);
-        }
-    }
-}
-
-const char *cg_cstr(cgen *g, const char *s)
-{
-    mc_buf b = {0};
-    mc_buf_putc(&b, '"');
-    cg_put_cstr(&b, s);
-    mc_buf_putc(&b, '"');
-    const char *r = mc_arena_strdup(g->arena, b.data ? b.data : "\"\"");
-    mc_buf_free(&b);
-    return r;
+    return cg_null_flag(c) ? mc_arena_printf(g->arena, "%s_null", c->field) : NULL;
 }
 
 const char *cg_sql_ident(cgen *g, const char *name)
@@ -126,12 +110,17 @@ const char *cg_sql_ident(cgen *g, const char *name)
 }
 
 /* A doc comment: on one line when it fits in 100 columns, else wrapped
- * at 80 in a block comment. */
+ * at 80 in a block comment; the text made safe by cg_put_comment_text
+ * first (wrapping only breaks at spaces, which it leaves alone). */
 static void put_doc(mc_buf *b, const char *doc)
 {
+    mc_buf clean = {0};
+    cg_put_comment_text(&clean, doc);
+    doc = clean.data ? clean.data : "";
     size_t n = strlen(doc);
     if (n + 6 <= 100) {
         mc_buf_printf(b, "/* %s */\n", doc);
+        mc_buf_free(&clean);
         return;
     }
     mc_buf_put(b, "/*\n *");
@@ -155,6 +144,7 @@ static void put_doc(mc_buf *b, const char *doc)
         p = end;
     }
     mc_buf_put(b, "\n */\n");
+    mc_buf_free(&clean);
 }
 
 void cg_fn_begin(cg_out *o, const char *doc, const char *proto_fmt, ...)
@@ -205,17 +195,26 @@ const char *cg_column_list(cgen *g, const mc_table *t)
 
 /* Every name a generated function uses for its own parameters and locals. */
 static const char *const taken_names[] = {
-    "b", "cap", "column", "count", "data", "db", "desc", "i", "item", "items", "len", "n", "ncap", "out",
-    "pattern", "q", "rc", "row", "s", "st", "target", "value", "values",
+    "at", "b", "cap", "column", "count", "data", "db", "desc", "i", "item", "items", "len", "list", "n", "ncap",
+    "out", "pattern", "q", "rc", "row", "s", "st", "target", "text", "value", "values",
 };
 
-const char *cg_param(cgen *g, const mc_column *c)
+bool cg_is_local_name(const char *name)
 {
     for (size_t i = 0; i < sizeof taken_names / sizeof taken_names[0]; i++)
-        if (strcmp(c->field, taken_names[i]) == 0)
-            return mc_arena_printf(g->arena, "%s_", c->field);
-    return c->field;
+        if (strcmp(name, taken_names[i]) == 0)
+            return true;
+    return false;
 }
+
+const char *cg_local(cgen *g, const char *name)
+{
+    while (cg_is_local_name(name) || (g->names && cg_name_taken(g, name)))
+        name = mc_arena_printf(g->arena, "%s_", name);
+    return name;
+}
+
+const char *cg_param(cgen *g, const mc_column *c) { return cg_local(g, c->field); }
 
 void cg_c_names(mc_schema *s, mc_arena *a)
 {

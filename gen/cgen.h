@@ -29,11 +29,30 @@ typedef struct cgen {
     const char *base;       /* output file base name: "blog" */
     const mc_migration *migrations; /* compiled in (--migrations), or NULL */
     size_t nmigrations;
+    struct cg_names *names; /* the generated-names table (c_names.c), or NULL */
 } cgen;
+
+/* The generated-names table (c_names.c; its head comment has the rules).
+ * Built once per schema before emitting: gives models, enums, fields and
+ * relationships their C names, then reports every generated C name that
+ * two sources share, or that C, C++, the standard headers, SQLite or
+ * libmodelc already take, as a located error naming both.  Returns the
+ * number of errors (0: emit). */
+typedef struct cg_names cg_names;
+int cg_names_build(cgen *g, mc_schema *s, mc_diag *diag);
+/* True when name is a keyword, a reserved or standard name, or any C name
+ * the schema generates (so a parameter must not be called that). */
+bool cg_name_taken(const cgen *g, const char *name);
+/* The schema file's stem as the start of C names: "blog", "schema_01_blog". */
+const char *cg_base_ident(const cgen *g);
+/* The header's include guard: "BLOG_MODELC_H". */
+const char *cg_guard(const cgen *g);
 
 /* Gives a field or relationship named like a C or C++ keyword its C name,
  * the word with '_' appended (`enum` -> enum_), for the struct member and
- * every function named after it; the SQL names stay.  Run before emitting. */
+ * every function named after it; the SQL names stay.  The keyword rule
+ * alone: `modelc generate` runs cg_names_build, which applies every rule
+ * and checks for collisions. */
 void cg_c_names(mc_schema *s, mc_arena *a);
 
 /* Names (arena strings). */
@@ -67,13 +86,47 @@ bool cg_null_flag(const mc_column *c);
  * of <field>_null, "true" when the column has no default (or default(null)):
  * X_INIT starts a nullable column NULL, as SQLAlchemy does. */
 const char *cg_init_value(cgen *g, const mc_column *c, bool null_flag);
+/* The name of the struct member that says whether the column is NULL
+ * ("<field>_null"), or NULL when the struct has none: the one place that
+ * names it, so that the collision check sees what the struct declares. */
+const char *cg_flag_member(cgen *g, const mc_column *c);
+/* True for a name the generated functions use for their own parameters
+ * and locals (db, out, rc, st, row, ...). */
+bool cg_is_local_name(const char *name);
+/* name, with '_' appended until it is neither a local name nor taken
+ * (cg_name_taken): the C parameter for a field or relationship. */
+const char *cg_local(cgen *g, const char *name);
 /* The single INTEGER primary key that SQLite assigns (rowid), or NULL. */
 const mc_column *cg_rowid(const mc_table *t);
 
-/* Appends s as a C string literal body (escapes " \ and control bytes). */
+/* Schema text into generated C (c_escape.c): the only ways it gets there.
+ * cg_put_cstr appends s as the body of a C string literal (quotes,
+ * backslashes, "??" trigraphs, control and non-ASCII bytes escaped);
+ * cg_cstr is an arena copy of s as a complete literal, quotes included. */
 void cg_put_cstr(mc_buf *b, const char *s);
-/* An arena copy of s as a complete C string literal, quotes included. */
 const char *cg_cstr(cgen *g, const char *s);
+/* Appends s for the inside of a block comment: no comment end or start,
+ * no line break, no line splice, no trigraph. */
+void cg_put_comment_text(mc_buf *b, const char *s);
+/* "/" "* text *" "/" and a newline, the formatted text passed through
+ * cg_put_comment_text: cg_commentf(h, "model %s: table %s", m, t). */
+void cg_commentf(mc_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* The C call that sets an error message without schema text in its
+ * format: fmt is the generator's own text where %T takes schema text (a
+ * const char *, passed as an escaped "%s" argument -- or, when it is only
+ * letters, digits and '_', kept in the format as it is) and any other
+ * conversion (%d, %lld, %s, ...) takes the C expression (a const char *)
+ * whose value it prints:
+ *   cg_errf(g, "db", "MC_NOTFOUND", "%T: no row with id %lld", t->name, "(long long)id")
+ *   -> mc_set_error(db, MC_NOTFOUND, "user: no row with id %lld", (long long)id)       table user
+ *   -> mc_set_error(db, MC_NOTFOUND, "%s: no row with id %lld", "a%b", (long long)id)  table "a%b" */
+const char *cg_errf(cgen *g, const char *db, const char *status, const char *fmt, ...);
+/* Same, the arguments in an array (one per conversion, at most 16 for cg_errf). */
+const char *cg_erra(cgen *g, const char *db, const char *status, const char *fmt, const char *const *args);
 /* Arena string of an identifier quoted for SQL as needed. */
 const char *cg_sql_ident(cgen *g, const char *name);
 /* SQL text in the arena from a format where %I is an identifier (quoted as

@@ -79,7 +79,7 @@ int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
     mc_source src;
     mc_schema schema;
     int nerr = mc_cli_load_schema(pos[0], &arena, &src, &schema);
-    cgen g = {&schema, prefix, &arena, schema.name, NULL, 0};
+    cgen g = {&schema, prefix, &arena, schema.name, NULL, 0, NULL};
     if (!nerr && migrations_dir) {
         mc_diag diag;
         mc_diag_init(&diag, &src, NULL, NULL);
@@ -87,13 +87,18 @@ int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
                mc_load_compiled_migrations(&arena, &diag, migrations_dir, &g.migrations, &g.nmigrations) != 0 ||
                migrations_match(pos[0], &schema, migrations_dir, &arena);
     }
+    if (!nerr) {
+        mc_diag diag;
+        mc_diag_init(&diag, &src, NULL, NULL);
+        nerr = cg_names_build(&g, &schema, &diag);
+        mc_diag_finish(&diag);
+    }
     if (nerr) {
         mc_arena_free(&arena);
         return MC_EXIT_ERROR;
     }
 
     char *header = NULL, *source = NULL;
-    cg_c_names(&schema, &arena);
     if (mc_emit_c(&g, &header, &source) != 0) {
         fprintf(stderr, "modelc generate: out of memory\n");
         mc_arena_free(&arena);

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <string.h>
 #include <strings.h>
 
@@ -35,18 +36,36 @@ static void refuse(planner *p, const char *message, const char *hint)
     pl->errors[pl->nerrors++] = (mc_plan_error){message, hint};
 }
 
+/* One "-- text" line: line breaks inside text (a table or column name may
+ * hold one) become spaces, so that schema text never leaves the comment. */
+static void sql_comment(mc_buf *b, const char *fmt, ...)
+{
+    mc_buf text = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    mc_buf_vprintf(&text, fmt, ap);
+    va_end(ap);
+    mc_buf_put(b, "-- ");
+    for (const char *c = text.data ? text.data : ""; *c; c++)
+        mc_buf_putc(b, *c == '\n' || *c == '\r' ? ' ' : *c);
+    mc_buf_putc(b, '\n');
+    if (text.failed)
+        b->failed = 1;
+    mc_buf_free(&text);
+}
+
 /* A blank line between groups, then "-- text". */
 static void comment(planner *p, const char *text)
 {
     if (p->out.len)
         mc_buf_putc(&p->out, '\n');
-    mc_buf_printf(&p->out, "-- %s\n", text);
+    sql_comment(&p->out, "%s", text);
 }
 
 static void loss_note(planner *p, const mc_op *o)
 {
     if (o->data_loss && o->loss)
-        mc_buf_printf(&p->out, "-- DATA LOSS: %s\n", o->loss);
+        sql_comment(&p->out, "DATA LOSS: %s", o->loss);
 }
 
 /* ---- what SQLite's ALTER TABLE can do ------------------------------------- */
@@ -224,16 +243,18 @@ static void rebuild(planner *p, const mc_table_pair *tp)
     const mc_table *t = tp->to;
     mc_buf *b = &p->out;
     const char *tmp = mc_arena_printf(p->arena, "_new_%s", t->name);
-    mc_buf_put(b, "-- rebuild table ");
-    mc_put_ident(b, t->name);
-    mc_buf_put(b, " (SQLite's ALTER TABLE cannot do this): create the new table, copy the rows,\n"
-                  "-- drop the old table, rename the new one, recreate its indexes.\n");
+    mc_buf quoted = {0};
+    mc_put_ident(&quoted, t->name);
+    sql_comment(b, "rebuild table %s (SQLite's ALTER TABLE cannot do this): create the new table, copy the rows,",
+                quoted.data ? quoted.data : "");
+    mc_buf_free(&quoted);
+    mc_buf_put(b, "-- drop the old table, rename the new one, recreate its indexes.\n");
     for (size_t i = tp->first_op; i < tp->first_op + tp->nops; i++) {
         const mc_op *o = &p->d->ops[i];
         if (o->kind == MC_OP_RENAME_COLUMN)
             continue;
         if (o->kind == MC_OP_ALTER_NULLABLE && !o->col_to->nullable && !o->col_to->server_default)
-            mc_buf_printf(b, "-- NOTE: fails if %s.%s holds NULLs; fill them first.\n", t->name, o->col_to->name);
+            sql_comment(b, "NOTE: fails if %s.%s holds NULLs; fill them first.", t->name, o->col_to->name);
     }
     mc_ddl_create_table_as(b, t, tmp);
     mc_buf_putc(b, '\n');
@@ -404,14 +425,14 @@ int mc_plan_build(const mc_diff *d, const mc_schema *a, const mc_schema *b, int 
                 const mc_op *o = &d->ops[i];
                 if (o->kind == MC_OP_RENAME_COLUMN)
                     continue;
-                mc_buf_printf(&p.out, "--   %s\n", o->text);
+                sql_comment(&p.out, "  %s", o->text);
             }
             for (size_t i = tp->first_op; i < tp->first_op + tp->nops; i++) {
                 const mc_op *o = &d->ops[i];
                 loss_note(&p, o);
                 if (!upgrading && o->kind == MC_OP_ADD_COLUMN && !o->col_to->nullable &&
                     !o->col_to->server_default)
-                    mc_buf_printf(&p.out, "-- NOTE: %s.%s comes back as %s in every row: its data was dropped\n",
+                    sql_comment(&p.out, "NOTE: %s.%s comes back as %s in every row: its data was dropped",
                                   tp->to->name, o->col_to->name, zero_value(o->col_to));
             }
             rebuild(&p, tp);

@@ -66,6 +66,7 @@ typedef struct mc_enum {
     const char **values;
     size_t maxlen;              /* longest value, in characters */
     mc_span at;
+    const char *c_type;         /* its C type (c_names.c), or NULL: the name */
 } mc_enum;
 
 struct mc_table;
@@ -162,6 +163,7 @@ typedef struct mc_table {
     size_t nrels;
     mc_relationship **rels;     /* declared ones and backrefs onto this model */
     mc_span at;
+    const char *c_type;         /* its C type (c_names.c), or NULL: the model name */
 } mc_table;
 
 typedef struct mc_schema {

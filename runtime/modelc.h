@@ -31,6 +31,10 @@
  *   P<Enum>, <P><ENUM>_<VALUE>  an enum and its values (from 1; 0 is NULL)
  *   P<schema>_migrate           compiled-in migrations (--migrations)
  *
+ * A name that would be a keyword or a standard name gets '_' appended
+ * (`model int` -> int_); one that two parts of a schema would share is
+ * an error of `modelc generate` (README.md, "Names in the generated C").
+ *
  * Generated structs follow one ownership rule: a struct modelc allocated
  * (get, find_by, query first/all/next, new) owns its strings and blobs and
  * is released with P<model>_free; a struct the caller fills only lends

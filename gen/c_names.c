@@ -482,9 +482,7 @@ static const char *model_c_name(cgen *g, const mc_table *t)
 
 bool cg_name_taken(const cgen *g, const char *name)
 {
-    if (mc_is_c_keyword(name) || runtime_prefix(name))
-        return true;
-    return find(g->names, name) != NULL;
+    return mc_is_c_keyword(name) || find(g->names, name) != NULL;
 }
 
 const char *cg_base_ident(const cgen *g)

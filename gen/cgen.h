@@ -40,8 +40,9 @@ typedef struct cgen {
  * number of errors (0: emit). */
 typedef struct cg_names cg_names;
 int cg_names_build(cgen *g, mc_schema *s, mc_diag *diag);
-/* True when name is a keyword, a reserved or standard name, or any C name
- * the schema generates (so a parameter must not be called that). */
+/* True when name is a keyword, a standard name, or any C name the schema
+ * generates (so a parameter must not be called that; field names already
+ * keep clear of the runtime's prefixes by the member rule). */
 bool cg_name_taken(const cgen *g, const char *name);
 /* The schema file's stem as the start of C names: "blog", "schema_01_blog". */
 const char *cg_base_ident(const cgen *g);

@@ -36,9 +36,13 @@ int mc_emit_c(cgen *g, char **header, char **source)
     };
     mc_buf h = {0}, c = {0};
     mc_template_render(&h, mc_template_get("header.h"), vars);
-    vars[13] = o.c.data ? o.c.data : "";
+    mc_buf body = {0};
+    mc_buf_put(&body, cg_long_texts(g));
+    mc_buf_put(&body, o.c.data ? o.c.data : "");
+    vars[13] = body.data ? body.data : "";
     mc_template_render(&c, mc_template_get("source.c"), vars);
-    int failed = h.failed || c.failed || o.h.failed || o.c.failed;
+    int failed = h.failed || c.failed || o.h.failed || o.c.failed || body.failed;
+    mc_buf_free(&body);
     mc_buf_free(&o.h);
     mc_buf_free(&o.c);
     if (failed) {

@@ -43,8 +43,14 @@ void cg_put_cstr(mc_buf *b, const char *s)
     }
 }
 
+/* C11 5.2.4.1: 4095 characters in a string literal; the escapes of
+ * cg_put_cstr never decode to more than the text's own bytes. */
+#define MAX_LITERAL 4095
+
 const char *cg_cstr(cgen *g, const char *s)
 {
+    if (s && g->names && strlen(s) > MAX_LITERAL)
+        return cg_long_text(g, s);
     mc_buf b = {0};
     mc_buf_putc(&b, '"');
     cg_put_cstr(&b, s ? s : "");

@@ -52,6 +52,8 @@ struct cg_names {
     name_entry *slots;
     size_t cap, n;
     mc_arena *arena;
+    mc_buf texts;               /* definitions of long texts (cg_long_text), for the source's top */
+    unsigned ntexts;
 };
 
 /* ---- the table ------------------------------------------------------------ */
@@ -478,6 +480,44 @@ static const char *model_c_name(cgen *g, const mc_table *t)
     if (strcmp(type, cg_fn(g, t)) == 0)
         return mc_arena_printf(g->arena, "%s_row", type);
     return type;
+}
+
+const char *cg_long_text(cgen *g, const char *s)
+{
+    cg_names *t = g->names;
+    const char *name;
+    do
+        name = mc_arena_printf(g->arena, "%s_text_%u", cg_base_ident(g), ++t->ntexts);
+    while (find(t, name));
+    mc_span none = {0, 0};
+    add(t, name, "a long text", NULL, none, true);
+    size_t n = strlen(s);
+    mc_buf *b = &t->texts;
+    mc_buf_printf(b, "/* %zu bytes: longer than the 4095 a C string literal may hold. */\n", n);
+    mc_buf_printf(b, "static const char %s[] = {", name);
+    for (size_t i = 0; i <= n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        mc_buf_put(b, i % 12 == 0 ? "\n    " : " ");
+        if (ch == '\'' || ch == '\\')
+            mc_buf_printf(b, "'\\%c',", ch);
+        else if (ch >= 0x20 && ch < 0x7f)
+            mc_buf_printf(b, "'%c',", ch);
+        else
+            mc_buf_printf(b, "'\\%03o',", ch);
+    }
+    mc_buf_put(b, "\n};\n\n");
+    return name;
+}
+
+const char *cg_long_texts(const cgen *g)
+{
+    return g->names && g->names->texts.data ? g->names->texts.data : "";
+}
+
+void cg_names_free(cgen *g)
+{
+    if (g->names)
+        mc_buf_free(&g->names->texts);
 }
 
 bool cg_name_taken(const cgen *g, const char *name)

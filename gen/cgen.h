@@ -44,6 +44,13 @@ int cg_names_build(cgen *g, mc_schema *s, mc_diag *diag);
  * generates (so a parameter must not be called that; field names already
  * keep clear of the runtime's prefixes by the member rule). */
 bool cg_name_taken(const cgen *g, const char *name);
+/* Text too long for a C string literal (C11 promises 4095 bytes; -Wpedantic
+ * enforces it) becomes a static char array: returns its name and keeps
+ * its definition for the top of the source (cg_long_texts).  Frees with
+ * cg_names_free. */
+const char *cg_long_text(cgen *g, const char *s);
+const char *cg_long_texts(const cgen *g);
+void cg_names_free(cgen *g);
 /* The schema file's stem as the start of C names: "blog", "schema_01_blog". */
 const char *cg_base_ident(const cgen *g);
 /* The header's include guard: "BLOG_MODELC_H". */
@@ -103,7 +110,9 @@ const mc_column *cg_rowid(const mc_table *t);
 /* Schema text into generated C (c_escape.c): the only ways it gets there.
  * cg_put_cstr appends s as the body of a C string literal (quotes,
  * backslashes, "??" trigraphs, control and non-ASCII bytes escaped);
- * cg_cstr is an arena copy of s as a complete literal, quotes included. */
+ * cg_cstr is an arena copy of s as a complete literal, quotes included --
+ * or, for text longer than a literal may be, the name of a static array
+ * holding it (cg_long_text), which is used the same way. */
 void cg_put_cstr(mc_buf *b, const char *s);
 const char *cg_cstr(cgen *g, const char *s);
 /* Appends s for the inside of a block comment: no comment end or start,

@@ -99,7 +99,9 @@ int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
     }
 
     char *header = NULL, *source = NULL;
-    if (mc_emit_c(&g, &header, &source) != 0) {
+    int emitted = mc_emit_c(&g, &header, &source);
+    cg_names_free(&g);
+    if (emitted != 0) {
         fprintf(stderr, "modelc generate: out of memory\n");
         mc_arena_free(&arena);
         return MC_EXIT_ERROR;

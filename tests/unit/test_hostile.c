@@ -16,6 +16,11 @@
  *                                   hostile_app.c (CRUD, relationships,
  *                                   messages, exact names in the
  *                                   database); no file "pwned" appears
+ *   long_texts_compile_and_run      SQL and migrations longer than the 4095
+ *                                   bytes a C literal may hold (-Wpedantic):
+ *                                   a 120-column table and 40 more models,
+ *                                   migrations compiled in, -Werror as C11
+ *                                   and C++, insert and get run
  */
 #include <check.h>
 #include <stdio.h>
@@ -177,6 +182,71 @@ START_TEST(hostile_schema_runs)
 }
 END_TEST
 
+static const char *wide_app =
+    "#include <stdio.h>\n"
+    "#include <string.h>\n"
+    "#include \"wide.h\"\n"
+    "int main(int argc, char **argv)\n"
+    "{\n"
+    "    mc_db *db = NULL;\n"
+    "    int rc = argc == 2 ? mc_open(&db, argv[1], NULL) : MC_MISUSE;\n"
+    "    if (rc == MC_OK)\n"
+    "        rc = wide_migrate(db);\n"
+    "    Wide w = {.a_rather_long_column_name_number_000 = \"first\", .a_rather_long_column_name_number_119 = \"last\"};\n"
+    "    if (rc == MC_OK)\n"
+    "        rc = wide_insert(db, &w);\n"
+    "    Wide *got = NULL;\n"
+    "    if (rc == MC_OK)\n"
+    "        rc = wide_get(db, w.id, &got);\n"
+    "    if (rc == MC_OK && (strcmp(got->a_rather_long_column_name_number_000, \"first\") != 0 ||\n"
+    "                        strcmp(got->a_rather_long_column_name_number_119, \"last\") != 0))\n"
+    "        rc = MC_INVALID;\n"
+    "    if (rc != MC_OK)\n"
+    "        fprintf(stderr, \"%s: %s\\n\", mc_status_name(rc), mc_errmsg(db));\n"
+    "    wide_free(got);\n"
+    "    mc_close(db);\n"
+    "    return rc == MC_OK ? 0 : 1;\n"
+    "}\n";
+
+START_TEST(long_texts_compile_and_run)
+{
+    char *dir = tu_mkdtemp();
+    mc_buf schema = {0};
+    mc_buf_put(&schema, "model Wide {\n    id Integer primary_key\n");
+    for (int i = 0; i < 120; i++)
+        mc_buf_printf(&schema, "    a_rather_long_column_name_number_%03d String(40) column(\"a rather long column name, "
+                               "number %03d\")\n", i, i);
+    mc_buf_put(&schema, "}\n");
+    for (int i = 0; i < 40; i++)
+        mc_buf_printf(&schema, "model Table%d {\n    id Integer primary_key\n    some_descriptive_field_%d Text\n"
+                               "    another_descriptive_field_%d Integer\n}\n", i, i, i);
+    char *path = tu_fmt("%s/wide.model", dir);
+    tu_write_file(path, schema.data, schema.len);
+    char *main_c = tu_fmt("%s/main.c", dir);
+    tu_write_file(main_c, wide_app, strlen(wide_app));
+    char *cmd = tu_fmt("cd %s && { %s init >/dev/null 2>&1 || mkdir -p migrations; } && %s migrate wide.model -m init "
+                       "&& %s generate wide.model --migrations migrations -o gen",
+                       dir, tu_modelc(), tu_modelc(), tu_modelc());
+    sh_ok("migrate and generate", cmd, 60);
+    free(cmd);
+    cmd = tu_fmt("cd %s && cc -std=c11 " WARN " %s -Igen -I%s -o app main.c gen/wide.c %s/libmodelc.a -lsqlite3 && "
+                 "./app test.db",
+                 dir, tu_cflags(), tu_path("runtime"), tu_build());
+    sh_ok("compiling and running as C11", cmd, 180);
+    free(cmd);
+    if (have("g++")) {
+        cmd = tu_fmt("cd %s && g++ -x c++ -std=c++11 -Wall -Wextra -pedantic -Werror -Igen -I%s -fsyntax-only gen/wide.c",
+                     dir, tu_path("runtime"));
+        sh_ok("compiling as C++", cmd, 120);
+        free(cmd);
+    }
+    mc_buf_free(&schema);
+    free(path);
+    free(main_c);
+    tu_rmdir(dir);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("hostile");
@@ -185,6 +255,7 @@ int main(void)
     tcase_add_test(tc, every_byte_survives_a_literal);
     tcase_add_test(tc, comments_stay_comments);
     tcase_add_test(tc, hostile_schema_runs);
+    tcase_add_test(tc, long_texts_compile_and_run);
     suite_add_tcase(s, tc);
     return tu_run_suite(s);
 }

@@ -23,7 +23,7 @@
  * What the rules cannot avoid is an error naming both sources:
  *   - two sources giving one global C name (`User_list` next to `User`,
  *     `UserQuery` next to `User`, enum value `USER_COL_ID` next to model
- *     User's column constant), or one struct member (`has_x` next to the
+ *     User's column constant), or one struct member (`x_null` next to the
  *     NULL flag of `x`), or one parameter;
  *   - a global name starting with a prefix reserved for libmodelc and
  *     SQLite (`mc_`, `MC_`, `sqlite`, `SQLITE_`, `MODELC_`) or `__`.
@@ -245,10 +245,15 @@ static void model_names(checker *k, const mc_table *t)
     global(k, t, what, "the list type", t->at, model_hint, mc_arena_printf(a, "%s_list", type));
     global(k, t, what, "the query type", t->at, model_hint, mc_arena_printf(a, "%s_query", type));
     global(k, t, what, "the column enum type", t->at, model_hint, mc_arena_printf(a, "%s_column", type));
+    global(k, t, what, "the page type", t->at, model_hint, mc_arena_printf(a, "%s_page", type));
+    global(k, t, what, "the eager-loading lists type", t->at, model_hint, mc_arena_printf(a, "%s_lists", type));
+    global(k, t, what, "the eager-loading refs type", t->at, model_hint, mc_arena_printf(a, "%s_refs", type));
+    global(k, t, what, "the defaults macro", t->at, model_hint, cg_init_macro(g, t));
     static const char *const fns[] = {
-        "new", "clear", "free", "list_free", "insert", "get", "delete", "query", "query_free", "query_order_by",
-        "query_limit", "query_offset", "query_count", "query_next", "query_first", "query_all", "all",
-        "read", "check", "meta", "columns",
+        "new", "init", "clear", "free", "list_free", "insert", "get", "delete", "query", "query_free",
+        "query_order_by", "query_limit", "query_offset", "query_count", "query_next", "query_first", "query_all",
+        "all", "query_page", "page_free", "query_delete", "lists_free", "refs_free", "read", "check", "meta",
+        "columns",
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
         global(k, t, what, "a function", t->at, model_hint,
@@ -400,6 +405,7 @@ static void relation_names(checker *k, const mc_relationship *r)
     }
     for (size_t i = 0; i < n; i++)
         global(k, r, what, "an accessor", r->at, rel_hint, mc_arena_printf(a, names[i], fn, r->name));
+    global(k, r, what, "its eager loader", r->at, rel_hint, mc_arena_printf(a, "%s_list_load_%s", fn, r->name));
 }
 
 /* Struct members: each field's C name and whatever else the struct
@@ -448,7 +454,8 @@ static bool is_type_name(cgen *g, const char *name)
         const char *type = cg_type(g, g->schema->tables[i]);
         size_t n = strlen(type);
         if (strncmp(name, type, n) == 0 &&
-            (!name[n] || !strcmp(name + n, "_list") || !strcmp(name + n, "_query") || !strcmp(name + n, "_column")))
+            (!name[n] || !strcmp(name + n, "_list") || !strcmp(name + n, "_query") || !strcmp(name + n, "_column") ||
+             !strcmp(name + n, "_page") || !strcmp(name + n, "_lists") || !strcmp(name + n, "_refs")))
             return true;
     }
     for (size_t i = 0; i < g->schema->nenums; i++)

@@ -88,10 +88,14 @@ static void crud(void)
     Evil e = {.name = "first", .note = "a note", .mood = MOOD_SAD};
     OK(evil_insert(db, &e));
     CHECK_INT(e.id, 1);
-    Evil plain = {.name = "second"};
+    /* the schema's defaults (a default and a server default made of quotes,
+     * %, comment ends and trigraphs) through EVIL_INIT, then stored */
+    Evil plain = EVIL_INIT;
+    CHECK_STR(plain.name, "d\"%n%s*/?\?/\\");
+    CHECK_STR(plain.note, "srv\"%s*/?\?/");
+    plain.name = "second";
     OK(evil_insert(db, &plain));
 
-    /* the server default, through the hostile column names */
     Evil *got = NULL;
     OK(evil_get(db, plain.id, &got));
     CHECK(got != NULL, "evil_get");

@@ -9,7 +9,7 @@
  * identifiers with C/C++ keywords, standard typedefs and macros, names
  * ending in _list/_query/Query, leading underscores and digits, the
  * runtime's and SQLite's prefixes, the generated functions' own locals and
- * near-collisions (id/ID, x/has_x, User/UserQuery).
+ * near-collisions (id/ID, x/x_null, User/UserQuery).
  *
  * Fixed seeds: the same cases on every run.  MODELC_PROPERTY_CASES=N runs
  * N cases (default 24, a few seconds: the compilers run -fsyntax-only),
@@ -55,7 +55,7 @@ static const char *const type_pool[] = {
 
 /* Names of fields, relationships, backrefs and enum values. */
 static const char *const member_pool[] = {
-    "id", "ID", "name", "title", "body", "x", "has_x", "y", "has_y", "col_id", "user_id", "post_id", "int",
+    "id", "ID", "name", "title", "body", "x", "has_x", "x_null", "y", "y_null", "col_id", "user_id", "post_id", "int",
     "class", "new", "delete", "default", "enum", "struct", "template", "this", "size_t", "NULL", "bool", "true",
     "SQLITE_OK", "MC_OK", "mc_db", "sqlite3_stmt", "User", "Post", "row", "out", "db", "st", "rc", "b", "q", "s",
     "i", "n", "value", "values", "item", "items", "count", "list", "query", "all", "free", "insert", "get", "_x",
@@ -152,7 +152,7 @@ START_TEST(generate_errors_or_compiles)
                                   (unsigned long long)seed, (unsigned long long)(seed + (uint64_t)c * 7919u), stem,
                                   prefix, schema);
         if (g.status == 1) {
-            ck_assert_msg(regexec(&located, g.err, 0, NULL, 0) == 0, "%s\nexit 1 without a located error:\n%s", what,
+            ck_assert_msg(regexec(&located, g.err, 0, NULL, 0) == 0, "%s\nexit 1 without a located error:\n%.1500s", what,
                           g.err);
             char *none = tu_fmt("test ! -e %s/gen || test -z \"$(ls -A %s/gen)\"", dir, dir);
             tu_result n = tu_sh(none, 10);
@@ -161,13 +161,13 @@ START_TEST(generate_errors_or_compiles)
             free(none);
             refused++;
         } else {
-            ck_assert_msg(g.status == 0, "%s\nexit %d:\n%s", what, g.status, g.err);
+            ck_assert_msg(g.status == 0, "%s\nexit %d:\n%.1500s", what, g.status, g.err);
             /* the file stem as load.c makes it: non-identifier characters are '_' */
             char *c_cmd = tu_fmt("cd %s && cc -std=c11 -Wall -Wextra -Wpedantic -Werror -fsyntax-only -Igen -I%s "
                                  "gen/*.c",
                                  dir, tu_path("runtime"));
             tu_result cc = tu_sh(c_cmd, 60);
-            ck_assert_msg(cc.status == 0, "%s\ngenerated C that does not compile as C11:\n%s", what, cc.err);
+            ck_assert_msg(cc.status == 0, "%s\ngenerated C that does not compile as C11:\n%.1500s", what, cc.err);
             tu_result_free(&cc);
             free(c_cmd);
             if (have_cxx) {
@@ -175,7 +175,7 @@ START_TEST(generate_errors_or_compiles)
                                      "-Igen -I%s gen/*.c",
                                      dir, tu_path("runtime"));
                 tu_result cx = tu_sh(x_cmd, 60);
-                ck_assert_msg(cx.status == 0, "%s\ngenerated C that does not compile as C++:\n%s", what, cx.err);
+                ck_assert_msg(cx.status == 0, "%s\ngenerated C that does not compile as C++:\n%.1500s", what, cx.err);
                 tu_result_free(&cx);
                 free(x_cmd);
             }

@@ -311,14 +311,19 @@ static void declare(sema *s, const mc_ast *ast)
         } else {
             t->name = mc_snake_case(s->arena, d->name);
         }
-        const model_info *same = strmap_get(&model_by_table, t->name);
+        /* SQLite folds ASCII case in names: "user" and "useR" are one table. */
+        char *key = mc_arena_strdup(s->arena, t->name);
+        for (char *p = key; p && *p; p++)
+            if (*p >= 'A' && *p <= 'Z')
+                *p = (char)(*p - 'A' + 'a');
+        const model_info *same = key ? strmap_get(&model_by_table, key) : NULL;
         if (same)
             ERR(s, d->table ? d->table_at : d->at,
                 mc_arena_printf(s->arena, "model '%s' already uses table \"%s\"; give one of them `table \"...\"`",
-                                same->decl->name, t->name),
+                                same->decl->name, same->table->name),
                 "duplicate table name '%s'", t->name);
-        else
-            strmap_put(&model_by_table, t->name, m);
+        else if (key)
+            strmap_put(&model_by_table, key, m);
         strmap_put(&s->model_by_name, d->name, m);
         s->schema->tables[s->schema->ntables++] = t;
     }

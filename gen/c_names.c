@@ -76,7 +76,7 @@ static name_entry *slot(cg_names *t, const char *name)
 
 static int grow(cg_names *t)
 {
-    size_t ncap = t->cap ? t->cap * 2 : 1024;
+    size_t ncap = t->cap ? t->cap * 2 : 64;
     name_entry *old = t->slots;
     size_t ocap = t->cap;
     t->slots = mc_arena_alloc(t->arena, ncap * sizeof *t->slots);
@@ -448,26 +448,24 @@ static void enum_names(checker *k, const mc_enum *e)
 
 /* ---- C names: the rules that avoid collisions ------------------------- */
 
-static bool is_type_name(cgen *g, const char *name)
+/* Every type name the schema generates (models' with their _list, _query,
+ * ... types, and enums'), for the member rule; one lookup each. */
+static void collect_types(cgen *g, const mc_schema *s, cg_names *types)
 {
-    for (size_t i = 0; i < g->schema->ntables; i++) {
-        const char *type = cg_type(g, g->schema->tables[i]);
-        size_t n = strlen(type);
-        if (strncmp(name, type, n) == 0 &&
-            (!name[n] || !strcmp(name + n, "_list") || !strcmp(name + n, "_query") || !strcmp(name + n, "_column") ||
-             !strcmp(name + n, "_page") || !strcmp(name + n, "_lists") || !strcmp(name + n, "_refs")))
-            return true;
-    }
-    for (size_t i = 0; i < g->schema->nenums; i++)
-        if (strcmp(name, cg_enum_type(g, &g->schema->enums[i])) == 0)
-            return true;
-    return false;
+    static const char *const suffixes[] = {"", "_list", "_query", "_column", "_page", "_lists", "_refs"};
+    mc_span none = {0, 0};
+    for (size_t i = 0; i < s->ntables; i++)
+        for (size_t j = 0; j < sizeof suffixes / sizeof suffixes[0]; j++)
+            add(types, mc_arena_printf(g->arena, "%s%s", cg_type(g, s->tables[i]), suffixes[j]), "a type", NULL,
+                none, false);
+    for (size_t i = 0; i < s->nenums; i++)
+        add(types, cg_enum_type(g, &s->enums[i]), "a type", NULL, none, false);
 }
 
 /* A field's or relationship's C name: see the head comment. */
-static const char *member_c_name(cgen *g, const char *name)
+static const char *member_c_name(cgen *g, const cg_names *types, const char *name)
 {
-    if (reserved_word(g->names, name) || runtime_prefix(name) || is_type_name(g, name))
+    if (reserved_word(g->names, name) || runtime_prefix(name) || find(types, name))
         return mc_arena_printf(g->arena, "%s_", name);
     return name;
 }
@@ -552,19 +550,20 @@ const char *cg_guard(const cgen *g)
 
 static void apply_rules(cgen *g, mc_schema *s)
 {
-    mc_arena *a = g->arena;
     for (size_t i = 0; i < s->ntables; i++)
         s->tables[i]->c_type = model_c_name(g, s->tables[i]);
     for (size_t i = 0; i < s->nenums; i++)
         s->enums[i].c_type = type_c_name(g, s->enums[i].name);
+    cg_names types = {0};
+    types.arena = g->arena;
+    collect_types(g, s, &types);
     for (size_t i = 0; i < s->ntables; i++) {
         mc_table *t = s->tables[i];
         for (size_t j = 0; j < t->ncolumns; j++)
-            t->columns[j].field = member_c_name(g, t->columns[j].field);
+            t->columns[j].field = member_c_name(g, &types, t->columns[j].field);
         for (size_t j = 0; j < t->nrels; j++)
-            t->rels[j]->name = member_c_name(g, t->rels[j]->name);
+            t->rels[j]->name = member_c_name(g, &types, t->rels[j]->name);
     }
-    (void)a;
 }
 
 int cg_names_build(cgen *g, mc_schema *s, mc_diag *diag)

@@ -160,13 +160,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         schema.name = "fuzz";
         schema.path = "fuzz.model";
         round_trips(&schema, &arena);
-        cg_c_names(&schema, &arena);
-        cgen g = {&schema, "", &arena, schema.name, NULL, 0};
-        char *header = NULL, *source = NULL;
-        if (mc_emit_c(&g, &header, &source) == 0 && (!header || !source))
-            abort();
-        free(header);
-        free(source);
+        cgen g = {&schema, "", &arena, schema.name, NULL, 0, NULL};
+        mc_diag names;
+        mc_diag_init(&names, &src, check_diag, NULL);
+        if (cg_names_build(&g, &schema, &names) == 0) {  /* as generate: names first, emit if they are sound */
+            char *header = NULL, *source = NULL;
+            if (mc_emit_c(&g, &header, &source) == 0 && (!header || !source))
+                abort();
+            free(header);
+            free(source);
+        }
+        cg_names_free(&g);
     }
     mc_arena_free(&arena);
     free(text);

@@ -144,7 +144,7 @@ CASES   ?= 1000
 MINUTES ?=
 fuzz-migrations: all
 	python3 tests/fuzz_migrations.py --modelc $(abspath $(BUILD)/modelc) --seed $(SEED) --cases $(CASES) \
-	    $(if $(MINUTES),--minutes $(MINUTES)) --stats
+	    $(if $(MINUTES),--minutes $(MINUTES)) --max-versions 6 --stats
 
 check: all
 	$(MAKE) --no-print-directory check-run

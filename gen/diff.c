@@ -24,6 +24,7 @@ static void push_rename(mc_arena *arena, mc_renames *r, size_t *cap, const char 
     r->v[r->n++] = (mc_rename){table, from, to};
 }
 
+/* Equal strings, NULL equal only to NULL. */
 static int same_name(const char *x, const char *y)
 {
     if (!x || !y)
@@ -47,6 +48,7 @@ static const char *column_renamed_from(const mc_renames *r, const char *b_table,
     return NULL;
 }
 
+/* Records an unresolved hint: message and hint, both in the arena. */
 static void push_error(mc_arena *arena, mc_renames *r, size_t *cap, const char *message, const char *hint)
 {
     if (r->nerrors == *cap) {
@@ -234,6 +236,7 @@ static int same_type(const mc_column *x, const mc_column *y)
     return strcmp(a, b) == 0;
 }
 
+/* See diff.h. */
 int mc_same_sql_type(const mc_column *x, const mc_column *y)
 {
     return same_type(x, y);
@@ -299,6 +302,7 @@ int mc_type_narrows(const mc_column *from, const mc_column *to)
     return 1;
 }
 
+/* Is v one of e's values? */
 static int has_value(const mc_enum *e, const char *v)
 {
     for (size_t i = 0; i < e->nvalues; i++)
@@ -490,13 +494,6 @@ static const char *constraint_text(differ *x, const char *verb, const mc_table *
     return verb;
 }
 
-static int same_str(const char *x, const char *y)
-{
-    if (!x || !y)
-        return x == y;
-    return strcmp(x, y) == 0;
-}
-
 static void diff_pair(differ *x, mc_table_pair *p)
 {
     const mc_table *ta = p->from, *tb = p->to;
@@ -587,7 +584,7 @@ static void diff_pair(differ *x, mc_table_pair *p)
             o->text = mc_arena_printf(x->a, "make %s.%s %s", tb->name, cb->name,
                                       cb->nullable ? "nullable" : "NOT NULL");
         }
-        if (!same_str(ca->server_default, cb->server_default) && (o = op(x, MC_OP_ALTER_DEFAULT, ta, tb))) {
+        if (!same_name(ca->server_default, cb->server_default) && (o = op(x, MC_OP_ALTER_DEFAULT, ta, tb))) {
             o->col_from = ca;
             o->col_to = cb;
             if (!ca->server_default)
@@ -600,7 +597,7 @@ static void diff_pair(differ *x, mc_table_pair *p)
                 o->text = mc_arena_printf(x->a, "change server default of %s.%s from %s to %s", tb->name,
                                           cb->name, ca->server_default, cb->server_default);
         }
-        if (!same_str(ca->check, cb->check) && (o = op(x, MC_OP_ALTER_CHECK, ta, tb))) {
+        if (!same_name(ca->check, cb->check) && (o = op(x, MC_OP_ALTER_CHECK, ta, tb))) {
             o->col_from = ca;
             o->col_to = cb;
             o->text = !ca->check   ? mc_arena_printf(x->a, "add check on %s.%s: %s", tb->name, cb->name, cb->check)
@@ -620,7 +617,7 @@ static void diff_pair(differ *x, mc_table_pair *p)
         mc_buf sa = {0}, sb = {0};
         col_list_sig(&sa, ta, ta->pk, ta->npk, p);
         col_list_sig(&sb, tb, tb->pk, tb->npk, NULL);
-        if (!same_str(sa.data, sb.data)) {
+        if (!same_name(sa.data, sb.data)) {
             mc_op *o = op(x, MC_OP_ALTER_PK, ta, tb);
             if (o)
                 o->text = mc_arena_printf(x->a, "change primary key of %s from (%s) to (%s)", tb->name,

@@ -110,8 +110,11 @@ static int print_plan(const char *cmd, mc_db *db, const mc_migration *list, size
 /* ---- upgrade / downgrade --------------------------------------------------- */
 
 /* What this process did, as mc_migrate_run reports it. */
+/* Tables smaller than this are copied too fast to need a progress line. */
+#define MIN_ROWS_SHOWN 5000
+
 typedef struct progress {
-    int quiet;
+    int quiet, tty;
     size_t n;
     unsigned char *done;    /* done[v] = this process ran version v's step */
     struct timespec started;
@@ -124,9 +127,19 @@ static double ms_since(const struct timespec *t0)
     return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-static void on_step(void *ctx, const mc_migration *m, int upgrading, mc_migration_event ev)
+static void on_step(void *ctx, const mc_migration *m, int upgrading, mc_migration_event ev, long long done,
+                    long long total)
 {
     progress *p = ctx;
+    if (ev == MC_MIGRATION_ROWS) {
+        /* A rebuild of a big table: a line that counts, on a terminal only. */
+        if (p->quiet || !p->tty || total < MIN_ROWS_SHOWN)
+            return;
+        printf("\r  copying rows: %lld of %lld (%d%%)%s", done, total, (int)(done * 100 / total),
+               done == total ? "\n" : "");
+        fflush(stdout);
+        return;
+    }
     if (ev == MC_MIGRATION_STARTED) {
         clock_gettime(CLOCK_MONOTONIC, &p->started);
         if (!p->quiet) {
@@ -256,7 +269,7 @@ static int move(const mc_cmd *cmd, int argc, char **argv, int upgrading)
         rc = MC_EXIT_OK;
         goto out;
     }
-    progress p = {quiet, md.n, mc_arena_alloc(&arena, md.n + 1), {0, 0}};
+    progress p = {quiet, isatty(1), md.n, mc_arena_alloc(&arena, md.n + 1), {0, 0}};
     if (!p.done) {
         fprintf(stderr, "modelc %s: out of memory\n", cmd->name);
         goto out;

@@ -32,7 +32,8 @@ static const mc_cmd commands[] = {
      "                       postgresql migrations are not written yet\n",
      mc_cmd_migrate},
     {"upgrade", "[--db DB] [--dir DIR] [--to N] [--sql] [--secure-delete on|fast|off] [--quiet|--verbose]", "apply migrations (default: all)",
-     "Prints each migration as it starts and ends, with its time.\n\n"
+     "Prints each migration as it starts and ends, with its time, and on a\n"
+     "terminal the rows a table rebuild has copied.\n\n"
      "  --db DB        database path or sqlite:///path (default: $DATABASE_URL, else app.db)\n"
      "  --dir DIR      migrations directory (default: migrations)\n"
      "  --to N         stop at version N\n"
@@ -44,7 +45,8 @@ static const mc_cmd commands[] = {
      mc_cmd_upgrade},
     {"downgrade", "[--db DB] [--dir DIR] [--to N] [--sql] [--secure-delete on|fast|off] [--quiet|--verbose]",
      "undo migrations (default: one step)",
-     "Prints each migration as it starts and ends, with its time.\n\n"
+     "Prints each migration as it starts and ends, with its time, and on a\n"
+     "terminal the rows a table rebuild has copied.\n\n"
      "  --db DB        database path or sqlite:///path (default: $DATABASE_URL, else app.db)\n"
      "  --dir DIR      migrations directory (default: migrations)\n"
      "  --to N         go back to version N (0: before the first)\n"

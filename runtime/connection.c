@@ -85,6 +85,12 @@ static int ends_transaction(const char *sql)
 
 int mci_run_script(mc_db *db, const char *sql, const char *prefix, int *count)
 {
+    return mci_run_script_hooked(db, sql, prefix, count, NULL, NULL);
+}
+
+int mci_run_script_hooked(mc_db *db, const char *sql, const char *prefix, int *count, mci_stmt_hook hook,
+                          void *ctx)
+{
     const char *p = sql;
     int n = 0, rc = SQLITE_OK;
     char line[120], context[MCI_MSG_MAX];
@@ -110,8 +116,12 @@ int mci_run_script(mc_db *db, const char *sql, const char *prefix, int *count)
                                 prefix, n, line);
         }
         if (rc == SQLITE_OK) {
+            if (hook)
+                hook(ctx, st, 0);
             while ((rc = sqlite3_step(st)) == SQLITE_ROW)
                 ;
+            if (hook)
+                hook(ctx, st, 1);
             if (rc == SQLITE_DONE)
                 rc = SQLITE_OK;
         }

@@ -105,6 +105,14 @@ void mci_first_line(const char *s, char *out, size_t cap);
  * receives the number of statements run. */
 int mci_run_script(mc_db *db, const char *sql, const char *prefix, int *count);
 
+/* Called with each prepared statement of a script before its first step
+ * (after = 0) and after its last (after = 1). */
+typedef void (*mci_stmt_hook)(void *ctx, sqlite3_stmt *st, int after);
+
+/* mci_run_script, calling hook (may be NULL) around each statement. */
+int mci_run_script_hooked(mc_db *db, const char *sql, const char *prefix, int *count, mci_stmt_hook hook,
+                          void *ctx);
+
 /* sqlsplit.c: the length of the first statement of s[0..len), its ';'
  * included, where sqlite3_complete() would first say "complete"; len when
  * no ';' completes one.  Linear in what it reads. */

@@ -302,6 +302,121 @@ static void describe(char *out, size_t cap, const mc_migration *m, int upgrading
              m->version, m->name);
 }
 
+/* ---- progress of a statement copying rows ---------------------------------- */
+
+/* What the hook around a step's statements needs to report rows. */
+typedef struct rows_watch {
+    mc_db *db;
+    mc_migration_progress fn;
+    void *ctx;
+    const mc_migration *m;
+    int upgrading;
+    sqlite3_stmt *st;       /* the INSERT ... SELECT being watched, or NULL */
+    long long total, last;
+} rows_watch;
+
+/* The table an INSERT ... SELECT ... FROM reads, unquoted, into out;
+ * 0 when the statement is no such copy (or names a schema). */
+static int copy_source(const char *sql, char *out, size_t cap)
+{
+    const char *s = mci_skip_space(sql), *from = NULL, *p;
+    size_t n = 0;
+    char q;
+
+    if (strncasecmp(s, "INSERT", 6) != 0)
+        return 0;
+    /* the last FROM between blanks: the copy's source */
+    for (p = s + 1; *p; p++)
+        if (isspace((unsigned char)p[-1]) && strncasecmp(p, "FROM", 4) == 0 && isspace((unsigned char)p[4]))
+            from = p;
+    if (!from)
+        return 0;
+    p = mci_skip_space(from + 4);
+    q = *p == '"' || *p == '`' ? *p : *p == '[' ? ']' : 0;
+    if (q) {
+        for (p++; *p && n + 1 < cap; p++) {
+            if (*p == q) {
+                if (q != ']' && p[1] == q)
+                    p++;
+                else
+                    break;
+            }
+            out[n++] = *p;
+        }
+        if (*p != q)
+            return 0;
+        p++;
+    } else {
+        while ((isalnum((unsigned char)*p) || *p == '_' || (unsigned char)*p >= 0x80) && n + 1 < cap)
+            out[n++] = *p++;
+    }
+    out[n] = '\0';
+    return n > 0 && *p != '.';
+}
+
+/* Rows of table `name` (quoted here), or -1. */
+static long long count_rows(mc_db *db, const char *name)
+{
+    size_t len = strlen(name), i, o = 0;
+    char *sql = malloc(2 * len + 32);
+    sqlite3_stmt *st = NULL;
+    long long rows = -1;
+
+    if (!sql)
+        return -1;
+    o = (size_t)sprintf(sql, "SELECT count(*) FROM \"");
+    for (i = 0; i < len; i++) {
+        if (name[i] == '"')
+            sql[o++] = '"';
+        sql[o++] = name[i];
+    }
+    sql[o++] = '"';
+    sql[o] = '\0';
+    if (sqlite3_prepare_v2(db->handle, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        rows = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    free(sql);
+    return rows;
+}
+
+/* SQLite's progress handler while a copy runs: the rows read so far are
+ * the full-scan steps of the statement. */
+static int on_vm_steps(void *arg)
+{
+    rows_watch *w = arg;
+    long long done = sqlite3_stmt_status(w->st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0);
+
+    if (done > w->total)
+        done = w->total;
+    if ((done - w->last) * 100 >= w->total && done < w->total) {
+        w->last = done;
+        w->fn(w->ctx, w->m, w->upgrading, MC_MIGRATION_ROWS, done, w->total);
+    }
+    return 0;
+}
+
+/* mci_stmt_hook: watches a statement that copies a table's rows. */
+static void watch_rows(void *arg, sqlite3_stmt *st, int after)
+{
+    rows_watch *w = arg;
+    char table[256];
+
+    if (after) {
+        if (w->st == st) {
+            sqlite3_progress_handler(w->db->handle, 0, NULL, NULL);
+            w->fn(w->ctx, w->m, w->upgrading, MC_MIGRATION_ROWS, w->total, w->total);
+            w->st = NULL;
+        }
+        return;
+    }
+    if (!copy_source(sqlite3_sql(st), table, sizeof table) || (w->total = count_rows(w->db, table)) <= 0)
+        return;
+    w->st = st;
+    w->last = 0;
+    w->fn(w->ctx, w->m, w->upgrading, MC_MIGRATION_ROWS, 0, w->total);
+    sqlite3_progress_handler(w->db->handle, 1000, on_vm_steps, w);
+}
+
 /* ---- running -------------------------------------------------------------- */
 
 /*
@@ -329,14 +444,15 @@ static int step(mc_db *db, const mc_migration *list, size_t n, int cur, int upgr
         return MC_OK;
     }
     if (fn)
-        fn(ctx, m, upgrading, MC_MIGRATION_STARTED);
-    if ((rc = mci_run_script(db, sql, prefix, NULL)) != MC_OK ||
+        fn(ctx, m, upgrading, MC_MIGRATION_STARTED, 0, 0);
+    rows_watch watch = { db, fn, ctx, m, upgrading, NULL, 0, 0 };
+    if ((rc = mci_run_script_hooked(db, sql, prefix, NULL, fn ? watch_rows : NULL, &watch)) != MC_OK ||
         (rc = record(db, m, upgrading, what)) != MC_OK ||
         (check_fks && (rc = fk_check(db, prefix)) != MC_OK) ||
         (rc = run(db, "COMMIT", what)) != MC_OK)
         goto fail;
     if (fn)
-        fn(ctx, m, upgrading, MC_MIGRATION_DONE);
+        fn(ctx, m, upgrading, MC_MIGRATION_DONE, 0, 0);
     return MC_OK;
 fail:
     rollback_quietly(db);

@@ -476,13 +476,18 @@ MC_API int mc_migrate_to(mc_db *db, const mc_migration *list, size_t n, int targ
 /* What mc_migrate_run tells its observer about a step it runs itself. */
 typedef enum {
     MC_MIGRATION_STARTED = 1,   /* this connection holds the write lock and runs it */
-    MC_MIGRATION_DONE           /* committed by this connection */
+    MC_MIGRATION_DONE,          /* committed by this connection */
+    MC_MIGRATION_ROWS           /* a statement copying rows (a table rebuild's
+                                 * INSERT ... SELECT ... FROM t) has read `done`
+                                 * of t's `total` rows; the last one has done == total */
 } mc_migration_event;
 
 /* Observer for mc_migrate_run; m and the event as above, upgrading 1 for
- * an upgrade, 0 for a downgrade.  Must not use db. */
+ * an upgrade, 0 for a downgrade; done and total are 0 except for
+ * MC_MIGRATION_ROWS, which comes at most every 1% of the rows.  Must not
+ * use db. */
 typedef void (*mc_migration_progress)(void *ctx, const mc_migration *m, int upgrading,
-                                      mc_migration_event event);
+                                      mc_migration_event event, long long done, long long total);
 
 /*
  * mc_migrate_to, telling fn (may be NULL) when each step this connection

@@ -873,6 +873,102 @@ START_TEST(diagnostics_are_colored_only_on_a_terminal)
 }
 END_TEST
 
+
+/* Records the MC_MIGRATION_ROWS events of a run. */
+typedef struct rows_seen {
+    int events, monotonic;
+    long long first_done, last_done, total;
+} rows_seen;
+
+static void see_rows(void *ctx, const mc_migration *m, int upgrading, mc_migration_event ev, long long done,
+                     long long total)
+{
+    rows_seen *r = ctx;
+    (void)m, (void)upgrading;
+    if (ev != MC_MIGRATION_ROWS)
+        return;
+    if (r->events++ == 0) {
+        r->first_done = done;
+        r->monotonic = 1;
+    } else if (done < r->last_done) {
+        r->monotonic = 0;
+    }
+    r->last_done = done;
+    r->total = total;
+}
+
+START_TEST(a_big_rebuild_shows_rows_copied_on_a_terminal)
+{
+    ws w = ws_new();
+    tu_result r = MC("upgrade", "--dir", w.mig, "--db", w.db);
+    EXPECT_OK(r, "upgrade");
+    tu_result_free(&r);
+    sqlite3 *db;
+    ck_assert_int_eq(sqlite3_open(w.db, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db,
+                                  "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) "
+                                  "INSERT INTO user (username) SELECT 'u' || i FROM n",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    /* username becomes NOT NULL with a default: a rebuild of 20000 rows. */
+    static const char v2[] = "model User {\n"
+                             "    id       Integer     primary_key\n"
+                             "    username String(64)  unique not_null server_default(\"x\")\n"
+                             "}\n";
+    ck_assert_int_eq(tu_write_file(w.schema, v2, strlen(v2)), 0);
+    r = MC("migrate", w.schema, "--dir", w.mig, "-m", "username required");
+    EXPECT_OK(r, "migrate");
+    tu_result_free(&r);
+
+    char *args = tu_fmt("upgrade --dir '%s' --db '%s'", w.mig, w.db);
+    if (!on_terminal("", args, &r)) {
+        printf("test_cmdfail: rows copied: SKIPPED: no script(1) to make a terminal\n");
+        r = MC("upgrade", "--dir", w.mig, "--db", w.db);
+    }
+    EXPECT_OK(r, "upgrade with a rebuild");
+    ck_assert_msg(strstr(r.out, "Upgraded to 0002"), "%s", r.out);
+    if (strchr(r.out, '\r'))
+        ck_assert_msg(strstr(r.out, "copying rows: 20000 of 20000 (100%)"), "%s", r.out);
+    tu_result_free(&r);
+    /* Not a terminal: no progress line. */
+    r = MC("downgrade", "--dir", w.mig, "--db", w.db);
+    EXPECT_OK(r, "downgrade");
+    ck_assert_msg(!strstr(r.out, "copying rows"), "%s", r.out);
+    tu_result_free(&r);
+
+    /* The runtime's events: from 0 to all rows, never backwards. */
+    mc_migration list[2];
+    char *texts[2];
+    const char *names[2] = {"0001_create_user.sql", "0002_username_required.sql"};
+    for (int i = 0; i < 2; i++) {
+        char *path = tu_fmt("%s/%s", w.mig, names[i]);
+        size_t len;
+        texts[i] = tu_read_file(path, &len);
+        ck_assert_ptr_nonnull(texts[i]);
+        free(path);
+        static char sums[2][17];
+        mc_migration_checksum(texts[i], len, sums[i]);
+        char *up = strstr(texts[i], "-- modelc:upgrade\n"), *down = strstr(texts[i], "-- modelc:downgrade\n");
+        ck_assert(up && down);
+        *down = '\0';
+        list[i] = (mc_migration){i + 1, i ? "username_required" : "create_user", up, down + 20, sums[i]};
+    }
+    mc_db *h = NULL;
+    ck_assert_int_eq(mc_open(&h, w.db, NULL), MC_OK);
+    rows_seen seen = {0};
+    ck_assert_int_eq(mc_migrate_run(h, list, 2, 2, see_rows, &seen), MC_OK);
+    mc_close(h);
+    ck_assert_msg(seen.events >= 2 && seen.first_done == 0 && seen.last_done == 20000 && seen.total == 20000 &&
+                      seen.monotonic,
+                  "%d events, %lld .. %lld of %lld", seen.events, seen.first_done, seen.last_done, seen.total);
+    free(texts[0]);
+    free(texts[1]);
+    free(args);
+    ws_free(&w);
+}
+END_TEST
+
 Suite *cmdfail_suite(void);
 Suite *cmdfail_suite(void)
 {
@@ -906,6 +1002,7 @@ Suite *cmdfail_suite(void)
     tcase_add_test(tc, history_marks_applied_pending_and_current);
     tcase_add_test(tc, upgrade_prints_each_migration_with_its_time);
     tcase_add_test(tc, diagnostics_are_colored_only_on_a_terminal);
+    tcase_add_test(tc, a_big_rebuild_shows_rows_copied_on_a_terminal);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -41,8 +41,8 @@ static const char *bind_value(cgen *g, const mc_column *c, int idx, const char *
             return mc_arena_printf(g->arena, "mc_bind_temporal(st, %d, %s, %s)", idx, expr, temporal_kind(c));
         return mc_arena_printf(g->arena, "sqlite3_bind_text(st, %d, %s, -1, SQLITE_STATIC)", idx, expr);
     case CG_BLOB:
-        return mc_arena_printf(g->arena, "sqlite3_bind_blob(st, %d, (%s).data, (int)(%s).len, SQLITE_STATIC)", idx,
-                               expr, expr);
+        return mc_arena_printf(g->arena, "sqlite3_bind_blob64(st, %d, (%s).data, (sqlite3_uint64)(%s).len, SQLITE_STATIC)",
+                               idx, expr, expr);
     case CG_ENUM:
         return mc_arena_printf(g->arena, "sqlite3_bind_text(st, %d, %s_to_text(%s), -1, SQLITE_STATIC)", idx,
                                cg_enum_fn(g, c->enum_type), expr);
@@ -55,7 +55,7 @@ static const char *bind_param(cgen *g, const mc_column *c, int idx, const char *
 {
     if (cg_kind_of(c) == CG_BLOB)
         return mc_arena_printf(g->arena,
-                               "%s ? sqlite3_bind_blob(st, %d, %s->data, (int)%s->len, SQLITE_STATIC) : "
+                               "%s ? sqlite3_bind_blob64(st, %d, %s->data, (sqlite3_uint64)%s->len, SQLITE_STATIC) : "
                                "sqlite3_bind_null(st, %d)", name, idx, name, name, idx);
     return bind_value(g, c, idx, name);
 }
@@ -413,6 +413,14 @@ static void emit_helpers(cgen *g, cg_out *o, const mc_table *t)
             mc_buf_line(c, "    rc = %s;", cg_errf(g, "db", "MC_INVALID", "%T.%T: %d is not a %T value", t->name, col->field,
                                                   mc_arena_printf(g->arena, "(int)row->%s", col->field),
                                                   col->enum_type->name));
+            break;
+        case MC_T_LARGEBINARY:
+            mc_buf_line(c, "if (rc == MC_OK)");
+            mc_buf_line(c, "    rc = mc_check_blob(db, %s, %s, &row->%s);", tn, fname, col->field);
+            break;
+        case MC_T_FLOAT:
+            mc_buf_line(c, "if (rc == MC_OK%s)", col->nullable ? mc_arena_printf(g->arena, " && !row->%s_null", col->field) : "");
+            mc_buf_line(c, "    rc = mc_check_double(db, %s, %s, row->%s);", tn, fname, col->field);
             break;
         default:
             break;

@@ -308,6 +308,16 @@ MC_API int mc_check_json(mc_db *db, const char *table, const char *field, const 
 MC_API int mc_json_valid(const char *json, size_t len, size_t *err_offset);
 
 
+/* A blob longer than this connection's SQLite length limit (1,000,000,000
+ * bytes unless changed with sqlite3_limit; never 2 GiB or more) is
+ * MC_INVALID: "book.cover: 2147483648 bytes, at most 1000000000".  Only
+ * the length is read.  NULL b or b->data is MC_OK (SQL NULL). */
+MC_API int mc_check_blob(mc_db *db, const char *table, const char *field, const mc_blob *b);
+
+/* NaN is MC_INVALID ("book.rating: NaN cannot be stored"): SQLite would
+ * store it as NULL.  Infinities are stored as they are. */
+MC_API int mc_check_double(mc_db *db, const char *table, const char *field, double v);
+
 /* Decimal text "[-+]digits[.digits]" (".5" and "5." allowed, no exponent)
  * for NUMERIC(precision, scale): at most precision - scale digits before
  * the point (leading zeros do not count) and at most scale after it

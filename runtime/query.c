@@ -402,7 +402,7 @@ static int bind_all(mc_query *q, sqlite3_stmt *st, int paged)
         case V_INT: rc = sqlite3_bind_int64(st, i, v->i); break;
         case V_DOUBLE: rc = sqlite3_bind_double(st, i, v->d); break;
         case V_TEXT: rc = sqlite3_bind_text(st, i, qv_bytes(v), (int)v->n, SQLITE_STATIC); break;
-        case V_BLOB: rc = sqlite3_bind_blob(st, i, qv_bytes(v), (int)v->n, SQLITE_STATIC); break;
+        case V_BLOB: rc = sqlite3_bind_blob64(st, i, qv_bytes(v), (sqlite3_uint64)v->n, SQLITE_STATIC); break;
         }
     }
     if (rc == SQLITE_OK && paged && windowed(q)) {

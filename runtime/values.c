@@ -6,6 +6,7 @@
  * schema may later be moved to, and the JSON validator in particular is
  * kept independent of json_valid() (whose rules differ between releases).
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -383,6 +384,34 @@ int mc_check_json(mc_db *db, const char *table, const char *field, const char *j
     if (r < 0)
         return mc_set_error(db, MC_NOMEM, "%s: out of memory validating JSON", where);
     return mc_set_error(db, MC_INVALID, "%s: not valid JSON (at byte %zu)", where, at);
+}
+
+/* ---- blobs and doubles ----------------------------------------------------- */
+
+int mc_check_blob(mc_db *db, const char *table, const char *field, const mc_blob *b)
+{
+    char where[256];
+    sqlite3 *h = db ? mc_sqlite(db) : NULL;
+    long long limit = h ? sqlite3_limit(h, SQLITE_LIMIT_LENGTH, -1) : INT_MAX;
+
+    if (!b || !b->data)
+        return MC_OK;
+    if (limit > INT_MAX || limit <= 0)
+        limit = INT_MAX;
+    if (b->len > (unsigned long long)limit)
+        return mc_set_error(db, MC_INVALID, "%s: %zu bytes, at most %lld", place(where, sizeof where, table, field),
+                            b->len, limit);
+    return MC_OK;
+}
+
+int mc_check_double(mc_db *db, const char *table, const char *field, double v)
+{
+    char where[256];
+
+    if (v != v)
+        return mc_set_error(db, MC_INVALID, "%s: NaN cannot be stored (SQLite would make it NULL)",
+                            place(where, sizeof where, table, field));
+    return MC_OK;
 }
 
 /* ---- NUMERIC(p, s) ------------------------------------------------------- */

@@ -9,6 +9,7 @@
  * every function the generated header declares is called here.  Prints
  * "file:line: check failed: ..." for each failure, exits 1 if any.
  */
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -364,6 +365,13 @@ static void test_book(void)
     bad.extra = "[1, 2,]";
     CHECK_FAIL(book_insert(db, &bad), MC_INVALID, "book.extra");
     bad.extra = NULL;
+    /* 2 GiB claimed (never read) and NaN: refused, not truncated or NULL */
+    bad.cover = (mc_blob){all_bytes, (size_t)1 << 31};
+    CHECK_FAIL(book_insert(db, &bad), MC_INVALID, "book.cover: 2147483648 bytes, at most");
+    bad.cover = (mc_blob){NULL, 0};
+    bad.rating = NAN;
+    CHECK_FAIL(book_insert(db, &bad), MC_INVALID, "book.rating: NaN cannot be stored");
+    bad.rating = 0;
     bad.price = "8.505";
     CHECK_FAIL(book_insert(db, &bad), MC_INVALID, "book.price");
     bad.price = "1234567.00";

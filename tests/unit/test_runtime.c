@@ -4,6 +4,7 @@
  */
 #include <check.h>
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -954,6 +955,44 @@ END_TEST
 
 /* ---- columns and bindings ----------------------------------------------------------- */
 
+/* Blobs of 2 GiB or more (past SQLite's length limit) and NaN are refused
+ * with a message, not truncated or stored as NULL.  The huge blob is a
+ * small buffer with a claimed length: the check reads only the length. */
+START_TEST(test_blob_length_and_nan)
+{
+    mc_db *db = open_memory();
+    static unsigned char small[4] = {1, 2, 3, 4};
+    mc_blob huge = {small, (size_t)1 << 31};
+    ck_assert_int_eq(mc_check_blob(db, "book", "cover", &huge), MC_INVALID);
+    ck_assert_str_eq(mc_errmsg(db), "book.cover: 2147483648 bytes, at most 1000000000");
+    huge.len = SIZE_MAX;
+    ck_assert_int_eq(mc_check_blob(db, "book", "cover", &huge), MC_INVALID);
+    huge.len = (size_t)1 << 32;
+    ck_assert_int_eq(mc_check_blob(db, "book", "cover", &huge), MC_INVALID);
+    huge.len = 4;
+    ck_assert_int_eq(mc_check_blob(db, "book", "cover", &huge), MC_OK);
+    /* the connection's limit is the bound */
+    sqlite3_limit(mc_sqlite(db), SQLITE_LIMIT_LENGTH, 3);
+    ck_assert_int_eq(mc_check_blob(db, "book", "cover", &huge), MC_INVALID);
+    ck_assert_str_eq(mc_errmsg(db), "book.cover: 4 bytes, at most 3");
+    huge.len = 3;
+    ck_assert_int_eq(mc_check_blob(db, "book", "cover", &huge), MC_OK);
+    mc_blob null_blob = {NULL, (size_t)1 << 31};
+    ck_assert_int_eq(mc_check_blob(db, "book", "cover", &null_blob), MC_OK);
+    ck_assert_int_eq(mc_check_blob(db, "book", "cover", NULL), MC_OK);
+    huge.len = (size_t)1 << 31;
+    ck_assert_int_eq(mc_check_blob(NULL, "book", "cover", &huge), MC_INVALID);
+
+    ck_assert_int_eq(mc_check_double(db, "book", "rating", NAN), MC_INVALID);
+    ck_assert_str_eq(mc_errmsg(db), "book.rating: NaN cannot be stored (SQLite would make it NULL)");
+    ck_assert_int_eq(mc_check_double(db, "book", "rating", -NAN), MC_INVALID);
+    ck_assert_int_eq(mc_check_double(db, "book", "rating", INFINITY), MC_OK);
+    ck_assert_int_eq(mc_check_double(db, "book", "rating", -0.0), MC_OK);
+    ck_assert_int_eq(mc_check_double(db, "book", "rating", 1e308), MC_OK);
+    mc_close(db);
+}
+END_TEST
+
 START_TEST(test_blob_null_vs_empty)
 {
     static const unsigned char bytes[] = { 0, 1, 2, 0, 255, '\'', ';' };
@@ -1094,6 +1133,7 @@ static Suite *runtime_suite(void)
     tcase_add_test(values, test_dates);
     tcase_add_test(values, test_now_datetime);
     tcase_add_test(values, test_numeric);
+    tcase_add_test(values, test_blob_length_and_nan);
     tcase_add_test(values, test_blob_null_vs_empty);
     tcase_add_test(values, test_text_round_trip);
     tcase_add_test(values, test_query_first_and_page);

@@ -74,15 +74,29 @@ static void check_temporal(const char *s)
     int d = mc_check_date(db, "t", "on", s) == MC_OK;
     int t = mc_check_time(NULL, NULL, NULL, s) == MC_OK;
     MUST(!(d && t));    /* no text is both a date and a time */
+    /* the check accepts exactly what the normalizer accepts (ISO 8601 as
+     * Python writes it), and every stored form "date time" among it */
+    char norm[MC_DATETIME_SIZE];
+    int nz = mc_datetime_normalize(s, norm) == MC_OK;
+    MUST(dt == nz);
     size_t n = strlen(s);
     if (n > 11 && s[10] == ' ') {
         char date[11];
         memcpy(date, s, 10);
         date[10] = '\0';
         int both = mc_check_date(NULL, NULL, NULL, date) == MC_OK && mc_check_time(NULL, NULL, NULL, s + 11) == MC_OK;
-        MUST(dt == both);
-    } else {
-        MUST(!dt);
+        MUST(!both || dt);
+    }
+    if (nz) {   /* the normal form: 26 characters, a date and a time, a fixed point, the same instant */
+        char again[MC_DATETIME_SIZE];
+        int cmp = 2;
+        MUST(strlen(norm) == 26 && norm[10] == ' ');
+        MUST(mc_check_time(NULL, NULL, NULL, norm + 11) == MC_OK);
+        norm[10] = '\0';
+        MUST(mc_check_date(NULL, NULL, NULL, norm) == MC_OK);
+        norm[10] = ' ';
+        MUST(mc_datetime_normalize(norm, again) == MC_OK && strcmp(norm, again) == 0);
+        MUST(mc_datetime_compare(s, norm, &cmp) == MC_OK && cmp == 0);
     }
 }
 

@@ -30,7 +30,7 @@ CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
 DEB_PACKAGES := flex bison check libsqlite3-dev pkg-config sqlite3 valgrind python3-flask-sqlalchemy python3-flask-migrate \
-                postgresql libpq-dev clang libclang-rt-14-dev
+                postgresql libpq-dev clang libclang-rt-14-dev graphviz
 
 # ---- sources (picked up by wildcard: add a file, not a rule) -------------
 GEN_SRC      := $(filter-out gen/main.c,$(wildcard gen/*.c))

@@ -79,5 +79,6 @@ int mc_cmd_check(const mc_cmd *cmd, int argc, char **argv);
 int mc_cmd_fmt(const mc_cmd *cmd, int argc, char **argv);
 int mc_cmd_inspect(const mc_cmd *cmd, int argc, char **argv);
 int mc_cmd_init(const mc_cmd *cmd, int argc, char **argv);
+int mc_cmd_erd(const mc_cmd *cmd, int argc, char **argv);
 
 #endif

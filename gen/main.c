@@ -100,6 +100,16 @@ static const mc_cmd commands[] = {
      "  --check     write nothing; list the files that are not formatted and\n"
      "              exit 1 if there is one\n",
      mc_cmd_fmt},
+    {"erd", "SCHEMA [-o FILE] [--format dot|svg|png]", "draw the schema's entity-relationship diagram",
+     "Writes a Graphviz diagram of SCHEMA: a table per model with its columns,\n"
+     "types and marks (PK, FK, UNIQUE, NOT NULL), and an edge per foreign key\n"
+     "with crow's-foot ends for its cardinality and the relationships over it;\n"
+     "a many-to-many runs through its association table.\n\n"
+     "  -o, --out FILE      where to write (default: standard output)\n"
+     "  -f, --format F      dot (the text), svg or png (rendered by Graphviz's\n"
+     "                      `dot`, which must be installed); default: from\n"
+     "                      FILE's extension (.svg, .png), else dot\n",
+     mc_cmd_erd},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 

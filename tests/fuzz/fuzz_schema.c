@@ -1,7 +1,7 @@
 /*
- * fuzz_schema.c -- libFuzzer target: schema text -> parse, check, DDL and
- * C generation, everything `modelc sql` and `modelc generate` do short of
- * writing files.
+ * fuzz_schema.c -- libFuzzer target: schema text -> parse, check, DDL,
+ * C generation and the ER diagram, everything `modelc sql`, `generate`
+ * and `erd` do short of writing files.
  *
  * The input is the whole .model file.  Diagnostics go to a sink that only
  * checks their shape; an accepted schema is turned into its CREATE
@@ -27,6 +27,7 @@
 #include "ddl.h"
 #include "diag.h"
 #include "diff.h"
+#include "erd.h"
 #include "fuzz_sqlite_guard.h"
 #include "introspect.h"
 #include "parse.h"
@@ -160,6 +161,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         schema.name = "fuzz";
         schema.path = "fuzz.model";
         round_trips(&schema, &arena);
+        mc_buf erd = {0};
+        mc_erd_dot(&erd, &schema);
+        mc_buf_free(&erd);
         cgen g = {&schema, "", &arena, schema.name, NULL, 0, NULL};
         mc_diag names;
         mc_diag_init(&names, &src, check_diag, NULL);

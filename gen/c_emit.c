@@ -42,6 +42,14 @@ int mc_emit_c(cgen *g, char **header, char **source)
     vars[13] = body.data ? body.data : "";
     mc_template_render(&c, mc_template_get("source.c"), vars);
     int failed = h.failed || c.failed || o.h.failed || o.c.failed || body.failed;
+    if (!failed && cg_duplicate_definition(g, c.data ? c.data : "")) {
+        mc_buf_free(&body);
+        mc_buf_free(&o.h);
+        mc_buf_free(&o.c);
+        mc_buf_free(&h);
+        mc_buf_free(&c);
+        return -2;
+    }
     mc_buf_free(&body);
     mc_buf_free(&o.h);
     mc_buf_free(&o.c);

@@ -54,6 +54,7 @@ struct cg_names {
     mc_arena *arena;
     mc_buf texts;               /* definitions of long texts (cg_long_text), for the source's top */
     unsigned ntexts;
+    const char *duplicate;      /* what cg_duplicate_definition last found */
 };
 
 /* ---- the table ------------------------------------------------------------ */
@@ -523,6 +524,39 @@ void cg_names_free(cgen *g)
 {
     if (g->names)
         mc_buf_free(&g->names->texts);
+}
+
+const char *cg_duplicate_definition(cgen *g, const char *source)
+{
+    cg_names seen = {0};
+    seen.arena = g->arena;
+    mc_span none = {0, 0};
+    for (const char *line = source; line && *line;) {
+        const char *end = strchr(line, '\n');
+        if (!end)
+            break;
+        if (end[1] == '{' && end[2] == '\n' && line[0] != ' ' && line[0] != '/' && line[0] != '#') {
+            const char *paren = memchr(line, '(', (size_t)(end - line));
+            const char *p = paren;
+            while (p && p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+                p--;
+            if (p && p < paren) {
+                const char *name = mc_arena_strndup(g->arena, p, (size_t)(paren - p));
+                if (name && add(&seen, name, "a definition", NULL, none, false)) {
+                    if (g->names)
+                        g->names->duplicate = name;
+                    return name;
+                }
+            }
+        }
+        line = end + 1;
+    }
+    return NULL;
+}
+
+const char *cg_last_duplicate(const cgen *g)
+{
+    return g->names && g->names->duplicate ? g->names->duplicate : "?";
 }
 
 bool cg_name_taken(const cgen *g, const char *name)

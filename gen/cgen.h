@@ -177,7 +177,15 @@ void cg_emit_eager(cgen *g, cg_out *o, const mc_table *t);
  * *out in the arena.  Errors go to diag; returns 0 or -1. */
 int mc_load_compiled_migrations(mc_arena *a, mc_diag *diag, const char *dir, const mc_migration **out, size_t *n);
 
-/* Whole files, from the templates. */
+/* Whole files, from the templates.  0, -1 when out of memory, -2 when the
+ * source would define one function twice (a collision the names table
+ * does not know yet: cg_duplicate_definition names it; nothing is
+ * returned, so generate writes nothing rather than C that cannot compile). */
 int mc_emit_c(cgen *g, char **header, char **source);
+/* The first function that source defines twice (a line "...name(...)"
+ * followed by a line "{", as cg_fn_begin writes them), or NULL. */
+const char *cg_duplicate_definition(cgen *g, const char *source);
+/* What cg_duplicate_definition last found ("?" if nothing). */
+const char *cg_last_duplicate(const cgen *g);
 
 #endif

@@ -101,6 +101,13 @@ int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
     char *header = NULL, *source = NULL;
     int emitted = mc_emit_c(&g, &header, &source);
     cg_names_free(&g);
+    if (emitted == -2) {
+        fprintf(stderr, "modelc generate: internal error: the generated C would define '%s' twice (two parts of "
+                        "%s give it; rename one, and please report it)\n",
+                cg_last_duplicate(&g), pos[0]);
+        mc_arena_free(&arena);
+        return MC_EXIT_ERROR;
+    }
     if (emitted != 0) {
         fprintf(stderr, "modelc generate: out of memory\n");
         mc_arena_free(&arena);

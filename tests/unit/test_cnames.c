@@ -15,6 +15,9 @@
  *                                  compiled-in migrations) compile with
  *                                  -Werror as C11 and C++ and name what
  *                                  the rules say
+ *   duplicate_definitions_are_found the last line of defence: a function
+ *                                  the generated source would define twice
+ *                                  is found (generate then writes nothing)
  */
 #include <check.h>
 #include <glob.h>
@@ -22,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgen.h"
 #include "testutil.h"
 
 static void sh_ok(const char *what, const char *cmd, int timeout_s)
@@ -162,6 +166,35 @@ START_TEST(rules_avoid_collisions)
 }
 END_TEST
 
+START_TEST(duplicate_definitions_are_found)
+{
+    mc_arena arena = {0};
+    cgen g = {0};
+    g.arena = &arena;
+    ck_assert_str_eq(cg_duplicate_definition(&g, "int a(void)\n{\n}\nint b(int x)\n{\n}\nint a(void)\n{\n}\n"), "a");
+    ck_assert_ptr_null(cg_duplicate_definition(&g, "int a(void);\nint a(void);\nint a(void)\n{\n}\n"));
+
+    /* a real generated source: no duplicate; with one function pasted twice: that one */
+    char *dir = tu_mkdtemp();
+    char *cmd = tu_fmt("%s generate %s -o %s", tu_modelc(), tu_example("examples/blog.model"), dir);
+    sh_ok("generate blog", cmd, 60);
+    free(cmd);
+    char *path = tu_fmt("%s/blog.c", dir);
+    char *src = tu_read_file(path, NULL);
+    ck_assert_ptr_nonnull(src);
+    ck_assert_ptr_null(cg_duplicate_definition(&g, src));
+    const char *def = strstr(src, "\nint user_insert(");
+    ck_assert_ptr_nonnull(def);
+    char *twice = tu_fmt("%s%.200s\n", src, def + 1);
+    ck_assert_str_eq(cg_duplicate_definition(&g, twice), "user_insert");
+    free(twice);
+    free(src);
+    free(path);
+    tu_rmdir(dir);
+    mc_arena_free(&arena);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cnames");
@@ -169,6 +202,7 @@ int main(void)
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, collisions_are_located_errors);
     tcase_add_test(tc, rules_avoid_collisions);
+    tcase_add_test(tc, duplicate_definitions_are_found);
     suite_add_tcase(s, tc);
     return tu_run_suite(s);
 }

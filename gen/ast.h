@@ -75,7 +75,31 @@ typedef struct mc_enum_value {
     struct mc_enum_value *next;
 } mc_enum_value;
 
-typedef enum mc_decl_kind { MC_D_MODEL, MC_D_ENUM } mc_decl_kind;
+/* A parameter of a query, or a column of its own result row:
+ * `name Type` or `name Type?`. */
+typedef struct mc_qfield {
+    const char *name;
+    mc_span at;
+    mc_call *type;
+    int nullable;           /* written `Type?` */
+    struct mc_qfield *next;
+} mc_qfield;
+
+/* What `-> RESULT` of a query says, as written; sema decides whether the
+ * name is a model or a column type. */
+typedef enum mc_qresult_form {
+    MC_QF_NONE,             /* no RESULT */
+    MC_QF_NAMED,            /* -> Name, -> Name[], -> Name? (model or type) */
+    MC_QF_ROW               /* -> (name Type, ...)[] or ? */
+} mc_qresult_form;
+
+typedef enum mc_qshape {
+    MC_QS_ONE,              /* no suffix */
+    MC_QS_LIST,             /* [] */
+    MC_QS_OPT               /* ? */
+} mc_qshape;
+
+typedef enum mc_decl_kind { MC_D_MODEL, MC_D_ENUM, MC_D_QUERY } mc_decl_kind;
 
 typedef struct mc_decl {
     mc_decl_kind kind;
@@ -86,6 +110,15 @@ typedef struct mc_decl {
     mc_span table_at;
     mc_member *members;     /* model */
     mc_enum_value *values;  /* enum */
+    /* query NAME(params) [-> RESULT] { SQL } */
+    mc_qfield *params;
+    mc_qresult_form result_form;
+    mc_call *result_type;   /* MC_QF_NAMED */
+    mc_qfield *result_cols; /* MC_QF_ROW */
+    mc_qshape result_shape;
+    mc_span result_at;      /* the whole RESULT, after "->" */
+    const char *sql;        /* the body between the braces, as written */
+    mc_span sql_at;         /* its bytes in the source */
     struct mc_decl *next;
 } mc_decl;
 

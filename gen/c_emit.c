@@ -16,6 +16,7 @@ int mc_emit_c(cgen *g, char **header, char **source)
         cg_emit_pages(g, &o, g->schema->tables[i]);
         cg_emit_eager(g, &o, g->schema->tables[i]);
     }
+    cg_emit_queries(g, &o);
     cg_emit_migrations(g, &o);
 
     const char *guard = cg_guard(g);

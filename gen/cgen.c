@@ -195,8 +195,8 @@ const char *cg_column_list(cgen *g, const mc_table *t)
 
 /* Every name a generated function uses for its own parameters and locals. */
 static const char *const taken_names[] = {
-    "at", "b", "cap", "column", "count", "data", "db", "desc", "i", "item", "items", "len", "list", "n", "ncap",
-    "out", "pattern", "q", "rc", "row", "s", "st", "target", "text", "value", "values",
+    "at", "b", "cap", "changed", "column", "count", "data", "db", "desc", "i", "item", "items", "keep", "len", "list",
+    "n", "ncap", "out", "pattern", "q", "rc", "row", "s", "st", "target", "text", "value", "values",
 };
 
 bool cg_is_local_name(const char *name)

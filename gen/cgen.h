@@ -173,6 +173,8 @@ void cg_emit_migrations(cgen *g, cg_out *o);
 void cg_emit_pages(cgen *g, cg_out *o, const mc_table *t);
 void cg_emit_eager_types(cgen *g, cg_out *o);
 void cg_emit_eager(cgen *g, cg_out *o, const mc_table *t);
+/* c_queries.c: one function per `query` declaration, after every model. */
+void cg_emit_queries(cgen *g, cg_out *o);
 /* Reads the migration files of dir for --migrations (migfile.c's reader):
  * *out in the arena.  Errors go to diag; returns 0 or -1. */
 int mc_load_compiled_migrations(mc_arena *a, mc_diag *diag, const char *dir, const mc_migration **out, size_t *n);

@@ -1,5 +1,6 @@
 /* load.c -- reading a .model file and running parser and checker on it. */
 #include "parse.h"
+#include "query.h"
 #include "schema.h"
 
 #include <errno.h>
@@ -103,5 +104,8 @@ int mc_load_schema(const char *path, mc_arena *arena, mc_diag *diag, mc_source *
         nerr = mc_sema(&ast, src, arena, diag, out);
     out->name = base_name(arena, path);
     out->path = path;
+    /* Queries are checked against the tables, so only once they are sound. */
+    if (nerr == 0)
+        nerr = mc_check_queries(&ast, arena, diag, out);
     return nerr;
 }

@@ -29,6 +29,10 @@ typedef struct mc_parse_ctx {
     /* scanner state */
     uint32_t offset;        /* byte offset of the next token */
     int paren_depth;        /* newlines inside ( ) are not separators */
+    int brace_depth;        /* 'query' is a keyword at the top level only */
+    int query_header;       /* after 'query', before its '{': newlines are spaces */
+    int sql_depth;          /* inside a query body: open braces */
+    uint32_t body_open;     /* offset of the body's '{' */
 } mc_parse_ctx;
 
 /* Parses src into *ast (nodes in arena).  Errors go to diag; returns the

@@ -176,6 +176,8 @@ typedef struct mc_schema {
     mc_enum *enums;
     bool sql_only;              /* introspected with no migration snapshot: model and field
                                  * names are the SQL names, enum columns plain VARCHAR */
+    size_t nqueries;
+    struct mc_query *queries;   /* `query` declarations, checked: query.h */
 } mc_schema;
 
 /* Checks the AST and builds the schema model in `arena`.  Every semantic

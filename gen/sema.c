@@ -232,7 +232,7 @@ static void declare(sema *s, const mc_ast *ast)
     for (const mc_decl *d = ast->decls; d; d = d->next)
         if (d->kind == MC_D_MODEL)
             nmodels++;
-        else
+        else if (d->kind == MC_D_ENUM)
             nenums++;
     s->models = mc_arena_alloc(s->arena, (nmodels + 1) * sizeof *s->models);
     s->schema->enums = mc_arena_alloc(s->arena, (nenums + 1) * sizeof *s->schema->enums);
@@ -245,6 +245,8 @@ static void declare(sema *s, const mc_ast *ast)
     strmap_init(&s->model_by_name, s->arena, nmodels);
 
     for (const mc_decl *d = ast->decls; d; d = d->next) {
+        if (d->kind == MC_D_QUERY)
+            continue;   /* checked once the tables are known: query_check.c */
         /* A name is a model or an enum, once. */
         const mc_decl *prev = strmap_get(&decl_by_name, d->name);
         strmap_put(&decl_by_name, d->name, (void *)d);

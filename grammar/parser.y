@@ -77,11 +77,17 @@ static void end_decl(mc_parse_ctx *ctx, mc_span at)
     struct { mc_call *head, **tail; } calls;
     struct { mc_member *head, **tail; } members;
     struct { mc_enum_value *head, **tail; } evalues;
+    mc_qfield *qfield;
+    struct { mc_qfield *head, **tail; } qfields;
+    int flag;
+    struct { mc_qresult_form form; mc_call *type; mc_qfield *cols; mc_qshape shape; } qresult;
 }
 
-%token MODEL "'model'" ENUM "'enum'" TABLE "'table'"
+%token MODEL "'model'" ENUM "'enum'" QUERY "'query'" TABLE "'table'"
 %token <str> IDENT "name" STRING "string" INT "integer" DEC "decimal"
 %token NL "end of line"
+%token ARROW "'->'"
+%token <str> SQL "query body"
 
 %type <value> value
 %type <arg> arg
@@ -94,6 +100,10 @@ static void end_decl(mc_parse_ctx *ctx, mc_span at)
 %type <evalues> elist
 %type <evalue> eitem
 %type <str> table_opt
+%type <qfield> qfield
+%type <qfields> qfields qfields_opt
+%type <flag> qnull qshape
+%type <qresult> qresult
 
 %%
 
@@ -103,6 +113,7 @@ file
     | file ';'
     | file decl         { end_decl(ctx, @2); }
     | file error '}'    { yyerrok; }
+    | file error SQL    { yyerrok; }
     ;
 
 decl
@@ -119,6 +130,57 @@ decl
           d->values = $4.head;
           add_decl(ctx, d);
       }
+    | QUERY IDENT '(' qfields_opt ')' qresult SQL {
+          mc_decl *d = NEW(mc_decl); CHECK_MEM(d);
+          d->kind = MC_D_QUERY; d->name = $2; d->at = @2;
+          d->params = $4.head;
+          d->result_form = $6.form; d->result_type = $6.type; d->result_cols = $6.cols;
+          d->result_shape = (mc_qshape)$6.shape; d->result_at = @6;
+          d->sql = $7; d->sql_at.off = @7.off + 1; d->sql_at.len = @7.len - 2;
+          add_decl(ctx, d);
+      }
+    ;
+
+qfields_opt
+    : %empty            { $$.head = NULL; $$.tail = &$$.head; }
+    | qfields           { $$ = $1; }
+    | qfields ','       { $$ = $1; }
+    ;
+
+qfields
+    : qfield            { $$.head = $1; $$.tail = &$1->next; }
+    | qfields ',' qfield { $$ = $1; *$$.tail = $3; $$.tail = &$3->next; }
+    ;
+
+qfield
+    : IDENT call qnull {
+          mc_qfield *f = NEW(mc_qfield); CHECK_MEM(f);
+          f->name = $1; f->at = @1; f->type = $2; f->nullable = $3;
+          $$ = f;
+      }
+    ;
+
+qnull
+    : %empty            { $$ = 0; }
+    | '?'               { $$ = 1; }
+    ;
+
+qresult
+    : %empty            { memset(&$$, 0, sizeof $$); }
+    | ARROW call qshape {
+          memset(&$$, 0, sizeof $$); $$.form = MC_QF_NAMED; $$.type = $2; $$.shape = (mc_qshape)$3;
+          @$.off = @2.off; @$.len = @3.off + @3.len > @2.off + @2.len ? @3.off + @3.len - @2.off : @2.len;
+      }
+    | ARROW '(' qfields_opt ')' qshape {
+          memset(&$$, 0, sizeof $$); $$.form = MC_QF_ROW; $$.cols = $3.head; $$.shape = (mc_qshape)$5;
+          @$.off = @2.off; @$.len = @5.off + @5.len > @4.off + @4.len ? @5.off + @5.len - @2.off : @4.off + @4.len - @2.off;
+      }
+    ;
+
+qshape
+    : %empty            { $$ = MC_QS_ONE; }
+    | '[' ']'           { $$ = MC_QS_LIST; }
+    | '?'               { $$ = MC_QS_OPT; }
     ;
 
 table_opt
@@ -295,7 +357,7 @@ static int starts_declaration(const mc_parse_ctx *ctx, size_t off)
 static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, mc_parse_ctx *ctx)
 {
     (void)scanner;
-    enum { MAX_EXPECTED = 5 };
+    enum { MAX_EXPECTED = 6 };
     yysymbol_kind_t expected[MAX_EXPECTED];
     int n = yypcontext_expected_tokens(yyctx, expected, MAX_EXPECTED);
     yysymbol_kind_t got = yypcontext_token(yyctx);
@@ -333,18 +395,19 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, mc
                starts_declaration(ctx, loc->off + loc->len)) {
         snprintf(hint_buf, sizeof hint_buf, "is the '}' that closes the block above missing?");
         hint = hint_buf;
-    } else if (got == YYSYMBOL_MODEL || got == YYSYMBOL_ENUM || got == YYSYMBOL_TABLE) {
-        const char *kw = got == YYSYMBOL_MODEL ? "model" : got == YYSYMBOL_ENUM ? "enum" : "table";
+    } else if (got == YYSYMBOL_MODEL || got == YYSYMBOL_ENUM || got == YYSYMBOL_TABLE || got == YYSYMBOL_QUERY) {
+        const char *kw = got == YYSYMBOL_MODEL ? "model" : got == YYSYMBOL_ENUM ? "enum" :
+                         got == YYSYMBOL_QUERY ? "query" : "table";
         snprintf(hint_buf, sizeof hint_buf, "'%s' is a keyword; to use it as a name, write `%s`", kw, kw);
         hint = hint_buf;
     } else if (expects_decl && got == YYSYMBOL_IDENT) {
         char word[48];
         snprintf(word, sizeof word, "%.*s", (int)(loc->len < 47 ? loc->len : 47), ctx->src->text + loc->off);
-        const char *best = mc_closest(word, (const char *const[]){"model", "enum"}, 2);
+        const char *best = mc_closest(word, (const char *const[]){"model", "enum", "query"}, 3);
         if (best)
             snprintf(hint_buf, sizeof hint_buf, "did you mean '%s'?", best);
         else
-            snprintf(hint_buf, sizeof hint_buf, "a declaration starts with 'model' or 'enum'");
+            snprintf(hint_buf, sizeof hint_buf, "a declaration starts with 'model', 'enum' or 'query'");
         hint = hint_buf;
     } else if (expects_string_only && got == YYSYMBOL_IDENT) {
         snprintf(hint_buf, sizeof hint_buf, "write the table name in double quotes: table \"%.*s\"",

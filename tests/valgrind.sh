@@ -10,7 +10,7 @@ vg="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible -
 src=$(pwd)
 export MODELC="$src/$build/modelc" MODELC_BUILD="$src/$build" MODELC_SRC="$src" MODELC_VALGRIND=1
 fail=0
-for ex in examples/blog/blog.model examples/library/library.model; do
+for ex in examples/blog/blog.model examples/library/library.model examples/microblog/microblog.model; do
     echo "== valgrind modelc sql $ex"
     $vg "$build/modelc" sql "$ex" >/dev/null || fail=1
     $vg "$build/modelc" sql --dialect postgresql "$ex" >/dev/null || fail=1

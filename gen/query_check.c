@@ -1,0 +1,944 @@
+/*
+ * query_check.c -- `query` declarations checked against the schema at
+ * build time (DSL.md section 5), into the model of query.h.
+ *
+ * The schema's tables are created, with the DDL `modelc sql` prints, in a
+ * private in-memory SQLite; each query's statement is prepared there.
+ * SQLite then tells what is wrong (unknown table or column, syntax) and
+ * where (sqlite3_error_offset, a byte of the statement, mapped back to the
+ * file through the body's place), how many columns the statement returns,
+ * where each comes from (table, column, declared type) and which `:name`s
+ * it binds.  Those facts are compared with the declaration.  The messages
+ * go to the diagnostics like every other error; nothing here writes a
+ * file.
+ *
+ * Steps per query: name, parameters' types, RESULT's form, prepare,
+ * parameters against `:name`s, result columns against RESULT.
+ */
+#include "query.h"
+#include "ddl.h"
+#include "naming.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct qcheck {
+    mc_arena *arena;
+    mc_diag *diag;
+    mc_schema *schema;
+    sqlite3 *db;            /* the schema's tables, in memory */
+    const mc_decl *decl;    /* the query being checked */
+    mc_query *q;
+    const char *sql;        /* q->sql: the statement as prepared */
+    uint32_t sql_off;       /* its first byte in the source */
+    size_t sql_len;
+    int errors;
+} qcheck;
+
+static void qerr(qcheck *c, uint32_t off, uint32_t len, const char *hint, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+/* Reports an error at [off, off+len) of the source. */
+static void qerr(qcheck *c, uint32_t off, uint32_t len, const char *hint, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    mc_error_at(c->diag, off, len, hint, "%s", msg);
+    c->errors++;
+}
+
+/* ---- a small SQL scanner, only to find places in a statement ------------ */
+
+typedef enum tk_kind { TK_END, TK_WORD, TK_PARAM, TK_STRING, TK_PUNCT } tk_kind;
+
+typedef struct tok {
+    tk_kind kind;
+    size_t off, len;
+} tok;
+
+static int is_word_char(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+           ch == '$' || (unsigned char)ch >= 0x80;
+}
+
+/* Skips whitespace and comments from i. */
+static size_t skip_space(const char *s, size_t n, size_t i)
+{
+    for (;;) {
+        while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f' || s[i] == '\v'))
+            i++;
+        if (i + 1 < n && s[i] == '-' && s[i + 1] == '-') {
+            while (i < n && s[i] != '\n')
+                i++;
+        } else if (i + 1 < n && s[i] == '/' && s[i + 1] == '*') {
+            i += 2;
+            while (i + 1 < n && !(s[i] == '*' && s[i + 1] == '/'))
+                i++;
+            i = i + 2 <= n ? i + 2 : n;
+        } else {
+            return i;
+        }
+    }
+}
+
+/* The token at or after i: a word, a parameter (:x @x $x ?N), a quoted
+ * string or name (one token), or one punctuation character. */
+static tok next_tok(const char *s, size_t n, size_t i)
+{
+    tok t = {TK_END, n, 0};
+    i = skip_space(s, n, i);
+    if (i >= n)
+        return t;
+    t.off = i;
+    char ch = s[i];
+    if (ch == '\'' || ch == '"' || ch == '`' || ch == '[') {
+        char close = ch == '[' ? ']' : ch;
+        size_t j = i + 1;
+        while (j < n) {
+            if (s[j] == close) {
+                if (close != ']' && j + 1 < n && s[j + 1] == close) {
+                    j += 2;
+                    continue;
+                }
+                break;
+            }
+            j++;
+        }
+        t.kind = ch == '\'' ? TK_STRING : TK_WORD;
+        t.len = (j < n ? j + 1 : n) - i;
+        return t;
+    }
+    if ((ch == ':' || ch == '@' || ch == '$') && i + 1 < n && is_word_char(s[i + 1])) {
+        size_t j = i + 1;
+        while (j < n && is_word_char(s[j]))
+            j++;
+        t.kind = TK_PARAM;
+        t.len = j - i;
+        return t;
+    }
+    if (ch == '?') {
+        size_t j = i + 1;
+        while (j < n && s[j] >= '0' && s[j] <= '9')
+            j++;
+        t.kind = TK_PARAM;
+        t.len = j - i;
+        return t;
+    }
+    if (is_word_char(ch)) {
+        size_t j = i;
+        while (j < n && (is_word_char(s[j]) || (s[j] == '.' && j + 1 < n && s[j + 1] >= '0' && s[j + 1] <= '9' &&
+                                                  s[i] >= '0' && s[i] <= '9')))
+            j++;
+        t.kind = TK_WORD;
+        t.len = j - i;
+        return t;
+    }
+    t.kind = TK_PUNCT;
+    t.len = 1;
+    return t;
+}
+
+static int tok_is(const char *s, tok t, const char *word)
+{
+    return t.kind == TK_WORD && strlen(word) == t.len && strncasecmp(s + t.off, word, t.len) == 0;
+}
+
+static int tok_punct(const char *s, tok t, char ch)
+{
+    return t.kind == TK_PUNCT && s[t.off] == ch;
+}
+
+/* The first occurrence of parameter `name` (with its ':'; NULL: a bare '?')
+ * in the statement, as [*off, *off + *len); 0 when not found. */
+static int find_param(const char *s, size_t n, const char *name, size_t *off, size_t *len)
+{
+    for (tok t = next_tok(s, n, 0); t.kind != TK_END; t = next_tok(s, n, t.off + t.len)) {
+        if (t.kind != TK_PARAM)
+            continue;
+        if (name ? (strlen(name) == t.len && strncmp(s + t.off, name, t.len) == 0) : t.len == 1) {
+            *off = t.off;
+            *len = t.len;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+enum { MAX_ITEMS = 256 };
+
+/* The result columns as written: the items of the statement's top-level
+ * RETURNING list, else of its first top-level SELECT.  Fills spans and
+ * star[] (the item is `*` or `t.*`); returns their number (0: none found). */
+static size_t result_items(const char *s, size_t n, mc_span *items, int *star)
+{
+    tok t, start = {TK_END, n, 0};
+    int depth = 0;
+    for (t = next_tok(s, n, 0); t.kind != TK_END; t = next_tok(s, n, t.off + t.len)) {
+        if (tok_punct(s, t, '('))
+            depth++;
+        else if (tok_punct(s, t, ')'))
+            depth--;
+        else if (depth == 0 && tok_is(s, t, "RETURNING")) {
+            start = t;
+            break;
+        } else if (depth == 0 && start.kind == TK_END && tok_is(s, t, "SELECT"))
+            start = t;
+    }
+    if (start.kind == TK_END)
+        return 0;
+    static const char *const ends[] = {"FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "WINDOW",
+                                       "UNION", "INTERSECT", "EXCEPT"};
+    size_t count = 0;
+    t = next_tok(s, n, start.off + start.len);
+    if (tok_is(s, t, "DISTINCT") || tok_is(s, t, "ALL"))
+        t = next_tok(s, n, t.off + t.len);
+    depth = 0;
+    size_t item_off = t.off, item_end = t.off, ntoks = 0;
+    int prev_dot = 0, item_star = 0;
+    for (;;) {
+        int end = t.kind == TK_END || (depth == 0 && (tok_punct(s, t, ';') || tok_punct(s, t, ')')));
+        for (size_t k = 0; !end && depth == 0 && k < sizeof ends / sizeof ends[0]; k++)
+            end = tok_is(s, t, ends[k]);
+        if (end || (depth == 0 && tok_punct(s, t, ','))) {
+            if (ntoks && count < MAX_ITEMS) {
+                items[count].off = (uint32_t)item_off;
+                items[count].len = (uint32_t)(item_end - item_off);
+                star[count] = item_star;
+                count++;
+            }
+            if (end)
+                return count;
+            t = next_tok(s, n, t.off + t.len);
+            item_off = item_end = t.off;
+            ntoks = 0;
+            prev_dot = item_star = 0;
+            continue;
+        }
+        if (tok_punct(s, t, '('))
+            depth++;
+        else if (tok_punct(s, t, ')'))
+            depth--;
+        item_star = tok_punct(s, t, '*') && (ntoks == 0 || prev_dot);
+        prev_dot = tok_punct(s, t, '.');
+        ntoks++;
+        item_end = t.off + t.len;
+        t = next_tok(s, n, t.off + t.len);
+    }
+}
+
+/* Where result column i is written: its own item when no `*` comes before
+ * it, else the whole list; the statement's start when there is no list. */
+static mc_span result_place(qcheck *c, size_t i)
+{
+    mc_span items[MAX_ITEMS];
+    int star[MAX_ITEMS];
+    size_t n = result_items(c->sql, c->sql_len, items, star);
+    mc_span at = {c->sql_off, 0};
+    if (n == 0) {
+        tok t = next_tok(c->sql, c->sql_len, 0);
+        at.len = (uint32_t)t.len;
+        return at;
+    }
+    int before = 0;
+    for (size_t k = 0; k < i && k < n; k++)
+        before |= star[k];
+    if (!before && i < n) {
+        at.off += items[i].off;
+        at.len = items[i].len;
+        return at;
+    }
+    at.off += items[0].off;
+    at.len = items[n - 1].off + items[n - 1].len - items[0].off;
+    return at;
+}
+
+/* ---- types ---------------------------------------------------------------- */
+
+/* "String", "Integer", "Format": the type as a schema writes it. */
+static const char *type_text(qcheck *c, const mc_column *col)
+{
+    if (col->type == MC_T_ENUM)
+        return col->enum_type->name;
+    if (col->type == MC_T_STRING && col->length)
+        return mc_arena_printf(c->arena, "String(%d)", col->length);
+    if (col->type == MC_T_NUMERIC && col->precision)
+        return mc_arena_printf(c->arena, "Numeric(%d, %d)", col->precision, col->scale);
+    if (col->type >= MC_T_ENUM)
+        return "?";
+    return mc_types[col->type].dsl;
+}
+
+/* Resolves a parameter's or result column's type into col; reports an
+ * unknown type.  Returns 0 on success. */
+static int resolve_type(qcheck *c, const mc_call *type, mc_column *col)
+{
+    const mc_schema *s = c->schema;
+    col->type = MC_T_UNKNOWN;
+    for (size_t t = 0; t < MC_T_ENUM; t++)
+        if (strcmp(mc_types[t].dsl, type->name) == 0)
+            col->type = (mc_type_id)t;
+    for (size_t i = 0; col->type == MC_T_UNKNOWN && i < s->nenums; i++) {
+        if (strcmp(s->enums[i].name, type->name) == 0) {
+            col->type = MC_T_ENUM;
+            col->enum_type = &s->enums[i];
+        }
+    }
+    if (col->type == MC_T_UNKNOWN) {
+        const char *cands[MC_T_ENUM + 64];
+        size_t n = 0;
+        for (size_t t = 0; t < MC_T_ENUM; t++)
+            cands[n++] = mc_types[t].dsl;
+        for (size_t i = 0; i < s->nenums && n < sizeof cands / sizeof cands[0]; i++)
+            cands[n++] = s->enums[i].name;
+        const char *best = mc_closest(type->name, cands, n);
+        const char *hint = best ? mc_arena_printf(c->arena, "did you mean '%s'?", best) : NULL;
+        if (!hint && mc_schema_model(s, type->name))
+            hint = mc_arena_printf(c->arena, "a parameter or result column has a column type; for model '%s' "
+                                   "pass its key (e.g. Integer)", type->name);
+        qerr(c, type->at.off, type->at.len, hint, "unknown type '%s'", type->name);
+        return -1;
+    }
+    col->sql_type = col->type == MC_T_ENUM ? "VARCHAR" : mc_types[col->type].sql;
+    if (type->has_parens) {
+        qerr(c, type->paren_at.off, type->paren_at.len,
+             mc_arena_printf(c->arena, "write just '%s'", type->name),
+             "the type of a query parameter or result column takes no arguments");
+        return -1;
+    }
+    return 0;
+}
+
+typedef enum family { F_INT, F_FLOAT, F_NUM, F_BOOL, F_TEXT, F_DATETIME, F_DATE, F_TIME, F_BLOB, F_ENUM, F_NONE } family;
+
+static family family_of(mc_type_id t)
+{
+    switch (t) {
+    case MC_T_INTEGER: case MC_T_BIGINTEGER: case MC_T_SMALLINTEGER: return F_INT;
+    case MC_T_FLOAT: return F_FLOAT;
+    case MC_T_NUMERIC: return F_NUM;
+    case MC_T_BOOLEAN: return F_BOOL;
+    case MC_T_STRING: case MC_T_TEXT: case MC_T_JSON: return F_TEXT;
+    case MC_T_DATETIME: return F_DATETIME;
+    case MC_T_DATE: return F_DATE;
+    case MC_T_TIME: return F_TIME;
+    case MC_T_LARGEBINARY: return F_BLOB;
+    case MC_T_ENUM: return F_ENUM;
+    default: return F_NONE;
+    }
+}
+
+/* Can a value of column `from` be read as `want` without losing or
+ * inventing anything?  Integers widen to Float, Boolean reads as an
+ * integer, and any text-stored type (dates, decimals, enums) as String. */
+static int readable_as(const mc_column *want, const mc_column *from)
+{
+    family fw = family_of(want->type), ff = family_of(from->type);
+    if (fw == F_ENUM)
+        return ff == F_ENUM ? want->enum_type == from->enum_type : 0;
+    if (fw == ff)
+        return 1;
+    if (fw == F_FLOAT && ff == F_INT)
+        return 1;
+    if (fw == F_INT && ff == F_BOOL)
+        return 1;
+    if (fw == F_TEXT && (ff == F_DATETIME || ff == F_DATE || ff == F_TIME || ff == F_NUM || ff == F_ENUM))
+        return 1;
+    return 0;
+}
+
+/* The schema column result column i of st comes from, or NULL (an
+ * expression).  *decl_only is set to a column made from the declared type
+ * when only that is known. */
+static const mc_column *origin_of(qcheck *c, sqlite3_stmt *st, int i, mc_column *decl_only, const char **what)
+{
+    const char *tname = sqlite3_column_table_name(st, i), *cname = sqlite3_column_origin_name(st, i);
+    *what = NULL;
+    if (tname && cname) {
+        mc_table *t = mc_schema_table(c->schema, tname);
+        mc_column *col = t ? mc_table_column(t, cname) : NULL;
+        *what = mc_arena_printf(c->arena, "%s.%s", tname, cname);
+        if (col)
+            return col;
+    }
+    const char *decl = sqlite3_column_decltype(st, i);
+    if (!decl)
+        return NULL;
+    memset(decl_only, 0, sizeof *decl_only);
+    for (size_t t = 0; t < MC_T_ENUM; t++) {
+        size_t k = strlen(mc_types[t].sql);
+        if (strncasecmp(decl, mc_types[t].sql, k) == 0 && (decl[k] == '\0' || decl[k] == '(')) {
+            decl_only->type = (mc_type_id)t;
+            decl_only->sql_type = decl;
+            return decl_only;
+        }
+    }
+    return NULL;
+}
+
+/* ---- steps ---------------------------------------------------------------- */
+
+/* Generated names that a query's name must not meet: the functions every
+ * model gets (`<model>_<verb>`). */
+static const char *const model_verbs[] = {
+    "new", "free", "clear", "list_free", "insert", "get", "update", "delete", "all", "query", "read", "check",
+    "meta", "query_free", "query_first", "query_all", "query_next", "query_count", "query_limit",
+    "query_offset", "query_order_by", "query_page", "query_delete", "page_free",
+};
+
+/* The names a query makes besides its own (q_row, q_open, ...). */
+static const char *const query_suffixes[] = {"", "_sql", "_bind", "_iter", "_open", "_next", "_close", "_row",
+                                             "_row_list", "_row_clear", "_row_free", "_row_list_free", "_row_read"};
+
+/* Does generated name `name` belong to a model or an enum of the schema? */
+static const char *model_symbol(qcheck *c, const char *name)
+{
+    const mc_schema *s = c->schema;
+    for (size_t i = 0; i < s->ntables; i++) {
+        const char *fn = mc_snake_case(c->arena, s->tables[i]->model);
+        size_t k = strlen(fn);
+        if (strncmp(name, fn, k) != 0 || name[k] != '_')
+            continue;
+        const char *verb = name + k + 1;
+        for (size_t v = 0; v < sizeof model_verbs / sizeof model_verbs[0]; v++)
+            if (strcmp(verb, model_verbs[v]) == 0)
+                return s->tables[i]->model;
+        if (strncmp(verb, "query_where_", 12) == 0 || strncmp(verb, "find_by_", 8) == 0 ||
+            strncmp(verb, "set_", 4) == 0 || strncmp(verb, "get_with_", 9) == 0)
+            return s->tables[i]->model;
+        for (size_t r = 0; r < s->tables[i]->nrels; r++) {
+            size_t rk = strlen(s->tables[i]->rels[r]->name);
+            if (strncmp(verb, s->tables[i]->rels[r]->name, rk) == 0 &&
+                (verb[rk] == '\0' || strcmp(verb + rk, "_list") == 0 || strcmp(verb + rk, "_add") == 0 ||
+                 strcmp(verb + rk, "_remove") == 0))
+                return s->tables[i]->model;
+        }
+    }
+    for (size_t i = 0; i < s->nenums; i++) {
+        const char *fn = mc_snake_case(c->arena, s->enums[i].name);
+        if (strcmp(name, mc_arena_printf(c->arena, "%s_to_text", fn)) == 0 ||
+            strcmp(name, mc_arena_printf(c->arena, "%s_from_text", fn)) == 0)
+            return s->enums[i].name;
+    }
+    if (strcmp(name, mc_arena_printf(c->arena, "%s_migrate", s->name ? s->name : "")) == 0)
+        return "the compiled-in migrations";
+    return NULL;
+}
+
+/* The query's name is a C identifier no other generated symbol has. */
+static void check_name(qcheck *c, const mc_query *done, size_t ndone)
+{
+    const mc_decl *d = c->decl;
+    if (mc_is_c_keyword(d->name)) {
+        qerr(c, d->at.off, d->at.len, "pick another name", "query name '%s' is a C keyword", d->name);
+        return;
+    }
+    for (size_t i = 0; i < ndone; i++) {
+        for (size_t a = 0; a < sizeof query_suffixes / sizeof query_suffixes[0]; a++) {
+            for (size_t b = 0; b < sizeof query_suffixes / sizeof query_suffixes[0]; b++) {
+                const char *mine = mc_arena_printf(c->arena, "%s%s", d->name, query_suffixes[a]);
+                const char *theirs = mc_arena_printf(c->arena, "%s%s", done[i].name, query_suffixes[b]);
+                if (strcmp(mine, theirs) != 0)
+                    continue;
+                unsigned line, col;
+                mc_diag_linecol(c->diag->src, done[i].at.off, &line, &col);
+                if (a == 0 && b == 0)
+                    qerr(c, d->at.off, d->at.len,
+                         mc_arena_printf(c->arena, "'%s' is first declared at line %u", d->name, line),
+                         "duplicate query name '%s'", d->name);
+                else
+                    qerr(c, d->at.off, d->at.len,
+                         mc_arena_printf(c->arena, "query '%s' (line %u) generates '%s' too; rename one",
+                                         done[i].name, line, mine),
+                         "query '%s' generates '%s', which is already taken", d->name, mine);
+                return;
+            }
+        }
+    }
+    for (size_t a = 0; a < sizeof query_suffixes / sizeof query_suffixes[0]; a++) {
+        const char *mine = mc_arena_printf(c->arena, "%s%s", d->name, query_suffixes[a]);
+        const char *owner = model_symbol(c, mine);
+        if (owner) {
+            qerr(c, d->at.off, d->at.len, "pick another name",
+                 "query '%s' generates '%s', which %s already has", d->name, mine, owner);
+            return;
+        }
+    }
+}
+
+/* Fills col from a `name Type[?]`; the C name gets a '_' when it is a
+ * keyword.  Returns 0 when the type is known. */
+static int qfield_column(qcheck *c, const mc_qfield *f, mc_column *col)
+{
+    col->name = f->name;
+    col->field = mc_is_c_keyword(f->name) ? mc_arena_printf(c->arena, "%s_", f->name) : f->name;
+    col->nullable = f->nullable != 0;
+    col->at = f->at;
+    return resolve_type(c, f->type, col);
+}
+
+/* Each field of a list once; returns the number of fields. */
+static size_t unique_fields(qcheck *c, const mc_qfield *list, const char *what)
+{
+    size_t n = 0;
+    for (const mc_qfield *f = list; f; f = f->next, n++)
+        for (const mc_qfield *g = list; g != f; g = g->next)
+            if (strcmp(g->name, f->name) == 0) {
+                qerr(c, f->at.off, f->at.len, NULL, "duplicate %s '%s'", what, f->name);
+                break;
+            }
+    return n;
+}
+
+static int params(qcheck *c)
+{
+    mc_query *q = c->q;
+    size_t n = unique_fields(c, c->decl->params, "parameter");
+    q->params = mc_arena_alloc(c->arena, (n + 1) * sizeof *q->params);
+    if (!q->params)
+        return -1;
+    int bad = 0;
+    for (const mc_qfield *f = c->decl->params; f; f = f->next)
+        bad |= qfield_column(c, f, &q->params[q->nparams++].col) != 0;
+    return bad ? -1 : 0;
+}
+
+/* Decides the query's kind from RESULT as written. */
+static int result_form(qcheck *c)
+{
+    const mc_decl *d = c->decl;
+    mc_query *q = c->q;
+    const mc_span at = d->result_at;
+    switch (d->result_form) {
+    case MC_QF_NONE:
+        q->kind = MC_Q_EXEC;
+        return 0;
+    case MC_QF_ROW: {
+        if (d->result_shape == MC_QS_ONE) {
+            qerr(c, at.off, at.len, "write (...)[] for every row, or (...)? for at most one",
+                 "a result row needs '[]' or '?'");
+            return -1;
+        }
+        q->kind = d->result_shape == MC_QS_LIST ? MC_Q_ROW_LIST : MC_Q_ROW_ONE;
+        size_t n = unique_fields(c, d->result_cols, "result column");
+        if (n == 0) {
+            qerr(c, at.off, at.len, "name each column: (username String, posts Integer)[]",
+                 "a result row has no columns");
+            return -1;
+        }
+        q->cols = mc_arena_alloc(c->arena, (n + 1) * sizeof *q->cols);
+        if (!q->cols)
+            return -1;
+        int bad = 0;
+        for (const mc_qfield *f = d->result_cols; f; f = f->next)
+            bad |= qfield_column(c, f, &q->cols[q->ncols++]) != 0;
+        return bad ? -1 : 0;
+    }
+    case MC_QF_NAMED:
+        break;
+    }
+    const mc_call *type = d->result_type;
+    const mc_table *model = mc_schema_model(c->schema, type->name);
+    if (model) {
+        if (type->has_parens) {
+            qerr(c, type->paren_at.off, type->paren_at.len, NULL, "a model takes no arguments");
+            return -1;
+        }
+        if (d->result_shape == MC_QS_ONE) {
+            qerr(c, at.off, at.len,
+                 mc_arena_printf(c->arena, "write %s[] for every row, or %s? for at most one", type->name, type->name),
+                 "a model result needs '[]' or '?'");
+            return -1;
+        }
+        q->kind = d->result_shape == MC_QS_LIST ? MC_Q_MODEL_LIST : MC_Q_MODEL_ONE;
+        q->model = model;
+        return 0;
+    }
+    if (d->result_shape == MC_QS_LIST) {
+        int known = 0;
+        for (size_t t = 0; t < MC_T_ENUM; t++)
+            known |= strcmp(mc_types[t].dsl, type->name) == 0;
+        for (size_t i = 0; i < c->schema->nenums; i++)
+            known |= strcmp(c->schema->enums[i].name, type->name) == 0;
+        if (known) {
+            qerr(c, at.off, at.len,
+                 mc_arena_printf(c->arena, "name the column: -> (value %s)[]", type->name),
+                 "a list of single values is a result row of one column");
+            return -1;
+        }
+    }
+    q->kind = MC_Q_SCALAR;
+    q->cols = mc_arena_alloc(c->arena, sizeof *q->cols);
+    if (!q->cols)
+        return -1;
+    q->ncols = 1;
+    q->cols[0].name = q->cols[0].field = "value";
+    q->cols[0].nullable = d->result_shape == MC_QS_OPT;
+    q->cols[0].at = type->at;
+    if (resolve_type(c, type, &q->cols[0]) != 0) {
+        return -1;
+    }
+    return 0;
+}
+
+/* A hint for SQLite's "no such table/column: X" messages. */
+static const char *sqlite_hint(qcheck *c, const char *msg)
+{
+    const mc_schema *s = c->schema;
+    const char *cands[512];
+    size_t n = 0;
+    if (strncmp(msg, "no such table: ", 15) == 0) {
+        const char *word = msg + 15;
+        const char *dot = strrchr(word, '.');
+        word = dot ? dot + 1 : word;
+        for (size_t i = 0; i < s->ntables && n < 512; i++)
+            cands[n++] = s->tables[i]->name;
+        const char *best = mc_closest(word, cands, n);
+        if (best)
+            return mc_arena_printf(c->arena, "did you mean '%s'?", best);
+        if (mc_schema_model(s, word))
+            return mc_arena_printf(c->arena, "SQL names the table, '%s'", mc_schema_model(s, word)->name);
+        return "queries use the tables' SQL names (as `modelc sql` prints them)";
+    }
+    if (strncmp(msg, "no such column: ", 16) == 0) {
+        const char *word = msg + 16;
+        const char *dot = strrchr(word, '.');
+        const mc_table *only = NULL;
+        if (dot) {
+            char *tname = mc_arena_strndup(c->arena, word, (size_t)(dot - word));
+            only = tname ? mc_schema_table(s, tname) : NULL;
+            word = dot + 1;
+        }
+        for (size_t i = 0; i < s->ntables; i++) {
+            if (only && s->tables[i] != only)
+                continue;
+            for (size_t j = 0; j < s->tables[i]->ncolumns && n < 512; j++)
+                cands[n++] = s->tables[i]->columns[j].name;
+        }
+        const char *best = mc_closest(word, cands, n);
+        if (best)
+            return mc_arena_printf(c->arena, "did you mean '%s'?", best);
+    }
+    return NULL;
+}
+
+/* For "no such table: X" without an offset from SQLite: the first word X
+ * of the statement, as [*off += at, *len). */
+static int find_named(const char *s, size_t n, const char *msg, uint32_t *off, uint32_t *len)
+{
+    const char *prefix = "no such table: ";
+    if (strncmp(msg, prefix, strlen(prefix)) != 0)
+        return 0;
+    const char *name = msg + strlen(prefix);
+    const char *dot = strrchr(name, '.');
+    name = dot ? dot + 1 : name;
+    for (tok t = next_tok(s, n, 0); t.kind != TK_END; t = next_tok(s, n, t.off + t.len)) {
+        size_t k = strlen(name);
+        const char *w = s + t.off;
+        size_t wl = t.len;
+        if (wl >= 2 && (w[0] == '"' || w[0] == '`' || w[0] == '[')) {
+            w++;
+            wl -= 2;
+        }
+        if (t.kind == TK_WORD && wl == k && strncasecmp(w, name, k) == 0) {
+            *off += (uint32_t)t.off;
+            *len = (uint32_t)t.len;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Trims the body to its one statement; prepares it.  Returns the
+ * statement, or NULL after reporting why not. */
+static sqlite3_stmt *prepare(qcheck *c)
+{
+    const mc_decl *d = c->decl;
+    const char *body = d->sql ? d->sql : "";
+    size_t n = strlen(body);
+    size_t start = 0;
+    while (start < n && (body[start] == ' ' || body[start] == '\t' || body[start] == '\n' || body[start] == '\r'))
+        start++;
+    c->sql_off = d->sql_at.off + (uint32_t)start;
+    sqlite3_stmt *st = NULL;
+    const char *tail = NULL;
+    int rc = sqlite3_prepare_v2(c->db, body + start, (int)(n - start), &st, &tail);
+    if (rc != SQLITE_OK) {
+        const char *msg = sqlite3_errmsg(c->db);
+        int at = sqlite3_error_offset(c->db);
+        uint32_t off = c->sql_off, len = 1;
+        if (at >= 0 && (size_t)at <= n - start) {
+            off += (uint32_t)at;
+            tok t = next_tok(body + start, n - start, (size_t)at);
+            len = t.kind != TK_END && t.off == (size_t)at ? (uint32_t)t.len : 1;
+            /* "no such column: post.x": underline all of post.x */
+            const char *col = strncmp(msg, "no such column: ", 16) == 0 ? msg + 16 : NULL;
+            if (col && strlen(col) <= n - start - (size_t)at &&
+                strncasecmp(body + start + at, col, strlen(col)) == 0)
+                len = (uint32_t)strlen(col);
+        } else if (!find_named(body + start, n - start, msg, &off, &len)) {
+            tok t = next_tok(body + start, n - start, 0);
+            off += (uint32_t)t.off;
+            len = (uint32_t)t.len;
+        }
+        qerr(c, off, len ? len : 1, sqlite_hint(c, msg), "in query '%s': %s", d->name, msg);
+        return NULL;
+    }
+    if (!st) {
+        qerr(c, d->sql_at.off > 0 ? d->sql_at.off - 1 : 0, 1, "write one SQL statement between the braces",
+             "query '%s' has no SQL statement", d->name);
+        return NULL;
+    }
+    /* The statement ends at tail; only ';', spaces and comments may follow. */
+    size_t end = (size_t)(tail - body);
+    size_t rest = end;
+    for (;;) {
+        rest = skip_space(body, n, rest);
+        if (rest < n && body[rest] == ';')
+            rest++;
+        else
+            break;
+    }
+    if (rest < n) {
+        tok t = next_tok(body, n, rest);
+        qerr(c, d->sql_at.off + (uint32_t)rest, (uint32_t)(t.len ? t.len : 1),
+             "a query is one statement; declare another query for the rest",
+             "query '%s' has more than one SQL statement", d->name);
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    /* The text the generated code prepares: the statement without the
+     * trailing ';' and spaces. */
+    while (end > start && (body[end - 1] == ';' || body[end - 1] == ' ' || body[end - 1] == '\t' ||
+                           body[end - 1] == '\n' || body[end - 1] == '\r'))
+        end--;
+    c->sql = mc_arena_strndup(c->arena, body + start, end - start);
+    c->sql_len = end - start;
+    c->q->sql = c->sql;
+    return st;
+}
+
+/* Every declared parameter is bound, every `:name` declared (reported in
+ * that order, which is the order in the file). */
+static void match_params(qcheck *c, sqlite3_stmt *st)
+{
+    mc_query *q = c->q;
+    for (size_t k = 0; k < q->nparams; k++) {
+        mc_qparam *p = &q->params[k];
+        p->index = sqlite3_bind_parameter_index(st, mc_arena_printf(c->arena, ":%s", p->col.name));
+        if (p->index == 0)
+            qerr(c, p->col.at.off, p->col.at.len,
+                 mc_arena_printf(c->arena, "use it in the SQL as :%s, or remove it", p->col.name),
+                 "parameter '%s' of query '%s' is not used", p->col.name, q->name);
+    }
+    int n = sqlite3_bind_parameter_count(st);
+    for (int i = 1; i <= n; i++) {
+        const char *name = sqlite3_bind_parameter_name(st, i);
+        size_t off = 0, len = 1;
+        find_param(c->sql, c->sql_len, name, &off, &len);
+        uint32_t at = c->sql_off + (uint32_t)off;
+        if (!name || name[0] != ':') {
+            const char *bare = name && name[0] != '?' ? name + 1 : NULL;
+            qerr(c, at, (uint32_t)len,
+                 bare ? mc_arena_printf(c->arena, "write :%s", bare)
+                      : "name it, e.g. :user_id, and declare it: query q(user_id Integer)",
+                 "query '%s': parameters are written :name", q->name);
+            continue;
+        }
+        int declared = 0;
+        for (size_t k = 0; k < q->nparams; k++)
+            declared |= strcmp(q->params[k].col.name, name + 1) == 0;
+        if (declared)
+            continue;
+        const char **cands = mc_arena_alloc(c->arena, (q->nparams + 1) * sizeof *cands);
+        for (size_t k = 0; cands && k < q->nparams; k++)
+            cands[k] = q->params[k].col.name;
+        const char *best = cands ? mc_closest(name + 1, cands, q->nparams) : NULL;
+        qerr(c, at, (uint32_t)len,
+             best ? mc_arena_printf(c->arena, "did you mean ':%s'?", best)
+                  : mc_arena_printf(c->arena, "declare it: query %s(..., %s Type)", q->name, name + 1),
+             "query '%s' uses parameter '%s', which it does not declare", q->name, name);
+    }
+}
+
+/* "post.body (String(140))" or "an expression". */
+static const char *describe_origin(qcheck *c, const mc_column *from, const char *where)
+{
+    const char *t = from ? type_text(c, from) : "";
+    const char *an = strchr("AEIOU", t[0]) && t[0] ? "an" : "a";
+    if (where && from)
+        return mc_arena_printf(c->arena, "%s, %s %s column", where, an, t);
+    if (from)
+        return mc_arena_printf(c->arena, "%s %s value", an, t);
+    return where ? where : "an expression";
+}
+
+/* Result column i of st has a type `want` can hold. */
+static void check_column_type(qcheck *c, sqlite3_stmt *st, int i, const mc_column *want, const char *label)
+{
+    mc_column decl_only;
+    const char *where;
+    const mc_column *from = origin_of(c, st, i, &decl_only, &where);
+    if (!from || readable_as(want, from))
+        return;
+    mc_span at = result_place(c, (size_t)i);
+    qerr(c, at.off, at.len,
+         mc_arena_printf(c->arena, "declare %s as %s, or convert it in SQL (CAST(... AS ...))", label,
+                         from->type == MC_T_ENUM ? from->enum_type->name : mc_types[from->type].dsl),
+         "query '%s': result column %d is %s, but the query declares %s %s", c->q->name, i + 1,
+         describe_origin(c, from, where), label, type_text(c, want));
+}
+
+/* The statement's result columns against RESULT. */
+static void match_result(qcheck *c, sqlite3_stmt *st)
+{
+    mc_query *q = c->q;
+    const mc_decl *d = c->decl;
+    int n = sqlite3_column_count(st);
+    if (q->kind == MC_Q_EXEC) {
+        if (n > 0) {
+            mc_span at = result_place(c, 0);
+            qerr(c, at.off, at.len,
+                 mc_arena_printf(c->arena, "declare what it returns: query %s(...) -> (name Type, ...)[]", q->name),
+                 "query '%s' returns %d column%s but declares no result", q->name, n, n == 1 ? "" : "s");
+        }
+        return;
+    }
+    if (n == 0) {
+        qerr(c, d->result_at.off, d->result_at.len, "remove the result, or add RETURNING to the statement",
+             "query '%s' declares a result, but its statement returns no rows", q->name);
+        return;
+    }
+    if (q->kind == MC_Q_MODEL_LIST || q->kind == MC_Q_MODEL_ONE) {
+        const mc_table *t = q->model;
+        const char *hint = mc_arena_printf(c->arena, "%s%s takes exactly %s's columns in order, as SELECT %s.* gives",
+                                           t->model, q->kind == MC_Q_MODEL_LIST ? "[]" : "?", t->name, t->name);
+        if ((size_t)n != t->ncolumns) {
+            mc_span at = result_place(c, (size_t)n > t->ncolumns ? t->ncolumns : 0);
+            qerr(c, at.off, at.len, hint, "query '%s' returns %d column%s, but model %s has %zu", q->name, n,
+                 n == 1 ? "" : "s", t->model, t->ncolumns);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            const char *tname = sqlite3_column_table_name(st, i), *cname = sqlite3_column_origin_name(st, i);
+            const mc_column *want = &t->columns[i];
+            if (tname && cname && strcmp(tname, t->name) == 0 && strcmp(cname, want->name) == 0)
+                continue;
+            mc_span at = result_place(c, (size_t)i);
+            qerr(c, at.off, at.len, hint, "query '%s': result column %d is %s, but %s has %s.%s there", q->name,
+                 i + 1, tname && cname ? mc_arena_printf(c->arena, "%s.%s", tname, cname) : "an expression",
+                 t->model, t->name, want->name);
+            return;
+        }
+        return;
+    }
+    if ((size_t)n != q->ncols) {
+        const char *decl = q->kind == MC_Q_SCALAR ? "one value" :
+                           mc_arena_printf(c->arena, "%zu column%s", q->ncols, q->ncols == 1 ? "" : "s");
+        mc_span at = (size_t)n > q->ncols ? result_place(c, q->ncols) : d->result_at;
+        qerr(c, at.off, at.len,
+             (size_t)n > q->ncols ? "remove the extra columns, or declare them in the result"
+                                  : "select one column for each declared one",
+             "query '%s' returns %d column%s, but its result declares %s", q->name, n, n == 1 ? "" : "s", decl);
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        check_column_type(c, st, i, &q->cols[i],
+                          q->kind == MC_Q_SCALAR ? "its result" :
+                          mc_arena_printf(c->arena, "'%s'", q->cols[i].name));
+}
+
+/* One query, all steps; the query is kept (for generation) only when
+ * every step passed. */
+static int check_one(qcheck *c, mc_query *done, size_t ndone)
+{
+    int before = c->errors;
+    check_name(c, done, ndone);
+    int ok = params(c) == 0;
+    ok = (result_form(c) == 0) && ok;
+    sqlite3_stmt *st = prepare(c);
+    if (st) {
+        if (ok)
+            match_params(c, st);
+        if (ok)
+            match_result(c, st);
+        sqlite3_finalize(st);
+    }
+    return c->errors == before && st && ok;
+}
+
+/* The schema's tables in a fresh in-memory database: the DDL of
+ * `modelc sql`, so the statements see exactly the real tables. */
+static sqlite3 *schema_db(qcheck *c)
+{
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        mc_error_plain(c->diag, "cannot open an in-memory SQLite database to check the queries");
+        sqlite3_close(db);
+        return NULL;
+    }
+    mc_buf b = {0};
+    mc_ddl_schema(&b, c->schema);
+    char *err = NULL;
+    if (b.failed || sqlite3_exec(db, b.data ? b.data : "", NULL, NULL, &err) != SQLITE_OK) {
+        mc_error_plain(c->diag, "cannot create the schema's tables to check the queries: %s",
+                       err ? err : "out of memory");
+        sqlite3_free(err);
+        sqlite3_close(db);
+        db = NULL;
+    }
+    mc_buf_free(&b);
+    return db;
+}
+
+int mc_check_queries(const mc_ast *ast, mc_arena *arena, mc_diag *diag, mc_schema *s)
+{
+    size_t n = 0;
+    for (const mc_decl *d = ast->decls; d; d = d->next)
+        n += d->kind == MC_D_QUERY;
+    s->nqueries = 0;
+    s->queries = NULL;
+    if (n == 0)
+        return 0;
+    qcheck c = {0};
+    c.arena = arena;
+    c.diag = diag;
+    c.schema = s;
+    mc_query *qs = mc_arena_alloc(arena, n * sizeof *qs);
+    if (!qs) {
+        mc_error_plain(diag, "out of memory");
+        return 1;
+    }
+    if (!(c.db = schema_db(&c)))
+        return 1;
+    size_t nq = 0;
+    for (const mc_decl *d = ast->decls; d && !mc_diag_full(diag); d = d->next) {
+        if (d->kind != MC_D_QUERY)
+            continue;
+        mc_query *q = &qs[nq];
+        memset(q, 0, sizeof *q);
+        q->name = d->name;
+        q->at = d->at;
+        c.decl = d;
+        c.q = q;
+        c.sql = NULL;
+        c.sql_len = 0;
+        check_one(&c, qs, nq);
+        nq++;   /* kept for the name checks of the next ones */
+    }
+    sqlite3_close(c.db);
+    if (c.errors == 0) {
+        s->queries = qs;
+        s->nqueries = nq;
+    }
+    return c.errors;
+}

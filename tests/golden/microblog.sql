@@ -1,0 +1,11 @@
+CREATE TABLE user (id INTEGER NOT NULL, username VARCHAR(64), email VARCHAR(120), password_hash VARCHAR(128), about_me VARCHAR(140), last_seen DATETIME, PRIMARY KEY (id));
+CREATE UNIQUE INDEX ix_user_email ON user (email);
+CREATE UNIQUE INDEX ix_user_username ON user (username);
+CREATE TABLE followers (follower_id INTEGER NOT NULL, followed_id INTEGER NOT NULL, PRIMARY KEY (follower_id, followed_id), FOREIGN KEY(follower_id) REFERENCES user (id), FOREIGN KEY(followed_id) REFERENCES user (id));
+CREATE TABLE notification (id INTEGER NOT NULL, name VARCHAR(128), user_id INTEGER, timestamp FLOAT, payload TEXT, PRIMARY KEY (id), FOREIGN KEY(user_id) REFERENCES user (id));
+CREATE INDEX ix_notification_name ON notification (name);
+CREATE INDEX ix_notification_timestamp ON notification (timestamp);
+CREATE INDEX ix_notification_user_id ON notification (user_id);
+CREATE TABLE post (id INTEGER NOT NULL, body VARCHAR(140), timestamp DATETIME, user_id INTEGER, status VARCHAR(9), PRIMARY KEY (id), FOREIGN KEY(user_id) REFERENCES user (id));
+CREATE INDEX ix_post_timestamp ON post (timestamp);
+CREATE INDEX ix_post_user_id ON post (user_id);

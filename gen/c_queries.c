@@ -86,11 +86,9 @@ static const char *params_doc(qgen *x)
 /* A result column's C type in the row struct (and for a lone value). */
 static const char *value_type(qgen *x, const mc_column *c) { return cg_member_type(x->g, c); }
 
-static bool has_flag(const mc_column *c)
-{
-    cg_kind k = cg_kind_of(c);
-    return c->nullable && (k == CG_INT64 || k == CG_INT32 || k == CG_DOUBLE || k == CG_BOOL);
-}
+/* A nullable number or boolean: a pointer parameter, a <name>_null flag
+ * in a row (as in the model structs: cgen.h). */
+static bool has_flag(const mc_column *c) { return cg_null_flag(c); }
 
 /* sqlite3_column_* expression of result column i for a number or bool. */
 static const char *column_get(qgen *x, const mc_column *c, size_t i)
@@ -120,8 +118,16 @@ static void emit_sql(qgen *x)
         const char *nl = strchr(s, '\n');
         size_t n = nl ? (size_t)(nl - s) + 1 : strlen(s);
         char *line = mc_arena_strndup(x->g->arena, s, n);
+        mc_buf lit = {0};
+        cg_put_cstr(&lit, line);
         mc_buf_put(c, "\n    \"");
-        cg_put_cstr(c, line);
+        /* "??x" would be a trigraph (-Wtrigraphs): every '?' after a '?' is "\?" */
+        for (size_t k = 0; lit.data && k < lit.len; k++) {
+            if (lit.data[k] == '?' && k > 0 && lit.data[k - 1] == '?')
+                mc_buf_putc(c, '\\');
+            mc_buf_putc(c, lit.data[k]);
+        }
+        mc_buf_free(&lit);
         mc_buf_put(c, "\"");
         s += n;
     }
@@ -246,11 +252,11 @@ static void emit_row_type(qgen *x)
         cg_kind k = cg_kind_of(col);
         const char *note = !col->nullable ? "never NULL" :
                            k == CG_TEXT || k == CG_BLOB ? "NULL when NULL" :
-                           k == CG_ENUM ? "0 when NULL" : "see has_";
+                           k == CG_ENUM ? "0 when NULL" : mc_arena_printf(x->g->arena, "see %s_null", col->field);
         mc_buf_printf(h, "    %s%s%s;  /* %s, %s */\n", mt, sp, col->field,
                       col->type == MC_T_ENUM ? col->enum_type->name : mc_types[col->type].dsl, note);
         if (has_flag(col))
-            mc_buf_printf(h, "    bool has_%s;  /* false: NULL */\n", col->field);
+            mc_buf_printf(h, "    bool %s_null;  /* true: NULL (%s is 0) */\n", col->field, col->field);
     }
     mc_buf_printf(h, "} %s;\n\n", rt);
     mc_buf_printf(h, "/* Rows of query %s: items[0..count), owned by the list; free with %s_list_free. */\n",
@@ -279,8 +285,8 @@ static void emit_row_type(qgen *x)
             mc_buf_line(c, "if (rc == MC_OK)");
             mc_buf_line(c, "    rc = mc_column_blob(db, st, %zu, &row->%s);", i, f);
         } else if (has_flag(col)) {
-            mc_buf_line(c, "row->has_%s = sqlite3_column_type(st, %zu) != SQLITE_NULL;", f, i);
-            mc_buf_line(c, "row->%s = row->has_%s ? %s : 0;", f, f, column_get(x, col, i));
+            mc_buf_line(c, "row->%s_null = sqlite3_column_type(st, %zu) == SQLITE_NULL;", f, i);
+            mc_buf_line(c, "row->%s = row->%s_null ? 0 : %s;", f, f, column_get(x, col, i));
         } else {
             mc_buf_line(c, "row->%s = %s;", f, column_get(x, col, i));
         }

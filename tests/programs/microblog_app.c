@@ -101,7 +101,7 @@ static void model_lists(void)
     OK(posts_by(db, NULL, &l));
     CHECK_STR(ids(&l), "6");
     if (l.count == 1)
-        CHECK_INT(l.items[0].has_user_id, false);
+        CHECK_INT(l.items[0].user_id_null, true);
     post_list_free(&l);
 }
 
@@ -164,6 +164,10 @@ static void rows(void)
         CHECK_INT(s.items[2].status, STATUS_DRAFT);
         CHECK_INT(s.items[4].status, 0);
         CHECK_STR(s.items[4].body, NULL);
+        CHECK_INT(s.items[4].user_id, 3);
+        CHECK_INT(s.items[4].user_id_null, false);
+        CHECK_INT(s.items[5].user_id, 0);
+        CHECK_INT(s.items[5].user_id_null, true);
     }
     posts_since_row_list_free(&s);
     OK(posts_since(db, "2024-01-02 12:00:00.000000", (Status)0, &s));

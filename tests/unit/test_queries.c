@@ -145,7 +145,9 @@ START_TEST(brace_in_string_is_accepted)
     ck_assert_ptr_nonnull(src);
     ck_assert_msg(strstr(src, "\"SELECT '}' || \\\"na}me\\\" || [we{ird] || `x}y` || '{\\\"a\\\": 1}' -- }\\n\"")
                   != NULL, "the statement is not kept whole:\n%s", strstr(src, "braces_sql"));
-    ck_assert_msg(strstr(src, "\"    FROM item /* } */ WHERE name <> '}}'\"") != NULL, "second line missing");
+    /* '??=' stays a string, not a trigraph */
+    ck_assert_msg(strstr(src, "\"    FROM item /* } */ WHERE name <> '}}' AND name <> '?\\?='\"") != NULL,
+                  "second line missing");
     char *cmd = tu_fmt("cc " WARN " %s -I%s -I%s -c -o %s/b.o %s/brace_in_string.c", tu_cflags(), dir,
                        tu_path("runtime"), dir, dir);
     sh_ok("compiling", cmd, 120);

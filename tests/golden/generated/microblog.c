@@ -95,9 +95,18 @@ static int user_check(mc_db *db, const User *row)
     return rc;
 }
 
+void user_init(User *row)
+{
+    const User init = USER_INIT;
+    *row = init;
+}
+
 User *user_new(void)
 {
-    return (User *)calloc(1, sizeof(User));
+    User *row = (User *)calloc(1, sizeof *row);
+    if (!row)
+        return NULL;
+    return row;
 }
 
 void user_clear(User *row)
@@ -197,7 +206,7 @@ int user_get(mc_db *db, int64_t id, User **out)
             return mc_status_from_sqlite(db, rc, "user");
         return mc_set_error(db, MC_NOTFOUND, "user: no row with id %lld", (long long)id);
     }
-    User *row = user_new();
+    User *row = (User *)calloc(1, sizeof *row);
     rc = row ? user_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "user: out of memory");
     mc_release(db, st);
     if (rc != MC_OK) {
@@ -227,7 +236,7 @@ int user_find_by_email(mc_db *db, const char *email, User **out)
             return mc_status_from_sqlite(db, rc, "user");
         return mc_set_error(db, MC_NOTFOUND, "user: no row with email '%s'", email ? email : "NULL");
     }
-    User *row = user_new();
+    User *row = (User *)calloc(1, sizeof *row);
     rc = row ? user_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "user: out of memory");
     mc_release(db, st);
     if (rc != MC_OK) {
@@ -257,7 +266,7 @@ int user_find_by_username(mc_db *db, const char *username, User **out)
             return mc_status_from_sqlite(db, rc, "user");
         return mc_set_error(db, MC_NOTFOUND, "user: no row with username '%s'", username ? username : "NULL");
     }
-    User *row = user_new();
+    User *row = (User *)calloc(1, sizeof *row);
     rc = row ? user_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "user: out of memory");
     mc_release(db, st);
     if (rc != MC_OK) {
@@ -645,7 +654,7 @@ int user_query_first(User_query *q, User **out)
 {
     mc_db *db = mc_query_db((mc_query *)q);
     *out = NULL;
-    User *row = user_new();
+    User *row = (User *)calloc(1, sizeof *row);
     if (!row)
         return mc_set_error(db, MC_NOMEM, "user: out of memory");
     sqlite3_stmt *st;
@@ -743,9 +752,18 @@ static int follow_check(mc_db *db, const Follow *row)
     return rc;
 }
 
+void follow_init(Follow *row)
+{
+    const Follow init = FOLLOW_INIT;
+    *row = init;
+}
+
 Follow *follow_new(void)
 {
-    return (Follow *)calloc(1, sizeof(Follow));
+    Follow *row = (Follow *)calloc(1, sizeof *row);
+    if (!row)
+        return NULL;
+    return row;
 }
 
 void follow_clear(Follow *row)
@@ -810,7 +828,7 @@ int follow_get(mc_db *db, int64_t follower_id, int64_t followed_id, Follow **out
             return mc_status_from_sqlite(db, rc, "followers");
         return mc_set_error(db, MC_NOTFOUND, "followers: no row with follower_id %lld, followed_id %lld", (long long)follower_id, (long long)followed_id);
     }
-    Follow *row = follow_new();
+    Follow *row = (Follow *)calloc(1, sizeof *row);
     rc = row ? follow_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "followers: out of memory");
     mc_release(db, st);
     if (rc != MC_OK) {
@@ -960,7 +978,7 @@ int follow_query_first(Follow_query *q, Follow **out)
 {
     mc_db *db = mc_query_db((mc_query *)q);
     *out = NULL;
-    Follow *row = follow_new();
+    Follow *row = (Follow *)calloc(1, sizeof *row);
     if (!row)
         return mc_set_error(db, MC_NOMEM, "followers: out of memory");
     sqlite3_stmt *st;
@@ -1027,8 +1045,8 @@ static int post_read(mc_db *db, sqlite3_stmt *st, int at, Post *row)
         rc = mc_column_text(db, st, at + 1, &row->body);
     if (rc == MC_OK)
         rc = mc_column_text(db, st, at + 2, &row->timestamp);
-    row->has_user_id = sqlite3_column_type(st, at + 3) != SQLITE_NULL;
-    row->user_id = row->has_user_id ? sqlite3_column_int64(st, at + 3) : 0;
+    row->user_id_null = sqlite3_column_type(st, at + 3) == SQLITE_NULL;
+    row->user_id = row->user_id_null ? 0 : sqlite3_column_int64(st, at + 3);
     row->status = status_from_text((const char *)sqlite3_column_text(st, at + 4));
     return rc;
 }
@@ -1041,14 +1059,26 @@ static int post_check(mc_db *db, const Post *row)
         rc = mc_check_string(db, "post", "body", row->body, 140);
     if (rc == MC_OK && row->timestamp)
         rc = mc_check_datetime(db, "post", "timestamp", row->timestamp);
+    if (rc == MC_OK && row->user_id_null && row->user_id)
+        rc = mc_set_error(db, MC_INVALID, "%s.%s: %s_null is set but %s is not 0 (NULL or a value, not both)", "post", "user_id", "user_id", "user_id");
     if (rc == MC_OK && row->status && !status_to_text(row->status))
         rc = mc_set_error(db, MC_INVALID, "post.status: %d is not a Status value", (int)row->status);
     return rc;
 }
 
+void post_init(Post *row)
+{
+    const Post init = POST_INIT;
+    *row = init;
+}
+
 Post *post_new(void)
 {
-    return (Post *)calloc(1, sizeof(Post));
+    Post *row = (Post *)calloc(1, sizeof *row);
+    if (!row)
+        return NULL;
+    row->user_id_null = true;
+    return row;
 }
 
 void post_clear(Post *row)
@@ -1099,7 +1129,7 @@ int post_insert(mc_db *db, Post *row)
     b |= row->id ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
     b |= sqlite3_bind_text(st, 2, row->body, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 3, row->timestamp, -1, SQLITE_STATIC);
-    b |= row->has_user_id ? sqlite3_bind_int64(st, 4, row->user_id) : sqlite3_bind_null(st, 4);
+    b |= row->user_id_null ? sqlite3_bind_null(st, 4) : sqlite3_bind_int64(st, 4, row->user_id);
     b |= sqlite3_bind_text(st, 5, status_to_text(row->status), -1, SQLITE_STATIC);
     rc = b == SQLITE_OK ? sqlite3_step(st) : b;
     mc_release(db, st);
@@ -1129,7 +1159,7 @@ int post_get(mc_db *db, int64_t id, Post **out)
             return mc_status_from_sqlite(db, rc, "post");
         return mc_set_error(db, MC_NOTFOUND, "post: no row with id %lld", (long long)id);
     }
-    Post *row = post_new();
+    Post *row = (Post *)calloc(1, sizeof *row);
     rc = row ? post_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "post: out of memory");
     mc_release(db, st);
     if (rc != MC_OK) {
@@ -1151,7 +1181,7 @@ int post_update(mc_db *db, const Post *row)
     int b = SQLITE_OK;
     b |= sqlite3_bind_text(st, 1, row->body, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, row->timestamp, -1, SQLITE_STATIC);
-    b |= row->has_user_id ? sqlite3_bind_int64(st, 3, row->user_id) : sqlite3_bind_null(st, 3);
+    b |= row->user_id_null ? sqlite3_bind_null(st, 3) : sqlite3_bind_int64(st, 3, row->user_id);
     b |= sqlite3_bind_text(st, 4, status_to_text(row->status), -1, SQLITE_STATIC);
     b |= sqlite3_bind_int64(st, 5, row->id);
     rc = b == SQLITE_OK ? sqlite3_step(st) : b;
@@ -1431,7 +1461,7 @@ int post_query_first(Post_query *q, Post **out)
 {
     mc_db *db = mc_query_db((mc_query *)q);
     *out = NULL;
-    Post *row = post_new();
+    Post *row = (Post *)calloc(1, sizeof *row);
     if (!row)
         return mc_set_error(db, MC_NOMEM, "post: out of memory");
     sqlite3_stmt *st;
@@ -1492,7 +1522,7 @@ int post_all(mc_db *db, Post_list *out)
 int post_author(mc_db *db, const Post *row, User **out)
 {
     *out = NULL;
-    if (!row->has_user_id)
+    if (row->user_id_null)
         return mc_set_error(db, MC_NOTFOUND, "post.author: user_id is NULL");
     return user_get(db, row->user_id, out);
 }
@@ -1500,7 +1530,7 @@ int post_author(mc_db *db, const Post *row, User **out)
 void post_set_author(Post *row, const User *target)
 {
     row->user_id = target ? target->id : 0;
-    row->has_user_id = target != NULL;
+    row->user_id_null = target == NULL;
 }
 
 /* Reads result columns at..at+4 of st into row (zeroed or cleared). */
@@ -1510,10 +1540,10 @@ static int notification_read(mc_db *db, sqlite3_stmt *st, int at, Notification *
     row->id = sqlite3_column_int64(st, at + 0);
     if (rc == MC_OK)
         rc = mc_column_text(db, st, at + 1, &row->name);
-    row->has_user_id = sqlite3_column_type(st, at + 2) != SQLITE_NULL;
-    row->user_id = row->has_user_id ? sqlite3_column_int64(st, at + 2) : 0;
-    row->has_timestamp = sqlite3_column_type(st, at + 3) != SQLITE_NULL;
-    row->timestamp = row->has_timestamp ? sqlite3_column_double(st, at + 3) : 0;
+    row->user_id_null = sqlite3_column_type(st, at + 2) == SQLITE_NULL;
+    row->user_id = row->user_id_null ? 0 : sqlite3_column_int64(st, at + 2);
+    row->timestamp_null = sqlite3_column_type(st, at + 3) == SQLITE_NULL;
+    row->timestamp = row->timestamp_null ? 0 : sqlite3_column_double(st, at + 3);
     if (rc == MC_OK)
         rc = mc_column_text(db, st, at + 4, &row->payload);
     return rc;
@@ -1525,14 +1555,29 @@ static int notification_check(mc_db *db, const Notification *row)
     int rc = MC_OK;
     if (rc == MC_OK)
         rc = mc_check_string(db, "notification", "name", row->name, 128);
+    if (rc == MC_OK && row->user_id_null && row->user_id)
+        rc = mc_set_error(db, MC_INVALID, "%s.%s: %s_null is set but %s is not 0 (NULL or a value, not both)", "notification", "user_id", "user_id", "user_id");
+    if (rc == MC_OK && row->timestamp_null && row->timestamp)
+        rc = mc_set_error(db, MC_INVALID, "%s.%s: %s_null is set but %s is not 0 (NULL or a value, not both)", "notification", "timestamp", "timestamp", "timestamp");
     if (rc == MC_OK)
         rc = mc_check_string(db, "notification", "payload", row->payload, 0);
     return rc;
 }
 
+void notification_init(Notification *row)
+{
+    const Notification init = NOTIFICATION_INIT;
+    *row = init;
+}
+
 Notification *notification_new(void)
 {
-    return (Notification *)calloc(1, sizeof(Notification));
+    Notification *row = (Notification *)calloc(1, sizeof *row);
+    if (!row)
+        return NULL;
+    row->user_id_null = true;
+    row->timestamp_null = true;
+    return row;
 }
 
 void notification_clear(Notification *row)
@@ -1582,8 +1627,8 @@ int notification_insert(mc_db *db, Notification *row)
     int b = SQLITE_OK;
     b |= row->id ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
     b |= sqlite3_bind_text(st, 2, row->name, -1, SQLITE_STATIC);
-    b |= row->has_user_id ? sqlite3_bind_int64(st, 3, row->user_id) : sqlite3_bind_null(st, 3);
-    b |= row->has_timestamp ? sqlite3_bind_double(st, 4, row->timestamp) : sqlite3_bind_null(st, 4);
+    b |= row->user_id_null ? sqlite3_bind_null(st, 3) : sqlite3_bind_int64(st, 3, row->user_id);
+    b |= row->timestamp_null ? sqlite3_bind_null(st, 4) : sqlite3_bind_double(st, 4, row->timestamp);
     b |= sqlite3_bind_text(st, 5, row->payload, -1, SQLITE_STATIC);
     rc = b == SQLITE_OK ? sqlite3_step(st) : b;
     mc_release(db, st);
@@ -1613,7 +1658,7 @@ int notification_get(mc_db *db, int64_t id, Notification **out)
             return mc_status_from_sqlite(db, rc, "notification");
         return mc_set_error(db, MC_NOTFOUND, "notification: no row with id %lld", (long long)id);
     }
-    Notification *row = notification_new();
+    Notification *row = (Notification *)calloc(1, sizeof *row);
     rc = row ? notification_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "notification: out of memory");
     mc_release(db, st);
     if (rc != MC_OK) {
@@ -1634,8 +1679,8 @@ int notification_update(mc_db *db, const Notification *row)
         return mc_errcode(db);
     int b = SQLITE_OK;
     b |= sqlite3_bind_text(st, 1, row->name, -1, SQLITE_STATIC);
-    b |= row->has_user_id ? sqlite3_bind_int64(st, 2, row->user_id) : sqlite3_bind_null(st, 2);
-    b |= row->has_timestamp ? sqlite3_bind_double(st, 3, row->timestamp) : sqlite3_bind_null(st, 3);
+    b |= row->user_id_null ? sqlite3_bind_null(st, 2) : sqlite3_bind_int64(st, 2, row->user_id);
+    b |= row->timestamp_null ? sqlite3_bind_null(st, 3) : sqlite3_bind_double(st, 3, row->timestamp);
     b |= sqlite3_bind_text(st, 4, row->payload, -1, SQLITE_STATIC);
     b |= sqlite3_bind_int64(st, 5, row->id);
     rc = b == SQLITE_OK ? sqlite3_step(st) : b;
@@ -1940,7 +1985,7 @@ int notification_query_first(Notification_query *q, Notification **out)
 {
     mc_db *db = mc_query_db((mc_query *)q);
     *out = NULL;
-    Notification *row = notification_new();
+    Notification *row = (Notification *)calloc(1, sizeof *row);
     if (!row)
         return mc_set_error(db, MC_NOMEM, "notification: out of memory");
     sqlite3_stmt *st;
@@ -2001,9 +2046,8 @@ int notification_all(mc_db *db, Notification_list *out)
 /* The statement of query timeline, checked against the schema by modelc. */
 static const char timeline_sql[] =
     "SELECT post.* FROM post\n"
-    "    LEFT JOIN followers ON followers.followed_id = post.user_id\n"
-    "                       AND followers.follower_id = :user_id\n"
-    "    WHERE followers.follower_id IS NOT NULL OR post.user_id = :user_id\n"
+    "    WHERE post.user_id = :user_id\n"
+    "       OR post.user_id IN (SELECT followed_id FROM followers WHERE follower_id = :user_id)\n"
     "    ORDER BY post.timestamp DESC, post.id DESC\n"
     "    LIMIT :per_page OFFSET :skip";
 
@@ -2567,7 +2611,7 @@ int profile(mc_db *db, const char *username, profile_row **out)
 
 /* The statement of query posts_since, checked against the schema by modelc. */
 static const char posts_since_sql[] =
-    "SELECT id, body, status FROM post\n"
+    "SELECT id, body, status, user_id FROM post\n"
     "    WHERE (:since IS NULL OR timestamp > :since) AND (:status IS NULL OR status = :status)\n"
     "    ORDER BY id";
 
@@ -2594,6 +2638,8 @@ static int posts_since_row_read(mc_db *db, sqlite3_stmt *st, posts_since_row *ro
     if (rc == MC_OK)
         rc = mc_column_text(db, st, 1, &row->body);
     row->status = status_from_text((const char *)sqlite3_column_text(st, 2));
+    row->user_id_null = sqlite3_column_type(st, 3) == SQLITE_NULL;
+    row->user_id = row->user_id_null ? 0 : sqlite3_column_int64(st, 3);
     return rc;
 }
 

@@ -11,8 +11,13 @@
  *     X_set_<field>, release the struct with X_free (NULL is fine).
  *   - A struct you fill yourself (X x = {.name = "..."}) only lends its
  *     strings: modelc reads them and never frees them.
- *   - NULL in SQL is a NULL pointer for strings and blobs, has_<field> ==
- *     false for numbers and booleans, and 0 for enums.
+ *   - A struct stores what it says: X x = {.stock = 0, .in_stock = false}
+ *     writes 0 and false, whatever the defaults.  X x = X_INIT; (or X_init,
+ *     X_new) starts from the schema's defaults, a nullable column without
+ *     one starting NULL.  SQL NULL is a NULL pointer for strings and blobs,
+ *     <field>_null == true for nullable numbers and booleans (the member
+ *     is then 0; both set is MC_INVALID), and 0 for enums.  Only a NULL
+ *     string or 0 enum in a not_null column takes its default on insert.
  *   - Every function returns an mc_status (MC_OK, MC_NOTFOUND, ...); the
  *     message is mc_errmsg(db).
  */
@@ -69,6 +74,9 @@ struct User {
     char *last_seen;                /* DATETIME, NULL when absent */
 };
 
+/* A User with the schema's defaults: User x = USER_INIT; (then set what you have). */
+#define USER_INIT { 0, NULL, NULL, NULL, NULL, NULL }
+
 /* Rows of User: items[0..count), owned by the list; free with user_list_free. */
 typedef struct User_list {
     User *items;
@@ -91,6 +99,9 @@ struct Follow {
     int64_t followed_id;            /* INTEGER, primary key, not null, references user.id */
 };
 
+/* A Follow with the schema's defaults: Follow x = FOLLOW_INIT; (then set what you have). */
+#define FOLLOW_INIT { 0, 0 }
+
 /* Rows of Follow: items[0..count), owned by the list; free with follow_list_free. */
 typedef struct Follow_list {
     Follow *items;
@@ -109,9 +120,12 @@ struct Post {
     char *body;                     /* VARCHAR(140), NULL when absent */
     char *timestamp;                /* DATETIME, NULL when absent */
     int64_t user_id;                /* INTEGER, references user.id */
-    bool has_user_id;               /* false: NULL */
+    bool user_id_null;              /* true: SQL NULL (user_id is then 0) */
     Status status;                  /* VARCHAR(9) */
 };
+
+/* A Post with the schema's defaults: Post x = POST_INIT; (then set what you have). */
+#define POST_INIT { 0, NULL, NULL, 0, true, (Status)0 }
 
 /* Rows of Post: items[0..count), owned by the list; free with post_list_free. */
 typedef struct Post_list {
@@ -133,11 +147,14 @@ struct Notification {
     int64_t id;                     /* INTEGER, primary key (0 on insert: assigned), not null */
     char *name;                     /* VARCHAR(128), NULL when absent */
     int64_t user_id;                /* INTEGER, references user.id */
-    bool has_user_id;               /* false: NULL */
+    bool user_id_null;              /* true: SQL NULL (user_id is then 0) */
     double timestamp;               /* FLOAT */
-    bool has_timestamp;             /* false: NULL */
+    bool timestamp_null;            /* true: SQL NULL (timestamp is then 0) */
     char *payload;                  /* TEXT, NULL when absent */
 };
+
+/* A Notification with the schema's defaults: Notification x = NOTIFICATION_INIT; (then set what you have). */
+#define NOTIFICATION_INIT { 0, NULL, 0, true, 0.0, true, NULL }
 
 /* Rows of Notification: items[0..count), owned by the list; free with notification_list_free. */
 typedef struct Notification_list {
@@ -156,7 +173,16 @@ typedef enum Notification_column {
 
 /* ---- User ---- */
 
-/* A zeroed User owned by the caller (free with user_free); NULL when out of memory. */
+/*
+ * Sets *row to USER_INIT: the schema's defaults, strings lent (static); for a
+ * User you fill and never pass to user_free.
+ */
+void user_init(User *row);
+
+/*
+ * A new User with the schema's defaults (as USER_INIT), owning copies of its
+ * strings; free with user_free. NULL when out of memory.
+ */
 User *user_new(void);
 
 /* Frees the strings and blobs a User owns and zeroes it; NULL is a no-op. */
@@ -199,11 +225,11 @@ int user_set_about_me(User *row, const char *value);
 int user_set_last_seen(User *row, const char *value);
 
 /*
- * Inserts row into user (session.add + commit outside a transaction). Applies
- * default(...); a NULL or unset value of a column with a server default takes
- * it; unset numbers, booleans and enums are then set in row to what was stored.
- * row->id == 0: SQLite assigns it and it is written back. The row's strings are
- * only read.
+ * Inserts row into user (session.add + commit outside a transaction) as the
+ * struct says: a value is never replaced by a default (USER_INIT gives the
+ * defaults). Only a NULL string or a 0 enum in a not_null column takes its
+ * default or server default; such an enum is then set in row. row->id == 0:
+ * SQLite assigns it and it is written back. The row's strings are only read.
  */
 int user_insert(mc_db *db, User *row);
 
@@ -217,9 +243,9 @@ int user_find_by_email(mc_db *db, const char *email, User **out);
 int user_find_by_username(mc_db *db, const char *username, User **out);
 
 /*
- * Writes every column of row to the user with row's primary key (a NULL/unset
- * not_null column with a server default is left as it is); MC_NOTFOUND if there
- * is none.
+ * Writes every column of row to the user with row's primary key, as the struct
+ * says (a NULL string or 0 enum in a not_null column with a server default
+ * leaves it as it is); MC_NOTFOUND if there is none.
  */
 int user_update(mc_db *db, const User *row);
 
@@ -442,7 +468,16 @@ int user_posts_list(mc_db *db, const User *row, Post_list *out);
 
 /* ---- Follow ---- */
 
-/* A zeroed Follow owned by the caller (free with follow_free); NULL when out of memory. */
+/*
+ * Sets *row to FOLLOW_INIT: the schema's defaults, strings lent (static); for a
+ * Follow you fill and never pass to follow_free.
+ */
+void follow_init(Follow *row);
+
+/*
+ * A new Follow with the schema's defaults (as FOLLOW_INIT), owning copies of
+ * its strings; free with follow_free. NULL when out of memory.
+ */
 Follow *follow_new(void);
 
 /* Frees the strings and blobs a Follow owns and zeroes it; NULL is a no-op. */
@@ -455,10 +490,11 @@ void follow_free(Follow *row);
 void follow_list_free(Follow_list *list);
 
 /*
- * Inserts row into followers (session.add + commit outside a transaction).
- * Applies default(...); a NULL or unset value of a column with a server default
- * takes it; unset numbers, booleans and enums are then set in row to what was
- * stored. The row's strings are only read.
+ * Inserts row into followers (session.add + commit outside a transaction) as
+ * the struct says: a value is never replaced by a default (FOLLOW_INIT gives
+ * the defaults). Only a NULL string or a 0 enum in a not_null column takes its
+ * default or server default; such an enum is then set in row. The row's strings
+ * are only read.
  */
 int follow_insert(mc_db *db, Follow *row);
 
@@ -546,7 +582,16 @@ int follow_all(mc_db *db, Follow_list *out);
 
 /* ---- Post ---- */
 
-/* A zeroed Post owned by the caller (free with post_free); NULL when out of memory. */
+/*
+ * Sets *row to POST_INIT: the schema's defaults, strings lent (static); for a
+ * Post you fill and never pass to post_free.
+ */
+void post_init(Post *row);
+
+/*
+ * A new Post with the schema's defaults (as POST_INIT), owning copies of its
+ * strings; free with post_free. NULL when out of memory.
+ */
 Post *post_new(void);
 
 /* Frees the strings and blobs a Post owns and zeroes it; NULL is a no-op. */
@@ -571,11 +616,11 @@ int post_set_body(Post *row, const char *value);
 int post_set_timestamp(Post *row, const char *value);
 
 /*
- * Inserts row into post (session.add + commit outside a transaction). Applies
- * default(...); a NULL or unset value of a column with a server default takes
- * it; unset numbers, booleans and enums are then set in row to what was stored.
- * row->id == 0: SQLite assigns it and it is written back. The row's strings are
- * only read.
+ * Inserts row into post (session.add + commit outside a transaction) as the
+ * struct says: a value is never replaced by a default (POST_INIT gives the
+ * defaults). Only a NULL string or a 0 enum in a not_null column takes its
+ * default or server default; such an enum is then set in row. row->id == 0:
+ * SQLite assigns it and it is written back. The row's strings are only read.
  */
 int post_insert(mc_db *db, Post *row);
 
@@ -583,9 +628,9 @@ int post_insert(mc_db *db, Post *row);
 int post_get(mc_db *db, int64_t id, Post **out);
 
 /*
- * Writes every column of row to the post with row's primary key (a NULL/unset
- * not_null column with a server default is left as it is); MC_NOTFOUND if there
- * is none.
+ * Writes every column of row to the post with row's primary key, as the struct
+ * says (a NULL string or 0 enum in a not_null column with a server default
+ * leaves it as it is); MC_NOTFOUND if there is none.
  */
 int post_update(mc_db *db, const Post *row);
 
@@ -761,8 +806,14 @@ void post_set_author(Post *row, const User *target);
 /* ---- Notification ---- */
 
 /*
- * A zeroed Notification owned by the caller (free with notification_free); NULL
- * when out of memory.
+ * Sets *row to NOTIFICATION_INIT: the schema's defaults, strings lent (static);
+ * for a Notification you fill and never pass to notification_free.
+ */
+void notification_init(Notification *row);
+
+/*
+ * A new Notification with the schema's defaults (as NOTIFICATION_INIT), owning
+ * copies of its strings; free with notification_free. NULL when out of memory.
  */
 Notification *notification_new(void);
 
@@ -788,11 +839,12 @@ int notification_set_name(Notification *row, const char *value);
 int notification_set_payload(Notification *row, const char *value);
 
 /*
- * Inserts row into notification (session.add + commit outside a transaction).
- * Applies default(...); a NULL or unset value of a column with a server default
- * takes it; unset numbers, booleans and enums are then set in row to what was
- * stored. row->id == 0: SQLite assigns it and it is written back. The row's
- * strings are only read.
+ * Inserts row into notification (session.add + commit outside a transaction) as
+ * the struct says: a value is never replaced by a default (NOTIFICATION_INIT
+ * gives the defaults). Only a NULL string or a 0 enum in a not_null column
+ * takes its default or server default; such an enum is then set in row. row->id
+ * == 0: SQLite assigns it and it is written back. The row's strings are only
+ * read.
  */
 int notification_insert(mc_db *db, Notification *row);
 
@@ -800,9 +852,9 @@ int notification_insert(mc_db *db, Notification *row);
 int notification_get(mc_db *db, int64_t id, Notification **out);
 
 /*
- * Writes every column of row to the notification with row's primary key (a
- * NULL/unset not_null column with a server default is left as it is);
- * MC_NOTFOUND if there is none.
+ * Writes every column of row to the notification with row's primary key, as the
+ * struct says (a NULL string or 0 enum in a not_null column with a server
+ * default leaves it as it is); MC_NOTFOUND if there is none.
  */
 int notification_update(mc_db *db, const Notification *row);
 
@@ -1162,6 +1214,8 @@ typedef struct posts_since_row {
     int64_t id;  /* Integer, never NULL */
     char *body;  /* String, NULL when NULL */
     Status status;  /* Status, 0 when NULL */
+    int64_t user_id;  /* Integer, see user_id_null */
+    bool user_id_null;  /* true: NULL (user_id is 0) */
 } posts_since_row;
 
 /* Rows of query posts_since: items[0..count), owned by the list; free with posts_since_row_list_free. */

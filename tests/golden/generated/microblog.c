@@ -60,6 +60,27 @@ static int follow_read(mc_db *db, sqlite3_stmt *st, int at, Follow *row);
 static int post_read(mc_db *db, sqlite3_stmt *st, int at, Post *row);
 static int notification_read(mc_db *db, sqlite3_stmt *st, int at, Notification *row);
 
+void user_refs_free(User_refs *refs)
+{
+    if (!refs)
+        return;
+    user_list_free(&refs->rows);
+    free(refs->refs);
+    refs->refs = NULL;
+    refs->count = 0;
+}
+
+void post_lists_free(Post_lists *lists)
+{
+    if (!lists)
+        return;
+    for (size_t i = 0; i < lists->count; i++)
+        post_list_free(&lists->lists[i]);
+    free(lists->lists);
+    lists->lists = NULL;
+    lists->count = 0;
+}
+
 /* Reads result columns at..at+5 of st into row (zeroed or cleared). */
 static int user_read(mc_db *db, sqlite3_stmt *st, int at, User *row)
 {
@@ -733,6 +754,81 @@ int user_posts_list(mc_db *db, const User *row, Post_list *out)
     return rc;
 }
 
+void user_page_free(User_page *page)
+{
+    if (!page)
+        return;
+    User_list list = {page->items, page->count};
+    user_list_free(&list);
+    memset(page, 0, sizeof *page);
+}
+
+int user_query_page(User_query *q, int64_t page, int64_t per_page, User_page *out)
+{
+    mc_page_info info;
+    User_list list = {NULL, 0};
+    memset(out, 0, sizeof *out);
+    int rc = mc_query_page_begin((mc_query *)q, page, per_page, &info);
+    if (rc == MC_OK && info.has_rows)
+        rc = user_query_all(q, &list);
+    rc = mc_query_page_end((mc_query *)q, &info, rc);
+    if (rc != MC_OK) {
+        user_list_free(&list);
+        return rc;
+    }
+    out->items = list.items;
+    out->count = list.count;
+    out->total = info.total;
+    out->page = info.page;
+    out->per_page = info.per_page;
+    out->pages = info.pages;
+    out->has_prev = info.has_prev != 0;
+    out->has_next = info.has_next != 0;
+    return MC_OK;
+}
+
+int user_query_delete(User_query *q, int64_t *n)
+{
+    return mc_query_delete((mc_query *)q, NULL, 0, n);
+}
+
+int user_list_load_posts(mc_db *db, const User_list *list, Post_lists *out)
+{
+    memset(out, 0, sizeof *out);
+    mc_eager *e = mc_eager_new(db, list->count, "post");
+    if (!e)
+        return mc_errcode(db);
+    int rc = MC_OK;
+    for (size_t i = 0; rc == MC_OK && i < list->count; i++)
+        rc = mc_eager_key(e, i, list->items[i].id);
+    if (rc == MC_OK && list->count && !(out->lists = (Post_list *)calloc(list->count, sizeof *out->lists)))
+        rc = mc_set_error(db, MC_NOMEM, "post: out of memory loading related rows");
+    out->count = out->lists ? list->count : 0;
+    sqlite3_stmt *st = NULL;
+    if (rc == MC_OK)
+        rc = mc_eager_run(e, "SELECT id, body, timestamp, user_id, status FROM post WHERE user_id IN (SELECT value FROM json_each(?))", &st);
+    while (rc == MC_OK && (rc = mc_eager_step(e)) == MC_OK) {
+        size_t at = mc_eager_first(e, sqlite3_column_int64(st, 3));
+        for (; rc == MC_OK && at != MC_EAGER_NONE; at = mc_eager_next(e, at)) {
+            Post_list *l = &out->lists[at];
+            Post *items = (Post *)mc_list_grow(db, l->items, l->count, sizeof *items);
+            if (!items) {
+                rc = MC_NOMEM;
+                break;
+            }
+            l->items = items;
+            rc = post_read(db, st, 0, &l->items[l->count]);
+            l->count++;
+        }
+    }
+    mc_eager_free(e);
+    if (rc != MC_DONE) {
+        post_lists_free(out);
+        return rc;
+    }
+    return MC_OK;
+}
+
 /* Reads result columns at..at+1 of st into row (zeroed or cleared). */
 static int follow_read(mc_db *db, sqlite3_stmt *st, int at, Follow *row)
 {
@@ -1034,6 +1130,44 @@ int follow_all(mc_db *db, Follow_list *out)
     int rc = follow_query_all(q, out);
     follow_query_free(q);
     return rc;
+}
+
+void follow_page_free(Follow_page *page)
+{
+    if (!page)
+        return;
+    Follow_list list = {page->items, page->count};
+    follow_list_free(&list);
+    memset(page, 0, sizeof *page);
+}
+
+int follow_query_page(Follow_query *q, int64_t page, int64_t per_page, Follow_page *out)
+{
+    mc_page_info info;
+    Follow_list list = {NULL, 0};
+    memset(out, 0, sizeof *out);
+    int rc = mc_query_page_begin((mc_query *)q, page, per_page, &info);
+    if (rc == MC_OK && info.has_rows)
+        rc = follow_query_all(q, &list);
+    rc = mc_query_page_end((mc_query *)q, &info, rc);
+    if (rc != MC_OK) {
+        follow_list_free(&list);
+        return rc;
+    }
+    out->items = list.items;
+    out->count = list.count;
+    out->total = info.total;
+    out->page = info.page;
+    out->per_page = info.per_page;
+    out->pages = info.pages;
+    out->has_prev = info.has_prev != 0;
+    out->has_next = info.has_next != 0;
+    return MC_OK;
+}
+
+int follow_query_delete(Follow_query *q, int64_t *n)
+{
+    return mc_query_delete((mc_query *)q, NULL, 0, n);
 }
 
 /* Reads result columns at..at+4 of st into row (zeroed or cleared). */
@@ -1531,6 +1665,83 @@ void post_set_author(Post *row, const User *target)
 {
     row->user_id = target ? target->id : 0;
     row->user_id_null = target == NULL;
+}
+
+void post_page_free(Post_page *page)
+{
+    if (!page)
+        return;
+    Post_list list = {page->items, page->count};
+    post_list_free(&list);
+    memset(page, 0, sizeof *page);
+}
+
+int post_query_page(Post_query *q, int64_t page, int64_t per_page, Post_page *out)
+{
+    mc_page_info info;
+    Post_list list = {NULL, 0};
+    memset(out, 0, sizeof *out);
+    int rc = mc_query_page_begin((mc_query *)q, page, per_page, &info);
+    if (rc == MC_OK && info.has_rows)
+        rc = post_query_all(q, &list);
+    rc = mc_query_page_end((mc_query *)q, &info, rc);
+    if (rc != MC_OK) {
+        post_list_free(&list);
+        return rc;
+    }
+    out->items = list.items;
+    out->count = list.count;
+    out->total = info.total;
+    out->page = info.page;
+    out->per_page = info.per_page;
+    out->pages = info.pages;
+    out->has_prev = info.has_prev != 0;
+    out->has_next = info.has_next != 0;
+    return MC_OK;
+}
+
+int post_query_delete(Post_query *q, int64_t *n)
+{
+    return mc_query_delete((mc_query *)q, NULL, 0, n);
+}
+
+int post_list_load_author(mc_db *db, const Post_list *list, User_refs *out)
+{
+    memset(out, 0, sizeof *out);
+    mc_eager *e = mc_eager_new(db, list->count, "user");
+    if (!e)
+        return mc_errcode(db);
+    int rc = MC_OK;
+    for (size_t i = 0; rc == MC_OK && i < list->count; i++)
+        if (!list->items[i].user_id_null)
+            rc = mc_eager_key(e, i, list->items[i].user_id);
+    if (rc == MC_OK && list->count && !(out->refs = (User **)calloc(list->count, sizeof *out->refs)))
+        rc = mc_set_error(db, MC_NOMEM, "user: out of memory loading related rows");
+    out->count = out->refs ? list->count : 0;
+    sqlite3_stmt *st = NULL;
+    if (rc == MC_OK)
+        rc = mc_eager_run(e, "SELECT id, username, email, password_hash, about_me, last_seen FROM user WHERE id IN (SELECT value FROM json_each(?))", &st);
+    while (rc == MC_OK && (rc = mc_eager_step(e)) == MC_OK) {
+        User *items = (User *)mc_list_grow(db, out->rows.items, out->rows.count, sizeof *items);
+        if (!items) {
+            rc = MC_NOMEM;
+            break;
+        }
+        out->rows.items = items;
+        rc = user_read(db, st, 0, &out->rows.items[out->rows.count]);
+        out->rows.count++;
+    }
+    for (size_t k = 0; rc == MC_DONE && k < out->rows.count; k++) {
+        size_t at = mc_eager_first(e, out->rows.items[k].id);
+        for (; at != MC_EAGER_NONE; at = mc_eager_next(e, at))
+            out->refs[at] = &out->rows.items[k];
+    }
+    mc_eager_free(e);
+    if (rc != MC_DONE) {
+        user_refs_free(out);
+        return rc;
+    }
+    return MC_OK;
 }
 
 /* Reads result columns at..at+4 of st into row (zeroed or cleared). */
@@ -2041,6 +2252,44 @@ int notification_all(mc_db *db, Notification_list *out)
     int rc = notification_query_all(q, out);
     notification_query_free(q);
     return rc;
+}
+
+void notification_page_free(Notification_page *page)
+{
+    if (!page)
+        return;
+    Notification_list list = {page->items, page->count};
+    notification_list_free(&list);
+    memset(page, 0, sizeof *page);
+}
+
+int notification_query_page(Notification_query *q, int64_t page, int64_t per_page, Notification_page *out)
+{
+    mc_page_info info;
+    Notification_list list = {NULL, 0};
+    memset(out, 0, sizeof *out);
+    int rc = mc_query_page_begin((mc_query *)q, page, per_page, &info);
+    if (rc == MC_OK && info.has_rows)
+        rc = notification_query_all(q, &list);
+    rc = mc_query_page_end((mc_query *)q, &info, rc);
+    if (rc != MC_OK) {
+        notification_list_free(&list);
+        return rc;
+    }
+    out->items = list.items;
+    out->count = list.count;
+    out->total = info.total;
+    out->page = info.page;
+    out->per_page = info.per_page;
+    out->pages = info.pages;
+    out->has_prev = info.has_prev != 0;
+    out->has_next = info.has_next != 0;
+    return MC_OK;
+}
+
+int notification_query_delete(Notification_query *q, int64_t *n)
+{
+    return mc_query_delete((mc_query *)q, NULL, 0, n);
 }
 
 /* The statement of query timeline, checked against the schema by modelc. */

@@ -171,6 +171,27 @@ typedef enum Notification_column {
     NOTIFICATION_COL_PAYLOAD = 4
 } Notification_column;
 
+/* The User each row of a list refers to (X_list_load_<rel>): refs[i] belongs to the
+ * list's items[i]. Free with user_refs_free. */
+typedef struct User_refs {
+    User **refs;                    /* refs[0..count): a row of `rows`, NULL when none */
+    size_t count;                   /* the rows of the list they were loaded for */
+    User_list rows;                 /* each row once, owned: refs point into it */
+} User_refs;
+
+/* Frees the rows and the array; empty after; NULL is a no-op. */
+void user_refs_free(User_refs *refs);
+
+/* Post rows loaded for every row of a list (X_list_load_<rel>): lists[i] belongs to
+ * the list's items[i]. Free with post_lists_free. */
+typedef struct Post_lists {
+    Post_list *lists;               /* lists[0..count), each owned, possibly empty */
+    size_t count;                   /* the rows of the list they were loaded for */
+} Post_lists;
+
+/* Frees every list and the array; empty after; NULL is a no-op. */
+void post_lists_free(Post_lists *lists);
+
 /* ---- User ---- */
 
 /*
@@ -466,6 +487,45 @@ Post_query *user_posts(mc_db *db, const User *row);
 /* *out = every one of row's posts (free with post_list_free). */
 int user_posts_list(mc_db *db, const User *row, Post_list *out);
 
+/* One page of a User query (user_query_page): items[0..count) owned by the page, freed
+ * with user_page_free; the numbers as Flask-SQLAlchemy's Pagination has them. */
+typedef struct User_page {
+    User *items;
+    size_t count;                   /* rows on this page, <= per_page */
+    int64_t total;                  /* rows of the query, its own limit/offset ignored */
+    int64_t page;                   /* 1-based, as asked */
+    int64_t per_page;
+    int64_t pages;                  /* ceil(total / per_page); 0 when total is 0 */
+    bool has_prev;                  /* page > 1 */
+    bool has_next;                  /* page < pages */
+} User_page;
+
+/* Frees the rows of a page and empties it; NULL is a no-op. */
+void user_page_free(User_page *page);
+
+/*
+ * *out = page `page` (from 1) of the query, per_page rows a page, in the
+ * query's order (paginate()): the query's own limit and offset are ignored and
+ * left as they were. A page past the end is empty (MC_OK); page < 1 or per_page
+ * < 1 is MC_INVALID. Total and rows come from one transaction. Free with
+ * user_page_free.
+ */
+int user_query_page(User_query *q, int64_t page, int64_t per_page, User_page *out);
+
+/*
+ * Deletes every user row the query selects (query.delete()); *n (may be NULL) =
+ * rows deleted. With a limit or offset, exactly the rows the query gives.
+ * Nothing is deleted when it fails.
+ */
+int user_query_delete(User_query *q, int64_t *n);
+
+/*
+ * Loads the posts of every row of list in one statement (selectinload):
+ * out->lists[i] holds list->items[i]'s, as user_posts_list gives them. Free
+ * with post_lists_free; on failure out is empty.
+ */
+int user_list_load_posts(mc_db *db, const User_list *list, Post_lists *out);
+
 /* ---- Follow ---- */
 
 /*
@@ -579,6 +639,38 @@ int follow_query_all(Follow_query *q, Follow_list *out);
 
 /* *out = every followers row (Model.query.all()); free with follow_list_free. */
 int follow_all(mc_db *db, Follow_list *out);
+
+/* One page of a Follow query (follow_query_page): items[0..count) owned by the page, freed
+ * with follow_page_free; the numbers as Flask-SQLAlchemy's Pagination has them. */
+typedef struct Follow_page {
+    Follow *items;
+    size_t count;                   /* rows on this page, <= per_page */
+    int64_t total;                  /* rows of the query, its own limit/offset ignored */
+    int64_t page;                   /* 1-based, as asked */
+    int64_t per_page;
+    int64_t pages;                  /* ceil(total / per_page); 0 when total is 0 */
+    bool has_prev;                  /* page > 1 */
+    bool has_next;                  /* page < pages */
+} Follow_page;
+
+/* Frees the rows of a page and empties it; NULL is a no-op. */
+void follow_page_free(Follow_page *page);
+
+/*
+ * *out = page `page` (from 1) of the query, per_page rows a page, in the
+ * query's order (paginate()): the query's own limit and offset are ignored and
+ * left as they were. A page past the end is empty (MC_OK); page < 1 or per_page
+ * < 1 is MC_INVALID. Total and rows come from one transaction. Free with
+ * follow_page_free.
+ */
+int follow_query_page(Follow_query *q, int64_t page, int64_t per_page, Follow_page *out);
+
+/*
+ * Deletes every followers row the query selects (query.delete()); *n (may be
+ * NULL) = rows deleted. With a limit or offset, exactly the rows the query
+ * gives. Nothing is deleted when it fails.
+ */
+int follow_query_delete(Follow_query *q, int64_t *n);
 
 /* ---- Post ---- */
 
@@ -802,6 +894,45 @@ int post_author(mc_db *db, const Post *row, User **out);
  * author. Write it with post_insert or post_update.
  */
 void post_set_author(Post *row, const User *target);
+
+/* One page of a Post query (post_query_page): items[0..count) owned by the page, freed
+ * with post_page_free; the numbers as Flask-SQLAlchemy's Pagination has them. */
+typedef struct Post_page {
+    Post *items;
+    size_t count;                   /* rows on this page, <= per_page */
+    int64_t total;                  /* rows of the query, its own limit/offset ignored */
+    int64_t page;                   /* 1-based, as asked */
+    int64_t per_page;
+    int64_t pages;                  /* ceil(total / per_page); 0 when total is 0 */
+    bool has_prev;                  /* page > 1 */
+    bool has_next;                  /* page < pages */
+} Post_page;
+
+/* Frees the rows of a page and empties it; NULL is a no-op. */
+void post_page_free(Post_page *page);
+
+/*
+ * *out = page `page` (from 1) of the query, per_page rows a page, in the
+ * query's order (paginate()): the query's own limit and offset are ignored and
+ * left as they were. A page past the end is empty (MC_OK); page < 1 or per_page
+ * < 1 is MC_INVALID. Total and rows come from one transaction. Free with
+ * post_page_free.
+ */
+int post_query_page(Post_query *q, int64_t page, int64_t per_page, Post_page *out);
+
+/*
+ * Deletes every post row the query selects (query.delete()); *n (may be NULL) =
+ * rows deleted. With a limit or offset, exactly the rows the query gives.
+ * Nothing is deleted when it fails.
+ */
+int post_query_delete(Post_query *q, int64_t *n);
+
+/*
+ * Loads the author of every row of list in one statement (selectinload):
+ * out->refs[i] is list->items[i]'s (NULL when it has none), each User once in
+ * out->rows. Free with user_refs_free; on failure out is empty.
+ */
+int post_list_load_author(mc_db *db, const Post_list *list, User_refs *out);
 
 /* ---- Notification ---- */
 
@@ -1032,6 +1163,38 @@ int notification_query_all(Notification_query *q, Notification_list *out);
 
 /* *out = every notification row (Model.query.all()); free with notification_list_free. */
 int notification_all(mc_db *db, Notification_list *out);
+
+/* One page of a Notification query (notification_query_page): items[0..count) owned by the page, freed
+ * with notification_page_free; the numbers as Flask-SQLAlchemy's Pagination has them. */
+typedef struct Notification_page {
+    Notification *items;
+    size_t count;                   /* rows on this page, <= per_page */
+    int64_t total;                  /* rows of the query, its own limit/offset ignored */
+    int64_t page;                   /* 1-based, as asked */
+    int64_t per_page;
+    int64_t pages;                  /* ceil(total / per_page); 0 when total is 0 */
+    bool has_prev;                  /* page > 1 */
+    bool has_next;                  /* page < pages */
+} Notification_page;
+
+/* Frees the rows of a page and empties it; NULL is a no-op. */
+void notification_page_free(Notification_page *page);
+
+/*
+ * *out = page `page` (from 1) of the query, per_page rows a page, in the
+ * query's order (paginate()): the query's own limit and offset are ignored and
+ * left as they were. A page past the end is empty (MC_OK); page < 1 or per_page
+ * < 1 is MC_INVALID. Total and rows come from one transaction. Free with
+ * notification_page_free.
+ */
+int notification_query_page(Notification_query *q, int64_t page, int64_t per_page, Notification_page *out);
+
+/*
+ * Deletes every notification row the query selects (query.delete()); *n (may be
+ * NULL) = rows deleted. With a limit or offset, exactly the rows the query
+ * gives. Nothing is deleted when it fails.
+ */
+int notification_query_delete(Notification_query *q, int64_t *n);
 
 /* ---- queries ---- */
 

@@ -9,6 +9,7 @@
 #      a hand-written LEFT JOIN vs the N + 1 loop (bench/eager_bench.c),
 #      in time and, under callgrind when valgrind is installed, instructions
 #   4. migrations (bench/migrate_bench.sh, when it exists)
+#   5. a named query (`query ... -> Post[]`) vs the same SQL by hand
 #
 # Everything is written under BUILD/bench/.  Speed is reported, never
 # asserted: the script fails only when a benchmark cannot run.
@@ -105,7 +106,34 @@ bench_migrations() {
     fi
 }
 
+# ---- 5. named queries ----------------------------------------------------------
+# A `query ... -> Post[]` (examples/microblog's timeline) against the same SQL
+# written by hand with sqlite3: time, and instructions under callgrind.
+bench_queries() {
+    echo
+    echo "== named query -> Post[] vs the same SQL hand-written (microblog timeline)"
+    mkdir -p "$OUT/qgen"
+    "$MODELC" generate "$TOP/examples/microblog/microblog.model" -o "$OUT/qgen"
+    "$MODELC" sql "$TOP/examples/microblog/microblog.model" > "$OUT/microblog.sql"
+    "$CC" $BCFLAGS -g -I"$OUT/qgen" -I"$TOP/runtime" -o "$OUT/query_bench" \
+        "$TOP/bench/query_bench.c" "$OUT/qgen/microblog.c" "$BUILD/libmodelc.a" $SQLITE_LIBS
+    "$OUT/query_bench" --make "$OUT/query.db" "$OUT/microblog.sql"
+    "$OUT/query_bench" "$OUT/query.db"
+    if command -v valgrind >/dev/null 2>&1; then
+        for side in gen hand; do
+            BENCH_USERS=300 valgrind --tool=callgrind --callgrind-out-file="$OUT/query.cg.$side" \
+                --toggle-collect="run_$side" "$OUT/query_bench" --only "$side" "$OUT/query.db" \
+                2>"$OUT/query.cg.$side.log" >/dev/null
+        done
+        gen=$(sed -n 's/.*Collected : //p' "$OUT/query.cg.gen.log")
+        hand=$(sed -n 's/.*Collected : //p' "$OUT/query.cg.hand.log")
+        awk -v g="$gen" -v h="$hand" 'BEGIN { printf "instructions (callgrind, 300 timelines): modelc %d, sqlite3 %d, ratio %.4f\n", g, h, (g / h) }'
+    fi
+    rm -f "$OUT/query.db" "$OUT/query.db-wal" "$OUT/query.db-shm"
+}
+
 bench_frontend
 bench_crud
 bench_eager
 bench_migrations
+bench_queries

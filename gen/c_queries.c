@@ -148,7 +148,16 @@ static const char *bind_expr(qgen *x, const mc_qparam *p)
     case CG_INT32: e = mc_arena_printf(a, "sqlite3_bind_int(st, %d, %s)", i, val); break;
     case CG_DOUBLE: e = mc_arena_printf(a, "sqlite3_bind_double(st, %d, %s)", i, val); break;
     case CG_BOOL: e = mc_arena_printf(a, "sqlite3_bind_int(st, %d, %s ? 1 : 0)", i, val); break;
-    case CG_TEXT: return mc_arena_printf(a, "sqlite3_bind_text(st, %d, %s, -1, keep)", i, v);
+    case CG_TEXT:
+        /* Dates and times as the model columns write them: a DateTime in
+         * SQLAlchemy's stored form (copied), MC_NOW as the current time. */
+        if (c->type == MC_T_DATETIME)
+            return mc_arena_printf(a, "mc_bind_temporal(st, %d, %s, MC_TEMPORAL_DATETIME)", i, v);
+        if (c->type == MC_T_DATE || c->type == MC_T_TIME)
+            return mc_arena_printf(a, "%s == MC_NOW ? mc_bind_temporal(st, %d, %s, %s) : "
+                                   "sqlite3_bind_text(st, %d, %s, -1, keep)", v, i, v,
+                                   c->type == MC_T_DATE ? "MC_TEMPORAL_DATE" : "MC_TEMPORAL_TIME", i, v);
+        return mc_arena_printf(a, "sqlite3_bind_text(st, %d, %s, -1, keep)", i, v);
     case CG_BLOB:
         return mc_arena_printf(a, "%s && %s->data ? sqlite3_bind_blob64(st, %d, %s->data, (sqlite3_uint64)%s->len, keep)"
                                " : sqlite3_bind_null(st, %d)", v, v, i, v, v, i);
@@ -181,7 +190,7 @@ static void emit_bind(qgen *x)
         const char *v = cg_param(x->g, p);
         cg_kind k = cg_kind_of(p);
         const char *t = p->type == MC_T_ENUM ? p->enum_type->name : mc_types[p->type].dsl;
-        uses_keep |= k == CG_TEXT || k == CG_BLOB;
+        uses_keep |= (k == CG_TEXT && p->type != MC_T_DATETIME) || k == CG_BLOB;
         if (!p->nullable && (k == CG_TEXT || k == CG_BLOB || k == CG_ENUM)) {
             mc_buf_line(&checks, "if (!%s)", v);
             mc_buf_line(&checks, "    return mc_set_error(db, MC_INVALID, %s);",
@@ -280,7 +289,10 @@ static void emit_row_type(qgen *x)
         }
         if (k == CG_TEXT) {
             mc_buf_line(c, "if (rc == MC_OK)");
-            mc_buf_line(c, "    rc = mc_column_text(db, st, %zu, &row->%s);", i, f);
+            if (col->type == MC_T_NUMERIC && col->precision > 0)    /* "8.50", as the model's reader */
+                mc_buf_line(c, "    rc = mc_column_numeric(db, st, %zu, %d, &row->%s);", i, col->scale, f);
+            else
+                mc_buf_line(c, "    rc = mc_column_text(db, st, %zu, &row->%s);", i, f);
         } else if (k == CG_BLOB) {
             mc_buf_line(c, "if (rc == MC_OK)");
             mc_buf_line(c, "    rc = mc_column_blob(db, st, %zu, &row->%s);", i, f);
@@ -517,7 +529,9 @@ static void emit_scalar(qgen *x)
         mc_buf_line(c, "    else if (sqlite3_column_type(st, 0) == SQLITE_NULL)");
         mc_buf_line(c, "        rc = mc_set_error(db, MC_NOTFOUND, \"%s: the result is NULL\");", x->fn);
     }
-    if (k == CG_TEXT)
+    if (k == CG_TEXT && col->type == MC_T_NUMERIC && col->precision > 0)
+        mc_buf_line(c, "    else\n            rc = mc_column_numeric(db, st, 0, %d, out);", col->scale);
+    else if (k == CG_TEXT)
         mc_buf_line(c, "    else\n            rc = mc_column_text(db, st, 0, out);");
     else if (k == CG_BLOB)
         mc_buf_line(c, "    else\n            rc = mc_column_blob(db, st, 0, out);");

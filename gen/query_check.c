@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -309,11 +310,33 @@ static int resolve_type(qcheck *c, const mc_call *type, mc_column *col)
         return -1;
     }
     col->sql_type = col->type == MC_T_ENUM ? "VARCHAR" : mc_types[col->type].sql;
-    if (type->has_parens) {
+    if (!type->has_parens)
+        return 0;
+    /* Any column type: String(n) and Numeric(p, s) as in a model.  A
+     * length says nothing to a query; a scale is how a decimal reads. */
+    int want = col->type == MC_T_ENUM ? 0 : mc_types[col->type].params;
+    long v[2] = {0, 0};
+    int n = 0, bad = 0;
+    for (const mc_arg *a = type->args; a; a = a->next, n++) {
+        char *end = NULL;
+        long x = a->val.kind == MC_V_INT && !a->key ? strtol(a->val.text, &end, 10) : -1;
+        bad |= x < 0 || (end && *end) || x > 1000000000L;
+        if (n < 2)
+            v[n] = x;
+    }
+    if (want == 0 || bad || n < 1 || n > want || (want == 1 && v[0] == 0) || (want == 2 && v[1] > v[0])) {
         qerr(c, type->paren_at.off, type->paren_at.len,
-             mc_arena_printf(c->arena, "write just '%s'", type->name),
-             "the type of a query parameter or result column takes no arguments");
+             want == 0 ? mc_arena_printf(c->arena, "write just '%s'", type->name)
+             : want == 1 ? "String(n) gives the longest value in characters"
+                         : "write Numeric(precision, scale), e.g. Numeric(8, 2)",
+             want == 0 ? "type '%s' takes no arguments" : "invalid arguments for type '%s'", type->name);
         return -1;
+    }
+    if (want == 1)
+        col->length = (int)v[0];
+    else {
+        col->precision = (int)v[0];
+        col->scale = (int)v[1];
     }
     return 0;
 }

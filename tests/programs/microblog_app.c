@@ -156,6 +156,12 @@ static void rows(void)
     CHECK(r == NULL, "*out is NULL when there is no row");
     profile_row_free(NULL);
 
+    /* a Numeric(8, 2) result reads with its scale, as a model column does */
+    char *avg = NULL;
+    OK(average_posts(db, &avg));
+    CHECK_STR(avg, "1.50");
+    free(avg);
+
     /* NULL parameters leave a condition out; dates and enums as parameters */
     posts_since_row_list s;
     OK(posts_since(db, NULL, (Status)0, &s));
@@ -174,6 +180,13 @@ static void rows(void)
     CHECK_INT(s.count, 4);
     if (s.count)
         CHECK_INT(s.items[0].id, 3);
+    posts_since_row_list_free(&s);
+    /* the ISO-8601 forms Python writes, normalized as model columns are */
+    OK(posts_since(db, "2024-01-02T14:00:00+02:00", (Status)0, &s));
+    CHECK_INT(s.count, 4);
+    posts_since_row_list_free(&s);
+    OK(posts_since(db, "2024-01-04T10:00:00", (Status)0, &s));
+    CHECK_INT(s.count, 2);
     posts_since_row_list_free(&s);
     OK(posts_since(db, NULL, STATUS_PUBLISHED, &s));
     CHECK_INT(s.count, 3);

@@ -138,7 +138,8 @@ void user_clear(User *row)
     free(row->email);
     free(row->password_hash);
     free(row->about_me);
-    free(row->last_seen);
+    if (row->last_seen != MC_NOW)
+        free(row->last_seen);
     memset(row, 0, sizeof *row);
 }
 
@@ -198,7 +199,7 @@ int user_insert(mc_db *db, User *row)
     b |= sqlite3_bind_text(st, 3, row->email, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 4, row->password_hash, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 5, row->about_me, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 6, row->last_seen, -1, SQLITE_STATIC);
+    b |= mc_bind_temporal(st, 6, row->last_seen, MC_TEMPORAL_DATETIME);
     rc = b == SQLITE_OK ? sqlite3_step(st) : b;
     mc_release(db, st);
     if (rc != SQLITE_DONE)
@@ -311,7 +312,7 @@ int user_update(mc_db *db, const User *row)
     b |= sqlite3_bind_text(st, 2, row->email, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 3, row->password_hash, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 4, row->about_me, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 5, row->last_seen, -1, SQLITE_STATIC);
+    b |= mc_bind_temporal(st, 5, row->last_seen, MC_TEMPORAL_DATETIME);
     b |= sqlite3_bind_int64(st, 6, row->id);
     rc = b == SQLITE_OK ? sqlite3_step(st) : b;
     mc_release(db, st);
@@ -1220,7 +1221,8 @@ void post_clear(Post *row)
     if (!row)
         return;
     free(row->body);
-    free(row->timestamp);
+    if (row->timestamp != MC_NOW)
+        free(row->timestamp);
     memset(row, 0, sizeof *row);
 }
 
@@ -1262,7 +1264,7 @@ int post_insert(mc_db *db, Post *row)
     int b = SQLITE_OK;
     b |= row->id ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
     b |= sqlite3_bind_text(st, 2, row->body, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 3, row->timestamp, -1, SQLITE_STATIC);
+    b |= mc_bind_temporal(st, 3, row->timestamp, MC_TEMPORAL_DATETIME);
     b |= row->user_id_null ? sqlite3_bind_null(st, 4) : sqlite3_bind_int64(st, 4, row->user_id);
     b |= sqlite3_bind_text(st, 5, status_to_text(row->status), -1, SQLITE_STATIC);
     rc = b == SQLITE_OK ? sqlite3_step(st) : b;
@@ -1314,7 +1316,7 @@ int post_update(mc_db *db, const Post *row)
         return mc_errcode(db);
     int b = SQLITE_OK;
     b |= sqlite3_bind_text(st, 1, row->body, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 2, row->timestamp, -1, SQLITE_STATIC);
+    b |= mc_bind_temporal(st, 2, row->timestamp, MC_TEMPORAL_DATETIME);
     b |= row->user_id_null ? sqlite3_bind_null(st, 3) : sqlite3_bind_int64(st, 3, row->user_id);
     b |= sqlite3_bind_text(st, 4, status_to_text(row->status), -1, SQLITE_STATIC);
     b |= sqlite3_bind_int64(st, 5, row->id);
@@ -2868,11 +2870,12 @@ static const char posts_since_sql[] =
 static int posts_since_bind(mc_db *db, sqlite3_stmt *st, sqlite3_destructor_type keep, const char *since, Status status)
 {
     int rc, b = SQLITE_OK;
+    (void)keep;
     if (since && (rc = mc_check_datetime(db, "posts_since", "since", since)) != MC_OK)
         return rc;
     if (status && !status_to_text(status))
         return mc_set_error(db, MC_INVALID, "posts_since: parameter status is not a Status value");
-    b |= sqlite3_bind_text(st, 1, since, -1, keep);
+    b |= mc_bind_temporal(st, 1, since, MC_TEMPORAL_DATETIME);
     b |= status ? sqlite3_bind_text(st, 2, status_to_text(status), -1, SQLITE_STATIC) : sqlite3_bind_null(st, 2);
     return b == SQLITE_OK ? MC_OK : mc_status_from_sqlite(db, b, "posts_since");
 }
@@ -3120,7 +3123,7 @@ static int add_post_bind(mc_db *db, sqlite3_stmt *st, sqlite3_destructor_type ke
         return mc_set_error(db, MC_INVALID, "add_post: parameter status is not a Status value");
     b |= sqlite3_bind_text(st, 1, body, -1, keep);
     b |= sqlite3_bind_int64(st, 2, user_id);
-    b |= sqlite3_bind_text(st, 3, at, -1, keep);
+    b |= mc_bind_temporal(st, 3, at, MC_TEMPORAL_DATETIME);
     b |= status ? sqlite3_bind_text(st, 4, status_to_text(status), -1, SQLITE_STATIC) : sqlite3_bind_null(st, 4);
     return b == SQLITE_OK ? MC_OK : mc_status_from_sqlite(db, b, "add_post");
 }
@@ -3142,6 +3145,32 @@ int add_post(mc_db *db, const char *body, int64_t user_id, const char *at, Statu
             rc = mc_set_error(db, MC_INVALID, "add_post: the result is NULL; declare it `-> Integer?`");
         else
             *out = sqlite3_column_int64(st, 0);
+    }
+    mc_release(db, st);
+    return rc;
+}
+
+/* The statement of query average_posts, checked against the schema by modelc. */
+static const char average_posts_sql[] =
+    "SELECT avg(n) FROM (SELECT count(*) AS n FROM post GROUP BY user_id)";
+
+int average_posts(mc_db *db, char **out)
+{
+    *out = NULL;
+    sqlite3_stmt *st = mc_prepare(db, average_posts_sql);
+    if (!st)
+        return mc_errcode(db);
+    int rc = MC_OK;
+    if (rc == MC_OK) {
+        int s = sqlite3_step(st);
+        if (s == SQLITE_DONE)
+            rc = mc_set_error(db, MC_NOTFOUND, "average_posts: no row");
+        else if (s != SQLITE_ROW)
+            rc = mc_status_from_sqlite(db, s, "average_posts");
+        else if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+            rc = mc_set_error(db, MC_INVALID, "average_posts: the result is NULL; declare it `-> Numeric?`");
+        else
+            rc = mc_column_numeric(db, st, 0, 2, out);
     }
     mc_release(db, st);
     return rc;

@@ -1455,6 +1455,12 @@ int last_notified(mc_db *db, int64_t user_id, double *out);
 int add_post(mc_db *db, const char *body, int64_t user_id, const char *at, Status status, int64_t *out);
 
 /*
+ * Query average_posts: *out = the first column of the first row (Numeric);
+ * MC_NOTFOUND when there is no row, a NULL is MC_INVALID.
+ */
+int average_posts(mc_db *db, char **out);
+
+/*
  * Query last_seen_of: *out = the first column of the first row (DateTime);
  * MC_NOTFOUND when there is no row, a NULL gives *out = NULL. Parameters:
  * username String.

@@ -247,7 +247,7 @@ static void scalars(void)
     OK(latest_post(db, 4, &p));
     CHECK(p && p->id == 7 && p->status == STATUS_DRAFT, "dave's new post reads back");
     post_free(p);
-    CHECK_FAIL(add_post(db, "bad", 4, "yesterday", STATUS_DRAFT, &id), MC_INVALID, "add_post.at");
+    CHECK_FAIL(add_post(db, "bad", 4, "yesterday", STATUS_DRAFT, &id), MC_INVALID, "add_post.posted_at");
     CHECK_FAIL(add_post(db, "bad", 4, "2024-03-01 09:00:00", (Status)0, &id), MC_INVALID,
                "parameter status is NULL");
 }

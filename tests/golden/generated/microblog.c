@@ -3102,20 +3102,20 @@ int last_notified(mc_db *db, int64_t user_id, double *out)
 
 /* The statement of query add_post, checked against the schema by modelc. */
 static const char add_post_sql[] =
-    "INSERT INTO post (body, user_id, timestamp, status) VALUES (:body, :user_id, :at, :status)\n"
+    "INSERT INTO post (body, user_id, timestamp, status) VALUES (:body, :user_id, :posted_at, :status)\n"
     "    RETURNING id";
 
 /* Checks and binds the parameters of add_post; text and blobs bound with `keep`. */
-static int add_post_bind(mc_db *db, sqlite3_stmt *st, sqlite3_destructor_type keep, const char *body, int64_t user_id, const char *at, Status status)
+static int add_post_bind(mc_db *db, sqlite3_stmt *st, sqlite3_destructor_type keep, const char *body, int64_t user_id, const char *posted_at, Status status)
 {
     int rc, b = SQLITE_OK;
     if (!body)
         return mc_set_error(db, MC_INVALID, "add_post: parameter body is NULL; declare it `body String?` to pass NULL");
     if (body && (rc = mc_check_string(db, "add_post", "body", body, 0)) != MC_OK)
         return rc;
-    if (!at)
-        return mc_set_error(db, MC_INVALID, "add_post: parameter at is NULL; declare it `at DateTime?` to pass NULL");
-    if (at && (rc = mc_check_datetime(db, "add_post", "at", at)) != MC_OK)
+    if (!posted_at)
+        return mc_set_error(db, MC_INVALID, "add_post: parameter posted_at is NULL; declare it `posted_at DateTime?` to pass NULL");
+    if (posted_at && (rc = mc_check_datetime(db, "add_post", "posted_at", posted_at)) != MC_OK)
         return rc;
     if (!status)
         return mc_set_error(db, MC_INVALID, "add_post: parameter status is NULL; declare it `status Status?` to pass NULL");
@@ -3123,18 +3123,18 @@ static int add_post_bind(mc_db *db, sqlite3_stmt *st, sqlite3_destructor_type ke
         return mc_set_error(db, MC_INVALID, "add_post: parameter status is not a Status value");
     b |= sqlite3_bind_text(st, 1, body, -1, keep);
     b |= sqlite3_bind_int64(st, 2, user_id);
-    b |= mc_bind_temporal(st, 3, at, MC_TEMPORAL_DATETIME);
+    b |= mc_bind_temporal(st, 3, posted_at, MC_TEMPORAL_DATETIME);
     b |= status ? sqlite3_bind_text(st, 4, status_to_text(status), -1, SQLITE_STATIC) : sqlite3_bind_null(st, 4);
     return b == SQLITE_OK ? MC_OK : mc_status_from_sqlite(db, b, "add_post");
 }
 
-int add_post(mc_db *db, const char *body, int64_t user_id, const char *at, Status status, int64_t *out)
+int add_post(mc_db *db, const char *body, int64_t user_id, const char *posted_at, Status status, int64_t *out)
 {
     *out = 0;
     sqlite3_stmt *st = mc_prepare(db, add_post_sql);
     if (!st)
         return mc_errcode(db);
-    int rc = add_post_bind(db, st, SQLITE_STATIC, body, user_id, at, status);
+    int rc = add_post_bind(db, st, SQLITE_STATIC, body, user_id, posted_at, status);
     if (rc == MC_OK) {
         int s = sqlite3_step(st);
         if (s == SQLITE_DONE)

@@ -1450,9 +1450,9 @@ int last_notified(mc_db *db, int64_t user_id, double *out);
 /*
  * Query add_post: *out = the first column of the first row (Integer);
  * MC_NOTFOUND when there is no row, a NULL is MC_INVALID. Parameters: body
- * String, user_id Integer, at DateTime, status Status.
+ * String, user_id Integer, posted_at DateTime, status Status.
  */
-int add_post(mc_db *db, const char *body, int64_t user_id, const char *at, Status status, int64_t *out);
+int add_post(mc_db *db, const char *body, int64_t user_id, const char *posted_at, Status status, int64_t *out);
 
 /*
  * Query average_posts: *out = the first column of the first row (Numeric);

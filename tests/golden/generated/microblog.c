@@ -1770,6 +1770,8 @@ static int notification_check(mc_db *db, const Notification *row)
         rc = mc_check_string(db, "notification", "name", row->name, 128);
     if (rc == MC_OK && row->user_id_null && row->user_id)
         rc = mc_set_error(db, MC_INVALID, "%s.%s: %s_null is set but %s is not 0 (NULL or a value, not both)", "notification", "user_id", "user_id", "user_id");
+    if (rc == MC_OK && !row->timestamp_null)
+        rc = mc_check_double(db, "notification", "timestamp", row->timestamp);
     if (rc == MC_OK && row->timestamp_null && row->timestamp)
         rc = mc_set_error(db, MC_INVALID, "%s.%s: %s_null is set but %s is not 0 (NULL or a value, not both)", "notification", "timestamp", "timestamp", "timestamp");
     if (rc == MC_OK)

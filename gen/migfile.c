@@ -104,6 +104,30 @@ static const char *header_message(mc_arena *a, const char *text)
     return mc_arena_strndup(a, p, n);
 }
 
+/* The dialect a file's header names ("-- Dialect: postgresql", before
+ * the upgrade section); SQLite when there is no such line (files written
+ * before modelc wrote it).  Returns -1 for a name modelc does not know. */
+static int header_dialect(const char *text, const char *up, mc_dialect *out)
+{
+    static const char key[] = "-- Dialect:";
+    *out = MC_DIALECT_SQLITE;
+    for (const char *p = text; p && p < up; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+        if (strncmp(p, key, sizeof key - 1) != 0)
+            continue;
+        p += sizeof key - 1;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t n = strcspn(p, " \t\r\n");
+        char name[32];
+        if (n == 0 || n >= sizeof name)
+            return -1;
+        memcpy(name, p, n);
+        name[n] = '\0';
+        return mc_dialect_parse(name, out);
+    }
+    return 0;
+}
+
 int mc_migdir_read(const char *dir, mc_arena *arena, mc_migdir *out, mc_buf *errors)
 {
     out->n = 0;
@@ -177,6 +201,20 @@ int mc_migdir_read(const char *dir, mc_arena *arena, mc_migdir *out, mc_buf *err
         const char *down = find_mark(text, DOWN_MARK);
         if (!up || (down && down < up)) {
             mc_buf_printf(errors, "%s: no '%s' line (the upgrade section's start)\n", m->path, UP_MARK);
+            nerr++;
+            continue;
+        }
+        if (header_dialect(text, up, &m->dialect) != 0) {
+            mc_buf_printf(errors, "%s: its '-- Dialect:' line names no dialect modelc knows (sqlite, postgresql)\n",
+                          m->path);
+            nerr++;
+            continue;
+        }
+        if (m->dialect != MC_DIALECT_SQLITE) {
+            mc_buf_printf(errors,
+                          "%s: a %s migration (its '-- Dialect:' line); modelc applies SQLite histories only, "
+                          "and a directory holds one dialect's history\n",
+                          m->path, mc_dialect_name(m->dialect));
             nerr++;
             continue;
         }
@@ -343,6 +381,7 @@ char *mc_migfile_render(mc_arena *arena, int version, const char *message, const
     mc_buf_printf(&b, "-- Created: %s\n", date);
     if (schema_name)
         mc_buf_printf(&b, "-- Schema:  %s\n", schema_name);
+    mc_buf_put(&b, "-- Dialect: sqlite\n");
     mc_buf_put(&b, "--\n"
                    "-- Written by `modelc migrate`; plain SQL, edit it as needed before it is\n"
                    "-- applied.  `modelc upgrade` runs the upgrade section, `modelc downgrade`\n"

@@ -19,6 +19,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "dialect.h"
 #include "diff.h"
 #include "modelc.h"
 #include "schema.h"
@@ -33,6 +34,7 @@ typedef struct mc_migfile {
     size_t len;
     const char *upgrade_sql;    /* NULL when the marker is missing */
     const char *downgrade_sql;  /* NULL when the marker is missing */
+    mc_dialect dialect;         /* the header's "-- Dialect:" line; SQLite without one */
     char checksum[17];
 } mc_migfile;
 
@@ -43,7 +45,9 @@ typedef struct mc_migdir {
 
 /* Reads every NNNN_*.sql of dir in version order.  A missing dir is
  * empty.  Problems (unreadable file, missing upgrade marker, duplicate
- * number, gap) are appended to errors, one line each; returns their count. */
+ * number, gap, a file of another dialect than SQLite, the only one
+ * modelc applies so far) are appended to errors, one line each; returns
+ * their count. */
 int mc_migdir_read(const char *dir, mc_arena *arena, mc_migdir *out, mc_buf *errors);
 
 /* The runner's view of the files (version i+1 at index i). */

@@ -219,6 +219,45 @@ START_TEST(migrate_refuses_postgresql_for_now)
 }
 END_TEST
 
+/* A migration file names its dialect ("-- Dialect: sqlite", written by
+ * migrate); upgrade refuses another dialect's file, and runs nothing. */
+START_TEST(upgrade_refuses_another_dialects_file)
+{
+    char *dir = tu_mkdtemp();
+    char *cmd = tu_fmt("cd '%s' && mkdir migrations && '%s' migrate '%s' -m first && "
+                       "grep -c '^-- Dialect: sqlite$' migrations/0001_first.sql",
+                       dir, tu_modelc(), tu_example("examples/blog.model"));
+    tu_result r = tu_sh(cmd, 30);
+    free(cmd);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    ck_assert_ptr_nonnull(strstr(r.out, "1\n"));
+    tu_result_free(&r);
+    const char *pg = "-- Migration 0002: pg\n-- Dialect: postgresql\n-- modelc:upgrade\n"
+                     "CREATE TABLE x (id SERIAL NOT NULL, PRIMARY KEY (id));\n-- modelc:downgrade\nDROP TABLE x;\n";
+    char *path = tu_fmt("%s/migrations/0002_pg.sql", dir);
+    tu_write_file(path, pg, strlen(pg));
+    cmd = tu_fmt("cd '%s' && '%s' upgrade --db app.db", dir, tu_modelc());
+    r = tu_sh(cmd, 30);
+    free(cmd);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_ptr_nonnull(strstr(r.err, "0002_pg.sql: a postgresql migration"));
+    char *db = tu_fmt("%s/app.db", dir);
+    ck_assert(!tu_exists(db));      /* nothing ran, not even the first one */
+    tu_result_free(&r);
+    const char *odd = "-- Migration 0002: pg\n-- Dialect: oracle\n-- modelc:upgrade\nSELECT 1;\n";
+    tu_write_file(path, odd, strlen(odd));
+    cmd = tu_fmt("cd '%s' && '%s' history", dir, tu_modelc());
+    r = tu_sh(cmd, 30);
+    free(cmd);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_ptr_nonnull(strstr(r.err, "names no dialect modelc knows"));
+    tu_result_free(&r);
+    free(db);
+    free(path);
+    tu_rmdir(dir);
+}
+END_TEST
+
 START_TEST(unknown_dialect_is_a_usage_error)
 {
     tu_result r = modelc("sql", tu_example("examples/blog.model"), "--dialect", "mysql");
@@ -242,6 +281,7 @@ int main(void)
     tcase_add_test(tc, unknown_dialect_is_a_usage_error);
     tcase_add_test(tc, ddl_runs_on_postgresql);
     tcase_add_test(tc, migrate_refuses_postgresql_for_now);
+    tcase_add_test(tc, upgrade_refuses_another_dialects_file);
     suite_add_tcase(s, tc);
     return tu_run_suite(s);
 }

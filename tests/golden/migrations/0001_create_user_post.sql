@@ -2,6 +2,7 @@
 --
 -- Created: 2024-01-01 00:00:00
 -- Schema:  blog.model
+-- Dialect: sqlite
 --
 -- Written by `modelc migrate`; plain SQL, edit it as needed before it is
 -- applied.  `modelc upgrade` runs the upgrade section, `modelc downgrade`

@@ -13,6 +13,18 @@ int mc_ddl_inline_autoincrement(const mc_table *t)
     return t->npk == 1 && t->columns[t->pk[0]].autoincrement;
 }
 
+void mc_ddl_type_named(mc_buf *b, const char *name, const mc_column *c)
+{
+    const mc_type_info *ti = &mc_types[c->type];
+    mc_buf_put(b, name);
+    if (ti->params == 1 && c->length > 0)
+        mc_buf_printf(b, "(%d)", c->length);
+    else if (ti->params == 2 && c->precision > 0 && c->scale > 0)
+        mc_buf_printf(b, "(%d, %d)", c->precision, c->scale);
+    else if (ti->params == 2 && c->precision > 0)
+        mc_buf_printf(b, "(%d)", c->precision);
+}
+
 /* Is c the table's SERIAL column on PostgreSQL?  SQLAlchemy's rule for
  * its autoincrement column: the lone primary key, of an integer type,
  * that is not a foreign key (unless autoincrement is asked for). */
@@ -46,14 +58,7 @@ static void pg_type(mc_buf *b, const mc_table *t, const mc_column *c)
     case MC_T_UNKNOWN: mc_buf_put(b, c->sql_type ? c->sql_type : ""); return;
     default: break;
     }
-    const mc_type_info *ti = &mc_types[c->type];
-    mc_buf_put(b, ti->pg);
-    if (ti->params == 1 && c->length > 0)
-        mc_buf_printf(b, "(%d)", c->length);
-    else if (ti->params == 2 && c->precision > 0 && c->scale > 0)
-        mc_buf_printf(b, "(%d, %d)", c->precision, c->scale);
-    else if (ti->params == 2 && c->precision > 0)
-        mc_buf_printf(b, "(%d)", c->precision);
+    mc_ddl_type_named(b, mc_types[c->type].pg, c);
 }
 
 /* A server default in the dialect: SQLite stores booleans as 1/0, which

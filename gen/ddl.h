@@ -30,6 +30,11 @@ void mc_ddl_column_in(mc_buf *b, mc_dialect d, const mc_table *t, const mc_colum
 void mc_ddl_create_table_in(mc_buf *b, mc_dialect d, const mc_table *t, const char *name);
 void mc_ddl_create_index_in(mc_buf *b, mc_dialect d, const mc_table *t, const mc_index *ix);
 void mc_ddl_schema_in(mc_buf *b, mc_dialect d, const mc_schema *s);
+/* `name` with c's parameters as its type takes them: "(64)" for a
+ * String(64), "(8, 2)" or "(8)" for a Numeric; nothing for the others.
+ * The one place a type's parameters are spelled (DDL of each dialect,
+ * `modelc inspect`'s schema text). */
+void mc_ddl_type_named(mc_buf *b, const char *name, const mc_column *c);
 /* "CREATE TYPE format AS ENUM ('a', 'b');" */
 void mc_ddl_create_enum_pg(mc_buf *b, const mc_enum *e);
 /* Is the table's primary key emitted inline as PRIMARY KEY AUTOINCREMENT? */

@@ -10,6 +10,7 @@
  *   write_model      each table as a model
  */
 #include "inspect.h"
+#include "ddl.h"
 #include "introspect.h"
 #include "naming.h"
 #include "schema.h"
@@ -520,14 +521,7 @@ static void put_type(mc_buf *b, const mc_column *c, mc_buf *note)
         mc_buf_printf(note, "  # SQL type '%s' has no modelc equivalent: written as %s", c->sql_type, t);
         return;
     }
-    const mc_type_info *ti = &mc_types[c->type];
-    mc_buf_put(b, ti->dsl);
-    if (ti->params == 1 && c->length > 0)
-        mc_buf_printf(b, "(%d)", c->length);
-    else if (ti->params == 2 && c->precision > 0 && c->scale > 0)
-        mc_buf_printf(b, "(%d, %d)", c->precision, c->scale);
-    else if (ti->params == 2 && c->precision > 0)
-        mc_buf_printf(b, "(%d)", c->precision);
+    mc_ddl_type_named(b, mc_types[c->type].dsl, c);
 }
 
 static bool is_number(const char *s)

@@ -14,11 +14,8 @@
 
 #include "testutil.h"
 
-static tu_result modelc(const char *a1, const char *a2, const char *a3, const char *a4)
-{
-    const char *argv[] = {tu_modelc(), a1, a2, a3, a4, NULL};
-    return tu_run(argv, NULL, 60);
-}
+/* modelc with up to four arguments (NULLs end the list early). */
+#define modelc(a1, a2, a3, a4) tu_modelc_run(a1, a2, a3, a4, (const char *)NULL)
 
 /* dir/name.db created from `modelc sql schema`; returns its path. */
 static char *db_from_schema(const char *dir, const char *name, const char *schema)

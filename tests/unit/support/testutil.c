@@ -62,6 +62,19 @@ const char *tu_pg_url(const char *test)
     return NULL;
 }
 
+tu_result tu_modelc_run(const char *arg, ...)
+{
+    const char *argv[17] = {tu_modelc()};
+    int n = 1;
+    va_list ap;
+    va_start(ap, arg);
+    for (const char *a = arg; a && n < 16; a = va_arg(ap, const char *))
+        argv[n++] = a;
+    va_end(ap);
+    argv[n] = NULL;
+    return tu_run(argv, NULL, 60);
+}
+
 char *tu_fmt(const char *fmt, ...)
 {
     va_list ap;

@@ -21,6 +21,9 @@ typedef struct tu_result {
 /* Runs argv (argv[0] looked up in PATH) with optional stdin text; waits at
  * most timeout_s seconds (then kills it: status 128+SIGKILL). */
 tu_result tu_run(const char *const *argv, const char *stdin_text, int timeout_s);
+/* Runs the modelc under test with the arguments up to a NULL (at most
+ * 15), no standard input, a 60-second limit. */
+tu_result tu_modelc_run(const char *arg, ...);
 /* Runs a shell command line. */
 tu_result tu_sh(const char *cmdline, int timeout_s);
 void tu_result_free(tu_result *r);

@@ -7,6 +7,7 @@
  *   crud_bench --stream DB         streams every post through post_query_next
  *   crud_bench --stream-hand DB    the same with the hand-written loop
  *   crud_bench --stream-single DB  post_query_next on a single-thread connection
+ *   crud_bench --insert-many DIR SCHEMA.sql   N/10 users: autocommitted loop, user_insert_many, hand loop
  *
  * Environment: BENCH_N (default 100000), BENCH_ROUNDS (default 5).
  *
@@ -744,6 +745,58 @@ static int compare(const char *dir, const char *ddl_path)
     return 0;
 }
 
+/* --insert-many DIR SCHEMA.sql: N users three ways, each on a fresh
+ * database: a loop of user_insert, each committing on its own (what a
+ * program without mc_begin does); user_insert_many (one transaction, one
+ * statement); the hand-written loop inside one transaction. */
+static int insert_many(const char *dir, const char *ddl_path)
+{
+    char *ddl = slurp(ddl_path);
+    char path[1024];
+    data d;
+    long n = env_long("BENCH_N", 100000) / 10;
+    if (n < 1)
+        n = 1;
+    make_data(&d, n);
+    snprintf(path, sizeof path, "%s/insert_many.db", dir);
+
+    mc_db *db = gen_open(path, ddl);
+    double t0 = now_ms();
+    for (long i = 0; i < n; i++) {
+        User u = { 0, (char *)S(d.username, i), (char *)S(d.email, i), (char *)S(d.password, i) };
+        gcheck(db, user_insert(db, &u), "user_insert");
+    }
+    double loop = now_ms() - t0;
+    mc_close(db);
+
+    User *rows = xmalloc((size_t)n * sizeof *rows);
+    for (long i = 0; i < n; i++) {
+        User u = { 0, (char *)S(d.username, i), (char *)S(d.email, i), (char *)S(d.password, i) };
+        rows[i] = u;
+    }
+    db = gen_open(path, ddl);
+    t0 = now_ms();
+    gcheck(db, user_insert_many(db, rows, (size_t)n), "user_insert_many");
+    double many = now_ms() - t0;
+    mc_close(db);
+
+    hand h;
+    hand_open(&h, path, ddl);
+    data one = d;
+    t0 = now_ms();
+    hand_insert_users(&h, &one);
+    double hand_ms = now_ms() - t0;
+    hand_close(&h);
+    remove_db(path);
+
+    printf("%ld users: user_insert loop (autocommit) %.1f ms, user_insert_many %.1f ms (%.1fx faster), "
+           "hand-written loop in one transaction %.1f ms (insert_many %.3fx of it)\n",
+           n, loop, many, loop / many, hand_ms, many / hand_ms);
+    free(rows);
+    free(ddl);
+    return 0;
+}
+
 /* The database the streaming runs read: N users, 5N posts. */
 static int make_stream_db(const char *path, const char *ddl_path)
 {
@@ -848,9 +901,11 @@ int main(int argc, char **argv)
         return make_stream_db(argv[2], argv[3]);
     if (argc == 2 && strcmp(argv[1], "--ops") == 0)
         return list_ops();
+    if (argc == 4 && strcmp(argv[1], "--insert-many") == 0)
+        return insert_many(argv[2], argv[3]);
     if (argc == 3 && argv[1][0] != '-')
         return compare(argv[1], argv[2]);
     fprintf(stderr, "usage: crud_bench DIR SCHEMA.sql | --make-stream DB SCHEMA.sql | --stream DB"
-                    " | --stream-hand DB | --stream-single DB | --ops\n");
+                    " | --stream-hand DB | --stream-single DB | --insert-many DIR SCHEMA.sql | --ops\n");
     return 2;
 }

@@ -63,6 +63,10 @@ bench_crud() {
     sh "$TOP/bench/callgrind.sh" "$OUT"
 
     echo
+    echo "== many inserts at once"
+    "$OUT/crud_bench" --insert-many "$OUT" "$OUT/blog.sql"
+
+    echo
     echo "== streaming all 5N posts, each in a fresh process"
     "$OUT/crud_bench" --make-stream "$OUT/stream.db" "$OUT/blog.sql"
     "$OUT/crud_bench" --stream "$OUT/stream.db"

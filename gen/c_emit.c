@@ -12,6 +12,7 @@ int mc_emit_c(cgen *g, char **header, char **source)
     cg_emit_eager_types(g, &o);
     for (size_t i = 0; i < g->schema->ntables; i++) {
         cg_emit_crud(g, &o, g->schema->tables[i]);
+        cg_emit_bulk(g, &o, g->schema->tables[i]);
         cg_emit_relations(g, &o, g->schema->tables[i]);
         cg_emit_pages(g, &o, g->schema->tables[i]);
         cg_emit_eager(g, &o, g->schema->tables[i]);

@@ -175,6 +175,8 @@ void cg_emit_eager_types(cgen *g, cg_out *o);
 void cg_emit_eager(cgen *g, cg_out *o, const mc_table *t);
 /* c_queries.c: one function per `query` declaration, after every model. */
 void cg_emit_queries(cgen *g, cg_out *o);
+/* c_bulk.c: X_insert_many. */
+void cg_emit_bulk(cgen *g, cg_out *o, const mc_table *t);
 /* Reads the migration files of dir for --migrations (migfile.c's reader):
  * *out in the arena.  Errors go to diag; returns 0 or -1. */
 int mc_load_compiled_migrations(mc_arena *a, mc_diag *diag, const char *dir, const mc_migration **out, size_t *n);

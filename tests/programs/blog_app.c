@@ -646,6 +646,51 @@ static void eager(void)
     user_free(u);
 }
 
+/* user_insert_many: one transaction (or savepoint), all or none. */
+static void insert_many(void)
+{
+    int64_t before = 0, after = 0;
+    User_query *q = user_query(db);
+    OK(user_query_count(q, &before));
+    OK(user_insert_many(db, NULL, 0));                      /* nothing to do */
+    User rows[3] = {{.username = "bulk-a"}, {.username = "bulk-b", .email = "b@bulk"}, {.username = "bulk-c"}};
+    OK(user_insert_many(db, rows, 3));
+    CHECK(rows[0].id > 0 && rows[1].id == rows[0].id + 1 && rows[2].id == rows[1].id + 1,
+          "ids written back: %lld %lld %lld", (long long)rows[0].id, (long long)rows[1].id, (long long)rows[2].id);
+    User *got = NULL;
+    OK(user_find_by_username(db, "bulk-b", &got));
+    CHECK(got && got->id == rows[1].id && got->email && strcmp(got->email, "b@bulk") == 0, "bulk-b stored");
+    user_free(got);
+    OK(user_query_count(q, &after));
+    CHECK_INT(after, before + 3);
+
+    /* a duplicate in the middle: nothing of the call is kept, the row is named */
+    User bad[3] = {{.username = "bulk-d"}, {.username = "bulk-a"}, {.username = "bulk-e"}};
+    CHECK_FAIL(user_insert_many(db, bad, 3), MC_CONSTRAINT, "row 1: ");
+    CHECK_ERR("UNIQUE");
+    CHECK_RC(user_find_by_username(db, "bulk-d", &got), MC_NOTFOUND);
+    CHECK_INT(mc_txn_depth(db), 0);
+    OK(user_query_count(q, &after));
+    CHECK_INT(after, before + 3);
+
+    /* inside the caller's transaction: a savepoint, undone with it */
+    OK(mc_begin(db));
+    User more[2] = {{.username = "bulk-f"}, {.username = "bulk-g"}};
+    OK(user_insert_many(db, more, 2));
+    CHECK_INT(mc_txn_depth(db), 1);
+    OK(mc_rollback(db));
+    CHECK_RC(user_find_by_username(db, "bulk-f", &got), MC_NOTFOUND);
+    user_query_free(q);
+
+    Post posts[2] = {{.body = "bulk one", .user_id = rows[0].id}, {.body = "bulk two", .user_id = rows[0].id}};
+    OK(post_insert_many(db, posts, 2));
+    Post_list list;
+    OK(user_posts_list(db, &rows[0], &list));
+    CHECK(list.count == 2 && list.items[0].id == posts[0].id && list.items[1].id == posts[1].id,
+          "both posts stored for bulk-a (%zu)", list.count);
+    post_list_free(&list);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -664,6 +709,7 @@ int main(int argc, char **argv)
     pages();
     bulk_delete();
     eager();
+    insert_many();
     mc_close(db);
     return app_done("blog_app");
 }

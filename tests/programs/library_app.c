@@ -1636,6 +1636,20 @@ static void test_pages_delete_eager(void)
     OK(author_delete(db, a[0].id));
 }
 
+/* X_insert_many of every model with no rows: nothing to do (the rows
+ * themselves are exercised in blog_app.c). */
+static void insert_many_empty(void)
+{
+    OK(author_insert_many(db, NULL, 0));
+    OK(book_insert_many(db, NULL, 0));
+    OK(tag_insert_many(db, NULL, 0));
+    OK(book_tag_insert_many(db, NULL, 0));
+    OK(member_insert_many(db, NULL, 0));
+    OK(library_card_insert_many(db, NULL, 0));
+    OK(loan_insert_many(db, NULL, 0));
+    CHECK_INT(mc_txn_depth(db), 0);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -1661,6 +1675,7 @@ int main(int argc, char **argv)
     test_paging();
     test_surfaces();
     test_pages_delete_eager();
+    insert_many_empty();
     mc_close(db);
     return app_done("library_app");
 }

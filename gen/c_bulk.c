@@ -1,0 +1,41 @@
+/*
+ * c_bulk.c -- per model: X_insert_many, many rows in one transaction.
+ *
+ * Written over X_insert, so every row goes through the same checks,
+ * defaults and write-back as one insert: the statement is prepared once
+ * (the cache hands the same one back for every row) and the rows share one
+ * transaction, or one savepoint inside the caller's.  The first failure
+ * undoes every row of the call.
+ */
+#include "cgen.h"
+
+void cg_emit_bulk(cgen *g, cg_out *o, const mc_table *t)
+{
+    const char *type = cg_type(g, t), *fn = cg_fn(g, t);
+    mc_buf *c = &o->c;
+    cg_fn_begin(o, mc_arena_printf(g->arena,
+                                   "Inserts rows[0..n) as %s_insert does each (checks, defaults, ids written back), "
+                                   "in one transaction, or one savepoint inside the caller's: all or none. "
+                                   "On a failure the message names the row (\"row 3: ...\") and nothing is kept "
+                                   "(ids already written back into earlier rows are then not in the database). "
+                                   "n == 0 is MC_OK.", fn),
+                "int %s_insert_many(mc_db *db, %s *rows, size_t n)", fn, type);
+    mc_buf_line(c, "if (n == 0)");
+    mc_buf_line(c, "    return MC_OK;");
+    mc_buf_line(c, "int rc = mc_begin(db);");
+    mc_buf_line(c, "if (rc != MC_OK)");
+    mc_buf_line(c, "    return rc;");
+    mc_buf_line(c, "for (size_t i = 0; i < n; i++) {");
+    mc_buf_line(c, "    rc = %s_insert(db, &rows[i]);", fn);
+    mc_buf_line(c, "    if (rc != MC_OK) {");
+    mc_buf_line(c, "        mc_set_error(db, rc, \"row %%zu: %%s\", i, mc_errmsg(db));");
+    mc_buf_line(c, "        mc_rollback(db);");
+    mc_buf_line(c, "        return rc;");
+    mc_buf_line(c, "    }");
+    mc_buf_line(c, "}");
+    mc_buf_line(c, "rc = mc_commit(db);");
+    mc_buf_line(c, "if (rc != MC_OK)");
+    mc_buf_line(c, "    mc_rollback(db);    /* all or none: a failed COMMIT keeps nothing either */");
+    mc_buf_line(c, "return rc;");
+    cg_fn_end(o);
+}

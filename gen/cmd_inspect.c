@@ -1,6 +1,7 @@
 /* cmd_inspect.c -- `modelc inspect [--db DB] [-o FILE]`: an existing
  * database's schema, written in the schema language (inspect.c). */
 #include "cli.h"
+#include "fmt.h"
 #include "inspect.h"
 #include "modelc.h"
 #include "parse.h"
@@ -11,9 +12,10 @@
 #include <string.h>
 
 /* Parses and checks the text inspect wrote, as `modelc sql` would read it
- * back; the diagnostics (there should be none) go to stderr.  Returns the
- * number of errors. */
-static int check_written(const char *path, const char *text)
+ * back (the diagnostics, which there should be none of, go to stderr),
+ * and lays it out as `modelc fmt` does into *out.  Returns the number of
+ * errors; -1 when out of memory. */
+static int check_and_format(const char *path, const char *text, mc_buf *out)
 {
     mc_arena arena = {0};
     mc_source src = {path, text, strlen(text)};
@@ -21,10 +23,14 @@ static int check_written(const char *path, const char *text)
     mc_diag_init(&diag, &src, NULL, NULL);
     mc_ast ast;
     mc_schema schema;
-    int nerr = mc_parse(&src, &arena, &diag, &ast);
+    mc_comments comments = {0};
+    int nerr = mc_parse_with_comments(&src, &arena, &diag, &ast, &comments);
     if (nerr == 0)
         nerr = mc_sema(&ast, &src, &arena, &diag, &schema);
     mc_diag_finish(&diag);
+    if (nerr == 0 && (comments.failed || mc_fmt(&src, &ast, &comments, out) != 0))
+        nerr = -1;
+    mc_comments_free(&comments);
     mc_arena_free(&arena);
     return nerr;
 }
@@ -58,8 +64,9 @@ int mc_cmd_inspect(const mc_cmd *cmd, int argc, char **argv)
         return MC_EXIT_ERROR;
     }
     mc_arena arena = {0};
-    mc_buf text = {0};
+    mc_buf text = {0}, laid = {0};
     const char *err = NULL;
+    int nerr;
     const char *shown = strrchr(mc_db_path(db), '/');
     shown = shown ? shown + 1 : mc_db_path(db);
     int src = mc_inspect(mc_sqlite(db), shown, &arena, &text, &err);
@@ -68,18 +75,20 @@ int mc_cmd_inspect(const mc_cmd *cmd, int argc, char **argv)
     if (src != SQLITE_OK || text.failed) {
         fprintf(stderr, "modelc inspect: %s: %s\n", url, err ? err : "out of memory");
         status = MC_EXIT_ERROR;
-    } else if (check_written(out_path ? out_path : "<inspected>", text.data) != 0) {
-        fprintf(stderr, "modelc inspect: the schema above does not check; nothing written\n");
+    } else if ((nerr = check_and_format(out_path ? out_path : "<inspected>", text.data, &laid)) != 0) {
+        fprintf(stderr, nerr < 0 ? "modelc inspect: out of memory\n"
+                                 : "modelc inspect: the schema above does not check; nothing written\n");
         status = MC_EXIT_ERROR;
     } else if (out_path) {
-        if (mc_cli_write_atomically(out_path, text.data) != 0) {
+        if (mc_cli_write_atomically(out_path, laid.data) != 0) {
             fprintf(stderr, "modelc inspect: cannot write %s: %s\n", out_path, strerror(errno));
             status = MC_EXIT_ERROR;
         }
-    } else if (fwrite(text.data, 1, text.len, stdout) != text.len || fflush(stdout) != 0) {
+    } else if (fwrite(laid.data, 1, laid.len, stdout) != laid.len || fflush(stdout) != 0) {
         fprintf(stderr, "modelc inspect: cannot write the output\n");
         status = MC_EXIT_ERROR;
     }
+    mc_buf_free(&laid);
     mc_buf_free(&text);
     mc_arena_free(&arena);
     return status;

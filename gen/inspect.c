@@ -442,7 +442,7 @@ static void relate_one_to_many(inspector *in, itable *child, size_t col, const m
     take(in, child, backref);
     const char *name = free_name(in, parent, base);
     take(in, parent, name);
-    mc_buf_printf(&parent->rels, "%s\trelationship(%s, backref: %s", name, child->model, backref);
+    mc_buf_printf(&parent->rels, "    %s relationship(%s, backref: %s", name, child->model, backref);
     if (several || child == parent)
         mc_buf_printf(&parent->rels, ", foreign_key: %s", child->bare[col]);
     if (one)
@@ -471,7 +471,7 @@ static void relate_many_to_many(inspector *in, itable *link)
     take(in, ia, name);
     backref = free_name(in, ib, backref);
     take(in, ib, backref);
-    mc_buf_printf(&ia->rels, "%s\trelationship(%s, secondary: %s", name, ib->model, link->model);
+    mc_buf_printf(&ia->rels, "    %s relationship(%s, secondary: %s", name, ib->model, link->model);
     if (ia == ib)
         mc_buf_printf(&ia->rels, ", foreign_key: %s", link->bare[0]);
     mc_buf_printf(&ia->rels, ", backref: %s)\n", backref);
@@ -633,21 +633,15 @@ static void write_index_attributes(itable *it, size_t ci, mc_buf *out)
     }
 }
 
-/* One member line in three aligned parts: name, type (or relationship),
- * attributes with any note as a trailing comment. */
-typedef struct line {
-    mc_buf name, type, rest;
-} line;
-
-/* The attributes of column ci (and any note) into out. */
-static void write_column(inspector *in, itable *it, size_t ci, line *ln)
+/* One column line: field, type, attributes, and any note as a trailing
+ * comment.  The layout is left to mc_fmt (cmd_inspect.c). */
+static void write_column(inspector *in, itable *it, size_t ci, mc_buf *out)
 {
     const mc_table *t = it->t;
     const mc_column *c = &t->columns[ci];
     mc_buf note = {0};
-    mc_buf *out = &ln->rest;
-    mc_buf_put(&ln->name, it->field[ci]);
-    put_type(&ln->type, c, &note);
+    mc_buf_printf(out, "    %s ", it->field[ci]);
+    put_type(out, c, &note);
     if (t->npk == 1 && t->pk[0] == ci)
         mc_buf_put(out, " primary_key");
     if (c->autoincrement)
@@ -690,6 +684,7 @@ static void write_column(inspector *in, itable *it, size_t ci, line *ln)
     }
     if (note.data)
         mc_buf_put(out, note.data);
+    mc_buf_putc(out, '\n');
     mc_buf_free(&note);
 }
 
@@ -757,47 +752,6 @@ static void write_members(inspector *in, itable *it, mc_buf *out)
     }
 }
 
-/* Writes lines[0..n) with names and types in aligned columns. */
-static void put_lines(mc_buf *out, line *lines, size_t n)
-{
-    size_t wname = 0, wtype = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (lines[i].name.len > wname)
-            wname = lines[i].name.len;
-        if (lines[i].rest.len && lines[i].type.len > wtype)
-            wtype = lines[i].type.len;
-    }
-    for (size_t i = 0; i < n; i++) {
-        line *l = &lines[i];
-        mc_buf_printf(out, "    %-*s %s", (int)wname, l->name.data ? l->name.data : "",
-                      l->type.data ? l->type.data : "");
-        if (l->rest.len)
-            mc_buf_printf(out, "%*s %s", (int)(wtype - l->type.len), "", l->rest.data + (l->rest.data[0] == ' '));
-        mc_buf_putc(out, '\n');
-        mc_buf_free(&l->name);
-        mc_buf_free(&l->type);
-        mc_buf_free(&l->rest);
-    }
-}
-
-/* Splits the "name\ttext\n" relationship lines of it into lines[]. */
-static size_t relation_lines(const itable *it, line *lines)
-{
-    size_t n = 0;
-    for (const char *p = it->rels.data; p && *p;) {
-        const char *tab = strchr(p, '\t');
-        const char *nl = strchr(p, '\n');
-        if (!tab || !nl)
-            break;
-        memset(&lines[n], 0, sizeof lines[n]);
-        mc_buf_putn(&lines[n].name, p, (size_t)(tab - p));
-        mc_buf_putn(&lines[n].type, tab + 1, (size_t)(nl - tab - 1));
-        n++;
-        p = nl + 1;
-    }
-    return n;
-}
-
 static void write_model(inspector *in, itable *it, mc_buf *out)
 {
     mc_buf_printf(out, "\nmodel %s ", it->model);
@@ -807,20 +761,11 @@ static void write_model(inspector *in, itable *it, mc_buf *out)
         mc_buf_putc(out, ' ');
     }
     mc_buf_put(out, "{\n");
-    size_t nrels = 0;
-    for (const char *p = it->rels.data; p && *p; p++)
-        nrels += *p == '\n';
-    line *lines = calloc(it->t->ncolumns + nrels + 1, sizeof *lines);
-    if (!lines) {
-        out->failed = 1;
-        return;
-    }
     for (size_t c = 0; c < it->t->ncolumns; c++)
-        write_column(in, it, c, &lines[c]);
-    size_t n = it->t->ncolumns + relation_lines(it, lines + it->t->ncolumns);
-    put_lines(out, lines, n);
+        write_column(in, it, c, out);
+    if (it->rels.data)
+        mc_buf_put(out, it->rels.data);
     write_members(in, it, out);
-    free(lines);
     mc_buf_put(out, "}\n");
 }
 

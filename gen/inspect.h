@@ -14,7 +14,9 @@
  * comment naming what was left out, never dropped silently.
  *
  * For a database that modelc or Flask-SQLAlchemy created, `modelc sql` of
- * the inspected schema prints the DDL the database was made with.
+ * the inspected schema prints the DDL the database was made with.  The
+ * text is written plainly, one space between parts; `modelc inspect`
+ * lays it out with mc_fmt before printing it.
  */
 #ifndef MC_INSPECT_H
 #define MC_INSPECT_H

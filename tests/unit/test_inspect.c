@@ -147,7 +147,7 @@ START_TEST(left_out_is_written_down)
         "#     CREATE INDEX ix_partial ON tblItems (qty) WHERE qty > 0\n",
         "# left out: index ix_expr is an index on an expression",
         "model Group table \"Group\" {",
-        "first_name Text    column(\"first name\")",
+        "first_name Text     column(\"first name\")",
         "`model`    Integer\n",
         "# SQL type 'GEOMETRY' has no modelc equivalent: written as Numeric",
         "# left out: server default datetime('now') (an expression)",
@@ -159,7 +159,7 @@ START_TEST(left_out_is_written_down)
         "primary_key(gid, code)",
         "# left out: foreign key to missing, not a table of this database",
         "# left out: a foreign key of 2 columns to tblItems",
-        "at  DateTime  # SQL type 'TIMESTAMP' has no modelc equivalent: written as DateTime",
+        "at  DateTime # SQL type 'TIMESTAMP' has no modelc equivalent: written as DateTime",
         "# the table has no primary key, which a model needs: review this one",
         "index(msg, name: \"my_ix\")",
     };
@@ -174,6 +174,10 @@ START_TEST(left_out_is_written_down)
     ck_assert_msg(s.status == 0, "%s", s.err);
     ck_assert_ptr_nonnull(strstr(s.out, "CREATE INDEX my_ix ON log (msg);"));
     tu_result_free(&s);
+    /* the output is in `modelc fmt`'s layout */
+    tu_result f = modelc("fmt", "--check", path, NULL);
+    ck_assert_msg(f.status == 0, "%s%s", f.out, f.err);
+    tu_result_free(&f);
     tu_result_free(&r);
     free(path);
     free(db);

@@ -251,7 +251,7 @@ static void model_names(checker *k, const mc_table *t)
     global(k, t, what, "the eager-loading refs type", t->at, model_hint, mc_arena_printf(a, "%s_refs", type));
     global(k, t, what, "the defaults macro", t->at, model_hint, cg_init_macro(g, t));
     static const char *const fns[] = {
-        "new", "init", "clear", "free", "list_free", "insert", "get", "delete", "query", "query_free",
+        "new", "init", "clear", "free", "list_free", "insert", "insert_many", "get", "delete", "query", "query_free",
         "query_order_by", "query_limit", "query_offset", "query_count", "query_next", "query_first", "query_all",
         "all", "query_page", "page_free", "query_delete", "lists_free", "refs_free", "read", "check", "meta",
         "columns",

@@ -734,6 +734,27 @@ int user_all(mc_db *db, User_list *out)
     return rc;
 }
 
+int user_insert_many(mc_db *db, User *rows, size_t n)
+{
+    if (n == 0)
+        return MC_OK;
+    int rc = mc_begin(db);
+    if (rc != MC_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        rc = user_insert(db, &rows[i]);
+        if (rc != MC_OK) {
+            mc_set_error(db, rc, "row %zu: %s", i, mc_errmsg(db));
+            mc_rollback(db);
+            return rc;
+        }
+    }
+    rc = mc_commit(db);
+    if (rc != MC_OK)
+        mc_rollback(db);    /* all or none: a failed COMMIT keeps nothing either */
+    return rc;
+}
+
 Post_query *user_posts(mc_db *db, const User *row)
 {
     Post_query *q = post_query(db);
@@ -1130,6 +1151,27 @@ int follow_all(mc_db *db, Follow_list *out)
         return mc_errcode(db);
     int rc = follow_query_all(q, out);
     follow_query_free(q);
+    return rc;
+}
+
+int follow_insert_many(mc_db *db, Follow *rows, size_t n)
+{
+    if (n == 0)
+        return MC_OK;
+    int rc = mc_begin(db);
+    if (rc != MC_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        rc = follow_insert(db, &rows[i]);
+        if (rc != MC_OK) {
+            mc_set_error(db, rc, "row %zu: %s", i, mc_errmsg(db));
+            mc_rollback(db);
+            return rc;
+        }
+    }
+    rc = mc_commit(db);
+    if (rc != MC_OK)
+        mc_rollback(db);    /* all or none: a failed COMMIT keeps nothing either */
     return rc;
 }
 
@@ -1652,6 +1694,27 @@ int post_all(mc_db *db, Post_list *out)
         return mc_errcode(db);
     int rc = post_query_all(q, out);
     post_query_free(q);
+    return rc;
+}
+
+int post_insert_many(mc_db *db, Post *rows, size_t n)
+{
+    if (n == 0)
+        return MC_OK;
+    int rc = mc_begin(db);
+    if (rc != MC_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        rc = post_insert(db, &rows[i]);
+        if (rc != MC_OK) {
+            mc_set_error(db, rc, "row %zu: %s", i, mc_errmsg(db));
+            mc_rollback(db);
+            return rc;
+        }
+    }
+    rc = mc_commit(db);
+    if (rc != MC_OK)
+        mc_rollback(db);    /* all or none: a failed COMMIT keeps nothing either */
     return rc;
 }
 
@@ -2255,6 +2318,27 @@ int notification_all(mc_db *db, Notification_list *out)
         return mc_errcode(db);
     int rc = notification_query_all(q, out);
     notification_query_free(q);
+    return rc;
+}
+
+int notification_insert_many(mc_db *db, Notification *rows, size_t n)
+{
+    if (n == 0)
+        return MC_OK;
+    int rc = mc_begin(db);
+    if (rc != MC_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        rc = notification_insert(db, &rows[i]);
+        if (rc != MC_OK) {
+            mc_set_error(db, rc, "row %zu: %s", i, mc_errmsg(db));
+            mc_rollback(db);
+            return rc;
+        }
+    }
+    rc = mc_commit(db);
+    if (rc != MC_OK)
+        mc_rollback(db);    /* all or none: a failed COMMIT keeps nothing either */
     return rc;
 }
 

@@ -479,6 +479,15 @@ int user_query_all(User_query *q, User_list *out);
 int user_all(mc_db *db, User_list *out);
 
 /*
+ * Inserts rows[0..n) as user_insert does each (checks, defaults, ids written
+ * back), in one transaction, or one savepoint inside the caller's: all or none.
+ * On a failure the message names the row ("row 3: ...") and nothing is kept
+ * (ids already written back into earlier rows are then not in the database). n
+ * == 0 is MC_OK.
+ */
+int user_insert_many(mc_db *db, User *rows, size_t n);
+
+/*
  * The post whose user_id is row's id: a query to filter, order, count or page
  * (lazy: dynamic). Free with post_query_free; NULL when out of memory.
  */
@@ -639,6 +648,15 @@ int follow_query_all(Follow_query *q, Follow_list *out);
 
 /* *out = every followers row (Model.query.all()); free with follow_list_free. */
 int follow_all(mc_db *db, Follow_list *out);
+
+/*
+ * Inserts rows[0..n) as follow_insert does each (checks, defaults, ids written
+ * back), in one transaction, or one savepoint inside the caller's: all or none.
+ * On a failure the message names the row ("row 3: ...") and nothing is kept
+ * (ids already written back into earlier rows are then not in the database). n
+ * == 0 is MC_OK.
+ */
+int follow_insert_many(mc_db *db, Follow *rows, size_t n);
 
 /* One page of a Follow query (follow_query_page): items[0..count) owned by the page, freed
  * with follow_page_free; the numbers as Flask-SQLAlchemy's Pagination has them. */
@@ -882,6 +900,15 @@ int post_query_all(Post_query *q, Post_list *out);
 
 /* *out = every post row (Model.query.all()); free with post_list_free. */
 int post_all(mc_db *db, Post_list *out);
+
+/*
+ * Inserts rows[0..n) as post_insert does each (checks, defaults, ids written
+ * back), in one transaction, or one savepoint inside the caller's: all or none.
+ * On a failure the message names the row ("row 3: ...") and nothing is kept
+ * (ids already written back into earlier rows are then not in the database). n
+ * == 0 is MC_OK.
+ */
+int post_insert_many(mc_db *db, Post *rows, size_t n);
 
 /*
  * *out = the user that row's user_id refers to (free with user_free);
@@ -1163,6 +1190,15 @@ int notification_query_all(Notification_query *q, Notification_list *out);
 
 /* *out = every notification row (Model.query.all()); free with notification_list_free. */
 int notification_all(mc_db *db, Notification_list *out);
+
+/*
+ * Inserts rows[0..n) as notification_insert does each (checks, defaults, ids
+ * written back), in one transaction, or one savepoint inside the caller's: all
+ * or none. On a failure the message names the row ("row 3: ...") and nothing is
+ * kept (ids already written back into earlier rows are then not in the
+ * database). n == 0 is MC_OK.
+ */
+int notification_insert_many(mc_db *db, Notification *rows, size_t n);
 
 /* One page of a Notification query (notification_query_page): items[0..count) owned by the page, freed
  * with notification_page_free; the numbers as Flask-SQLAlchemy's Pagination has them. */

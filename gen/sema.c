@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const mc_type_info mc_types[MC_T__COUNT] = {
 #define X(ID, dsl, sql, pg, params, ctype, bind, column) {dsl, sql, pg, params, ctype, bind, column},
@@ -878,13 +879,22 @@ static void model_members(sema *s, model_info *m, field_extra **extras_out)
             c->nullable = false;
     }
 
-    /* SQL column names must be unique too (column("...") can collide). */
+    /* SQL column names must be unique too (column("...") can collide), and
+     * SQLite folds ASCII case in them: "Dir" and "dir" are one column. */
     for (size_t i = 0; i < t->ncolumns; i++)
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(t->columns[i].name, t->columns[j].name) == 0 &&
-                strcmp(t->columns[i].field, t->columns[j].field) != 0)
-                ERR(s, t->columns[i].at, NULL, "duplicate column name '%s' in table '%s'",
-                    t->columns[i].name, t->name);
+        for (size_t j = 0; j < i; j++) {
+            const mc_column *a = &t->columns[i], *b = &t->columns[j];
+            if (strcmp(a->field, b->field) == 0 || strcasecmp(a->name, b->name) != 0)
+                continue;
+            if (strcmp(a->name, b->name) == 0)
+                ERR(s, a->at, NULL, "duplicate column name '%s' in table '%s'", a->name, t->name);
+            else
+                ERR(s, a->at,
+                    mc_arena_printf(s->arena, "SQLite does not tell '%s' from '%s' (field '%s'); rename one, or give "
+                                              "it column(\"...\")", a->name, b->name, b->field),
+                    "duplicate column name '%s' in table '%s'", a->name, t->name);
+            break;
+        }
 
 
     /* Model-level members. */

@@ -257,18 +257,6 @@ static int parse_datetime(const char *s, dt_parts *p, char *why, size_t cap)
 
 /* ---- checks before a write ---------------------------------------------- */
 
-/* "table.field", tolerating NULL names. */
-static const char *place(char *buf, size_t cap, const char *table, const char *field)
-{
-    if (table && field)
-        snprintf(buf, cap, "%s.%s", table, field);
-    else if (table || field)
-        snprintf(buf, cap, "%s", table ? table : field);
-    else
-        snprintf(buf, cap, "value");
-    return buf;
-}
-
 static int check_temporal(mc_db *db, const char *table, const char *field, const char *s, mc_temporal kind)
 {
     static const char *const names[] = { "date", "time", "datetime" };
@@ -292,7 +280,7 @@ static int check_temporal(mc_db *db, const char *table, const char *field, const
             snprintf(why, sizeof why, "unexpected text after the %s", names[kind]);
     }
     return mc_set_error(db, MC_INVALID, "%s: not a valid %s (%s; the form is %s)",
-                        place(where, sizeof where, table, field), names[kind], why, forms[kind]);
+                        mci_place(where, sizeof where, table, field), names[kind], why, forms[kind]);
 }
 
 int mc_check_datetime(mc_db *db, const char *table, const char *field, const char *s)

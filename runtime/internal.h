@@ -118,6 +118,10 @@ int mci_run_script_hooked(mc_db *db, const char *sql, const char *prefix, int *c
  * no ';' completes one.  Linear in what it reads. */
 size_t mci_statement_end(const char *s, size_t len);
 
+/* values.c: "table.field" (or the one name given, or "value") into buf,
+ * for the messages of value checks; returns buf. */
+const char *mci_place(char *buf, size_t cap, const char *table, const char *field);
+
 /* 64-bit FNV-1a. */
 uint64_t mci_fnv1a(const void *data, size_t len);
 

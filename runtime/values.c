@@ -15,8 +15,7 @@
 
 #include "internal.h"
 
-/* "table.field: " into buf, tolerating NULL names. */
-static const char *place(char *buf, size_t cap, const char *table, const char *field)
+const char *mci_place(char *buf, size_t cap, const char *table, const char *field)
 {
     if (table && field)
         snprintf(buf, cap, "%s.%s", table, field);
@@ -113,10 +112,10 @@ int mc_check_string(mc_db *db, const char *table, const char *field, const char 
     n = utf8_scan(s, &bad);
     if (bad != SIZE_MAX)
         return mc_set_error(db, MC_INVALID, "%s: not valid UTF-8 (at byte %zu)",
-                            place(where, sizeof where, table, field), bad);
+                            mci_place(where, sizeof where, table, field), bad);
     if (max_chars > 0 && n > (size_t)max_chars)
         return mc_set_error(db, MC_INVALID, "%s: %zu characters, at most %d",
-                            place(where, sizeof where, table, field), n, max_chars);
+                            mci_place(where, sizeof where, table, field), n, max_chars);
     return MC_OK;
 }
 
@@ -380,7 +379,7 @@ int mc_check_json(mc_db *db, const char *table, const char *field, const char *j
     r = mc_json_valid(json, strlen(json), &at);
     if (r == 1)
         return MC_OK;
-    place(where, sizeof where, table, field);
+    mci_place(where, sizeof where, table, field);
     if (r < 0)
         return mc_set_error(db, MC_NOMEM, "%s: out of memory validating JSON", where);
     return mc_set_error(db, MC_INVALID, "%s: not valid JSON (at byte %zu)", where, at);
@@ -399,7 +398,7 @@ int mc_check_blob(mc_db *db, const char *table, const char *field, const mc_blob
     if (limit > INT_MAX || limit <= 0)
         limit = INT_MAX;
     if (b->len > (unsigned long long)limit)
-        return mc_set_error(db, MC_INVALID, "%s: %zu bytes, at most %lld", place(where, sizeof where, table, field),
+        return mc_set_error(db, MC_INVALID, "%s: %zu bytes, at most %lld", mci_place(where, sizeof where, table, field),
                             b->len, limit);
     return MC_OK;
 }
@@ -410,7 +409,7 @@ int mc_check_double(mc_db *db, const char *table, const char *field, double v)
 
     if (v != v)
         return mc_set_error(db, MC_INVALID, "%s: NaN cannot be stored (SQLite would make it NULL)",
-                            place(where, sizeof where, table, field));
+                            mci_place(where, sizeof where, table, field));
     return MC_OK;
 }
 
@@ -440,7 +439,7 @@ int mc_check_numeric(mc_db *db, const char *table, const char *field, const char
     if (*p || n + frac_digits == 0)
         return mc_set_error(db, MC_INVALID,
                             "%s: not a decimal number (the form is [-]digits[.digits])",
-                            place(where, sizeof where, table, field));
+                            mci_place(where, sizeof where, table, field));
     if (precision <= 0)
         return MC_OK;
     if (scale < 0)
@@ -454,12 +453,12 @@ int mc_check_numeric(mc_db *db, const char *table, const char *field, const char
         frac_digits--;
     if (frac_digits > (size_t)scale)
         return mc_set_error(db, MC_INVALID, "%s: %zu digits after the point, at most %d (NUMERIC(%d, %d))",
-                            place(where, sizeof where, table, field), frac_digits, scale,
+                            mci_place(where, sizeof where, table, field), frac_digits, scale,
                             precision, scale);
     if (int_digits > (size_t)(precision > scale ? precision - scale : 0))
         return mc_set_error(db, MC_INVALID,
                             "%s: %zu digits before the point, at most %d (NUMERIC(%d, %d))",
-                            place(where, sizeof where, table, field), int_digits,
+                            mci_place(where, sizeof where, table, field), int_digits,
                             precision > scale ? precision - scale : 0, precision, scale);
     return MC_OK;
 }

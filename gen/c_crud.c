@@ -15,48 +15,21 @@
 
 /* ---- pieces of C -------------------------------------------------------- */
 
-/* "MC_TEMPORAL_DATETIME" for a DateTime column (Date, Time alike), else
- * NULL: such columns are written through mc_bind_temporal (MC_NOW, and a
- * DateTime normalized). */
-static const char *temporal_kind(const mc_column *c)
-{
-    switch (c->type) {
-    case MC_T_DATETIME: return "MC_TEMPORAL_DATETIME";
-    case MC_T_DATE: return "MC_TEMPORAL_DATE";
-    case MC_T_TIME: return "MC_TEMPORAL_TIME";
-    default: return NULL;
-    }
-}
-
-/* Statement that binds `expr` (a value of column c's C type) at idx. */
+/* Statement that binds `expr` (a value of column c's C type) at idx:
+ * types.def's bind template for the type. */
 static const char *bind_value(cgen *g, const mc_column *c, int idx, const char *expr)
 {
-    switch (cg_kind_of(c)) {
-    case CG_INT64: return mc_arena_printf(g->arena, "sqlite3_bind_int64(st, %d, %s)", idx, expr);
-    case CG_INT32: return mc_arena_printf(g->arena, "sqlite3_bind_int(st, %d, %s)", idx, expr);
-    case CG_DOUBLE: return mc_arena_printf(g->arena, "sqlite3_bind_double(st, %d, %s)", idx, expr);
-    case CG_BOOL: return mc_arena_printf(g->arena, "sqlite3_bind_int(st, %d, %s ? 1 : 0)", idx, expr);
-    case CG_TEXT:
-        if (temporal_kind(c))
-            return mc_arena_printf(g->arena, "mc_bind_temporal(st, %d, %s, %s)", idx, expr, temporal_kind(c));
-        return mc_arena_printf(g->arena, "sqlite3_bind_text(st, %d, %s, -1, SQLITE_STATIC)", idx, expr);
-    case CG_BLOB:
-        return mc_arena_printf(g->arena, "sqlite3_bind_blob64(st, %d, (%s).data, (sqlite3_uint64)(%s).len, SQLITE_STATIC)",
-                               idx, expr, expr);
-    case CG_ENUM:
-        return mc_arena_printf(g->arena, "sqlite3_bind_text(st, %d, %s_to_text(%s), -1, SQLITE_STATIC)", idx,
-                               cg_enum_fn(g, c->enum_type), expr);
-    }
-    return "SQLITE_MISUSE";
+    cg_call_vars v = {c, mc_arena_printf(g->arena, "%d", idx), expr, NULL, NULL, NULL};
+    return cg_bind_call(g, &v);
 }
 
-/* Same, for a parameter passed by the caller (blobs come as pointers). */
+/* Same, for a parameter passed by the caller (blobs come as pointers,
+ * NULL for SQL NULL). */
 static const char *bind_param(cgen *g, const mc_column *c, int idx, const char *name)
 {
     if (cg_kind_of(c) == CG_BLOB)
-        return mc_arena_printf(g->arena,
-                               "%s ? sqlite3_bind_blob64(st, %d, %s->data, (sqlite3_uint64)%s->len, SQLITE_STATIC) : "
-                               "sqlite3_bind_null(st, %d)", name, idx, name, name, idx);
+        return mc_arena_printf(g->arena, "%s ? %s : sqlite3_bind_null(st, %d)", name,
+                               bind_value(g, c, idx, mc_arena_printf(g->arena, "*%s", name)), idx);
     return bind_value(g, c, idx, name);
 }
 
@@ -110,27 +83,18 @@ static void emit_read_field(cgen *g, mc_buf *c, const mc_column *col, size_t i)
 {
     const char *at = mc_arena_printf(g->arena, "at + %zu", i);
     const char *f = col->field;
-    const char *get = NULL;
+    cg_call_vars v = {col, at, mc_arena_printf(g->arena, "row->%s", f), NULL, NULL, NULL};
+    const char *get = cg_read_call(g, &v);
     switch (cg_kind_of(col)) {
-    case CG_INT64: get = mc_arena_printf(g->arena, "sqlite3_column_int64(st, %s)", at); break;
-    case CG_INT32: get = mc_arena_printf(g->arena, "sqlite3_column_int(st, %s)", at); break;
-    case CG_DOUBLE: get = mc_arena_printf(g->arena, "sqlite3_column_double(st, %s)", at); break;
-    case CG_BOOL: get = mc_arena_printf(g->arena, "sqlite3_column_int(st, %s) != 0", at); break;
     case CG_ENUM:
-        mc_buf_line(c, "row->%s = %s_from_text((const char *)sqlite3_column_text(st, %s));", f,
-                    cg_enum_fn(g, col->enum_type), at);
+        mc_buf_line(c, "row->%s = %s;", f, get);
         return;
-    case CG_TEXT:
+    case CG_TEXT: case CG_BLOB:
         mc_buf_line(c, "if (rc == MC_OK)");
-        if (col->type == MC_T_NUMERIC && col->precision > 0)  /* "8.50", not "8.5": see emit_numeric_reader */
-            mc_buf_line(c, "    rc = mc_column_numeric(db, st, %s, %d, &row->%s);", at, col->scale, f);
-        else
-            mc_buf_line(c, "    rc = mc_column_text(db, st, %s, &row->%s);", at, f);
+        mc_buf_line(c, "    rc = %s;", get);
         return;
-    case CG_BLOB:
-        mc_buf_line(c, "if (rc == MC_OK)");
-        mc_buf_line(c, "    rc = mc_column_blob(db, st, %s, &row->%s);", at, f);
-        return;
+    default:
+        break;
     }
     if (cg_null_flag(col)) {
         mc_buf_line(c, "row->%s_null = sqlite3_column_type(st, %s) == SQLITE_NULL;", f, at);
@@ -313,7 +277,7 @@ static void emit_lifecycle(cgen *g, cg_out *o, const mc_table *t)
     mc_buf_line(c, "    return;");
     for (size_t i = 0; i < t->ncolumns; i++) {
         const mc_column *col = &t->columns[i];
-        if (cg_kind_of(col) == CG_TEXT && temporal_kind(col)) {
+        if (cg_holds_now(col)) {
             mc_buf_line(c, "if (row->%s != MC_NOW)", col->field);
             mc_buf_line(c, "    free(row->%s);", col->field);
         } else if (cg_kind_of(col) == CG_TEXT)
@@ -387,43 +351,21 @@ static void emit_helpers(cgen *g, cg_out *o, const mc_table *t)
     for (size_t i = 0; i < t->ncolumns; i++) {
         const mc_column *col = &t->columns[i];
         const char *fname = cg_cstr(g, col->field);
-        switch (col->type) {
-        case MC_T_STRING: case MC_T_TEXT:
-            mc_buf_line(c, "if (rc == MC_OK)");
-            mc_buf_line(c, "    rc = mc_check_string(db, %s, %s, row->%s, %d);", tn, fname, col->field, col->length);
-            break;
-        case MC_T_JSON:
-            mc_buf_line(c, "if (rc == MC_OK && row->%s)", col->field);
-            mc_buf_line(c, "    rc = mc_check_json(db, %s, %s, row->%s);", tn, fname, col->field);
-            break;
-        case MC_T_DATETIME: case MC_T_DATE: case MC_T_TIME:
-            mc_buf_line(c, "if (rc == MC_OK && row->%s)", col->field);
-            mc_buf_line(c, "    rc = mc_check_%s(db, %s, %s, row->%s);",
-                        col->type == MC_T_DATETIME ? "datetime" : col->type == MC_T_DATE ? "date" : "time", tn,
-                        fname, col->field);
-            break;
-        case MC_T_NUMERIC:
-            mc_buf_line(c, "if (rc == MC_OK && row->%s)", col->field);
-            mc_buf_line(c, "    rc = mc_check_numeric(db, %s, %s, row->%s, %d, %d);", tn, fname, col->field,
-                        col->precision, col->scale);
-            break;
-        case MC_T_ENUM:
+        if (col->type == MC_T_ENUM) {
             mc_buf_line(c, "if (rc == MC_OK && row->%s && !%s_to_text(row->%s))", col->field,
                         cg_enum_fn(g, col->enum_type), col->field);
             mc_buf_line(c, "    rc = %s;", cg_errf(g, "db", "MC_INVALID", "%T.%T: %d is not a %T value", t->name, col->field,
                                                   mc_arena_printf(g->arena, "(int)row->%s", col->field),
                                                   col->enum_type->name));
-            break;
-        case MC_T_LARGEBINARY:
-            mc_buf_line(c, "if (rc == MC_OK)");
-            mc_buf_line(c, "    rc = mc_check_blob(db, %s, %s, &row->%s);", tn, fname, col->field);
-            break;
-        case MC_T_FLOAT:
-            mc_buf_line(c, "if (rc == MC_OK%s)", col->nullable ? mc_arena_printf(g->arena, " && !row->%s_null", col->field) : "");
-            mc_buf_line(c, "    rc = mc_check_double(db, %s, %s, row->%s);", tn, fname, col->field);
-            break;
-        default:
-            break;
+        } else {
+            cg_call_vars v = {col, NULL, mc_arena_printf(g->arena, "row->%s", col->field), NULL, tn, fname};
+            const char *check = cg_check_call(g, &v);
+            if (check) {
+                mc_buf_line(c, "if (rc == MC_OK%s%s)",
+                            cg_check_needs_value(col) ? mc_arena_printf(g->arena, " && row->%s", col->field) : "",
+                            cg_null_flag(col) ? mc_arena_printf(g->arena, " && !row->%s_null", col->field) : "");
+                mc_buf_line(c, "    rc = %s;", check);
+            }
         }
         if (cg_null_flag(col)) {
             /* x_null and a value at once: the struct contradicts itself

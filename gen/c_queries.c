@@ -90,19 +90,15 @@ static const char *value_type(qgen *x, const mc_column *c) { return cg_member_ty
  * in a row (as in the model structs: cgen.h). */
 static bool has_flag(const mc_column *c) { return cg_null_flag(c); }
 
-/* sqlite3_column_* expression of result column i for a number or bool. */
+/* The expression reading result column i for a number, bool or enum
+ * (types.def's read template); "0" for text and blobs, read by call. */
 static const char *column_get(qgen *x, const mc_column *c, size_t i)
 {
-    switch (cg_kind_of(c)) {
-    case CG_INT64: return mc_arena_printf(x->g->arena, "sqlite3_column_int64(st, %zu)", i);
-    case CG_INT32: return mc_arena_printf(x->g->arena, "sqlite3_column_int(st, %zu)", i);
-    case CG_DOUBLE: return mc_arena_printf(x->g->arena, "sqlite3_column_double(st, %zu)", i);
-    case CG_BOOL: return mc_arena_printf(x->g->arena, "sqlite3_column_int(st, %zu) != 0", i);
-    case CG_ENUM:
-        return mc_arena_printf(x->g->arena, "%s_from_text((const char *)sqlite3_column_text(st, %zu))",
-                               cg_enum_fn(x->g, c->enum_type), i);
-    default: return "0";
-    }
+    cg_kind k = cg_kind_of(c);
+    if (k == CG_TEXT || k == CG_BLOB)
+        return "0";
+    cg_call_vars v = {c, mc_arena_printf(x->g->arena, "%zu", i), NULL, NULL, NULL, NULL};
+    return cg_read_call(x->g, &v);
 }
 
 /* ---- pieces ------------------------------------------------------------- */
@@ -142,29 +138,29 @@ static const char *bind_expr(qgen *x, const mc_qparam *p)
     const char *v = cg_param(x->g, c);
     int i = p->index;
     const char *val = c->nullable && has_flag(c) ? mc_arena_printf(a, "*%s", v) : v;
-    const char *e = NULL;
+    cg_call_vars cv = {c, mc_arena_printf(a, "%d", i), val, "keep", NULL, NULL};
     switch (cg_kind_of(c)) {
-    case CG_INT64: e = mc_arena_printf(a, "sqlite3_bind_int64(st, %d, %s)", i, val); break;
-    case CG_INT32: e = mc_arena_printf(a, "sqlite3_bind_int(st, %d, %s)", i, val); break;
-    case CG_DOUBLE: e = mc_arena_printf(a, "sqlite3_bind_double(st, %d, %s)", i, val); break;
-    case CG_BOOL: e = mc_arena_printf(a, "sqlite3_bind_int(st, %d, %s ? 1 : 0)", i, val); break;
     case CG_TEXT:
         /* Dates and times as the model columns write them: a DateTime in
-         * SQLAlchemy's stored form (copied), MC_NOW as the current time. */
-        if (c->type == MC_T_DATETIME)
-            return mc_arena_printf(a, "mc_bind_temporal(st, %d, %s, MC_TEMPORAL_DATETIME)", i, v);
-        if (c->type == MC_T_DATE || c->type == MC_T_TIME)
-            return mc_arena_printf(a, "%s == MC_NOW ? mc_bind_temporal(st, %d, %s, %s) : "
-                                   "sqlite3_bind_text(st, %d, %s, -1, keep)", v, i, v,
-                                   c->type == MC_T_DATE ? "MC_TEMPORAL_DATE" : "MC_TEMPORAL_TIME", i, v);
-        return mc_arena_printf(a, "sqlite3_bind_text(st, %d, %s, -1, keep)", i, v);
+         * SQLAlchemy's stored form (copied), MC_NOW as the current time;
+         * another Date or Time is bound with `keep` like any text. */
+        if (cg_holds_now(c) && c->type != MC_T_DATETIME) {
+            mc_column as_text = *c;
+            as_text.type = MC_T_TEXT;
+            cg_call_vars text = cv;
+            text.col = &as_text;
+            return mc_arena_printf(a, "%s == MC_NOW ? %s : %s", v, cg_bind_call(x->g, &cv), cg_bind_call(x->g, &text));
+        }
+        return cg_bind_call(x->g, &cv);
     case CG_BLOB:
-        return mc_arena_printf(a, "%s && %s->data ? sqlite3_bind_blob64(st, %d, %s->data, (sqlite3_uint64)%s->len, keep)"
-                               " : sqlite3_bind_null(st, %d)", v, v, i, v, v, i);
+        cv.value = mc_arena_printf(a, "*%s", v);
+        return mc_arena_printf(a, "%s && %s->data ? %s : sqlite3_bind_null(st, %d)", v, v, cg_bind_call(x->g, &cv), i);
     case CG_ENUM:
-        return mc_arena_printf(a, "%s ? sqlite3_bind_text(st, %d, %s_to_text(%s), -1, SQLITE_STATIC) : sqlite3_bind_null(st, %d)",
-                               v, i, cg_enum_fn(x->g, c->enum_type), v, i);
+        return mc_arena_printf(a, "%s ? %s : sqlite3_bind_null(st, %d)", v, cg_bind_call(x->g, &cv), i);
+    default:
+        break;
     }
+    const char *e = cg_bind_call(x->g, &cv);
     if (c->nullable)
         return mc_arena_printf(a, "%s ? %s : sqlite3_bind_null(st, %d)", v, e, i);
     return e;
@@ -202,18 +198,13 @@ static void emit_bind(qgen *x)
             mc_buf_line(&checks, "    return mc_set_error(db, MC_INVALID, %s);",
                         cg_cstr(x->g, mc_arena_printf(a, "%s: parameter %s is not a %s value", x->fn, p->name, t)));
         }
-        const char *check = NULL;
-        switch (p->type) {
-        case MC_T_STRING: case MC_T_TEXT: check = "mc_check_string(db, %s, %s, %s, 0)"; break;
-        case MC_T_JSON: check = "mc_check_json(db, %s, %s, %s)"; break;
-        case MC_T_DATETIME: check = "mc_check_datetime(db, %s, %s, %s)"; break;
-        case MC_T_DATE: check = "mc_check_date(db, %s, %s, %s)"; break;
-        case MC_T_TIME: check = "mc_check_time(db, %s, %s, %s)"; break;
-        case MC_T_NUMERIC: check = "mc_check_numeric(db, %s, %s, %s, 0, 0)"; break;
-        default: break;
-        }
-        if (check) {
-            const char *call = mc_arena_printf(a, check, x->ctx, cg_cstr(x->g, p->name), v);
+        /* A parameter is checked as text of its type, with no length,
+         * precision or scale: a pattern or bound need not fit the column. */
+        mc_column unsized = *p;
+        unsized.length = unsized.precision = unsized.scale = 0;
+        cg_call_vars cv = {&unsized, NULL, v, NULL, x->ctx, cg_cstr(x->g, p->name)};
+        const char *call = k == CG_TEXT ? cg_check_call(x->g, &cv) : NULL;
+        if (call) {
             mc_buf_line(&checks, "if (%s && (rc = %s) != MC_OK)", v, call);
             mc_buf_line(&checks, "    return rc;");
         }

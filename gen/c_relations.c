@@ -216,9 +216,8 @@ static void emit_joined(cgen *g, cg_out *o, const mc_relationship *r)
     mc_buf_line(c, "if (!st)");
     mc_buf_line(c, "    return mc_errcode(db);");
     mc_buf_line(c, "int rc = MC_OK, s;");
-    mc_buf_line(c, "int b = %s;", cg_kind_of(pk) == CG_TEXT
-                                   ? mc_arena_printf(g->arena, "sqlite3_bind_text(st, 1, %s, -1, SQLITE_STATIC)", cg_param(g, pk))
-                                   : mc_arena_printf(g->arena, "sqlite3_bind_int64(st, 1, %s)", cg_param(g, pk)));
+    cg_call_vars key = {pk, "1", cg_param(g, pk), NULL, NULL, NULL};
+    mc_buf_line(c, "int b = %s;", cg_bind_call(g, &key));
     mc_buf_line(c, "%s *row = NULL;", type);
     mc_buf_line(c, "size_t cap = 0;");
     mc_buf_line(c, "while (rc == MC_OK && b == SQLITE_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {");

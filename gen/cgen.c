@@ -52,19 +52,6 @@ const char *cg_enum_value(cgen *g, const mc_enum *e, size_t i)
     return upper(g, mc_arena_printf(g->arena, "%s_%s", cg_enum_fn(g, e), e->values[i]));
 }
 
-cg_kind cg_kind_of(const mc_column *c)
-{
-    switch (c->type) {
-    case MC_T_INTEGER: case MC_T_BIGINTEGER: return CG_INT64;
-    case MC_T_SMALLINTEGER: return CG_INT32;
-    case MC_T_FLOAT: return CG_DOUBLE;
-    case MC_T_BOOLEAN: return CG_BOOL;
-    case MC_T_LARGEBINARY: return CG_BLOB;
-    case MC_T_ENUM: return CG_ENUM;
-    default: return CG_TEXT;
-    }
-}
-
 const char *cg_member_type(cgen *g, const mc_column *c)
 {
     if (c->type == MC_T_ENUM)

@@ -72,9 +72,30 @@ const char *cg_enum_value(cgen *g, const mc_enum *e, size_t i);  /* FORMAT_EBOOK
 const char *cg_enum_fn(cgen *g, const mc_enum *e);      /* "format" */
 const char *cg_init_macro(cgen *g, const mc_table *t);  /* "LIBRARY_CARD_INIT" */
 
-/* C side of a column. */
+/* C side of a column (c_typecalls.c, from types.def's kind column). */
 typedef enum cg_kind { CG_INT64, CG_INT32, CG_DOUBLE, CG_BOOL, CG_TEXT, CG_BLOB, CG_ENUM } cg_kind;
 cg_kind cg_kind_of(const mc_column *c);
+/* A DateTime, Date or Time column: its member may hold the MC_NOW marker. */
+bool cg_holds_now(const mc_column *c);
+
+/* What a bind, read or check template of types.def is filled with:
+ * index ($i) the parameter or result column as C text, value ($v) the C
+ * expression of the value (for reads and owned kinds: the lvalue stored
+ * into), keep ($k) the lifetime of bound text and blobs (NULL:
+ * SQLITE_STATIC), table and field ($t, $f) C literals for messages. */
+typedef struct cg_call_vars {
+    const mc_column *col;
+    const char *index, *value, *keep, *table, *field;
+} cg_call_vars;
+/* The C expression binding v->value of v->col's type at v->index. */
+const char *cg_bind_call(cgen *g, const cg_call_vars *v);
+/* The C reading result column v->index: an expression for plain kinds,
+ * a status-returning call storing into v->value for TEXT and BLOB. */
+const char *cg_read_call(cgen *g, const cg_call_vars *v);
+/* The call checking v->value before a write, or NULL when the type needs
+ * none; cg_check_needs_value: it runs only when the value is set. */
+const char *cg_check_call(cgen *g, const cg_call_vars *v);
+bool cg_check_needs_value(const mc_column *c);
 /* Member type in the struct: "int64_t", "char *", "Format". */
 const char *cg_member_type(cgen *g, const mc_column *c);
 /* Parameter type for passing a value: "int64_t", "const char *", "const mc_blob *". */

@@ -242,25 +242,21 @@ int mc_same_sql_type(const mc_column *x, const mc_column *y)
     return same_type(x, y);
 }
 
-typedef enum { FAM_INT, FAM_REAL, FAM_NUM, FAM_BOOL, FAM_STR, FAM_TIME, FAM_BLOB, FAM_OTHER } family;
-
-static family fam(mc_type_id t)
+/* The family a type converts within without loss (types.def's fam
+ * column; an enum is text).  A change across families may lose data
+ * unless mc_type_narrows lists it as widening. */
+static mc_type_family fam(mc_type_id t)
 {
-    switch (t) {
-    case MC_T_INTEGER: case MC_T_BIGINTEGER: case MC_T_SMALLINTEGER: return FAM_INT;
-    case MC_T_FLOAT: return FAM_REAL;
-    case MC_T_NUMERIC: return FAM_NUM;
-    case MC_T_BOOLEAN: return FAM_BOOL;
-    case MC_T_STRING: case MC_T_TEXT: case MC_T_JSON: case MC_T_ENUM: return FAM_STR;
-    case MC_T_DATETIME: case MC_T_DATE: case MC_T_TIME: return FAM_TIME;
-    case MC_T_LARGEBINARY: return FAM_BLOB;
-    default: return FAM_OTHER;
-    }
+    return mc_types[t].fam;
 }
 
+/* An integer type's place in the order of widths the C side sees:
+ * SmallInteger (int32_t) below Integer and BigInteger (both int64_t, and
+ * both 64-bit in SQLite), so only a change down to SmallInteger narrows.
+ * PostgreSQL's widths differ (types.def's pgbits). */
 static int int_rank(mc_type_id t)
 {
-    return t == MC_T_SMALLINTEGER ? 1 : 2;   /* INTEGER and BIGINT are both 64-bit in SQLite */
+    return strcmp(mc_types[t].ctype, "int32_t") == 0 ? 1 : 2;
 }
 
 /* Length of a string type: 0 unbounded. */
@@ -275,29 +271,29 @@ int mc_type_narrows(const mc_column *from, const mc_column *to)
 {
     if (same_type(from, to))
         return 0;
-    family f = fam(from->type), t = fam(to->type);
-    if (t == FAM_STR) {
+    mc_type_family f = fam(from->type), t = fam(to->type);
+    if (t == MC_FAM_STR) {
         if (to->type == MC_T_JSON && from->type != MC_T_JSON)
             return 1;   /* not every text is JSON */
         int n = str_len(to);
         if (n == 0)
             return 0;   /* unbounded text holds anything */
-        if (f == FAM_STR)
+        if (f == MC_FAM_STR)
             return str_len(from) == 0 || str_len(from) > n;
         return 1;
     }
     if (f == t) {
         switch (f) {
-        case FAM_INT: return int_rank(to->type) < int_rank(from->type);
-        case FAM_NUM:
+        case MC_FAM_INT: return int_rank(to->type) < int_rank(from->type);
+        case MC_FAM_NUM:
             return to->precision - to->scale < from->precision - from->scale || to->scale < from->scale;
-        case FAM_TIME: return 1;
+        case MC_FAM_TIME: return 1;
         default: return 0;
         }
     }
-    if (f == FAM_BOOL && (t == FAM_INT || t == FAM_REAL || t == FAM_NUM))
+    if (f == MC_FAM_BOOL && (t == MC_FAM_INT || t == MC_FAM_REAL || t == MC_FAM_NUM))
         return 0;
-    if (f == FAM_INT && (t == FAM_REAL || t == FAM_NUM))
+    if (f == MC_FAM_INT && (t == MC_FAM_REAL || t == MC_FAM_NUM))
         return 0;
     return 1;
 }

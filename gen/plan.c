@@ -198,20 +198,17 @@ static void stmt_create_indexes(planner *p, const mc_table *t)
     }
 }
 
-/* A zero value for a column that must come back NOT NULL with no data. */
+/* A zero value for a column that must come back NOT NULL with no data:
+ * types.def's zero column (an enum's is the empty text, as for strings). */
 static const char *zero_value(const mc_column *c)
 {
-    switch (c->type) {
-    case MC_T_INTEGER: case MC_T_BIGINTEGER: case MC_T_SMALLINTEGER: case MC_T_FLOAT: case MC_T_NUMERIC:
-    case MC_T_BOOLEAN:
-        return "0";
-    case MC_T_LARGEBINARY:
-        return "X''";
-    case MC_T_JSON:
-        return "'null'";
-    default:
-        return "''";
-    }
+    static const char *const zero[MC_T__COUNT] = {
+#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero) [MC_T_##ID] = zero,
+#include "types.def"
+#undef X
+        [MC_T_ENUM] = "''", [MC_T_UNKNOWN] = "''",
+    };
+    return zero[c->type];
 }
 
 /* Is column ci of t covered by a UNIQUE constraint or a unique index? */

@@ -21,7 +21,7 @@
 #include "diag.h"
 
 typedef enum mc_type_id {
-#define X(ID, dsl, sql, pg, params, ctype, bind, column) MC_T_##ID,
+#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero) MC_T_##ID,
 #include "types.def"
 #undef X
     MC_T_ENUM,      /* a declared enum: VARCHAR(longest value), C enum */
@@ -29,13 +29,23 @@ typedef enum mc_type_id {
     MC_T__COUNT
 } mc_type_id;
 
+/* The families of types.def's fam column: a type converts without loss
+ * only within its family (diff.c decides which members narrow). */
+typedef enum mc_type_family {
+    MC_FAM_INT, MC_FAM_REAL, MC_FAM_NUM, MC_FAM_BOOL, MC_FAM_STR, MC_FAM_TIME, MC_FAM_BLOB, MC_FAM_OTHER
+} mc_type_family;
+
 typedef struct mc_type_info {
     const char *dsl, *sql, *pg;  /* pg: the type on PostgreSQL */
     int params;                 /* 0 none, 1 optional length, 2 precision+scale */
-    const char *ctype, *bind, *column;
+    const char *ctype;          /* the C type of a struct member */
+    mc_type_family fam;
+    int pgbits;                 /* an integer's width on PostgreSQL, else 0 */
 } mc_type_info;
 
-/* Indexed by mc_type_id; rows come from types.def. */
+/* The columns of types.def every consumer shares, indexed by mc_type_id;
+ * the others (C calls, planner families) are read by their one consumer
+ * straight from types.def. */
 extern const mc_type_info mc_types[MC_T__COUNT];
 
 typedef enum mc_fk_action {

@@ -22,11 +22,12 @@
 #include <strings.h>
 
 const mc_type_info mc_types[MC_T__COUNT] = {
-#define X(ID, dsl, sql, pg, params, ctype, bind, column) {dsl, sql, pg, params, ctype, bind, column},
+#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero) \
+    {dsl, sql, pg, params, ctype, MC_FAM_##fam, pgbits},
 #include "types.def"
 #undef X
-    {"enum", "VARCHAR", "", 0, "int", "sqlite3_bind_text", "sqlite3_column_text"},
-    {"?", "", "", 0, "", "", ""},
+    {"enum", "VARCHAR", "", 0, "int", MC_FAM_STR, 0},
+    {"?", "", "", 0, "", MC_FAM_OTHER, 0},
 };
 
 const char *mc_fk_action_sql(mc_fk_action a)

@@ -1,0 +1,106 @@
+/*
+ * c_typecalls.c -- the C a column's type gets in generated code: its
+ * kind, and the calls that bind, read and check a value.
+ *
+ * Everything here is derived from gen/types.def (the bind, read, check
+ * and kind columns); enum columns, which have no row there, are the one
+ * case written out below.  The templates are our own text, never schema
+ * text; the schema reaches them only as values substituted for $v ($t and
+ * $f arrive already escaped as C literals), so no format string is built
+ * from a schema.
+ */
+#include "cgen.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct type_calls {
+    cg_kind kind;
+    const char *bind, *read, *check_if, *check;
+} type_calls;
+
+static const type_calls calls[MC_T__COUNT] = {
+#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero) \
+    [MC_T_##ID] = {CG_##kind, bind, read, check_if, check},
+#include "types.def"
+#undef X
+    /* An enum is bound and read as its value's text ($e: the enum's C
+     * function prefix); a value outside the enum is caught by the model's
+     * check function, which names the enum (c_crud.c). */
+    [MC_T_ENUM] = {CG_ENUM, "sqlite3_bind_text(st, $i, $e_to_text($v), -1, SQLITE_STATIC)",
+                   "$e_from_text((const char *)sqlite3_column_text(st, $i))", "", ""},
+    /* Type text with no DSL equivalent (introspection only): text. */
+    [MC_T_UNKNOWN] = {CG_TEXT, "sqlite3_bind_text(st, $i, $v, -1, $k)", "mc_column_text(db, st, $i, &$v)", "", ""},
+};
+
+cg_kind cg_kind_of(const mc_column *c)
+{
+    return calls[c->type].kind;
+}
+
+bool cg_holds_now(const mc_column *c)
+{
+    return mc_types[c->type].fam == MC_FAM_TIME;
+}
+
+/* tmpl with each $x replaced by its value in v (a '$' before any other
+ * character stays as it is); the result lives in g's arena. */
+static const char *subst(cgen *g, const char *tmpl, const cg_call_vars *v)
+{
+    mc_buf b = {0};
+    char num[32];
+    for (const char *p = tmpl; *p; p++) {
+        if (*p != '$' || !p[1]) {
+            mc_buf_putc(&b, *p);
+            continue;
+        }
+        const char *val = NULL;
+        switch (p[1]) {
+        case 'i': val = v->index; break;
+        case 'v': val = v->value; break;
+        case 'k': val = v->keep ? v->keep : "SQLITE_STATIC"; break;
+        case 'e': val = v->col->type == MC_T_ENUM ? cg_enum_fn(g, v->col->enum_type) : ""; break;
+        case 't': val = v->table; break;
+        case 'f': val = v->field; break;
+        case 'n': snprintf(num, sizeof num, "%d", v->col->length); val = num; break;
+        case 'p': snprintf(num, sizeof num, "%d", v->col->precision); val = num; break;
+        case 's': snprintf(num, sizeof num, "%d", v->col->scale); val = num; break;
+        default: break;
+        }
+        if (!val) {
+            mc_buf_putc(&b, *p);
+            continue;
+        }
+        mc_buf_put(&b, val);
+        p++;
+    }
+    const char *r = mc_arena_strdup(g->arena, b.data ? b.data : "");
+    mc_buf_free(&b);
+    return r;
+}
+
+const char *cg_bind_call(cgen *g, const cg_call_vars *v)
+{
+    return subst(g, calls[v->col->type].bind, v);
+}
+
+const char *cg_read_call(cgen *g, const cg_call_vars *v)
+{
+    const mc_column *c = v->col;
+    /* A Numeric without a precision has no fixed scale to pad to: its
+     * text is read as SQLite gives it (see mc_column_numeric). */
+    if (c->type == MC_T_NUMERIC && c->precision <= 0)
+        return subst(g, calls[MC_T_TEXT].read, v);
+    return subst(g, calls[c->type].read, v);
+}
+
+const char *cg_check_call(cgen *g, const cg_call_vars *v)
+{
+    const char *t = calls[v->col->type].check;
+    return *t ? subst(g, t, v) : NULL;
+}
+
+bool cg_check_needs_value(const mc_column *c)
+{
+    return calls[c->type].check_if[0] != '\0';
+}

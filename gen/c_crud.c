@@ -305,21 +305,7 @@ static void emit_lifecycle(cgen *g, cg_out *o, const mc_table *t)
     mc_buf_line(c, "list->count = 0;");
     cg_fn_end(o);
 
-    for (size_t i = 0; i < t->ncolumns; i++) {
-        const mc_column *col = &t->columns[i];
-        if (cg_kind_of(col) == CG_TEXT) {
-            cg_fn_begin(o, mc_arena_printf(g->arena, "Replaces row->%s with a copy of value (NULL: SQL NULL), freeing the old one. "
-                                           "Only for a %s that owns its strings.", col->field, type),
-                        "int %s_set_%s(%s *row, const char *value)", fn, col->field, type);
-            mc_buf_line(c, "return mc_set_text(&row->%s, value);", col->field);
-            cg_fn_end(o);
-        } else if (cg_kind_of(col) == CG_BLOB) {
-            cg_fn_begin(o, mc_arena_printf(g->arena, "Replaces row->%s with a copy of len bytes (data NULL: SQL NULL).", col->field),
-                        "int %s_set_%s(%s *row, const void *data, size_t len)", fn, col->field, type);
-            mc_buf_line(c, "return mc_set_blob(&row->%s, data, len);", col->field);
-            cg_fn_end(o);
-        }
-    }
+    cg_emit_setters(g, o, t);
 }
 
 /* static reader and checker used by everything else */
@@ -658,10 +644,6 @@ static void emit_delete(cgen *g, cg_out *o, const mc_table *t)
     cg_fn_end(o);
 }
 
-static const struct { const char *name, *op; } ops[] = {
-    {"eq", "MC_EQ"}, {"ne", "MC_NE"}, {"lt", "MC_LT"}, {"le", "MC_LE"}, {"gt", "MC_GT"}, {"ge", "MC_GE"},
-};
-
 static void emit_query(cgen *g, cg_out *o, const mc_table *t)
 {
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
@@ -672,85 +654,8 @@ static void emit_query(cgen *g, cg_out *o, const mc_table *t)
     mc_buf_line(c, "return (%s_query *)mc_query_new(db, &%s_meta);", type, fn);
     cg_fn_end(o);
 
-    cg_fn_begin(o, "Frees a query; NULL is a no-op.", "void %s_query_free(%s_query *q)", fn, type);
-    mc_buf_line(c, "mc_query_free((mc_query *)q);");
-    cg_fn_end(o);
-
-    for (size_t i = 0; i < t->ncolumns; i++) {
-        const mc_column *col = &t->columns[i];
-        const char *cc = cg_col_const(g, t, col);
-        cg_kind k = cg_kind_of(col);
-        const char *pt = cg_param_type(g, col);
-        const char *sp = pt[strlen(pt) - 1] == '*' ? "" : " ";
-        size_t nops = (k == CG_BOOL || k == CG_BLOB || k == CG_ENUM) ? 2 : 6;
-        for (size_t j = 0; j < nops; j++) {
-            cg_fn_begin(o, mc_arena_printf(g->arena, "Keeps rows whose %s %s value.", col->field,
-                                           (const char *[]){"equals", "differs from", "is less than", "is at most",
-                                                            "is greater than", "is at least"}[j]),
-                        "void %s_query_where_%s_%s(%s_query *q, %s%svalue)", fn, col->field, ops[j].name, type, pt, sp);
-            switch (k) {
-            case CG_INT64: case CG_INT32:
-                mc_buf_line(c, "mc_query_where_int((mc_query *)q, %s, %s, value);", cc, ops[j].op);
-                break;
-            case CG_BOOL:
-                mc_buf_line(c, "mc_query_where_int((mc_query *)q, %s, %s, value ? 1 : 0);", cc, ops[j].op);
-                break;
-            case CG_DOUBLE:
-                mc_buf_line(c, "mc_query_where_double((mc_query *)q, %s, %s, value);", cc, ops[j].op);
-                break;
-            case CG_TEXT:
-                mc_buf_line(c, "mc_query_where_text((mc_query *)q, %s, %s, value);", cc, ops[j].op);
-                break;
-            case CG_ENUM:
-                mc_buf_line(c, "mc_query_where_text((mc_query *)q, %s, %s, %s_to_text(value));", cc, ops[j].op,
-                            cg_enum_fn(g, col->enum_type));
-                break;
-            case CG_BLOB:
-                mc_buf_line(c, "mc_query_where_blob((mc_query *)q, %s, %s, value ? value->data : NULL, value ? value->len : 0);",
-                            cc, ops[j].op);
-                break;
-            }
-            cg_fn_end(o);
-        }
-        if (k == CG_TEXT) {
-            cg_fn_begin(o, mc_arena_printf(g->arena, "Keeps rows whose %s matches an SQL LIKE pattern (%% and _).", col->field),
-                        "void %s_query_where_%s_like(%s_query *q, const char *pattern)", fn, col->field, type);
-            mc_buf_line(c, "mc_query_where_text((mc_query *)q, %s, MC_LIKE, pattern);", cc);
-            cg_fn_end(o);
-        }
-        if (k == CG_INT64 || k == CG_TEXT || k == CG_DOUBLE) {
-            const char *arr = k == CG_INT64 ? "const int64_t *" : k == CG_DOUBLE ? "const double *" : "const char *const *";
-            cg_fn_begin(o, mc_arena_printf(g->arena, "Keeps rows whose %s is one of values[0..n) (none when n is 0).", col->field),
-                        "void %s_query_where_%s_in(%s_query *q, %svalues, size_t n)", fn, col->field, type, arr);
-            mc_buf_line(c, "mc_query_where_in_%s((mc_query *)q, %s, values, n);",
-                        k == CG_INT64 ? "int" : k == CG_DOUBLE ? "double" : "text", cc);
-            cg_fn_end(o);
-        }
-        if (col->nullable) {
-            cg_fn_begin(o, mc_arena_printf(g->arena, "Keeps rows whose %s is NULL.", col->field),
-                        "void %s_query_where_%s_is_null(%s_query *q)", fn, col->field, type);
-            mc_buf_line(c, "mc_query_where_null((mc_query *)q, %s, 1);", cc);
-            cg_fn_end(o);
-            cg_fn_begin(o, mc_arena_printf(g->arena, "Keeps rows whose %s is not NULL.", col->field),
-                        "void %s_query_where_%s_is_not_null(%s_query *q)", fn, col->field, type);
-            mc_buf_line(c, "mc_query_where_null((mc_query *)q, %s, 0);", cc);
-            cg_fn_end(o);
-        }
-    }
-
-    cg_fn_begin(o, "Orders by a column, ascending or (desc) descending; calls add keys in order.",
-                "void %s_query_order_by(%s_query *q, %s_column column, bool desc)", fn, type, type);
-    mc_buf_line(c, "mc_query_order_by((mc_query *)q, (int)column, desc);");
-    cg_fn_end(o);
-    cg_fn_begin(o, "At most n rows (n < 0: no limit).", "void %s_query_limit(%s_query *q, int64_t n)", fn, type);
-    mc_buf_line(c, "mc_query_limit((mc_query *)q, n);");
-    cg_fn_end(o);
-    cg_fn_begin(o, "Skips the first n rows.", "void %s_query_offset(%s_query *q, int64_t n)", fn, type);
-    mc_buf_line(c, "mc_query_offset((mc_query *)q, n);");
-    cg_fn_end(o);
-    cg_fn_begin(o, "*count = the number of rows the query gives.", "int %s_query_count(%s_query *q, int64_t *count)", fn, type);
-    mc_buf_line(c, "return mc_query_count((mc_query *)q, count);");
-    cg_fn_end(o);
+    cg_emit_query_wrappers(g, o, t);
+    cg_emit_predicates(g, o, t);
 
     cg_fn_begin(o, mc_arena_printf(g->arena,
                                    "Streams the rows one at a time into *row (zero it before the first call; each call "

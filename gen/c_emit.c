@@ -26,7 +26,10 @@ int mc_emit_c(cgen *g, char **header, char **source)
     cg_put_comment_text(&file_comment, schema_file);
     schema_file = mc_arena_strdup(g->arena, file_comment.data ? file_comment.data : "");
     mc_buf_free(&file_comment);
-    const char *vars[] = {
+    mc_buf body = {0};   /* the source's: long texts first, then the functions */
+    mc_buf_put(&body, cg_long_texts(g));
+    mc_buf_put(&body, o.c.data ? o.c.data : "");
+    const char *header_vars[] = {
         "BASE", g->base,
         "VERSION", MODELC_VERSION,
         "SCHEMA", schema_file,
@@ -36,15 +39,24 @@ int mc_emit_c(cgen *g, char **header, char **source)
         "BODY", o.h.data ? o.h.data : "",
         NULL,
     };
+    const char *source_vars[] = {
+        "BASE", g->base,
+        "VERSION", MODELC_VERSION,
+        "SCHEMA", schema_file,
+        "BODY", body.data ? body.data : "",
+        NULL,
+    };
     mc_buf h = {0}, c = {0};
-    mc_template_render(&h, mc_template_get("header.h"), vars);
-    mc_buf body = {0};
-    mc_buf_put(&body, cg_long_texts(g));
-    mc_buf_put(&body, o.c.data ? o.c.data : "");
-    vars[13] = body.data ? body.data : "";
-    mc_template_render(&c, mc_template_get("source.c"), vars);
+    mc_template_render(&h, mc_template_get("header.h"), header_vars);
+    mc_template_render(&c, mc_template_get("source.c"), source_vars);
     int failed = h.failed || c.failed || o.h.failed || o.c.failed || body.failed;
-    if (!failed && cg_duplicate_definition(g, c.data ? c.data : "")) {
+    mc_buf both = {0};  /* definitions: the header's one-liners and the source's functions */
+    mc_buf_put(&both, h.data ? h.data : "");
+    mc_buf_put(&both, c.data ? c.data : "");
+    failed |= both.failed;
+    bool duplicate = !failed && cg_duplicate_definition(g, both.data ? both.data : "");
+    mc_buf_free(&both);
+    if (duplicate) {
         mc_buf_free(&body);
         mc_buf_free(&o.h);
         mc_buf_free(&o.c);

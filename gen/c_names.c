@@ -535,7 +535,8 @@ const char *cg_duplicate_definition(cgen *g, const char *source)
         const char *end = strchr(line, '\n');
         if (!end)
             break;
-        if (end[1] == '{' && end[2] == '\n' && line[0] != ' ' && line[0] != '/' && line[0] != '#') {
+        bool one_liner = strncmp(line, "static inline ", 14) == 0 && end > line && end[-1] == '}';
+        if (one_liner || (end[1] == '{' && end[2] == '\n' && line[0] != ' ' && line[0] != '/' && line[0] != '#')) {
             const char *paren = memchr(line, '(', (size_t)(end - line));
             const char *p = paren;
             while (p && p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))

@@ -164,7 +164,11 @@ void cg_emit_types(cgen *g, cg_out *o)
     for (size_t i = 0; i < s->ntables; i++)
         mc_buf_printf(&o->h, "typedef struct %s %s;\n", cg_type(g, s->tables[i]), cg_type(g, s->tables[i]));
     mc_buf_put(&o->h, "\n/* Queries: built with X_query_where_* / order_by / limit / offset, run with\n"
-                      " * count, first, all or next; freed with X_query_free. */\n");
+                      " * count, first, all or next; freed with X_query_free.  Filters, all ANDed:\n"
+                      " * X_query_where_<field>_eq/_ne/_lt/_le/_gt/_ge(q, value) compare (booleans,\n"
+                      " * blobs and enums: _eq and _ne), _like(q, pattern) takes an SQL LIKE pattern\n"
+                      " * (% and _), _in(q, values, n) keeps rows equal to one of values[0..n) (none\n"
+                      " * when n is 0), _is_null / _is_not_null test nullable columns. */\n");
     for (size_t i = 0; i < s->ntables; i++)
         mc_buf_printf(&o->h, "typedef struct %s_query %s_query;\n", cg_type(g, s->tables[i]),
                       cg_type(g, s->tables[i]));

@@ -99,7 +99,7 @@ const char *cg_sql_ident(cgen *g, const char *name)
 /* A doc comment: on one line when it fits in 100 columns, else wrapped
  * at 80 in a block comment; the text made safe by cg_put_comment_text
  * first (wrapping only breaks at spaces, which it leaves alone). */
-static void put_doc(mc_buf *b, const char *doc)
+void cg_doc(mc_buf *b, const char *doc)
 {
     mc_buf clean = {0};
     cg_put_comment_text(&clean, doc);
@@ -142,7 +142,7 @@ void cg_fn_begin(cg_out *o, const char *doc, const char *proto_fmt, ...)
     mc_buf_vprintf(&proto, proto_fmt, ap);
     va_end(ap);
     const char *p = proto.data ? proto.data : "";
-    put_doc(&o->h, doc);
+    cg_doc(&o->h, doc);
     mc_buf_printf(&o->h, "%s;\n\n", p);
     mc_buf_printf(&o->c, "%s\n{\n", p);
     o->c.indent = 1;

@@ -180,6 +180,9 @@ void cg_fn_begin(cg_out *o, const char *doc, const char *proto_fmt, ...)
 #endif
     ;
 void cg_fn_end(cg_out *o);
+/* A doc comment, as cg_fn_begin writes one: on one line when it fits in
+ * 100 columns, else wrapped at 80 in a block comment. */
+void cg_doc(mc_buf *b, const char *doc);
 
 /* Emitters.  c_types.c: enums, structs, lists, column constants, table
  * metadata.  c_crud.c: per-model functions.  c_relations.c: relationship
@@ -196,6 +199,12 @@ void cg_emit_eager_types(cgen *g, cg_out *o);
 void cg_emit_eager(cgen *g, cg_out *o, const mc_table *t);
 /* c_queries.c: one function per `query` declaration, after every model. */
 void cg_emit_queries(cgen *g, cg_out *o);
+/* c_predicates.c, header only, `static inline` one-liners: the
+ * X_query_where_<field>_<op> family (one doc comment per column), the
+ * query's free/order_by/limit/offset/count, the string and blob setters. */
+void cg_emit_predicates(cgen *g, cg_out *o, const mc_table *t);
+void cg_emit_query_wrappers(cgen *g, cg_out *o, const mc_table *t);
+void cg_emit_setters(cgen *g, cg_out *o, const mc_table *t);
 /* c_bulk.c: X_insert_many. */
 void cg_emit_bulk(cgen *g, cg_out *o, const mc_table *t);
 /* Reads the migration files of dir for --migrations (migfile.c's reader):
@@ -208,7 +217,8 @@ int mc_load_compiled_migrations(mc_arena *a, mc_diag *diag, const char *dir, con
  * returned, so generate writes nothing rather than C that cannot compile). */
 int mc_emit_c(cgen *g, char **header, char **source);
 /* The first function that source defines twice (a line "...name(...)"
- * followed by a line "{", as cg_fn_begin writes them), or NULL. */
+ * followed by a line "{", as cg_fn_begin writes them, or a header's
+ * one-liner "static inline ...name(...) { ... }"), or NULL. */
 const char *cg_duplicate_definition(cgen *g, const char *source);
 /* What cg_duplicate_definition last found ("?" if nothing). */
 const char *cg_last_duplicate(const cgen *g);

@@ -144,7 +144,8 @@ END_TEST
 static int is_ident(int c) { return isalnum(c) || c == '_'; }
 
 /* The names of the functions a generated header declares, one per line:
- * a declaration is a line that starts a type and ends "(...);". */
+ * a declaration is a line that starts a type and ends "(...);", or a
+ * one-liner "static inline type name(...) { ... }". */
 static size_t declared_functions(const char *header, char ***out)
 {
     size_t n = 0, cap = 0;
@@ -152,8 +153,9 @@ static size_t declared_functions(const char *header, char ***out)
     for (const char *line = header; *line;) {
         const char *end = strchr(line, '\n');
         size_t len = end ? (size_t)(end - line) : strlen(line);
-        if (len > 2 && isalpha((unsigned char)line[0]) && strncmp(line, "typedef", 7) != 0 &&
-            strncmp(line, "struct", 6) != 0 && line[len - 1] == ';' && line[len - 2] == ')') {
+        int inline_def = len > 14 && strncmp(line, "static inline ", 14) == 0 && line[len - 1] == '}';
+        if (inline_def || (len > 2 && isalpha((unsigned char)line[0]) && strncmp(line, "typedef", 7) != 0 &&
+                           strncmp(line, "struct", 6) != 0 && line[len - 1] == ';' && line[len - 2] == ')')) {
             const char *paren = memchr(line, '(', len);
             const char *p = paren;
             while (p > line && is_ident((unsigned char)p[-1]))

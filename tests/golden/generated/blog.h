@@ -43,7 +43,11 @@ typedef struct User User;
 typedef struct Post Post;
 
 /* Queries: built with X_query_where_* / order_by / limit / offset, run with
- * count, first, all or next; freed with X_query_free. */
+ * count, first, all or next; freed with X_query_free.  Filters, all ANDed:
+ * X_query_where_<field>_eq/_ne/_lt/_le/_gt/_ge(q, value) compare (booleans,
+ * blobs and enums: _eq and _ne), _like(q, pattern) takes an SQL LIKE pattern
+ * (% and _), _in(q, values, n) keeps rows equal to one of values[0..n) (none
+ * when n is 0), _is_null / _is_not_null test nullable columns. */
 typedef struct User_query User_query;
 typedef struct Post_query Post_query;
 
@@ -141,22 +145,12 @@ void user_free(User *row);
 void user_list_free(User_list *list);
 
 /*
- * Replaces row->username with a copy of value (NULL: SQL NULL), freeing the old
- * one. Only for a User that owns its strings.
+ * Setters: row->field becomes a copy of the value (NULL: SQL NULL), the old one
+ * freed. Only for a User that owns its strings (one modelc gave you).
  */
-int user_set_username(User *row, const char *value);
-
-/*
- * Replaces row->email with a copy of value (NULL: SQL NULL), freeing the old
- * one. Only for a User that owns its strings.
- */
-int user_set_email(User *row, const char *value);
-
-/*
- * Replaces row->password_hash with a copy of value (NULL: SQL NULL), freeing
- * the old one. Only for a User that owns its strings.
- */
-int user_set_password_hash(User *row, const char *value);
+static inline int user_set_username(User *row, const char *value) { return mc_set_text(&row->username, value); }
+static inline int user_set_email(User *row, const char *value) { return mc_set_text(&row->email, value); }
+static inline int user_set_password_hash(User *row, const char *value) { return mc_set_text(&row->password_hash, value); }
 
 /*
  * Inserts row into user (session.add + commit outside a transaction) as the
@@ -190,130 +184,64 @@ int user_delete(mc_db *db, int64_t id);
 User_query *user_query(mc_db *db);
 
 /* Frees a query; NULL is a no-op. */
-void user_query_free(User_query *q);
+static inline void user_query_free(User_query *q) { mc_query_free((mc_query *)q); }
 
-/* Keeps rows whose id equals value. */
-void user_query_where_id_eq(User_query *q, int64_t value);
-
-/* Keeps rows whose id differs from value. */
-void user_query_where_id_ne(User_query *q, int64_t value);
-
-/* Keeps rows whose id is less than value. */
-void user_query_where_id_lt(User_query *q, int64_t value);
-
-/* Keeps rows whose id is at most value. */
-void user_query_where_id_le(User_query *q, int64_t value);
-
-/* Keeps rows whose id is greater than value. */
-void user_query_where_id_gt(User_query *q, int64_t value);
-
-/* Keeps rows whose id is at least value. */
-void user_query_where_id_ge(User_query *q, int64_t value);
-
-/* Keeps rows whose id is one of values[0..n) (none when n is 0). */
-void user_query_where_id_in(User_query *q, const int64_t *values, size_t n);
-
-/* Keeps rows whose username equals value. */
-void user_query_where_username_eq(User_query *q, const char *value);
-
-/* Keeps rows whose username differs from value. */
-void user_query_where_username_ne(User_query *q, const char *value);
-
-/* Keeps rows whose username is less than value. */
-void user_query_where_username_lt(User_query *q, const char *value);
-
-/* Keeps rows whose username is at most value. */
-void user_query_where_username_le(User_query *q, const char *value);
-
-/* Keeps rows whose username is greater than value. */
-void user_query_where_username_gt(User_query *q, const char *value);
-
-/* Keeps rows whose username is at least value. */
-void user_query_where_username_ge(User_query *q, const char *value);
-
-/* Keeps rows whose username matches an SQL LIKE pattern (% and _). */
-void user_query_where_username_like(User_query *q, const char *pattern);
-
-/* Keeps rows whose username is one of values[0..n) (none when n is 0). */
-void user_query_where_username_in(User_query *q, const char *const *values, size_t n);
-
-/* Keeps rows whose username is NULL. */
-void user_query_where_username_is_null(User_query *q);
-
-/* Keeps rows whose username is not NULL. */
-void user_query_where_username_is_not_null(User_query *q);
-
-/* Keeps rows whose email equals value. */
-void user_query_where_email_eq(User_query *q, const char *value);
-
-/* Keeps rows whose email differs from value. */
-void user_query_where_email_ne(User_query *q, const char *value);
-
-/* Keeps rows whose email is less than value. */
-void user_query_where_email_lt(User_query *q, const char *value);
-
-/* Keeps rows whose email is at most value. */
-void user_query_where_email_le(User_query *q, const char *value);
-
-/* Keeps rows whose email is greater than value. */
-void user_query_where_email_gt(User_query *q, const char *value);
-
-/* Keeps rows whose email is at least value. */
-void user_query_where_email_ge(User_query *q, const char *value);
-
-/* Keeps rows whose email matches an SQL LIKE pattern (% and _). */
-void user_query_where_email_like(User_query *q, const char *pattern);
-
-/* Keeps rows whose email is one of values[0..n) (none when n is 0). */
-void user_query_where_email_in(User_query *q, const char *const *values, size_t n);
-
-/* Keeps rows whose email is NULL. */
-void user_query_where_email_is_null(User_query *q);
-
-/* Keeps rows whose email is not NULL. */
-void user_query_where_email_is_not_null(User_query *q);
-
-/* Keeps rows whose password_hash equals value. */
-void user_query_where_password_hash_eq(User_query *q, const char *value);
-
-/* Keeps rows whose password_hash differs from value. */
-void user_query_where_password_hash_ne(User_query *q, const char *value);
-
-/* Keeps rows whose password_hash is less than value. */
-void user_query_where_password_hash_lt(User_query *q, const char *value);
-
-/* Keeps rows whose password_hash is at most value. */
-void user_query_where_password_hash_le(User_query *q, const char *value);
-
-/* Keeps rows whose password_hash is greater than value. */
-void user_query_where_password_hash_gt(User_query *q, const char *value);
-
-/* Keeps rows whose password_hash is at least value. */
-void user_query_where_password_hash_ge(User_query *q, const char *value);
-
-/* Keeps rows whose password_hash matches an SQL LIKE pattern (% and _). */
-void user_query_where_password_hash_like(User_query *q, const char *pattern);
-
-/* Keeps rows whose password_hash is one of values[0..n) (none when n is 0). */
-void user_query_where_password_hash_in(User_query *q, const char *const *values, size_t n);
-
-/* Keeps rows whose password_hash is NULL. */
-void user_query_where_password_hash_is_null(User_query *q);
-
-/* Keeps rows whose password_hash is not NULL. */
-void user_query_where_password_hash_is_not_null(User_query *q);
-
-/* Orders by a column, ascending or (desc) descending; calls add keys in order. */
-void user_query_order_by(User_query *q, User_column column, bool desc);
-
-/* At most n rows (n < 0: no limit). */
-void user_query_limit(User_query *q, int64_t n);
-
-/* Skips the first n rows. */
-void user_query_offset(User_query *q, int64_t n);
+/*
+ * Shapes the query: _order_by a column, ascending or (desc) descending, calls
+ * adding keys in order; _limit: at most n rows (n < 0: no limit); _offset:
+ * skips the first n rows.
+ */
+static inline void user_query_order_by(User_query *q, User_column column, bool desc) { mc_query_order_by((mc_query *)q, (int)column, desc); }
+static inline void user_query_limit(User_query *q, int64_t n) { mc_query_limit((mc_query *)q, n); }
+static inline void user_query_offset(User_query *q, int64_t n) { mc_query_offset((mc_query *)q, n); }
 
 /* *count = the number of rows the query gives. */
-int user_query_count(User_query *q, int64_t *count);
+static inline int user_query_count(User_query *q, int64_t *count) { return mc_query_count((mc_query *)q, count); }
+
+/* Filters on id: _eq _ne _lt _le _gt _ge, _in. */
+static inline void user_query_where_id_eq(User_query *q, int64_t value) { mc_query_where_int((mc_query *)q, USER_COL_ID, MC_EQ, value); }
+static inline void user_query_where_id_ne(User_query *q, int64_t value) { mc_query_where_int((mc_query *)q, USER_COL_ID, MC_NE, value); }
+static inline void user_query_where_id_lt(User_query *q, int64_t value) { mc_query_where_int((mc_query *)q, USER_COL_ID, MC_LT, value); }
+static inline void user_query_where_id_le(User_query *q, int64_t value) { mc_query_where_int((mc_query *)q, USER_COL_ID, MC_LE, value); }
+static inline void user_query_where_id_gt(User_query *q, int64_t value) { mc_query_where_int((mc_query *)q, USER_COL_ID, MC_GT, value); }
+static inline void user_query_where_id_ge(User_query *q, int64_t value) { mc_query_where_int((mc_query *)q, USER_COL_ID, MC_GE, value); }
+static inline void user_query_where_id_in(User_query *q, const int64_t *values, size_t n) { mc_query_where_in_int((mc_query *)q, USER_COL_ID, values, n); }
+
+/* Filters on username: _eq _ne _lt _le _gt _ge, _like, _in, _is_null, _is_not_null. */
+static inline void user_query_where_username_eq(User_query *q, const char *value) { mc_query_where_text((mc_query *)q, USER_COL_USERNAME, MC_EQ, value); }
+static inline void user_query_where_username_ne(User_query *q, const char *value) { mc_query_where_text((mc_query *)q, USER_COL_USERNAME, MC_NE, value); }
+static inline void user_query_where_username_lt(User_query *q, const char *value) { mc_query_where_text((mc_query *)q, USER_COL_USERNAME, MC_LT, value); }
+static inline void user_query_where_username_le(User_query *q, const char *value) { mc_query_where_text((mc_query *)q, USER_COL_USERNAME, MC_LE, value); }
+static inline void user_query_where_username_gt(User_query *q, const char *value) { mc_query_where_text((mc_query *)q, USER_COL_USERNAME, MC_GT, value); }
+static inline void user_query_where_username_ge(User_query *q, const char *value) { mc_query_where_text((mc_query *)q, USER_COL_USERNAME, MC_GE, value); }
+static inline void user_query_where_username_like(User_query *q, const char *pattern) { mc_query_where_text((mc_query *)q, USER_COL_USERNAME, MC_LIKE, pattern); }
+static inline void user_query_where_username_in(User_query *q, const char *const *values, size_t n) { mc_query_where_in_text((mc_query *)q, USER_COL_USERNAME, values, n); }
+static inline void user_query_where_username_is_null(User_query *q) { mc_query_where_null((mc_query *)q, USER_COL_USERNAME, 1); }
+static inline void user_query_where_username_is_not_null(User_query *q) { mc_query_where_null((mc_query *)q, USER_COL_USERNAME, 0); }
+
+/* Filters on email: _eq _ne _lt _le _gt _ge, _like, _in, _is_null, _is_not_null. */
+static inline void user_query_where_email_eq(User_query *q, const char *value) { mc_query_where_text((mc_query *)q, USER_COL_EMAIL, MC_EQ, value); }
+static inline void user_query_where_email_ne(User_query *q, const char *value) { mc_query_where_text((mc_query *)q, USER_COL_EMAIL, MC_NE, value); }
+static inline void user_query_where_email_lt(User_query *q, const char *value) { mc_query_where_text((mc_query *)q, USER_COL_EMAIL, MC_LT, value); }
+static inline void user_query_where_email_le(User_query *q, const char *value) { mc_query_where_text((mc_query *)q, USER_COL_EMAIL, MC_LE, value); }
+static inline void user_query_where_email_gt(User_query *q, const char *value) { mc_query_where_text((mc_query *)q, USER_COL_EMAIL, MC_GT, value); }
+static inline void user_query_where_email_ge(User_query *q, const char *value) { mc_query_where_text((mc_query *)q, USER_COL_EMAIL, MC_GE, value); }
+static inline void user_query_where_email_like(User_query *q, const char *pattern) { mc_query_where_text((mc_query *)q, USER_COL_EMAIL, MC_LIKE, pattern); }
+static inline void user_query_where_email_in(User_query *q, const char *const *values, size_t n) { mc_query_where_in_text((mc_query *)q, USER_COL_EMAIL, values, n); }
+static inline void user_query_where_email_is_null(User_query *q) { mc_query_where_null((mc_query *)q, USER_COL_EMAIL, 1); }
+static inline void user_query_where_email_is_not_null(User_query *q) { mc_query_where_null((mc_query *)q, USER_COL_EMAIL, 0); }
+
+/* Filters on password_hash: _eq _ne _lt _le _gt _ge, _like, _in, _is_null, _is_not_null. */
+static inline void user_query_where_password_hash_eq(User_query *q, const char *value) { mc_query_where_text((mc_query *)q, USER_COL_PASSWORD_HASH, MC_EQ, value); }
+static inline void user_query_where_password_hash_ne(User_query *q, const char *value) { mc_query_where_text((mc_query *)q, USER_COL_PASSWORD_HASH, MC_NE, value); }
+static inline void user_query_where_password_hash_lt(User_query *q, const char *value) { mc_query_where_text((mc_query *)q, USER_COL_PASSWORD_HASH, MC_LT, value); }
+static inline void user_query_where_password_hash_le(User_query *q, const char *value) { mc_query_where_text((mc_query *)q, USER_COL_PASSWORD_HASH, MC_LE, value); }
+static inline void user_query_where_password_hash_gt(User_query *q, const char *value) { mc_query_where_text((mc_query *)q, USER_COL_PASSWORD_HASH, MC_GT, value); }
+static inline void user_query_where_password_hash_ge(User_query *q, const char *value) { mc_query_where_text((mc_query *)q, USER_COL_PASSWORD_HASH, MC_GE, value); }
+static inline void user_query_where_password_hash_like(User_query *q, const char *pattern) { mc_query_where_text((mc_query *)q, USER_COL_PASSWORD_HASH, MC_LIKE, pattern); }
+static inline void user_query_where_password_hash_in(User_query *q, const char *const *values, size_t n) { mc_query_where_in_text((mc_query *)q, USER_COL_PASSWORD_HASH, values, n); }
+static inline void user_query_where_password_hash_is_null(User_query *q) { mc_query_where_null((mc_query *)q, USER_COL_PASSWORD_HASH, 1); }
+static inline void user_query_where_password_hash_is_not_null(User_query *q) { mc_query_where_null((mc_query *)q, USER_COL_PASSWORD_HASH, 0); }
 
 /*
  * Streams the rows one at a time into *row (zero it before the first call; each
@@ -412,10 +340,10 @@ void post_free(Post *row);
 void post_list_free(Post_list *list);
 
 /*
- * Replaces row->body with a copy of value (NULL: SQL NULL), freeing the old
- * one. Only for a Post that owns its strings.
+ * Setters: row->field becomes a copy of the value (NULL: SQL NULL), the old one
+ * freed. Only for a Post that owns its strings (one modelc gave you).
  */
-int post_set_body(Post *row, const char *value);
+static inline int post_set_body(Post *row, const char *value) { return mc_set_text(&row->body, value); }
 
 /*
  * Inserts row into post (session.add + commit outside a transaction) as the
@@ -443,97 +371,51 @@ int post_delete(mc_db *db, int64_t id);
 Post_query *post_query(mc_db *db);
 
 /* Frees a query; NULL is a no-op. */
-void post_query_free(Post_query *q);
+static inline void post_query_free(Post_query *q) { mc_query_free((mc_query *)q); }
 
-/* Keeps rows whose id equals value. */
-void post_query_where_id_eq(Post_query *q, int64_t value);
-
-/* Keeps rows whose id differs from value. */
-void post_query_where_id_ne(Post_query *q, int64_t value);
-
-/* Keeps rows whose id is less than value. */
-void post_query_where_id_lt(Post_query *q, int64_t value);
-
-/* Keeps rows whose id is at most value. */
-void post_query_where_id_le(Post_query *q, int64_t value);
-
-/* Keeps rows whose id is greater than value. */
-void post_query_where_id_gt(Post_query *q, int64_t value);
-
-/* Keeps rows whose id is at least value. */
-void post_query_where_id_ge(Post_query *q, int64_t value);
-
-/* Keeps rows whose id is one of values[0..n) (none when n is 0). */
-void post_query_where_id_in(Post_query *q, const int64_t *values, size_t n);
-
-/* Keeps rows whose body equals value. */
-void post_query_where_body_eq(Post_query *q, const char *value);
-
-/* Keeps rows whose body differs from value. */
-void post_query_where_body_ne(Post_query *q, const char *value);
-
-/* Keeps rows whose body is less than value. */
-void post_query_where_body_lt(Post_query *q, const char *value);
-
-/* Keeps rows whose body is at most value. */
-void post_query_where_body_le(Post_query *q, const char *value);
-
-/* Keeps rows whose body is greater than value. */
-void post_query_where_body_gt(Post_query *q, const char *value);
-
-/* Keeps rows whose body is at least value. */
-void post_query_where_body_ge(Post_query *q, const char *value);
-
-/* Keeps rows whose body matches an SQL LIKE pattern (% and _). */
-void post_query_where_body_like(Post_query *q, const char *pattern);
-
-/* Keeps rows whose body is one of values[0..n) (none when n is 0). */
-void post_query_where_body_in(Post_query *q, const char *const *values, size_t n);
-
-/* Keeps rows whose body is NULL. */
-void post_query_where_body_is_null(Post_query *q);
-
-/* Keeps rows whose body is not NULL. */
-void post_query_where_body_is_not_null(Post_query *q);
-
-/* Keeps rows whose user_id equals value. */
-void post_query_where_user_id_eq(Post_query *q, int64_t value);
-
-/* Keeps rows whose user_id differs from value. */
-void post_query_where_user_id_ne(Post_query *q, int64_t value);
-
-/* Keeps rows whose user_id is less than value. */
-void post_query_where_user_id_lt(Post_query *q, int64_t value);
-
-/* Keeps rows whose user_id is at most value. */
-void post_query_where_user_id_le(Post_query *q, int64_t value);
-
-/* Keeps rows whose user_id is greater than value. */
-void post_query_where_user_id_gt(Post_query *q, int64_t value);
-
-/* Keeps rows whose user_id is at least value. */
-void post_query_where_user_id_ge(Post_query *q, int64_t value);
-
-/* Keeps rows whose user_id is one of values[0..n) (none when n is 0). */
-void post_query_where_user_id_in(Post_query *q, const int64_t *values, size_t n);
-
-/* Keeps rows whose user_id is NULL. */
-void post_query_where_user_id_is_null(Post_query *q);
-
-/* Keeps rows whose user_id is not NULL. */
-void post_query_where_user_id_is_not_null(Post_query *q);
-
-/* Orders by a column, ascending or (desc) descending; calls add keys in order. */
-void post_query_order_by(Post_query *q, Post_column column, bool desc);
-
-/* At most n rows (n < 0: no limit). */
-void post_query_limit(Post_query *q, int64_t n);
-
-/* Skips the first n rows. */
-void post_query_offset(Post_query *q, int64_t n);
+/*
+ * Shapes the query: _order_by a column, ascending or (desc) descending, calls
+ * adding keys in order; _limit: at most n rows (n < 0: no limit); _offset:
+ * skips the first n rows.
+ */
+static inline void post_query_order_by(Post_query *q, Post_column column, bool desc) { mc_query_order_by((mc_query *)q, (int)column, desc); }
+static inline void post_query_limit(Post_query *q, int64_t n) { mc_query_limit((mc_query *)q, n); }
+static inline void post_query_offset(Post_query *q, int64_t n) { mc_query_offset((mc_query *)q, n); }
 
 /* *count = the number of rows the query gives. */
-int post_query_count(Post_query *q, int64_t *count);
+static inline int post_query_count(Post_query *q, int64_t *count) { return mc_query_count((mc_query *)q, count); }
+
+/* Filters on id: _eq _ne _lt _le _gt _ge, _in. */
+static inline void post_query_where_id_eq(Post_query *q, int64_t value) { mc_query_where_int((mc_query *)q, POST_COL_ID, MC_EQ, value); }
+static inline void post_query_where_id_ne(Post_query *q, int64_t value) { mc_query_where_int((mc_query *)q, POST_COL_ID, MC_NE, value); }
+static inline void post_query_where_id_lt(Post_query *q, int64_t value) { mc_query_where_int((mc_query *)q, POST_COL_ID, MC_LT, value); }
+static inline void post_query_where_id_le(Post_query *q, int64_t value) { mc_query_where_int((mc_query *)q, POST_COL_ID, MC_LE, value); }
+static inline void post_query_where_id_gt(Post_query *q, int64_t value) { mc_query_where_int((mc_query *)q, POST_COL_ID, MC_GT, value); }
+static inline void post_query_where_id_ge(Post_query *q, int64_t value) { mc_query_where_int((mc_query *)q, POST_COL_ID, MC_GE, value); }
+static inline void post_query_where_id_in(Post_query *q, const int64_t *values, size_t n) { mc_query_where_in_int((mc_query *)q, POST_COL_ID, values, n); }
+
+/* Filters on body: _eq _ne _lt _le _gt _ge, _like, _in, _is_null, _is_not_null. */
+static inline void post_query_where_body_eq(Post_query *q, const char *value) { mc_query_where_text((mc_query *)q, POST_COL_BODY, MC_EQ, value); }
+static inline void post_query_where_body_ne(Post_query *q, const char *value) { mc_query_where_text((mc_query *)q, POST_COL_BODY, MC_NE, value); }
+static inline void post_query_where_body_lt(Post_query *q, const char *value) { mc_query_where_text((mc_query *)q, POST_COL_BODY, MC_LT, value); }
+static inline void post_query_where_body_le(Post_query *q, const char *value) { mc_query_where_text((mc_query *)q, POST_COL_BODY, MC_LE, value); }
+static inline void post_query_where_body_gt(Post_query *q, const char *value) { mc_query_where_text((mc_query *)q, POST_COL_BODY, MC_GT, value); }
+static inline void post_query_where_body_ge(Post_query *q, const char *value) { mc_query_where_text((mc_query *)q, POST_COL_BODY, MC_GE, value); }
+static inline void post_query_where_body_like(Post_query *q, const char *pattern) { mc_query_where_text((mc_query *)q, POST_COL_BODY, MC_LIKE, pattern); }
+static inline void post_query_where_body_in(Post_query *q, const char *const *values, size_t n) { mc_query_where_in_text((mc_query *)q, POST_COL_BODY, values, n); }
+static inline void post_query_where_body_is_null(Post_query *q) { mc_query_where_null((mc_query *)q, POST_COL_BODY, 1); }
+static inline void post_query_where_body_is_not_null(Post_query *q) { mc_query_where_null((mc_query *)q, POST_COL_BODY, 0); }
+
+/* Filters on user_id: _eq _ne _lt _le _gt _ge, _in, _is_null, _is_not_null. */
+static inline void post_query_where_user_id_eq(Post_query *q, int64_t value) { mc_query_where_int((mc_query *)q, POST_COL_USER_ID, MC_EQ, value); }
+static inline void post_query_where_user_id_ne(Post_query *q, int64_t value) { mc_query_where_int((mc_query *)q, POST_COL_USER_ID, MC_NE, value); }
+static inline void post_query_where_user_id_lt(Post_query *q, int64_t value) { mc_query_where_int((mc_query *)q, POST_COL_USER_ID, MC_LT, value); }
+static inline void post_query_where_user_id_le(Post_query *q, int64_t value) { mc_query_where_int((mc_query *)q, POST_COL_USER_ID, MC_LE, value); }
+static inline void post_query_where_user_id_gt(Post_query *q, int64_t value) { mc_query_where_int((mc_query *)q, POST_COL_USER_ID, MC_GT, value); }
+static inline void post_query_where_user_id_ge(Post_query *q, int64_t value) { mc_query_where_int((mc_query *)q, POST_COL_USER_ID, MC_GE, value); }
+static inline void post_query_where_user_id_in(Post_query *q, const int64_t *values, size_t n) { mc_query_where_in_int((mc_query *)q, POST_COL_USER_ID, values, n); }
+static inline void post_query_where_user_id_is_null(Post_query *q) { mc_query_where_null((mc_query *)q, POST_COL_USER_ID, 1); }
+static inline void post_query_where_user_id_is_not_null(Post_query *q) { mc_query_where_null((mc_query *)q, POST_COL_USER_ID, 0); }
 
 /*
  * Streams the rows one at a time into *row (zero it before the first call; each

@@ -20,22 +20,20 @@ void cg_emit_bulk(cgen *g, cg_out *o, const mc_table *t)
                                    "(ids already written back into earlier rows are then not in the database). "
                                    "n == 0 is MC_OK.", fn),
                 "int %s_insert_many(mc_db *db, %s *rows, size_t n)", fn, type);
-    mc_buf_line(c, "if (n == 0)");
-    mc_buf_line(c, "    return MC_OK;");
-    mc_buf_line(c, "int rc = mc_begin(db);");
-    mc_buf_line(c, "if (rc != MC_OK)");
-    mc_buf_line(c, "    return rc;");
-    mc_buf_line(c, "for (size_t i = 0; i < n; i++) {");
-    mc_buf_line(c, "    rc = %s_insert(db, &rows[i]);", fn);
-    mc_buf_line(c, "    if (rc != MC_OK) {");
-    mc_buf_line(c, "        mc_set_error(db, rc, \"row %%zu: %%s\", i, mc_errmsg(db));");
-    mc_buf_line(c, "        mc_rollback(db);");
-    mc_buf_line(c, "        return rc;");
-    mc_buf_line(c, "    }");
-    mc_buf_line(c, "}");
-    mc_buf_line(c, "rc = mc_commit(db);");
-    mc_buf_line(c, "if (rc != MC_OK)");
-    mc_buf_line(c, "    mc_rollback(db);    /* all or none: a failed COMMIT keeps nothing either */");
-    mc_buf_line(c, "return rc;");
+    cg_snippet(c,
+               "    if (n == 0)\n"
+               "        return MC_OK;\n"
+               "    int rc = mc_begin(db);\n"
+               "    if (rc != MC_OK)\n"
+               "        return rc;\n"
+               "    for (size_t i = 0; rc == MC_OK && i < n; i++)\n"
+               "        if ((rc = {{fn}}_insert(db, &rows[i])) != MC_OK)\n"
+               "            mc_set_error(db, rc, \"row %zu: %s\", i, mc_errmsg(db));\n"
+               "    if (rc == MC_OK)\n"
+               "        rc = mc_commit(db);\n"
+               "    if (rc != MC_OK)\n"
+               "        mc_rollback(db);    /* all or none: a failed COMMIT keeps nothing either */\n"
+               "    return rc;\n",
+               "fn", fn, NULL);
     cg_fn_end(o);
 }

@@ -147,32 +147,36 @@ static void emit_step_done(mc_buf *c, const char *table_cstr)
     mc_buf_line(c, "    return mc_status_from_sqlite(db, rc, %s);", table_cstr);
 }
 
-/* Fetches one row of `sql` (already bound by the lines the caller wrote
- * between prepare and this) into a new struct *out. */
-static void emit_fetch_one(cgen *g, mc_buf *c, const mc_table *t, const char *notfound_call)
+/* X_fetch, the body every X_get and X_find_by_* share: one row of a
+ * bound statement into a new struct; "no row" without a message, so that
+ * the caller names its key. */
+static const char fetch_tpl[] =
+    "/* Steps st (bound; b the bindings' status) for at most one row: *out = a new\n"
+    " * {{type}} read from it, or MC_NOTFOUND without a message (the caller names\n"
+    " * the key).  st is released either way. */\n"
+    "static int {{fn}}_fetch(mc_db *db, sqlite3_stmt *st, int b, {{type}} **out)\n"
+    "{\n"
+    "    int rc = b == SQLITE_OK ? sqlite3_step(st) : b;\n"
+    "    if (rc != SQLITE_ROW) {\n"
+    "        mc_release(db, st);\n"
+    "        return rc == SQLITE_DONE ? MC_NOTFOUND : mc_status_from_sqlite(db, rc, {{table}});\n"
+    "    }\n"
+    "    {{type}} *row = ({{type}} *)calloc(1, sizeof *row);\n"
+    "    rc = row ? {{fn}}_read(db, st, 0, row) : {{nomem}};\n"
+    "    mc_release(db, st);\n"
+    "    if (rc != MC_OK) {\n"
+    "        {{fn}}_free(row);\n"
+    "        return rc;\n"
+    "    }\n"
+    "    *out = row;\n"
+    "    return MC_OK;\n"
+    "}\n"
+    "\n";
+
+static void emit_fetch(cgen *g, cg_out *o, const mc_table *t)
 {
-    const char *type = cg_type(g, t), *fn = cg_fn(g, t);
-    mc_buf_line(c, "if (b != SQLITE_OK) {");
-    mc_buf_line(c, "    mc_release(db, st);");
-    mc_buf_line(c, "    return mc_status_from_sqlite(db, b, %s);", cg_cstr(g, t->name));
-    mc_buf_line(c, "}");
-    mc_buf_line(c, "rc = sqlite3_step(st);");
-    mc_buf_line(c, "if (rc != SQLITE_ROW) {");
-    mc_buf_line(c, "    mc_release(db, st);");
-    mc_buf_line(c, "    if (rc != SQLITE_DONE)");
-    mc_buf_line(c, "        return mc_status_from_sqlite(db, rc, %s);", cg_cstr(g, t->name));
-    mc_buf_line(c, "    return %s;", notfound_call);
-    mc_buf_line(c, "}");
-    mc_buf_line(c, "%s *row = (%s *)calloc(1, sizeof *row);", type, type);
-    mc_buf_line(c, "rc = row ? %s_read(db, st, 0, row) : %s;", fn,
-                cg_errf(g, "db", "MC_NOMEM", "%T: out of memory", t->name));
-    mc_buf_line(c, "mc_release(db, st);");
-    mc_buf_line(c, "if (rc != MC_OK) {");
-    mc_buf_line(c, "    %s_free(row);", fn);
-    mc_buf_line(c, "    return rc;");
-    mc_buf_line(c, "}");
-    mc_buf_line(c, "*out = row;");
-    mc_buf_line(c, "return MC_OK;");
+    cg_snippet(&o->c, fetch_tpl, "fn", cg_fn(g, t), "type", cg_type(g, t), "table", cg_cstr(g, t->name),
+               "nomem", cg_errf(g, "db", "MC_NOMEM", "%T: out of memory", t->name), NULL);
 }
 
 /* The mc_set_error call for "no row" naming the key's values. */
@@ -222,8 +226,10 @@ static void emit_lifecycle(cgen *g, cg_out *o, const mc_table *t)
     cg_fn_begin(o, mc_arena_printf(g->arena, "Sets *row to %s: the schema's defaults, strings lent (static); for a %s "
                                    "you fill and never pass to %s_free.", cg_init_macro(g, t), type, fn),
                 "void %s_init(%s *row)", fn, type);
-    mc_buf_line(c, "const %s init = %s;", type, cg_init_macro(g, t));
-    mc_buf_line(c, "*row = init;");
+    cg_snippet(c,
+               "    const {{type}} init = {{INIT}};\n"
+               "    *row = init;\n",
+               "type", type, "INIT", cg_init_macro(g, t), NULL);
     cg_fn_end(o);
 
     cg_fn_begin(o, mc_arena_printf(g->arena, "A new %s with the schema's defaults (as %s), owning copies of its strings; "
@@ -290,19 +296,23 @@ static void emit_lifecycle(cgen *g, cg_out *o, const mc_table *t)
 
     cg_fn_begin(o, mc_arena_printf(g->arena, "Frees a %s that modelc allocated, with what it owns; NULL is a no-op.", type),
                 "void %s_free(%s *row)", fn, type);
-    mc_buf_line(c, "%s_clear(row);", fn);
-    mc_buf_line(c, "free(row);");
+    cg_snippet(c,
+               "    {{fn}}_clear(row);\n"
+               "    free(row);\n",
+               "fn", fn, NULL);
     cg_fn_end(o);
 
     cg_fn_begin(o, mc_arena_printf(g->arena, "Frees every row of a list and the list's array; the list is empty after."),
                 "void %s_list_free(%s_list *list)", fn, type);
-    mc_buf_line(c, "if (!list)");
-    mc_buf_line(c, "    return;");
-    mc_buf_line(c, "for (size_t i = 0; i < list->count; i++)");
-    mc_buf_line(c, "    %s_clear(&list->items[i]);", fn);
-    mc_buf_line(c, "free(list->items);");
-    mc_buf_line(c, "list->items = NULL;");
-    mc_buf_line(c, "list->count = 0;");
+    cg_snippet(c,
+               "    if (!list)\n"
+               "        return;\n"
+               "    for (size_t i = 0; i < list->count; i++)\n"
+               "        {{fn}}_clear(&list->items[i]);\n"
+               "    free(list->items);\n"
+               "    list->items = NULL;\n"
+               "    list->count = 0;\n",
+               "fn", fn, NULL);
     cg_fn_end(o);
 
     cg_emit_setters(g, o, t);
@@ -431,18 +441,25 @@ static void emit_insert(cgen *g, cg_out *o, const mc_table *t)
 }
 
 /* Body of X_get and X_find_by_*: the row whose columns cols[0..n) equal
- * the parameters named like them, into a new struct *out. */
+ * the parameters named like them, into a new struct *out (X_fetch). */
 static void emit_lookup_body(cgen *g, cg_out *o, const mc_table *t, const size_t *cols, size_t n)
 {
     mc_buf *c = &o->c;
-    mc_buf_line(c, "*out = NULL;");
-    mc_buf_line(c, "sqlite3_stmt *st = mc_prepare(db, %s);", select_sql(g, t, where_cols(g, t, cols, n)));
-    mc_buf_line(c, "if (!st)");
-    mc_buf_line(c, "    return mc_errcode(db);");
-    mc_buf_line(c, "int rc, b = SQLITE_OK;");
+    cg_snippet(c,
+               "    *out = NULL;\n"
+               "    sqlite3_stmt *st = mc_prepare(db, {{sql}});\n"
+               "    if (!st)\n"
+               "        return mc_errcode(db);\n"
+               "    int b = SQLITE_OK;\n",
+               "sql", select_sql(g, t, where_cols(g, t, cols, n)), NULL);
     for (size_t i = 0; i < n; i++)
         mc_buf_line(c, "b |= %s;", bind_param(g, &t->columns[cols[i]], (int)i + 1, cg_param(g, &t->columns[cols[i]])));
-    emit_fetch_one(g, c, t, notfound_msg(g, t, cols, n));
+    cg_snippet(c,
+               "    int rc = {{fn}}_fetch(db, st, b, out);\n"
+               "    if (rc == MC_NOTFOUND)\n"
+               "        rc = {{notfound}};\n"
+               "    return rc;\n",
+               "fn", cg_fn(g, t), "notfound", notfound_msg(g, t, cols, n), NULL);
 }
 
 static void emit_get(cgen *g, cg_out *o, const mc_table *t)
@@ -662,81 +679,88 @@ static void emit_query(cgen *g, cg_out *o, const mc_table *t)
                                    "clears it): MC_OK with a row, MC_DONE after the last one, or an error. Clear row with "
                                    "%s_clear when you stop early.", fn),
                 "int %s_query_next(%s_query *q, %s *row)", fn, type, type);
-    mc_buf_line(c, "sqlite3_stmt *st;");
-    mc_buf_line(c, "%s_clear(row);", fn);
-    mc_buf_line(c, "int rc = mc_query_step((mc_query *)q, &st);");
-    mc_buf_line(c, "if (rc != MC_OK)");
-    mc_buf_line(c, "    return rc;");
-    mc_buf_line(c, "rc = %s_read(mc_query_db((mc_query *)q), st, 0, row);", fn);
-    mc_buf_line(c, "if (rc != MC_OK) {");
-    mc_buf_line(c, "    mc_query_rewind((mc_query *)q);");
-    mc_buf_line(c, "    %s_clear(row);", fn);
-    mc_buf_line(c, "}");
-    mc_buf_line(c, "return rc;");
+    cg_snippet(c,
+               "    sqlite3_stmt *st;\n"
+               "    {{fn}}_clear(row);\n"
+               "    int rc = mc_query_step((mc_query *)q, &st);\n"
+               "    if (rc != MC_OK)\n"
+               "        return rc;\n"
+               "    rc = {{fn}}_read(mc_query_db((mc_query *)q), st, 0, row);\n"
+               "    if (rc != MC_OK) {\n"
+               "        mc_query_rewind((mc_query *)q);\n"
+               "        {{fn}}_clear(row);\n"
+               "    }\n"
+               "    return rc;\n",
+               "fn", fn, NULL);
     cg_fn_end(o);
 
     cg_fn_begin(o, mc_arena_printf(g->arena, "*out = the query's first row (free with %s_free), or MC_NOTFOUND.", fn),
                 "int %s_query_first(%s_query *q, %s **out)", fn, type, type);
-    mc_buf_line(c, "mc_db *db = mc_query_db((mc_query *)q);");
-    mc_buf_line(c, "*out = NULL;");
-    mc_buf_line(c, "%s *row = (%s *)calloc(1, sizeof *row);", type, type);
-    mc_buf_line(c, "if (!row)");
-    mc_buf_line(c, "    return %s;", cg_errf(g, "db", "MC_NOMEM", "%T: out of memory", t->name));
-    mc_buf_line(c, "sqlite3_stmt *st;");
-    mc_buf_line(c, "int rc = mc_query_first((mc_query *)q, &st);");
-    mc_buf_line(c, "if (rc == MC_OK)");
-    mc_buf_line(c, "    rc = %s_read(db, st, 0, row);", fn);
-    mc_buf_line(c, "mc_query_rewind((mc_query *)q);");
-    mc_buf_line(c, "if (rc != MC_OK) {");
-    mc_buf_line(c, "    %s_free(row);", fn);
-    mc_buf_line(c, "    return rc == MC_DONE ? %s : rc;",
-                cg_errf(g, "db", "MC_NOTFOUND", "%T: no row matches the query", t->name));
-    mc_buf_line(c, "}");
-    mc_buf_line(c, "*out = row;");
-    mc_buf_line(c, "return MC_OK;");
+    cg_snippet(c,
+               "    mc_db *db = mc_query_db((mc_query *)q);\n"
+               "    *out = NULL;\n"
+               "    {{type}} *row = ({{type}} *)calloc(1, sizeof *row);\n"
+               "    if (!row)\n"
+               "        return {{nomem}};\n"
+               "    sqlite3_stmt *st;\n"
+               "    int rc = mc_query_first((mc_query *)q, &st);\n"
+               "    if (rc == MC_OK)\n"
+               "        rc = {{fn}}_read(db, st, 0, row);\n"
+               "    mc_query_rewind((mc_query *)q);\n"
+               "    if (rc != MC_OK) {\n"
+               "        {{fn}}_free(row);\n"
+               "        return rc == MC_DONE ? {{notfound}} : rc;\n"
+               "    }\n"
+               "    *out = row;\n"
+               "    return MC_OK;\n",
+               "fn", fn, "type", type, "nomem", cg_errf(g, "db", "MC_NOMEM", "%T: out of memory", t->name),
+               "notfound", cg_errf(g, "db", "MC_NOTFOUND", "%T: no row matches the query", t->name), NULL);
     cg_fn_end(o);
 
+    /* The list grows in the runtime (mc_list_grow: doubling, each new item zeroed). */
     cg_fn_begin(o, mc_arena_printf(g->arena, "*out = every row of the query (free with %s_list_free); empty is MC_OK.", fn),
                 "int %s_query_all(%s_query *q, %s_list *out)", fn, type, type);
-    mc_buf_line(c, "size_t cap = 0;");
-    mc_buf_line(c, "out->items = NULL;");
-    mc_buf_line(c, "out->count = 0;");
-    mc_buf_line(c, "mc_query_rewind((mc_query *)q);");
-    mc_buf_line(c, "for (;;) {");
-    mc_buf_line(c, "    if (out->count == cap) {");
-    mc_buf_line(c, "        size_t ncap = cap ? cap * 2 : 16;");
-    mc_buf_line(c, "        %s *items = (%s *)realloc(out->items, ncap * sizeof *items);", type, type);
-    mc_buf_line(c, "        if (!items) {");
-    mc_buf_line(c, "            %s_list_free(out);", fn);
-    mc_buf_line(c, "            mc_query_rewind((mc_query *)q);");
-    mc_buf_line(c, "            return %s;", cg_errf(g, "mc_query_db((mc_query *)q)", "MC_NOMEM", "%T: out of memory", t->name));
-    mc_buf_line(c, "        }");
-    mc_buf_line(c, "        out->items = items;");
-    mc_buf_line(c, "        cap = ncap;");
-    mc_buf_line(c, "    }");
-    mc_buf_line(c, "    memset(&out->items[out->count], 0, sizeof out->items[0]);");
-    mc_buf_line(c, "    int rc = %s_query_next(q, &out->items[out->count]);", fn);
-    mc_buf_line(c, "    if (rc == MC_DONE)");
-    mc_buf_line(c, "        return MC_OK;");
-    mc_buf_line(c, "    if (rc != MC_OK) {");
-    mc_buf_line(c, "        %s_list_free(out);", fn);
-    mc_buf_line(c, "        return rc;");
-    mc_buf_line(c, "    }");
-    mc_buf_line(c, "    out->count++;");
-    mc_buf_line(c, "}");
+    cg_snippet(c,
+               "    mc_db *db = mc_query_db((mc_query *)q);\n"
+               "    out->items = NULL;\n"
+               "    out->count = 0;\n"
+               "    mc_query_rewind((mc_query *)q);\n"
+               "    for (int rc;; out->count++) {\n"
+               "        {{type}} *items = ({{type}} *)mc_list_grow(db, out->items, out->count, sizeof *items);\n"
+               "        if (items)\n"
+               "            out->items = items;\n"
+               "        rc = items ? {{fn}}_query_next(q, &out->items[out->count]) : MC_NOMEM;\n"
+               "        if (rc == MC_DONE)\n"
+               "            return MC_OK;\n"
+               "        if (rc != MC_OK) {\n"
+               "            mc_query_rewind((mc_query *)q);\n"
+               "            {{fn}}_list_free(out);\n"
+               "            return rc;\n"
+               "        }\n"
+               "    }\n",
+               "fn", fn, "type", type, NULL);
     cg_fn_end(o);
 
     cg_fn_begin(o, mc_arena_printf(g->arena, "*out = every %s row (Model.query.all()); free with %s_list_free.", t->name, fn),
                 "int %s_all(mc_db *db, %s_list *out)", fn, type);
-    mc_buf_line(c, "out->items = NULL;");
-    mc_buf_line(c, "out->count = 0;");
-    mc_buf_line(c, "%s_query *q = %s_query(db);", type, fn);
-    mc_buf_line(c, "if (!q)");
-    mc_buf_line(c, "    return mc_errcode(db);");
-    mc_buf_line(c, "int rc = %s_query_all(q, out);", fn);
-    mc_buf_line(c, "%s_query_free(q);", fn);
-    mc_buf_line(c, "return rc;");
+    cg_emit_list_of_query(g, c, t, mc_arena_printf(g->arena, "%s_query(db)", fn));
     cg_fn_end(o);
+}
+
+/* The body of a function that lists every row of a query `make_query`
+ * (a call giving a new T_query *): X_all, X_<rel>_list. */
+void cg_emit_list_of_query(cgen *g, mc_buf *c, const mc_table *T, const char *make_query)
+{
+    cg_snippet(c,
+               "    out->items = NULL;\n"
+               "    out->count = 0;\n"
+               "    {{ttype}}_query *q = {{make_query}};\n"
+               "    if (!q)\n"
+               "        return mc_errcode(db);\n"
+               "    int rc = {{tfn}}_query_all(q, out);\n"
+               "    {{tfn}}_query_free(q);\n"
+               "    return rc;\n",
+               "ttype", cg_type(g, T), "tfn", cg_fn(g, T), "make_query", make_query, NULL);
 }
 
 void cg_emit_crud(cgen *g, cg_out *o, const mc_table *t)
@@ -744,6 +768,7 @@ void cg_emit_crud(cgen *g, cg_out *o, const mc_table *t)
     cg_commentf(&o->h, "---- %s ----", t->model);
     mc_buf_put(&o->h, "\n");
     emit_helpers(g, o, t);
+    emit_fetch(g, o, t);
     emit_lifecycle(g, o, t);
     emit_insert(g, o, t);
     emit_get(g, o, t);

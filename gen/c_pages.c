@@ -39,11 +39,13 @@ static void emit_page(cgen *g, cg_out *o, const mc_table *t)
 
     cg_fn_begin(o, "Frees the rows of a page and empties it; NULL is a no-op.", "void %s_page_free(%s_page *page)", fn,
                 type);
-    mc_buf_line(c, "if (!page)");
-    mc_buf_line(c, "    return;");
-    mc_buf_line(c, "%s_list list = {page->items, page->count};", type);
-    mc_buf_line(c, "%s_list_free(&list);", fn);
-    mc_buf_line(c, "memset(page, 0, sizeof *page);");
+    cg_snippet(c,
+               "    if (!page)\n"
+               "        return;\n"
+               "    {{type}}_list list = {page->items, page->count};\n"
+               "    {{fn}}_list_free(&list);\n"
+               "    memset(page, 0, sizeof *page);\n",
+               "fn", fn, "type", type, NULL);
     cg_fn_end(o);
 
     cg_fn_begin(o, mc_arena_printf(g->arena,
@@ -52,26 +54,28 @@ static void emit_page(cgen *g, cg_out *o, const mc_table *t)
                                    "A page past the end is empty (MC_OK); page < 1 or per_page < 1 is MC_INVALID. "
                                    "Total and rows come from one transaction. Free with %s_page_free.", fn),
                 "int %s_query_page(%s_query *q, int64_t page, int64_t per_page, %s_page *out)", fn, type, type);
-    mc_buf_line(c, "mc_page_info info;");
-    mc_buf_line(c, "%s_list list = {NULL, 0};", type);
-    mc_buf_line(c, "memset(out, 0, sizeof *out);");
-    mc_buf_line(c, "int rc = mc_query_page_begin((mc_query *)q, page, per_page, &info);");
-    mc_buf_line(c, "if (rc == MC_OK && info.has_rows)");
-    mc_buf_line(c, "    rc = %s_query_all(q, &list);", fn);
-    mc_buf_line(c, "rc = mc_query_page_end((mc_query *)q, &info, rc);");
-    mc_buf_line(c, "if (rc != MC_OK) {");
-    mc_buf_line(c, "    %s_list_free(&list);", fn);
-    mc_buf_line(c, "    return rc;");
-    mc_buf_line(c, "}");
-    mc_buf_line(c, "out->items = list.items;");
-    mc_buf_line(c, "out->count = list.count;");
-    mc_buf_line(c, "out->total = info.total;");
-    mc_buf_line(c, "out->page = info.page;");
-    mc_buf_line(c, "out->per_page = info.per_page;");
-    mc_buf_line(c, "out->pages = info.pages;");
-    mc_buf_line(c, "out->has_prev = info.has_prev != 0;");
-    mc_buf_line(c, "out->has_next = info.has_next != 0;");
-    mc_buf_line(c, "return MC_OK;");
+    cg_snippet(c,
+               "    mc_page_info info;\n"
+               "    {{type}}_list list = {NULL, 0};\n"
+               "    memset(out, 0, sizeof *out);\n"
+               "    int rc = mc_query_page_begin((mc_query *)q, page, per_page, &info);\n"
+               "    if (rc == MC_OK && info.has_rows)\n"
+               "        rc = {{fn}}_query_all(q, &list);\n"
+               "    rc = mc_query_page_end((mc_query *)q, &info, rc);\n"
+               "    if (rc != MC_OK) {\n"
+               "        {{fn}}_list_free(&list);\n"
+               "        return rc;\n"
+               "    }\n"
+               "    out->items = list.items;\n"
+               "    out->count = list.count;\n"
+               "    out->total = info.total;\n"
+               "    out->page = info.page;\n"
+               "    out->per_page = info.per_page;\n"
+               "    out->pages = info.pages;\n"
+               "    out->has_prev = info.has_prev != 0;\n"
+               "    out->has_next = info.has_next != 0;\n"
+               "    return MC_OK;\n",
+               "fn", fn, "type", type, NULL);
     cg_fn_end(o);
 }
 

@@ -21,18 +21,10 @@ static const mc_column *col_named(const mc_table *t, const char *sql_name)
 /* X_rel_list: every row of the relationship's query X_rel. */
 static void emit_list(cgen *g, cg_out *o, const mc_relationship *r, const char *doc)
 {
-    const char *fn = cg_fn(g, r->owner), *type = cg_type(g, r->owner);
-    const char *tfn = cg_fn(g, r->target), *ttype = cg_type(g, r->target);
+    const char *fn = cg_fn(g, r->owner), *type = cg_type(g, r->owner), *ttype = cg_type(g, r->target);
     mc_buf *c = &o->c;
     cg_fn_begin(o, doc, "int %s_%s_list(mc_db *db, const %s *row, %s_list *out)", fn, r->name, type, ttype);
-    mc_buf_line(c, "out->items = NULL;");
-    mc_buf_line(c, "out->count = 0;");
-    mc_buf_line(c, "%s_query *q = %s_%s(db, row);", ttype, fn, r->name);
-    mc_buf_line(c, "if (!q)");
-    mc_buf_line(c, "    return mc_errcode(db);");
-    mc_buf_line(c, "int rc = %s_query_all(q, out);", tfn);
-    mc_buf_line(c, "%s_query_free(q);", tfn);
-    mc_buf_line(c, "return rc;");
+    cg_emit_list_of_query(g, c, r->target, mc_arena_printf(g->arena, "%s_%s(db, row)", fn, r->name));
     cg_fn_end(o);
 }
 

@@ -1,6 +1,7 @@
 /* cgen.c -- names and C types shared by the C emitters; see cgen.h. */
 #include "cgen.h"
 #include "naming.h"
+#include "templates.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -147,6 +148,21 @@ void cg_fn_begin(cg_out *o, const char *doc, const char *proto_fmt, ...)
     mc_buf_printf(&o->c, "%s\n{\n", p);
     o->c.indent = 1;
     mc_buf_free(&proto);
+}
+
+void cg_snippet(mc_buf *b, const char *tpl, ...)
+{
+    const char *vars[2 * 24 + 1];
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, tpl);
+    for (const char *name; n + 2 < sizeof vars / sizeof vars[0] && (name = va_arg(ap, const char *));) {
+        vars[n++] = name;
+        vars[n++] = va_arg(ap, const char *);
+    }
+    va_end(ap);
+    vars[n] = NULL;
+    mc_template_render(b, tpl, vars);
 }
 
 void cg_fn_end(cg_out *o)

@@ -180,6 +180,13 @@ void cg_fn_begin(cg_out *o, const char *doc, const char *proto_fmt, ...)
 #endif
     ;
 void cg_fn_end(cg_out *o);
+/* A fixed-shape piece of generated C, written as it will read: tpl is
+ * the text with {{name}} where a value goes (mc_template_render), the
+ * values as name, value pairs ending with NULL (at most 24 pairs):
+ *   cg_snippet(c, "    return {{fn}}_read(db, st, 0, row);\n", "fn", fn, NULL);
+ * The text is copied as it is (its indentation included); an emitter
+ * keeps line-by-line emission for what varies with the schema. */
+void cg_snippet(mc_buf *b, const char *tpl, ...);
 /* A doc comment, as cg_fn_begin writes one: on one line when it fits in
  * 100 columns, else wrapped at 80 in a block comment. */
 void cg_doc(mc_buf *b, const char *doc);
@@ -190,6 +197,9 @@ void cg_doc(mc_buf *b, const char *doc);
  * them and fills the templates. */
 void cg_emit_types(cgen *g, cg_out *o);
 void cg_emit_crud(cgen *g, cg_out *o, const mc_table *t);
+/* The body that lists every row of the T_query *make_query gives (a call
+ * expression): X_all, X_<rel>_list. */
+void cg_emit_list_of_query(cgen *g, mc_buf *c, const mc_table *T, const char *make_query);
 void cg_emit_relations(cgen *g, cg_out *o, const mc_table *t);
 void cg_emit_migrations(cgen *g, cg_out *o);
 /* c_pages.c: X_page, X_query_page, X_query_delete.  c_eager.c: the

@@ -116,6 +116,27 @@ static int user_check(mc_db *db, const User *row)
     return rc;
 }
 
+/* Steps st (bound; b the bindings' status) for at most one row: *out = a new
+ * User read from it, or MC_NOTFOUND without a message (the caller names
+ * the key).  st is released either way. */
+static int user_fetch(mc_db *db, sqlite3_stmt *st, int b, User **out)
+{
+    int rc = b == SQLITE_OK ? sqlite3_step(st) : b;
+    if (rc != SQLITE_ROW) {
+        mc_release(db, st);
+        return rc == SQLITE_DONE ? MC_NOTFOUND : mc_status_from_sqlite(db, rc, "user");
+    }
+    User *row = (User *)calloc(1, sizeof *row);
+    rc = row ? user_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "user: out of memory");
+    mc_release(db, st);
+    if (rc != MC_OK) {
+        user_free(row);
+        return rc;
+    }
+    *out = row;
+    return MC_OK;
+}
+
 void user_init(User *row)
 {
     const User init = USER_INIT;
@@ -190,28 +211,12 @@ int user_get(mc_db *db, int64_t id, User **out)
     sqlite3_stmt *st = mc_prepare(db, "SELECT id, username, email, password_hash, about_me, last_seen FROM user WHERE id = ?");
     if (!st)
         return mc_errcode(db);
-    int rc, b = SQLITE_OK;
+    int b = SQLITE_OK;
     b |= sqlite3_bind_int64(st, 1, id);
-    if (b != SQLITE_OK) {
-        mc_release(db, st);
-        return mc_status_from_sqlite(db, b, "user");
-    }
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        mc_release(db, st);
-        if (rc != SQLITE_DONE)
-            return mc_status_from_sqlite(db, rc, "user");
-        return mc_set_error(db, MC_NOTFOUND, "user: no row with id %lld", (long long)id);
-    }
-    User *row = (User *)calloc(1, sizeof *row);
-    rc = row ? user_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "user: out of memory");
-    mc_release(db, st);
-    if (rc != MC_OK) {
-        user_free(row);
-        return rc;
-    }
-    *out = row;
-    return MC_OK;
+    int rc = user_fetch(db, st, b, out);
+    if (rc == MC_NOTFOUND)
+        rc = mc_set_error(db, MC_NOTFOUND, "user: no row with id %lld", (long long)id);
+    return rc;
 }
 
 int user_find_by_email(mc_db *db, const char *email, User **out)
@@ -220,28 +225,12 @@ int user_find_by_email(mc_db *db, const char *email, User **out)
     sqlite3_stmt *st = mc_prepare(db, "SELECT id, username, email, password_hash, about_me, last_seen FROM user WHERE email = ?");
     if (!st)
         return mc_errcode(db);
-    int rc, b = SQLITE_OK;
+    int b = SQLITE_OK;
     b |= sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
-    if (b != SQLITE_OK) {
-        mc_release(db, st);
-        return mc_status_from_sqlite(db, b, "user");
-    }
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        mc_release(db, st);
-        if (rc != SQLITE_DONE)
-            return mc_status_from_sqlite(db, rc, "user");
-        return mc_set_error(db, MC_NOTFOUND, "user: no row with email '%s'", email ? email : "NULL");
-    }
-    User *row = (User *)calloc(1, sizeof *row);
-    rc = row ? user_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "user: out of memory");
-    mc_release(db, st);
-    if (rc != MC_OK) {
-        user_free(row);
-        return rc;
-    }
-    *out = row;
-    return MC_OK;
+    int rc = user_fetch(db, st, b, out);
+    if (rc == MC_NOTFOUND)
+        rc = mc_set_error(db, MC_NOTFOUND, "user: no row with email '%s'", email ? email : "NULL");
+    return rc;
 }
 
 int user_find_by_username(mc_db *db, const char *username, User **out)
@@ -250,28 +239,12 @@ int user_find_by_username(mc_db *db, const char *username, User **out)
     sqlite3_stmt *st = mc_prepare(db, "SELECT id, username, email, password_hash, about_me, last_seen FROM user WHERE username = ?");
     if (!st)
         return mc_errcode(db);
-    int rc, b = SQLITE_OK;
+    int b = SQLITE_OK;
     b |= sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
-    if (b != SQLITE_OK) {
-        mc_release(db, st);
-        return mc_status_from_sqlite(db, b, "user");
-    }
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        mc_release(db, st);
-        if (rc != SQLITE_DONE)
-            return mc_status_from_sqlite(db, rc, "user");
-        return mc_set_error(db, MC_NOTFOUND, "user: no row with username '%s'", username ? username : "NULL");
-    }
-    User *row = (User *)calloc(1, sizeof *row);
-    rc = row ? user_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "user: out of memory");
-    mc_release(db, st);
-    if (rc != MC_OK) {
-        user_free(row);
-        return rc;
-    }
-    *out = row;
-    return MC_OK;
+    int rc = user_fetch(db, st, b, out);
+    if (rc == MC_NOTFOUND)
+        rc = mc_set_error(db, MC_NOTFOUND, "user: no row with username '%s'", username ? username : "NULL");
+    return rc;
 }
 
 int user_update(mc_db *db, const User *row)
@@ -359,31 +332,22 @@ int user_query_first(User_query *q, User **out)
 
 int user_query_all(User_query *q, User_list *out)
 {
-    size_t cap = 0;
+    mc_db *db = mc_query_db((mc_query *)q);
     out->items = NULL;
     out->count = 0;
     mc_query_rewind((mc_query *)q);
-    for (;;) {
-        if (out->count == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            User *items = (User *)realloc(out->items, ncap * sizeof *items);
-            if (!items) {
-                user_list_free(out);
-                mc_query_rewind((mc_query *)q);
-                return mc_set_error(mc_query_db((mc_query *)q), MC_NOMEM, "user: out of memory");
-            }
+    for (int rc;; out->count++) {
+        User *items = (User *)mc_list_grow(db, out->items, out->count, sizeof *items);
+        if (items)
             out->items = items;
-            cap = ncap;
-        }
-        memset(&out->items[out->count], 0, sizeof out->items[0]);
-        int rc = user_query_next(q, &out->items[out->count]);
+        rc = items ? user_query_next(q, &out->items[out->count]) : MC_NOMEM;
         if (rc == MC_DONE)
             return MC_OK;
         if (rc != MC_OK) {
+            mc_query_rewind((mc_query *)q);
             user_list_free(out);
             return rc;
         }
-        out->count++;
     }
 }
 
@@ -406,15 +370,11 @@ int user_insert_many(mc_db *db, User *rows, size_t n)
     int rc = mc_begin(db);
     if (rc != MC_OK)
         return rc;
-    for (size_t i = 0; i < n; i++) {
-        rc = user_insert(db, &rows[i]);
-        if (rc != MC_OK) {
+    for (size_t i = 0; rc == MC_OK && i < n; i++)
+        if ((rc = user_insert(db, &rows[i])) != MC_OK)
             mc_set_error(db, rc, "row %zu: %s", i, mc_errmsg(db));
-            mc_rollback(db);
-            return rc;
-        }
-    }
-    rc = mc_commit(db);
+    if (rc == MC_OK)
+        rc = mc_commit(db);
     if (rc != MC_OK)
         mc_rollback(db);    /* all or none: a failed COMMIT keeps nothing either */
     return rc;
@@ -535,6 +495,27 @@ static int follow_check(mc_db *db, const Follow *row)
     return rc;
 }
 
+/* Steps st (bound; b the bindings' status) for at most one row: *out = a new
+ * Follow read from it, or MC_NOTFOUND without a message (the caller names
+ * the key).  st is released either way. */
+static int follow_fetch(mc_db *db, sqlite3_stmt *st, int b, Follow **out)
+{
+    int rc = b == SQLITE_OK ? sqlite3_step(st) : b;
+    if (rc != SQLITE_ROW) {
+        mc_release(db, st);
+        return rc == SQLITE_DONE ? MC_NOTFOUND : mc_status_from_sqlite(db, rc, "followers");
+    }
+    Follow *row = (Follow *)calloc(1, sizeof *row);
+    rc = row ? follow_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "followers: out of memory");
+    mc_release(db, st);
+    if (rc != MC_OK) {
+        follow_free(row);
+        return rc;
+    }
+    *out = row;
+    return MC_OK;
+}
+
 void follow_init(Follow *row)
 {
     const Follow init = FOLLOW_INIT;
@@ -597,29 +578,13 @@ int follow_get(mc_db *db, int64_t follower_id, int64_t followed_id, Follow **out
     sqlite3_stmt *st = mc_prepare(db, "SELECT follower_id, followed_id FROM followers WHERE follower_id = ? AND followed_id = ?");
     if (!st)
         return mc_errcode(db);
-    int rc, b = SQLITE_OK;
+    int b = SQLITE_OK;
     b |= sqlite3_bind_int64(st, 1, follower_id);
     b |= sqlite3_bind_int64(st, 2, followed_id);
-    if (b != SQLITE_OK) {
-        mc_release(db, st);
-        return mc_status_from_sqlite(db, b, "followers");
-    }
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        mc_release(db, st);
-        if (rc != SQLITE_DONE)
-            return mc_status_from_sqlite(db, rc, "followers");
-        return mc_set_error(db, MC_NOTFOUND, "followers: no row with follower_id %lld, followed_id %lld", (long long)follower_id, (long long)followed_id);
-    }
-    Follow *row = (Follow *)calloc(1, sizeof *row);
-    rc = row ? follow_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "followers: out of memory");
-    mc_release(db, st);
-    if (rc != MC_OK) {
-        follow_free(row);
-        return rc;
-    }
-    *out = row;
-    return MC_OK;
+    int rc = follow_fetch(db, st, b, out);
+    if (rc == MC_NOTFOUND)
+        rc = mc_set_error(db, MC_NOTFOUND, "followers: no row with follower_id %lld, followed_id %lld", (long long)follower_id, (long long)followed_id);
+    return rc;
 }
 
 int follow_delete(mc_db *db, int64_t follower_id, int64_t followed_id)
@@ -684,31 +649,22 @@ int follow_query_first(Follow_query *q, Follow **out)
 
 int follow_query_all(Follow_query *q, Follow_list *out)
 {
-    size_t cap = 0;
+    mc_db *db = mc_query_db((mc_query *)q);
     out->items = NULL;
     out->count = 0;
     mc_query_rewind((mc_query *)q);
-    for (;;) {
-        if (out->count == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            Follow *items = (Follow *)realloc(out->items, ncap * sizeof *items);
-            if (!items) {
-                follow_list_free(out);
-                mc_query_rewind((mc_query *)q);
-                return mc_set_error(mc_query_db((mc_query *)q), MC_NOMEM, "followers: out of memory");
-            }
+    for (int rc;; out->count++) {
+        Follow *items = (Follow *)mc_list_grow(db, out->items, out->count, sizeof *items);
+        if (items)
             out->items = items;
-            cap = ncap;
-        }
-        memset(&out->items[out->count], 0, sizeof out->items[0]);
-        int rc = follow_query_next(q, &out->items[out->count]);
+        rc = items ? follow_query_next(q, &out->items[out->count]) : MC_NOMEM;
         if (rc == MC_DONE)
             return MC_OK;
         if (rc != MC_OK) {
+            mc_query_rewind((mc_query *)q);
             follow_list_free(out);
             return rc;
         }
-        out->count++;
     }
 }
 
@@ -731,15 +687,11 @@ int follow_insert_many(mc_db *db, Follow *rows, size_t n)
     int rc = mc_begin(db);
     if (rc != MC_OK)
         return rc;
-    for (size_t i = 0; i < n; i++) {
-        rc = follow_insert(db, &rows[i]);
-        if (rc != MC_OK) {
+    for (size_t i = 0; rc == MC_OK && i < n; i++)
+        if ((rc = follow_insert(db, &rows[i])) != MC_OK)
             mc_set_error(db, rc, "row %zu: %s", i, mc_errmsg(db));
-            mc_rollback(db);
-            return rc;
-        }
-    }
-    rc = mc_commit(db);
+    if (rc == MC_OK)
+        rc = mc_commit(db);
     if (rc != MC_OK)
         mc_rollback(db);    /* all or none: a failed COMMIT keeps nothing either */
     return rc;
@@ -813,6 +765,27 @@ static int post_check(mc_db *db, const Post *row)
     return rc;
 }
 
+/* Steps st (bound; b the bindings' status) for at most one row: *out = a new
+ * Post read from it, or MC_NOTFOUND without a message (the caller names
+ * the key).  st is released either way. */
+static int post_fetch(mc_db *db, sqlite3_stmt *st, int b, Post **out)
+{
+    int rc = b == SQLITE_OK ? sqlite3_step(st) : b;
+    if (rc != SQLITE_ROW) {
+        mc_release(db, st);
+        return rc == SQLITE_DONE ? MC_NOTFOUND : mc_status_from_sqlite(db, rc, "post");
+    }
+    Post *row = (Post *)calloc(1, sizeof *row);
+    rc = row ? post_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "post: out of memory");
+    mc_release(db, st);
+    if (rc != MC_OK) {
+        post_free(row);
+        return rc;
+    }
+    *out = row;
+    return MC_OK;
+}
+
 void post_init(Post *row)
 {
     const Post init = POST_INIT;
@@ -884,28 +857,12 @@ int post_get(mc_db *db, int64_t id, Post **out)
     sqlite3_stmt *st = mc_prepare(db, "SELECT id, body, timestamp, user_id, status FROM post WHERE id = ?");
     if (!st)
         return mc_errcode(db);
-    int rc, b = SQLITE_OK;
+    int b = SQLITE_OK;
     b |= sqlite3_bind_int64(st, 1, id);
-    if (b != SQLITE_OK) {
-        mc_release(db, st);
-        return mc_status_from_sqlite(db, b, "post");
-    }
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        mc_release(db, st);
-        if (rc != SQLITE_DONE)
-            return mc_status_from_sqlite(db, rc, "post");
-        return mc_set_error(db, MC_NOTFOUND, "post: no row with id %lld", (long long)id);
-    }
-    Post *row = (Post *)calloc(1, sizeof *row);
-    rc = row ? post_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "post: out of memory");
-    mc_release(db, st);
-    if (rc != MC_OK) {
-        post_free(row);
-        return rc;
-    }
-    *out = row;
-    return MC_OK;
+    int rc = post_fetch(db, st, b, out);
+    if (rc == MC_NOTFOUND)
+        rc = mc_set_error(db, MC_NOTFOUND, "post: no row with id %lld", (long long)id);
+    return rc;
 }
 
 int post_update(mc_db *db, const Post *row)
@@ -992,31 +949,22 @@ int post_query_first(Post_query *q, Post **out)
 
 int post_query_all(Post_query *q, Post_list *out)
 {
-    size_t cap = 0;
+    mc_db *db = mc_query_db((mc_query *)q);
     out->items = NULL;
     out->count = 0;
     mc_query_rewind((mc_query *)q);
-    for (;;) {
-        if (out->count == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            Post *items = (Post *)realloc(out->items, ncap * sizeof *items);
-            if (!items) {
-                post_list_free(out);
-                mc_query_rewind((mc_query *)q);
-                return mc_set_error(mc_query_db((mc_query *)q), MC_NOMEM, "post: out of memory");
-            }
+    for (int rc;; out->count++) {
+        Post *items = (Post *)mc_list_grow(db, out->items, out->count, sizeof *items);
+        if (items)
             out->items = items;
-            cap = ncap;
-        }
-        memset(&out->items[out->count], 0, sizeof out->items[0]);
-        int rc = post_query_next(q, &out->items[out->count]);
+        rc = items ? post_query_next(q, &out->items[out->count]) : MC_NOMEM;
         if (rc == MC_DONE)
             return MC_OK;
         if (rc != MC_OK) {
+            mc_query_rewind((mc_query *)q);
             post_list_free(out);
             return rc;
         }
-        out->count++;
     }
 }
 
@@ -1039,15 +987,11 @@ int post_insert_many(mc_db *db, Post *rows, size_t n)
     int rc = mc_begin(db);
     if (rc != MC_OK)
         return rc;
-    for (size_t i = 0; i < n; i++) {
-        rc = post_insert(db, &rows[i]);
-        if (rc != MC_OK) {
+    for (size_t i = 0; rc == MC_OK && i < n; i++)
+        if ((rc = post_insert(db, &rows[i])) != MC_OK)
             mc_set_error(db, rc, "row %zu: %s", i, mc_errmsg(db));
-            mc_rollback(db);
-            return rc;
-        }
-    }
-    rc = mc_commit(db);
+    if (rc == MC_OK)
+        rc = mc_commit(db);
     if (rc != MC_OK)
         mc_rollback(db);    /* all or none: a failed COMMIT keeps nothing either */
     return rc;
@@ -1177,6 +1121,27 @@ static int notification_check(mc_db *db, const Notification *row)
     return rc;
 }
 
+/* Steps st (bound; b the bindings' status) for at most one row: *out = a new
+ * Notification read from it, or MC_NOTFOUND without a message (the caller names
+ * the key).  st is released either way. */
+static int notification_fetch(mc_db *db, sqlite3_stmt *st, int b, Notification **out)
+{
+    int rc = b == SQLITE_OK ? sqlite3_step(st) : b;
+    if (rc != SQLITE_ROW) {
+        mc_release(db, st);
+        return rc == SQLITE_DONE ? MC_NOTFOUND : mc_status_from_sqlite(db, rc, "notification");
+    }
+    Notification *row = (Notification *)calloc(1, sizeof *row);
+    rc = row ? notification_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "notification: out of memory");
+    mc_release(db, st);
+    if (rc != MC_OK) {
+        notification_free(row);
+        return rc;
+    }
+    *out = row;
+    return MC_OK;
+}
+
 void notification_init(Notification *row)
 {
     const Notification init = NOTIFICATION_INIT;
@@ -1248,28 +1213,12 @@ int notification_get(mc_db *db, int64_t id, Notification **out)
     sqlite3_stmt *st = mc_prepare(db, "SELECT id, name, user_id, timestamp, payload FROM notification WHERE id = ?");
     if (!st)
         return mc_errcode(db);
-    int rc, b = SQLITE_OK;
+    int b = SQLITE_OK;
     b |= sqlite3_bind_int64(st, 1, id);
-    if (b != SQLITE_OK) {
-        mc_release(db, st);
-        return mc_status_from_sqlite(db, b, "notification");
-    }
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        mc_release(db, st);
-        if (rc != SQLITE_DONE)
-            return mc_status_from_sqlite(db, rc, "notification");
-        return mc_set_error(db, MC_NOTFOUND, "notification: no row with id %lld", (long long)id);
-    }
-    Notification *row = (Notification *)calloc(1, sizeof *row);
-    rc = row ? notification_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "notification: out of memory");
-    mc_release(db, st);
-    if (rc != MC_OK) {
-        notification_free(row);
-        return rc;
-    }
-    *out = row;
-    return MC_OK;
+    int rc = notification_fetch(db, st, b, out);
+    if (rc == MC_NOTFOUND)
+        rc = mc_set_error(db, MC_NOTFOUND, "notification: no row with id %lld", (long long)id);
+    return rc;
 }
 
 int notification_update(mc_db *db, const Notification *row)
@@ -1356,31 +1305,22 @@ int notification_query_first(Notification_query *q, Notification **out)
 
 int notification_query_all(Notification_query *q, Notification_list *out)
 {
-    size_t cap = 0;
+    mc_db *db = mc_query_db((mc_query *)q);
     out->items = NULL;
     out->count = 0;
     mc_query_rewind((mc_query *)q);
-    for (;;) {
-        if (out->count == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            Notification *items = (Notification *)realloc(out->items, ncap * sizeof *items);
-            if (!items) {
-                notification_list_free(out);
-                mc_query_rewind((mc_query *)q);
-                return mc_set_error(mc_query_db((mc_query *)q), MC_NOMEM, "notification: out of memory");
-            }
+    for (int rc;; out->count++) {
+        Notification *items = (Notification *)mc_list_grow(db, out->items, out->count, sizeof *items);
+        if (items)
             out->items = items;
-            cap = ncap;
-        }
-        memset(&out->items[out->count], 0, sizeof out->items[0]);
-        int rc = notification_query_next(q, &out->items[out->count]);
+        rc = items ? notification_query_next(q, &out->items[out->count]) : MC_NOMEM;
         if (rc == MC_DONE)
             return MC_OK;
         if (rc != MC_OK) {
+            mc_query_rewind((mc_query *)q);
             notification_list_free(out);
             return rc;
         }
-        out->count++;
     }
 }
 
@@ -1403,15 +1343,11 @@ int notification_insert_many(mc_db *db, Notification *rows, size_t n)
     int rc = mc_begin(db);
     if (rc != MC_OK)
         return rc;
-    for (size_t i = 0; i < n; i++) {
-        rc = notification_insert(db, &rows[i]);
-        if (rc != MC_OK) {
+    for (size_t i = 0; rc == MC_OK && i < n; i++)
+        if ((rc = notification_insert(db, &rows[i])) != MC_OK)
             mc_set_error(db, rc, "row %zu: %s", i, mc_errmsg(db));
-            mc_rollback(db);
-            return rc;
-        }
-    }
-    rc = mc_commit(db);
+    if (rc == MC_OK)
+        rc = mc_commit(db);
     if (rc != MC_OK)
         mc_rollback(db);    /* all or none: a failed COMMIT keeps nothing either */
     return rc;

@@ -324,7 +324,8 @@ static void emit_helpers(cgen *g, cg_out *o, const mc_table *t)
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
     mc_buf *c = &o->c;
     mc_buf_printf(c, "/* Reads result columns at..at+%zu of st into row (zeroed or cleared). */\n", t->ncolumns - 1);
-    mc_buf_printf(c, "static int %s_read(mc_db *db, sqlite3_stmt *st, int at, %s *row)\n{\n", fn, type);
+    mc_buf_printf(c, "%sint %s_read(mc_db *db, sqlite3_stmt *st, int at, %s *row)\n{\n", cg_reader_linkage(g), fn,
+                  type);
     c->indent = 1;
     mc_buf_line(c, "int rc = MC_OK;");
     bool uses_db = false;

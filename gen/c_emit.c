@@ -1,78 +1,161 @@
-/* c_emit.c -- drives the C emitters and fills the header/source templates. */
+/*
+ * c_emit.c -- drives the C emitters and fills the header/source templates.
+ *
+ * One header always.  Sources: one <base>.c, or with --split (g->split)
+ * <base>.c for what the models share and one <base>_<model>.c per model.
+ * Every source starts with its own long texts (cg_long_text: each file
+ * defines the ones it uses) and the prototypes of the row readers.
+ */
 #include "cgen.h"
 #include "templates.h"
 
-#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
-int mc_emit_c(cgen *g, char **header, char **source)
+/* A model's part: metadata, functions, relationships, pages, loaders. */
+static void emit_model(cgen *g, cg_out *o, const mc_table *t)
 {
-    cg_out o = {{0}, {0}};
-    cg_emit_types(g, &o);
-    cg_emit_eager_types(g, &o);
-    for (size_t i = 0; i < g->schema->ntables; i++) {
-        cg_emit_crud(g, &o, g->schema->tables[i]);
-        cg_emit_bulk(g, &o, g->schema->tables[i]);
-        cg_emit_relations(g, &o, g->schema->tables[i]);
-        cg_emit_pages(g, &o, g->schema->tables[i]);
-        cg_emit_eager(g, &o, g->schema->tables[i]);
-    }
-    cg_emit_queries(g, &o);
-    cg_emit_migrations(g, &o);
+    cg_emit_table_meta(g, o, t);
+    cg_emit_crud(g, o, t);
+    cg_emit_bulk(g, o, t);
+    cg_emit_relations(g, o, t);
+    cg_emit_pages(g, o, t);
+    cg_emit_eager(g, o, t);
+}
 
-    const char *guard = cg_guard(g);
-    const char *schema_file = strrchr(g->schema->path, '/') ? strrchr(g->schema->path, '/') + 1 : g->schema->path;
-    mc_buf file_comment = {0};  /* the file name, as the head comments quote it */
-    cg_put_comment_text(&file_comment, schema_file);
-    schema_file = mc_arena_strdup(g->arena, file_comment.data ? file_comment.data : "");
-    mc_buf_free(&file_comment);
-    mc_buf body = {0};   /* the source's: long texts first, then the functions */
-    mc_buf_put(&body, cg_long_texts(g));
-    mc_buf_put(&body, o.c.data ? o.c.data : "");
+/* The schema file's name as the head comments quote it. */
+static const char *schema_file_name(cgen *g)
+{
+    const char *slash = strrchr(g->schema->path, '/');
+    mc_buf b = {0};
+    cg_put_comment_text(&b, slash ? slash + 1 : g->schema->path);
+    const char *r = mc_arena_strdup(g->arena, b.data ? b.data : "");
+    mc_buf_free(&b);
+    return r;
+}
+
+/* Renders the source template around body (the functions of one file),
+ * its long texts and the reader prototypes first; adds it to files. */
+static int add_source(cgen *g, cg_file *files, size_t *n, const char *file, const char *texts, const char *body)
+{
+    mc_buf text = {0}, out = {0};
+    mc_buf_put(&text, texts);
+    mc_buf_put(&text, cg_long_texts(g));
+    cg_long_texts_reset(g);
+    cg_emit_reader_decls(g, &text);
+    mc_buf_put(&text, body);
+    const char *vars[] = {
+        "FILE", file,
+        "BASE", g->base,
+        "VERSION", MODELC_VERSION,
+        "SCHEMA", schema_file_name(g),
+        "BODY", text.data ? text.data : "",
+        NULL,
+    };
+    mc_template_render(&out, mc_template_get("source.c"), vars);
+    int failed = text.failed || out.failed;
+    mc_buf_free(&text);
+    files[*n].name = file;
+    files[(*n)++].text = mc_buf_take(&out);
+    return failed ? -1 : 0;
+}
+
+static void free_files(cg_file *files, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(files[i].text);
+    free(files);
+}
+
+int mc_emit_c_files(cgen *g, char **header, cg_file **out_files, size_t *out_n)
+{
+    const mc_schema *s = g->schema;
+    cg_file *files = calloc(s->ntables + 1, sizeof *files);
+    if (!files)
+        return -1;
+    size_t n = 0;
+    int failed = 0;
+    cg_out shared = {{0}, {0}};
+    cg_emit_types(g, &shared);
+    cg_emit_eager_types(g, &shared);
+    /* The long texts of the shared part so far: the models' files come next. */
+    mc_buf shared_texts = {0};
+    mc_buf_put(&shared_texts, cg_long_texts(g));
+    cg_long_texts_reset(g);
+    for (size_t i = 0; i < s->ntables; i++) {
+        if (!g->split) {
+            emit_model(g, &shared, s->tables[i]);
+            continue;
+        }
+        /* The model's declarations go to the header in the same place as
+         * without --split; its functions into a file of their own. */
+        cg_out model = {{0}, {0}};
+        emit_model(g, &model, s->tables[i]);
+        mc_buf_put(&shared.h, model.h.data ? model.h.data : "");
+        const char *file = mc_arena_printf(g->arena, "%s_%s.c", g->base, cg_fn(g, s->tables[i]));
+        failed |= model.h.failed || model.c.failed || add_source(g, files, &n, file, "", model.c.data ? model.c.data : "");
+        mc_buf_free(&model.h);
+        mc_buf_free(&model.c);
+    }
+    cg_emit_queries(g, &shared);
+    cg_emit_migrations(g, &shared);
+    /* The shared source first: with one file, it is the only one. */
+    memmove(files + 1, files, n * sizeof *files);
+    size_t last = n;
+    n = 0;
+    failed |= shared_texts.failed || add_source(g, files, &n, mc_arena_printf(g->arena, "%s.c", g->base),
+                                                shared_texts.data ? shared_texts.data : "",
+                                                shared.c.data ? shared.c.data : "");
+    mc_buf_free(&shared_texts);
+    n = last + 1;
+
     const char *header_vars[] = {
         "BASE", g->base,
         "VERSION", MODELC_VERSION,
-        "SCHEMA", schema_file,
-        "GUARD", guard,
+        "SCHEMA", schema_file_name(g),
+        "GUARD", cg_guard(g),
         "RUNTIME_MIN", "100",
         "PREFIX", g->prefix,
-        "BODY", o.h.data ? o.h.data : "",
+        "BODY", shared.h.data ? shared.h.data : "",
         NULL,
     };
-    const char *source_vars[] = {
-        "BASE", g->base,
-        "VERSION", MODELC_VERSION,
-        "SCHEMA", schema_file,
-        "BODY", body.data ? body.data : "",
-        NULL,
-    };
-    mc_buf h = {0}, c = {0};
+    mc_buf h = {0};
     mc_template_render(&h, mc_template_get("header.h"), header_vars);
-    mc_template_render(&c, mc_template_get("source.c"), source_vars);
-    int failed = h.failed || c.failed || o.h.failed || o.c.failed || body.failed;
-    mc_buf both = {0};  /* definitions: the header's one-liners and the source's functions */
-    mc_buf_put(&both, h.data ? h.data : "");
-    mc_buf_put(&both, c.data ? c.data : "");
-    failed |= both.failed;
-    bool duplicate = !failed && cg_duplicate_definition(g, both.data ? both.data : "");
-    mc_buf_free(&both);
-    if (duplicate) {
-        mc_buf_free(&body);
-        mc_buf_free(&o.h);
-        mc_buf_free(&o.c);
+    failed |= h.failed || shared.h.failed || shared.c.failed;
+    mc_buf_free(&shared.h);
+    mc_buf_free(&shared.c);
+
+    /* Every definition of every file at once: the header's one-liners and
+     * each source's functions. */
+    mc_buf all = {0};
+    mc_buf_put(&all, h.data ? h.data : "");
+    for (size_t i = 0; i < n; i++)
+        mc_buf_put(&all, files[i].text ? files[i].text : "");
+    failed |= all.failed;
+    bool duplicate = !failed && cg_duplicate_definition(g, all.data ? all.data : "");
+    mc_buf_free(&all);
+    if (failed || duplicate) {
         mc_buf_free(&h);
-        mc_buf_free(&c);
-        return -2;
-    }
-    mc_buf_free(&body);
-    mc_buf_free(&o.h);
-    mc_buf_free(&o.c);
-    if (failed) {
-        mc_buf_free(&h);
-        mc_buf_free(&c);
-        return -1;
+        free_files(files, n);
+        return duplicate ? -2 : -1;
     }
     *header = mc_buf_take(&h);
-    *source = mc_buf_take(&c);
+    *out_files = files;
+    *out_n = n;
+    return 0;
+}
+
+int mc_emit_c(cgen *g, char **header, char **source)
+{
+    bool split = g->split;
+    g->split = false;
+    cg_file *files = NULL;
+    size_t n = 0;
+    int rc = mc_emit_c_files(g, header, &files, &n);
+    g->split = split;
+    if (rc != 0)
+        return rc;
+    *source = files[0].text;
+    free(files);
     return 0;
 }

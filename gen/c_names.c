@@ -520,6 +520,12 @@ const char *cg_long_texts(const cgen *g)
     return g->names && g->names->texts.data ? g->names->texts.data : "";
 }
 
+void cg_long_texts_reset(cgen *g)
+{
+    if (g->names)
+        mc_buf_reset(&g->names->texts);
+}
+
 void cg_names_free(cgen *g)
 {
     if (g->names)

@@ -143,7 +143,12 @@ static void emit_struct(cgen *g, cg_out *o, const mc_table *t)
         mc_buf_printf(h, "    %s = %zu%s\n", cg_col_const(g, t, &t->columns[i]), i, i + 1 < t->ncolumns ? "," : "");
     mc_buf_printf(h, "} %s_column;\n\n", type);
 
-    /* Metadata, in the source. */
+}
+
+/* The table's metadata (quoted names) for the runtime's query builder, in
+ * the source next to the model's functions: X_query hands it over. */
+void cg_emit_table_meta(cgen *g, cg_out *o, const mc_table *t)
+{
     const char *fn = cg_fn(g, t);
     mc_buf_printf(&o->c, "static const char *const %s_columns[] = {", fn);
     for (size_t i = 0; i < t->ncolumns; i++)
@@ -175,9 +180,15 @@ void cg_emit_types(cgen *g, cg_out *o)
     mc_buf_put(&o->h, "\n");
     for (size_t i = 0; i < s->ntables; i++)
         emit_struct(g, o, s->tables[i]);
-    mc_buf_put(&o->c, "/* Row readers, defined with each model's functions. */\n");
+}
+
+void cg_emit_reader_decls(cgen *g, mc_buf *c)
+{
+    const mc_schema *s = g->schema;
+    mc_buf_put(c, g->split ? "/* Row readers, defined with each model's functions (in its own file). */\n"
+                           : "/* Row readers, defined with each model's functions. */\n");
     for (size_t i = 0; i < s->ntables; i++)
-        mc_buf_printf(&o->c, "static int %s_read(mc_db *db, sqlite3_stmt *st, int at, %s *row);\n",
+        mc_buf_printf(c, "%sint %s_read(mc_db *db, sqlite3_stmt *st, int at, %s *row);\n", cg_reader_linkage(g),
                       cg_fn(g, s->tables[i]), cg_type(g, s->tables[i]));
-    mc_buf_put(&o->c, "\n");
+    mc_buf_put(c, "\n");
 }

@@ -70,6 +70,11 @@ const char *cg_param_type(cgen *g, const mc_column *c)
     }
 }
 
+const char *cg_reader_linkage(const cgen *g)
+{
+    return g->split ? "" : "static ";
+}
+
 const mc_column *cg_rowid(const mc_table *t)
 {
     if (t->npk == 1 && t->columns[t->pk[0]].type == MC_T_INTEGER)

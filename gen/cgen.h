@@ -30,6 +30,7 @@ typedef struct cgen {
     const mc_migration *migrations; /* compiled in (--migrations), or NULL */
     size_t nmigrations;
     struct cg_names *names; /* the generated-names table (c_names.c), or NULL */
+    bool split;             /* generate --split: one source per model (mc_emit_c_files) */
 } cgen;
 
 /* The generated-names table (c_names.c; its head comment has the rules).
@@ -50,6 +51,9 @@ bool cg_name_taken(const cgen *g, const char *name);
  * cg_names_free. */
 const char *cg_long_text(cgen *g, const char *s);
 const char *cg_long_texts(const cgen *g);
+/* Forgets the definitions cg_long_texts gives (they went into one source
+ * file: the next file starts without them). */
+void cg_long_texts_reset(cgen *g);
 void cg_names_free(cgen *g);
 /* The schema file's stem as the start of C names: "blog", "schema_01_blog". */
 const char *cg_base_ident(const cgen *g);
@@ -196,6 +200,15 @@ void cg_doc(mc_buf *b, const char *doc);
  * accessors.  c_migrations.c: compiled-in migrations.  c_emit.c drives
  * them and fills the templates. */
 void cg_emit_types(cgen *g, cg_out *o);
+/* c_types.c: a table's metadata for the query builder (static, beside its
+ * functions), and the prototypes of every model's row reader X_read that
+ * each source starts with. */
+void cg_emit_table_meta(cgen *g, cg_out *o, const mc_table *t);
+void cg_emit_reader_decls(cgen *g, mc_buf *c);
+/* "static " for the row readers X_read, or "" when split: then each
+ * model's source defines its reader for the others (and the shared
+ * source's named queries) to call. */
+const char *cg_reader_linkage(const cgen *g);
 void cg_emit_crud(cgen *g, cg_out *o, const mc_table *t);
 /* The body that lists every row of the T_query *make_query gives (a call
  * expression): X_all, X_<rel>_list. */
@@ -221,6 +234,18 @@ void cg_emit_bulk(cgen *g, cg_out *o, const mc_table *t);
  * *out in the arena.  Errors go to diag; returns 0 or -1. */
 int mc_load_compiled_migrations(mc_arena *a, mc_diag *diag, const char *dir, const mc_migration **out, size_t *n);
 
+/* One generated source: its file name ("blog.c", "blog_user.c") and text. */
+typedef struct cg_file {
+    const char *name;       /* in g's arena */
+    char *text;             /* malloc'ed: the caller frees it */
+} cg_file;
+/* Whole files, from the templates: the header and the sources, one
+ * (<base>.c) or, with g->split, <base>.c for what the models share (enums,
+ * eager-loading types, named queries, migrations) and <base>_<model>.c
+ * with each model's functions, so that `make -j` compiles them in
+ * parallel.  *files is malloc'ed (free each text, then the array).
+ * Returns as mc_emit_c does. */
+int mc_emit_c_files(cgen *g, char **header, cg_file **files, size_t *nfiles);
 /* Whole files, from the templates.  0, -1 when out of memory, -2 when the
  * source would define one function twice (a collision the names table
  * does not know yet: cg_duplicate_definition names it; nothing is

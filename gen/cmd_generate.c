@@ -1,4 +1,4 @@
-/* cmd_generate.c -- `modelc generate SCHEMA [-o DIR] [--prefix P] [--migrations DIR]` */
+/* cmd_generate.c -- `modelc generate SCHEMA [-o DIR] [--prefix P] [--migrations DIR] [--split]` */
 #include "cgen.h"
 #include "cli.h"
 #include "diff.h"
@@ -57,13 +57,42 @@ static int migrations_match(const char *schema_path, const mc_schema *want, cons
     return 1;
 }
 
+/* Writes DIR/<base>.h and every source, each atomically; when one cannot
+ * be written, removes the ones already written and says which failed. */
+static int write_files(mc_arena *arena, const char *out_dir, const char *base, const char *header,
+                       const cg_file *files, size_t nfiles)
+{
+    if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "modelc generate: cannot create %s: %s\n", out_dir, strerror(errno));
+        return MC_EXIT_ERROR;
+    }
+    const char *hpath = mc_arena_printf(arena, "%s/%s.h", out_dir, base);
+    if (mc_cli_write_atomically(hpath, header) != 0) {
+        fprintf(stderr, "modelc generate: cannot write %s: %s\n", hpath, strerror(errno));
+        return MC_EXIT_ERROR;
+    }
+    for (size_t i = 0; i < nfiles; i++) {
+        const char *cpath = mc_arena_printf(arena, "%s/%s", out_dir, files[i].name);
+        if (mc_cli_write_atomically(cpath, files[i].text) != 0) {
+            fprintf(stderr, "modelc generate: cannot write %s: %s\n", cpath, strerror(errno));
+            remove(hpath);
+            for (size_t k = 0; k < i; k++)
+                remove(mc_arena_printf(arena, "%s/%s", out_dir, files[k].name));
+            return MC_EXIT_ERROR;
+        }
+    }
+    return MC_EXIT_OK;
+}
+
 int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
 {
     const char *out_dir = ".", *prefix = "", *migrations_dir = NULL;
+    int split = 0;
     const mc_opt opts[] = {
         {"--out", "-o", 1, &out_dir, NULL},
         {"--prefix", NULL, 1, &prefix, NULL},
         {"--migrations", NULL, 1, &migrations_dir, NULL},
+        {"--split", NULL, 0, NULL, &split},
         {NULL, NULL, 0, NULL, NULL},
     };
     const char *pos[1] = {0};
@@ -79,7 +108,7 @@ int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
     mc_source src;
     mc_schema schema;
     int nerr = mc_cli_load_schema(pos[0], &arena, &src, &schema);
-    cgen g = {&schema, prefix, &arena, schema.name, NULL, 0, NULL};
+    cgen g = {&schema, prefix, &arena, schema.name, NULL, 0, NULL, split != 0};
     if (!nerr && migrations_dir) {
         mc_diag diag;
         mc_diag_init(&diag, &src, NULL, NULL);
@@ -98,8 +127,10 @@ int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
         return MC_EXIT_ERROR;
     }
 
-    char *header = NULL, *source = NULL;
-    int emitted = mc_emit_c(&g, &header, &source);
+    char *header = NULL;
+    cg_file *files = NULL;
+    size_t nfiles = 0;
+    int emitted = mc_emit_c_files(&g, &header, &files, &nfiles);
     cg_names_free(&g);
     if (emitted == -2) {
         fprintf(stderr, "modelc generate: internal error: the generated C would define '%s' twice (two parts of "
@@ -113,25 +144,11 @@ int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
         mc_arena_free(&arena);
         return MC_EXIT_ERROR;
     }
-    if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "modelc generate: cannot create %s: %s\n", out_dir, strerror(errno));
-        rc = MC_EXIT_ERROR;
-    } else {
-        char *hpath = mc_arena_printf(&arena, "%s/%s.h", out_dir, schema.name);
-        char *cpath = mc_arena_printf(&arena, "%s/%s.c", out_dir, schema.name);
-        if (mc_cli_write_atomically(hpath, header) != 0) {
-            fprintf(stderr, "modelc generate: cannot write %s: %s\n", hpath, strerror(errno));
-            rc = MC_EXIT_ERROR;
-        } else if (mc_cli_write_atomically(cpath, source) != 0) {
-            fprintf(stderr, "modelc generate: cannot write %s: %s\n", cpath, strerror(errno));
-            remove(hpath);
-            rc = MC_EXIT_ERROR;
-        } else {
-            rc = MC_EXIT_OK;
-        }
-    }
+    rc = write_files(&arena, out_dir, schema.name, header, files, nfiles);
     free(header);
-    free(source);
+    for (size_t i = 0; i < nfiles; i++)
+        free(files[i].text);
+    free(files);
     mc_arena_free(&arena);
     return rc;
 }

@@ -6,13 +6,17 @@
 #include <string.h>
 
 static const mc_cmd commands[] = {
-    {"generate", "SCHEMA [-o DIR] [--prefix P] [--migrations DIR]",
+    {"generate", "SCHEMA [-o DIR] [--prefix P] [--migrations DIR] [--split]",
      "write DIR/<schema>.h and DIR/<schema>.c",
      "Generates the C API of SCHEMA: a header and a source to compile with\n"
      "your application and link with -lmodelc -lsqlite3.\n\n"
      "  -o, --out DIR        where to write (default: .)\n"
      "  --prefix P           prefix of every generated symbol (default: none)\n"
-     "  --migrations DIR     compile the migrations of DIR into the code\n",
+     "  --migrations DIR     compile the migrations of DIR into the code\n"
+     "  --split              one source per model, DIR/<schema>_<model>.c, besides\n"
+     "                       DIR/<schema>.c (what the models share), so that\n"
+     "                       make -j compiles a large schema in parallel; compile\n"
+     "                       and link every one of them\n",
      mc_cmd_generate},
     {"sql", "SCHEMA [--dialect sqlite|postgresql]", "print the CREATE statements of the whole schema",
      "Prints CREATE TABLE and CREATE INDEX for every model, in dependency\n"

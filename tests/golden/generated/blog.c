@@ -7,20 +7,6 @@
 
 #include "blog.h"
 
-static const char *const user_columns[] = {"id", "username", "email", "password_hash"};
-static const mc_table_meta user_meta = {
-    "user", "user",
-    "id, username, email, password_hash",
-    4, user_columns
-};
-
-static const char *const post_columns[] = {"id", "body", "user_id"};
-static const mc_table_meta post_meta = {
-    "post", "post",
-    "id, body, user_id",
-    3, post_columns
-};
-
 /* Row readers, defined with each model's functions. */
 static int user_read(mc_db *db, sqlite3_stmt *st, int at, User *row);
 static int post_read(mc_db *db, sqlite3_stmt *st, int at, Post *row);
@@ -45,6 +31,13 @@ void post_lists_free(Post_lists *lists)
     lists->lists = NULL;
     lists->count = 0;
 }
+
+static const char *const user_columns[] = {"id", "username", "email", "password_hash"};
+static const mc_table_meta user_meta = {
+    "user", "user",
+    "id, username, email, password_hash",
+    4, user_columns
+};
 
 /* Reads result columns at..at+3 of st into row (zeroed or cleared). */
 static int user_read(mc_db *db, sqlite3_stmt *st, int at, User *row)
@@ -426,6 +419,13 @@ int user_list_load_posts(mc_db *db, const User_list *list, Post_lists *out)
     return MC_OK;
 }
 
+static const char *const post_columns[] = {"id", "body", "user_id"};
+static const mc_table_meta post_meta = {
+    "post", "post",
+    "id, body, user_id",
+    3, post_columns
+};
+
 /* Reads result columns at..at+2 of st into row (zeroed or cleared). */
 static int post_read(mc_db *db, sqlite3_stmt *st, int at, Post *row)
 {
@@ -765,5 +765,4 @@ int post_list_load_author(mc_db *db, const Post_list *list, User_refs *out)
     }
     return MC_OK;
 }
-
 

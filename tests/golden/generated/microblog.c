@@ -7,6 +7,12 @@
 
 #include "microblog.h"
 
+/* Row readers, defined with each model's functions. */
+static int user_read(mc_db *db, sqlite3_stmt *st, int at, User *row);
+static int follow_read(mc_db *db, sqlite3_stmt *st, int at, Follow *row);
+static int post_read(mc_db *db, sqlite3_stmt *st, int at, Post *row);
+static int notification_read(mc_db *db, sqlite3_stmt *st, int at, Notification *row);
+
 static const char *const status_names[] = {NULL, "draft", "published", "hidden"};
 
 const char *status_to_text(Status value)
@@ -25,40 +31,6 @@ Status status_from_text(const char *text)
             return (Status)i;
     return (Status)0;
 }
-
-static const char *const user_columns[] = {"id", "username", "email", "password_hash", "about_me", "last_seen"};
-static const mc_table_meta user_meta = {
-    "user", "user",
-    "id, username, email, password_hash, about_me, last_seen",
-    6, user_columns
-};
-
-static const char *const follow_columns[] = {"follower_id", "followed_id"};
-static const mc_table_meta follow_meta = {
-    "followers", "followers",
-    "follower_id, followed_id",
-    2, follow_columns
-};
-
-static const char *const post_columns[] = {"id", "body", "timestamp", "user_id", "status"};
-static const mc_table_meta post_meta = {
-    "post", "post",
-    "id, body, timestamp, user_id, status",
-    5, post_columns
-};
-
-static const char *const notification_columns[] = {"id", "name", "user_id", "timestamp", "payload"};
-static const mc_table_meta notification_meta = {
-    "notification", "notification",
-    "id, name, user_id, timestamp, payload",
-    5, notification_columns
-};
-
-/* Row readers, defined with each model's functions. */
-static int user_read(mc_db *db, sqlite3_stmt *st, int at, User *row);
-static int follow_read(mc_db *db, sqlite3_stmt *st, int at, Follow *row);
-static int post_read(mc_db *db, sqlite3_stmt *st, int at, Post *row);
-static int notification_read(mc_db *db, sqlite3_stmt *st, int at, Notification *row);
 
 void user_refs_free(User_refs *refs)
 {
@@ -80,6 +52,13 @@ void post_lists_free(Post_lists *lists)
     lists->lists = NULL;
     lists->count = 0;
 }
+
+static const char *const user_columns[] = {"id", "username", "email", "password_hash", "about_me", "last_seen"};
+static const mc_table_meta user_meta = {
+    "user", "user",
+    "id, username, email, password_hash, about_me, last_seen",
+    6, user_columns
+};
 
 /* Reads result columns at..at+5 of st into row (zeroed or cleared). */
 static int user_read(mc_db *db, sqlite3_stmt *st, int at, User *row)
@@ -476,6 +455,13 @@ int user_list_load_posts(mc_db *db, const User_list *list, Post_lists *out)
     return MC_OK;
 }
 
+static const char *const follow_columns[] = {"follower_id", "followed_id"};
+static const mc_table_meta follow_meta = {
+    "followers", "followers",
+    "follower_id, followed_id",
+    2, follow_columns
+};
+
 /* Reads result columns at..at+1 of st into row (zeroed or cleared). */
 static int follow_read(mc_db *db, sqlite3_stmt *st, int at, Follow *row)
 {
@@ -734,6 +720,13 @@ int follow_query_delete(Follow_query *q, int64_t *n)
 {
     return mc_query_delete((mc_query *)q, NULL, 0, n);
 }
+
+static const char *const post_columns[] = {"id", "body", "timestamp", "user_id", "status"};
+static const mc_table_meta post_meta = {
+    "post", "post",
+    "id, body, timestamp, user_id, status",
+    5, post_columns
+};
 
 /* Reads result columns at..at+4 of st into row (zeroed or cleared). */
 static int post_read(mc_db *db, sqlite3_stmt *st, int at, Post *row)
@@ -1087,6 +1080,13 @@ int post_list_load_author(mc_db *db, const Post_list *list, User_refs *out)
     }
     return MC_OK;
 }
+
+static const char *const notification_columns[] = {"id", "name", "user_id", "timestamp", "payload"};
+static const mc_table_meta notification_meta = {
+    "notification", "notification",
+    "id, name, user_id, timestamp, payload",
+    5, notification_columns
+};
 
 /* Reads result columns at..at+4 of st into row (zeroed or cleared). */
 static int notification_read(mc_db *db, sqlite3_stmt *st, int at, Notification *row)
@@ -2377,5 +2377,4 @@ int forget_notifications(mc_db *db, int64_t user_id, const char *name, int64_t *
     mc_release(db, st);
     return rc;
 }
-
 

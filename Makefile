@@ -4,6 +4,7 @@
 #   make check      every test suite, then again under ASan + UBSan, then valgrind
 #   make demo       the seed walk-through (examples/blog)
 #   make bench      benchmarks (front end, generated code vs hand-written C, migrations)
+#   make bench-compile  gcc -O2 CPU and memory of generated code for 200/1,000/2,000 models
 #   make install    PREFIX=/usr/local DESTDIR= (bindir, libdir, includedir, mandir, datadir too)
 #   make uninstall  the same variables: removes what install wrote
 #   make deps       install the Debian packages the build needs
@@ -48,7 +49,7 @@ SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
 
 INC := -Igen -Iruntime -I$(BUILD)/grammar
 
-.PHONY: all check check-run check-suites check-asan check-valgrind demo bench stress clean install uninstall deps \
+.PHONY: all check check-run check-suites check-asan check-valgrind demo bench bench-compile stress clean install uninstall deps \
         fuzz fuzz-build check-fuzz fuzz-migrations
 all: $(BUILD)/modelc $(BUILD)/libmodelc.a $(BUILD)/libmodelc.so $(BUILD)/modelc.pc
 
@@ -166,6 +167,12 @@ demo: all
 
 bench: all
 	@sh bench/run.sh $(BUILD)
+
+# Build cost of generated code: gcc -O2 of 200/1,000/2,000-model schemas,
+# one source and --split (minutes of CPU: not part of make bench).
+COMPILE_SIZES ?= 200 1000 2000
+bench-compile: all
+	@sh bench/compile_scale.sh $(BUILD) $(COMPILE_SIZES)
 
 stress: all
 	@sh tests/stress.sh $(BUILD)

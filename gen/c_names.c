@@ -33,6 +33,7 @@
  */
 #include "cgen.h"
 #include "naming.h"
+#include "query.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -370,6 +371,63 @@ static void finder_names(checker *k, const mc_table *t, finder_step step)
 }
 
 /* The accessors of c_relations.c. */
+/* Functions of C's standard library that a named query's bare C name
+ * could take: <stdio.h>, <math.h>, <time.h>, <ctype.h>, <signal.h> and
+ * <setjmp.h> (<stdlib.h> and <string.h> are in stdlib_names).  GCC knows
+ * most of them as built-ins, so a query `log` or `remove` would conflict
+ * with the library even where the application includes none of these
+ * headers.  Only queries are checked against this list: every other
+ * generated function carries its model's name. */
+static const char *const libc_functions[] = {
+    "remove", "rename", "tmpfile", "tmpnam", "fclose", "fflush", "fopen", "freopen", "setbuf", "setvbuf",
+    "fprintf", "fscanf", "printf", "scanf", "snprintf", "sprintf", "sscanf", "vfprintf", "vfscanf", "vprintf",
+    "vscanf", "vsnprintf", "vsprintf", "vsscanf", "fgetc", "fgets", "fputc", "fputs", "getc", "getchar", "putc",
+    "putchar", "puts", "ungetc", "fread", "fwrite", "fgetpos", "fseek", "fsetpos", "ftell", "rewind", "clearerr",
+    "feof", "ferror", "perror", "acos", "asin", "atan", "atan2", "cos", "sin", "tan", "cosh", "sinh", "tanh",
+    "exp", "exp2", "expm1", "frexp", "ldexp", "log", "log10", "log1p", "log2", "logb", "modf", "cbrt", "fabs",
+    "hypot", "pow", "sqrt", "erf", "erfc", "lgamma", "tgamma", "ceil", "floor", "nearbyint", "rint", "lrint",
+    "round", "lround", "trunc", "fmod", "remainder", "copysign", "nan", "fdim", "fmax", "fmin", "fma", "clock",
+    "difftime", "mktime", "time", "asctime", "ctime", "gmtime", "localtime", "strftime", "isalnum", "isalpha",
+    "isblank", "iscntrl", "isdigit", "isgraph", "islower", "isprint", "ispunct", "isspace", "isupper", "isxdigit",
+    "tolower", "toupper", "signal", "raise", "setjmp", "longjmp", "index", "rindex", "bzero", "bcmp", "bcopy",
+};
+
+/* A named query's C functions and types (c_queries.c): the function
+ * itself, its row type and list for a (...) result, the iterator of a
+ * list result, and the statement and binder it defines for itself. */
+static void query_names(checker *k, const mc_query *q)
+{
+    cgen *g = k->g;
+    mc_arena *a = g->arena;
+    const char *fn = mc_arena_printf(a, "%s%s", g->prefix, q->name);
+    const char *what = mc_arena_printf(a, "query '%s'", q->name);
+    const char *hint = "rename the query, or give generate a --prefix (e.g. --prefix app_)";
+    for (size_t i = 0; i < sizeof libc_functions / sizeof libc_functions[0]; i++)
+        if (strcmp(fn, libc_functions[i]) == 0) {
+            report(k, q, q->at, hint,
+                   mc_arena_printf(a, "%s gives the C function '%s', which is a function of C's standard library",
+                                   what, fn));
+            return;
+        }
+    global(k, q, what, "the query function", q->at, hint, fn);
+    global(k, q, what, "the query's statement", q->at, hint, mc_arena_printf(a, "%s_sql", fn));
+    if (q->nparams)
+        global(k, q, what, "the query's binder", q->at, hint, mc_arena_printf(a, "%s_bind", fn));
+    bool rows = q->kind == MC_Q_ROW_LIST || q->kind == MC_Q_ROW_ONE;
+    if (rows) {
+        static const char *const row_names[] = {"%s_row", "%s_row_list", "%s_row_clear", "%s_row_free",
+                                                "%s_row_list_free", "%s_row_read"};
+        for (size_t i = 0; i < sizeof row_names / sizeof row_names[0]; i++)
+            global(k, q, what, "the query's row type and its functions", q->at, hint,
+                   mc_arena_printf(a, row_names[i], fn));
+    }
+    if (q->kind == MC_Q_MODEL_LIST || q->kind == MC_Q_ROW_LIST) {
+        static const char *const iter_names[] = {"%s_iter", "%s_open", "%s_next", "%s_close"};
+        for (size_t i = 0; i < sizeof iter_names / sizeof iter_names[0]; i++)
+            global(k, q, what, "the query's streaming functions", q->at, hint, mc_arena_printf(a, iter_names[i], fn));
+    }
+}
+
 static void relation_names(checker *k, const mc_relationship *r)
 {
     cgen *g = k->g;
@@ -641,6 +699,8 @@ int cg_names_build(cgen *g, mc_schema *s, mc_diag *diag)
     for (size_t i = 0; i < s->ntables; i++)
         for (size_t j = 0; j < s->tables[i]->nrels; j++)
             relation_names(&k, s->tables[i]->rels[j]);
+    for (size_t i = 0; i < s->nqueries; i++)
+        query_names(&k, &s->queries[i]);
     for (size_t i = 0; i < s->ntables; i++)
         finder_names(&k, s->tables[i], FINDER_PARAMS);
     return k.errors;

@@ -69,6 +69,28 @@ char *mc_arena_printf(mc_arena *a, const char *fmt, ...)
     return p;
 }
 
+void *mc_arena_push(mc_arena *a, void *arr_p, size_t *n, size_t *cap, size_t sz)
+{
+    void *arr;
+    memcpy(&arr, arr_p, sizeof arr);    /* *arr_p is a T *, read as the void * it converts to */
+    if (*n == *cap || !arr) {
+        size_t ncap = *cap && arr ? *cap * 2 : 4;
+        if (ncap < *n + 1)
+            ncap = *n + 1;
+        void *p = mc_arena_alloc(a, ncap * sz);
+        if (!p)
+            return NULL;
+        if (arr && *n)
+            memcpy(p, arr, *n * sz);
+        arr = p;
+        memcpy(arr_p, &arr, sizeof arr);
+        *cap = ncap;
+    }
+    void *slot = (char *)arr + (*n)++ * sz;
+    memset(slot, 0, sz);
+    return slot;
+}
+
 void mc_arena_free(mc_arena *a)
 {
     mc_arena_block *b = a->head;

@@ -23,6 +23,18 @@ char *mc_arena_printf(mc_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/*
+ * Growable arrays in the arena: appends one zeroed element of size sz to
+ * the array *arr_p points to (a `T *`, count *n, capacity *cap), doubling
+ * the capacity when full, and returns the new element; NULL when out of
+ * memory (the array is then unchanged).  Old copies stay in the arena
+ * until it is freed, so a pointer into the array is valid only until the
+ * next push.  MC_ARENA_PUSH(a, v, n, cap) passes sizeof *v:
+ *     mc_column *c = MC_ARENA_PUSH(arena, t->columns, t->ncolumns, cap);
+ */
+void *mc_arena_push(mc_arena *a, void *arr_p, size_t *n, size_t *cap, size_t sz);
+#define MC_ARENA_PUSH(a, v, n, cap) mc_arena_push((a), &(v), &(n), &(cap), sizeof *(v))
+
 /* Frees every allocation; the arena is empty and reusable afterwards. */
 void mc_arena_free(mc_arena *a);
 

@@ -65,43 +65,43 @@ static void rollback_quietly(mc_db *db)
     }
 }
 
-static int table_exists(mc_db *db, int *exists)
+/*
+ * The one way this file reads a single number: the first column of the
+ * first row of sql (a constant statement, cached), or dflt when it gives
+ * no row -- whether modelc_migrations exists, the version it records,
+ * PRAGMA foreign_keys.  what names the query in a failure's message.
+ */
+static int query_int(mc_db *db, const char *sql, const char *what, int dflt, int *out)
 {
-    sqlite3_stmt *st = mc_prepare(db,
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'modelc_migrations'");
+    sqlite3_stmt *st = mc_prepare(db, sql);
     int rc;
 
-    *exists = 0;
+    *out = dflt;
     if (!st)
         return mc_errcode(db);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        *exists = 1;
-    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK
-                                               : mc_status_from_sqlite(db, rc, "modelc_migrations");
+        *out = sqlite3_column_int(st, 0);
+    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : mc_status_from_sqlite(db, rc, what);
     mc_release(db, st);
     return rc;
 }
 
+static int table_exists(mc_db *db, int *exists)
+{
+    return query_int(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'modelc_migrations'",
+                     "modelc_migrations", 0, exists);
+}
+
 static int read_current(mc_db *db, int *version)
 {
-    sqlite3_stmt *st;
     int rc, exists;
 
     *version = 0;
     if ((rc = table_exists(db, &exists)) != MC_OK || !exists)
         return rc;
-    if (!(st = mc_prepare(db, "SELECT COALESCE(MAX(version), 0) FROM \"modelc_migrations\"")))
-        return mc_errcode(db);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *version = sqlite3_column_int(st, 0);
-        rc = MC_OK;
-    } else {
-        rc = mc_status_from_sqlite(db, rc, "modelc_migrations");
-    }
-    mc_release(db, st);
-    return rc;
+    return query_int(db, "SELECT COALESCE(MAX(version), 0) FROM \"modelc_migrations\"", "modelc_migrations", 0,
+                     version);
 }
 
 /* The list is the caller's: versions 1..n in order, every string there. */
@@ -223,19 +223,7 @@ static int needs_fk_off(const char *sql)
 
 static int get_fk(mc_db *db, int *on)
 {
-    sqlite3_stmt *st = mc_prepare(db, "PRAGMA foreign_keys");
-    int rc;
-
-    *on = 0;
-    if (!st)
-        return mc_errcode(db);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *on = sqlite3_column_int(st, 0);
-    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK
-                                               : mc_status_from_sqlite(db, rc, "PRAGMA foreign_keys");
-    mc_release(db, st);
-    return rc;
+    return query_int(db, "PRAGMA foreign_keys", "PRAGMA foreign_keys", 0, on);
 }
 
 /* Any row of PRAGMA foreign_key_check fails the migration. */

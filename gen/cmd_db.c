@@ -3,10 +3,9 @@
  * migration runner: upgrade, downgrade, current, history, stamp, check.
  */
 #include "cli.h"
-#include "diff.h"
-#include "introspect.h"
 #include "migfile.h"
 #include "modelc.h"
+#include "pipeline.h"
 #include "schema.h"
 
 #include <limits.h>
@@ -16,17 +15,15 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Reads DIR; prints the problems and returns -1 when there are any. */
+/* Reads DIR; reports the problems and returns -1 when there are any. */
 static int read_dir(const char *cmd, const char *dir, mc_arena *arena, mc_migdir *md)
 {
-    mc_buf errs = {0};
-    int n = mc_migdir_read(dir, arena, md, &errs);
-    if (n) {
-        fprintf(stderr, "%s", errs.data ? errs.data : "");
-        fprintf(stderr, "modelc %s: fix the migrations directory first\n", cmd);
-    }
-    mc_buf_free(&errs);
-    return n ? -1 : 0;
+    mc_diag diag;
+    mc_diag_init(&diag, NULL, NULL, NULL);
+    if (mc_migdir_read(dir, arena, &diag, md) == 0)
+        return 0;
+    mc_error_in(&diag, mc_arena_printf(arena, "modelc %s", cmd), NULL, "fix the migrations directory first");
+    return -1;
 }
 
 /* How a command opens its database. */
@@ -501,47 +498,6 @@ out:
 
 /* ---- check -------------------------------------------------------------------- */
 
-/* check's view of the database: version, checksums, schema.  Prints each
- * difference on stdout and returns their count, or -1 after an error. */
-static int check_database(const char *url, const mc_migdir *md, const mc_migration *list, const mc_schema *want,
-                          mc_arena *arena)
-{
-    const char *shown = mc_cli_shown_db(url), *err = NULL;
-    mc_db *db = open_db("check", url, DB_READ);
-    if (!db)
-        return -1;
-    int v = 0, ndiff = 0;
-    mc_schema dbs;
-    if (mc_migrate_current(db, &v) != MC_OK) {
-        fprintf(stderr, "modelc check: %s: %s\n", shown, mc_errmsg(db));
-        mc_close(db);
-        return -1;
-    }
-    /* An applied file edited since, or missing, as upgrade reports it. */
-    if (mc_migrate_verify(db, list, md->n) != MC_OK) {
-        printf("database (%s): %s\n", shown, mc_errmsg(db));
-        ndiff++;
-    }
-    if (mc_introspect(mc_sqlite(db), arena, &dbs, &err) != SQLITE_OK) {
-        fprintf(stderr, "modelc check: %s: %s\n", shown, err ? err : "cannot read the schema");
-        mc_close(db);
-        return -1;
-    }
-    mc_close(db);
-    if ((size_t)v != md->n) {
-        printf("database (%s): at version %04d, the migrations go to %04zu\n", shown, v, md->n);
-        ndiff++;
-    }
-    mc_renames dren;
-    mc_renames_from_hints(&dbs, want, arena, &dren);
-    mc_diff dd;
-    if (mc_diff_schemas(&dbs, want, &dren, arena, &dd))
-        return -1;
-    for (size_t i = 0; i < dd.nops; i++)
-        printf("database (%s): %s\n", shown, dd.ops[i].text);
-    return ndiff + (int)dd.nops;
-}
-
 int mc_cmd_check(const mc_cmd *cmd, int argc, char **argv)
 {
     const char *url = NULL, *dir = NULL;
@@ -566,23 +522,15 @@ int mc_cmd_check(const mc_cmd *cmd, int argc, char **argv)
         mc_arena_free(&arena);
         return MC_EXIT_ERROR;
     }
+    mc_diag diag;
+    mc_diag_init(&diag, &src, NULL, NULL);
+    diag.place = "modelc check";
     rc = MC_EXIT_ERROR;
     mc_migdir md;
-    mc_migration *list = NULL;
-    const char *err = NULL;
-    size_t ndiff = 0;
-    if (mc_cli_require_dir(cmd->name, dir) || read_dir(cmd->name, dir, &arena, &md) ||
-        !(list = mc_migdir_list(&md, &arena)))
-        goto out;
-    mc_schema have;
-    if (mc_migdir_schema(&md, md.n, &arena, &have, &err)) {
-        fprintf(stderr, "modelc check: %s\n", err ? err : "cannot replay the migrations");
-        goto out;
-    }
-    mc_renames ren;
-    mc_renames_from_hints(&have, &want, &arena, &ren);
     mc_diff d;
-    if (mc_diff_schemas(&have, &want, &ren, &arena, &d))
+    size_t ndiff = 0;
+    if (mc_cli_require_dir(cmd->name, dir) ||
+        mc_check_migrations(&want, dir, MC_DIALECT_SQLITE, &arena, &diag, &md, &d))
         goto out;
     for (size_t i = 0; i < d.nops; i++)
         printf("migrations (%s): %s\n", dir, d.ops[i].text);
@@ -591,10 +539,21 @@ int mc_cmd_check(const mc_cmd *cmd, int argc, char **argv)
         printf("  run `modelc migrate %s --dir %s` to write the missing migration\n", pos[0], dir);
 
     if (url) {
-        int n = check_database(url, &md, list, &want, &arena);
-        if (n < 0)
+        const char *shown = mc_cli_shown_db(url);
+        mc_db_check dc;
+        if (mc_check_database(url, shown, &md, &want, &arena, &diag, &dc))
             goto out;
-        ndiff += (size_t)n;
+        if (dc.unverified) {
+            printf("database (%s): %s\n", shown, dc.unverified);
+            ndiff++;
+        }
+        if ((size_t)dc.version != md.n) {
+            printf("database (%s): at version %04d, the migrations go to %04zu\n", shown, dc.version, md.n);
+            ndiff++;
+        }
+        for (size_t i = 0; i < dc.diff.nops; i++)
+            printf("database (%s): %s\n", shown, dc.diff.ops[i].text);
+        ndiff += dc.diff.nops;
     }
     if (ndiff) {
         printf("%zu difference%s from %s\n", ndiff, ndiff == 1 ? "" : "s", pos[0]);

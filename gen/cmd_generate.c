@@ -1,8 +1,7 @@
 /* cmd_generate.c -- `modelc generate SCHEMA [-o DIR] [--prefix P] [--migrations DIR] [--split]` */
 #include "cgen.h"
 #include "cli.h"
-#include "diff.h"
-#include "migfile.h"
+#include "pipeline.h"
 #include "schema.h"
 
 #include <ctype.h>
@@ -30,30 +29,24 @@ static int valid_prefix(const char *p)
  * refuse it, printing what is missing as `check` does.  0 when they do. */
 static int migrations_match(const char *schema_path, const mc_schema *want, const char *dir, mc_arena *arena)
 {
+    mc_diag diag;
+    mc_diag_init(&diag, NULL, NULL, NULL);
+    diag.place = mc_arena_printf(arena, "modelc generate: --migrations %s", dir);
     mc_migdir md;
-    mc_buf errs = {0};
-    mc_schema have;
-    const char *err = NULL;
-    int bad = mc_migdir_read(dir, arena, &md, &errs) != 0;
-    mc_buf_free(&errs);
-    if (bad || mc_migdir_schema(&md, md.n, arena, &have, &err)) {
-        fprintf(stderr, "modelc generate: --migrations %s: %s\n", dir, err ? err : "cannot replay the migrations");
-        return 1;
-    }
-    mc_renames ren;
-    mc_renames_from_hints(&have, want, arena, &ren);
     mc_diff d;
-    if (mc_diff_schemas(&have, want, &ren, arena, &d)) {
-        fprintf(stderr, "modelc generate: out of memory\n");
+    if (mc_check_migrations(want, dir, MC_DIALECT_SQLITE, arena, &diag, &md, &d))
         return 1;
-    }
     if (d.nops == 0)
         return 0;
-    fprintf(stderr, "modelc generate: the migrations in %s do not produce %s; nothing written. Missing:\n", dir,
-            schema_path);
+    mc_buf b = {0};
     for (size_t i = 0; i < d.nops; i++)
-        fprintf(stderr, "  %s\n", d.ops[i].text);
-    fprintf(stderr, "  hint: run `modelc migrate %s --dir %s` to write the missing migration\n", schema_path, dir);
+        mc_buf_printf(&b, "\n  %s", d.ops[i].text);
+    diag.place = "modelc generate";
+    mc_error_in(&diag, NULL, NULL,
+                "the migrations in %s do not produce %s; nothing written. Missing:%s\n"
+                "  hint: run `modelc migrate %s --dir %s` to write the missing migration",
+                dir, schema_path, b.data ? b.data : "", schema_path, dir);
+    mc_buf_free(&b);
     return 1;
 }
 

@@ -65,15 +65,16 @@ int mc_cmd_inspect(const mc_cmd *cmd, int argc, char **argv)
     }
     mc_arena arena = {0};
     mc_buf text = {0}, laid = {0};
-    const char *err = NULL;
     int nerr;
     const char *shown = strrchr(mc_db_path(db), '/');
     shown = shown ? shown + 1 : mc_db_path(db);
-    int src = mc_inspect(mc_sqlite(db), shown, &arena, &text, &err);
+    mc_diag diag;
+    mc_diag_init(&diag, NULL, NULL, NULL);
+    diag.place = mc_arena_printf(&arena, "modelc inspect: %s", url);
+    int src = mc_inspect(mc_sqlite(db), shown, &arena, &diag, &text);
     mc_close(db);
     int status = MC_EXIT_OK;
-    if (src != SQLITE_OK || text.failed) {
-        fprintf(stderr, "modelc inspect: %s: %s\n", url, err ? err : "out of memory");
+    if (src != 0) {
         status = MC_EXIT_ERROR;
     } else if ((nerr = check_and_format(out_path ? out_path : "<inspected>", text.data, &laid)) != 0) {
         fprintf(stderr, nerr < 0 ? "modelc inspect: out of memory\n"

@@ -242,7 +242,9 @@ void mc_error_at(mc_diag *d, uint32_t off, uint32_t len, const char *hint,
     free(b.p);
 }
 
-void mc_error_plain(mc_diag *d, const char *fmt, ...)
+/* "path: error: message\n" (place and message bold, "error:" red on a
+ * terminal), then "  hint: ...\n" when hint is not NULL. */
+static void plain(mc_diag *d, const char *hint, const char *fmt, va_list ap)
 {
     int full = mc_diag_full(d);
     d->n_errors++;
@@ -252,11 +254,43 @@ void mc_error_plain(mc_diag *d, const char *fmt, ...)
     const char *on = d->color ? MC_COLOR_BOLD : "", *off_ = d->color ? MC_COLOR_RESET : "";
     sb_printf(&b, "%s%s: %serror:%s%s ", on, d->src && d->src->path ? d->src->path : "modelc",
               d->color ? MC_COLOR_ERROR : "", off_, on);
+    sb_vprintf(&b, fmt, ap);
+    sb_printf(&b, "%s\n", off_);
+    if (hint)
+        sb_printf(&b, "  %shint:%s %s\n", d->color ? MC_COLOR_HINT : "", off_, hint);
+    if (b.p)
+        deliver(d, b.p);
+    free(b.p);
+}
+
+void mc_error_plain(mc_diag *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    plain(d, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void mc_error_hint(mc_diag *d, const char *hint, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    plain(d, hint, fmt, ap);
+    va_end(ap);
+}
+
+void mc_error_in(mc_diag *d, const char *place, const char *hint, const char *fmt, ...)
+{
+    d->n_errors++;
+    sbuf b = {0};
+    sb_printf(&b, "%s: ", place ? place : d->place ? d->place : "modelc");
     va_list ap;
     va_start(ap, fmt);
     sb_vprintf(&b, fmt, ap);
     va_end(ap);
-    sb_printf(&b, "%s\n", off_);
+    sb_put(&b, "\n", 1);
+    if (hint)
+        sb_printf(&b, "  hint: %s\n", hint);
     if (b.p)
         deliver(d, b.p);
     free(b.p);

@@ -29,6 +29,7 @@ typedef struct mc_diag {
     int n_errors;
     int max_errors;         /* 0: the default of 20 */
     int color;              /* ANSI colors (stderr is a terminal, NO_COLOR unset) */
+    const char *place;      /* what mc_error_in names by default: "modelc migrate" (NULL: "modelc") */
 } mc_diag;
 
 /* ANSI sequences of colored diagnostics (as GCC's: bold place and
@@ -58,6 +59,25 @@ void mc_error_at(mc_diag *d, uint32_t off, uint32_t len, const char *hint,
 void mc_error_plain(mc_diag *d, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* An error about something other than a place in the source -- a
+ * migration file, a database, the command itself -- as the back half
+ * (migrations, introspection, planning, the database commands) reports
+ * them: "place: message\n", then "  hint: hint\n" when hint is not NULL.
+ * place NULL: d->place.  Not capped: every problem of a directory shows. */
+void mc_error_in(mc_diag *d, const char *place, const char *hint, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* mc_error_plain ("path: error: message") with "  hint: hint\n" after it
+ * when hint is not NULL: a refusal about the schema as a whole. */
+void mc_error_hint(mc_diag *d, const char *hint, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
 #endif
     ;
 

@@ -8,24 +8,8 @@
 
 /* ---- renames -------------------------------------------------------------- */
 
-static void push_rename(mc_arena *arena, mc_renames *r, size_t *cap, const char *table, const char *from,
-                        const char *to)
-{
-    if (r->n == *cap) {
-        size_t nc = *cap ? 2 * *cap : 8;
-        mc_rename *v = mc_arena_alloc(arena, nc * sizeof *v);
-        if (!v)
-            return;
-        if (r->n)
-            memcpy(v, r->v, r->n * sizeof *v);
-        r->v = v;
-        *cap = nc;
-    }
-    r->v[r->n++] = (mc_rename){table, from, to};
-}
-
 /* Equal strings, NULL equal only to NULL. */
-static int same_name(const char *x, const char *y)
+static bool same_name(const char *x, const char *y)
 {
     if (!x || !y)
         return x == y;
@@ -48,25 +32,30 @@ static const char *column_renamed_from(const mc_renames *r, const char *b_table,
     return NULL;
 }
 
-/* Records an unresolved hint: message and hint, both in the arena. */
-static void push_error(mc_arena *arena, mc_renames *r, size_t *cap, const char *message, const char *hint)
+/* Finding the renames from A to B: both schemas, the list so far, and
+ * where an unresolved hint is reported (NULL: nowhere). */
+typedef struct renamer {
+    const mc_schema *a, *b;
+    mc_arena *arena;
+    mc_diag *diag;
+    mc_renames *out;
+    size_t cap;
+} renamer;
+
+/* Appends the rename table.from -> to (tables: table NULL). */
+static void push_rename(renamer *r, const char *table, const char *from, const char *to)
 {
-    if (r->nerrors == *cap) {
-        size_t nc = *cap ? 2 * *cap : 4;
-        const char **e = mc_arena_alloc(arena, nc * sizeof *e);
-        const char **h = mc_arena_alloc(arena, nc * sizeof *h);
-        if (!e || !h)
-            return;
-        if (r->nerrors) {
-            memcpy(e, r->errors, r->nerrors * sizeof *e);
-            memcpy(h, r->hints, r->nerrors * sizeof *h);
-        }
-        r->errors = e;
-        r->hints = h;
-        *cap = nc;
-    }
-    r->errors[r->nerrors] = message;
-    r->hints[r->nerrors++] = hint;
+    mc_rename *x = MC_ARENA_PUSH(r->arena, r->out->v, r->out->n, r->cap);
+    if (x)
+        *x = (mc_rename){table, from, to};
+}
+
+/* A renamed_from that resolves to nothing: an error about the schema,
+ * never a drop and a create. */
+static void unresolved(renamer *r, const char *message, const char *hint)
+{
+    if (r->diag)
+        mc_error_hint(r->diag, hint, "%s", message ? message : "out of memory");
 }
 
 /* The table of A holding model `model`; only A with a snapshot knows. */
@@ -88,12 +77,12 @@ static const mc_column *field_in(const mc_table *t, const char *field)
 }
 
 /* Has a rename already taken A's table (columns: of B's table) `from`? */
-static int taken(const mc_renames *r, const char *table, const char *from)
+static bool taken(const mc_renames *r, const char *table, const char *from)
 {
     for (size_t i = 0; i < r->n; i++)
         if (same_name(r->v[i].table, table) && strcmp(r->v[i].from, from) == 0)
-            return 1;
-    return 0;
+            return true;
+    return false;
 }
 
 /* "A, B, C" (models of A, or its tables when it knows no models). */
@@ -107,12 +96,21 @@ static const char *model_list(const mc_schema *a, mc_arena *arena)
     return s;
 }
 
-/* The table of A that B's table tb (absent from A by name) comes from, or NULL. */
-static const mc_table *table_source(const mc_schema *a, const mc_schema *b, const mc_table *tb, mc_arena *arena,
-                                    mc_renames *out, size_t *ecap)
+/*
+ * The table of A that B's table tb (absent from A by name) comes from, or
+ * NULL (a new table).  First the table holding the same model (A knows
+ * models from the snapshot: a changed custom `table` is a rename), then
+ * the one renamed_from(Old) names: A's model Old, else (a history without
+ * a snapshot) the table of Old's default name, or Old itself when A is
+ * sql_only.  A candidate B still has, or another rename took, is refused:
+ * a table is renamed once.  A hint that names nothing is reported.
+ */
+static const mc_table *table_source(renamer *r, const mc_table *tb)
 {
+    const mc_schema *a = r->a, *b = r->b;
+    mc_arena *arena = r->arena;
     const mc_table *old = model_in(a, tb->model);
-    if (old && !mc_schema_table(b, old->name) && !taken(out, NULL, old->name))
+    if (old && !mc_schema_table(b, old->name) && !taken(r->out, NULL, old->name))
         return old;
     if (!tb->renamed_from)
         return NULL;
@@ -127,7 +125,7 @@ static const mc_table *table_source(const mc_schema *a, const mc_schema *b, cons
             cand = NULL;
     }
     if (!cand) {
-        push_error(arena, out, ecap,
+        unresolved(r,
                    mc_arena_printf(arena, "model %s: renamed_from(%s) names no model of the migrations' schema",
                                    tb->model, tb->renamed_from),
                    a->sql_only
@@ -140,8 +138,8 @@ static const mc_table *table_source(const mc_schema *a, const mc_schema *b, cons
                                          model_list(a, arena), tb->model));
         return NULL;
     }
-    if (mc_schema_table(b, cand->name) || taken(out, NULL, cand->name)) {
-        push_error(arena, out, ecap,
+    if (mc_schema_table(b, cand->name) || taken(r->out, NULL, cand->name)) {
+        unresolved(r,
                    mc_arena_printf(arena, "model %s: renamed_from(%s), but table %s of model %s is still in the schema",
                                    tb->model, tb->renamed_from, cand->name, cand->model),
                    mc_arena_printf(arena, "a model is renamed once; remove renamed_from(%s) or the other model",
@@ -151,12 +149,16 @@ static const mc_table *table_source(const mc_schema *a, const mc_schema *b, cons
     return cand;
 }
 
-/* The column of ta that cb of tb (absent from ta by name) comes from, or NULL. */
-static const mc_column *column_source(const mc_schema *a, const mc_table *ta, const mc_table *tb,
-                                      const mc_column *cb, mc_arena *arena, mc_renames *out, size_t *ecap)
+/* The column of ta that cb of tb (absent from ta by name) comes from, or
+ * NULL (a new column): the column of the same field (A with a snapshot),
+ * else the one renamed_from names, by field or by SQL name; as for
+ * tables, one B still has or another rename took is refused, and a hint
+ * that names nothing is reported. */
+static const mc_column *column_source(renamer *r, const mc_table *ta, const mc_table *tb, const mc_column *cb)
 {
-    const mc_column *old = a->sql_only ? NULL : field_in(ta, cb->field);
-    if (old && !mc_table_column(tb, old->name) && !taken(out, tb->name, old->name))
+    mc_arena *arena = r->arena;
+    const mc_column *old = r->a->sql_only ? NULL : field_in(ta, cb->field);
+    if (old && !mc_table_column(tb, old->name) && !taken(r->out, tb->name, old->name))
         return old;
     if (!cb->renamed_from)
         return NULL;
@@ -164,14 +166,14 @@ static const mc_column *column_source(const mc_schema *a, const mc_table *ta, co
     if (!cand)
         cand = mc_table_column(ta, cb->renamed_from);
     if (!cand) {
-        push_error(arena, out, ecap,
+        unresolved(r,
                    mc_arena_printf(arena, "%s.%s: renamed_from(%s) names no column of table %s in the migrations' schema",
                                    tb->model, cb->field, cb->renamed_from, ta->name),
                    mc_arena_printf(arena, "if %s is a new field, remove renamed_from", cb->field));
         return NULL;
     }
-    if (mc_table_column(tb, cand->name) || taken(out, tb->name, cand->name)) {
-        push_error(arena, out, ecap,
+    if (mc_table_column(tb, cand->name) || taken(r->out, tb->name, cand->name)) {
+        unresolved(r,
                    mc_arena_printf(arena, "%s.%s: renamed_from(%s), but column %s.%s is still in the schema",
                                    tb->model, cb->field, cb->renamed_from, tb->name, cand->name),
                    mc_arena_printf(arena, "remove renamed_from(%s) or the other field", cb->renamed_from));
@@ -180,39 +182,39 @@ static const mc_column *column_source(const mc_schema *a, const mc_table *ta, co
     return cand;
 }
 
-void mc_renames_from_hints(const mc_schema *a, const mc_schema *b, mc_arena *arena, mc_renames *out)
+void mc_renames_from_hints(const mc_schema *a, const mc_schema *b, mc_arena *arena, mc_diag *diag, mc_renames *out)
 {
-    size_t cap = 0, ecap = 0;
     memset(out, 0, sizeof *out);
+    renamer r = {a, b, arena, diag, out, 0};
     for (size_t i = 0; i < b->ntables; i++) {
         const mc_table *tb = b->tables[i];
         const mc_table *ta = mc_schema_table(a, tb->name);
-        if (!ta && (ta = table_source(a, b, tb, arena, out, &ecap)))
-            push_rename(arena, out, &cap, NULL, ta->name, tb->name);
+        if (!ta && (ta = table_source(&r, tb)))
+            push_rename(&r, NULL, ta->name, tb->name);
         if (!ta)
             continue;   /* a new table: its columns' hints have nothing to name */
         for (size_t j = 0; j < tb->ncolumns; j++) {
             const mc_column *c = &tb->columns[j];
             if (mc_table_column(ta, c->name))
                 continue;   /* kept (a hint here is stale) */
-            const mc_column *old = column_source(a, ta, tb, c, arena, out, &ecap);
+            const mc_column *old = column_source(&r, ta, tb, c);
             if (old)
-                push_rename(arena, out, &cap, tb->name, old->name, c->name);
+                push_rename(&r, tb->name, old->name, c->name);
         }
     }
 }
 
-void mc_renames_invert(const mc_renames *r, mc_arena *arena, mc_renames *out)
+void mc_renames_invert(const mc_renames *ren, mc_arena *arena, mc_renames *out)
 {
-    size_t cap = 0;
     memset(out, 0, sizeof *out);
-    for (size_t i = 0; r && i < r->n; i++) {
-        const mc_rename *x = &r->v[i];
+    renamer r = {NULL, NULL, arena, NULL, out, 0};
+    for (size_t i = 0; ren && i < ren->n; i++) {
+        const mc_rename *x = &ren->v[i];
         if (!x->table) {
-            push_rename(arena, out, &cap, NULL, x->to, x->from);
+            push_rename(&r, NULL, x->to, x->from);
         } else {
-            const char *old_table = table_renamed_from(r, x->table);
-            push_rename(arena, out, &cap, old_table ? old_table : x->table, x->to, x->from);
+            const char *old_table = table_renamed_from(ren, x->table);
+            push_rename(&r, old_table ? old_table : x->table, x->to, x->from);
         }
     }
 }
@@ -357,6 +359,7 @@ static const char *enum_change_text(mc_arena *a, const mc_column *from, const mc
 
 /* ---- the diff ------------------------------------------------------------- */
 
+/* One diff being made: both schemas, the renames, the ops so far. */
 typedef struct differ {
     mc_arena *a;
     const mc_schema *sa, *sb;
@@ -365,24 +368,27 @@ typedef struct differ {
     size_t cap;
 } differ;
 
+/* Appends an op of kind `kind` between tables from and to (either may be
+ * NULL); the caller fills in the rest.  NULL when out of memory. */
 static mc_op *op(differ *x, mc_op_kind kind, const mc_table *from, const mc_table *to)
 {
-    mc_diff *d = x->d;
-    if (d->nops == x->cap) {
-        size_t nc = x->cap ? 2 * x->cap : 16;
-        mc_op *v = mc_arena_alloc(x->a, nc * sizeof *v);
-        if (!v)
-            return NULL;
-        if (d->nops)
-            memcpy(v, d->ops, d->nops * sizeof *v);
-        d->ops = v;
-        x->cap = nc;
+    mc_op *o = MC_ARENA_PUSH(x->a, x->d->ops, x->d->nops, x->cap);
+    if (o) {
+        o->kind = kind;
+        o->from = from;
+        o->to = to;
     }
-    mc_op *o = &d->ops[d->nops++];
-    memset(o, 0, sizeof *o);
-    o->kind = kind;
-    o->from = from;
-    o->to = to;
+    return o;
+}
+
+/* An op on column ca (in A) / cb (in B) of pair p; NULL when out of memory. */
+static mc_op *col_op(differ *x, mc_op_kind kind, const mc_table_pair *p, const mc_column *ca, const mc_column *cb)
+{
+    mc_op *o = op(x, kind, p->from, p->to);
+    if (o) {
+        o->col_from = ca;
+        o->col_to = cb;
+    }
     return o;
 }
 
@@ -406,8 +412,9 @@ static const char *map_col(const mc_table_pair *p, const char *a_col)
     return NULL;
 }
 
-static const char *col_list_sig(mc_buf *b, const mc_table *t, const size_t *cols, size_t n,
-                                const mc_table_pair *p)
+/* Appends "(a,b)": the columns cols of t, in B's names when p maps them
+ * from A ("?dropped" for one B lacks). */
+static void col_list_sig(mc_buf *b, const mc_table *t, const size_t *cols, size_t n, const mc_table_pair *p)
 {
     mc_buf_putc(b, '(');
     for (size_t i = 0; i < n; i++) {
@@ -417,15 +424,25 @@ static const char *col_list_sig(mc_buf *b, const mc_table *t, const size_t *cols
         mc_buf_printf(b, "%s%s", i ? "," : "", name ? name : "?dropped");
     }
     mc_buf_putc(b, ')');
-    return NULL;
 }
 
+/* NO ACTION is what a foreign key without an action does: the same. */
 static mc_fk_action norm_action(mc_fk_action a)
 {
     return a == MC_FK_NO_ACTION ? MC_FK_NONE : a;
 }
 
-/* A constraint's identity, in B's names; p maps A names (NULL: k is in B). */
+/*
+ * A constraint's identity as a string, so that A's and B's constraints
+ * compare as multisets of strings: kind, name, then the CHECK text, or
+ * the columns -- and for a foreign key the referenced table and columns
+ * and both actions.  Everything is spelled in B's names: p maps k's own
+ * table from A (NULL: k is in B), and a foreign key of A into a renamed
+ * table or column is mapped through that table's pair, so a rename alone
+ * changes no constraint.  A column B lacks spells "?dropped", which
+ * matches nothing: the constraint is dropped.  Arena string (NULL when
+ * out of memory).
+ */
 static const char *constraint_sig(differ *x, const mc_table *t, const mc_constraint *k, const mc_table_pair *p)
 {
     mc_buf b = {0};
@@ -450,11 +467,12 @@ static const char *constraint_sig(differ *x, const mc_table *t, const mc_constra
         }
         mc_buf_printf(&b, ")%d,%d", (int)norm_action(k->on_delete), (int)norm_action(k->on_update));
     }
-    const char *s = mc_arena_strdup(x->a, b.data ? b.data : "");
+    const char *s = b.failed ? NULL : mc_arena_strdup(x->a, b.data ? b.data : "");
     mc_buf_free(&b);
     return s;
 }
 
+/* "a, b": the columns cols of t, for people. */
 static const char *cols_text(differ *x, const mc_table *t, const size_t *cols, size_t n)
 {
     mc_buf b = {0};
@@ -465,6 +483,7 @@ static const char *cols_text(differ *x, const mc_table *t, const size_t *cols, s
     return s;
 }
 
+/* "add unique constraint on user (email)", "drop foreign key ...". */
 static const char *constraint_text(differ *x, const char *verb, const mc_table *t, const mc_constraint *k)
 {
     switch (k->kind) {
@@ -490,306 +509,356 @@ static const char *constraint_text(differ *x, const char *verb, const mc_table *
     return verb;
 }
 
-static void diff_pair(differ *x, mc_table_pair *p)
+/* ---- one table pair, in steps ----------------------------------------------- */
+
+/* Both schemas know model and field names (a snapshot or a .model), so a
+ * renamed model or field (same table or column) is an op of its own. */
+static bool named(const differ *x)
+{
+    return !x->sa->sql_only && !x->sb->sql_only;
+}
+
+/* Step 1 of diff_pair: a renamed model; per column of B, an added
+ * column, a renamed field, a renamed column. */
+static void pair_names(differ *x, const mc_table_pair *p)
 {
     const mc_table *ta = p->from, *tb = p->to;
-    int named = !x->sa->sql_only && !x->sb->sql_only;   /* both know model and field names */
-    p->first_op = x->d->nops;
-    if (named && strcmp(ta->name, tb->name) == 0 && !same_name(ta->model, tb->model)) {
+    if (named(x) && strcmp(ta->name, tb->name) == 0 && !same_name(ta->model, tb->model)) {
         mc_op *o = op(x, MC_OP_RENAME_MODEL, ta, tb);
         if (o)
             o->text = mc_arena_printf(x->a, "rename model %s to %s (table %s stays)", ta->model, tb->model, tb->name);
     }
-    /* Columns. */
     for (size_t j = 0; j < tb->ncolumns; j++) {
         const mc_column *cb = &tb->columns[j];
         const char *src = p->source[j];
+        mc_op *o;
         if (!src) {
-            mc_op *o = op(x, MC_OP_ADD_COLUMN, ta, tb);
-            if (o) {
-                o->col_to = cb;
+            if ((o = col_op(x, MC_OP_ADD_COLUMN, p, NULL, cb)))
                 o->text = mc_arena_printf(x->a, "add column %s.%s", tb->name, cb->name);
-            }
             continue;
         }
         const mc_column *ca = mc_table_column(ta, src);
-        if (named && strcmp(src, cb->name) == 0 && !same_name(ca->field, cb->field)) {
-            mc_op *o = op(x, MC_OP_RENAME_FIELD, ta, tb);
-            if (o) {
-                o->col_from = ca;
-                o->col_to = cb;
-                o->text = mc_arena_printf(x->a, "rename field %s.%s to %s (column %s stays)", tb->model, ca->field,
-                                          cb->field, cb->name);
-            }
-        }
-        if (strcmp(src, cb->name) != 0) {
-            mc_op *o = op(x, MC_OP_RENAME_COLUMN, ta, tb);
-            if (o) {
-                o->col_from = ca;
-                o->col_to = cb;
-                o->text = mc_arena_printf(x->a, "rename column %s.%s to %s", tb->name, src, cb->name);
-            }
-        }
+        if (named(x) && strcmp(src, cb->name) == 0 && !same_name(ca->field, cb->field) &&
+            (o = col_op(x, MC_OP_RENAME_FIELD, p, ca, cb)))
+            o->text = mc_arena_printf(x->a, "rename field %s.%s to %s (column %s stays)", tb->model, ca->field,
+                                      cb->field, cb->name);
+        if (strcmp(src, cb->name) != 0 && (o = col_op(x, MC_OP_RENAME_COLUMN, p, ca, cb)))
+            o->text = mc_arena_printf(x->a, "rename column %s.%s to %s", tb->name, src, cb->name);
     }
-    for (size_t i = 0; i < ta->ncolumns; i++) {
-        const mc_column *ca = &ta->columns[i];
-        if (map_col(p, ca->name))
+}
+
+/* Step 2: the columns of A that no column of B comes from. */
+static void pair_column_drops(differ *x, const mc_table_pair *p)
+{
+    for (size_t i = 0; i < p->from->ncolumns; i++) {
+        const mc_column *ca = &p->from->columns[i];
+        mc_op *o;
+        if (map_col(p, ca->name) || !(o = col_op(x, MC_OP_DROP_COLUMN, p, ca, NULL)))
             continue;
-        mc_op *o = op(x, MC_OP_DROP_COLUMN, ta, tb);
-        if (o) {
-            o->col_from = ca;
-            o->data_loss = 1;
-            o->text = mc_arena_printf(x->a, "drop column %s.%s", tb->name, ca->name);
-            o->loss = mc_arena_printf(x->a, "drops column %s.%s", tb->name, ca->name);
-        }
+        o->data_loss = true;
+        o->text = mc_arena_printf(x->a, "drop column %s.%s", p->to->name, ca->name);
+        o->loss = mc_arena_printf(x->a, "drops column %s.%s", p->to->name, ca->name);
     }
-    for (size_t j = 0; j < tb->ncolumns; j++) {
-        const mc_column *cb = &tb->columns[j];
+}
+
+/*
+ * Step 3a: a changed type of a kept column ca -> cb: the SQL type, or,
+ * where both sides know them, the enum's values (VARCHAR(n) may stay).
+ * It loses data when the type narrows or values go (rows holding them
+ * are no longer valid), and says which.
+ */
+static void column_type(differ *x, const mc_table_pair *p, const mc_column *ca, const mc_column *cb)
+{
+    const mc_table *tb = p->to;
+    bool enums = named(x) && enum_changed(ca, cb), same = same_type(ca, cb);
+    mc_op *o;
+    if ((!enums && same) || !(o = col_op(x, MC_OP_ALTER_TYPE, p, ca, cb)))
+        return;
+    const char *lost = enums ? mc_enum_lost(ca, cb, x->a) : NULL;
+    o->data_loss = mc_type_narrows(ca, cb) || lost;
+    if (!same)
+        o->text = mc_arena_printf(x->a, "change type of %s.%s from %s to %s%s%s%s", tb->name, cb->name, ca->sql_type,
+                                  cb->sql_type, enums ? " (" : "", enums ? enum_change_text(x->a, ca, cb) : "",
+                                  enums ? ")" : "");
+    else
+        o->text = mc_arena_printf(x->a, "change the values of %s.%s (%s)", tb->name, cb->name,
+                                  enum_change_text(x->a, ca, cb));
+    if (lost && ca->type == MC_T_ENUM)
+        o->loss = mc_arena_printf(x->a, "removes %s from enum %s of %s.%s: rows holding %s are no longer valid", lost,
+                                  cb->enum_type->name, tb->name, cb->name, strchr(lost, ',') ? "them" : "it");
+    else if (lost)
+        o->loss = mc_arena_printf(x->a, "turns %s.%s into enum %s: rows holding %s are no longer valid", tb->name,
+                                  cb->name, cb->enum_type->name, lost);
+    else if (o->data_loss)
+        o->loss = mc_arena_printf(x->a, "narrows %s.%s from %s to %s", tb->name, cb->name, ca->sql_type,
+                                  cb->sql_type);
+}
+
+/* Step 3b: nullability, server default, column CHECK, autoincrement of a
+ * kept column ca -> cb. */
+static void column_attributes(differ *x, const mc_table_pair *p, const mc_column *ca, const mc_column *cb)
+{
+    const char *t = p->to->name, *c = cb->name;
+    mc_op *o;
+    if (ca->nullable != cb->nullable && (o = col_op(x, MC_OP_ALTER_NULLABLE, p, ca, cb)))
+        o->text = mc_arena_printf(x->a, "make %s.%s %s", t, c, cb->nullable ? "nullable" : "NOT NULL");
+    if (!same_name(ca->server_default, cb->server_default) && (o = col_op(x, MC_OP_ALTER_DEFAULT, p, ca, cb))) {
+        if (!ca->server_default)
+            o->text = mc_arena_printf(x->a, "add server default %s to %s.%s", cb->server_default, t, c);
+        else if (!cb->server_default)
+            o->text = mc_arena_printf(x->a, "drop server default %s of %s.%s", ca->server_default, t, c);
+        else
+            o->text = mc_arena_printf(x->a, "change server default of %s.%s from %s to %s", t, c, ca->server_default,
+                                      cb->server_default);
+    }
+    if (!same_name(ca->check, cb->check) && (o = col_op(x, MC_OP_ALTER_CHECK, p, ca, cb)))
+        o->text = !ca->check   ? mc_arena_printf(x->a, "add check on %s.%s: %s", t, c, cb->check)
+                  : !cb->check ? mc_arena_printf(x->a, "drop check on %s.%s: %s", t, c, ca->check)
+                               : mc_arena_printf(x->a, "change check on %s.%s from %s to %s", t, c, ca->check,
+                                                 cb->check);
+    if (ca->autoincrement != cb->autoincrement && (o = col_op(x, MC_OP_ALTER_AUTOINCREMENT, p, ca, cb)))
+        o->text = mc_arena_printf(x->a, "%s autoincrement on %s.%s", cb->autoincrement ? "add" : "drop", t, c);
+}
+
+/* Step 3: every kept column's changes, in B's column order. */
+static void pair_column_changes(differ *x, const mc_table_pair *p)
+{
+    for (size_t j = 0; j < p->to->ncolumns; j++) {
         if (!p->source[j])
             continue;
-        const mc_column *ca = mc_table_column(ta, p->source[j]);
-        mc_op *o;
-        /* Enum values count where both sides know them (a snapshot or a .model). */
-        int enums = !x->sa->sql_only && !x->sb->sql_only && enum_changed(ca, cb);
-        if ((enums || !same_type(ca, cb)) && (o = op(x, MC_OP_ALTER_TYPE, ta, tb))) {
-            const char *lost = enums ? mc_enum_lost(ca, cb, x->a) : NULL;
-            o->col_from = ca;
-            o->col_to = cb;
-            o->data_loss = mc_type_narrows(ca, cb) || lost;
-            if (!same_type(ca, cb))
-                o->text = mc_arena_printf(x->a, "change type of %s.%s from %s to %s%s%s%s", tb->name, cb->name,
-                                          ca->sql_type, cb->sql_type, enums ? " (" : "",
-                                          enums ? enum_change_text(x->a, ca, cb) : "", enums ? ")" : "");
-            else
-                o->text = mc_arena_printf(x->a, "change the values of %s.%s (%s)", tb->name, cb->name,
-                                          enum_change_text(x->a, ca, cb));
-            if (lost && ca->type == MC_T_ENUM)
-                o->loss = mc_arena_printf(x->a, "removes %s from enum %s of %s.%s: rows holding %s are no longer valid",
-                                          lost, cb->enum_type->name, tb->name, cb->name,
-                                          strchr(lost, ',') ? "them" : "it");
-            else if (lost)
-                o->loss = mc_arena_printf(x->a, "turns %s.%s into enum %s: rows holding %s are no longer valid",
-                                          tb->name, cb->name, cb->enum_type->name, lost);
-            else if (o->data_loss)
-                o->loss = mc_arena_printf(x->a, "narrows %s.%s from %s to %s", tb->name, cb->name, ca->sql_type,
-                                          cb->sql_type);
-        }
-        if (ca->nullable != cb->nullable && (o = op(x, MC_OP_ALTER_NULLABLE, ta, tb))) {
-            o->col_from = ca;
-            o->col_to = cb;
-            o->text = mc_arena_printf(x->a, "make %s.%s %s", tb->name, cb->name,
-                                      cb->nullable ? "nullable" : "NOT NULL");
-        }
-        if (!same_name(ca->server_default, cb->server_default) && (o = op(x, MC_OP_ALTER_DEFAULT, ta, tb))) {
-            o->col_from = ca;
-            o->col_to = cb;
-            if (!ca->server_default)
-                o->text = mc_arena_printf(x->a, "add server default %s to %s.%s", cb->server_default, tb->name,
-                                          cb->name);
-            else if (!cb->server_default)
-                o->text = mc_arena_printf(x->a, "drop server default %s of %s.%s", ca->server_default,
-                                          tb->name, cb->name);
-            else
-                o->text = mc_arena_printf(x->a, "change server default of %s.%s from %s to %s", tb->name,
-                                          cb->name, ca->server_default, cb->server_default);
-        }
-        if (!same_name(ca->check, cb->check) && (o = op(x, MC_OP_ALTER_CHECK, ta, tb))) {
-            o->col_from = ca;
-            o->col_to = cb;
-            o->text = !ca->check   ? mc_arena_printf(x->a, "add check on %s.%s: %s", tb->name, cb->name, cb->check)
-                      : !cb->check ? mc_arena_printf(x->a, "drop check on %s.%s: %s", tb->name, cb->name, ca->check)
-                                   : mc_arena_printf(x->a, "change check on %s.%s from %s to %s", tb->name,
-                                                     cb->name, ca->check, cb->check);
-        }
-        if (ca->autoincrement != cb->autoincrement && (o = op(x, MC_OP_ALTER_AUTOINCREMENT, ta, tb))) {
-            o->col_from = ca;
-            o->col_to = cb;
-            o->text = mc_arena_printf(x->a, "%s autoincrement on %s.%s", cb->autoincrement ? "add" : "drop",
-                                      tb->name, cb->name);
-        }
+        const mc_column *ca = mc_table_column(p->from, p->source[j]), *cb = &p->to->columns[j];
+        column_type(x, p, ca, cb);
+        column_attributes(x, p, ca, cb);
     }
-    /* Primary key. */
-    {
-        mc_buf sa = {0}, sb = {0};
-        col_list_sig(&sa, ta, ta->pk, ta->npk, p);
-        col_list_sig(&sb, tb, tb->pk, tb->npk, NULL);
-        if (!same_name(sa.data, sb.data)) {
-            mc_op *o = op(x, MC_OP_ALTER_PK, ta, tb);
-            if (o)
-                o->text = mc_arena_printf(x->a, "change primary key of %s from (%s) to (%s)", tb->name,
-                                          cols_text(x, ta, ta->pk, ta->npk), cols_text(x, tb, tb->pk, tb->npk));
-        }
-        mc_buf_free(&sa);
-        mc_buf_free(&sb);
+}
+
+/* Step 4: the primary key, as its column list in B's names. */
+static void pair_primary_key(differ *x, const mc_table_pair *p)
+{
+    const mc_table *ta = p->from, *tb = p->to;
+    mc_buf sa = {0}, sb = {0};
+    col_list_sig(&sa, ta, ta->pk, ta->npk, p);
+    col_list_sig(&sb, tb, tb->pk, tb->npk, NULL);
+    mc_op *o;
+    if (!same_name(sa.data, sb.data) && (o = op(x, MC_OP_ALTER_PK, ta, tb)))
+        o->text = mc_arena_printf(x->a, "change primary key of %s from (%s) to (%s)", tb->name,
+                                  cols_text(x, ta, ta->pk, ta->npk), cols_text(x, tb, tb->pk, tb->npk));
+    mc_buf_free(&sa);
+    mc_buf_free(&sb);
+}
+
+/* The index of t named name, or NULL. */
+static const mc_index *index_named(const mc_table *t, const char *name)
+{
+    const mc_index *found = NULL;
+    for (size_t i = 0; i < t->nindexes; i++)
+        if (strcmp(t->indexes[i].name, name) == 0)
+            found = &t->indexes[i];
+    return found;
+}
+
+/* Is index ia of A the same as ib of B: uniqueness and the columns, in
+ * order, in B's names? */
+static bool same_index(const mc_table_pair *p, const mc_index *ia, const mc_index *ib)
+{
+    if (!ib || ib->unique != ia->unique || ib->ncols != ia->ncols)
+        return false;
+    for (size_t c = 0; c < ia->ncols; c++) {
+        const char *na = map_col(p, p->from->columns[ia->cols[c]].name);
+        if (!na || strcmp(na, p->to->columns[ib->cols[c]].name) != 0)
+            return false;
     }
-    /* Indexes, by name. */
+    return true;
+}
+
+/* Step 5: indexes, matched by name: one of A that B lacks or has
+ * otherwise is dropped; one of B that A lacks, or whose A namesake was
+ * just dropped, is added (a change is a drop and an add). */
+static void pair_indexes(differ *x, const mc_table_pair *p)
+{
+    const mc_table *ta = p->from, *tb = p->to;
     for (size_t i = 0; i < ta->nindexes; i++) {
         const mc_index *ia = &ta->indexes[i];
-        const mc_index *ib = NULL;
-        for (size_t j = 0; j < tb->nindexes; j++)
-            if (strcmp(tb->indexes[j].name, ia->name) == 0)
-                ib = &tb->indexes[j];
-        int same = 0;
-        if (ib && ib->unique == ia->unique && ib->ncols == ia->ncols) {
-            same = 1;
-            for (size_t c = 0; c < ia->ncols; c++) {
-                const char *na = map_col(p, ta->columns[ia->cols[c]].name);
-                if (!na || strcmp(na, tb->columns[ib->cols[c]].name) != 0)
-                    same = 0;
-            }
-        }
-        if (same)
+        mc_op *o;
+        if (same_index(p, ia, index_named(tb, ia->name)) || !(o = op(x, MC_OP_DROP_INDEX, ta, tb)))
             continue;
-        mc_op *o = op(x, MC_OP_DROP_INDEX, ta, tb);
-        if (o) {
-            o->index = ia;
-            o->text = mc_arena_printf(x->a, "drop %sindex %s on %s (%s)", ia->unique ? "unique " : "", ia->name,
-                                      tb->name, cols_text(x, ta, ia->cols, ia->ncols));
-        }
+        o->index = ia;
+        o->text = mc_arena_printf(x->a, "drop %sindex %s on %s (%s)", ia->unique ? "unique " : "", ia->name, tb->name,
+                                  cols_text(x, ta, ia->cols, ia->ncols));
     }
     for (size_t j = 0; j < tb->nindexes; j++) {
         const mc_index *ib = &tb->indexes[j];
-        int kept = 0;
-        const mc_index *ia = NULL;
-        for (size_t i = 0; i < ta->nindexes; i++)
-            if (strcmp(ta->indexes[i].name, ib->name) == 0)
-                ia = &ta->indexes[i];
-        if (ia) {
-            kept = 1;
-            for (size_t i = p->first_op; i < x->d->nops; i++)
-                if (x->d->ops[i].kind == MC_OP_DROP_INDEX && x->d->ops[i].index == ia)
-                    kept = 0;
-        }
-        if (kept)
+        const mc_index *ia = index_named(ta, ib->name);
+        bool kept = ia != NULL;
+        for (size_t i = p->first_op; kept && i < x->d->nops; i++)
+            if (x->d->ops[i].kind == MC_OP_DROP_INDEX && x->d->ops[i].index == ia)
+                kept = false;
+        mc_op *o;
+        if (kept || !(o = op(x, MC_OP_ADD_INDEX, ta, tb)))
             continue;
-        mc_op *o = op(x, MC_OP_ADD_INDEX, ta, tb);
-        if (o) {
-            o->index = ib;
-            o->text = mc_arena_printf(x->a, "add %sindex %s on %s (%s)", ib->unique ? "unique " : "", ib->name,
-                                      tb->name, cols_text(x, tb, ib->cols, ib->ncols));
-        }
+        o->index = ib;
+        o->text = mc_arena_printf(x->a, "add %sindex %s on %s (%s)", ib->unique ? "unique " : "", ib->name, tb->name,
+                                  cols_text(x, tb, ib->cols, ib->ncols));
     }
-    /* Constraints, as multisets of signatures. */
+}
+
+/* Step 6: UNIQUE, CHECK and FOREIGN KEY constraints as multisets of
+ * signatures (constraint_sig): each of A matches at most one equal one of
+ * B; the unmatched of A are dropped, the unmatched of B added.  -1 when
+ * out of memory. */
+static int pair_constraints(differ *x, const mc_table_pair *p)
+{
+    const mc_table *ta = p->from, *tb = p->to;
     const char **sa = mc_arena_alloc(x->a, (ta->nconstraints + 1) * sizeof *sa);
     const char **sb = mc_arena_alloc(x->a, (tb->nconstraints + 1) * sizeof *sb);
-    char *used = mc_arena_alloc(x->a, tb->nconstraints + 1);
-    if (!sa || !sb || !used)
-        return;
+    bool *used_b = mc_arena_alloc(x->a, (tb->nconstraints + 1) * sizeof *used_b);
+    bool *used_a = mc_arena_alloc(x->a, (ta->nconstraints + 1) * sizeof *used_a);
+    if (!sa || !sb || !used_a || !used_b)
+        return -1;
     for (size_t i = 0; i < ta->nconstraints; i++)
-        sa[i] = constraint_sig(x, ta, &ta->constraints[i], p);
+        if (!(sa[i] = constraint_sig(x, ta, &ta->constraints[i], p)))
+            return -1;
     for (size_t j = 0; j < tb->nconstraints; j++)
-        sb[j] = constraint_sig(x, tb, &tb->constraints[j], NULL);
-    char *matched_a = mc_arena_alloc(x->a, ta->nconstraints + 1);
-    if (!matched_a)
-        return;
+        if (!(sb[j] = constraint_sig(x, tb, &tb->constraints[j], NULL)))
+            return -1;
     for (size_t i = 0; i < ta->nconstraints; i++)
         for (size_t j = 0; j < tb->nconstraints; j++)
-            if (!used[j] && strcmp(sa[i], sb[j]) == 0) {
-                used[j] = 1;
-                matched_a[i] = 1;
+            if (!used_b[j] && strcmp(sa[i], sb[j]) == 0) {
+                used_b[j] = used_a[i] = true;
                 break;
             }
     for (size_t i = 0; i < ta->nconstraints; i++) {
-        if (matched_a[i])
+        mc_op *o;
+        if (used_a[i] || !(o = op(x, MC_OP_DROP_CONSTRAINT, ta, tb)))
             continue;
-        mc_op *o = op(x, MC_OP_DROP_CONSTRAINT, ta, tb);
-        if (o) {
-            o->constraint = &ta->constraints[i];
-            o->text = constraint_text(x, "drop", ta, o->constraint);
-        }
+        o->constraint = &ta->constraints[i];
+        o->text = constraint_text(x, "drop", ta, o->constraint);
     }
     for (size_t j = 0; j < tb->nconstraints; j++) {
-        if (used[j])
+        mc_op *o;
+        if (used_b[j] || !(o = op(x, MC_OP_ADD_CONSTRAINT, ta, tb)))
             continue;
-        mc_op *o = op(x, MC_OP_ADD_CONSTRAINT, ta, tb);
-        if (o) {
-            o->constraint = &tb->constraints[j];
-            o->text = constraint_text(x, "add", tb, o->constraint);
-        }
+        o->constraint = &tb->constraints[j];
+        o->text = constraint_text(x, "add", tb, o->constraint);
     }
-    p->nops = x->d->nops - p->first_op;
+    return 0;
 }
 
-int mc_diff_schemas(const mc_schema *a, const mc_schema *b, const mc_renames *ren, mc_arena *arena, mc_diff *out)
+/* The ops of one kept table, in the order the planner and people read
+ * them: names, dropped columns, changed columns, primary key, indexes,
+ * constraints.  p->first_op / nops say where they are.  -1 when out of
+ * memory. */
+static int diff_pair(differ *x, mc_table_pair *p)
 {
-    memset(out, 0, sizeof *out);
-    differ x = {arena, a, b, ren, out, 0};
-    if (ren) {
-        out->nerrors = ren->nerrors;
-        out->errors = ren->errors;
-        out->hints = ren->hints;
-    }
-    out->pairs = mc_arena_alloc(arena, (b->ntables + 1) * sizeof *out->pairs);
-    if (!out->pairs)
-        return -1;
-    /* Match tables: same name, else an applicable rename. */
-    const mc_table **from_of = mc_arena_alloc(arena, (b->ntables + 1) * sizeof *from_of);
-    if (!from_of)
-        return -1;
-    for (size_t i = 0; i < b->ntables; i++) {
+    p->first_op = x->d->nops;
+    pair_names(x, p);
+    pair_column_drops(x, p);
+    pair_column_changes(x, p);
+    pair_primary_key(x, p);
+    pair_indexes(x, p);
+    int rc = pair_constraints(x, p);
+    p->nops = x->d->nops - p->first_op;
+    return rc;
+}
+
+/* ---- the schemas, in steps ------------------------------------------------------ */
+
+/* B's table i in creation order (the order CREATE TABLE must run). */
+static const mc_table *created(const mc_schema *s, size_t i)
+{
+    return s->create_order ? s->create_order[i] : s->tables[i];
+}
+
+/* Step 1 of mc_diff_schemas: for each table of B, the table of A it
+ * keeps -- same name, else an applicable rename -- or NULL (new). */
+static const mc_table **match_tables(differ *x)
+{
+    const mc_schema *a = x->sa, *b = x->sb;
+    const mc_table **from_of = mc_arena_alloc(x->a, (b->ntables + 1) * sizeof *from_of);
+    for (size_t i = 0; from_of && i < b->ntables; i++) {
         const mc_table *tb = b->tables[i];
         const mc_table *ta = mc_schema_table(a, tb->name);
         if (!ta) {
-            const char *old = table_renamed_from(ren, tb->name);
+            const char *old = table_renamed_from(x->ren, tb->name);
             if (old && !mc_schema_table(b, old))
                 ta = mc_schema_table(a, old);
         }
         from_of[i] = ta;
     }
-    /* Drops: children first (A's creation order, backwards). */
+    return from_of;
+}
+
+/* The table of A that B's table tb keeps, or NULL. */
+static const mc_table *source_of(differ *x, const mc_table **from_of, const mc_table *tb)
+{
+    for (size_t j = 0; j < x->sb->ntables; j++)
+        if (x->sb->tables[j] == tb)
+            return from_of[j];
+    return NULL;
+}
+
+/* Step 2: drops, renames and creates of whole tables.  Drops come
+ * children first (A's creation order, backwards), creates parents first
+ * (B's).  -1 when out of memory. */
+static int diff_tables(differ *x, const mc_table **from_of)
+{
+    const mc_schema *a = x->sa, *b = x->sb;
     for (size_t i = a->ntables; i-- > 0;) {
-        const mc_table *ta = a->create_order ? a->create_order[i] : a->tables[i];
-        int kept = 0;
+        const mc_table *ta = created(a, i);
+        bool kept = false;
         for (size_t j = 0; j < b->ntables; j++)
-            if (from_of[j] == ta)
-                kept = 1;
+            kept |= from_of[j] == ta;
         if (kept)
             continue;
-        mc_op *o = op(&x, MC_OP_DROP_TABLE, ta, NULL);
+        mc_op *o = op(x, MC_OP_DROP_TABLE, ta, NULL);
         if (!o)
             return -1;
-        o->data_loss = 1;
-        o->text = mc_arena_printf(arena, "drop table %s", ta->name);
-        o->loss = mc_arena_printf(arena, "drops table %s and all its rows", ta->name);
+        o->data_loss = true;
+        o->text = mc_arena_printf(x->a, "drop table %s", ta->name);
+        o->loss = mc_arena_printf(x->a, "drops table %s and all its rows", ta->name);
     }
     for (size_t i = 0; i < b->ntables; i++) {
         const mc_table *tb = b->tables[i];
-        if (from_of[i] && strcmp(from_of[i]->name, tb->name) != 0) {
-            mc_op *o = op(&x, MC_OP_RENAME_TABLE, from_of[i], tb);
-            if (!o)
-                return -1;
-            o->text = mc_arena_printf(arena, "rename table %s to %s", from_of[i]->name, tb->name);
-        }
-    }
-    for (size_t i = 0; i < b->ntables; i++) {
-        const mc_table *tb = b->create_order ? b->create_order[i] : b->tables[i];
-        if (mc_schema_table(a, tb->name))
+        if (!from_of[i] || strcmp(from_of[i]->name, tb->name) == 0)
             continue;
-        int renamed = 0;
-        for (size_t j = 0; j < b->ntables; j++)
-            if (b->tables[j] == tb && from_of[j])
-                renamed = 1;
-        if (renamed)
-            continue;
-        mc_op *o = op(&x, MC_OP_CREATE_TABLE, NULL, tb);
+        mc_op *o = op(x, MC_OP_RENAME_TABLE, from_of[i], tb);
         if (!o)
             return -1;
-        o->text = mc_arena_printf(arena, "add table %s", tb->name);
+        o->text = mc_arena_printf(x->a, "rename table %s to %s", from_of[i]->name, tb->name);
     }
-    /* Pairs, in B's creation order; first all mappings (FK signatures need
-     * every pair's), then the per-pair ops. */
     for (size_t i = 0; i < b->ntables; i++) {
-        const mc_table *tb = b->create_order ? b->create_order[i] : b->tables[i];
-        const mc_table *ta = NULL;
-        for (size_t j = 0; j < b->ntables; j++)
-            if (b->tables[j] == tb)
-                ta = from_of[j];
+        const mc_table *tb = created(b, i);
+        if (mc_schema_table(a, tb->name) || source_of(x, from_of, tb))
+            continue;
+        mc_op *o = op(x, MC_OP_CREATE_TABLE, NULL, tb);
+        if (!o)
+            return -1;
+        o->text = mc_arena_printf(x->a, "add table %s", tb->name);
+    }
+    return 0;
+}
+
+/* Step 3: the kept tables as pairs, in B's creation order, each with the
+ * column of A every column of B comes from (same name, else an
+ * applicable rename).  All pairs exist before any is diffed: a foreign
+ * key's signature maps through the pair of the table it references.  -1
+ * when out of memory. */
+static int match_pairs(differ *x, const mc_table **from_of)
+{
+    const mc_schema *b = x->sb;
+    mc_diff *out = x->d;
+    out->pairs = mc_arena_alloc(x->a, (b->ntables + 1) * sizeof *out->pairs);
+    if (!out->pairs)
+        return -1;
+    for (size_t i = 0; i < b->ntables; i++) {
+        const mc_table *tb = created(b, i);
+        const mc_table *ta = source_of(x, from_of, tb);
         if (!ta)
             continue;
         mc_table_pair *p = &out->pairs[out->npairs++];
         p->from = ta;
         p->to = tb;
-        p->source = mc_arena_alloc(arena, (tb->ncolumns + 1) * sizeof *p->source);
+        p->source = mc_arena_alloc(x->a, (tb->ncolumns + 1) * sizeof *p->source);
         if (!p->source)
             return -1;
         for (size_t j = 0; j < tb->ncolumns; j++) {
@@ -798,12 +867,23 @@ int mc_diff_schemas(const mc_schema *a, const mc_schema *b, const mc_renames *re
                 p->source[j] = cb->name;
                 continue;
             }
-            const char *old = column_renamed_from(ren, tb->name, cb->name);
+            const char *old = column_renamed_from(x->ren, tb->name, cb->name);
             if (old && mc_table_column(ta, old) && !mc_table_column(tb, old))
                 p->source[j] = mc_table_column(ta, old)->name;
         }
     }
+    return 0;
+}
+
+int mc_diff_schemas(const mc_schema *a, const mc_schema *b, const mc_renames *ren, mc_arena *arena, mc_diff *out)
+{
+    memset(out, 0, sizeof *out);
+    differ x = {arena, a, b, ren, out, 0};
+    const mc_table **from_of = match_tables(&x);
+    if (!from_of || diff_tables(&x, from_of) || match_pairs(&x, from_of))
+        return -1;
     for (size_t i = 0; i < out->npairs; i++)
-        diff_pair(&x, &out->pairs[i]);
+        if (diff_pair(&x, &out->pairs[i]))
+            return -1;
     return 0;
 }

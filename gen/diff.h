@@ -46,7 +46,7 @@ typedef struct mc_op {
     const mc_column *col_from, *col_to; /* column ops */
     const mc_index *index;              /* ADD_INDEX: in B; DROP_INDEX: in A */
     const mc_constraint *constraint;    /* ADD_: in B; DROP_: in A */
-    int data_loss;                      /* drops data (table, column) or narrows a type */
+    bool data_loss;                     /* drops data (table, column) or narrows a type */
     const char *text;                   /* "add column post.title", for people */
     const char *loss;                   /* "drops column post.body", when data_loss */
 } mc_op;
@@ -59,8 +59,6 @@ typedef struct mc_table_pair {
 } mc_table_pair;
 
 typedef struct mc_diff {
-    size_t nerrors;         /* the renames' unresolved hints (upgrade planning refuses them) */
-    const char **errors, **hints;
     size_t nops;
     mc_op *ops;     /* table drops, renames, creates; then per pair (in B's order) */
     size_t npairs;
@@ -75,8 +73,6 @@ typedef struct mc_rename {
 typedef struct mc_renames {
     size_t n;
     mc_rename *v;
-    size_t nerrors;         /* hints that name nothing of A: errors, never a drop and create */
-    const char **errors, **hints;
 } mc_renames;
 
 /*
@@ -88,9 +84,12 @@ typedef struct mc_renames {
  * likewise the one of the same field, else the one its renamed_from
  * names (field or SQL name).  The old name must not be B's too.  A hint
  * on a name A already has is stale and ignored; a hint that resolves to
- * nothing is recorded in out->errors.
+ * nothing is an error about the schema (never a drop and a create),
+ * reported into diag with a hint -- or ignored when diag is NULL (check,
+ * the way back: only the upgrade being written refuses it).
  */
-void mc_renames_from_hints(const mc_schema *a, const mc_schema *b, mc_arena *arena, mc_renames *out);
+void mc_renames_from_hints(const mc_schema *a, const mc_schema *b, mc_arena *arena, mc_diag *diag,
+                           mc_renames *out);
 /* The same renames the other way (for diffing B back to A). */
 void mc_renames_invert(const mc_renames *r, mc_arena *arena, mc_renames *out);
 

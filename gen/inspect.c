@@ -769,19 +769,16 @@ static void write_model(inspector *in, itable *it, mc_buf *out)
     mc_buf_put(out, "}\n");
 }
 
-int mc_inspect(sqlite3 *db, const char *source, mc_arena *arena, mc_buf *out, const char **errmsg)
+int mc_inspect(sqlite3 *db, const char *source, mc_arena *arena, mc_diag *diag, mc_buf *out)
 {
     inspector in = {.db = db, .a = arena};
-    const char *err = NULL;
-    int rc = mc_introspect(db, arena, &in.s, &err);
-    if (rc != SQLITE_OK) {
-        if (errmsg)
-            *errmsg = err;
-        return rc;
-    }
+    if (mc_introspect(db, arena, diag, &in.s))
+        return -1;
     in.tabs = mc_arena_alloc(arena, (in.s.ntables + 1) * sizeof *in.tabs);
-    if (!in.tabs)
-        return SQLITE_NOMEM;
+    if (!in.tabs) {
+        mc_error_in(diag, NULL, NULL, "out of memory");
+        return -1;
+    }
     memset(in.tabs, 0, (in.s.ntables + 1) * sizeof *in.tabs);
     for (size_t i = 0; i < in.s.ntables; i++)
         in.tabs[i].t = in.s.tables[i];
@@ -810,7 +807,8 @@ int mc_inspect(sqlite3 *db, const char *source, mc_arena *arena, mc_buf *out, co
     for (size_t i = 0; i < in.s.ntables; i++)
         mc_buf_free(&in.tabs[i].rels);
     mc_buf_free(&in.notes);
-    if (in.rc != SQLITE_OK && errmsg)
-        *errmsg = in.err ? in.err : "out of memory";
-    return in.rc;
+    if (in.rc == SQLITE_OK && !out->failed)
+        return 0;
+    mc_error_in(diag, NULL, NULL, "%s", in.rc != SQLITE_OK && in.err ? in.err : "out of memory");
+    return -1;
 }

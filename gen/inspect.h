@@ -25,11 +25,12 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "diag.h"
 
 /* Appends the schema of db, in the schema language, to out.  `source`
  * names the database in the header comment (NULL: none).  Scratch memory
- * comes from arena.  Returns SQLITE_OK, or the SQLite error with *errmsg
- * (may be NULL) pointing to a message in arena. */
-int mc_inspect(sqlite3 *db, const char *source, mc_arena *arena, mc_buf *out, const char **errmsg);
+ * comes from arena.  Returns 0, or -1 after reporting into diag what
+ * could not be read (diag->place names the database). */
+int mc_inspect(sqlite3 *db, const char *source, mc_arena *arena, mc_diag *diag, mc_buf *out);
 
 #endif

@@ -178,29 +178,23 @@ static char *balanced(mc_arena *a, lexer *lx)
     }
 }
 
-/* "(a, b)" -> names.  Returns the count, or -1 on a syntax error. */
+/* "(a, b)" -> names.  Returns the count, or -1 on a syntax error (or
+ * when out of memory). */
 static int name_list(mc_arena *a, lexer *lx, const char ***out)
 {
     tok t = next(lx);
     if (!is_punct(t, '('))
         return -1;
-    size_t cap = 4, n = 0;
-    const char **v = mc_arena_alloc(a, cap * sizeof *v);
+    size_t cap = 0, n = 0;
+    const char **v = NULL;
     for (;;) {
         t = next(lx);
         if (t.kind != TK_WORD && t.kind != TK_QUOTED)
             return -1;
-        if (n == cap) {
-            const char **w = mc_arena_alloc(a, 2 * cap * sizeof *w);
-            if (!w)
-                return -1;
-            memcpy(w, v, n * sizeof *v);
-            v = w;
-            cap *= 2;
-        }
-        if (!v)
+        const char **slot = MC_ARENA_PUSH(a, v, n, cap);
+        if (!slot)
             return -1;
-        v[n++] = ident(a, t);
+        *slot = ident(a, t);
         t = next(lx);
         /* Skip COLLATE x / ASC / DESC. */
         while (t.kind == TK_WORD)
@@ -240,22 +234,12 @@ typedef struct tbuild {
     size_t kcap;
 } tbuild;
 
+/* Appends a constraint of kind `kind` to the table; NULL when out of memory. */
 static mc_constraint *add_constraint(tbuild *b, mc_constraint_kind kind)
 {
-    mc_table *t = b->t;
-    if (t->nconstraints == b->kcap) {
-        size_t cap = b->kcap ? 2 * b->kcap : 4;
-        mc_constraint *v = mc_arena_alloc(b->a, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        if (t->nconstraints)
-            memcpy(v, t->constraints, t->nconstraints * sizeof *v);
-        t->constraints = v;
-        b->kcap = cap;
-    }
-    mc_constraint *k = &t->constraints[t->nconstraints++];
-    memset(k, 0, sizeof *k);
-    k->kind = kind;
+    mc_constraint *k = MC_ARENA_PUSH(b->a, b->t->constraints, b->t->nconstraints, b->kcap);
+    if (k)
+        k->kind = kind;
     return k;
 }
 
@@ -435,11 +419,33 @@ static int parse_create(tbuild *b, const char *sql)
 
 /* ---- the database --------------------------------------------------------- */
 
-static int fail(sqlite3 *db, mc_arena *a, const char **errmsg, int rc, const char *what)
+/* Reports "<what>: <SQLite's message>" (or "out of memory" for rc
+ * SQLITE_NOMEM without a message of SQLite's) and returns -1. */
+static int fail(sqlite3 *db, mc_diag *diag, int rc, const char *what)
 {
-    if (errmsg)
-        *errmsg = mc_arena_printf(a, "%s: %s", what, sqlite3_errmsg(db));
-    return rc;
+    if (rc == SQLITE_NOMEM && sqlite3_errcode(db) != SQLITE_NOMEM)
+        mc_error_in(diag, NULL, NULL, "%s: out of memory", what);
+    else
+        mc_error_in(diag, NULL, NULL, "%s: %s", what, sqlite3_errmsg(db));
+    return -1;
+}
+
+/* After a loop of sqlite3_step: 0 when it ran to its end, else -1 after
+ * reporting (a loop left early at a row ran out of memory). */
+static int stepped(sqlite3 *db, mc_diag *diag, int rc, const char *what)
+{
+    if (rc == SQLITE_DONE)
+        return 0;
+    return fail(db, diag, rc == SQLITE_ROW ? SQLITE_NOMEM : rc, what);
+}
+
+/* Prepares "PRAGMA pragma("name")", the name quoted; 0, or -1 after reporting. */
+static int prepare_pragma(sqlite3 *db, mc_diag *diag, const char *pragma, const char *name, sqlite3_stmt **st)
+{
+    char *q = sqlite3_mprintf("PRAGMA %s(\"%w\")", pragma, name);
+    int rc = q ? sqlite3_prepare_v2(db, q, -1, st, NULL) : SQLITE_NOMEM;
+    sqlite3_free(q);
+    return rc == SQLITE_OK ? 0 : fail(db, diag, rc, name);
 }
 
 static char *col_text(mc_arena *a, sqlite3_stmt *st, int i)
@@ -453,35 +459,34 @@ static int cmp_index(const void *x, const void *y)
     return strcmp(((const mc_index *)x)->name, ((const mc_index *)y)->name);
 }
 
-static int load_table(sqlite3 *db, mc_arena *a, mc_table *t, const char *sql, const char **errmsg)
+/* A column of PRAGMA table_xinfo with its place in the primary key (0: not in it). */
+typedef struct xcol {
+    mc_column c;
+    int pkpos;
+} xcol;
+
+/*
+ * Step 1 of load_table: the visible columns of PRAGMA table_xinfo (hidden
+ * and generated ones are not the table's data), with type, nullability,
+ * default; then the primary key in its declared order (the pk column of
+ * table_xinfo is the 1-based position in the key).  0, or -1 after
+ * reporting.
+ */
+static int load_columns(sqlite3 *db, mc_arena *a, mc_diag *diag, mc_table *t)
 {
-    sqlite3_stmt *st = NULL;
-    char *q = sqlite3_mprintf("PRAGMA table_xinfo(\"%w\")", t->name);
-    int rc = q ? sqlite3_prepare_v2(db, q, -1, &st, NULL) : SQLITE_NOMEM;
-    sqlite3_free(q);
-    if (rc != SQLITE_OK)
-        return fail(db, a, errmsg, rc, t->name);
-    size_t cap = 8, n = 0;
-    mc_column *cols = mc_arena_alloc(a, cap * sizeof *cols);
-    int *pkpos = mc_arena_alloc(a, cap * sizeof *pkpos);
+    sqlite3_stmt *st;
+    if (prepare_pragma(db, diag, "table_xinfo", t->name, &st))
+        return -1;
+    xcol *v = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (sqlite3_column_int(st, 6) != 0)
             continue;   /* hidden or generated */
-        if (n == cap) {
-            mc_column *nc = mc_arena_alloc(a, 2 * cap * sizeof *nc);
-            int *np = mc_arena_alloc(a, 2 * cap * sizeof *np);
-            if (!nc || !np)
-                break;
-            memcpy(nc, cols, n * sizeof *nc);
-            memcpy(np, pkpos, n * sizeof *np);
-            cols = nc;
-            pkpos = np;
-            cap *= 2;
-        }
-        if (!cols || !pkpos)
+        xcol *x = MC_ARENA_PUSH(a, v, n, cap);
+        if (!x)
             break;
-        mc_column *c = &cols[n];
-        memset(c, 0, sizeof *c);
+        mc_column *c = &x->c;
         c->name = c->field = col_text(a, st, 1);
         c->sql_type = col_text(a, st, 2);
         if (!c->sql_type)
@@ -489,159 +494,174 @@ static int load_table(sqlite3 *db, mc_arena *a, mc_table *t, const char *sql, co
         c->type = mc_type_from_sql(c->sql_type, &c->length, &c->precision, &c->scale);
         c->nullable = sqlite3_column_int(st, 3) == 0;
         c->server_default = col_text(a, st, 4);
-        pkpos[n] = sqlite3_column_int(st, 5);
-        c->primary_key = pkpos[n] > 0;
-        n++;
+        x->pkpos = sqlite3_column_int(st, 5);
+        c->primary_key = x->pkpos > 0;
     }
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return fail(db, a, errmsg, rc == SQLITE_ROW ? SQLITE_NOMEM : rc, t->name);
-    t->columns = cols;
-    t->ncolumns = n;
+    if (stepped(db, diag, rc, t->name))
+        return -1;
+    t->columns = mc_arena_alloc(a, (n + 1) * sizeof *t->columns);
     t->pk = mc_arena_alloc(a, (n + 1) * sizeof *t->pk);
-    if (!t->pk)
-        return SQLITE_NOMEM;
+    if (!t->columns || !t->pk)
+        return fail(db, diag, SQLITE_NOMEM, t->name);
+    for (size_t i = 0; i < n; i++)
+        t->columns[i] = v[i].c;
+    t->ncolumns = n;
     for (int pos = 1; pos <= (int)n; pos++)
         for (size_t i = 0; i < n; i++)
-            if (pkpos[i] == pos)
+            if (v[i].pkpos == pos)
                 t->pk[t->npk++] = i;
+    return 0;
+}
 
+/*
+ * Step 2: CHECK, UNIQUE and FOREIGN KEY constraints, with their names and
+ * in their order, from the CREATE TABLE text (no PRAGMA gives names or
+ * CHECKs); a single-column foreign key is also linked from its column, as
+ * the checker links it.  0, or -1 after reporting.
+ */
+static int load_constraints(mc_arena *a, mc_diag *diag, mc_table *t, const char *sql)
+{
     tbuild b = {a, t, 0};
     if (sql && parse_create(&b, sql) != 0) {
-        if (errmsg)
-            *errmsg = mc_arena_printf(a, "%s: cannot read its CREATE TABLE statement", t->name);
-        return SQLITE_ERROR;
+        mc_error_in(diag, NULL, NULL, "%s: cannot read its CREATE TABLE statement", t->name);
+        return -1;
     }
     for (size_t i = 0; i < t->nconstraints; i++) {
         mc_constraint *k = &t->constraints[i];
         if (k->kind == MC_C_FOREIGN_KEY && k->ncols == 1)
             t->columns[k->cols[0]].fk = k;
     }
+    return 0;
+}
 
-    /* Indexes made with CREATE INDEX. */
-    q = sqlite3_mprintf("PRAGMA index_list(\"%w\")", t->name);
-    rc = q ? sqlite3_prepare_v2(db, q, -1, &st, NULL) : SQLITE_NOMEM;
-    sqlite3_free(q);
-    if (rc != SQLITE_OK)
-        return fail(db, a, errmsg, rc, t->name);
-    size_t icap = 4;
-    t->indexes = mc_arena_alloc(a, icap * sizeof *t->indexes);
+/* An index column of PRAGMA index_info with its position (seqno). */
+typedef struct xkey {
+    size_t col;
+    int seq;
+} xkey;
+
+static int cmp_key(const void *x, const void *y)
+{
+    const xkey *a = x, *b = y;
+    return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* Step 3b: the columns of index ix in seqno order (PRAGMA index_info
+ * gives them in that order already; sorted to be sure).  A column the
+ * table does not show (an expression) counts as its first.  0, or -1
+ * after reporting. */
+static int load_index_columns(sqlite3 *db, mc_arena *a, mc_diag *diag, const mc_table *t, mc_index *ix)
+{
+    sqlite3_stmt *st;
+    if (prepare_pragma(db, diag, "index_info", ix->name, &st))
+        return -1;
+    xkey *v = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        xkey *k = MC_ARENA_PUSH(a, v, n, cap);
+        if (!k)
+            break;
+        const char *cn = (const char *)sqlite3_column_text(st, 2);
+        size_t ci = cn ? mc_table_column_index(t, cn) : (size_t)-1;
+        k->seq = sqlite3_column_int(st, 0);
+        k->col = ci == (size_t)-1 ? 0 : ci;
+    }
+    sqlite3_finalize(st);
+    if (stepped(db, diag, rc, ix->name))
+        return -1;
+    if (n > 1)
+        qsort(v, n, sizeof *v, cmp_key);
+    size_t *cols = mc_arena_alloc(a, (n + 1) * sizeof *cols);
+    if (!cols)
+        return fail(db, diag, SQLITE_NOMEM, ix->name);
+    for (size_t i = 0; i < n; i++)
+        cols[i] = v[i].col;
+    ix->cols = cols;
+    ix->ncols = n;
+    return 0;
+}
+
+/*
+ * Step 3: the indexes made with CREATE INDEX (origin "c" in PRAGMA
+ * index_list; the automatic ones behind UNIQUE and PRIMARY KEY are
+ * constraints, and partial indexes have no DSL form), each with its
+ * columns, sorted by name as the checker sorts a model's.  0, or -1 after
+ * reporting.
+ */
+static int load_indexes(sqlite3 *db, mc_arena *a, mc_diag *diag, mc_table *t)
+{
+    sqlite3_stmt *st;
+    if (prepare_pragma(db, diag, "index_list", t->name, &st))
+        return -1;
+    size_t cap = 0;
+    int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *origin = (const char *)sqlite3_column_text(st, 3);
         if (!origin || strcmp(origin, "c") != 0 || sqlite3_column_int(st, 4))
             continue;   /* constraint-made, or partial */
-        if (t->nindexes == icap) {
-            mc_index *v = mc_arena_alloc(a, 2 * icap * sizeof *v);
-            if (!v)
-                break;
-            memcpy(v, t->indexes, t->nindexes * sizeof *v);
-            t->indexes = v;
-            icap *= 2;
-        }
-        if (!t->indexes)
+        mc_index *ix = MC_ARENA_PUSH(a, t->indexes, t->nindexes, cap);
+        if (!ix)
             break;
-        mc_index *ix = &t->indexes[t->nindexes];
-        memset(ix, 0, sizeof *ix);
         ix->name = col_text(a, st, 1);
         ix->unique = sqlite3_column_int(st, 2) != 0;
-        t->nindexes++;
     }
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return fail(db, a, errmsg, rc == SQLITE_ROW ? SQLITE_NOMEM : rc, t->name);
-    for (size_t i = 0; i < t->nindexes; i++) {
-        mc_index *ix = &t->indexes[i];
-        q = sqlite3_mprintf("PRAGMA index_info(\"%w\")", ix->name);
-        rc = q ? sqlite3_prepare_v2(db, q, -1, &st, NULL) : SQLITE_NOMEM;
-        sqlite3_free(q);
-        if (rc != SQLITE_OK)
-            return fail(db, a, errmsg, rc, ix->name);
-        size_t ccap = 4;
-        ix->cols = mc_arena_alloc(a, ccap * sizeof *ix->cols);
-        size_t *seqs = mc_arena_alloc(a, ccap * sizeof *seqs);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            if (ix->ncols == ccap) {
-                size_t *v = mc_arena_alloc(a, 2 * ccap * sizeof *v);
-                size_t *w = mc_arena_alloc(a, 2 * ccap * sizeof *w);
-                if (!v || !w)
-                    break;
-                memcpy(v, ix->cols, ix->ncols * sizeof *v);
-                memcpy(w, seqs, ix->ncols * sizeof *w);
-                ix->cols = v;
-                seqs = w;
-                ccap *= 2;
-            }
-            if (!ix->cols || !seqs)
-                break;
-            const char *cn = (const char *)sqlite3_column_text(st, 2);
-            size_t ci = cn ? mc_table_column_index(t, cn) : (size_t)-1;
-            seqs[ix->ncols] = (size_t)sqlite3_column_int(st, 0);
-            ix->cols[ix->ncols++] = ci == (size_t)-1 ? 0 : ci;
-        }
-        sqlite3_finalize(st);
-        if (rc != SQLITE_DONE)
-            return fail(db, a, errmsg, rc == SQLITE_ROW ? SQLITE_NOMEM : rc, ix->name);
-        /* index_info rows come in seqno order already; make sure. */
-        for (size_t x = 1; x < ix->ncols; x++)
-            for (size_t y = x; y > 0 && seqs[y - 1] > seqs[y]; y--) {
-                size_t tmp = seqs[y];
-                seqs[y] = seqs[y - 1];
-                seqs[y - 1] = tmp;
-                tmp = ix->cols[y];
-                ix->cols[y] = ix->cols[y - 1];
-                ix->cols[y - 1] = tmp;
-            }
-    }
+    if (stepped(db, diag, rc, t->name))
+        return -1;
+    for (size_t i = 0; i < t->nindexes; i++)
+        if (load_index_columns(db, a, diag, t, &t->indexes[i]))
+            return -1;
     if (t->nindexes > 1)
         qsort(t->indexes, t->nindexes, sizeof *t->indexes, cmp_index);
-    return SQLITE_OK;
+    return 0;
 }
 
-int mc_introspect(sqlite3 *db, mc_arena *arena, mc_schema *out, const char **errmsg)
+/* One table: columns and primary key, constraints, indexes, in turn.
+ * sql is its CREATE TABLE text (NULL: no constraints read).  0, or -1
+ * after reporting. */
+static int load_table(sqlite3 *db, mc_arena *a, mc_diag *diag, mc_table *t, const char *sql)
 {
-    memset(out, 0, sizeof *out);
-    out->name = "database";
-    out->sql_only = true;
+    if (load_columns(db, a, diag, t) || load_constraints(a, diag, t, sql) || load_indexes(db, a, diag, t))
+        return -1;
+    return 0;
+}
+
+/* The tables of sqlite_master in creation order (rowid), but those
+ * introspection skips, each with its CREATE TABLE text in *sqls.  0, or
+ * -1 after reporting. */
+static int list_tables(sqlite3 *db, mc_arena *arena, mc_diag *diag, mc_schema *out, const char ***sqls)
+{
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(db,
-                                "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY rowid",
+    int rc = sqlite3_prepare_v2(db, "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY rowid",
                                 -1, &st, NULL);
     if (rc != SQLITE_OK)
-        return fail(db, arena, errmsg, rc, "sqlite_master");
-    size_t cap = 8;
-    out->tables = mc_arena_alloc(arena, cap * sizeof *out->tables);
-    const char **sqls = mc_arena_alloc(arena, cap * sizeof *sqls);
+        return fail(db, diag, rc, "sqlite_master");
+    size_t cap = 0, nsql = 0, sqlcap = 0;
+    *sqls = NULL;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 0);
         if (!name || mc_introspect_skips(name))
             continue;
-        if (out->ntables == cap) {
-            mc_table **v = mc_arena_alloc(arena, 2 * cap * sizeof *v);
-            const char **w = mc_arena_alloc(arena, 2 * cap * sizeof *w);
-            if (!v || !w)
-                break;
-            memcpy(v, out->tables, out->ntables * sizeof *v);
-            memcpy(w, sqls, out->ntables * sizeof *w);
-            out->tables = v;
-            sqls = w;
-            cap *= 2;
-        }
-        mc_table *t = out->tables && sqls ? mc_arena_alloc(arena, sizeof *t) : NULL;
-        if (!t)
+        mc_table *t = mc_arena_alloc(arena, sizeof *t);
+        mc_table **slot = t ? MC_ARENA_PUSH(arena, out->tables, out->ntables, cap) : NULL;
+        const char **sql = slot ? MC_ARENA_PUSH(arena, *sqls, nsql, sqlcap) : NULL;
+        if (!sql)
             break;
         t->name = t->model = mc_arena_strdup(arena, name);
-        sqls[out->ntables] = col_text(arena, st, 1);
-        out->tables[out->ntables++] = t;
+        *sql = col_text(arena, st, 1);
+        *slot = t;
     }
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return fail(db, arena, errmsg, rc == SQLITE_ROW ? SQLITE_NOMEM : rc, "sqlite_master");
-    for (size_t i = 0; i < out->ntables; i++) {
-        rc = load_table(db, arena, out->tables[i], sqls[i], errmsg);
-        if (rc != SQLITE_OK)
-            return rc;
-    }
-    /* Resolve foreign keys to the tables they name, where present. */
+    return stepped(db, diag, rc, "sqlite_master");
+}
+
+/* Points each foreign key at the table it names, where present; a bare
+ * REFERENCES t (no columns) gets t's primary key as its columns, as
+ * SQLite reads it. */
+static void resolve_references(mc_schema *out, mc_arena *arena)
+{
     for (size_t i = 0; i < out->ntables; i++) {
         mc_table *t = out->tables[i];
         for (size_t k = 0; k < t->nconstraints; k++) {
@@ -650,7 +670,6 @@ int mc_introspect(sqlite3 *db, mc_arena *arena, mc_schema *out, const char **err
                 continue;
             c->ref = mc_schema_table(out, c->ref_table);
             if (c->nref == 0 && c->ref && c->ref->npk == c->ncols) {
-                /* REFERENCES t without columns: t's primary key. */
                 c->ref_cols = mc_arena_alloc(arena, (c->ncols + 1) * sizeof *c->ref_cols);
                 for (size_t j = 0; c->ref_cols && j < c->ncols; j++)
                     c->ref_cols[j] = c->ref->columns[c->ref->pk[j]].name;
@@ -658,6 +677,20 @@ int mc_introspect(sqlite3 *db, mc_arena *arena, mc_schema *out, const char **err
             }
         }
     }
+}
+
+int mc_introspect(sqlite3 *db, mc_arena *arena, mc_diag *diag, mc_schema *out)
+{
+    memset(out, 0, sizeof *out);
+    out->name = "database";
+    out->sql_only = true;
+    const char **sqls;
+    if (list_tables(db, arena, diag, out, &sqls))
+        return -1;
+    for (size_t i = 0; i < out->ntables; i++)
+        if (load_table(db, arena, diag, out->tables[i], sqls[i]))
+            return -1;
+    resolve_references(out, arena);
     mc_schema_sort(out, arena);
-    return SQLITE_OK;
+    return 0;
 }

@@ -22,9 +22,10 @@
 
 #include "schema.h"
 
-/* Fills *out (allocated in arena) from db.  Returns SQLITE_OK or the
- * SQLite error; *errmsg (may be NULL) then points to a message in arena. */
-int mc_introspect(sqlite3 *db, mc_arena *arena, mc_schema *out, const char **errmsg);
+/* Fills *out (allocated in arena) from db.  Returns 0, or -1 after
+ * reporting into diag what could not be read ("user: <SQLite's message>",
+ * "user: cannot read its CREATE TABLE statement"), named by diag->place. */
+int mc_introspect(sqlite3 *db, mc_arena *arena, mc_diag *diag, mc_schema *out);
 
 /* True for the tables introspection skips. */
 int mc_introspect_skips(const char *table);

@@ -128,19 +128,18 @@ static int header_dialect(const char *text, const char *up, mc_dialect *out)
     return 0;
 }
 
-int mc_migdir_read(const char *dir, mc_arena *arena, mc_migdir *out, mc_buf *errors)
+/* Step 1 of mc_migdir_read: every NNNN_*.sql name of dir, unread.  A
+ * missing dir has none.  0, or -1 after reporting. */
+static int list_files(const char *dir, mc_arena *arena, mc_diag *diag, mc_migdir *out)
 {
-    out->n = 0;
-    out->files = NULL;
     DIR *dh = opendir(dir);
     if (!dh) {
         if (errno == ENOENT)
             return 0;
-        mc_buf_printf(errors, "%s: cannot read the directory: %s\n", dir, strerror(errno));
-        return 1;
+        mc_error_in(diag, dir, NULL, "cannot read the directory: %s", strerror(errno));
+        return -1;
     }
     size_t cap = 0;
-    int nerr = 0;
     struct dirent *e;
     while ((e = readdir(dh))) {
         const char *fn = e->d_name;
@@ -150,95 +149,102 @@ int mc_migdir_read(const char *dir, mc_arena *arena, mc_migdir *out, mc_buf *err
             digits++;
         if (digits == 0 || fn[digits] != '_' || len < digits + 5 || strcmp(fn + len - 4, ".sql") != 0)
             continue;
-        if (out->n == cap) {
-            size_t nc = cap ? 2 * cap : 16;
-            mc_migfile *v = mc_arena_alloc(arena, nc * sizeof *v);
-            if (!v) {
-                closedir(dh);
-                mc_buf_put(errors, "out of memory\n");
-                return nerr + 1;
-            }
-            if (out->n)
-                memcpy(v, out->files, out->n * sizeof *v);
-            out->files = v;
-            cap = nc;
+        mc_migfile *m = MC_ARENA_PUSH(arena, out->files, out->n, cap);
+        if (!m) {
+            closedir(dh);
+            mc_error_in(diag, dir, NULL, "out of memory");
+            return -1;
         }
-        mc_migfile *m = &out->files[out->n++];
-        memset(m, 0, sizeof *m);
         m->version = digits > 9 ? -1 : atoi(fn);
         m->filename = mc_arena_strdup(arena, fn);
         m->path = mc_arena_printf(arena, "%s/%s", dir, fn);
         m->name = mc_arena_strndup(arena, fn + digits + 1, len - digits - 5);
     }
     closedir(dh);
-    if (out->n > 1)
-        qsort(out->files, out->n, sizeof *out->files, cmp_file);
-    for (size_t i = 0; i < out->n; i++) {
-        mc_migfile *m = &out->files[i];
-        char *text = read_all(arena, m->path, &m->len);
-        if (!text) {
-            mc_buf_printf(errors, "%s: cannot read: %s\n", m->path,
-                          errno == EINVAL ? "not a regular file" : strerror(errno));
-            nerr++;
-            continue;
-        }
-        /* The SQL would silently end at a NUL byte (and lose the rest,
-         * the downgrade section included). */
-        const char *nul = memchr(text, '\0', m->len);
-        if (nul) {
-            size_t line = 1;
-            for (const char *p = text; p < nul; p++)
-                line += *p == '\n';
-            mc_buf_printf(errors, "%s:%zu: a NUL byte (at offset %zu): a migration file is text\n", m->path, line,
-                          (size_t)(nul - text));
-            nerr++;
-            continue;
-        }
-        m->text = text;
-        mc_migration_checksum(text, m->len, m->checksum);
-        m->message = header_message(arena, text);
-        const char *up = find_mark(text, UP_MARK);
-        const char *down = find_mark(text, DOWN_MARK);
-        if (!up || (down && down < up)) {
-            mc_buf_printf(errors, "%s: no '%s' line (the upgrade section's start)\n", m->path, UP_MARK);
-            nerr++;
-            continue;
-        }
-        if (header_dialect(text, up, &m->dialect) != 0) {
-            mc_buf_printf(errors, "%s: its '-- Dialect:' line names no dialect modelc knows (sqlite, postgresql)\n",
-                          m->path);
-            nerr++;
-            continue;
-        }
-        if (m->dialect != MC_DIALECT_SQLITE) {
-            mc_buf_printf(errors,
-                          "%s: a %s migration (its '-- Dialect:' line); modelc applies SQLite histories only, "
-                          "and a directory holds one dialect's history\n",
-                          m->path, mc_dialect_name(m->dialect));
-            nerr++;
-            continue;
-        }
-        const char *ub = after_line(up);
-        m->upgrade_sql = down ? mc_arena_strndup(arena, ub, (size_t)(down - ub)) : ub;
-        m->downgrade_sql = down ? after_line(down) : NULL;
+    return 0;
+}
+
+/* Step 2: one file's text, checksum, message, dialect and sections.  A
+ * NUL byte is refused (the SQL would silently end there, losing the rest,
+ * the downgrade section included), and so is a file of another dialect
+ * than SQLite's.  0, or -1 after reporting. */
+static int read_file(mc_migfile *m, mc_arena *arena, mc_diag *diag)
+{
+    char *text = read_all(arena, m->path, &m->len);
+    if (!text) {
+        mc_error_in(diag, m->path, NULL, "cannot read: %s", errno == EINVAL ? "not a regular file" : strerror(errno));
+        return -1;
     }
-    int want = 1;
-    for (size_t i = 0; i < out->n; i++) {
-        mc_migfile *m = &out->files[i];
-        if (i > 0 && m->version == out->files[i - 1].version) {
-            mc_buf_printf(errors, "%s: version %04d is also %s\n", m->path, m->version,
-                          out->files[i - 1].filename);
+    const char *nul = memchr(text, '\0', m->len);
+    if (nul) {
+        size_t line = 1;
+        for (const char *p = text; p < nul; p++)
+            line += *p == '\n';
+        mc_error_in(diag, mc_arena_printf(arena, "%s:%zu", m->path, line), NULL,
+                    "a NUL byte (at offset %zu): a migration file is text", (size_t)(nul - text));
+        return -1;
+    }
+    m->text = text;
+    mc_migration_checksum(text, m->len, m->checksum);
+    m->message = header_message(arena, text);
+    const char *up = find_mark(text, UP_MARK);
+    const char *down = find_mark(text, DOWN_MARK);
+    if (!up || (down && down < up)) {
+        mc_error_in(diag, m->path, NULL, "no '%s' line (the upgrade section's start)", UP_MARK);
+        return -1;
+    }
+    if (header_dialect(text, up, &m->dialect) != 0) {
+        mc_error_in(diag, m->path, NULL, "its '-- Dialect:' line names no dialect modelc knows (sqlite, postgresql)");
+        return -1;
+    }
+    if (m->dialect != MC_DIALECT_SQLITE) {
+        mc_error_in(diag, m->path, NULL,
+                    "a %s migration (its '-- Dialect:' line); modelc applies SQLite histories only, "
+                    "and a directory holds one dialect's history",
+                    mc_dialect_name(m->dialect));
+        return -1;
+    }
+    const char *ub = after_line(up);
+    m->upgrade_sql = down ? mc_arena_strndup(arena, ub, (size_t)(down - ub)) : ub;
+    m->downgrade_sql = down ? after_line(down) : NULL;
+    return 0;
+}
+
+/* Step 3: the numbers run 1, 2, 3... once each.  Returns the count of
+ * problems reported. */
+static int check_numbers(const mc_migdir *d, mc_diag *diag)
+{
+    int nerr = 0, want = 1;
+    for (size_t i = 0; i < d->n; i++) {
+        const mc_migfile *m = &d->files[i];
+        if (i > 0 && m->version == d->files[i - 1].version) {
+            mc_error_in(diag, m->path, NULL, "version %04d is also %s", m->version, d->files[i - 1].filename);
             nerr++;
             continue;
         }
         if (m->version != want) {
-            mc_buf_printf(errors, "%s: expected version %04d here (numbers run 1, 2, 3... without gaps)\n",
-                          m->path, want);
+            mc_error_in(diag, m->path, NULL, "expected version %04d here (numbers run 1, 2, 3... without gaps)",
+                        want);
             nerr++;
         }
         want = m->version + 1;
     }
     return nerr;
+}
+
+int mc_migdir_read(const char *dir, mc_arena *arena, mc_diag *diag, mc_migdir *out)
+{
+    out->n = 0;
+    out->files = NULL;
+    if (list_files(dir, arena, diag, out))
+        return -1;
+    if (out->n > 1)
+        qsort(out->files, out->n, sizeof *out->files, cmp_file);
+    int nerr = 0;
+    for (size_t i = 0; i < out->n; i++)
+        nerr += read_file(&out->files[i], arena, diag) != 0;
+    nerr += check_numbers(out, diag);
+    return nerr ? -1 : 0;
 }
 
 mc_migration *mc_migdir_list(const mc_migdir *d, mc_arena *arena)
@@ -413,18 +419,18 @@ static int mkdirs(char *path)
     return mkdir(path, 0777) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-int mc_migfile_write(const char *dir, const char *filename, const char *text, mc_arena *arena, const char **err)
+int mc_migfile_write(const char *dir, const char *filename, const char *text, mc_arena *arena, mc_diag *diag)
 {
     char *d = mc_arena_strdup(arena, dir);
     if (!d || mkdirs(d) != 0) {
-        *err = mc_arena_printf(arena, "%s: cannot create the directory: %s", dir, strerror(errno));
+        mc_error_in(diag, NULL, NULL, "%s: cannot create the directory: %s", dir, strerror(errno));
         return -1;
     }
     const char *path = mc_arena_printf(arena, "%s/%s", dir, filename);
     const char *tmp = mc_arena_printf(arena, "%s/.%s.tmp", dir, filename);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
     if (fd < 0) {
-        *err = mc_arena_printf(arena, "%s: %s", tmp, strerror(errno));
+        mc_error_in(diag, NULL, NULL, "%s: %s", tmp, strerror(errno));
         return -1;
     }
     size_t len = strlen(text), done = 0;
@@ -441,13 +447,13 @@ int mc_migfile_write(const char *dir, const char *filename, const char *text, mc
     if (close(fd) != 0)
         bad = 1;
     if (bad) {
-        *err = mc_arena_printf(arena, "%s: cannot write: %s", tmp, strerror(errno));
+        mc_error_in(diag, NULL, NULL, "%s: cannot write: %s", tmp, strerror(errno));
         unlink(tmp);
         return -1;
     }
     /* link() fails when the name exists: never overwrite a migration. */
     if (link(tmp, path) != 0) {
-        *err = mc_arena_printf(arena, "%s: %s", path, errno == EEXIST ? "already exists" : strerror(errno));
+        mc_error_in(diag, NULL, NULL, "%s: %s", path, errno == EEXIST ? "already exists" : strerror(errno));
         unlink(tmp);
         return -1;
     }
@@ -457,54 +463,45 @@ int mc_migfile_write(const char *dir, const char *filename, const char *text, mc
 
 /* ---- replaying ------------------------------------------------------------------ */
 
-int mc_exec_sql(sqlite3 *db, const char *sql, const char *what, mc_arena *arena, const char **err)
-{
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql ? sql : "", NULL, NULL, &msg) == SQLITE_OK)
-        return 0;
-    *err = mc_arena_printf(arena, "%s: %s", what, msg ? msg : sqlite3_errmsg(db));
-    sqlite3_free(msg);
-    return -1;
-}
-
-int mc_migdir_replay(const mc_migdir *d, size_t upto, sqlite3 **out, mc_arena *arena, const char **err)
+int mc_migdir_replay(const mc_migdir *d, size_t upto, mc_arena *arena, mc_diag *diag, mc_db **out)
 {
     *out = NULL;
-    sqlite3 *db;
-    if (sqlite3_open(":memory:", &db) != SQLITE_OK) {
-        *err = "cannot open an in-memory database";
-        sqlite3_close(db);
+    mc_db *db = NULL;
+    mc_migration *list = mc_migdir_list(d, arena);
+    if (!list) {
+        mc_error_in(diag, NULL, NULL, "out of memory");
         return -1;
     }
-    for (size_t i = 0; i < d->n && i < upto; i++) {
-        const mc_migfile *m = &d->files[i];
-        if (mc_exec_sql(db, m->upgrade_sql, mc_arena_printf(arena, "%s (upgrade)", m->path), arena, err)) {
-            sqlite3_close(db);
-            return -1;
-        }
+    if (mc_open(&db, ":memory:", NULL) != MC_OK ||
+        mc_migrate_to(db, list, d->n, (int)(upto < d->n ? upto : d->n)) != MC_OK) {
+        mc_error_in(diag, NULL, NULL, "%s", mc_errmsg(db));
+        mc_close(db);
+        return -1;
     }
     *out = db;
     return 0;
 }
 
-int mc_migdir_annotate(const mc_migdir *d, size_t upto, mc_arena *arena, mc_schema *s)
+int mc_migdir_annotate(const mc_migdir *d, size_t upto, mc_arena *arena, mc_diag *diag, mc_schema *s)
 {
     for (size_t i = upto < d->n ? upto : d->n; i-- > 0;)
-        if (d->files[i].text && mc_snapshot_present(d->files[i].text))
-            return mc_snapshot_apply(d->files[i].text, arena, s);
+        if (d->files[i].text && mc_snapshot_present(d->files[i].text)) {
+            if (mc_snapshot_apply(d->files[i].text, arena, s) == 0)
+                return 0;
+            mc_error_in(diag, NULL, NULL, "out of memory");
+            return -1;
+        }
     return 0;
 }
 
-int mc_migdir_schema(const mc_migdir *d, size_t upto, mc_arena *arena, mc_schema *out, const char **err)
+int mc_migdir_schema(const mc_migdir *d, size_t upto, mc_arena *arena, mc_diag *diag, mc_schema *out)
 {
-    sqlite3 *db;
-    if (mc_migdir_replay(d, upto, &db, arena, err))
+    mc_db *db;
+    if (mc_migdir_replay(d, upto, arena, diag, &db))
         return -1;
-    int rc = mc_introspect(db, arena, out, err);
-    sqlite3_close(db);
-    if (rc == SQLITE_OK && mc_migdir_annotate(d, upto, arena, out) != 0) {
-        *err = "out of memory";
-        return -1;
-    }
-    return rc == SQLITE_OK ? 0 : -1;
+    int rc = mc_introspect(mc_sqlite(db), arena, diag, out);
+    mc_close(db);
+    if (rc == 0)
+        rc = mc_migdir_annotate(d, upto, arena, diag, out);
+    return rc;
 }

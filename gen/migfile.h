@@ -19,6 +19,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "diag.h"
 #include "dialect.h"
 #include "diff.h"
 #include "modelc.h"
@@ -44,11 +45,11 @@ typedef struct mc_migdir {
 } mc_migdir;
 
 /* Reads every NNNN_*.sql of dir in version order.  A missing dir is
- * empty.  Problems (unreadable file, missing upgrade marker, duplicate
- * number, gap, a file of another dialect than SQLite, the only one
- * modelc applies so far) are appended to errors, one line each; returns
- * their count. */
-int mc_migdir_read(const char *dir, mc_arena *arena, mc_migdir *out, mc_buf *errors);
+ * empty.  Every problem (unreadable file, missing upgrade marker,
+ * duplicate number, gap, a file of another dialect than SQLite, the only
+ * one modelc applies so far) is reported into diag, named by its file
+ * ("migrations/0002_x.sql: ..."); returns 0, or -1 when there was any. */
+int mc_migdir_read(const char *dir, mc_arena *arena, mc_diag *diag, mc_migdir *out);
 
 /* The runner's view of the files (version i+1 at index i). */
 mc_migration *mc_migdir_list(const mc_migdir *d, mc_arena *arena);
@@ -69,24 +70,23 @@ char *mc_migfile_render(mc_arena *arena, int version, const char *message, const
                         const mc_schema *snapshot);
 
 /* Creates dir (and its parents) when missing and writes dir/filename,
- * never overwriting.  Returns 0, or -1 with a message in *err (arena). */
-int mc_migfile_write(const char *dir, const char *filename, const char *text, mc_arena *arena,
-                     const char **err);
+ * never overwriting.  Returns 0, or -1 after reporting into diag. */
+int mc_migfile_write(const char *dir, const char *filename, const char *text, mc_arena *arena, mc_diag *diag);
 
-/* Runs sql on db; -1 with "<what>: <sqlite message>" in *err on failure. */
-int mc_exec_sql(sqlite3 *db, const char *sql, const char *what, mc_arena *arena, const char **err);
-
-/* A private in-memory database (foreign keys off) with the upgrade
- * sections of the first `upto` files run on it; the caller closes *out. */
-int mc_migdir_replay(const mc_migdir *d, size_t upto, sqlite3 **out, mc_arena *arena, const char **err);
+/* A private in-memory database (foreign keys on, as `upgrade` opens one)
+ * with the first `upto` migrations applied by the runtime's runner, as
+ * `upgrade` applies them; the caller closes *out.  Returns 0, or -1 after
+ * reporting the runner's message into diag. */
+int mc_migdir_replay(const mc_migdir *d, size_t upto, mc_arena *arena, mc_diag *diag, mc_db **out);
 
 /* Lays the newest snapshot among the first `upto` files over s (their
  * introspected schema): model and field names, enum columns.  Without
- * one, s stays sql_only.  Returns 0, or -1 when out of memory. */
-int mc_migdir_annotate(const mc_migdir *d, size_t upto, mc_arena *arena, mc_schema *s);
+ * one, s stays sql_only.  Returns 0, or -1 after reporting (out of
+ * memory). */
+int mc_migdir_annotate(const mc_migdir *d, size_t upto, mc_arena *arena, mc_diag *diag, mc_schema *s);
 
 /* The schema the first `upto` migrations produce (replayed, introspected,
- * annotated). */
-int mc_migdir_schema(const mc_migdir *d, size_t upto, mc_arena *arena, mc_schema *out, const char **err);
+ * annotated).  Returns 0, or -1 after reporting into diag. */
+int mc_migdir_schema(const mc_migdir *d, size_t upto, mc_arena *arena, mc_diag *diag, mc_schema *out);
 
 #endif

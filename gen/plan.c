@@ -9,32 +9,17 @@
 #include <string.h>
 #include <strings.h>
 
+/* One plan being written: the diff, both schemas, and the SQL so far. */
 typedef struct planner {
     const mc_diff *d;
     const mc_schema *a, *b;
-    int upgrading, allow_loss;
+    bool upgrading, allow_loss;
     mc_arena *arena;
+    mc_diag *diag;          /* refusals go here */
     mc_buf out;
     mc_plan *plan;
-    size_t errcap;
-    char *rebuild;          /* per pair: rebuilt? */
+    bool *rebuild;          /* per pair: rebuilt? */
 } planner;
-
-static void refuse(planner *p, const char *message, const char *hint)
-{
-    mc_plan *pl = p->plan;
-    if (pl->nerrors == p->errcap) {
-        size_t nc = p->errcap ? 2 * p->errcap : 4;
-        mc_plan_error *v = mc_arena_alloc(p->arena, nc * sizeof *v);
-        if (!v)
-            return;
-        if (pl->nerrors)
-            memcpy(v, pl->errors, pl->nerrors * sizeof *v);
-        pl->errors = v;
-        p->errcap = nc;
-    }
-    pl->errors[pl->nerrors++] = (mc_plan_error){message, hint};
-}
 
 /* One "-- text" line: line breaks inside text (a table or column name may
  * hold one) become spaces, so that schema text never leaves the comment. */
@@ -70,57 +55,81 @@ static void loss_note(planner *p, const mc_op *o)
 
 /* ---- what SQLite's ALTER TABLE can do ------------------------------------- */
 
-static int is_constant_default(const char *d)
+/* Is server default d (SQL text, NULL: none) a constant?  SQLite's ADD
+ * COLUMN refuses an expression in parentheses and CURRENT_TIME / _DATE /
+ * _TIMESTAMP ("Cannot add a column with non-constant default"); those
+ * columns need a rebuild. */
+static bool is_constant_default(const char *d)
 {
     if (!d)
-        return 1;
+        return true;
     if (d[0] == '(')
-        return 0;
+        return false;
     return strncasecmp(d, "CURRENT_", 8) != 0;
 }
 
-static int addable(const mc_column *c)
+/*
+ * Can ALTER TABLE ADD COLUMN add c?  SQLite's own rules: not a key (no
+ * PRIMARY KEY or AUTOINCREMENT), a constant default, and a NOT NULL
+ * column needs a non-NULL default for the rows already there.  false: the
+ * table is rebuilt instead (which also refuses a NOT NULL column without
+ * a default on upgrade: see refusals).
+ */
+static bool addable(const mc_column *c)
 {
     if (c->primary_key || c->autoincrement)
-        return 0;
+        return false;
     if (!is_constant_default(c->server_default))
-        return 0;
+        return false;
     if (!c->nullable && (!c->server_default || strcasecmp(c->server_default, "NULL") == 0))
-        return 0;
-    return 1;
+        return false;
+    return true;
 }
 
-/* Does text use name as a word? */
-static int mentions(const char *text, const char *name)
+/* Does text use name as a word (not inside a longer identifier)?  A
+ * textual test, so it may answer yes for a name in a string literal:
+ * that only costs a rebuild, never a broken table. */
+static bool mentions(const char *text, const char *name)
 {
     size_t n = strlen(name);
     for (const char *s = text; s && (s = strstr(s, name)); s++) {
         int before = s == text || !(isalnum((unsigned char)s[-1]) || s[-1] == '_');
         int after = !(isalnum((unsigned char)s[n]) || s[n] == '_');
         if (before && after)
-            return 1;
+            return true;
     }
-    return 0;
+    return false;
 }
 
-static int droppable(const planner *p, const mc_table *t, const mc_column *c)
+/*
+ * Can ALTER TABLE DROP COLUMN drop column c of t (as it is in A)?  SQLite
+ * (3.35 and later) refuses to drop a column that is in the primary key,
+ * in a UNIQUE or FOREIGN KEY constraint, named by a CHECK (the table's or
+ * another column's), or referenced by another table's foreign key -- it
+ * fails at run time with "cannot drop ... column", which would leave the
+ * user a migration that does not apply.  So any such use, and an older
+ * SQLite, answers false and the table is rebuilt instead.  (An index on
+ * c is dropped before: only indexes on tables altered in place are, and
+ * the diff drops every index on a dropped column.)
+ */
+static bool droppable(const planner *p, const mc_table *t, const mc_column *c)
 {
     if (sqlite3_libversion_number() < 3035000)
-        return 0;
+        return false;
     if (c->primary_key)
-        return 0;
+        return false;
     size_t ci = (size_t)(c - t->columns);
     for (size_t i = 0; i < t->nconstraints; i++) {
         const mc_constraint *k = &t->constraints[i];
         if (k->kind == MC_C_CHECK && mentions(k->check, c->name))
-            return 0;
+            return false;
         for (size_t j = 0; j < k->ncols; j++)
             if (k->cols[j] == ci)
-                return 0;
+                return false;
     }
     for (size_t i = 0; i < t->ncolumns; i++)
         if (&t->columns[i] != c && t->columns[i].check && mentions(t->columns[i].check, c->name))
-            return 0;
+            return false;
     for (size_t i = 0; i < p->a->ntables; i++) {
         const mc_table *o = p->a->tables[i];
         for (size_t k = 0; k < o->nconstraints; k++) {
@@ -129,38 +138,53 @@ static int droppable(const planner *p, const mc_table *t, const mc_column *c)
                 continue;
             for (size_t j = 0; j < fk->nref; j++)
                 if (strcmp(fk->ref_cols[j], c->name) == 0)
-                    return 0;
+                    return false;
         }
     }
-    return 1;
+    return true;
 }
 
-/* Kept columns stay in their order and new ones come last, so that ADD
- * COLUMN gives the table the column order of B. */
-static int order_ok(const mc_table_pair *tp)
+/*
+ * Does altering in place give the table B's column order?  ALTER TABLE
+ * keeps the columns where they are and ADD COLUMN appends, so the kept
+ * columns of B must be in A's relative order and every new column must
+ * come after all of them.  The order is part of the schema (SELECT *,
+ * and `modelc sql` of B creates it so): false means rebuild.
+ */
+static bool order_ok(const mc_table_pair *tp)
 {
     size_t last = 0;
-    int seen_new = 0, first = 1;
+    bool seen_new = false, first = true;
     for (size_t j = 0; j < tp->to->ncolumns; j++) {
         if (!tp->source[j]) {
-            seen_new = 1;
+            seen_new = true;
             continue;
         }
         if (seen_new)
-            return 0;
+            return false;
         size_t i = mc_table_column_index(tp->from, tp->source[j]);
         if (!first && i < last)
-            return 0;
+            return false;
         last = i;
-        first = 0;
+        first = false;
     }
-    return 1;
+    return true;
 }
 
-static int needs_rebuild(const planner *p, const mc_table_pair *tp)
+/*
+ * Must table pair tp be rebuilt (SQLite's 12-step copy) rather than
+ * altered in place?  In place only when every op of the pair is one
+ * SQLite's ALTER TABLE (or no statement at all) performs: column renames,
+ * index changes, model/field renames (header only), an enum change that
+ * keeps the SQL type, an addable column, a droppable column -- and the
+ * column order comes out as B's.  Anything else (a type, nullability,
+ * default, check, key or constraint change) has no ALTER in SQLite:
+ * true.
+ */
+static bool needs_rebuild(const planner *p, const mc_table_pair *tp)
 {
     if (!order_ok(tp))
-        return 1;
+        return true;
     for (size_t i = tp->first_op; i < tp->first_op + tp->nops; i++) {
         const mc_op *o = &p->d->ops[i];
         switch (o->kind) {
@@ -171,21 +195,21 @@ static int needs_rebuild(const planner *p, const mc_table_pair *tp)
         case MC_OP_ALTER_TYPE:
             /* Enum values changed, VARCHAR(n) did not: nothing for SQL to do. */
             if (!mc_same_sql_type(o->col_from, o->col_to))
-                return 1;
+                return true;
             break;
         case MC_OP_ADD_COLUMN:
             if (!addable(o->col_to))
-                return 1;
+                return true;
             break;
         case MC_OP_DROP_COLUMN:
             if (!droppable(p, tp->from, o->col_from))
-                return 1;
+                return true;
             break;
         default:
-            return 1;
+            return true;
         }
     }
-    return 0;
+    return false;
 }
 
 /* ---- statements ----------------------------------------------------------- */
@@ -212,17 +236,17 @@ static const char *zero_value(const mc_column *c)
 }
 
 /* Is column ci of t covered by a UNIQUE constraint or a unique index? */
-static int in_unique(const mc_table *t, size_t ci)
+static bool in_unique(const mc_table *t, size_t ci)
 {
     for (size_t i = 0; i < t->nconstraints; i++)
         for (size_t j = 0; t->constraints[i].kind == MC_C_UNIQUE && j < t->constraints[i].ncols; j++)
             if (t->constraints[i].cols[j] == ci)
-                return 1;
+                return true;
     for (size_t i = 0; i < t->nindexes; i++)
         for (size_t j = 0; t->indexes[i].unique && j < t->indexes[i].ncols; j++)
             if (t->indexes[i].cols[j] == ci)
-                return 1;
-    return 0;
+                return true;
+    return false;
 }
 
 /*
@@ -230,11 +254,19 @@ static int in_unique(const mc_table *t, size_t ci)
  * nullable and has a server default: every row would get the same
  * default and break the uniqueness, so the rows get NULL instead.
  */
-static int restore_as_null(const planner *p, const mc_table *t, const mc_column *c)
+static bool restore_as_null(const planner *p, const mc_table *t, const mc_column *c)
 {
     return !p->upgrading && c->nullable && c->server_default && in_unique(t, (size_t)(c - t->columns));
 }
 
+/*
+ * SQLite's 12-step rebuild of tp's table as B has it: create _new_x, copy
+ * the rows of the columns that stay (renamed ones under their new names:
+ * the renames ran first), drop x, rename _new_x to x, recreate the
+ * indexes.  A column that comes back NOT NULL without a default (a
+ * downgrade restoring a dropped column) is filled with its zero value; a
+ * NOT NULL column that was nullable takes its server default where NULL.
+ */
 static void rebuild(planner *p, const mc_table_pair *tp)
 {
     const mc_table *t = tp->to;
@@ -299,21 +331,28 @@ static void rebuild(planner *p, const mc_table_pair *tp)
  * rebuild (its copy and its drop).  Such a plan runs with enforcement off
  * and ends with one PRAGMA foreign_key_check.
  */
-static int fires_fk_actions(const planner *p)
+static bool fires_fk_actions(const planner *p)
 {
     for (size_t i = 0; i < p->d->nops; i++)
         if (p->d->ops[i].kind == MC_OP_DROP_TABLE)
-            return 1;
+            return true;
     for (size_t i = 0; i < p->d->npairs; i++)
         if (p->rebuild[i])
-            return 1;
-    return 0;
+            return true;
+    return false;
 }
 
+/*
+ * What an upgrade refuses to write, each reported into p->diag as an
+ * error about the schema with a hint: a change that loses data (a drop,
+ * a narrowing; unless MC_PLAN_ALLOW_LOSS), and a NOT NULL column without
+ * a server default added to an existing table (its rows have no value;
+ * SQLite's ADD COLUMN refuses it and a rebuild could only invent one).
+ * An INTEGER PRIMARY KEY that SQLite numbers itself is fine.  The way
+ * back refuses nothing (see mc_plan_build).
+ */
 static void refusals(planner *p)
 {
-    for (size_t i = 0; i < p->d->nerrors; i++)
-        refuse(p, p->d->errors[i], p->d->hints[i]);
     for (size_t i = 0; i < p->d->nops; i++) {
         const mc_op *o = &p->d->ops[i];
         if (o->data_loss && !p->allow_loss) {
@@ -327,163 +366,200 @@ static void refusals(planner *p)
                 hint = mc_arena_printf(p->arena,
                                        "if it was renamed, say so with renamed_from(...) in the model; "
                                        "else pass --allow-data-loss");
-            refuse(p, mc_arena_printf(p->arena, "refusing to %s: it %s", o->text, o->loss), hint);
+            mc_error_hint(p->diag, hint, "refusing to %s: it %s", o->text, o->loss);
         }
         if (o->kind == MC_OP_ADD_COLUMN && !o->col_to->nullable && !o->col_to->server_default &&
             !(o->col_to->primary_key && mc_ddl_inline_autoincrement(o->to)))
-            refuse(p,
-                   mc_arena_printf(p->arena,
-                                   "cannot add NOT NULL column %s.%s to the existing table %s: its rows "
-                                   "have no value for it",
-                                   o->to->name, o->col_to->name, o->to->name),
-                   mc_arena_printf(p->arena,
-                                   "give it a server_default(...), or make it nullable now, fill it, and "
-                                   "make it not_null in a later migration"));
+            mc_error_hint(p->diag,
+                          "give it a server_default(...), or make it nullable now, fill it, and "
+                          "make it not_null in a later migration",
+                          "cannot add NOT NULL column %s.%s to the existing table %s: its rows "
+                          "have no value for it",
+                          o->to->name, o->col_to->name, o->to->name);
     }
 }
 
-int mc_plan_build(const mc_diff *d, const mc_schema *a, const mc_schema *b, int upgrading, int allow_data_loss,
-                  mc_arena *arena, mc_plan *out)
+/* The ops of pair tp, in turn: for (each op o of tp) ... */
+#define EACH_OP(p, tp, o)                                                                   \
+    for (const mc_op *o = &(p)->d->ops[(tp)->first_op]; o < &(p)->d->ops[(tp)->first_op + (tp)->nops]; o++)
+
+/* Step 1 of mc_plan_build: renames, natively (SQLite rewrites every
+ * reference to a renamed table or column), tables first. */
+static void plan_renames(planner *p)
+{
+    for (size_t i = 0; i < p->d->nops; i++) {
+        const mc_op *o = &p->d->ops[i];
+        if (o->kind == MC_OP_RENAME_TABLE) {
+            comment(p, o->text);
+            mc_put_sqlf(&p->out, "ALTER TABLE %I RENAME TO %I;\n", o->from->name, o->to->name);
+        }
+    }
+    for (size_t i = 0; i < p->d->nops; i++) {
+        const mc_op *o = &p->d->ops[i];
+        if (o->kind == MC_OP_RENAME_COLUMN) {
+            comment(p, o->text);
+            mc_put_sqlf(&p->out, "ALTER TABLE %I RENAME COLUMN %I TO %I;\n", o->to->name, o->col_from->name,
+                        o->col_to->name);
+        }
+    }
+}
+
+/* Step 2: index drops on tables altered in place (a rebuild drops them
+ * with the table), before a column they cover is dropped. */
+static void plan_index_drops(planner *p)
+{
+    for (size_t k = 0; k < p->d->npairs; k++) {
+        const mc_table_pair *tp = &p->d->pairs[k];
+        if (p->rebuild[k])
+            continue;
+        EACH_OP(p, tp, o) {
+            if (o->kind != MC_OP_DROP_INDEX)
+                continue;
+            comment(p, o->text);
+            mc_put_sqlf(&p->out, "DROP INDEX %I;\n", o->index->name);
+        }
+    }
+}
+
+/* Step 3: table drops, in the diff's order (children first). */
+static void plan_table_drops(planner *p)
+{
+    for (size_t i = 0; i < p->d->nops; i++) {
+        const mc_op *o = &p->d->ops[i];
+        if (o->kind != MC_OP_DROP_TABLE)
+            continue;
+        comment(p, o->text);
+        loss_note(p, o);
+        mc_put_sqlf(&p->out, "DROP TABLE %I;\n", o->from->name);
+    }
+}
+
+/* Step 4: new tables, in dependency order, with their indexes. */
+static void plan_creates(planner *p)
+{
+    for (size_t i = 0; i < p->d->nops; i++) {
+        const mc_op *o = &p->d->ops[i];
+        if (o->kind != MC_OP_CREATE_TABLE)
+            continue;
+        comment(p, o->text);
+        mc_ddl_create_table(&p->out, o->to);
+        mc_buf_putc(&p->out, '\n');
+        stmt_create_indexes(p, o->to);
+    }
+}
+
+/* Step 5a: a rebuilt table: what changes (one comment line per op), the
+ * losses and refilled columns, then the rebuild. */
+static void plan_rebuilt_table(planner *p, const mc_table_pair *tp)
+{
+    comment(p, mc_arena_printf(p->arena, "change table %s:", tp->to->name));
+    EACH_OP(p, tp, o)
+        if (o->kind != MC_OP_RENAME_COLUMN)
+            sql_comment(&p->out, "  %s", o->text);
+    EACH_OP(p, tp, o) {
+        loss_note(p, o);
+        if (!p->upgrading && o->kind == MC_OP_ADD_COLUMN && !o->col_to->nullable && !o->col_to->server_default)
+            sql_comment(&p->out, "NOTE: %s.%s comes back as %s in every row: its data was dropped", tp->to->name,
+                        o->col_to->name, zero_value(o->col_to));
+    }
+    rebuild(p, tp);
+}
+
+/* Step 5b: a table altered in place: ADD / DROP COLUMN, and a comment
+ * for what needs no statement (renamed models and fields, enum values). */
+static void plan_altered_table(planner *p, const mc_table_pair *tp)
+{
+    EACH_OP(p, tp, o) {
+        if (o->kind == MC_OP_ADD_COLUMN) {
+            comment(p, o->text);
+            mc_put_sqlf(&p->out, "ALTER TABLE %I ADD COLUMN ", tp->to->name);
+            mc_ddl_column(&p->out, tp->to, o->col_to);
+            mc_buf_put(&p->out, ";\n");
+            if (restore_as_null(p, tp->to, o->col_to)) {
+                mc_buf_put(&p->out, "-- unique: its rows come back NULL, not all the same default\n");
+                mc_put_sqlf(&p->out, "UPDATE %I SET %I = NULL;\n", tp->to->name, o->col_to->name);
+            }
+        } else if (o->kind == MC_OP_DROP_COLUMN) {
+            comment(p, o->text);
+            loss_note(p, o);
+            mc_put_sqlf(&p->out, "ALTER TABLE %I DROP COLUMN %I;\n", tp->to->name, o->col_from->name);
+        } else if (o->kind == MC_OP_RENAME_MODEL || o->kind == MC_OP_RENAME_FIELD) {
+            comment(p, o->text);
+            mc_buf_put(&p->out, "-- (no statement: the file's header records the name)\n");
+        } else if (o->kind == MC_OP_ALTER_TYPE) {
+            comment(p, o->text);
+            loss_note(p, o);
+            mc_buf_put(&p->out, "-- (the SQL type stays: no statement; the file's header records the enum's values)\n");
+        }
+    }
+}
+
+/* Step 6: new indexes on tables altered in place (a rebuild made its own). */
+static void plan_index_creates(planner *p)
+{
+    for (size_t k = 0; k < p->d->npairs; k++) {
+        const mc_table_pair *tp = &p->d->pairs[k];
+        if (p->rebuild[k])
+            continue;
+        EACH_OP(p, tp, o) {
+            if (o->kind != MC_OP_ADD_INDEX)
+                continue;
+            comment(p, o->text);
+            mc_ddl_create_index(&p->out, tp->to, o->index);
+            mc_buf_putc(&p->out, '\n');
+        }
+    }
+}
+
+int mc_plan_build(const mc_diff *d, const mc_schema *a, const mc_schema *b, unsigned flags, mc_arena *arena,
+                  mc_diag *diag, mc_plan *out)
 {
     memset(out, 0, sizeof *out);
-    planner p = {d, a, b, upgrading, allow_data_loss, arena, {0}, out, 0, NULL};
-    p.rebuild = mc_arena_alloc(arena, d->npairs + 1);
-    if (!p.rebuild)
+    planner p = {d, a, b, (flags & MC_PLAN_UPGRADE) != 0, (flags & MC_PLAN_ALLOW_LOSS) != 0, arena, diag, {0},
+                 out, NULL};
+    p.rebuild = mc_arena_alloc(arena, (d->npairs + 1) * sizeof *p.rebuild);
+    if (!p.rebuild) {
+        mc_error_in(diag, NULL, NULL, "out of memory");
         return -1;
-    if (upgrading)
-        refusals(&p);
-    for (size_t i = 0; i < d->npairs; i++) {
-        p.rebuild[i] = (char)needs_rebuild(&p, &d->pairs[i]);
-        out->nrebuilds += (size_t)p.rebuild[i];
     }
-    int fk_off = fires_fk_actions(&p);
+    int errors_before = diag->n_errors;
+    if (p.upgrading)
+        refusals(&p);
+    if (diag->n_errors != errors_before)
+        return -1;
+    for (size_t i = 0; i < d->npairs; i++) {
+        p.rebuild[i] = needs_rebuild(&p, &d->pairs[i]);
+        out->nrebuilds += p.rebuild[i];
+    }
+    bool fk_off = fires_fk_actions(&p);
 
-    /* 0. Enforcement off for the whole migration (the runner does it
-     * before its transaction, where the pragma takes effect). */
+    /* Enforcement off for the whole migration (the runner does it before
+     * its transaction, where the pragma takes effect). */
     if (fk_off) {
         comment(&p, "tables are dropped or rebuilt below: foreign keys are off until the check at the end");
         mc_buf_put(&p.out, "PRAGMA foreign_keys=OFF;\n");
     }
-
-    /* 1. Renames, natively: SQLite rewrites every reference to them. */
-    for (size_t i = 0; i < d->nops; i++) {
-        const mc_op *o = &d->ops[i];
-        if (o->kind == MC_OP_RENAME_TABLE) {
-            comment(&p, o->text);
-            mc_put_sqlf(&p.out, "ALTER TABLE %I RENAME TO %I;\n", o->from->name, o->to->name);
-        }
-    }
-    for (size_t i = 0; i < d->nops; i++) {
-        const mc_op *o = &d->ops[i];
-        if (o->kind == MC_OP_RENAME_COLUMN) {
-            comment(&p, o->text);
-            mc_put_sqlf(&p.out, "ALTER TABLE %I RENAME COLUMN %I TO %I;\n", o->to->name, o->col_from->name,
-                        o->col_to->name);
-        }
-    }
-    /* 2. Index drops on tables altered in place. */
+    plan_renames(&p);
+    plan_index_drops(&p);
+    plan_table_drops(&p);
+    plan_creates(&p);
     for (size_t k = 0; k < d->npairs; k++) {
-        const mc_table_pair *tp = &d->pairs[k];
         if (p.rebuild[k])
-            continue;
-        for (size_t i = tp->first_op; i < tp->first_op + tp->nops; i++) {
-            const mc_op *o = &d->ops[i];
-            if (o->kind != MC_OP_DROP_INDEX)
-                continue;
-            comment(&p, o->text);
-            mc_put_sqlf(&p.out, "DROP INDEX %I;\n", o->index->name);
-        }
+            plan_rebuilt_table(&p, &d->pairs[k]);
+        else
+            plan_altered_table(&p, &d->pairs[k]);
     }
-    /* 3. Table drops (children first). */
-    for (size_t i = 0; i < d->nops; i++) {
-        const mc_op *o = &d->ops[i];
-        if (o->kind != MC_OP_DROP_TABLE)
-            continue;
-        comment(&p, o->text);
-        loss_note(&p, o);
-        mc_put_sqlf(&p.out, "DROP TABLE %I;\n", o->from->name);
-    }
-    /* 4. New tables, in dependency order, with their indexes. */
-    for (size_t i = 0; i < d->nops; i++) {
-        const mc_op *o = &d->ops[i];
-        if (o->kind != MC_OP_CREATE_TABLE)
-            continue;
-        comment(&p, o->text);
-        mc_ddl_create_table(&p.out, o->to);
-        mc_buf_putc(&p.out, '\n');
-        stmt_create_indexes(&p, o->to);
-    }
-    /* 5. Changed tables: in place, or rebuilt. */
-    for (size_t k = 0; k < d->npairs; k++) {
-        const mc_table_pair *tp = &d->pairs[k];
-        if (p.rebuild[k]) {
-            comment(&p, mc_arena_printf(arena, "change table %s:", tp->to->name));
-            for (size_t i = tp->first_op; i < tp->first_op + tp->nops; i++) {
-                const mc_op *o = &d->ops[i];
-                if (o->kind == MC_OP_RENAME_COLUMN)
-                    continue;
-                sql_comment(&p.out, "  %s", o->text);
-            }
-            for (size_t i = tp->first_op; i < tp->first_op + tp->nops; i++) {
-                const mc_op *o = &d->ops[i];
-                loss_note(&p, o);
-                if (!upgrading && o->kind == MC_OP_ADD_COLUMN && !o->col_to->nullable &&
-                    !o->col_to->server_default)
-                    sql_comment(&p.out, "NOTE: %s.%s comes back as %s in every row: its data was dropped",
-                                  tp->to->name, o->col_to->name, zero_value(o->col_to));
-            }
-            rebuild(&p, tp);
-            continue;
-        }
-        for (size_t i = tp->first_op; i < tp->first_op + tp->nops; i++) {
-            const mc_op *o = &d->ops[i];
-            if (o->kind == MC_OP_ADD_COLUMN) {
-                comment(&p, o->text);
-                mc_put_sqlf(&p.out, "ALTER TABLE %I ADD COLUMN ", tp->to->name);
-                mc_ddl_column(&p.out, tp->to, o->col_to);
-                mc_buf_put(&p.out, ";\n");
-                if (restore_as_null(&p, tp->to, o->col_to)) {
-                    mc_buf_put(&p.out, "-- unique: its rows come back NULL, not all the same default\n");
-                    mc_put_sqlf(&p.out, "UPDATE %I SET %I = NULL;\n", tp->to->name, o->col_to->name);
-                }
-            } else if (o->kind == MC_OP_DROP_COLUMN) {
-                comment(&p, o->text);
-                loss_note(&p, o);
-                mc_put_sqlf(&p.out, "ALTER TABLE %I DROP COLUMN %I;\n", tp->to->name, o->col_from->name);
-            } else if (o->kind == MC_OP_RENAME_MODEL || o->kind == MC_OP_RENAME_FIELD) {
-                comment(&p, o->text);
-                mc_buf_put(&p.out, "-- (no statement: the file's header records the name)\n");
-            } else if (o->kind == MC_OP_ALTER_TYPE) {
-                comment(&p, o->text);
-                loss_note(&p, o);
-                mc_buf_put(&p.out, "-- (the SQL type stays: no statement; the file's header records the enum's values)\n");
-            }
-        }
-    }
-    /* 6. New indexes on tables altered in place. */
-    for (size_t k = 0; k < d->npairs; k++) {
-        const mc_table_pair *tp = &d->pairs[k];
-        if (p.rebuild[k])
-            continue;
-        for (size_t i = tp->first_op; i < tp->first_op + tp->nops; i++) {
-            const mc_op *o = &d->ops[i];
-            if (o->kind != MC_OP_ADD_INDEX)
-                continue;
-            comment(&p, o->text);
-            mc_ddl_create_index(&p.out, tp->to, o->index);
-            mc_buf_putc(&p.out, '\n');
-        }
-    }
-    /* 7. Every reference must hold again. */
+    plan_index_creates(&p);
+    /* Every reference must hold again. */
     if (fk_off) {
         comment(&p, "every reference must hold again");
         mc_buf_put(&p.out, "PRAGMA foreign_key_check;\n");
     }
-    if (p.out.failed) {
-        mc_buf_free(&p.out);
+    out->sql = p.out.failed ? NULL : mc_arena_strdup(arena, p.out.data ? p.out.data : "");
+    mc_buf_free(&p.out);
+    if (!out->sql) {
+        mc_error_in(diag, NULL, NULL, "out of memory");
         return -1;
     }
-    out->sql = mc_arena_strdup(arena, p.out.data ? p.out.data : "");
-    mc_buf_free(&p.out);
-    return out->sql ? 0 : -1;
+    return 0;
 }

@@ -25,26 +25,28 @@
 
 #include "diff.h"
 
-typedef struct mc_plan_error {
-    const char *message;    /* "refusing to drop column post.body: ..." */
-    const char *hint;       /* may be NULL */
-} mc_plan_error;
-
 typedef struct mc_plan {
     const char *sql;        /* the statements, in the arena; "" when nothing to do */
-    size_t nerrors;         /* refused changes (upgrade only) */
-    mc_plan_error *errors;
     size_t nrebuilds;       /* tables rebuilt */
 } mc_plan;
 
+/* How mc_plan_build plans. */
+enum {
+    MC_PLAN_UPGRADE = 1u << 0,      /* the way forward: refuse what loses data or cannot be filled */
+    MC_PLAN_ALLOW_LOSS = 1u << 1    /* with MC_PLAN_UPGRADE: write a change that loses data anyway */
+};
+
 /*
- * Plans d (A into B).  upgrading: refuse data loss unless allow_data_loss,
- * refuse adding a NOT NULL column with no server default.  The way back
- * (upgrading = 0) refuses nothing: a column that comes back NOT NULL
- * without a default is refilled with its type's zero value ('' or 0), and
- * the file says so.  Returns 0, or -1 when out of memory.
+ * Plans d (A into B).  With MC_PLAN_UPGRADE it refuses data loss (unless
+ * MC_PLAN_ALLOW_LOSS) and adding a NOT NULL column with no server
+ * default, reporting each refusal into diag as an error about the schema
+ * (diag->src names it) with a hint.  The way back (no MC_PLAN_UPGRADE)
+ * refuses nothing: a column that comes back NOT NULL without a default
+ * is refilled with its type's zero value ('' or 0), and the file says so.
+ * Returns 0, or -1 after reporting (refusals, out of memory); out->sql is
+ * then NULL.
  */
-int mc_plan_build(const mc_diff *d, const mc_schema *a, const mc_schema *b, int upgrading, int allow_data_loss,
-                  mc_arena *arena, mc_plan *out);
+int mc_plan_build(const mc_diff *d, const mc_schema *a, const mc_schema *b, unsigned flags, mc_arena *arena,
+                  mc_diag *diag, mc_plan *out);
 
 #endif

@@ -99,6 +99,12 @@ static int write_files(const uint8_t *data, size_t size)
 
 /* The schema and the bookkeeping, as text: what "exactly as it was"
  * compares (a missing modelc_migrations is the same as an empty one). */
+/* The sink of a diag that gathers its messages into an mc_buf. */
+static void gather(void *ctx, const char *text)
+{
+    mc_buf_put(ctx, text);
+}
+
 static char *snapshot(mc_db *db)
 {
     mc_buf b = {0};
@@ -163,8 +169,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     mc_arena arena = {0};
     mc_buf errors = {0};
+    mc_diag diag;   /* what the reader reports, gathered (not shown) */
+    mc_diag_init(&diag, NULL, gather, &errors);
     mc_migdir d;
-    int nerr = mc_migdir_read(dir, &arena, &d, &errors);
+    int nerr = mc_migdir_read(dir, &arena, &diag, &d);
     if (nerr == 0) {
         mc_migration *list = mc_migdir_list(&d, &arena);
         MUST(list != NULL);
@@ -172,8 +180,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)mc_migrate_plan(NULL, list, d.n, -1, observe, &statements);
 
         mc_schema schema;
-        const char *err = NULL;
-        (void)mc_migdir_schema(&d, d.n, &arena, &schema, &err);
+        (void)mc_migdir_schema(&d, d.n, &arena, &diag, &schema);
 
         mc_db *db = NULL;
         if (mc_open(&db, ":memory:", NULL) == MC_OK) {

@@ -50,13 +50,24 @@ static void fail(const char *what, const char *detail, const char *sql)
     abort();
 }
 
+/* A diag that keeps the last message it got. */
+static void keep_last(void *ctx, const char *text)
+{
+    mc_buf *b = ctx;
+    b->len = 0;
+    mc_buf_put(b, text);
+}
+
 /* db (where `sql` ran) holds exactly `want`; NULL: no table at all. */
 static void holds(sqlite3 *db, const mc_schema *want, mc_arena *arena, const char *what, const char *sql)
 {
     mc_schema got;
-    const char *msg = NULL;
-    if (mc_introspect(db, arena, &got, &msg) != SQLITE_OK)
-        fail(what, msg ? msg : "cannot introspect", sql);
+    mc_buf msg = {0};
+    mc_diag diag;
+    mc_diag_init(&diag, NULL, keep_last, &msg);
+    if (mc_introspect(db, arena, &diag, &got) != 0)
+        fail(what, msg.data ? msg.data : "cannot introspect", sql);
+    mc_buf_free(&msg);
     if (!want) {
         if (got.ntables)
             fail(what, "tables are left", sql);
@@ -123,11 +134,16 @@ static void round_trips(const mc_schema *s, mc_arena *arena)
     empty.name = "fuzz";
     mc_diff up, down;
     mc_plan pu, pd;
-    if (mc_diff_schemas(&empty, s, NULL, arena, &up) || mc_diff_schemas(s, &empty, NULL, arena, &down) ||
-        mc_plan_build(&up, &empty, s, 1, 0, arena, &pu) || mc_plan_build(&down, s, &empty, 0, 1, arena, &pd))
+    mc_buf refused = {0};
+    mc_diag diag;
+    mc_diag_init(&diag, NULL, keep_last, &refused);
+    if (mc_diff_schemas(&empty, s, NULL, arena, &up) || mc_diff_schemas(s, &empty, NULL, arena, &down))
         abort();
-    if (pu.nerrors)
-        fail("the first migration is refused", pu.errors[0].message, pu.sql);
+    if (mc_plan_build(&up, &empty, s, MC_PLAN_UPGRADE, arena, &diag, &pu) != 0)
+        fail("the first migration is refused", refused.data, NULL);
+    if (mc_plan_build(&down, s, &empty, 0, arena, &diag, &pd) != 0)
+        abort();
+    mc_buf_free(&refused);
     if (sqlite3_open(":memory:", &db) != SQLITE_OK)
         abort();
     exec_or_fail(db, pu.sql, "the first migration does not run");

@@ -1,0 +1,197 @@
+/*
+ * migrate_next.c -- "make the next migration" (pipeline.h), in named
+ * steps: read the history, replay it, diff, plan, name, try, write.
+ */
+#include "pipeline.h"
+#include "introspect.h"
+#include "plan.h"
+
+#include <string.h>
+
+/* Everything one run builds, for the steps to share. */
+typedef struct next_run {
+    const mc_next_request *rq;
+    mc_arena *arena;
+    mc_diag *diag;
+    mc_next_migration *out;
+    mc_migdir md;               /* the history */
+    mc_db *db;                  /* the history replayed, in memory */
+    mc_schema have;             /* its schema */
+    mc_diff down;               /* the new migration's downgrade */
+    mc_plan pu, pd;             /* its SQL, both ways */
+    const char *name, *message; /* the file's slug and header message */
+    const char *text;           /* the whole file */
+    bool unresolved;            /* a renamed_from named nothing (reported) */
+} next_run;
+
+static const char *base(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* Reports out of memory; returns -1. */
+static int oom(next_run *r)
+{
+    mc_error_in(r->diag, NULL, NULL, "out of memory");
+    return -1;
+}
+
+/* Step 1: the history, replayed through the runner and introspected
+ * (with the newest snapshot's model names laid over it). */
+static int load_history(next_run *r)
+{
+    if (mc_migdir_read(r->rq->dir, r->arena, r->diag, &r->md)) {
+        mc_error_in(r->diag, NULL, NULL, "fix the migrations directory first; nothing written");
+        return -1;
+    }
+    if (mc_migdir_replay(&r->md, r->md.n, r->arena, r->diag, &r->db)) {
+        mc_error_in(r->diag, NULL, NULL, "the existing migrations do not replay; nothing written");
+        return -1;
+    }
+    if (mc_introspect(mc_sqlite(r->db), r->arena, r->diag, &r->have) ||
+        mc_migdir_annotate(&r->md, r->md.n, r->arena, r->diag, &r->have))
+        return -1;
+    return 0;
+}
+
+/* Step 2: the changes both ways.  A renamed_from that names nothing is
+ * an error of the upgrade, reported here and refused with the planner's
+ * refusals; the way back inverts the renames found. */
+static int diff_both_ways(next_run *r)
+{
+    mc_renames ren, inv;
+    int before = r->diag->n_errors;
+    mc_renames_from_hints(&r->have, r->rq->want, r->arena, r->diag, &ren);
+    r->unresolved = r->diag->n_errors != before;
+    mc_renames_invert(&ren, r->arena, &inv);
+    if (mc_diff_schemas(&r->have, r->rq->want, &ren, r->arena, &r->out->up) ||
+        mc_diff_schemas(r->rq->want, &r->have, &inv, r->arena, &r->down))
+        return oom(r);
+    return 0;
+}
+
+/* Step 3: the SQL both ways, by the dialect's planner.  The upgrade
+ * refuses what loses data (unless allowed); the way back refuses
+ * nothing. */
+static int plan_both_ways(next_run *r)
+{
+    const mc_next_request *rq = r->rq;
+    if (rq->dialect != MC_DIALECT_SQLITE) {
+        mc_error_in(r->diag, NULL, NULL, "migrations for %s are not written yet; nothing written",
+                    mc_dialect_name(rq->dialect));
+        return -1;
+    }
+    int up = mc_plan_build(&r->out->up, &r->have, rq->want, MC_PLAN_UPGRADE | (rq->flags & MC_PLAN_ALLOW_LOSS),
+                           r->arena, r->diag, &r->pu);
+    if (up || r->unresolved || mc_plan_build(&r->down, rq->want, &r->have, 0, r->arena, r->diag, &r->pd)) {
+        mc_error_in(r->diag, NULL, NULL, "nothing written");
+        return -1;
+    }
+    return 0;
+}
+
+/* Step 4: number, slug (from -m, else from the changes), header message
+ * (the slug's words when there is no -m) and the file's text. */
+static int name_and_render(next_run *r)
+{
+    const mc_next_request *rq = r->rq;
+    r->out->version = (int)r->md.n + 1;
+    r->name = rq->message ? mc_slug(r->arena, rq->message) : mc_slug_from_diff(r->arena, &r->out->up);
+    if (!r->name)
+        return oom(r);
+    r->message = rq->message;
+    if (!r->message) {
+        char *m = mc_arena_strdup(r->arena, r->name);
+        for (char *p = m; p && *p; p++)
+            if (*p == '_')
+                *p = ' ';
+        r->message = m;
+    }
+    r->text = mc_migfile_render(r->arena, r->out->version, r->message, base(rq->schema_path),
+                                mc_migfile_date(r->arena), r->pu.sql, r->pd.sql, rq->want);
+    return r->message && r->text ? 0 : oom(r);
+}
+
+/* Does the trial database now hold `want`?  Reports what it still needs
+ * when not: the planner wrote SQL that does not do what the diff says. */
+static int holds(next_run *r, const mc_schema *want, const char *what)
+{
+    mc_schema got;
+    mc_diff d;
+    if (mc_introspect(mc_sqlite(r->db), r->arena, r->diag, &got))
+        return -1;
+    if (mc_diff_schemas(&got, want, NULL, r->arena, &d))
+        return oom(r);
+    if (d.nops == 0)
+        return 0;
+    mc_buf b = {0};
+    for (size_t i = 0; i < d.nops; i++)
+        mc_buf_printf(&b, "\n  %s", d.ops[i].text);
+    mc_error_in(r->diag, NULL, NULL,
+                "internal error: the generated %s does not give the expected schema; it still needs:%s", what,
+                b.data ? b.data : "");
+    mc_buf_free(&b);
+    return -1;
+}
+
+/* Step 5: the new migration, tried on the replayed history through the
+ * runner `upgrade` uses: up must give the schema, down the one before. */
+static int try_it(next_run *r)
+{
+    size_t n = r->md.n;
+    mc_migration *list = mc_arena_alloc(r->arena, (n + 2) * sizeof *list);
+    const mc_migration *old = mc_migdir_list(&r->md, r->arena);
+    if (!list || !old)
+        return oom(r);
+    memcpy(list, old, n * sizeof *list);
+    char *sum = mc_arena_alloc(r->arena, 17);
+    if (!sum)
+        return oom(r);
+    mc_migration_checksum(r->text, strlen(r->text), sum);
+    list[n] = (mc_migration){.version = r->out->version, .name = r->name, .upgrade_sql = r->pu.sql,
+                             .downgrade_sql = r->pd.sql, .checksum = sum};
+    if (mc_migrate_to(r->db, list, n + 1, (int)n + 1) != MC_OK) {
+        mc_error_in(r->diag, NULL, NULL, "internal error: the new migration's upgrade: %s", mc_errmsg(r->db));
+        return -1;
+    }
+    if (holds(r, r->rq->want, "upgrade"))
+        return -1;
+    if (mc_migrate_to(r->db, list, n + 1, (int)n) != MC_OK) {
+        mc_error_in(r->diag, NULL, NULL, "internal error: the new migration's downgrade: %s", mc_errmsg(r->db));
+        return -1;
+    }
+    return holds(r, &r->have, "downgrade");
+}
+
+/* Step 6: the file, never over another. */
+static int write_it(next_run *r)
+{
+    const char *filename = mc_arena_printf(r->arena, "%04d_%s.sql", r->out->version, r->name);
+    if (!filename)
+        return oom(r);
+    if (mc_migfile_write(r->rq->dir, filename, r->text, r->arena, r->diag))
+        return -1;
+    r->out->path = mc_arena_printf(r->arena, "%s/%s", r->rq->dir, filename);
+    return r->out->path ? 0 : oom(r);
+}
+
+int mc_migration_next(const mc_next_request *rq, mc_arena *arena, mc_diag *diag, mc_next_migration *out)
+{
+    memset(out, 0, sizeof *out);
+    next_run r = {.rq = rq, .arena = arena, .diag = diag, .out = out};
+    int rc = load_history(&r);
+    if (rc == 0)
+        rc = diff_both_ways(&r);
+    if (rc == 0 && (out->up.nops > 0 || r.unresolved)) {
+        rc = plan_both_ways(&r);
+        if (rc == 0)
+            rc = name_and_render(&r);
+        if (rc == 0)
+            rc = try_it(&r);
+        if (rc == 0)
+            rc = write_it(&r);
+    }
+    mc_close(r.db);
+    return rc;
+}

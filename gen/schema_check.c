@@ -1,0 +1,85 @@
+/*
+ * schema_check.c -- "check a schema against the migrations and a
+ * database" (pipeline.h): what `modelc check` reports, and what `generate
+ * --migrations` requires before it compiles migrations in.
+ */
+#include "pipeline.h"
+#include "introspect.h"
+
+#include <string.h>
+
+int mc_check_migrations(const mc_schema *want, const char *dir, mc_dialect dialect, mc_arena *arena,
+                        mc_diag *diag, mc_migdir *md, mc_diff *out)
+{
+    memset(out, 0, sizeof *out);
+    if (dialect != MC_DIALECT_SQLITE) {
+        mc_error_in(diag, NULL, NULL, "%s migrations are not replayed yet", mc_dialect_name(dialect));
+        return -1;
+    }
+    if (mc_migdir_read(dir, arena, diag, md)) {
+        mc_error_in(diag, NULL, NULL, "fix the migrations directory first");
+        return -1;
+    }
+    mc_schema have;
+    if (mc_migdir_schema(md, md->n, arena, diag, &have))
+        return -1;
+    /* Renames as the next migration would find them; a hint that names
+     * nothing is that migration's error, not a difference. */
+    mc_renames ren;
+    mc_renames_from_hints(&have, want, arena, NULL, &ren);
+    if (mc_diff_schemas(&have, want, &ren, arena, out)) {
+        mc_error_in(diag, NULL, NULL, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* Reports the database's message, named by shown; returns -1. */
+static int db_failed(mc_diag *diag, const char *shown, mc_db *db)
+{
+    mc_error_in(diag, NULL, NULL, "%s: %s", shown, mc_errmsg(db));
+    mc_close(db);
+    return -1;
+}
+
+int mc_check_database(const char *url, const char *shown, const mc_migdir *md, const mc_schema *want,
+                      mc_arena *arena, mc_diag *diag, mc_db_check *out)
+{
+    memset(out, 0, sizeof *out);
+    mc_migration *list = mc_migdir_list(md, arena);
+    if (!list) {
+        mc_error_in(diag, NULL, NULL, "out of memory");
+        return -1;
+    }
+    /* Only read: the file must exist, nothing is changed. */
+    mc_open_options o = MC_OPEN_OPTIONS_DEFAULT;
+    o.readonly = 1;
+    o.create = 0;
+    mc_db *db = NULL;
+    if (mc_open(&db, url, &o) != MC_OK) {
+        mc_error_in(diag, NULL, NULL, "%s", mc_errmsg(db));
+        mc_close(db);
+        return -1;
+    }
+    if (mc_migrate_current(db, &out->version) != MC_OK)
+        return db_failed(diag, shown, db);
+    /* An applied file edited since, or missing, as upgrade reports it. */
+    if (mc_migrate_verify(db, list, md->n) != MC_OK)
+        out->unverified = mc_arena_strdup(arena, mc_errmsg(db));
+    /* Introspection's messages name the database too. */
+    const char *place = diag->place;
+    diag->place = mc_arena_printf(arena, "%s: %s", place ? place : "modelc", shown);
+    mc_schema dbs;
+    int rc = mc_introspect(mc_sqlite(db), arena, diag, &dbs);
+    diag->place = place;
+    mc_close(db);
+    if (rc)
+        return -1;
+    mc_renames ren;
+    mc_renames_from_hints(&dbs, want, arena, NULL, &ren);
+    if (mc_diff_schemas(&dbs, want, &ren, arena, &out->diff)) {
+        mc_error_in(diag, NULL, NULL, "out of memory");
+        return -1;
+    }
+    return 0;
+}

@@ -221,18 +221,9 @@ static int apply_line(void *ctx, const char *kind, const char **w, size_t n)
         if (c)
             c->field = w[2];
     } else if (strcmp(kind, "enum") == 0 && n >= 2) {
-        if (s->nenums == x->cap) {
-            size_t nc = x->cap ? 2 * x->cap : 8;
-            mc_enum *v = mc_arena_alloc(x->a, nc * sizeof *v);
-            if (!v)
-                return -1;
-            if (s->nenums)
-                memcpy(v, s->enums, s->nenums * sizeof *v);
-            s->enums = v;
-            x->cap = nc;
-        }
-        mc_enum *e = &s->enums[s->nenums++];
-        memset(e, 0, sizeof *e);
+        mc_enum *e = MC_ARENA_PUSH(x->a, s->enums, s->nenums, x->cap);
+        if (!e)
+            return -1;
         e->name = w[0];
         e->nvalues = n - 1;
         e->values = mc_arena_alloc(x->a, n * sizeof *e->values);

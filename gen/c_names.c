@@ -3,30 +3,47 @@
  * writes for a schema, built once before anything is emitted, so that a
  * valid schema either gets C that compiles or a located error.
  *
- * The naming rules (also in README.md and the generated header), P the
- * --prefix:
- *   - A model's or enum's C type is P<Name>; when that is a C/C++ keyword
- *     or a name of the standard headers the generated code includes
- *     (`int`, `size_t`, `free`, `NULL`, ...), a '_' is appended: `int_`.
+ * The naming rules of generated symbols, written down here once (README.md
+ * and cgen.h refer to this comment).  P is the --prefix (default empty),
+ * <Model> the model's C type, <model> its function prefix:
+ *   struct / typedef     P<Model>                     User, LibraryCard
+ *   list / query / page  P<Model>_list, _query, _page User_list
+ *   functions            P<model>_<verb>              user_insert, library_card_get
+ *   column constants     <MODEL>_COL_<FIELD>          USER_COL_USERNAME
+ *   enum type / values   P<Enum>, P<ENUM>_<VALUE>     Format, FORMAT_EBOOK (0 = unset)
+ *   defaults             <MODEL>_INIT (macro), P<model>_init, P<model>_new
+ *   NULL flag            <field>_null member (nullable numbers and booleans)
+ *   migrations           <base>_migrate, _migrations, _migrations_list (--migrations)
+ * and the rules that keep them valid C:
+ *   - A model's or enum's C type is P<Name>; when that is a C/C++ keyword,
+ *     a name of the standard headers the generated code includes (`int`,
+ *     `size_t`, `free`, `NULL`, ...) or a name the generated functions use
+ *     for their own locals (`row`, `item`, `out`, ...: cg_is_local_name),
+ *     a '_' is appended: `int_`.
  *   - Its function prefix is P<name_in_snake_case>, leading underscores
  *     kept (`_4ts` -> `_4ts_insert`).  A model whose type would equal its
  *     function prefix (named in snake case: `user`, `_4ts`) gets `_row`
  *     appended to its type: `user_row`, `user_row_list`, `user_row_query`.
  *   - A field's or relationship's C name is its name; a '_' is appended
  *     when it is a keyword, a standard name, a model's or enum's C type,
- *     or starts like the runtime's and SQLite's names (mc_, MC_, sqlite,
- *     SQLITE_, MODELC_, __): `enum_`, `size_t_`, `User_`.
+ *     or starts like the runtime's and SQLite's names (mc_, MC_, sqlite3,
+ *     sqlite_, SQLITE, MODELC_, __: runtime_prefix): `enum_`, `size_t_`,
+ *     `User_`, `NULL_`.  Its SQL name
+ *     stays.  A parameter named after a field also keeps clear of every
+ *     generated name (cg_local: `find_by_user_free(db, user_free_, &out)`).
  *   - The schema file's stem is already an identifier (load.c); one that
  *     starts with a digit gets `schema_` in front in C names
  *     (`01_blog.model` -> `schema_01_blog_migrate`, guard
  *     `SCHEMA_01_BLOG_MODELC_H`); the files keep the stem (`01_blog.h`).
- * What the rules cannot avoid is an error naming both sources:
+ * What the rules cannot avoid is an error located at the second source,
+ * naming the first, with a hint, and nothing is written:
  *   - two sources giving one global C name (`User_list` next to `User`,
  *     `UserQuery` next to `User`, enum value `USER_COL_ID` next to model
- *     User's column constant), or one struct member (`x_null` next to the
- *     NULL flag of `x`), or one parameter;
+ *     User's column constant, a relationship named like a function such as
+ *     `all`), or one struct member (`x_null` next to the NULL flag of `x`,
+ *     fields `id` and `ID`), or one parameter;
  *   - a global name starting with a prefix reserved for libmodelc and
- *     SQLite (`mc_`, `MC_`, `sqlite`, `SQLITE_`, `MODELC_`) or `__`.
+ *     SQLite (the same runtime_prefix list) or `__` (--prefix avoids it).
  *
  * Entries are (name -> what made it, where); the reserved names of C, C++
  * and the headers are entries too, so one lookup answers both questions.

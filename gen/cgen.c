@@ -224,19 +224,6 @@ const char *cg_local(cgen *g, const char *name)
 
 const char *cg_param(cgen *g, const mc_column *c) { return cg_local(g, c->field); }
 
-void cg_c_names(mc_schema *s, mc_arena *a)
-{
-    for (size_t i = 0; i < s->ntables; i++) {
-        mc_table *t = s->tables[i];
-        for (size_t j = 0; j < t->ncolumns; j++)
-            if (mc_is_c_keyword(t->columns[j].field))
-                t->columns[j].field = mc_arena_printf(a, "%s_", t->columns[j].field);
-        for (size_t j = 0; j < t->nrels; j++)
-            if (mc_is_c_keyword(t->rels[j]->name))
-                t->rels[j]->name = mc_arena_printf(a, "%s_", t->rels[j]->name);
-    }
-}
-
 /* A decimal literal of the schema as a C constant of an integer member:
  * no leading zeros (they would make it octal), INT64_MIN spelled so that
  * it is not an overflowing negation. */

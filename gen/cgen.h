@@ -1,16 +1,11 @@
 /*
- * cgen.h -- what the C emitters (c_header.c, c_source.c) share: the names
- * of generated symbols and the C side of each column type.
- *
- * Naming rules for generated symbols (also documented in the generated
- * header and README.md), with P the --prefix (default empty):
- *   struct / typedef     P<Model>             User, LibraryCard
- *   functions            P<model_snake>_verb  user_insert, library_card_get
- *   column constants     <MODEL>_COL_<FIELD>  USER_COL_USERNAME
- *   enum type / values   P<Enum>, <P><ENUM>_<VALUE>   Format, FORMAT_EBOOK (0 = unset)
- *   list / query types   P<Model>_list, P<Model>_query
- *   defaults             <MODEL>_INIT (macro), P<model_snake>_init, _new
- *   NULL flag            <field>_null (nullable numbers and booleans)
+ * cgen.h -- what the C emitters share: the generator's state (cgen), the
+ * names of generated symbols (c_names.c, whose head comment is the one
+ * statement of the naming rules), the C side of each column type
+ * (cgen.c), schema text as C (c_escape.c), and the emitters themselves
+ * (c_types.c, c_crud.c, c_relations.c, c_pages.c, c_eager.c, c_bulk.c,
+ * c_queries.c, c_migrations.c), which c_emit.c drives into the header and
+ * source templates.
  */
 #ifndef MC_CGEN_H
 #define MC_CGEN_H
@@ -59,13 +54,6 @@ void cg_names_free(cgen *g);
 const char *cg_base_ident(const cgen *g);
 /* The header's include guard: "BLOG_MODELC_H". */
 const char *cg_guard(const cgen *g);
-
-/* Gives a field or relationship named like a C or C++ keyword its C name,
- * the word with '_' appended (`enum` -> enum_), for the struct member and
- * every function named after it; the SQL names stay.  The keyword rule
- * alone: `modelc generate` runs cg_names_build, which applies every rule
- * and checks for collisions. */
-void cg_c_names(mc_schema *s, mc_arena *a);
 
 /* Names (arena strings). */
 const char *cg_type(cgen *g, const mc_table *t);        /* "User" */

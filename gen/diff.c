@@ -221,6 +221,9 @@ void mc_renames_invert(const mc_renames *ren, mc_arena *arena, mc_renames *out)
 
 /* ---- types ---------------------------------------------------------------- */
 
+/* A declared SQL type with the spaces dropped and the letters upper
+ * case, as SQLite keeps the text it was given: "varchar (64)" and
+ * "VARCHAR(64)" are one type.  At most cap-1 bytes. */
 static void norm_type(const char *s, char *out, size_t cap)
 {
     size_t o = 0;
@@ -230,7 +233,9 @@ static void norm_type(const char *s, char *out, size_t cap)
     out[o] = '\0';
 }
 
-static int same_type(const mc_column *x, const mc_column *y)
+/* Same declared SQL type?  By the text, not the DSL type: what the
+ * database holds is all introspection knows. */
+static bool same_type(const mc_column *x, const mc_column *y)
 {
     char a[256], b[256];
     norm_type(x->sql_type, a, sizeof a);
@@ -239,7 +244,7 @@ static int same_type(const mc_column *x, const mc_column *y)
 }
 
 /* See diff.h. */
-int mc_same_sql_type(const mc_column *x, const mc_column *y)
+bool mc_same_sql_type(const mc_column *x, const mc_column *y)
 {
     return same_type(x, y);
 }
@@ -269,44 +274,52 @@ static int str_len(const mc_column *c)
     return 0;
 }
 
-int mc_type_narrows(const mc_column *from, const mc_column *to)
+/*
+ * See diff.h.  Into a string: narrowing unless the target is unbounded
+ * (TEXT) or at least as long (JSON takes only JSON text).  Within a
+ * family: integers by rank, numerics by digits before and after the
+ * point, dates and times always (their texts do not convert).  Across
+ * families only booleans and integers widen into numbers; anything else
+ * may lose data.
+ */
+bool mc_type_narrows(const mc_column *from, const mc_column *to)
 {
     if (same_type(from, to))
-        return 0;
+        return false;
     mc_type_family f = fam(from->type), t = fam(to->type);
     if (t == MC_FAM_STR) {
         if (to->type == MC_T_JSON && from->type != MC_T_JSON)
-            return 1;   /* not every text is JSON */
+            return true;   /* not every text is JSON */
         int n = str_len(to);
         if (n == 0)
-            return 0;   /* unbounded text holds anything */
+            return false;   /* unbounded text holds anything */
         if (f == MC_FAM_STR)
             return str_len(from) == 0 || str_len(from) > n;
-        return 1;
+        return true;
     }
     if (f == t) {
         switch (f) {
         case MC_FAM_INT: return int_rank(to->type) < int_rank(from->type);
         case MC_FAM_NUM:
             return to->precision - to->scale < from->precision - from->scale || to->scale < from->scale;
-        case MC_FAM_TIME: return 1;
-        default: return 0;
+        case MC_FAM_TIME: return true;
+        default: return false;
         }
     }
     if (f == MC_FAM_BOOL && (t == MC_FAM_INT || t == MC_FAM_REAL || t == MC_FAM_NUM))
-        return 0;
+        return false;
     if (f == MC_FAM_INT && (t == MC_FAM_REAL || t == MC_FAM_NUM))
-        return 0;
-    return 1;
+        return false;
+    return true;
 }
 
 /* Is v one of e's values? */
-static int has_value(const mc_enum *e, const char *v)
+static bool has_value(const mc_enum *e, const char *v)
 {
     for (size_t i = 0; i < e->nvalues; i++)
         if (strcmp(e->values[i], v) == 0)
-            return 1;
-    return 0;
+            return true;
+    return false;
 }
 
 const char *mc_enum_lost(const mc_column *from, const mc_column *to, mc_arena *arena)
@@ -328,20 +341,22 @@ const char *mc_enum_lost(const mc_column *from, const mc_column *to, mc_arena *a
     return s;
 }
 
-/* Do two enum columns (or an enum and a plain one) differ in their values? */
-static int enum_changed(const mc_column *x, const mc_column *y)
+/* Do two enum columns (or an enum and a plain one) differ in their
+ * values?  As sets: the order of the values is the C enum's, not the
+ * database's (VARCHAR holds the text), so a reordering is no change. */
+static bool enum_changed(const mc_column *x, const mc_column *y)
 {
-    int ex = x->type == MC_T_ENUM && x->enum_type, ey = y->type == MC_T_ENUM && y->enum_type;
+    bool ex = x->type == MC_T_ENUM && x->enum_type, ey = y->type == MC_T_ENUM && y->enum_type;
     if (ex != ey)
-        return 1;
+        return true;
     if (!ex)
-        return 0;
+        return false;
     if (x->enum_type->nvalues != y->enum_type->nvalues)
-        return 1;
+        return true;
     for (size_t i = 0; i < x->enum_type->nvalues; i++)
         if (!has_value(y->enum_type, x->enum_type->values[i]))
-            return 1;
-    return 0;
+            return true;
+    return false;
 }
 
 /* What an enum change does: "adds 'c'; removes 'a'", "now enum Status", "no longer an enum". */

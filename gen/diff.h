@@ -99,10 +99,10 @@ int mc_diff_schemas(const mc_schema *a, const mc_schema *b, const mc_renames *re
 
 /* Is a change of column type from `from` to `to` narrowing (may lose data)?
  * By SQL type only (lengths; an enum's is its longest value). */
-int mc_type_narrows(const mc_column *from, const mc_column *to);
+bool mc_type_narrows(const mc_column *from, const mc_column *to);
 
 /* Same declared SQL type (case and spaces aside)? */
-int mc_same_sql_type(const mc_column *x, const mc_column *y);
+bool mc_same_sql_type(const mc_column *x, const mc_column *y);
 
 /* The values of enum column `from` that enum column `to` lacks, "'a', 'b'"
  * (arena), or NULL when none is lost.  A column that was not an enum and

@@ -610,6 +610,8 @@ static int load_indexes(sqlite3 *db, mc_arena *a, mc_diag *diag, mc_table *t)
     sqlite3_finalize(st);
     if (stepped(db, diag, rc, t->name))
         return -1;
+    if (!t->indexes && !(t->indexes = mc_arena_alloc(a, sizeof *t->indexes)))
+        return fail(db, diag, SQLITE_NOMEM, t->name);
     for (size_t i = 0; i < t->nindexes; i++)
         if (load_index_columns(db, a, diag, t, &t->indexes[i]))
             return -1;
@@ -654,7 +656,12 @@ static int list_tables(sqlite3 *db, mc_arena *arena, mc_diag *diag, mc_schema *o
         *slot = t;
     }
     sqlite3_finalize(st);
-    return stepped(db, diag, rc, "sqlite_master");
+    if (stepped(db, diag, rc, "sqlite_master"))
+        return -1;
+    /* No table is an empty array, not none (callers copy and sort it). */
+    if (!out->tables && !(out->tables = mc_arena_alloc(arena, sizeof *out->tables)))
+        return fail(db, diag, SQLITE_NOMEM, "sqlite_master");
+    return 0;
 }
 
 /* Points each foreign key at the table it names, where present; a bare

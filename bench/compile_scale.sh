@@ -2,8 +2,11 @@
 # bench/compile_scale.sh BUILD [N...] -- what a large schema costs to build.
 #
 # For synthetic schemas of N models (bench/gen_schema.sh; default 200, 1000
-# and 2000), generates the C once as one source and once with --split, and
-# compiles it with `gcc -O2 -c` (the way an application would), printing
+# and 2000), generates the C as one source (one), with --split-into P
+# (parts; P = SPLIT_PARTS, default 16) and, up to SPLIT_MAX models (default
+# 200), with --split (one source per model: every source reads the whole
+# header, so its cost grows with the square of the models), and compiles
+# every source with `gcc -O2 -c` (the way an application would), printing
 #   lines/model   lines of .c + .h the generator wrote, per model
 #   cpu s         user + system CPU seconds of every compiler run
 #   peak MiB      the largest resident set of one compiler run
@@ -21,6 +24,8 @@ SIZES=${*:-200 1000 2000}
 OUT=$BUILD/bench/compile_scale
 MODELC=$BUILD/modelc
 CC=${CC:-gcc}
+SPLIT_PARTS=${SPLIT_PARTS:-16}
+SPLIT_MAX=${SPLIT_MAX:-200}
 FLAGS=${COMPILE_FLAGS:--O2}
 
 if [ ! -x /usr/bin/time ]; then
@@ -41,18 +46,21 @@ compile() {
 }
 
 echo "== build cost: $CC $FLAGS -c of generated code (bench/gen_schema.sh models)"
+echo "(one: a single source; parts: --split-into $SPLIT_PARTS; split: --split, one source per model)"
 printf '%8s %8s %12s %9s %10s\n' models layout lines/model "cpu s" "peak MiB"
 for n in $SIZES; do
     sh "$TOP/bench/gen_schema.sh" "$n" > "$OUT/schema_$n.model"
-    for layout in one split; do
+    layouts="one parts"
+    [ "$n" -le "$SPLIT_MAX" ] && layouts="one parts split"
+    for layout in $layouts; do
         dir=$OUT/${layout}_$n
         rm -rf "$dir"
         mkdir -p "$dir"
-        if [ "$layout" = split ]; then
-            "$MODELC" generate "$OUT/schema_$n.model" -o "$dir" --split
-        else
-            "$MODELC" generate "$OUT/schema_$n.model" -o "$dir"
-        fi
+        case $layout in
+        one) "$MODELC" generate "$OUT/schema_$n.model" -o "$dir" ;;
+        parts) "$MODELC" generate "$OUT/schema_$n.model" -o "$dir" --split-into "$SPLIT_PARTS" ;;
+        split) "$MODELC" generate "$OUT/schema_$n.model" -o "$dir" --split ;;
+        esac
         lines=$(cat "$dir"/*.c "$dir"/*.h | wc -l)
         set -- $(compile "$dir" "$dir"/*.c)
         awk -v n="$n" -v l="$layout" -v lines="$lines" -v cpu="$1" -v kib="$2" \

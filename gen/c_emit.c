@@ -2,7 +2,10 @@
  * c_emit.c -- drives the C emitters and fills the header/source templates.
  *
  * One header always.  Sources: one <base>.c, or with --split (g->split)
- * <base>.c for what the models share and one <base>_<model>.c per model.
+ * <base>.c for what the models share and one <base>_<model>.c per model,
+ * or with --split-into N (g->split_into) N sources <base>_part<k>.c of
+ * consecutive models: each source parses the whole header, so a schema of
+ * thousands of models compiles faster in a few parts than in one per model.
  * Every source starts with its own long texts (cg_long_text: each file
  * defines the ones it uses) and the prototypes of the row readers.
  */
@@ -35,14 +38,17 @@ static const char *schema_file_name(cgen *g)
 }
 
 /* Renders the source template around body (the functions of one file),
- * its long texts and the reader prototypes first; adds it to files. */
-static int add_source(cgen *g, cg_file *files, size_t *n, const char *file, const char *texts, const char *body)
+ * its long texts and the prototypes of the readers it calls first (those
+ * of tables[0..ntables) and of their relationships' targets; every
+ * reader when tables is NULL); adds it to files. */
+static int add_source(cgen *g, cg_file *files, size_t *n, const char *file, mc_table *const *tables, size_t ntables,
+                      const char *texts, const char *body)
 {
     mc_buf text = {0}, out = {0};
     mc_buf_put(&text, texts);
     mc_buf_put(&text, cg_long_texts(g));
     cg_long_texts_reset(g);
-    cg_emit_reader_decls(g, &text);
+    cg_emit_reader_decls(g, &text, tables, ntables);
     mc_buf_put(&text, body);
     const char *vars[] = {
         "FILE", file,
@@ -82,20 +88,24 @@ int mc_emit_c_files(cgen *g, char **header, cg_file **out_files, size_t *out_n)
     mc_buf shared_texts = {0};
     mc_buf_put(&shared_texts, cg_long_texts(g));
     cg_long_texts_reset(g);
-    for (size_t i = 0; i < s->ntables; i++) {
-        if (!g->split) {
+    size_t nparts = !g->split ? 0 : g->split_into && g->split_into < s->ntables ? g->split_into : s->ntables;
+    if (!g->split)
+        for (size_t i = 0; i < s->ntables; i++)
             emit_model(g, &shared, s->tables[i]);
-            continue;
-        }
-        /* The model's declarations go to the header in the same place as
-         * without --split; its functions into a file of their own. */
-        cg_out model = {{0}, {0}};
-        emit_model(g, &model, s->tables[i]);
-        mc_buf_put(&shared.h, model.h.data ? model.h.data : "");
-        const char *file = mc_arena_printf(g->arena, "%s_%s.c", g->base, cg_fn(g, s->tables[i]));
-        failed |= model.h.failed || model.c.failed || add_source(g, files, &n, file, "", model.c.data ? model.c.data : "");
-        mc_buf_free(&model.h);
-        mc_buf_free(&model.c);
+    for (size_t k = 0; k < nparts; k++) {
+        /* The models' declarations go to the header in the same place as
+         * without --split; their functions into a file of their own. */
+        size_t from = k * s->ntables / nparts, to = (k + 1) * s->ntables / nparts;
+        cg_out part = {{0}, {0}};
+        for (size_t i = from; i < to; i++)
+            emit_model(g, &part, s->tables[i]);
+        mc_buf_put(&shared.h, part.h.data ? part.h.data : "");
+        const char *file = g->split_into ? mc_arena_printf(g->arena, "%s_part%zu.c", g->base, k + 1)
+                                         : mc_arena_printf(g->arena, "%s_%s.c", g->base, cg_fn(g, s->tables[from]));
+        failed |= part.h.failed || part.c.failed ||
+                  add_source(g, files, &n, file, s->tables + from, to - from, "", part.c.data ? part.c.data : "");
+        mc_buf_free(&part.h);
+        mc_buf_free(&part.c);
     }
     cg_emit_queries(g, &shared);
     cg_emit_migrations(g, &shared);
@@ -103,7 +113,7 @@ int mc_emit_c_files(cgen *g, char **header, cg_file **out_files, size_t *out_n)
     memmove(files + 1, files, n * sizeof *files);
     size_t last = n;
     n = 0;
-    failed |= shared_texts.failed || add_source(g, files, &n, mc_arena_printf(g->arena, "%s.c", g->base),
+    failed |= shared_texts.failed || add_source(g, files, &n, mc_arena_printf(g->arena, "%s.c", g->base), NULL, 0,
                                                 shared_texts.data ? shared_texts.data : "",
                                                 shared.c.data ? shared.c.data : "");
     mc_buf_free(&shared_texts);

@@ -182,13 +182,22 @@ void cg_emit_types(cgen *g, cg_out *o)
         emit_struct(g, o, s->tables[i]);
 }
 
-void cg_emit_reader_decls(cgen *g, mc_buf *c)
+void cg_emit_reader_decls(cgen *g, mc_buf *c, mc_table *const *tables, size_t ntables)
 {
     const mc_schema *s = g->schema;
     mc_buf_put(c, g->split ? "/* Row readers, defined with each model's functions (in its own file). */\n"
                            : "/* Row readers, defined with each model's functions. */\n");
-    for (size_t i = 0; i < s->ntables; i++)
-        mc_buf_printf(c, "%sint %s_read(mc_db *db, sqlite3_stmt *st, int at, %s *row);\n", cg_reader_linkage(g),
-                      cg_fn(g, s->tables[i]), cg_type(g, s->tables[i]));
+    for (size_t i = 0; i < s->ntables; i++) {
+        const mc_table *t = s->tables[i];
+        bool used = tables == NULL;
+        for (size_t k = 0; k < ntables && !used; k++) {
+            used = tables[k] == t;
+            for (size_t r = 0; r < tables[k]->nrels && !used; r++)
+                used = tables[k]->rels[r]->target == t;
+        }
+        if (used)
+            mc_buf_printf(c, "%sint %s_read(mc_db *db, sqlite3_stmt *st, int at, %s *row);\n", cg_reader_linkage(g),
+                          cg_fn(g, t), cg_type(g, t));
+    }
     mc_buf_put(c, "\n");
 }

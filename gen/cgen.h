@@ -26,6 +26,7 @@ typedef struct cgen {
     size_t nmigrations;
     struct cg_names *names; /* the generated-names table (c_names.c), or NULL */
     bool split;             /* generate --split: one source per model (mc_emit_c_files) */
+    size_t split_into;      /* --split-into N: N sources of consecutive models instead (0: per model) */
 } cgen;
 
 /* The generated-names table (c_names.c; its head comment has the rules).
@@ -192,7 +193,7 @@ void cg_emit_types(cgen *g, cg_out *o);
  * functions), and the prototypes of every model's row reader X_read that
  * each source starts with. */
 void cg_emit_table_meta(cgen *g, cg_out *o, const mc_table *t);
-void cg_emit_reader_decls(cgen *g, mc_buf *c);
+void cg_emit_reader_decls(cgen *g, mc_buf *c, mc_table *const *tables, size_t ntables);
 /* "static " for the row readers X_read, or "" when split: then each
  * model's source defines its reader for the others (and the shared
  * source's named queries) to call. */

@@ -1,4 +1,4 @@
-/* cmd_generate.c -- `modelc generate SCHEMA [-o DIR] [--prefix P] [--migrations DIR] [--split]` */
+/* cmd_generate.c -- `modelc generate SCHEMA [-o DIR] [--prefix P] [--migrations DIR] [--split | --split-into N]` */
 #include "cgen.h"
 #include "cli.h"
 #include "pipeline.h"
@@ -81,11 +81,13 @@ int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
 {
     const char *out_dir = ".", *prefix = "", *migrations_dir = NULL;
     int split = 0;
+    const char *split_into = NULL;
     const mc_opt opts[] = {
         {"--out", "-o", 1, &out_dir, NULL},
         {"--prefix", NULL, 1, &prefix, NULL},
         {"--migrations", NULL, 1, &migrations_dir, NULL},
         {"--split", NULL, 0, NULL, &split},
+        {"--split-into", NULL, 1, &split_into, NULL},
         {NULL, NULL, 0, NULL, NULL},
     };
     const char *pos[1] = {0};
@@ -97,11 +99,23 @@ int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
         return MC_EXIT_USAGE;
     }
 
+    size_t nparts = 0;
+    if (split_into) {
+        char *end;
+        errno = 0;
+        unsigned long v = strtoul(split_into, &end, 10);
+        if (errno || end == split_into || *end || v < 1 || v > 100000 || split_into[0] == '-') {
+            fprintf(stderr, "modelc generate: --split-into '%s' is not a number of files from 1 to 100000\n", split_into);
+            return MC_EXIT_USAGE;
+        }
+        nparts = v;
+    }
+
     mc_arena arena = {0};
     mc_source src;
     mc_schema schema;
     int nerr = mc_cli_load_schema(pos[0], &arena, &src, &schema);
-    cgen g = {&schema, prefix, &arena, schema.name, NULL, 0, NULL, split != 0};
+    cgen g = {&schema, prefix, &arena, schema.name, NULL, 0, NULL, split != 0 || nparts != 0, nparts};
     if (!nerr && migrations_dir) {
         mc_diag diag;
         mc_diag_init(&diag, &src, NULL, NULL);

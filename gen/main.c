@@ -6,7 +6,7 @@
 #include <string.h>
 
 static const mc_cmd commands[] = {
-    {"generate", "SCHEMA [-o DIR] [--prefix P] [--migrations DIR] [--split]",
+    {"generate", "SCHEMA [-o DIR] [--prefix P] [--migrations DIR] [--split | --split-into N]",
      "write DIR/<schema>.h and DIR/<schema>.c",
      "Generates the C API of SCHEMA: a header and a source to compile with\n"
      "your application and link with -lmodelc -lsqlite3.\n\n"
@@ -16,7 +16,11 @@ static const mc_cmd commands[] = {
      "  --split              one source per model, DIR/<schema>_<model>.c, besides\n"
      "                       DIR/<schema>.c (what the models share), so that\n"
      "                       make -j compiles a large schema in parallel; compile\n"
-     "                       and link every one of them\n",
+     "                       and link every one of them\n"
+     "  --split-into N       N sources of consecutive models instead,\n"
+     "                       DIR/<schema>_part1.c ... _partN.c (each source reads\n"
+     "                       the whole header: for thousands of models, a few\n"
+     "                       parts build faster than one file per model)\n",
      mc_cmd_generate},
     {"sql", "SCHEMA [--dialect sqlite|postgresql]", "print the CREATE statements of the whole schema",
      "Prints CREATE TABLE and CREATE INDEX for every model, in dependency\n"

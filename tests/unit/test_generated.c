@@ -88,10 +88,11 @@ static void compile_header_as_cxx(const char *name, const char *dir)
 
 /* modelc generate --split: <name>.c and one <name>_<model>.c per model,
  * each compiled on its own with zero warnings. */
-static void generate_split(const char *name, const char *dir)
+static void generate_split(const char *name, const char *dir, const char *parts)
 {
     char *schema = tu_fmt("examples/%s.model", name);
-    tu_result r = run_modelc("generate", tu_example(schema), "-o", dir, "--split", NULL);
+    tu_result r = parts ? run_modelc("generate", tu_example(schema), "-o", dir, "--split-into", parts)
+                        : run_modelc("generate", tu_example(schema), "-o", dir, "--split", NULL);
     ck_assert_msg(r.status == 0, "modelc generate --split %s: exit %d\n%s", schema, r.status, r.err);
     tu_result_free(&r);
     free(schema);
@@ -103,11 +104,11 @@ static void generate_split(const char *name, const char *dir)
 
 /* Builds and runs tests/programs/<name>_app.c against a fresh database,
  * from one generated source or (split) from one per model. */
-static void build_and_run_app(const char *name, bool split)
+static void build_and_run_app(const char *name, bool split, const char *parts)
 {
     char *dir = tu_mkdtemp();
     if (split) {
-        generate_split(name, dir);
+        generate_split(name, dir, parts);
     } else {
         generate(name, dir, NULL);
         compile_generated(name, dir);
@@ -152,26 +153,28 @@ static void build_and_run_app(const char *name, bool split)
 
 START_TEST(library_app_runs)
 {
-    build_and_run_app("library", false);
+    build_and_run_app("library", false, NULL);
 }
 END_TEST
 
 START_TEST(blog_app_runs)
 {
-    build_and_run_app("blog", false);
+    build_and_run_app("blog", false, NULL);
 }
 END_TEST
 
 /* generate --split: the same programs pass, linked from one object per
- * model; each model's file holds that model's functions (and only its
- * own), the shared file the enums. */
+ * model (or, --split-into 3, per part); each model's file holds that
+ * model's functions (and only its own), the shared file the enums; a bad
+ * --split-into is a usage error. */
 START_TEST(split_sources_build_the_same_program)
 {
-    build_and_run_app("library", true);
-    build_and_run_app("blog", true);
+    build_and_run_app("library", true, NULL);
+    build_and_run_app("blog", true, NULL);
+    build_and_run_app("library", true, "3");
 
     char *dir = tu_mkdtemp();
-    generate_split("library", dir);
+    generate_split("library", dir, NULL);
     char *book = tu_fmt("%s/library_book.c", dir), *shared = tu_fmt("%s/library.c", dir);
     char *bt = tu_read_file(book, NULL), *st = tu_read_file(shared, NULL);
     ck_assert_ptr_nonnull(bt);
@@ -192,6 +195,19 @@ START_TEST(split_sources_build_the_same_program)
     free(book);
     free(shared);
     tu_rmdir(dir);
+
+    /* --split-into 3: three parts of consecutive models besides library.c */
+    dir = tu_mkdtemp();
+    generate_split("library", dir, "3");
+    cmd = tu_fmt("cd %s && ls *.c | tr '\\n' ' '", dir);
+    r = tu_sh(cmd, 10);
+    ck_assert_str_eq(r.out, "library.c library_part1.c library_part2.c library_part3.c ");
+    tu_result_free(&r);
+    free(cmd);
+    tu_rmdir(dir);
+    r = run_modelc("generate", tu_example("examples/library.model"), "--split-into", "0", NULL, NULL);
+    ck_assert_int_eq(r.status, 2);
+    tu_result_free(&r);
 }
 END_TEST
 

@@ -19,8 +19,10 @@
  * a member's parentheses, inside a declaration's header), or the author
  * broke it over several lines (inside parentheses), that member or
  * declaration is copied as written instead, so that no comment moves and
- * no deliberate line break is undone.  A declaration of another kind (a
- * query) is copied byte for byte.
+ * no deliberate line break is undone.  A query's header is written
+ * `query name(a Type, b Type?) -> Result {` when it stands on one line
+ * without comments (else as written); its SQL body is copied byte for
+ * byte, since SQL stays as its author wrote it.
  */
 #include "fmt.h"
 
@@ -335,8 +337,57 @@ static int put_model_or_enum(fmt *f, const mc_decl *d, uint32_t open)
     return f->out->failed ? -1 : 0;
 }
 
-/* One declaration: laid out, or copied as written when it is not a model
- * or enum (a query) or a comment sits in its header. */
+/* ---- queries -------------------------------------------------------------- */
+
+/* `a Type, b Type?`: a query's parameters or its row's columns. */
+static void put_qfields(fmt *f, const mc_qfield *q)
+{
+    for (; q; q = q->next) {
+        put_span(f, q->at);
+        mc_buf_putc(f->out, ' ');
+        put_call(f, q->type);
+        if (q->nullable)
+            mc_buf_putc(f->out, '?');
+        if (q->next)
+            mc_buf_put(f->out, ", ");
+    }
+}
+
+/* A query declaration with its header laid out: `query name(params)`,
+ * ` -> Result` when it has one, ` {`, then the body from the brace on as
+ * written.  Returns 1 (nothing written) when the header is not on one line
+ * or holds a comment: then it is copied as written. */
+static int put_query(fmt *f, const mc_decl *d)
+{
+    if (d->sql_at.off == 0 || d->sql_at.off <= d->span.off)
+        return 1;
+    uint32_t open = d->sql_at.off - 1;  /* the '{' before the body */
+    if (f->src->text[open] != '{' || comment_within(f, d->span.off, open) ||
+        memchr(f->src->text + d->span.off, '\n', open - d->span.off))
+        return 1;
+    mc_buf_put(f->out, "query ");
+    put_span(f, d->at);
+    mc_buf_putc(f->out, '(');
+    put_qfields(f, d->params);
+    mc_buf_putc(f->out, ')');
+    if (d->result_form != MC_QF_NONE) {
+        mc_buf_put(f->out, " -> ");
+        if (d->result_form == MC_QF_NAMED) {
+            put_call(f, d->result_type);
+        } else {
+            mc_buf_putc(f->out, '(');
+            put_qfields(f, d->result_cols);
+            mc_buf_putc(f->out, ')');
+        }
+        mc_buf_put(f->out, d->result_shape == MC_QS_LIST ? "[]" : d->result_shape == MC_QS_OPT ? "?" : "");
+    }
+    mc_buf_put(f->out, " ");
+    mc_buf_putn(f->out, f->src->text + open, span_end(d->span) - open);
+    return 0;
+}
+
+/* One declaration: laid out, or copied as written when a comment sits in
+ * its header (or, for a query, the header spans lines). */
 static int put_decl(fmt *f, const mc_decl *d)
 {
     if (d->kind == MC_D_MODEL || d->kind == MC_D_ENUM) {
@@ -345,6 +396,9 @@ static int put_decl(fmt *f, const mc_decl *d)
         if (open < f->src->len && f->src->text[open] == '{' && !comment_within(f, d->span.off, open) &&
             d->span.len > 0)
             return put_model_or_enum(f, d, open);
+    } else if (d->kind == MC_D_QUERY && put_query(f, d) == 0) {
+        skip_comments_before(f, span_end(d->span));
+        return 0;
     }
     put_span(f, d->span);
     skip_comments_before(f, span_end(d->span));

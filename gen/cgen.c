@@ -224,6 +224,16 @@ const char *cg_local(cgen *g, const char *name)
 
 const char *cg_param(cgen *g, const mc_column *c) { return cg_local(g, c->field); }
 
+int cg_generate(cgen *g, mc_schema *s, mc_diag *diag, char **header, cg_file **files, size_t *nfiles)
+{
+    *header = NULL;
+    *files = NULL;
+    *nfiles = 0;
+    int rc = cg_names_build(g, s, diag) != 0 ? -3 : mc_emit_c_files(g, header, files, nfiles);
+    cg_names_free(g);
+    return rc;
+}
+
 /* A decimal literal of the schema as a C constant of an integer member:
  * no leading zeros (they would make it octal), INT64_MIN spelled so that
  * it is not an overflowing negation. */

@@ -228,7 +228,8 @@ typedef struct cg_file {
     const char *name;       /* in g's arena */
     char *text;             /* malloc'ed: the caller frees it */
 } cg_file;
-/* Whole files, from the templates: the header and the sources, one
+/* Whole files, from the templates (cg_generate calls it after naming):
+ * the header and the sources, one
  * (<base>.c) or, with g->split, <base>.c for what the models share (enums,
  * eager-loading types, named queries, migrations) and <base>_<model>.c
  * with each model's functions, so that `make -j` compiles them in
@@ -246,5 +247,17 @@ int mc_emit_c(cgen *g, char **header, char **source);
 const char *cg_duplicate_definition(cgen *g, const char *source);
 /* What cg_duplicate_definition last found ("?" if nothing). */
 const char *cg_last_duplicate(const cgen *g);
+
+/*
+ * The C generator's entry point (cgen.c): the naming step and emission in
+ * one call, so that no caller can emit a model that has not been given
+ * its C names.  Builds the names table for s (g->schema; cg_names_build
+ * rewrites the checked model's C names and reports every collision into
+ * diag), emits the header and sources as mc_emit_c_files does, and frees
+ * the table.  Returns 0; -3 after naming errors (in diag, nothing
+ * emitted); or mc_emit_c_files's -1 / -2 (cg_last_duplicate stays valid
+ * until g's arena is freed).
+ */
+int cg_generate(cgen *g, mc_schema *s, mc_diag *diag, char **header, cg_file **files, size_t *nfiles);
 
 #endif

@@ -123,12 +123,6 @@ int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
                mc_load_compiled_migrations(&arena, &diag, migrations_dir, &g.migrations, &g.nmigrations) != 0 ||
                migrations_match(pos[0], &schema, migrations_dir, &arena);
     }
-    if (!nerr) {
-        mc_diag diag;
-        mc_diag_init(&diag, &src, NULL, NULL);
-        nerr = cg_names_build(&g, &schema, &diag);
-        mc_diag_finish(&diag);
-    }
     if (nerr) {
         mc_arena_free(&arena);
         return MC_EXIT_ERROR;
@@ -137,8 +131,14 @@ int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
     char *header = NULL;
     cg_file *files = NULL;
     size_t nfiles = 0;
-    int emitted = mc_emit_c_files(&g, &header, &files, &nfiles);
-    cg_names_free(&g);
+    mc_diag diag;
+    mc_diag_init(&diag, &src, NULL, NULL);
+    int emitted = cg_generate(&g, &schema, &diag, &header, &files, &nfiles);
+    mc_diag_finish(&diag);
+    if (emitted == -3) {
+        mc_arena_free(&arena);
+        return MC_EXIT_ERROR;
+    }
     if (emitted == -2) {
         fprintf(stderr, "modelc generate: internal error: the generated C would define '%s' twice (two parts of "
                         "%s give it; rename one, and please report it)\n",

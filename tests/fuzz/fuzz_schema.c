@@ -180,17 +180,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         mc_buf erd = {0};
         mc_erd_dot(&erd, &schema);
         mc_buf_free(&erd);
-        cgen g = {&schema, "", &arena, schema.name, NULL, 0, NULL};
+        cgen g = {&schema, "", &arena, schema.name, NULL, 0, NULL, false};
         mc_diag names;
         mc_diag_init(&names, &src, check_diag, NULL);
-        if (cg_names_build(&g, &schema, &names) == 0) {  /* as generate: names first, emit if they are sound */
-            char *header = NULL, *source = NULL;
-            if (mc_emit_c(&g, &header, &source) == 0 && (!header || !source))
-                abort();
-            free(header);
-            free(source);
-        }
-        cg_names_free(&g);
+        char *header = NULL;
+        cg_file *files = NULL;
+        size_t nfiles = 0;
+        /* As generate: names, then emission if they are sound. */
+        if (cg_generate(&g, &schema, &names, &header, &files, &nfiles) == 0 && (!header || nfiles != 1))
+            abort();
+        free(header);
+        for (size_t i = 0; i < nfiles; i++)
+            free(files[i].text);
+        free(files);
     }
     mc_arena_free(&arena);
     free(text);

@@ -15,14 +15,21 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Reads DIR; reports the problems and returns -1 when there are any. */
-static int read_dir(const char *cmd, const char *dir, mc_arena *arena, mc_migdir *md)
+/* A command's messages: to stderr through mc_diag, each named
+ * "modelc CMD" (place holds that name; it outlives the diag). */
+static void cmd_diag(mc_diag *d, char place[64], const char *cmd)
 {
-    mc_diag diag;
-    mc_diag_init(&diag, NULL, NULL, NULL);
-    if (mc_migdir_read(dir, arena, &diag, md) == 0)
+    snprintf(place, 64, "modelc %s", cmd);
+    mc_diag_init(d, NULL, NULL, NULL);
+    d->place = place;
+}
+
+/* Reads DIR; reports the problems and returns -1 when there are any. */
+static int read_dir(mc_diag *d, const char *dir, mc_arena *arena, mc_migdir *md)
+{
+    if (mc_migdir_read(dir, arena, d, md) == 0)
         return 0;
-    mc_error_in(&diag, mc_arena_printf(arena, "modelc %s", cmd), NULL, "fix the migrations directory first");
+    mc_error_in(d, NULL, NULL, "fix the migrations directory first");
     return -1;
 }
 
@@ -33,16 +40,17 @@ enum {
     DB_CREATE   /* created when missing (upgrade, stamp) */
 };
 
-/* Opens the database as `mode` says; NULL after printing why not (the
- * runtime's message names the database once, never with a password). */
-static mc_db *open_db(const char *cmd, const char *url, int mode)
+/* Opens the database as `mode` says; NULL after reporting why not, with
+ * hint (may be NULL) -- the runtime's message names the database once,
+ * never with a password. */
+static mc_db *open_db(mc_diag *d, const char *url, int mode, const char *hint)
 {
     mc_open_options o = MC_OPEN_OPTIONS_DEFAULT;
     o.readonly = mode == DB_READ;
     o.create = mode == DB_CREATE;
     mc_db *db = NULL;
     if (mc_open(&db, url, &o) != MC_OK) {
-        fprintf(stderr, "modelc %s: %s\n", cmd, mc_errmsg(db));
+        mc_error_in(d, NULL, hint, "%s", mc_errmsg(db));
         mc_close(db);
         return NULL;
     }
@@ -51,7 +59,7 @@ static mc_db *open_db(const char *cmd, const char *url, int mode)
 
 /* "3", "0003", "head": 0, or the exit status after a message (2 for a
  * malformed number, 1 for a version that does not exist). */
-static int parse_version(const char *cmd, const char *s, size_t n, int *out)
+static int parse_version(mc_diag *d, const char *s, size_t n, int *out)
 {
     if (strcmp(s, "head") == 0 || strcmp(s, "latest") == 0) {
         *out = (int)n;
@@ -60,11 +68,11 @@ static int parse_version(const char *cmd, const char *s, size_t n, int *out)
     char *end;
     long v = strtol(s, &end, 10);
     if (!s[0] || *end || v < 0) {
-        fprintf(stderr, "modelc %s: '%s' is not a version number\n", cmd, s);
+        mc_error_in(d, NULL, NULL, "'%s' is not a version number", s);
         return MC_EXIT_USAGE;
     }
     if ((size_t)v > n) {
-        fprintf(stderr, "modelc %s: there is no migration %04ld (the last is %04zu)\n", cmd, v, n);
+        mc_error_in(d, NULL, NULL, "there is no migration %04ld (the last is %04zu)", v, n);
         return MC_EXIT_ERROR;
     }
     *out = (int)v;
@@ -90,15 +98,15 @@ static void print_statement(void *ctx, const mc_migration *m, int upgrading, con
     printf("%s;\n", sql);
 }
 
-static int print_plan(const char *cmd, mc_db *db, const mc_migration *list, size_t n, int target)
+static int print_plan(mc_diag *d, mc_db *db, const mc_migration *list, size_t n, int target)
 {
     sql_printer p = {NULL, 0};
     if (mc_migrate_plan(db, list, n, target, print_statement, &p) != MC_OK) {
-        fprintf(stderr, "modelc %s: %s\n", cmd, mc_errmsg(db));
+        mc_error_in(d, NULL, NULL, "%s", mc_errmsg(db));
         return MC_EXIT_ERROR;
     }
     if (fflush(stdout) != 0) {
-        fprintf(stderr, "modelc %s: cannot write the output\n", cmd);
+        mc_error_in(d, NULL, NULL, "cannot write the output");
         return MC_EXIT_ERROR;
     }
     return MC_EXIT_OK;
@@ -174,8 +182,11 @@ static int move(const mc_cmd *cmd, int argc, char **argv, int upgrading)
         return rc;
     if ((rc = mc_cli_db(cmd, &url)) >= 0)
         return rc;
+    char place[64];
+    mc_diag d;
+    cmd_diag(&d, place, cmd->name);
     if (quiet && verbose) {
-        fprintf(stderr, "modelc %s: --quiet and --verbose exclude each other\n", cmd->name);
+        mc_error_in(&d, NULL, NULL, "--quiet and --verbose exclude each other");
         mc_cli_usage(cmd);
         return MC_EXIT_USAGE;
     }
@@ -185,7 +196,7 @@ static int move(const mc_cmd *cmd, int argc, char **argv, int upgrading)
      * file.  Without the option the connection keeps SQLite's setting. */
     if (secure_delete && strcmp(secure_delete, "on") != 0 && strcmp(secure_delete, "fast") != 0 &&
         strcmp(secure_delete, "off") != 0) {
-        fprintf(stderr, "modelc %s: --secure-delete takes on, fast or off, not '%s'\n", cmd->name, secure_delete);
+        mc_error_in(&d, NULL, NULL, "--secure-delete takes on, fast or off, not '%s'", secure_delete);
         mc_cli_usage(cmd);
         return MC_EXIT_USAGE;
     }
@@ -198,29 +209,27 @@ static int move(const mc_cmd *cmd, int argc, char **argv, int upgrading)
     mc_db *db = NULL;
     int target = -1;
     /* A malformed --to is a usage error whatever the directory holds. */
-    if (to && (rc = parse_version(cmd->name, to, (size_t)INT_MAX, &target)) != 0)
+    if (to && (rc = parse_version(&d, to, (size_t)INT_MAX, &target)) != 0)
         return rc;
     if (mc_cli_require_dir(cmd->name, dir))
         return MC_EXIT_ERROR;
     rc = MC_EXIT_ERROR;
-    if (read_dir(cmd->name, dir, &arena, &md) || !(list = mc_migdir_list(&md, &arena)))
+    if (read_dir(&d, dir, &arena, &md) || !(list = mc_migdir_list(&md, &arena)))
         goto out;
-    if (to && (rc = parse_version(cmd->name, to, md.n, &target)) != 0)
+    if (to && (rc = parse_version(&d, to, md.n, &target)) != 0)
         goto out;
     rc = MC_EXIT_ERROR;
 
     /* --sql only reads; upgrade creates a missing database, downgrade
      * needs one. */
-    if (!(db = open_db(cmd->name, url, sql ? DB_READ : upgrading ? DB_CREATE : DB_WRITE))) {
-        if (sql)
-            fprintf(stderr, "  hint: `--db :memory:` prints the SQL for an empty database\n");
+    if (!(db = open_db(&d, url, sql ? DB_READ : upgrading ? DB_CREATE : DB_WRITE,
+                       sql ? "`--db :memory:` prints the SQL for an empty database" : NULL)))
         goto out;
-    }
     if (secure_delete && !sql) {
         char pragma[48];
         snprintf(pragma, sizeof pragma, "PRAGMA secure_delete=%s", secure_delete);
         if (mc_exec(db, pragma) != MC_OK) {
-            fprintf(stderr, "modelc %s: %s: %s\n", cmd->name, shown, mc_errmsg(db));
+            mc_error_in(&d, NULL, NULL, "%s: %s", shown, mc_errmsg(db));
             goto out;
         }
     }
@@ -228,7 +237,7 @@ static int move(const mc_cmd *cmd, int argc, char **argv, int upgrading)
      * unedited, before anything else. */
     int cur = 0;
     if (mc_migrate_current(db, &cur) != MC_OK || mc_migrate_verify(db, list, md.n) != MC_OK) {
-        fprintf(stderr, "modelc %s: %s: %s\n", cmd->name, shown, mc_errmsg(db));
+        mc_error_in(&d, NULL, NULL, "%s: %s", shown, mc_errmsg(db));
         goto out;
     }
     if (verbose && !sql) {
@@ -243,21 +252,19 @@ static int move(const mc_cmd *cmd, int argc, char **argv, int upgrading)
         if (target < 0)
             target = (int)md.n;
         if (target < cur) {
-            fprintf(stderr, "modelc upgrade: %s is at %04d, above --to %04d; use downgrade\n", shown, cur,
-                    target);
+            mc_error_in(&d, NULL, NULL, "%s is at %04d, above --to %04d; use downgrade", shown, cur, target);
             goto out;
         }
     } else {
         if (!to)
             target = cur > 0 ? cur - 1 : 0;
         if (target > cur) {
-            fprintf(stderr, "modelc downgrade: %s is at %04d, below --to %04d; use upgrade\n", shown, cur,
-                    target);
+            mc_error_in(&d, NULL, NULL, "%s is at %04d, below --to %04d; use upgrade", shown, cur, target);
             goto out;
         }
     }
     if (sql) {
-        rc = print_plan(cmd->name, db, list, md.n, target);
+        rc = print_plan(&d, db, list, md.n, target);
         goto out;
     }
     if (target == cur) {
@@ -268,16 +275,16 @@ static int move(const mc_cmd *cmd, int argc, char **argv, int upgrading)
     }
     progress p = {quiet, isatty(1), md.n, mc_arena_alloc(&arena, md.n + 1), {0, 0}};
     if (!p.done) {
-        fprintf(stderr, "modelc %s: out of memory\n", cmd->name);
+        mc_error_in(&d, NULL, NULL, "out of memory");
         goto out;
     }
     memset(p.done, 0, md.n + 1);
     if (mc_migrate_run(db, list, md.n, target, on_step, &p) != MC_OK) {
-        fprintf(stderr, "modelc %s: %s: %s\n", cmd->name, shown, mc_errmsg(db));
+        mc_error_in(&d, NULL, NULL, "%s: %s", shown, mc_errmsg(db));
         int now = cur;
         mc_migrate_current(db, &now);
         if (now != cur)
-            fprintf(stderr, "modelc %s: the database stopped at %04d\n", cmd->name, now);
+            mc_error_in(&d, NULL, NULL, "the database stopped at %04d", now);
         goto out;
     }
     /* Steps another process made meanwhile (two upgraders at once). */
@@ -332,12 +339,15 @@ int mc_cmd_current(const mc_cmd *cmd, int argc, char **argv)
         return rc;
     if ((rc = mc_cli_db(cmd, &url)) >= 0)
         return rc;
-    mc_db *db = open_db(cmd->name, url, DB_READ);
+    char place[64];
+    mc_diag d;
+    cmd_diag(&d, place, cmd->name);
+    mc_db *db = open_db(&d, url, DB_READ, NULL);
     if (!db)
         return MC_EXIT_ERROR;
     int v = 0;
     if (mc_migrate_current(db, &v) != MC_OK) {
-        fprintf(stderr, "modelc current: %s\n", mc_errmsg(db));
+        mc_error_in(&d, NULL, NULL, "%s", mc_errmsg(db));
         mc_close(db);
         return MC_EXIT_ERROR;
     }
@@ -408,16 +418,19 @@ int mc_cmd_history(const mc_cmd *cmd, int argc, char **argv)
     mc_arena arena = {0};
     mc_migdir md;
     applied ap = {0};
+    char place[64];
+    mc_diag d;
+    cmd_diag(&d, place, cmd->name);
     rc = MC_EXIT_ERROR;
-    if (read_dir(cmd->name, dir, &arena, &md))
+    if (read_dir(&d, dir, &arena, &md))
         goto out;
     /* --db: mark each migration applied or pending, as showmigrations does. */
     if (with_db) {
-        mc_db *db = open_db(cmd->name, url, DB_READ);
+        mc_db *db = open_db(&d, url, DB_READ, NULL);
         if (!db)
             goto out;
         if (read_applied(db, md.n, &arena, &ap) != MC_OK) {
-            fprintf(stderr, "modelc history: %s: %s\n", mc_cli_shown_db(url), mc_errmsg(db));
+            mc_error_in(&d, NULL, NULL, "%s: %s", mc_cli_shown_db(url), mc_errmsg(db));
             mc_close(db);
             goto out;
         }
@@ -466,8 +479,11 @@ int mc_cmd_stamp(const mc_cmd *cmd, int argc, char **argv)
         return rc;
     if (!dir)
         dir = "migrations";
+    char place[64];
+    mc_diag d;
+    cmd_diag(&d, place, cmd->name);
     int v;
-    if ((rc = parse_version(cmd->name, pos[0], (size_t)INT_MAX, &v)) != 0)
+    if ((rc = parse_version(&d, pos[0], (size_t)INT_MAX, &v)) != 0)
         return rc;
     if (mc_cli_require_dir(cmd->name, dir))
         return MC_EXIT_ERROR;
@@ -475,16 +491,16 @@ int mc_cmd_stamp(const mc_cmd *cmd, int argc, char **argv)
     mc_migdir md;
     mc_migration *list = NULL;
     rc = MC_EXIT_ERROR;
-    if (read_dir(cmd->name, dir, &arena, &md) || !(list = mc_migdir_list(&md, &arena)))
+    if (read_dir(&d, dir, &arena, &md) || !(list = mc_migdir_list(&md, &arena)))
         goto out;
-    if ((rc = parse_version(cmd->name, pos[0], md.n, &v)) != 0)
+    if ((rc = parse_version(&d, pos[0], md.n, &v)) != 0)
         goto out;
     rc = MC_EXIT_ERROR;
-    mc_db *db = open_db(cmd->name, url, DB_CREATE);
+    mc_db *db = open_db(&d, url, DB_CREATE, NULL);
     if (!db)
         goto out;
     if (mc_migrate_stamp(db, list, md.n, v) != MC_OK) {
-        fprintf(stderr, "modelc stamp: %s\n", mc_errmsg(db));
+        mc_error_in(&d, NULL, NULL, "%s", mc_errmsg(db));
         mc_close(db);
         goto out;
     }

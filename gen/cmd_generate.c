@@ -52,22 +52,22 @@ static int migrations_match(const char *schema_path, const mc_schema *want, cons
 
 /* Writes DIR/<base>.h and every source, each atomically; when one cannot
  * be written, removes the ones already written and says which failed. */
-static int write_files(mc_arena *arena, const char *out_dir, const char *base, const char *header,
+static int write_files(mc_diag *d, mc_arena *arena, const char *out_dir, const char *base, const char *header,
                        const cg_file *files, size_t nfiles)
 {
     if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "modelc generate: cannot create %s: %s\n", out_dir, strerror(errno));
+        mc_error_in(d, NULL, NULL, "cannot create %s: %s", out_dir, strerror(errno));
         return MC_EXIT_ERROR;
     }
     const char *hpath = mc_arena_printf(arena, "%s/%s.h", out_dir, base);
     if (mc_cli_write_atomically(hpath, header) != 0) {
-        fprintf(stderr, "modelc generate: cannot write %s: %s\n", hpath, strerror(errno));
+        mc_error_in(d, NULL, NULL, "cannot write %s: %s", hpath, strerror(errno));
         return MC_EXIT_ERROR;
     }
     for (size_t i = 0; i < nfiles; i++) {
         const char *cpath = mc_arena_printf(arena, "%s/%s", out_dir, files[i].name);
         if (mc_cli_write_atomically(cpath, files[i].text) != 0) {
-            fprintf(stderr, "modelc generate: cannot write %s: %s\n", cpath, strerror(errno));
+            mc_error_in(d, NULL, NULL, "cannot write %s: %s", cpath, strerror(errno));
             remove(hpath);
             for (size_t k = 0; k < i; k++)
                 remove(mc_arena_printf(arena, "%s/%s", out_dir, files[k].name));
@@ -95,7 +95,9 @@ int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (!valid_prefix(prefix)) {
-        fprintf(stderr, "modelc generate: --prefix '%s' is not a C identifier prefix\n", prefix);
+        mc_diag usage;
+        mc_diag_init(&usage, NULL, NULL, NULL);
+        mc_error_in(&usage, "modelc generate", NULL, "--prefix '%s' is not a C identifier prefix", prefix);
         return MC_EXIT_USAGE;
     }
 
@@ -133,6 +135,7 @@ int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
     size_t nfiles = 0;
     mc_diag diag;
     mc_diag_init(&diag, &src, NULL, NULL);
+    diag.place = "modelc generate";
     int emitted = cg_generate(&g, &schema, &diag, &header, &files, &nfiles);
     mc_diag_finish(&diag);
     if (emitted == -3) {
@@ -140,18 +143,19 @@ int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
         return MC_EXIT_ERROR;
     }
     if (emitted == -2) {
-        fprintf(stderr, "modelc generate: internal error: the generated C would define '%s' twice (two parts of "
-                        "%s give it; rename one, and please report it)\n",
-                cg_last_duplicate(&g), pos[0]);
+        mc_error_in(&diag, NULL, NULL,
+                    "internal error: the generated C would define '%s' twice (two parts of %s give it; rename one, "
+                    "and please report it)",
+                    cg_last_duplicate(&g), pos[0]);
         mc_arena_free(&arena);
         return MC_EXIT_ERROR;
     }
     if (emitted != 0) {
-        fprintf(stderr, "modelc generate: out of memory\n");
+        mc_error_in(&diag, NULL, NULL, "out of memory");
         mc_arena_free(&arena);
         return MC_EXIT_ERROR;
     }
-    rc = write_files(&arena, out_dir, schema.name, header, files, nfiles);
+    rc = write_files(&diag, &arena, out_dir, schema.name, header, files, nfiles);
     free(header);
     for (size_t i = 0; i < nfiles; i++)
         free(files[i].text);

@@ -46,8 +46,11 @@ int mc_cmd_inspect(const mc_cmd *cmd, int argc, char **argv)
     int rc = mc_cli_parse(cmd, argc, argv, opts, NULL, 0, 0);
     if (rc >= 0)
         return rc;
+    mc_diag d;  /* the command's own messages */
+    mc_diag_init(&d, NULL, NULL, NULL);
+    d.place = "modelc inspect";
     if (db_arg && !db_arg[0]) {
-        fprintf(stderr, "modelc inspect: --db needs a database path or URL\n");
+        mc_error_in(&d, NULL, NULL, "--db needs a database path or URL");
         mc_cli_usage(cmd);
         return MC_EXIT_USAGE;
     }
@@ -59,7 +62,7 @@ int mc_cmd_inspect(const mc_cmd *cmd, int argc, char **argv)
     o.wal = 0;
     mc_db *db = NULL;
     if (mc_open(&db, url, &o) != MC_OK) {
-        fprintf(stderr, "modelc inspect: %s\n", mc_errmsg(db));
+        mc_error_in(&d, NULL, NULL, "%s", mc_errmsg(db));
         mc_close(db);
         return MC_EXIT_ERROR;
     }
@@ -77,16 +80,16 @@ int mc_cmd_inspect(const mc_cmd *cmd, int argc, char **argv)
     if (src != 0) {
         status = MC_EXIT_ERROR;
     } else if ((nerr = check_and_format(out_path ? out_path : "<inspected>", text.data, &laid)) != 0) {
-        fprintf(stderr, nerr < 0 ? "modelc inspect: out of memory\n"
-                                 : "modelc inspect: the schema above does not check; nothing written\n");
+        mc_error_in(&d, NULL, NULL, "%s",
+                    nerr < 0 ? "out of memory" : "the schema above does not check; nothing written");
         status = MC_EXIT_ERROR;
     } else if (out_path) {
         if (mc_cli_write_atomically(out_path, laid.data) != 0) {
-            fprintf(stderr, "modelc inspect: cannot write %s: %s\n", out_path, strerror(errno));
+            mc_error_in(&d, NULL, NULL, "cannot write %s: %s", out_path, strerror(errno));
             status = MC_EXIT_ERROR;
         }
     } else if (fwrite(laid.data, 1, laid.len, stdout) != laid.len || fflush(stdout) != 0) {
-        fprintf(stderr, "modelc inspect: cannot write the output\n");
+        mc_error_in(&d, NULL, NULL, "cannot write the output");
         status = MC_EXIT_ERROR;
     }
     mc_buf_free(&laid);

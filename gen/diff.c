@@ -16,6 +16,7 @@ static bool same_name(const char *x, const char *y)
     return strcmp(x, y) == 0;
 }
 
+/* The name in A of B's table b_name when a rename says so, or NULL. */
 static const char *table_renamed_from(const mc_renames *r, const char *b_name)
 {
     for (size_t i = 0; r && i < r->n; i++)
@@ -24,6 +25,8 @@ static const char *table_renamed_from(const mc_renames *r, const char *b_name)
     return NULL;
 }
 
+/* The name in A of column b_col of B's table b_table when a rename says
+ * so, or NULL. */
 static const char *column_renamed_from(const mc_renames *r, const char *b_table, const char *b_col)
 {
     for (size_t i = 0; r && i < r->n; i++)
@@ -182,6 +185,9 @@ static const mc_column *column_source(renamer *r, const mc_table *ta, const mc_t
     return cand;
 }
 
+/* See diff.h.  Per table of B missing from A by name, its source
+ * (table_source); then, per column of a kept table missing by name, its
+ * source (column_source).  A new table's columns are not looked at. */
 void mc_renames_from_hints(const mc_schema *a, const mc_schema *b, mc_arena *arena, mc_diag *diag, mc_renames *out)
 {
     memset(out, 0, sizeof *out);
@@ -204,6 +210,9 @@ void mc_renames_from_hints(const mc_schema *a, const mc_schema *b, mc_arena *are
     }
 }
 
+/* See diff.h.  A column rename is keyed by its table's name in B: the
+ * way back keys it by the table's name in A (the table's own rename
+ * inverted). */
 void mc_renames_invert(const mc_renames *ren, mc_arena *arena, mc_renames *out)
 {
     memset(out, 0, sizeof *out);
@@ -322,6 +331,8 @@ static bool has_value(const mc_enum *e, const char *v)
     return false;
 }
 
+/* See diff.h.  The values of from's enum that to's lacks, in from's
+ * order; from not an enum: every value outside to's. */
 const char *mc_enum_lost(const mc_column *from, const mc_column *to, mc_arena *arena)
 {
     if (to->type != MC_T_ENUM || !to->enum_type)
@@ -890,6 +901,8 @@ static int match_pairs(differ *x, const mc_table **from_of)
     return 0;
 }
 
+/* See diff.h.  In steps: match B's tables to A's, whole-table ops,
+ * pairs with their column sources, then each pair's ops. */
 int mc_diff_schemas(const mc_schema *a, const mc_schema *b, const mc_renames *ren, mc_arena *arena, mc_diff *out)
 {
     memset(out, 0, sizeof *out);

@@ -6,12 +6,18 @@
 #include <string.h>
 #include <strings.h>
 
+/* See introspect.h: SQLite's own tables and the migration tools'
+ * bookkeeping are not the application's schema. */
 int mc_introspect_skips(const char *table)
 {
     return strncmp(table, "sqlite_", 7) == 0 || strcmp(table, "modelc_migrations") == 0 ||
            strcmp(table, "alembic_version") == 0;
 }
 
+/* See introspect.h.  Matched by types.def's SQL name (case aside) and
+ * its parameter count; anything else (an unknown name, extra words, a
+ * parameter a type does not take) is MC_T_UNKNOWN: the column keeps its
+ * SQL type text, and diffing compares that text. */
 mc_type_id mc_type_from_sql(const char *sql_type, int *length, int *precision, int *scale)
 {
     *length = *precision = *scale = 0;
@@ -69,6 +75,7 @@ typedef struct lexer {
     size_t pos;
 } lexer;
 
+/* Past white space, "--" line comments and block comments. */
 static void skip_space(lexer *lx)
 {
     for (;;) {
@@ -86,6 +93,8 @@ static void skip_space(lexer *lx)
     }
 }
 
+/* The next token: a quoted name ("x", `x`, [x]) or string ('x', with
+ * doubled quotes), a word, or one punctuation byte; TK_END at the end. */
 static tok next(lexer *lx)
 {
     skip_space(lx);
@@ -126,11 +135,13 @@ static tok next(lexer *lx)
     return t;
 }
 
+/* Is t the keyword kw (case aside)? */
 static int is_kw(tok t, const char *kw)
 {
     return t.kind == TK_WORD && strlen(kw) == t.n && strncasecmp(t.p, kw, t.n) == 0;
 }
 
+/* Is t the punctuation byte c? */
 static int is_punct(tok t, char c)
 {
     return t.kind == TK_PUNCT && t.p[0] == c;
@@ -208,6 +219,7 @@ static int name_list(mc_arena *a, lexer *lx, const char ***out)
     return (int)n;
 }
 
+/* The action after ON DELETE / ON UPDATE; MC_FK_NONE for one not known. */
 static mc_fk_action action(lexer *lx)
 {
     tok t = next(lx);
@@ -243,6 +255,8 @@ static mc_constraint *add_constraint(tbuild *b, mc_constraint_kind kind)
     return k;
 }
 
+/* k's columns are the named columns of the table; -1 for a name the
+ * table does not have (or out of memory). */
 static int set_cols(tbuild *b, mc_constraint *k, const char **names, int n)
 {
     k->cols = mc_arena_alloc(b->a, ((size_t)n + 1) * sizeof *k->cols);
@@ -343,6 +357,9 @@ static int column_def(tbuild *b, lexer *lx, tok name_tok)
     }
 }
 
+/* One item of the table body: a table constraint (PRIMARY KEY, read by
+ * table_xinfo already; UNIQUE; CHECK; FOREIGN KEY), optionally named by
+ * CONSTRAINT x, or a column definition.  0, or -1 on what it cannot read. */
 static int table_item(tbuild *b, lexer *lx)
 {
     tok t = next(lx);
@@ -448,12 +465,14 @@ static int prepare_pragma(sqlite3 *db, mc_diag *diag, const char *pragma, const 
     return rc == SQLITE_OK ? 0 : fail(db, diag, rc, name);
 }
 
+/* Column i of st's row as an arena string; NULL for SQL NULL. */
 static char *col_text(mc_arena *a, sqlite3_stmt *st, int i)
 {
     const unsigned char *s = sqlite3_column_text(st, i);
     return s ? mc_arena_strdup(a, (const char *)s) : NULL;
 }
 
+/* Indexes by name, as the checker orders a model's. */
 static int cmp_index(const void *x, const void *y)
 {
     return strcmp(((const mc_index *)x)->name, ((const mc_index *)y)->name);
@@ -541,6 +560,7 @@ typedef struct xkey {
     int seq;
 } xkey;
 
+/* Index columns by their position in the index. */
 static int cmp_key(const void *x, const void *y)
 {
     const xkey *a = x, *b = y;
@@ -686,6 +706,8 @@ static void resolve_references(mc_schema *out, mc_arena *arena)
     }
 }
 
+/* See introspect.h.  In steps: the tables, each table (load_table),
+ * the references between them, the creation order. */
 int mc_introspect(sqlite3 *db, mc_arena *arena, mc_diag *diag, mc_schema *out)
 {
     memset(out, 0, sizeof *out);

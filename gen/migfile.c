@@ -71,12 +71,15 @@ static const char *find_mark(const char *text, const char *mark)
     return NULL;
 }
 
+/* The start of the line after p's. */
 static const char *after_line(const char *p)
 {
     const char *nl = strchr(p, '\n');
     return nl ? nl + 1 : p + strlen(p);
 }
 
+/* Files by version, then by name (so that two of one version sit
+ * side by side for check_numbers). */
 static int cmp_file(const void *x, const void *y)
 {
     const mc_migfile *a = x, *b = y;
@@ -232,6 +235,7 @@ static int check_numbers(const mc_migdir *d, mc_diag *diag)
     return nerr;
 }
 
+/* See migfile.h.  In steps: the names, every file read, the numbers. */
 int mc_migdir_read(const char *dir, mc_arena *arena, mc_diag *diag, mc_migdir *out)
 {
     out->n = 0;
@@ -247,6 +251,7 @@ int mc_migdir_read(const char *dir, mc_arena *arena, mc_diag *diag, mc_migdir *o
     return nerr ? -1 : 0;
 }
 
+/* See migfile.h.  A missing upgrade section runs as nothing. */
 mc_migration *mc_migdir_list(const mc_migdir *d, mc_arena *arena)
 {
     mc_migration *v = mc_arena_alloc(arena, (d->n + 1) * sizeof *v);
@@ -295,11 +300,15 @@ char *mc_slug(mc_arena *arena, const char *message)
     return s;
 }
 
+/* A constraint kind in a slug. */
 static const char *kind_word(mc_constraint_kind k)
 {
     return k == MC_C_UNIQUE ? "unique" : k == MC_C_CHECK ? "check" : "fk";
 }
 
+/* See migfile.h.  The verb once per run of ops with the same verb
+ * ("add_post_title_user_email"), an op repeating the one before left out,
+ * cut when long. */
 char *mc_slug_from_diff(mc_arena *arena, const mc_diff *d)
 {
     mc_buf b = {0};
@@ -375,6 +384,8 @@ const char *mc_migfile_date(mc_arena *arena)
     return mc_arena_strdup(arena, buf);
 }
 
+/* See migfile.h.  Header, snapshot, then the two sections; line breaks
+ * in the message become spaces (it is one comment line). */
 char *mc_migfile_render(mc_arena *arena, int version, const char *message, const char *schema_name,
                         const char *date, const char *upgrade_sql, const char *downgrade_sql,
                         const mc_schema *snapshot)
@@ -405,6 +416,7 @@ char *mc_migfile_render(mc_arena *arena, int version, const char *message, const
     return s;
 }
 
+/* mkdir -p; 0, or -1 with errno set. */
 static int mkdirs(char *path)
 {
     for (char *p = path + 1; *p; p++) {
@@ -419,6 +431,9 @@ static int mkdirs(char *path)
     return mkdir(path, 0777) == 0 || errno == EEXIST ? 0 : -1;
 }
 
+/* See migfile.h.  Written to a temporary file, then linked to its name:
+ * link() fails on an existing name, so a migration is never overwritten,
+ * and a reader never sees half a file. */
 int mc_migfile_write(const char *dir, const char *filename, const char *text, mc_arena *arena, mc_diag *diag)
 {
     char *d = mc_arena_strdup(arena, dir);
@@ -482,6 +497,9 @@ int mc_migdir_replay(const mc_migdir *d, size_t upto, mc_arena *arena, mc_diag *
     return 0;
 }
 
+/* See migfile.h.  The newest snapshot alone: each describes the whole
+ * schema after its file, and an entry the database no longer agrees with
+ * (a later hand-written file changed it) is ignored (snapshot.h). */
 int mc_migdir_annotate(const mc_migdir *d, size_t upto, mc_arena *arena, mc_diag *diag, mc_schema *s)
 {
     for (size_t i = upto < d->n ? upto : d->n; i-- > 0;)
@@ -494,6 +512,7 @@ int mc_migdir_annotate(const mc_migdir *d, size_t upto, mc_arena *arena, mc_diag
     return 0;
 }
 
+/* See migfile.h. */
 int mc_migdir_schema(const mc_migdir *d, size_t upto, mc_arena *arena, mc_diag *diag, mc_schema *out)
 {
     mc_db *db;

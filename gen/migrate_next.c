@@ -24,6 +24,7 @@ typedef struct next_run {
     bool unresolved;            /* a renamed_from named nothing (reported) */
 } next_run;
 
+/* The file name of path, without its directories. */
 static const char *base(const char *path)
 {
     const char *s = strrchr(path, '/');
@@ -176,6 +177,8 @@ static int write_it(next_run *r)
     return r->out->path ? 0 : oom(r);
 }
 
+/* See pipeline.h: the steps in turn; nothing more after the first
+ * that fails, and nothing written then. */
 int mc_migration_next(const mc_next_request *rq, mc_arena *arena, mc_diag *diag, mc_next_migration *out)
 {
     memset(out, 0, sizeof *out);

@@ -47,6 +47,8 @@ static void comment(planner *p, const char *text)
     sql_comment(&p->out, "%s", text);
 }
 
+/* "-- DATA LOSS: ..." under an op that loses data, so that whoever
+ * reviews the file sees it at the statement. */
 static void loss_note(planner *p, const mc_op *o)
 {
     if (o->data_loss && o->loss)
@@ -511,6 +513,10 @@ static void plan_index_creates(planner *p)
     }
 }
 
+/* See plan.h.  In steps: refusals (upgrade), which pairs are rebuilt,
+ * then the statements in the order plan.h gives -- renames, index drops,
+ * table drops, creates, changed tables, index creates -- inside foreign
+ * keys off / foreign_key_check when a drop or rebuild could fire them. */
 int mc_plan_build(const mc_diff *d, const mc_schema *a, const mc_schema *b, unsigned flags, mc_arena *arena,
                   mc_diag *diag, mc_plan *out)
 {

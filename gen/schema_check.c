@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+/* See pipeline.h. */
 int mc_check_migrations(const mc_schema *want, const char *dir, mc_dialect dialect, mc_arena *arena,
                         mc_diag *diag, mc_migdir *md, mc_diff *out)
 {
@@ -42,6 +43,7 @@ static int db_failed(mc_diag *diag, const char *shown, mc_db *db)
     return -1;
 }
 
+/* See pipeline.h. */
 int mc_check_database(const char *url, const char *shown, const mc_migdir *md, const mc_schema *want,
                       mc_arena *arena, mc_diag *diag, mc_db_check *out)
 {

@@ -37,6 +37,9 @@ static void put_word(mc_buf *b, const char *w)
     mc_buf_putc(b, '"');
 }
 
+/* See snapshot.h.  Models (with fields that differ from their column),
+ * then enums, then enum columns, so a reader knows every enum by the
+ * time a column names it. */
 void mc_snapshot_render(mc_buf *b, const mc_schema *s)
 {
     mc_buf_put(b, "-- Snapshot of the schema after this migration, read back by `modelc migrate`\n"
@@ -133,6 +136,8 @@ static const char *header_end(const char *text)
 /* Calls fn on every snapshot line of the header: kind, words. */
 typedef int (*line_fn)(void *ctx, const char *kind, const char **w, size_t n);
 
+/* Each "-- modelc:KIND words" line of the header, in order; stops at
+ * the first fn that fails (-1). */
 static int each_line(const char *text, mc_arena *a, line_fn fn, void *ctx)
 {
     const char *end = header_end(text);
@@ -154,6 +159,7 @@ static int each_line(const char *text, mc_arena *a, line_fn fn, void *ctx)
     return 0;
 }
 
+/* line_fn: a model line means a snapshot. */
 static int note_present(void *ctx, const char *kind, const char **w, size_t n)
 {
     (void)w;
@@ -163,6 +169,7 @@ static int note_present(void *ctx, const char *kind, const char **w, size_t n)
     return 0;
 }
 
+/* See snapshot.h. */
 int mc_snapshot_present(const char *text)
 {
     mc_arena a = {0};
@@ -178,6 +185,7 @@ typedef struct applier {
     size_t cap;
 } applier;
 
+/* Characters of UTF-8 text (what VARCHAR(n) counts). */
 static size_t utf8_chars(const char *s)
 {
     size_t n = 0;
@@ -186,6 +194,7 @@ static size_t utf8_chars(const char *s)
     return n;
 }
 
+/* The enum of s named name, or NULL. */
 static const mc_enum *find_enum(const mc_schema *s, const char *name)
 {
     for (size_t i = 0; i < s->nenums; i++)
@@ -207,6 +216,9 @@ static int is_varchar(const char *sql_type, size_t n)
     return strcmp(got, want) == 0;
 }
 
+/* line_fn: one snapshot line laid over the schema where the database
+ * agrees (snapshot.h); a line that does not is ignored.  -1 only when
+ * out of memory. */
 static int apply_line(void *ctx, const char *kind, const char **w, size_t n)
 {
     applier *x = ctx;
@@ -247,6 +259,7 @@ static int apply_line(void *ctx, const char *kind, const char **w, size_t n)
     return 0;
 }
 
+/* See snapshot.h.  The snapshot's enums replace the schema's. */
 int mc_snapshot_apply(const char *text, mc_arena *arena, mc_schema *s)
 {
     applier x = {arena, s, 0};

@@ -162,31 +162,35 @@ static void on_step(void *ctx, const mc_migration *m, int upgrading, mc_migratio
     }
 }
 
-static int move(const mc_cmd *cmd, int argc, char **argv, int upgrading)
+/* What upgrade / downgrade were asked, once the options are read. */
+typedef struct move_opts {
+    const char *url, *dir, *to, *secure_delete, *shown;
+    int sql, quiet, verbose;
+    bool upgrading;
+} move_opts;
+
+/* Step 1 of move: the options.  -1 to go on, or the exit status after
+ * --help or a usage error. */
+static int move_options(const mc_cmd *cmd, int argc, char **argv, mc_diag *d, move_opts *o)
 {
-    const char *url = NULL, *dir = NULL, *to = NULL, *secure_delete = NULL;
-    int sql = 0, quiet = 0, verbose = 0;
     const mc_opt opts[] = {
-        {"--db", NULL, 1, &url, NULL},
-        {"--dir", NULL, 1, &dir, NULL},
-        {"--to", NULL, 1, &to, NULL},
-        {"--sql", NULL, 0, NULL, &sql},
-        {"--secure-delete", NULL, 1, &secure_delete, NULL},
-        {"--quiet", "-q", 0, NULL, &quiet},
-        {"--verbose", "-v", 0, NULL, &verbose},
+        {"--db", NULL, 1, &o->url, NULL},
+        {"--dir", NULL, 1, &o->dir, NULL},
+        {"--to", NULL, 1, &o->to, NULL},
+        {"--sql", NULL, 0, NULL, &o->sql},
+        {"--secure-delete", NULL, 1, &o->secure_delete, NULL},
+        {"--quiet", "-q", 0, NULL, &o->quiet},
+        {"--verbose", "-v", 0, NULL, &o->verbose},
         {0},
     };
     const char *pos[1];
     int rc = mc_cli_parse(cmd, argc, argv, opts, pos, 0, 0);
     if (rc >= 0)
         return rc;
-    if ((rc = mc_cli_db(cmd, &url)) >= 0)
+    if ((rc = mc_cli_db(cmd, &o->url)) >= 0)
         return rc;
-    char place[64];
-    mc_diag d;
-    cmd_diag(&d, place, cmd->name);
-    if (quiet && verbose) {
-        mc_error_in(&d, NULL, NULL, "--quiet and --verbose exclude each other");
+    if (o->quiet && o->verbose) {
+        mc_error_in(d, NULL, NULL, "--quiet and --verbose exclude each other");
         mc_cli_usage(cmd);
         return MC_EXIT_USAGE;
     }
@@ -194,108 +198,144 @@ static int move(const mc_cmd *cmd, int argc, char **argv, int upgrading)
      * drop frees (what Debian's SQLite does by default), "fast" only where
      * it costs no extra I/O, "off" leaves dropped data readable in the
      * file.  Without the option the connection keeps SQLite's setting. */
-    if (secure_delete && strcmp(secure_delete, "on") != 0 && strcmp(secure_delete, "fast") != 0 &&
-        strcmp(secure_delete, "off") != 0) {
-        mc_error_in(&d, NULL, NULL, "--secure-delete takes on, fast or off, not '%s'", secure_delete);
+    const char *sd = o->secure_delete;
+    if (sd && strcmp(sd, "on") != 0 && strcmp(sd, "fast") != 0 && strcmp(sd, "off") != 0) {
+        mc_error_in(d, NULL, NULL, "--secure-delete takes on, fast or off, not '%s'", sd);
         mc_cli_usage(cmd);
         return MC_EXIT_USAGE;
     }
-    if (!dir)
-        dir = "migrations";
-    const char *shown = mc_cli_shown_db(url);
+    if (!o->dir)
+        o->dir = "migrations";
+    o->shown = mc_cli_shown_db(o->url);
+    return -1;
+}
+
+/* Step 2: the database, opened as the command needs it (--sql only
+ * reads; upgrade creates a missing database, downgrade needs one), with
+ * --secure-delete applied, at version *cur, what it applied still there
+ * and unedited.  NULL after reporting. */
+static mc_db *move_open(const move_opts *o, mc_diag *d, const mc_migdir *md, const mc_migration *list, int *cur)
+{
+    mc_db *db = open_db(d, o->url, o->sql ? DB_READ : o->upgrading ? DB_CREATE : DB_WRITE,
+                        o->sql ? "`--db :memory:` prints the SQL for an empty database" : NULL);
+    if (!db)
+        return NULL;
+    if (o->secure_delete && !o->sql) {
+        char pragma[48];
+        snprintf(pragma, sizeof pragma, "PRAGMA secure_delete=%s", o->secure_delete);
+        if (mc_exec(db, pragma) != MC_OK)
+            goto fail;
+    }
+    *cur = 0;
+    if (mc_migrate_current(db, cur) != MC_OK || mc_migrate_verify(db, list, md->n) != MC_OK)
+        goto fail;
+    if (o->verbose && !o->sql) {
+        if (strcmp(o->shown, mc_db_path(db)) == 0)
+            printf("Database %s, at %04d.\n", o->shown, *cur);
+        else
+            printf("Database %s (the file %s), at %04d.\n", o->shown, mc_db_path(db), *cur);
+        printf("Migrations in %s: %zu; the %d applied match their files (checksums).\n", o->dir, md->n, *cur);
+    }
+    return db;
+fail:
+    mc_error_in(d, NULL, NULL, "%s: %s", o->shown, mc_errmsg(db));
+    mc_close(db);
+    return NULL;
+}
+
+/* Step 3: the version to move to: --to (already read into *target), else
+ * the latest for upgrade and one down for downgrade; a target on the
+ * wrong side of cur is refused with the command to use.  0, or -1 after
+ * reporting. */
+static int move_target(const move_opts *o, mc_diag *d, size_t n, int cur, int *target)
+{
+    if (o->upgrading) {
+        if (*target < 0)
+            *target = (int)n;
+        if (*target < cur) {
+            mc_error_in(d, NULL, NULL, "%s is at %04d, above --to %04d; use downgrade", o->shown, cur, *target);
+            return -1;
+        }
+    } else {
+        if (!o->to)
+            *target = cur > 0 ? cur - 1 : 0;
+        if (*target > cur) {
+            mc_error_in(d, NULL, NULL, "%s is at %04d, below --to %04d; use upgrade", o->shown, cur, *target);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Step 4: the steps from cur to target through the runner, each reported
+ * as it runs, and then the steps another process made meanwhile (two
+ * upgraders at once).  An exit status. */
+static int move_run(const move_opts *o, mc_diag *d, mc_db *db, const mc_migration *list, size_t n, int cur,
+                    int target, mc_arena *arena)
+{
+    progress p = {o->quiet, isatty(1), n, mc_arena_alloc(arena, n + 1), {0, 0}};
+    if (!p.done) {
+        mc_error_in(d, NULL, NULL, "out of memory");
+        return MC_EXIT_ERROR;
+    }
+    memset(p.done, 0, n + 1);
+    if (mc_migrate_run(db, list, n, target, on_step, &p) != MC_OK) {
+        mc_error_in(d, NULL, NULL, "%s: %s", o->shown, mc_errmsg(db));
+        int now = cur;
+        mc_migrate_current(db, &now);
+        if (now != cur)
+            mc_error_in(d, NULL, NULL, "the database stopped at %04d", now);
+        return MC_EXIT_ERROR;
+    }
+    int lo = o->upgrading ? cur + 1 : target + 1, hi = o->upgrading ? target : cur;
+    for (int v = lo; v <= hi; v++)
+        if (!p.done[v] && !o->quiet)
+            printf("%04d (%s) was %s by another process meanwhile\n", v, list[v - 1].name,
+                   o->upgrading ? "applied" : "undone");
+    if (!o->quiet)
+        printf("%s is at %04d.\n", o->shown, target);
+    return MC_EXIT_OK;
+}
+
+/* upgrade and downgrade: options, the directory, the database, the
+ * target, then --sql's listing or the steps themselves. */
+static int move(const mc_cmd *cmd, int argc, char **argv, bool upgrading)
+{
+    char place[64];
+    mc_diag d;
+    cmd_diag(&d, place, cmd->name);
+    move_opts o = {.upgrading = upgrading};
+    int rc = move_options(cmd, argc, argv, &d, &o);
+    if (rc >= 0)
+        return rc;
+    int target = -1;
+    /* A malformed --to is a usage error whatever the directory holds. */
+    if (o.to && (rc = parse_version(&d, o.to, (size_t)INT_MAX, &target)) != 0)
+        return rc;
+    if (mc_cli_require_dir(cmd->name, o.dir))
+        return MC_EXIT_ERROR;
     mc_arena arena = {0};
     mc_migdir md;
     mc_migration *list = NULL;
     mc_db *db = NULL;
-    int target = -1;
-    /* A malformed --to is a usage error whatever the directory holds. */
-    if (to && (rc = parse_version(&d, to, (size_t)INT_MAX, &target)) != 0)
-        return rc;
-    if (mc_cli_require_dir(cmd->name, dir))
-        return MC_EXIT_ERROR;
-    rc = MC_EXIT_ERROR;
-    if (read_dir(&d, dir, &arena, &md) || !(list = mc_migdir_list(&md, &arena)))
-        goto out;
-    if (to && (rc = parse_version(&d, to, md.n, &target)) != 0)
-        goto out;
-    rc = MC_EXIT_ERROR;
-
-    /* --sql only reads; upgrade creates a missing database, downgrade
-     * needs one. */
-    if (!(db = open_db(&d, url, sql ? DB_READ : upgrading ? DB_CREATE : DB_WRITE,
-                       sql ? "`--db :memory:` prints the SQL for an empty database" : NULL)))
-        goto out;
-    if (secure_delete && !sql) {
-        char pragma[48];
-        snprintf(pragma, sizeof pragma, "PRAGMA secure_delete=%s", secure_delete);
-        if (mc_exec(db, pragma) != MC_OK) {
-            mc_error_in(&d, NULL, NULL, "%s: %s", shown, mc_errmsg(db));
-            goto out;
-        }
-    }
-    /* The version now, and what was applied must still be there,
-     * unedited, before anything else. */
     int cur = 0;
-    if (mc_migrate_current(db, &cur) != MC_OK || mc_migrate_verify(db, list, md.n) != MC_OK) {
-        mc_error_in(&d, NULL, NULL, "%s: %s", shown, mc_errmsg(db));
+    rc = MC_EXIT_ERROR;
+    if (read_dir(&d, o.dir, &arena, &md) || !(list = mc_migdir_list(&md, &arena)))
         goto out;
-    }
-    if (verbose && !sql) {
-        if (strcmp(shown, mc_db_path(db)) == 0)
-            printf("Database %s, at %04d.\n", shown, cur);
-        else
-            printf("Database %s (the file %s), at %04d.\n", shown, mc_db_path(db), cur);
-        printf("Migrations in %s: %zu; the %d applied match their files (checksums).\n", dir, md.n, cur);
-    }
-
-    if (upgrading) {
-        if (target < 0)
-            target = (int)md.n;
-        if (target < cur) {
-            mc_error_in(&d, NULL, NULL, "%s is at %04d, above --to %04d; use downgrade", shown, cur, target);
-            goto out;
-        }
-    } else {
-        if (!to)
-            target = cur > 0 ? cur - 1 : 0;
-        if (target > cur) {
-            mc_error_in(&d, NULL, NULL, "%s is at %04d, below --to %04d; use upgrade", shown, cur, target);
-            goto out;
-        }
-    }
-    if (sql) {
+    if (o.to && (rc = parse_version(&d, o.to, md.n, &target)) != 0)
+        goto out;
+    rc = MC_EXIT_ERROR;
+    if (!(db = move_open(&o, &d, &md, list, &cur)) || move_target(&o, &d, md.n, cur, &target))
+        goto out;
+    if (o.sql) {
         rc = print_plan(&d, db, list, md.n, target);
-        goto out;
-    }
-    if (target == cur) {
-        if (!quiet)
-            printf("%s is at %04d; nothing to do.\n", shown, cur);
+    } else if (target == cur) {
+        if (!o.quiet)
+            printf("%s is at %04d; nothing to do.\n", o.shown, cur);
         rc = MC_EXIT_OK;
-        goto out;
+    } else {
+        rc = move_run(&o, &d, db, list, md.n, cur, target, &arena);
     }
-    progress p = {quiet, isatty(1), md.n, mc_arena_alloc(&arena, md.n + 1), {0, 0}};
-    if (!p.done) {
-        mc_error_in(&d, NULL, NULL, "out of memory");
-        goto out;
-    }
-    memset(p.done, 0, md.n + 1);
-    if (mc_migrate_run(db, list, md.n, target, on_step, &p) != MC_OK) {
-        mc_error_in(&d, NULL, NULL, "%s: %s", shown, mc_errmsg(db));
-        int now = cur;
-        mc_migrate_current(db, &now);
-        if (now != cur)
-            mc_error_in(&d, NULL, NULL, "the database stopped at %04d", now);
-        goto out;
-    }
-    /* Steps another process made meanwhile (two upgraders at once). */
-    int lo = upgrading ? cur + 1 : target + 1, hi = upgrading ? target : cur;
-    for (int v = lo; v <= hi; v++)
-        if (!p.done[v] && !quiet)
-            printf("%04d (%s) was %s by another process meanwhile\n", v, list[v - 1].name,
-                   upgrading ? "applied" : "undone");
-    if (!quiet)
-        printf("%s is at %04d.\n", shown, target);
-    rc = MC_EXIT_OK;
 out:
     mc_close(db);
     mc_arena_free(&arena);
@@ -304,12 +344,12 @@ out:
 
 int mc_cmd_upgrade(const mc_cmd *cmd, int argc, char **argv)
 {
-    return move(cmd, argc, argv, 1);
+    return move(cmd, argc, argv, true);
 }
 
 int mc_cmd_downgrade(const mc_cmd *cmd, int argc, char **argv)
 {
-    return move(cmd, argc, argv, 0);
+    return move(cmd, argc, argv, false);
 }
 
 /* ---- current / history / stamp ---------------------------------------------- */

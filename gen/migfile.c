@@ -306,6 +306,51 @@ static const char *kind_word(mc_constraint_kind k)
     return k == MC_C_UNIQUE ? "unique" : k == MC_C_CHECK ? "check" : "fk";
 }
 
+/* The verb and object an op contributes to a slug ("add", "post_title");
+ * both NULL for none. */
+static void op_words(mc_arena *arena, const mc_op *o, const char **verb_out, const char **obj_out)
+{
+    const char *verb = NULL, *obj = NULL;
+    const char *tname = o->to ? o->to->name : o->from ? o->from->name : "";
+    switch (o->kind) {
+    case MC_OP_CREATE_TABLE: verb = "create"; obj = tname; break;
+    case MC_OP_DROP_TABLE: verb = "drop"; obj = tname; break;
+    case MC_OP_RENAME_TABLE:
+        verb = "rename";
+        obj = mc_arena_printf(arena, "%s_to_%s", o->from->name, o->to->name);
+        break;
+    case MC_OP_ADD_COLUMN: verb = "add"; obj = mc_arena_printf(arena, "%s_%s", tname, o->col_to->name); break;
+    case MC_OP_DROP_COLUMN:
+        verb = "drop";
+        obj = mc_arena_printf(arena, "%s_%s", tname, o->col_from->name);
+        break;
+    case MC_OP_RENAME_COLUMN:
+        verb = "rename";
+        obj = mc_arena_printf(arena, "%s_%s", tname, o->col_from->name);
+        break;
+    case MC_OP_RENAME_MODEL: verb = "rename"; obj = o->to->model; break;
+    case MC_OP_RENAME_FIELD: verb = "rename"; obj = mc_arena_printf(arena, "%s_%s", tname, o->col_to->field); break;
+    case MC_OP_ALTER_TYPE: case MC_OP_ALTER_NULLABLE: case MC_OP_ALTER_DEFAULT: case MC_OP_ALTER_CHECK:
+    case MC_OP_ALTER_AUTOINCREMENT:
+        verb = "alter";
+        obj = mc_arena_printf(arena, "%s_%s", tname, o->col_to->name);
+        break;
+    case MC_OP_ALTER_PK: verb = "alter"; obj = mc_arena_printf(arena, "%s_pk", tname); break;
+    case MC_OP_ADD_INDEX: verb = "add"; obj = o->index->name; break;
+    case MC_OP_DROP_INDEX: verb = "drop"; obj = o->index->name; break;
+    case MC_OP_ADD_CONSTRAINT:
+        verb = "add";
+        obj = mc_arena_printf(arena, "%s_%s", tname, kind_word(o->constraint->kind));
+        break;
+    case MC_OP_DROP_CONSTRAINT:
+        verb = "drop";
+        obj = mc_arena_printf(arena, "%s_%s", tname, kind_word(o->constraint->kind));
+        break;
+    }
+    *verb_out = verb;
+    *obj_out = obj;
+}
+
 /* See migfile.h.  The verb once per run of ops with the same verb
  * ("add_post_title_user_email"), an op repeating the one before left out,
  * cut when long. */
@@ -314,44 +359,8 @@ char *mc_slug_from_diff(mc_arena *arena, const mc_diff *d)
     mc_buf b = {0};
     const char *last_verb = NULL, *last_obj = NULL;
     for (size_t i = 0; i < d->nops; i++) {
-        const mc_op *o = &d->ops[i];
         const char *verb = NULL, *obj = NULL;
-        const char *tname = o->to ? o->to->name : o->from ? o->from->name : "";
-        switch (o->kind) {
-        case MC_OP_CREATE_TABLE: verb = "create"; obj = tname; break;
-        case MC_OP_DROP_TABLE: verb = "drop"; obj = tname; break;
-        case MC_OP_RENAME_TABLE:
-            verb = "rename";
-            obj = mc_arena_printf(arena, "%s_to_%s", o->from->name, o->to->name);
-            break;
-        case MC_OP_ADD_COLUMN: verb = "add"; obj = mc_arena_printf(arena, "%s_%s", tname, o->col_to->name); break;
-        case MC_OP_DROP_COLUMN:
-            verb = "drop";
-            obj = mc_arena_printf(arena, "%s_%s", tname, o->col_from->name);
-            break;
-        case MC_OP_RENAME_COLUMN:
-            verb = "rename";
-            obj = mc_arena_printf(arena, "%s_%s", tname, o->col_from->name);
-            break;
-        case MC_OP_RENAME_MODEL: verb = "rename"; obj = o->to->model; break;
-        case MC_OP_RENAME_FIELD: verb = "rename"; obj = mc_arena_printf(arena, "%s_%s", tname, o->col_to->field); break;
-        case MC_OP_ALTER_TYPE: case MC_OP_ALTER_NULLABLE: case MC_OP_ALTER_DEFAULT: case MC_OP_ALTER_CHECK:
-        case MC_OP_ALTER_AUTOINCREMENT:
-            verb = "alter";
-            obj = mc_arena_printf(arena, "%s_%s", tname, o->col_to->name);
-            break;
-        case MC_OP_ALTER_PK: verb = "alter"; obj = mc_arena_printf(arena, "%s_pk", tname); break;
-        case MC_OP_ADD_INDEX: verb = "add"; obj = o->index->name; break;
-        case MC_OP_DROP_INDEX: verb = "drop"; obj = o->index->name; break;
-        case MC_OP_ADD_CONSTRAINT:
-            verb = "add";
-            obj = mc_arena_printf(arena, "%s_%s", tname, kind_word(o->constraint->kind));
-            break;
-        case MC_OP_DROP_CONSTRAINT:
-            verb = "drop";
-            obj = mc_arena_printf(arena, "%s_%s", tname, kind_word(o->constraint->kind));
-            break;
-        }
+        op_words(arena, &d->ops[i], &verb, &obj);
         if (!verb || !obj)
             continue;
         if (last_obj && strcmp(obj, last_obj) == 0 && last_verb && strcmp(verb, last_verb) == 0)

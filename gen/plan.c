@@ -262,6 +262,43 @@ static bool restore_as_null(const planner *p, const mc_table *t, const mc_column
 }
 
 /*
+ * The copy of a rebuild: the columns of the new table that get a value
+ * (names) and what each gets (exprs), comma-separated; returns their
+ * count.  A kept column takes its old value (under its new name: the
+ * renames ran first), COALESCEd with its server default when it becomes
+ * NOT NULL; a new NOT NULL column without a default (a downgrade bringing
+ * back dropped data) its zero value; a unique one with a default that
+ * restore_as_null names, NULL.  Other new columns take their defaults.
+ */
+static int copy_lists(planner *p, const mc_table_pair *tp, mc_buf *names, mc_buf *exprs)
+{
+    const mc_table *t = tp->to;
+    int n = 0;
+    for (size_t j = 0; j < t->ncolumns; j++) {
+        const mc_column *c = &t->columns[j];
+        bool refill = !tp->source[j] && !c->nullable && !c->server_default;
+        bool nulls = !tp->source[j] && restore_as_null(p, t, c);
+        if (!tp->source[j] && !refill && !nulls)
+            continue;
+        if (n++) {
+            mc_buf_put(names, ", ");
+            mc_buf_put(exprs, ", ");
+        }
+        mc_put_ident(names, c->name);
+        if (refill || nulls) {
+            mc_buf_put(exprs, nulls ? "NULL" : zero_value(c));
+            continue;
+        }
+        const mc_column *old = mc_table_column(tp->from, tp->source[j]);
+        if (!c->nullable && old && old->nullable && c->server_default)
+            mc_put_sqlf(exprs, "COALESCE(%I, %s)", c->name, c->server_default);
+        else
+            mc_put_ident(exprs, c->name);
+    }
+    return n;
+}
+
+/*
  * SQLite's 12-step rebuild of tp's table as B has it: create _new_x, copy
  * the rows of the columns that stay (renamed ones under their new names:
  * the renames ran first), drop x, rename _new_x to x, recreate the
@@ -290,30 +327,7 @@ static void rebuild(planner *p, const mc_table_pair *tp)
     mc_ddl_create_table_as(b, t, tmp);
     mc_buf_putc(b, '\n');
     mc_buf names = {0}, exprs = {0};
-    int n = 0;
-    for (size_t j = 0; j < t->ncolumns; j++) {
-        const mc_column *c = &t->columns[j];
-        int refill = !tp->source[j] && !c->nullable && !c->server_default;
-        int nulls = !tp->source[j] && restore_as_null(p, t, c);
-        if (!tp->source[j] && !refill && !nulls)
-            continue;
-        if (n++) {
-            mc_buf_put(&names, ", ");
-            mc_buf_put(&exprs, ", ");
-        }
-        mc_put_ident(&names, c->name);
-        if (refill || nulls) {
-            mc_buf_put(&exprs, nulls ? "NULL" : zero_value(c));
-            continue;
-        }
-        /* Renames ran first: the old table has the new column names. */
-        const mc_column *old = mc_table_column(tp->from, tp->source[j]);
-        if (!c->nullable && old && old->nullable && c->server_default) {
-            mc_put_sqlf(&exprs, "COALESCE(%I, %s)", c->name, c->server_default);
-        } else {
-            mc_put_ident(&exprs, c->name);
-        }
-    }
+    int n = copy_lists(p, tp, &names, &exprs);
     if (n == 0) {
         mc_buf_put(b, "-- no column is kept: the rows are not copied\n");
     } else {

@@ -27,6 +27,8 @@ CPPFLAGS  += -D_POSIX_C_SOURCE=200809L -DMODELC_VERSION='"$(VERSION)"'
 CFLAGS    ?=
 ALL_CFLAGS = -std=c11 $(WARN) $(OPT) $(SAN) $(CFLAGS)
 SQLITE_LIBS := $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
+# libpq-fe.h for the PostgreSQL driver; libpq itself is loaded at run time (runtime/pg_libpq.h)
+PQ_CFLAGS    := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
@@ -91,10 +93,10 @@ $(BUILD)/modelc: $(BUILD)/gen/main.o $(BUILD)/libmodelcgen.a $(BUILD)/libmodelc.
 # ---- runtime -------------------------------------------------------------
 $(BUILD)/runtime/%.o: runtime/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(INC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(INC) $(PQ_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 $(BUILD)/pic/runtime/%.o: runtime/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(INC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DMC_BUILDING_SHARED -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(INC) $(PQ_CFLAGS) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DMC_BUILDING_SHARED -MMD -MP -c -o $@ $<
 
 $(BUILD)/libmodelc.a: $(RT_OBJ)
 	rm -f $@ && ar rcs $@ $^

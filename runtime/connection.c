@@ -12,7 +12,7 @@
 #include <sys/statvfs.h>
 #include <time.h>
 
-#include "internal.h"
+#include "driver.h"
 
 /* ---- SQL text helpers ---------------------------------------------------- */
 
@@ -70,7 +70,7 @@ static int keyword(const char *s, const char *kw, const char **after)
 
 /* COMMIT, END or ROLLBACK (but not ROLLBACK TO a savepoint): a statement
  * that would end the transaction a migration runs in. */
-static int ends_transaction(const char *sql)
+int mci_ends_transaction(const char *sql)
 {
     const char *s = mci_skip_space(sql), *rest;
 
@@ -85,7 +85,7 @@ static int ends_transaction(const char *sql)
 
 int mci_run_script(mc_db *db, const char *sql, const char *prefix, int *count)
 {
-    return mci_run_script_hooked(db, sql, prefix, count, NULL, NULL);
+    return db->driver->run_script(db, sql, prefix, count);
 }
 
 int mci_run_script_hooked(mc_db *db, const char *sql, const char *prefix, int *count, mci_stmt_hook hook,
@@ -107,7 +107,7 @@ int mci_run_script_hooked(mc_db *db, const char *sql, const char *prefix, int *c
             continue;
         }
         n++;
-        if (rc == SQLITE_OK && prefix && ends_transaction(p)) {
+        if (rc == SQLITE_OK && prefix && mci_ends_transaction(p)) {
             sqlite3_finalize(st);
             mci_first_line(p, line, sizeof line);
             return mc_set_error(db, MC_INVALID,
@@ -183,7 +183,7 @@ void mc_redact_url(const char *url, char *out, size_t cap)
 
 /* Sets *path to a malloc'd file name for SQLite (":memory:" for an
  * in-memory database).  Refusals name the URL without its password. */
-static int resolve_url(mc_db *db, const char *url, char **path, int *memory)
+static int resolve_url(mc_db *db, const char *url, char **path, int *memory, const char **pg_url)
 {
     const char *sep, *rest;
     char shown[512];
@@ -191,6 +191,7 @@ static int resolve_url(mc_db *db, const char *url, char **path, int *memory)
 
     *path = NULL;
     *memory = 0;
+    *pg_url = NULL;
     if (!url || !*url) {
         url = getenv("DATABASE_URL");
         if (!url || !*url)
@@ -205,15 +206,15 @@ static int resolve_url(mc_db *db, const char *url, char **path, int *memory)
         mc_redact_url(url, shown, sizeof shown);
         if ((slen == 8 && strncmp(url, "postgres", 8) == 0) ||
             (slen == 10 && strncmp(url, "postgresql", 10) == 0) ||
-            (slen > 10 && strncmp(url, "postgresql+", 11) == 0))
-            return mc_set_error(db, MC_INVALID,
-                                "%s: PostgreSQL is not supported yet (modelc supports sqlite:/// "
-                                "URLs and plain paths)", shown);
+            (slen > 10 && strncmp(url, "postgresql+", 11) == 0)) {
+            *pg_url = url;
+            return MC_OK;
+        }
         if (!((slen == 6 && strncmp(url, "sqlite", 6) == 0) ||
               (slen > 6 && strncmp(url, "sqlite+", 7) == 0)))
             return mc_set_error(db, MC_INVALID,
-                                "%s: unsupported database URL (modelc supports sqlite:/// URLs "
-                                "and plain paths)", shown);
+                                "%s: unsupported database URL (modelc supports sqlite:/// URLs, "
+                                "plain paths and postgresql:// URLs)", shown);
         rest = sep + 3;
         if (*rest && *rest != '/' && *rest != '?')
             return mc_set_error(db, MC_INVALID,
@@ -418,6 +419,7 @@ static int apply_options(mc_db *db, const mc_open_options *o, int memory, int fr
 int mc_open(mc_db **out, const char *url, const mc_open_options *opts)
 {
     mc_db *db;
+    const char *pg_url = NULL;
     int memory, rc, flags, fresh = 0;
     int readonly = opts && opts->readonly > 0;
     int create = !readonly && (!opts || opts->create != 0);
@@ -427,8 +429,11 @@ int mc_open(mc_db **out, const char *url, const mc_open_options *opts)
     *out = db = calloc(1, sizeof *db);
     if (!db)
         return MC_NOMEM;
-    if ((rc = resolve_url(db, url, &db->path, &memory)) != MC_OK)
+    db->driver = &mci_sqlite_driver;
+    if ((rc = resolve_url(db, url, &db->path, &memory, &pg_url)) != MC_OK)
         return rc;
+    if (pg_url)
+        return mci_pg_open(db, pg_url, opts);
     if (!memory && (rc = check_file(db, create, &fresh)) != MC_OK)
         return rc;
 
@@ -469,9 +474,8 @@ void mc_close(mc_db *db)
 {
     if (!db)
         return;
-    mci_cache_free(&db->cache);
-    if (db->handle)
-        sqlite3_close_v2(db->handle);   /* rolls back an open transaction */
+    mci_cache_free(db);
+    db->driver->close(db);  /* rolls back an open transaction */
     free(db->path);
     free(db);
 }
@@ -484,4 +488,9 @@ sqlite3 *mc_sqlite(mc_db *db)
 const char *mc_db_path(const mc_db *db)
 {
     return db && db->path ? db->path : "";
+}
+
+mc_engine mc_db_engine(const mc_db *db)
+{
+    return db && db->driver ? db->driver->engine : MC_ENGINE_SQLITE;
 }

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "internal.h"
+#include "driver.h"
 
 const char mc_now_marker[] = "now";
 
@@ -315,28 +315,58 @@ void mc_now_datetime(char out[MC_DATETIME_SIZE])
     format_parts(&p, out);
 }
 
-int mc_bind_temporal(sqlite3_stmt *st, int idx, const char *s, mc_temporal kind)
+/* What a Date, Time or DateTime parameter binds: *text, *len bytes (-1:
+ * up to its NUL); returns 1 when the text is in buf (a copy is needed),
+ * 0 when it is s itself. */
+static int temporal_text(const char *s, mc_temporal kind, char buf[MC_DATETIME_SIZE], const char **text, int *len)
 {
-    char buf[MC_DATETIME_SIZE];
     dt_parts p;
     char why[96];
 
-    if (!s)
-        return sqlite3_bind_null(st, idx);
     if (s == mc_now_marker) {
         now_parts(&p);
         format_parts(&p, buf);
-        if (kind == MC_TEMPORAL_DATE)
-            return sqlite3_bind_text(st, idx, buf, 10, SQLITE_TRANSIENT);
-        if (kind == MC_TEMPORAL_TIME)
-            return sqlite3_bind_text(st, idx, buf + 11, 15, SQLITE_TRANSIENT);
-        return sqlite3_bind_text(st, idx, buf, 26, SQLITE_TRANSIENT);
+        *text = kind == MC_TEMPORAL_TIME ? buf + 11 : buf;
+        *len = kind == MC_TEMPORAL_DATE ? 10 : kind == MC_TEMPORAL_TIME ? 15 : 26;
+        return 1;
     }
     if (kind == MC_TEMPORAL_DATETIME && parse_datetime(s, &p, why, sizeof why) == MC_OK) {
         format_parts(&p, buf);
-        return sqlite3_bind_text(st, idx, buf, 26, SQLITE_TRANSIENT);
+        *text = buf;
+        *len = 26;
+        return 1;
     }
+    *text = s;
+    *len = -1;
+    return 0;
+}
+
+int mc_bind_temporal(sqlite3_stmt *st, int idx, const char *s, mc_temporal kind)
+{
+    char buf[MC_DATETIME_SIZE];
+    const char *text;
+    int len;
+
+    if (!s)
+        return sqlite3_bind_null(st, idx);
+    if (temporal_text(s, kind, buf, &text, &len))
+        return sqlite3_bind_text(st, idx, text, len, SQLITE_TRANSIENT);
     return sqlite3_bind_text(st, idx, s, -1, SQLITE_STATIC);
+}
+
+int mc_stmt_bind_temporal(mc_stmt *st, int idx, const char *s, mc_temporal kind)
+{
+    char buf[MC_DATETIME_SIZE];
+    const char *text;
+    int len;
+
+    if (st->lite)
+        return mc_bind_temporal(st->lite, idx, s, kind);
+    if (!s)
+        return mc_pg_bind_null(st, idx);
+    if (temporal_text(s, kind, buf, &text, &len))
+        return mci_pg_bind_copy(st, idx, text, (size_t)len);
+    return mc_pg_bind_text(st, idx, s, -1);
 }
 
 /* ---- the helpers --------------------------------------------------------- */

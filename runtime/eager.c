@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "driver.h"
 
 typedef struct slot {
     int64_t key;
@@ -35,7 +35,8 @@ struct mc_eager {
     char *json;         /* "[1,2,3]": the distinct keys */
     size_t len, jcap;
     size_t nkeys;
-    sqlite3_stmt *st;
+    mc_stmt *st;
+    int text_keys;      /* the keys are text (mc_eager_key_text) */
 };
 
 static uint64_t mix(int64_t key)   /* splitmix64's finalizer */
@@ -183,6 +184,7 @@ int mc_eager_key_text(mc_eager *e, size_t pos, const char *key)
     size_t i = find_text(e, key);
     e->next[pos] = MC_EAGER_NONE;
     if (e->slots[i].first == MC_EAGER_NONE) {
+        e->text_keys = 1;
         int rc = add_json_text(e, key);
         if (rc != MC_OK)
             return rc;
@@ -195,7 +197,34 @@ int mc_eager_key_text(mc_eager *e, size_t pos, const char *key)
     return MC_OK;
 }
 
-int mc_eager_run(mc_eager *e, const char *sql, sqlite3_stmt **st)
+/* PostgreSQL has no json_each: the generated "IN (SELECT value FROM
+ * json_each(?))" becomes "IN (SELECT value::bigint FROM
+ * json_array_elements_text(?::json))" (no cast for text keys), bound to
+ * the same JSON array.  malloc'd; NULL when out of memory or when sql has
+ * no such subquery (then it runs as written). */
+static char *pg_keys_sql(const mc_eager *e, const char *sql)
+{
+    static const char from[] = "SELECT value FROM json_each(?)";
+    const char *to = e->text_keys ? "SELECT value FROM json_array_elements_text(?::json)"
+                                  : "SELECT value::bigint FROM json_array_elements_text(?::json)";
+    const char *at = strstr(sql, from);
+    size_t head, n;
+    char *out;
+
+    if (!at)
+        return NULL;
+    head = (size_t)(at - sql);
+    n = strlen(sql) - (sizeof from - 1) + strlen(to);
+    if (!(out = malloc(n + 1)))
+        return NULL;
+    memcpy(out, sql, head);
+    strcpy(out + head, to);
+    strcat(out, at + sizeof from - 1);
+    return out;
+}
+
+/* mc_eager_run on the driver-neutral statement. */
+int mci_eager_run(mc_eager *e, const char *sql, mc_stmt **st)
 {
     *st = NULL;
     if (!e)
@@ -203,25 +232,37 @@ int mc_eager_run(mc_eager *e, const char *sql, sqlite3_stmt **st)
     if (e->nkeys == 0)
         return MC_DONE;     /* nothing to load: no statement at all */
     e->json[e->len] = ']';
-    if (!(e->st = mc_prepare(e->db, sql)))
+    e->json[e->len + 1] = '\0';   /* room for both is kept by the appends */
+    char *pg = mc_db_engine(e->db) == MC_ENGINE_POSTGRESQL ? pg_keys_sql(e, sql) : NULL;
+    e->st = pg ? mc_stmt_prepare_text(e->db, pg) : mc_stmt_prepare(e->db, sql);
+    free(pg);
+    if (!e->st)
         return mc_errcode(e->db);
-    int rc = sqlite3_bind_text(e->st, 1, e->json, (int)e->len + 1, SQLITE_STATIC);
-    if (rc != SQLITE_OK)
-        return mc_status_from_sqlite(e->db, rc, e->table);
+    int rc = mc_stmt_bind_text_n(e->st, 1, e->json, (int)e->len + 1);
+    if (rc != MC_RC_OK)
+        return mc_status_from_rc(e->db, rc, e->table);
     *st = e->st;
     return MC_OK;
+}
+
+int mc_eager_run(mc_eager *e, const char *sql, sqlite3_stmt **st)
+{
+    mc_stmt *s;
+    int rc = mci_eager_run(e, sql, &s);
+    *st = s ? s->lite : NULL;
+    return rc;
 }
 
 int mc_eager_step(mc_eager *e)
 {
     if (!e || !e->st)
         return MC_MISUSE;
-    int rc = sqlite3_step(e->st);
-    if (rc == SQLITE_ROW)
+    int rc = mc_stmt_step(e->st);
+    if (rc == MC_RC_ROW)
         return MC_OK;
-    if (rc == SQLITE_DONE)
+    if (rc == MC_RC_DONE)
         return MC_DONE;
-    return mc_status_from_sqlite(e->db, rc, e->table);
+    return mc_status_from_rc(e->db, rc, e->table);
 }
 
 size_t mc_eager_first(const mc_eager *e, int64_t key)
@@ -244,7 +285,7 @@ void mc_eager_free(mc_eager *e)
     if (!e)
         return;
     if (e->st)
-        mc_release(e->db, e->st);
+        mc_stmt_release(e->db, e->st);
     free(e->next);
     free(e->slots);
     free(e->last);

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "driver.h"
 
 const char *mc_runtime_version(void)
 {
@@ -54,6 +54,7 @@ void mc_clear_error(mc_db *db)
         return;
     db->status = MC_OK;
     db->sqlite_rc = 0;
+    db->sqlstate[0] = '\0';
     db->msg[0] = '\0';
 }
 
@@ -70,6 +71,7 @@ static void set_message(mc_db *db, int status, int sqlite_rc, const char *fmt, v
     memcpy(db->msg, tmp, sizeof tmp);
     db->status = status;
     db->sqlite_rc = sqlite_rc;
+    db->sqlstate[0] = '\0';
 }
 
 int mc_set_error(mc_db *db, int status, const char *fmt, ...)
@@ -93,6 +95,23 @@ static int set_sqlite_error(mc_db *db, int status, int rc, const char *fmt, ...)
     set_message(db, status, rc, fmt, ap);
     va_end(ap);
     return status;
+}
+
+static int map_sqlite(int rc);
+
+int mci_set_error_rc(mc_db *db, int status, int rc, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    set_message(db, status, rc, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+int mci_status_of_rc(int rc)
+{
+    return map_sqlite(rc);
 }
 
 static int map_sqlite(int rc)
@@ -135,11 +154,23 @@ int mc_status_from_sqlite(mc_db *db, int rc, const char *context)
     return set_sqlite_error(db, status, rc, "%s", text);
 }
 
+int mc_status_from_rc(mc_db *db, int rc, const char *context)
+{
+    if (db && db->pg)
+        return mci_pg_status(db, rc, context);
+    return mc_status_from_sqlite(db, rc, context);
+}
+
+const char *mc_sqlstate(const mc_db *db)
+{
+    return db ? db->sqlstate : "";
+}
+
 int mci_usable(mc_db *db, const char *fn)
 {
     if (!db)
         return MC_MISUSE;
-    if (!db->handle)
+    if (!db->handle && !db->pg)
         return mc_set_error(db, MC_MISUSE, "%s: the connection is not open", fn);
     return MC_OK;
 }

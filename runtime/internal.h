@@ -27,7 +27,7 @@ typedef struct mci_map {
 /* One cached statement.  Statements for the same text form a chain from
  * the head slot, which alone owns the text copy. */
 typedef struct mci_slot {
-    sqlite3_stmt *stmt;
+    struct mci_stmt *h;     /* owned: the statement (driver.h) */
     char *text;         /* head slot only: malloc'd copy of the SQL */
     int next;           /* next slot with the same text, -1 at the end */
     int out;            /* checked out by mc_prepare, not yet released */
@@ -55,36 +55,46 @@ typedef struct mci_cache {
     size_t n, cap;
     mci_map by_ptr;     /* address of the caller's SQL -> head slot */
     mci_map by_text;    /* hash of the SQL text -> head slot */
-    mci_map by_stmt;    /* sqlite3_stmt * -> slot */
+    mci_map by_stmt;    /* sqlite3_stmt * -> slot (mc_release's lookup) */
     mci_shape_entry *shapes;
     size_t nshapes, capshapes;
     mci_map by_shape;   /* hash of a query shape -> index in shapes */
-    sqlite3_stmt *last_out; /* the statement checked out last, */
+    struct mci_stmt *last_out; /* the statement checked out last, */
     int last_slot;          /* and its slot: release without a lookup */
 } mci_cache;
 
 struct mc_db {
-    sqlite3 *handle;        /* NULL when the open failed */
-    char *path;             /* what SQLite was given */
+    const struct mci_driver *driver;    /* SQLite's or PostgreSQL's (driver.h) */
+    sqlite3 *handle;        /* SQLite: NULL when the open failed, and on PostgreSQL */
+    struct mci_pgconn *pg;  /* PostgreSQL: the connection, NULL otherwise */
+    char *path;             /* what SQLite was given; a PostgreSQL URL without its password */
     int status;             /* last failure, MC_OK when none */
     int sqlite_rc;          /* its extended SQLite code, 0 when not SQLite's */
+    char sqlstate[6];       /* its SQLSTATE when PostgreSQL's, else "" */
     int depth;              /* transaction nesting */
     mci_cache cache;
     char msg[MCI_MSG_MAX];
 };
 
 /* stmt_cache.c */
-void mci_cache_free(mci_cache *c);
+void mci_cache_free(mc_db *db);
 
 /* The statement cached for query shape k, checked out as mc_prepare does;
  * NULL when the shape has not been seen (no error is set then). */
-sqlite3_stmt *mci_prepare_shape(mc_db *db, const mci_shape *k);
+mc_stmt *mci_prepare_shape(mc_db *db, const mci_shape *k);
 
 /* Prepares sql (built from shape k) as mc_prepare_text does and
  * remembers it under k, so that the next mci_prepare_shape finds it
  * without the text.  NULL with the error set on failure; failing to
  * remember costs only the shortcut. */
-sqlite3_stmt *mci_prepare_shape_text(mc_db *db, const mci_shape *k, const char *sql);
+mc_stmt *mci_prepare_shape_text(mc_db *db, const mci_shape *k, const char *sql);
+
+/* error.c: records status with a message and the SQLite result code rc
+ * that stands for the failure (mc_sqlite_errcode). */
+int mci_set_error_rc(mc_db *db, int status, int rc, const char *fmt, ...) MC_PRINTF(4, 5);
+
+/* error.c: the mc_status of a SQLite result code (see mc_status_from_sqlite). */
+int mci_status_of_rc(int rc);
 
 /* error.c: checks db and its handle; MC_MISUSE with a message naming
  * `fn` when unusable. */
@@ -104,6 +114,10 @@ void mci_first_line(const char *s, char *out, size_t cap);
  * (prefix may be NULL) and returns the status.  *count, when not NULL,
  * receives the number of statements run. */
 int mci_run_script(mc_db *db, const char *sql, const char *prefix, int *count);
+
+/* COMMIT, END or ROLLBACK (not ROLLBACK TO): a statement that would end
+ * the transaction a migration runs in. */
+int mci_ends_transaction(const char *sql);
 
 /* Called with each prepared statement of a script before its first step
  * (after = 0) and after its last (after = 1). */
@@ -136,6 +150,15 @@ const char *mci_query_where(const mc_query *q);
 int mci_query_status(const mc_query *q);
 void mci_query_window(const mc_query *q, int64_t *limit, int64_t *offset);
 char *mci_query_sql(mc_query *q, const char *what, int paged);
-int mci_query_bind(mc_query *q, sqlite3_stmt *st, int paged);
+int mci_query_bind(mc_query *q, mc_stmt *st, int paged);
+/* mc_query_step and mc_query_first on the driver-neutral statement. */
+int mci_query_step(mc_query *q, mc_stmt **row);
+int mci_query_first(mc_query *q, mc_stmt **row);
+/* eager.c: mc_eager_run on the driver-neutral statement. */
+int mci_eager_run(mc_eager *e, const char *sql, mc_stmt **st);
+
+/* The integer in the first column of the first row of sql, run with q's
+ * values (and window when paged); for counts. */
+int mci_query_int(mc_query *q, const char *sql, int paged, int64_t *out);
 
 #endif

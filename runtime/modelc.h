@@ -135,8 +135,19 @@ typedef struct mc_open_options {
  *   "sqlite:////abs/path.db"            absolute
  *   "sqlite+pysqlite:///x.db"           a SQLAlchemy driver suffix is ignored
  *   "sqlite://", "sqlite:///:memory:", ":memory:"   a private in-memory db
+ *   "postgresql://user:password@host:port/dbname", "postgres://...",
+ *   "postgresql+psycopg2://..."         a PostgreSQL server (libpq's URI
+ *                                       form, "?host=/socket/dir" included)
  * A "?query" after a sqlite:// URL is ignored.  Other schemes
- * ("postgresql://...") are refused with MC_INVALID.
+ * ("mysql://...") are refused with MC_INVALID.
+ *
+ * PostgreSQL: libpq.so.5 is loaded on the first such open (a program
+ * links only -lmodelc -lsqlite3; without libpq the open is MC_ERROR
+ * saying so).  A server that cannot be reached is MC_ERROR with libpq's
+ * reason.  Of opts only busy_timeout_ms (the session's lock_timeout: a
+ * lock waited for longer is MC_BUSY) and readonly (read-only
+ * transactions) apply; the rest are SQLite's.  mc_sqlite() is NULL and
+ * the sqlite3_stmt calls refuse: use the mc_stmt calls.
  *
  * Applied on open, each overridable through opts (NULL = all defaults):
  * busy_timeout=5000, journal_mode=WAL (not for in-memory databases),
@@ -427,6 +438,162 @@ MC_API int mc_set_blob(mc_blob *dst, const void *data, size_t len);
  * own text drops the scale ("8.5"); text that is not a number is copied as
  * stored.  *out is malloc'd (caller frees) or NULL for SQL NULL. */
 MC_API int mc_column_numeric(mc_db *db, sqlite3_stmt *st, int col, int scale, char **out);
+
+/* ---- statements on either database (what generated code calls) --------- */
+/*
+ * An mc_db is a SQLite database or a PostgreSQL server (mc_open of a
+ * postgresql:// URL).  The generated code speaks to both through the
+ * mc_stmt calls below, so one compiled program runs on either; the older
+ * sqlite3_stmt calls above (mc_prepare, mc_step, mc_bind_text ...) are
+ * for SQLite connections only.
+ *
+ * The bind and step calls return result codes in SQLite's numbering on
+ * both databases: MC_RC_OK, MC_RC_ROW (step: a row is ready), MC_RC_DONE
+ * (step: the statement ran to its end), or a failure code (PostgreSQL's
+ * SQLSTATEs mapped: 23505 -> SQLITE_CONSTRAINT_UNIQUE, 40001 ->
+ * SQLITE_BUSY ...).  mc_status_from_rc turns a failure into an mc_status
+ * with the message.  On SQLite each bind and column call compiles to the
+ * sqlite3_* call itself behind one test of st->lite.
+ *
+ * SQL text uses `?` placeholders (or `?NNN`) and double-quoted
+ * identifiers; on PostgreSQL the driver rewrites the placeholders to $n
+ * once, when it prepares the statement (PQprepare, cached per connection).
+ * Text parameters go to PostgreSQL untyped, so the server takes the
+ * column's type (enum, timestamp, json, numeric, boolean); blobs go in
+ * binary.  Lifetimes are SQLite's: bound text and blobs are not copied and
+ * must stay unchanged until the last step or mc_stmt_release; a column
+ * value read is valid until the next step or release.
+ */
+typedef enum mc_engine { MC_ENGINE_SQLITE = 1, MC_ENGINE_POSTGRESQL = 2 } mc_engine;
+
+/* The database behind db: MC_ENGINE_SQLITE (also for NULL) or
+ * MC_ENGINE_POSTGRESQL. */
+MC_API mc_engine mc_db_engine(const mc_db *db);
+
+/* A statement of the cache.  Only `lite` is public (for the inline calls
+ * below): the SQLite statement, NULL on PostgreSQL. */
+typedef struct mc_stmt {
+    sqlite3_stmt *lite;
+} mc_stmt;
+
+#define MC_RC_OK   SQLITE_OK
+#define MC_RC_ROW  SQLITE_ROW
+#define MC_RC_DONE SQLITE_DONE
+
+/* mc_prepare / mc_prepare_text / mc_release for either database: same
+ * cache, same rules (a string literal for mc_stmt_prepare, checked out
+ * until released; NULL with the error set on failure). */
+MC_API mc_stmt *mc_stmt_prepare(mc_db *db, const char *sql);
+MC_API mc_stmt *mc_stmt_prepare_text(mc_db *db, const char *sql);
+MC_API void mc_stmt_release(mc_db *db, mc_stmt *st);
+
+/* An INSERT ending in "RETURNING <the integer primary key>" (a string
+ * literal), for an insert that lets the database choose the id.  SQLite
+ * is given the text without the clause and reports the id with
+ * sqlite3_last_insert_rowid, as before (no extra step); PostgreSQL runs it
+ * with the clause and keeps the returned id.  Either way step gives
+ * MC_RC_DONE and then mc_last_insert_id(db) is the new id. */
+MC_API mc_stmt *mc_stmt_prepare_insert(mc_db *db, const char *sql);
+
+/* Rows changed by the connection's last INSERT, UPDATE or DELETE, and the
+ * id its last INSERT made (SQLite: sqlite3_changes64,
+ * sqlite3_last_insert_rowid; PostgreSQL: the command's row count and the
+ * RETURNING id of mc_stmt_prepare_insert). */
+MC_API int64_t mc_changes(mc_db *db);
+MC_API int64_t mc_last_insert_id(mc_db *db);
+
+/* Maps a result code of the calls below to an mc_status, recording
+ * "<context>: <message>" for a failure as mc_status_from_sqlite does.
+ * PostgreSQL's messages are written like SQLite's where modelc names
+ * tables and fields: "user: UNIQUE constraint failed: user.username",
+ * "post: NOT NULL constraint failed: post.body",
+ * "post: FOREIGN KEY constraint failed: ...", "CHECK constraint failed: name". */
+MC_API int mc_status_from_rc(mc_db *db, int rc, const char *context);
+
+/* The SQLSTATE of the last failure that came from PostgreSQL ("23505"),
+ * "" otherwise. */
+MC_API const char *mc_sqlstate(const mc_db *db);
+
+/* The PostgreSQL halves of the inline calls (the runtime's libpq driver). */
+MC_API int mc_pg_step(mc_stmt *st);
+MC_API int mc_pg_bind_null(mc_stmt *st, int idx);
+MC_API int mc_pg_bind_int64(mc_stmt *st, int idx, int64_t v);
+MC_API int mc_pg_bind_double(mc_stmt *st, int idx, double v);
+MC_API int mc_pg_bind_text(mc_stmt *st, int idx, const char *s, int n);
+MC_API int mc_pg_bind_blob(mc_stmt *st, int idx, const void *data, size_t n);
+MC_API int mc_pg_column_is_null(mc_stmt *st, int col);
+MC_API int64_t mc_pg_column_int64(mc_stmt *st, int col);
+MC_API double mc_pg_column_double(mc_stmt *st, int col);
+
+/* Runs st one step: MC_RC_ROW, MC_RC_DONE or a failure code.  After
+ * MC_RC_DONE the next step runs the statement again. */
+static inline int mc_stmt_step(mc_stmt *st)
+{
+    return st->lite ? sqlite3_step(st->lite) : mc_pg_step(st);
+}
+
+/* Binds parameter idx (from 1).  Text: NULL -> SQL NULL, not copied. */
+static inline int mc_stmt_bind_null(mc_stmt *st, int idx)
+{
+    return st->lite ? sqlite3_bind_null(st->lite, idx) : mc_pg_bind_null(st, idx);
+}
+static inline int mc_stmt_bind_int64(mc_stmt *st, int idx, int64_t v)
+{
+    return st->lite ? sqlite3_bind_int64(st->lite, idx, v) : mc_pg_bind_int64(st, idx, v);
+}
+static inline int mc_stmt_bind_int(mc_stmt *st, int idx, int v)
+{
+    return st->lite ? sqlite3_bind_int(st->lite, idx, v) : mc_pg_bind_int64(st, idx, v);
+}
+static inline int mc_stmt_bind_double(mc_stmt *st, int idx, double v)
+{
+    return st->lite ? sqlite3_bind_double(st->lite, idx, v) : mc_pg_bind_double(st, idx, v);
+}
+static inline int mc_stmt_bind_text(mc_stmt *st, int idx, const char *s)
+{
+    return st->lite ? sqlite3_bind_text(st->lite, idx, s, -1, SQLITE_STATIC) : mc_pg_bind_text(st, idx, s, -1);
+}
+/* n bytes of text (s need not be terminated). */
+static inline int mc_stmt_bind_text_n(mc_stmt *st, int idx, const char *s, int n)
+{
+    return st->lite ? sqlite3_bind_text(st->lite, idx, s, n, SQLITE_STATIC) : mc_pg_bind_text(st, idx, s, n);
+}
+/* b == NULL or b->data == NULL -> SQL NULL; len 0 with data -> empty. */
+static inline int mc_stmt_bind_blob(mc_stmt *st, int idx, const mc_blob *b)
+{
+    if (!b || !b->data)
+        return mc_stmt_bind_null(st, idx);
+    return st->lite ? sqlite3_bind_blob64(st->lite, idx, b->data, (sqlite3_uint64)b->len, SQLITE_STATIC)
+                    : mc_pg_bind_blob(st, idx, b->data, b->len);
+}
+
+/* Column col (from 0) of the current row. */
+static inline int mc_stmt_column_is_null(mc_stmt *st, int col)
+{
+    return st->lite ? sqlite3_column_type(st->lite, col) == SQLITE_NULL : mc_pg_column_is_null(st, col);
+}
+static inline int64_t mc_stmt_column_int64(mc_stmt *st, int col)
+{
+    return st->lite ? (int64_t)sqlite3_column_int64(st->lite, col) : mc_pg_column_int64(st, col);
+}
+static inline int mc_stmt_column_int(mc_stmt *st, int col)
+{
+    return st->lite ? sqlite3_column_int(st->lite, col) : (int)mc_pg_column_int64(st, col);
+}
+static inline double mc_stmt_column_double(mc_stmt *st, int col)
+{
+    return st->lite ? sqlite3_column_double(st->lite, col) : mc_pg_column_double(st, col);
+}
+
+/* mc_column_text, mc_column_strdup, mc_column_blob, mc_column_numeric and
+ * mc_bind_temporal for either database (same contracts).  PostgreSQL's
+ * timestamps read in modelc's stored form ("2019-05-20 12:47:00.000000"),
+ * booleans as 1/0, bytea as its bytes. */
+MC_API int mc_stmt_column_text(mc_db *db, mc_stmt *st, int col, char **out);
+MC_API char *mc_stmt_column_strdup(mc_stmt *st, int col);
+MC_API int mc_stmt_column_blob(mc_db *db, mc_stmt *st, int col, mc_blob *out);
+MC_API int mc_stmt_column_numeric(mc_db *db, mc_stmt *st, int col, int scale, char **out);
+MC_API int mc_stmt_bind_temporal(mc_stmt *st, int idx, const char *s, mc_temporal kind);
 
 /* ---- migrations -------------------------------------------------------- */
 

@@ -22,19 +22,8 @@ static int count_all(mc_query *q, int64_t *out)
     char *sql = mci_query_sql(q, "count(*)", 0);
     if (!sql)
         return mc_set_error(db, MC_NOMEM, "%s: out of memory building a query", m->name);
-    sqlite3_stmt *st = mc_prepare_text(db, sql);
+    int rc = mci_query_int(q, sql, 0, out);
     free(sql);
-    if (!st)
-        return mc_errcode(db);
-    int rc = mci_query_bind(q, st, 0);
-    if (rc == MC_OK) {
-        int s = sqlite3_step(st);
-        if (s == SQLITE_ROW)
-            *out = sqlite3_column_int64(st, 0);
-        else
-            rc = mc_status_from_sqlite(db, s, m->name);
-    }
-    mc_release(db, st);
     return rc;
 }
 

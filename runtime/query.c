@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "driver.h"
 
 typedef enum { V_NULL, V_INT, V_DOUBLE, V_TEXT, V_BLOB } vkind;
 
@@ -40,7 +40,7 @@ struct mc_query {
     int first;          /* during mc_query_first: LIMIT 1 written into the SQL */
     int status;         /* first failure while building (MC_NOMEM) */
     char *sql;          /* built on first use, rebuilt when the query changes */
-    sqlite3_stmt *stmt; /* during an iteration */
+    mc_stmt *stmt;      /* during an iteration */
     char where_inl[96], order_inl[48];
     qvalue vals_inl[4];
 };
@@ -131,7 +131,7 @@ void mc_query_free(mc_query *q)
     if (!q)
         return;
     if (q->stmt)
-        mc_release(q->db, q->stmt);
+        mc_stmt_release(q->db, q->stmt);
     for (size_t i = 0; i < q->nvals; i++)
         free(q->vals[i].p);
     if (q->vals != q->vals_inl)
@@ -391,31 +391,39 @@ static char *build(mc_query *q, const char *what, int paged)
     return s;
 }
 
-static int bind_all(mc_query *q, sqlite3_stmt *st, int paged)
+/* Binds the query's values from ?1, then its window when paged.  An
+ * offset without a limit is "LIMIT -1" on SQLite and "LIMIT NULL" (no
+ * limit) on PostgreSQL, which refuses a negative one. */
+static int bind_all(mc_query *q, mc_stmt *st, int paged)
 {
-    int rc = SQLITE_OK;
+    int rc = MC_RC_OK;
     int i = 1;
-    for (size_t k = 0; k < q->nvals && rc == SQLITE_OK; k++, i++) {
+    for (size_t k = 0; k < q->nvals && rc == MC_RC_OK; k++, i++) {
         const qvalue *v = &q->vals[k];
         switch (v->kind) {
-        case V_NULL: rc = sqlite3_bind_null(st, i); break;
-        case V_INT: rc = sqlite3_bind_int64(st, i, v->i); break;
-        case V_DOUBLE: rc = sqlite3_bind_double(st, i, v->d); break;
-        case V_TEXT: rc = sqlite3_bind_text(st, i, qv_bytes(v), (int)v->n, SQLITE_STATIC); break;
-        case V_BLOB: rc = sqlite3_bind_blob64(st, i, qv_bytes(v), (sqlite3_uint64)v->n, SQLITE_STATIC); break;
+        case V_NULL: rc = mc_stmt_bind_null(st, i); break;
+        case V_INT: rc = mc_stmt_bind_int64(st, i, v->i); break;
+        case V_DOUBLE: rc = mc_stmt_bind_double(st, i, v->d); break;
+        case V_TEXT: rc = mc_stmt_bind_text_n(st, i, qv_bytes(v), (int)v->n); break;
+        case V_BLOB: {
+            mc_blob b = {(void *)qv_bytes(v), v->n};
+            rc = mc_stmt_bind_blob(st, i, &b);
+            break;
+        }
         }
     }
-    if (rc == SQLITE_OK && paged && windowed(q)) {
-        rc = sqlite3_bind_int64(st, i, q->limit);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int64(st, i + 1, q->offset < 0 ? 0 : q->offset);
-    } else if (rc == SQLITE_OK && paged && q->first && q->offset >= 0) {
-        rc = sqlite3_bind_int64(st, i, q->offset);
+    if (rc == MC_RC_OK && paged && windowed(q)) {
+        rc = q->limit < 0 && !st->lite ? mc_stmt_bind_null(st, i) : mc_stmt_bind_int64(st, i, q->limit);
+        if (rc == MC_RC_OK)
+            rc = mc_stmt_bind_int64(st, i + 1, q->offset < 0 ? 0 : q->offset);
+    } else if (rc == MC_RC_OK && paged && q->first && q->offset >= 0) {
+        rc = mc_stmt_bind_int64(st, i, q->offset);
     }
-    return rc == SQLITE_OK ? MC_OK : mc_status_from_sqlite(q->db, rc, q->meta->name);
+    return rc == MC_RC_OK ? MC_OK : mc_status_from_rc(q->db, rc, q->meta->name);
 }
 
-int mc_query_step(mc_query *q, sqlite3_stmt **row)
+/* mc_query_step on the driver-neutral statement. */
+int mci_query_step(mc_query *q, mc_stmt **row)
 {
     *row = NULL;
     if (!q)
@@ -438,47 +446,81 @@ int mc_query_step(mc_query *q, sqlite3_stmt **row)
             return mc_errcode(q->db);
         int rc = bind_all(q, q->stmt, 1);
         if (rc) {
-            mc_release(q->db, q->stmt);
+            mc_stmt_release(q->db, q->stmt);
             q->stmt = NULL;
             return rc;
         }
     }
-    int rc = sqlite3_step(q->stmt);
-    if (rc == SQLITE_ROW) {
+    int rc = mc_stmt_step(q->stmt);
+    if (rc == MC_RC_ROW) {
         *row = q->stmt;
         return MC_OK;
     }
-    mc_release(q->db, q->stmt);
+    mc_stmt_release(q->db, q->stmt);
     q->stmt = NULL;
-    if (rc == SQLITE_DONE)
+    if (rc == MC_RC_DONE)
         return MC_DONE;
-    return mc_status_from_sqlite(q->db, rc, q->meta->name);
+    return mc_status_from_rc(q->db, rc, q->meta->name);
 }
 
-int mc_query_first(mc_query *q, sqlite3_stmt **row)
+int mc_query_step(mc_query *q, sqlite3_stmt **row)
+{
+    mc_stmt *st;
+    int rc = mci_query_step(q, &st);
+    *row = st ? st->lite : NULL;
+    return rc;
+}
+
+int mci_query_first(mc_query *q, mc_stmt **row)
 {
     *row = NULL;
     if (!q)
         return MC_MISUSE;
     mc_query_rewind(q);
     if (q->limit == 0)
-        return mc_query_step(q, row);   /* LIMIT 0: no row */
+        return mci_query_step(q, row);  /* LIMIT 0: no row */
     /* "LIMIT 1" in the SQL: SQLite stops at the first row (or keeps a
      * top-1 sort); the query's own limit stays for later runs. */
     q->first = 1;
     changed(q);
-    int rc = mc_query_step(q, row);
+    int rc = mci_query_step(q, row);
     q->first = 0;
     changed(q);     /* the running statement keeps its own copy */
+    return rc;
+}
+
+int mc_query_first(mc_query *q, sqlite3_stmt **row)
+{
+    mc_stmt *st;
+    int rc = mci_query_first(q, &st);
+    *row = st ? st->lite : NULL;
     return rc;
 }
 
 void mc_query_rewind(mc_query *q)
 {
     if (q && q->stmt) {
-        mc_release(q->db, q->stmt);
+        mc_stmt_release(q->db, q->stmt);
         q->stmt = NULL;
     }
+}
+
+/* One integer from the first row of sql run with q's values (count). */
+int mci_query_int(mc_query *q, const char *sql, int paged, int64_t *out)
+{
+    mc_stmt *st = mc_stmt_prepare_text(q->db, sql);
+    if (!st)
+        return mc_errcode(q->db);
+    int rc = bind_all(q, st, paged);
+    if (rc == MC_OK) {
+        int s = mc_stmt_step(st);
+        if (s == MC_RC_ROW)
+            *out = mc_stmt_column_int64(st, 0);
+        else
+            rc = mc_status_from_rc(q->db, s, q->meta->name);
+    }
+    mc_stmt_release(q->db, st);
+    return rc;
 }
 
 int mc_query_count(mc_query *q, int64_t *out)
@@ -488,7 +530,8 @@ int mc_query_count(mc_query *q, int64_t *out)
         return MC_MISUSE;
     if (q->status)
         return q->status;
-    /* LIMIT/OFFSET apply to the rows counted, as in SQLAlchemy's count(). */
+    /* LIMIT/OFFSET apply to the rows counted, as in SQLAlchemy's count().
+     * The subquery is named: PostgreSQL before 16 requires it. */
     char *inner = NULL;
     const char *what = "count(*)";
     char *sql;
@@ -499,7 +542,7 @@ int mc_query_count(mc_query *q, int64_t *out)
         if (sql) {
             memcpy(sql, "SELECT count(*) FROM (", 22);
             memcpy(sql + 22, inner, n);
-            memcpy(sql + 22 + n, ")", 2);
+            memcpy(sql + 22 + n, ") AS mc_rows", 13);
         }
     } else {
         sql = build(q, what, 0);
@@ -507,19 +550,8 @@ int mc_query_count(mc_query *q, int64_t *out)
     free(inner);
     if (!sql)
         return mc_set_error(q->db, MC_NOMEM, "%s: out of memory building a query", q->meta->name);
-    sqlite3_stmt *st = mc_prepare_text(q->db, sql);
+    int rc = mci_query_int(q, sql, q->limit >= 0 || q->offset >= 0, out);
     free(sql);
-    if (!st)
-        return mc_errcode(q->db);
-    int rc = bind_all(q, st, q->limit >= 0 || q->offset >= 0);
-    if (rc == MC_OK) {
-        int s = sqlite3_step(st);
-        if (s == SQLITE_ROW)
-            *out = sqlite3_column_int64(st, 0);
-        else
-            rc = mc_status_from_sqlite(q->db, s, q->meta->name);
-    }
-    mc_release(q->db, st);
     return rc;
 }
 
@@ -539,4 +571,4 @@ void mci_query_window(const mc_query *q, int64_t *limit, int64_t *offset)
 
 char *mci_query_sql(mc_query *q, const char *what, int paged) { return build(q, what, paged); }
 
-int mci_query_bind(mc_query *q, sqlite3_stmt *st, int paged) { return bind_all(q, st, paged); }
+int mci_query_bind(mc_query *q, mc_stmt *st, int paged) { return bind_all(q, st, paged); }

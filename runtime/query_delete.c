@@ -9,6 +9,7 @@
  *     query would give (SQLAlchemy refuses this; SQLite's DELETE has no
  *     LIMIT in default builds), through the rowid:
  *     DELETE FROM t WHERE rowid IN (SELECT rowid FROM t ... LIMIT ? OFFSET ?)
+ *     (ctid on PostgreSQL, whose DELETE has no LIMIT either)
  *   - `cascade: delete` children go first, selected by the same subquery
  *     text, all in one transaction (nested: a savepoint), as X_delete does.
  * The SQL is built from identifiers the generator quoted and `?` only.
@@ -60,9 +61,12 @@ static int has_column(const mc_table_meta *m, const char *name)
     return 0;
 }
 
-/* A name for the rowid that no column shadows, or NULL. */
-static const char *rowid_name(const mc_table_meta *m)
+/* A name for the rowid that no column shadows, or NULL.  PostgreSQL's
+ * is the row's ctid, a system column no table can shadow. */
+static const char *rowid_name(mc_db *db, const mc_table_meta *m)
 {
+    if (mc_db_engine(db) == MC_ENGINE_POSTGRESQL)
+        return "ctid";
     static const char *const names[] = {"rowid", "_rowid_", "oid"};
     for (size_t i = 0; i < 3; i++)
         if (!has_column(m, names[i]))
@@ -74,30 +78,33 @@ static const char *rowid_name(const mc_table_meta *m)
 static int run(mc_query *q, const char *sql, int paged, const char *context, int64_t *changes)
 {
     mc_db *db = mc_query_db(q);
-    sqlite3_stmt *st = mc_prepare_text(db, sql);
+    mc_stmt *st = mc_stmt_prepare_text(db, sql);
     if (!st)
         return mc_errcode(db);
     int rc = mci_query_bind(q, st, paged);
     if (rc == MC_OK) {
-        int s = sqlite3_step(st);
-        if (s == SQLITE_DONE)
-            *changes = sqlite3_changes(mc_sqlite(db));
+        int s = mc_stmt_step(st);
+        if (s == MC_RC_DONE)
+            *changes = mc_changes(db);
         else
-            rc = mc_status_from_sqlite(db, s, context);
+            rc = mc_status_from_rc(db, s, context);
     }
-    mc_release(db, st);
+    mc_stmt_release(db, st);
     return rc;
 }
 
-/* The statements: each cascade's, then the table's own (sql[ncascade]). */
+/* The statements: each cascade's, then the table's own (sql[ncascade]).
+ * A cascade selects the parent's keys: the rowid on SQLite (the integer
+ * primary key it aliases), the primary key column itself on PostgreSQL
+ * (the table's first column, as the generator writes them). */
 static int build_all(mc_query *q, const char *const *cascade, size_t ncascade, int paged, char **sql)
 {
     const mc_table_meta *m = mci_query_meta(q);
     mc_db *db = mc_query_db(q);
     const char *rowid = NULL;
-    char *sub = NULL;
+    char *sub = NULL, *keys = NULL;
     if (paged || ncascade) {
-        if (!(rowid = rowid_name(m)))
+        if (!(rowid = rowid_name(db, m)))
             return mc_set_error(db, MC_INVALID,
                                 "%s: cannot delete through a query with limit, offset or cascades: the columns "
                                 "rowid, _rowid_ and oid hide the rowid", m->name);
@@ -105,8 +112,10 @@ static int build_all(mc_query *q, const char *const *cascade, size_t ncascade, i
             return mc_set_error(db, MC_NOMEM, "%s: out of memory building a query", m->name);
     }
     int ok = 1;
+    if (ncascade && mc_db_engine(db) == MC_ENGINE_POSTGRESQL && m->ncolumns)
+        ok = (keys = mci_query_sql(q, m->columns[0], paged)) != NULL;
     for (size_t i = 0; ok && i < ncascade; i++)
-        ok = (sql[i] = join(cascade[i], "(", sub, ")", (char *)NULL)) != NULL;
+        ok = (sql[i] = join(cascade[i], "(", keys ? keys : sub, ")", (char *)NULL)) != NULL;
     const char *where = mci_query_where(q);
     if (!ok)
         ;
@@ -115,6 +124,7 @@ static int build_all(mc_query *q, const char *const *cascade, size_t ncascade, i
     else
         ok = (sql[ncascade] = join("DELETE FROM ", m->table, *where ? " WHERE " : "", where, (char *)NULL)) != NULL;
     free(sub);
+    free(keys);
     return ok ? MC_OK : mc_set_error(db, MC_NOMEM, "%s: out of memory building a query", m->name);
 }
 

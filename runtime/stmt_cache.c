@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "driver.h"
 
 #define MAX_CHAIN 64    /* unreleased statements for one text: a leak */
 
@@ -125,12 +125,14 @@ static uint64_t text_key(const char *sql)
 
 /* ---- cache --------------------------------------------------------------- */
 
-void mci_cache_free(mci_cache *c)
+void mci_cache_free(mc_db *db)
 {
+    mci_cache *c = &db->cache;
     size_t i;
 
     for (i = 0; i < c->n; i++) {
-        sqlite3_finalize(c->slots[i].stmt);
+        db->driver->finalize(c->slots[i].h);
+        free(c->slots[i].h);
         free(c->slots[i].text);
     }
     free(c->slots);
@@ -146,14 +148,15 @@ void mci_cache_free(mci_cache *c)
     memset(c, 0, sizeof *c);
 }
 
-/* Prepares sql into a new slot chained after `prev` (-1: a new head).
- * Everything that can fail happens before the cache is touched. */
-static int new_slot(mc_db *db, const char *sql, int prev, int *out)
+/* Prepares sql into a new slot chained after `prev` (-1: a new head),
+ * through the connection's driver; a later link of a chain shares the
+ * head's server-side statement.  Everything that can fail happens before
+ * the cache is touched. */
+static int new_slot(mc_db *db, const char *sql, int prev, int flags, int *out)
 {
     mci_cache *c = &db->cache;
-    sqlite3_stmt *st = NULL;
-    const char *tail = NULL;
-    char line[120], *copy = NULL;
+    mci_stmt *h;
+    char *copy = NULL;
     int rc, idx;
 
     if (c->n == c->cap) {
@@ -166,40 +169,33 @@ static int new_slot(mc_db *db, const char *sql, int prev, int *out)
     }
     if (map_reserve(&c->by_stmt) != MC_OK || (prev < 0 && map_reserve(&c->by_text) != MC_OK))
         return mc_set_error(db, MC_NOMEM, "out of memory caching a statement");
+    if (!(h = calloc(1, sizeof *h)))
+        return mc_set_error(db, MC_NOMEM, "out of memory caching a statement");
     if (prev < 0) {
         size_t len = strlen(sql);
-        if (!(copy = malloc(len + 1)))
+        if (!(copy = malloc(len + 1))) {
+            free(h);
             return mc_set_error(db, MC_NOMEM, "out of memory caching a statement");
+        }
         memcpy(copy, sql, len + 1);
     }
-
-    rc = sqlite3_prepare_v2(db->handle, sql, -1, &st, &tail);
-    if (rc != SQLITE_OK) {
+    h->db = db;
+    h->flags = prev < 0 ? flags : c->slots[prev].h->flags;
+    rc = db->driver->prepare(db, sql, h, prev < 0 ? NULL : c->slots[prev].h);
+    if (rc != MC_OK) {
         free(copy);
-        mci_first_line(sql, line, sizeof line);
-        return mc_status_from_sqlite(db, rc, line);
-    }
-    if (!st) {
-        free(copy);
-        return mc_set_error(db, MC_MISUSE, "mc_prepare: the SQL holds no statement");
-    }
-    tail = mci_skip_space(tail);
-    while (*tail == ';')
-        tail = mci_skip_space(tail + 1);
-    if (*tail) {
-        free(copy);
-        sqlite3_finalize(st);
-        mci_first_line(sql, line, sizeof line);
-        return mc_set_error(db, MC_MISUSE,
-                            "mc_prepare: more than one statement in \"%s\"; use mc_exec", line);
+        free(h);
+        return rc;
     }
 
     idx = (int)c->n++;
-    c->slots[idx].stmt = st;
+    h->slot = idx;
+    c->slots[idx].h = h;
     c->slots[idx].text = copy;
     c->slots[idx].next = -1;
     c->slots[idx].out = 0;
-    map_put(&c->by_stmt, ptr_key(st), idx);
+    if (h->pub.lite)
+        map_put(&c->by_stmt, ptr_key(h->pub.lite), idx);
     if (prev < 0)
         map_put(&c->by_text, text_key(sql), idx);
     else
@@ -223,7 +219,7 @@ static int find_text(const mci_cache *c, const char *sql)
 
 /* A free statement on the chain from head, growing the chain if all are
  * checked out. */
-static sqlite3_stmt *checkout(mc_db *db, int head, const char *sql)
+static mci_stmt *checkout(mc_db *db, int head, const char *sql)
 {
     mci_cache *c = &db->cache;
     int i = head, last = head, len = 0;
@@ -231,9 +227,9 @@ static sqlite3_stmt *checkout(mc_db *db, int head, const char *sql)
     for (; i >= 0; last = i, i = c->slots[i].next, len++) {
         if (!c->slots[i].out) {
             c->slots[i].out = 1;
-            c->last_out = c->slots[i].stmt;
+            c->last_out = c->slots[i].h;
             c->last_slot = i;
-            return c->slots[i].stmt;
+            return c->slots[i].h;
         }
     }
     if (len >= MAX_CHAIN) {
@@ -244,17 +240,17 @@ static sqlite3_stmt *checkout(mc_db *db, int head, const char *sql)
                      len, line);
         return NULL;
     }
-    if (new_slot(db, c->slots[head].text, last, &i) != MC_OK)
+    if (new_slot(db, c->slots[head].text, last, 0, &i) != MC_OK)
         return NULL;
     c->slots[i].out = 1;
-    c->last_out = c->slots[i].stmt;
+    c->last_out = c->slots[i].h;
     c->last_slot = i;
-    return c->slots[i].stmt;
+    return c->slots[i].h;
 }
 
 /* The statement for sql, checked out; *head_out (may be NULL) gets its
- * chain's head slot. */
-static sqlite3_stmt *prepare(mc_db *db, const char *sql, int by_address, int *head_out)
+ * chain's head slot.  flags (MCI_STMT_*) apply when the text is new. */
+static mci_stmt *prepare(mc_db *db, const char *sql, int by_address, int flags, int *head_out)
 {
     mci_cache *c;
     size_t pos = 0;
@@ -272,7 +268,7 @@ static sqlite3_stmt *prepare(mc_db *db, const char *sql, int by_address, int *he
 
     head = find_text(c, sql);
     if (head < 0) {
-        if (new_slot(db, sql, -1, &head) != MC_OK)
+        if (new_slot(db, sql, -1, flags, &head) != MC_OK)
             return NULL;
     }
     /* Remember the address; failing to is only a lost shortcut. */
@@ -283,14 +279,45 @@ static sqlite3_stmt *prepare(mc_db *db, const char *sql, int by_address, int *he
     return checkout(db, head, sql);
 }
 
+/* The sqlite3_stmt API is SQLite's alone: on PostgreSQL it refuses. */
+static sqlite3_stmt *prepare_lite(mc_db *db, const char *sql, int by_address)
+{
+    mci_stmt *h;
+
+    if (db && db->pg) {
+        mc_set_error(db, MC_MISUSE, "mc_prepare: a PostgreSQL connection has no sqlite3_stmt; use mc_stmt_prepare");
+        return NULL;
+    }
+    h = prepare(db, sql, by_address, 0, NULL);
+    return h ? h->pub.lite : NULL;
+}
+
 sqlite3_stmt *mc_prepare(mc_db *db, const char *sql)
 {
-    return prepare(db, sql, 1, NULL);
+    return prepare_lite(db, sql, 1);
 }
 
 sqlite3_stmt *mc_prepare_text(mc_db *db, const char *sql)
 {
-    return prepare(db, sql, 0, NULL);
+    return prepare_lite(db, sql, 0);
+}
+
+mc_stmt *mc_stmt_prepare(mc_db *db, const char *sql)
+{
+    mci_stmt *h = prepare(db, sql, 1, 0, NULL);
+    return h ? &h->pub : NULL;
+}
+
+mc_stmt *mc_stmt_prepare_text(mc_db *db, const char *sql)
+{
+    mci_stmt *h = prepare(db, sql, 0, 0, NULL);
+    return h ? &h->pub : NULL;
+}
+
+mc_stmt *mc_stmt_prepare_insert(mc_db *db, const char *sql)
+{
+    mci_stmt *h = prepare(db, sql, 1, MCI_STMT_RETURNS_ID, NULL);
+    return h ? &h->pub : NULL;
 }
 
 /* ---- query shapes ---------------------------------------------------------- */
@@ -310,7 +337,7 @@ static int same_shape(const mci_shape *a, const mci_shape *b)
            memcmp(a->order, b->order, a->olen) == 0;
 }
 
-sqlite3_stmt *mci_prepare_shape(mc_db *db, const mci_shape *k)
+mc_stmt *mci_prepare_shape(mc_db *db, const mci_shape *k)
 {
     mci_cache *c = &db->cache;
     uint64_t key;
@@ -322,7 +349,7 @@ sqlite3_stmt *mci_prepare_shape(mc_db *db, const mci_shape *k)
     key = shape_hash(k);
     while ((i = map_next(&c->by_shape, key, &pos)) >= 0)
         if (same_shape(&c->shapes[i].key, k))
-            return checkout(db, c->shapes[i].head, c->slots[c->shapes[i].head].text);
+            return &checkout(db, c->shapes[i].head, c->slots[c->shapes[i].head].text)->pub;
     return NULL;
 }
 
@@ -338,11 +365,12 @@ static char *copy_n(const char *s, size_t n)
     return p;
 }
 
-sqlite3_stmt *mci_prepare_shape_text(mc_db *db, const mci_shape *k, const char *sql)
+mc_stmt *mci_prepare_shape_text(mc_db *db, const mci_shape *k, const char *sql)
 {
     mci_cache *c = &db->cache;
     int head = -1;
-    sqlite3_stmt *st = prepare(db, sql, 0, &head);
+    mci_stmt *h = prepare(db, sql, 0, 0, &head);
+    mc_stmt *st = h ? &h->pub : NULL;
     char *w, *o;
 
     if (!st || head < 0)
@@ -385,7 +413,7 @@ void mc_release(mc_db *db, sqlite3_stmt *stmt)
     if (!db)
         return;
     /* Most statements go back right after they were taken. */
-    if (stmt == db->cache.last_out) {
+    if (db->cache.last_out && stmt == db->cache.last_out->pub.lite) {
         db->cache.slots[db->cache.last_slot].out = 0;
         db->cache.last_out = NULL;
         return;
@@ -393,6 +421,24 @@ void mc_release(mc_db *db, sqlite3_stmt *stmt)
     i = map_next(&db->cache.by_stmt, ptr_key(stmt), &pos);
     if (i >= 0)
         db->cache.slots[i].out = 0;
+}
+
+void mc_stmt_release(mc_db *db, mc_stmt *st)
+{
+    mci_stmt *h = (mci_stmt *)st;
+
+    if (!h)
+        return;
+    if (h->pub.lite) {
+        sqlite3_reset(h->pub.lite);
+        sqlite3_clear_bindings(h->pub.lite);    /* no pointer to caller memory stays */
+    } else {
+        h->db->driver->reset(h);
+    }
+    (void)db;   /* the statement knows its connection */
+    h->db->cache.slots[h->slot].out = 0;
+    if (h->db->cache.last_out == h)
+        h->db->cache.last_out = NULL;
 }
 
 int mc_step(mc_db *db, sqlite3_stmt *stmt, const char *context)

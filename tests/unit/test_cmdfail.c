@@ -159,7 +159,7 @@ static void make_bad(const ws *w, bad_db *b)
     close(fd);
     b[6] = (bad_db){"unreachable URL", tu_fmt("sqlite:///%s/no/such/dir/app.db", w->dir), NULL, "no such"};
     b[7] = (bad_db){"PostgreSQL URL", tu_fmt("postgresql://bob:s3cr3tpw@db.example:5432/app"), NULL,
-                    "PostgreSQL is not supported yet"};
+                    "could not connect to PostgreSQL"};
 }
 
 static void free_bad(bad_db *b)
@@ -179,7 +179,7 @@ static void assert_message(const bad_db *b, const char *cmd, const tu_result *r)
                   r->err);
     ck_assert_msg(!strstr(r->err, "s3cr3tpw") && !strstr(r->out, "s3cr3tpw"), "%s shows the password:\n%s", cmd,
                   r->err);
-    const char *name = strstr(b->url, "postgresql:") ? "db.example" : strrchr(b->url, '/') + 1;
+    const char *name = strstr(b->url, "postgresql:") ? "bob:***@db.example" : strrchr(b->url, '/') + 1;
     ck_assert_msg(count(r->err, name) == 1, "%s on %s: the database is named %d times:\n%s", cmd, b->what,
                   count(r->err, name), r->err);
     ck_assert_msg(!strstr(r->out, "0000") && !strstr(r->out, "OK"), "%s on %s printed a result:\n%s", cmd, b->what,
@@ -342,14 +342,16 @@ START_TEST(passwords_are_never_shown)
             ck_assert_msg(!strstr(runs[k].err, "s3cr3tpw") && !strstr(runs[k].out, "s3cr3tpw"),
                           "the password is shown: %s", runs[k].err);
             ck_assert_msg(strstr(runs[k].err, "bob:***@db.example"), "%s", runs[k].err);
-            ck_assert_msg(count(runs[k].err, "db.example") == 1, "named more than once: %s", runs[k].err);
+            /* the URL once (libpq's own reason may name the host again) */
+            ck_assert_msg(count(runs[k].err, "bob:***@db.example") == 1, "named more than once: %s", runs[k].err);
             tu_result_free(&runs[k]);
         }
     }
     /* The runtime's own message, too. */
     mc_db *db = NULL;
-    ck_assert_int_eq(mc_open(&db, "postgresql://u:pa55@h/d", NULL), MC_INVALID);
-    ck_assert_msg(!strstr(mc_errmsg(db), "pa55") && strstr(mc_errmsg(db), "not supported yet"), "%s", mc_errmsg(db));
+    ck_assert_int_eq(mc_open(&db, "postgresql://u:pa55@h/d", NULL), MC_ERROR);
+    ck_assert_msg(!strstr(mc_errmsg(db), "pa55") && strstr(mc_errmsg(db), "could not connect to PostgreSQL"), "%s",
+                  mc_errmsg(db));
     mc_close(db);
     char out[64];
     mc_redact_url("postgresql://u:p@ss@h/d", out, sizeof out);

@@ -1,0 +1,838 @@
+/*
+ * driver_pg.c -- PostgreSQL behind the driver interface (driver.h),
+ * through libpq loaded at run time (pg_libpq.c).
+ *
+ * Decisions (docs/postgresql.md says the same for users):
+ *   - Statements are prepared once per connection with PQprepare under
+ *     the names mc_1, mc_2 ... (the cache's chains share their head's
+ *     name); `?` placeholders are rewritten to $n then (pg_sql.c).
+ *   - Parameters go untyped (type 0) and as text, so the server gives each
+ *     the type of what it is compared with or stored into: enum, boolean
+ *     ("1"/"0"), timestamp, json, numeric.  Blobs go in binary format (raw
+ *     bytes are bytea's binary form).  Results come as text and are read
+ *     by type: boolean 't'/'f' as 1/0, bytea's hex form as bytes,
+ *     timestamps normalized to modelc's 26-character form.
+ *   - Every execution runs in single-row mode: a statement holds one row
+ *     at a time, however large its result.  libpq can stream one result
+ *     per connection only, so when another statement must run while one
+ *     is streaming (a lookup inside a loop over a query), the rest of the
+ *     streaming one is read into memory first ("drained"), and it goes on
+ *     from there.
+ *   - mc_stmt_prepare_insert's RETURNING row is taken as the new id; its
+ *     step reports DONE as SQLite's INSERT does.
+ *   - The session is set up for modelc: client_encoding UTF8, DateStyle
+ *     ISO, bytea_output hex, lock_timeout = the busy timeout (a lock held
+ *     past it is MC_BUSY, like SQLite's busy timeout), read-only
+ *     transactions for opts->readonly.  No notice is ever printed.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "driver.h"
+#include "pg_libpq.h"
+
+/* Type oids of pg_type.h (stable across releases). */
+#define OID_BOOL 16
+#define OID_BYTEA 17
+#define OID_TIMESTAMP 1114
+#define OID_TIMESTAMPTZ 1184
+
+typedef struct mci_pgconn {
+    mci_pq pq;
+    PGconn *conn;
+    struct mci_stmt *busy;  /* the statement whose rows are streaming, or NULL */
+    int64_t changes, last_id;
+    int next_name;          /* for the names of prepared statements */
+    mci_pgerr err;          /* the last failure the server reported */
+    int err_rc;             /* its SQLite code; 0 once reported */
+} mci_pgconn;
+
+enum { PS_IDLE, PS_STREAM, PS_DRAINED, PS_DONE };
+
+typedef struct mci_pgstmt {
+    char name[24];
+    int nparams;
+    const char **values;
+    int *lengths, *formats;
+    char (*num)[32];        /* per parameter: the text of a number or a DateTime */
+    char **owned;           /* per parameter: a copy made for unterminated text */
+    int state;              /* PS_* */
+    PGresult *row;          /* the current row (a single-row result) */
+    PGresult **queue;       /* drained rows not yet stepped to */
+    size_t qpos, qlen, qcap;
+    PGresult *final;        /* a drained statement's closing result */
+} mci_pgstmt;
+
+#define PQ(c) (&(c)->pq)
+
+/* ---- failures ---------------------------------------------------------------- */
+
+static void copy_field(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src ? src : "");
+}
+
+/* Records res's failure (or, with res NULL, the connection's) as the
+ * pending error; returns its SQLite code. */
+static int record_error(mci_pgconn *c, const PGresult *res)
+{
+    mci_pgerr *e = &c->err;
+    const char *state = res ? PQ(c)->PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+    memset(e, 0, sizeof *e);
+    if (state) {
+        copy_field(e->sqlstate, sizeof e->sqlstate, state);
+        copy_field(e->primary, sizeof e->primary, PQ(c)->PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+        copy_field(e->detail, sizeof e->detail, PQ(c)->PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL));
+        copy_field(e->table, sizeof e->table, PQ(c)->PQresultErrorField(res, PG_DIAG_TABLE_NAME));
+        copy_field(e->column, sizeof e->column, PQ(c)->PQresultErrorField(res, PG_DIAG_COLUMN_NAME));
+        copy_field(e->constraint, sizeof e->constraint, PQ(c)->PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME));
+        c->err_rc = mci_pg_rc_of_sqlstate(e->sqlstate);
+    } else {
+        size_t n;
+        copy_field(e->primary, sizeof e->primary, PQ(c)->PQerrorMessage(c->conn));
+        n = strlen(e->primary);
+        while (n > 0 && isspace((unsigned char)e->primary[n - 1]))
+            e->primary[--n] = '\0';
+        c->err_rc = PQ(c)->PQstatus(c->conn) == CONNECTION_BAD ? SQLITE_IOERR : SQLITE_ERROR;
+    }
+    return c->err_rc;
+}
+
+int mci_pg_status(mc_db *db, int rc, const char *context)
+{
+    mci_pgconn *c = db->pg;
+    int status = mci_status_of_rc(rc);
+    char text[MCI_MSG_MAX];
+    const char *state = "";
+
+    if (status == MC_OK || status == MC_DONE)
+        return status;
+    if (c && c->err_rc && c->err_rc == rc) {
+        mci_pg_describe(&c->err, text, sizeof text);
+        state = c->err.sqlstate;
+        c->err_rc = 0;
+    } else {
+        snprintf(text, sizeof text, "%s", sqlite3_errstr(rc));
+    }
+    if (context && *context)
+        mci_set_error_rc(db, status, rc, "%s: %s", context, text);
+    else
+        mci_set_error_rc(db, status, rc, "%s", text);
+    snprintf(db->sqlstate, sizeof db->sqlstate, "%s", state);
+    return status;
+}
+
+/* ---- results ------------------------------------------------------------------ */
+
+static mci_pgconn *conn_of(const mci_stmt *h)
+{
+    return h->db->pg;
+}
+
+/* Reads the rest of the results of the command libpq is running and
+ * throws them away. */
+static void discard_results(mci_pgconn *c)
+{
+    PGresult *res;
+    while ((res = PQ(c)->PQgetResult(c->conn)) != NULL)
+        PQ(c)->PQclear(res);
+}
+
+/* A statement's closing result: its row count, or its failure.  Frees res. */
+static int finish(mci_pgconn *c, PGresult *res)
+{
+    int rc = MC_RC_DONE;
+
+    if (!res)
+        return rc;
+    switch (PQ(c)->PQresultStatus(res)) {
+    case PGRES_TUPLES_OK:
+    case PGRES_COMMAND_OK: {
+        const char *n = PQ(c)->PQcmdTuples(res);
+        c->changes = n && *n ? strtoll(n, NULL, 10) : 0;
+        break;
+    }
+    default:
+        rc = record_error(c, res);
+        break;
+    }
+    PQ(c)->PQclear(res);
+    return rc;
+}
+
+/* Reads every remaining row of the streaming statement h into memory, so
+ * that the connection is free for another command. */
+static void drain(mci_stmt *h)
+{
+    mci_pgconn *c = conn_of(h);
+    mci_pgstmt *s = h->pg;
+    PGresult *res;
+
+    while ((res = PQ(c)->PQgetResult(c->conn)) != NULL) {
+        if (PQ(c)->PQresultStatus(res) != PGRES_SINGLE_TUPLE) {
+            if (s->final)
+                PQ(c)->PQclear(s->final);
+            s->final = res;
+            continue;
+        }
+        if (s->qlen == s->qcap) {
+            size_t ncap = s->qcap ? 2 * s->qcap : 16;
+            PGresult **q = realloc(s->queue, ncap * sizeof *q);
+            if (!q) {   /* keep the failure, lose the rows */
+                PQ(c)->PQclear(res);
+                discard_results(c);
+                if (s->final)
+                    PQ(c)->PQclear(s->final);
+                s->final = NULL;
+                s->qlen = s->qpos;
+                c->err_rc = SQLITE_NOMEM;
+                memset(&c->err, 0, sizeof c->err);
+                break;
+            }
+            s->queue = q;
+            s->qcap = ncap;
+        }
+        s->queue[s->qlen++] = res;
+    }
+    s->state = PS_DRAINED;
+    c->busy = NULL;
+}
+
+/* Makes the connection free for a new command. */
+static void free_connection(mci_pgconn *c)
+{
+    if (c->busy)
+        drain(c->busy);
+}
+
+static void clear_row(mci_pgconn *c, mci_pgstmt *s)
+{
+    if (s->row)
+        PQ(c)->PQclear(s->row);
+    s->row = NULL;
+}
+
+/* The next result of the streaming statement h. */
+static int pull(mci_stmt *h)
+{
+    mci_pgconn *c = conn_of(h);
+    mci_pgstmt *s = h->pg;
+
+    for (;;) {
+        PGresult *res = PQ(c)->PQgetResult(c->conn);
+        if (res && PQ(c)->PQresultStatus(res) == PGRES_SINGLE_TUPLE) {
+            if (h->flags & MCI_STMT_RETURNS_ID) {
+                c->last_id = strtoll(PQ(c)->PQgetvalue(res, 0, 0), NULL, 10);
+                PQ(c)->PQclear(res);
+                continue;
+            }
+            s->row = res;
+            return MC_RC_ROW;
+        }
+        int rc = finish(c, res);
+        if (res)
+            discard_results(c);
+        s->state = PS_DONE;
+        c->busy = NULL;
+        return rc;
+    }
+}
+
+/* The next row of a drained statement. */
+static int pop(mci_stmt *h)
+{
+    mci_pgconn *c = conn_of(h);
+    mci_pgstmt *s = h->pg;
+    int rc;
+
+    if (s->qpos < s->qlen) {
+        s->row = s->queue[s->qpos];
+        s->queue[s->qpos++] = NULL;
+        return MC_RC_ROW;
+    }
+    if (!s->final && c->err_rc == SQLITE_NOMEM) {
+        s->state = PS_DONE;
+        return SQLITE_NOMEM;
+    }
+    rc = finish(c, s->final);
+    s->final = NULL;
+    s->qpos = s->qlen = 0;
+    s->state = PS_DONE;
+    return rc;
+}
+
+/* Sends h's execution with its bindings. */
+static int start(mci_stmt *h)
+{
+    mci_pgconn *c = conn_of(h);
+    mci_pgstmt *s = h->pg;
+
+    free_connection(c);
+    if (!PQ(c)->PQsendQueryPrepared(c->conn, s->name, s->nparams, s->values, s->lengths, s->formats, 0))
+        return record_error(c, NULL);
+    PQ(c)->PQsetSingleRowMode(c->conn);
+    s->state = PS_STREAM;
+    c->busy = h;
+    return MC_OK;
+}
+
+int mc_pg_step(mc_stmt *st)
+{
+    mci_stmt *h = (mci_stmt *)st;
+    mci_pgstmt *s;
+    int rc;
+
+    if (!h || !h->pg)
+        return SQLITE_MISUSE;
+    s = h->pg;
+    clear_row(conn_of(h), s);
+    switch (s->state) {
+    case PS_STREAM:
+        return pull(h);
+    case PS_DRAINED:
+        return pop(h);
+    default:    /* IDLE, or DONE: run again, as SQLite does after DONE */
+        if ((rc = start(h)) != MC_OK)
+            return rc;
+        return pull(h);
+    }
+}
+
+/* ---- bindings ----------------------------------------------------------------- */
+
+/* The pgstmt of st when idx is one of its parameters, else NULL. */
+static mci_pgstmt *param(mc_stmt *st, int idx)
+{
+    mci_stmt *h = (mci_stmt *)st;
+    if (!h || !h->pg || idx < 1 || idx > h->pg->nparams)
+        return NULL;
+    if (h->pg->owned[idx - 1]) {
+        free(h->pg->owned[idx - 1]);
+        h->pg->owned[idx - 1] = NULL;
+    }
+    return h->pg;
+}
+
+int mc_pg_bind_null(mc_stmt *st, int idx)
+{
+    mci_pgstmt *s = param(st, idx);
+    if (!s)
+        return SQLITE_RANGE;
+    s->values[idx - 1] = NULL;
+    s->lengths[idx - 1] = 0;
+    s->formats[idx - 1] = 0;
+    return SQLITE_OK;
+}
+
+int mc_pg_bind_int64(mc_stmt *st, int idx, int64_t v)
+{
+    mci_pgstmt *s = param(st, idx);
+    if (!s)
+        return SQLITE_RANGE;
+    snprintf(s->num[idx - 1], sizeof s->num[0], "%lld", (long long)v);
+    s->values[idx - 1] = s->num[idx - 1];
+    s->formats[idx - 1] = 0;
+    return SQLITE_OK;
+}
+
+int mc_pg_bind_double(mc_stmt *st, int idx, double v)
+{
+    mci_pgstmt *s = param(st, idx);
+    if (!s)
+        return SQLITE_RANGE;
+    if (isnan(v))
+        snprintf(s->num[idx - 1], sizeof s->num[0], "NaN");
+    else if (isinf(v))
+        snprintf(s->num[idx - 1], sizeof s->num[0], "%s", v < 0 ? "-Infinity" : "Infinity");
+    else
+        snprintf(s->num[idx - 1], sizeof s->num[0], "%.17g", v);
+    s->values[idx - 1] = s->num[idx - 1];
+    s->formats[idx - 1] = 0;
+    return SQLITE_OK;
+}
+
+int mc_pg_bind_text(mc_stmt *st, int idx, const char *text, int n)
+{
+    mci_pgstmt *s = param(st, idx);
+    if (!s)
+        return SQLITE_RANGE;
+    s->formats[idx - 1] = 0;
+    if (text && n >= 0 && text[n] != '\0') {
+        /* libpq reads text parameters up to their NUL: copy n bytes */
+        char *copy = malloc((size_t)n + 1);
+        if (!copy)
+            return SQLITE_NOMEM;
+        memcpy(copy, text, (size_t)n);
+        copy[n] = '\0';
+        s->owned[idx - 1] = copy;
+        text = copy;
+    }
+    s->values[idx - 1] = text;
+    return SQLITE_OK;
+}
+
+int mc_pg_bind_blob(mc_stmt *st, int idx, const void *data, size_t n)
+{
+    mci_pgstmt *s = param(st, idx);
+    if (!s)
+        return SQLITE_RANGE;
+    if (n > 0x7fffffff)
+        return SQLITE_TOOBIG;
+    s->values[idx - 1] = data ? (const char *)data : "";
+    s->lengths[idx - 1] = (int)n;
+    s->formats[idx - 1] = 1;    /* binary: bytea's binary form is the bytes */
+    return SQLITE_OK;
+}
+
+/* A DateTime parameter's normalized text, kept in the statement. */
+int mci_pg_bind_copy(mc_stmt *st, int idx, const char *text, size_t n)
+{
+    mci_pgstmt *s = param(st, idx);
+    if (!s)
+        return SQLITE_RANGE;
+    if (n >= sizeof s->num[0])
+        return SQLITE_TOOBIG;
+    memcpy(s->num[idx - 1], text, n);
+    s->num[idx - 1][n] = '\0';
+    s->values[idx - 1] = s->num[idx - 1];
+    s->formats[idx - 1] = 0;
+    return SQLITE_OK;
+}
+
+/* ---- columns ------------------------------------------------------------------ */
+
+/* The current row's result when col is one of its columns, else NULL. */
+static PGresult *cell(mc_stmt *st, int col)
+{
+    mci_stmt *h = (mci_stmt *)st;
+    if (!h || !h->pg || !h->pg->row || col < 0 || col >= PQ(conn_of(h))->PQnfields(h->pg->row))
+        return NULL;
+    return h->pg->row;
+}
+
+int mc_pg_column_is_null(mc_stmt *st, int col)
+{
+    PGresult *r = cell(st, col);
+    return !r || PQ(conn_of((mci_stmt *)st))->PQgetisnull(r, 0, col);
+}
+
+int64_t mc_pg_column_int64(mc_stmt *st, int col)
+{
+    PGresult *r = cell(st, col);
+    const mci_pq *pq;
+    const char *v;
+
+    if (!r)
+        return 0;
+    pq = PQ(conn_of((mci_stmt *)st));
+    v = pq->PQgetvalue(r, 0, col);
+    if (pq->PQftype(r, col) == OID_BOOL)
+        return v[0] == 't';
+    if (strpbrk(v, ".eE"))
+        return (int64_t)strtod(v, NULL);    /* a numeric or a float, as SQLite converts */
+    return (int64_t)strtoll(v, NULL, 10);
+}
+
+double mc_pg_column_double(mc_stmt *st, int col)
+{
+    PGresult *r = cell(st, col);
+    const mci_pq *pq;
+    const char *v;
+
+    if (!r)
+        return 0;
+    pq = PQ(conn_of((mci_stmt *)st));
+    v = pq->PQgetvalue(r, 0, col);
+    if (pq->PQftype(r, col) == OID_BOOL)
+        return v[0] == 't';
+    return strtod(v, NULL);
+}
+
+static int hexval(int ch)
+{
+    return isdigit(ch) ? ch - '0' : (tolower(ch) - 'a' + 10);
+}
+
+int mci_pg_column_bytes(mc_stmt *st, int col, char **out, size_t *len, int *is_null)
+{
+    PGresult *r = cell(st, col);
+    const mci_pq *pq;
+    const char *v;
+    size_t n;
+    Oid type;
+
+    *out = NULL;
+    *len = 0;
+    *is_null = 1;
+    if (!r)
+        return MC_OK;
+    pq = PQ(conn_of((mci_stmt *)st));
+    if (pq->PQgetisnull(r, 0, col))
+        return MC_OK;
+    *is_null = 0;
+    v = pq->PQgetvalue(r, 0, col);
+    n = (size_t)pq->PQgetlength(r, 0, col);
+    type = pq->PQftype(r, col);
+    if (type == OID_BYTEA && n >= 2 && v[0] == '\\' && v[1] == 'x') {
+        size_t k = (n - 2) / 2;
+        char *p = malloc(k + 1);
+        if (!p)
+            return MC_NOMEM;
+        for (size_t i = 0; i < k; i++)
+            p[i] = (char)(hexval((unsigned char)v[2 + 2 * i]) * 16 + hexval((unsigned char)v[3 + 2 * i]));
+        p[k] = '\0';
+        *out = p;
+        *len = k;
+        return MC_OK;
+    }
+    if (type == OID_BOOL) {
+        v = v[0] == 't' ? "1" : "0";
+        n = 1;
+    }
+    char stamp[MC_DATETIME_SIZE];
+    if ((type == OID_TIMESTAMP || type == OID_TIMESTAMPTZ) && mc_datetime_normalize(v, stamp) == MC_OK) {
+        v = stamp;
+        n = strlen(stamp);
+    }
+    if (!(*out = malloc(n + 1)))
+        return MC_NOMEM;
+    memcpy(*out, v, n);
+    (*out)[n] = '\0';
+    *len = n;
+    return MC_OK;
+}
+
+/* ---- the driver interface --------------------------------------------------------- */
+
+static void free_pgstmt(mci_pgconn *c, mci_pgstmt *s)
+{
+    if (!s)
+        return;
+    clear_row(c, s);
+    for (size_t i = s->qpos; i < s->qlen; i++)
+        PQ(c)->PQclear(s->queue[i]);
+    if (s->final)
+        PQ(c)->PQclear(s->final);
+    for (int i = 0; s->owned && i < s->nparams; i++)
+        free(s->owned[i]);
+    free(s->queue);
+    free(s->values);
+    free(s->lengths);
+    free(s->formats);
+    free(s->num);
+    free(s->owned);
+    free(s);
+}
+
+static int pg_prepare(mc_db *db, const char *sql, mci_stmt *st, const mci_stmt *shared)
+{
+    mci_pgconn *c = db->pg;
+    mci_pgstmt *s = calloc(1, sizeof *s);
+    char line[120];
+    char *text = NULL;
+    int n = 0;
+
+    if (!s)
+        return mc_set_error(db, MC_NOMEM, "out of memory preparing a statement");
+    if (shared) {
+        memcpy(s->name, shared->pg->name, sizeof s->name);
+        n = shared->pg->nparams;
+    } else {
+        PGresult *res;
+        if (!(text = mci_pg_placeholders(sql, &n))) {
+            free(s);
+            return mc_set_error(db, MC_NOMEM, "out of memory preparing a statement");
+        }
+        snprintf(s->name, sizeof s->name, "mc_%d", ++c->next_name);
+        free_connection(c);
+        res = PQ(c)->PQprepare(c->conn, s->name, text, n, NULL);
+        free(text);
+        if (!res || PQ(c)->PQresultStatus(res) != PGRES_COMMAND_OK) {
+            int rc = record_error(c, res);
+            if (res)
+                PQ(c)->PQclear(res);
+            free(s);
+            mci_first_line(sql, line, sizeof line);
+            return mci_pg_status(db, rc, line);
+        }
+        PQ(c)->PQclear(res);
+    }
+    s->nparams = n;
+    size_t k = n > 0 ? (size_t)n : 1;
+    s->values = calloc(k, sizeof *s->values);
+    s->lengths = calloc(k, sizeof *s->lengths);
+    s->formats = calloc(k, sizeof *s->formats);
+    s->num = calloc(k, sizeof *s->num);
+    s->owned = calloc(k, sizeof *s->owned);
+    if (!s->values || !s->lengths || !s->formats || !s->num || !s->owned) {
+        free_pgstmt(c, s);
+        return mc_set_error(db, MC_NOMEM, "out of memory preparing a statement");
+    }
+    st->pg = s;
+    st->pub.lite = NULL;
+    return MC_OK;
+}
+
+/* Ends h's execution: its unread rows are read and dropped. */
+static void end_execution(mci_stmt *h)
+{
+    mci_pgconn *c = conn_of(h);
+    mci_pgstmt *s = h->pg;
+
+    if (s->state == PS_STREAM) {
+        discard_results(c);
+        c->busy = NULL;
+    }
+    clear_row(c, s);
+    for (size_t i = s->qpos; i < s->qlen; i++)
+        PQ(c)->PQclear(s->queue[i]);
+    s->qpos = s->qlen = 0;
+    if (s->final)
+        PQ(c)->PQclear(s->final);
+    s->final = NULL;
+    s->state = PS_IDLE;
+}
+
+static void pg_finalize(mci_stmt *st)
+{
+    if (!st->pg)
+        return;
+    end_execution(st);
+    free_pgstmt(conn_of(st), st->pg);
+    st->pg = NULL;
+}
+
+static void pg_reset(mci_stmt *st)
+{
+    mci_pgstmt *s = st->pg;
+
+    end_execution(st);
+    for (int i = 0; i < s->nparams; i++) {
+        free(s->owned[i]);
+        s->owned[i] = NULL;
+        s->values[i] = NULL;
+        s->lengths[i] = 0;
+        s->formats[i] = 0;
+    }
+}
+
+/* Runs one statement of a script (text up to its end, ';' included) with
+ * the simple protocol. */
+static int exec_one(mci_pgconn *c, const char *text)
+{
+    PGresult *res = PQ(c)->PQexec(c->conn, text);
+    ExecStatusType t = res ? PQ(c)->PQresultStatus(res) : PGRES_FATAL_ERROR;
+
+    if (t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK || t == PGRES_EMPTY_QUERY) {
+        const char *n = PQ(c)->PQcmdTuples(res);
+        c->changes = n && *n ? strtoll(n, NULL, 10) : 0;
+        PQ(c)->PQclear(res);
+        return MC_OK;
+    }
+    int rc = record_error(c, res);
+    if (res)
+        PQ(c)->PQclear(res);
+    return rc;
+}
+
+static int pg_run_script(mc_db *db, const char *sql, const char *prefix, int *count)
+{
+    mci_pgconn *c = db->pg;
+    const char *p = sql;
+    int n = 0;
+    char line[120], context[MCI_MSG_MAX];
+
+    if (count)
+        *count = 0;
+    free_connection(c);
+    while (*(p = mci_skip_space(p))) {
+        size_t len = mci_statement_end(p, strlen(p));
+        char *one = malloc(len + 1);
+        int rc;
+
+        if (!one)
+            return mc_set_error(db, MC_NOMEM, "out of memory running SQL");
+        memcpy(one, p, len);
+        one[len] = '\0';
+        if (*mci_skip_space(one) == ';' || !*mci_skip_space(one)) {   /* a lone ';' */
+            free(one);
+            p += len;
+            continue;
+        }
+        n++;
+        mci_first_line(one, line, sizeof line);
+        if (prefix && mci_ends_transaction(one)) {
+            free(one);
+            return mc_set_error(db, MC_INVALID,
+                                "%sstatement %d (%s): a migration may not end its transaction; "
+                                "each migration already runs in one",
+                                prefix, n, line);
+        }
+        rc = exec_one(c, one);
+        free(one);
+        if (rc != MC_OK) {
+            if (prefix)
+                snprintf(context, sizeof context, "%sstatement %d failed: %s", prefix, n, line);
+            else
+                snprintf(context, sizeof context, "%s", line);
+            return mci_pg_status(db, rc, context);
+        }
+        if (count)
+            *count = n;
+        p += len;
+    }
+    return MC_OK;
+}
+
+static int64_t pg_changes(mc_db *db)
+{
+    return db->pg->changes;
+}
+
+static int64_t pg_last_id(mc_db *db)
+{
+    return db->pg->last_id;
+}
+
+static int pg_in_txn(mc_db *db)
+{
+    mci_pgconn *c = db->pg;
+
+    free_connection(c);
+    switch (PQ(c)->PQtransactionStatus(c->conn)) {
+    case PQTRANS_INTRANS:
+    case PQTRANS_ACTIVE:
+        return 1;
+    case PQTRANS_INERROR:
+        return 2;
+    default:
+        return 0;
+    }
+}
+
+static const char *pg_begin_sql(int immediate)
+{
+    (void)immediate;    /* PostgreSQL locks rows as it writes them */
+    return "BEGIN";
+}
+
+static void pg_close(mc_db *db)
+{
+    mci_pgconn *c = db->pg;
+
+    if (!c)
+        return;
+    if (c->conn)
+        PQ(c)->PQfinish(c->conn);   /* the server rolls back an open transaction */
+    mci_pq_unload(&c->pq);
+    free(c);
+    db->pg = NULL;
+}
+
+const mci_driver mci_pg_driver = {
+    MC_ENGINE_POSTGRESQL, "PostgreSQL",
+    pg_prepare, pg_finalize, pg_reset, pg_run_script,
+    pg_changes, pg_last_id, pg_in_txn, pg_begin_sql, pg_close,
+};
+
+/* ---- opening ------------------------------------------------------------------ */
+
+/* libpq's notices (NOTICE, WARNING) go nowhere: the runtime never prints. */
+static void quiet(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+/* url with a SQLAlchemy "+driver" suffix of its scheme removed, malloc'd. */
+static char *libpq_url(const char *url)
+{
+    const char *plus = strchr(url, '+'), *sep = strstr(url, "://");
+    size_t n = strlen(url);
+    char *out = malloc(n + 1);
+
+    if (!out)
+        return NULL;
+    if (plus && sep && plus < sep) {
+        size_t head = (size_t)(plus - url);
+        memcpy(out, url, head);
+        memcpy(out + head, sep, n - (size_t)(sep - url) + 1);
+    } else {
+        memcpy(out, url, n + 1);
+    }
+    return out;
+}
+
+/* The session settings modelc relies on (see the head comment). */
+static int setup_session(mc_db *db, const mc_open_options *opts)
+{
+    int timeout = opts && opts->busy_timeout_ms >= 0 ? opts->busy_timeout_ms : 5000;
+    int readonly = opts && opts->readonly > 0;
+    char sql[256];
+
+    snprintf(sql, sizeof sql,
+             "SET DateStyle = 'ISO, YMD'; SET bytea_output = 'hex'; SET lock_timeout = %d;%s", timeout,
+             readonly ? " SET default_transaction_read_only = on;" : "");
+    return pg_run_script(db, sql, NULL, NULL);
+}
+
+int mci_pg_open(mc_db *db, const char *url, const mc_open_options *opts)
+{
+    char shown[512], why[300];
+    /* the URL's own settings win over the defaults listed before it */
+    const char *keys[] = {"connect_timeout", "fallback_application_name", "dbname", "client_encoding", NULL};
+    const char *vals[] = {"10", "modelc", NULL, "UTF8", NULL};
+    mci_pgconn *c;
+    char *conninfo;
+    int rc;
+
+    mc_redact_url(url, shown, sizeof shown);
+    free(db->path);
+    if (!(db->path = strdup(shown)))
+        return mc_set_error(db, MC_NOMEM, "out of memory");
+    if (!(c = calloc(1, sizeof *c)))
+        return mc_set_error(db, MC_NOMEM, "%s: out of memory", shown);
+    if (!mci_pq_load(&c->pq, why, sizeof why)) {
+        free(c);
+        return mc_set_error(db, MC_ERROR,
+                            "%s: PostgreSQL needs libpq, which could not be loaded (%s); install it "
+                            "(Debian: apt-get install libpq5)", shown, why);
+    }
+    if (!(conninfo = libpq_url(url))) {
+        mci_pq_unload(&c->pq);
+        free(c);
+        return mc_set_error(db, MC_NOMEM, "%s: out of memory", shown);
+    }
+    vals[2] = conninfo;
+    c->conn = PQ(c)->PQconnectdbParams(keys, vals, 1);
+    free(conninfo);
+    if (!c->conn || PQ(c)->PQstatus(c->conn) != CONNECTION_OK) {
+        char msg[400] = "out of memory";
+        if (c->conn) {
+            size_t n;
+            copy_field(msg, sizeof msg, PQ(c)->PQerrorMessage(c->conn));
+            n = strlen(msg);
+            while (n > 0 && isspace((unsigned char)msg[n - 1]))
+                msg[--n] = '\0';
+            PQ(c)->PQfinish(c->conn);
+        }
+        mci_pq_unload(&c->pq);
+        free(c);
+        return mc_set_error(db, MC_ERROR, "%s: could not connect to PostgreSQL: %s", shown, msg);
+    }
+    PQ(c)->PQsetNoticeProcessor(c->conn, quiet, NULL);
+    db->pg = c;
+    db->driver = &mci_pg_driver;
+    if ((rc = setup_session(db, opts)) != MC_OK) {
+        mc_set_error(db, rc, "%s: %s", shown, mc_errmsg(db));
+        pg_close(db);
+        db->driver = &mci_sqlite_driver;
+        return rc;
+    }
+    return MC_OK;
+}

@@ -140,13 +140,15 @@ static void emit_lists_type(cgen *g, cg_out *o, const mc_table *T)
     mc_buf_printf(&o->h, "} %s_lists;\n\n", type);
     cg_fn_begin(o, "Frees every list and the array; empty after; NULL is a no-op.", "void %s_lists_free(%s_lists *lists)",
                 fn, type);
-    mc_buf_line(&o->c, "if (!lists)");
-    mc_buf_line(&o->c, "    return;");
-    mc_buf_line(&o->c, "for (size_t i = 0; i < lists->count; i++)");
-    mc_buf_line(&o->c, "    %s_list_free(&lists->lists[i]);", fn);
-    mc_buf_line(&o->c, "free(lists->lists);");
-    mc_buf_line(&o->c, "lists->lists = NULL;");
-    mc_buf_line(&o->c, "lists->count = 0;");
+    cg_snippet(&o->c,
+               "    if (!lists)\n"
+               "        return;\n"
+               "    for (size_t i = 0; i < lists->count; i++)\n"
+               "        {{fn}}_list_free(&lists->lists[i]);\n"
+               "    free(lists->lists);\n"
+               "    lists->lists = NULL;\n"
+               "    lists->count = 0;\n",
+               "fn", fn, NULL);
     cg_fn_end(o);
 }
 
@@ -162,12 +164,14 @@ static void emit_refs_type(cgen *g, cg_out *o, const mc_table *T)
     mc_buf_printf(&o->h, "} %s_refs;\n\n", type);
     cg_fn_begin(o, "Frees the rows and the array; empty after; NULL is a no-op.", "void %s_refs_free(%s_refs *refs)", fn,
                 type);
-    mc_buf_line(&o->c, "if (!refs)");
-    mc_buf_line(&o->c, "    return;");
-    mc_buf_line(&o->c, "%s_list_free(&refs->rows);", fn);
-    mc_buf_line(&o->c, "free(refs->refs);");
-    mc_buf_line(&o->c, "refs->refs = NULL;");
-    mc_buf_line(&o->c, "refs->count = 0;");
+    cg_snippet(&o->c,
+               "    if (!refs)\n"
+               "        return;\n"
+               "    {{fn}}_list_free(&refs->rows);\n"
+               "    free(refs->refs);\n"
+               "    refs->refs = NULL;\n"
+               "    refs->count = 0;\n",
+               "fn", fn, NULL);
     cg_fn_end(o);
 }
 
@@ -203,19 +207,23 @@ static void emit_keys(cgen *g, mc_buf *c, const mc_column *key)
 static void emit_prologue(cgen *g, mc_buf *c, const eager_rel *e, const char *arr, const char *ptr)
 {
     const mc_table *T = e->r->target;
-    mc_buf_line(c, "memset(out, 0, sizeof *out);");
-    mc_buf_line(c, "mc_eager *e = mc_eager_new(db, list->count, %s);", cg_cstr(g, T->name));
-    mc_buf_line(c, "if (!e)");
-    mc_buf_line(c, "    return mc_errcode(db);");
-    mc_buf_line(c, "int rc = MC_OK;");
+    cg_snippet(c,
+               "    memset(out, 0, sizeof *out);\n"
+               "    mc_eager *e = mc_eager_new(db, list->count, {{table}});\n"
+               "    if (!e)\n"
+               "        return mc_errcode(db);\n"
+               "    int rc = MC_OK;\n",
+               "table", cg_cstr(g, T->name), NULL);
     emit_keys(g, c, e->src_key);
-    mc_buf_line(c, "if (rc == MC_OK && list->count && !(out->%s = (%s)calloc(list->count, sizeof *out->%s)))", arr,
-                ptr, arr);
-    mc_buf_line(c, "    rc = %s;", cg_errf(g, "db", "MC_NOMEM", "%T: out of memory loading related rows", T->name));
-    mc_buf_line(c, "out->count = out->%s ? list->count : 0;", arr);
-    mc_buf_line(c, "sqlite3_stmt *st = NULL;");
-    mc_buf_line(c, "if (rc == MC_OK)");
-    mc_buf_line(c, "    rc = mc_eager_run(e, %s, &st);", cg_cstr(g, e->sql));
+    cg_snippet(c,
+               "    if (rc == MC_OK && list->count && !(out->{{arr}} = ({{ptr}})calloc(list->count, sizeof *out->{{arr}})))\n"
+               "        rc = {{nomem}};\n"
+               "    out->count = out->{{arr}} ? list->count : 0;\n"
+               "    sqlite3_stmt *st = NULL;\n"
+               "    if (rc == MC_OK)\n"
+               "        rc = mc_eager_run(e, {{sql}}, &st);\n",
+               "arr", arr, "ptr", ptr, "sql", cg_cstr(g, e->sql),
+               "nomem", cg_errf(g, "db", "MC_NOMEM", "%T: out of memory loading related rows", T->name), NULL);
 }
 
 static void emit_load_lists(cgen *g, cg_out *o, const eager_rel *e)
@@ -229,29 +237,31 @@ static void emit_load_lists(cgen *g, cg_out *o, const eager_rel *e)
                                    "Free with %s_lists_free; on failure out is empty.", r->name, fn, r->name, tfn),
                 "int %s_list_load_%s(mc_db *db, const %s_list *list, %s_lists *out)", fn, r->name, type, ttype);
     emit_prologue(g, c, e, "lists", mc_arena_printf(g->arena, "%s_list *", ttype));
-    mc_buf_line(c, "while (rc == MC_OK && (rc = mc_eager_step(e)) == MC_OK) {");
-    if (e->text)
-        mc_buf_line(c, "    size_t at = mc_eager_first_text(e, (const char *)sqlite3_column_text(st, %zu));", e->key_col);
-    else
-        mc_buf_line(c, "    size_t at = mc_eager_first(e, sqlite3_column_int64(st, %zu));", e->key_col);
-    mc_buf_line(c, "    for (; rc == MC_OK && at != MC_EAGER_NONE; at = mc_eager_next(e, at)) {");
-    mc_buf_line(c, "        %s_list *l = &out->lists[at];", ttype);
-    mc_buf_line(c, "        %s *items = (%s *)mc_list_grow(db, l->items, l->count, sizeof *items);", ttype, ttype);
-    mc_buf_line(c, "        if (!items) {");
-    mc_buf_line(c, "            rc = MC_NOMEM;");
-    mc_buf_line(c, "            break;");
-    mc_buf_line(c, "        }");
-    mc_buf_line(c, "        l->items = items;");
-    mc_buf_line(c, "        rc = %s_read(db, st, %zu, &l->items[l->count]);", tfn, e->row_at);
-    mc_buf_line(c, "        l->count++;");
-    mc_buf_line(c, "    }");
-    mc_buf_line(c, "}");
-    mc_buf_line(c, "mc_eager_free(e);");
-    mc_buf_line(c, "if (rc != MC_DONE) {");
-    mc_buf_line(c, "    %s_lists_free(out);", tfn);
-    mc_buf_line(c, "    return rc;");
-    mc_buf_line(c, "}");
-    mc_buf_line(c, "return MC_OK;");
+    const char *first = e->text ? mc_arena_printf(g->arena, "mc_eager_first_text(e, (const char *)sqlite3_column_text(st, %zu))",
+                                                  e->key_col)
+                                : mc_arena_printf(g->arena, "mc_eager_first(e, sqlite3_column_int64(st, %zu))", e->key_col);
+    cg_snippet(c,
+               "    while (rc == MC_OK && (rc = mc_eager_step(e)) == MC_OK) {\n"
+               "        size_t at = {{first}};\n"
+               "        for (; rc == MC_OK && at != MC_EAGER_NONE; at = mc_eager_next(e, at)) {\n"
+               "            {{ttype}}_list *l = &out->lists[at];\n"
+               "            {{ttype}} *items = ({{ttype}} *)mc_list_grow(db, l->items, l->count, sizeof *items);\n"
+               "            if (!items) {\n"
+               "                rc = MC_NOMEM;\n"
+               "                break;\n"
+               "            }\n"
+               "            l->items = items;\n"
+               "            rc = {{tfn}}_read(db, st, {{row_at}}, &l->items[l->count]);\n"
+               "            l->count++;\n"
+               "        }\n"
+               "    }\n"
+               "    mc_eager_free(e);\n"
+               "    if (rc != MC_DONE) {\n"
+               "        {{tfn}}_lists_free(out);\n"
+               "        return rc;\n"
+               "    }\n"
+               "    return MC_OK;\n",
+               "first", first, "ttype", ttype, "tfn", tfn, "row_at", mc_arena_printf(g->arena, "%zu", e->row_at), NULL);
     cg_fn_end(o);
 }
 
@@ -266,29 +276,29 @@ static void emit_load_refs(cgen *g, cg_out *o, const eager_rel *e)
                                    "Free with %s_refs_free; on failure out is empty.", r->name, ttype, tfn),
                 "int %s_list_load_%s(mc_db *db, const %s_list *list, %s_refs *out)", fn, r->name, type, ttype);
     emit_prologue(g, c, e, "refs", mc_arena_printf(g->arena, "%s **", ttype));
-    mc_buf_line(c, "while (rc == MC_OK && (rc = mc_eager_step(e)) == MC_OK) {");
-    mc_buf_line(c, "    %s *items = (%s *)mc_list_grow(db, out->rows.items, out->rows.count, sizeof *items);", ttype,
-                ttype);
-    mc_buf_line(c, "    if (!items) {");
-    mc_buf_line(c, "        rc = MC_NOMEM;");
-    mc_buf_line(c, "        break;");
-    mc_buf_line(c, "    }");
-    mc_buf_line(c, "    out->rows.items = items;");
-    mc_buf_line(c, "    rc = %s_read(db, st, 0, &out->rows.items[out->rows.count]);", tfn);
-    mc_buf_line(c, "    out->rows.count++;");
-    mc_buf_line(c, "}");
-    mc_buf_line(c, "for (size_t k = 0; rc == MC_DONE && k < out->rows.count; k++) {");
-    mc_buf_line(c, "    size_t at = mc_eager_first%s(e, out->rows.items[k].%s);", e->text ? "_text" : "",
-                e->dst_key->field);
-    mc_buf_line(c, "    for (; at != MC_EAGER_NONE; at = mc_eager_next(e, at))");
-    mc_buf_line(c, "        out->refs[at] = &out->rows.items[k];");
-    mc_buf_line(c, "}");
-    mc_buf_line(c, "mc_eager_free(e);");
-    mc_buf_line(c, "if (rc != MC_DONE) {");
-    mc_buf_line(c, "    %s_refs_free(out);", tfn);
-    mc_buf_line(c, "    return rc;");
-    mc_buf_line(c, "}");
-    mc_buf_line(c, "return MC_OK;");
+    cg_snippet(c,
+               "    while (rc == MC_OK && (rc = mc_eager_step(e)) == MC_OK) {\n"
+               "        {{ttype}} *items = ({{ttype}} *)mc_list_grow(db, out->rows.items, out->rows.count, sizeof *items);\n"
+               "        if (!items) {\n"
+               "            rc = MC_NOMEM;\n"
+               "            break;\n"
+               "        }\n"
+               "        out->rows.items = items;\n"
+               "        rc = {{tfn}}_read(db, st, 0, &out->rows.items[out->rows.count]);\n"
+               "        out->rows.count++;\n"
+               "    }\n"
+               "    for (size_t k = 0; rc == MC_DONE && k < out->rows.count; k++) {\n"
+               "        size_t at = mc_eager_first{{text}}(e, out->rows.items[k].{{key}});\n"
+               "        for (; at != MC_EAGER_NONE; at = mc_eager_next(e, at))\n"
+               "            out->refs[at] = &out->rows.items[k];\n"
+               "    }\n"
+               "    mc_eager_free(e);\n"
+               "    if (rc != MC_DONE) {\n"
+               "        {{tfn}}_refs_free(out);\n"
+               "        return rc;\n"
+               "    }\n"
+               "    return MC_OK;\n",
+               "ttype", ttype, "tfn", tfn, "text", e->text ? "_text" : "", "key", e->dst_key->field, NULL);
     cg_fn_end(o);
 }
 

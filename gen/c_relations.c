@@ -146,19 +146,23 @@ static void emit_many_to_many(cgen *g, cg_out *o, const mc_relationship *r)
                                                 r->name, S->name),
                     "int %s_%s_%s(mc_db *db, const %s *row, const %s *item)", fn, r->name, remove ? "remove" : "add",
                     type, ttype);
-        mc_buf_line(c, "sqlite3_stmt *st = mc_prepare(db, %s);", cg_cstr(g, remove ? del : ins));
-        mc_buf_line(c, "if (!st)");
-        mc_buf_line(c, "    return mc_errcode(db);");
-        mc_buf_line(c, "int b = sqlite3_bind_int64(st, 1, row->%s);", r1->field);
-        mc_buf_line(c, "b |= sqlite3_bind_int64(st, 2, item->%s);", r2->field);
-        mc_buf_line(c, "int rc = b == SQLITE_OK ? sqlite3_step(st) : b;");
-        mc_buf_line(c, "mc_release(db, st);");
-        mc_buf_line(c, "if (rc != SQLITE_DONE)");
-        mc_buf_line(c, "    return mc_status_from_sqlite(db, rc, %s);", cg_cstr(g, S->name));
-        if (remove) {
-            mc_buf_line(c, "if (sqlite3_changes(mc_sqlite(db)) == 0)");
-            mc_buf_line(c, "    return %s;", cg_errf(g, "db", "MC_NOTFOUND", "%T: the two rows were not linked", S->name));
-        }
+        cg_snippet(c,
+                   "    sqlite3_stmt *st = mc_prepare(db, {{sql}});\n"
+                   "    if (!st)\n"
+                   "        return mc_errcode(db);\n"
+                   "    int b = sqlite3_bind_int64(st, 1, row->{{key}});\n"
+                   "    b |= sqlite3_bind_int64(st, 2, item->{{item_key}});\n"
+                   "    int rc = b == SQLITE_OK ? sqlite3_step(st) : b;\n"
+                   "    mc_release(db, st);\n"
+                   "    if (rc != SQLITE_DONE)\n"
+                   "        return mc_status_from_sqlite(db, rc, {{link_table}});\n",
+                   "sql", cg_cstr(g, remove ? del : ins), "key", r1->field, "item_key", r2->field,
+                   "link_table", cg_cstr(g, S->name), NULL);
+        if (remove)
+            cg_snippet(c,
+                       "    if (sqlite3_changes(mc_sqlite(db)) == 0)\n"
+                       "        return {{notfound}};\n",
+                       "notfound", cg_errf(g, "db", "MC_NOTFOUND", "%T: the two rows were not linked", S->name), NULL);
         mc_buf_line(c, "return MC_OK;");
         cg_fn_end(o);
     }
@@ -201,53 +205,62 @@ static void emit_joined(cgen *g, cg_out *o, const mc_relationship *r)
                                    t->name, r->name, fn, r->name, fn, r->name, t->name),
                 "int %s_get_with_%s(mc_db *db, %s%s%s, %s **out, %s_list *%s)", fn, r->name, pt,
                 pt[strlen(pt) - 1] == '*' ? "" : " ", cg_param(g, pk), type, ttype, kids);
-    mc_buf_line(c, "*out = NULL;");
-    mc_buf_line(c, "%s->items = NULL;", kids);
-    mc_buf_line(c, "%s->count = 0;", kids);
-    mc_buf_line(c, "sqlite3_stmt *st = mc_prepare(db, %s);", cg_cstr(g, sql));
-    mc_buf_line(c, "if (!st)");
-    mc_buf_line(c, "    return mc_errcode(db);");
-    mc_buf_line(c, "int rc = MC_OK, s;");
-    cg_call_vars key = {pk, "1", cg_param(g, pk), NULL, NULL, NULL};
-    mc_buf_line(c, "int b = %s;", cg_bind_call(g, &key));
-    mc_buf_line(c, "%s *row = NULL;", type);
-    mc_buf_line(c, "size_t cap = 0;");
-    mc_buf_line(c, "while (rc == MC_OK && b == SQLITE_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {");
-    mc_buf_line(c, "    if (!row) {");
-    mc_buf_line(c, "        row = (%s *)calloc(1, sizeof *row);", cg_type(g, t));
-    mc_buf_line(c, "        rc = row ? %s_read(db, st, 0, row) : %s;", fn,
-                cg_errf(g, "db", "MC_NOMEM", "%T: out of memory", t->name));
-    mc_buf_line(c, "    }");
-    mc_buf_line(c, "    if (rc != MC_OK || sqlite3_column_type(st, %zu) == SQLITE_NULL)", t->ncolumns + T->pk[0]);
-    mc_buf_line(c, "        continue;   /* no child: the outer join's NULL row */");
-    mc_buf_line(c, "    if (%s->count == cap) {", kids);
-    mc_buf_line(c, "        size_t ncap = cap ? cap * 2 : 8;");
-    mc_buf_line(c, "        %s *items = (%s *)realloc(%s->items, ncap * sizeof *items);", ttype, ttype, kids);
-    mc_buf_line(c, "        if (!items) {");
-    mc_buf_line(c, "            rc = %s;", cg_errf(g, "db", "MC_NOMEM", "%T: out of memory", T->name));
-    mc_buf_line(c, "            break;");
-    mc_buf_line(c, "        }");
-    mc_buf_line(c, "        %s->items = items;", kids);
-    mc_buf_line(c, "        cap = ncap;");
-    mc_buf_line(c, "    }");
-    mc_buf_line(c, "    memset(&%s->items[%s->count], 0, sizeof %s->items[0]);", kids, kids, kids);
-    mc_buf_line(c, "    rc = %s_read(db, st, %zu, &%s->items[%s->count]);", tfn, t->ncolumns, kids, kids);
-    mc_buf_line(c, "    %s->count++;", kids);
-    mc_buf_line(c, "}");
-    mc_buf_line(c, "if (rc == MC_OK && b != SQLITE_OK)");
-    mc_buf_line(c, "    rc = mc_status_from_sqlite(db, b, %s);", cg_cstr(g, t->name));
-    mc_buf_line(c, "else if (rc == MC_OK && s != SQLITE_DONE)");
-    mc_buf_line(c, "    rc = mc_status_from_sqlite(db, s, %s);", cg_cstr(g, t->name));
-    mc_buf_line(c, "else if (rc == MC_OK && !row)");
-    mc_buf_line(c, "    rc = %s;", cg_errf(g, "db", "MC_NOTFOUND", "%T: no row with this %T", t->name, pk->field));
-    mc_buf_line(c, "mc_release(db, st);");
-    mc_buf_line(c, "if (rc != MC_OK) {");
-    mc_buf_line(c, "    %s_free(row);", fn);
-    mc_buf_line(c, "    %s_list_free(%s);", tfn, kids);
-    mc_buf_line(c, "    return rc;");
-    mc_buf_line(c, "}");
-    mc_buf_line(c, "*out = row;");
-    mc_buf_line(c, "return MC_OK;");
+    cg_snippet(c,
+               "    *out = NULL;\n"
+               "    {{kids}}->items = NULL;\n"
+               "    {{kids}}->count = 0;\n"
+               "    sqlite3_stmt *st = mc_prepare(db, {{sql}});\n"
+               "    if (!st)\n"
+               "        return mc_errcode(db);\n"
+               "    int rc = MC_OK, s;\n",
+               "kids", kids, "sql", cg_cstr(g, sql), NULL);
+    mc_buf_line(c, "int b = %s;", cg_kind_of(pk) == CG_TEXT
+                                   ? mc_arena_printf(g->arena, "sqlite3_bind_text(st, 1, %s, -1, SQLITE_STATIC)", cg_param(g, pk))
+                                   : mc_arena_printf(g->arena, "sqlite3_bind_int64(st, 1, %s)", cg_param(g, pk)));
+    cg_snippet(c,
+               "    {{type}} *row = NULL;\n"
+               "    size_t cap = 0;\n"
+               "    while (rc == MC_OK && b == SQLITE_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {\n"
+               "        if (!row) {\n"
+               "            row = ({{type}} *)calloc(1, sizeof *row);\n"
+               "            rc = row ? {{fn}}_read(db, st, 0, row) : {{nomem}};\n"
+               "        }\n"
+               "        if (rc != MC_OK || sqlite3_column_type(st, {{child_pk}}) == SQLITE_NULL)\n"
+               "            continue;   /* no child: the outer join's NULL row */\n"
+               "        if ({{kids}}->count == cap) {\n"
+               "            size_t ncap = cap ? cap * 2 : 8;\n"
+               "            {{ttype}} *items = ({{ttype}} *)realloc({{kids}}->items, ncap * sizeof *items);\n"
+               "            if (!items) {\n"
+               "                rc = {{child_nomem}};\n"
+               "                break;\n"
+               "            }\n"
+               "            {{kids}}->items = items;\n"
+               "            cap = ncap;\n"
+               "        }\n"
+               "        memset(&{{kids}}->items[{{kids}}->count], 0, sizeof {{kids}}->items[0]);\n"
+               "        rc = {{tfn}}_read(db, st, {{child_at}}, &{{kids}}->items[{{kids}}->count]);\n"
+               "        {{kids}}->count++;\n"
+               "    }\n"
+               "    if (rc == MC_OK && b != SQLITE_OK)\n"
+               "        rc = mc_status_from_sqlite(db, b, {{table}});\n"
+               "    else if (rc == MC_OK && s != SQLITE_DONE)\n"
+               "        rc = mc_status_from_sqlite(db, s, {{table}});\n"
+               "    else if (rc == MC_OK && !row)\n"
+               "        rc = {{notfound}};\n"
+               "    mc_release(db, st);\n"
+               "    if (rc != MC_OK) {\n"
+               "        {{fn}}_free(row);\n"
+               "        {{tfn}}_list_free({{kids}});\n"
+               "        return rc;\n"
+               "    }\n"
+               "    *out = row;\n"
+               "    return MC_OK;\n",
+               "type", cg_type(g, t), "ttype", ttype, "fn", fn, "tfn", tfn, "kids", kids, "table", cg_cstr(g, t->name),
+               "child_pk", mc_arena_printf(g->arena, "%zu", t->ncolumns + T->pk[0]),
+               "child_at", mc_arena_printf(g->arena, "%zu", t->ncolumns),
+               "nomem", cg_errf(g, "db", "MC_NOMEM", "%T: out of memory", t->name),
+               "child_nomem", cg_errf(g, "db", "MC_NOMEM", "%T: out of memory", T->name),
+               "notfound", cg_errf(g, "db", "MC_NOTFOUND", "%T: no row with this %T", t->name, pk->field), NULL);
     cg_fn_end(o);
 }
 

@@ -141,10 +141,12 @@ static const char *select_sql(cgen *g, const mc_table *t, const char *where)
 /* Steps a statement that returns no row; releases it; returns on error. */
 static void emit_step_done(mc_buf *c, const char *table_cstr)
 {
-    mc_buf_line(c, "rc = b == SQLITE_OK ? sqlite3_step(st) : b;");
-    mc_buf_line(c, "mc_release(db, st);");
-    mc_buf_line(c, "if (rc != SQLITE_DONE)");
-    mc_buf_line(c, "    return mc_status_from_sqlite(db, rc, %s);", table_cstr);
+    cg_snippet(c,
+               "    rc = b == SQLITE_OK ? sqlite3_step(st) : b;\n"
+               "    mc_release(db, st);\n"
+               "    if (rc != SQLITE_DONE)\n"
+               "        return mc_status_from_sqlite(db, rc, {{table}});\n",
+               "table", table_cstr, NULL);
 }
 
 /* X_fetch, the body every X_get and X_find_by_* share: one row of a
@@ -385,13 +387,15 @@ static void emit_helpers(cgen *g, cg_out *o, const mc_table *t)
  * statement, ready for its bindings. */
 static void emit_write_prologue(cgen *g, mc_buf *c, const mc_table *t, const char *sql)
 {
-    mc_buf_line(c, "int rc = %s_check(db, row);", cg_fn(g, t));
-    mc_buf_line(c, "if (rc != MC_OK)");
-    mc_buf_line(c, "    return rc;");
-    mc_buf_line(c, "sqlite3_stmt *st = mc_prepare(db, %s);", cg_cstr(g, sql));
-    mc_buf_line(c, "if (!st)");
-    mc_buf_line(c, "    return mc_errcode(db);");
-    mc_buf_line(c, "int b = SQLITE_OK;");
+    cg_snippet(c,
+               "    int rc = {{fn}}_check(db, row);\n"
+               "    if (rc != MC_OK)\n"
+               "        return rc;\n"
+               "    sqlite3_stmt *st = mc_prepare(db, {{sql}});\n"
+               "    if (!st)\n"
+               "        return mc_errcode(db);\n"
+               "    int b = SQLITE_OK;\n",
+               "fn", cg_fn(g, t), "sql", cg_cstr(g, sql), NULL);
 }
 
 static void emit_insert(cgen *g, cg_out *o, const mc_table *t)
@@ -620,20 +624,22 @@ static void emit_delete(cgen *g, cg_out *o, const mc_table *t)
             const mc_relationship *r = cascades[i];
             const char *del = cg_sqlf(g, "DELETE FROM %I WHERE %I = ?", r->target->name,
                                       r->target->columns[r->fk->cols[0]].name);
-            mc_buf_line(c, "st = mc_prepare(db, %s);", cg_cstr(g, del));
-            mc_buf_line(c, "if (!st) {");
-            mc_buf_line(c, "    rc = mc_errcode(db);");
-            mc_buf_line(c, "    mc_rollback(db);");
-            mc_buf_line(c, "    return rc;");
-            mc_buf_line(c, "}");
-            mc_buf_line(c, "b = sqlite3_bind_int64(st, 1, %s);", cg_param(g, rowid));
-            mc_buf_line(c, "rc = b == SQLITE_OK ? sqlite3_step(st) : b;");
-            mc_buf_line(c, "mc_release(db, st);");
-            mc_buf_line(c, "if (rc != SQLITE_DONE) {");
-            mc_buf_line(c, "    rc = mc_status_from_sqlite(db, rc, %s);", cg_cstr(g, r->target->name));
-            mc_buf_line(c, "    mc_rollback(db);");
-            mc_buf_line(c, "    return rc;");
-            mc_buf_line(c, "}");
+            cg_snippet(c,
+                       "    st = mc_prepare(db, {{sql}});\n"
+                       "    if (!st) {\n"
+                       "        rc = mc_errcode(db);\n"
+                       "        mc_rollback(db);\n"
+                       "        return rc;\n"
+                       "    }\n"
+                       "    b = sqlite3_bind_int64(st, 1, {{key}});\n"
+                       "    rc = b == SQLITE_OK ? sqlite3_step(st) : b;\n"
+                       "    mc_release(db, st);\n"
+                       "    if (rc != SQLITE_DONE) {\n"
+                       "        rc = mc_status_from_sqlite(db, rc, {{child_table}});\n"
+                       "        mc_rollback(db);\n"
+                       "        return rc;\n"
+                       "    }\n",
+                       "sql", cg_cstr(g, del), "key", cg_param(g, rowid), "child_table", cg_cstr(g, r->target->name), NULL);
         }
     }
     mc_buf_line(c, "st = mc_prepare(db, %s);", cg_cstr(g, sql));
@@ -642,23 +648,25 @@ static void emit_delete(cgen *g, cg_out *o, const mc_table *t)
     mc_buf_line(c, "    %s", fail);
     for (size_t i = 0; i < t->npk; i++)
         mc_buf_line(c, "b |= %s;", bind_param(g, &t->columns[t->pk[i]], (int)i + 1, cg_param(g, &t->columns[t->pk[i]])));
-    mc_buf_line(c, "rc = b == SQLITE_OK ? sqlite3_step(st) : b;");
-    mc_buf_line(c, "mc_release(db, st);");
-    mc_buf_line(c, "if (rc != SQLITE_DONE)");
-    mc_buf_line(c, "    rc = mc_status_from_sqlite(db, rc, %s);", cg_cstr(g, t->name));
-    mc_buf_line(c, "else if (sqlite3_changes(mc_sqlite(db)) == 0)");
-    mc_buf_line(c, "    rc = %s;", notfound_msg(g, t, t->pk, t->npk));
-    mc_buf_line(c, "else");
-    mc_buf_line(c, "    rc = MC_OK;");
-    if (ncascades) {
-        mc_buf_line(c, "if (rc != MC_OK) {");
-        mc_buf_line(c, "    mc_rollback(db);");
-        mc_buf_line(c, "    return rc;");
-        mc_buf_line(c, "}");
-        mc_buf_line(c, "return mc_commit(db);");
-    } else {
+    cg_snippet(c,
+               "    rc = b == SQLITE_OK ? sqlite3_step(st) : b;\n"
+               "    mc_release(db, st);\n"
+               "    if (rc != SQLITE_DONE)\n"
+               "        rc = mc_status_from_sqlite(db, rc, {{table}});\n"
+               "    else if (sqlite3_changes(mc_sqlite(db)) == 0)\n"
+               "        rc = {{notfound}};\n"
+               "    else\n"
+               "        rc = MC_OK;\n",
+               "table", cg_cstr(g, t->name), "notfound", notfound_msg(g, t, t->pk, t->npk), NULL);
+    if (ncascades)
+        cg_snippet(c,
+                   "    if (rc != MC_OK) {\n"
+                   "        mc_rollback(db);\n"
+                   "        return rc;\n"
+                   "    }\n"
+                   "    return mc_commit(db);\n", NULL);
+    else
         mc_buf_line(c, "return rc;");
-    }
     cg_fn_end(o);
 }
 

@@ -57,6 +57,28 @@ static const char DROPS[] = "model User {\n"
                             "    id       Integer     primary_key\n"
                             "}\n";
 
+/* A test's directory (dir/app.model, dir/migrations), arena and diag. */
+typedef struct fixture {
+    char *dir, *mig;
+    mc_arena arena;
+    gathered g;
+} fixture;
+
+static void fixture_open(fixture *f)
+{
+    f->dir = tu_mkdtemp();
+    f->mig = tu_fmt("%s/migrations", f->dir);
+    memset(&f->arena, 0, sizeof f->arena);
+    gathered_init(&f->g, "test");
+}
+
+static void fixture_close(fixture *f)
+{
+    free(f->mig);
+    mc_arena_free(&f->arena);
+    tu_rmdir(f->dir);
+}
+
 /* Writes the next migration of mig for schema text; returns its rc. */
 static int next(const char *dir, const char *mig, const char *text, unsigned flags, gathered *g,
                 mc_arena *arena, mc_next_migration *out)
@@ -69,18 +91,15 @@ static int next(const char *dir, const char *mig, const char *text, unsigned fla
 
 START_TEST(next_migration_is_written_and_described)
 {
-    char *dir = tu_mkdtemp();
-    char *mig = tu_fmt("%s/migrations", dir);
-    mc_arena arena = {0};
-    gathered g;
-    gathered_init(&g, "test");
+    fixture fx;
+    fixture_open(&fx);
     mc_next_migration m;
-    ck_assert_msg(next(dir, mig, V1, 0, &g, &arena, &m) == 0, "%s", g.text);
-    ck_assert_str_eq(g.text, "");
+    ck_assert_msg(next(fx.dir, fx.mig, V1, 0, &fx.g, &fx.arena, &m) == 0, "%s", fx.g.text);
+    ck_assert_str_eq(fx.g.text, "");
     ck_assert_int_eq(m.version, 1);
     ck_assert_int_eq((int)m.up.nops, 1);
     ck_assert_str_eq(m.up.ops[0].text, "add table user");
-    char *want_path = tu_fmt("%s/0001_create_user.sql", mig);
+    char *want_path = tu_fmt("%s/0001_create_user.sql", fx.mig);
     ck_assert_str_eq(m.path, want_path);
     char *file = tu_read_file(m.path, NULL);
     ck_assert_ptr_nonnull(strstr(file, "CREATE TABLE user"));
@@ -88,46 +107,41 @@ START_TEST(next_migration_is_written_and_described)
     free(file);
 
     /* The same schema again: nothing to do, nothing written. */
-    ck_assert_int_eq(next(dir, mig, V1, 0, &g, &arena, &m), 0);
+    ck_assert_int_eq(next(fx.dir, fx.mig, V1, 0, &fx.g, &fx.arena, &m), 0);
     ck_assert_int_eq((int)m.up.nops, 0);
     ck_assert_ptr_null(m.path);
 
     /* The second step is tried on the first and numbered after it. */
-    ck_assert_msg(next(dir, mig, V2, 0, &g, &arena, &m) == 0, "%s", g.text);
+    ck_assert_msg(next(fx.dir, fx.mig, V2, 0, &fx.g, &fx.arena, &m) == 0, "%s", fx.g.text);
     ck_assert_int_eq(m.version, 2);
     ck_assert_str_eq(m.up.ops[0].text, "add column user.email");
     ck_assert_int_eq(tu_exists(m.path), 1);
     free(want_path);
-    free(mig);
-    mc_arena_free(&arena);
-    tu_rmdir(dir);
+    fixture_close(&fx);
 }
 END_TEST
 
 START_TEST(refusals_arrive_in_the_diag_and_nothing_is_written)
 {
-    char *dir = tu_mkdtemp();
-    char *mig = tu_fmt("%s/migrations", dir);
-    mc_arena arena = {0};
-    gathered g;
-    gathered_init(&g, "test");
+    fixture fx;
+    fixture_open(&fx);
     mc_next_migration m;
-    ck_assert_msg(next(dir, mig, V1, 0, &g, &arena, &m) == 0, "%s", g.text);
-    gathered_init(&g, "test");
-    ck_assert_int_eq(next(dir, mig, DROPS, 0, &g, &arena, &m), -1);
+    ck_assert_msg(next(fx.dir, fx.mig, V1, 0, &fx.g, &fx.arena, &m) == 0, "%s", fx.g.text);
+    gathered_init(&fx.g, "test");
+    ck_assert_int_eq(next(fx.dir, fx.mig, DROPS, 0, &fx.g, &fx.arena, &m), -1);
     char *want = tu_fmt("%s/app.model: error: refusing to drop column user.username: it drops column user.username\n"
                         "  hint: if it was renamed, say so with renamed_from(username) on the new field; else pass "
                         "--allow-data-loss\n"
                         "test: nothing written\n",
-                        dir);
-    ck_assert_str_eq(g.text, want);
+                        fx.dir);
+    ck_assert_str_eq(fx.g.text, want);
     ck_assert_ptr_null(m.path);
-    char *second = tu_fmt("%s/0002_drop_user_username_user_unique.sql", mig);
+    char *second = tu_fmt("%s/0002_drop_user_username_user_unique.sql", fx.mig);
     ck_assert_int_eq(tu_exists(second), 0);
 
     /* Allowed, the loss is written, and said in the file. */
-    gathered_init(&g, "test");
-    ck_assert_msg(next(dir, mig, DROPS, MC_PLAN_ALLOW_LOSS, &g, &arena, &m) == 0, "%s", g.text);
+    gathered_init(&fx.g, "test");
+    ck_assert_msg(next(fx.dir, fx.mig, DROPS, MC_PLAN_ALLOW_LOSS, &fx.g, &fx.arena, &m) == 0, "%s", fx.g.text);
     ck_assert_str_eq(m.path, second);
     ck_assert_int_eq(m.up.ops[0].data_loss, 1);
     char *file = tu_read_file(m.path, NULL);
@@ -135,83 +149,72 @@ START_TEST(refusals_arrive_in_the_diag_and_nothing_is_written)
     free(file);
     free(second);
     free(want);
-    free(mig);
-    mc_arena_free(&arena);
-    tu_rmdir(dir);
+    fixture_close(&fx);
 }
 END_TEST
 
 START_TEST(a_history_that_does_not_replay_is_reported)
 {
-    char *dir = tu_mkdtemp();
-    char *mig = tu_fmt("%s/migrations", dir);
-    char *f = tu_fmt("%s/0001_broken.sql", mig);
+    fixture fx;
+    fixture_open(&fx);
+    char *f = tu_fmt("%s/0001_broken.sql", fx.mig);
     static const char broken[] = "-- modelc:upgrade\nCREATE TABLE x (;\n-- modelc:downgrade\nDROP TABLE x;\n";
-    ck_assert_int_eq(mkdir(mig, 0777), 0);
+    ck_assert_int_eq(mkdir(fx.mig, 0777), 0);
     ck_assert_int_eq(tu_write_file(f, broken, strlen(broken)), 0);
-    mc_arena arena = {0};
-    gathered g;
-    gathered_init(&g, "test");
     mc_next_migration m;
-    ck_assert_int_eq(next(dir, mig, V1, 0, &g, &arena, &m), -1);
-    ck_assert_msg(strstr(g.text, "test: migration 0001 (broken): ") == g.text, "%s", g.text);
-    ck_assert_ptr_nonnull(strstr(g.text, "\ntest: the existing migrations do not replay; nothing written\n"));
+    ck_assert_int_eq(next(fx.dir, fx.mig, V1, 0, &fx.g, &fx.arena, &m), -1);
+    ck_assert_msg(strstr(fx.g.text, "test: migration 0001 (broken): ") == fx.g.text, "%s", fx.g.text);
+    ck_assert_ptr_nonnull(strstr(fx.g.text, "\ntest: the existing migrations do not replay; nothing written\n"));
 
     /* check says the same through its own call. */
     mc_schema want;
-    gathered_init(&g, "check");
-    load(dir, V1, &arena, &g, &want);
+    gathered_init(&fx.g, "check");
+    load(fx.dir, V1, &fx.arena, &fx.g, &want);
     mc_migdir md;
     mc_diff d;
-    ck_assert_int_eq(mc_check_migrations(&want, mig, MC_DIALECT_SQLITE, &arena, &g.diag, &md, &d), -1);
-    ck_assert_msg(strstr(g.text, "check: migration 0001 (broken): ") == g.text, "%s", g.text);
+    ck_assert_int_eq(mc_check_migrations(&want, fx.mig, MC_DIALECT_SQLITE, &fx.arena, &fx.g.diag, &md, &d), -1);
+    ck_assert_msg(strstr(fx.g.text, "check: migration 0001 (broken): ") == fx.g.text, "%s", fx.g.text);
     free(f);
-    free(mig);
-    mc_arena_free(&arena);
-    tu_rmdir(dir);
+    fixture_close(&fx);
 }
 END_TEST
 
 START_TEST(check_finds_what_migrations_and_database_lack)
 {
-    char *dir = tu_mkdtemp();
-    char *mig = tu_fmt("%s/migrations", dir);
-    mc_arena arena = {0};
-    gathered g;
-    gathered_init(&g, "test");
+    fixture fx;
+    fixture_open(&fx);
     mc_next_migration m;
-    ck_assert_msg(next(dir, mig, V1, 0, &g, &arena, &m) == 0, "%s", g.text);
+    ck_assert_msg(next(fx.dir, fx.mig, V1, 0, &fx.g, &fx.arena, &m) == 0, "%s", fx.g.text);
 
     mc_schema want;
-    load(dir, V2, &arena, &g, &want);
+    load(fx.dir, V2, &fx.arena, &fx.g, &want);
     mc_migdir md;
     mc_diff d;
-    ck_assert_msg(mc_check_migrations(&want, mig, MC_DIALECT_SQLITE, &arena, &g.diag, &md, &d) == 0, "%s", g.text);
+    ck_assert_msg(mc_check_migrations(&want, fx.mig, MC_DIALECT_SQLITE, &fx.arena, &fx.g.diag, &md, &d) == 0, "%s",
+                  fx.g.text);
     ck_assert_int_eq((int)md.n, 1);
     ck_assert_int_eq((int)d.nops, 1);
     ck_assert_str_eq(d.ops[0].text, "add column user.email");
 
     /* A database at 0000 with no tables lacks the table and the version. */
-    char *db = tu_fmt("%s/app.db", dir);
+    char *db = tu_fmt("%s/app.db", fx.dir);
     ck_assert_int_eq(tu_write_file(db, "", 0), 0);
     mc_db_check dc;
-    ck_assert_msg(mc_check_database(db, "app.db", &md, &want, &arena, &g.diag, &dc) == 0, "%s", g.text);
+    ck_assert_msg(mc_check_database(db, "app.db", &md, &want, &fx.arena, &fx.g.diag, &dc) == 0, "%s", fx.g.text);
     ck_assert_int_eq(dc.version, 0);
     ck_assert_ptr_null(dc.unverified);
     ck_assert_int_eq((int)dc.diff.nops, 1);
     ck_assert_str_eq(dc.diff.ops[0].text, "add table user");
 
     /* A database that is not there: the runtime's message, via the diag. */
-    gathered_init(&g, "check");
-    char *missing = tu_fmt("%s/none.db", dir);
-    ck_assert_int_eq(mc_check_database(missing, "none.db", &md, &want, &arena, &g.diag, &dc), -1);
-    ck_assert_msg(strncmp(g.text, "check: ", 7) == 0 && strstr(g.text, "none.db"), "%s", g.text);
+    gathered_init(&fx.g, "check");
+    char *missing = tu_fmt("%s/none.db", fx.dir);
+    ck_assert_int_eq(mc_check_database(missing, "none.db", &md, &want, &fx.arena, &fx.g.diag, &dc), -1);
+    ck_assert_msg(strncmp(fx.g.text, "check: ", 7) == 0 && strstr(fx.g.text, "none.db"), "%s", fx.g.text);
     ck_assert_int_eq(tu_exists(missing), 0);
     free(missing);
     free(db);
-    free(mig);
-    mc_arena_free(&arena);
-    tu_rmdir(dir);
+    fixture_close(&fx);
 }
 END_TEST
 

@@ -5,6 +5,7 @@
 #include "modelc.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,7 @@ int mc_cli_dialect(const mc_cmd *cmd, const char *name, mc_dialect *out)
     }
     if (mc_dialect_parse(name, out) == 0)
         return 0;
-    fprintf(stderr, "modelc %s: unknown dialect '%s' (sqlite or postgresql)\n", cmd->name, name);
+    mc_cli_error(cmd->name, NULL, "unknown dialect '%s' (sqlite or postgresql)", name);
     mc_cli_usage(cmd);
     return -1;
 }
@@ -41,7 +42,7 @@ int mc_cli_dialect(const mc_cmd *cmd, const char *name, mc_dialect *out)
 int mc_cli_db(const mc_cmd *cmd, const char **db)
 {
     if (*db && !(*db)[0]) {
-        fprintf(stderr, "modelc %s: --db needs a database: a path or sqlite:///path\n", cmd->name);
+        mc_cli_error(cmd->name, NULL, "--db needs a database: a path or sqlite:///path");
         mc_cli_usage(cmd);
         return MC_EXIT_USAGE;
     }
@@ -58,20 +59,32 @@ const char *mc_cli_shown_db(const char *url)
     return out;
 }
 
+void mc_cli_error(const char *cmd, const char *hint, const char *fmt, ...)
+{
+    char place[64], text[1024];
+    snprintf(place, sizeof place, "modelc %s", cmd);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    mc_diag d;
+    mc_diag_init(&d, NULL, NULL, NULL);
+    mc_error_in(&d, place, hint, "%s", text);
+}
+
 int mc_cli_require_dir(const char *cmd, const char *dir)
 {
     struct stat st;
     int found = stat(dir, &st) == 0;
     if (found && S_ISDIR(st.st_mode))
         return 0;
-    if (found)
-        fprintf(stderr, "modelc %s: %s: not a directory\n", cmd, dir);
-    else
-        fprintf(stderr, "modelc %s: %s: %s\n", cmd, dir, errno == ENOENT ? "no such directory" : strerror(errno));
+    const char *why = found ? "not a directory" : errno == ENOENT ? "no such directory" : strerror(errno);
+    char hint[300];
     if (strcmp(dir, "migrations") == 0)
-        fprintf(stderr, "  hint: create it with `modelc init`\n");
+        snprintf(hint, sizeof hint, "create it with `modelc init`");
     else
-        fprintf(stderr, "  hint: create it with `modelc init --dir %s`\n", dir);
+        snprintf(hint, sizeof hint, "create it with `modelc init --dir %s`", dir);
+    mc_cli_error(cmd, hint, "%s: %s", dir, why);
     return MC_EXIT_ERROR;
 }
 
@@ -101,21 +114,21 @@ int mc_cli_parse(const mc_cmd *cmd, int argc, char **argv, const mc_opt *opts, c
                     (p->alias && strlen(p->alias) == nlen && strncmp(p->alias, a, nlen) == 0))
                     o = p;
             if (!o) {
-                fprintf(stderr, "modelc %s: unknown option '%.*s'\n", cmd->name, (int)nlen, a);
+                mc_cli_error(cmd->name, NULL, "unknown option '%.*s'", (int)nlen, a);
                 mc_cli_usage(cmd);
                 return MC_EXIT_USAGE;
             }
             if (o->takes_value) {
                 const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
                 if (!v) {
-                    fprintf(stderr, "modelc %s: option '%s' needs a value\n", cmd->name, o->name);
+                    mc_cli_error(cmd->name, NULL, "option '%s' needs a value", o->name);
                     mc_cli_usage(cmd);
                     return MC_EXIT_USAGE;
                 }
                 *o->value = v;
             } else {
                 if (eq) {
-                    fprintf(stderr, "modelc %s: option '%s' takes no value\n", cmd->name, o->name);
+                    mc_cli_error(cmd->name, NULL, "option '%s' takes no value", o->name);
                     mc_cli_usage(cmd);
                     return MC_EXIT_USAGE;
                 }
@@ -124,14 +137,14 @@ int mc_cli_parse(const mc_cmd *cmd, int argc, char **argv, const mc_opt *opts, c
             continue;
         }
         if (npos >= max_pos) {
-            fprintf(stderr, "modelc %s: unexpected argument '%s'\n", cmd->name, a);
+            mc_cli_error(cmd->name, NULL, "unexpected argument '%s'", a);
             mc_cli_usage(cmd);
             return MC_EXIT_USAGE;
         }
         pos[npos++] = a;
     }
     if (npos < min_pos) {
-        fprintf(stderr, "modelc %s: missing argument\n", cmd->name);
+        mc_cli_error(cmd->name, NULL, "missing argument");
         mc_cli_usage(cmd);
         return MC_EXIT_USAGE;
     }

@@ -33,6 +33,14 @@ typedef struct mc_opt {
 int mc_cli_parse(const mc_cmd *cmd, int argc, char **argv, const mc_opt *opts, const char **pos, int min_pos,
                  int max_pos);
 
+/* A command's own error, through mc_diag like every other message:
+ * "modelc CMD: message", then "  hint: hint" when hint is not NULL. */
+void mc_cli_error(const char *cmd, const char *hint, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
 /* Prints "usage: modelc CMD USAGE" to stderr. */
 void mc_cli_usage(const mc_cmd *cmd);
 

@@ -89,7 +89,7 @@ static int render(const char *fmt, const char *text, size_t len, const char *out
 {
     int fds[2];
     if (pipe(fds) != 0) {
-        fprintf(stderr, "modelc erd: cannot run dot: %s\n", strerror(errno));
+        mc_cli_error("erd", NULL, "cannot run dot: %s", strerror(errno));
         return -1;
     }
     char tflag[8];
@@ -107,7 +107,7 @@ static int render(const char *fmt, const char *text, size_t len, const char *out
     close(fds[0]);
     if (e != 0) {
         close(fds[1]);
-        fprintf(stderr, "modelc erd: cannot run dot: %s\n", strerror(e));
+        mc_cli_error("erd", NULL, "cannot run dot: %s", strerror(e));
         return -1;
     }
     FILE *w = fdopen(fds[1], "w");
@@ -120,8 +120,8 @@ static int render(const char *fmt, const char *text, size_t len, const char *out
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     if (!wrote || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        fprintf(stderr, "modelc erd: dot failed (%s)\n",
-                WIFEXITED(status) ? "see its message above" : "killed by a signal");
+        mc_cli_error("erd", NULL, "dot failed (%s)",
+                     WIFEXITED(status) ? "see its message above" : "killed by a signal");
         return -1;
     }
     return 0;
@@ -134,7 +134,7 @@ static int write_diagram(erd_format format, const char *text, size_t len, const 
     if (format == ERD_DOT && !out) {
         if (put_all(stdout, text, len) == 0)
             return 0;
-        fprintf(stderr, "modelc erd: cannot write the output\n");
+        mc_cli_error("erd", NULL, "cannot write the output");
         return -1;
     }
     if (format == ERD_DOT) {
@@ -143,7 +143,7 @@ static int write_diagram(erd_format format, const char *text, size_t len, const 
         int ok = f && put_all(f, text, len) == 0;
         ok = f && fclose(f) == 0 && ok;
         if (!ok || rename(tmp, out) != 0) {
-            fprintf(stderr, "modelc erd: cannot write %s: %s\n", out, strerror(errno));
+            mc_cli_error("erd", NULL, "cannot write %s: %s", out, strerror(errno));
             if (tmp)
                 remove(tmp);
             free(tmp);
@@ -154,7 +154,7 @@ static int write_diagram(erd_format format, const char *text, size_t len, const 
     }
     if (!out) {
         if (format == ERD_PNG && isatty(STDOUT_FILENO)) {
-            fprintf(stderr, "modelc erd: not writing PNG to a terminal; give -o FILE\n");
+            mc_cli_error("erd", NULL, "not writing PNG to a terminal; give -o FILE");
             return -1;
         }
         return render(tnames[format], text, len, NULL);
@@ -167,7 +167,7 @@ static int write_diagram(erd_format format, const char *text, size_t len, const 
         return -1;
     }
     if (rename(tmp, out) != 0) {
-        fprintf(stderr, "modelc erd: cannot write %s: %s\n", out, strerror(errno));
+        mc_cli_error("erd", NULL, "cannot write %s: %s", out, strerror(errno));
         remove(tmp);
         free(tmp);
         return -1;
@@ -189,21 +189,21 @@ int mc_cmd_erd(const mc_cmd *cmd, int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (out && !out[0]) {
-        fprintf(stderr, "modelc erd: -o needs a file name\n");
+        mc_cli_error("erd", NULL, "-o needs a file name");
         mc_cli_usage(cmd);
         return MC_EXIT_USAGE;
     }
     int format = pick_format(format_name, out);
     if (format < 0) {
-        fprintf(stderr, "modelc erd: unknown format '%s' (dot, svg or png)\n", format_name);
+        mc_cli_error("erd", NULL, "unknown format '%s' (dot, svg or png)", format_name);
         mc_cli_usage(cmd);
         return MC_EXIT_USAGE;
     }
     if (format != ERD_DOT && !on_path("dot")) {
-        fprintf(stderr,
-                "modelc erd: --format %s needs Graphviz's `dot`, which is not installed\n"
-                "    hint: install Graphviz (apt-get install graphviz), or write DOT with --format dot\n",
-                format == ERD_SVG ? "svg" : "png");
+        mc_cli_error("erd", NULL,
+                     "--format %s needs Graphviz's `dot`, which is not installed\n"
+                     "    hint: install Graphviz (apt-get install graphviz), or write DOT with --format dot",
+                     format == ERD_SVG ? "svg" : "png");
         return MC_EXIT_ERROR;
     }
 
@@ -218,7 +218,7 @@ int mc_cmd_erd(const mc_cmd *cmd, int argc, char **argv)
     mc_erd_dot(&b, &schema);
     rc = MC_EXIT_ERROR;
     if (b.failed)
-        fprintf(stderr, "modelc erd: out of memory\n");
+        mc_cli_error("erd", NULL, "out of memory");
     else if (write_diagram((erd_format)format, b.data ? b.data : "", b.len, out) == 0)
         rc = MC_EXIT_OK;
     mc_buf_free(&b);

@@ -88,14 +88,14 @@ static int fmt_file(const char *path, int check_only)
     mc_buf text = {0};
     if (mc_parse_with_comments(&src, &arena, &quiet, &ast, &comments) != 0 || comments.failed ||
         mc_fmt(&src, &ast, &comments, &text) != 0) {
-        fprintf(stderr, "modelc fmt: %s: %s\n", path, comments.failed || text.failed ? "out of memory"
-                                                                                       : "cannot lay out");
+        mc_cli_error("fmt", NULL, "%s: %s", path,
+                     comments.failed || text.failed ? "out of memory" : "cannot lay out");
     } else if (text.len == src.len && memcmp(text.data ? text.data : "", src.text, src.len) == 0) {
         result = FMT_SAME;
     } else if (check_only) {
         result = FMT_CHANGED;
     } else if (replace_file(path, text.data, text.len) != 0) {
-        fprintf(stderr, "modelc fmt: cannot write %s: %s\n", path, strerror(errno));
+        mc_cli_error("fmt", NULL, "cannot write %s: %s", path, strerror(errno));
     } else {
         result = FMT_CHANGED;
     }
@@ -112,7 +112,7 @@ int mc_cmd_fmt(const mc_cmd *cmd, int argc, char **argv)
     const mc_opt opts[] = {{"--check", NULL, 0, NULL, &check}, {0}};
     const char **pos = calloc((size_t)argc + 1, sizeof *pos);
     if (!pos) {
-        fprintf(stderr, "modelc fmt: out of memory\n");
+        mc_cli_error("fmt", NULL, "out of memory");
         return MC_EXIT_ERROR;
     }
     int rc = mc_cli_parse(cmd, argc, argv, opts, pos, 1, argc);
@@ -134,8 +134,8 @@ int mc_cmd_fmt(const mc_cmd *cmd, int argc, char **argv)
         }
     }
     if (check && unformatted)
-        fprintf(stderr, "modelc fmt: %d file%s not formatted; run `modelc fmt` on %s\n", unformatted,
-                unformatted == 1 ? "" : "s", unformatted == 1 ? "it" : "them");
+        mc_cli_error("fmt", NULL, "%d file%s not formatted; run `modelc fmt` on %s", unformatted,
+                     unformatted == 1 ? "" : "s", unformatted == 1 ? "it" : "them");
     free(pos);
     return failed || (check && unformatted) ? MC_EXIT_ERROR : MC_EXIT_OK;
 }

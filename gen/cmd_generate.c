@@ -95,9 +95,7 @@ int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (!valid_prefix(prefix)) {
-        mc_diag usage;
-        mc_diag_init(&usage, NULL, NULL, NULL);
-        mc_error_in(&usage, "modelc generate", NULL, "--prefix '%s' is not a C identifier prefix", prefix);
+        mc_cli_error("generate", NULL, "--prefix '%s' is not a C identifier prefix", prefix);
         return MC_EXIT_USAGE;
     }
 
@@ -107,7 +105,8 @@ int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
         errno = 0;
         unsigned long v = strtoul(split_into, &end, 10);
         if (errno || end == split_into || *end || v < 1 || v > 100000 || split_into[0] == '-') {
-            fprintf(stderr, "modelc generate: --split-into '%s' is not a number of files from 1 to 100000\n", split_into);
+            mc_cli_error("generate", NULL, "--split-into '%s' is not a number of files from 1 to 100000",
+                         split_into);
             return MC_EXIT_USAGE;
         }
         nparts = v;

@@ -74,32 +74,32 @@ int mc_cmd_init(const mc_cmd *cmd, int argc, char **argv)
     if (!dir)
         dir = "migrations";
     if (!dir[0]) {
-        fprintf(stderr, "modelc init: --dir needs a directory\n");
+        mc_cli_error("init", NULL, "--dir needs a directory");
         mc_cli_usage(cmd);
         return MC_EXIT_USAGE;
     }
     struct stat st;
     if (stat(dir, &st) == 0) {
         if (!S_ISDIR(st.st_mode)) {
-            fprintf(stderr, "modelc init: %s exists and is not a directory\n", dir);
+            mc_cli_error("init", NULL, "%s exists and is not a directory", dir);
             return MC_EXIT_ERROR;
         }
         int full = has_entries(dir);
         if (full != 0) {
             if (full < 0)
-                fprintf(stderr, "modelc init: %s: %s\n", dir, strerror(errno));
+                mc_cli_error("init", NULL, "%s: %s", dir, strerror(errno));
             else
-                fprintf(stderr, "modelc init: %s already exists and is not empty; nothing written\n", dir);
+                mc_cli_error("init", NULL, "%s already exists and is not empty; nothing written", dir);
             return MC_EXIT_ERROR;
         }
     } else if (make_dirs(dir) != 0) {
-        fprintf(stderr, "modelc init: cannot create %s: %s\n", dir, strerror(errno));
+        mc_cli_error("init", NULL, "cannot create %s: %s", dir, strerror(errno));
         return MC_EXIT_ERROR;
     }
     size_t n = strlen(dir) + 8;
     char *path = malloc(n);
     if (!path) {
-        fprintf(stderr, "modelc init: out of memory\n");
+        mc_cli_error("init", NULL, "out of memory");
         return MC_EXIT_ERROR;
     }
     snprintf(path, n, "%s/README", dir);
@@ -108,7 +108,7 @@ int mc_cmd_init(const mc_cmd *cmd, int argc, char **argv)
     if (f && fclose(f) != 0)
         ok = 0;
     if (!ok) {
-        fprintf(stderr, "modelc init: cannot write %s: %s\n", path, strerror(errno));
+        mc_cli_error("init", NULL, "cannot write %s: %s", path, strerror(errno));
         if (f)
             remove(path);
         free(path);

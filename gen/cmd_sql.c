@@ -32,7 +32,7 @@ int mc_cmd_sql(const mc_cmd *cmd, int argc, char **argv)
     mc_buf_free(&b);
     mc_arena_free(&arena);
     if (!ok) {
-        fprintf(stderr, "modelc sql: cannot write the output\n");
+        mc_cli_error("sql", NULL, "cannot write the output");
         return MC_EXIT_ERROR;
     }
     return MC_EXIT_OK;

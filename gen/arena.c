@@ -101,3 +101,67 @@ void mc_arena_free(mc_arena *a)
     }
     a->head = NULL;
 }
+
+void *mc_arena_push(mc_arena *a, void *arr_p, size_t *n, size_t *cap, size_t sz)
+{
+    void **arr = arr_p;
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 4;
+        void *p = mc_arena_alloc(a, ncap * sz);
+        if (!p)
+            return NULL;
+        if (*arr)
+            memcpy(p, *arr, *n * sz);
+        *arr = p;
+        *cap = ncap;
+    }
+    void *slot = (char *)*arr + (*n)++ * sz;
+    memset(slot, 0, sz);
+    return slot;
+}
+
+/* FNV-1a: short keys, no attacker in a schema file's own names. */
+static size_t hash_str(const char *s)
+{
+    size_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+void mc_strmap_init(mc_strmap *m, mc_arena *a, size_t n)
+{
+    size_t cap = 16;
+    while (cap < 2 * n + 1)
+        cap *= 2;
+    m->keys = mc_arena_alloc(a, cap * sizeof *m->keys);
+    m->vals = mc_arena_alloc(a, cap * sizeof *m->vals);
+    m->cap = m->keys && m->vals ? cap : 0;
+}
+
+void *mc_strmap_get(const mc_strmap *m, const char *key)
+{
+    if (!m->cap || !key)
+        return NULL;
+    for (size_t i = hash_str(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        if (!m->keys[i])
+            return NULL;
+        if (strcmp(m->keys[i], key) == 0)
+            return m->vals[i];
+    }
+}
+
+void mc_strmap_put(mc_strmap *m, const char *key, void *val)
+{
+    if (!m->cap || !key)
+        return;
+    for (size_t i = hash_str(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        if (!m->keys[i]) {
+            m->keys[i] = key;
+            m->vals[i] = val;
+            return;
+        }
+        if (strcmp(m->keys[i], key) == 0)
+            return;
+    }
+}

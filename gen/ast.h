@@ -13,10 +13,7 @@
 
 #include <stdint.h>
 
-/* A place in the source: byte offset and length. */
-typedef struct mc_span {
-    uint32_t off, len;
-} mc_span;
+#include "diag.h"   /* mc_span */
 
 typedef enum mc_value_kind {
     MC_V_INT,    /* -12            text = "-12"            */

@@ -1,5 +1,7 @@
 /* diag.c -- see diag.h. */
 #include "diag.h"
+#include "arena.h"
+#include "buf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -83,12 +85,126 @@ int mc_color_wanted(int fd)
     return isatty(fd);
 }
 
+/* Hands one rendered message to the sink. */
 static void deliver(mc_diag *d, const char *text)
 {
     if (d->emit)
         d->emit(d->ctx, text);
     else
         fputs(text, stderr);
+}
+
+/* ---- holding back (mc_diag_hold) ------------------------------------------ */
+
+typedef struct held_msg {
+    uint32_t off;       /* place in the source */
+    size_t seq;         /* order reported, for ties */
+    char *text;         /* rendered, malloc'd */
+} held_msg;
+
+struct mc_diag_held {
+    held_msg *v;
+    size_t n, cap;
+    size_t keep;        /* only the `keep` earliest by place are kept */
+    size_t seq;
+    int base;           /* n_errors when holding began */
+};
+
+/* Source order: by place, then by the order reported. */
+static int cmp_held(const void *a, const void *b)
+{
+    const held_msg *x = a, *y = b;
+    if (x->off != y->off)
+        return x->off < y->off ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Index of the kept message that comes last in source order (n > 0). */
+static size_t last_held(const mc_diag_held *h)
+{
+    size_t worst = 0;
+    for (size_t i = 1; i < h->n; i++)
+        if (cmp_held(&h->v[i], &h->v[worst]) > 0)
+            worst = i;
+    return worst;
+}
+
+/* Would an error at off be kept?  Not when as many as will show are kept
+ * already and every one of them comes before it. */
+static bool held_wants(const mc_diag_held *h, uint32_t off)
+{
+    return h->n < h->keep || h->n == 0 || off < h->v[last_held(h)].off;
+}
+
+/* Keeps a rendered message (taking ownership of text), then drops the
+ * latest kept one if that makes one too many. */
+static void hold_msg(mc_diag_held *h, uint32_t off, char *text)
+{
+    if (h->n == h->cap) {
+        size_t ncap = h->cap ? h->cap * 2 : 16;
+        held_msg *v = realloc(h->v, ncap * sizeof *v);
+        if (!v) {
+            free(text);
+            return;
+        }
+        h->v = v;
+        h->cap = ncap;
+    }
+    h->v[h->n++] = (held_msg){off, h->seq++, text};
+    if (h->n > h->keep) {
+        size_t w = last_held(h);
+        free(h->v[w].text);
+        h->v[w] = h->v[--h->n];
+    }
+}
+
+bool mc_diag_hold(mc_diag *d)
+{
+    mc_diag_held *h = calloc(1, sizeof *h);
+    if (!h)
+        return false;
+    int max = d->max_errors > 0 ? d->max_errors : MC_DEFAULT_MAX_ERRORS;
+    h->base = d->n_errors;
+    h->keep = d->n_errors < max ? (size_t)(max - d->n_errors) : 1;
+    d->held = h;
+    return true;
+}
+
+/* Delivers the kept messages in source order, as many as the cap lets
+ * through counting from where holding began; every error was counted in
+ * n_errors when it was reported. */
+void mc_diag_release(mc_diag *d)
+{
+    mc_diag_held *h = d->held;
+    if (!h)
+        return;
+    d->held = NULL;
+    int max = d->max_errors > 0 ? d->max_errors : MC_DEFAULT_MAX_ERRORS;
+    if (h->n)
+        qsort(h->v, h->n, sizeof *h->v, cmp_held);
+    for (size_t i = 0; i < h->n; i++) {
+        if (h->base + (long long)i < max)
+            deliver(d, h->v[i].text);
+        free(h->v[i].text);
+    }
+    free(h->v);
+    free(h);
+}
+
+/* The end of every report: a message rendered into b (owned) for place
+ * off goes to the sink, or is held back while holding. */
+static void take(mc_diag *d, uint32_t off, sbuf *b)
+{
+    if (!b->p)
+        return;
+    if (d->held) {
+        hold_msg(d->held, off, b->p);
+        b->p = NULL;
+        return;
+    }
+    deliver(d, b->p);
+    free(b->p);
+    b->p = NULL;
 }
 
 static int is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
@@ -219,7 +335,7 @@ static void show_line(sbuf *b, const mc_source *src, uint32_t off, uint32_t len,
 void mc_error_at(mc_diag *d, uint32_t off, uint32_t len, const char *hint,
                  const char *fmt, ...)
 {
-    int full = mc_diag_full(d);
+    int full = d->held ? !held_wants(d->held, off) : mc_diag_full(d);
     d->n_errors++;
     if (full)
         return;
@@ -237,16 +353,14 @@ void mc_error_at(mc_diag *d, uint32_t off, uint32_t len, const char *hint,
     show_line(&b, d->src, off, len, d->color);
     if (hint)
         sb_printf(&b, "    %shint:%s %s\n", d->color ? MC_COLOR_HINT : "", off_, hint);
-    if (b.p)
-        deliver(d, b.p);
-    free(b.p);
+    take(d, off, &b);
 }
 
 /* "path: error: message\n" (place and message bold, "error:" red on a
  * terminal), then "  hint: ...\n" when hint is not NULL. */
 static void plain(mc_diag *d, const char *hint, const char *fmt, va_list ap)
 {
-    int full = mc_diag_full(d);
+    int full = d->held ? !held_wants(d->held, 0) : mc_diag_full(d);
     d->n_errors++;
     if (full)
         return;
@@ -258,9 +372,7 @@ static void plain(mc_diag *d, const char *hint, const char *fmt, va_list ap)
     sb_printf(&b, "%s\n", off_);
     if (hint)
         sb_printf(&b, "  %shint:%s %s\n", d->color ? MC_COLOR_HINT : "", off_, hint);
-    if (b.p)
-        deliver(d, b.p);
-    free(b.p);
+    take(d, 0, &b);
 }
 
 void mc_error_plain(mc_diag *d, const char *fmt, ...)
@@ -291,9 +403,7 @@ void mc_error_in(mc_diag *d, const char *place, const char *hint, const char *fm
     sb_put(&b, "\n", 1);
     if (hint)
         sb_printf(&b, "  hint: %s\n", hint);
-    if (b.p)
-        deliver(d, b.p);
-    free(b.p);
+    take(d, 0, &b);
 }
 
 void mc_diag_finish(mc_diag *d)
@@ -356,4 +466,21 @@ const char *mc_closest(const char *word, const char *const *cands, size_t n)
     if (limit > 3)
         limit = 3;
     return best && best_d <= limit ? best : NULL;
+}
+
+const char *mc_hint_closest(struct mc_arena *a, const char *word, const char *const *cands, size_t n,
+                            unsigned flags)
+{
+    const char *best = mc_closest(word, cands, n);
+    if (best)
+        return mc_arena_printf(a, "did you mean '%s'?", best);
+    if (!(flags & MC_HINT_LIST))
+        return NULL;
+    mc_buf b = {0};
+    mc_buf_put(&b, "expected one of: ");
+    for (size_t i = 0; i < n; i++)
+        mc_buf_printf(&b, "%s%s", i ? ", " : "", cands[i]);
+    const char *h = b.data ? mc_arena_strdup(a, b.data) : NULL;
+    mc_buf_free(&b);
+    return h;
 }

@@ -10,8 +10,15 @@
 #ifndef MC_DIAG_H
 #define MC_DIAG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* A place in the source: byte offset and length.  Every node of the
+ * syntax tree (ast.h) and of the checked model (schema.h) carries one. */
+typedef struct mc_span {
+    uint32_t off, len;
+} mc_span;
 
 typedef struct mc_source {
     const char *path;   /* as given on the command line */
@@ -22,14 +29,17 @@ typedef struct mc_source {
 /* Receives one fully rendered diagnostic (several lines, '\n'-terminated). */
 typedef void (*mc_diag_fn)(void *ctx, const char *text);
 
+typedef struct mc_diag_held mc_diag_held;
+
 typedef struct mc_diag {
     const mc_source *src;
     mc_diag_fn emit;        /* NULL: write to stderr */
     void *ctx;
     int n_errors;
     int max_errors;         /* 0: the default of 20 */
-    int color;              /* ANSI colors (stderr is a terminal, NO_COLOR unset) */
+    bool color;             /* ANSI colors (stderr is a terminal, NO_COLOR unset) */
     const char *place;      /* what mc_error_in names by default: "modelc migrate" (NULL: "modelc") */
+    mc_diag_held *held;     /* between mc_diag_hold and mc_diag_release, else NULL */
 } mc_diag;
 
 /* ANSI sequences of colored diagnostics (as GCC's: bold place and
@@ -84,6 +94,20 @@ void mc_error_hint(mc_diag *d, const char *hint, const char *fmt, ...)
 /* True once the error cap is reached: callers stop doing work. */
 int mc_diag_full(const mc_diag *d);
 
+/* Holding back (the checker's mode, sema.c): from mc_diag_hold until
+ * mc_diag_release every error is counted when it is reported but
+ * delivered only at the release, in source order (by place, ties in the
+ * order reported), so that a checker making several passes over a file
+ * still reports it top to bottom.  Only the earliest errors, as many as
+ * the cap lets through, are rendered and kept; a later one is counted
+ * without the cost of rendering (which scans the file up to its place).
+ * An error with no place (mc_error_plain) is held as if at the file's
+ * start.  A caller that holds should not stop at mc_diag_full: a later
+ * pass may still find an earlier error.  mc_diag_hold returns false when
+ * out of memory (then nothing is held and errors go out as they come). */
+bool mc_diag_hold(mc_diag *d);
+void mc_diag_release(mc_diag *d);
+
 /* Writes the "N errors" trailer when errors were suppressed. */
 void mc_diag_finish(mc_diag *d);
 
@@ -93,5 +117,18 @@ void mc_diag_linecol(const mc_source *src, uint32_t off, unsigned *line, unsigne
 /* The closest of `n` candidates to `word` by edit distance, or NULL if none
  * is close enough to be worth suggesting. */
 const char *mc_closest(const char *word, const char *const *cands, size_t n);
+
+struct mc_arena;
+
+/* mc_hint_closest's flags. */
+enum {
+    MC_HINT_LIST = 1    /* no close candidate: "expected one of: a, b, c" (a closed set of words) */
+};
+
+/* The hint for a misspelt word: "did you mean 'x'?" naming the closest of
+ * n candidates, or NULL when none is close (but see MC_HINT_LIST); in
+ * arena memory. */
+const char *mc_hint_closest(struct mc_arena *a, const char *word, const char *const *cands, size_t n,
+                            unsigned flags);
 
 #endif

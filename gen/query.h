@@ -43,6 +43,6 @@ typedef struct mc_query {
 /* Checks every query declaration of ast against the tables of s (which
  * must be free of errors) and fills s->queries.  Each error goes to diag
  * at its place in the source; returns the number of errors. */
-int mc_check_queries(const mc_ast *ast, mc_arena *arena, mc_diag *diag, mc_schema *s);
+int mc_check_queries(const struct mc_ast *ast, mc_arena *arena, mc_diag *diag, mc_schema *s);
 
 #endif

@@ -16,6 +16,7 @@
  * parameters against `:name`s, result columns against RESULT.
  */
 #include "query.h"
+#include "ast.h"
 #include "ddl.h"
 #include "naming.h"
 

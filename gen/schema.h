@@ -17,8 +17,9 @@
 #include <stddef.h>
 
 #include "arena.h"
-#include "ast.h"
 #include "diag.h"
+
+struct mc_ast;          /* ast.h: only mc_sema reads the syntax tree */
 
 typedef enum mc_type_id {
 #define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero) MC_T_##ID,
@@ -192,7 +193,7 @@ typedef struct mc_schema {
 
 /* Checks the AST and builds the schema model in `arena`.  Every semantic
  * error goes to diag; returns the number of errors (0: *out is complete). */
-int mc_sema(const mc_ast *ast, const mc_source *src, mc_arena *arena, mc_diag *diag,
+int mc_sema(const struct mc_ast *ast, const mc_source *src, mc_arena *arena, mc_diag *diag,
             mc_schema *out);
 
 /* Reads, parses and checks a .model file.  Errors (including "cannot

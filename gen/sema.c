@@ -10,118 +10,15 @@
  * Every message is located on the offending token.
  */
 #include "schema.h"
+#include "ast.h"
+#include "buf.h"
+#include "coerce.h"
 #include "naming.h"
 
 #include <errno.h>
-#include <limits.h>
-#include <stdint.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-const mc_type_info mc_types[MC_T__COUNT] = {
-#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero) \
-    {dsl, sql, pg, params, ctype, MC_FAM_##fam, pgbits},
-#include "types.def"
-#undef X
-    {"enum", "VARCHAR", "", 0, "int", MC_FAM_STR, 0},
-    {"?", "", "", 0, "", MC_FAM_OTHER, 0},
-};
-
-const char *mc_fk_action_sql(mc_fk_action a)
-{
-    switch (a) {
-    case MC_FK_CASCADE: return "CASCADE";
-    case MC_FK_SET_NULL: return "SET NULL";
-    case MC_FK_SET_DEFAULT: return "SET DEFAULT";
-    case MC_FK_RESTRICT: return "RESTRICT";
-    case MC_FK_NO_ACTION: return "NO ACTION";
-    case MC_FK_NONE: break;
-    }
-    return NULL;
-}
-
-/* ---- growable arrays in the arena ------------------------------------ */
-
-/* Appends one element of size sz to *arr (count *n), doubling capacity in
- * the arena.  Old blocks stay in the arena until it is freed. */
-static void *push(mc_arena *a, void *arr_p, size_t *n, size_t *cap, size_t sz)
-{
-    void **arr = arr_p;
-    if (*n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 4;
-        void *p = mc_arena_alloc(a, ncap * sz);
-        if (!p)
-            return NULL;
-        if (*arr)
-            memcpy(p, *arr, *n * sz);
-        *arr = p;
-        *cap = ncap;
-    }
-    void *slot = (char *)*arr + (*n)++ * sz;
-    memset(slot, 0, sz);
-    return slot;
-}
-
-/* ---- a string-keyed hash map in the arena -------------------------------
- * Name lookups must not be quadratic: a schema of 100,000 models is still
- * read in well under a second. */
-
-typedef struct strmap {
-    size_t cap;             /* a power of two, or 0 when allocation failed */
-    const char **keys;
-    void **vals;
-} strmap;
-
-static size_t hash_str(const char *s)
-{
-    size_t h = 1469598103934665603u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
-static void strmap_init(strmap *m, mc_arena *a, size_t n)
-{
-    size_t cap = 16;
-    while (cap < 2 * n + 1)
-        cap *= 2;
-    m->keys = mc_arena_alloc(a, cap * sizeof *m->keys);
-    m->vals = mc_arena_alloc(a, cap * sizeof *m->vals);
-    m->cap = m->keys && m->vals ? cap : 0;
-}
-
-/* The value stored under key, or NULL. */
-static void *strmap_get(const strmap *m, const char *key)
-{
-    if (!m->cap || !key)
-        return NULL;
-    for (size_t i = hash_str(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (!m->keys[i])
-            return NULL;
-        if (strcmp(m->keys[i], key) == 0)
-            return m->vals[i];
-    }
-}
-
-/* Stores val under key unless the key is there already (the map holds at
- * most the n keys it was made for). */
-static void strmap_put(strmap *m, const char *key, void *val)
-{
-    if (!m->cap || !key)
-        return;
-    for (size_t i = hash_str(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (!m->keys[i]) {
-            m->keys[i] = key;
-            m->vals[i] = val;
-            return;
-        }
-        if (strcmp(m->keys[i], key) == 0)
-            return;
-    }
-}
 
 /* ---- context ------------------------------------------------------------ */
 
@@ -136,52 +33,27 @@ typedef struct model_info {
     size_t nrelf, relfcap;
 } model_info;
 
-/* Messages of the passes, held back until the end and then delivered in
- * source order (offset, then the order they were found in). */
-typedef struct pending_msg {
-    uint32_t off;
-    size_t seq;
-    char *text;
-} pending_msg;
-
-typedef struct collector {
-    pending_msg *v;
-    size_t n, cap;
-    size_t keep;        /* only the first `keep` by source order are shown */
-    size_t seq;
-    uint32_t cur_off;
-    int total;          /* every error, held or not */
-} collector;
-
-
 typedef struct sema {
-    collector *errs;
     mc_arena *arena;
-    mc_diag *diag;
+    mc_diag *diag;          /* holding back (mc_diag_hold) while the passes run */
+    int before;             /* diag->n_errors when the check began */
     mc_schema *schema;
     model_info *models;
     size_t nmodels;
-    strmap model_by_name;   /* model name -> model_info * */
+    mc_strmap model_by_name;    /* model name -> model_info * */
 } sema;
 
-#define ERR(s, span, hint, ...) sema_error((s), (span), (hint), __VA_ARGS__)
+/* Reports an error at a place; the diagnostics hold it back and deliver
+ * every error of the passes in source order at the end. */
+#define ERR(s, span, hint, ...) mc_error_at((s)->diag, (span).off, (span).len, (hint), __VA_ARGS__)
 
-static void sema_error(sema *s, mc_span at, const char *hint, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-
-static const char *hintf(sema *s, const char *fmt, const char *word)
-{
-    return word ? mc_arena_printf(s->arena, fmt, word) : NULL;
-}
-
+/* The model declared under name, or NULL. */
 static model_info *find_model(sema *s, const char *name)
 {
-    return strmap_get(&s->model_by_name, name);
+    return mc_strmap_get(&s->model_by_name, name);
 }
 
+/* The enum declared under name, or NULL. */
 static const mc_enum *find_enum(sema *s, const char *name)
 {
     for (size_t i = 0; i < s->schema->nenums; i++)
@@ -190,6 +62,7 @@ static const mc_enum *find_enum(sema *s, const char *name)
     return NULL;
 }
 
+/* "did you mean 'Post'?" for a word meant as a model, or NULL. */
 static const char *suggest_model(sema *s, const char *word)
 {
     const char **c = mc_arena_alloc(s->arena, (s->nmodels + 1) * sizeof *c);
@@ -197,10 +70,10 @@ static const char *suggest_model(sema *s, const char *word)
         return NULL;
     for (size_t i = 0; i < s->nmodels; i++)
         c[i] = s->models[i].decl->name;
-    const char *best = mc_closest(word, c, s->nmodels);
-    return hintf(s, "did you mean '%s'?", best);
+    return mc_hint_closest(s->arena, word, c, s->nmodels, 0);
 }
 
+/* "did you mean 'body'?" for a word meant as a field of t, or NULL. */
 static const char *suggest_field(sema *s, const mc_table *t, const char *word)
 {
     const char **c = mc_arena_alloc(s->arena, (t->ncolumns + 1) * sizeof *c);
@@ -208,22 +81,14 @@ static const char *suggest_field(sema *s, const mc_table *t, const char *word)
         return NULL;
     for (size_t i = 0; i < t->ncolumns; i++)
         c[i] = t->columns[i].field;
-    const char *best = mc_closest(word, c, t->ncolumns);
-    return hintf(s, "did you mean '%s'?", best);
+    return mc_hint_closest(s->arena, word, c, t->ncolumns, 0);
 }
 
+/* The hint for a word of a closed set (attributes, options): the closest,
+ * else the whole set. */
 static const char *suggest_word(sema *s, const char *word, const char *const *words, size_t n)
 {
-    const char *best = mc_closest(word, words, n);
-    if (best)
-        return hintf(s, "did you mean '%s'?", best);
-    mc_buf b = {0};
-    mc_buf_put(&b, "expected one of: ");
-    for (size_t i = 0; i < n; i++)
-        mc_buf_printf(&b, "%s%s", i ? ", " : "", words[i]);
-    const char *h = b.data ? mc_arena_strdup(s->arena, b.data) : NULL;
-    mc_buf_free(&b);
-    return h;
+    return mc_hint_closest(s->arena, word, words, n, MC_HINT_LIST);
 }
 
 /* ---- pass 1: declarations --------------------------------------------- */
@@ -241,17 +106,17 @@ static void declare(sema *s, const mc_ast *ast)
     s->schema->tables = mc_arena_alloc(s->arena, (nmodels + 1) * sizeof *s->schema->tables);
     if (!s->models || !s->schema->enums || !s->schema->tables)
         return;
-    strmap decl_by_name, model_by_table;
-    strmap_init(&decl_by_name, s->arena, nmodels + nenums);
-    strmap_init(&model_by_table, s->arena, nmodels);
-    strmap_init(&s->model_by_name, s->arena, nmodels);
+    mc_strmap decl_by_name, model_by_table;
+    mc_strmap_init(&decl_by_name, s->arena, nmodels + nenums);
+    mc_strmap_init(&model_by_table, s->arena, nmodels);
+    mc_strmap_init(&s->model_by_name, s->arena, nmodels);
 
     for (const mc_decl *d = ast->decls; d; d = d->next) {
         if (d->kind == MC_D_QUERY)
             continue;   /* checked once the tables are known: query_check.c */
         /* A name is a model or an enum, once. */
-        const mc_decl *prev = strmap_get(&decl_by_name, d->name);
-        strmap_put(&decl_by_name, d->name, (void *)d);
+        const mc_decl *prev = mc_strmap_get(&decl_by_name, d->name);
+        mc_strmap_put(&decl_by_name, d->name, (void *)d);
         if (prev) {
             unsigned line, col;
             mc_diag_linecol(s->diag->src, prev->at.off, &line, &col);
@@ -320,15 +185,15 @@ static void declare(sema *s, const mc_ast *ast)
         for (char *p = key; p && *p; p++)
             if (*p >= 'A' && *p <= 'Z')
                 *p = (char)(*p - 'A' + 'a');
-        const model_info *same = key ? strmap_get(&model_by_table, key) : NULL;
+        const model_info *same = key ? mc_strmap_get(&model_by_table, key) : NULL;
         if (same)
             ERR(s, d->table ? d->table_at : d->at,
                 mc_arena_printf(s->arena, "model '%s' already uses table \"%s\"; give one of them `table \"...\"`",
                                 same->decl->name, same->table->name),
                 "duplicate table name '%s'", t->name);
         else if (key)
-            strmap_put(&model_by_table, key, m);
-        strmap_put(&s->model_by_name, d->name, m);
+            mc_strmap_put(&model_by_table, key, m);
+        mc_strmap_put(&s->model_by_name, d->name, m);
         s->schema->tables[s->schema->ntables++] = t;
     }
 }
@@ -406,8 +271,7 @@ static void resolve_type(sema *s, mc_column *c, const mc_call *type)
             cands[n++] = mc_types[t].dsl;
         for (size_t i = 0; i < s->schema->nenums && n < sizeof cands / sizeof cands[0]; i++)
             cands[n++] = s->schema->enums[i].name;
-        const char *best = mc_closest(type->name, cands, n);
-        const char *hint = hintf(s, "did you mean '%s'?", best);
+        const char *hint = mc_hint_closest(s->arena, type->name, cands, n, 0);
         if (!hint && find_model(s, type->name))
             hint = mc_arena_printf(s->arena,
                                    "to refer to model '%s', use an Integer field with foreign_key(%s.id), "
@@ -467,199 +331,6 @@ static void resolve_type(sema *s, mc_column *c, const mc_call *type)
                          : mc_arena_printf(s->arena, "NUMERIC(%d)", c->precision);
 }
 
-/* Is s a valid "YYYY-MM-DD", "HH:MM:SS[.ffffff]" or both joined by ' '? */
-static bool digits(const char *p, int n)
-{
-    for (int i = 0; i < n; i++)
-        if (p[i] < '0' || p[i] > '9')
-            return false;
-    return true;
-}
-static bool valid_date(const char *p)
-{
-    if (!digits(p, 4) || p[4] != '-' || !digits(p + 5, 2) || p[7] != '-' || !digits(p + 8, 2))
-        return false;
-    int y = atoi(p), m = (p[5] - '0') * 10 + (p[6] - '0'), d = (p[8] - '0') * 10 + (p[9] - '0');
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-        return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return !(m == 2 && d == 29 && !leap);
-}
-static bool valid_time(const char *p)
-{
-    if (!digits(p, 2) || p[2] != ':' || !digits(p + 3, 2) || p[5] != ':' || !digits(p + 6, 2))
-        return false;
-    if (atoi(p) > 23 || atoi(p + 3) > 59 || atoi(p + 6) > 59)
-        return false;
-    if (p[8] == '\0')
-        return true;
-    if (p[8] != '.')
-        return false;
-    size_t n = strlen(p + 9);
-    return n >= 1 && n <= 6 && digits(p + 9, (int)n);
-}
-
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
-/* Checks that literal v fits column c; fills *out.  `now` is allowed for
- * DateTime, Date and Time (default(now) and server_default(now)). */
-static bool literal_for(sema *s, const mc_column *c, const mc_value *v, const char *what, mc_literal *out)
-{
-    memset(out, 0, sizeof *out);
-    const char *tname = c->type == MC_T_ENUM ? c->enum_type->name : mc_types[c->type].dsl;
-    if (v->kind == MC_V_PATH || v->modifier) {
-        ERR(s, v->at, NULL, "%s of '%s' must be a literal", what, c->field);
-        return false;
-    }
-    if (v->kind == MC_V_IDENT) {
-        if (strcmp(v->text, "null") == 0) {
-            if (!c->nullable) {
-                ERR(s, v->at, "remove not_null, or give a value", "%s(null) on '%s', which is not nullable",
-                    what, c->field);
-                return false;
-            }
-            out->kind = MC_L_NULL;
-            return true;
-        }
-        if (strcmp(v->text, "now") == 0) {
-            if (c->type != MC_T_DATETIME && c->type != MC_T_DATE && c->type != MC_T_TIME) {
-                ERR(s, v->at, "`now` is for DateTime, Date and Time columns",
-                    "%s(now) does not fit '%s' of type %s", what, c->field, tname);
-                return false;
-            }
-            out->kind = MC_L_NOW;
-            return true;
-        }
-    }
-    mc_type_id t = c->type;
-    bool ok = false;
-    const char *hint = NULL;
-    switch (t) {
-    case MC_T_INTEGER: case MC_T_BIGINTEGER: case MC_T_SMALLINTEGER:
-        ok = v->kind == MC_V_INT;
-        hint = mc_arena_printf(s->arena, "write a whole number, e.g. %s(0)", what);
-        if (ok) {
-            errno = 0;
-            long long x = strtoll(v->text, NULL, 10);
-            if (errno) {
-                ok = false;
-                hint = "the number does not fit in 64 bits";
-            }
-            if (t == MC_T_SMALLINTEGER && (x < -32768 || x > 32767)) {
-                ok = false;
-                hint = "a SmallInteger holds -32768 to 32767";
-            }
-        }
-        out->kind = MC_L_INT;
-        break;
-    case MC_T_FLOAT:
-        ok = v->kind == MC_V_INT || v->kind == MC_V_DEC;
-        hint = mc_arena_printf(s->arena, "a Float takes a number, e.g. %s(0.5)", what);
-        out->kind = v->kind == MC_V_INT ? MC_L_INT : MC_L_DEC;
-        break;
-    case MC_T_NUMERIC:
-        ok = v->kind == MC_V_INT || v->kind == MC_V_DEC;
-        if (!ok)
-            hint = mc_arena_printf(s->arena, "a Numeric takes a number, e.g. %s(9.99)", what);
-        if (ok && c->precision) {
-            const char *p = v->text[0] == '-' ? v->text + 1 : v->text;
-            const char *dot = strchr(p, '.');
-            int intd = dot ? (int)(dot - p) : (int)strlen(p);
-            int frac = dot ? (int)strlen(dot + 1) : 0;
-            if (frac > c->scale || intd > c->precision - c->scale) {
-                ok = false;
-                hint = mc_arena_printf(s->arena, "Numeric(%d, %d) holds %d digits before the point and %d after",
-                                       c->precision, c->scale, c->precision - c->scale, c->scale);
-            }
-        }
-        out->kind = v->kind == MC_V_INT ? MC_L_INT : MC_L_DEC;
-        break;
-    case MC_T_BOOLEAN:
-        ok = v->kind == MC_V_IDENT && (strcmp(v->text, "true") == 0 || strcmp(v->text, "false") == 0);
-        out->kind = ok && v->text[0] == 't' ? MC_L_TRUE : MC_L_FALSE;
-        hint = "a Boolean takes true or false";
-        break;
-    case MC_T_STRING: case MC_T_TEXT: case MC_T_JSON:
-        ok = v->kind == MC_V_STR;
-        if (!ok)
-            hint = mc_arena_printf(s->arena, "a %s takes a string in double quotes, e.g. %s(\"%s\")", tname,
-                                   what, t == MC_T_JSON ? "{}" : v->text ? v->text : "");
-        if (ok && c->length && utf8_chars(v->text) > (size_t)c->length) {
-            ok = false;
-            hint = mc_arena_printf(s->arena, "'%s' holds at most %d characters", c->field, c->length);
-        }
-        out->kind = MC_L_STR;
-        break;
-    case MC_T_DATETIME:
-        ok = v->kind == MC_V_STR && strlen(v->text) >= 19 && v->text[10] == ' ' &&
-             valid_date(v->text) && valid_time(v->text + 11);
-        hint = "write it as \"2019-05-20 12:47:00\"";
-        out->kind = MC_L_STR;
-        break;
-    case MC_T_DATE:
-        ok = v->kind == MC_V_STR && strlen(v->text) == 10 && valid_date(v->text);
-        hint = "write it as \"2019-05-20\"";
-        out->kind = MC_L_STR;
-        break;
-    case MC_T_TIME:
-        ok = v->kind == MC_V_STR && valid_time(v->text);
-        hint = "write it as \"12:47:00\"";
-        out->kind = MC_L_STR;
-        break;
-    case MC_T_LARGEBINARY:
-        ok = v->kind == MC_V_STR;
-        hint = "a LargeBinary takes a string of bytes";
-        out->kind = MC_L_STR;
-        break;
-    case MC_T_ENUM:
-        ok = v->kind == MC_V_IDENT && lookup(v->text, c->enum_type->values, c->enum_type->nvalues) >= 0;
-        if (!ok && v->kind == MC_V_IDENT) {
-            ERR(s, v->at, suggest_word(s, v->text, c->enum_type->values, c->enum_type->nvalues),
-                "%s(%s): enum '%s' has no value '%s'", what, v->text, tname, v->text);
-            return false;
-        }
-        if (!ok)
-            hint = mc_arena_printf(s->arena, "an enum value is written bare, e.g. %s(%s)", what,
-                                   c->enum_type->nvalues ? c->enum_type->values[0] : "value");
-        out->kind = MC_L_ENUM;
-        break;
-    case MC_T_UNKNOWN: case MC_T__COUNT:
-        return false;   /* the type error was reported already */
-    }
-    if (!ok) {
-        ERR(s, v->at, hint, "%s(%s%s%s) does not fit '%s' of type %s", what,
-            v->kind == MC_V_STR ? "\"" : "", v->text, v->kind == MC_V_STR ? "\"" : "", c->field, tname);
-        return false;
-    }
-    out->text = v->text;
-    return true;
-}
-
-static const char *server_default_sql(sema *s, const mc_literal *l)
-{
-    mc_buf b = {0};
-    switch (l->kind) {
-    case MC_L_INT: case MC_L_DEC: mc_buf_put(&b, l->text); break;
-    case MC_L_STR: case MC_L_ENUM: mc_put_sql_string(&b, l->text); break;
-    case MC_L_TRUE: mc_buf_put(&b, "1"); break;
-    case MC_L_FALSE: mc_buf_put(&b, "0"); break;
-    case MC_L_NULL: mc_buf_put(&b, "NULL"); break;
-    case MC_L_NOW: mc_buf_put(&b, "CURRENT_TIMESTAMP"); break;
-    case MC_L_NONE: break;
-    }
-    const char *r = b.data ? mc_arena_strdup(s->arena, b.data) : NULL;
-    mc_buf_free(&b);
-    return r;
-}
-
 /* Field-level data kept for later passes. */
 typedef struct field_extra {
     const mc_call *fk;              /* foreign_key(...) attribute */
@@ -669,7 +340,7 @@ typedef struct field_extra {
 static mc_constraint *add_constraint(sema *s, model_info *m, mc_constraint_kind kind, mc_span at)
 {
     mc_table *t = m->table;
-    mc_constraint *k = push(s->arena, &t->constraints, &t->nconstraints, &m->ccap, sizeof *k);
+    mc_constraint *k = mc_arena_push(s->arena, &t->constraints, &t->nconstraints, &m->ccap, sizeof *k);
     if (k) {
         k->kind = kind;
         k->at = at;
@@ -686,7 +357,7 @@ static mc_index *add_index(sema *s, model_info *m, const char *name, bool unique
             return NULL;
         }
     }
-    mc_index *ix = push(s->arena, &t->indexes, &t->nindexes, &m->icap, sizeof *ix);
+    mc_index *ix = mc_arena_push(s->arena, &t->indexes, &t->nindexes, &m->icap, sizeof *ix);
     if (ix) {
         ix->name = name;
         ix->unique = unique;
@@ -772,7 +443,7 @@ static void model_members(sema *s, model_info *m, field_extra **extras_out)
         if (mem->kind != MC_M_FIELD)
             continue;
         if (strcmp(mem->type->name, "relationship") == 0) {
-            const mc_member **slot = push(s->arena, &m->relf, &m->nrelf, &m->relfcap, sizeof *slot);
+            const mc_member **slot = mc_arena_push(s->arena, &m->relf, &m->nrelf, &m->relfcap, sizeof *slot);
             if (slot)
                 *slot = mem;
             for (const mc_call *a = mem->attrs; a; a = a->next)
@@ -787,7 +458,7 @@ static void model_members(sema *s, model_info *m, field_extra **extras_out)
         if (dup)
             continue;
         field_extra *fx = &extras[t->ncolumns];
-        mc_column *c = push(s->arena, &t->columns, &t->ncolumns, &m->colcap, sizeof *c);
+        mc_column *c = mc_arena_push(s->arena, &t->columns, &t->ncolumns, &m->colcap, sizeof *c);
         if (!c)
             return;
         c->field = mem->name;
@@ -1047,11 +718,11 @@ static void model_members(sema *s, model_info *m, field_extra **extras_out)
         if (c->type == MC_T_UNKNOWN)
             continue;
         if (fx->def)
-            literal_for(s, c, fx->def, "default", &c->def);
+            mc_coerce_literal(s->arena, s->diag, c, fx->def, "default", &c->def);
         if (fx->server_def) {
             mc_literal l;
-            if (literal_for(s, c, fx->server_def, "server_default", &l)) {
-                c->server_default = server_default_sql(s, &l);
+            if (mc_coerce_literal(s->arena, s->diag, c, fx->server_def, "server_default", &l)) {
+                c->server_default = mc_literal_sql(s->arena, &l);
                 c->server_def = l;
             }
         }
@@ -1569,294 +1240,33 @@ static void relationship(sema *s, model_info *m, const mc_member *mem)
     }
 }
 
-/* ---- pass 5: order ---------------------------------------------------- */
-
-static int cmp_size(const void *a, const void *b)
-{
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-static int cmp_table_name(const void *a, const void *b)
-{
-    return strcmp((*(mc_table *const *)a)->name, (*(mc_table *const *)b)->name);
-}
-
-/* Calls fn(i, j, ctx) for every reference of table todo[i] to another
- * table todo[j] (j != i; a self-reference or a reference to a table not in
- * the schema does not count). */
-static void each_reference(mc_table *const *todo, size_t n, const strmap *by_name, const size_t *same,
-                           void (*fn)(size_t i, size_t j, void *ctx), void *ctx)
-{
-    for (size_t i = 0; i < n; i++) {
-        const mc_table *t = todo[i];
-        for (size_t k = 0; k < t->nconstraints; k++) {
-            const mc_constraint *c = &t->constraints[k];
-            if (c->kind != MC_C_FOREIGN_KEY || !c->ref_table || strcmp(c->ref_table, t->name) == 0)
-                continue;
-            for (size_t j1 = (size_t)(uintptr_t)strmap_get(by_name, c->ref_table); j1; j1 = same[j1 - 1])
-                if (j1 - 1 != i)
-                    fn(i, j1 - 1, ctx);
-        }
-    }
-}
-
-typedef struct ref_graph {
-    size_t *waiting;    /* per table: references to tables not yet placed */
-    size_t *ustart;     /* per table j: its users are users[ustart[j] .. ustart[j+1]) */
-    size_t *fill;
-    size_t *users;
-} ref_graph;
-
-static void count_ref(size_t i, size_t j, void *ctx)
-{
-    ref_graph *g = ctx;
-    g->waiting[i]++;
-    g->ustart[j + 1]++;
-}
-
-static void store_ref(size_t i, size_t j, void *ctx)
-{
-    ref_graph *g = ctx;
-    g->users[g->fill[j]++] = i;
-}
-
-void mc_schema_sort(mc_schema *s, mc_arena *arena)
-{
-    /* Kahn's algorithm, level by level: a level is every table whose
-     * referenced tables are all in earlier levels, in name order; a cycle
-     * puts every remaining table in one last level, by name.  Linear in
-     * tables and foreign keys, plus the sorting. */
-    size_t n = s->ntables;
-    mc_table **todo = mc_arena_alloc(arena, (n + 1) * sizeof *todo);
-    mc_table **out = mc_arena_alloc(arena, (n + 1) * sizeof *out);
-    size_t *same = mc_arena_alloc(arena, (n + 1) * sizeof *same);  /* next index (+1) of the same name */
-    size_t *cur = mc_arena_alloc(arena, (n + 1) * sizeof *cur);
-    size_t *nxt = mc_arena_alloc(arena, (n + 1) * sizeof *nxt);
-    bool *done = mc_arena_alloc(arena, (n + 1) * sizeof *done);
-    ref_graph g = {
-        mc_arena_alloc(arena, (n + 1) * sizeof *g.waiting),
-        mc_arena_alloc(arena, (n + 2) * sizeof *g.ustart),
-        mc_arena_alloc(arena, (n + 1) * sizeof *g.fill),
-        NULL,
-    };
-    strmap by_name;
-    strmap_init(&by_name, arena, n);
-    if (!todo || !out || !same || !cur || !nxt || !done || !g.waiting || !g.ustart || !g.fill || !by_name.cap)
-        return;
-    memcpy(todo, s->tables, n * sizeof *todo);
-    qsort(todo, n, sizeof *todo, cmp_table_name);
-    /* Equal names (only in a schema with errors) are adjacent now. */
-    for (size_t i = 0; i < n; i++) {
-        same[i] = i + 1 < n && strcmp(todo[i]->name, todo[i + 1]->name) == 0 ? i + 2 : 0;
-        if (!strmap_get(&by_name, todo[i]->name))
-            strmap_put(&by_name, todo[i]->name, (void *)(uintptr_t)(i + 1));
-    }
-    each_reference(todo, n, &by_name, same, count_ref, &g);
-    for (size_t j = 0; j < n; j++) {
-        g.ustart[j + 1] += g.ustart[j];
-        g.fill[j] = g.ustart[j];
-    }
-    g.users = mc_arena_alloc(arena, (g.ustart[n] + 1) * sizeof *g.users);
-    if (!g.users)
-        return;
-    each_reference(todo, n, &by_name, same, store_ref, &g);
-
-    size_t ncur = 0, nout = 0;
-    for (size_t i = 0; i < n; i++)
-        if (g.waiting[i] == 0)
-            cur[ncur++] = i;
-    while (nout < n) {
-        if (ncur == 0) {
-            /* A cycle: the rest in name order (SQLite does not mind). */
-            for (size_t i = 0; i < n; i++)
-                if (!done[i])
-                    out[nout++] = todo[i];
-            break;
-        }
-        for (size_t a = 0; a < ncur; a++) {
-            out[nout++] = todo[cur[a]];
-            done[cur[a]] = true;
-        }
-        size_t nnext = 0;
-        for (size_t a = 0; a < ncur; a++)
-            for (size_t e = g.ustart[cur[a]]; e < g.ustart[cur[a] + 1]; e++)
-                if (!done[g.users[e]] && --g.waiting[g.users[e]] == 0)
-                    nxt[nnext++] = g.users[e];
-        qsort(nxt, nnext, sizeof *nxt, cmp_size);
-        memcpy(cur, nxt, nnext * sizeof *cur);
-        ncur = nnext;
-    }
-    s->create_order = out;
-}
-
-/* ---- lookups ------------------------------------------------------------ */
-
-mc_table *mc_schema_table(const mc_schema *s, const char *sql_name)
-{
-    for (size_t i = 0; i < s->ntables; i++)
-        if (strcmp(s->tables[i]->name, sql_name) == 0)
-            return s->tables[i];
-    return NULL;
-}
-
-mc_table *mc_schema_model(const mc_schema *s, const char *model)
-{
-    for (size_t i = 0; i < s->ntables; i++)
-        if (s->tables[i]->model && strcmp(s->tables[i]->model, model) == 0)
-            return s->tables[i];
-    return NULL;
-}
-
-mc_column *mc_table_column(const mc_table *t, const char *sql_name)
-{
-    for (size_t i = 0; i < t->ncolumns; i++)
-        if (strcmp(t->columns[i].name, sql_name) == 0)
-            return &t->columns[i];
-    return NULL;
-}
-
-mc_column *mc_table_field(const mc_table *t, const char *field)
-{
-    for (size_t i = 0; i < t->ncolumns; i++)
-        if (t->columns[i].field && strcmp(t->columns[i].field, field) == 0)
-            return &t->columns[i];
-    return NULL;
-}
-
-size_t mc_table_column_index(const mc_table *t, const char *sql_name)
-{
-    const mc_column *c = mc_table_column(t, sql_name);
-    return c ? (size_t)(c - t->columns) : (size_t)-1;
-}
-
 /* ---- driver ------------------------------------------------------------ */
-
-static void collect(void *ctx, const char *text)
-{
-    collector *c = ctx;
-    if (c->n == c->cap) {
-        size_t ncap = c->cap ? c->cap * 2 : 16;
-        pending_msg *v = realloc(c->v, ncap * sizeof *v);
-        if (!v)
-            return;
-        c->v = v;
-        c->cap = ncap;
-    }
-    char *copy = malloc(strlen(text) + 1);
-    if (!copy)
-        return;
-    strcpy(copy, text);
-    c->v[c->n].off = c->cur_off;
-    c->v[c->n].seq = c->seq++;
-    c->v[c->n].text = copy;
-    c->n++;
-}
-
-static int cmp_pending(const void *a, const void *b);
-
-/* Index of the held message that comes last in source order. */
-static size_t last_held(const collector *c)
-{
-    size_t worst = 0;
-    for (size_t i = 1; i < c->n; i++)
-        if (cmp_pending(&c->v[i], &c->v[worst]) > 0)
-            worst = i;
-    return worst;
-}
-
-/* Reports an error.  Only the `keep` earliest (by place in the file) are
- * rendered and held; a later one is counted without the cost of rendering
- * (which scans the file up to its place). */
-static void sema_error(sema *s, mc_span at, const char *hint, const char *fmt, ...)
-{
-    collector *c = s->errs;
-    c->total++;
-    if (c->n >= c->keep && c->n > 0 && at.off >= c->v[last_held(c)].off)
-        return;
-    char small[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    char *msg = small;
-    if (n >= (int)sizeof small) {
-        msg = malloc((size_t)n + 1);
-        if (!msg)
-            return;
-        va_start(ap, fmt);
-        vsnprintf(msg, (size_t)n + 1, fmt, ap);
-        va_end(ap);
-    }
-    c->cur_off = at.off;
-    mc_error_at(s->diag, at.off, at.len, hint, "%s", n < 0 ? fmt : msg);
-    if (msg != small)
-        free(msg);
-    if (c->n > c->keep) {
-        size_t w = last_held(c);
-        free(c->v[w].text);
-        c->v[w] = c->v[--c->n];
-    }
-}
-
-static int cmp_pending(const void *a, const void *b)
-{
-    const pending_msg *x = a, *y = b;
-    if (x->off != y->off)
-        return x->off < y->off ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-/* Delivers the held messages to `diag` in source order, honouring its cap;
- * `total` counts those not held too. */
-static void flush(collector *c, int total, mc_diag *diag)
-{
-    if (c->n)
-        qsort(c->v, c->n, sizeof *c->v, cmp_pending);
-    for (size_t i = 0; i < c->n; i++) {
-        if (!mc_diag_full(diag)) {
-            if (diag->emit)
-                diag->emit(diag->ctx, c->v[i].text);
-            else
-                fputs(c->v[i].text, stderr);
-        }
-        diag->n_errors++;
-        free(c->v[i].text);
-    }
-    if (total > (int)c->n)
-        diag->n_errors += total - (int)c->n;
-    free(c->v);
-    c->v = NULL;
-    c->n = c->cap = 0;
-}
 
 static int sema_run(sema *s, const mc_ast *ast);
 
+/* The check of one file: the passes run with the diagnostics holding
+ * back, so that the errors come out in source order however the passes
+ * found them.  Returns the number of errors, plus 1 when out of memory. */
 int mc_sema(const mc_ast *ast, const mc_source *src, mc_arena *arena, mc_diag *diag, mc_schema *out)
 {
     int before = diag->n_errors;
     memset(out, 0, sizeof *out);
     out->path = src->path;
-    collector errs = {0};
-    int shown = diag->max_errors > 0 ? diag->max_errors : 20;
-    errs.keep = diag->n_errors < shown ? (size_t)(shown - diag->n_errors) : 1;
-    mc_diag held = *diag;
-    held.emit = collect;
-    held.ctx = &errs;
-    held.n_errors = 0;
-    held.max_errors = INT_MAX;
-    sema s = {&errs, arena, &held, out, NULL, 0, {0, NULL, NULL}};
+    bool held = mc_diag_hold(diag);
+    sema s = {arena, diag, before, out, NULL, 0, {0, NULL, NULL}};
     int failed = sema_run(&s, ast);
-    flush(&errs, errs.total, diag);
+    if (held)
+        mc_diag_release(diag);
     return diag->n_errors - before + failed;
 }
 
-/* The passes; returns 1 when it had to stop for lack of memory. */
+/* The passes; returns 1 when it had to stop for lack of memory.  None
+ * stops at the error cap: a later pass may find an earlier error, and
+ * only the earliest are shown. */
 static int sema_run(sema *s_, const mc_ast *ast)
 {
     sema s = *s_;
     mc_arena *arena = s.arena;
-    mc_diag *diag = s.diag;
     mc_schema *out = s.schema;
     declare(&s, ast);
     if (!s.models)
@@ -1864,19 +1274,19 @@ static int sema_run(sema *s_, const mc_ast *ast)
     field_extra **extras = mc_arena_alloc(arena, (s.nmodels + 1) * sizeof *extras);
     if (!extras)
         return 1;
-    for (size_t i = 0; i < s.nmodels && !mc_diag_full(diag); i++) {
+    for (size_t i = 0; i < s.nmodels; i++) {
         mc_table *t = s.models[i].table;
         model_members(&s, &s.models[i], &extras[i]);
         if (t->nindexes)
             qsort(t->indexes, t->nindexes, sizeof *t->indexes, cmp_index_name);
     }
-    for (size_t i = 0; i < s.nmodels && !mc_diag_full(diag); i++)
+    for (size_t i = 0; i < s.nmodels; i++)
         if (extras[i])
             foreign_keys(&s, &s.models[i], extras[i]);
-    for (size_t i = 0; i < s.nmodels && !mc_diag_full(diag); i++)
+    for (size_t i = 0; i < s.nmodels; i++)
         for (size_t j = 0; j < s.models[i].nrelf; j++)
             relationship(&s, &s.models[i], s.models[i].relf[j]);
-    if (s.nmodels == 0 && s.errs->total == 0)
+    if (s.nmodels == 0 && s.diag->n_errors == s.before)
         ERR(&s, ((mc_span){0, 0}), "declare one: model User { id Integer primary_key }", "the schema has no model");
     mc_schema_sort(out, arena);
     return 0;

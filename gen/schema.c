@@ -1,0 +1,197 @@
+/*
+ * schema.c -- the checked schema model's own facts and queries: the type
+ * table (one row per line of types.def), names of foreign-key actions,
+ * lookups by name, and the order tables are created in.
+ *
+ * Both producers of a schema (sema.c from a .model file, introspect.c from
+ * a database) and every consumer (DDL, C, diff/plan) read these; nothing
+ * here reports an error or allocates outside the arena it is given.
+ */
+#include "schema.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+const mc_type_info mc_types[MC_T__COUNT] = {
+#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero) \
+    {dsl, sql, pg, params, ctype, MC_FAM_##fam, pgbits},
+#include "types.def"
+#undef X
+    {"enum", "VARCHAR", "", 0, "int", MC_FAM_STR, 0},
+    {"?", "", "", 0, "", MC_FAM_OTHER, 0},
+};
+
+const char *mc_fk_action_sql(mc_fk_action a)
+{
+    switch (a) {
+    case MC_FK_CASCADE: return "CASCADE";
+    case MC_FK_SET_NULL: return "SET NULL";
+    case MC_FK_SET_DEFAULT: return "SET DEFAULT";
+    case MC_FK_RESTRICT: return "RESTRICT";
+    case MC_FK_NO_ACTION: return "NO ACTION";
+    case MC_FK_NONE: break;
+    }
+    return NULL;
+}
+
+/* ---- lookups ------------------------------------------------------------ */
+
+mc_table *mc_schema_table(const mc_schema *s, const char *sql_name)
+{
+    for (size_t i = 0; i < s->ntables; i++)
+        if (strcmp(s->tables[i]->name, sql_name) == 0)
+            return s->tables[i];
+    return NULL;
+}
+
+mc_table *mc_schema_model(const mc_schema *s, const char *model)
+{
+    for (size_t i = 0; i < s->ntables; i++)
+        if (s->tables[i]->model && strcmp(s->tables[i]->model, model) == 0)
+            return s->tables[i];
+    return NULL;
+}
+
+mc_column *mc_table_column(const mc_table *t, const char *sql_name)
+{
+    for (size_t i = 0; i < t->ncolumns; i++)
+        if (strcmp(t->columns[i].name, sql_name) == 0)
+            return &t->columns[i];
+    return NULL;
+}
+
+mc_column *mc_table_field(const mc_table *t, const char *field)
+{
+    for (size_t i = 0; i < t->ncolumns; i++)
+        if (t->columns[i].field && strcmp(t->columns[i].field, field) == 0)
+            return &t->columns[i];
+    return NULL;
+}
+
+size_t mc_table_column_index(const mc_table *t, const char *sql_name)
+{
+    const mc_column *c = mc_table_column(t, sql_name);
+    return c ? (size_t)(c - t->columns) : (size_t)-1;
+}
+
+/* ---- creation order ------------------------------------------------------ */
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int cmp_table_name(const void *a, const void *b)
+{
+    return strcmp((*(mc_table *const *)a)->name, (*(mc_table *const *)b)->name);
+}
+
+/* Calls fn(i, j, ctx) for every reference of table todo[i] to another
+ * table todo[j] (j != i; a self-reference or a reference to a table not in
+ * the schema does not count). */
+static void each_reference(mc_table *const *todo, size_t n, const mc_strmap *by_name, const size_t *same,
+                           void (*fn)(size_t i, size_t j, void *ctx), void *ctx)
+{
+    for (size_t i = 0; i < n; i++) {
+        const mc_table *t = todo[i];
+        for (size_t k = 0; k < t->nconstraints; k++) {
+            const mc_constraint *c = &t->constraints[k];
+            if (c->kind != MC_C_FOREIGN_KEY || !c->ref_table || strcmp(c->ref_table, t->name) == 0)
+                continue;
+            for (size_t j1 = (size_t)(uintptr_t)mc_strmap_get(by_name, c->ref_table); j1; j1 = same[j1 - 1])
+                if (j1 - 1 != i)
+                    fn(i, j1 - 1, ctx);
+        }
+    }
+}
+
+typedef struct ref_graph {
+    size_t *waiting;    /* per table: references to tables not yet placed */
+    size_t *ustart;     /* per table j: its users are users[ustart[j] .. ustart[j+1]) */
+    size_t *fill;
+    size_t *users;
+} ref_graph;
+
+static void count_ref(size_t i, size_t j, void *ctx)
+{
+    ref_graph *g = ctx;
+    g->waiting[i]++;
+    g->ustart[j + 1]++;
+}
+
+static void store_ref(size_t i, size_t j, void *ctx)
+{
+    ref_graph *g = ctx;
+    g->users[g->fill[j]++] = i;
+}
+
+void mc_schema_sort(mc_schema *s, mc_arena *arena)
+{
+    /* Kahn's algorithm, level by level: a level is every table whose
+     * referenced tables are all in earlier levels, in name order; a cycle
+     * puts every remaining table in one last level, by name.  Linear in
+     * tables and foreign keys, plus the sorting. */
+    size_t n = s->ntables;
+    mc_table **todo = mc_arena_alloc(arena, (n + 1) * sizeof *todo);
+    mc_table **out = mc_arena_alloc(arena, (n + 1) * sizeof *out);
+    size_t *same = mc_arena_alloc(arena, (n + 1) * sizeof *same);  /* next index (+1) of the same name */
+    size_t *cur = mc_arena_alloc(arena, (n + 1) * sizeof *cur);
+    size_t *nxt = mc_arena_alloc(arena, (n + 1) * sizeof *nxt);
+    bool *done = mc_arena_alloc(arena, (n + 1) * sizeof *done);
+    ref_graph g = {
+        mc_arena_alloc(arena, (n + 1) * sizeof *g.waiting),
+        mc_arena_alloc(arena, (n + 2) * sizeof *g.ustart),
+        mc_arena_alloc(arena, (n + 1) * sizeof *g.fill),
+        NULL,
+    };
+    mc_strmap by_name;
+    mc_strmap_init(&by_name, arena, n);
+    if (!todo || !out || !same || !cur || !nxt || !done || !g.waiting || !g.ustart || !g.fill || !by_name.cap)
+        return;
+    memcpy(todo, s->tables, n * sizeof *todo);
+    qsort(todo, n, sizeof *todo, cmp_table_name);
+    /* Equal names (only in a schema with errors) are adjacent now. */
+    for (size_t i = 0; i < n; i++) {
+        same[i] = i + 1 < n && strcmp(todo[i]->name, todo[i + 1]->name) == 0 ? i + 2 : 0;
+        if (!mc_strmap_get(&by_name, todo[i]->name))
+            mc_strmap_put(&by_name, todo[i]->name, (void *)(uintptr_t)(i + 1));
+    }
+    each_reference(todo, n, &by_name, same, count_ref, &g);
+    for (size_t j = 0; j < n; j++) {
+        g.ustart[j + 1] += g.ustart[j];
+        g.fill[j] = g.ustart[j];
+    }
+    g.users = mc_arena_alloc(arena, (g.ustart[n] + 1) * sizeof *g.users);
+    if (!g.users)
+        return;
+    each_reference(todo, n, &by_name, same, store_ref, &g);
+
+    size_t ncur = 0, nout = 0;
+    for (size_t i = 0; i < n; i++)
+        if (g.waiting[i] == 0)
+            cur[ncur++] = i;
+    while (nout < n) {
+        if (ncur == 0) {
+            /* A cycle: the rest in name order (SQLite does not mind). */
+            for (size_t i = 0; i < n; i++)
+                if (!done[i])
+                    out[nout++] = todo[i];
+            break;
+        }
+        for (size_t a = 0; a < ncur; a++) {
+            out[nout++] = todo[cur[a]];
+            done[cur[a]] = true;
+        }
+        size_t nnext = 0;
+        for (size_t a = 0; a < ncur; a++)
+            for (size_t e = g.ustart[cur[a]]; e < g.ustart[cur[a] + 1]; e++)
+                if (!done[g.users[e]] && --g.waiting[g.users[e]] == 0)
+                    nxt[nnext++] = g.users[e];
+        qsort(nxt, nnext, sizeof *nxt, cmp_size);
+        memcpy(cur, nxt, nnext * sizeof *cur);
+        ncur = nnext;
+    }
+    s->create_order = out;
+}

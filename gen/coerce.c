@@ -13,6 +13,7 @@
 #include "coerce.h"
 #include "buf.h"
 #include "naming.h"
+#include "valuecheck.h"     /* the runtime's checks: one copy of UTF-8 and the calendar */
 
 #include <errno.h>
 #include <stdlib.h>
@@ -27,48 +28,6 @@ static int lookup(const char *word, const char *const *words, size_t n)
         if (strcmp(word, words[i]) == 0)
             return (int)i;
     return -1;
-}
-
-/* Is s a valid "YYYY-MM-DD", "HH:MM:SS[.ffffff]" or both joined by ' '? */
-static bool digits(const char *p, int n)
-{
-    for (int i = 0; i < n; i++)
-        if (p[i] < '0' || p[i] > '9')
-            return false;
-    return true;
-}
-static bool valid_date(const char *p)
-{
-    if (!digits(p, 4) || p[4] != '-' || !digits(p + 5, 2) || p[7] != '-' || !digits(p + 8, 2))
-        return false;
-    int y = atoi(p), m = (p[5] - '0') * 10 + (p[6] - '0'), d = (p[8] - '0') * 10 + (p[9] - '0');
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-        return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return !(m == 2 && d == 29 && !leap);
-}
-static bool valid_time(const char *p)
-{
-    if (!digits(p, 2) || p[2] != ':' || !digits(p + 3, 2) || p[5] != ':' || !digits(p + 6, 2))
-        return false;
-    if (atoi(p) > 23 || atoi(p + 3) > 59 || atoi(p + 6) > 59)
-        return false;
-    if (p[8] == '\0')
-        return true;
-    if (p[8] != '.')
-        return false;
-    size_t n = strlen(p + 9);
-    return n >= 1 && n <= 6 && digits(p + 9, (int)n);
-}
-
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
 }
 
 bool mc_coerce_literal(mc_arena *a, mc_diag *d, const mc_column *c, const mc_value *v, const char *what,
@@ -153,25 +112,24 @@ bool mc_coerce_literal(mc_arena *a, mc_diag *d, const mc_column *c, const mc_val
         if (!ok)
             hint = mc_arena_printf(a, "a %s takes a string in double quotes, e.g. %s(\"%s\")", tname,
                                    what, t == MC_T_JSON ? "{}" : v->text ? v->text : "");
-        if (ok && c->length && utf8_chars(v->text) > (size_t)c->length) {
+        if (ok && c->length && mc_utf8_length(v->text, NULL) > (size_t)c->length) {
             ok = false;
             hint = mc_arena_printf(a, "'%s' holds at most %d characters", c->field, c->length);
         }
         out->kind = MC_L_STR;
         break;
     case MC_T_DATETIME:
-        ok = v->kind == MC_V_STR && strlen(v->text) >= 19 && v->text[10] == ' ' &&
-             valid_date(v->text) && valid_time(v->text + 11);
+        ok = v->kind == MC_V_STR && mci_temporal_valid(v->text, MC_TEMPORAL_DATETIME, MCI_TEMPORAL_STORED);
         hint = "write it as \"2019-05-20 12:47:00\"";
         out->kind = MC_L_STR;
         break;
     case MC_T_DATE:
-        ok = v->kind == MC_V_STR && strlen(v->text) == 10 && valid_date(v->text);
+        ok = v->kind == MC_V_STR && mci_temporal_valid(v->text, MC_TEMPORAL_DATE, 0);
         hint = "write it as \"2019-05-20\"";
         out->kind = MC_L_STR;
         break;
     case MC_T_TIME:
-        ok = v->kind == MC_V_STR && valid_time(v->text);
+        ok = v->kind == MC_V_STR && mci_temporal_valid(v->text, MC_TEMPORAL_TIME, 0);
         hint = "write it as \"12:47:00\"";
         out->kind = MC_L_STR;
         break;

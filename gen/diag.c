@@ -2,6 +2,7 @@
 #include "diag.h"
 #include "arena.h"
 #include "buf.h"
+#include "valuecheck.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -210,28 +211,11 @@ static void take(mc_diag *d, uint32_t off, sbuf *b)
 static int is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
 
 /* Length of the valid UTF-8 character at t[i] (i < end), or 0 when the
- * byte there does not start one.  An invalid byte is shown as '?' and
- * counts as one column. */
+ * byte there does not start one (the runtime's check, valuecheck.h).  An
+ * invalid byte is shown as '?' and counts as one column. */
 static size_t glyph(const char *t, size_t i, size_t end)
 {
-    const unsigned char *s = (const unsigned char *)t;
-    unsigned char c = s[i];
-    if (c < 0x80)
-        return 1;
-    size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-    if (n == 0 || i + n > end)
-        return 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c == 0xE0) lo = 0xA0;
-    else if (c == 0xED) hi = 0x9F;
-    else if (c == 0xF0) lo = 0x90;
-    else if (c == 0xF4) hi = 0x8F;
-    if (s[i + 1] < lo || s[i + 1] > hi)
-        return 0;
-    for (size_t k = 2; k < n; k++)
-        if (!is_cont(s[i + k]))
-            return 0;
-    return n;
+    return mci_utf8_seq((const unsigned char *)t + i, end - i);
 }
 
 /* Steps over one column's worth of bytes. */

@@ -1,5 +1,6 @@
 /* snapshot.c -- see snapshot.h. */
 #include "snapshot.h"
+#include "modelc.h"     /* mc_utf8_length: the runtime's count of characters */
 
 #include <ctype.h>
 #include <stdio.h>
@@ -185,15 +186,6 @@ typedef struct applier {
     size_t cap;
 } applier;
 
-/* Characters of UTF-8 text (what VARCHAR(n) counts). */
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 /* The enum of s named name, or NULL. */
 static const mc_enum *find_enum(const mc_schema *s, const char *name)
 {
@@ -243,8 +235,8 @@ static int apply_line(void *ctx, const char *kind, const char **w, size_t n)
             return -1;
         for (size_t i = 1; i < n; i++) {
             e->values[i - 1] = w[i];
-            if (utf8_chars(w[i]) > e->maxlen)
-                e->maxlen = utf8_chars(w[i]);
+            if (mc_utf8_length(w[i], NULL) > e->maxlen)
+                e->maxlen = mc_utf8_length(w[i], NULL);
         }
     } else if (strcmp(kind, "column") == 0 && n == 3) {
         mc_table *t = mc_schema_table(s, w[0]);

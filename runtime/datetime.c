@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "driver.h"
+#include "valuecheck.h"
 
 const char mc_now_marker[] = "now";
 
@@ -281,6 +282,25 @@ static int check_temporal(mc_db *db, const char *table, const char *field, const
     }
     return mc_set_error(db, MC_INVALID, "%s: not a valid %s (%s; the form is %s)",
                         mci_place(where, sizeof where, table, field), names[kind], why, forms[kind]);
+}
+
+/* The check without a connection, for the compiler's literals: the parse
+ * of check_temporal, or, with MCI_TEMPORAL_STORED, the date, a ' ' and a
+ * time with seconds, nothing after. */
+bool mci_temporal_valid(const char *s, mc_temporal kind, unsigned flags)
+{
+    dt_parts p;
+    char why[96];
+    if (!s)
+        return false;
+    if (kind == MC_TEMPORAL_DATETIME && !(flags & MCI_TEMPORAL_STORED))
+        return parse_datetime(s, &p, why, sizeof why) == MC_OK;
+    const char *q = kind == MC_TEMPORAL_TIME ? s : parse_date(s, &p, why, sizeof why);
+    if (q && kind == MC_TEMPORAL_DATETIME)
+        q = *q == ' ' ? q + 1 : NULL;
+    if (q && kind != MC_TEMPORAL_DATE)
+        q = parse_time(q, &p, 0, why, sizeof why);
+    return q && !*q;
 }
 
 int mc_check_datetime(mc_db *db, const char *table, const char *field, const char *s)

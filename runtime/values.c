@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "valuecheck.h"
 
 const char *mci_place(char *buf, size_t cap, const char *table, const char *field)
 {
@@ -30,8 +31,9 @@ const char *mci_place(char *buf, size_t cap, const char *table, const char *fiel
 
 /* Length of the valid UTF-8 sequence at s (at most `avail` bytes), 0 when
  * it is not one: overlong forms, surrogates and values past U+10FFFF are
- * refused (RFC 3629). */
-static size_t utf8_seq(const unsigned char *s, size_t avail)
+ * refused (RFC 3629).  The compiler checks a schema's bytes with it too
+ * (valuecheck.h). */
+size_t mci_utf8_seq(const unsigned char *s, size_t avail)
 {
     unsigned c = s[0];
     size_t n, i;
@@ -76,7 +78,7 @@ static size_t utf8_scan(const char *s, size_t *bad)
                 i++, chars++;
             continue;
         }
-        if (!(n = utf8_seq(p + i, len - i))) {
+        if (!(n = mci_utf8_seq(p + i, len - i))) {
             *bad = i;
             break;
         }
@@ -212,7 +214,7 @@ static int json_string(const char *s, size_t *i, size_t len)
                 goto fail;
             }
         }
-        if (!(n = utf8_seq((const unsigned char *)s + p, len - p)))
+        if (!(n = mci_utf8_seq((const unsigned char *)s + p, len - p)))
             break;
         p += n;
     }

@@ -14,6 +14,7 @@
 
 #include "modelc.h"
 #include "testutil.h"
+#include "valuecheck.h"
 
 static const struct {
     const char *in, *out;
@@ -330,6 +331,35 @@ START_TEST(checks_accept_what_the_normalizer_accepts)
 }
 END_TEST
 
+/* The compiler's check of a schema's literals is the runtime's: the same
+ * forms as the write checks, and with MCI_TEMPORAL_STORED a DateTime only
+ * in the stored form (a server_default goes into the DDL as written). */
+START_TEST(literal_check_is_the_write_check)
+{
+    for (size_t i = 0; i < sizeof normal / sizeof normal[0]; i++)
+        ck_assert_msg(mci_temporal_valid(normal[i].in, MC_TEMPORAL_DATETIME, 0), "%s", normal[i].in);
+    for (size_t i = 0; i < sizeof not_datetimes / sizeof not_datetimes[0]; i++) {
+        ck_assert_msg(!mci_temporal_valid(not_datetimes[i], MC_TEMPORAL_DATETIME, 0), "%s", not_datetimes[i]);
+        ck_assert_msg(!mci_temporal_valid(not_datetimes[i], MC_TEMPORAL_DATETIME, MCI_TEMPORAL_STORED), "%s",
+                      not_datetimes[i]);
+    }
+    ck_assert(mci_temporal_valid("2019-05-20 12:47:00", MC_TEMPORAL_DATETIME, MCI_TEMPORAL_STORED));
+    ck_assert(mci_temporal_valid("2019-05-20 12:47:00.123456", MC_TEMPORAL_DATETIME, MCI_TEMPORAL_STORED));
+    ck_assert(!mci_temporal_valid("2019-05-20T12:47:00", MC_TEMPORAL_DATETIME, MCI_TEMPORAL_STORED));
+    ck_assert(!mci_temporal_valid("2019-05-20 12:47", MC_TEMPORAL_DATETIME, MCI_TEMPORAL_STORED));
+    ck_assert(!mci_temporal_valid("2019-05-20 12:47:00Z", MC_TEMPORAL_DATETIME, MCI_TEMPORAL_STORED));
+    ck_assert(!mci_temporal_valid("2019-05-20 12:47:00.1234567", MC_TEMPORAL_DATETIME, MCI_TEMPORAL_STORED));
+    ck_assert(mci_temporal_valid("2024-02-29", MC_TEMPORAL_DATE, 0));
+    ck_assert(!mci_temporal_valid("2023-02-29", MC_TEMPORAL_DATE, 0));
+    ck_assert(!mci_temporal_valid("0000-01-01", MC_TEMPORAL_DATE, 0));
+    ck_assert(!mci_temporal_valid("2019-05-20 ", MC_TEMPORAL_DATE, 0));
+    ck_assert(mci_temporal_valid("23:59:59.5", MC_TEMPORAL_TIME, 0));
+    ck_assert(!mci_temporal_valid("24:00:00", MC_TEMPORAL_TIME, 0));
+    ck_assert(!mci_temporal_valid("12:47:00.", MC_TEMPORAL_TIME, 0));
+    ck_assert(!mci_temporal_valid(NULL, MC_TEMPORAL_TIME, 0));
+}
+END_TEST
+
 /* X_set_<field> replaces MC_NOW without freeing it. */
 START_TEST(set_text_never_frees_mc_now)
 {
@@ -355,6 +385,7 @@ int main(void)
     tcase_add_test(tc, binds_temporal_values);
     tcase_add_test(tc, checks_accept_what_the_normalizer_accepts);
     tcase_add_test(tc, set_text_never_frees_mc_now);
+    tcase_add_test(tc, literal_check_is_the_write_check);
     suite_add_tcase(s, tc);
     return tu_run_suite(s);
 }

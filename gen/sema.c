@@ -368,9 +368,8 @@ static mc_index *add_index(sema *s, model_info *m, const char *name, bool unique
 
 /* Resolves a list of field names (directive arguments) to column indexes. */
 static bool resolve_fields(sema *s, model_info *m, const mc_call *d, const mc_arg *first,
-                           size_t **cols, size_t *ncols, mc_span *name_parts_span)
+                           size_t **cols, size_t *ncols)
 {
-    (void)name_parts_span;
     size_t n = 0;
     for (const mc_arg *a = first; a; a = a->next)
         if (!a->key)
@@ -410,20 +409,10 @@ static bool resolve_fields(sema *s, model_info *m, const mc_call *d, const mc_ar
     return ok;
 }
 
-static void model_members(sema *s, model_info *m, field_extra **extras_out)
+/* Fields and relationships share one namespace: the second field of a
+ * name is an error (and gets no column, see field_column). */
+static void check_field_names(sema *s, const mc_decl *d)
 {
-    const mc_decl *d = m->decl;
-    mc_table *t = m->table;
-    size_t nfields = 0;
-    for (const mc_member *mem = d->members; mem; mem = mem->next)
-        if (mem->kind == MC_M_FIELD)
-            nfields++;
-    field_extra *extras = mc_arena_alloc(s->arena, (nfields + 1) * sizeof *extras);
-    *extras_out = extras;
-    if (!extras)
-        return;
-
-    /* Names first: fields and relationships share one namespace. */
     for (const mc_member *mem = d->members; mem; mem = mem->next) {
         if (mem->kind != MC_M_FIELD)
             continue;
@@ -437,122 +426,150 @@ static void model_members(sema *s, model_info *m, field_extra **extras_out)
             }
         }
     }
+}
 
-    /* Columns. */
-    for (const mc_member *mem = d->members; mem; mem = mem->next) {
-        if (mem->kind != MC_M_FIELD)
-            continue;
-        if (strcmp(mem->type->name, "relationship") == 0) {
-            const mc_member **slot = mc_arena_push(s->arena, &m->relf, &m->nrelf, &m->relfcap, sizeof *slot);
-            if (slot)
-                *slot = mem;
-            for (const mc_call *a = mem->attrs; a; a = a->next)
-                ERR(s, a->at, "relationship options go inside its parentheses",
-                    "unexpected '%s' after relationship(...)", a->name);
-            continue;
-        }
-        bool dup = false;
-        for (size_t i = 0; i < t->ncolumns; i++)
-            if (strcmp(t->columns[i].field, mem->name) == 0)
-                dup = true;
-        if (dup)
-            continue;
-        field_extra *fx = &extras[t->ncolumns];
-        mc_column *c = mc_arena_push(s->arena, &t->columns, &t->ncolumns, &m->colcap, sizeof *c);
-        if (!c)
-            return;
-        c->field = mem->name;
-        c->name = mem->name;
-        c->at = mem->at;
-        c->nullable = true;
-        resolve_type(s, c, mem->type);
+/* A `relationship(...)` field is resolved in pass 4, once every foreign
+ * key is known; here it is remembered, and attributes after it refused. */
+static void note_relationship(sema *s, model_info *m, const mc_member *mem)
+{
+    const mc_member **slot = mc_arena_push(s->arena, &m->relf, &m->nrelf, &m->relfcap, sizeof *slot);
+    if (slot)
+        *slot = mem;
+    for (const mc_call *a = mem->attrs; a; a = a->next)
+        ERR(s, a->at, "relationship options go inside its parentheses",
+            "unexpected '%s' after relationship(...)", a->name);
+}
 
-        const mc_call *seen[A__COUNT] = {0};
-        for (const mc_call *a = mem->attrs; a; a = a->next) {
-            int k = lookup(a->name, attr_names, A__COUNT);
-            if (k < 0 && a->next && !a->has_parens && names_type(s, a->next->name)) {
-                /* `id Integer primary_key  name String(64)`: two members. */
-                ERR(s, a->at, mc_arena_printf(s->arena, "members end at a newline or ';': is a ';' missing "
-                                              "before '%s'?", a->name),
-                    "unexpected '%s %s' after the attributes of '%s'", a->name, a->next->name, mem->name);
-                break;
-            }
-            if (k < 0) {
-                const char *hint = suggest_word(s, a->name, attr_names, A__COUNT);
-                if (mc_closest(a->name, (const char *const[]){"nullable", "notnull", "not_nul"}, 3))
-                    hint = "columns are nullable by default; write not_null for NOT NULL";
-                ERR(s, a->at, hint, "unknown attribute '%s'", a->name);
-                continue;
-            }
-            if (seen[k]) {
-                ERR(s, a->at, NULL, "attribute '%s' given twice", a->name);
-                continue;
-            }
-            seen[k] = a;
-            if (attr_args[k] == 0 && a->has_parens) {
-                bool composite = (k == A_INDEX || k == A_UNIQUE || k == A_PK) && a->nargs > 0;
-                ERR(s, a->paren_at,
-                    composite ? mc_arena_printf(s->arena, "write just '%s'; a composite %s(a, b) is a model "
-                                                "member on its own line", a->name, a->name)
-                              : mc_arena_printf(s->arena, "write just '%s'", a->name),
-                    "attribute '%s' takes no arguments", a->name);
-                continue;
-            }
-            if (attr_args[k] > 0 && (!a->has_parens || a->nargs == 0)) {
-                ERR(s, a->at, mc_arena_printf(s->arena, "write %s(...)", a->name),
-                    "attribute '%s' needs an argument", a->name);
-                seen[k] = NULL;
-                continue;
-            }
-            if (attr_args[k] == 1 && a->nargs != 1) {
-                ERR(s, a->paren_at, NULL, "attribute '%s' takes one argument, got %d", a->name, a->nargs);
-                seen[k] = NULL;
-                continue;
-            }
-            const mc_value *v = a->args ? &a->args->val : NULL;
-            switch (k) {
-            case A_PK: c->primary_key = true; c->nullable = false; break;
-            case A_AUTOINC: c->autoincrement = true; break;
-            case A_INDEX: c->index = true; break;
-            case A_UNIQUE: c->unique = true; break;
-            case A_NOT_NULL: c->nullable = false; break;
-            case A_DEFAULT: fx->def = v; break;
-            case A_SERVER_DEFAULT: fx->server_def = v; break;
-            case A_FK: fx->fk = a; break;
-            case A_CHECK:
-                if (v->kind != MC_V_STR || a->args->key)
-                    ERR(s, v->at, "write check(\"length(name) > 0\")", "check takes an SQL expression as a string");
-                else if (!v->text[0])
-                    ERR(s, v->at, NULL, "empty check expression");
-                else
-                    c->check = v->text;
-                break;
-            case A_RENAMED:
-                if (v->kind != MC_V_IDENT || v->modifier || a->args->key)
-                    ERR(s, v->at, "write renamed_from(old_name)", "renamed_from takes the old field name");
-                else
-                    c->renamed_from = v->text;
-                break;
-            case A_COLUMN:
-                if (v->kind != MC_V_STR || !v->text[0] || a->args->key)
-                    ERR(s, v->at, "write column(\"sql_name\")", "column takes the SQL name as a string");
-                else
-                    c->name = v->text;
-                break;
-            }
-        }
-        if (c->autoincrement && !c->primary_key)
-            ERR(s, seen[A_AUTOINC]->at, "autoincrement goes with primary_key",
-                "autoincrement on '%s', which is not a primary key", c->field);
-        else if (c->autoincrement && c->type != MC_T_INTEGER && c->type != MC_T_UNKNOWN)
-            ERR(s, seen[A_AUTOINC]->at, "only an Integer primary key can autoincrement",
-                "autoincrement on '%s' of type %s", c->field, mc_types[c->type].dsl);
-        if (c->primary_key && seen[A_NOT_NULL] == NULL)
-            c->nullable = false;
+/* Which attribute a is (A_*), or -1 after reporting why it is none, is
+ * given twice or has the wrong arguments.  seen[] records the attributes
+ * of this field so far; -2: a is the start of the next member, the rest of
+ * the field's attributes are not looked at. */
+static int attribute_kind(sema *s, const mc_member *mem, const mc_call *a, const mc_call **seen)
+{
+    int k = lookup(a->name, attr_names, A__COUNT);
+    if (k < 0 && a->next && !a->has_parens && names_type(s, a->next->name)) {
+        /* `id Integer primary_key  name String(64)`: two members. */
+        ERR(s, a->at, mc_arena_printf(s->arena, "members end at a newline or ';': is a ';' missing "
+                                      "before '%s'?", a->name),
+            "unexpected '%s %s' after the attributes of '%s'", a->name, a->next->name, mem->name);
+        return -2;
     }
+    if (k < 0) {
+        const char *hint = suggest_word(s, a->name, attr_names, A__COUNT);
+        if (mc_closest(a->name, (const char *const[]){"nullable", "notnull", "not_nul"}, 3))
+            hint = "columns are nullable by default; write not_null for NOT NULL";
+        ERR(s, a->at, hint, "unknown attribute '%s'", a->name);
+        return -1;
+    }
+    if (seen[k]) {
+        ERR(s, a->at, NULL, "attribute '%s' given twice", a->name);
+        return -1;
+    }
+    seen[k] = a;
+    if (attr_args[k] == 0 && a->has_parens) {
+        bool composite = (k == A_INDEX || k == A_UNIQUE || k == A_PK) && a->nargs > 0;
+        ERR(s, a->paren_at,
+            composite ? mc_arena_printf(s->arena, "write just '%s'; a composite %s(a, b) is a model "
+                                        "member on its own line", a->name, a->name)
+                      : mc_arena_printf(s->arena, "write just '%s'", a->name),
+            "attribute '%s' takes no arguments", a->name);
+        return -1;
+    }
+    if (attr_args[k] > 0 && (!a->has_parens || a->nargs == 0)) {
+        ERR(s, a->at, mc_arena_printf(s->arena, "write %s(...)", a->name), "attribute '%s' needs an argument",
+            a->name);
+        seen[k] = NULL;
+        return -1;
+    }
+    if (attr_args[k] == 1 && a->nargs != 1) {
+        ERR(s, a->paren_at, NULL, "attribute '%s' takes one argument, got %d", a->name, a->nargs);
+        seen[k] = NULL;
+        return -1;
+    }
+    return k;
+}
 
-    /* SQL column names must be unique too (column("...") can collide), and
-     * SQLite folds ASCII case in them: "Dir" and "dir" are one column. */
+/* Applies attribute k (checked by attribute_kind) to column c.  The
+ * literals and the foreign key are only kept in fx: they are checked once
+ * nullability and every model's columns are known. */
+static void apply_attribute(sema *s, mc_column *c, field_extra *fx, int k, const mc_call *a)
+{
+    const mc_value *v = a->args ? &a->args->val : NULL;
+    switch (k) {
+    case A_PK: c->primary_key = true; c->nullable = false; break;
+    case A_AUTOINC: c->autoincrement = true; break;
+    case A_INDEX: c->index = true; break;
+    case A_UNIQUE: c->unique = true; break;
+    case A_NOT_NULL: c->nullable = false; break;
+    case A_DEFAULT: fx->def = v; break;
+    case A_SERVER_DEFAULT: fx->server_def = v; break;
+    case A_FK: fx->fk = a; break;
+    case A_CHECK:
+        if (v->kind != MC_V_STR || a->args->key)
+            ERR(s, v->at, "write check(\"length(name) > 0\")", "check takes an SQL expression as a string");
+        else if (!v->text[0])
+            ERR(s, v->at, NULL, "empty check expression");
+        else
+            c->check = v->text;
+        break;
+    case A_RENAMED:
+        if (v->kind != MC_V_IDENT || v->modifier || a->args->key)
+            ERR(s, v->at, "write renamed_from(old_name)", "renamed_from takes the old field name");
+        else
+            c->renamed_from = v->text;
+        break;
+    case A_COLUMN:
+        if (v->kind != MC_V_STR || !v->text[0] || a->args->key)
+            ERR(s, v->at, "write column(\"sql_name\")", "column takes the SQL name as a string");
+        else
+            c->name = v->text;
+        break;
+    }
+}
+
+/* The column of one field: its type, then its attributes in order, then
+ * what they say together (autoincrement needs an Integer primary key; a
+ * primary key is NOT NULL).  A field whose name came before gets none.
+ * Returns false when out of memory. */
+static bool field_column(sema *s, model_info *m, const mc_member *mem, field_extra *extras)
+{
+    mc_table *t = m->table;
+    for (size_t i = 0; i < t->ncolumns; i++)
+        if (strcmp(t->columns[i].field, mem->name) == 0)
+            return true;
+    field_extra *fx = &extras[t->ncolumns];
+    mc_column *c = mc_arena_push(s->arena, &t->columns, &t->ncolumns, &m->colcap, sizeof *c);
+    if (!c)
+        return false;
+    c->field = mem->name;
+    c->name = mem->name;
+    c->at = mem->at;
+    c->nullable = true;
+    resolve_type(s, c, mem->type);
+
+    const mc_call *seen[A__COUNT] = {0};
+    for (const mc_call *a = mem->attrs; a; a = a->next) {
+        int k = attribute_kind(s, mem, a, seen);
+        if (k == -2)
+            break;
+        if (k >= 0)
+            apply_attribute(s, c, fx, k, a);
+    }
+    if (c->autoincrement && !c->primary_key)
+        ERR(s, seen[A_AUTOINC]->at, "autoincrement goes with primary_key",
+            "autoincrement on '%s', which is not a primary key", c->field);
+    else if (c->autoincrement && c->type != MC_T_INTEGER && c->type != MC_T_UNKNOWN)
+        ERR(s, seen[A_AUTOINC]->at, "only an Integer primary key can autoincrement",
+            "autoincrement on '%s' of type %s", c->field, mc_types[c->type].dsl);
+    if (c->primary_key && seen[A_NOT_NULL] == NULL)
+        c->nullable = false;
+    return true;
+}
+
+/* SQL column names must be unique too (column("...") can collide), and
+ * SQLite folds ASCII case in them: "Dir" and "dir" are one column. */
+static void check_column_names(sema *s, const mc_table *t)
+{
     for (size_t i = 0; i < t->ncolumns; i++)
         for (size_t j = 0; j < i; j++) {
             const mc_column *a = &t->columns[i], *b = &t->columns[j];
@@ -567,154 +584,186 @@ static void model_members(sema *s, model_info *m, field_extra **extras_out)
                     "duplicate column name '%s' in table '%s'", a->name, t->name);
             break;
         }
+}
 
+/* `index(a, b [, name: "ix", unique: true])`: an index over fields of the
+ * model, named ix_<table>_<columns> unless named. */
+static void directive_index(sema *s, model_info *m, const mc_call *dc)
+{
+    mc_table *t = m->table;
+    size_t *cols, ncols;
+    const char *name = NULL;
+    bool unique = false, ok = true;
+    for (const mc_arg *a = dc->args; a; a = a->next) {
+        if (!a->key)
+            continue;
+        if (strcmp(a->key, "name") == 0 && a->val.kind == MC_V_STR && a->val.text[0]) {
+            name = a->val.text;
+        } else if (strcmp(a->key, "unique") == 0 && a->val.kind == MC_V_IDENT &&
+                   (strcmp(a->val.text, "true") == 0 || strcmp(a->val.text, "false") == 0)) {
+            unique = a->val.text[0] == 't';
+        } else {
+            ERR(s, a->key_at, "index options are name: \"ix_...\" and unique: true|false",
+                "invalid index option '%s'", a->key);
+            ok = false;
+        }
+    }
+    if (!resolve_fields(s, m, dc, dc->args, &cols, &ncols) || !ok)
+        return;
+    if (!name) {
+        mc_buf b = {0};
+        mc_buf_printf(&b, "ix_%s", t->name);
+        for (size_t i = 0; i < ncols; i++)
+            mc_buf_printf(&b, "_%s", t->columns[cols[i]].name);
+        name = b.data ? mc_arena_strdup(s->arena, b.data) : "";
+        mc_buf_free(&b);
+    }
+    mc_index *ix = add_index(s, m, name, unique, dc->at);
+    if (ix) {
+        ix->cols = cols;
+        ix->ncols = ncols;
+    }
+}
 
-    /* Model-level members. */
-    for (const mc_member *mem = d->members; mem; mem = mem->next) {
+/* `unique(a, b)`: a table-level UNIQUE constraint. */
+static void directive_unique(sema *s, model_info *m, const mc_call *dc)
+{
+    size_t *cols, ncols;
+    for (const mc_arg *a = dc->args; a; a = a->next)
+        if (a->key)
+            ERR(s, a->key_at, NULL, "unique(...) takes field names only");
+    if (!resolve_fields(s, m, dc, dc->args, &cols, &ncols))
+        return;
+    mc_constraint *k = add_constraint(s, m, MC_C_UNIQUE, dc->at);
+    if (k) {
+        k->cols = cols;
+        k->ncols = ncols;
+    }
+}
+
+/* `primary_key(a, b)`: the key in the order given, once per model, and
+ * not next to a primary_key attribute on a field. */
+static void directive_primary_key(sema *s, model_info *m, const mc_call *dc)
+{
+    mc_table *t = m->table;
+    size_t *cols, ncols;
+    if (m->pk_directive) {
+        ERR(s, dc->at, NULL, "primary_key(...) given twice in model '%s'", m->decl->name);
+        return;
+    }
+    m->pk_directive = true;
+    m->pk_at = dc->at;
+    if (!resolve_fields(s, m, dc, dc->args, &cols, &ncols))
+        return;
+    bool col_pk = false;
+    for (size_t i = 0; i < t->ncolumns; i++)
+        col_pk |= t->columns[i].primary_key;
+    if (col_pk) {
+        ERR(s, dc->at, "mark the key either on its fields or with primary_key(...), not both",
+            "model '%s' has primary_key on a field and primary_key(...)", m->decl->name);
+        return;
+    }
+    t->pk = cols;
+    t->npk = ncols;
+    for (size_t i = 0; i < ncols; i++) {
+        t->columns[cols[i]].primary_key = true;
+        t->columns[cols[i]].nullable = false;
+    }
+}
+
+/* `check("expr")`: a table-level CHECK constraint. */
+static void directive_check(sema *s, model_info *m, const mc_call *dc)
+{
+    const mc_arg *a = dc->args;
+    if (dc->nargs != 1 || a->key || a->val.kind != MC_V_STR || !a->val.text[0]) {
+        ERR(s, dc->paren_at, "write check(\"returned_at >= due\")", "check takes one SQL expression as a string");
+        return;
+    }
+    mc_constraint *k = add_constraint(s, m, MC_C_CHECK, dc->at);
+    if (k)
+        k->check = a->val.text;
+}
+
+/* `renamed_from(OldModel)`: the migration hint for a renamed model and
+ * its table. */
+static void directive_renamed_from(sema *s, model_info *m, const mc_call *dc)
+{
+    mc_table *t = m->table;
+    const mc_arg *a = dc->args;
+    if (dc->nargs != 1 || a->key || a->val.kind != MC_V_IDENT || a->val.modifier) {
+        ERR(s, dc->paren_at, "write renamed_from(OldModelName)", "renamed_from takes the old model name");
+        return;
+    }
+    if (t->renamed_from) {
+        ERR(s, dc->at, NULL, "renamed_from given twice in model '%s'", m->decl->name);
+        return;
+    }
+    t->renamed_from = a->val.text;
+    t->renamed_from_table = mc_snake_case(s->arena, a->val.text);
+}
+
+/* Every model-level member (`index(...)`, `unique(...)`, ...) in source
+ * order, each by its directive_* step; an unknown one is reported with a
+ * hint (a field without its name looks like one). */
+static void model_directives(sema *s, model_info *m)
+{
+    static void (*const steps[])(sema *, model_info *, const mc_call *) = {
+        [D_INDEX] = directive_index, [D_UNIQUE] = directive_unique, [D_PK] = directive_primary_key,
+        [D_CHECK] = directive_check, [D_RENAMED] = directive_renamed_from,
+    };
+    size_t ndirectives = sizeof directive_names / sizeof directive_names[0];
+    for (const mc_member *mem = m->decl->members; mem; mem = mem->next) {
         if (mem->kind != MC_M_DIRECTIVE)
             continue;
         const mc_call *dc = mem->directive;
-        int k = lookup(dc->name, directive_names, sizeof directive_names / sizeof directive_names[0]);
+        int k = lookup(dc->name, directive_names, ndirectives);
         if (k < 0) {
-            const char *hint = suggest_word(s, dc->name, directive_names,
-                                            sizeof directive_names / sizeof directive_names[0]);
+            const char *hint = suggest_word(s, dc->name, directive_names, ndirectives);
             if (find_enum(s, dc->name) || lookup(dc->name, (const char *const[]){"String", "Numeric"}, 2) >= 0)
                 hint = "a field is `name Type`: the field name is missing";
             ERR(s, dc->at, hint, "unknown model member '%s'", dc->name);
             continue;
         }
-        switch (k) {
-        case D_INDEX: {
-            size_t *cols, ncols;
-            const char *name = NULL;
-            bool unique = false, ok = true;
-            for (const mc_arg *a = dc->args; a; a = a->next) {
-                if (!a->key)
-                    continue;
-                if (strcmp(a->key, "name") == 0 && a->val.kind == MC_V_STR && a->val.text[0]) {
-                    name = a->val.text;
-                } else if (strcmp(a->key, "unique") == 0 && a->val.kind == MC_V_IDENT &&
-                           (strcmp(a->val.text, "true") == 0 || strcmp(a->val.text, "false") == 0)) {
-                    unique = a->val.text[0] == 't';
-                } else {
-                    ERR(s, a->key_at, "index options are name: \"ix_...\" and unique: true|false",
-                        "invalid index option '%s'", a->key);
-                    ok = false;
-                }
-            }
-            if (!resolve_fields(s, m, dc, dc->args, &cols, &ncols, NULL) || !ok)
-                break;
-            if (!name) {
-                mc_buf b = {0};
-                mc_buf_printf(&b, "ix_%s", t->name);
-                for (size_t i = 0; i < ncols; i++)
-                    mc_buf_printf(&b, "_%s", t->columns[cols[i]].name);
-                name = b.data ? mc_arena_strdup(s->arena, b.data) : "";
-                mc_buf_free(&b);
-            }
-            mc_index *ix = add_index(s, m, name, unique, dc->at);
-            if (ix) {
-                ix->cols = cols;
-                ix->ncols = ncols;
-            }
-            break;
-        }
-        case D_UNIQUE: {
-            size_t *cols, ncols;
-            for (const mc_arg *a = dc->args; a; a = a->next)
-                if (a->key)
-                    ERR(s, a->key_at, NULL, "unique(...) takes field names only");
-            if (!resolve_fields(s, m, dc, dc->args, &cols, &ncols, NULL))
-                break;
-            mc_constraint *k2 = add_constraint(s, m, MC_C_UNIQUE, dc->at);
-            if (k2) {
-                k2->cols = cols;
-                k2->ncols = ncols;
-            }
-            break;
-        }
-        case D_PK: {
-            size_t *cols, ncols;
-            if (m->pk_directive) {
-                ERR(s, dc->at, NULL, "primary_key(...) given twice in model '%s'", d->name);
-                break;
-            }
-            m->pk_directive = true;
-            m->pk_at = dc->at;
-            if (!resolve_fields(s, m, dc, dc->args, &cols, &ncols, NULL))
-                break;
-            bool col_pk = false;
-            for (size_t i = 0; i < t->ncolumns; i++)
-                col_pk |= t->columns[i].primary_key;
-            if (col_pk) {
-                ERR(s, dc->at, "mark the key either on its fields or with primary_key(...), not both",
-                    "model '%s' has primary_key on a field and primary_key(...)", d->name);
-                break;
-            }
-            t->pk = cols;
-            t->npk = ncols;
-            for (size_t i = 0; i < ncols; i++) {
-                t->columns[cols[i]].primary_key = true;
-                t->columns[cols[i]].nullable = false;
-            }
-            break;
-        }
-        case D_CHECK: {
-            const mc_arg *a = dc->args;
-            if (dc->nargs != 1 || a->key || a->val.kind != MC_V_STR || !a->val.text[0]) {
-                ERR(s, dc->paren_at, "write check(\"returned_at >= due\")",
-                    "check takes one SQL expression as a string");
-                break;
-            }
-            mc_constraint *k2 = add_constraint(s, m, MC_C_CHECK, dc->at);
-            if (k2)
-                k2->check = a->val.text;
-            break;
-        }
-        case D_RENAMED: {
-            const mc_arg *a = dc->args;
-            if (dc->nargs != 1 || a->key || a->val.kind != MC_V_IDENT || a->val.modifier) {
-                ERR(s, dc->paren_at, "write renamed_from(OldModelName)",
-                    "renamed_from takes the old model name");
-                break;
-            }
-            if (t->renamed_from) {
-                ERR(s, dc->at, NULL, "renamed_from given twice in model '%s'", d->name);
-                break;
-            }
-            t->renamed_from = a->val.text;
-            t->renamed_from_table = mc_snake_case(s->arena, a->val.text);
-            break;
-        }
-        }
+        steps[k](s, m, dc);
     }
+}
 
-    /* Primary key from the fields, in field order. */
+/* Without primary_key(...), the key is the fields marked primary_key, in
+ * field order; a model needs one, and autoincrement a single-column one.
+ * Returns false when out of memory. */
+static bool primary_key(sema *s, model_info *m)
+{
+    mc_table *t = m->table;
     if (!m->pk_directive) {
         size_t n = 0;
         for (size_t i = 0; i < t->ncolumns; i++)
             n += t->columns[i].primary_key;
         t->pk = mc_arena_alloc(s->arena, (n + 1) * sizeof *t->pk);
         if (!t->pk)
-            return;
+            return false;
         for (size_t i = 0; i < t->ncolumns; i++)
             if (t->columns[i].primary_key)
                 t->pk[t->npk++] = i;
     }
-    if (t->npk == 0 && !m->pk_directive) {   /* a broken primary_key(...) was reported */
-        ERR(s, d->at, "add a key field, e.g. `id Integer primary_key`", "model '%s' has no primary key", d->name);
-    }
+    if (t->npk == 0 && !m->pk_directive)    /* a broken primary_key(...) was reported */
+        ERR(s, m->decl->at, "add a key field, e.g. `id Integer primary_key`", "model '%s' has no primary key",
+            m->decl->name);
     for (size_t i = 0; i < t->ncolumns; i++) {
         mc_column *c = &t->columns[i];
         if (c->autoincrement && t->npk > 1)
             ERR(s, c->at, "autoincrement needs a single-column primary key",
                 "autoincrement on '%s' in a composite primary key", c->field);
     }
+    return true;
+}
 
-    /* Defaults (need nullability, hence after the primary key). */
+/* default(v) and server_default(v) against their columns (coerce.c);
+ * they need nullability, hence come after the primary key. */
+static void column_defaults(sema *s, mc_table *t, const field_extra *extras)
+{
     for (size_t i = 0; i < t->ncolumns; i++) {
         mc_column *c = &t->columns[i];
-        field_extra *fx = &extras[i];
+        const field_extra *fx = &extras[i];
         if (c->type == MC_T_UNKNOWN)
             continue;
         if (fx->def)
@@ -727,22 +776,62 @@ static void model_members(sema *s, model_info *m, field_extra **extras_out)
             }
         }
     }
+}
 
-    /* Column-level index / unique constraint, in field order. */
+/* The index of each `index` attribute, ix_<table>_<column>, in field
+ * order (UNIQUE with `unique`); a bare `unique` is a constraint, made with
+ * the foreign keys (pass 3) to keep SQLAlchemy's order. */
+static void column_indexes(sema *s, model_info *m)
+{
+    mc_table *t = m->table;
     for (size_t i = 0; i < t->ncolumns; i++) {
         mc_column *c = &t->columns[i];
-        if (c->index) {
-            const char *name = mc_arena_printf(s->arena, "ix_%s_%s", t->name, c->name);
-            mc_index *ix = add_index(s, m, name, c->unique, c->at);
-            if (ix) {
-                ix->cols = mc_arena_alloc(s->arena, sizeof *ix->cols);
-                if (ix->cols) {
-                    ix->cols[0] = i;
-                    ix->ncols = 1;
-                }
+        if (!c->index)
+            continue;
+        const char *name = mc_arena_printf(s->arena, "ix_%s_%s", t->name, c->name);
+        mc_index *ix = add_index(s, m, name, c->unique, c->at);
+        if (ix) {
+            ix->cols = mc_arena_alloc(s->arena, sizeof *ix->cols);
+            if (ix->cols) {
+                ix->cols[0] = i;
+                ix->ncols = 1;
             }
         }
     }
+}
+
+/* Pass 2 for one model, in named steps: field names, a column per field
+ * (relationships noted for pass 4), SQL column names, model-level members,
+ * the primary key, defaults, column indexes.  The order matters: each step
+ * needs what the ones before decided.  *extras_out gets what pass 3 needs
+ * of each column (its foreign_key attribute). */
+static void model_members(sema *s, model_info *m, field_extra **extras_out)
+{
+    const mc_decl *d = m->decl;
+    size_t nfields = 0;
+    for (const mc_member *mem = d->members; mem; mem = mem->next)
+        if (mem->kind == MC_M_FIELD)
+            nfields++;
+    field_extra *extras = mc_arena_alloc(s->arena, (nfields + 1) * sizeof *extras);
+    *extras_out = extras;
+    if (!extras)
+        return;
+
+    check_field_names(s, d);
+    for (const mc_member *mem = d->members; mem; mem = mem->next) {
+        if (mem->kind != MC_M_FIELD)
+            continue;
+        if (strcmp(mem->type->name, "relationship") == 0)
+            note_relationship(s, m, mem);
+        else if (!field_column(s, m, mem, extras))
+            return;
+    }
+    check_column_names(s, m->table);
+    model_directives(s, m);
+    if (!primary_key(s, m))
+        return;
+    column_defaults(s, m->table, extras);
+    column_indexes(s, m);
 }
 
 static int cmp_index_name(const void *a, const void *b)

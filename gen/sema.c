@@ -957,7 +957,7 @@ static void foreign_keys(sema *s, model_info *m, const field_extra *extras)
 
 /* ---- pass 4: relationships -------------------------------------------- */
 
-static const char *const rel_options[] = {
+static const char *const rel_options_names[] = {
     "backref", "lazy", "uselist", "secondary", "foreign_key", "order_by", "cascade",
 };
 enum { R_BACKREF, R_LAZY, R_USELIST, R_SECONDARY, R_FK, R_ORDER_BY, R_CASCADE, R__COUNT };
@@ -1077,256 +1077,325 @@ static bool many_to_many_keys(sema *s, mc_relationship *r, const mc_arg *sec_opt
     return true;
 }
 
-static void relationship(sema *s, model_info *m, const mc_member *mem)
+/* The options of one relationship(...) as written, by R_*. */
+typedef struct rel_opts {
+    const mc_arg *opt[R__COUNT];
+    bool uselist;               /* uselist: (default true) */
+} rel_opts;
+
+/* The target model of relationship(Target, ...), or NULL after reporting
+ * that it is missing or unknown. */
+static model_info *rel_target(sema *s, const mc_call *call)
 {
-    const mc_call *call = mem->type;
-    mc_table *owner = m->table;
     if (!call->has_parens || !call->args || call->args->key || call->args->val.kind != MC_V_IDENT ||
         call->args->val.modifier) {
         ERR(s, call->has_parens ? call->paren_at : call->at, "write relationship(Target, backref: name)",
             "relationship needs its target model first");
-        return;
+        return NULL;
     }
     const mc_value *tv = &call->args->val;
     model_info *tm = find_model(s, tv->text);
-    if (!tm) {
+    if (!tm)
         ERR(s, tv->at, suggest_model(s, tv->text), "relationship to unknown model '%s'", tv->text);
-        return;
-    }
-    mc_table *target = tm->table;
-    mc_relationship *r = mc_arena_alloc(s->arena, sizeof *r);
-    if (!r)
-        return;
-    r->name = mem->name;
-    r->owner = owner;
-    r->target = target;
-    r->at = mem->at;
-    r->lazy = MC_LAZY_SELECT;
+    return tm;
+}
 
-    const mc_arg *opt[R__COUNT] = {0};
+/* One option's value (option k, checked to be known and given once):
+ * lazy, uselist, secondary and cascade go into r and o at once; backref,
+ * foreign_key and order_by are only checked for their form here and
+ * resolved by the later steps.  Returns false after reporting. */
+static bool rel_option(sema *s, mc_relationship *r, rel_opts *o, int k, const mc_arg *a)
+{
+    const mc_value *v = &a->val;
+    bool ident = v->kind == MC_V_IDENT;
+    switch (k) {
+    case R_BACKREF:
+        if (!ident || v->modifier) {
+            ERR(s, v->at, NULL, "backref takes a name");
+            return false;
+        }
+        return true;
+    case R_LAZY: {
+        static const char *const lazies[] = {"select", "dynamic", "joined"};
+        int l = ident && !v->modifier ? lookup(v->text, lazies, 3) : -1;
+        if (l < 0) {
+            ERR(s, v->at, suggest_word(s, v->text ? v->text : "", lazies, 3), "unknown lazy mode '%s'",
+                v->text ? v->text : "");
+            return false;
+        }
+        r->lazy = (mc_lazy)l;
+        return true;
+    }
+    case R_USELIST:
+        if (!ident || (strcmp(v->text, "true") && strcmp(v->text, "false"))) {
+            ERR(s, v->at, NULL, "uselist takes true or false");
+            return false;
+        }
+        o->uselist = v->text[0] == 't';
+        return true;
+    case R_SECONDARY:
+        if (!ident || v->modifier) {
+            ERR(s, v->at, NULL, "secondary takes the association model's name");
+            return false;
+        }
+        if (!(r->secondary = find_model(s, v->text) ? find_model(s, v->text)->table : NULL)) {
+            ERR(s, v->at, suggest_model(s, v->text), "unknown association model '%s'", v->text);
+            return false;
+        }
+        return true;
+    case R_FK:
+    case R_ORDER_BY:
+        if (!ident || (k == R_FK && v->modifier)) {
+            ERR(s, v->at, NULL, "%s takes a field name", a->key);
+            return false;
+        }
+        return true;
+    case R_CASCADE:
+        if (!ident || strcmp(v->text, "delete") || v->modifier) {
+            ERR(s, v->at, "the cascade this language knows is `cascade: delete`", "unknown cascade '%s'",
+                v->text ? v->text : "");
+            return false;
+        }
+        r->cascade_delete = true;
+        return true;
+    }
+    return true;
+}
+
+/* Every `name: value` after the target, into o (and r, see rel_option).
+ * Every problem is reported; returns false if there was one. */
+static bool rel_options(sema *s, mc_relationship *r, rel_opts *o, const mc_call *call)
+{
     bool ok = true;
-    bool uselist = true;
+    o->uselist = true;
     for (const mc_arg *a = call->args->next; a; a = a->next) {
         if (!a->key) {
             ERR(s, a->val.at, "options are written `name: value`", "unexpected argument in relationship");
             ok = false;
             continue;
         }
-        int k = lookup(a->key, rel_options, R__COUNT);
+        int k = lookup(a->key, rel_options_names, R__COUNT);
         if (k < 0) {
-            ERR(s, a->key_at, suggest_word(s, a->key, rel_options, R__COUNT),
+            ERR(s, a->key_at, suggest_word(s, a->key, rel_options_names, R__COUNT),
                 "unknown relationship option '%s'", a->key);
             ok = false;
             continue;
         }
-        if (opt[k]) {
+        if (o->opt[k]) {
             ERR(s, a->key_at, NULL, "relationship option '%s' given twice", a->key);
             ok = false;
             continue;
         }
-        opt[k] = a;
-        const mc_value *v = &a->val;
-        bool ident = v->kind == MC_V_IDENT;
-        switch (k) {
-        case R_BACKREF:
-            if (!ident || v->modifier) {
-                ERR(s, v->at, NULL, "backref takes a name");
-                ok = false;
-            }
-            break;
-        case R_LAZY: {
-            static const char *const lazies[] = {"select", "dynamic", "joined"};
-            int l = ident && !v->modifier ? lookup(v->text, lazies, 3) : -1;
-            if (l < 0) {
-                ERR(s, v->at, suggest_word(s, v->text ? v->text : "", lazies, 3), "unknown lazy mode '%s'",
-                    v->text ? v->text : "");
-                ok = false;
-            } else {
-                r->lazy = (mc_lazy)l;
-            }
-            break;
-        }
-        case R_USELIST:
-            if (!ident || (strcmp(v->text, "true") && strcmp(v->text, "false"))) {
-                ERR(s, v->at, NULL, "uselist takes true or false");
-                ok = false;
-            } else {
-                uselist = v->text[0] == 't';
-            }
-            break;
-        case R_SECONDARY:
-            if (!ident || v->modifier) {
-                ERR(s, v->at, NULL, "secondary takes the association model's name");
-                ok = false;
-            } else if (!(r->secondary = find_model(s, v->text) ? find_model(s, v->text)->table : NULL)) {
-                ERR(s, v->at, suggest_model(s, v->text), "unknown association model '%s'", v->text);
-                ok = false;
-            }
-            break;
-        case R_FK:
-        case R_ORDER_BY:
-            if (!ident || (k == R_FK && v->modifier)) {
-                ERR(s, v->at, NULL, "%s takes a field name", a->key);
-                ok = false;
-            }
-            break;
-        case R_CASCADE:
-            if (!ident || strcmp(v->text, "delete") || v->modifier) {
-                ERR(s, v->at, "the cascade this language knows is `cascade: delete`",
-                    "unknown cascade '%s'", v->text ? v->text : "");
-                ok = false;
-            } else {
-                r->cascade_delete = true;
-            }
-            break;
-        }
+        o->opt[k] = a;
+        ok = rel_option(s, r, o, k, a) && ok;
     }
-    if (!ok)
-        return;
+    return ok;
+}
 
-    if (r->secondary) {
-        if (opt[R_USELIST] && !uselist) {
-            ERR(s, opt[R_USELIST]->key_at, NULL, "uselist: false with secondary: a many-to-many is a list");
-            return;
+/* `foreign_key: field` names the key of a direct relationship: a foreign
+ * key of the target to the owner (one-to-many) or of the owner to the
+ * target (many-to-one).  Sets r->fk and r->kind, or reports and returns
+ * false. */
+static bool rel_named_key(sema *s, mc_relationship *r, const mc_member *mem, const mc_value *v,
+                          mc_constraint *const *down, size_t ndown, mc_constraint *const *up, size_t nup)
+{
+    mc_table *owner = r->owner, *target = r->target;
+    mc_constraint *pick = NULL;
+    bool is_down = false;
+    for (size_t i = 0; i < ndown && i < 8; i++)
+        if (strcmp(target->columns[down[i]->cols[0]].field, v->text) == 0) {
+            pick = down[i];
+            is_down = true;
         }
-        if (!many_to_many_keys(s, r, opt[R_SECONDARY], opt[R_FK]))
-            return;
-        r->kind = MC_REL_MANY_TO_MANY;
+    for (size_t i = 0; !pick && i < nup && i < 8; i++)
+        if (strcmp(owner->columns[up[i]->cols[0]].field, v->text) == 0)
+            pick = up[i];
+    if (!pick) {
+        mc_column *c = mc_table_field(target, v->text);
+        if (!c && owner != target)
+            c = mc_table_field(owner, v->text);
+        if (!c)
+            ERR(s, v->at, suggest_field(s, target, v->text), "unknown field '%s' in foreign_key: of '%s'", v->text,
+                mem->name);
+        else
+            ERR(s, v->at, NULL, "field '%s' is not a foreign key between '%s' and '%s'", v->text, owner->model,
+                target->model);
+        return false;
+    }
+    r->fk = pick;
+    r->kind = is_down ? MC_REL_ONE_TO_MANY : MC_REL_MANY_TO_ONE;
+    return true;
+}
+
+/* The key of a direct relationship (no secondary): the one named by
+ * `foreign_key:`, else the only foreign key between the two models,
+ * either way.  None, or several without a name, is an error at the
+ * target.  One-to-many with uselist: false is one-to-one.  Sets r->fk and
+ * r->kind; returns false after reporting. */
+static bool rel_direct_key(sema *s, mc_relationship *r, const mc_member *mem, const rel_opts *o)
+{
+    mc_table *owner = r->owner, *target = r->target;
+    const mc_value *tv = &mem->type->args->val;
+    mc_constraint *down[8], *up[8];
+    size_t ndown = fks_between(target, owner, down, 8);                  /* one-to-many */
+    size_t nup = owner == target ? 0 : fks_between(owner, target, up, 8); /* many-to-one */
+    if (o->opt[R_FK]) {
+        if (!rel_named_key(s, r, mem, &o->opt[R_FK]->val, down, ndown, up, nup))
+            return false;
+    } else if (ndown + nup == 0) {
+        ERR(s, tv->at,
+            mc_arena_printf(s->arena, "add a field like `%s_id Integer foreign_key(%s.%s)` to %s", owner->name,
+                            owner->model, owner->npk ? owner->columns[owner->pk[0]].field : "id", target->model),
+            "relationship '%s' has no foreign key path between '%s' and '%s'", mem->name, owner->model,
+            target->model);
+        return false;
+    } else if (ndown + nup > 1) {
+        mc_buf b = {0};
+        for (size_t i = 0; i < ndown && i < 8; i++)
+            mc_buf_printf(&b, "%s%s.%s", b.len ? ", " : "", target->model, target->columns[down[i]->cols[0]].field);
+        for (size_t i = 0; i < nup && i < 8; i++)
+            mc_buf_printf(&b, "%s%s.%s", b.len ? ", " : "", owner->model, owner->columns[up[i]->cols[0]].field);
+        ERR(s, tv->at, "pick one with foreign_key: field",
+            "ambiguous relationship '%s': several foreign keys link '%s' and '%s' (%s)", mem->name, owner->model,
+            target->model, b.data ? b.data : "");
+        mc_buf_free(&b);
+        return false;
+    } else if (ndown == 1) {
+        r->fk = down[0];
+        r->kind = MC_REL_ONE_TO_MANY;
     } else {
-        mc_constraint *down[8], *up[8];
-        size_t ndown = fks_between(target, owner, down, 8);   /* one-to-many */
-        size_t nup = owner == target ? 0 : fks_between(owner, target, up, 8); /* many-to-one */
-        if (opt[R_FK]) {
-            const mc_value *v = &opt[R_FK]->val;
-            mc_constraint *pick = NULL;
-            bool is_down = false;
-            for (size_t i = 0; i < ndown && i < 8; i++)
-                if (strcmp(target->columns[down[i]->cols[0]].field, v->text) == 0) {
-                    pick = down[i];
-                    is_down = true;
-                }
-            for (size_t i = 0; !pick && i < nup && i < 8; i++)
-                if (strcmp(owner->columns[up[i]->cols[0]].field, v->text) == 0)
-                    pick = up[i];
-            if (!pick) {
-                mc_column *c = mc_table_field(target, v->text);
-                if (!c && owner != target)
-                    c = mc_table_field(owner, v->text);
-                if (!c)
-                    ERR(s, v->at, suggest_field(s, target, v->text), "unknown field '%s' in foreign_key: of '%s'",
-                        v->text, mem->name);
-                else
-                    ERR(s, v->at, NULL, "field '%s' is not a foreign key between '%s' and '%s'", v->text,
-                        owner->model, target->model);
-                return;
-            }
-            r->fk = pick;
-            r->kind = is_down ? MC_REL_ONE_TO_MANY : MC_REL_MANY_TO_ONE;
-        } else if (ndown + nup == 0) {
-            ERR(s, tv->at,
-                mc_arena_printf(s->arena, "add a field like `%s_id Integer foreign_key(%s.%s)` to %s", owner->name,
-                                owner->model, owner->npk ? owner->columns[owner->pk[0]].field : "id",
-                                target->model),
-                "relationship '%s' has no foreign key path between '%s' and '%s'", mem->name, owner->model,
-                target->model);
-            return;
-        } else if (ndown + nup > 1) {
-            mc_buf b = {0};
-            for (size_t i = 0; i < ndown && i < 8; i++)
-                mc_buf_printf(&b, "%s%s.%s", b.len ? ", " : "", target->model,
-                              target->columns[down[i]->cols[0]].field);
-            for (size_t i = 0; i < nup && i < 8; i++)
-                mc_buf_printf(&b, "%s%s.%s", b.len ? ", " : "", owner->model,
-                              owner->columns[up[i]->cols[0]].field);
-            ERR(s, tv->at, "pick one with foreign_key: field",
-                "ambiguous relationship '%s': several foreign keys link '%s' and '%s' (%s)", mem->name,
-                owner->model, target->model, b.data ? b.data : "");
-            mc_buf_free(&b);
-            return;
-        } else if (ndown == 1) {
-            r->fk = down[0];
-            r->kind = MC_REL_ONE_TO_MANY;
-        } else {
-            r->fk = up[0];
-            r->kind = MC_REL_MANY_TO_ONE;
-        }
-        if (r->kind == MC_REL_ONE_TO_MANY && !uselist)
-            r->kind = MC_REL_ONE_TO_ONE;
+        r->fk = up[0];
+        r->kind = MC_REL_MANY_TO_ONE;
     }
+    if (r->kind == MC_REL_ONE_TO_MANY && !o->uselist)
+        r->kind = MC_REL_ONE_TO_ONE;
+    return true;
+}
 
-    if (opt[R_ORDER_BY]) {
-        const mc_value *v = &opt[R_ORDER_BY]->val;
-        if (r->kind == MC_REL_MANY_TO_ONE) {
-            ERR(s, opt[R_ORDER_BY]->key_at, NULL, "order_by on '%s', which is a single %s", mem->name, target->model);
-            return;
-        }
-        r->order_by = mc_table_field(target, v->text);
-        if (!r->order_by) {
-            ERR(s, v->at, suggest_field(s, target, v->text), "unknown field '%s' of '%s' in order_by", v->text,
-                target->model);
-            return;
-        }
-        if (v->modifier) {
-            if (strcmp(v->modifier, "desc") == 0)
-                r->order_desc = true;
-            else if (strcmp(v->modifier, "asc") != 0) {
-                ERR(s, v->modifier_at, "write asc or desc", "unknown order '%s'", v->modifier);
-                return;
-            }
+/* The relationship's kind and keys: many-to-many through `secondary:`
+ * (a list, never uselist: false), else direct.  Returns false after
+ * reporting. */
+static bool rel_keys(sema *s, mc_relationship *r, const mc_member *mem, const rel_opts *o)
+{
+    if (!r->secondary)
+        return rel_direct_key(s, r, mem, o);
+    if (o->opt[R_USELIST] && !o->uselist) {
+        ERR(s, o->opt[R_USELIST]->key_at, NULL, "uselist: false with secondary: a many-to-many is a list");
+        return false;
+    }
+    if (!many_to_many_keys(s, r, o->opt[R_SECONDARY], o->opt[R_FK]))
+        return false;
+    r->kind = MC_REL_MANY_TO_MANY;
+    return true;
+}
+
+/* `order_by: field [asc|desc]`: a field of the target, for a relationship
+ * that is a list.  Returns false after reporting. */
+static bool rel_order_by(sema *s, mc_relationship *r, const mc_member *mem, const mc_arg *a)
+{
+    if (!a)
+        return true;
+    const mc_value *v = &a->val;
+    if (r->kind == MC_REL_MANY_TO_ONE) {
+        ERR(s, a->key_at, NULL, "order_by on '%s', which is a single %s", mem->name, r->target->model);
+        return false;
+    }
+    r->order_by = mc_table_field(r->target, v->text);
+    if (!r->order_by) {
+        ERR(s, v->at, suggest_field(s, r->target, v->text), "unknown field '%s' of '%s' in order_by", v->text,
+            r->target->model);
+        return false;
+    }
+    if (v->modifier) {
+        if (strcmp(v->modifier, "desc") == 0) {
+            r->order_desc = true;
+        } else if (strcmp(v->modifier, "asc") != 0) {
+            ERR(s, v->modifier_at, "write asc or desc", "unknown order '%s'", v->modifier);
+            return false;
         }
     }
+    return true;
+}
 
+/* The backref's side, of the opposite kind over the same keys; it goes
+ * on the target unless the name is taken there (a field, a relationship,
+ * another model's backref). */
+static void rel_backref(sema *s, mc_relationship *r, const mc_arg *a)
+{
+    mc_table *owner = r->owner, *target = r->target;
+    const mc_value *v = &a->val;
     const mc_relationship *clash;
-    if (name_taken(owner, r->name, &clash) && clash) {
+    if (name_taken(target, v->text, &clash)) {
+        ERR(s, v->at,
+            clash && clash->is_backref && clash->other
+                ? mc_arena_printf(s->arena, "rename one of them; '%s' already gets '%s' from %s.%s", target->model,
+                                  v->text, clash->other->owner->model, clash->other->name)
+                : mc_arena_printf(s->arena, "rename the backref; '%s' already has a %s named '%s'", target->model,
+                                  clash ? "relationship" : "field", v->text),
+            "backref '%s' conflicts with %s '%s' of '%s'", v->text, clash ? "relationship" : "field", v->text,
+            target->model);
+        return;
+    }
+    mc_relationship *b = mc_arena_alloc(s->arena, sizeof *b);
+    if (!b)
+        return;
+    b->name = v->text;
+    b->owner = target;
+    b->target = owner;
+    b->at = v->at;
+    b->lazy = MC_LAZY_SELECT;
+    b->is_backref = true;
+    b->other = r;
+    r->other = b;
+    switch (r->kind) {
+    case MC_REL_ONE_TO_MANY:
+    case MC_REL_ONE_TO_ONE:
+        b->kind = MC_REL_MANY_TO_ONE;
+        b->fk = r->fk;
+        break;
+    case MC_REL_MANY_TO_ONE:
+        b->kind = MC_REL_ONE_TO_MANY;
+        b->fk = r->fk;
+        break;
+    case MC_REL_MANY_TO_MANY:
+        b->kind = MC_REL_MANY_TO_MANY;
+        b->secondary = r->secondary;
+        b->fk = r->fk2;
+        b->fk2 = r->fk;
+        break;
+    }
+    add_rel(s, target, b);
+}
+
+/* Pass 4 for one relationship field, in named steps: its target, its
+ * options, its kind and keys, order_by; then it joins the owner (unless
+ * an earlier backref took the name) and its backref the target.  A step
+ * that fails ends the field: the later ones would only repeat it. */
+static void relationship(sema *s, model_info *m, const mc_member *mem)
+{
+    model_info *tm = rel_target(s, mem->type);
+    if (!tm)
+        return;
+    mc_relationship *r = mc_arena_alloc(s->arena, sizeof *r);
+    if (!r)
+        return;
+    r->name = mem->name;
+    r->owner = m->table;
+    r->target = tm->table;
+    r->at = mem->at;
+    r->lazy = MC_LAZY_SELECT;
+    rel_opts o = {{0}, true};
+    if (!rel_options(s, r, &o, mem->type) || !rel_keys(s, r, mem, &o) || !rel_order_by(s, r, mem, o.opt[R_ORDER_BY]))
+        return;
+    const mc_relationship *clash;
+    if (name_taken(r->owner, r->name, &clash) && clash) {
         ERR(s, mem->at, NULL, "relationship '%s' conflicts with the backref '%s' of %s.%s", r->name, r->name,
             clash->other ? clash->other->owner->model : "?", clash->other ? clash->other->name : "?");
         return;
     }
-    add_rel(s, owner, r);
-
-    if (opt[R_BACKREF]) {
-        const mc_value *v = &opt[R_BACKREF]->val;
-        if (name_taken(target, v->text, &clash)) {
-            ERR(s, v->at,
-                clash && clash->is_backref && clash->other
-                    ? mc_arena_printf(s->arena, "rename one of them; '%s' already gets '%s' from %s.%s",
-                                      target->model, v->text, clash->other->owner->model, clash->other->name)
-                    : mc_arena_printf(s->arena, "rename the backref; '%s' already has a %s named '%s'",
-                                      target->model, clash ? "relationship" : "field", v->text),
-                "backref '%s' conflicts with %s '%s' of '%s'", v->text, clash ? "relationship" : "field", v->text,
-                target->model);
-            return;
-        }
-        mc_relationship *b = mc_arena_alloc(s->arena, sizeof *b);
-        if (!b)
-            return;
-        b->name = v->text;
-        b->owner = target;
-        b->target = owner;
-        b->at = v->at;
-        b->lazy = MC_LAZY_SELECT;
-        b->is_backref = true;
-        b->other = r;
-        r->other = b;
-        switch (r->kind) {
-        case MC_REL_ONE_TO_MANY:
-        case MC_REL_ONE_TO_ONE:
-            b->kind = MC_REL_MANY_TO_ONE;
-            b->fk = r->fk;
-            break;
-        case MC_REL_MANY_TO_ONE:
-            b->kind = MC_REL_ONE_TO_MANY;
-            b->fk = r->fk;
-            break;
-        case MC_REL_MANY_TO_MANY:
-            b->kind = MC_REL_MANY_TO_MANY;
-            b->secondary = r->secondary;
-            b->fk = r->fk2;
-            b->fk2 = r->fk;
-            break;
-        }
-        add_rel(s, target, b);
-    }
+    add_rel(s, r->owner, r);
+    if (o.opt[R_BACKREF])
+        rel_backref(s, r, o.opt[R_BACKREF]);
 }
 
 /* ---- driver ------------------------------------------------------------ */

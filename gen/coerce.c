@@ -34,7 +34,7 @@ bool mc_coerce_literal(mc_arena *a, mc_diag *d, const mc_column *c, const mc_val
                        mc_literal *out)
 {
     memset(out, 0, sizeof *out);
-    const char *tname = c->type == MC_T_ENUM ? c->enum_type->name : mc_types[c->type].dsl;
+    const char *tname = mc_column_type_name(c);
     if (v->kind == MC_V_PATH || v->modifier) {
         ERR(d, v->at, NULL, "%s of '%s' must be a literal", what, c->field);
         return false;

@@ -817,7 +817,7 @@ static void check_column_type(qcheck *c, sqlite3_stmt *st, int i, const mc_colum
     mc_span at = result_place(c, (size_t)i);
     qerr(c, at.off, at.len,
          mc_arena_printf(c->arena, "declare %s as %s, or convert it in SQL (CAST(... AS ...))", label,
-                         from->type == MC_T_ENUM ? from->enum_type->name : mc_types[from->type].dsl),
+                         mc_column_type_name(from)),
          "query '%s': result column %d is %s, but the query declares %s %s", c->q->name, i + 1,
          describe_origin(c, from, where), label, type_text(c, want));
 }

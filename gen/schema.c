@@ -75,6 +75,30 @@ size_t mc_table_column_index(const mc_table *t, const char *sql_name)
     return c ? (size_t)(c - t->columns) : (size_t)-1;
 }
 
+mc_type_id mc_type_named(const char *dsl)
+{
+    for (size_t t = 0; t < MC_T_ENUM; t++)
+        if (strcmp(mc_types[t].dsl, dsl) == 0)
+            return (mc_type_id)t;
+    return MC_T_UNKNOWN;
+}
+
+const char *mc_type_hint(mc_arena *a, const mc_schema *s, const char *word)
+{
+    const char *cands[MC_T__COUNT + 64];
+    size_t n = 0;
+    for (size_t t = 0; t < MC_T_ENUM; t++)
+        cands[n++] = mc_types[t].dsl;
+    for (size_t i = 0; i < s->nenums && n < sizeof cands / sizeof cands[0]; i++)
+        cands[n++] = s->enums[i].name;
+    return mc_hint_closest(a, word, cands, n, 0);
+}
+
+const char *mc_column_type_name(const mc_column *c)
+{
+    return c->type == MC_T_ENUM && c->enum_type ? c->enum_type->name : mc_types[c->type].dsl;
+}
+
 /* ---- creation order ------------------------------------------------------ */
 
 static int cmp_size(const void *a, const void *b)

@@ -209,6 +209,15 @@ mc_column *mc_table_column(const mc_table *t, const char *sql_name);
 mc_column *mc_table_field(const mc_table *t, const char *field);
 /* Index of a column in t->columns, or (size_t)-1. */
 size_t mc_table_column_index(const mc_table *t, const char *sql_name);
+/* The built-in type a schema names `dsl` ("Integer", "String"), or
+ * MC_T_UNKNOWN (an enum's name, a typo). */
+mc_type_id mc_type_named(const char *dsl);
+/* "did you mean 'String'?" for a word meant as a column type (built-in
+ * or one of s's enums), in arena memory; NULL when none is close. */
+const char *mc_type_hint(mc_arena *a, const mc_schema *s, const char *word);
+/* A column's type as a schema names it: "Integer", "String", the enum's
+ * name ("Format"); no arguments. */
+const char *mc_column_type_name(const mc_column *c);
 
 /* Computes s->create_order from the foreign keys (SQLAlchemy's
  * sorted_tables: level by level, each level by name, self-references

@@ -91,8 +91,110 @@ static const char *suggest_word(sema *s, const char *word, const char *const *wo
     return mc_hint_closest(s->arena, word, words, n, MC_HINT_LIST);
 }
 
+/* Index of word in words, or -1. */
+static int lookup(const char *word, const char *const *words, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(word, words[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
 /* ---- pass 1: declarations --------------------------------------------- */
 
+/* A name is a model or an enum, once, and not a built-in type's.  Returns
+ * false when the name was taken (the declaration is then skipped). */
+static bool declare_name(sema *s, const mc_decl *d, mc_strmap *decl_by_name)
+{
+    const mc_decl *prev = mc_strmap_get(decl_by_name, d->name);
+    mc_strmap_put(decl_by_name, d->name, (void *)d);
+    if (prev) {
+        unsigned line, col;
+        mc_diag_linecol(s->diag->src, prev->at.off, &line, &col);
+        const char *kind = d->kind == MC_D_MODEL ? "model" : "enum";
+        if (prev->kind == d->kind)
+            ERR(s, d->at, mc_arena_printf(s->arena, "'%s' is first declared at line %u", d->name, line),
+                "duplicate %s name '%s'", kind, d->name);
+        else
+            ERR(s, d->at, mc_arena_printf(s->arena, "the %s '%s' is declared at line %u; models and enums "
+                                          "share one namespace", prev->kind == MC_D_MODEL ? "model" : "enum",
+                                          d->name, line),
+                "%s name '%s' is already taken", kind, d->name);
+        return false;
+    }
+    if (mc_type_named(d->name) != MC_T_UNKNOWN)
+        ERR(s, d->at, "pick another name", "'%s' is a built-in column type", d->name);
+    return true;
+}
+
+/* An enum and its values: at least one, each once; its longest value
+ * sizes its VARCHAR.  Returns false when out of memory. */
+static bool declare_enum(sema *s, const mc_decl *d)
+{
+    mc_enum *e = &s->schema->enums[s->schema->nenums++];
+    e->name = d->name;
+    e->at = d->at;
+    size_t n = 0;
+    for (const mc_enum_value *v = d->values; v; v = v->next)
+        n++;
+    e->values = mc_arena_alloc(s->arena, (n + 1) * sizeof *e->values);
+    if (!e->values)
+        return false;
+    if (n == 0)
+        ERR(s, d->at, "list its values: enum Format { hardcover, paperback }", "enum '%s' has no values", d->name);
+    for (const mc_enum_value *v = d->values; v; v = v->next) {
+        if (lookup(v->name, e->values, e->nvalues) >= 0) {
+            ERR(s, v->at, NULL, "duplicate value '%s' in enum '%s'", v->name, d->name);
+            continue;
+        }
+        e->values[e->nvalues++] = v->name;
+        size_t len = strlen(v->name);
+        if (len > e->maxlen)
+            e->maxlen = len;
+    }
+    return true;
+}
+
+/* A model and its table: `table "name"` or the snake_case model name,
+ * unique ignoring ASCII case (SQLite folds it: "user" and "useR" are one
+ * table).  Returns false when out of memory. */
+static bool declare_model(sema *s, const mc_decl *d, mc_strmap *model_by_table)
+{
+    model_info *m = &s->models[s->nmodels++];
+    m->decl = d;
+    mc_table *t = mc_arena_alloc(s->arena, sizeof *t);
+    if (!t)
+        return false;
+    m->table = t;
+    t->model = d->name;
+    t->at = d->at;
+    if (d->table) {
+        if (!d->table[0])
+            ERR(s, d->table_at, NULL, "empty table name");
+        t->name = d->table;
+    } else {
+        t->name = mc_snake_case(s->arena, d->name);
+    }
+    char *key = mc_arena_strdup(s->arena, t->name);
+    for (char *p = key; p && *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    const model_info *same = key ? mc_strmap_get(model_by_table, key) : NULL;
+    if (same)
+        ERR(s, d->table ? d->table_at : d->at,
+            mc_arena_printf(s->arena, "model '%s' already uses table \"%s\"; give one of them `table \"...\"`",
+                            same->decl->name, same->table->name),
+            "duplicate table name '%s'", t->name);
+    else if (key)
+        mc_strmap_put(model_by_table, key, m);
+    mc_strmap_put(&s->model_by_name, d->name, m);
+    s->schema->tables[s->schema->ntables++] = t;
+    return true;
+}
+
+/* Pass 1: every model and enum in declaration order, named once (queries
+ * are checked once the tables are known: query_check.c).  Leaves
+ * s->models NULL when out of memory. */
 static void declare(sema *s, const mc_ast *ast)
 {
     size_t nmodels = 0, nenums = 0;
@@ -110,91 +212,11 @@ static void declare(sema *s, const mc_ast *ast)
     mc_strmap_init(&decl_by_name, s->arena, nmodels + nenums);
     mc_strmap_init(&model_by_table, s->arena, nmodels);
     mc_strmap_init(&s->model_by_name, s->arena, nmodels);
-
     for (const mc_decl *d = ast->decls; d; d = d->next) {
-        if (d->kind == MC_D_QUERY)
-            continue;   /* checked once the tables are known: query_check.c */
-        /* A name is a model or an enum, once. */
-        const mc_decl *prev = mc_strmap_get(&decl_by_name, d->name);
-        mc_strmap_put(&decl_by_name, d->name, (void *)d);
-        if (prev) {
-            unsigned line, col;
-            mc_diag_linecol(s->diag->src, prev->at.off, &line, &col);
-            const char *kind = d->kind == MC_D_MODEL ? "model" : "enum";
-            if (prev->kind == d->kind)
-                ERR(s, d->at, mc_arena_printf(s->arena, "'%s' is first declared at line %u", d->name, line),
-                    "duplicate %s name '%s'", kind, d->name);
-            else
-                ERR(s, d->at, mc_arena_printf(s->arena, "the %s '%s' is declared at line %u; models and enums "
-                                              "share one namespace", prev->kind == MC_D_MODEL ? "model" : "enum",
-                                              d->name, line),
-                    "%s name '%s' is already taken", kind, d->name);
+        if (d->kind == MC_D_QUERY || !declare_name(s, d, &decl_by_name))
             continue;
-        }
-        for (size_t t = 0; t < MC_T_ENUM; t++)
-            if (strcmp(mc_types[t].dsl, d->name) == 0)
-                ERR(s, d->at, "pick another name", "'%s' is a built-in column type", d->name);
-
-        if (d->kind == MC_D_ENUM) {
-            mc_enum *e = &s->schema->enums[s->schema->nenums++];
-            e->name = d->name;
-            e->at = d->at;
-            size_t n = 0;
-            for (const mc_enum_value *v = d->values; v; v = v->next)
-                n++;
-            e->values = mc_arena_alloc(s->arena, (n + 1) * sizeof *e->values);
-            if (!e->values)
-                return;
-            if (n == 0)
-                ERR(s, d->at, "list its values: enum Format { hardcover, paperback }",
-                    "enum '%s' has no values", d->name);
-            for (const mc_enum_value *v = d->values; v; v = v->next) {
-                bool dup = false;
-                for (size_t i = 0; i < e->nvalues; i++)
-                    if (strcmp(e->values[i], v->name) == 0)
-                        dup = true;
-                if (dup) {
-                    ERR(s, v->at, NULL, "duplicate value '%s' in enum '%s'", v->name, d->name);
-                    continue;
-                }
-                e->values[e->nvalues++] = v->name;
-                size_t len = strlen(v->name);
-                if (len > e->maxlen)
-                    e->maxlen = len;
-            }
-            continue;
-        }
-
-        model_info *m = &s->models[s->nmodels++];
-        m->decl = d;
-        mc_table *t = mc_arena_alloc(s->arena, sizeof *t);
-        if (!t)
+        if (!(d->kind == MC_D_ENUM ? declare_enum(s, d) : declare_model(s, d, &model_by_table)))
             return;
-        m->table = t;
-        t->model = d->name;
-        t->at = d->at;
-        if (d->table) {
-            if (!d->table[0])
-                ERR(s, d->table_at, NULL, "empty table name");
-            t->name = d->table;
-        } else {
-            t->name = mc_snake_case(s->arena, d->name);
-        }
-        /* SQLite folds ASCII case in names: "user" and "useR" are one table. */
-        char *key = mc_arena_strdup(s->arena, t->name);
-        for (char *p = key; p && *p; p++)
-            if (*p >= 'A' && *p <= 'Z')
-                *p = (char)(*p - 'A' + 'a');
-        const model_info *same = key ? mc_strmap_get(&model_by_table, key) : NULL;
-        if (same)
-            ERR(s, d->table ? d->table_at : d->at,
-                mc_arena_printf(s->arena, "model '%s' already uses table \"%s\"; give one of them `table \"...\"`",
-                                same->decl->name, same->table->name),
-                "duplicate table name '%s'", t->name);
-        else if (key)
-            mc_strmap_put(&model_by_table, key, m);
-        mc_strmap_put(&s->model_by_name, d->name, m);
-        s->schema->tables[s->schema->ntables++] = t;
     }
 }
 
@@ -216,21 +238,11 @@ enum { D_INDEX, D_UNIQUE, D_PK, D_CHECK, D_RENAMED };
 
 static const char *const action_names[] = {"cascade", "set_null", "set_default", "restrict", "no_action"};
 
-static int lookup(const char *word, const char *const *words, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(word, words[i]) == 0)
-            return (int)i;
-    return -1;
-}
 
 /* Does `name` name a column type (built-in or enum) or relationship? */
 static bool names_type(sema *s, const char *name)
 {
-    for (size_t t = 0; t < MC_T_ENUM; t++)
-        if (strcmp(mc_types[t].dsl, name) == 0)
-            return true;
-    return strcmp(name, "relationship") == 0 || find_enum(s, name) != NULL;
+    return mc_type_named(name) != MC_T_UNKNOWN || strcmp(name, "relationship") == 0 || find_enum(s, name) != NULL;
 }
 
 static bool parse_int(const char *text, long *out)
@@ -244,43 +256,82 @@ static bool parse_int(const char *text, long *out)
     return true;
 }
 
-/* Resolves the type call of a field into the column. */
-static void resolve_type(sema *s, mc_column *c, const mc_call *type)
+/* The type a field's type call names: a built-in one, or a declared enum
+ * (VARCHAR of its longest value, no arguments).  An unknown name is
+ * reported with the closest type, or how to refer to a model; the column
+ * is then MC_T_UNKNOWN.  Returns true when the arguments are still to be
+ * read (a built-in type). */
+static bool type_of_name(sema *s, mc_column *c, const mc_call *type)
 {
-    c->type = MC_T_UNKNOWN;
-    for (size_t t = 0; t < MC_T_ENUM; t++) {
-        if (strcmp(mc_types[t].dsl, type->name) == 0) {
-            c->type = (mc_type_id)t;
-            break;
-        }
+    c->type = mc_type_named(type->name);
+    if (c->type != MC_T_UNKNOWN)
+        return true;
+    const mc_enum *e = find_enum(s, type->name);
+    if (e) {
+        c->type = MC_T_ENUM;
+        c->enum_type = e;
+        c->length = (int)e->maxlen;     /* VARCHAR(longest value): what narrowing compares */
+        c->sql_type = mc_arena_printf(s->arena, "VARCHAR(%zu)", e->maxlen);
+        if (type->has_parens)
+            ERR(s, type->paren_at, NULL, "enum type '%s' takes no arguments", type->name);
+        return false;
     }
-    if (c->type == MC_T_UNKNOWN) {
-        const mc_enum *e = find_enum(s, type->name);
-        if (e) {
-            c->type = MC_T_ENUM;
-            c->enum_type = e;
-            c->length = (int)e->maxlen;     /* VARCHAR(longest value): what narrowing compares */
-            c->sql_type = mc_arena_printf(s->arena, "VARCHAR(%zu)", e->maxlen);
-            if (type->has_parens)
-                ERR(s, type->paren_at, NULL, "enum type '%s' takes no arguments", type->name);
-            return;
-        }
-        const char *cands[MC_T__COUNT + 64];
-        size_t n = 0;
-        for (size_t t = 0; t < MC_T_ENUM; t++)
-            cands[n++] = mc_types[t].dsl;
-        for (size_t i = 0; i < s->schema->nenums && n < sizeof cands / sizeof cands[0]; i++)
-            cands[n++] = s->schema->enums[i].name;
-        const char *hint = mc_hint_closest(s->arena, type->name, cands, n, 0);
-        if (!hint && find_model(s, type->name))
-            hint = mc_arena_printf(s->arena,
-                                   "to refer to model '%s', use an Integer field with foreign_key(%s.id), "
-                                   "or relationship(%s)",
-                                   type->name, type->name, type->name);
-        ERR(s, type->at, hint, "unknown type '%s'", type->name);
-        c->sql_type = "";
+    const char *hint = mc_type_hint(s->arena, s->schema, type->name);
+    if (!hint && find_model(s, type->name))
+        hint = mc_arena_printf(s->arena,
+                               "to refer to model '%s', use an Integer field with foreign_key(%s.id), "
+                               "or relationship(%s)",
+                               type->name, type->name, type->name);
+    ERR(s, type->at, hint, "unknown type '%s'", type->name);
+    c->sql_type = "";
+    return false;
+}
+
+/* String(n): a length of at least one character. */
+static void string_length(sema *s, mc_column *c, const mc_call *type, const long *vals, int n)
+{
+    if (n != 1) {
+        ERR(s, type->paren_at, "String(n) gives the longest value in characters", "'String' takes one argument, got %d",
+            n);
         return;
     }
+    if (vals[0] <= 0 || vals[0] > 1000000000L) {
+        ERR(s, type->args->val.at, "a string column holds at least one character; write 'String' for no limit",
+            "String length must be positive, got %ld", vals[0]);
+        return;
+    }
+    c->length = (int)vals[0];
+    c->sql_type = mc_arena_printf(s->arena, "VARCHAR(%d)", c->length);
+}
+
+/* Numeric(p) or Numeric(p, s): 1 to 1000 digits, of which s (<= p) after
+ * the point. */
+static void numeric_digits(sema *s, mc_column *c, const mc_call *type, const long *vals, int n)
+{
+    if (n < 1 || n > 2) {
+        ERR(s, type->paren_at, "write Numeric(precision, scale), e.g. Numeric(8, 2)",
+            "'Numeric' takes one or two arguments, got %d", n);
+        return;
+    }
+    if (vals[0] <= 0 || vals[0] > 1000 || vals[1] < 0 || vals[1] > vals[0]) {
+        ERR(s, type->paren_at, "precision is the number of digits (> 0), scale those after the point (<= precision)",
+            "invalid Numeric(%ld%s%s)", vals[0], n == 2 ? ", " : "",
+            n == 2 ? mc_arena_printf(s->arena, "%ld", vals[1]) : "");
+        return;
+    }
+    c->precision = (int)vals[0];
+    c->scale = (int)vals[1];
+    c->sql_type = n == 2 ? mc_arena_printf(s->arena, "NUMERIC(%d, %d)", c->precision, c->scale)
+                         : mc_arena_printf(s->arena, "NUMERIC(%d)", c->precision);
+}
+
+/* Resolves the type call of a field into the column: the type's name,
+ * then its integer arguments as types.def's params column allows (none,
+ * a length, precision and scale); c->sql_type is the DDL's spelling. */
+static void resolve_type(sema *s, mc_column *c, const mc_call *type)
+{
+    if (!type_of_name(s, c, type))
+        return;
     const mc_type_info *ti = &mc_types[c->type];
     c->sql_type = ti->sql;
     if (!type->has_parens)
@@ -298,37 +349,10 @@ static void resolve_type(sema *s, mc_column *c, const mc_call *type)
             return;
         }
     }
-    if (ti->params == 1) {
-        if (n != 1) {
-            ERR(s, type->paren_at, "String(n) gives the longest value in characters",
-                "'String' takes one argument, got %d", n);
-            return;
-        }
-        if (vals[0] <= 0 || vals[0] > 1000000000L) {
-            ERR(s, type->args->val.at, "a string column holds at least one character; "
-                "write 'String' for no limit", "String length must be positive, got %ld", vals[0]);
-            return;
-        }
-        c->length = (int)vals[0];
-        c->sql_type = mc_arena_printf(s->arena, "VARCHAR(%d)", c->length);
-        return;
-    }
-    /* Numeric(p) or Numeric(p, s) */
-    if (n < 1 || n > 2) {
-        ERR(s, type->paren_at, "write Numeric(precision, scale), e.g. Numeric(8, 2)",
-            "'Numeric' takes one or two arguments, got %d", n);
-        return;
-    }
-    if (vals[0] <= 0 || vals[0] > 1000 || vals[1] < 0 || vals[1] > vals[0]) {
-        ERR(s, type->paren_at, "precision is the number of digits (> 0), scale those after the point (<= precision)",
-            "invalid Numeric(%ld%s%s)", vals[0], n == 2 ? ", " : "",
-            n == 2 ? mc_arena_printf(s->arena, "%ld", vals[1]) : "");
-        return;
-    }
-    c->precision = (int)vals[0];
-    c->scale = (int)vals[1];
-    c->sql_type = n == 2 ? mc_arena_printf(s->arena, "NUMERIC(%d, %d)", c->precision, c->scale)
-                         : mc_arena_printf(s->arena, "NUMERIC(%d)", c->precision);
+    if (ti->params == 1)
+        string_length(s, c, type, vals, n);
+    else
+        numeric_digits(s, c, type, vals, n);
 }
 
 /* Field-level data kept for later passes. */
@@ -841,113 +865,142 @@ static int cmp_index_name(const void *a, const void *b)
 
 /* ---- pass 3: foreign keys --------------------------------------------- */
 
+/* A bare `unique` on column i (not `index unique`, which is a unique
+ * index): its one-column UNIQUE constraint. */
+static void column_unique(sema *s, model_info *m, size_t i)
+{
+    mc_constraint *k = add_constraint(s, m, MC_C_UNIQUE, m->table->columns[i].at);
+    if (k) {
+        k->cols = mc_arena_alloc(s->arena, sizeof *k->cols);
+        if (k->cols) {
+            k->cols[0] = i;
+            k->ncols = 1;
+        }
+    }
+}
+
+/* The `on_delete: A` / `on_update: A` options after the target of
+ * foreign_key(...) on column c; set_null needs a nullable column.  Every
+ * problem is reported; returns false if there was one. */
+static bool fk_actions(sema *s, const mc_column *c, const mc_arg *first, mc_fk_action *on_delete,
+                       mc_fk_action *on_update)
+{
+    bool ok = true;
+    *on_delete = *on_update = MC_FK_NONE;
+    for (const mc_arg *a = first; a; a = a->next) {
+        bool del = a->key && strcmp(a->key, "on_delete") == 0;
+        bool upd = a->key && strcmp(a->key, "on_update") == 0;
+        if (!del && !upd) {
+            ERR(s, a->key ? a->key_at : a->val.at,
+                a->key ? suggest_word(s, a->key, (const char *const[]){"on_delete", "on_update"}, 2)
+                       : "write on_delete: cascade",
+                "invalid foreign_key option%s%s", a->key ? " " : "", a->key ? a->key : "");
+            ok = false;
+            continue;
+        }
+        int act = a->val.kind == MC_V_IDENT && !a->val.modifier ? lookup(a->val.text, action_names, 5) : -1;
+        if (act < 0) {
+            ERR(s, a->val.at, suggest_word(s, a->val.text ? a->val.text : "", action_names, 5),
+                "unknown %s action '%s'", a->key, a->val.text ? a->val.text : "");
+            ok = false;
+            continue;
+        }
+        if (del)
+            *on_delete = (mc_fk_action)(act + 1);
+        else
+            *on_update = (mc_fk_action)(act + 1);
+        if (act + 1 == MC_FK_SET_NULL && !c->nullable) {
+            ERR(s, a->val.at, "make the field nullable, or use cascade or restrict",
+                "%s: set_null on '%s', which is not nullable", a->key, c->field);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+/* The column `Model.field` names for a foreign key from column c: a
+ * known field of a known model, of c's type (an enum: the same enum), and
+ * a key there (the single-column primary key, or unique).  NULL after
+ * reporting; *rm is its model. */
+static mc_column *fk_referenced(sema *s, const mc_column *c, const mc_value *target, model_info **rm)
+{
+    *rm = find_model(s, target->text);
+    if (!*rm) {
+        ERR(s, target->at, suggest_model(s, target->text), "foreign key to unknown model '%s'", target->text);
+        return NULL;
+    }
+    mc_table *rt = (*rm)->table;
+    mc_column *rc = mc_table_field(rt, target->member);
+    if (!rc) {
+        ERR(s, target->member_at, suggest_field(s, rt, target->member), "foreign key to unknown field '%s.%s'",
+            target->text, target->member);
+        return NULL;
+    }
+    if (rc->type != c->type || (c->type == MC_T_ENUM && rc->enum_type != c->enum_type)) {
+        if (c->type != MC_T_UNKNOWN && rc->type != MC_T_UNKNOWN)
+            ERR(s, target->at, mc_arena_printf(s->arena, "declare '%s' as %s", c->field, mc_column_type_name(rc)),
+                "foreign key from '%s' (%s) to '%s.%s' of another type (%s)", c->field, mc_column_type_name(c),
+                target->text, rc->field, mc_column_type_name(rc));
+        return NULL;
+    }
+    if (!((rt->npk == 1 && rc->primary_key) || rc->unique)) {
+        ERR(s, target->member_at, "SQLite needs the referenced column to be the primary key or unique",
+            "foreign key to '%s.%s', which is neither the primary key nor unique", target->text, rc->field);
+        return NULL;
+    }
+    return rc;
+}
+
+/* foreign_key(Model.field [, options]) of column i: its FOREIGN KEY
+ * constraint, when target and options are sound (each problem is
+ * reported).  Returns false when out of memory. */
+static bool column_foreign_key(sema *s, model_info *m, size_t i, const mc_call *fk)
+{
+    mc_column *c = &m->table->columns[i];
+    const mc_arg *target = fk->args;
+    if (target->key || target->val.kind != MC_V_PATH) {
+        ERR(s, target->key ? target->key_at : target->val.at, "write foreign_key(Model.field)",
+            "foreign_key needs the referenced Model.field first");
+        return true;
+    }
+    mc_fk_action on_delete, on_update;
+    bool ok = fk_actions(s, c, target->next, &on_delete, &on_update);
+    model_info *rm;
+    mc_column *rc = fk_referenced(s, c, &target->val, &rm);
+    if (!rc || !ok)
+        return true;
+    mc_constraint *k = add_constraint(s, m, MC_C_FOREIGN_KEY, target->val.at);
+    if (!k)
+        return false;
+    k->cols = mc_arena_alloc(s->arena, sizeof *k->cols);
+    k->ref_cols = mc_arena_alloc(s->arena, sizeof *k->ref_cols);
+    if (!k->cols || !k->ref_cols)
+        return false;
+    k->cols[0] = i;
+    k->ncols = 1;
+    k->ref = rm->table;
+    k->ref_table = rm->table->name;
+    k->ref_cols[0] = rc->name;
+    k->nref = 1;
+    k->on_delete = on_delete;
+    k->on_update = on_update;
+    return true;
+}
+
+/* Pass 3 for one model: per column in order, its UNIQUE constraint then
+ * its FOREIGN KEY, as SQLAlchemy creates them (the table-level
+ * constraints of pass 2 come first: they are older objects); then each
+ * column points at its foreign key (the array may have moved while it
+ * grew). */
 static void foreign_keys(sema *s, model_info *m, const field_extra *extras)
 {
     mc_table *t = m->table;
-    /* SQLAlchemy creates, per column in order, its UNIQUE then its FOREIGN
-     * KEY; table-level constraints came first (they are older objects). */
-    size_t nmodel_level = t->nconstraints;
     for (size_t i = 0; i < t->ncolumns; i++) {
-        mc_column *c = &t->columns[i];
-        if (c->unique && !c->index) {
-            mc_constraint *k = add_constraint(s, m, MC_C_UNIQUE, c->at);
-            if (k) {
-                k->cols = mc_arena_alloc(s->arena, sizeof *k->cols);
-                if (k->cols) {
-                    k->cols[0] = i;
-                    k->ncols = 1;
-                }
-            }
-        }
-        const mc_call *fk = extras[i].fk;
-        if (!fk)
-            continue;
-        const mc_arg *target = fk->args;
-        if (target->key || target->val.kind != MC_V_PATH) {
-            ERR(s, target->key ? target->key_at : target->val.at, "write foreign_key(Model.field)",
-                "foreign_key needs the referenced Model.field first");
-            continue;
-        }
-        mc_fk_action on_delete = MC_FK_NONE, on_update = MC_FK_NONE;
-        bool ok = true;
-        for (const mc_arg *a = target->next; a; a = a->next) {
-            bool del = a->key && strcmp(a->key, "on_delete") == 0;
-            bool upd = a->key && strcmp(a->key, "on_update") == 0;
-            if (!del && !upd) {
-                ERR(s, a->key ? a->key_at : a->val.at,
-                    a->key ? suggest_word(s, a->key, (const char *const[]){"on_delete", "on_update"}, 2)
-                           : "write on_delete: cascade",
-                    "invalid foreign_key option%s%s", a->key ? " " : "", a->key ? a->key : "");
-                ok = false;
-                continue;
-            }
-            int act = a->val.kind == MC_V_IDENT && !a->val.modifier ? lookup(a->val.text, action_names, 5) : -1;
-            if (act < 0) {
-                ERR(s, a->val.at, suggest_word(s, a->val.text ? a->val.text : "", action_names, 5),
-                    "unknown %s action '%s'", a->key, a->val.text ? a->val.text : "");
-                ok = false;
-                continue;
-            }
-            if (del)
-                on_delete = (mc_fk_action)(act + 1);
-            else
-                on_update = (mc_fk_action)(act + 1);
-            if (act + 1 == MC_FK_SET_NULL && !c->nullable) {
-                ERR(s, a->val.at, "make the field nullable, or use cascade or restrict",
-                    "%s: set_null on '%s', which is not nullable", a->key, c->field);
-                ok = false;
-            }
-        }
-        model_info *rm = find_model(s, target->val.text);
-        if (!rm) {
-            ERR(s, target->val.at, suggest_model(s, target->val.text),
-                "foreign key to unknown model '%s'", target->val.text);
-            continue;
-        }
-        mc_column *rc = mc_table_field(rm->table, target->val.member);
-        if (!rc) {
-            ERR(s, target->val.member_at, suggest_field(s, rm->table, target->val.member),
-                "foreign key to unknown field '%s.%s'", target->val.text, target->val.member);
-            continue;
-        }
-        if (rc->type != c->type || (c->type == MC_T_ENUM && rc->enum_type != c->enum_type)) {
-            if (c->type != MC_T_UNKNOWN && rc->type != MC_T_UNKNOWN)
-                ERR(s, target->val.at,
-                    mc_arena_printf(s->arena, "declare '%s' as %s", c->field,
-                                    rc->type == MC_T_ENUM ? rc->enum_type->name : mc_types[rc->type].dsl),
-                    "foreign key from '%s' (%s) to '%s.%s' of another type (%s)", c->field,
-                    c->type == MC_T_ENUM ? c->enum_type->name : mc_types[c->type].dsl, target->val.text,
-                    rc->field, rc->type == MC_T_ENUM ? rc->enum_type->name : mc_types[rc->type].dsl);
-            continue;
-        }
-        bool keyed = (rm->table->npk == 1 && rc->primary_key) || (rc->unique && !rc->index) ||
-                     (rc->unique && rc->index);
-        if (!keyed) {
-            ERR(s, target->val.member_at, "SQLite needs the referenced column to be the primary key or unique",
-                "foreign key to '%s.%s', which is neither the primary key nor unique", target->val.text, rc->field);
-            continue;
-        }
-        if (!ok)
-            continue;
-        mc_constraint *k = add_constraint(s, m, MC_C_FOREIGN_KEY, target->val.at);
-        if (!k)
+        if (t->columns[i].unique && !t->columns[i].index)
+            column_unique(s, m, i);
+        if (extras[i].fk && !column_foreign_key(s, m, i, extras[i].fk))
             return;
-        k->cols = mc_arena_alloc(s->arena, sizeof *k->cols);
-        k->ref_cols = mc_arena_alloc(s->arena, sizeof *k->ref_cols);
-        if (!k->cols || !k->ref_cols)
-            return;
-        k->cols[0] = i;
-        k->ncols = 1;
-        k->ref = rm->table;
-        k->ref_table = rm->table->name;
-        k->ref_cols[0] = rc->name;
-        k->nref = 1;
-        k->on_delete = on_delete;
-        k->on_update = on_update;
-        c->fk = k;  /* re-pointed below if the array moves */
     }
-    (void)nmodel_level;
-    /* The constraints array may have moved while growing: re-point. */
     for (size_t i = 0; i < t->nconstraints; i++) {
         mc_constraint *k = &t->constraints[i];
         if (k->kind == MC_C_FOREIGN_KEY && k->ncols == 1)

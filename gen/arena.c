@@ -102,24 +102,6 @@ void mc_arena_free(mc_arena *a)
     a->head = NULL;
 }
 
-void *mc_arena_push(mc_arena *a, void *arr_p, size_t *n, size_t *cap, size_t sz)
-{
-    void **arr = arr_p;
-    if (*n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 4;
-        void *p = mc_arena_alloc(a, ncap * sz);
-        if (!p)
-            return NULL;
-        if (*arr)
-            memcpy(p, *arr, *n * sz);
-        *arr = p;
-        *cap = ncap;
-    }
-    void *slot = (char *)*arr + (*n)++ * sz;
-    memset(slot, 0, sz);
-    return slot;
-}
-
 /* FNV-1a: short keys, no attacker in a schema file's own names. */
 static size_t hash_str(const char *s)
 {

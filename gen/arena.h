@@ -38,16 +38,6 @@ void *mc_arena_push(mc_arena *a, void *arr_p, size_t *n, size_t *cap, size_t sz)
 /* Frees every allocation; the arena is empty and reusable afterwards. */
 void mc_arena_free(mc_arena *a);
 
-/* ---- growable arrays in the arena ------------------------------------
- * An array is a pointer, a count and a capacity kept by the caller:
- *     mc_column *cols = NULL; size_t n = 0, cap = 0;
- *     mc_column *c = mc_arena_push(a, &cols, &n, &cap, sizeof *c);
- * Appends one zeroed element of size sz to *arr_p (a T **), doubling the
- * capacity when it is full; returns the new element, or NULL when out of
- * memory (the array is then unchanged).  The array may move, so pointers
- * into it last only until the next push; old blocks stay in the arena. */
-void *mc_arena_push(mc_arena *a, void *arr_p, size_t *n, size_t *cap, size_t sz);
-
 /* ---- a string-keyed hash map in the arena ------------------------------
  * Made for at most n keys (open addressing, never resized, nothing
  * removed): name lookups in schemas of 100,000 models stay linear.  The

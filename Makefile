@@ -36,7 +36,11 @@ DEB_PACKAGES := flex bison check libsqlite3-dev pkg-config sqlite3 valgrind pyth
                 postgresql libpq-dev clang libclang-rt-14-dev graphviz
 
 # ---- sources (picked up by wildcard: add a file, not a rule) -------------
-GEN_SRC      := $(filter-out gen/main.c,$(wildcard gen/*.c))
+# The compiler by stage (README, "Layout"): gen/front (schema language),
+# gen/sql (DDL), gen/cgen (C emitters), gen/migrate (diff, plan, files),
+# gen/tools (inspect, erd, fmt), gen/cli (commands), gen/base (helpers).
+GEN_DIRS     := $(sort $(patsubst %/,%,$(dir $(wildcard gen/*/*.c gen/*/*.h))))
+GEN_SRC      := $(filter-out gen/cli/main.c,$(wildcard gen/*.c gen/*/*.c))
 RT_SRC       := $(wildcard runtime/*.c)
 TEMPLATES    := $(sort $(wildcard templates/*.in))
 TEST_SRC     := $(wildcard tests/unit/test_*.c)
@@ -49,7 +53,7 @@ RT_PIC   := $(RT_SRC:%.c=$(BUILD)/pic/%.o)
 TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
 
-INC := -Igen -Iruntime -I$(BUILD)/grammar
+INC := -Igen $(addprefix -I,$(GEN_DIRS)) -Iruntime -I$(BUILD)/grammar
 
 .PHONY: all check check-run check-suites check-asan check-valgrind demo bench bench-compile stress clean install uninstall deps \
         fuzz fuzz-build check-fuzz fuzz-migrations
@@ -87,7 +91,7 @@ $(BUILD)/gen/%.o: gen/%.c $(BUILD)/grammar/parser.h $(BUILD)/grammar/lexer.h
 $(BUILD)/libmodelcgen.a: $(GEN_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/modelc: $(BUILD)/gen/main.o $(BUILD)/libmodelcgen.a $(BUILD)/libmodelc.a
+$(BUILD)/modelc: $(BUILD)/gen/cli/main.o $(BUILD)/libmodelcgen.a $(BUILD)/libmodelc.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(SQLITE_LIBS)
 
 # ---- runtime -------------------------------------------------------------

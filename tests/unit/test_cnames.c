@@ -1,5 +1,5 @@
 /*
- * test_cnames.c -- the names of generated C (gen/c_names.c): a valid
+ * test_cnames.c -- the names of generated C (gen/cgen/c_names.c): a valid
  * schema gives C that compiles, or `modelc generate` exits 1 with a
  * located error naming both sources of a name.
  *

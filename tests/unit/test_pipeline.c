@@ -1,6 +1,6 @@
 /*
  * test_pipeline.c -- the migration pipelines as library calls
- * (gen/pipeline.h), without the command line: what mc_migration_next
+ * (gen/migrate/pipeline.h), without the command line: what mc_migration_next
  * writes and reports, what mc_check_migrations / mc_check_database find,
  * and that every message arrives through the caller's mc_diag.  The
  * commands on top are tested end to end in test_migrate.c.

@@ -2,7 +2,7 @@
  * c_typecalls.c -- the C a column's type gets in generated code: its
  * kind, and the calls that bind, read and check a value.
  *
- * Everything here is derived from gen/types.def (the bind, read, check
+ * Everything here is derived from gen/front/types.def (the bind, read, check
  * and kind columns); enum columns, which have no row there, are the one
  * case written out below.  The templates are our own text, never schema
  * text; the schema reaches them only as values substituted for $v ($t and

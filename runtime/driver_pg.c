@@ -376,6 +376,41 @@ int mc_pg_bind_text(mc_stmt *st, int idx, const char *text, int n)
     return SQLITE_OK;
 }
 
+int mc_pg_bind_text_copy(mc_stmt *st, int idx, const char *text)
+{
+    mci_pgstmt *s = param(st, idx);
+    size_t n;
+    if (!s)
+        return SQLITE_RANGE;
+    s->formats[idx - 1] = 0;
+    s->values[idx - 1] = NULL;
+    if (!text)
+        return SQLITE_OK;
+    n = strlen(text);
+    if (!(s->owned[idx - 1] = malloc(n + 1)))
+        return SQLITE_NOMEM;
+    memcpy(s->owned[idx - 1], text, n + 1);
+    s->values[idx - 1] = s->owned[idx - 1];
+    return SQLITE_OK;
+}
+
+int mc_pg_bind_blob_copy(mc_stmt *st, int idx, const void *data, size_t n)
+{
+    mci_pgstmt *s = param(st, idx);
+    if (!s)
+        return SQLITE_RANGE;
+    if (n > 0x7fffffff)
+        return SQLITE_TOOBIG;
+    if (!(s->owned[idx - 1] = malloc(n ? n : 1)))
+        return SQLITE_NOMEM;
+    if (n)
+        memcpy(s->owned[idx - 1], data, n);
+    s->values[idx - 1] = s->owned[idx - 1];
+    s->lengths[idx - 1] = (int)n;
+    s->formats[idx - 1] = 1;
+    return SQLITE_OK;
+}
+
 int mc_pg_bind_blob(mc_stmt *st, int idx, const void *data, size_t n)
 {
     mci_pgstmt *s = param(st, idx);
@@ -451,6 +486,17 @@ double mc_pg_column_double(mc_stmt *st, int col)
     if (pq->PQftype(r, col) == OID_BOOL)
         return v[0] == 't';
     return strtod(v, NULL);
+}
+
+const char *mc_pg_column_cstr(mc_stmt *st, int col)
+{
+    PGresult *r = cell(st, col);
+    const mci_pq *pq;
+
+    if (!r)
+        return NULL;
+    pq = PQ(conn_of((mci_stmt *)st));
+    return pq->PQgetisnull(r, 0, col) ? NULL : pq->PQgetvalue(r, 0, col);
 }
 
 static int hexval(int ch)

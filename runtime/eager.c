@@ -245,12 +245,9 @@ int mci_eager_run(mc_eager *e, const char *sql, mc_stmt **st)
     return MC_OK;
 }
 
-int mc_eager_run(mc_eager *e, const char *sql, sqlite3_stmt **st)
+int mc_eager_run(mc_eager *e, const char *sql, mc_stmt **st)
 {
-    mc_stmt *s;
-    int rc = mci_eager_run(e, sql, &s);
-    *st = s ? s->lite : NULL;
-    return rc;
+    return mci_eager_run(e, sql, st);
 }
 
 int mc_eager_step(mc_eager *e)

@@ -558,6 +558,32 @@ static inline int mc_stmt_bind_text_n(mc_stmt *st, int idx, const char *s, int n
 {
     return st->lite ? sqlite3_bind_text(st->lite, idx, s, n, SQLITE_STATIC) : mc_pg_bind_text(st, idx, s, n);
 }
+/* Whether a bound text or blob is copied: MC_BIND_STATIC (the caller
+ * keeps it alive until the last step or release) or MC_BIND_COPY (the
+ * statement keeps its own copy: SQLITE_TRANSIENT). */
+typedef enum mc_bind_keep { MC_BIND_STATIC = 0, MC_BIND_COPY = 1 } mc_bind_keep;
+
+MC_API int mc_pg_bind_text_copy(mc_stmt *st, int idx, const char *s);
+MC_API int mc_pg_bind_blob_copy(mc_stmt *st, int idx, const void *data, size_t n);
+
+/* Text with its lifetime; NULL -> SQL NULL. */
+static inline int mc_stmt_bind_text_keep(mc_stmt *st, int idx, const char *s, mc_bind_keep keep)
+{
+    if (st->lite)
+        return sqlite3_bind_text(st->lite, idx, s, -1, keep == MC_BIND_COPY ? SQLITE_TRANSIENT : SQLITE_STATIC);
+    return keep == MC_BIND_COPY ? mc_pg_bind_text_copy(st, idx, s) : mc_pg_bind_text(st, idx, s, -1);
+}
+/* n bytes with their lifetime; data NULL -> SQL NULL, n 0 with data -> empty. */
+static inline int mc_stmt_bind_bytes(mc_stmt *st, int idx, const void *data, size_t n, mc_bind_keep keep)
+{
+    if (st->lite)
+        return sqlite3_bind_blob64(st->lite, idx, data, (sqlite3_uint64)n,
+                                   keep == MC_BIND_COPY ? SQLITE_TRANSIENT : SQLITE_STATIC);
+    if (!data)
+        return mc_pg_bind_null(st, idx);
+    return keep == MC_BIND_COPY ? mc_pg_bind_blob_copy(st, idx, data, n) : mc_pg_bind_blob(st, idx, data, n);
+}
+
 /* b == NULL or b->data == NULL -> SQL NULL; len 0 with data -> empty. */
 static inline int mc_stmt_bind_blob(mc_stmt *st, int idx, const mc_blob *b)
 {
@@ -571,6 +597,13 @@ static inline int mc_stmt_bind_blob(mc_stmt *st, int idx, const mc_blob *b)
 static inline int mc_stmt_column_is_null(mc_stmt *st, int col)
 {
     return st->lite ? sqlite3_column_type(st->lite, col) == SQLITE_NULL : mc_pg_column_is_null(st, col);
+}
+/* The text of a column as the database gives it, NULL for SQL NULL;
+ * valid until the next step or release (enum values, text keys). */
+MC_API const char *mc_pg_column_cstr(mc_stmt *st, int col);
+static inline const char *mc_stmt_column_cstr(mc_stmt *st, int col)
+{
+    return st->lite ? (const char *)sqlite3_column_text(st->lite, col) : mc_pg_column_cstr(st, col);
 }
 static inline int64_t mc_stmt_column_int64(mc_stmt *st, int col)
 {
@@ -748,11 +781,11 @@ MC_API void mc_query_limit(mc_query *q, int64_t n);    /* < 0: no limit */
 MC_API void mc_query_offset(mc_query *q, int64_t n);
 /* Steps the query: MC_OK with *row on the current row (valid until the
  * next call), MC_DONE after the last row, or an error status. */
-MC_API int mc_query_step(mc_query *q, sqlite3_stmt **row);
+MC_API int mc_query_step(mc_query *q, mc_stmt **row);
 /* Starts over and steps to the query's first row only, as if with LIMIT 1
  * (the query's own limit stays for later runs): MC_OK with *row, MC_DONE
  * when no row matches.  mc_query_rewind when done with the row. */
-MC_API int mc_query_first(mc_query *q, sqlite3_stmt **row);
+MC_API int mc_query_first(mc_query *q, mc_stmt **row);
 /* Ends an iteration early; the next step starts over. */
 MC_API void mc_query_rewind(mc_query *q);
 /* Rows the query matches (after limit and offset). */
@@ -830,7 +863,7 @@ MC_API int mc_eager_key_text(mc_eager *e, size_t pos, const char *key);
 /* Prepares sql (a string literal, cached) and binds the keys: *st is the
  * statement, to step with mc_eager_step.  MC_DONE (and no statement) when
  * no position has a key. */
-MC_API int mc_eager_run(mc_eager *e, const char *sql, sqlite3_stmt **st);
+MC_API int mc_eager_run(mc_eager *e, const char *sql, mc_stmt **st);
 /* Steps: MC_OK on a row, MC_DONE at the end, or the failure. */
 MC_API int mc_eager_step(mc_eager *e);
 /* The first position with key, then the next ones; MC_EAGER_NONE after

@@ -463,12 +463,9 @@ int mci_query_step(mc_query *q, mc_stmt **row)
     return mc_status_from_rc(q->db, rc, q->meta->name);
 }
 
-int mc_query_step(mc_query *q, sqlite3_stmt **row)
+int mc_query_step(mc_query *q, mc_stmt **row)
 {
-    mc_stmt *st;
-    int rc = mci_query_step(q, &st);
-    *row = st ? st->lite : NULL;
-    return rc;
+    return mci_query_step(q, row);
 }
 
 int mci_query_first(mc_query *q, mc_stmt **row)
@@ -489,12 +486,9 @@ int mci_query_first(mc_query *q, mc_stmt **row)
     return rc;
 }
 
-int mc_query_first(mc_query *q, sqlite3_stmt **row)
+int mc_query_first(mc_query *q, mc_stmt **row)
 {
-    mc_stmt *st;
-    int rc = mci_query_first(q, &st);
-    *row = st ? st->lite : NULL;
-    return rc;
+    return mci_query_first(q, row);
 }
 
 void mc_query_rewind(mc_query *q)

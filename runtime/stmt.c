@@ -82,12 +82,18 @@ int mc_stmt_column_numeric(mc_db *db, mc_stmt *st, int col, int scale, char **ou
     return rc;
 }
 
+/* SQLite first, without the driver table: these follow every generated
+ * write. */
 int64_t mc_changes(mc_db *db)
 {
-    return db && (db->handle || db->pg) ? db->driver->changes(db) : 0;
+    if (db && db->handle)
+        return (int64_t)sqlite3_changes64(db->handle);
+    return db && db->pg ? db->driver->changes(db) : 0;
 }
 
 int64_t mc_last_insert_id(mc_db *db)
 {
-    return db && (db->handle || db->pg) ? db->driver->last_id(db) : 0;
+    if (db && db->handle)
+        return (int64_t)sqlite3_last_insert_rowid(db->handle);
+    return db && db->pg ? db->driver->last_id(db) : 0;
 }

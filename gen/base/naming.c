@@ -158,6 +158,7 @@ void mc_buf_vsqlf(mc_buf *b, const char *fmt, va_list ap)
         }
         switch (*++p) {
         case 'I': mc_put_ident(b, va_arg(ap, const char *)); break;
+        case 'Q': mc_put_quoted_ident(b, va_arg(ap, const char *)); break;
         case 's': mc_buf_put(b, va_arg(ap, const char *)); break;
         case '%': mc_buf_putc(b, '%'); break;
         default: mc_buf_putc(b, '%'); p--; break;   /* a lone '%' at the end */

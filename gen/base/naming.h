@@ -32,7 +32,7 @@ void mc_put_ident_in(mc_buf *b, mc_dialect d, const char *name);
 /* Appends name always double-quoted (for statements we build ourselves). */
 void mc_put_quoted_ident(mc_buf *b, const char *name);
 /* Appends SQL from a format where %I is an identifier (quoted as needed),
- * %s text pasted as it is (SQL modelc wrote, never a value), %% a '%':
+ * %Q one always double-quoted, %s text pasted as it is (SQL modelc wrote, never a value), %% a '%':
  *   mc_put_sqlf(b, "ALTER TABLE %I RENAME TO %I;\n", from, to);          */
 void mc_put_sqlf(mc_buf *b, const char *fmt, ...);
 void mc_buf_vsqlf(mc_buf *b, const char *fmt, va_list ap);

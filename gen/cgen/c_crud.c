@@ -3,10 +3,13 @@
  * update, delete, and the typed query (predicates per column, order,
  * page, count, first, all, streaming next).
  *
- * The generated code calls sqlite3 and libmodelc directly, one function a
- * reader can find per operation; SQL texts are string literals (so the
- * runtime's statement cache keys them by address) built here from quoted
- * identifiers and `?` placeholders only.
+ * The generated code calls libmodelc's mc_stmt functions (inline sqlite3
+ * calls on SQLite, the libpq driver on PostgreSQL: one compiled program
+ * runs on both), one function a reader can find per operation; SQL texts
+ * are string literals (so the runtime's statement cache keys them by
+ * address) built here from double-quoted identifiers and `?` placeholders
+ * only, SQL both databases read alike.  An insert that lets the database
+ * choose the id ends in RETURNING it (mc_stmt_prepare_insert).
  */
 #include "cgen.h"
 #include "naming.h"
@@ -28,7 +31,7 @@ static const char *bind_value(cgen *g, const mc_column *c, int idx, const char *
 static const char *bind_param(cgen *g, const mc_column *c, int idx, const char *name)
 {
     if (cg_kind_of(c) == CG_BLOB)
-        return mc_arena_printf(g->arena, "%s ? %s : sqlite3_bind_null(st, %d)", name,
+        return mc_arena_printf(g->arena, "%s ? %s : mc_stmt_bind_null(st, %d)", name,
                                bind_value(g, c, idx, mc_arena_printf(g->arena, "*%s", name)), idx);
     return bind_value(g, c, idx, name);
 }
@@ -64,10 +67,9 @@ static void emit_bind_field(cgen *g, mc_buf *c, const mc_table *t, const mc_colu
 {
     const char *f = mc_arena_printf(g->arena, "row->%s", col->field);
     const char *def = insert && fills_absent(col) ? default_expr(g, col) : NULL;
-    if (insert && col == cg_rowid(t)) {
-        mc_buf_line(c, "b |= %s ? %s : sqlite3_bind_null(st, %d);", f, bind_value(g, col, idx, f), idx);
-    } else if (cg_null_flag(col)) {
-        mc_buf_line(c, "b |= row->%s_null ? sqlite3_bind_null(st, %d) : %s;", col->field, idx,
+    (void)t;
+    if (cg_null_flag(col)) {
+        mc_buf_line(c, "b |= row->%s_null ? mc_stmt_bind_null(st, %d) : %s;", col->field, idx,
                     bind_value(g, col, idx, f));
     } else if (def && cg_kind_of(col) == CG_BLOB) {
         mc_buf_line(c, "b |= %s;", bind_value(g, col, idx, mc_arena_printf(g->arena, "(%s.data ? %s : (mc_blob)%s)", f, f, def)));
@@ -97,7 +99,7 @@ static void emit_read_field(cgen *g, mc_buf *c, const mc_column *col, size_t i)
         break;
     }
     if (cg_null_flag(col)) {
-        mc_buf_line(c, "row->%s_null = sqlite3_column_type(st, %s) == SQLITE_NULL;", f, at);
+        mc_buf_line(c, "row->%s_null = mc_stmt_column_is_null(st, %s);", f, at);
         mc_buf_line(c, "row->%s = row->%s_null ? 0 : %s;", f, f, get);
     } else {
         mc_buf_line(c, "row->%s = %s;", f, get);
@@ -125,7 +127,7 @@ static const char *where_cols(cgen *g, const mc_table *t, const size_t *cols, si
     for (size_t i = 0; i < n; i++) {
         if (i)
             mc_buf_put(&b, " AND ");
-        mc_put_ident(&b, t->columns[cols[i]].name);
+        mc_put_quoted_ident(&b, t->columns[cols[i]].name);
         mc_buf_put(&b, " = ?");
     }
     const char *r = mc_arena_strdup(g->arena, b.data ? b.data : "");
@@ -142,10 +144,10 @@ static const char *select_sql(cgen *g, const mc_table *t, const char *where)
 static void emit_step_done(mc_buf *c, const char *table_cstr)
 {
     cg_snippet(c,
-               "    rc = b == SQLITE_OK ? sqlite3_step(st) : b;\n"
-               "    mc_release(db, st);\n"
-               "    if (rc != SQLITE_DONE)\n"
-               "        return mc_status_from_sqlite(db, rc, {{table}});\n",
+               "    rc = b == MC_RC_OK ? mc_stmt_step(st) : b;\n"
+               "    mc_stmt_release(db, st);\n"
+               "    if (rc != MC_RC_DONE)\n"
+               "        return mc_status_from_rc(db, rc, {{table}});\n",
                "table", table_cstr, NULL);
 }
 
@@ -156,16 +158,16 @@ static const char fetch_tpl[] =
     "/* Steps st (bound; b the bindings' status) for at most one row: *out = a new\n"
     " * {{type}} read from it, or MC_NOTFOUND without a message (the caller names\n"
     " * the key).  st is released either way. */\n"
-    "static int {{fn}}_fetch(mc_db *db, sqlite3_stmt *st, int b, {{type}} **out)\n"
+    "static int {{fn}}_fetch(mc_db *db, mc_stmt *st, int b, {{type}} **out)\n"
     "{\n"
-    "    int rc = b == SQLITE_OK ? sqlite3_step(st) : b;\n"
-    "    if (rc != SQLITE_ROW) {\n"
-    "        mc_release(db, st);\n"
-    "        return rc == SQLITE_DONE ? MC_NOTFOUND : mc_status_from_sqlite(db, rc, {{table}});\n"
+    "    int rc = b == MC_RC_OK ? mc_stmt_step(st) : b;\n"
+    "    if (rc != MC_RC_ROW) {\n"
+    "        mc_stmt_release(db, st);\n"
+    "        return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, {{table}});\n"
     "    }\n"
     "    {{type}} *row = ({{type}} *)calloc(1, sizeof *row);\n"
     "    rc = row ? {{fn}}_read(db, st, 0, row) : {{nomem}};\n"
-    "    mc_release(db, st);\n"
+    "    mc_stmt_release(db, st);\n"
     "    if (rc != MC_OK) {\n"
     "        {{fn}}_free(row);\n"
     "        return rc;\n"
@@ -326,7 +328,7 @@ static void emit_helpers(cgen *g, cg_out *o, const mc_table *t)
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
     mc_buf *c = &o->c;
     mc_buf_printf(c, "/* Reads result columns at..at+%zu of st into row (zeroed or cleared). */\n", t->ncolumns - 1);
-    mc_buf_printf(c, "%sint %s_read(mc_db *db, sqlite3_stmt *st, int at, %s *row)\n{\n", cg_reader_linkage(g), fn,
+    mc_buf_printf(c, "%sint %s_read(mc_db *db, mc_stmt *st, int at, %s *row)\n{\n", cg_reader_linkage(g), fn,
                   type);
     c->indent = 1;
     mc_buf_line(c, "int rc = MC_OK;");
@@ -391,43 +393,89 @@ static void emit_write_prologue(cgen *g, mc_buf *c, const mc_table *t, const cha
                "    int rc = {{fn}}_check(db, row);\n"
                "    if (rc != MC_OK)\n"
                "        return rc;\n"
-               "    sqlite3_stmt *st = mc_prepare(db, {{sql}});\n"
+               "    mc_stmt *st = mc_stmt_prepare(db, {{sql}});\n"
                "    if (!st)\n"
                "        return mc_errcode(db);\n"
-               "    int b = SQLITE_OK;\n",
+               "    int b = MC_RC_OK;\n",
                "fn", cg_fn(g, t), "sql", cg_cstr(g, sql), NULL);
 }
 
+/* The INSERT of t's columns, the rowid (when given) last, so that the
+ * other columns keep their parameter numbers in both of emit_insert's
+ * statements.  Without the rowid it ends in RETURNING it (see
+ * mc_stmt_prepare_insert); a table of nothing else inserts DEFAULT VALUES. */
+static const char *insert_sql(cgen *g, const mc_table *t, const mc_column *rowid, bool with_rowid)
+{
+    mc_buf sql = {0}, cols = {0}, vals = {0};
+    size_t n = 0;
+    for (size_t i = 0; i <= t->ncolumns; i++) {
+        const mc_column *col = i < t->ncolumns ? &t->columns[i] : rowid;
+        if (!col || (col == rowid && (i < t->ncolumns || !with_rowid)))
+            continue;
+        if (n++) {
+            mc_buf_put(&cols, ", ");
+            mc_buf_put(&vals, ", ");
+        }
+        mc_put_quoted_ident(&cols, col->name);
+        if (server_fills_absent(col))
+            mc_buf_printf(&vals, "coalesce(?, %s)", col->server_default);
+        else
+            mc_buf_put(&vals, "?");
+    }
+    mc_buf_put(&sql, cg_sqlf(g, "INSERT INTO %I", t->name));
+    if (n)
+        mc_buf_printf(&sql, " (%s) VALUES (%s)", cols.data, vals.data);
+    else
+        mc_buf_put(&sql, " DEFAULT VALUES");
+    if (rowid && !with_rowid)
+        mc_buf_put(&sql, cg_sqlf(g, " RETURNING %I", rowid->name));
+    const char *r = mc_arena_strdup(g->arena, sql.data);
+    mc_buf_free(&sql);
+    mc_buf_free(&cols);
+    mc_buf_free(&vals);
+    return r;
+}
+
+/* X_insert.  A table with a rowid (the lone integer primary key) has two
+ * statements: one with the id the caller set, one that lets the database
+ * choose it (SQLite's rowid, PostgreSQL's SERIAL) and reads it back. */
 static void emit_insert(cgen *g, cg_out *o, const mc_table *t)
 {
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
     mc_buf *c = &o->c;
     const mc_column *rowid = cg_rowid(t);
-    mc_buf sql = {0};
-    mc_buf_put(&sql, cg_sqlf(g, "INSERT INTO %I (%s", t->name, cg_column_list(g, t)));
-    mc_buf_put(&sql, ") VALUES (");
-    for (size_t i = 0; i < t->ncolumns; i++) {
-        const mc_column *col = &t->columns[i];
-        if (i)
-            mc_buf_put(&sql, ", ");
-        if (server_fills_absent(col))
-            mc_buf_printf(&sql, "coalesce(?, %s)", col->server_default);
-        else
-            mc_buf_put(&sql, "?");
-    }
-    mc_buf_put(&sql, ")");
     const char *doc = mc_arena_printf(
         g->arena,
         "Inserts row into %s (session.add + commit outside a transaction) as the struct says: a value is never "
         "replaced by a default (%s gives the defaults). Only a NULL string or a 0 enum in a not_null column takes "
         "its default or server default; such an enum is then set in row.%s The row's strings are only read.",
         t->name, cg_init_macro(g, t),
-        rowid ? mc_arena_printf(g->arena, " row->%s == 0: SQLite assigns it and it is written back.", rowid->field) : "");
+        rowid ? mc_arena_printf(g->arena, " row->%s == 0: the database assigns it and it is written back.",
+                                rowid->field)
+              : "");
     cg_fn_begin(o, doc, "int %s_insert(mc_db *db, %s *row)", fn, type);
-    emit_write_prologue(g, c, t, sql.data);
-    mc_buf_free(&sql);
+    if (rowid)
+        cg_snippet(c,
+                   "    int rc = {{fn}}_check(db, row);\n"
+                   "    if (rc != MC_OK)\n"
+                   "        return rc;\n"
+                   "    mc_stmt *st = row->{{id}} ? mc_stmt_prepare(db, {{sql}})\n"
+                   "                     : mc_stmt_prepare_insert(db, {{auto_sql}});\n"
+                   "    if (!st)\n"
+                   "        return mc_errcode(db);\n"
+                   "    int b = MC_RC_OK;\n",
+                   "fn", fn, "id", rowid->field, "sql", cg_cstr(g, insert_sql(g, t, rowid, true)), "auto_sql",
+                   cg_cstr(g, insert_sql(g, t, rowid, false)), NULL);
+    else
+        emit_write_prologue(g, c, t, insert_sql(g, t, NULL, false));
+    int idx = 1;
     for (size_t i = 0; i < t->ncolumns; i++)
-        emit_bind_field(g, c, t, &t->columns[i], (int)i + 1, true);
+        if (&t->columns[i] != rowid)
+            emit_bind_field(g, c, t, &t->columns[i], idx++, true);
+    if (rowid) {
+        mc_buf_line(c, "if (row->%s)", rowid->field);
+        mc_buf_line(c, "    b |= %s;", bind_value(g, rowid, idx, mc_arena_printf(g->arena, "row->%s", rowid->field)));
+    }
     emit_step_done(c, cg_cstr(g, t->name));
     /* An enum that took its default: the struct now says what was stored. */
     for (size_t i = 0; i < t->ncolumns; i++) {
@@ -439,7 +487,7 @@ static void emit_insert(cgen *g, cg_out *o, const mc_table *t)
     }
     if (rowid) {
         mc_buf_line(c, "if (!row->%s)", rowid->field);
-        mc_buf_line(c, "    row->%s = sqlite3_last_insert_rowid(mc_sqlite(db));", rowid->field);
+        mc_buf_line(c, "    row->%s = mc_last_insert_id(db);", rowid->field);
     }
     mc_buf_line(c, "return MC_OK;");
     cg_fn_end(o);
@@ -452,10 +500,10 @@ static void emit_lookup_body(cgen *g, cg_out *o, const mc_table *t, const size_t
     mc_buf *c = &o->c;
     cg_snippet(c,
                "    *out = NULL;\n"
-               "    sqlite3_stmt *st = mc_prepare(db, {{sql}});\n"
+               "    mc_stmt *st = mc_stmt_prepare(db, {{sql}});\n"
                "    if (!st)\n"
                "        return mc_errcode(db);\n"
-               "    int b = SQLITE_OK;\n",
+               "    int b = MC_RC_OK;\n",
                "sql", select_sql(g, t, where_cols(g, t, cols, n)), NULL);
     for (size_t i = 0; i < n; i++)
         mc_buf_line(c, "b |= %s;", bind_param(g, &t->columns[cols[i]], (int)i + 1, cg_param(g, &t->columns[cols[i]])));
@@ -554,7 +602,7 @@ static void emit_update(cgen *g, cg_out *o, const mc_table *t)
         return;     /* nothing but the key: nothing to update */
     mc_buf sql = {0};
     mc_buf_put(&sql, "UPDATE ");
-    mc_put_ident(&sql, t->name);
+    mc_put_quoted_ident(&sql, t->name);
     mc_buf_put(&sql, " SET ");
     int idx = 0;
     for (size_t i = 0; i < t->ncolumns; i++) {
@@ -562,13 +610,13 @@ static void emit_update(cgen *g, cg_out *o, const mc_table *t)
             continue;
         if (idx++)
             mc_buf_put(&sql, ", ");
-        mc_put_ident(&sql, t->columns[i].name);
+        mc_put_quoted_ident(&sql, t->columns[i].name);
         /* NULL cannot be stored in a not_null column: for one with a
          * server default, NULL/unset means "leave it", so a row inserted
          * without it (and not re-read) can still be updated. */
         if (server_fills_absent(&t->columns[i])) {
             mc_buf_put(&sql, " = coalesce(?, ");
-            mc_put_ident(&sql, t->columns[i].name);
+            mc_put_quoted_ident(&sql, t->columns[i].name);
             mc_buf_put(&sql, ")");
         } else {
             mc_buf_put(&sql, " = ?");
@@ -588,7 +636,7 @@ static void emit_update(cgen *g, cg_out *o, const mc_table *t)
     for (size_t i = 0; i < t->npk; i++)
         emit_bind_field(g, c, t, &t->columns[t->pk[i]], ++idx, false);
     emit_step_done(c, cg_cstr(g, t->name));
-    mc_buf_line(c, "if (sqlite3_changes(mc_sqlite(db)) == 0)");
+    mc_buf_line(c, "if (mc_changes(db) == 0)");
     mc_buf_line(c, "    return %s;", cg_errf(g, "db", "MC_NOTFOUND", "%T: no row with this primary key", t->name));
     mc_buf_line(c, "return MC_OK;");
     cg_fn_end(o);
@@ -615,8 +663,8 @@ static void emit_delete(cgen *g, cg_out *o, const mc_table *t)
         mc_buf_printf(&doc, " Deletes its %s first (cascade: delete), all in one transaction.", cascades[i]->name);
     cg_fn_begin(o, doc.data, "int %s_delete(mc_db *db, %s)", fn, pk_params(g, t));
     mc_buf_free(&doc);
-    mc_buf_line(c, "int rc, b = SQLITE_OK;");
-    mc_buf_line(c, "sqlite3_stmt *st;");
+    mc_buf_line(c, "int rc, b = MC_RC_OK;");
+    mc_buf_line(c, "mc_stmt *st;");
     if (ncascades) {
         mc_buf_line(c, "if ((rc = mc_begin(db)) != MC_OK)");
         mc_buf_line(c, "    return rc;");
@@ -625,35 +673,35 @@ static void emit_delete(cgen *g, cg_out *o, const mc_table *t)
             const char *del = cg_sqlf(g, "DELETE FROM %I WHERE %I = ?", r->target->name,
                                       r->target->columns[r->fk->cols[0]].name);
             cg_snippet(c,
-                       "    st = mc_prepare(db, {{sql}});\n"
+                       "    st = mc_stmt_prepare(db, {{sql}});\n"
                        "    if (!st) {\n"
                        "        rc = mc_errcode(db);\n"
                        "        mc_rollback(db);\n"
                        "        return rc;\n"
                        "    }\n"
-                       "    b = sqlite3_bind_int64(st, 1, {{key}});\n"
-                       "    rc = b == SQLITE_OK ? sqlite3_step(st) : b;\n"
-                       "    mc_release(db, st);\n"
-                       "    if (rc != SQLITE_DONE) {\n"
-                       "        rc = mc_status_from_sqlite(db, rc, {{child_table}});\n"
+                       "    b = mc_stmt_bind_int64(st, 1, {{key}});\n"
+                       "    rc = b == MC_RC_OK ? mc_stmt_step(st) : b;\n"
+                       "    mc_stmt_release(db, st);\n"
+                       "    if (rc != MC_RC_DONE) {\n"
+                       "        rc = mc_status_from_rc(db, rc, {{child_table}});\n"
                        "        mc_rollback(db);\n"
                        "        return rc;\n"
                        "    }\n",
                        "sql", cg_cstr(g, del), "key", cg_param(g, rowid), "child_table", cg_cstr(g, r->target->name), NULL);
         }
     }
-    mc_buf_line(c, "st = mc_prepare(db, %s);", cg_cstr(g, sql));
+    mc_buf_line(c, "st = mc_stmt_prepare(db, %s);", cg_cstr(g, sql));
     const char *fail = ncascades ? "{ rc = mc_errcode(db); mc_rollback(db); return rc; }" : "return mc_errcode(db);";
     mc_buf_line(c, "if (!st)");
     mc_buf_line(c, "    %s", fail);
     for (size_t i = 0; i < t->npk; i++)
         mc_buf_line(c, "b |= %s;", bind_param(g, &t->columns[t->pk[i]], (int)i + 1, cg_param(g, &t->columns[t->pk[i]])));
     cg_snippet(c,
-               "    rc = b == SQLITE_OK ? sqlite3_step(st) : b;\n"
-               "    mc_release(db, st);\n"
-               "    if (rc != SQLITE_DONE)\n"
-               "        rc = mc_status_from_sqlite(db, rc, {{table}});\n"
-               "    else if (sqlite3_changes(mc_sqlite(db)) == 0)\n"
+               "    rc = b == MC_RC_OK ? mc_stmt_step(st) : b;\n"
+               "    mc_stmt_release(db, st);\n"
+               "    if (rc != MC_RC_DONE)\n"
+               "        rc = mc_status_from_rc(db, rc, {{table}});\n"
+               "    else if (mc_changes(db) == 0)\n"
                "        rc = {{notfound}};\n"
                "    else\n"
                "        rc = MC_OK;\n",
@@ -689,7 +737,7 @@ static void emit_query(cgen *g, cg_out *o, const mc_table *t)
                                    "%s_clear when you stop early.", fn),
                 "int %s_query_next(%s_query *q, %s *row)", fn, type, type);
     cg_snippet(c,
-               "    sqlite3_stmt *st;\n"
+               "    mc_stmt *st;\n"
                "    {{fn}}_clear(row);\n"
                "    int rc = mc_query_step((mc_query *)q, &st);\n"
                "    if (rc != MC_OK)\n"
@@ -711,7 +759,7 @@ static void emit_query(cgen *g, cg_out *o, const mc_table *t)
                "    {{type}} *row = ({{type}} *)calloc(1, sizeof *row);\n"
                "    if (!row)\n"
                "        return {{nomem}};\n"
-               "    sqlite3_stmt *st;\n"
+               "    mc_stmt *st;\n"
                "    int rc = mc_query_first((mc_query *)q, &st);\n"
                "    if (rc == MC_OK)\n"
                "        rc = {{fn}}_read(db, st, 0, row);\n"

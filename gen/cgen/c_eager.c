@@ -97,7 +97,7 @@ static bool describe(cgen *g, const mc_relationship *r, eager_rel *e)
         mc_buf cols = {0};
         for (size_t i = 0; i < T->ncolumns; i++) {
             mc_buf_put(&cols, ", t.");
-            mc_put_ident(&cols, T->columns[i].name);
+            mc_put_quoted_ident(&cols, T->columns[i].name);
         }
         e->sql = cg_sqlf(g, "SELECT s.%I%s FROM %I AS s JOIN %I AS t ON t.%I = s.%I WHERE s.%I" IN_KEYS "%s",
                          sa->name, cols.data ? cols.data : "", S->name, T->name, r2->name, sb->name, sa->name,
@@ -219,7 +219,7 @@ static void emit_prologue(cgen *g, mc_buf *c, const eager_rel *e, const char *ar
                "    if (rc == MC_OK && list->count && !(out->{{arr}} = ({{ptr}})calloc(list->count, sizeof *out->{{arr}})))\n"
                "        rc = {{nomem}};\n"
                "    out->count = out->{{arr}} ? list->count : 0;\n"
-               "    sqlite3_stmt *st = NULL;\n"
+               "    mc_stmt *st = NULL;\n"
                "    if (rc == MC_OK)\n"
                "        rc = mc_eager_run(e, {{sql}}, &st);\n",
                "arr", arr, "ptr", ptr, "sql", cg_cstr(g, e->sql),
@@ -237,9 +237,9 @@ static void emit_load_lists(cgen *g, cg_out *o, const eager_rel *e)
                                    "Free with %s_lists_free; on failure out is empty.", r->name, fn, r->name, tfn),
                 "int %s_list_load_%s(mc_db *db, const %s_list *list, %s_lists *out)", fn, r->name, type, ttype);
     emit_prologue(g, c, e, "lists", mc_arena_printf(g->arena, "%s_list *", ttype));
-    const char *first = e->text ? mc_arena_printf(g->arena, "mc_eager_first_text(e, (const char *)sqlite3_column_text(st, %zu))",
+    const char *first = e->text ? mc_arena_printf(g->arena, "mc_eager_first_text(e, mc_stmt_column_cstr(st, %zu))",
                                                   e->key_col)
-                                : mc_arena_printf(g->arena, "mc_eager_first(e, sqlite3_column_int64(st, %zu))", e->key_col);
+                                : mc_arena_printf(g->arena, "mc_eager_first(e, mc_stmt_column_int64(st, %zu))", e->key_col);
     cg_snippet(c,
                "    while (rc == MC_OK && (rc = mc_eager_step(e)) == MC_OK) {\n"
                "        size_t at = {{first}};\n"

@@ -154,15 +154,15 @@ static const char *bind_expr(qgen *x, const mc_qparam *p)
         return cg_bind_call(x->g, &cv);
     case CG_BLOB:
         cv.value = mc_arena_printf(a, "*%s", v);
-        return mc_arena_printf(a, "%s && %s->data ? %s : sqlite3_bind_null(st, %d)", v, v, cg_bind_call(x->g, &cv), i);
+        return mc_arena_printf(a, "%s && %s->data ? %s : mc_stmt_bind_null(st, %d)", v, v, cg_bind_call(x->g, &cv), i);
     case CG_ENUM:
-        return mc_arena_printf(a, "%s ? %s : sqlite3_bind_null(st, %d)", v, cg_bind_call(x->g, &cv), i);
+        return mc_arena_printf(a, "%s ? %s : mc_stmt_bind_null(st, %d)", v, cg_bind_call(x->g, &cv), i);
     default:
         break;
     }
     const char *e = cg_bind_call(x->g, &cv);
     if (c->nullable)
-        return mc_arena_printf(a, "%s ? %s : sqlite3_bind_null(st, %d)", v, e, i);
+        return mc_arena_printf(a, "%s ? %s : mc_stmt_bind_null(st, %d)", v, e, i);
     return e;
 }
 
@@ -176,7 +176,7 @@ static void emit_bind(qgen *x)
     if (q->nparams == 0)
         return;
     mc_buf_printf(c, "/* Checks and binds the parameters of %s; text and blobs bound with `keep`. */\n", q->name);
-    mc_buf_printf(c, "static int %s_bind(mc_db *db, sqlite3_stmt *st, sqlite3_destructor_type keep%s)\n{\n", x->fn,
+    mc_buf_printf(c, "static int %s_bind(mc_db *db, mc_stmt *st, mc_bind_keep keep%s)\n{\n", x->fn,
                   param_decls(x));
     mc_buf checks = {0};
     checks.indent = 1;
@@ -210,7 +210,7 @@ static void emit_bind(qgen *x)
         }
     }
     c->indent = 1;
-    mc_buf_line(c, "int %sb = SQLITE_OK;", strstr(checks.data ? checks.data : "", "rc = ") ? "rc, " : "");
+    mc_buf_line(c, "int %sb = MC_RC_OK;", strstr(checks.data ? checks.data : "", "rc = ") ? "rc, " : "");
     if (!uses_keep)
         mc_buf_line(c, "(void)keep;");
     if (checks.data)
@@ -218,7 +218,7 @@ static void emit_bind(qgen *x)
     mc_buf_free(&checks);
     for (size_t i = 0; i < q->nparams; i++)
         mc_buf_line(c, "b |= %s;", bind_expr(x, &q->params[i]));
-    mc_buf_line(c, "return b == SQLITE_OK ? MC_OK : mc_status_from_sqlite(db, b, %s);", x->ctx);
+    mc_buf_line(c, "return b == MC_RC_OK ? MC_OK : mc_status_from_rc(db, b, %s);", x->ctx);
     c->indent = 0;
     mc_buf_put(c, "}\n\n");
 }
@@ -228,7 +228,7 @@ static void emit_bind(qgen *x)
 static void emit_prepare(qgen *x, const char *keep)
 {
     mc_buf *c = &x->o->c;
-    mc_buf_line(c, "sqlite3_stmt *st = mc_prepare(db, %s_sql);", x->fn);
+    mc_buf_line(c, "mc_stmt *st = mc_stmt_prepare(db, %s_sql);", x->fn);
     mc_buf_line(c, "if (!st)");
     mc_buf_line(c, "    return mc_errcode(db);");
     if (x->q->nparams == 0)
@@ -264,7 +264,7 @@ static void emit_row_type(qgen *x)
     mc_buf_printf(h, "typedef struct %s_list {\n    %s *items;\n    size_t count;\n} %s_list;\n\n", rt, rt, rt);
 
     mc_buf_printf(c, "/* Reads a result row of %s from st into row (zeroed or cleared). */\n", q->name);
-    mc_buf_printf(c, "static int %s_read(mc_db *db, sqlite3_stmt *st, %s *row)\n{\n", rt, rt);
+    mc_buf_printf(c, "static int %s_read(mc_db *db, mc_stmt *st, %s *row)\n{\n", rt, rt);
     c->indent = 1;
     mc_buf_line(c, "int rc = MC_OK;");
     for (size_t i = 0; i < q->ncols; i++) {
@@ -273,7 +273,7 @@ static void emit_row_type(qgen *x)
         cg_kind k = cg_kind_of(col);
         if (!col->nullable) {
             const char *t = col->type == MC_T_ENUM ? col->enum_type->name : mc_types[col->type].dsl;
-            mc_buf_line(c, "if (rc == MC_OK && sqlite3_column_type(st, %zu) == SQLITE_NULL)", i);
+            mc_buf_line(c, "if (rc == MC_OK && mc_stmt_column_is_null(st, %zu))", i);
             mc_buf_line(c, "    rc = mc_set_error(db, MC_INVALID, %s);",
                         cg_cstr(x->g, mc_arena_printf(x->g->arena, "%s: result column %s is NULL; declare it `%s %s?`",
                                                       x->fn, col->name, col->name, t)));
@@ -281,14 +281,14 @@ static void emit_row_type(qgen *x)
         if (k == CG_TEXT) {
             mc_buf_line(c, "if (rc == MC_OK)");
             if (col->type == MC_T_NUMERIC && col->precision > 0)    /* "8.50", as the model's reader */
-                mc_buf_line(c, "    rc = mc_column_numeric(db, st, %zu, %d, &row->%s);", i, col->scale, f);
+                mc_buf_line(c, "    rc = mc_stmt_column_numeric(db, st, %zu, %d, &row->%s);", i, col->scale, f);
             else
-                mc_buf_line(c, "    rc = mc_column_text(db, st, %zu, &row->%s);", i, f);
+                mc_buf_line(c, "    rc = mc_stmt_column_text(db, st, %zu, &row->%s);", i, f);
         } else if (k == CG_BLOB) {
             mc_buf_line(c, "if (rc == MC_OK)");
-            mc_buf_line(c, "    rc = mc_column_blob(db, st, %zu, &row->%s);", i, f);
+            mc_buf_line(c, "    rc = mc_stmt_column_blob(db, st, %zu, &row->%s);", i, f);
         } else if (has_flag(col)) {
-            mc_buf_line(c, "row->%s_null = sqlite3_column_type(st, %zu) == SQLITE_NULL;", f, i);
+            mc_buf_line(c, "row->%s_null = mc_stmt_column_is_null(st, %zu);", f, i);
             mc_buf_line(c, "row->%s = row->%s_null ? 0 : %s;", f, f, column_get(x, col, i));
         } else {
             mc_buf_line(c, "row->%s = %s;", f, column_get(x, col, i));
@@ -374,13 +374,13 @@ static void emit_list(qgen *x)
     mc_buf_line(c, "size_t cap = 0;");
     mc_buf_line(c, "out->items = NULL;");
     mc_buf_line(c, "out->count = 0;");
-    emit_prepare(x, "SQLITE_STATIC");
+    emit_prepare(x, "MC_BIND_STATIC");
     mc_buf_line(c, "while (rc == MC_OK) {");
-    mc_buf_line(c, "    int s = sqlite3_step(st);");
-    mc_buf_line(c, "    if (s == SQLITE_DONE)");
+    mc_buf_line(c, "    int s = mc_stmt_step(st);");
+    mc_buf_line(c, "    if (s == MC_RC_DONE)");
     mc_buf_line(c, "        break;");
-    mc_buf_line(c, "    if (s != SQLITE_ROW) {");
-    mc_buf_line(c, "        rc = mc_status_from_sqlite(db, s, %s);", x->ctx);
+    mc_buf_line(c, "    if (s != MC_RC_ROW) {");
+    mc_buf_line(c, "        rc = mc_status_from_rc(db, s, %s);", x->ctx);
     mc_buf_line(c, "        break;");
     mc_buf_line(c, "    }");
     mc_buf_line(c, "    if (out->count == cap) {");
@@ -396,7 +396,7 @@ static void emit_list(qgen *x)
     mc_buf_line(c, "    memset(&out->items[out->count], 0, sizeof out->items[0]);");
     mc_buf_line(c, "    rc = %s&out->items[out->count++]);", r.read);
     mc_buf_line(c, "}");
-    mc_buf_line(c, "mc_release(db, st);");
+    mc_buf_line(c, "mc_stmt_release(db, st);");
     mc_buf_line(c, "if (rc != MC_OK)");
     mc_buf_line(c, "    %s(out);", r.free_list);
     mc_buf_line(c, "return rc;");
@@ -404,13 +404,13 @@ static void emit_list(qgen *x)
 
     mc_buf_printf(h, "/* A run of query %s, one row at a time: %s_open, %s_next, %s_close. */\n", q->name, x->fn,
                   x->fn, x->fn);
-    mc_buf_printf(h, "typedef struct %s {\n    mc_db *db;\n    sqlite3_stmt *st;\n} %s;\n\n", it, it);
+    mc_buf_printf(h, "typedef struct %s {\n    mc_db *db;\n    mc_stmt *st;\n} %s;\n\n", it, it);
 
     cg_fn_begin(x->o, "Ends a run early (after MC_DONE or an error it is already ended); NULL is a no-op.",
                 "void %s_close(%s *q)", x->fn, it);
     mc_buf_line(c, "if (!q || !q->st)");
     mc_buf_line(c, "    return;");
-    mc_buf_line(c, "mc_release(q->db, q->st);");
+    mc_buf_line(c, "mc_stmt_release(q->db, q->st);");
     mc_buf_line(c, "q->st = NULL;");
     cg_fn_end(x->o);
 
@@ -419,9 +419,9 @@ static void emit_list(qgen *x)
                 "int %s_open(mc_db *db%s, %s *out)", x->fn, param_decls(x), it);
     mc_buf_line(c, "out->db = db;");
     mc_buf_line(c, "out->st = NULL;");
-    emit_prepare(x, "SQLITE_TRANSIENT");
+    emit_prepare(x, "MC_BIND_COPY");
     mc_buf_line(c, "if (rc != MC_OK) {");
-    mc_buf_line(c, "    mc_release(db, st);");
+    mc_buf_line(c, "    mc_stmt_release(db, st);");
     mc_buf_line(c, "    return rc;");
     mc_buf_line(c, "}");
     mc_buf_line(c, "out->st = st;");
@@ -436,9 +436,9 @@ static void emit_list(qgen *x)
     mc_buf_line(c, "if (!q->st)");
     mc_buf_line(c, "    return MC_DONE;");
     mc_buf_line(c, "mc_db *db = q->db;");
-    mc_buf_line(c, "sqlite3_stmt *st = q->st;");
-    mc_buf_line(c, "int s = sqlite3_step(st);");
-    mc_buf_line(c, "int rc = s == SQLITE_ROW ? %srow) : mc_status_from_sqlite(db, s, %s);", r.read, x->ctx);
+    mc_buf_line(c, "mc_stmt *st = q->st;");
+    mc_buf_line(c, "int s = mc_stmt_step(st);");
+    mc_buf_line(c, "int rc = s == MC_RC_ROW ? %srow) : mc_status_from_rc(db, s, %s);", r.read, x->ctx);
     mc_buf_line(c, "if (rc != MC_OK) {");
     mc_buf_line(c, "    %s(row);", r.clear);
     mc_buf_line(c, "    %s_close(q);", x->fn);
@@ -458,20 +458,20 @@ static void emit_one(qgen *x)
                                       "none.%s", q->name, r.free_one, params_doc(x)),
                 "int %s(mc_db *db%s, %s **out)", x->fn, param_decls(x), r.type);
     mc_buf_line(c, "*out = NULL;");
-    emit_prepare(x, "SQLITE_STATIC");
+    emit_prepare(x, "MC_BIND_STATIC");
     mc_buf_line(c, "%s *row = NULL;", r.type);
     mc_buf_line(c, "if (rc == MC_OK) {");
-    mc_buf_line(c, "    int s = sqlite3_step(st);");
-    mc_buf_line(c, "    if (s == SQLITE_ROW) {");
+    mc_buf_line(c, "    int s = mc_stmt_step(st);");
+    mc_buf_line(c, "    if (s == MC_RC_ROW) {");
     mc_buf_line(c, "        row = (%s *)calloc(1, sizeof *row);", r.type);
     mc_buf_line(c, "        rc = row ? %srow) : mc_set_error(db, MC_NOMEM, \"%s: out of memory\");", r.read, x->fn);
-    mc_buf_line(c, "    } else if (s == SQLITE_DONE) {");
+    mc_buf_line(c, "    } else if (s == MC_RC_DONE) {");
     mc_buf_line(c, "        rc = mc_set_error(db, MC_NOTFOUND, \"%s: no row\");", x->fn);
     mc_buf_line(c, "    } else {");
-    mc_buf_line(c, "        rc = mc_status_from_sqlite(db, s, %s);", x->ctx);
+    mc_buf_line(c, "        rc = mc_status_from_rc(db, s, %s);", x->ctx);
     mc_buf_line(c, "    }");
     mc_buf_line(c, "}");
-    mc_buf_line(c, "mc_release(db, st);");
+    mc_buf_line(c, "mc_stmt_release(db, st);");
     mc_buf_line(c, "if (rc != MC_OK) {");
     mc_buf_line(c, "    %s(row);", r.free_one);
     mc_buf_line(c, "    return rc;");
@@ -505,31 +505,31 @@ static void emit_scalar(qgen *x)
         mc_buf_line(c, "*out = %s;", k == CG_TEXT ? "NULL" : k == CG_ENUM ? mc_arena_printf(a, "(%s)0", vt) :
                                           k == CG_BOOL ? "false" : "0");
     }
-    emit_prepare(x, "SQLITE_STATIC");
+    emit_prepare(x, "MC_BIND_STATIC");
     mc_buf_line(c, "if (rc == MC_OK) {");
-    mc_buf_line(c, "    int s = sqlite3_step(st);");
-    mc_buf_line(c, "    if (s == SQLITE_DONE)");
+    mc_buf_line(c, "    int s = mc_stmt_step(st);");
+    mc_buf_line(c, "    if (s == MC_RC_DONE)");
     mc_buf_line(c, "        rc = mc_set_error(db, MC_NOTFOUND, \"%s: no row\");", x->fn);
-    mc_buf_line(c, "    else if (s != SQLITE_ROW)");
-    mc_buf_line(c, "        rc = mc_status_from_sqlite(db, s, %s);", x->ctx);
+    mc_buf_line(c, "    else if (s != MC_RC_ROW)");
+    mc_buf_line(c, "        rc = mc_status_from_rc(db, s, %s);", x->ctx);
     if (!col->nullable) {
-        mc_buf_line(c, "    else if (sqlite3_column_type(st, 0) == SQLITE_NULL)");
+        mc_buf_line(c, "    else if (mc_stmt_column_is_null(st, 0))");
         mc_buf_line(c, "        rc = mc_set_error(db, MC_INVALID, %s);",
                     cg_cstr(x->g, mc_arena_printf(a, "%s: the result is NULL; declare it `-> %s?`", x->fn, t)));
     } else if (k != CG_TEXT && k != CG_BLOB && k != CG_ENUM) {
-        mc_buf_line(c, "    else if (sqlite3_column_type(st, 0) == SQLITE_NULL)");
+        mc_buf_line(c, "    else if (mc_stmt_column_is_null(st, 0))");
         mc_buf_line(c, "        rc = mc_set_error(db, MC_NOTFOUND, \"%s: the result is NULL\");", x->fn);
     }
     if (k == CG_TEXT && col->type == MC_T_NUMERIC && col->precision > 0)
-        mc_buf_line(c, "    else\n            rc = mc_column_numeric(db, st, 0, %d, out);", col->scale);
+        mc_buf_line(c, "    else\n            rc = mc_stmt_column_numeric(db, st, 0, %d, out);", col->scale);
     else if (k == CG_TEXT)
-        mc_buf_line(c, "    else\n            rc = mc_column_text(db, st, 0, out);");
+        mc_buf_line(c, "    else\n            rc = mc_stmt_column_text(db, st, 0, out);");
     else if (k == CG_BLOB)
-        mc_buf_line(c, "    else\n            rc = mc_column_blob(db, st, 0, out);");
+        mc_buf_line(c, "    else\n            rc = mc_stmt_column_blob(db, st, 0, out);");
     else
         mc_buf_line(c, "    else\n            *out = %s;", column_get(x, col, 0));
     mc_buf_line(c, "}");
-    mc_buf_line(c, "mc_release(db, st);");
+    mc_buf_line(c, "mc_stmt_release(db, st);");
     mc_buf_line(c, "return rc;");
     cg_fn_end(x->o);
 }
@@ -544,15 +544,15 @@ static void emit_exec(qgen *x)
                 "int %s(mc_db *db%s, int64_t *changed)", x->fn, param_decls(x));
     mc_buf_line(c, "if (changed)");
     mc_buf_line(c, "    *changed = 0;");
-    emit_prepare(x, "SQLITE_STATIC");
+    emit_prepare(x, "MC_BIND_STATIC");
     mc_buf_line(c, "if (rc == MC_OK) {");
-    mc_buf_line(c, "    int s = sqlite3_step(st);");
-    mc_buf_line(c, "    if (s != SQLITE_DONE && s != SQLITE_ROW)");
-    mc_buf_line(c, "        rc = mc_status_from_sqlite(db, s, %s);", x->ctx);
+    mc_buf_line(c, "    int s = mc_stmt_step(st);");
+    mc_buf_line(c, "    if (s != MC_RC_DONE && s != MC_RC_ROW)");
+    mc_buf_line(c, "        rc = mc_status_from_rc(db, s, %s);", x->ctx);
     mc_buf_line(c, "    else if (changed)");
-    mc_buf_line(c, "        *changed = (int64_t)sqlite3_changes64(mc_sqlite(db));");
+    mc_buf_line(c, "        *changed = mc_changes(db);");
     mc_buf_line(c, "}");
-    mc_buf_line(c, "mc_release(db, st);");
+    mc_buf_line(c, "mc_stmt_release(db, st);");
     mc_buf_line(c, "return rc;");
     cg_fn_end(x->o);
 }

@@ -147,20 +147,20 @@ static void emit_many_to_many(cgen *g, cg_out *o, const mc_relationship *r)
                     "int %s_%s_%s(mc_db *db, const %s *row, const %s *item)", fn, r->name, remove ? "remove" : "add",
                     type, ttype);
         cg_snippet(c,
-                   "    sqlite3_stmt *st = mc_prepare(db, {{sql}});\n"
+                   "    mc_stmt *st = mc_stmt_prepare(db, {{sql}});\n"
                    "    if (!st)\n"
                    "        return mc_errcode(db);\n"
-                   "    int b = sqlite3_bind_int64(st, 1, row->{{key}});\n"
-                   "    b |= sqlite3_bind_int64(st, 2, item->{{item_key}});\n"
-                   "    int rc = b == SQLITE_OK ? sqlite3_step(st) : b;\n"
-                   "    mc_release(db, st);\n"
-                   "    if (rc != SQLITE_DONE)\n"
-                   "        return mc_status_from_sqlite(db, rc, {{link_table}});\n",
+                   "    int b = mc_stmt_bind_int64(st, 1, row->{{key}});\n"
+                   "    b |= mc_stmt_bind_int64(st, 2, item->{{item_key}});\n"
+                   "    int rc = b == MC_RC_OK ? mc_stmt_step(st) : b;\n"
+                   "    mc_stmt_release(db, st);\n"
+                   "    if (rc != MC_RC_DONE)\n"
+                   "        return mc_status_from_rc(db, rc, {{link_table}});\n",
                    "sql", cg_cstr(g, remove ? del : ins), "key", r1->field, "item_key", r2->field,
                    "link_table", cg_cstr(g, S->name), NULL);
         if (remove)
             cg_snippet(c,
-                       "    if (sqlite3_changes(mc_sqlite(db)) == 0)\n"
+                       "    if (mc_changes(db) == 0)\n"
                        "        return {{notfound}};\n",
                        "notfound", cg_errf(g, "db", "MC_NOTFOUND", "%T: the two rows were not linked", S->name), NULL);
         mc_buf_line(c, "return MC_OK;");
@@ -175,7 +175,7 @@ static void aliased_cols(mc_buf *b, const mc_table *t, const char *alias)
         if (i)
             mc_buf_put(b, ", ");
         mc_buf_printf(b, "%s.", alias);
-        mc_put_ident(b, t->columns[i].name);
+        mc_put_quoted_ident(b, t->columns[i].name);
     }
 }
 
@@ -209,23 +209,23 @@ static void emit_joined(cgen *g, cg_out *o, const mc_relationship *r)
                "    *out = NULL;\n"
                "    {{kids}}->items = NULL;\n"
                "    {{kids}}->count = 0;\n"
-               "    sqlite3_stmt *st = mc_prepare(db, {{sql}});\n"
+               "    mc_stmt *st = mc_stmt_prepare(db, {{sql}});\n"
                "    if (!st)\n"
                "        return mc_errcode(db);\n"
                "    int rc = MC_OK, s;\n",
                "kids", kids, "sql", cg_cstr(g, sql), NULL);
     mc_buf_line(c, "int b = %s;", cg_kind_of(pk) == CG_TEXT
-                                   ? mc_arena_printf(g->arena, "sqlite3_bind_text(st, 1, %s, -1, SQLITE_STATIC)", cg_param(g, pk))
-                                   : mc_arena_printf(g->arena, "sqlite3_bind_int64(st, 1, %s)", cg_param(g, pk)));
+                                   ? mc_arena_printf(g->arena, "mc_stmt_bind_text(st, 1, %s)", cg_param(g, pk))
+                                   : mc_arena_printf(g->arena, "mc_stmt_bind_int64(st, 1, %s)", cg_param(g, pk)));
     cg_snippet(c,
                "    {{type}} *row = NULL;\n"
                "    size_t cap = 0;\n"
-               "    while (rc == MC_OK && b == SQLITE_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {\n"
+               "    while (rc == MC_OK && b == MC_RC_OK && (s = mc_stmt_step(st)) == MC_RC_ROW) {\n"
                "        if (!row) {\n"
                "            row = ({{type}} *)calloc(1, sizeof *row);\n"
                "            rc = row ? {{fn}}_read(db, st, 0, row) : {{nomem}};\n"
                "        }\n"
-               "        if (rc != MC_OK || sqlite3_column_type(st, {{child_pk}}) == SQLITE_NULL)\n"
+               "        if (rc != MC_OK || mc_stmt_column_is_null(st, {{child_pk}}))\n"
                "            continue;   /* no child: the outer join's NULL row */\n"
                "        if ({{kids}}->count == cap) {\n"
                "            size_t ncap = cap ? cap * 2 : 8;\n"
@@ -241,13 +241,13 @@ static void emit_joined(cgen *g, cg_out *o, const mc_relationship *r)
                "        rc = {{tfn}}_read(db, st, {{child_at}}, &{{kids}}->items[{{kids}}->count]);\n"
                "        {{kids}}->count++;\n"
                "    }\n"
-               "    if (rc == MC_OK && b != SQLITE_OK)\n"
-               "        rc = mc_status_from_sqlite(db, b, {{table}});\n"
-               "    else if (rc == MC_OK && s != SQLITE_DONE)\n"
-               "        rc = mc_status_from_sqlite(db, s, {{table}});\n"
+               "    if (rc == MC_OK && b != MC_RC_OK)\n"
+               "        rc = mc_status_from_rc(db, b, {{table}});\n"
+               "    else if (rc == MC_OK && s != MC_RC_DONE)\n"
+               "        rc = mc_status_from_rc(db, s, {{table}});\n"
                "    else if (rc == MC_OK && !row)\n"
                "        rc = {{notfound}};\n"
-               "    mc_release(db, st);\n"
+               "    mc_stmt_release(db, st);\n"
                "    if (rc != MC_OK) {\n"
                "        {{fn}}_free(row);\n"
                "        {{tfn}}_list_free({{kids}});\n"

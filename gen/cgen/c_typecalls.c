@@ -27,10 +27,10 @@ static const type_calls calls[MC_T__COUNT] = {
     /* An enum is bound and read as its value's text ($e: the enum's C
      * function prefix); a value outside the enum is caught by the model's
      * check function, which names the enum (c_crud.c). */
-    [MC_T_ENUM] = {CG_ENUM, "sqlite3_bind_text(st, $i, $e_to_text($v), -1, SQLITE_STATIC)",
-                   "$e_from_text((const char *)sqlite3_column_text(st, $i))", "", ""},
+    [MC_T_ENUM] = {CG_ENUM, "mc_stmt_bind_text(st, $i, $e_to_text($v))",
+                   "$e_from_text(mc_stmt_column_cstr(st, $i))", "", ""},
     /* Type text with no DSL equivalent (introspection only): text. */
-    [MC_T_UNKNOWN] = {CG_TEXT, "sqlite3_bind_text(st, $i, $v, -1, $k)", "mc_column_text(db, st, $i, &$v)", "", ""},
+    [MC_T_UNKNOWN] = {CG_TEXT, "mc_stmt_bind_text_keep(st, $i, $v, $k)", "mc_stmt_column_text(db, st, $i, &$v)", "", ""},
 };
 
 cg_kind cg_kind_of(const mc_column *c)
@@ -58,7 +58,7 @@ static const char *subst(cgen *g, const char *tmpl, const cg_call_vars *v)
         switch (p[1]) {
         case 'i': val = v->index; break;
         case 'v': val = v->value; break;
-        case 'k': val = v->keep ? v->keep : "SQLITE_STATIC"; break;
+        case 'k': val = v->keep ? v->keep : "MC_BIND_STATIC"; break;
         case 'e': val = v->col->type == MC_T_ENUM ? cg_enum_fn(g, v->col->enum_type) : ""; break;
         case 't': val = v->table; break;
         case 'f': val = v->field; break;

@@ -196,7 +196,7 @@ void cg_emit_reader_decls(cgen *g, mc_buf *c, mc_table *const *tables, size_t nt
                 used = tables[k]->rels[r]->target == t;
         }
         if (used)
-            mc_buf_printf(c, "%sint %s_read(mc_db *db, sqlite3_stmt *st, int at, %s *row);\n", cg_reader_linkage(g),
+            mc_buf_printf(c, "%sint %s_read(mc_db *db, mc_stmt *st, int at, %s *row);\n", cg_reader_linkage(g),
                           cg_fn(g, t), cg_type(g, t));
     }
     mc_buf_put(c, "\n");

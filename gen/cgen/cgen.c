@@ -96,7 +96,7 @@ const char *cg_flag_member(cgen *g, const mc_column *c)
 const char *cg_sql_ident(cgen *g, const char *name)
 {
     mc_buf b = {0};
-    mc_put_ident(&b, name);
+    mc_put_quoted_ident(&b, name);
     const char *r = mc_arena_strdup(g->arena, b.data ? b.data : "");
     mc_buf_free(&b);
     return r;
@@ -180,8 +180,23 @@ const char *cg_sqlf(cgen *g, const char *fmt, ...)
 {
     mc_buf b = {0};
     va_list ap;
+    /* Generated SQL runs on SQLite and PostgreSQL alike, whose reserved
+     * words differ (`user` is reserved on PostgreSQL only): its
+     * identifiers are always double-quoted, %I is %Q here. */
+    char qfmt[256];
+    const char *use = fmt;
+    size_t n = strlen(fmt);
+    if (n < sizeof qfmt) {
+        memcpy(qfmt, fmt, n + 1);
+        for (char *p = qfmt; *p; p++)
+            if (p[0] == '%' && p[1] == 'I')
+                p[1] = 'Q';
+            else if (p[0] == '%' && p[1])
+                p++;
+        use = qfmt;
+    }
     va_start(ap, fmt);
-    mc_buf_vsqlf(&b, fmt, ap);
+    mc_buf_vsqlf(&b, use, ap);
     va_end(ap);
     const char *r = mc_arena_strdup(g->arena, b.data ? b.data : "");
     mc_buf_free(&b);
@@ -194,7 +209,7 @@ const char *cg_column_list(cgen *g, const mc_table *t)
     for (size_t i = 0; i < t->ncolumns; i++) {
         if (i)
             mc_buf_put(&b, ", ");
-        mc_put_ident(&b, t->columns[i].name);
+        mc_put_quoted_ident(&b, t->columns[i].name);
     }
     const char *r = mc_arena_strdup(g->arena, b.data ? b.data : "");
     mc_buf_free(&b);

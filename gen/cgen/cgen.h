@@ -153,8 +153,9 @@ const char *cg_errf(cgen *g, const char *db, const char *status, const char *fmt
 const char *cg_erra(cgen *g, const char *db, const char *status, const char *fmt, const char *const *args);
 /* Arena string of an identifier quoted for SQL as needed. */
 const char *cg_sql_ident(cgen *g, const char *name);
-/* SQL text in the arena from a format where %I is an identifier (quoted as
- * needed), %s is text pasted as it is (SQL the generator wrote), %% is %:
+/* SQL text in the arena from a format where %I is an identifier (always
+ * double-quoted: generated SQL runs on SQLite and PostgreSQL, whose
+ * reserved words differ), %s is text pasted as it is (SQL the generator wrote), %% is %:
  * cg_sqlf(g, "DELETE FROM %I WHERE %I = ?", t->name, c->name). */
 const char *cg_sqlf(cgen *g, const char *fmt, ...);
 /* "id, username, email": every column of t in struct order, quoted as needed. */

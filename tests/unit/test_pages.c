@@ -60,12 +60,12 @@ static const mc_table_meta t_meta = {"t", "t", "n", 1, t_cols};
 static int64_t page_rows(mc_query *q, int64_t page, int64_t per, mc_page_info *info, int64_t *first)
 {
     int64_t rows = 0;
-    sqlite3_stmt *row;
+    mc_stmt *row;
     *first = -1;
     ck_assert_int_eq(mc_query_page_begin(q, page, per, info), MC_OK);
     while (info->has_rows && mc_query_step(q, &row) == MC_OK) {
         if (rows++ == 0)
-            *first = sqlite3_column_int64(row, 0);
+            *first = mc_stmt_column_int64(row, 0);
     }
     ck_assert_int_eq(mc_query_page_end(q, info, MC_OK), MC_OK);
     return rows;
@@ -238,12 +238,12 @@ START_TEST(eager_keys_round_trip)
         if (i % 13 != 12)   /* some positions have no key (NULL) */
             ck_assert_int_eq(mc_eager_key(e, i, keys[i]), MC_OK);
     }
-    sqlite3_stmt *st;
+    mc_stmt *st;
     ck_assert_int_eq(mc_eager_run(e, "SELECT value FROM json_each(?)", &st), MC_OK);
     size_t seen = 0, rows = 0;
     int rc;
     while ((rc = mc_eager_step(e)) == MC_OK) {
-        int64_t k = sqlite3_column_int64(st, 0);
+        int64_t k = mc_stmt_column_int64(st, 0);
         rows++;
         for (size_t at = mc_eager_first(e, k); at != MC_EAGER_NONE; at = mc_eager_next(e, at)) {
             ck_assert_msg(keys[at] == k && at % 13 != 12, "position %zu came back for key %lld", at, (long long)k);
@@ -278,13 +278,13 @@ START_TEST(eager_text_keys_round_trip)
     for (size_t i = 0; i < N; i++)
         ck_assert_int_eq(mc_eager_key_text(e, i, keys[i]), MC_OK);
     ck_assert_int_eq(mc_eager_key_text(e, 0, NULL), MC_MISUSE);
-    sqlite3_stmt *st;
+    mc_stmt *st;
     ck_assert_int_eq(mc_eager_run(e, "SELECT value, typeof(value) FROM json_each(?)", &st), MC_OK);
     size_t rows = 0, seen = 0;
     int rc;
     while ((rc = mc_eager_step(e)) == MC_OK) {
-        const char *k = (const char *)sqlite3_column_text(st, 0);
-        ck_assert_str_eq((const char *)sqlite3_column_text(st, 1), "text");
+        const char *k = (const char *)sqlite3_column_text(st->lite, 0);
+        ck_assert_str_eq((const char *)sqlite3_column_text(st->lite, 1), "text");
         rows++;
         for (size_t at = mc_eager_first_text(e, k); at != MC_EAGER_NONE; at = mc_eager_next(e, at)) {
             ck_assert_str_eq(keys[at], k);

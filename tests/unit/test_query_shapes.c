@@ -40,11 +40,11 @@ static mc_db *open_db(void)
 /* The ids the query returns, as "1,2,3". */
 static void ids(mc_query *q, char *out, size_t cap)
 {
-    sqlite3_stmt *row;
+    mc_stmt *row;
     size_t len = 0;
     out[0] = '\0';
     while (mc_query_step(q, &row) == MC_OK)
-        len += (size_t)snprintf(out + len, cap - len, "%s%lld", len ? "," : "", (long long)sqlite3_column_int64(row, 0));
+        len += (size_t)snprintf(out + len, cap - len, "%s%lld", len ? "," : "", (long long)mc_stmt_column_int64(row, 0));
 }
 
 START_TEST(same_shape_new_values)
@@ -79,9 +79,9 @@ START_TEST(shapes_never_mix)
     mc_query_where_int(b, 0, MC_LE, 3);
     ids(a, got, sizeof got);
     ck_assert_str_eq(got, "1,2,3");
-    sqlite3_stmt *row;
+    mc_stmt *row;
     ck_assert_int_eq(mc_query_step(b, &row), MC_OK);
-    ck_assert_int_eq(sqlite3_column_int64(row, 2), 101);     /* u's row, not t's */
+    ck_assert_int_eq(mc_stmt_column_int64(row, 2), 101);     /* u's row, not t's */
     mc_query_free(a);
     mc_query_free(b);
 
@@ -169,14 +169,14 @@ END_TEST
 START_TEST(first_keeps_limit_and_offset)
 {
     mc_db *db = open_db();
-    sqlite3_stmt *row;
+    mc_stmt *row;
     char got[512];
     mc_query *q = mc_query_new(db, &meta);
     mc_query_order_by(q, 0, 0);
     mc_query_offset(q, 5);
     mc_query_limit(q, 3);
     ck_assert_int_eq(mc_query_first(q, &row), MC_OK);
-    ck_assert_int_eq(sqlite3_column_int64(row, 0), 6);      /* first after the offset */
+    ck_assert_int_eq(mc_stmt_column_int64(row, 0), 6);      /* first after the offset */
     mc_query_rewind(q);
     ids(q, got, sizeof got);
     ck_assert_str_eq(got, "6,7,8");                         /* the query's own limit again */
@@ -185,7 +185,7 @@ START_TEST(first_keeps_limit_and_offset)
     mc_query_limit(q, -1);
     mc_query_offset(q, -1);
     ck_assert_int_eq(mc_query_first(q, &row), MC_OK);
-    ck_assert_int_eq(sqlite3_column_int64(row, 0), 1);
+    ck_assert_int_eq(mc_stmt_column_int64(row, 0), 1);
     mc_query_rewind(q);
     mc_query_free(q);
     mc_close(db);

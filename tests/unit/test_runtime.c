@@ -85,7 +85,7 @@ START_TEST(test_query_first_and_page)
     static const char *const cols[] = {"n"};
     static const mc_table_meta meta = {"t", "t", "n", 1, cols};
     mc_db *db = NULL;
-    sqlite3_stmt *row;
+    mc_stmt *row;
     int64_t count;
     int k = 0;
 
@@ -98,11 +98,11 @@ START_TEST(test_query_first_and_page)
     mc_query_order_by(q, 0, 1);
     mc_query_offset(q, 1);
     ck_assert_int_eq(mc_query_first(q, &row), MC_OK);
-    ck_assert_int_eq(sqlite3_column_int(row, 0), 4);
+    ck_assert_int_eq(mc_stmt_column_int(row, 0), 4);
     mc_query_rewind(q);
     /* no limit was set: all of 4, 3, 2 */
     while (mc_query_step(q, &row) == MC_OK)
-        ck_assert_int_eq(sqlite3_column_int(row, 0), 4 - k++);
+        ck_assert_int_eq(mc_stmt_column_int(row, 0), 4 - k++);
     ck_assert_int_eq(k, 3);
     ck_assert_int_eq(mc_query_count(q, &count), MC_OK);
     ck_assert_int_eq(count, 3);

@@ -8,8 +8,8 @@
 #include "blog.h"
 
 /* Row readers, defined with each model's functions. */
-static int user_read(mc_db *db, sqlite3_stmt *st, int at, User *row);
-static int post_read(mc_db *db, sqlite3_stmt *st, int at, Post *row);
+static int user_read(mc_db *db, mc_stmt *st, int at, User *row);
+static int post_read(mc_db *db, mc_stmt *st, int at, Post *row);
 
 void user_refs_free(User_refs *refs)
 {
@@ -32,24 +32,24 @@ void post_lists_free(Post_lists *lists)
     lists->count = 0;
 }
 
-static const char *const user_columns[] = {"id", "username", "email", "password_hash"};
+static const char *const user_columns[] = {"\"id\"", "\"username\"", "\"email\"", "\"password_hash\""};
 static const mc_table_meta user_meta = {
-    "user", "user",
-    "id, username, email, password_hash",
+    "user", "\"user\"",
+    "\"id\", \"username\", \"email\", \"password_hash\"",
     4, user_columns
 };
 
 /* Reads result columns at..at+3 of st into row (zeroed or cleared). */
-static int user_read(mc_db *db, sqlite3_stmt *st, int at, User *row)
+static int user_read(mc_db *db, mc_stmt *st, int at, User *row)
 {
     int rc = MC_OK;
-    row->id = sqlite3_column_int64(st, at + 0);
+    row->id = mc_stmt_column_int64(st, at + 0);
     if (rc == MC_OK)
-        rc = mc_column_text(db, st, at + 1, &row->username);
+        rc = mc_stmt_column_text(db, st, at + 1, &row->username);
     if (rc == MC_OK)
-        rc = mc_column_text(db, st, at + 2, &row->email);
+        rc = mc_stmt_column_text(db, st, at + 2, &row->email);
     if (rc == MC_OK)
-        rc = mc_column_text(db, st, at + 3, &row->password_hash);
+        rc = mc_stmt_column_text(db, st, at + 3, &row->password_hash);
     return rc;
 }
 
@@ -69,16 +69,16 @@ static int user_check(mc_db *db, const User *row)
 /* Steps st (bound; b the bindings' status) for at most one row: *out = a new
  * User read from it, or MC_NOTFOUND without a message (the caller names
  * the key).  st is released either way. */
-static int user_fetch(mc_db *db, sqlite3_stmt *st, int b, User **out)
+static int user_fetch(mc_db *db, mc_stmt *st, int b, User **out)
 {
-    int rc = b == SQLITE_OK ? sqlite3_step(st) : b;
-    if (rc != SQLITE_ROW) {
-        mc_release(db, st);
-        return rc == SQLITE_DONE ? MC_NOTFOUND : mc_status_from_sqlite(db, rc, "user");
+    int rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    if (rc != MC_RC_ROW) {
+        mc_stmt_release(db, st);
+        return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "user");
     }
     User *row = (User *)calloc(1, sizeof *row);
     rc = row ? user_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "user: out of memory");
-    mc_release(db, st);
+    mc_stmt_release(db, st);
     if (rc != MC_OK) {
         user_free(row);
         return rc;
@@ -133,31 +133,33 @@ int user_insert(mc_db *db, User *row)
     int rc = user_check(db, row);
     if (rc != MC_OK)
         return rc;
-    sqlite3_stmt *st = mc_prepare(db, "INSERT INTO user (id, username, email, password_hash) VALUES (?, ?, ?, ?)");
+    mc_stmt *st = row->id ? mc_stmt_prepare(db, "INSERT INTO \"user\" (\"username\", \"email\", \"password_hash\", \"id\") VALUES (?, ?, ?, ?)")
+                     : mc_stmt_prepare_insert(db, "INSERT INTO \"user\" (\"username\", \"email\", \"password_hash\") VALUES (?, ?, ?) RETURNING \"id\"");
     if (!st)
         return mc_errcode(db);
-    int b = SQLITE_OK;
-    b |= row->id ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
-    b |= sqlite3_bind_text(st, 2, row->username, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 3, row->email, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 4, row->password_hash, -1, SQLITE_STATIC);
-    rc = b == SQLITE_OK ? sqlite3_step(st) : b;
-    mc_release(db, st);
-    if (rc != SQLITE_DONE)
-        return mc_status_from_sqlite(db, rc, "user");
+    int b = MC_RC_OK;
+    b |= mc_stmt_bind_text_keep(st, 1, row->username, MC_BIND_STATIC);
+    b |= mc_stmt_bind_text_keep(st, 2, row->email, MC_BIND_STATIC);
+    b |= mc_stmt_bind_text_keep(st, 3, row->password_hash, MC_BIND_STATIC);
+    if (row->id)
+        b |= mc_stmt_bind_int64(st, 4, row->id);
+    rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    mc_stmt_release(db, st);
+    if (rc != MC_RC_DONE)
+        return mc_status_from_rc(db, rc, "user");
     if (!row->id)
-        row->id = sqlite3_last_insert_rowid(mc_sqlite(db));
+        row->id = mc_last_insert_id(db);
     return MC_OK;
 }
 
 int user_get(mc_db *db, int64_t id, User **out)
 {
     *out = NULL;
-    sqlite3_stmt *st = mc_prepare(db, "SELECT id, username, email, password_hash FROM user WHERE id = ?");
+    mc_stmt *st = mc_stmt_prepare(db, "SELECT \"id\", \"username\", \"email\", \"password_hash\" FROM \"user\" WHERE \"id\" = ?");
     if (!st)
         return mc_errcode(db);
-    int b = SQLITE_OK;
-    b |= sqlite3_bind_int64(st, 1, id);
+    int b = MC_RC_OK;
+    b |= mc_stmt_bind_int64(st, 1, id);
     int rc = user_fetch(db, st, b, out);
     if (rc == MC_NOTFOUND)
         rc = mc_set_error(db, MC_NOTFOUND, "user: no row with id %lld", (long long)id);
@@ -167,11 +169,11 @@ int user_get(mc_db *db, int64_t id, User **out)
 int user_find_by_email(mc_db *db, const char *email, User **out)
 {
     *out = NULL;
-    sqlite3_stmt *st = mc_prepare(db, "SELECT id, username, email, password_hash FROM user WHERE email = ?");
+    mc_stmt *st = mc_stmt_prepare(db, "SELECT \"id\", \"username\", \"email\", \"password_hash\" FROM \"user\" WHERE \"email\" = ?");
     if (!st)
         return mc_errcode(db);
-    int b = SQLITE_OK;
-    b |= sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
+    int b = MC_RC_OK;
+    b |= mc_stmt_bind_text_keep(st, 1, email, MC_BIND_STATIC);
     int rc = user_fetch(db, st, b, out);
     if (rc == MC_NOTFOUND)
         rc = mc_set_error(db, MC_NOTFOUND, "user: no row with email '%s'", email ? email : "NULL");
@@ -181,11 +183,11 @@ int user_find_by_email(mc_db *db, const char *email, User **out)
 int user_find_by_username(mc_db *db, const char *username, User **out)
 {
     *out = NULL;
-    sqlite3_stmt *st = mc_prepare(db, "SELECT id, username, email, password_hash FROM user WHERE username = ?");
+    mc_stmt *st = mc_stmt_prepare(db, "SELECT \"id\", \"username\", \"email\", \"password_hash\" FROM \"user\" WHERE \"username\" = ?");
     if (!st)
         return mc_errcode(db);
-    int b = SQLITE_OK;
-    b |= sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+    int b = MC_RC_OK;
+    b |= mc_stmt_bind_text_keep(st, 1, username, MC_BIND_STATIC);
     int rc = user_fetch(db, st, b, out);
     if (rc == MC_NOTFOUND)
         rc = mc_set_error(db, MC_NOTFOUND, "user: no row with username '%s'", username ? username : "NULL");
@@ -197,36 +199,36 @@ int user_update(mc_db *db, const User *row)
     int rc = user_check(db, row);
     if (rc != MC_OK)
         return rc;
-    sqlite3_stmt *st = mc_prepare(db, "UPDATE user SET username = ?, email = ?, password_hash = ? WHERE id = ?");
+    mc_stmt *st = mc_stmt_prepare(db, "UPDATE \"user\" SET \"username\" = ?, \"email\" = ?, \"password_hash\" = ? WHERE \"id\" = ?");
     if (!st)
         return mc_errcode(db);
-    int b = SQLITE_OK;
-    b |= sqlite3_bind_text(st, 1, row->username, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 2, row->email, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 3, row->password_hash, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_int64(st, 4, row->id);
-    rc = b == SQLITE_OK ? sqlite3_step(st) : b;
-    mc_release(db, st);
-    if (rc != SQLITE_DONE)
-        return mc_status_from_sqlite(db, rc, "user");
-    if (sqlite3_changes(mc_sqlite(db)) == 0)
+    int b = MC_RC_OK;
+    b |= mc_stmt_bind_text_keep(st, 1, row->username, MC_BIND_STATIC);
+    b |= mc_stmt_bind_text_keep(st, 2, row->email, MC_BIND_STATIC);
+    b |= mc_stmt_bind_text_keep(st, 3, row->password_hash, MC_BIND_STATIC);
+    b |= mc_stmt_bind_int64(st, 4, row->id);
+    rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    mc_stmt_release(db, st);
+    if (rc != MC_RC_DONE)
+        return mc_status_from_rc(db, rc, "user");
+    if (mc_changes(db) == 0)
         return mc_set_error(db, MC_NOTFOUND, "user: no row with this primary key");
     return MC_OK;
 }
 
 int user_delete(mc_db *db, int64_t id)
 {
-    int rc, b = SQLITE_OK;
-    sqlite3_stmt *st;
-    st = mc_prepare(db, "DELETE FROM user WHERE id = ?");
+    int rc, b = MC_RC_OK;
+    mc_stmt *st;
+    st = mc_stmt_prepare(db, "DELETE FROM \"user\" WHERE \"id\" = ?");
     if (!st)
         return mc_errcode(db);
-    b |= sqlite3_bind_int64(st, 1, id);
-    rc = b == SQLITE_OK ? sqlite3_step(st) : b;
-    mc_release(db, st);
-    if (rc != SQLITE_DONE)
-        rc = mc_status_from_sqlite(db, rc, "user");
-    else if (sqlite3_changes(mc_sqlite(db)) == 0)
+    b |= mc_stmt_bind_int64(st, 1, id);
+    rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    mc_stmt_release(db, st);
+    if (rc != MC_RC_DONE)
+        rc = mc_status_from_rc(db, rc, "user");
+    else if (mc_changes(db) == 0)
         rc = mc_set_error(db, MC_NOTFOUND, "user: no row with id %lld", (long long)id);
     else
         rc = MC_OK;
@@ -240,7 +242,7 @@ User_query *user_query(mc_db *db)
 
 int user_query_next(User_query *q, User *row)
 {
-    sqlite3_stmt *st;
+    mc_stmt *st;
     user_clear(row);
     int rc = mc_query_step((mc_query *)q, &st);
     if (rc != MC_OK)
@@ -260,7 +262,7 @@ int user_query_first(User_query *q, User **out)
     User *row = (User *)calloc(1, sizeof *row);
     if (!row)
         return mc_set_error(db, MC_NOMEM, "user: out of memory");
-    sqlite3_stmt *st;
+    mc_stmt *st;
     int rc = mc_query_first((mc_query *)q, &st);
     if (rc == MC_OK)
         rc = user_read(db, st, 0, row);
@@ -394,11 +396,11 @@ int user_list_load_posts(mc_db *db, const User_list *list, Post_lists *out)
     if (rc == MC_OK && list->count && !(out->lists = (Post_list *)calloc(list->count, sizeof *out->lists)))
         rc = mc_set_error(db, MC_NOMEM, "post: out of memory loading related rows");
     out->count = out->lists ? list->count : 0;
-    sqlite3_stmt *st = NULL;
+    mc_stmt *st = NULL;
     if (rc == MC_OK)
-        rc = mc_eager_run(e, "SELECT id, body, user_id FROM post WHERE user_id IN (SELECT value FROM json_each(?))", &st);
+        rc = mc_eager_run(e, "SELECT \"id\", \"body\", \"user_id\" FROM \"post\" WHERE \"user_id\" IN (SELECT value FROM json_each(?))", &st);
     while (rc == MC_OK && (rc = mc_eager_step(e)) == MC_OK) {
-        size_t at = mc_eager_first(e, sqlite3_column_int64(st, 2));
+        size_t at = mc_eager_first(e, mc_stmt_column_int64(st, 2));
         for (; rc == MC_OK && at != MC_EAGER_NONE; at = mc_eager_next(e, at)) {
             Post_list *l = &out->lists[at];
             Post *items = (Post *)mc_list_grow(db, l->items, l->count, sizeof *items);
@@ -419,22 +421,22 @@ int user_list_load_posts(mc_db *db, const User_list *list, Post_lists *out)
     return MC_OK;
 }
 
-static const char *const post_columns[] = {"id", "body", "user_id"};
+static const char *const post_columns[] = {"\"id\"", "\"body\"", "\"user_id\""};
 static const mc_table_meta post_meta = {
-    "post", "post",
-    "id, body, user_id",
+    "post", "\"post\"",
+    "\"id\", \"body\", \"user_id\"",
     3, post_columns
 };
 
 /* Reads result columns at..at+2 of st into row (zeroed or cleared). */
-static int post_read(mc_db *db, sqlite3_stmt *st, int at, Post *row)
+static int post_read(mc_db *db, mc_stmt *st, int at, Post *row)
 {
     int rc = MC_OK;
-    row->id = sqlite3_column_int64(st, at + 0);
+    row->id = mc_stmt_column_int64(st, at + 0);
     if (rc == MC_OK)
-        rc = mc_column_text(db, st, at + 1, &row->body);
-    row->user_id_null = sqlite3_column_type(st, at + 2) == SQLITE_NULL;
-    row->user_id = row->user_id_null ? 0 : sqlite3_column_int64(st, at + 2);
+        rc = mc_stmt_column_text(db, st, at + 1, &row->body);
+    row->user_id_null = mc_stmt_column_is_null(st, at + 2);
+    row->user_id = row->user_id_null ? 0 : mc_stmt_column_int64(st, at + 2);
     return rc;
 }
 
@@ -452,16 +454,16 @@ static int post_check(mc_db *db, const Post *row)
 /* Steps st (bound; b the bindings' status) for at most one row: *out = a new
  * Post read from it, or MC_NOTFOUND without a message (the caller names
  * the key).  st is released either way. */
-static int post_fetch(mc_db *db, sqlite3_stmt *st, int b, Post **out)
+static int post_fetch(mc_db *db, mc_stmt *st, int b, Post **out)
 {
-    int rc = b == SQLITE_OK ? sqlite3_step(st) : b;
-    if (rc != SQLITE_ROW) {
-        mc_release(db, st);
-        return rc == SQLITE_DONE ? MC_NOTFOUND : mc_status_from_sqlite(db, rc, "post");
+    int rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    if (rc != MC_RC_ROW) {
+        mc_stmt_release(db, st);
+        return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "post");
     }
     Post *row = (Post *)calloc(1, sizeof *row);
     rc = row ? post_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "post: out of memory");
-    mc_release(db, st);
+    mc_stmt_release(db, st);
     if (rc != MC_OK) {
         post_free(row);
         return rc;
@@ -515,30 +517,32 @@ int post_insert(mc_db *db, Post *row)
     int rc = post_check(db, row);
     if (rc != MC_OK)
         return rc;
-    sqlite3_stmt *st = mc_prepare(db, "INSERT INTO post (id, body, user_id) VALUES (?, ?, ?)");
+    mc_stmt *st = row->id ? mc_stmt_prepare(db, "INSERT INTO \"post\" (\"body\", \"user_id\", \"id\") VALUES (?, ?, ?)")
+                     : mc_stmt_prepare_insert(db, "INSERT INTO \"post\" (\"body\", \"user_id\") VALUES (?, ?) RETURNING \"id\"");
     if (!st)
         return mc_errcode(db);
-    int b = SQLITE_OK;
-    b |= row->id ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
-    b |= sqlite3_bind_text(st, 2, row->body, -1, SQLITE_STATIC);
-    b |= row->user_id_null ? sqlite3_bind_null(st, 3) : sqlite3_bind_int64(st, 3, row->user_id);
-    rc = b == SQLITE_OK ? sqlite3_step(st) : b;
-    mc_release(db, st);
-    if (rc != SQLITE_DONE)
-        return mc_status_from_sqlite(db, rc, "post");
+    int b = MC_RC_OK;
+    b |= mc_stmt_bind_text_keep(st, 1, row->body, MC_BIND_STATIC);
+    b |= row->user_id_null ? mc_stmt_bind_null(st, 2) : mc_stmt_bind_int64(st, 2, row->user_id);
+    if (row->id)
+        b |= mc_stmt_bind_int64(st, 3, row->id);
+    rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    mc_stmt_release(db, st);
+    if (rc != MC_RC_DONE)
+        return mc_status_from_rc(db, rc, "post");
     if (!row->id)
-        row->id = sqlite3_last_insert_rowid(mc_sqlite(db));
+        row->id = mc_last_insert_id(db);
     return MC_OK;
 }
 
 int post_get(mc_db *db, int64_t id, Post **out)
 {
     *out = NULL;
-    sqlite3_stmt *st = mc_prepare(db, "SELECT id, body, user_id FROM post WHERE id = ?");
+    mc_stmt *st = mc_stmt_prepare(db, "SELECT \"id\", \"body\", \"user_id\" FROM \"post\" WHERE \"id\" = ?");
     if (!st)
         return mc_errcode(db);
-    int b = SQLITE_OK;
-    b |= sqlite3_bind_int64(st, 1, id);
+    int b = MC_RC_OK;
+    b |= mc_stmt_bind_int64(st, 1, id);
     int rc = post_fetch(db, st, b, out);
     if (rc == MC_NOTFOUND)
         rc = mc_set_error(db, MC_NOTFOUND, "post: no row with id %lld", (long long)id);
@@ -550,35 +554,35 @@ int post_update(mc_db *db, const Post *row)
     int rc = post_check(db, row);
     if (rc != MC_OK)
         return rc;
-    sqlite3_stmt *st = mc_prepare(db, "UPDATE post SET body = ?, user_id = ? WHERE id = ?");
+    mc_stmt *st = mc_stmt_prepare(db, "UPDATE \"post\" SET \"body\" = ?, \"user_id\" = ? WHERE \"id\" = ?");
     if (!st)
         return mc_errcode(db);
-    int b = SQLITE_OK;
-    b |= sqlite3_bind_text(st, 1, row->body, -1, SQLITE_STATIC);
-    b |= row->user_id_null ? sqlite3_bind_null(st, 2) : sqlite3_bind_int64(st, 2, row->user_id);
-    b |= sqlite3_bind_int64(st, 3, row->id);
-    rc = b == SQLITE_OK ? sqlite3_step(st) : b;
-    mc_release(db, st);
-    if (rc != SQLITE_DONE)
-        return mc_status_from_sqlite(db, rc, "post");
-    if (sqlite3_changes(mc_sqlite(db)) == 0)
+    int b = MC_RC_OK;
+    b |= mc_stmt_bind_text_keep(st, 1, row->body, MC_BIND_STATIC);
+    b |= row->user_id_null ? mc_stmt_bind_null(st, 2) : mc_stmt_bind_int64(st, 2, row->user_id);
+    b |= mc_stmt_bind_int64(st, 3, row->id);
+    rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    mc_stmt_release(db, st);
+    if (rc != MC_RC_DONE)
+        return mc_status_from_rc(db, rc, "post");
+    if (mc_changes(db) == 0)
         return mc_set_error(db, MC_NOTFOUND, "post: no row with this primary key");
     return MC_OK;
 }
 
 int post_delete(mc_db *db, int64_t id)
 {
-    int rc, b = SQLITE_OK;
-    sqlite3_stmt *st;
-    st = mc_prepare(db, "DELETE FROM post WHERE id = ?");
+    int rc, b = MC_RC_OK;
+    mc_stmt *st;
+    st = mc_stmt_prepare(db, "DELETE FROM \"post\" WHERE \"id\" = ?");
     if (!st)
         return mc_errcode(db);
-    b |= sqlite3_bind_int64(st, 1, id);
-    rc = b == SQLITE_OK ? sqlite3_step(st) : b;
-    mc_release(db, st);
-    if (rc != SQLITE_DONE)
-        rc = mc_status_from_sqlite(db, rc, "post");
-    else if (sqlite3_changes(mc_sqlite(db)) == 0)
+    b |= mc_stmt_bind_int64(st, 1, id);
+    rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    mc_stmt_release(db, st);
+    if (rc != MC_RC_DONE)
+        rc = mc_status_from_rc(db, rc, "post");
+    else if (mc_changes(db) == 0)
         rc = mc_set_error(db, MC_NOTFOUND, "post: no row with id %lld", (long long)id);
     else
         rc = MC_OK;
@@ -592,7 +596,7 @@ Post_query *post_query(mc_db *db)
 
 int post_query_next(Post_query *q, Post *row)
 {
-    sqlite3_stmt *st;
+    mc_stmt *st;
     post_clear(row);
     int rc = mc_query_step((mc_query *)q, &st);
     if (rc != MC_OK)
@@ -612,7 +616,7 @@ int post_query_first(Post_query *q, Post **out)
     Post *row = (Post *)calloc(1, sizeof *row);
     if (!row)
         return mc_set_error(db, MC_NOMEM, "post: out of memory");
-    sqlite3_stmt *st;
+    mc_stmt *st;
     int rc = mc_query_first((mc_query *)q, &st);
     if (rc == MC_OK)
         rc = post_read(db, st, 0, row);
@@ -740,9 +744,9 @@ int post_list_load_author(mc_db *db, const Post_list *list, User_refs *out)
     if (rc == MC_OK && list->count && !(out->refs = (User **)calloc(list->count, sizeof *out->refs)))
         rc = mc_set_error(db, MC_NOMEM, "user: out of memory loading related rows");
     out->count = out->refs ? list->count : 0;
-    sqlite3_stmt *st = NULL;
+    mc_stmt *st = NULL;
     if (rc == MC_OK)
-        rc = mc_eager_run(e, "SELECT id, username, email, password_hash FROM user WHERE id IN (SELECT value FROM json_each(?))", &st);
+        rc = mc_eager_run(e, "SELECT \"id\", \"username\", \"email\", \"password_hash\" FROM \"user\" WHERE \"id\" IN (SELECT value FROM json_each(?))", &st);
     while (rc == MC_OK && (rc = mc_eager_step(e)) == MC_OK) {
         User *items = (User *)mc_list_grow(db, out->rows.items, out->rows.count, sizeof *items);
         if (!items) {

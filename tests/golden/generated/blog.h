@@ -156,8 +156,8 @@ static inline int user_set_password_hash(User *row, const char *value) { return 
  * Inserts row into user (session.add + commit outside a transaction) as the
  * struct says: a value is never replaced by a default (USER_INIT gives the
  * defaults). Only a NULL string or a 0 enum in a not_null column takes its
- * default or server default; such an enum is then set in row. row->id == 0:
- * SQLite assigns it and it is written back. The row's strings are only read.
+ * default or server default; such an enum is then set in row. row->id == 0: the
+ * database assigns it and it is written back. The row's strings are only read.
  */
 int user_insert(mc_db *db, User *row);
 
@@ -349,8 +349,8 @@ static inline int post_set_body(Post *row, const char *value) { return mc_set_te
  * Inserts row into post (session.add + commit outside a transaction) as the
  * struct says: a value is never replaced by a default (POST_INIT gives the
  * defaults). Only a NULL string or a 0 enum in a not_null column takes its
- * default or server default; such an enum is then set in row. row->id == 0:
- * SQLite assigns it and it is written back. The row's strings are only read.
+ * default or server default; such an enum is then set in row. row->id == 0: the
+ * database assigns it and it is written back. The row's strings are only read.
  */
 int post_insert(mc_db *db, Post *row);
 

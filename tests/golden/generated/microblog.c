@@ -8,10 +8,10 @@
 #include "microblog.h"
 
 /* Row readers, defined with each model's functions. */
-static int user_read(mc_db *db, sqlite3_stmt *st, int at, User *row);
-static int follow_read(mc_db *db, sqlite3_stmt *st, int at, Follow *row);
-static int post_read(mc_db *db, sqlite3_stmt *st, int at, Post *row);
-static int notification_read(mc_db *db, sqlite3_stmt *st, int at, Notification *row);
+static int user_read(mc_db *db, mc_stmt *st, int at, User *row);
+static int follow_read(mc_db *db, mc_stmt *st, int at, Follow *row);
+static int post_read(mc_db *db, mc_stmt *st, int at, Post *row);
+static int notification_read(mc_db *db, mc_stmt *st, int at, Notification *row);
 
 static const char *const status_names[] = {NULL, "draft", "published", "hidden"};
 
@@ -53,28 +53,28 @@ void post_lists_free(Post_lists *lists)
     lists->count = 0;
 }
 
-static const char *const user_columns[] = {"id", "username", "email", "password_hash", "about_me", "last_seen"};
+static const char *const user_columns[] = {"\"id\"", "\"username\"", "\"email\"", "\"password_hash\"", "\"about_me\"", "\"last_seen\""};
 static const mc_table_meta user_meta = {
-    "user", "user",
-    "id, username, email, password_hash, about_me, last_seen",
+    "user", "\"user\"",
+    "\"id\", \"username\", \"email\", \"password_hash\", \"about_me\", \"last_seen\"",
     6, user_columns
 };
 
 /* Reads result columns at..at+5 of st into row (zeroed or cleared). */
-static int user_read(mc_db *db, sqlite3_stmt *st, int at, User *row)
+static int user_read(mc_db *db, mc_stmt *st, int at, User *row)
 {
     int rc = MC_OK;
-    row->id = sqlite3_column_int64(st, at + 0);
+    row->id = mc_stmt_column_int64(st, at + 0);
     if (rc == MC_OK)
-        rc = mc_column_text(db, st, at + 1, &row->username);
+        rc = mc_stmt_column_text(db, st, at + 1, &row->username);
     if (rc == MC_OK)
-        rc = mc_column_text(db, st, at + 2, &row->email);
+        rc = mc_stmt_column_text(db, st, at + 2, &row->email);
     if (rc == MC_OK)
-        rc = mc_column_text(db, st, at + 3, &row->password_hash);
+        rc = mc_stmt_column_text(db, st, at + 3, &row->password_hash);
     if (rc == MC_OK)
-        rc = mc_column_text(db, st, at + 4, &row->about_me);
+        rc = mc_stmt_column_text(db, st, at + 4, &row->about_me);
     if (rc == MC_OK)
-        rc = mc_column_text(db, st, at + 5, &row->last_seen);
+        rc = mc_stmt_column_text(db, st, at + 5, &row->last_seen);
     return rc;
 }
 
@@ -98,16 +98,16 @@ static int user_check(mc_db *db, const User *row)
 /* Steps st (bound; b the bindings' status) for at most one row: *out = a new
  * User read from it, or MC_NOTFOUND without a message (the caller names
  * the key).  st is released either way. */
-static int user_fetch(mc_db *db, sqlite3_stmt *st, int b, User **out)
+static int user_fetch(mc_db *db, mc_stmt *st, int b, User **out)
 {
-    int rc = b == SQLITE_OK ? sqlite3_step(st) : b;
-    if (rc != SQLITE_ROW) {
-        mc_release(db, st);
-        return rc == SQLITE_DONE ? MC_NOTFOUND : mc_status_from_sqlite(db, rc, "user");
+    int rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    if (rc != MC_RC_ROW) {
+        mc_stmt_release(db, st);
+        return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "user");
     }
     User *row = (User *)calloc(1, sizeof *row);
     rc = row ? user_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "user: out of memory");
-    mc_release(db, st);
+    mc_stmt_release(db, st);
     if (rc != MC_OK) {
         user_free(row);
         return rc;
@@ -165,33 +165,35 @@ int user_insert(mc_db *db, User *row)
     int rc = user_check(db, row);
     if (rc != MC_OK)
         return rc;
-    sqlite3_stmt *st = mc_prepare(db, "INSERT INTO user (id, username, email, password_hash, about_me, last_seen) VALUES (?, ?, ?, ?, ?, ?)");
+    mc_stmt *st = row->id ? mc_stmt_prepare(db, "INSERT INTO \"user\" (\"username\", \"email\", \"password_hash\", \"about_me\", \"last_seen\", \"id\") VALUES (?, ?, ?, ?, ?, ?)")
+                     : mc_stmt_prepare_insert(db, "INSERT INTO \"user\" (\"username\", \"email\", \"password_hash\", \"about_me\", \"last_seen\") VALUES (?, ?, ?, ?, ?) RETURNING \"id\"");
     if (!st)
         return mc_errcode(db);
-    int b = SQLITE_OK;
-    b |= row->id ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
-    b |= sqlite3_bind_text(st, 2, row->username, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 3, row->email, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 4, row->password_hash, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 5, row->about_me, -1, SQLITE_STATIC);
-    b |= mc_bind_temporal(st, 6, row->last_seen, MC_TEMPORAL_DATETIME);
-    rc = b == SQLITE_OK ? sqlite3_step(st) : b;
-    mc_release(db, st);
-    if (rc != SQLITE_DONE)
-        return mc_status_from_sqlite(db, rc, "user");
+    int b = MC_RC_OK;
+    b |= mc_stmt_bind_text_keep(st, 1, row->username, MC_BIND_STATIC);
+    b |= mc_stmt_bind_text_keep(st, 2, row->email, MC_BIND_STATIC);
+    b |= mc_stmt_bind_text_keep(st, 3, row->password_hash, MC_BIND_STATIC);
+    b |= mc_stmt_bind_text_keep(st, 4, row->about_me, MC_BIND_STATIC);
+    b |= mc_stmt_bind_temporal(st, 5, row->last_seen, MC_TEMPORAL_DATETIME);
+    if (row->id)
+        b |= mc_stmt_bind_int64(st, 6, row->id);
+    rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    mc_stmt_release(db, st);
+    if (rc != MC_RC_DONE)
+        return mc_status_from_rc(db, rc, "user");
     if (!row->id)
-        row->id = sqlite3_last_insert_rowid(mc_sqlite(db));
+        row->id = mc_last_insert_id(db);
     return MC_OK;
 }
 
 int user_get(mc_db *db, int64_t id, User **out)
 {
     *out = NULL;
-    sqlite3_stmt *st = mc_prepare(db, "SELECT id, username, email, password_hash, about_me, last_seen FROM user WHERE id = ?");
+    mc_stmt *st = mc_stmt_prepare(db, "SELECT \"id\", \"username\", \"email\", \"password_hash\", \"about_me\", \"last_seen\" FROM \"user\" WHERE \"id\" = ?");
     if (!st)
         return mc_errcode(db);
-    int b = SQLITE_OK;
-    b |= sqlite3_bind_int64(st, 1, id);
+    int b = MC_RC_OK;
+    b |= mc_stmt_bind_int64(st, 1, id);
     int rc = user_fetch(db, st, b, out);
     if (rc == MC_NOTFOUND)
         rc = mc_set_error(db, MC_NOTFOUND, "user: no row with id %lld", (long long)id);
@@ -201,11 +203,11 @@ int user_get(mc_db *db, int64_t id, User **out)
 int user_find_by_email(mc_db *db, const char *email, User **out)
 {
     *out = NULL;
-    sqlite3_stmt *st = mc_prepare(db, "SELECT id, username, email, password_hash, about_me, last_seen FROM user WHERE email = ?");
+    mc_stmt *st = mc_stmt_prepare(db, "SELECT \"id\", \"username\", \"email\", \"password_hash\", \"about_me\", \"last_seen\" FROM \"user\" WHERE \"email\" = ?");
     if (!st)
         return mc_errcode(db);
-    int b = SQLITE_OK;
-    b |= sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
+    int b = MC_RC_OK;
+    b |= mc_stmt_bind_text_keep(st, 1, email, MC_BIND_STATIC);
     int rc = user_fetch(db, st, b, out);
     if (rc == MC_NOTFOUND)
         rc = mc_set_error(db, MC_NOTFOUND, "user: no row with email '%s'", email ? email : "NULL");
@@ -215,11 +217,11 @@ int user_find_by_email(mc_db *db, const char *email, User **out)
 int user_find_by_username(mc_db *db, const char *username, User **out)
 {
     *out = NULL;
-    sqlite3_stmt *st = mc_prepare(db, "SELECT id, username, email, password_hash, about_me, last_seen FROM user WHERE username = ?");
+    mc_stmt *st = mc_stmt_prepare(db, "SELECT \"id\", \"username\", \"email\", \"password_hash\", \"about_me\", \"last_seen\" FROM \"user\" WHERE \"username\" = ?");
     if (!st)
         return mc_errcode(db);
-    int b = SQLITE_OK;
-    b |= sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+    int b = MC_RC_OK;
+    b |= mc_stmt_bind_text_keep(st, 1, username, MC_BIND_STATIC);
     int rc = user_fetch(db, st, b, out);
     if (rc == MC_NOTFOUND)
         rc = mc_set_error(db, MC_NOTFOUND, "user: no row with username '%s'", username ? username : "NULL");
@@ -231,38 +233,38 @@ int user_update(mc_db *db, const User *row)
     int rc = user_check(db, row);
     if (rc != MC_OK)
         return rc;
-    sqlite3_stmt *st = mc_prepare(db, "UPDATE user SET username = ?, email = ?, password_hash = ?, about_me = ?, last_seen = ? WHERE id = ?");
+    mc_stmt *st = mc_stmt_prepare(db, "UPDATE \"user\" SET \"username\" = ?, \"email\" = ?, \"password_hash\" = ?, \"about_me\" = ?, \"last_seen\" = ? WHERE \"id\" = ?");
     if (!st)
         return mc_errcode(db);
-    int b = SQLITE_OK;
-    b |= sqlite3_bind_text(st, 1, row->username, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 2, row->email, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 3, row->password_hash, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 4, row->about_me, -1, SQLITE_STATIC);
-    b |= mc_bind_temporal(st, 5, row->last_seen, MC_TEMPORAL_DATETIME);
-    b |= sqlite3_bind_int64(st, 6, row->id);
-    rc = b == SQLITE_OK ? sqlite3_step(st) : b;
-    mc_release(db, st);
-    if (rc != SQLITE_DONE)
-        return mc_status_from_sqlite(db, rc, "user");
-    if (sqlite3_changes(mc_sqlite(db)) == 0)
+    int b = MC_RC_OK;
+    b |= mc_stmt_bind_text_keep(st, 1, row->username, MC_BIND_STATIC);
+    b |= mc_stmt_bind_text_keep(st, 2, row->email, MC_BIND_STATIC);
+    b |= mc_stmt_bind_text_keep(st, 3, row->password_hash, MC_BIND_STATIC);
+    b |= mc_stmt_bind_text_keep(st, 4, row->about_me, MC_BIND_STATIC);
+    b |= mc_stmt_bind_temporal(st, 5, row->last_seen, MC_TEMPORAL_DATETIME);
+    b |= mc_stmt_bind_int64(st, 6, row->id);
+    rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    mc_stmt_release(db, st);
+    if (rc != MC_RC_DONE)
+        return mc_status_from_rc(db, rc, "user");
+    if (mc_changes(db) == 0)
         return mc_set_error(db, MC_NOTFOUND, "user: no row with this primary key");
     return MC_OK;
 }
 
 int user_delete(mc_db *db, int64_t id)
 {
-    int rc, b = SQLITE_OK;
-    sqlite3_stmt *st;
-    st = mc_prepare(db, "DELETE FROM user WHERE id = ?");
+    int rc, b = MC_RC_OK;
+    mc_stmt *st;
+    st = mc_stmt_prepare(db, "DELETE FROM \"user\" WHERE \"id\" = ?");
     if (!st)
         return mc_errcode(db);
-    b |= sqlite3_bind_int64(st, 1, id);
-    rc = b == SQLITE_OK ? sqlite3_step(st) : b;
-    mc_release(db, st);
-    if (rc != SQLITE_DONE)
-        rc = mc_status_from_sqlite(db, rc, "user");
-    else if (sqlite3_changes(mc_sqlite(db)) == 0)
+    b |= mc_stmt_bind_int64(st, 1, id);
+    rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    mc_stmt_release(db, st);
+    if (rc != MC_RC_DONE)
+        rc = mc_status_from_rc(db, rc, "user");
+    else if (mc_changes(db) == 0)
         rc = mc_set_error(db, MC_NOTFOUND, "user: no row with id %lld", (long long)id);
     else
         rc = MC_OK;
@@ -276,7 +278,7 @@ User_query *user_query(mc_db *db)
 
 int user_query_next(User_query *q, User *row)
 {
-    sqlite3_stmt *st;
+    mc_stmt *st;
     user_clear(row);
     int rc = mc_query_step((mc_query *)q, &st);
     if (rc != MC_OK)
@@ -296,7 +298,7 @@ int user_query_first(User_query *q, User **out)
     User *row = (User *)calloc(1, sizeof *row);
     if (!row)
         return mc_set_error(db, MC_NOMEM, "user: out of memory");
-    sqlite3_stmt *st;
+    mc_stmt *st;
     int rc = mc_query_first((mc_query *)q, &st);
     if (rc == MC_OK)
         rc = user_read(db, st, 0, row);
@@ -430,11 +432,11 @@ int user_list_load_posts(mc_db *db, const User_list *list, Post_lists *out)
     if (rc == MC_OK && list->count && !(out->lists = (Post_list *)calloc(list->count, sizeof *out->lists)))
         rc = mc_set_error(db, MC_NOMEM, "post: out of memory loading related rows");
     out->count = out->lists ? list->count : 0;
-    sqlite3_stmt *st = NULL;
+    mc_stmt *st = NULL;
     if (rc == MC_OK)
-        rc = mc_eager_run(e, "SELECT id, body, timestamp, user_id, status FROM post WHERE user_id IN (SELECT value FROM json_each(?))", &st);
+        rc = mc_eager_run(e, "SELECT \"id\", \"body\", \"timestamp\", \"user_id\", \"status\" FROM \"post\" WHERE \"user_id\" IN (SELECT value FROM json_each(?))", &st);
     while (rc == MC_OK && (rc = mc_eager_step(e)) == MC_OK) {
-        size_t at = mc_eager_first(e, sqlite3_column_int64(st, 3));
+        size_t at = mc_eager_first(e, mc_stmt_column_int64(st, 3));
         for (; rc == MC_OK && at != MC_EAGER_NONE; at = mc_eager_next(e, at)) {
             Post_list *l = &out->lists[at];
             Post *items = (Post *)mc_list_grow(db, l->items, l->count, sizeof *items);
@@ -455,19 +457,19 @@ int user_list_load_posts(mc_db *db, const User_list *list, Post_lists *out)
     return MC_OK;
 }
 
-static const char *const follow_columns[] = {"follower_id", "followed_id"};
+static const char *const follow_columns[] = {"\"follower_id\"", "\"followed_id\""};
 static const mc_table_meta follow_meta = {
-    "followers", "followers",
-    "follower_id, followed_id",
+    "followers", "\"followers\"",
+    "\"follower_id\", \"followed_id\"",
     2, follow_columns
 };
 
 /* Reads result columns at..at+1 of st into row (zeroed or cleared). */
-static int follow_read(mc_db *db, sqlite3_stmt *st, int at, Follow *row)
+static int follow_read(mc_db *db, mc_stmt *st, int at, Follow *row)
 {
     int rc = MC_OK;
-    row->follower_id = sqlite3_column_int64(st, at + 0);
-    row->followed_id = sqlite3_column_int64(st, at + 1);
+    row->follower_id = mc_stmt_column_int64(st, at + 0);
+    row->followed_id = mc_stmt_column_int64(st, at + 1);
     (void)db;
     return rc;
 }
@@ -484,16 +486,16 @@ static int follow_check(mc_db *db, const Follow *row)
 /* Steps st (bound; b the bindings' status) for at most one row: *out = a new
  * Follow read from it, or MC_NOTFOUND without a message (the caller names
  * the key).  st is released either way. */
-static int follow_fetch(mc_db *db, sqlite3_stmt *st, int b, Follow **out)
+static int follow_fetch(mc_db *db, mc_stmt *st, int b, Follow **out)
 {
-    int rc = b == SQLITE_OK ? sqlite3_step(st) : b;
-    if (rc != SQLITE_ROW) {
-        mc_release(db, st);
-        return rc == SQLITE_DONE ? MC_NOTFOUND : mc_status_from_sqlite(db, rc, "followers");
+    int rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    if (rc != MC_RC_ROW) {
+        mc_stmt_release(db, st);
+        return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "followers");
     }
     Follow *row = (Follow *)calloc(1, sizeof *row);
     rc = row ? follow_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "followers: out of memory");
-    mc_release(db, st);
+    mc_stmt_release(db, st);
     if (rc != MC_OK) {
         follow_free(row);
         return rc;
@@ -545,28 +547,28 @@ int follow_insert(mc_db *db, Follow *row)
     int rc = follow_check(db, row);
     if (rc != MC_OK)
         return rc;
-    sqlite3_stmt *st = mc_prepare(db, "INSERT INTO followers (follower_id, followed_id) VALUES (?, ?)");
+    mc_stmt *st = mc_stmt_prepare(db, "INSERT INTO \"followers\" (\"follower_id\", \"followed_id\") VALUES (?, ?)");
     if (!st)
         return mc_errcode(db);
-    int b = SQLITE_OK;
-    b |= sqlite3_bind_int64(st, 1, row->follower_id);
-    b |= sqlite3_bind_int64(st, 2, row->followed_id);
-    rc = b == SQLITE_OK ? sqlite3_step(st) : b;
-    mc_release(db, st);
-    if (rc != SQLITE_DONE)
-        return mc_status_from_sqlite(db, rc, "followers");
+    int b = MC_RC_OK;
+    b |= mc_stmt_bind_int64(st, 1, row->follower_id);
+    b |= mc_stmt_bind_int64(st, 2, row->followed_id);
+    rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    mc_stmt_release(db, st);
+    if (rc != MC_RC_DONE)
+        return mc_status_from_rc(db, rc, "followers");
     return MC_OK;
 }
 
 int follow_get(mc_db *db, int64_t follower_id, int64_t followed_id, Follow **out)
 {
     *out = NULL;
-    sqlite3_stmt *st = mc_prepare(db, "SELECT follower_id, followed_id FROM followers WHERE follower_id = ? AND followed_id = ?");
+    mc_stmt *st = mc_stmt_prepare(db, "SELECT \"follower_id\", \"followed_id\" FROM \"followers\" WHERE \"follower_id\" = ? AND \"followed_id\" = ?");
     if (!st)
         return mc_errcode(db);
-    int b = SQLITE_OK;
-    b |= sqlite3_bind_int64(st, 1, follower_id);
-    b |= sqlite3_bind_int64(st, 2, followed_id);
+    int b = MC_RC_OK;
+    b |= mc_stmt_bind_int64(st, 1, follower_id);
+    b |= mc_stmt_bind_int64(st, 2, followed_id);
     int rc = follow_fetch(db, st, b, out);
     if (rc == MC_NOTFOUND)
         rc = mc_set_error(db, MC_NOTFOUND, "followers: no row with follower_id %lld, followed_id %lld", (long long)follower_id, (long long)followed_id);
@@ -575,18 +577,18 @@ int follow_get(mc_db *db, int64_t follower_id, int64_t followed_id, Follow **out
 
 int follow_delete(mc_db *db, int64_t follower_id, int64_t followed_id)
 {
-    int rc, b = SQLITE_OK;
-    sqlite3_stmt *st;
-    st = mc_prepare(db, "DELETE FROM followers WHERE follower_id = ? AND followed_id = ?");
+    int rc, b = MC_RC_OK;
+    mc_stmt *st;
+    st = mc_stmt_prepare(db, "DELETE FROM \"followers\" WHERE \"follower_id\" = ? AND \"followed_id\" = ?");
     if (!st)
         return mc_errcode(db);
-    b |= sqlite3_bind_int64(st, 1, follower_id);
-    b |= sqlite3_bind_int64(st, 2, followed_id);
-    rc = b == SQLITE_OK ? sqlite3_step(st) : b;
-    mc_release(db, st);
-    if (rc != SQLITE_DONE)
-        rc = mc_status_from_sqlite(db, rc, "followers");
-    else if (sqlite3_changes(mc_sqlite(db)) == 0)
+    b |= mc_stmt_bind_int64(st, 1, follower_id);
+    b |= mc_stmt_bind_int64(st, 2, followed_id);
+    rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    mc_stmt_release(db, st);
+    if (rc != MC_RC_DONE)
+        rc = mc_status_from_rc(db, rc, "followers");
+    else if (mc_changes(db) == 0)
         rc = mc_set_error(db, MC_NOTFOUND, "followers: no row with follower_id %lld, followed_id %lld", (long long)follower_id, (long long)followed_id);
     else
         rc = MC_OK;
@@ -600,7 +602,7 @@ Follow_query *follow_query(mc_db *db)
 
 int follow_query_next(Follow_query *q, Follow *row)
 {
-    sqlite3_stmt *st;
+    mc_stmt *st;
     follow_clear(row);
     int rc = mc_query_step((mc_query *)q, &st);
     if (rc != MC_OK)
@@ -620,7 +622,7 @@ int follow_query_first(Follow_query *q, Follow **out)
     Follow *row = (Follow *)calloc(1, sizeof *row);
     if (!row)
         return mc_set_error(db, MC_NOMEM, "followers: out of memory");
-    sqlite3_stmt *st;
+    mc_stmt *st;
     int rc = mc_query_first((mc_query *)q, &st);
     if (rc == MC_OK)
         rc = follow_read(db, st, 0, row);
@@ -721,25 +723,25 @@ int follow_query_delete(Follow_query *q, int64_t *n)
     return mc_query_delete((mc_query *)q, NULL, 0, n);
 }
 
-static const char *const post_columns[] = {"id", "body", "timestamp", "user_id", "status"};
+static const char *const post_columns[] = {"\"id\"", "\"body\"", "\"timestamp\"", "\"user_id\"", "\"status\""};
 static const mc_table_meta post_meta = {
-    "post", "post",
-    "id, body, timestamp, user_id, status",
+    "post", "\"post\"",
+    "\"id\", \"body\", \"timestamp\", \"user_id\", \"status\"",
     5, post_columns
 };
 
 /* Reads result columns at..at+4 of st into row (zeroed or cleared). */
-static int post_read(mc_db *db, sqlite3_stmt *st, int at, Post *row)
+static int post_read(mc_db *db, mc_stmt *st, int at, Post *row)
 {
     int rc = MC_OK;
-    row->id = sqlite3_column_int64(st, at + 0);
+    row->id = mc_stmt_column_int64(st, at + 0);
     if (rc == MC_OK)
-        rc = mc_column_text(db, st, at + 1, &row->body);
+        rc = mc_stmt_column_text(db, st, at + 1, &row->body);
     if (rc == MC_OK)
-        rc = mc_column_text(db, st, at + 2, &row->timestamp);
-    row->user_id_null = sqlite3_column_type(st, at + 3) == SQLITE_NULL;
-    row->user_id = row->user_id_null ? 0 : sqlite3_column_int64(st, at + 3);
-    row->status = status_from_text((const char *)sqlite3_column_text(st, at + 4));
+        rc = mc_stmt_column_text(db, st, at + 2, &row->timestamp);
+    row->user_id_null = mc_stmt_column_is_null(st, at + 3);
+    row->user_id = row->user_id_null ? 0 : mc_stmt_column_int64(st, at + 3);
+    row->status = status_from_text(mc_stmt_column_cstr(st, at + 4));
     return rc;
 }
 
@@ -761,16 +763,16 @@ static int post_check(mc_db *db, const Post *row)
 /* Steps st (bound; b the bindings' status) for at most one row: *out = a new
  * Post read from it, or MC_NOTFOUND without a message (the caller names
  * the key).  st is released either way. */
-static int post_fetch(mc_db *db, sqlite3_stmt *st, int b, Post **out)
+static int post_fetch(mc_db *db, mc_stmt *st, int b, Post **out)
 {
-    int rc = b == SQLITE_OK ? sqlite3_step(st) : b;
-    if (rc != SQLITE_ROW) {
-        mc_release(db, st);
-        return rc == SQLITE_DONE ? MC_NOTFOUND : mc_status_from_sqlite(db, rc, "post");
+    int rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    if (rc != MC_RC_ROW) {
+        mc_stmt_release(db, st);
+        return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "post");
     }
     Post *row = (Post *)calloc(1, sizeof *row);
     rc = row ? post_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "post: out of memory");
-    mc_release(db, st);
+    mc_stmt_release(db, st);
     if (rc != MC_OK) {
         post_free(row);
         return rc;
@@ -826,32 +828,34 @@ int post_insert(mc_db *db, Post *row)
     int rc = post_check(db, row);
     if (rc != MC_OK)
         return rc;
-    sqlite3_stmt *st = mc_prepare(db, "INSERT INTO post (id, body, timestamp, user_id, status) VALUES (?, ?, ?, ?, ?)");
+    mc_stmt *st = row->id ? mc_stmt_prepare(db, "INSERT INTO \"post\" (\"body\", \"timestamp\", \"user_id\", \"status\", \"id\") VALUES (?, ?, ?, ?, ?)")
+                     : mc_stmt_prepare_insert(db, "INSERT INTO \"post\" (\"body\", \"timestamp\", \"user_id\", \"status\") VALUES (?, ?, ?, ?) RETURNING \"id\"");
     if (!st)
         return mc_errcode(db);
-    int b = SQLITE_OK;
-    b |= row->id ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
-    b |= sqlite3_bind_text(st, 2, row->body, -1, SQLITE_STATIC);
-    b |= mc_bind_temporal(st, 3, row->timestamp, MC_TEMPORAL_DATETIME);
-    b |= row->user_id_null ? sqlite3_bind_null(st, 4) : sqlite3_bind_int64(st, 4, row->user_id);
-    b |= sqlite3_bind_text(st, 5, status_to_text(row->status), -1, SQLITE_STATIC);
-    rc = b == SQLITE_OK ? sqlite3_step(st) : b;
-    mc_release(db, st);
-    if (rc != SQLITE_DONE)
-        return mc_status_from_sqlite(db, rc, "post");
+    int b = MC_RC_OK;
+    b |= mc_stmt_bind_text_keep(st, 1, row->body, MC_BIND_STATIC);
+    b |= mc_stmt_bind_temporal(st, 2, row->timestamp, MC_TEMPORAL_DATETIME);
+    b |= row->user_id_null ? mc_stmt_bind_null(st, 3) : mc_stmt_bind_int64(st, 3, row->user_id);
+    b |= mc_stmt_bind_text(st, 4, status_to_text(row->status));
+    if (row->id)
+        b |= mc_stmt_bind_int64(st, 5, row->id);
+    rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    mc_stmt_release(db, st);
+    if (rc != MC_RC_DONE)
+        return mc_status_from_rc(db, rc, "post");
     if (!row->id)
-        row->id = sqlite3_last_insert_rowid(mc_sqlite(db));
+        row->id = mc_last_insert_id(db);
     return MC_OK;
 }
 
 int post_get(mc_db *db, int64_t id, Post **out)
 {
     *out = NULL;
-    sqlite3_stmt *st = mc_prepare(db, "SELECT id, body, timestamp, user_id, status FROM post WHERE id = ?");
+    mc_stmt *st = mc_stmt_prepare(db, "SELECT \"id\", \"body\", \"timestamp\", \"user_id\", \"status\" FROM \"post\" WHERE \"id\" = ?");
     if (!st)
         return mc_errcode(db);
-    int b = SQLITE_OK;
-    b |= sqlite3_bind_int64(st, 1, id);
+    int b = MC_RC_OK;
+    b |= mc_stmt_bind_int64(st, 1, id);
     int rc = post_fetch(db, st, b, out);
     if (rc == MC_NOTFOUND)
         rc = mc_set_error(db, MC_NOTFOUND, "post: no row with id %lld", (long long)id);
@@ -863,37 +867,37 @@ int post_update(mc_db *db, const Post *row)
     int rc = post_check(db, row);
     if (rc != MC_OK)
         return rc;
-    sqlite3_stmt *st = mc_prepare(db, "UPDATE post SET body = ?, timestamp = ?, user_id = ?, status = ? WHERE id = ?");
+    mc_stmt *st = mc_stmt_prepare(db, "UPDATE \"post\" SET \"body\" = ?, \"timestamp\" = ?, \"user_id\" = ?, \"status\" = ? WHERE \"id\" = ?");
     if (!st)
         return mc_errcode(db);
-    int b = SQLITE_OK;
-    b |= sqlite3_bind_text(st, 1, row->body, -1, SQLITE_STATIC);
-    b |= mc_bind_temporal(st, 2, row->timestamp, MC_TEMPORAL_DATETIME);
-    b |= row->user_id_null ? sqlite3_bind_null(st, 3) : sqlite3_bind_int64(st, 3, row->user_id);
-    b |= sqlite3_bind_text(st, 4, status_to_text(row->status), -1, SQLITE_STATIC);
-    b |= sqlite3_bind_int64(st, 5, row->id);
-    rc = b == SQLITE_OK ? sqlite3_step(st) : b;
-    mc_release(db, st);
-    if (rc != SQLITE_DONE)
-        return mc_status_from_sqlite(db, rc, "post");
-    if (sqlite3_changes(mc_sqlite(db)) == 0)
+    int b = MC_RC_OK;
+    b |= mc_stmt_bind_text_keep(st, 1, row->body, MC_BIND_STATIC);
+    b |= mc_stmt_bind_temporal(st, 2, row->timestamp, MC_TEMPORAL_DATETIME);
+    b |= row->user_id_null ? mc_stmt_bind_null(st, 3) : mc_stmt_bind_int64(st, 3, row->user_id);
+    b |= mc_stmt_bind_text(st, 4, status_to_text(row->status));
+    b |= mc_stmt_bind_int64(st, 5, row->id);
+    rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    mc_stmt_release(db, st);
+    if (rc != MC_RC_DONE)
+        return mc_status_from_rc(db, rc, "post");
+    if (mc_changes(db) == 0)
         return mc_set_error(db, MC_NOTFOUND, "post: no row with this primary key");
     return MC_OK;
 }
 
 int post_delete(mc_db *db, int64_t id)
 {
-    int rc, b = SQLITE_OK;
-    sqlite3_stmt *st;
-    st = mc_prepare(db, "DELETE FROM post WHERE id = ?");
+    int rc, b = MC_RC_OK;
+    mc_stmt *st;
+    st = mc_stmt_prepare(db, "DELETE FROM \"post\" WHERE \"id\" = ?");
     if (!st)
         return mc_errcode(db);
-    b |= sqlite3_bind_int64(st, 1, id);
-    rc = b == SQLITE_OK ? sqlite3_step(st) : b;
-    mc_release(db, st);
-    if (rc != SQLITE_DONE)
-        rc = mc_status_from_sqlite(db, rc, "post");
-    else if (sqlite3_changes(mc_sqlite(db)) == 0)
+    b |= mc_stmt_bind_int64(st, 1, id);
+    rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    mc_stmt_release(db, st);
+    if (rc != MC_RC_DONE)
+        rc = mc_status_from_rc(db, rc, "post");
+    else if (mc_changes(db) == 0)
         rc = mc_set_error(db, MC_NOTFOUND, "post: no row with id %lld", (long long)id);
     else
         rc = MC_OK;
@@ -907,7 +911,7 @@ Post_query *post_query(mc_db *db)
 
 int post_query_next(Post_query *q, Post *row)
 {
-    sqlite3_stmt *st;
+    mc_stmt *st;
     post_clear(row);
     int rc = mc_query_step((mc_query *)q, &st);
     if (rc != MC_OK)
@@ -927,7 +931,7 @@ int post_query_first(Post_query *q, Post **out)
     Post *row = (Post *)calloc(1, sizeof *row);
     if (!row)
         return mc_set_error(db, MC_NOMEM, "post: out of memory");
-    sqlite3_stmt *st;
+    mc_stmt *st;
     int rc = mc_query_first((mc_query *)q, &st);
     if (rc == MC_OK)
         rc = post_read(db, st, 0, row);
@@ -1055,9 +1059,9 @@ int post_list_load_author(mc_db *db, const Post_list *list, User_refs *out)
     if (rc == MC_OK && list->count && !(out->refs = (User **)calloc(list->count, sizeof *out->refs)))
         rc = mc_set_error(db, MC_NOMEM, "user: out of memory loading related rows");
     out->count = out->refs ? list->count : 0;
-    sqlite3_stmt *st = NULL;
+    mc_stmt *st = NULL;
     if (rc == MC_OK)
-        rc = mc_eager_run(e, "SELECT id, username, email, password_hash, about_me, last_seen FROM user WHERE id IN (SELECT value FROM json_each(?))", &st);
+        rc = mc_eager_run(e, "SELECT \"id\", \"username\", \"email\", \"password_hash\", \"about_me\", \"last_seen\" FROM \"user\" WHERE \"id\" IN (SELECT value FROM json_each(?))", &st);
     while (rc == MC_OK && (rc = mc_eager_step(e)) == MC_OK) {
         User *items = (User *)mc_list_grow(db, out->rows.items, out->rows.count, sizeof *items);
         if (!items) {
@@ -1081,26 +1085,26 @@ int post_list_load_author(mc_db *db, const Post_list *list, User_refs *out)
     return MC_OK;
 }
 
-static const char *const notification_columns[] = {"id", "name", "user_id", "timestamp", "payload"};
+static const char *const notification_columns[] = {"\"id\"", "\"name\"", "\"user_id\"", "\"timestamp\"", "\"payload\""};
 static const mc_table_meta notification_meta = {
-    "notification", "notification",
-    "id, name, user_id, timestamp, payload",
+    "notification", "\"notification\"",
+    "\"id\", \"name\", \"user_id\", \"timestamp\", \"payload\"",
     5, notification_columns
 };
 
 /* Reads result columns at..at+4 of st into row (zeroed or cleared). */
-static int notification_read(mc_db *db, sqlite3_stmt *st, int at, Notification *row)
+static int notification_read(mc_db *db, mc_stmt *st, int at, Notification *row)
 {
     int rc = MC_OK;
-    row->id = sqlite3_column_int64(st, at + 0);
+    row->id = mc_stmt_column_int64(st, at + 0);
     if (rc == MC_OK)
-        rc = mc_column_text(db, st, at + 1, &row->name);
-    row->user_id_null = sqlite3_column_type(st, at + 2) == SQLITE_NULL;
-    row->user_id = row->user_id_null ? 0 : sqlite3_column_int64(st, at + 2);
-    row->timestamp_null = sqlite3_column_type(st, at + 3) == SQLITE_NULL;
-    row->timestamp = row->timestamp_null ? 0 : sqlite3_column_double(st, at + 3);
+        rc = mc_stmt_column_text(db, st, at + 1, &row->name);
+    row->user_id_null = mc_stmt_column_is_null(st, at + 2);
+    row->user_id = row->user_id_null ? 0 : mc_stmt_column_int64(st, at + 2);
+    row->timestamp_null = mc_stmt_column_is_null(st, at + 3);
+    row->timestamp = row->timestamp_null ? 0 : mc_stmt_column_double(st, at + 3);
     if (rc == MC_OK)
-        rc = mc_column_text(db, st, at + 4, &row->payload);
+        rc = mc_stmt_column_text(db, st, at + 4, &row->payload);
     return rc;
 }
 
@@ -1124,16 +1128,16 @@ static int notification_check(mc_db *db, const Notification *row)
 /* Steps st (bound; b the bindings' status) for at most one row: *out = a new
  * Notification read from it, or MC_NOTFOUND without a message (the caller names
  * the key).  st is released either way. */
-static int notification_fetch(mc_db *db, sqlite3_stmt *st, int b, Notification **out)
+static int notification_fetch(mc_db *db, mc_stmt *st, int b, Notification **out)
 {
-    int rc = b == SQLITE_OK ? sqlite3_step(st) : b;
-    if (rc != SQLITE_ROW) {
-        mc_release(db, st);
-        return rc == SQLITE_DONE ? MC_NOTFOUND : mc_status_from_sqlite(db, rc, "notification");
+    int rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    if (rc != MC_RC_ROW) {
+        mc_stmt_release(db, st);
+        return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "notification");
     }
     Notification *row = (Notification *)calloc(1, sizeof *row);
     rc = row ? notification_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "notification: out of memory");
-    mc_release(db, st);
+    mc_stmt_release(db, st);
     if (rc != MC_OK) {
         notification_free(row);
         return rc;
@@ -1189,32 +1193,34 @@ int notification_insert(mc_db *db, Notification *row)
     int rc = notification_check(db, row);
     if (rc != MC_OK)
         return rc;
-    sqlite3_stmt *st = mc_prepare(db, "INSERT INTO notification (id, name, user_id, timestamp, payload) VALUES (?, ?, ?, ?, ?)");
+    mc_stmt *st = row->id ? mc_stmt_prepare(db, "INSERT INTO \"notification\" (\"name\", \"user_id\", \"timestamp\", \"payload\", \"id\") VALUES (?, ?, ?, ?, ?)")
+                     : mc_stmt_prepare_insert(db, "INSERT INTO \"notification\" (\"name\", \"user_id\", \"timestamp\", \"payload\") VALUES (?, ?, ?, ?) RETURNING \"id\"");
     if (!st)
         return mc_errcode(db);
-    int b = SQLITE_OK;
-    b |= row->id ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
-    b |= sqlite3_bind_text(st, 2, row->name, -1, SQLITE_STATIC);
-    b |= row->user_id_null ? sqlite3_bind_null(st, 3) : sqlite3_bind_int64(st, 3, row->user_id);
-    b |= row->timestamp_null ? sqlite3_bind_null(st, 4) : sqlite3_bind_double(st, 4, row->timestamp);
-    b |= sqlite3_bind_text(st, 5, row->payload, -1, SQLITE_STATIC);
-    rc = b == SQLITE_OK ? sqlite3_step(st) : b;
-    mc_release(db, st);
-    if (rc != SQLITE_DONE)
-        return mc_status_from_sqlite(db, rc, "notification");
+    int b = MC_RC_OK;
+    b |= mc_stmt_bind_text_keep(st, 1, row->name, MC_BIND_STATIC);
+    b |= row->user_id_null ? mc_stmt_bind_null(st, 2) : mc_stmt_bind_int64(st, 2, row->user_id);
+    b |= row->timestamp_null ? mc_stmt_bind_null(st, 3) : mc_stmt_bind_double(st, 3, row->timestamp);
+    b |= mc_stmt_bind_text_keep(st, 4, row->payload, MC_BIND_STATIC);
+    if (row->id)
+        b |= mc_stmt_bind_int64(st, 5, row->id);
+    rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    mc_stmt_release(db, st);
+    if (rc != MC_RC_DONE)
+        return mc_status_from_rc(db, rc, "notification");
     if (!row->id)
-        row->id = sqlite3_last_insert_rowid(mc_sqlite(db));
+        row->id = mc_last_insert_id(db);
     return MC_OK;
 }
 
 int notification_get(mc_db *db, int64_t id, Notification **out)
 {
     *out = NULL;
-    sqlite3_stmt *st = mc_prepare(db, "SELECT id, name, user_id, timestamp, payload FROM notification WHERE id = ?");
+    mc_stmt *st = mc_stmt_prepare(db, "SELECT \"id\", \"name\", \"user_id\", \"timestamp\", \"payload\" FROM \"notification\" WHERE \"id\" = ?");
     if (!st)
         return mc_errcode(db);
-    int b = SQLITE_OK;
-    b |= sqlite3_bind_int64(st, 1, id);
+    int b = MC_RC_OK;
+    b |= mc_stmt_bind_int64(st, 1, id);
     int rc = notification_fetch(db, st, b, out);
     if (rc == MC_NOTFOUND)
         rc = mc_set_error(db, MC_NOTFOUND, "notification: no row with id %lld", (long long)id);
@@ -1226,37 +1232,37 @@ int notification_update(mc_db *db, const Notification *row)
     int rc = notification_check(db, row);
     if (rc != MC_OK)
         return rc;
-    sqlite3_stmt *st = mc_prepare(db, "UPDATE notification SET name = ?, user_id = ?, timestamp = ?, payload = ? WHERE id = ?");
+    mc_stmt *st = mc_stmt_prepare(db, "UPDATE \"notification\" SET \"name\" = ?, \"user_id\" = ?, \"timestamp\" = ?, \"payload\" = ? WHERE \"id\" = ?");
     if (!st)
         return mc_errcode(db);
-    int b = SQLITE_OK;
-    b |= sqlite3_bind_text(st, 1, row->name, -1, SQLITE_STATIC);
-    b |= row->user_id_null ? sqlite3_bind_null(st, 2) : sqlite3_bind_int64(st, 2, row->user_id);
-    b |= row->timestamp_null ? sqlite3_bind_null(st, 3) : sqlite3_bind_double(st, 3, row->timestamp);
-    b |= sqlite3_bind_text(st, 4, row->payload, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_int64(st, 5, row->id);
-    rc = b == SQLITE_OK ? sqlite3_step(st) : b;
-    mc_release(db, st);
-    if (rc != SQLITE_DONE)
-        return mc_status_from_sqlite(db, rc, "notification");
-    if (sqlite3_changes(mc_sqlite(db)) == 0)
+    int b = MC_RC_OK;
+    b |= mc_stmt_bind_text_keep(st, 1, row->name, MC_BIND_STATIC);
+    b |= row->user_id_null ? mc_stmt_bind_null(st, 2) : mc_stmt_bind_int64(st, 2, row->user_id);
+    b |= row->timestamp_null ? mc_stmt_bind_null(st, 3) : mc_stmt_bind_double(st, 3, row->timestamp);
+    b |= mc_stmt_bind_text_keep(st, 4, row->payload, MC_BIND_STATIC);
+    b |= mc_stmt_bind_int64(st, 5, row->id);
+    rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    mc_stmt_release(db, st);
+    if (rc != MC_RC_DONE)
+        return mc_status_from_rc(db, rc, "notification");
+    if (mc_changes(db) == 0)
         return mc_set_error(db, MC_NOTFOUND, "notification: no row with this primary key");
     return MC_OK;
 }
 
 int notification_delete(mc_db *db, int64_t id)
 {
-    int rc, b = SQLITE_OK;
-    sqlite3_stmt *st;
-    st = mc_prepare(db, "DELETE FROM notification WHERE id = ?");
+    int rc, b = MC_RC_OK;
+    mc_stmt *st;
+    st = mc_stmt_prepare(db, "DELETE FROM \"notification\" WHERE \"id\" = ?");
     if (!st)
         return mc_errcode(db);
-    b |= sqlite3_bind_int64(st, 1, id);
-    rc = b == SQLITE_OK ? sqlite3_step(st) : b;
-    mc_release(db, st);
-    if (rc != SQLITE_DONE)
-        rc = mc_status_from_sqlite(db, rc, "notification");
-    else if (sqlite3_changes(mc_sqlite(db)) == 0)
+    b |= mc_stmt_bind_int64(st, 1, id);
+    rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    mc_stmt_release(db, st);
+    if (rc != MC_RC_DONE)
+        rc = mc_status_from_rc(db, rc, "notification");
+    else if (mc_changes(db) == 0)
         rc = mc_set_error(db, MC_NOTFOUND, "notification: no row with id %lld", (long long)id);
     else
         rc = MC_OK;
@@ -1270,7 +1276,7 @@ Notification_query *notification_query(mc_db *db)
 
 int notification_query_next(Notification_query *q, Notification *row)
 {
-    sqlite3_stmt *st;
+    mc_stmt *st;
     notification_clear(row);
     int rc = mc_query_step((mc_query *)q, &st);
     if (rc != MC_OK)
@@ -1290,7 +1296,7 @@ int notification_query_first(Notification_query *q, Notification **out)
     Notification *row = (Notification *)calloc(1, sizeof *row);
     if (!row)
         return mc_set_error(db, MC_NOMEM, "notification: out of memory");
-    sqlite3_stmt *st;
+    mc_stmt *st;
     int rc = mc_query_first((mc_query *)q, &st);
     if (rc == MC_OK)
         rc = notification_read(db, st, 0, row);
@@ -1400,14 +1406,14 @@ static const char timeline_sql[] =
     "    LIMIT :per_page OFFSET :skip";
 
 /* Checks and binds the parameters of timeline; text and blobs bound with `keep`. */
-static int timeline_bind(mc_db *db, sqlite3_stmt *st, sqlite3_destructor_type keep, int64_t user_id, int64_t per_page, int64_t skip)
+static int timeline_bind(mc_db *db, mc_stmt *st, mc_bind_keep keep, int64_t user_id, int64_t per_page, int64_t skip)
 {
-    int b = SQLITE_OK;
+    int b = MC_RC_OK;
     (void)keep;
-    b |= sqlite3_bind_int64(st, 1, user_id);
-    b |= sqlite3_bind_int64(st, 2, per_page);
-    b |= sqlite3_bind_int64(st, 3, skip);
-    return b == SQLITE_OK ? MC_OK : mc_status_from_sqlite(db, b, "timeline");
+    b |= mc_stmt_bind_int64(st, 1, user_id);
+    b |= mc_stmt_bind_int64(st, 2, per_page);
+    b |= mc_stmt_bind_int64(st, 3, skip);
+    return b == MC_RC_OK ? MC_OK : mc_status_from_rc(db, b, "timeline");
 }
 
 int timeline(mc_db *db, int64_t user_id, int64_t per_page, int64_t skip, Post_list *out)
@@ -1415,16 +1421,16 @@ int timeline(mc_db *db, int64_t user_id, int64_t per_page, int64_t skip, Post_li
     size_t cap = 0;
     out->items = NULL;
     out->count = 0;
-    sqlite3_stmt *st = mc_prepare(db, timeline_sql);
+    mc_stmt *st = mc_stmt_prepare(db, timeline_sql);
     if (!st)
         return mc_errcode(db);
-    int rc = timeline_bind(db, st, SQLITE_STATIC, user_id, per_page, skip);
+    int rc = timeline_bind(db, st, MC_BIND_STATIC, user_id, per_page, skip);
     while (rc == MC_OK) {
-        int s = sqlite3_step(st);
-        if (s == SQLITE_DONE)
+        int s = mc_stmt_step(st);
+        if (s == MC_RC_DONE)
             break;
-        if (s != SQLITE_ROW) {
-            rc = mc_status_from_sqlite(db, s, "timeline");
+        if (s != MC_RC_ROW) {
+            rc = mc_status_from_rc(db, s, "timeline");
             break;
         }
         if (out->count == cap) {
@@ -1440,7 +1446,7 @@ int timeline(mc_db *db, int64_t user_id, int64_t per_page, int64_t skip, Post_li
         memset(&out->items[out->count], 0, sizeof out->items[0]);
         rc = post_read(db, st, 0, &out->items[out->count++]);
     }
-    mc_release(db, st);
+    mc_stmt_release(db, st);
     if (rc != MC_OK)
         post_list_free(out);
     return rc;
@@ -1450,7 +1456,7 @@ void timeline_close(timeline_iter *q)
 {
     if (!q || !q->st)
         return;
-    mc_release(q->db, q->st);
+    mc_stmt_release(q->db, q->st);
     q->st = NULL;
 }
 
@@ -1458,12 +1464,12 @@ int timeline_open(mc_db *db, int64_t user_id, int64_t per_page, int64_t skip, ti
 {
     out->db = db;
     out->st = NULL;
-    sqlite3_stmt *st = mc_prepare(db, timeline_sql);
+    mc_stmt *st = mc_stmt_prepare(db, timeline_sql);
     if (!st)
         return mc_errcode(db);
-    int rc = timeline_bind(db, st, SQLITE_TRANSIENT, user_id, per_page, skip);
+    int rc = timeline_bind(db, st, MC_BIND_COPY, user_id, per_page, skip);
     if (rc != MC_OK) {
-        mc_release(db, st);
+        mc_stmt_release(db, st);
         return rc;
     }
     out->st = st;
@@ -1476,9 +1482,9 @@ int timeline_next(timeline_iter *q, Post *row)
     if (!q->st)
         return MC_DONE;
     mc_db *db = q->db;
-    sqlite3_stmt *st = q->st;
-    int s = sqlite3_step(st);
-    int rc = s == SQLITE_ROW ? post_read(db, st, 0, row) : mc_status_from_sqlite(db, s, "timeline");
+    mc_stmt *st = q->st;
+    int s = mc_stmt_step(st);
+    int rc = s == MC_RC_ROW ? post_read(db, st, 0, row) : mc_status_from_rc(db, s, "timeline");
     if (rc != MC_OK) {
         post_clear(row);
         timeline_close(q);
@@ -1494,12 +1500,12 @@ static const char following_posts_sql[] =
     "    ORDER BY post.timestamp DESC";
 
 /* Checks and binds the parameters of following_posts; text and blobs bound with `keep`. */
-static int following_posts_bind(mc_db *db, sqlite3_stmt *st, sqlite3_destructor_type keep, int64_t user_id)
+static int following_posts_bind(mc_db *db, mc_stmt *st, mc_bind_keep keep, int64_t user_id)
 {
-    int b = SQLITE_OK;
+    int b = MC_RC_OK;
     (void)keep;
-    b |= sqlite3_bind_int64(st, 1, user_id);
-    return b == SQLITE_OK ? MC_OK : mc_status_from_sqlite(db, b, "following_posts");
+    b |= mc_stmt_bind_int64(st, 1, user_id);
+    return b == MC_RC_OK ? MC_OK : mc_status_from_rc(db, b, "following_posts");
 }
 
 int following_posts(mc_db *db, int64_t user_id, Post_list *out)
@@ -1507,16 +1513,16 @@ int following_posts(mc_db *db, int64_t user_id, Post_list *out)
     size_t cap = 0;
     out->items = NULL;
     out->count = 0;
-    sqlite3_stmt *st = mc_prepare(db, following_posts_sql);
+    mc_stmt *st = mc_stmt_prepare(db, following_posts_sql);
     if (!st)
         return mc_errcode(db);
-    int rc = following_posts_bind(db, st, SQLITE_STATIC, user_id);
+    int rc = following_posts_bind(db, st, MC_BIND_STATIC, user_id);
     while (rc == MC_OK) {
-        int s = sqlite3_step(st);
-        if (s == SQLITE_DONE)
+        int s = mc_stmt_step(st);
+        if (s == MC_RC_DONE)
             break;
-        if (s != SQLITE_ROW) {
-            rc = mc_status_from_sqlite(db, s, "following_posts");
+        if (s != MC_RC_ROW) {
+            rc = mc_status_from_rc(db, s, "following_posts");
             break;
         }
         if (out->count == cap) {
@@ -1532,7 +1538,7 @@ int following_posts(mc_db *db, int64_t user_id, Post_list *out)
         memset(&out->items[out->count], 0, sizeof out->items[0]);
         rc = post_read(db, st, 0, &out->items[out->count++]);
     }
-    mc_release(db, st);
+    mc_stmt_release(db, st);
     if (rc != MC_OK)
         post_list_free(out);
     return rc;
@@ -1542,7 +1548,7 @@ void following_posts_close(following_posts_iter *q)
 {
     if (!q || !q->st)
         return;
-    mc_release(q->db, q->st);
+    mc_stmt_release(q->db, q->st);
     q->st = NULL;
 }
 
@@ -1550,12 +1556,12 @@ int following_posts_open(mc_db *db, int64_t user_id, following_posts_iter *out)
 {
     out->db = db;
     out->st = NULL;
-    sqlite3_stmt *st = mc_prepare(db, following_posts_sql);
+    mc_stmt *st = mc_stmt_prepare(db, following_posts_sql);
     if (!st)
         return mc_errcode(db);
-    int rc = following_posts_bind(db, st, SQLITE_TRANSIENT, user_id);
+    int rc = following_posts_bind(db, st, MC_BIND_COPY, user_id);
     if (rc != MC_OK) {
-        mc_release(db, st);
+        mc_stmt_release(db, st);
         return rc;
     }
     out->st = st;
@@ -1568,9 +1574,9 @@ int following_posts_next(following_posts_iter *q, Post *row)
     if (!q->st)
         return MC_DONE;
     mc_db *db = q->db;
-    sqlite3_stmt *st = q->st;
-    int s = sqlite3_step(st);
-    int rc = s == SQLITE_ROW ? post_read(db, st, 0, row) : mc_status_from_sqlite(db, s, "following_posts");
+    mc_stmt *st = q->st;
+    int s = mc_stmt_step(st);
+    int rc = s == MC_RC_ROW ? post_read(db, st, 0, row) : mc_status_from_rc(db, s, "following_posts");
     if (rc != MC_OK) {
         post_clear(row);
         following_posts_close(q);
@@ -1583,12 +1589,12 @@ static const char posts_by_sql[] =
     "SELECT post.* FROM post WHERE user_id IS :user_id ORDER BY id";
 
 /* Checks and binds the parameters of posts_by; text and blobs bound with `keep`. */
-static int posts_by_bind(mc_db *db, sqlite3_stmt *st, sqlite3_destructor_type keep, const int64_t *user_id)
+static int posts_by_bind(mc_db *db, mc_stmt *st, mc_bind_keep keep, const int64_t *user_id)
 {
-    int b = SQLITE_OK;
+    int b = MC_RC_OK;
     (void)keep;
-    b |= user_id ? sqlite3_bind_int64(st, 1, *user_id) : sqlite3_bind_null(st, 1);
-    return b == SQLITE_OK ? MC_OK : mc_status_from_sqlite(db, b, "posts_by");
+    b |= user_id ? mc_stmt_bind_int64(st, 1, *user_id) : mc_stmt_bind_null(st, 1);
+    return b == MC_RC_OK ? MC_OK : mc_status_from_rc(db, b, "posts_by");
 }
 
 int posts_by(mc_db *db, const int64_t *user_id, Post_list *out)
@@ -1596,16 +1602,16 @@ int posts_by(mc_db *db, const int64_t *user_id, Post_list *out)
     size_t cap = 0;
     out->items = NULL;
     out->count = 0;
-    sqlite3_stmt *st = mc_prepare(db, posts_by_sql);
+    mc_stmt *st = mc_stmt_prepare(db, posts_by_sql);
     if (!st)
         return mc_errcode(db);
-    int rc = posts_by_bind(db, st, SQLITE_STATIC, user_id);
+    int rc = posts_by_bind(db, st, MC_BIND_STATIC, user_id);
     while (rc == MC_OK) {
-        int s = sqlite3_step(st);
-        if (s == SQLITE_DONE)
+        int s = mc_stmt_step(st);
+        if (s == MC_RC_DONE)
             break;
-        if (s != SQLITE_ROW) {
-            rc = mc_status_from_sqlite(db, s, "posts_by");
+        if (s != MC_RC_ROW) {
+            rc = mc_status_from_rc(db, s, "posts_by");
             break;
         }
         if (out->count == cap) {
@@ -1621,7 +1627,7 @@ int posts_by(mc_db *db, const int64_t *user_id, Post_list *out)
         memset(&out->items[out->count], 0, sizeof out->items[0]);
         rc = post_read(db, st, 0, &out->items[out->count++]);
     }
-    mc_release(db, st);
+    mc_stmt_release(db, st);
     if (rc != MC_OK)
         post_list_free(out);
     return rc;
@@ -1631,7 +1637,7 @@ void posts_by_close(posts_by_iter *q)
 {
     if (!q || !q->st)
         return;
-    mc_release(q->db, q->st);
+    mc_stmt_release(q->db, q->st);
     q->st = NULL;
 }
 
@@ -1639,12 +1645,12 @@ int posts_by_open(mc_db *db, const int64_t *user_id, posts_by_iter *out)
 {
     out->db = db;
     out->st = NULL;
-    sqlite3_stmt *st = mc_prepare(db, posts_by_sql);
+    mc_stmt *st = mc_stmt_prepare(db, posts_by_sql);
     if (!st)
         return mc_errcode(db);
-    int rc = posts_by_bind(db, st, SQLITE_TRANSIENT, user_id);
+    int rc = posts_by_bind(db, st, MC_BIND_COPY, user_id);
     if (rc != MC_OK) {
-        mc_release(db, st);
+        mc_stmt_release(db, st);
         return rc;
     }
     out->st = st;
@@ -1657,9 +1663,9 @@ int posts_by_next(posts_by_iter *q, Post *row)
     if (!q->st)
         return MC_DONE;
     mc_db *db = q->db;
-    sqlite3_stmt *st = q->st;
-    int s = sqlite3_step(st);
-    int rc = s == SQLITE_ROW ? post_read(db, st, 0, row) : mc_status_from_sqlite(db, s, "posts_by");
+    mc_stmt *st = q->st;
+    int s = mc_stmt_step(st);
+    int rc = s == MC_RC_ROW ? post_read(db, st, 0, row) : mc_status_from_rc(db, s, "posts_by");
     if (rc != MC_OK) {
         post_clear(row);
         posts_by_close(q);
@@ -1673,34 +1679,34 @@ static const char latest_post_sql[] =
     "    ORDER BY timestamp DESC, id DESC LIMIT 1";
 
 /* Checks and binds the parameters of latest_post; text and blobs bound with `keep`. */
-static int latest_post_bind(mc_db *db, sqlite3_stmt *st, sqlite3_destructor_type keep, int64_t user_id)
+static int latest_post_bind(mc_db *db, mc_stmt *st, mc_bind_keep keep, int64_t user_id)
 {
-    int b = SQLITE_OK;
+    int b = MC_RC_OK;
     (void)keep;
-    b |= sqlite3_bind_int64(st, 1, user_id);
-    return b == SQLITE_OK ? MC_OK : mc_status_from_sqlite(db, b, "latest_post");
+    b |= mc_stmt_bind_int64(st, 1, user_id);
+    return b == MC_RC_OK ? MC_OK : mc_status_from_rc(db, b, "latest_post");
 }
 
 int latest_post(mc_db *db, int64_t user_id, Post **out)
 {
     *out = NULL;
-    sqlite3_stmt *st = mc_prepare(db, latest_post_sql);
+    mc_stmt *st = mc_stmt_prepare(db, latest_post_sql);
     if (!st)
         return mc_errcode(db);
-    int rc = latest_post_bind(db, st, SQLITE_STATIC, user_id);
+    int rc = latest_post_bind(db, st, MC_BIND_STATIC, user_id);
     Post *row = NULL;
     if (rc == MC_OK) {
-        int s = sqlite3_step(st);
-        if (s == SQLITE_ROW) {
+        int s = mc_stmt_step(st);
+        if (s == MC_RC_ROW) {
             row = (Post *)calloc(1, sizeof *row);
             rc = row ? post_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "latest_post: out of memory");
-        } else if (s == SQLITE_DONE) {
+        } else if (s == MC_RC_DONE) {
             rc = mc_set_error(db, MC_NOTFOUND, "latest_post: no row");
         } else {
-            rc = mc_status_from_sqlite(db, s, "latest_post");
+            rc = mc_status_from_rc(db, s, "latest_post");
         }
     }
-    mc_release(db, st);
+    mc_stmt_release(db, st);
     if (rc != MC_OK) {
         post_free(row);
         return rc;
@@ -1714,33 +1720,33 @@ static const char follower_count_sql[] =
     "SELECT count(*) FROM followers WHERE followed_id = :user_id";
 
 /* Checks and binds the parameters of follower_count; text and blobs bound with `keep`. */
-static int follower_count_bind(mc_db *db, sqlite3_stmt *st, sqlite3_destructor_type keep, int64_t user_id)
+static int follower_count_bind(mc_db *db, mc_stmt *st, mc_bind_keep keep, int64_t user_id)
 {
-    int b = SQLITE_OK;
+    int b = MC_RC_OK;
     (void)keep;
-    b |= sqlite3_bind_int64(st, 1, user_id);
-    return b == SQLITE_OK ? MC_OK : mc_status_from_sqlite(db, b, "follower_count");
+    b |= mc_stmt_bind_int64(st, 1, user_id);
+    return b == MC_RC_OK ? MC_OK : mc_status_from_rc(db, b, "follower_count");
 }
 
 int follower_count(mc_db *db, int64_t user_id, int64_t *out)
 {
     *out = 0;
-    sqlite3_stmt *st = mc_prepare(db, follower_count_sql);
+    mc_stmt *st = mc_stmt_prepare(db, follower_count_sql);
     if (!st)
         return mc_errcode(db);
-    int rc = follower_count_bind(db, st, SQLITE_STATIC, user_id);
+    int rc = follower_count_bind(db, st, MC_BIND_STATIC, user_id);
     if (rc == MC_OK) {
-        int s = sqlite3_step(st);
-        if (s == SQLITE_DONE)
+        int s = mc_stmt_step(st);
+        if (s == MC_RC_DONE)
             rc = mc_set_error(db, MC_NOTFOUND, "follower_count: no row");
-        else if (s != SQLITE_ROW)
-            rc = mc_status_from_sqlite(db, s, "follower_count");
-        else if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+        else if (s != MC_RC_ROW)
+            rc = mc_status_from_rc(db, s, "follower_count");
+        else if (mc_stmt_column_is_null(st, 0))
             rc = mc_set_error(db, MC_INVALID, "follower_count: the result is NULL; declare it `-> Integer?`");
         else
-            *out = sqlite3_column_int64(st, 0);
+            *out = mc_stmt_column_int64(st, 0);
     }
-    mc_release(db, st);
+    mc_stmt_release(db, st);
     return rc;
 }
 
@@ -1750,16 +1756,16 @@ static const char post_counts_sql[] =
     "    GROUP BY user.id ORDER BY user.username";
 
 /* Reads a result row of post_counts from st into row (zeroed or cleared). */
-static int post_counts_row_read(mc_db *db, sqlite3_stmt *st, post_counts_row *row)
+static int post_counts_row_read(mc_db *db, mc_stmt *st, post_counts_row *row)
 {
     int rc = MC_OK;
-    if (rc == MC_OK && sqlite3_column_type(st, 0) == SQLITE_NULL)
+    if (rc == MC_OK && mc_stmt_column_is_null(st, 0))
         rc = mc_set_error(db, MC_INVALID, "post_counts: result column username is NULL; declare it `username String?`");
     if (rc == MC_OK)
-        rc = mc_column_text(db, st, 0, &row->username);
-    if (rc == MC_OK && sqlite3_column_type(st, 1) == SQLITE_NULL)
+        rc = mc_stmt_column_text(db, st, 0, &row->username);
+    if (rc == MC_OK && mc_stmt_column_is_null(st, 1))
         rc = mc_set_error(db, MC_INVALID, "post_counts: result column posts is NULL; declare it `posts Integer?`");
-    row->posts = sqlite3_column_int64(st, 1);
+    row->posts = mc_stmt_column_int64(st, 1);
     return rc;
 }
 
@@ -1793,16 +1799,16 @@ int post_counts(mc_db *db, post_counts_row_list *out)
     size_t cap = 0;
     out->items = NULL;
     out->count = 0;
-    sqlite3_stmt *st = mc_prepare(db, post_counts_sql);
+    mc_stmt *st = mc_stmt_prepare(db, post_counts_sql);
     if (!st)
         return mc_errcode(db);
     int rc = MC_OK;
     while (rc == MC_OK) {
-        int s = sqlite3_step(st);
-        if (s == SQLITE_DONE)
+        int s = mc_stmt_step(st);
+        if (s == MC_RC_DONE)
             break;
-        if (s != SQLITE_ROW) {
-            rc = mc_status_from_sqlite(db, s, "post_counts");
+        if (s != MC_RC_ROW) {
+            rc = mc_status_from_rc(db, s, "post_counts");
             break;
         }
         if (out->count == cap) {
@@ -1818,7 +1824,7 @@ int post_counts(mc_db *db, post_counts_row_list *out)
         memset(&out->items[out->count], 0, sizeof out->items[0]);
         rc = post_counts_row_read(db, st, &out->items[out->count++]);
     }
-    mc_release(db, st);
+    mc_stmt_release(db, st);
     if (rc != MC_OK)
         post_counts_row_list_free(out);
     return rc;
@@ -1828,7 +1834,7 @@ void post_counts_close(post_counts_iter *q)
 {
     if (!q || !q->st)
         return;
-    mc_release(q->db, q->st);
+    mc_stmt_release(q->db, q->st);
     q->st = NULL;
 }
 
@@ -1836,12 +1842,12 @@ int post_counts_open(mc_db *db, post_counts_iter *out)
 {
     out->db = db;
     out->st = NULL;
-    sqlite3_stmt *st = mc_prepare(db, post_counts_sql);
+    mc_stmt *st = mc_stmt_prepare(db, post_counts_sql);
     if (!st)
         return mc_errcode(db);
     int rc = MC_OK;
     if (rc != MC_OK) {
-        mc_release(db, st);
+        mc_stmt_release(db, st);
         return rc;
     }
     out->st = st;
@@ -1854,9 +1860,9 @@ int post_counts_next(post_counts_iter *q, post_counts_row *row)
     if (!q->st)
         return MC_DONE;
     mc_db *db = q->db;
-    sqlite3_stmt *st = q->st;
-    int s = sqlite3_step(st);
-    int rc = s == SQLITE_ROW ? post_counts_row_read(db, st, row) : mc_status_from_sqlite(db, s, "post_counts");
+    mc_stmt *st = q->st;
+    int s = mc_stmt_step(st);
+    int rc = s == MC_RC_ROW ? post_counts_row_read(db, st, row) : mc_status_from_rc(db, s, "post_counts");
     if (rc != MC_OK) {
         post_counts_row_clear(row);
         post_counts_close(q);
@@ -1872,33 +1878,33 @@ static const char profile_sql[] =
     "    FROM user WHERE user.username = :username";
 
 /* Checks and binds the parameters of profile; text and blobs bound with `keep`. */
-static int profile_bind(mc_db *db, sqlite3_stmt *st, sqlite3_destructor_type keep, const char *username)
+static int profile_bind(mc_db *db, mc_stmt *st, mc_bind_keep keep, const char *username)
 {
-    int rc, b = SQLITE_OK;
+    int rc, b = MC_RC_OK;
     if (!username)
         return mc_set_error(db, MC_INVALID, "profile: parameter username is NULL; declare it `username String?` to pass NULL");
     if (username && (rc = mc_check_string(db, "profile", "username", username, 0)) != MC_OK)
         return rc;
-    b |= sqlite3_bind_text(st, 1, username, -1, keep);
-    return b == SQLITE_OK ? MC_OK : mc_status_from_sqlite(db, b, "profile");
+    b |= mc_stmt_bind_text_keep(st, 1, username, keep);
+    return b == MC_RC_OK ? MC_OK : mc_status_from_rc(db, b, "profile");
 }
 
 /* Reads a result row of profile from st into row (zeroed or cleared). */
-static int profile_row_read(mc_db *db, sqlite3_stmt *st, profile_row *row)
+static int profile_row_read(mc_db *db, mc_stmt *st, profile_row *row)
 {
     int rc = MC_OK;
-    if (rc == MC_OK && sqlite3_column_type(st, 0) == SQLITE_NULL)
+    if (rc == MC_OK && mc_stmt_column_is_null(st, 0))
         rc = mc_set_error(db, MC_INVALID, "profile: result column id is NULL; declare it `id Integer?`");
-    row->id = sqlite3_column_int64(st, 0);
+    row->id = mc_stmt_column_int64(st, 0);
     if (rc == MC_OK)
-        rc = mc_column_text(db, st, 1, &row->about_me);
+        rc = mc_stmt_column_text(db, st, 1, &row->about_me);
     if (rc == MC_OK)
-        rc = mc_column_text(db, st, 2, &row->last_seen);
-    if (rc == MC_OK && sqlite3_column_type(st, 3) == SQLITE_NULL)
+        rc = mc_stmt_column_text(db, st, 2, &row->last_seen);
+    if (rc == MC_OK && mc_stmt_column_is_null(st, 3))
         rc = mc_set_error(db, MC_INVALID, "profile: result column posts is NULL; declare it `posts Integer?`");
-    row->posts = sqlite3_column_int64(st, 3);
+    row->posts = mc_stmt_column_int64(st, 3);
     if (rc == MC_OK)
-        rc = mc_column_text(db, st, 4, &row->last_post);
+        rc = mc_stmt_column_text(db, st, 4, &row->last_post);
     return rc;
 }
 
@@ -1932,23 +1938,23 @@ void profile_row_list_free(profile_row_list *list)
 int profile(mc_db *db, const char *username, profile_row **out)
 {
     *out = NULL;
-    sqlite3_stmt *st = mc_prepare(db, profile_sql);
+    mc_stmt *st = mc_stmt_prepare(db, profile_sql);
     if (!st)
         return mc_errcode(db);
-    int rc = profile_bind(db, st, SQLITE_STATIC, username);
+    int rc = profile_bind(db, st, MC_BIND_STATIC, username);
     profile_row *row = NULL;
     if (rc == MC_OK) {
-        int s = sqlite3_step(st);
-        if (s == SQLITE_ROW) {
+        int s = mc_stmt_step(st);
+        if (s == MC_RC_ROW) {
             row = (profile_row *)calloc(1, sizeof *row);
             rc = row ? profile_row_read(db, st, row) : mc_set_error(db, MC_NOMEM, "profile: out of memory");
-        } else if (s == SQLITE_DONE) {
+        } else if (s == MC_RC_DONE) {
             rc = mc_set_error(db, MC_NOTFOUND, "profile: no row");
         } else {
-            rc = mc_status_from_sqlite(db, s, "profile");
+            rc = mc_status_from_rc(db, s, "profile");
         }
     }
-    mc_release(db, st);
+    mc_stmt_release(db, st);
     if (rc != MC_OK) {
         profile_row_free(row);
         return rc;
@@ -1964,31 +1970,31 @@ static const char posts_since_sql[] =
     "    ORDER BY id";
 
 /* Checks and binds the parameters of posts_since; text and blobs bound with `keep`. */
-static int posts_since_bind(mc_db *db, sqlite3_stmt *st, sqlite3_destructor_type keep, const char *since, Status status)
+static int posts_since_bind(mc_db *db, mc_stmt *st, mc_bind_keep keep, const char *since, Status status)
 {
-    int rc, b = SQLITE_OK;
+    int rc, b = MC_RC_OK;
     (void)keep;
     if (since && (rc = mc_check_datetime(db, "posts_since", "since", since)) != MC_OK)
         return rc;
     if (status && !status_to_text(status))
         return mc_set_error(db, MC_INVALID, "posts_since: parameter status is not a Status value");
-    b |= mc_bind_temporal(st, 1, since, MC_TEMPORAL_DATETIME);
-    b |= status ? sqlite3_bind_text(st, 2, status_to_text(status), -1, SQLITE_STATIC) : sqlite3_bind_null(st, 2);
-    return b == SQLITE_OK ? MC_OK : mc_status_from_sqlite(db, b, "posts_since");
+    b |= mc_stmt_bind_temporal(st, 1, since, MC_TEMPORAL_DATETIME);
+    b |= status ? mc_stmt_bind_text(st, 2, status_to_text(status)) : mc_stmt_bind_null(st, 2);
+    return b == MC_RC_OK ? MC_OK : mc_status_from_rc(db, b, "posts_since");
 }
 
 /* Reads a result row of posts_since from st into row (zeroed or cleared). */
-static int posts_since_row_read(mc_db *db, sqlite3_stmt *st, posts_since_row *row)
+static int posts_since_row_read(mc_db *db, mc_stmt *st, posts_since_row *row)
 {
     int rc = MC_OK;
-    if (rc == MC_OK && sqlite3_column_type(st, 0) == SQLITE_NULL)
+    if (rc == MC_OK && mc_stmt_column_is_null(st, 0))
         rc = mc_set_error(db, MC_INVALID, "posts_since: result column id is NULL; declare it `id Integer?`");
-    row->id = sqlite3_column_int64(st, 0);
+    row->id = mc_stmt_column_int64(st, 0);
     if (rc == MC_OK)
-        rc = mc_column_text(db, st, 1, &row->body);
-    row->status = status_from_text((const char *)sqlite3_column_text(st, 2));
-    row->user_id_null = sqlite3_column_type(st, 3) == SQLITE_NULL;
-    row->user_id = row->user_id_null ? 0 : sqlite3_column_int64(st, 3);
+        rc = mc_stmt_column_text(db, st, 1, &row->body);
+    row->status = status_from_text(mc_stmt_column_cstr(st, 2));
+    row->user_id_null = mc_stmt_column_is_null(st, 3);
+    row->user_id = row->user_id_null ? 0 : mc_stmt_column_int64(st, 3);
     return rc;
 }
 
@@ -2022,16 +2028,16 @@ int posts_since(mc_db *db, const char *since, Status status, posts_since_row_lis
     size_t cap = 0;
     out->items = NULL;
     out->count = 0;
-    sqlite3_stmt *st = mc_prepare(db, posts_since_sql);
+    mc_stmt *st = mc_stmt_prepare(db, posts_since_sql);
     if (!st)
         return mc_errcode(db);
-    int rc = posts_since_bind(db, st, SQLITE_STATIC, since, status);
+    int rc = posts_since_bind(db, st, MC_BIND_STATIC, since, status);
     while (rc == MC_OK) {
-        int s = sqlite3_step(st);
-        if (s == SQLITE_DONE)
+        int s = mc_stmt_step(st);
+        if (s == MC_RC_DONE)
             break;
-        if (s != SQLITE_ROW) {
-            rc = mc_status_from_sqlite(db, s, "posts_since");
+        if (s != MC_RC_ROW) {
+            rc = mc_status_from_rc(db, s, "posts_since");
             break;
         }
         if (out->count == cap) {
@@ -2047,7 +2053,7 @@ int posts_since(mc_db *db, const char *since, Status status, posts_since_row_lis
         memset(&out->items[out->count], 0, sizeof out->items[0]);
         rc = posts_since_row_read(db, st, &out->items[out->count++]);
     }
-    mc_release(db, st);
+    mc_stmt_release(db, st);
     if (rc != MC_OK)
         posts_since_row_list_free(out);
     return rc;
@@ -2057,7 +2063,7 @@ void posts_since_close(posts_since_iter *q)
 {
     if (!q || !q->st)
         return;
-    mc_release(q->db, q->st);
+    mc_stmt_release(q->db, q->st);
     q->st = NULL;
 }
 
@@ -2065,12 +2071,12 @@ int posts_since_open(mc_db *db, const char *since, Status status, posts_since_it
 {
     out->db = db;
     out->st = NULL;
-    sqlite3_stmt *st = mc_prepare(db, posts_since_sql);
+    mc_stmt *st = mc_stmt_prepare(db, posts_since_sql);
     if (!st)
         return mc_errcode(db);
-    int rc = posts_since_bind(db, st, SQLITE_TRANSIENT, since, status);
+    int rc = posts_since_bind(db, st, MC_BIND_COPY, since, status);
     if (rc != MC_OK) {
-        mc_release(db, st);
+        mc_stmt_release(db, st);
         return rc;
     }
     out->st = st;
@@ -2083,9 +2089,9 @@ int posts_since_next(posts_since_iter *q, posts_since_row *row)
     if (!q->st)
         return MC_DONE;
     mc_db *db = q->db;
-    sqlite3_stmt *st = q->st;
-    int s = sqlite3_step(st);
-    int rc = s == SQLITE_ROW ? posts_since_row_read(db, st, row) : mc_status_from_sqlite(db, s, "posts_since");
+    mc_stmt *st = q->st;
+    int s = mc_stmt_step(st);
+    int rc = s == MC_RC_ROW ? posts_since_row_read(db, st, row) : mc_status_from_rc(db, s, "posts_since");
     if (rc != MC_OK) {
         posts_since_row_clear(row);
         posts_since_close(q);
@@ -2098,34 +2104,34 @@ static const char is_following_sql[] =
     "SELECT count(*) > 0 FROM followers WHERE follower_id = :follower AND followed_id = :followed";
 
 /* Checks and binds the parameters of is_following; text and blobs bound with `keep`. */
-static int is_following_bind(mc_db *db, sqlite3_stmt *st, sqlite3_destructor_type keep, int64_t follower, int64_t followed)
+static int is_following_bind(mc_db *db, mc_stmt *st, mc_bind_keep keep, int64_t follower, int64_t followed)
 {
-    int b = SQLITE_OK;
+    int b = MC_RC_OK;
     (void)keep;
-    b |= sqlite3_bind_int64(st, 1, follower);
-    b |= sqlite3_bind_int64(st, 2, followed);
-    return b == SQLITE_OK ? MC_OK : mc_status_from_sqlite(db, b, "is_following");
+    b |= mc_stmt_bind_int64(st, 1, follower);
+    b |= mc_stmt_bind_int64(st, 2, followed);
+    return b == MC_RC_OK ? MC_OK : mc_status_from_rc(db, b, "is_following");
 }
 
 int is_following(mc_db *db, int64_t follower, int64_t followed, bool *out)
 {
     *out = false;
-    sqlite3_stmt *st = mc_prepare(db, is_following_sql);
+    mc_stmt *st = mc_stmt_prepare(db, is_following_sql);
     if (!st)
         return mc_errcode(db);
-    int rc = is_following_bind(db, st, SQLITE_STATIC, follower, followed);
+    int rc = is_following_bind(db, st, MC_BIND_STATIC, follower, followed);
     if (rc == MC_OK) {
-        int s = sqlite3_step(st);
-        if (s == SQLITE_DONE)
+        int s = mc_stmt_step(st);
+        if (s == MC_RC_DONE)
             rc = mc_set_error(db, MC_NOTFOUND, "is_following: no row");
-        else if (s != SQLITE_ROW)
-            rc = mc_status_from_sqlite(db, s, "is_following");
-        else if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+        else if (s != MC_RC_ROW)
+            rc = mc_status_from_rc(db, s, "is_following");
+        else if (mc_stmt_column_is_null(st, 0))
             rc = mc_set_error(db, MC_INVALID, "is_following: the result is NULL; declare it `-> Boolean?`");
         else
-            *out = sqlite3_column_int(st, 0) != 0;
+            *out = mc_stmt_column_int(st, 0) != 0;
     }
-    mc_release(db, st);
+    mc_stmt_release(db, st);
     return rc;
 }
 
@@ -2134,31 +2140,31 @@ static const char newest_status_sql[] =
     "SELECT status FROM post WHERE user_id = :user_id ORDER BY timestamp DESC LIMIT 1";
 
 /* Checks and binds the parameters of newest_status; text and blobs bound with `keep`. */
-static int newest_status_bind(mc_db *db, sqlite3_stmt *st, sqlite3_destructor_type keep, int64_t user_id)
+static int newest_status_bind(mc_db *db, mc_stmt *st, mc_bind_keep keep, int64_t user_id)
 {
-    int b = SQLITE_OK;
+    int b = MC_RC_OK;
     (void)keep;
-    b |= sqlite3_bind_int64(st, 1, user_id);
-    return b == SQLITE_OK ? MC_OK : mc_status_from_sqlite(db, b, "newest_status");
+    b |= mc_stmt_bind_int64(st, 1, user_id);
+    return b == MC_RC_OK ? MC_OK : mc_status_from_rc(db, b, "newest_status");
 }
 
 int newest_status(mc_db *db, int64_t user_id, Status *out)
 {
     *out = (Status)0;
-    sqlite3_stmt *st = mc_prepare(db, newest_status_sql);
+    mc_stmt *st = mc_stmt_prepare(db, newest_status_sql);
     if (!st)
         return mc_errcode(db);
-    int rc = newest_status_bind(db, st, SQLITE_STATIC, user_id);
+    int rc = newest_status_bind(db, st, MC_BIND_STATIC, user_id);
     if (rc == MC_OK) {
-        int s = sqlite3_step(st);
-        if (s == SQLITE_DONE)
+        int s = mc_stmt_step(st);
+        if (s == MC_RC_DONE)
             rc = mc_set_error(db, MC_NOTFOUND, "newest_status: no row");
-        else if (s != SQLITE_ROW)
-            rc = mc_status_from_sqlite(db, s, "newest_status");
+        else if (s != MC_RC_ROW)
+            rc = mc_status_from_rc(db, s, "newest_status");
         else
-            *out = status_from_text((const char *)sqlite3_column_text(st, 0));
+            *out = status_from_text(mc_stmt_column_cstr(st, 0));
     }
-    mc_release(db, st);
+    mc_stmt_release(db, st);
     return rc;
 }
 
@@ -2167,33 +2173,33 @@ static const char last_notified_sql[] =
     "SELECT max(timestamp) FROM notification WHERE user_id = :user_id";
 
 /* Checks and binds the parameters of last_notified; text and blobs bound with `keep`. */
-static int last_notified_bind(mc_db *db, sqlite3_stmt *st, sqlite3_destructor_type keep, int64_t user_id)
+static int last_notified_bind(mc_db *db, mc_stmt *st, mc_bind_keep keep, int64_t user_id)
 {
-    int b = SQLITE_OK;
+    int b = MC_RC_OK;
     (void)keep;
-    b |= sqlite3_bind_int64(st, 1, user_id);
-    return b == SQLITE_OK ? MC_OK : mc_status_from_sqlite(db, b, "last_notified");
+    b |= mc_stmt_bind_int64(st, 1, user_id);
+    return b == MC_RC_OK ? MC_OK : mc_status_from_rc(db, b, "last_notified");
 }
 
 int last_notified(mc_db *db, int64_t user_id, double *out)
 {
     *out = 0;
-    sqlite3_stmt *st = mc_prepare(db, last_notified_sql);
+    mc_stmt *st = mc_stmt_prepare(db, last_notified_sql);
     if (!st)
         return mc_errcode(db);
-    int rc = last_notified_bind(db, st, SQLITE_STATIC, user_id);
+    int rc = last_notified_bind(db, st, MC_BIND_STATIC, user_id);
     if (rc == MC_OK) {
-        int s = sqlite3_step(st);
-        if (s == SQLITE_DONE)
+        int s = mc_stmt_step(st);
+        if (s == MC_RC_DONE)
             rc = mc_set_error(db, MC_NOTFOUND, "last_notified: no row");
-        else if (s != SQLITE_ROW)
-            rc = mc_status_from_sqlite(db, s, "last_notified");
-        else if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+        else if (s != MC_RC_ROW)
+            rc = mc_status_from_rc(db, s, "last_notified");
+        else if (mc_stmt_column_is_null(st, 0))
             rc = mc_set_error(db, MC_NOTFOUND, "last_notified: the result is NULL");
         else
-            *out = sqlite3_column_double(st, 0);
+            *out = mc_stmt_column_double(st, 0);
     }
-    mc_release(db, st);
+    mc_stmt_release(db, st);
     return rc;
 }
 
@@ -2203,9 +2209,9 @@ static const char add_post_sql[] =
     "    RETURNING id";
 
 /* Checks and binds the parameters of add_post; text and blobs bound with `keep`. */
-static int add_post_bind(mc_db *db, sqlite3_stmt *st, sqlite3_destructor_type keep, const char *body, int64_t user_id, const char *posted_at, Status status)
+static int add_post_bind(mc_db *db, mc_stmt *st, mc_bind_keep keep, const char *body, int64_t user_id, const char *posted_at, Status status)
 {
-    int rc, b = SQLITE_OK;
+    int rc, b = MC_RC_OK;
     if (!body)
         return mc_set_error(db, MC_INVALID, "add_post: parameter body is NULL; declare it `body String?` to pass NULL");
     if (body && (rc = mc_check_string(db, "add_post", "body", body, 0)) != MC_OK)
@@ -2218,32 +2224,32 @@ static int add_post_bind(mc_db *db, sqlite3_stmt *st, sqlite3_destructor_type ke
         return mc_set_error(db, MC_INVALID, "add_post: parameter status is NULL; declare it `status Status?` to pass NULL");
     if (status && !status_to_text(status))
         return mc_set_error(db, MC_INVALID, "add_post: parameter status is not a Status value");
-    b |= sqlite3_bind_text(st, 1, body, -1, keep);
-    b |= sqlite3_bind_int64(st, 2, user_id);
-    b |= mc_bind_temporal(st, 3, posted_at, MC_TEMPORAL_DATETIME);
-    b |= status ? sqlite3_bind_text(st, 4, status_to_text(status), -1, SQLITE_STATIC) : sqlite3_bind_null(st, 4);
-    return b == SQLITE_OK ? MC_OK : mc_status_from_sqlite(db, b, "add_post");
+    b |= mc_stmt_bind_text_keep(st, 1, body, keep);
+    b |= mc_stmt_bind_int64(st, 2, user_id);
+    b |= mc_stmt_bind_temporal(st, 3, posted_at, MC_TEMPORAL_DATETIME);
+    b |= status ? mc_stmt_bind_text(st, 4, status_to_text(status)) : mc_stmt_bind_null(st, 4);
+    return b == MC_RC_OK ? MC_OK : mc_status_from_rc(db, b, "add_post");
 }
 
 int add_post(mc_db *db, const char *body, int64_t user_id, const char *posted_at, Status status, int64_t *out)
 {
     *out = 0;
-    sqlite3_stmt *st = mc_prepare(db, add_post_sql);
+    mc_stmt *st = mc_stmt_prepare(db, add_post_sql);
     if (!st)
         return mc_errcode(db);
-    int rc = add_post_bind(db, st, SQLITE_STATIC, body, user_id, posted_at, status);
+    int rc = add_post_bind(db, st, MC_BIND_STATIC, body, user_id, posted_at, status);
     if (rc == MC_OK) {
-        int s = sqlite3_step(st);
-        if (s == SQLITE_DONE)
+        int s = mc_stmt_step(st);
+        if (s == MC_RC_DONE)
             rc = mc_set_error(db, MC_NOTFOUND, "add_post: no row");
-        else if (s != SQLITE_ROW)
-            rc = mc_status_from_sqlite(db, s, "add_post");
-        else if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+        else if (s != MC_RC_ROW)
+            rc = mc_status_from_rc(db, s, "add_post");
+        else if (mc_stmt_column_is_null(st, 0))
             rc = mc_set_error(db, MC_INVALID, "add_post: the result is NULL; declare it `-> Integer?`");
         else
-            *out = sqlite3_column_int64(st, 0);
+            *out = mc_stmt_column_int64(st, 0);
     }
-    mc_release(db, st);
+    mc_stmt_release(db, st);
     return rc;
 }
 
@@ -2254,22 +2260,22 @@ static const char average_posts_sql[] =
 int average_posts(mc_db *db, char **out)
 {
     *out = NULL;
-    sqlite3_stmt *st = mc_prepare(db, average_posts_sql);
+    mc_stmt *st = mc_stmt_prepare(db, average_posts_sql);
     if (!st)
         return mc_errcode(db);
     int rc = MC_OK;
     if (rc == MC_OK) {
-        int s = sqlite3_step(st);
-        if (s == SQLITE_DONE)
+        int s = mc_stmt_step(st);
+        if (s == MC_RC_DONE)
             rc = mc_set_error(db, MC_NOTFOUND, "average_posts: no row");
-        else if (s != SQLITE_ROW)
-            rc = mc_status_from_sqlite(db, s, "average_posts");
-        else if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+        else if (s != MC_RC_ROW)
+            rc = mc_status_from_rc(db, s, "average_posts");
+        else if (mc_stmt_column_is_null(st, 0))
             rc = mc_set_error(db, MC_INVALID, "average_posts: the result is NULL; declare it `-> Numeric?`");
         else
-            rc = mc_column_numeric(db, st, 0, 2, out);
+            rc = mc_stmt_column_numeric(db, st, 0, 2, out);
     }
-    mc_release(db, st);
+    mc_stmt_release(db, st);
     return rc;
 }
 
@@ -2278,34 +2284,34 @@ static const char last_seen_of_sql[] =
     "SELECT last_seen FROM user WHERE username = :username";
 
 /* Checks and binds the parameters of last_seen_of; text and blobs bound with `keep`. */
-static int last_seen_of_bind(mc_db *db, sqlite3_stmt *st, sqlite3_destructor_type keep, const char *username)
+static int last_seen_of_bind(mc_db *db, mc_stmt *st, mc_bind_keep keep, const char *username)
 {
-    int rc, b = SQLITE_OK;
+    int rc, b = MC_RC_OK;
     if (!username)
         return mc_set_error(db, MC_INVALID, "last_seen_of: parameter username is NULL; declare it `username String?` to pass NULL");
     if (username && (rc = mc_check_string(db, "last_seen_of", "username", username, 0)) != MC_OK)
         return rc;
-    b |= sqlite3_bind_text(st, 1, username, -1, keep);
-    return b == SQLITE_OK ? MC_OK : mc_status_from_sqlite(db, b, "last_seen_of");
+    b |= mc_stmt_bind_text_keep(st, 1, username, keep);
+    return b == MC_RC_OK ? MC_OK : mc_status_from_rc(db, b, "last_seen_of");
 }
 
 int last_seen_of(mc_db *db, const char *username, char **out)
 {
     *out = NULL;
-    sqlite3_stmt *st = mc_prepare(db, last_seen_of_sql);
+    mc_stmt *st = mc_stmt_prepare(db, last_seen_of_sql);
     if (!st)
         return mc_errcode(db);
-    int rc = last_seen_of_bind(db, st, SQLITE_STATIC, username);
+    int rc = last_seen_of_bind(db, st, MC_BIND_STATIC, username);
     if (rc == MC_OK) {
-        int s = sqlite3_step(st);
-        if (s == SQLITE_DONE)
+        int s = mc_stmt_step(st);
+        if (s == MC_RC_DONE)
             rc = mc_set_error(db, MC_NOTFOUND, "last_seen_of: no row");
-        else if (s != SQLITE_ROW)
-            rc = mc_status_from_sqlite(db, s, "last_seen_of");
+        else if (s != MC_RC_ROW)
+            rc = mc_status_from_rc(db, s, "last_seen_of");
         else
-            rc = mc_column_text(db, st, 0, out);
+            rc = mc_stmt_column_text(db, st, 0, out);
     }
-    mc_release(db, st);
+    mc_stmt_release(db, st);
     return rc;
 }
 
@@ -2314,31 +2320,31 @@ static const char follow_sql[] =
     "INSERT OR IGNORE INTO followers (follower_id, followed_id) VALUES (:follower, :followed)";
 
 /* Checks and binds the parameters of follow; text and blobs bound with `keep`. */
-static int follow_bind(mc_db *db, sqlite3_stmt *st, sqlite3_destructor_type keep, int64_t follower, int64_t followed)
+static int follow_bind(mc_db *db, mc_stmt *st, mc_bind_keep keep, int64_t follower, int64_t followed)
 {
-    int b = SQLITE_OK;
+    int b = MC_RC_OK;
     (void)keep;
-    b |= sqlite3_bind_int64(st, 1, follower);
-    b |= sqlite3_bind_int64(st, 2, followed);
-    return b == SQLITE_OK ? MC_OK : mc_status_from_sqlite(db, b, "follow");
+    b |= mc_stmt_bind_int64(st, 1, follower);
+    b |= mc_stmt_bind_int64(st, 2, followed);
+    return b == MC_RC_OK ? MC_OK : mc_status_from_rc(db, b, "follow");
 }
 
 int follow(mc_db *db, int64_t follower, int64_t followed, int64_t *changed)
 {
     if (changed)
         *changed = 0;
-    sqlite3_stmt *st = mc_prepare(db, follow_sql);
+    mc_stmt *st = mc_stmt_prepare(db, follow_sql);
     if (!st)
         return mc_errcode(db);
-    int rc = follow_bind(db, st, SQLITE_STATIC, follower, followed);
+    int rc = follow_bind(db, st, MC_BIND_STATIC, follower, followed);
     if (rc == MC_OK) {
-        int s = sqlite3_step(st);
-        if (s != SQLITE_DONE && s != SQLITE_ROW)
-            rc = mc_status_from_sqlite(db, s, "follow");
+        int s = mc_stmt_step(st);
+        if (s != MC_RC_DONE && s != MC_RC_ROW)
+            rc = mc_status_from_rc(db, s, "follow");
         else if (changed)
-            *changed = (int64_t)sqlite3_changes64(mc_sqlite(db));
+            *changed = mc_changes(db);
     }
-    mc_release(db, st);
+    mc_stmt_release(db, st);
     return rc;
 }
 
@@ -2347,34 +2353,34 @@ static const char forget_notifications_sql[] =
     "DELETE FROM notification WHERE user_id = :user_id AND name = :name";
 
 /* Checks and binds the parameters of forget_notifications; text and blobs bound with `keep`. */
-static int forget_notifications_bind(mc_db *db, sqlite3_stmt *st, sqlite3_destructor_type keep, int64_t user_id, const char *name)
+static int forget_notifications_bind(mc_db *db, mc_stmt *st, mc_bind_keep keep, int64_t user_id, const char *name)
 {
-    int rc, b = SQLITE_OK;
+    int rc, b = MC_RC_OK;
     if (!name)
         return mc_set_error(db, MC_INVALID, "forget_notifications: parameter name is NULL; declare it `name String?` to pass NULL");
     if (name && (rc = mc_check_string(db, "forget_notifications", "name", name, 0)) != MC_OK)
         return rc;
-    b |= sqlite3_bind_int64(st, 1, user_id);
-    b |= sqlite3_bind_text(st, 2, name, -1, keep);
-    return b == SQLITE_OK ? MC_OK : mc_status_from_sqlite(db, b, "forget_notifications");
+    b |= mc_stmt_bind_int64(st, 1, user_id);
+    b |= mc_stmt_bind_text_keep(st, 2, name, keep);
+    return b == MC_RC_OK ? MC_OK : mc_status_from_rc(db, b, "forget_notifications");
 }
 
 int forget_notifications(mc_db *db, int64_t user_id, const char *name, int64_t *changed)
 {
     if (changed)
         *changed = 0;
-    sqlite3_stmt *st = mc_prepare(db, forget_notifications_sql);
+    mc_stmt *st = mc_stmt_prepare(db, forget_notifications_sql);
     if (!st)
         return mc_errcode(db);
-    int rc = forget_notifications_bind(db, st, SQLITE_STATIC, user_id, name);
+    int rc = forget_notifications_bind(db, st, MC_BIND_STATIC, user_id, name);
     if (rc == MC_OK) {
-        int s = sqlite3_step(st);
-        if (s != SQLITE_DONE && s != SQLITE_ROW)
-            rc = mc_status_from_sqlite(db, s, "forget_notifications");
+        int s = mc_stmt_step(st);
+        if (s != MC_RC_DONE && s != MC_RC_ROW)
+            rc = mc_status_from_rc(db, s, "forget_notifications");
         else if (changed)
-            *changed = (int64_t)sqlite3_changes64(mc_sqlite(db));
+            *changed = mc_changes(db);
     }
-    mc_release(db, st);
+    mc_stmt_release(db, st);
     return rc;
 }
 

@@ -233,8 +233,8 @@ static inline int user_set_last_seen(User *row, const char *value) { return mc_s
  * Inserts row into user (session.add + commit outside a transaction) as the
  * struct says: a value is never replaced by a default (USER_INIT gives the
  * defaults). Only a NULL string or a 0 enum in a not_null column takes its
- * default or server default; such an enum is then set in row. row->id == 0:
- * SQLite assigns it and it is written back. The row's strings are only read.
+ * default or server default; such an enum is then set in row. row->id == 0: the
+ * database assigns it and it is written back. The row's strings are only read.
  */
 int user_insert(mc_db *db, User *row);
 
@@ -582,8 +582,8 @@ static inline int post_set_timestamp(Post *row, const char *value) { return mc_s
  * Inserts row into post (session.add + commit outside a transaction) as the
  * struct says: a value is never replaced by a default (POST_INIT gives the
  * defaults). Only a NULL string or a 0 enum in a not_null column takes its
- * default or server default; such an enum is then set in row. row->id == 0:
- * SQLite assigns it and it is written back. The row's strings are only read.
+ * default or server default; such an enum is then set in row. row->id == 0: the
+ * database assigns it and it is written back. The row's strings are only read.
  */
 int post_insert(mc_db *db, Post *row);
 
@@ -779,8 +779,8 @@ static inline int notification_set_payload(Notification *row, const char *value)
  * the struct says: a value is never replaced by a default (NOTIFICATION_INIT
  * gives the defaults). Only a NULL string or a 0 enum in a not_null column
  * takes its default or server default; such an enum is then set in row. row->id
- * == 0: SQLite assigns it and it is written back. The row's strings are only
- * read.
+ * == 0: the database assigns it and it is written back. The row's strings are
+ * only read.
  */
 int notification_insert(mc_db *db, Notification *row);
 
@@ -941,7 +941,7 @@ int timeline(mc_db *db, int64_t user_id, int64_t per_page, int64_t skip, Post_li
 /* A run of query timeline, one row at a time: timeline_open, timeline_next, timeline_close. */
 typedef struct timeline_iter {
     mc_db *db;
-    sqlite3_stmt *st;
+    mc_stmt *st;
 } timeline_iter;
 
 /* Ends a run early (after MC_DONE or an error it is already ended); NULL is a no-op. */
@@ -970,7 +970,7 @@ int following_posts(mc_db *db, int64_t user_id, Post_list *out);
 /* A run of query following_posts, one row at a time: following_posts_open, following_posts_next, following_posts_close. */
 typedef struct following_posts_iter {
     mc_db *db;
-    sqlite3_stmt *st;
+    mc_stmt *st;
 } following_posts_iter;
 
 /* Ends a run early (after MC_DONE or an error it is already ended); NULL is a no-op. */
@@ -998,7 +998,7 @@ int posts_by(mc_db *db, const int64_t *user_id, Post_list *out);
 /* A run of query posts_by, one row at a time: posts_by_open, posts_by_next, posts_by_close. */
 typedef struct posts_by_iter {
     mc_db *db;
-    sqlite3_stmt *st;
+    mc_stmt *st;
 } posts_by_iter;
 
 /* Ends a run early (after MC_DONE or an error it is already ended); NULL is a no-op. */
@@ -1057,7 +1057,7 @@ int post_counts(mc_db *db, post_counts_row_list *out);
 /* A run of query post_counts, one row at a time: post_counts_open, post_counts_next, post_counts_close. */
 typedef struct post_counts_iter {
     mc_db *db;
-    sqlite3_stmt *st;
+    mc_stmt *st;
 } post_counts_iter;
 
 /* Ends a run early (after MC_DONE or an error it is already ended); NULL is a no-op. */
@@ -1140,7 +1140,7 @@ int posts_since(mc_db *db, const char *since, Status status, posts_since_row_lis
 /* A run of query posts_since, one row at a time: posts_since_open, posts_since_next, posts_since_close. */
 typedef struct posts_since_iter {
     mc_db *db;
-    sqlite3_stmt *st;
+    mc_stmt *st;
 } posts_since_iter;
 
 /* Ends a run early (after MC_DONE or an error it is already ended); NULL is a no-op. */

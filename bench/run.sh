@@ -10,6 +10,9 @@
 #      in time and, under callgrind when valgrind is installed, instructions
 #   4. migrations (bench/migrate_bench.sh, when it exists)
 #   5. a named query (`query ... -> Post[]`) vs the same SQL by hand
+#   6. PostgreSQL: the CRUD workload through the generated API and through
+#      hand-written libpq C (prepared statements) against one throwaway
+#      server (tests/pg/with-postgres.sh), as ratios (bench/pg_crud_bench.c)
 #
 # Everything is written under BUILD/bench/.  Speed is reported, never
 # asserted: the script fails only when a benchmark cannot run.
@@ -136,8 +139,29 @@ bench_queries() {
     rm -f "$OUT/query.db" "$OUT/query.db-wal" "$OUT/query.db-shm"
 }
 
+# ---- 6. PostgreSQL ---------------------------------------------------------------
+# The same blog.model code (compiled once, as for SQLite) against libpq by
+# hand, on a server of its own.  BENCH_PG_N users (default 2000).
+bench_pg() {
+    echo
+    echo "== PostgreSQL: generated code vs hand-written libpq C ($(basename "$BLOG_MODEL"))"
+    if ! pkg-config --exists libpq 2>/dev/null; then
+        echo "(libpq-dev is not installed: make deps installs it)"
+        return 0
+    fi
+    mkdir -p "$OUT/pggen"
+    "$MODELC" generate "$BLOG_MODEL" -o "$OUT/pggen"
+    "$MODELC" sql --dialect postgresql "$BLOG_MODEL" > "$OUT/blog_pg.sql"
+    echo "CREATE INDEX ix_post_user_id ON post (user_id);" >> "$OUT/blog_pg.sql"
+    "$CC" $BCFLAGS $(pkg-config --cflags libpq) -I"$OUT/pggen" -I"$TOP/runtime" -o "$OUT/pg_crud_bench" \
+        "$TOP/bench/pg_crud_bench.c" "$OUT/pggen/blog.c" "$BUILD/libmodelc.a" $SQLITE_LIBS \
+        $(pkg-config --libs libpq) -lm
+    sh "$TOP/tests/pg/with-postgres.sh" "$OUT/pg_crud_bench" "$OUT/blog_pg.sql"
+}
+
 bench_frontend
 bench_crud
 bench_eager
 bench_migrations
 bench_queries
+bench_pg

@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "driver.h"
 #include "pg_libpq.h"
@@ -61,6 +62,7 @@ typedef struct mci_pgstmt {
     char (*num)[32];        /* per parameter: the text of a number or a DateTime */
     char **owned;           /* per parameter: a copy made for unterminated text */
     int state;              /* PS_* */
+    int single;             /* run in single-row mode (see rows_at_once) */
     PGresult *row;          /* the current row (a single-row result) */
     PGresult **queue;       /* drained rows not yet stepped to */
     size_t qpos, qlen, qcap;
@@ -234,6 +236,9 @@ static int pull(mci_stmt *h)
             s->row = res;
             return MC_RC_ROW;
         }
+        if (res && (h->flags & MCI_STMT_RETURNS_ID) && PQ(c)->PQresultStatus(res) == PGRES_TUPLES_OK &&
+            PQ(c)->PQntuples(res) > 0)
+            c->last_id = strtoll(PQ(c)->PQgetvalue(res, 0, 0), NULL, 10);
         int rc = finish(c, res);
         if (res)
             discard_results(c);
@@ -275,7 +280,8 @@ static int start(mci_stmt *h)
     free_connection(c);
     if (!PQ(c)->PQsendQueryPrepared(c->conn, s->name, s->nparams, s->values, s->lengths, s->formats, 0))
         return record_error(c, NULL);
-    PQ(c)->PQsetSingleRowMode(c->conn);
+    if (s->single)
+        PQ(c)->PQsetSingleRowMode(c->conn);
     s->state = PS_STREAM;
     c->busy = h;
     return MC_OK;
@@ -575,6 +581,27 @@ static void free_pgstmt(mci_pgconn *c, mci_pgstmt *s)
     free(s);
 }
 
+/* Does sql give its rows (none, or the one of mc_stmt_prepare_insert) at
+ * once?  An INSERT, UPDATE or DELETE without RETURNING has none to
+ * stream, and single-row mode would cost it a second result per run. */
+static int rows_at_once(const char *sql, int flags)
+{
+    const char *p = mci_skip_space(sql);
+    size_t n = 0;
+
+    if (flags & MCI_STMT_RETURNS_ID)
+        return 1;
+    while (isalpha((unsigned char)p[n]))
+        n++;
+    if (!((n == 6 && (strncasecmp(p, "INSERT", 6) == 0 || strncasecmp(p, "UPDATE", 6) == 0 ||
+                      strncasecmp(p, "DELETE", 6) == 0))))
+        return 0;
+    for (const char *q = p; *q; q++)
+        if ((*q == 'R' || *q == 'r') && strncasecmp(q, "RETURNING", 9) == 0)
+            return 0;
+    return 1;
+}
+
 static int pg_prepare(mc_db *db, const char *sql, mci_stmt *st, const mci_stmt *shared)
 {
     mci_pgconn *c = db->pg;
@@ -609,6 +636,7 @@ static int pg_prepare(mc_db *db, const char *sql, mci_stmt *st, const mci_stmt *
         PQ(c)->PQclear(res);
     }
     s->nparams = n;
+    s->single = !rows_at_once(sql, st->flags);
     size_t k = n > 0 ? (size_t)n : 1;
     s->values = calloc(k, sizeof *s->values);
     s->lengths = calloc(k, sizeof *s->lengths);

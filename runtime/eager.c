@@ -223,8 +223,7 @@ static char *pg_keys_sql(const mc_eager *e, const char *sql)
     return out;
 }
 
-/* mc_eager_run on the driver-neutral statement. */
-int mci_eager_run(mc_eager *e, const char *sql, mc_stmt **st)
+int mc_eager_run(mc_eager *e, const char *sql, mc_stmt **st)
 {
     *st = NULL;
     if (!e)
@@ -245,10 +244,6 @@ int mci_eager_run(mc_eager *e, const char *sql, mc_stmt **st)
     return MC_OK;
 }
 
-int mc_eager_run(mc_eager *e, const char *sql, mc_stmt **st)
-{
-    return mci_eager_run(e, sql, st);
-}
 
 int mc_eager_step(mc_eager *e)
 {

@@ -151,12 +151,6 @@ int mci_query_status(const mc_query *q);
 void mci_query_window(const mc_query *q, int64_t *limit, int64_t *offset);
 char *mci_query_sql(mc_query *q, const char *what, int paged);
 int mci_query_bind(mc_query *q, mc_stmt *st, int paged);
-/* mc_query_step and mc_query_first on the driver-neutral statement. */
-int mci_query_step(mc_query *q, mc_stmt **row);
-int mci_query_first(mc_query *q, mc_stmt **row);
-/* eager.c: mc_eager_run on the driver-neutral statement. */
-int mci_eager_run(mc_eager *e, const char *sql, mc_stmt **st);
-
 /* The integer in the first column of the first row of sql, run with q's
  * values (and window when paged); for counts. */
 int mci_query_int(mc_query *q, const char *sql, int paged, int64_t *out);

@@ -29,6 +29,7 @@
     X(char *, PQresultErrorField, (const PGresult *, int))                                                 \
     X(void, PQclear, (PGresult *))                                                                         \
     X(int, PQnfields, (const PGresult *))                                                                  \
+    X(int, PQntuples, (const PGresult *))                                                                  \
     X(char *, PQgetvalue, (const PGresult *, int, int))                                                    \
     X(int, PQgetlength, (const PGresult *, int, int))                                                      \
     X(int, PQgetisnull, (const PGresult *, int, int))                                                      \

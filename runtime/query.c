@@ -422,8 +422,7 @@ static int bind_all(mc_query *q, mc_stmt *st, int paged)
     return rc == MC_RC_OK ? MC_OK : mc_status_from_rc(q->db, rc, q->meta->name);
 }
 
-/* mc_query_step on the driver-neutral statement. */
-int mci_query_step(mc_query *q, mc_stmt **row)
+int mc_query_step(mc_query *q, mc_stmt **row)
 {
     *row = NULL;
     if (!q)
@@ -463,33 +462,25 @@ int mci_query_step(mc_query *q, mc_stmt **row)
     return mc_status_from_rc(q->db, rc, q->meta->name);
 }
 
-int mc_query_step(mc_query *q, mc_stmt **row)
-{
-    return mci_query_step(q, row);
-}
 
-int mci_query_first(mc_query *q, mc_stmt **row)
+int mc_query_first(mc_query *q, mc_stmt **row)
 {
     *row = NULL;
     if (!q)
         return MC_MISUSE;
     mc_query_rewind(q);
     if (q->limit == 0)
-        return mci_query_step(q, row);  /* LIMIT 0: no row */
+        return mc_query_step(q, row);  /* LIMIT 0: no row */
     /* "LIMIT 1" in the SQL: SQLite stops at the first row (or keeps a
      * top-1 sort); the query's own limit stays for later runs. */
     q->first = 1;
     changed(q);
-    int rc = mci_query_step(q, row);
+    int rc = mc_query_step(q, row);
     q->first = 0;
     changed(q);     /* the running statement keeps its own copy */
     return rc;
 }
 
-int mc_query_first(mc_query *q, mc_stmt **row)
-{
-    return mci_query_first(q, row);
-}
 
 void mc_query_rewind(mc_query *q)
 {

@@ -12,21 +12,7 @@
 
 #include "driver.h"
 
-int mc_stmt_column_text(mc_db *db, mc_stmt *st, int col, char **out)
-{
-    size_t len;
-    int is_null;
-
-    if (!st) {
-        *out = NULL;
-        return mc_set_error(db, MC_MISUSE, "mc_column_text: statement is NULL");
-    }
-    if (st->lite)
-        return mc_column_text(db, st->lite, col, out);
-    if (mci_pg_column_bytes(st, col, out, &len, &is_null) != MC_OK)
-        return mc_set_error(db, MC_NOMEM, "out of memory copying column %d", col);
-    return MC_OK;
-}
+/* mc_stmt_column_text is in values.c, next to mc_column_text. */
 
 char *mc_stmt_column_strdup(mc_stmt *st, int col)
 {

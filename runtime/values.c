@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "internal.h"
+#include "driver.h"
 #include "valuecheck.h"
 
 const char *mci_place(char *buf, size_t cap, const char *table, const char *field)
@@ -467,7 +467,9 @@ int mc_check_numeric(mc_db *db, const char *table, const char *field, const char
 
 /* ---- columns and bindings ------------------------------------------------ */
 
-int mc_column_text(mc_db *db, sqlite3_stmt *st, int col, char **out)
+/* mc_column_text's body, shared with mc_stmt_column_text (inlined into
+ * both: the generated code's text reads make no extra call). */
+static inline int column_text(mc_db *db, sqlite3_stmt *st, int col, char **out)
 {
     const unsigned char *text;
     size_t n;
@@ -492,6 +494,26 @@ int mc_column_text(mc_db *db, sqlite3_stmt *st, int col, char **out)
         return mc_set_error(db, MC_NOMEM, "out of memory copying column %d", col);
     memcpy(*out, text, n);
     (*out)[n] = '\0';
+    return MC_OK;
+}
+
+int mc_column_text(mc_db *db, sqlite3_stmt *st, int col, char **out)
+{
+    return column_text(db, st, col, out);
+}
+
+int mc_stmt_column_text(mc_db *db, mc_stmt *st, int col, char **out)
+{
+    size_t len;
+    int is_null;
+
+    if (st && st->lite)
+        return column_text(db, st->lite, col, out);
+    *out = NULL;
+    if (!st)
+        return mc_set_error(db, MC_MISUSE, "mc_column_text: statement is NULL");
+    if (mci_pg_column_bytes(st, col, out, &len, &is_null) != MC_OK)
+        return mc_set_error(db, MC_NOMEM, "out of memory copying column %d", col);
     return MC_OK;
 }
 

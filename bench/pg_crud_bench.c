@@ -1,0 +1,600 @@
+/*
+ * pg_crud_bench.c -- modelc's generated code on PostgreSQL against
+ * hand-written libpq C, in one process, on the seed schema (blog.model),
+ * against the same server.
+ *
+ *   pg_crud_bench SCHEMA.sql    the comparison table
+ *
+ * The server is $MODELC_PG_URL (bench/run.sh starts a throwaway one with
+ * tests/pg/with-postgres.sh; without one the bench says so and exits 0);
+ * SCHEMA.sql is `modelc sql --dialect
+ * postgresql blog.model` plus an index on post.user_id.  Each side works
+ * in its own schema (bench_gen, bench_hand), made fresh for every round;
+ * within a round the two sides alternate op by op, which goes first
+ * alternates between rounds, and the best time of the rounds is kept.
+ * Every op returns a checksum of what it read, and the two sides must
+ * agree.
+ *
+ * The hand-written side is what a competent libpq programmer writes:
+ * every statement prepared once with PQprepare, run with PQexecPrepared
+ * (text parameters, untyped), ids from INSERT ... RETURNING, rows copied
+ * into a struct with malloc'd strings that the caller frees.
+ *
+ * Environment: BENCH_PG_N (users, default 2000; posts are 5N),
+ * BENCH_ROUNDS (default 3).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <inttypes.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libpq-fe.h>
+
+#include "blog.h"
+
+static void die(const char *fmt, const char *a, const char *b)
+{
+    fprintf(stderr, "pg_crud_bench: ");
+    fprintf(stderr, fmt, a, b);
+    fputc('\n', stderr);
+    exit(1);
+}
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n);
+    if (!p)
+        die("out of memory%s%s", "", "");
+    return p;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15u;
+
+static uint64_t rng(void)   /* xorshift64*: deterministic, same for both sides */
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * 0x2545f4914f6cdd1du;
+}
+
+static long env_long(const char *name, long def)
+{
+    const char *s = getenv(name);
+    return s && *s ? strtol(s, NULL, 10) : def;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        die("%s: cannot read%s", path, "");
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = xmalloc((size_t)n + 1);
+    if (fread(s, 1, (size_t)n, f) != (size_t)n)
+        die("%s: short read%s", path, "");
+    s[n] = '\0';
+    fclose(f);
+    return s;
+}
+
+/* ---- the workload (crud_bench.c's, smaller: every op is a round trip) ------- */
+
+#define STR 64
+
+typedef struct data {
+    long n;
+    char *username, *email, *password, *new_email, *new_password, *body;
+    int64_t *post_user, *get_ids, *query_users, *update_ids, *delete_ids;
+    long *find_idx;
+} data;
+
+static const char *S(const char *base, long i) { return base + (size_t)i * STR; }
+static long nquery(const data *d) { return d->n / 10 > 0 ? d->n / 10 : 1; }
+
+static void make_data(data *d, long n)
+{
+    long np = 5 * n, nq = nquery(&(data){.n = n});
+    d->n = n;
+    d->username = xmalloc((size_t)n * STR);
+    d->email = xmalloc((size_t)n * STR);
+    d->password = xmalloc((size_t)n * STR);
+    d->new_email = xmalloc((size_t)n * STR);
+    d->new_password = xmalloc((size_t)n * STR);
+    d->body = xmalloc((size_t)np * STR);
+    d->post_user = xmalloc((size_t)np * sizeof *d->post_user);
+    d->get_ids = xmalloc((size_t)n * sizeof *d->get_ids);
+    d->find_idx = xmalloc((size_t)n * sizeof *d->find_idx);
+    d->query_users = xmalloc((size_t)nq * sizeof *d->query_users);
+    d->update_ids = xmalloc((size_t)n * sizeof *d->update_ids);
+    d->delete_ids = xmalloc((size_t)n * sizeof *d->delete_ids);
+    for (long i = 0; i < n; i++) {
+        uint64_t h = rng();
+        snprintf(d->username + i * STR, STR, "user%07ld", i);
+        snprintf(d->email + i * STR, STR, "user%07ld@example.com", i);
+        snprintf(d->password + i * STR, STR, "pbkdf2:sha256$%016" PRIx64, h);
+        snprintf(d->new_email + i * STR, STR, "u%07ld@mail.example.org", i);
+        snprintf(d->new_password + i * STR, STR, "pbkdf2:sha256$%016" PRIx64, h ^ 0xffff);
+    }
+    for (long k = 0; k < np; k++) {
+        d->post_user[k] = (int64_t)(rng() % (uint64_t)n) + 1;
+        snprintf(d->body + k * STR, STR, "post %d: my %uth day, nice weather", (int)k, (unsigned)(rng() % 1000));
+    }
+    for (long i = 0; i < n; i++) {
+        d->get_ids[i] = (int64_t)(rng() % (uint64_t)n) + 1;
+        d->find_idx[i] = (long)(rng() % (uint64_t)n);
+        d->update_ids[i] = (int64_t)(rng() % (uint64_t)n) + 1;
+    }
+    for (long i = 0; i < nq; i++)
+        d->query_users[i] = (int64_t)(rng() % (uint64_t)n) + 1;
+    int64_t *perm = xmalloc((size_t)np * sizeof *perm);
+    for (long k = 0; k < np; k++)
+        perm[k] = k + 1;
+    for (long k = np - 1; k > 0; k--) {
+        long j = (long)(rng() % (uint64_t)(k + 1));
+        int64_t t = perm[k];
+        perm[k] = perm[j];
+        perm[j] = t;
+    }
+    memcpy(d->delete_ids, perm, (size_t)n * sizeof *perm);
+    free(perm);
+}
+
+/* A fresh schema `name` with the DDL, through a plain libpq connection. */
+static void fresh_schema(const char *url, const char *name, const char *ddl)
+{
+    PGconn *c = PQconnectdb(url);
+    char sql[256];
+    if (PQstatus(c) != CONNECTION_OK)
+        die("%s: %s", url, PQerrorMessage(c));
+    snprintf(sql, sizeof sql,
+             "SET client_min_messages = warning; DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s; "
+             "SET search_path = %s;", name, name, name);
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        die("%s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    r = PQexec(c, ddl);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        die("DDL: %s%s", PQerrorMessage(c), "");
+    PQclear(r);
+    PQfinish(c);
+}
+
+/* url with search_path set to schema (malloc'd). */
+static char *schema_url(const char *url, const char *schema)
+{
+    size_t n = strlen(url) + strlen(schema) + 40;
+    char *s = xmalloc(n);
+    snprintf(s, n, "%s%coptions=-csearch_path%%3D%s", url, strchr(url, '?') ? '&' : '?', schema);
+    return s;
+}
+
+/* ---- generated side ------------------------------------------------------------ */
+
+static void gcheck(mc_db *db, int rc, const char *what)
+{
+    if (rc != MC_OK)
+        die("generated %s: %s", what, mc_errmsg(db));
+}
+
+static uint64_t gen_insert_users(mc_db *db, const data *d)
+{
+    uint64_t sum = 0;
+    gcheck(db, mc_begin(db), "BEGIN");
+    for (long i = 0; i < d->n; i++) {
+        User u = { 0, (char *)S(d->username, i), (char *)S(d->email, i), (char *)S(d->password, i) };
+        gcheck(db, user_insert(db, &u), "user_insert");
+        sum += (uint64_t)u.id;
+    }
+    gcheck(db, mc_commit(db), "COMMIT");
+    return sum;
+}
+
+static uint64_t user_sum(const User *u)
+{
+    return (uint64_t)u->id + strlen(u->username) + strlen(u->email) + strlen(u->password_hash);
+}
+
+static uint64_t gen_get_users(mc_db *db, const data *d)
+{
+    uint64_t sum = 0;
+    for (long i = 0; i < d->n; i++) {
+        User *u;
+        gcheck(db, user_get(db, d->get_ids[i], &u), "user_get");
+        sum += user_sum(u);
+        user_free(u);
+    }
+    return sum;
+}
+
+static uint64_t gen_find_users(mc_db *db, const data *d)
+{
+    uint64_t sum = 0;
+    for (long i = 0; i < d->n; i++) {
+        User *u;
+        gcheck(db, user_find_by_username(db, S(d->username, d->find_idx[i]), &u), "user_find_by_username");
+        sum += user_sum(u);
+        user_free(u);
+    }
+    return sum;
+}
+
+static uint64_t gen_filter_first(mc_db *db, const data *d)
+{
+    uint64_t sum = 0;
+    for (long i = 0; i < d->n; i++) {
+        User *u;
+        User_query *q = user_query(db);
+        if (!q)
+            die("user_query: %s%s", mc_errmsg(db), "");
+        user_query_where_username_eq(q, S(d->username, d->find_idx[i]));
+        gcheck(db, user_query_first(q, &u), "user_query_first");
+        sum += user_sum(u);
+        user_free(u);
+        user_query_free(q);
+    }
+    return sum;
+}
+
+static uint64_t gen_insert_posts(mc_db *db, const data *d)
+{
+    uint64_t sum = 0;
+    gcheck(db, mc_begin(db), "BEGIN");
+    for (long k = 0; k < 5 * d->n; k++) {
+        Post p = { 0, (char *)S(d->body, k), d->post_user[k], false };
+        gcheck(db, post_insert(db, &p), "post_insert");
+        sum += (uint64_t)p.id;
+    }
+    gcheck(db, mc_commit(db), "COMMIT");
+    return sum;
+}
+
+static uint64_t gen_user_posts(mc_db *db, const data *d)
+{
+    uint64_t sum = 0;
+    for (long i = 0; i < nquery(d); i++) {
+        User u = { d->query_users[i], NULL, NULL, NULL };
+        Post_list list;
+        gcheck(db, user_posts_list(db, &u, &list), "user_posts_list");
+        for (size_t j = 0; j < list.count; j++)
+            sum += (uint64_t)list.items[j].id + strlen(list.items[j].body) + (uint64_t)list.items[j].user_id;
+        post_list_free(&list);
+    }
+    return sum;
+}
+
+static uint64_t gen_update_users(mc_db *db, const data *d)
+{
+    uint64_t sum = 0;
+    gcheck(db, mc_begin(db), "BEGIN");
+    for (long i = 0; i < d->n; i++) {
+        long k = (long)d->update_ids[i] - 1;
+        User u = { d->update_ids[i], (char *)S(d->username, k), (char *)S(d->new_email, k),
+                   (char *)S(d->new_password, k) };
+        gcheck(db, user_update(db, &u), "user_update");
+        sum += (uint64_t)u.id;
+    }
+    gcheck(db, mc_commit(db), "COMMIT");
+    return sum;
+}
+
+static uint64_t gen_delete_posts(mc_db *db, const data *d)
+{
+    uint64_t sum = 0;
+    gcheck(db, mc_begin(db), "BEGIN");
+    for (long i = 0; i < d->n; i++) {
+        gcheck(db, post_delete(db, d->delete_ids[i]), "post_delete");
+        sum += (uint64_t)d->delete_ids[i];
+    }
+    gcheck(db, mc_commit(db), "COMMIT");
+    return sum;
+}
+
+/* ---- hand-written side ----------------------------------------------------------- */
+
+typedef struct hand {
+    PGconn *c;
+} hand;
+
+typedef struct HUser {
+    int64_t id;
+    char *username, *email, *password_hash;
+} HUser;
+
+static const char *const HAND_SQL[][2] = {
+    { "ins_user", "INSERT INTO \"user\" (username, email, password_hash) VALUES ($1, $2, $3) RETURNING id" },
+    { "get_user", "SELECT id, username, email, password_hash FROM \"user\" WHERE id = $1" },
+    { "find_user", "SELECT id, username, email, password_hash FROM \"user\" WHERE username = $1" },
+    { "first_user", "SELECT id, username, email, password_hash FROM \"user\" WHERE username = $1 LIMIT 1" },
+    { "ins_post", "INSERT INTO post (body, user_id) VALUES ($1, $2) RETURNING id" },
+    { "posts_of", "SELECT id, body, user_id FROM post WHERE user_id = $1" },
+    { "upd_user", "UPDATE \"user\" SET username = $1, email = $2, password_hash = $3 WHERE id = $4" },
+    { "del_post", "DELETE FROM post WHERE id = $1" },
+};
+
+static void hand_open(hand *h, const char *url)
+{
+    h->c = PQconnectdb(url);
+    if (PQstatus(h->c) != CONNECTION_OK)
+        die("%s: %s", url, PQerrorMessage(h->c));
+    for (size_t i = 0; i < sizeof HAND_SQL / sizeof *HAND_SQL; i++) {
+        PGresult *r = PQprepare(h->c, HAND_SQL[i][0], HAND_SQL[i][1], 0, NULL);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            die("%s: %s", HAND_SQL[i][1], PQerrorMessage(h->c));
+        PQclear(r);
+    }
+}
+
+/* Runs a prepared statement; want: the status it must have. */
+static PGresult *hrun(hand *h, const char *name, int n, const char *const *v, ExecStatusType want)
+{
+    PGresult *r = PQexecPrepared(h->c, name, n, v, NULL, NULL, 0);
+    if (PQresultStatus(r) != want)
+        die("%s: %s", name, PQerrorMessage(h->c));
+    return r;
+}
+
+static void hexec(hand *h, const char *sql)
+{
+    PGresult *r = PQexec(h->c, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        die("%s: %s", sql, PQerrorMessage(h->c));
+    PQclear(r);
+}
+
+static char *hdup(const PGresult *r, int row, int col)
+{
+    if (PQgetisnull(r, row, col))
+        return NULL;
+    size_t n = (size_t)PQgetlength(r, row, col);
+    char *s = xmalloc(n + 1);
+    memcpy(s, PQgetvalue(r, row, col), n + 1);
+    return s;
+}
+
+static HUser *hread_user(const PGresult *r)
+{
+    if (PQntuples(r) < 1)
+        die("no such user%s%s", "", "");
+    HUser *u = xmalloc(sizeof *u);
+    u->id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    u->username = hdup(r, 0, 1);
+    u->email = hdup(r, 0, 2);
+    u->password_hash = hdup(r, 0, 3);
+    return u;
+}
+
+static uint64_t huser_sum_free(HUser *u)
+{
+    uint64_t s = (uint64_t)u->id + strlen(u->username) + strlen(u->email) + strlen(u->password_hash);
+    free(u->username);
+    free(u->email);
+    free(u->password_hash);
+    free(u);
+    return s;
+}
+
+static uint64_t hand_insert_users(hand *h, const data *d)
+{
+    uint64_t sum = 0;
+    hexec(h, "BEGIN");
+    for (long i = 0; i < d->n; i++) {
+        const char *v[3] = { S(d->username, i), S(d->email, i), S(d->password, i) };
+        PGresult *r = hrun(h, "ins_user", 3, v, PGRES_TUPLES_OK);
+        sum += (uint64_t)strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        PQclear(r);
+    }
+    hexec(h, "COMMIT");
+    return sum;
+}
+
+static uint64_t hand_lookup(hand *h, const char *name, const char *arg)
+{
+    const char *v[1] = { arg };
+    PGresult *r = hrun(h, name, 1, v, PGRES_TUPLES_OK);
+    HUser *u = hread_user(r);
+    PQclear(r);
+    return huser_sum_free(u);
+}
+
+static uint64_t hand_get_users(hand *h, const data *d)
+{
+    uint64_t sum = 0;
+    char id[24];
+    for (long i = 0; i < d->n; i++) {
+        snprintf(id, sizeof id, "%" PRId64, d->get_ids[i]);
+        sum += hand_lookup(h, "get_user", id);
+    }
+    return sum;
+}
+
+static uint64_t hand_find_users(hand *h, const data *d)
+{
+    uint64_t sum = 0;
+    for (long i = 0; i < d->n; i++)
+        sum += hand_lookup(h, "find_user", S(d->username, d->find_idx[i]));
+    return sum;
+}
+
+static uint64_t hand_filter_first(hand *h, const data *d)
+{
+    uint64_t sum = 0;
+    for (long i = 0; i < d->n; i++)
+        sum += hand_lookup(h, "first_user", S(d->username, d->find_idx[i]));
+    return sum;
+}
+
+static uint64_t hand_insert_posts(hand *h, const data *d)
+{
+    uint64_t sum = 0;
+    char uid[24];
+    hexec(h, "BEGIN");
+    for (long k = 0; k < 5 * d->n; k++) {
+        snprintf(uid, sizeof uid, "%" PRId64, d->post_user[k]);
+        const char *v[2] = { S(d->body, k), uid };
+        PGresult *r = hrun(h, "ins_post", 2, v, PGRES_TUPLES_OK);
+        sum += (uint64_t)strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        PQclear(r);
+    }
+    hexec(h, "COMMIT");
+    return sum;
+}
+
+static uint64_t hand_user_posts(hand *h, const data *d)
+{
+    uint64_t sum = 0;
+    char uid[24];
+    for (long i = 0; i < nquery(d); i++) {
+        snprintf(uid, sizeof uid, "%" PRId64, d->query_users[i]);
+        const char *v[1] = { uid };
+        PGresult *r = hrun(h, "posts_of", 1, v, PGRES_TUPLES_OK);
+        int n = PQntuples(r);
+        for (int j = 0; j < n; j++) {
+            int64_t id = strtoll(PQgetvalue(r, j, 0), NULL, 10);
+            char *body = hdup(r, j, 1);
+            int64_t user_id = PQgetisnull(r, j, 2) ? 0 : strtoll(PQgetvalue(r, j, 2), NULL, 10);
+            sum += (uint64_t)id + strlen(body) + (uint64_t)user_id;
+            free(body);
+        }
+        PQclear(r);
+    }
+    return sum;
+}
+
+static uint64_t hand_update_users(hand *h, const data *d)
+{
+    uint64_t sum = 0;
+    char id[24];
+    hexec(h, "BEGIN");
+    for (long i = 0; i < d->n; i++) {
+        long k = (long)d->update_ids[i] - 1;
+        snprintf(id, sizeof id, "%" PRId64, d->update_ids[i]);
+        const char *v[4] = { S(d->username, k), S(d->new_email, k), S(d->new_password, k), id };
+        PGresult *r = hrun(h, "upd_user", 4, v, PGRES_COMMAND_OK);
+        if (strcmp(PQcmdTuples(r), "1") != 0)
+            die("update: %s rows%s", PQcmdTuples(r), "");
+        PQclear(r);
+        sum += (uint64_t)d->update_ids[i];
+    }
+    hexec(h, "COMMIT");
+    return sum;
+}
+
+static uint64_t hand_delete_posts(hand *h, const data *d)
+{
+    uint64_t sum = 0;
+    char id[24];
+    hexec(h, "BEGIN");
+    for (long i = 0; i < d->n; i++) {
+        snprintf(id, sizeof id, "%" PRId64, d->delete_ids[i]);
+        const char *v[1] = { id };
+        PGresult *r = hrun(h, "del_post", 1, v, PGRES_COMMAND_OK);
+        if (strcmp(PQcmdTuples(r), "1") != 0)
+            die("delete: %s rows%s", PQcmdTuples(r), "");
+        PQclear(r);
+        sum += (uint64_t)d->delete_ids[i];
+    }
+    hexec(h, "COMMIT");
+    return sum;
+}
+
+/* ---- the comparison ----------------------------------------------------------- */
+
+typedef struct op {
+    const char *what;
+    uint64_t (*gen)(mc_db *, const data *);
+    uint64_t (*hand)(hand *, const data *);
+} op;
+
+static const op OPS[] = {
+    { "insert N users (1 txn)", gen_insert_users, hand_insert_users },
+    { "get N users by id", gen_get_users, hand_get_users },
+    { "find N users by username", gen_find_users, hand_find_users },
+    { "filter_by(username).first()", gen_filter_first, hand_filter_first },
+    { "insert 5N posts (1 txn)", gen_insert_posts, hand_insert_posts },
+    { "posts of N/10 users", gen_user_posts, hand_user_posts },
+    { "update N users (1 txn)", gen_update_users, hand_update_users },
+    { "delete N posts (1 txn)", gen_delete_posts, hand_delete_posts },
+};
+#define NOPS (sizeof OPS / sizeof *OPS)
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: pg_crud_bench SCHEMA.sql (server: $MODELC_PG_URL)\n");
+        return 2;
+    }
+    const char *url = getenv("MODELC_PG_URL");
+    if (!url || !*url) {
+        printf("(no PostgreSQL server: MODELC_PG_URL is unset; make deps installs postgresql)\n");
+        return 0;
+    }
+    char *ddl = slurp(argv[1]);
+    long n = env_long("BENCH_PG_N", 2000), rounds = env_long("BENCH_ROUNDS", 3);
+    data d;
+    make_data(&d, n);
+    char *gurl = schema_url(url, "bench_gen"), *hurl = schema_url(url, "bench_hand");
+    double best_g[NOPS], best_h[NOPS];
+    for (size_t k = 0; k < NOPS; k++)
+        best_g[k] = best_h[k] = 1e300;
+
+    for (long round = 0; round < rounds; round++) {
+        fresh_schema(url, "bench_gen", ddl);
+        fresh_schema(url, "bench_hand", ddl);
+        mc_db *g;
+        if (mc_open(&g, gurl, NULL) != MC_OK)
+            die("%s: %s", gurl, mc_errmsg(g));
+        hand h;
+        hand_open(&h, hurl);
+        for (size_t k = 0; k < NOPS; k++) {
+            uint64_t sg = 0, sh = 0;
+            for (int side = 0; side < 2; side++) {
+                int gen_side = (side == 0) == (round % 2 == 0);
+                double t0 = now_ms();
+                if (gen_side)
+                    sg = OPS[k].gen(g, &d);
+                else
+                    sh = OPS[k].hand(&h, &d);
+                double ms = now_ms() - t0;
+                double *best = gen_side ? &best_g[k] : &best_h[k];
+                if (ms < *best)
+                    *best = ms;
+            }
+            if (sg != sh)
+                die("%s: the two sides disagree%s", OPS[k].what, "");
+        }
+        mc_close(g);
+        PQfinish(h.c);
+    }
+
+    printf("N = %ld users, %ld posts; best of %ld rounds; one server, Unix socket\n", n, 5 * n, rounds);
+    printf("%-30s %12s %12s %8s\n", "op", "modelc ms", "libpq ms", "ratio");
+    double logsum = 0, worst = 0;
+    for (size_t k = 0; k < NOPS; k++) {
+        double r = best_g[k] / best_h[k];
+        printf("%-30s %12.1f %12.1f %7.3fx%s\n", OPS[k].what, best_g[k], best_h[k], r, r > 1.10 ? "  (> 1.10 target)" : "");
+        logsum += log(r);
+        if (r > worst)
+            worst = r;
+    }
+    printf("geometric mean %.3fx, worst %.3fx (target <= 1.10x per op)\n", exp(logsum / NOPS), worst);
+    free(gurl);
+    free(hurl);
+    free(ddl);
+    return 0;
+}

@@ -2,6 +2,7 @@
 #include "parse.h"
 #include "query.h"
 #include "schema.h"
+#include "sql_check.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -104,7 +105,10 @@ int mc_load_schema(const char *path, mc_arena *arena, mc_diag *diag, mc_source *
         nerr = mc_sema(&ast, src, arena, diag, out);
     out->name = base_name(arena, path);
     out->path = path;
-    /* Queries are checked against the tables, so only once they are sound. */
+    /* SQL written as text (check("...")) is checked by SQLite, and queries
+     * against the tables, so both only once the model is sound. */
+    if (nerr == 0)
+        nerr = mc_check_schema_sql(out, src, diag);
     if (nerr == 0)
         nerr = mc_check_queries(&ast, arena, diag, out);
     return nerr;

@@ -99,6 +99,7 @@ typedef struct mc_column {
     const char *server_default; /* DDL text after DEFAULT, or NULL */
     mc_literal server_def;      /* the same as a literal (X_INIT starts with it) */
     const char *check;          /* column CHECK expression, or NULL */
+    mc_span check_at;           /* its string literal in the schema (0, 0: introspected) */
     const char *renamed_from;   /* migration hint, or NULL */
     struct mc_constraint *fk;   /* the FOREIGN KEY declared on this column */
     mc_span at;
@@ -115,6 +116,7 @@ typedef struct mc_constraint {
     size_t ncols;
     size_t *cols;               /* UNIQUE / FOREIGN KEY: column indexes */
     const char *check;          /* CHECK expression */
+    mc_span check_at;           /* its string literal in the schema (0, 0: introspected) */
     const char *ref_table;      /* FOREIGN KEY: referenced table (SQL name) */
     size_t nref;
     const char **ref_cols;      /* FOREIGN KEY: referenced columns (SQL names) */

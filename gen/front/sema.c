@@ -533,8 +533,10 @@ static void apply_attribute(sema *s, mc_column *c, field_extra *fx, int k, const
             ERR(s, v->at, "write check(\"length(name) > 0\")", "check takes an SQL expression as a string");
         else if (!v->text[0])
             ERR(s, v->at, NULL, "empty check expression");
-        else
+        else {
             c->check = v->text;
+            c->check_at = v->at;
+        }
         break;
     case A_RENAMED:
         if (v->kind != MC_V_IDENT || v->modifier || a->args->key)
@@ -704,8 +706,10 @@ static void directive_check(sema *s, model_info *m, const mc_call *dc)
         return;
     }
     mc_constraint *k = add_constraint(s, m, MC_C_CHECK, dc->at);
-    if (k)
+    if (k) {
         k->check = a->val.text;
+        k->check_at = a->val.at;
+    }
 }
 
 /* `renamed_from(OldModel)`: the migration hint for a renamed model and

@@ -586,7 +586,8 @@ int mc_cmd_check(const mc_cmd *cmd, int argc, char **argv)
     mc_diff d;
     size_t ndiff = 0;
     if (mc_cli_require_dir(cmd->name, dir) ||
-        mc_check_migrations(&want, dir, MC_DIALECT_SQLITE, &arena, &diag, &md, &d))
+        mc_check_migrations(&want, dir, mc_migdir_dialect(dir, url ? mc_dialect_of_url(url) : MC_DIALECT_SQLITE),
+                            &arena, &diag, &md, &d))
         goto out;
     for (size_t i = 0; i < d.nops; i++)
         printf("migrations (%s): %s\n", dir, d.ops[i].text);

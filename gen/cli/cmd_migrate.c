@@ -32,13 +32,6 @@ int mc_cmd_migrate(const mc_cmd *cmd, int argc, char **argv)
     mc_diag diag;
     mc_diag_init(&diag, NULL, NULL, NULL);
     diag.place = "modelc migrate";
-    if (dialect != MC_DIALECT_SQLITE) {
-        mc_error_in(&diag, NULL, NULL,
-                    "migrations for PostgreSQL are not written yet%s; nothing written\n"
-                    "hint: `modelc sql --dialect postgresql %s` prints the tables' DDL; see docs/postgresql.md",
-                    dialect_name ? "" : " (the dialect of $DATABASE_URL)", pos[0]);
-        return MC_EXIT_ERROR;
-    }
     if (!dir)
         dir = "migrations";
     /* Like `flask db migrate`: the history starts with `modelc init`. */

@@ -170,8 +170,8 @@ static int list_files(const char *dir, mc_arena *arena, mc_diag *diag, mc_migdir
 /* Step 2: one file's text, checksum, message, dialect and sections.  A
  * NUL byte is refused (the SQL would silently end there, losing the rest,
  * the downgrade section included), and so is a file of another dialect
- * than SQLite's.  0, or -1 after reporting. */
-static int read_file(mc_migfile *m, mc_arena *arena, mc_diag *diag)
+ * than the history's.  0, or -1 after reporting. */
+static int read_file(mc_migfile *m, mc_dialect dialect, mc_arena *arena, mc_diag *diag)
 {
     char *text = read_all(arena, m->path, &m->len);
     if (!text) {
@@ -200,11 +200,11 @@ static int read_file(mc_migfile *m, mc_arena *arena, mc_diag *diag)
         mc_error_in(diag, m->path, NULL, "its '-- Dialect:' line names no dialect modelc knows (sqlite, postgresql)");
         return -1;
     }
-    if (m->dialect != MC_DIALECT_SQLITE) {
+    if (m->dialect != dialect) {
         mc_error_in(diag, m->path, NULL,
-                    "a %s migration (its '-- Dialect:' line); modelc applies SQLite histories only, "
-                    "and a directory holds one dialect's history",
-                    mc_dialect_name(m->dialect));
+                    "a %s migration (its '-- Dialect:' line), in a %s history; a directory holds one "
+                    "dialect's history",
+                    mc_dialect_name(m->dialect), mc_dialect_name(dialect));
         return -1;
     }
     const char *ub = after_line(up);
@@ -238,6 +238,11 @@ static int check_numbers(const mc_migdir *d, mc_diag *diag)
 /* See migfile.h.  In steps: the names, every file read, the numbers. */
 int mc_migdir_read(const char *dir, mc_arena *arena, mc_diag *diag, mc_migdir *out)
 {
+    return mc_migdir_read_in(dir, MC_DIALECT_SQLITE, arena, diag, out);
+}
+
+int mc_migdir_read_in(const char *dir, mc_dialect dialect, mc_arena *arena, mc_diag *diag, mc_migdir *out)
+{
     out->n = 0;
     out->files = NULL;
     if (list_files(dir, arena, diag, out))
@@ -246,9 +251,47 @@ int mc_migdir_read(const char *dir, mc_arena *arena, mc_diag *diag, mc_migdir *o
         qsort(out->files, out->n, sizeof *out->files, cmp_file);
     int nerr = 0;
     for (size_t i = 0; i < out->n; i++)
-        nerr += read_file(&out->files[i], arena, diag) != 0;
+        nerr += read_file(&out->files[i], dialect, arena, diag) != 0;
     nerr += check_numbers(out, diag);
     return nerr ? -1 : 0;
+}
+
+/* See migfile.h. */
+mc_dialect mc_migdir_dialect(const char *dir, mc_dialect fallback)
+{
+    DIR *dh = opendir(dir);
+    if (!dh)
+        return fallback;
+    char first[512] = "";
+    long lowest = -1;
+    struct dirent *e;
+    while ((e = readdir(dh))) {
+        const char *fn = e->d_name;
+        size_t len = strlen(fn), digits = 0;
+        while (isdigit((unsigned char)fn[digits]))
+            digits++;
+        if (digits == 0 || digits > 9 || fn[digits] != '_' || len < digits + 5 || strcmp(fn + len - 4, ".sql") != 0 ||
+            len >= sizeof first)
+            continue;
+        long v = atol(fn);
+        if (lowest < 0 || v < lowest) {
+            lowest = v;
+            memcpy(first, fn, len + 1);
+        }
+    }
+    closedir(dh);
+    if (lowest < 0)
+        return fallback;
+    mc_arena a = {0};
+    size_t len = 0;
+    const char *path = mc_arena_printf(&a, "%s/%s", dir, first);
+    char *text = path ? read_all(&a, path, &len) : NULL;
+    const char *up = text ? find_mark(text, UP_MARK) : NULL;
+    mc_dialect d = fallback;
+    if (!up || header_dialect(text, up, &d) != 0)
+        d = fallback;
+    mc_arena_free(&a);
+    return d;
 }
 
 /* See migfile.h.  A missing upgrade section runs as nothing. */
@@ -399,6 +442,14 @@ char *mc_migfile_render(mc_arena *arena, int version, const char *message, const
                         const char *date, const char *upgrade_sql, const char *downgrade_sql,
                         const mc_schema *snapshot)
 {
+    return mc_migfile_render_in(arena, MC_DIALECT_SQLITE, version, message, schema_name, date, upgrade_sql,
+                                downgrade_sql, snapshot);
+}
+
+char *mc_migfile_render_in(mc_arena *arena, mc_dialect dialect, int version, const char *message,
+                           const char *schema_name, const char *date, const char *upgrade_sql,
+                           const char *downgrade_sql, const mc_schema *snapshot)
+{
     mc_buf b = {0};
     mc_buf_printf(&b, "-- Migration %04d: ", version);
     for (const char *p = message; *p; p++)
@@ -407,13 +458,15 @@ char *mc_migfile_render(mc_arena *arena, int version, const char *message, const
     mc_buf_printf(&b, "-- Created: %s\n", date);
     if (schema_name)
         mc_buf_printf(&b, "-- Schema:  %s\n", schema_name);
-    mc_buf_put(&b, "-- Dialect: sqlite\n");
+    mc_buf_printf(&b, "-- Dialect: %s\n", mc_dialect_name(dialect));
     mc_buf_put(&b, "--\n"
                    "-- Written by `modelc migrate`; plain SQL, edit it as needed before it is\n"
                    "-- applied.  `modelc upgrade` runs the upgrade section, `modelc downgrade`\n"
                    "-- the downgrade section, each in one transaction.\n\n");
     if (snapshot) {
         mc_snapshot_render(&b, snapshot);
+        if (dialect == MC_DIALECT_POSTGRESQL)
+            mc_snapshot_render_sql(&b, snapshot);
         mc_buf_putc(&b, '\n');
     }
     mc_buf_put(&b, UP_MARK "\n\n");

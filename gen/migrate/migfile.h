@@ -46,10 +46,18 @@ typedef struct mc_migdir {
 
 /* Reads every NNNN_*.sql of dir in version order.  A missing dir is
  * empty.  Every problem (unreadable file, missing upgrade marker,
- * duplicate number, gap, a file of another dialect than SQLite, the only
- * one modelc applies so far) is reported into diag, named by its file
- * ("migrations/0002_x.sql: ..."); returns 0, or -1 when there was any. */
+ * duplicate number, gap, a file of another dialect than SQLite) is
+ * reported into diag, named by its file ("migrations/0002_x.sql: ...");
+ * returns 0, or -1 when there was any. */
 int mc_migdir_read(const char *dir, mc_arena *arena, mc_diag *diag, mc_migdir *out);
+/* The same for a history of dialect d: a file of any other dialect is
+ * the error. */
+int mc_migdir_read_in(const char *dir, mc_dialect d, mc_arena *arena, mc_diag *diag, mc_migdir *out);
+
+/* The dialect dir's history is in: the one its first file's header
+ * names (SQLite without a "-- Dialect:" line); fallback when dir has no
+ * readable migration.  For commands without --dialect (`check`). */
+mc_dialect mc_migdir_dialect(const char *dir, mc_dialect fallback);
 
 /* The runner's view of the files (version i+1 at index i). */
 mc_migration *mc_migdir_list(const mc_migdir *d, mc_arena *arena);
@@ -68,6 +76,11 @@ const char *mc_migfile_date(mc_arena *arena);
 char *mc_migfile_render(mc_arena *arena, int version, const char *message, const char *schema_name,
                         const char *date, const char *upgrade_sql, const char *downgrade_sql,
                         const mc_schema *snapshot);
+/* The same for dialect d: its name in the "-- Dialect:" line; a
+ * PostgreSQL file's snapshot also holds the whole schema (snapshot_sql.c). */
+char *mc_migfile_render_in(mc_arena *arena, mc_dialect d, int version, const char *message,
+                           const char *schema_name, const char *date, const char *upgrade_sql,
+                           const char *downgrade_sql, const mc_schema *snapshot);
 
 /* Creates dir (and its parents) when missing and writes dir/filename,
  * never overwriting.  Returns 0, or -1 after reporting into diag. */
@@ -88,5 +101,11 @@ int mc_migdir_annotate(const mc_migdir *d, size_t upto, mc_arena *arena, mc_diag
 /* The schema the first `upto` migrations produce (replayed, introspected,
  * annotated).  Returns 0, or -1 after reporting into diag. */
 int mc_migdir_schema(const mc_migdir *d, size_t upto, mc_arena *arena, mc_diag *diag, mc_schema *out);
+
+/* The schema after the first `upto` files of a history whose headers
+ * carry the whole schema (PostgreSQL's; snapshot_sql.c): the newest
+ * file's snapshot, loaded without a server.  upto 0: the empty schema.
+ * Returns 0, or -1 after reporting into diag. */
+int mc_migdir_schema_snapshot(const mc_migdir *d, size_t upto, mc_arena *arena, mc_diag *diag, mc_schema *out);
 
 #endif

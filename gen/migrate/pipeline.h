@@ -9,7 +9,9 @@
  * the caller in messages that have no file: "modelc migrate"; diag->src,
  * the schema file, names refusals of the schema) and returns 0 or -1.
  * Results are arena memory.  A dialect parameter chooses the planner and
- * the database behind the pipeline; SQLite is the one there is so far.
+ * the database behind the pipeline: SQLite's (plan.c, a history replayed
+ * in memory) or PostgreSQL's (plan_pg.c, a history read from its files'
+ * snapshots, snapshot_sql.c).
  */
 #ifndef MC_PIPELINE_H
 #define MC_PIPELINE_H

@@ -13,16 +13,14 @@ int mc_check_migrations(const mc_schema *want, const char *dir, mc_dialect diale
                         mc_diag *diag, mc_migdir *md, mc_diff *out)
 {
     memset(out, 0, sizeof *out);
-    if (dialect != MC_DIALECT_SQLITE) {
-        mc_error_in(diag, NULL, NULL, "%s migrations are not replayed yet", mc_dialect_name(dialect));
-        return -1;
-    }
-    if (mc_migdir_read(dir, arena, diag, md)) {
+    if (mc_migdir_read_in(dir, dialect, arena, diag, md)) {
         mc_error_in(diag, NULL, NULL, "fix the migrations directory first");
         return -1;
     }
+    /* SQLite's history replayed; PostgreSQL's read from its snapshots. */
     mc_schema have;
-    if (mc_migdir_schema(md, md->n, arena, diag, &have))
+    if (dialect == MC_DIALECT_POSTGRESQL ? mc_migdir_schema_snapshot(md, md->n, arena, diag, &have)
+                                         : mc_migdir_schema(md, md->n, arena, diag, &have))
         return -1;
     /* Renames as the next migration would find them; a hint that names
      * nothing is that migration's error, not a difference. */

@@ -15,6 +15,11 @@
 /* One word: bare when an identifier, else quoted with escapes. */
 static void put_word(mc_buf *b, const char *w)
 {
+    mc_snapshot_put_word(b, w);
+}
+
+void mc_snapshot_put_word(mc_buf *b, const char *w)
+{
     int bare = w[0] != '\0';
     for (const char *p = w; *p; p++)
         if (!isalnum((unsigned char)*p) && *p != '_')
@@ -135,7 +140,13 @@ static const char *header_end(const char *text)
 }
 
 /* Calls fn on every snapshot line of the header: kind, words. */
-typedef int (*line_fn)(void *ctx, const char *kind, const char **w, size_t n);
+typedef mc_snapshot_line_fn line_fn;
+static int each_line(const char *text, mc_arena *a, line_fn fn, void *ctx);
+
+int mc_snapshot_each(const char *text, mc_arena *a, mc_snapshot_line_fn fn, void *ctx)
+{
+    return each_line(text, a, fn, ctx);
+}
 
 /* Each "-- modelc:KIND words" line of the header, in order; stops at
  * the first fn that fails (-1). */

@@ -28,7 +28,7 @@ void mc_ddl_type_named(mc_buf *b, const char *name, const mc_column *c)
 /* Is c the table's SERIAL column on PostgreSQL?  SQLAlchemy's rule for
  * its autoincrement column: the lone primary key, of an integer type,
  * that is not a foreign key (unless autoincrement is asked for). */
-static bool pg_serial(const mc_table *t, const mc_column *c)
+bool mc_ddl_pg_serial(const mc_table *t, const mc_column *c)
 {
     bool integer = c->type == MC_T_INTEGER || c->type == MC_T_BIGINTEGER || c->type == MC_T_SMALLINTEGER;
     return integer && c->primary_key && t->npk == 1 && (!c->fk || c->autoincrement);
@@ -36,7 +36,7 @@ static bool pg_serial(const mc_table *t, const mc_column *c)
 
 /* The name of an enum's type on PostgreSQL: as SQLAlchemy names the type
  * of Enum(PythonEnumClass), the class name in lower case. */
-static void pg_enum_name(mc_buf *b, const mc_enum *e)
+void mc_ddl_pg_enum_name(mc_buf *b, const mc_enum *e)
 {
     mc_buf name = {0};
     for (const char *p = e->name; *p; p++)
@@ -49,12 +49,17 @@ static void pg_enum_name(mc_buf *b, const mc_enum *e)
  * introspected type modelc does not know keeps its text). */
 static void pg_type(mc_buf *b, const mc_table *t, const mc_column *c)
 {
-    if (pg_serial(t, c)) {
+    if (mc_ddl_pg_serial(t, c)) {
         mc_buf_put(b, c->type == MC_T_BIGINTEGER ? "BIGSERIAL" : c->type == MC_T_SMALLINTEGER ? "SMALLSERIAL" : "SERIAL");
         return;
     }
+    mc_ddl_pg_type(b, c);
+}
+
+void mc_ddl_pg_type(mc_buf *b, const mc_column *c)
+{
     switch (c->type) {
-    case MC_T_ENUM: pg_enum_name(b, c->enum_type); return;
+    case MC_T_ENUM: mc_ddl_pg_enum_name(b, c->enum_type); return;
     case MC_T_UNKNOWN: mc_buf_put(b, c->sql_type ? c->sql_type : ""); return;
     default: break;
     }
@@ -63,7 +68,7 @@ static void pg_type(mc_buf *b, const mc_table *t, const mc_column *c)
 
 /* A server default in the dialect: SQLite stores booleans as 1/0, which
  * PostgreSQL refuses for a BOOLEAN column (SQLAlchemy writes true/false). */
-static const char *server_default_in(mc_dialect d, const mc_column *c)
+const char *mc_ddl_server_default_in(mc_dialect d, const mc_column *c)
 {
     if (d == MC_DIALECT_POSTGRESQL && c->type == MC_T_BOOLEAN) {
         if (strcmp(c->server_default, "1") == 0)
@@ -91,7 +96,7 @@ void mc_ddl_column_in(mc_buf *b, mc_dialect d, const mc_table *t, const mc_colum
     }
     if (c->server_default) {
         mc_buf_put(b, " DEFAULT ");
-        mc_buf_put(b, server_default_in(d, c));
+        mc_buf_put(b, mc_ddl_server_default_in(d, c));
     }
     if (!c->nullable)
         mc_buf_put(b, " NOT NULL");
@@ -202,7 +207,7 @@ void mc_ddl_create_index_in(mc_buf *b, mc_dialect d, const mc_table *t, const mc
 void mc_ddl_create_enum_pg(mc_buf *b, const mc_enum *e)
 {
     mc_buf_put(b, "CREATE TYPE ");
-    pg_enum_name(b, e);
+    mc_ddl_pg_enum_name(b, e);
     mc_buf_put(b, " AS ENUM (");
     for (size_t i = 0; i < e->nvalues; i++) {
         if (i)

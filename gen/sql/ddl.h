@@ -37,6 +37,14 @@ void mc_ddl_schema_in(mc_buf *b, mc_dialect d, const mc_schema *s);
 void mc_ddl_type_named(mc_buf *b, const char *name, const mc_column *c);
 /* "CREATE TYPE format AS ENUM ('a', 'b');" */
 void mc_ddl_create_enum_pg(mc_buf *b, const mc_enum *e);
+/* PostgreSQL's pieces, for the migration planner (plan_pg.c): is c the
+ * table's SERIAL column; c's type as a column of ALTER COLUMN ... TYPE
+ * (INTEGER, never SERIAL); an enum's type name ("poststatus"); c's
+ * server default as the dialect writes it (Boolean true/false). */
+bool mc_ddl_pg_serial(const mc_table *t, const mc_column *c);
+void mc_ddl_pg_type(mc_buf *b, const mc_column *c);
+void mc_ddl_pg_enum_name(mc_buf *b, const mc_enum *e);
+const char *mc_ddl_server_default_in(mc_dialect d, const mc_column *c);
 /* Is the table's primary key emitted inline as PRIMARY KEY AUTOINCREMENT? */
 int mc_ddl_inline_autoincrement(const mc_table *t);
 

@@ -177,45 +177,6 @@ START_TEST(ddl_runs_on_postgresql)
 }
 END_TEST
 
-/* migrate --dialect postgresql (or a PostgreSQL $DATABASE_URL) cannot
- * write a PostgreSQL history yet: it says so, writes nothing, exit 1. */
-START_TEST(migrate_refuses_postgresql_for_now)
-{
-    char *dir = tu_mkdtemp();
-    char *cmd = tu_fmt("cd '%s' && mkdir migrations && '%s' migrate '%s' --dialect postgresql", dir, tu_modelc(),
-                       tu_example("examples/blog.model"));
-    tu_result r = tu_sh(cmd, 30);
-    free(cmd);
-    ck_assert_int_eq(r.status, 1);
-    ck_assert_ptr_nonnull(strstr(r.err, "migrations for PostgreSQL are not written yet"));
-    tu_result_free(&r);
-    cmd = tu_fmt("cd '%s' && DATABASE_URL=postgresql://app:s3cret@db/app '%s' migrate '%s'", dir, tu_modelc(),
-                 tu_example("examples/blog.model"));
-    r = tu_sh(cmd, 30);
-    free(cmd);
-    ck_assert_int_eq(r.status, 1);
-    ck_assert_ptr_nonnull(strstr(r.err, "(the dialect of $DATABASE_URL)"));
-    ck_assert_ptr_null(strstr(r.err, "s3cret"));
-    tu_result_free(&r);
-    char *listing = tu_fmt("ls -A '%s/migrations'", dir);
-    r = tu_sh(listing, 30);
-    free(listing);
-    ck_assert_str_eq(r.out, "");
-    tu_result_free(&r);
-    /* --dialect sqlite overrides the URL */
-    cmd = tu_fmt("cd '%s' && DATABASE_URL=postgresql://h/db '%s' migrate '%s' --dialect sqlite -m first", dir,
-                 tu_modelc(), tu_example("examples/blog.model"));
-    r = tu_sh(cmd, 30);
-    free(cmd);
-    ck_assert_msg(r.status == 0, "%s", r.err);
-    char *file = tu_fmt("%s/migrations/0001_first.sql", dir);
-    ck_assert(tu_exists(file));
-    free(file);
-    tu_result_free(&r);
-    tu_rmdir(dir);
-}
-END_TEST
-
 /* A migration file names its dialect ("-- Dialect: sqlite", written by
  * migrate); upgrade refuses another dialect's file, and runs nothing. */
 START_TEST(upgrade_refuses_another_dialects_file)
@@ -277,7 +238,6 @@ int main(void)
     tcase_add_test(tc, dialect_follows_database_url);
     tcase_add_test(tc, unknown_dialect_is_a_usage_error);
     tcase_add_test(tc, ddl_runs_on_postgresql);
-    tcase_add_test(tc, migrate_refuses_postgresql_for_now);
     tcase_add_test(tc, upgrade_refuses_another_dialects_file);
     suite_add_tcase(s, tc);
     return tu_run_suite(s);

@@ -585,15 +585,16 @@ int mc_cmd_check(const mc_cmd *cmd, int argc, char **argv)
     mc_migdir md;
     mc_diff d;
     size_t ndiff = 0;
-    if (mc_cli_require_dir(cmd->name, dir) ||
-        mc_check_migrations(&want, dir, mc_migdir_dialect(dir, url ? mc_dialect_of_url(url) : MC_DIALECT_SQLITE),
-                            &arena, &diag, &md, &d))
+    /* The history's dialect is the one its files name. */
+    mc_dialect dialect = mc_migdir_dialect(dir, url ? mc_dialect_of_url(url) : MC_DIALECT_SQLITE);
+    if (mc_cli_require_dir(cmd->name, dir) || mc_check_migrations(&want, dir, dialect, &arena, &diag, &md, &d))
         goto out;
     for (size_t i = 0; i < d.nops; i++)
         printf("migrations (%s): %s\n", dir, d.ops[i].text);
     ndiff += d.nops;
     if (d.nops)
-        printf("  run `modelc migrate %s --dir %s` to write the missing migration\n", pos[0], dir);
+        printf("  run `modelc migrate %s --dir %s%s` to write the missing migration\n", pos[0], dir,
+               dialect == MC_DIALECT_POSTGRESQL ? " --dialect postgresql" : "");
 
     if (url) {
         const char *shown = mc_cli_shown_db(url);

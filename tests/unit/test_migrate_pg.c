@@ -370,6 +370,31 @@ START_TEST(dialect_from_database_url)
 }
 END_TEST
 
+/* `modelc check SCHEMA --dir DIR` of a PostgreSQL history: its snapshot
+ * against the schema, no server needed. */
+START_TEST(check_reads_the_snapshot)
+{
+    char *dir = project(USER);
+    tu_result r = migrate(dir, "first", NULL);
+    MC_OK(r, "migrate");
+    tu_result_free(&r);
+    char *cmd = tu_fmt("cd '%s' && '%s' check s.model", dir, tu_modelc());
+    r = tu_sh(cmd, 30);
+    MC_OK(r, "check");
+    ck_assert_str_eq(r.out, "OK: the migrations match s.model\n");
+    tu_result_free(&r);
+    set_schema(dir, "model User { id Integer primary_key; name String(80) not_null; email String(120) }\n");
+    r = tu_sh(cmd, 30);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_ptr_nonnull(strstr(r.out, "migrations (migrations): change type of user.name from VARCHAR(64) to "
+                                        "VARCHAR(80)\n  run `modelc migrate s.model --dir migrations --dialect "
+                                        "postgresql`"));
+    tu_result_free(&r);
+    free(cmd);
+    tu_rmdir(dir);
+}
+END_TEST
+
 static void check_golden(const char *file, const char *golden)
 {
     char *got = tu_read_file(file, NULL);
@@ -632,6 +657,7 @@ int main(void)
     tcase_add_test(off, one_dialect_per_directory);
     tcase_add_test(off, dialect_from_database_url);
     tcase_add_test(off, goldens);
+    tcase_add_test(off, check_reads_the_snapshot);
     suite_add_tcase(s, off);
     TCase *live = tcase_create("live");
     tcase_set_timeout(live, 180);

@@ -6,11 +6,18 @@
  *       time in ms.  After each run the files CMD created in DIR are
  *       removed, so that `modelc migrate` writes the same migration each
  *       time ("-" for no DIR).
+ *   migrate_bench run CMD [ARG...]
+ *       Runs CMD once (stdout to /dev/null) and prints its wall time and
+ *       its CPU time (user + system, from wait4), both in ms.
  *   migrate_bench fill DB ROWS
- *       Fills table item (id, name, qty, note) of DB with ROWS rows.
- *   migrate_bench bare DB SQL
+ *       Fills table owner (id, name) of DB with 1,000 rows and table item
+ *       (id, name, qty, note, owner_id) with ROWS rows, each referencing
+ *       an owner.
+ *   migrate_bench bare DB PRE SQL
  *       Opens DB as mc_open does (WAL, synchronous=NORMAL, foreign keys
- *       on), runs SQL in one transaction, closes; prints the ms.
+ *       on), runs PRE (may be "": what must happen outside a transaction,
+ *       like PRAGMA foreign_keys=OFF), then SQL in one transaction,
+ *       closes; prints the ms.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
@@ -19,6 +26,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -120,6 +129,35 @@ static int cmd_time(int runs, const char *dir, char **argv)
     return 0;
 }
 
+/* CMD once: "wall_ms cpu_ms", the CPU time being the child's user +
+ * system (RUSAGE_CHILDREN: this process waits for no other child). */
+static int cmd_run(char **argv)
+{
+    struct rusage ru;
+    int st;
+    double t0 = now_ms();
+    pid_t pid = fork();
+    if (pid < 0)
+        return 1;
+    if (pid == 0) {
+        int fd = open("/dev/null", O_WRONLY);
+        if (fd >= 0)
+            dup2(fd, 1);
+        execvp(argv[0], argv);
+        perror(argv[0]);
+        _exit(127);
+    }
+    if (waitpid(pid, &st, 0) != pid || getrusage(RUSAGE_CHILDREN, &ru) != 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        fprintf(stderr, "migrate_bench: %s failed\n", argv[0]);
+        return 1;
+    }
+    double wall = now_ms() - t0;
+    double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+                 (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+    printf("%.2f %.2f\n", wall, cpu);
+    return 0;
+}
+
 static int exec_or_die(sqlite3 *db, const char *sql)
 {
     char *err = NULL;
@@ -149,7 +187,10 @@ static int cmd_fill(const char *path, long rows)
     sqlite3 *db = open_like_modelc(path);
     sqlite3_stmt *st;
     if (exec_or_die(db, "BEGIN") ||
-        sqlite3_prepare_v2(db, "INSERT INTO item (id, name, qty, note) VALUES (?1, ?2, ?3, ?4)", -1, &st, NULL))
+        exec_or_die(db, "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 1000) "
+                        "INSERT INTO owner (id, name) SELECT i, 'owner ' || i FROM k") ||
+        sqlite3_prepare_v2(db, "INSERT INTO item (id, name, qty, note, owner_id) VALUES (?1, ?2, ?3, ?4, ?5)", -1,
+                           &st, NULL))
         return 1;
     for (long i = 1; i <= rows; i++) {
         char name[64], note[128];
@@ -162,6 +203,7 @@ static int cmd_fill(const char *path, long rows)
         else
             sqlite3_bind_int64(st, 3, i % 1000);
         sqlite3_bind_text(st, 4, note, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 5, i % 1000 + 1);
         if (sqlite3_step(st) != SQLITE_DONE) {
             fprintf(stderr, "migrate_bench: insert: %s\n", sqlite3_errmsg(db));
             return 1;
@@ -175,11 +217,11 @@ static int cmd_fill(const char *path, long rows)
     return 0;
 }
 
-static int cmd_bare(const char *path, const char *sql)
+static int cmd_bare(const char *path, const char *pre, const char *sql)
 {
     double t0 = now_ms();
     sqlite3 *db = open_like_modelc(path);
-    if (exec_or_die(db, "BEGIN IMMEDIATE") || exec_or_die(db, sql) || exec_or_die(db, "COMMIT"))
+    if ((*pre && exec_or_die(db, pre)) || exec_or_die(db, "BEGIN IMMEDIATE") || exec_or_die(db, sql) || exec_or_die(db, "COMMIT"))
         return 1;
     if (sqlite3_close(db) != SQLITE_OK)
         return 1;
@@ -193,8 +235,11 @@ int main(int argc, char **argv)
         return cmd_time(atoi(argv[2]), argv[3], argv + 4);
     if (argc == 4 && strcmp(argv[1], "fill") == 0)
         return cmd_fill(argv[2], atol(argv[3]));
-    if (argc == 4 && strcmp(argv[1], "bare") == 0)
-        return cmd_bare(argv[2], argv[3]);
-    fprintf(stderr, "usage: migrate_bench time RUNS DIR CMD [ARG...] | fill DB ROWS | bare DB SQL\n");
+    if (argc >= 3 && strcmp(argv[1], "run") == 0)
+        return cmd_run(argv + 2);
+    if (argc == 5 && strcmp(argv[1], "bare") == 0)
+        return cmd_bare(argv[2], argv[3], argv[4]);
+    fprintf(stderr, "usage: migrate_bench time RUNS DIR CMD [ARG...] | run CMD [ARG...] | fill DB ROWS"
+                    " | bare DB PRE SQL\n");
     return 2;
 }

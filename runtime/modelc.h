@@ -689,7 +689,9 @@ typedef enum {
     MC_MIGRATION_DONE,          /* committed by this connection */
     MC_MIGRATION_ROWS           /* a statement copying rows (a table rebuild's
                                  * INSERT ... SELECT ... FROM t) has read `done`
-                                 * of t's `total` rows; the last one has done == total */
+                                 * of t's `total` rows (an estimate from t's
+                                 * largest rowid until the last event, which has
+                                 * done == total == the rows read) */
 } mc_migration_event;
 
 /* Observer for mc_migrate_run; m and the event as above, upgrading 1 for

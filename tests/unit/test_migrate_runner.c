@@ -581,6 +581,62 @@ START_TEST(test_rebuild_violation_rolls_back)
 }
 END_TEST
 
+/* SQLITE_TRACE_STMT: counts the statements run that check foreign keys. */
+static int count_fk_checks(unsigned type, void *ctx, void *p, void *x)
+{
+    const char *sql = sqlite3_sql((sqlite3_stmt *)p);
+    (void)type;
+    (void)x;
+    if (sql && strstr(sql, "foreign_key_check"))
+        ++*(int *)ctx;
+    return 0;
+}
+
+/* A rebuild whose file ends in PRAGMA foreign_key_check is checked once
+ * (the runner's check, which fails the step), not once by the file and
+ * again by the runner; a violation still rolls the step back. */
+START_TEST(test_one_foreign_key_check_per_step)
+{
+    file files[2];
+    mc_migration list[2];
+    mc_db *db = open_db();
+    int checks = 0;
+
+    fill(list, rebuild_files, 2);
+    ck_assert_int_eq(mc_migrate_to(db, list, 2, 1), MC_OK);
+    sqlite3_trace_v2(mc_sqlite(db), SQLITE_TRACE_STMT, count_fk_checks, &checks);
+    ck_assert_int_eq(mc_migrate_to(db, list, 2, -1), MC_OK);
+    ck_assert_int_eq(checks, 1);
+    ck_assert_int_eq(current(db), 2);
+    sqlite3_trace_v2(mc_sqlite(db), 0, NULL, NULL);
+    mc_close(db);
+
+    /* The same file losing user 2, whom two posts reference. */
+    unlink(dbpath);
+    db = open_db();
+    memcpy(files, rebuild_files, sizeof files);
+    files[1].up = "PRAGMA foreign_keys=OFF;\n"
+                  "CREATE TABLE _user_new (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n"
+                  "INSERT INTO _user_new (id, name) SELECT id, name FROM user WHERE id <> 2;\n"
+                  "DROP TABLE user;\n"
+                  "ALTER TABLE _user_new RENAME TO user;\n"
+                  "PRAGMA foreign_key_check;\n"
+                  "PRAGMA foreign_keys=ON;";
+    fill(list, files, 2);
+    ck_assert_int_eq(mc_migrate_to(db, list, 2, 1), MC_OK);
+    checks = 0;
+    sqlite3_trace_v2(mc_sqlite(db), SQLITE_TRACE_STMT, count_fk_checks, &checks);
+    ck_assert_int_eq(mc_migrate_to(db, list, 2, -1), MC_CONSTRAINT);
+    assert_msg_has(db, "foreign key violation");
+    assert_msg_has(db, "2 violations");
+    ck_assert_int_eq(checks, 1);
+    ck_assert_int_eq(current(db), 1);
+    ck_assert_int_eq(query_int(db, "SELECT count(*) FROM user"), 3);
+    sqlite3_trace_v2(mc_sqlite(db), 0, NULL, NULL);
+    mc_close(db);
+}
+END_TEST
+
 START_TEST(test_foreign_keys_off_stays_off)
 {
     mc_open_options o = MC_OPEN_OPTIONS_DEFAULT;
@@ -951,6 +1007,7 @@ static Suite *migrate_suite(void)
     tcase_add_test(tc, test_trigger_and_semicolons);
     tcase_add_test(tc, test_table_rebuild_keeps_references);
     tcase_add_test(tc, test_rebuild_violation_rolls_back);
+    tcase_add_test(tc, test_one_foreign_key_check_per_step);
     tcase_add_test(tc, test_foreign_keys_off_stays_off);
     tcase_add_test(tc, test_plan_touches_nothing);
     tcase_add_test(tc, test_plan_rebuild_toggles_foreign_keys);

@@ -214,7 +214,7 @@ member
       }
     | IDENT '(' args_opt ')' {
           mc_call *c = NEW(mc_call); CHECK_MEM(c);
-          c->name = $1; c->at = @1; c->has_parens = 1;
+          c->name = $1; c->at = @1; c->has_parens = true;
           c->paren_at.off = @2.off; c->paren_at.len = @4.off + @4.len - @2.off;
           c->args = $3.head; c->nargs = $3.n;
           mc_member *m = NEW(mc_member); CHECK_MEM(m);
@@ -236,7 +236,7 @@ call
       }
     | IDENT '(' args_opt ')' {
           mc_call *c = NEW(mc_call); CHECK_MEM(c);
-          c->name = $1; c->at = @1; c->has_parens = 1;
+          c->name = $1; c->at = @1; c->has_parens = true;
           c->paren_at.off = @2.off; c->paren_at.len = @4.off + @4.len - @2.off;
           c->args = $3.head; c->nargs = $3.n;
           $$ = c;

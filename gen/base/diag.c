@@ -13,59 +13,6 @@
 #define MC_DEFAULT_MAX_ERRORS 20
 #define MC_LINE_WINDOW 120   /* longest part of a source line shown */
 
-typedef struct sbuf {
-    char *p;
-    size_t n, cap;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p)
-            return;
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-static void sb_vprintf(sbuf *b, const char *fmt, va_list ap)
-{
-    char tmp[512];
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    if (n < 0) {
-        va_end(ap2);
-        return;
-    }
-    if ((size_t)n < sizeof tmp) {
-        sb_put(b, tmp, (size_t)n);
-    } else {
-        char *big = malloc((size_t)n + 1);
-        if (big) {
-            vsnprintf(big, (size_t)n + 1, fmt, ap2);
-            sb_put(b, big, (size_t)n);
-            free(big);
-        }
-    }
-    va_end(ap2);
-}
-
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    sb_vprintf(b, fmt, ap);
-    va_end(ap);
-}
-
 void mc_diag_init(mc_diag *d, const mc_source *src, mc_diag_fn emit, void *ctx)
 {
     memset(d, 0, sizeof *d);
@@ -76,14 +23,14 @@ void mc_diag_init(mc_diag *d, const mc_source *src, mc_diag_fn emit, void *ctx)
     d->color = !emit && mc_color_wanted(2);
 }
 
-int mc_color_wanted(int fd)
+bool mc_color_wanted(int fd)
 {
     const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
     if (no && no[0])
-        return 0;
+        return false;
     if (!term || !term[0] || strcmp(term, "dumb") == 0)
-        return 0;
-    return isatty(fd);
+        return false;
+    return isatty(fd) == 1;
 }
 
 /* Hands one rendered message to the sink. */
@@ -194,21 +141,18 @@ void mc_diag_release(mc_diag *d)
 
 /* The end of every report: a message rendered into b (owned) for place
  * off goes to the sink, or is held back while holding. */
-static void take(mc_diag *d, uint32_t off, sbuf *b)
+static void take(mc_diag *d, uint32_t off, mc_buf *b)
 {
-    if (!b->p)
+    if (!b->data)
         return;
-    if (d->held) {
-        hold_msg(d->held, off, b->p);
-        b->p = NULL;
-        return;
-    }
-    deliver(d, b->p);
-    free(b->p);
-    b->p = NULL;
+    if (d->held)
+        hold_msg(d->held, off, mc_buf_take(b));
+    else
+        deliver(d, b->data);
+    mc_buf_free(b);
 }
 
-static int is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
+static bool is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
 
 /* Length of the valid UTF-8 character at t[i] (i < end), or 0 when the
  * byte there does not start one (the runtime's check, valuecheck.h).  An
@@ -244,14 +188,14 @@ void mc_diag_linecol(const mc_source *src, uint32_t off, unsigned *line, unsigne
     *col = c;
 }
 
-int mc_diag_full(const mc_diag *d)
+bool mc_diag_full(const mc_diag *d)
 {
     int max = d->max_errors > 0 ? d->max_errors : MC_DEFAULT_MAX_ERRORS;
     return d->n_errors >= max;
 }
 
 /* Appends the source line holding `off` and a caret line under it. */
-static void show_line(sbuf *b, const mc_source *src, uint32_t off, uint32_t len, int color)
+static void show_line(mc_buf *b, const mc_source *src, uint32_t off, uint32_t len, bool color)
 {
     if (off > src->len)
         off = (uint32_t)src->len;
@@ -263,7 +207,7 @@ static void show_line(sbuf *b, const mc_source *src, uint32_t off, uint32_t len,
     /* Window a line too long to show whole around the offending token;
      * "..." marks what is left out. */
     size_t from = start, to = end;
-    int cut_left = 0, cut_right = 0;
+    bool cut_left = false, cut_right = false;
     if (end - start > MC_LINE_WINDOW) {
         if (off - start > MC_LINE_WINDOW / 2) {
             from = off - MC_LINE_WINDOW / 2;
@@ -281,62 +225,62 @@ static void show_line(sbuf *b, const mc_source *src, uint32_t off, uint32_t len,
 
     /* Source line: control bytes and bytes that are not UTF-8 are shown
      * as '?', one column each, as mc_diag_linecol counts them. */
-    sb_put(b, cut_left ? "    ..." : "    ", cut_left ? 7 : 4);
+    mc_buf_putn(b, cut_left ? "    ..." : "    ", cut_left ? 7 : 4);
     for (size_t i = from; i < to;) {
         unsigned char ch = (unsigned char)src->text[i];
         size_t g = glyph(src->text, i, to);
         if (g > 1) {
-            sb_put(b, src->text + i, g);
+            mc_buf_putn(b, src->text + i, g);
             i += g;
             continue;
         }
         char c = (char)ch;
         if ((ch < 0x20 && ch != '\t') || ch >= 0x7f)
             c = '?';
-        sb_put(b, &c, 1);
+        mc_buf_putn(b, &c, 1);
         i++;
     }
     if (cut_right)
-        sb_put(b, "...", 3);
-    sb_put(b, cut_left ? "\n       " : "\n    ", cut_left ? 8 : 5);
+        mc_buf_putn(b, "...", 3);
+    mc_buf_putn(b, cut_left ? "\n       " : "\n    ", cut_left ? 8 : 5);
     for (size_t i = from; i < off && i < to; i = next_col(src->text, i, to))
-        sb_put(b, src->text[i] == '\t' ? "\t" : " ", 1);
+        mc_buf_putn(b, src->text[i] == '\t' ? "\t" : " ", 1);
     if (color)
-        sb_put(b, MC_COLOR_CARET, strlen(MC_COLOR_CARET));
-    sb_put(b, "^", 1);
+        mc_buf_putn(b, MC_COLOR_CARET, strlen(MC_COLOR_CARET));
+    mc_buf_putn(b, "^", 1);
     /* Underline the rest of the token, within the line. */
     size_t tok_end = off + len;
     if (tok_end > to)
         tok_end = to;
     if (off < tok_end)
         for (size_t i = next_col(src->text, off, to); i < tok_end; i = next_col(src->text, i, to))
-            sb_put(b, "~", 1);
+            mc_buf_putn(b, "~", 1);
     if (color)
-        sb_put(b, MC_COLOR_RESET, strlen(MC_COLOR_RESET));
-    sb_put(b, "\n", 1);
+        mc_buf_putn(b, MC_COLOR_RESET, strlen(MC_COLOR_RESET));
+    mc_buf_putn(b, "\n", 1);
 }
 
 void mc_error_at(mc_diag *d, uint32_t off, uint32_t len, const char *hint,
                  const char *fmt, ...)
 {
-    int full = d->held ? !held_wants(d->held, off) : mc_diag_full(d);
+    bool full = d->held ? !held_wants(d->held, off) : mc_diag_full(d);
     d->n_errors++;
     if (full)
         return;
-    sbuf b = {0};
+    mc_buf b = {0};
     unsigned line, col;
     mc_diag_linecol(d->src, off, &line, &col);
     const char *on = d->color ? MC_COLOR_BOLD : "", *err = d->color ? MC_COLOR_ERROR : "",
                *off_ = d->color ? MC_COLOR_RESET : "";
-    sb_printf(&b, "%s%s:%u:%u: %serror:%s%s ", on, d->src->path, line, col, err, off_, on);
+    mc_buf_printf(&b, "%s%s:%u:%u: %serror:%s%s ", on, d->src->path, line, col, err, off_, on);
     va_list ap;
     va_start(ap, fmt);
-    sb_vprintf(&b, fmt, ap);
+    mc_buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    sb_printf(&b, "%s\n", off_);
+    mc_buf_printf(&b, "%s\n", off_);
     show_line(&b, d->src, off, len, d->color);
     if (hint)
-        sb_printf(&b, "    %shint:%s %s\n", d->color ? MC_COLOR_HINT : "", off_, hint);
+        mc_buf_printf(&b, "    %shint:%s %s\n", d->color ? MC_COLOR_HINT : "", off_, hint);
     take(d, off, &b);
 }
 
@@ -344,18 +288,18 @@ void mc_error_at(mc_diag *d, uint32_t off, uint32_t len, const char *hint,
  * terminal), then "  hint: ...\n" when hint is not NULL. */
 static void plain(mc_diag *d, const char *hint, const char *fmt, va_list ap)
 {
-    int full = d->held ? !held_wants(d->held, 0) : mc_diag_full(d);
+    bool full = d->held ? !held_wants(d->held, 0) : mc_diag_full(d);
     d->n_errors++;
     if (full)
         return;
-    sbuf b = {0};
+    mc_buf b = {0};
     const char *on = d->color ? MC_COLOR_BOLD : "", *off_ = d->color ? MC_COLOR_RESET : "";
-    sb_printf(&b, "%s%s: %serror:%s%s ", on, d->src && d->src->path ? d->src->path : "modelc",
+    mc_buf_printf(&b, "%s%s: %serror:%s%s ", on, d->src && d->src->path ? d->src->path : "modelc",
               d->color ? MC_COLOR_ERROR : "", off_, on);
-    sb_vprintf(&b, fmt, ap);
-    sb_printf(&b, "%s\n", off_);
+    mc_buf_vprintf(&b, fmt, ap);
+    mc_buf_printf(&b, "%s\n", off_);
     if (hint)
-        sb_printf(&b, "  %shint:%s %s\n", d->color ? MC_COLOR_HINT : "", off_, hint);
+        mc_buf_printf(&b, "  %shint:%s %s\n", d->color ? MC_COLOR_HINT : "", off_, hint);
     take(d, 0, &b);
 }
 
@@ -378,15 +322,15 @@ void mc_error_hint(mc_diag *d, const char *hint, const char *fmt, ...)
 void mc_error_in(mc_diag *d, const char *place, const char *hint, const char *fmt, ...)
 {
     d->n_errors++;
-    sbuf b = {0};
-    sb_printf(&b, "%s: ", place ? place : d->place ? d->place : "modelc");
+    mc_buf b = {0};
+    mc_buf_printf(&b, "%s: ", place ? place : d->place ? d->place : "modelc");
     va_list ap;
     va_start(ap, fmt);
-    sb_vprintf(&b, fmt, ap);
+    mc_buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    sb_put(&b, "\n", 1);
+    mc_buf_putn(&b, "\n", 1);
     if (hint)
-        sb_printf(&b, "  hint: %s\n", hint);
+        mc_buf_printf(&b, "  hint: %s\n", hint);
     take(d, 0, &b);
 }
 

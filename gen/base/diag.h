@@ -52,7 +52,7 @@ typedef struct mc_diag {
 
 /* Colors for output on fd: it is a terminal, $TERM is set and not "dumb",
  * and $NO_COLOR is unset or empty (https://no-color.org). */
-int mc_color_wanted(int fd);
+bool mc_color_wanted(int fd);
 
 /* A sink of NULL writes to stderr, in color when mc_color_wanted(2). */
 void mc_diag_init(mc_diag *d, const mc_source *src, mc_diag_fn emit, void *ctx);
@@ -92,7 +92,7 @@ void mc_error_hint(mc_diag *d, const char *hint, const char *fmt, ...)
     ;
 
 /* True once the error cap is reached: callers stop doing work. */
-int mc_diag_full(const mc_diag *d);
+bool mc_diag_full(const mc_diag *d);
 
 /* Holding back (the checker's mode, sema.c): from mc_diag_hold until
  * mc_diag_release every error is counted when it is reported but

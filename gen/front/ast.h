@@ -11,6 +11,7 @@
 #ifndef MC_AST_H
 #define MC_AST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "diag.h"   /* mc_span */
@@ -43,7 +44,7 @@ typedef struct mc_arg {
 typedef struct mc_call {
     const char *name;
     mc_span at;             /* the name */
-    int has_parens;
+    bool has_parens;
     mc_span paren_at;       /* from '(' to ')' */
     mc_arg *args;
     int nargs;
@@ -78,7 +79,7 @@ typedef struct mc_qfield {
     const char *name;
     mc_span at;
     mc_call *type;
-    int nullable;           /* written `Type?` */
+    bool nullable;          /* written `Type?` */
     struct mc_qfield *next;
 } mc_qfield;
 

@@ -30,134 +30,201 @@ static int lookup(const char *word, const char *const *words, size_t n)
     return -1;
 }
 
+/* One literal being checked: where it goes, as written. */
+typedef struct lit {
+    mc_arena *a;
+    mc_diag *d;
+    const mc_column *c;
+    const mc_value *v;
+    const char *what;           /* "default" or "server_default" */
+    const char *tname;          /* the column's type as the schema names it */
+    const char *hint;           /* why it does not fit, for the one error */
+} lit;
+
+/* What a step decided: the literal fits, it does not (lit.hint says why;
+ * the caller reports it), or the step reported a better message itself. */
+typedef enum fit { FIT, NO_FIT, REPORTED } fit;
+
+/* `null` (a nullable column) and `now` (DateTime, Date, Time); any other
+ * literal is left to the type's step (*kw = false). */
+static fit keyword_literal(lit *l, mc_literal *out, bool *kw)
+{
+    const mc_value *v = l->v;
+    const mc_column *c = l->c;
+    *kw = v->kind == MC_V_IDENT && (strcmp(v->text, "null") == 0 || strcmp(v->text, "now") == 0);
+    if (!*kw)
+        return FIT;
+    if (strcmp(v->text, "null") == 0) {
+        if (!c->nullable) {
+            ERR(l->d, v->at, "remove not_null, or give a value", "%s(null) on '%s', which is not nullable", l->what,
+                c->field);
+            return REPORTED;
+        }
+        out->kind = MC_L_NULL;
+        return FIT;
+    }
+    if (c->type != MC_T_DATETIME && c->type != MC_T_DATE && c->type != MC_T_TIME) {
+        ERR(l->d, v->at, "`now` is for DateTime, Date and Time columns", "%s(now) does not fit '%s' of type %s",
+            l->what, c->field, l->tname);
+        return REPORTED;
+    }
+    out->kind = MC_L_NOW;
+    return FIT;
+}
+
+/* Integer, BigInteger, SmallInteger: a whole number in 64 bits, in
+ * -32768..32767 for a SmallInteger. */
+static fit integer_literal(lit *l, mc_literal *out)
+{
+    const mc_value *v = l->v;
+    out->kind = MC_L_INT;
+    l->hint = mc_arena_printf(l->a, "write a whole number, e.g. %s(0)", l->what);
+    if (v->kind != MC_V_INT)
+        return NO_FIT;
+    errno = 0;
+    long long x = strtoll(v->text, NULL, 10);
+    fit f = FIT;
+    if (errno) {
+        f = NO_FIT;
+        l->hint = "the number does not fit in 64 bits";
+    }
+    if (l->c->type == MC_T_SMALLINTEGER && (x < -32768 || x > 32767)) {
+        f = NO_FIT;
+        l->hint = "a SmallInteger holds -32768 to 32767";
+    }
+    return f;
+}
+
+/* Float: any number.  Numeric(p, s): a number of at most p - s digits
+ * before the point and s after. */
+static fit number_literal(lit *l, mc_literal *out)
+{
+    const mc_value *v = l->v;
+    const mc_column *c = l->c;
+    bool numeric = c->type == MC_T_NUMERIC;
+    out->kind = v->kind == MC_V_INT ? MC_L_INT : MC_L_DEC;
+    if (!numeric)
+        l->hint = mc_arena_printf(l->a, "a Float takes a number, e.g. %s(0.5)", l->what);
+    if (v->kind != MC_V_INT && v->kind != MC_V_DEC) {
+        if (numeric)
+            l->hint = mc_arena_printf(l->a, "a Numeric takes a number, e.g. %s(9.99)", l->what);
+        return NO_FIT;
+    }
+    if (!numeric || !c->precision)
+        return FIT;
+    const char *p = v->text[0] == '-' ? v->text + 1 : v->text;
+    const char *dot = strchr(p, '.');
+    int intd = dot ? (int)(dot - p) : (int)strlen(p);
+    int frac = dot ? (int)strlen(dot + 1) : 0;
+    if (frac <= c->scale && intd <= c->precision - c->scale)
+        return FIT;
+    l->hint = mc_arena_printf(l->a, "Numeric(%d, %d) holds %d digits before the point and %d after", c->precision,
+                              c->scale, c->precision - c->scale, c->scale);
+    return NO_FIT;
+}
+
+/* Boolean: true or false. */
+static fit boolean_literal(lit *l, mc_literal *out)
+{
+    const mc_value *v = l->v;
+    bool ok = v->kind == MC_V_IDENT && (strcmp(v->text, "true") == 0 || strcmp(v->text, "false") == 0);
+    out->kind = ok && v->text[0] == 't' ? MC_L_TRUE : MC_L_FALSE;
+    l->hint = "a Boolean takes true or false";
+    return ok ? FIT : NO_FIT;
+}
+
+/* String(n), Text, JSON: a quoted string, of at most n characters (the
+ * runtime's count, as the write check counts). */
+static fit text_literal(lit *l, mc_literal *out)
+{
+    const mc_value *v = l->v;
+    const mc_column *c = l->c;
+    out->kind = MC_L_STR;
+    if (v->kind != MC_V_STR) {
+        l->hint = mc_arena_printf(l->a, "a %s takes a string in double quotes, e.g. %s(\"%s\")", l->tname, l->what,
+                                  c->type == MC_T_JSON ? "{}" : v->text ? v->text : "");
+        return NO_FIT;
+    }
+    if (c->length && mc_utf8_length(v->text, NULL) > (size_t)c->length) {
+        l->hint = mc_arena_printf(l->a, "'%s' holds at most %d characters", c->field, c->length);
+        return NO_FIT;
+    }
+    return FIT;
+}
+
+/* DateTime, Date, Time: a quoted value the runtime's write check accepts,
+ * a DateTime in its stored form (a server_default goes into the DDL as
+ * written). */
+static fit temporal_literal(lit *l, mc_literal *out)
+{
+    static const struct { mc_type_id type; mc_temporal kind; unsigned flags; const char *hint; } forms[] = {
+        {MC_T_DATETIME, MC_TEMPORAL_DATETIME, MCI_TEMPORAL_STORED, "write it as \"2019-05-20 12:47:00\""},
+        {MC_T_DATE, MC_TEMPORAL_DATE, 0, "write it as \"2019-05-20\""},
+        {MC_T_TIME, MC_TEMPORAL_TIME, 0, "write it as \"12:47:00\""},
+    };
+    size_t i = 0;
+    while (forms[i].type != l->c->type)
+        i++;
+    out->kind = MC_L_STR;
+    l->hint = forms[i].hint;
+    return l->v->kind == MC_V_STR && mci_temporal_valid(l->v->text, forms[i].kind, forms[i].flags) ? FIT : NO_FIT;
+}
+
+/* An enum: one of its values, written bare; a misspelt one gets the
+ * closest value, or the list. */
+static fit enum_literal(lit *l, mc_literal *out)
+{
+    const mc_value *v = l->v;
+    const mc_enum *e = l->c->enum_type;
+    out->kind = MC_L_ENUM;
+    if (v->kind == MC_V_IDENT && lookup(v->text, e->values, e->nvalues) >= 0)
+        return FIT;
+    if (v->kind == MC_V_IDENT) {
+        ERR(l->d, v->at, mc_hint_closest(l->a, v->text, e->values, e->nvalues, MC_HINT_LIST),
+            "%s(%s): enum '%s' has no value '%s'", l->what, v->text, l->tname, v->text);
+        return REPORTED;
+    }
+    l->hint = mc_arena_printf(l->a, "an enum value is written bare, e.g. %s(%s)", l->what,
+                              e->nvalues ? e->values[0] : "value");
+    return NO_FIT;
+}
+
+/* The steps: a literal at all (not a path, no modifier), a keyword, else
+ * the step of the column's type; one error names the literal, the column
+ * and its type, with the step's hint. */
 bool mc_coerce_literal(mc_arena *a, mc_diag *d, const mc_column *c, const mc_value *v, const char *what,
                        mc_literal *out)
 {
     memset(out, 0, sizeof *out);
-    const char *tname = mc_column_type_name(c);
+    lit l = {a, d, c, v, what, mc_column_type_name(c), NULL};
     if (v->kind == MC_V_PATH || v->modifier) {
         ERR(d, v->at, NULL, "%s of '%s' must be a literal", what, c->field);
         return false;
     }
-    if (v->kind == MC_V_IDENT) {
-        if (strcmp(v->text, "null") == 0) {
-            if (!c->nullable) {
-                ERR(d, v->at, "remove not_null, or give a value", "%s(null) on '%s', which is not nullable",
-                    what, c->field);
-                return false;
-            }
-            out->kind = MC_L_NULL;
-            return true;
-        }
-        if (strcmp(v->text, "now") == 0) {
-            if (c->type != MC_T_DATETIME && c->type != MC_T_DATE && c->type != MC_T_TIME) {
-                ERR(d, v->at, "`now` is for DateTime, Date and Time columns",
-                    "%s(now) does not fit '%s' of type %s", what, c->field, tname);
-                return false;
-            }
-            out->kind = MC_L_NOW;
-            return true;
-        }
-    }
-    mc_type_id t = c->type;
-    bool ok = false;
-    const char *hint = NULL;
-    switch (t) {
-    case MC_T_INTEGER: case MC_T_BIGINTEGER: case MC_T_SMALLINTEGER:
-        ok = v->kind == MC_V_INT;
-        hint = mc_arena_printf(a, "write a whole number, e.g. %s(0)", what);
-        if (ok) {
-            errno = 0;
-            long long x = strtoll(v->text, NULL, 10);
-            if (errno) {
-                ok = false;
-                hint = "the number does not fit in 64 bits";
-            }
-            if (t == MC_T_SMALLINTEGER && (x < -32768 || x > 32767)) {
-                ok = false;
-                hint = "a SmallInteger holds -32768 to 32767";
-            }
-        }
-        out->kind = MC_L_INT;
-        break;
-    case MC_T_FLOAT:
-        ok = v->kind == MC_V_INT || v->kind == MC_V_DEC;
-        hint = mc_arena_printf(a, "a Float takes a number, e.g. %s(0.5)", what);
-        out->kind = v->kind == MC_V_INT ? MC_L_INT : MC_L_DEC;
-        break;
-    case MC_T_NUMERIC:
-        ok = v->kind == MC_V_INT || v->kind == MC_V_DEC;
-        if (!ok)
-            hint = mc_arena_printf(a, "a Numeric takes a number, e.g. %s(9.99)", what);
-        if (ok && c->precision) {
-            const char *p = v->text[0] == '-' ? v->text + 1 : v->text;
-            const char *dot = strchr(p, '.');
-            int intd = dot ? (int)(dot - p) : (int)strlen(p);
-            int frac = dot ? (int)strlen(dot + 1) : 0;
-            if (frac > c->scale || intd > c->precision - c->scale) {
-                ok = false;
-                hint = mc_arena_printf(a, "Numeric(%d, %d) holds %d digits before the point and %d after",
-                                       c->precision, c->scale, c->precision - c->scale, c->scale);
-            }
-        }
-        out->kind = v->kind == MC_V_INT ? MC_L_INT : MC_L_DEC;
-        break;
-    case MC_T_BOOLEAN:
-        ok = v->kind == MC_V_IDENT && (strcmp(v->text, "true") == 0 || strcmp(v->text, "false") == 0);
-        out->kind = ok && v->text[0] == 't' ? MC_L_TRUE : MC_L_FALSE;
-        hint = "a Boolean takes true or false";
-        break;
-    case MC_T_STRING: case MC_T_TEXT: case MC_T_JSON:
-        ok = v->kind == MC_V_STR;
-        if (!ok)
-            hint = mc_arena_printf(a, "a %s takes a string in double quotes, e.g. %s(\"%s\")", tname,
-                                   what, t == MC_T_JSON ? "{}" : v->text ? v->text : "");
-        if (ok && c->length && mc_utf8_length(v->text, NULL) > (size_t)c->length) {
-            ok = false;
-            hint = mc_arena_printf(a, "'%s' holds at most %d characters", c->field, c->length);
-        }
-        out->kind = MC_L_STR;
-        break;
-    case MC_T_DATETIME:
-        ok = v->kind == MC_V_STR && mci_temporal_valid(v->text, MC_TEMPORAL_DATETIME, MCI_TEMPORAL_STORED);
-        hint = "write it as \"2019-05-20 12:47:00\"";
-        out->kind = MC_L_STR;
-        break;
-    case MC_T_DATE:
-        ok = v->kind == MC_V_STR && mci_temporal_valid(v->text, MC_TEMPORAL_DATE, 0);
-        hint = "write it as \"2019-05-20\"";
-        out->kind = MC_L_STR;
-        break;
-    case MC_T_TIME:
-        ok = v->kind == MC_V_STR && mci_temporal_valid(v->text, MC_TEMPORAL_TIME, 0);
-        hint = "write it as \"12:47:00\"";
-        out->kind = MC_L_STR;
-        break;
+    bool kw;
+    fit f = keyword_literal(&l, out, &kw);
+    if (kw)
+        return f == FIT;
+    switch (c->type) {
+    case MC_T_INTEGER: case MC_T_BIGINTEGER: case MC_T_SMALLINTEGER: f = integer_literal(&l, out); break;
+    case MC_T_FLOAT: case MC_T_NUMERIC: f = number_literal(&l, out); break;
+    case MC_T_BOOLEAN: f = boolean_literal(&l, out); break;
+    case MC_T_STRING: case MC_T_TEXT: case MC_T_JSON: f = text_literal(&l, out); break;
+    case MC_T_DATETIME: case MC_T_DATE: case MC_T_TIME: f = temporal_literal(&l, out); break;
     case MC_T_LARGEBINARY:
-        ok = v->kind == MC_V_STR;
-        hint = "a LargeBinary takes a string of bytes";
         out->kind = MC_L_STR;
+        l.hint = "a LargeBinary takes a string of bytes";
+        f = v->kind == MC_V_STR ? FIT : NO_FIT;
         break;
-    case MC_T_ENUM:
-        ok = v->kind == MC_V_IDENT && lookup(v->text, c->enum_type->values, c->enum_type->nvalues) >= 0;
-        if (!ok && v->kind == MC_V_IDENT) {
-            ERR(d, v->at, mc_hint_closest(a, v->text, c->enum_type->values, c->enum_type->nvalues, MC_HINT_LIST),
-                "%s(%s): enum '%s' has no value '%s'", what, v->text, tname, v->text);
-            return false;
-        }
-        if (!ok)
-            hint = mc_arena_printf(a, "an enum value is written bare, e.g. %s(%s)", what,
-                                   c->enum_type->nvalues ? c->enum_type->values[0] : "value");
-        out->kind = MC_L_ENUM;
-        break;
+    case MC_T_ENUM: f = enum_literal(&l, out); break;
     case MC_T_UNKNOWN: case MC_T__COUNT:
         return false;   /* the type error was reported already */
     }
-    if (!ok) {
-        ERR(d, v->at, hint, "%s(%s%s%s) does not fit '%s' of type %s", what,
-            v->kind == MC_V_STR ? "\"" : "", v->text, v->kind == MC_V_STR ? "\"" : "", c->field, tname);
+    if (f == NO_FIT)
+        ERR(d, v->at, l.hint, "%s(%s%s%s) does not fit '%s' of type %s", what, v->kind == MC_V_STR ? "\"" : "",
+            v->text, v->kind == MC_V_STR ? "\"" : "", c->field, l.tname);
+    if (f != FIT)
         return false;
-    }
     out->text = v->text;
     return true;
 }

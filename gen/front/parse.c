@@ -14,7 +14,7 @@ void mc_parse_note_comment(mc_parse_ctx *ctx, mc_span at)
         size_t cap = c->cap ? c->cap * 2 : 16;
         mc_span *items = realloc(c->items, cap * sizeof *items);
         if (!items) {
-            c->failed = 1;
+            c->failed = true;
             return;
         }
         c->items = items;

@@ -14,7 +14,7 @@
 typedef struct mc_comments {
     mc_span *items;
     size_t n, cap;
-    int failed;             /* out of memory: some are missing */
+    bool failed;            /* out of memory: some are missing */
 } mc_comments;
 
 /* State shared by the scanner and the parser for one file; no globals. */
@@ -30,7 +30,7 @@ typedef struct mc_parse_ctx {
     uint32_t offset;        /* byte offset of the next token */
     int paren_depth;        /* newlines inside ( ) are not separators */
     int brace_depth;        /* 'query' is a keyword at the top level only */
-    int query_header;       /* after 'query', before its '{': newlines are spaces */
+    bool query_header;      /* after 'query', before its '{': newlines are spaces */
     int sql_depth;          /* inside a query body: open braces */
     uint32_t body_open;     /* offset of the body's '{' */
 } mc_parse_ctx;

@@ -67,7 +67,7 @@ typedef struct tok {
     size_t off, len;
 } tok;
 
-static int is_word_char(char ch)
+static bool is_word_char(char ch)
 {
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
            ch == '$' || (unsigned char)ch >= 0x80;
@@ -93,6 +93,26 @@ static size_t skip_space(const char *s, size_t n, size_t i)
     }
 }
 
+/* The end of the quoted string or name opening at s[i] ('...', "...",
+ * `...`, [...]): past its closing quote, a doubled quote being part of
+ * it; n when it is not closed. */
+static size_t quoted_end(const char *s, size_t n, size_t i)
+{
+    char close = s[i] == '[' ? ']' : s[i];
+    size_t j = i + 1;
+    while (j < n) {
+        if (s[j] == close) {
+            if (close != ']' && j + 1 < n && s[j + 1] == close) {
+                j += 2;
+                continue;
+            }
+            return j + 1;
+        }
+        j++;
+    }
+    return n;
+}
+
 /* The token at or after i: a word, a parameter (:x @x $x ?N), a quoted
  * string or name (one token), or one punctuation character. */
 static tok next_tok(const char *s, size_t n, size_t i)
@@ -104,20 +124,8 @@ static tok next_tok(const char *s, size_t n, size_t i)
     t.off = i;
     char ch = s[i];
     if (ch == '\'' || ch == '"' || ch == '`' || ch == '[') {
-        char close = ch == '[' ? ']' : ch;
-        size_t j = i + 1;
-        while (j < n) {
-            if (s[j] == close) {
-                if (close != ']' && j + 1 < n && s[j + 1] == close) {
-                    j += 2;
-                    continue;
-                }
-                break;
-            }
-            j++;
-        }
         t.kind = ch == '\'' ? TK_STRING : TK_WORD;
-        t.len = (j < n ? j + 1 : n) - i;
+        t.len = quoted_end(s, n, i) - i;
         return t;
     }
     if ((ch == ':' || ch == '@' || ch == '$') && i + 1 < n && is_word_char(s[i + 1])) {
@@ -150,19 +158,19 @@ static tok next_tok(const char *s, size_t n, size_t i)
     return t;
 }
 
-static int tok_is(const char *s, tok t, const char *word)
+static bool tok_is(const char *s, tok t, const char *word)
 {
     return t.kind == TK_WORD && strlen(word) == t.len && strncasecmp(s + t.off, word, t.len) == 0;
 }
 
-static int tok_punct(const char *s, tok t, char ch)
+static bool tok_punct(const char *s, tok t, char ch)
 {
     return t.kind == TK_PUNCT && s[t.off] == ch;
 }
 
 /* The first occurrence of parameter `name` (with its ':'; NULL: a bare '?')
- * in the statement, as [*off, *off + *len); 0 when not found. */
-static int find_param(const char *s, size_t n, const char *name, size_t *off, size_t *len)
+ * in the statement, as [*off, *off + *len); false when not found. */
+static bool find_param(const char *s, size_t n, const char *name, size_t *off, size_t *len)
 {
     for (tok t = next_tok(s, n, 0); t.kind != TK_END; t = next_tok(s, n, t.off + t.len)) {
         if (t.kind != TK_PARAM)
@@ -170,18 +178,17 @@ static int find_param(const char *s, size_t n, const char *name, size_t *off, si
         if (name ? (strlen(name) == t.len && strncmp(s + t.off, name, t.len) == 0) : t.len == 1) {
             *off = t.off;
             *len = t.len;
-            return 1;
+            return true;
         }
     }
-    return 0;
+    return false;
 }
 
 enum { MAX_ITEMS = 256 };
 
-/* The result columns as written: the items of the statement's top-level
- * RETURNING list, else of its first top-level SELECT.  Fills spans and
- * star[] (the item is `*` or `t.*`); returns their number (0: none found). */
-static size_t result_items(const char *s, size_t n, mc_span *items, int *star)
+/* The keyword the result list follows: the top-level RETURNING, else the
+ * first top-level SELECT; TK_END when there is neither. */
+static tok result_list_start(const char *s, size_t n)
 {
     tok t, start = {TK_END, n, 0};
     int depth = 0;
@@ -190,12 +197,21 @@ static size_t result_items(const char *s, size_t n, mc_span *items, int *star)
             depth++;
         else if (tok_punct(s, t, ')'))
             depth--;
-        else if (depth == 0 && tok_is(s, t, "RETURNING")) {
-            start = t;
-            break;
-        } else if (depth == 0 && start.kind == TK_END && tok_is(s, t, "SELECT"))
+        else if (depth == 0 && tok_is(s, t, "RETURNING"))
+            return t;
+        else if (depth == 0 && start.kind == TK_END && tok_is(s, t, "SELECT"))
             start = t;
     }
+    return start;
+}
+
+/* The result columns as written: the items of the statement's top-level
+ * RETURNING list, else of its first top-level SELECT.  Fills spans and
+ * star[] (the item is `*` or `t.*`); returns their number (0: none found). */
+static size_t result_items(const char *s, size_t n, mc_span *items, int *star)
+{
+    tok t, start = result_list_start(s, n);
+    int depth;
     if (start.kind == TK_END)
         return 0;
     static const char *const ends[] = {"FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "WINDOW",
@@ -280,41 +296,12 @@ static const char *type_text(qcheck *c, const mc_column *col)
     return mc_types[col->type].dsl;
 }
 
-/* Resolves a parameter's or result column's type into col; reports an
- * unknown type.  Returns 0 on success. */
-static int resolve_type(qcheck *c, const mc_call *type, mc_column *col)
+/* The arguments of a parameter's or result column's type: String(n) and
+ * Numeric(p, s) as in a model (any integer in range; a length says
+ * nothing to a query, a scale is how a decimal reads).  Returns 0, or -1
+ * after reporting. */
+static int type_arguments(qcheck *c, const mc_call *type, mc_column *col)
 {
-    const mc_schema *s = c->schema;
-    col->type = MC_T_UNKNOWN;
-    for (size_t t = 0; t < MC_T_ENUM; t++)
-        if (strcmp(mc_types[t].dsl, type->name) == 0)
-            col->type = (mc_type_id)t;
-    for (size_t i = 0; col->type == MC_T_UNKNOWN && i < s->nenums; i++) {
-        if (strcmp(s->enums[i].name, type->name) == 0) {
-            col->type = MC_T_ENUM;
-            col->enum_type = &s->enums[i];
-        }
-    }
-    if (col->type == MC_T_UNKNOWN) {
-        const char *cands[MC_T_ENUM + 64];
-        size_t n = 0;
-        for (size_t t = 0; t < MC_T_ENUM; t++)
-            cands[n++] = mc_types[t].dsl;
-        for (size_t i = 0; i < s->nenums && n < sizeof cands / sizeof cands[0]; i++)
-            cands[n++] = s->enums[i].name;
-        const char *best = mc_closest(type->name, cands, n);
-        const char *hint = best ? mc_arena_printf(c->arena, "did you mean '%s'?", best) : NULL;
-        if (!hint && mc_schema_model(s, type->name))
-            hint = mc_arena_printf(c->arena, "a parameter or result column has a column type; for model '%s' "
-                                   "pass its key (e.g. Integer)", type->name);
-        qerr(c, type->at.off, type->at.len, hint, "unknown type '%s'", type->name);
-        return -1;
-    }
-    col->sql_type = col->type == MC_T_ENUM ? "VARCHAR" : mc_types[col->type].sql;
-    if (!type->has_parens)
-        return 0;
-    /* Any column type: String(n) and Numeric(p, s) as in a model.  A
-     * length says nothing to a query; a scale is how a decimal reads. */
     int want = col->type == MC_T_ENUM ? 0 : mc_types[col->type].params;
     long v[2] = {0, 0};
     int n = 0, bad = 0;
@@ -333,13 +320,38 @@ static int resolve_type(qcheck *c, const mc_call *type, mc_column *col)
              want == 0 ? "type '%s' takes no arguments" : "invalid arguments for type '%s'", type->name);
         return -1;
     }
-    if (want == 1)
+    if (want == 1) {
         col->length = (int)v[0];
-    else {
+    } else {
         col->precision = (int)v[0];
         col->scale = (int)v[1];
     }
     return 0;
+}
+
+/* Resolves a parameter's or result column's type into col: a built-in
+ * type or an enum of the schema (a model is not a column type), then its
+ * arguments.  Returns 0, or -1 after reporting. */
+static int resolve_type(qcheck *c, const mc_call *type, mc_column *col)
+{
+    const mc_schema *s = c->schema;
+    col->type = mc_type_named(type->name);
+    for (size_t i = 0; col->type == MC_T_UNKNOWN && i < s->nenums; i++) {
+        if (strcmp(s->enums[i].name, type->name) == 0) {
+            col->type = MC_T_ENUM;
+            col->enum_type = &s->enums[i];
+        }
+    }
+    if (col->type == MC_T_UNKNOWN) {
+        const char *hint = mc_type_hint(c->arena, s, type->name);
+        if (!hint && mc_schema_model(s, type->name))
+            hint = mc_arena_printf(c->arena, "a parameter or result column has a column type; for model '%s' "
+                                   "pass its key (e.g. Integer)", type->name);
+        qerr(c, type->at.off, type->at.len, hint, "unknown type '%s'", type->name);
+        return -1;
+    }
+    col->sql_type = col->type == MC_T_ENUM ? "VARCHAR" : mc_types[col->type].sql;
+    return type->has_parens ? type_arguments(c, type, col) : 0;
 }
 
 typedef enum family { F_INT, F_FLOAT, F_NUM, F_BOOL, F_TEXT, F_DATETIME, F_DATE, F_TIME, F_BLOB, F_ENUM, F_NONE } family;
@@ -364,20 +376,20 @@ static family family_of(mc_type_id t)
 /* Can a value of column `from` be read as `want` without losing or
  * inventing anything?  Integers widen to Float, Boolean reads as an
  * integer, and any text-stored type (dates, decimals, enums) as String. */
-static int readable_as(const mc_column *want, const mc_column *from)
+static bool readable_as(const mc_column *want, const mc_column *from)
 {
     family fw = family_of(want->type), ff = family_of(from->type);
     if (fw == F_ENUM)
-        return ff == F_ENUM ? want->enum_type == from->enum_type : 0;
+        return ff == F_ENUM && want->enum_type == from->enum_type;
     if (fw == ff)
-        return 1;
+        return true;
     if (fw == F_FLOAT && ff == F_INT)
-        return 1;
+        return true;
     if (fw == F_INT && ff == F_BOOL)
-        return 1;
+        return true;
     if (fw == F_TEXT && (ff == F_DATETIME || ff == F_DATE || ff == F_TIME || ff == F_NUM || ff == F_ENUM))
-        return 1;
-    return 0;
+        return true;
+    return false;
 }
 
 /* The schema column result column i of st comes from, or NULL (an
@@ -505,7 +517,7 @@ static int qfield_column(qcheck *c, const mc_qfield *f, mc_column *col)
 {
     col->name = f->name;
     col->field = mc_is_c_keyword(f->name) ? mc_arena_printf(c->arena, "%s_", f->name) : f->name;
-    col->nullable = f->nullable != 0;
+    col->nullable = f->nullable;
     col->at = f->at;
     return resolve_type(c, f->type, col);
 }
@@ -536,65 +548,68 @@ static int params(qcheck *c)
     return bad ? -1 : 0;
 }
 
-/* Decides the query's kind from RESULT as written. */
-static int result_form(qcheck *c)
+/* `-> (name Type, ...)[]` or `?`: a row type of its own, one member per
+ * column, each named once.  Returns 0, or -1 after reporting. */
+static int result_row(qcheck *c)
 {
     const mc_decl *d = c->decl;
     mc_query *q = c->q;
     const mc_span at = d->result_at;
-    switch (d->result_form) {
-    case MC_QF_NONE:
-        q->kind = MC_Q_EXEC;
-        return 0;
-    case MC_QF_ROW: {
-        if (d->result_shape == MC_QS_ONE) {
-            qerr(c, at.off, at.len, "write (...)[] for every row, or (...)? for at most one",
-                 "a result row needs '[]' or '?'");
-            return -1;
-        }
-        q->kind = d->result_shape == MC_QS_LIST ? MC_Q_ROW_LIST : MC_Q_ROW_ONE;
-        size_t n = unique_fields(c, d->result_cols, "result column");
-        if (n == 0) {
-            qerr(c, at.off, at.len, "name each column: (username String, posts Integer)[]",
-                 "a result row has no columns");
-            return -1;
-        }
-        q->cols = mc_arena_alloc(c->arena, (n + 1) * sizeof *q->cols);
-        if (!q->cols)
-            return -1;
-        int bad = 0;
-        for (const mc_qfield *f = d->result_cols; f; f = f->next)
-            bad |= qfield_column(c, f, &q->cols[q->ncols++]) != 0;
-        return bad ? -1 : 0;
+    if (d->result_shape == MC_QS_ONE) {
+        qerr(c, at.off, at.len, "write (...)[] for every row, or (...)? for at most one",
+             "a result row needs '[]' or '?'");
+        return -1;
     }
-    case MC_QF_NAMED:
-        break;
+    q->kind = d->result_shape == MC_QS_LIST ? MC_Q_ROW_LIST : MC_Q_ROW_ONE;
+    size_t n = unique_fields(c, d->result_cols, "result column");
+    if (n == 0) {
+        qerr(c, at.off, at.len, "name each column: (username String, posts Integer)[]", "a result row has no columns");
+        return -1;
     }
+    q->cols = mc_arena_alloc(c->arena, (n + 1) * sizeof *q->cols);
+    if (!q->cols)
+        return -1;
+    int bad = 0;
+    for (const mc_qfield *f = d->result_cols; f; f = f->next)
+        bad |= qfield_column(c, f, &q->cols[q->ncols++]) != 0;
+    return bad ? -1 : 0;
+}
+
+/* `-> Model[]` or `-> Model?`: rows of a model's own struct. */
+static int result_model(qcheck *c, const mc_table *model)
+{
+    const mc_decl *d = c->decl;
     const mc_call *type = d->result_type;
-    const mc_table *model = mc_schema_model(c->schema, type->name);
-    if (model) {
-        if (type->has_parens) {
-            qerr(c, type->paren_at.off, type->paren_at.len, NULL, "a model takes no arguments");
-            return -1;
-        }
-        if (d->result_shape == MC_QS_ONE) {
-            qerr(c, at.off, at.len,
-                 mc_arena_printf(c->arena, "write %s[] for every row, or %s? for at most one", type->name, type->name),
-                 "a model result needs '[]' or '?'");
-            return -1;
-        }
-        q->kind = d->result_shape == MC_QS_LIST ? MC_Q_MODEL_LIST : MC_Q_MODEL_ONE;
-        q->model = model;
-        return 0;
+    mc_query *q = c->q;
+    if (type->has_parens) {
+        qerr(c, type->paren_at.off, type->paren_at.len, NULL, "a model takes no arguments");
+        return -1;
     }
+    if (d->result_shape == MC_QS_ONE) {
+        qerr(c, d->result_at.off, d->result_at.len,
+             mc_arena_printf(c->arena, "write %s[] for every row, or %s? for at most one", type->name, type->name),
+             "a model result needs '[]' or '?'");
+        return -1;
+    }
+    q->kind = d->result_shape == MC_QS_LIST ? MC_Q_MODEL_LIST : MC_Q_MODEL_ONE;
+    q->model = model;
+    return 0;
+}
+
+/* `-> Type` or `-> Type?`: one value, the first column of the first row
+ * (NULL allowed with '?').  A list of single values is a row of one
+ * column, and says so. */
+static int result_scalar(qcheck *c)
+{
+    const mc_decl *d = c->decl;
+    const mc_call *type = d->result_type;
+    mc_query *q = c->q;
     if (d->result_shape == MC_QS_LIST) {
-        int known = 0;
-        for (size_t t = 0; t < MC_T_ENUM; t++)
-            known |= strcmp(mc_types[t].dsl, type->name) == 0;
+        int known = mc_type_named(type->name) != MC_T_UNKNOWN;
         for (size_t i = 0; i < c->schema->nenums; i++)
             known |= strcmp(c->schema->enums[i].name, type->name) == 0;
         if (known) {
-            qerr(c, at.off, at.len,
+            qerr(c, d->result_at.off, d->result_at.len,
                  mc_arena_printf(c->arena, "name the column: -> (value %s)[]", type->name),
                  "a list of single values is a result row of one column");
             return -1;
@@ -608,10 +623,26 @@ static int result_form(qcheck *c)
     q->cols[0].name = q->cols[0].field = "value";
     q->cols[0].nullable = d->result_shape == MC_QS_OPT;
     q->cols[0].at = type->at;
-    if (resolve_type(c, type, &q->cols[0]) != 0) {
-        return -1;
+    return resolve_type(c, type, &q->cols[0]) != 0 ? -1 : 0;
+}
+
+/* Decides the query's kind from RESULT as written: none (the rows
+ * changed), a row of its own, a model (a name that is a model), else one
+ * value of a column type.  Returns 0, or -1 after reporting. */
+static int result_form(qcheck *c)
+{
+    const mc_decl *d = c->decl;
+    switch (d->result_form) {
+    case MC_QF_NONE:
+        c->q->kind = MC_Q_EXEC;
+        return 0;
+    case MC_QF_ROW:
+        return result_row(c);
+    case MC_QF_NAMED:
+        break;
     }
-    return 0;
+    const mc_table *model = mc_schema_model(c->schema, d->result_type->name);
+    return model ? result_model(c, model) : result_scalar(c);
 }
 
 /* A hint for SQLite's "no such table/column: X" messages. */
@@ -657,11 +688,11 @@ static const char *sqlite_hint(qcheck *c, const char *msg)
 
 /* For "no such table: X" without an offset from SQLite: the first word X
  * of the statement, as [*off += at, *len). */
-static int find_named(const char *s, size_t n, const char *msg, uint32_t *off, uint32_t *len)
+static bool find_named(const char *s, size_t n, const char *msg, uint32_t *off, uint32_t *len)
 {
     const char *prefix = "no such table: ";
     if (strncmp(msg, prefix, strlen(prefix)) != 0)
-        return 0;
+        return false;
     const char *name = msg + strlen(prefix);
     const char *dot = strrchr(name, '.');
     name = dot ? dot + 1 : name;
@@ -676,14 +707,63 @@ static int find_named(const char *s, size_t n, const char *msg, uint32_t *off, u
         if (t.kind == TK_WORD && wl == k && strncasecmp(w, name, k) == 0) {
             *off += (uint32_t)t.off;
             *len = (uint32_t)t.len;
-            return 1;
+            return true;
         }
     }
-    return 0;
+    return false;
 }
 
-/* Trims the body to its one statement; prepares it.  Returns the
- * statement, or NULL after reporting why not. */
+/* SQLite's message for a statement it cannot prepare, placed where it
+ * says (sqlite3_error_offset; all of a "no such column: t.x"), else on the
+ * table it names, else on the statement's first word.  stmt/n: the
+ * statement from its first non-blank byte. */
+static void prepare_error(qcheck *c, const char *stmt, size_t n)
+{
+    const char *msg = sqlite3_errmsg(c->db);
+    int at = sqlite3_error_offset(c->db);
+    uint32_t off = c->sql_off, len = 1;
+    if (at >= 0 && (size_t)at <= n) {
+        off += (uint32_t)at;
+        tok t = next_tok(stmt, n, (size_t)at);
+        len = t.kind != TK_END && t.off == (size_t)at ? (uint32_t)t.len : 1;
+        const char *col = strncmp(msg, "no such column: ", 16) == 0 ? msg + 16 : NULL;
+        if (col && strlen(col) <= n - (size_t)at && strncasecmp(stmt + at, col, strlen(col)) == 0)
+            len = (uint32_t)strlen(col);
+    } else if (!find_named(stmt, n, msg, &off, &len)) {
+        tok t = next_tok(stmt, n, 0);
+        off += (uint32_t)t.off;
+        len = (uint32_t)t.len;
+    }
+    qerr(c, off, len ? len : 1, sqlite_hint(c, msg), "in query '%s': %s", c->decl->name, msg);
+}
+
+/* After the statement (ending at byte `end` of the body) only ';', spaces
+ * and comments may follow; returns false after reporting a second
+ * statement. */
+static bool one_statement(qcheck *c, const char *body, size_t n, size_t end)
+{
+    size_t rest = end;
+    for (;;) {
+        rest = skip_space(body, n, rest);
+        if (rest < n && body[rest] == ';')
+            rest++;
+        else
+            break;
+    }
+    if (rest >= n)
+        return true;
+    tok t = next_tok(body, n, rest);
+    qerr(c, c->decl->sql_at.off + (uint32_t)rest, (uint32_t)(t.len ? t.len : 1),
+         "a query is one statement; declare another query for the rest",
+         "query '%s' has more than one SQL statement", c->decl->name);
+    return false;
+}
+
+/* Trims the body to its one statement and prepares it in the schema's
+ * database: the steps are prepare (or say why not), refuse an empty body
+ * and a second statement, keep the text the generated code prepares (the
+ * statement without trailing ';' and spaces) in c->sql and q->sql.
+ * Returns the statement, or NULL after reporting why not. */
 static sqlite3_stmt *prepare(qcheck *c)
 {
     const mc_decl *d = c->decl;
@@ -695,26 +775,8 @@ static sqlite3_stmt *prepare(qcheck *c)
     c->sql_off = d->sql_at.off + (uint32_t)start;
     sqlite3_stmt *st = NULL;
     const char *tail = NULL;
-    int rc = sqlite3_prepare_v2(c->db, body + start, (int)(n - start), &st, &tail);
-    if (rc != SQLITE_OK) {
-        const char *msg = sqlite3_errmsg(c->db);
-        int at = sqlite3_error_offset(c->db);
-        uint32_t off = c->sql_off, len = 1;
-        if (at >= 0 && (size_t)at <= n - start) {
-            off += (uint32_t)at;
-            tok t = next_tok(body + start, n - start, (size_t)at);
-            len = t.kind != TK_END && t.off == (size_t)at ? (uint32_t)t.len : 1;
-            /* "no such column: post.x": underline all of post.x */
-            const char *col = strncmp(msg, "no such column: ", 16) == 0 ? msg + 16 : NULL;
-            if (col && strlen(col) <= n - start - (size_t)at &&
-                strncasecmp(body + start + at, col, strlen(col)) == 0)
-                len = (uint32_t)strlen(col);
-        } else if (!find_named(body + start, n - start, msg, &off, &len)) {
-            tok t = next_tok(body + start, n - start, 0);
-            off += (uint32_t)t.off;
-            len = (uint32_t)t.len;
-        }
-        qerr(c, off, len ? len : 1, sqlite_hint(c, msg), "in query '%s': %s", d->name, msg);
+    if (sqlite3_prepare_v2(c->db, body + start, (int)(n - start), &st, &tail) != SQLITE_OK) {
+        prepare_error(c, body + start, n - start);
         return NULL;
     }
     if (!st) {
@@ -722,26 +784,11 @@ static sqlite3_stmt *prepare(qcheck *c)
              "query '%s' has no SQL statement", d->name);
         return NULL;
     }
-    /* The statement ends at tail; only ';', spaces and comments may follow. */
     size_t end = (size_t)(tail - body);
-    size_t rest = end;
-    for (;;) {
-        rest = skip_space(body, n, rest);
-        if (rest < n && body[rest] == ';')
-            rest++;
-        else
-            break;
-    }
-    if (rest < n) {
-        tok t = next_tok(body, n, rest);
-        qerr(c, d->sql_at.off + (uint32_t)rest, (uint32_t)(t.len ? t.len : 1),
-             "a query is one statement; declare another query for the rest",
-             "query '%s' has more than one SQL statement", d->name);
+    if (!one_statement(c, body, n, end)) {
         sqlite3_finalize(st);
         return NULL;
     }
-    /* The text the generated code prepares: the statement without the
-     * trailing ';' and spaces. */
     while (end > start && (body[end - 1] == ';' || body[end - 1] == ' ' || body[end - 1] == '\t' ||
                            body[end - 1] == '\n' || body[end - 1] == '\r'))
         end--;
@@ -822,7 +869,56 @@ static void check_column_type(qcheck *c, sqlite3_stmt *st, int i, const mc_colum
          describe_origin(c, from, where), label, type_text(c, want));
 }
 
-/* The statement's result columns against RESULT. */
+/* A model result: the statement gives exactly the model's columns, in
+ * order, straight from its table (as SELECT t.* does). */
+static void match_model_columns(qcheck *c, sqlite3_stmt *st, int n)
+{
+    mc_query *q = c->q;
+    const mc_table *t = q->model;
+    const char *hint = mc_arena_printf(c->arena, "%s%s takes exactly %s's columns in order, as SELECT %s.* gives",
+                                       t->model, q->kind == MC_Q_MODEL_LIST ? "[]" : "?", t->name, t->name);
+    if ((size_t)n != t->ncolumns) {
+        mc_span at = result_place(c, (size_t)n > t->ncolumns ? t->ncolumns : 0);
+        qerr(c, at.off, at.len, hint, "query '%s' returns %d column%s, but model %s has %zu", q->name, n,
+             n == 1 ? "" : "s", t->model, t->ncolumns);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        const char *tname = sqlite3_column_table_name(st, i), *cname = sqlite3_column_origin_name(st, i);
+        const mc_column *want = &t->columns[i];
+        if (tname && cname && strcmp(tname, t->name) == 0 && strcmp(cname, want->name) == 0)
+            continue;
+        mc_span at = result_place(c, (size_t)i);
+        qerr(c, at.off, at.len, hint, "query '%s': result column %d is %s, but %s has %s.%s there", q->name, i + 1,
+             tname && cname ? mc_arena_printf(c->arena, "%s.%s", tname, cname) : "an expression", t->model,
+             t->name, want->name);
+        return;
+    }
+}
+
+/* A row or a scalar result: as many columns as declared, each of a type
+ * its declaration can hold. */
+static void match_declared_columns(qcheck *c, sqlite3_stmt *st, int n)
+{
+    mc_query *q = c->q;
+    if ((size_t)n != q->ncols) {
+        const char *decl = q->kind == MC_Q_SCALAR ? "one value"
+                                                  : mc_arena_printf(c->arena, "%zu column%s", q->ncols,
+                                                                    q->ncols == 1 ? "" : "s");
+        mc_span at = (size_t)n > q->ncols ? result_place(c, q->ncols) : c->decl->result_at;
+        qerr(c, at.off, at.len,
+             (size_t)n > q->ncols ? "remove the extra columns, or declare them in the result"
+                                  : "select one column for each declared one",
+             "query '%s' returns %d column%s, but its result declares %s", q->name, n, n == 1 ? "" : "s", decl);
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        check_column_type(c, st, i, &q->cols[i],
+                          q->kind == MC_Q_SCALAR ? "its result" : mc_arena_printf(c->arena, "'%s'", q->cols[i].name));
+}
+
+/* The statement's result columns against RESULT: none without one, some
+ * with one, then the model's or the declared columns. */
 static void match_result(qcheck *c, sqlite3_stmt *st)
 {
     mc_query *q = c->q;
@@ -842,43 +938,10 @@ static void match_result(qcheck *c, sqlite3_stmt *st)
              "query '%s' declares a result, but its statement returns no rows", q->name);
         return;
     }
-    if (q->kind == MC_Q_MODEL_LIST || q->kind == MC_Q_MODEL_ONE) {
-        const mc_table *t = q->model;
-        const char *hint = mc_arena_printf(c->arena, "%s%s takes exactly %s's columns in order, as SELECT %s.* gives",
-                                           t->model, q->kind == MC_Q_MODEL_LIST ? "[]" : "?", t->name, t->name);
-        if ((size_t)n != t->ncolumns) {
-            mc_span at = result_place(c, (size_t)n > t->ncolumns ? t->ncolumns : 0);
-            qerr(c, at.off, at.len, hint, "query '%s' returns %d column%s, but model %s has %zu", q->name, n,
-                 n == 1 ? "" : "s", t->model, t->ncolumns);
-            return;
-        }
-        for (int i = 0; i < n; i++) {
-            const char *tname = sqlite3_column_table_name(st, i), *cname = sqlite3_column_origin_name(st, i);
-            const mc_column *want = &t->columns[i];
-            if (tname && cname && strcmp(tname, t->name) == 0 && strcmp(cname, want->name) == 0)
-                continue;
-            mc_span at = result_place(c, (size_t)i);
-            qerr(c, at.off, at.len, hint, "query '%s': result column %d is %s, but %s has %s.%s there", q->name,
-                 i + 1, tname && cname ? mc_arena_printf(c->arena, "%s.%s", tname, cname) : "an expression",
-                 t->model, t->name, want->name);
-            return;
-        }
-        return;
-    }
-    if ((size_t)n != q->ncols) {
-        const char *decl = q->kind == MC_Q_SCALAR ? "one value" :
-                           mc_arena_printf(c->arena, "%zu column%s", q->ncols, q->ncols == 1 ? "" : "s");
-        mc_span at = (size_t)n > q->ncols ? result_place(c, q->ncols) : d->result_at;
-        qerr(c, at.off, at.len,
-             (size_t)n > q->ncols ? "remove the extra columns, or declare them in the result"
-                                  : "select one column for each declared one",
-             "query '%s' returns %d column%s, but its result declares %s", q->name, n, n == 1 ? "" : "s", decl);
-        return;
-    }
-    for (int i = 0; i < n; i++)
-        check_column_type(c, st, i, &q->cols[i],
-                          q->kind == MC_Q_SCALAR ? "its result" :
-                          mc_arena_printf(c->arena, "'%s'", q->cols[i].name));
+    if (q->kind == MC_Q_MODEL_LIST || q->kind == MC_Q_MODEL_ONE)
+        match_model_columns(c, st, n);
+    else
+        match_declared_columns(c, st, n);
 }
 
 /* One query, all steps; the query is kept (for generation) only when
@@ -887,7 +950,7 @@ static int check_one(qcheck *c, mc_query *done, size_t ndone)
 {
     int before = c->errors;
     check_name(c, done, ndone);
-    int ok = params(c) == 0;
+    bool ok = params(c) == 0;
     ok = (result_form(c) == 0) && ok;
     sqlite3_stmt *st = prepare(c);
     if (st) {

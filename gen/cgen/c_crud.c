@@ -525,20 +525,6 @@ static void emit_get(cgen *g, cg_out *o, const mc_table *t)
     cg_fn_end(o);
 }
 
-static bool same_cols(const size_t *a, size_t na, const size_t *b, size_t nb)
-{
-    if (na != nb)
-        return false;
-    for (size_t i = 0; i < na; i++) {
-        bool found = false;
-        for (size_t j = 0; j < nb; j++)
-            found |= a[i] == b[j];
-        if (!found)
-            return false;
-    }
-    return true;
-}
-
 static void emit_find_by(cgen *g, cg_out *o, const mc_table *t, const size_t *cols, size_t n)
 {
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
@@ -561,37 +547,10 @@ static void emit_find_by(cgen *g, cg_out *o, const mc_table *t, const size_t *co
 
 static void emit_finders(cgen *g, cg_out *o, const mc_table *t)
 {
-    /* Every unique key other than the primary key, once. */
-    const size_t *seen[64];
-    size_t seen_n[64], nseen = 0;
-    seen[nseen] = t->pk;
-    seen_n[nseen++] = t->npk;
-    for (int pass = 0; pass < 2; pass++) {
-        size_t count = pass == 0 ? t->nindexes : t->nconstraints;
-        for (size_t i = 0; i < count && nseen < 64; i++) {
-            const size_t *cols;
-            size_t n;
-            if (pass == 0) {
-                if (!t->indexes[i].unique)
-                    continue;
-                cols = t->indexes[i].cols;
-                n = t->indexes[i].ncols;
-            } else {
-                if (t->constraints[i].kind != MC_C_UNIQUE)
-                    continue;
-                cols = t->constraints[i].cols;
-                n = t->constraints[i].ncols;
-            }
-            bool dup = false;
-            for (size_t k = 0; k < nseen; k++)
-                dup |= same_cols(cols, n, seen[k], seen_n[k]);
-            if (dup)
-                continue;
-            seen[nseen] = cols;
-            seen_n[nseen++] = n;
-            emit_find_by(g, o, t, cols, n);
-        }
-    }
+    cg_key keys[CG_MAX_KEYS];
+    size_t n = cg_unique_keys(t, keys);
+    for (size_t i = 0; i < n; i++)
+        emit_find_by(g, o, t, keys[i].cols, keys[i].n);
 }
 
 static void emit_update(cgen *g, cg_out *o, const mc_table *t)

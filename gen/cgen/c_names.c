@@ -307,22 +307,8 @@ static void model_names(checker *k, const mc_table *t)
     }
 }
 
-/* x_find_by_<a>_<b> for each unique key other than the primary key (as
- * c_crud.c's emit_finders picks them), and the parameters of each key. */
-static bool same_set(const size_t *a, size_t na, const size_t *b, size_t nb)
-{
-    if (na != nb)
-        return false;
-    for (size_t i = 0; i < na; i++) {
-        bool found = false;
-        for (size_t j = 0; j < nb; j++)
-            found |= a[i] == b[j];
-        if (!found)
-            return false;
-    }
-    return true;
-}
-
+/* Two fields of one key that would be the same C parameter of its
+ * finder (or of x_get, for the primary key). */
 static void key_params(checker *k, const mc_table *t, const size_t *cols, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -338,56 +324,34 @@ static void key_params(checker *k, const mc_table *t, const size_t *cols, size_t
 
 typedef enum finder_step { FINDER_NAMES, FINDER_PARAMS } finder_step;
 
-/* FINDER_NAMES: the finders' global names; FINDER_PARAMS (once every
- * global name is known, since parameters avoid them): their parameters. */
+/* x_find_by_<a>_<b> for each unique key other than the primary key, the
+ * keys cg_unique_keys gives the emitter too.  FINDER_NAMES: the finders'
+ * global names; FINDER_PARAMS (once every global name is known, since
+ * parameters avoid them): their parameters. */
 static void finder_names(checker *k, const mc_table *t, finder_step step)
 {
-    const size_t *seen[64];
-    size_t seen_n[64], nseen = 0;
-    seen[nseen] = t->pk;
-    seen_n[nseen++] = t->npk;
     if (step == FINDER_PARAMS)
         key_params(k, t, t->pk, t->npk);
-    for (int pass = 0; pass < 2; pass++) {
-        size_t count = pass == 0 ? t->nindexes : t->nconstraints;
-        for (size_t i = 0; i < count && nseen < 64; i++) {
-            const size_t *cols;
-            size_t n;
-            if (pass == 0) {
-                if (!t->indexes[i].unique)
-                    continue;
-                cols = t->indexes[i].cols;
-                n = t->indexes[i].ncols;
-            } else {
-                if (t->constraints[i].kind != MC_C_UNIQUE)
-                    continue;
-                cols = t->constraints[i].cols;
-                n = t->constraints[i].ncols;
-            }
-            bool dup = false;
-            for (size_t j = 0; j < nseen; j++)
-                dup |= same_set(cols, n, seen[j], seen_n[j]);
-            if (dup || n == 0)
-                continue;
-            seen[nseen] = cols;
-            seen_n[nseen++] = n;
-            if (step == FINDER_PARAMS) {
-                key_params(k, t, cols, n);
-                continue;
-            }
-            mc_buf name = {0};
-            mc_buf_printf(&name, "%s_find_by", cg_fn(k->g, t));
-            for (size_t j = 0; j < n; j++)
-                mc_buf_printf(&name, "_%s", t->columns[cols[j]].field);
-            const mc_column *c = &t->columns[cols[n - 1]];
-            global(k, c, mc_arena_printf(k->g->arena, "field '%s.%s'", t->model, c->field), "a finder", c->at,
-                   field_hint, mc_arena_strdup(k->g->arena, name.data ? name.data : ""));
-            mc_buf_free(&name);
+    cg_key keys[CG_MAX_KEYS];
+    size_t nkeys = cg_unique_keys(t, keys);
+    for (size_t i = 0; i < nkeys; i++) {
+        const size_t *cols = keys[i].cols;
+        size_t n = keys[i].n;
+        if (step == FINDER_PARAMS) {
+            key_params(k, t, cols, n);
+            continue;
         }
+        mc_buf name = {0};
+        mc_buf_printf(&name, "%s_find_by", cg_fn(k->g, t));
+        for (size_t j = 0; j < n; j++)
+            mc_buf_printf(&name, "_%s", t->columns[cols[j]].field);
+        const mc_column *c = &t->columns[cols[n - 1]];
+        global(k, c, mc_arena_printf(k->g->arena, "field '%s.%s'", t->model, c->field), "a finder", c->at,
+               field_hint, mc_arena_strdup(k->g->arena, name.data ? name.data : ""));
+        mc_buf_free(&name);
     }
 }
 
-/* The accessors of c_relations.c. */
 /* Functions of C's standard library that a named query's bare C name
  * could take: <stdio.h>, <math.h>, <time.h>, <ctype.h>, <signal.h> and
  * <setjmp.h> (<stdlib.h> and <string.h> are in stdlib_names).  GCC knows
@@ -445,6 +409,7 @@ static void query_names(checker *k, const mc_query *q)
     }
 }
 
+/* The accessors of c_relations.c. */
 static void relation_names(checker *k, const mc_relationship *r)
 {
     cgen *g = k->g;

@@ -82,6 +82,44 @@ const mc_column *cg_rowid(const mc_table *t)
     return NULL;
 }
 
+/* Do a and b hold the same columns, in any order? */
+static bool same_set(const size_t *a, size_t na, const size_t *b, size_t nb)
+{
+    if (na != nb)
+        return false;
+    for (size_t i = 0; i < na; i++) {
+        bool found = false;
+        for (size_t j = 0; j < nb; j++)
+            found |= a[i] == b[j];
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+/* Adds cols to keys unless it is empty, the primary key or already there. */
+static void add_key(const mc_table *t, cg_key *keys, size_t *n, const size_t *cols, size_t ncols)
+{
+    if (ncols == 0 || *n >= CG_MAX_KEYS || same_set(cols, ncols, t->pk, t->npk))
+        return;
+    for (size_t k = 0; k < *n; k++)
+        if (same_set(cols, ncols, keys[k].cols, keys[k].n))
+            return;
+    keys[(*n)++] = (cg_key){cols, ncols};
+}
+
+size_t cg_unique_keys(const mc_table *t, cg_key keys[CG_MAX_KEYS])
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->nindexes; i++)
+        if (t->indexes[i].unique)
+            add_key(t, keys, &n, t->indexes[i].cols, t->indexes[i].ncols);
+    for (size_t i = 0; i < t->nconstraints; i++)
+        if (t->constraints[i].kind == MC_C_UNIQUE)
+            add_key(t, keys, &n, t->constraints[i].cols, t->constraints[i].ncols);
+    return n;
+}
+
 bool cg_null_flag(const mc_column *c)
 {
     cg_kind k = cg_kind_of(c);

@@ -120,6 +120,18 @@ bool cg_is_local_name(const char *name);
 const char *cg_local(cgen *g, const char *name);
 /* The single INTEGER primary key that SQLite assigns (rowid), or NULL. */
 const mc_column *cg_rowid(const mc_table *t);
+/* A unique key of a table other than its primary key: the columns of a
+ * unique index or UNIQUE constraint, each of which gets a finder. */
+typedef struct cg_key {
+    const size_t *cols;
+    size_t n;
+} cg_key;
+#define CG_MAX_KEYS 63
+/* t's unique keys other than the primary key, each set of columns once,
+ * in DDL order (unique indexes, then UNIQUE constraints), at most
+ * CG_MAX_KEYS: the finders the emitter writes and the names table
+ * registers, decided in one place.  Returns how many it stored in keys. */
+size_t cg_unique_keys(const mc_table *t, cg_key keys[CG_MAX_KEYS]);
 
 /* Schema text into generated C (c_escape.c): the only ways it gets there.
  * cg_put_cstr appends s as the body of a C string literal (quotes,

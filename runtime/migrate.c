@@ -510,9 +510,24 @@ fail:
     return rc;
 }
 
-static int prologue(mc_db *db, const mc_migration *list, size_t n, int *target, const char *fn)
+/* The runner works on SQLite connections only, so far: on a PostgreSQL
+ * one every mc_migrate_* call fails with this message before touching
+ * anything (modelc migrate writes PostgreSQL histories; applying them is
+ * by psql, see docs/postgresql.md). */
+static int sqlite_only(mc_db *db, const char *fn)
 {
     int rc = mci_usable(db, fn);
+
+    if (rc != MC_OK || !db->pg)
+        return rc;
+    return mc_set_error(db, MC_ERROR,
+                        "%s: the migration runner does not run on PostgreSQL yet; apply each file's upgrade "
+                        "section with `psql -1` (docs/postgresql.md, \"Not done yet\")", fn);
+}
+
+static int prologue(mc_db *db, const mc_migration *list, size_t n, int *target, const char *fn)
+{
+    int rc = sqlite_only(db, fn);
 
     if (rc != MC_OK)
         return rc;
@@ -526,7 +541,7 @@ static int prologue(mc_db *db, const mc_migration *list, size_t n, int *target, 
 
 int mc_migrate_current(mc_db *db, int *version)
 {
-    int rc = mci_usable(db, "mc_migrate_current");
+    int rc = sqlite_only(db, "mc_migrate_current");
 
     if (rc != MC_OK)
         return rc;
@@ -537,7 +552,7 @@ int mc_migrate_current(mc_db *db, int *version)
 
 int mc_migrate_verify(mc_db *db, const mc_migration *list, size_t n)
 {
-    int rc = mci_usable(db, "mc_migrate_verify");
+    int rc = sqlite_only(db, "mc_migrate_verify");
 
     if (rc != MC_OK || (rc = check_list(db, list, n)) != MC_OK)
         return rc;

@@ -10,7 +10,7 @@
 #ifndef MODELC_PG_LIBPQ_H
 #define MODELC_PG_LIBPQ_H
 
-#include <libpq-fe.h>
+#include "pg_abi.h"
 
 /* X(return type, name, parameter list) for every function used. */
 #define MCI_PQ_FUNCS(X)                                                                                    \

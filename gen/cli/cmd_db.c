@@ -462,7 +462,10 @@ int mc_cmd_history(const mc_cmd *cmd, int argc, char **argv)
     mc_diag d;
     cmd_diag(&d, place, cmd->name);
     rc = MC_EXIT_ERROR;
-    if (read_dir(&d, dir, &arena, &md))
+    /* Without --db the history is listed in the dialect its files name
+     * (a PostgreSQL history too); with --db, in the database's. */
+    if (with_db ? read_dir(&d, dir, &arena, &md)
+                : mc_migdir_read_in(dir, mc_migdir_dialect(dir, MC_DIALECT_SQLITE), &arena, &d, &md) != 0)
         goto out;
     /* --db: mark each migration applied or pending, as showmigrations does. */
     if (with_db) {

@@ -395,6 +395,24 @@ START_TEST(check_reads_the_snapshot)
 }
 END_TEST
 
+/* `modelc history --dir DIR` lists a PostgreSQL history as it lists a
+ * SQLite one (no server needed). */
+START_TEST(history_lists_a_postgresql_history)
+{
+    char *dir = project(USER);
+    tu_result r = migrate(dir, "first", NULL);
+    MC_OK(r, "migrate");
+    tu_result_free(&r);
+    char *cmd = tu_fmt("cd '%s' && '%s' history --dir migrations", dir, tu_modelc());
+    r = tu_sh(cmd, 30);
+    MC_OK(r, "history");
+    ck_assert_ptr_nonnull(strstr(r.out, "0001 first"));
+    tu_result_free(&r);
+    free(cmd);
+    tu_rmdir(dir);
+}
+END_TEST
+
 static void check_golden(const char *file, const char *golden)
 {
     char *got = tu_read_file(file, NULL);
@@ -655,6 +673,7 @@ int main(void)
     tcase_add_test(off, file_names_dialect_and_carries_the_schema);
     tcase_add_test(off, refusals_as_on_sqlite);
     tcase_add_test(off, one_dialect_per_directory);
+    tcase_add_test(off, history_lists_a_postgresql_history);
     tcase_add_test(off, dialect_from_database_url);
     tcase_add_test(off, goldens);
     tcase_add_test(off, check_reads_the_snapshot);

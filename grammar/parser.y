@@ -1,7 +1,7 @@
 /*
  * parser.y -- the grammar of the modelc schema language (DSL.md section 1).
  *
- * Pure and reentrant: all state lives in mc_parse_ctx.  The grammar is
+ * Pure and reentrant: all state lives in mcc_parse_ctx.  The grammar is
  * generic (see ast.h); names are given meaning in sema.c.  Error rules at
  * member, enum-value and top-level granularity let one run report every
  * syntax error of a file: recovery resumes after the next newline, ';' or
@@ -9,13 +9,13 @@
  */
 %require "3.8"
 %define api.pure full
-%define api.location.type {mc_span}
+%define api.location.type {mcc_span}
 %locations
 %define parse.error custom
 %define parse.lac full
 %expect 0
 %param {yyscan_t scanner}
-%parse-param {mc_parse_ctx *ctx}
+%parse-param {mcc_parse_ctx *ctx}
 
 %code requires {
 #include "parse.h"
@@ -44,12 +44,12 @@ int yylex(YYSTYPE *yylval, YYLTYPE *yylloc, yyscan_t scanner);
         }                                                                    \
     } while (0)
 
-static void yyerror(YYLTYPE *loc, yyscan_t scanner, mc_parse_ctx *ctx, const char *msg);
+static void yyerror(YYLTYPE *loc, yyscan_t scanner, mcc_parse_ctx *ctx, const char *msg);
 
-#define NEW(T) ((T *)mc_arena_alloc(ctx->arena, sizeof(T)))
+#define NEW(T) ((T *)mcc_arena_alloc(ctx->arena, sizeof(T)))
 #define CHECK_MEM(p) do { if (!(p)) YYNOMEM; } while (0)
 
-static void add_decl(mc_parse_ctx *ctx, mc_decl *d)
+static void add_decl(mcc_parse_ctx *ctx, mcc_decl *d)
 {
     *ctx->decl_tail = d;
     ctx->decl_tail = &d->next;
@@ -57,7 +57,7 @@ static void add_decl(mc_parse_ctx *ctx, mc_decl *d)
 }
 
 /* Every kind of declaration gets its whole span here, once reduced. */
-static void end_decl(mc_parse_ctx *ctx, mc_span at)
+static void end_decl(mcc_parse_ctx *ctx, mcc_span at)
 {
     if (ctx->last_decl)
         ctx->last_decl->span = at;
@@ -67,20 +67,20 @@ static void end_decl(mc_parse_ctx *ctx, mc_span at)
 
 %union {
     const char *str;
-    mc_value value;
-    mc_arg *arg;
-    mc_call *call;
-    mc_member *member;
-    mc_decl *decl;
-    mc_enum_value *evalue;
-    struct { mc_arg *head, **tail; int n; } args;
-    struct { mc_call *head, **tail; } calls;
-    struct { mc_member *head, **tail; } members;
-    struct { mc_enum_value *head, **tail; } evalues;
-    mc_qfield *qfield;
-    struct { mc_qfield *head, **tail; } qfields;
+    mcc_value value;
+    mcc_arg *arg;
+    mcc_call *call;
+    mcc_member *member;
+    mcc_decl *decl;
+    mcc_enum_value *evalue;
+    struct { mcc_arg *head, **tail; int n; } args;
+    struct { mcc_call *head, **tail; } calls;
+    struct { mcc_member *head, **tail; } members;
+    struct { mcc_enum_value *head, **tail; } evalues;
+    mcc_qfield *qfield;
+    struct { mcc_qfield *head, **tail; } qfields;
     int flag;
-    struct { mc_qresult_form form; mc_call *type; mc_qfield *cols; mc_qshape shape; } qresult;
+    struct { mcc_qresult_form form; mcc_call *type; mcc_qfield *cols; mcc_qshape shape; } qresult;
 }
 
 %token MODEL "'model'" ENUM "'enum'" QUERY "'query'" TABLE "'table'"
@@ -118,24 +118,24 @@ file
 
 decl
     : MODEL IDENT table_opt '{' mlist '}' {
-          mc_decl *d = NEW(mc_decl); CHECK_MEM(d);
-          d->kind = MC_D_MODEL; d->name = $2; d->at = @2;
+          mcc_decl *d = NEW(mcc_decl); CHECK_MEM(d);
+          d->kind = MCC_D_MODEL; d->name = $2; d->at = @2;
           d->table = $3; d->table_at = @3;
           d->members = $5.head;
           add_decl(ctx, d);
       }
     | ENUM IDENT '{' elist '}' {
-          mc_decl *d = NEW(mc_decl); CHECK_MEM(d);
-          d->kind = MC_D_ENUM; d->name = $2; d->at = @2;
+          mcc_decl *d = NEW(mcc_decl); CHECK_MEM(d);
+          d->kind = MCC_D_ENUM; d->name = $2; d->at = @2;
           d->values = $4.head;
           add_decl(ctx, d);
       }
     | QUERY IDENT '(' qfields_opt ')' qresult SQL {
-          mc_decl *d = NEW(mc_decl); CHECK_MEM(d);
-          d->kind = MC_D_QUERY; d->name = $2; d->at = @2;
+          mcc_decl *d = NEW(mcc_decl); CHECK_MEM(d);
+          d->kind = MCC_D_QUERY; d->name = $2; d->at = @2;
           d->params = $4.head;
           d->result_form = $6.form; d->result_type = $6.type; d->result_cols = $6.cols;
-          d->result_shape = (mc_qshape)$6.shape; d->result_at = @6;
+          d->result_shape = (mcc_qshape)$6.shape; d->result_at = @6;
           d->sql = $7; d->sql_at.off = @7.off + 1; d->sql_at.len = @7.len - 2;
           add_decl(ctx, d);
       }
@@ -154,7 +154,7 @@ qfields
 
 qfield
     : IDENT call qnull {
-          mc_qfield *f = NEW(mc_qfield); CHECK_MEM(f);
+          mcc_qfield *f = NEW(mcc_qfield); CHECK_MEM(f);
           f->name = $1; f->at = @1; f->type = $2; f->nullable = $3;
           $$ = f;
       }
@@ -168,19 +168,19 @@ qnull
 qresult
     : %empty            { memset(&$$, 0, sizeof $$); }
     | ARROW call qshape {
-          memset(&$$, 0, sizeof $$); $$.form = MC_QF_NAMED; $$.type = $2; $$.shape = (mc_qshape)$3;
+          memset(&$$, 0, sizeof $$); $$.form = MCC_QF_NAMED; $$.type = $2; $$.shape = (mcc_qshape)$3;
           @$.off = @2.off; @$.len = @3.off + @3.len > @2.off + @2.len ? @3.off + @3.len - @2.off : @2.len;
       }
     | ARROW '(' qfields_opt ')' qshape {
-          memset(&$$, 0, sizeof $$); $$.form = MC_QF_ROW; $$.cols = $3.head; $$.shape = (mc_qshape)$5;
+          memset(&$$, 0, sizeof $$); $$.form = MCC_QF_ROW; $$.cols = $3.head; $$.shape = (mcc_qshape)$5;
           @$.off = @2.off; @$.len = @5.off + @5.len > @4.off + @4.len ? @5.off + @5.len - @2.off : @4.off + @4.len - @2.off;
       }
     ;
 
 qshape
-    : %empty            { $$ = MC_QS_ONE; }
-    | '[' ']'           { $$ = MC_QS_LIST; }
-    | '?'               { $$ = MC_QS_OPT; }
+    : %empty            { $$ = MCC_QS_ONE; }
+    | '[' ']'           { $$ = MCC_QS_LIST; }
+    | '?'               { $$ = MCC_QS_OPT; }
     ;
 
 table_opt
@@ -207,18 +207,18 @@ mitem
 
 member
     : IDENT call attrs {
-          mc_member *m = NEW(mc_member); CHECK_MEM(m);
-          m->kind = MC_M_FIELD; m->name = $1; m->at = @1; m->span = @$;
+          mcc_member *m = NEW(mcc_member); CHECK_MEM(m);
+          m->kind = MCC_M_FIELD; m->name = $1; m->at = @1; m->span = @$;
           m->type = $2; m->attrs = $3.head;
           $$ = m;
       }
     | IDENT '(' args_opt ')' {
-          mc_call *c = NEW(mc_call); CHECK_MEM(c);
+          mcc_call *c = NEW(mcc_call); CHECK_MEM(c);
           c->name = $1; c->at = @1; c->has_parens = true;
           c->paren_at.off = @2.off; c->paren_at.len = @4.off + @4.len - @2.off;
           c->args = $3.head; c->nargs = $3.n;
-          mc_member *m = NEW(mc_member); CHECK_MEM(m);
-          m->kind = MC_M_DIRECTIVE; m->name = $1; m->at = @1; m->span = @$; m->directive = c;
+          mcc_member *m = NEW(mcc_member); CHECK_MEM(m);
+          m->kind = MCC_M_DIRECTIVE; m->name = $1; m->at = @1; m->span = @$; m->directive = c;
           $$ = m;
       }
     ;
@@ -230,12 +230,12 @@ attrs
 
 call
     : IDENT {
-          mc_call *c = NEW(mc_call); CHECK_MEM(c);
+          mcc_call *c = NEW(mcc_call); CHECK_MEM(c);
           c->name = $1; c->at = @1;
           $$ = c;
       }
     | IDENT '(' args_opt ')' {
-          mc_call *c = NEW(mc_call); CHECK_MEM(c);
+          mcc_call *c = NEW(mcc_call); CHECK_MEM(c);
           c->name = $1; c->at = @1; c->has_parens = true;
           c->paren_at.off = @2.off; c->paren_at.len = @4.off + @4.len - @2.off;
           c->args = $3.head; c->nargs = $3.n;
@@ -256,25 +256,25 @@ args
 
 arg
     : value {
-          mc_arg *a = NEW(mc_arg); CHECK_MEM(a);
+          mcc_arg *a = NEW(mcc_arg); CHECK_MEM(a);
           a->val = $1;
           $$ = a;
       }
     | IDENT ':' value {
-          mc_arg *a = NEW(mc_arg); CHECK_MEM(a);
+          mcc_arg *a = NEW(mcc_arg); CHECK_MEM(a);
           a->key = $1; a->key_at = @1; a->val = $3;
           $$ = a;
       }
     ;
 
 value
-    : INT               { memset(&$$, 0, sizeof $$); $$.kind = MC_V_INT; $$.text = $1; $$.at = @1; }
-    | DEC               { memset(&$$, 0, sizeof $$); $$.kind = MC_V_DEC; $$.text = $1; $$.at = @1; }
-    | STRING            { memset(&$$, 0, sizeof $$); $$.kind = MC_V_STR; $$.text = $1; $$.at = @1; }
-    | IDENT             { memset(&$$, 0, sizeof $$); $$.kind = MC_V_IDENT; $$.text = $1; $$.at = @1; }
-    | IDENT IDENT       { memset(&$$, 0, sizeof $$); $$.kind = MC_V_IDENT; $$.text = $1; $$.at = @1;
+    : INT               { memset(&$$, 0, sizeof $$); $$.kind = MCC_V_INT; $$.text = $1; $$.at = @1; }
+    | DEC               { memset(&$$, 0, sizeof $$); $$.kind = MCC_V_DEC; $$.text = $1; $$.at = @1; }
+    | STRING            { memset(&$$, 0, sizeof $$); $$.kind = MCC_V_STR; $$.text = $1; $$.at = @1; }
+    | IDENT             { memset(&$$, 0, sizeof $$); $$.kind = MCC_V_IDENT; $$.text = $1; $$.at = @1; }
+    | IDENT IDENT       { memset(&$$, 0, sizeof $$); $$.kind = MCC_V_IDENT; $$.text = $1; $$.at = @1;
                           $$.modifier = $2; $$.modifier_at = @2; }
-    | IDENT '.' IDENT   { memset(&$$, 0, sizeof $$); $$.kind = MC_V_PATH; $$.text = $1; $$.at = @1;
+    | IDENT '.' IDENT   { memset(&$$, 0, sizeof $$); $$.kind = MCC_V_PATH; $$.text = $1; $$.at = @1;
                           $$.member = $3; $$.member_at = @3; }
     ;
 
@@ -292,7 +292,7 @@ esep : ',' | NL | ';' ;
 eitem
     : %empty            { $$ = NULL; }
     | IDENT {
-          mc_enum_value *v = NEW(mc_enum_value); CHECK_MEM(v);
+          mcc_enum_value *v = NEW(mcc_enum_value); CHECK_MEM(v);
           v->name = $1; v->at = @1;
           $$ = v;
       }
@@ -301,14 +301,14 @@ eitem
 
 %%
 
-static void yyerror(YYLTYPE *loc, yyscan_t scanner, mc_parse_ctx *ctx, const char *msg)
+static void yyerror(YYLTYPE *loc, yyscan_t scanner, mcc_parse_ctx *ctx, const char *msg)
 {
     (void)scanner;
-    mc_error_at(ctx->diag, loc->off, loc->len, NULL, "%s", msg);
+    mcc_error_at(ctx->diag, loc->off, loc->len, NULL, "%s", msg);
 }
 
 /* The offending token as the message names it: "name 'emial'", "'}'". */
-static void describe_token(char *out, size_t n, yysymbol_kind_t sym, const YYLTYPE *loc, const mc_parse_ctx *ctx)
+static void describe_token(char *out, size_t n, yysymbol_kind_t sym, const YYLTYPE *loc, const mcc_parse_ctx *ctx)
 {
     if (sym == YYSYMBOL_YYEOF) {
         snprintf(out, n, "end of file");
@@ -335,7 +335,7 @@ static int is_char(yysymbol_kind_t sym, char c)
 
 /* After a keyword at `off`: does `Name {` or `Name table` follow, i.e. does
  * a declaration start here? */
-static int starts_declaration(const mc_parse_ctx *ctx, size_t off)
+static int starts_declaration(const mcc_parse_ctx *ctx, size_t off)
 {
     const char *t = ctx->src->text;
     size_t n = ctx->src->len, i = off;
@@ -354,7 +354,7 @@ static int starts_declaration(const mc_parse_ctx *ctx, size_t off)
 
 /* "unexpected name 'x', expected ')' or ','": the LAC-corrected
  * expectations, with a hint for the mistakes people make most. */
-static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, mc_parse_ctx *ctx)
+static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, mcc_parse_ctx *ctx)
 {
     (void)scanner;
     enum { MAX_EXPECTED = 6 };
@@ -403,7 +403,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, mc
     } else if (expects_decl && got == YYSYMBOL_IDENT) {
         char word[48];
         snprintf(word, sizeof word, "%.*s", (int)(loc->len < 47 ? loc->len : 47), ctx->src->text + loc->off);
-        const char *best = mc_closest(word, (const char *const[]){"model", "enum", "query"}, 3);
+        const char *best = mcc_closest(word, (const char *const[]){"model", "enum", "query"}, 3);
         if (best)
             snprintf(hint_buf, sizeof hint_buf, "did you mean '%s'?", best);
         else
@@ -428,7 +428,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, mc
         hint = "members end at a newline or ';'";
     }
 
-    mc_error_at(ctx->diag, loc->off, loc->len, hint, "%s", msg);
+    mcc_error_at(ctx->diag, loc->off, loc->len, hint, "%s", msg);
     /* Whatever parenthesis was open is abandoned: let the next newline end
      * the member, so that recovery resumes there and the next line's
      * errors are found too. */

@@ -4,7 +4,7 @@
  *
  *   embed templates/a.h.in templates/b.c.in > build/templates.c
  *
- * Output: `const mc_template mc_templates[]` with {name, text} rows, the
+ * Output: `const mcc_template mcc_templates[]` with {name, text} rows, the
  * name being the file's base name without ".in".
  */
 #include <stdio.h>
@@ -27,7 +27,7 @@ int main(int argc, char **argv)
         printf("\n    0};\n");
         fclose(f);
     }
-    printf("\nconst mc_template mc_templates[] = {\n");
+    printf("\nconst mcc_template mcc_templates[] = {\n");
     for (int i = 1; i < argc; i++) {
         const char *base = strrchr(argv[i], '/');
         base = base ? base + 1 : argv[i];

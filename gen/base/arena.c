@@ -6,23 +6,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct mc_arena_block {
-    mc_arena_block *next;
+struct mcc_arena_block {
+    mcc_arena_block *next;
     size_t used, size;
     max_align_t data[];
 };
 
-#define MC_ARENA_BLOCK (64u * 1024u)
+#define MCC_ARENA_BLOCK (64u * 1024u)
 
-void *mc_arena_alloc(mc_arena *a, size_t n)
+void *mcc_arena_alloc(mcc_arena *a, size_t n)
 {
     size_t align = sizeof(max_align_t);
     n = (n + align - 1) / align * align;
     if (n == 0)
         n = align;
-    mc_arena_block *b = a->head;
+    mcc_arena_block *b = a->head;
     if (!b || b->size - b->used < n) {
-        size_t size = n > MC_ARENA_BLOCK ? n : MC_ARENA_BLOCK;
+        size_t size = n > MCC_ARENA_BLOCK ? n : MCC_ARENA_BLOCK;
         b = malloc(sizeof *b + size);
         if (!b)
             return NULL;
@@ -37,9 +37,9 @@ void *mc_arena_alloc(mc_arena *a, size_t n)
     return p;
 }
 
-char *mc_arena_strndup(mc_arena *a, const char *s, size_t n)
+char *mcc_arena_strndup(mcc_arena *a, const char *s, size_t n)
 {
-    char *p = mc_arena_alloc(a, n + 1);
+    char *p = mcc_arena_alloc(a, n + 1);
     if (p) {
         memcpy(p, s, n);
         p[n] = '\0';
@@ -47,12 +47,12 @@ char *mc_arena_strndup(mc_arena *a, const char *s, size_t n)
     return p;
 }
 
-char *mc_arena_strdup(mc_arena *a, const char *s)
+char *mcc_arena_strdup(mcc_arena *a, const char *s)
 {
-    return mc_arena_strndup(a, s, strlen(s));
+    return mcc_arena_strndup(a, s, strlen(s));
 }
 
-char *mc_arena_printf(mc_arena *a, const char *fmt, ...)
+char *mcc_arena_printf(mcc_arena *a, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -60,7 +60,7 @@ char *mc_arena_printf(mc_arena *a, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return NULL;
-    char *p = mc_arena_alloc(a, (size_t)n + 1);
+    char *p = mcc_arena_alloc(a, (size_t)n + 1);
     if (!p)
         return NULL;
     va_start(ap, fmt);
@@ -69,7 +69,7 @@ char *mc_arena_printf(mc_arena *a, const char *fmt, ...)
     return p;
 }
 
-void *mc_arena_push(mc_arena *a, void *arr_p, size_t *n, size_t *cap, size_t sz)
+void *mcc_arena_push(mcc_arena *a, void *arr_p, size_t *n, size_t *cap, size_t sz)
 {
     void *arr;
     memcpy(&arr, arr_p, sizeof arr);    /* *arr_p is a T *, read as the void * it converts to */
@@ -77,7 +77,7 @@ void *mc_arena_push(mc_arena *a, void *arr_p, size_t *n, size_t *cap, size_t sz)
         size_t ncap = *cap && arr ? *cap * 2 : 4;
         if (ncap < *n + 1)
             ncap = *n + 1;
-        void *p = mc_arena_alloc(a, ncap * sz);
+        void *p = mcc_arena_alloc(a, ncap * sz);
         if (!p)
             return NULL;
         if (arr && *n)
@@ -91,11 +91,11 @@ void *mc_arena_push(mc_arena *a, void *arr_p, size_t *n, size_t *cap, size_t sz)
     return slot;
 }
 
-void mc_arena_free(mc_arena *a)
+void mcc_arena_free(mcc_arena *a)
 {
-    mc_arena_block *b = a->head;
+    mcc_arena_block *b = a->head;
     while (b) {
-        mc_arena_block *next = b->next;
+        mcc_arena_block *next = b->next;
         free(b);
         b = next;
     }
@@ -111,17 +111,17 @@ static size_t hash_str(const char *s)
     return h;
 }
 
-void mc_strmap_init(mc_strmap *m, mc_arena *a, size_t n)
+void mcc_strmap_init(mcc_strmap *m, mcc_arena *a, size_t n)
 {
     size_t cap = 16;
     while (cap < 2 * n + 1)
         cap *= 2;
-    m->keys = mc_arena_alloc(a, cap * sizeof *m->keys);
-    m->vals = mc_arena_alloc(a, cap * sizeof *m->vals);
+    m->keys = mcc_arena_alloc(a, cap * sizeof *m->keys);
+    m->vals = mcc_arena_alloc(a, cap * sizeof *m->vals);
     m->cap = m->keys && m->vals ? cap : 0;
 }
 
-void *mc_strmap_get(const mc_strmap *m, const char *key)
+void *mcc_strmap_get(const mcc_strmap *m, const char *key)
 {
     if (!m->cap || !key)
         return NULL;
@@ -133,7 +133,7 @@ void *mc_strmap_get(const mc_strmap *m, const char *key)
     }
 }
 
-void mc_strmap_put(mc_strmap *m, const char *key, void *val)
+void mcc_strmap_put(mcc_strmap *m, const char *key, void *val)
 {
     if (!m->cap || !key)
         return;

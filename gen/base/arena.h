@@ -2,23 +2,23 @@
  * arena.h -- bump allocator for everything the compiler builds from one
  * schema (AST, schema model, strings).  Freed in one call.
  */
-#ifndef MC_ARENA_H
-#define MC_ARENA_H
+#ifndef MCC_ARENA_H
+#define MCC_ARENA_H
 
 #include <stddef.h>
 
-typedef struct mc_arena_block mc_arena_block;
-typedef struct mc_arena {
-    mc_arena_block *head;
-} mc_arena;
+typedef struct mcc_arena_block mcc_arena_block;
+typedef struct mcc_arena {
+    mcc_arena_block *head;
+} mcc_arena;
 
 /* Zeroed memory owned by the arena; NULL only when out of memory. */
-void *mc_arena_alloc(mc_arena *a, size_t n);
+void *mcc_arena_alloc(mcc_arena *a, size_t n);
 /* Copies of strings, owned by the arena. */
-char *mc_arena_strdup(mc_arena *a, const char *s);
-char *mc_arena_strndup(mc_arena *a, const char *s, size_t n);
+char *mcc_arena_strdup(mcc_arena *a, const char *s);
+char *mcc_arena_strndup(mcc_arena *a, const char *s, size_t n);
 /* printf into arena memory. */
-char *mc_arena_printf(mc_arena *a, const char *fmt, ...)
+char *mcc_arena_printf(mcc_arena *a, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
@@ -29,31 +29,31 @@ char *mc_arena_printf(mc_arena *a, const char *fmt, ...)
  * the capacity when full, and returns the new element; NULL when out of
  * memory (the array is then unchanged).  Old copies stay in the arena
  * until it is freed, so a pointer into the array is valid only until the
- * next push.  MC_ARENA_PUSH(a, v, n, cap) passes sizeof *v:
- *     mc_column *c = MC_ARENA_PUSH(arena, t->columns, t->ncolumns, cap);
+ * next push.  MCC_ARENA_PUSH(a, v, n, cap) passes sizeof *v:
+ *     mcc_column *c = MCC_ARENA_PUSH(arena, t->columns, t->ncolumns, cap);
  */
-void *mc_arena_push(mc_arena *a, void *arr_p, size_t *n, size_t *cap, size_t sz);
-#define MC_ARENA_PUSH(a, v, n, cap) mc_arena_push((a), &(v), &(n), &(cap), sizeof *(v))
+void *mcc_arena_push(mcc_arena *a, void *arr_p, size_t *n, size_t *cap, size_t sz);
+#define MCC_ARENA_PUSH(a, v, n, cap) mcc_arena_push((a), &(v), &(n), &(cap), sizeof *(v))
 
 /* Frees every allocation; the arena is empty and reusable afterwards. */
-void mc_arena_free(mc_arena *a);
+void mcc_arena_free(mcc_arena *a);
 
 /* ---- a string-keyed hash map in the arena ------------------------------
  * Made for at most n keys (open addressing, never resized, nothing
  * removed): name lookups in schemas of 100,000 models stay linear.  The
  * map keeps the key pointers, not copies.  An allocation failure leaves
  * the map empty (cap 0): every get is NULL, every put does nothing. */
-typedef struct mc_strmap {
+typedef struct mcc_strmap {
     size_t cap;             /* a power of two, or 0 when allocation failed */
     const char **keys;
     void **vals;
-} mc_strmap;
+} mcc_strmap;
 
-void mc_strmap_init(mc_strmap *m, mc_arena *a, size_t n);
+void mcc_strmap_init(mcc_strmap *m, mcc_arena *a, size_t n);
 /* The value stored under key, or NULL (also for a NULL key). */
-void *mc_strmap_get(const mc_strmap *m, const char *key);
+void *mcc_strmap_get(const mcc_strmap *m, const char *key);
 /* Stores val under key unless the key is there already: the first value
  * put under a key stays. */
-void mc_strmap_put(mc_strmap *m, const char *key, void *val);
+void mcc_strmap_put(mcc_strmap *m, const char *key, void *val);
 
 #endif

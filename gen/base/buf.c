@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int grow(mc_buf *b, size_t extra)
+static int grow(mcc_buf *b, size_t extra)
 {
     if (b->failed)
         return 0;
@@ -24,7 +24,7 @@ static int grow(mc_buf *b, size_t extra)
     return 1;
 }
 
-void mc_buf_putn(mc_buf *b, const char *s, size_t n)
+void mcc_buf_putn(mcc_buf *b, const char *s, size_t n)
 {
     if (!grow(b, n))
         return;
@@ -33,11 +33,11 @@ void mc_buf_putn(mc_buf *b, const char *s, size_t n)
     b->data[b->len] = '\0';
 }
 
-void mc_buf_put(mc_buf *b, const char *s) { mc_buf_putn(b, s, strlen(s)); }
+void mcc_buf_put(mcc_buf *b, const char *s) { mcc_buf_putn(b, s, strlen(s)); }
 
-void mc_buf_putc(mc_buf *b, char c) { mc_buf_putn(b, &c, 1); }
+void mcc_buf_putc(mcc_buf *b, char c) { mcc_buf_putn(b, &c, 1); }
 
-void mc_buf_vprintf(mc_buf *b, const char *fmt, va_list ap)
+void mcc_buf_vprintf(mcc_buf *b, const char *fmt, va_list ap)
 {
     va_list ap2;
     va_copy(ap2, ap);
@@ -49,41 +49,41 @@ void mc_buf_vprintf(mc_buf *b, const char *fmt, va_list ap)
     b->len += (size_t)n;
 }
 
-void mc_buf_printf(mc_buf *b, const char *fmt, ...)
+void mcc_buf_printf(mcc_buf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    mc_buf_vprintf(b, fmt, ap);
+    mcc_buf_vprintf(b, fmt, ap);
     va_end(ap);
 }
 
-void mc_buf_line(mc_buf *b, const char *fmt, ...)
+void mcc_buf_line(mcc_buf *b, const char *fmt, ...)
 {
     if (fmt[0]) {
         for (int i = 0; i < b->indent; i++)
-            mc_buf_put(b, "    ");
+            mcc_buf_put(b, "    ");
         va_list ap;
         va_start(ap, fmt);
-        mc_buf_vprintf(b, fmt, ap);
+        mcc_buf_vprintf(b, fmt, ap);
         va_end(ap);
     }
-    mc_buf_putc(b, '\n');
+    mcc_buf_putc(b, '\n');
 }
 
-void mc_buf_reset(mc_buf *b)
+void mcc_buf_reset(mcc_buf *b)
 {
     b->len = 0;
     if (b->data)
         b->data[0] = '\0';
 }
 
-void mc_buf_free(mc_buf *b)
+void mcc_buf_free(mcc_buf *b)
 {
     free(b->data);
     memset(b, 0, sizeof *b);
 }
 
-char *mc_buf_take(mc_buf *b)
+char *mcc_buf_take(mcc_buf *b)
 {
     char *p = b->data;
     if (!p)

@@ -10,20 +10,20 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MC_DEFAULT_MAX_ERRORS 20
-#define MC_LINE_WINDOW 120   /* longest part of a source line shown */
+#define MCC_DEFAULT_MAX_ERRORS 20
+#define MCC_LINE_WINDOW 120   /* longest part of a source line shown */
 
-void mc_diag_init(mc_diag *d, const mc_source *src, mc_diag_fn emit, void *ctx)
+void mcc_diag_init(mcc_diag *d, const mcc_source *src, mcc_diag_fn emit, void *ctx)
 {
     memset(d, 0, sizeof *d);
     d->src = src;
     d->emit = emit;
     d->ctx = ctx;
-    d->max_errors = MC_DEFAULT_MAX_ERRORS;
-    d->color = !emit && mc_color_wanted(2);
+    d->max_errors = MCC_DEFAULT_MAX_ERRORS;
+    d->color = !emit && mcc_color_wanted(2);
 }
 
-bool mc_color_wanted(int fd)
+bool mcc_color_wanted(int fd)
 {
     const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
     if (no && no[0])
@@ -34,7 +34,7 @@ bool mc_color_wanted(int fd)
 }
 
 /* Hands one rendered message to the sink. */
-static void deliver(mc_diag *d, const char *text)
+static void deliver(mcc_diag *d, const char *text)
 {
     if (d->emit)
         d->emit(d->ctx, text);
@@ -42,7 +42,7 @@ static void deliver(mc_diag *d, const char *text)
         fputs(text, stderr);
 }
 
-/* ---- holding back (mc_diag_hold) ------------------------------------------ */
+/* ---- holding back (mcc_diag_hold) ------------------------------------------ */
 
 typedef struct held_msg {
     uint32_t off;       /* place in the source */
@@ -50,7 +50,7 @@ typedef struct held_msg {
     char *text;         /* rendered, malloc'd */
 } held_msg;
 
-struct mc_diag_held {
+struct mcc_diag_held {
     held_msg *v;
     size_t n, cap;
     size_t keep;        /* only the `keep` earliest by place are kept */
@@ -68,7 +68,7 @@ static int cmp_held(const void *a, const void *b)
 }
 
 /* Index of the kept message that comes last in source order (n > 0). */
-static size_t last_held(const mc_diag_held *h)
+static size_t last_held(const mcc_diag_held *h)
 {
     size_t worst = 0;
     for (size_t i = 1; i < h->n; i++)
@@ -79,14 +79,14 @@ static size_t last_held(const mc_diag_held *h)
 
 /* Would an error at off be kept?  Not when as many as will show are kept
  * already and every one of them comes before it. */
-static bool held_wants(const mc_diag_held *h, uint32_t off)
+static bool held_wants(const mcc_diag_held *h, uint32_t off)
 {
     return h->n < h->keep || h->n == 0 || off < h->v[last_held(h)].off;
 }
 
 /* Keeps a rendered message (taking ownership of text), then drops the
  * latest kept one if that makes one too many. */
-static void hold_msg(mc_diag_held *h, uint32_t off, char *text)
+static void hold_msg(mcc_diag_held *h, uint32_t off, char *text)
 {
     if (h->n == h->cap) {
         size_t ncap = h->cap ? h->cap * 2 : 16;
@@ -106,12 +106,12 @@ static void hold_msg(mc_diag_held *h, uint32_t off, char *text)
     }
 }
 
-bool mc_diag_hold(mc_diag *d)
+bool mcc_diag_hold(mcc_diag *d)
 {
-    mc_diag_held *h = calloc(1, sizeof *h);
+    mcc_diag_held *h = calloc(1, sizeof *h);
     if (!h)
         return false;
-    int max = d->max_errors > 0 ? d->max_errors : MC_DEFAULT_MAX_ERRORS;
+    int max = d->max_errors > 0 ? d->max_errors : MCC_DEFAULT_MAX_ERRORS;
     h->base = d->n_errors;
     h->keep = d->n_errors < max ? (size_t)(max - d->n_errors) : 1;
     d->held = h;
@@ -121,13 +121,13 @@ bool mc_diag_hold(mc_diag *d)
 /* Delivers the kept messages in source order, as many as the cap lets
  * through counting from where holding began; every error was counted in
  * n_errors when it was reported. */
-void mc_diag_release(mc_diag *d)
+void mcc_diag_release(mcc_diag *d)
 {
-    mc_diag_held *h = d->held;
+    mcc_diag_held *h = d->held;
     if (!h)
         return;
     d->held = NULL;
-    int max = d->max_errors > 0 ? d->max_errors : MC_DEFAULT_MAX_ERRORS;
+    int max = d->max_errors > 0 ? d->max_errors : MCC_DEFAULT_MAX_ERRORS;
     if (h->n)
         qsort(h->v, h->n, sizeof *h->v, cmp_held);
     for (size_t i = 0; i < h->n; i++) {
@@ -141,15 +141,15 @@ void mc_diag_release(mc_diag *d)
 
 /* The end of every report: a message rendered into b (owned) for place
  * off goes to the sink, or is held back while holding. */
-static void take(mc_diag *d, uint32_t off, mc_buf *b)
+static void take(mcc_diag *d, uint32_t off, mcc_buf *b)
 {
     if (!b->data)
         return;
     if (d->held)
-        hold_msg(d->held, off, mc_buf_take(b));
+        hold_msg(d->held, off, mcc_buf_take(b));
     else
         deliver(d, b->data);
-    mc_buf_free(b);
+    mcc_buf_free(b);
 }
 
 static bool is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
@@ -169,7 +169,7 @@ static size_t next_col(const char *t, size_t i, size_t end)
     return i + (g ? g : 1);
 }
 
-void mc_diag_linecol(const mc_source *src, uint32_t off, unsigned *line, unsigned *col)
+void mcc_diag_linecol(const mcc_source *src, uint32_t off, unsigned *line, unsigned *col)
 {
     unsigned l = 1, c = 1;
     if (off > src->len)
@@ -188,14 +188,14 @@ void mc_diag_linecol(const mc_source *src, uint32_t off, unsigned *line, unsigne
     *col = c;
 }
 
-bool mc_diag_full(const mc_diag *d)
+bool mcc_diag_full(const mcc_diag *d)
 {
-    int max = d->max_errors > 0 ? d->max_errors : MC_DEFAULT_MAX_ERRORS;
+    int max = d->max_errors > 0 ? d->max_errors : MCC_DEFAULT_MAX_ERRORS;
     return d->n_errors >= max;
 }
 
 /* Appends the source line holding `off` and a caret line under it. */
-static void show_line(mc_buf *b, const mc_source *src, uint32_t off, uint32_t len, bool color)
+static void show_line(mcc_buf *b, const mcc_source *src, uint32_t off, uint32_t len, bool color)
 {
     if (off > src->len)
         off = (uint32_t)src->len;
@@ -208,15 +208,15 @@ static void show_line(mc_buf *b, const mc_source *src, uint32_t off, uint32_t le
      * "..." marks what is left out. */
     size_t from = start, to = end;
     bool cut_left = false, cut_right = false;
-    if (end - start > MC_LINE_WINDOW) {
-        if (off - start > MC_LINE_WINDOW / 2) {
-            from = off - MC_LINE_WINDOW / 2;
+    if (end - start > MCC_LINE_WINDOW) {
+        if (off - start > MCC_LINE_WINDOW / 2) {
+            from = off - MCC_LINE_WINDOW / 2;
             while (from > start && is_cont((unsigned char)src->text[from]))
                 from--;
             cut_left = from > start;
         }
-        if (end - from > MC_LINE_WINDOW) {
-            to = from + MC_LINE_WINDOW;
+        if (end - from > MCC_LINE_WINDOW) {
+            to = from + MCC_LINE_WINDOW;
             while (to < end && is_cont((unsigned char)src->text[to]))
                 to++;
             cut_right = to < end;
@@ -224,86 +224,86 @@ static void show_line(mc_buf *b, const mc_source *src, uint32_t off, uint32_t le
     }
 
     /* Source line: control bytes and bytes that are not UTF-8 are shown
-     * as '?', one column each, as mc_diag_linecol counts them. */
-    mc_buf_putn(b, cut_left ? "    ..." : "    ", cut_left ? 7 : 4);
+     * as '?', one column each, as mcc_diag_linecol counts them. */
+    mcc_buf_putn(b, cut_left ? "    ..." : "    ", cut_left ? 7 : 4);
     for (size_t i = from; i < to;) {
         unsigned char ch = (unsigned char)src->text[i];
         size_t g = glyph(src->text, i, to);
         if (g > 1) {
-            mc_buf_putn(b, src->text + i, g);
+            mcc_buf_putn(b, src->text + i, g);
             i += g;
             continue;
         }
         char c = (char)ch;
         if ((ch < 0x20 && ch != '\t') || ch >= 0x7f)
             c = '?';
-        mc_buf_putn(b, &c, 1);
+        mcc_buf_putn(b, &c, 1);
         i++;
     }
     if (cut_right)
-        mc_buf_putn(b, "...", 3);
-    mc_buf_putn(b, cut_left ? "\n       " : "\n    ", cut_left ? 8 : 5);
+        mcc_buf_putn(b, "...", 3);
+    mcc_buf_putn(b, cut_left ? "\n       " : "\n    ", cut_left ? 8 : 5);
     for (size_t i = from; i < off && i < to; i = next_col(src->text, i, to))
-        mc_buf_putn(b, src->text[i] == '\t' ? "\t" : " ", 1);
+        mcc_buf_putn(b, src->text[i] == '\t' ? "\t" : " ", 1);
     if (color)
-        mc_buf_putn(b, MC_COLOR_CARET, strlen(MC_COLOR_CARET));
-    mc_buf_putn(b, "^", 1);
+        mcc_buf_putn(b, MCC_COLOR_CARET, strlen(MCC_COLOR_CARET));
+    mcc_buf_putn(b, "^", 1);
     /* Underline the rest of the token, within the line. */
     size_t tok_end = off + len;
     if (tok_end > to)
         tok_end = to;
     if (off < tok_end)
         for (size_t i = next_col(src->text, off, to); i < tok_end; i = next_col(src->text, i, to))
-            mc_buf_putn(b, "~", 1);
+            mcc_buf_putn(b, "~", 1);
     if (color)
-        mc_buf_putn(b, MC_COLOR_RESET, strlen(MC_COLOR_RESET));
-    mc_buf_putn(b, "\n", 1);
+        mcc_buf_putn(b, MCC_COLOR_RESET, strlen(MCC_COLOR_RESET));
+    mcc_buf_putn(b, "\n", 1);
 }
 
-void mc_error_at(mc_diag *d, uint32_t off, uint32_t len, const char *hint,
+void mcc_error_at(mcc_diag *d, uint32_t off, uint32_t len, const char *hint,
                  const char *fmt, ...)
 {
-    bool full = d->held ? !held_wants(d->held, off) : mc_diag_full(d);
+    bool full = d->held ? !held_wants(d->held, off) : mcc_diag_full(d);
     d->n_errors++;
     if (full)
         return;
-    mc_buf b = {0};
+    mcc_buf b = {0};
     unsigned line, col;
-    mc_diag_linecol(d->src, off, &line, &col);
-    const char *on = d->color ? MC_COLOR_BOLD : "", *err = d->color ? MC_COLOR_ERROR : "",
-               *off_ = d->color ? MC_COLOR_RESET : "";
-    mc_buf_printf(&b, "%s%s:%u:%u: %serror:%s%s ", on, d->src->path, line, col, err, off_, on);
+    mcc_diag_linecol(d->src, off, &line, &col);
+    const char *on = d->color ? MCC_COLOR_BOLD : "", *err = d->color ? MCC_COLOR_ERROR : "",
+               *off_ = d->color ? MCC_COLOR_RESET : "";
+    mcc_buf_printf(&b, "%s%s:%u:%u: %serror:%s%s ", on, d->src->path, line, col, err, off_, on);
     va_list ap;
     va_start(ap, fmt);
-    mc_buf_vprintf(&b, fmt, ap);
+    mcc_buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    mc_buf_printf(&b, "%s\n", off_);
+    mcc_buf_printf(&b, "%s\n", off_);
     show_line(&b, d->src, off, len, d->color);
     if (hint)
-        mc_buf_printf(&b, "    %shint:%s %s\n", d->color ? MC_COLOR_HINT : "", off_, hint);
+        mcc_buf_printf(&b, "    %shint:%s %s\n", d->color ? MCC_COLOR_HINT : "", off_, hint);
     take(d, off, &b);
 }
 
 /* "path: error: message\n" (place and message bold, "error:" red on a
  * terminal), then "  hint: ...\n" when hint is not NULL. */
-static void plain(mc_diag *d, const char *hint, const char *fmt, va_list ap)
+static void plain(mcc_diag *d, const char *hint, const char *fmt, va_list ap)
 {
-    bool full = d->held ? !held_wants(d->held, 0) : mc_diag_full(d);
+    bool full = d->held ? !held_wants(d->held, 0) : mcc_diag_full(d);
     d->n_errors++;
     if (full)
         return;
-    mc_buf b = {0};
-    const char *on = d->color ? MC_COLOR_BOLD : "", *off_ = d->color ? MC_COLOR_RESET : "";
-    mc_buf_printf(&b, "%s%s: %serror:%s%s ", on, d->src && d->src->path ? d->src->path : "modelc",
-              d->color ? MC_COLOR_ERROR : "", off_, on);
-    mc_buf_vprintf(&b, fmt, ap);
-    mc_buf_printf(&b, "%s\n", off_);
+    mcc_buf b = {0};
+    const char *on = d->color ? MCC_COLOR_BOLD : "", *off_ = d->color ? MCC_COLOR_RESET : "";
+    mcc_buf_printf(&b, "%s%s: %serror:%s%s ", on, d->src && d->src->path ? d->src->path : "modelc",
+              d->color ? MCC_COLOR_ERROR : "", off_, on);
+    mcc_buf_vprintf(&b, fmt, ap);
+    mcc_buf_printf(&b, "%s\n", off_);
     if (hint)
-        mc_buf_printf(&b, "  %shint:%s %s\n", d->color ? MC_COLOR_HINT : "", off_, hint);
+        mcc_buf_printf(&b, "  %shint:%s %s\n", d->color ? MCC_COLOR_HINT : "", off_, hint);
     take(d, 0, &b);
 }
 
-void mc_error_plain(mc_diag *d, const char *fmt, ...)
+void mcc_error_plain(mcc_diag *d, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -311,7 +311,7 @@ void mc_error_plain(mc_diag *d, const char *fmt, ...)
     va_end(ap);
 }
 
-void mc_error_hint(mc_diag *d, const char *hint, const char *fmt, ...)
+void mcc_error_hint(mcc_diag *d, const char *hint, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -319,24 +319,24 @@ void mc_error_hint(mc_diag *d, const char *hint, const char *fmt, ...)
     va_end(ap);
 }
 
-void mc_error_in(mc_diag *d, const char *place, const char *hint, const char *fmt, ...)
+void mcc_error_in(mcc_diag *d, const char *place, const char *hint, const char *fmt, ...)
 {
     d->n_errors++;
-    mc_buf b = {0};
-    mc_buf_printf(&b, "%s: ", place ? place : d->place ? d->place : "modelc");
+    mcc_buf b = {0};
+    mcc_buf_printf(&b, "%s: ", place ? place : d->place ? d->place : "modelc");
     va_list ap;
     va_start(ap, fmt);
-    mc_buf_vprintf(&b, fmt, ap);
+    mcc_buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    mc_buf_putn(&b, "\n", 1);
+    mcc_buf_putn(&b, "\n", 1);
     if (hint)
-        mc_buf_printf(&b, "  hint: %s\n", hint);
+        mcc_buf_printf(&b, "  hint: %s\n", hint);
     take(d, 0, &b);
 }
 
-void mc_diag_finish(mc_diag *d)
+void mcc_diag_finish(mcc_diag *d)
 {
-    int max = d->max_errors > 0 ? d->max_errors : MC_DEFAULT_MAX_ERRORS;
+    int max = d->max_errors > 0 ? d->max_errors : MCC_DEFAULT_MAX_ERRORS;
     if (d->n_errors > max) {
         char msg[160];
         snprintf(msg, sizeof msg, "%s: too many errors (%d), only the first %d shown\n",
@@ -375,7 +375,7 @@ static size_t edit_distance(const char *a, const char *b)
     return d[la * W + lb];
 }
 
-const char *mc_closest(const char *word, const char *const *cands, size_t n)
+const char *mcc_closest(const char *word, const char *const *cands, size_t n)
 {
     const char *best = NULL;
     size_t best_d = (size_t)-1;
@@ -396,19 +396,19 @@ const char *mc_closest(const char *word, const char *const *cands, size_t n)
     return best && best_d <= limit ? best : NULL;
 }
 
-const char *mc_hint_closest(struct mc_arena *a, const char *word, const char *const *cands, size_t n,
+const char *mcc_hint_closest(struct mcc_arena *a, const char *word, const char *const *cands, size_t n,
                             unsigned flags)
 {
-    const char *best = mc_closest(word, cands, n);
+    const char *best = mcc_closest(word, cands, n);
     if (best)
-        return mc_arena_printf(a, "did you mean '%s'?", best);
-    if (!(flags & MC_HINT_LIST))
+        return mcc_arena_printf(a, "did you mean '%s'?", best);
+    if (!(flags & MCC_HINT_LIST))
         return NULL;
-    mc_buf b = {0};
-    mc_buf_put(&b, "expected one of: ");
+    mcc_buf b = {0};
+    mcc_buf_put(&b, "expected one of: ");
     for (size_t i = 0; i < n; i++)
-        mc_buf_printf(&b, "%s%s", i ? ", " : "", cands[i]);
-    const char *h = b.data ? mc_arena_strdup(a, b.data) : NULL;
-    mc_buf_free(&b);
+        mcc_buf_printf(&b, "%s%s", i ? ", " : "", cands[i]);
+    const char *h = b.data ? mcc_arena_strdup(a, b.data) : NULL;
+    mcc_buf_free(&b);
     return h;
 }

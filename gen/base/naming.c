@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-char *mc_snake_case(mc_arena *a, const char *model)
+char *mcc_snake_case(mcc_arena *a, const char *model)
 {
     size_t n = strlen(model);
-    char *out = mc_arena_alloc(a, 2 * n + 1);
+    char *out = mcc_arena_alloc(a, 2 * n + 1);
     if (!out)
         return NULL;
     size_t o = 0;
@@ -87,18 +87,18 @@ static const char *const c_keywords[] = {
     "volatile", "wchar_t", "while", "xor", "xor_eq",
 };
 
-bool mc_is_c_keyword(const char *name)
+bool mcc_is_c_keyword(const char *name)
 {
     return bsearch(name, c_keywords, sizeof c_keywords / sizeof c_keywords[0], sizeof c_keywords[0], cmp_word) !=
            NULL;
 }
 
-bool mc_ident_needs_quotes(const char *name)
+bool mcc_ident_needs_quotes(const char *name)
 {
-    return mc_ident_needs_quotes_in(MC_DIALECT_SQLITE, name);
+    return mcc_ident_needs_quotes_in(MCC_DIALECT_SQLITE, name);
 }
 
-bool mc_ident_needs_quotes_in(mc_dialect d, const char *name)
+bool mcc_ident_needs_quotes_in(mcc_dialect d, const char *name)
 {
     if (!name[0] || isdigit((unsigned char)name[0]) || name[0] == '$')
         return true;
@@ -107,69 +107,69 @@ bool mc_ident_needs_quotes_in(mc_dialect d, const char *name)
         if (!(islower(c) || isdigit(c) || c == '_' || c == '$'))
             return true;
     }
-    if (d == MC_DIALECT_POSTGRESQL)
+    if (d == MCC_DIALECT_POSTGRESQL)
         return bsearch(name, pg_reserved, sizeof pg_reserved / sizeof pg_reserved[0], sizeof pg_reserved[0],
                        cmp_word) != NULL;
     return bsearch(name, reserved, sizeof reserved / sizeof reserved[0],
                    sizeof reserved[0], cmp_word) != NULL;
 }
 
-void mc_put_quoted_ident(mc_buf *b, const char *name)
+void mcc_put_quoted_ident(mcc_buf *b, const char *name)
 {
-    mc_buf_putc(b, '"');
+    mcc_buf_putc(b, '"');
     for (const char *p = name; *p; p++) {
         if (*p == '"')
-            mc_buf_putc(b, '"');
-        mc_buf_putc(b, *p);
+            mcc_buf_putc(b, '"');
+        mcc_buf_putc(b, *p);
     }
-    mc_buf_putc(b, '"');
+    mcc_buf_putc(b, '"');
 }
 
-void mc_put_ident(mc_buf *b, const char *name)
+void mcc_put_ident(mcc_buf *b, const char *name)
 {
-    mc_put_ident_in(b, MC_DIALECT_SQLITE, name);
+    mcc_put_ident_in(b, MCC_DIALECT_SQLITE, name);
 }
 
-void mc_put_ident_in(mc_buf *b, mc_dialect d, const char *name)
+void mcc_put_ident_in(mcc_buf *b, mcc_dialect d, const char *name)
 {
-    if (mc_ident_needs_quotes_in(d, name))
-        mc_put_quoted_ident(b, name);
+    if (mcc_ident_needs_quotes_in(d, name))
+        mcc_put_quoted_ident(b, name);
     else
-        mc_buf_put(b, name);
+        mcc_buf_put(b, name);
 }
 
-void mc_put_sql_string(mc_buf *b, const char *s)
+void mcc_put_sql_string(mcc_buf *b, const char *s)
 {
-    mc_buf_putc(b, '\'');
+    mcc_buf_putc(b, '\'');
     for (const char *p = s; *p; p++) {
         if (*p == '\'')
-            mc_buf_putc(b, '\'');
-        mc_buf_putc(b, *p);
+            mcc_buf_putc(b, '\'');
+        mcc_buf_putc(b, *p);
     }
-    mc_buf_putc(b, '\'');
+    mcc_buf_putc(b, '\'');
 }
 
-void mc_buf_vsqlf(mc_buf *b, const char *fmt, va_list ap)
+void mcc_buf_vsqlf(mcc_buf *b, const char *fmt, va_list ap)
 {
     for (const char *p = fmt; *p; p++) {
         if (*p != '%') {
-            mc_buf_putc(b, *p);
+            mcc_buf_putc(b, *p);
             continue;
         }
         switch (*++p) {
-        case 'I': mc_put_ident(b, va_arg(ap, const char *)); break;
-        case 'Q': mc_put_quoted_ident(b, va_arg(ap, const char *)); break;
-        case 's': mc_buf_put(b, va_arg(ap, const char *)); break;
-        case '%': mc_buf_putc(b, '%'); break;
-        default: mc_buf_putc(b, '%'); p--; break;   /* a lone '%' at the end */
+        case 'I': mcc_put_ident(b, va_arg(ap, const char *)); break;
+        case 'Q': mcc_put_quoted_ident(b, va_arg(ap, const char *)); break;
+        case 's': mcc_buf_put(b, va_arg(ap, const char *)); break;
+        case '%': mcc_buf_putc(b, '%'); break;
+        default: mcc_buf_putc(b, '%'); p--; break;   /* a lone '%' at the end */
         }
     }
 }
 
-void mc_put_sqlf(mc_buf *b, const char *fmt, ...)
+void mcc_put_sqlf(mcc_buf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    mc_buf_vsqlf(b, fmt, ap);
+    mcc_buf_vsqlf(b, fmt, ap);
     va_end(ap);
 }

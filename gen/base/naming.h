@@ -2,8 +2,8 @@
  * naming.h -- the naming rules of DSL.md, shared by every emitter:
  * table names from model names, index names, SQL identifier quoting.
  */
-#ifndef MC_NAMING_H
-#define MC_NAMING_H
+#ifndef MCC_NAMING_H
+#define MCC_NAMING_H
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -14,29 +14,29 @@
 
 /* Flask-SQLAlchemy's table name for a model: `LibraryCard` -> `library_card`,
  * `HTTPRequest` -> `http_request`. */
-char *mc_snake_case(mc_arena *a, const char *model);
+char *mcc_snake_case(mcc_arena *a, const char *model);
 
 /* True for a keyword of C11 or C++ (which no generated identifier may be). */
-bool mc_is_c_keyword(const char *name);
+bool mcc_is_c_keyword(const char *name);
 
 /* True when SQLAlchemy would quote this identifier on SQLite: a reserved
  * word, upper-case letters, or characters outside [a-z0-9_$]. */
-bool mc_ident_needs_quotes(const char *name);
+bool mcc_ident_needs_quotes(const char *name);
 /* The same rule with the reserved words of dialect d. */
-bool mc_ident_needs_quotes_in(mc_dialect d, const char *name);
+bool mcc_ident_needs_quotes_in(mcc_dialect d, const char *name);
 
 /* Appends name, double-quoted (with "" escaping) when it needs quotes. */
-void mc_put_ident(mc_buf *b, const char *name);
+void mcc_put_ident(mcc_buf *b, const char *name);
 /* The same, quoting by the rules of dialect d ("user" is reserved on PostgreSQL). */
-void mc_put_ident_in(mc_buf *b, mc_dialect d, const char *name);
+void mcc_put_ident_in(mcc_buf *b, mcc_dialect d, const char *name);
 /* Appends name always double-quoted (for statements we build ourselves). */
-void mc_put_quoted_ident(mc_buf *b, const char *name);
+void mcc_put_quoted_ident(mcc_buf *b, const char *name);
 /* Appends SQL from a format where %I is an identifier (quoted as needed),
  * %Q one always double-quoted, %s text pasted as it is (SQL modelc wrote, never a value), %% a '%':
- *   mc_put_sqlf(b, "ALTER TABLE %I RENAME TO %I;\n", from, to);          */
-void mc_put_sqlf(mc_buf *b, const char *fmt, ...);
-void mc_buf_vsqlf(mc_buf *b, const char *fmt, va_list ap);
+ *   mcc_put_sqlf(b, "ALTER TABLE %I RENAME TO %I;\n", from, to);          */
+void mcc_put_sqlf(mcc_buf *b, const char *fmt, ...);
+void mcc_buf_vsqlf(mcc_buf *b, const char *fmt, va_list ap);
 /* Appends a SQL string literal: 'it''s'. */
-void mc_put_sql_string(mc_buf *b, const char *s);
+void mcc_put_sql_string(mcc_buf *b, const char *s);
 
 #endif

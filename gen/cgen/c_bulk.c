@@ -9,11 +9,11 @@
  */
 #include "cgen.h"
 
-void cg_emit_bulk(cgen *g, cg_out *o, const mc_table *t)
+void cg_emit_bulk(cgen *g, cg_out *o, const mcc_table *t)
 {
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
-    mc_buf *c = &o->c;
-    cg_fn_begin(o, mc_arena_printf(g->arena,
+    mcc_buf *c = &o->c;
+    cg_fn_begin(o, mcc_arena_printf(g->arena,
                                    "Inserts rows[0..n) as %s_insert does each (checks, defaults, ids written back), "
                                    "in one transaction, or one savepoint inside the caller's: all or none. "
                                    "On a failure the message names the row (\"row 3: ...\") and nothing is kept "

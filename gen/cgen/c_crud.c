@@ -20,24 +20,24 @@
 
 /* Statement that binds `expr` (a value of column c's C type) at idx:
  * types.def's bind template for the type. */
-static const char *bind_value(cgen *g, const mc_column *c, int idx, const char *expr)
+static const char *bind_value(cgen *g, const mcc_column *c, int idx, const char *expr)
 {
-    cg_call_vars v = {c, mc_arena_printf(g->arena, "%d", idx), expr, NULL, NULL, NULL};
+    cg_call_vars v = {c, mcc_arena_printf(g->arena, "%d", idx), expr, NULL, NULL, NULL};
     return cg_bind_call(g, &v);
 }
 
 /* Same, for a parameter passed by the caller (blobs come as pointers,
  * NULL for SQL NULL). */
-static const char *bind_param(cgen *g, const mc_column *c, int idx, const char *name)
+static const char *bind_param(cgen *g, const mcc_column *c, int idx, const char *name)
 {
     if (cg_kind_of(c) == CG_BLOB)
-        return mc_arena_printf(g->arena, "%s ? %s : mc_stmt_bind_null(st, %d)", name,
-                               bind_value(g, c, idx, mc_arena_printf(g->arena, "*%s", name)), idx);
+        return mcc_arena_printf(g->arena, "%s ? %s : mc_stmt_bind_null(st, %d)", name,
+                               bind_value(g, c, idx, mcc_arena_printf(g->arena, "*%s", name)), idx);
     return bind_value(g, c, idx, name);
 }
 
 /* The C expression of column c's default(...) (see cg_init_value). */
-static const char *default_expr(cgen *g, const mc_column *c)
+static const char *default_expr(cgen *g, const mcc_column *c)
 {
     return cg_init_value(g, c, false);
 }
@@ -45,17 +45,17 @@ static const char *default_expr(cgen *g, const mc_column *c)
 /* Does column c take its default when the struct holds nothing a NOT NULL
  * column could store (a NULL pointer or blob, enum 0)?  Only then is a default
  * applied on insert: a value the caller set is never replaced. */
-static bool fills_absent(const mc_column *c)
+static bool fills_absent(const mcc_column *c)
 {
     cg_kind k = cg_kind_of(c);
-    return !c->nullable && (k == CG_TEXT || k == CG_BLOB || k == CG_ENUM) && c->def.kind != MC_L_NONE &&
-           c->def.kind != MC_L_NULL;
+    return !c->nullable && (k == CG_TEXT || k == CG_BLOB || k == CG_ENUM) && c->def.kind != MCC_L_NONE &&
+           c->def.kind != MCC_L_NULL;
 }
 
 /* A not_null string, blob or enum with a server default: NULL/0 in the
  * struct is written as coalesce(?, default) on insert and leaves the
  * column as it is on update (NULL is not a value such a column holds). */
-static bool server_fills_absent(const mc_column *c)
+static bool server_fills_absent(const mcc_column *c)
 {
     cg_kind k = cg_kind_of(c);
     return !c->nullable && c->server_default && (k == CG_TEXT || k == CG_BLOB || k == CG_ENUM);
@@ -63,85 +63,85 @@ static bool server_fills_absent(const mc_column *c)
 
 /* Binds row->field for a write; on insert, a not_null string or enum left
  * NULL/0 takes its default(...) (see fills_absent). */
-static void emit_bind_field(cgen *g, mc_buf *c, const mc_table *t, const mc_column *col, int idx, bool insert)
+static void emit_bind_field(cgen *g, mcc_buf *c, const mcc_table *t, const mcc_column *col, int idx, bool insert)
 {
-    const char *f = mc_arena_printf(g->arena, "row->%s", col->field);
+    const char *f = mcc_arena_printf(g->arena, "row->%s", col->field);
     const char *def = insert && fills_absent(col) ? default_expr(g, col) : NULL;
     (void)t;
     if (cg_null_flag(col)) {
-        mc_buf_line(c, "b |= row->%s_null ? mc_stmt_bind_null(st, %d) : %s;", col->field, idx,
+        mcc_buf_line(c, "b |= row->%s_null ? mc_stmt_bind_null(st, %d) : %s;", col->field, idx,
                     bind_value(g, col, idx, f));
     } else if (def && cg_kind_of(col) == CG_BLOB) {
-        mc_buf_line(c, "b |= %s;", bind_value(g, col, idx, mc_arena_printf(g->arena, "(%s.data ? %s : (mc_blob)%s)", f, f, def)));
+        mcc_buf_line(c, "b |= %s;", bind_value(g, col, idx, mcc_arena_printf(g->arena, "(%s.data ? %s : (mc_blob)%s)", f, f, def)));
     } else if (def) {
-        mc_buf_line(c, "b |= %s;", bind_value(g, col, idx, mc_arena_printf(g->arena, "(%s ? %s : %s)", f, f, def)));
+        mcc_buf_line(c, "b |= %s;", bind_value(g, col, idx, mcc_arena_printf(g->arena, "(%s ? %s : %s)", f, f, def)));
     } else {
-        mc_buf_line(c, "b |= %s;", bind_value(g, col, idx, f));
+        mcc_buf_line(c, "b |= %s;", bind_value(g, col, idx, f));
     }
 }
 
 /* Reads result column at+i into row->field. */
-static void emit_read_field(cgen *g, mc_buf *c, const mc_column *col, size_t i)
+static void emit_read_field(cgen *g, mcc_buf *c, const mcc_column *col, size_t i)
 {
-    const char *at = mc_arena_printf(g->arena, "at + %zu", i);
+    const char *at = mcc_arena_printf(g->arena, "at + %zu", i);
     const char *f = col->field;
-    cg_call_vars v = {col, at, mc_arena_printf(g->arena, "row->%s", f), NULL, NULL, NULL};
+    cg_call_vars v = {col, at, mcc_arena_printf(g->arena, "row->%s", f), NULL, NULL, NULL};
     const char *get = cg_read_call(g, &v);
     switch (cg_kind_of(col)) {
     case CG_ENUM:
-        mc_buf_line(c, "row->%s = %s;", f, get);
+        mcc_buf_line(c, "row->%s = %s;", f, get);
         return;
     case CG_TEXT: case CG_BLOB:
-        mc_buf_line(c, "if (rc == MC_OK)");
-        mc_buf_line(c, "    rc = %s;", get);
+        mcc_buf_line(c, "if (rc == MC_OK)");
+        mcc_buf_line(c, "    rc = %s;", get);
         return;
     default:
         break;
     }
     if (cg_null_flag(col)) {
-        mc_buf_line(c, "row->%s_null = mc_stmt_column_is_null(st, %s);", f, at);
-        mc_buf_line(c, "row->%s = row->%s_null ? 0 : %s;", f, f, get);
+        mcc_buf_line(c, "row->%s_null = mc_stmt_column_is_null(st, %s);", f, at);
+        mcc_buf_line(c, "row->%s = row->%s_null ? 0 : %s;", f, f, get);
     } else {
-        mc_buf_line(c, "row->%s = %s;", f, get);
+        mcc_buf_line(c, "row->%s = %s;", f, get);
     }
 }
 
 /* "int64_t id" / "int64_t book_id, int64_t tag_id" */
-static const char *pk_params(cgen *g, const mc_table *t)
+static const char *pk_params(cgen *g, const mcc_table *t)
 {
-    mc_buf b = {0};
+    mcc_buf b = {0};
     for (size_t i = 0; i < t->npk; i++) {
-        const mc_column *c = &t->columns[t->pk[i]];
+        const mcc_column *c = &t->columns[t->pk[i]];
         const char *pt = cg_param_type(g, c);
-        mc_buf_printf(&b, "%s%s%s%s", i ? ", " : "", pt, pt[strlen(pt) - 1] == '*' ? "" : " ", cg_param(g, c));
+        mcc_buf_printf(&b, "%s%s%s%s", i ? ", " : "", pt, pt[strlen(pt) - 1] == '*' ? "" : " ", cg_param(g, c));
     }
-    const char *r = mc_arena_strdup(g->arena, b.data ? b.data : "void");
-    mc_buf_free(&b);
+    const char *r = mcc_arena_strdup(g->arena, b.data ? b.data : "void");
+    mcc_buf_free(&b);
     return r;
 }
 
 /* "id = ? AND x = ?" over columns cols[0..n) */
-static const char *where_cols(cgen *g, const mc_table *t, const size_t *cols, size_t n)
+static const char *where_cols(cgen *g, const mcc_table *t, const size_t *cols, size_t n)
 {
-    mc_buf b = {0};
+    mcc_buf b = {0};
     for (size_t i = 0; i < n; i++) {
         if (i)
-            mc_buf_put(&b, " AND ");
-        mc_put_quoted_ident(&b, t->columns[cols[i]].name);
-        mc_buf_put(&b, " = ?");
+            mcc_buf_put(&b, " AND ");
+        mcc_put_quoted_ident(&b, t->columns[cols[i]].name);
+        mcc_buf_put(&b, " = ?");
     }
-    const char *r = mc_arena_strdup(g->arena, b.data ? b.data : "");
-    mc_buf_free(&b);
+    const char *r = mcc_arena_strdup(g->arena, b.data ? b.data : "");
+    mcc_buf_free(&b);
     return r;
 }
 
-static const char *select_sql(cgen *g, const mc_table *t, const char *where)
+static const char *select_sql(cgen *g, const mcc_table *t, const char *where)
 {
     return cg_cstr(g, cg_sqlf(g, "SELECT %s FROM %I WHERE %s", cg_column_list(g, t), t->name, where));
 }
 
 /* Steps a statement that returns no row; releases it; returns on error. */
-static void emit_step_done(mc_buf *c, const char *table_cstr)
+static void emit_step_done(mcc_buf *c, const char *table_cstr)
 {
     cg_snippet(c,
                "    rc = b == MC_RC_OK ? mc_stmt_step(st) : b;\n"
@@ -177,57 +177,57 @@ static const char fetch_tpl[] =
     "}\n"
     "\n";
 
-static void emit_fetch(cgen *g, cg_out *o, const mc_table *t)
+static void emit_fetch(cgen *g, cg_out *o, const mcc_table *t)
 {
     cg_snippet(&o->c, fetch_tpl, "fn", cg_fn(g, t), "type", cg_type(g, t), "table", cg_cstr(g, t->name),
                "nomem", cg_errf(g, "db", "MC_NOMEM", "%T: out of memory", t->name), NULL);
 }
 
 /* The mc_set_error call for "no row" naming the key's values. */
-static const char *notfound_msg(cgen *g, const mc_table *t, const size_t *cols, size_t n)
+static const char *notfound_msg(cgen *g, const mcc_table *t, const size_t *cols, size_t n)
 {
-    mc_buf fmt = {0};
+    mcc_buf fmt = {0};
     const char *args[64];
     size_t k = 0;
-    mc_buf_put(&fmt, "%T: no row with ");
+    mcc_buf_put(&fmt, "%T: no row with ");
     args[k++] = t->name;
     for (size_t i = 0; i < n && k + 2 < 64; i++) {
-        const mc_column *c = &t->columns[cols[i]];
+        const mcc_column *c = &t->columns[cols[i]];
         const char *p = cg_param(g, c);
-        mc_buf_put(&fmt, i ? ", %T " : "%T ");
+        mcc_buf_put(&fmt, i ? ", %T " : "%T ");
         args[k++] = c->field;
         switch (cg_kind_of(c)) {
-        case CG_INT64: mc_buf_put(&fmt, "%lld"); args[k++] = mc_arena_printf(g->arena, "(long long)%s", p); break;
-        case CG_INT32: case CG_BOOL: mc_buf_put(&fmt, "%d"); args[k++] = mc_arena_printf(g->arena, "(int)%s", p); break;
-        case CG_DOUBLE: mc_buf_put(&fmt, "%g"); args[k++] = p; break;
-        case CG_TEXT: mc_buf_put(&fmt, "'%s'"); args[k++] = mc_arena_printf(g->arena, "%s ? %s : \"NULL\"", p, p); break;
+        case CG_INT64: mcc_buf_put(&fmt, "%lld"); args[k++] = mcc_arena_printf(g->arena, "(long long)%s", p); break;
+        case CG_INT32: case CG_BOOL: mcc_buf_put(&fmt, "%d"); args[k++] = mcc_arena_printf(g->arena, "(int)%s", p); break;
+        case CG_DOUBLE: mcc_buf_put(&fmt, "%g"); args[k++] = p; break;
+        case CG_TEXT: mcc_buf_put(&fmt, "'%s'"); args[k++] = mcc_arena_printf(g->arena, "%s ? %s : \"NULL\"", p, p); break;
         case CG_ENUM:
-            mc_buf_put(&fmt, "%s");
-            args[k++] = mc_arena_printf(g->arena, "%s_to_text(%s) ? %s_to_text(%s) : \"NULL\"",
+            mcc_buf_put(&fmt, "%s");
+            args[k++] = mcc_arena_printf(g->arena, "%s_to_text(%s) ? %s_to_text(%s) : \"NULL\"",
                                         cg_enum_fn(g, c->enum_type), p, cg_enum_fn(g, c->enum_type), p);
             break;
-        case CG_BLOB: mc_buf_put(&fmt, "(bytes)"); break;
+        case CG_BLOB: mcc_buf_put(&fmt, "(bytes)"); break;
         }
     }
     const char *r = cg_erra(g, "db", "MC_NOTFOUND", fmt.data ? fmt.data : "", args);
-    mc_buf_free(&fmt);
+    mcc_buf_free(&fmt);
     return r;
 }
 
 /* ---- the functions ------------------------------------------------------ */
 
 /* The text of the literal X_INIT gives a string or blob column. */
-static const char *init_literal_text(const mc_column *c)
+static const char *init_literal_text(const mcc_column *c)
 {
-    return c->def.kind != MC_L_NONE ? c->def.text : c->server_def.text;
+    return c->def.kind != MCC_L_NONE ? c->def.text : c->server_def.text;
 }
 
-static void emit_lifecycle(cgen *g, cg_out *o, const mc_table *t)
+static void emit_lifecycle(cgen *g, cg_out *o, const mcc_table *t)
 {
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
-    mc_buf *c = &o->c;
+    mcc_buf *c = &o->c;
 
-    cg_fn_begin(o, mc_arena_printf(g->arena, "Sets *row to %s: the schema's defaults, strings lent (static); for a %s "
+    cg_fn_begin(o, mcc_arena_printf(g->arena, "Sets *row to %s: the schema's defaults, strings lent (static); for a %s "
                                    "you fill and never pass to %s_free.", cg_init_macro(g, t), type, fn),
                 "void %s_init(%s *row)", fn, type);
     cg_snippet(c,
@@ -236,16 +236,16 @@ static void emit_lifecycle(cgen *g, cg_out *o, const mc_table *t)
                "type", type, "INIT", cg_init_macro(g, t), NULL);
     cg_fn_end(o);
 
-    cg_fn_begin(o, mc_arena_printf(g->arena, "A new %s with the schema's defaults (as %s), owning copies of its strings; "
+    cg_fn_begin(o, mcc_arena_printf(g->arena, "A new %s with the schema's defaults (as %s), owning copies of its strings; "
                                    "free with %s_free. NULL when out of memory.", type, cg_init_macro(g, t), fn),
                 "%s *%s_new(void)", type, fn);
-    mc_buf_line(c, "%s *row = (%s *)calloc(1, sizeof *row);", type, type);
-    mc_buf_line(c, "if (!row)");
-    mc_buf_line(c, "    return NULL;");
+    mcc_buf_line(c, "%s *row = (%s *)calloc(1, sizeof *row);", type, type);
+    mcc_buf_line(c, "if (!row)");
+    mcc_buf_line(c, "    return NULL;");
     /* Strings and blobs with a default: owned copies, all or nothing. */
     size_t ncopies = 0;
     for (size_t i = 0; i < t->ncolumns; i++) {
-        const mc_column *col = &t->columns[i];
+        const mcc_column *col = &t->columns[i];
         cg_kind k = cg_kind_of(col);
         const char *v = cg_init_value(g, col, false);
         if (!((k == CG_TEXT && strcmp(v, "NULL") != 0 && strcmp(v, "MC_NOW") != 0) ||
@@ -253,52 +253,52 @@ static void emit_lifecycle(cgen *g, cg_out *o, const mc_table *t)
             continue;
         const char *text = init_literal_text(col);
         const char *call = k == CG_TEXT
-                               ? mc_arena_printf(g->arena, "mc_set_text(&row->%s, %s) != MC_OK", col->field, cg_cstr(g, text))
-                               : mc_arena_printf(g->arena, "mc_set_blob(&row->%s, %s, %zu) != MC_OK", col->field,
+                               ? mcc_arena_printf(g->arena, "mc_set_text(&row->%s, %s) != MC_OK", col->field, cg_cstr(g, text))
+                               : mcc_arena_printf(g->arena, "mc_set_blob(&row->%s, %s, %zu) != MC_OK", col->field,
                                                  cg_cstr(g, text), strlen(text));
-        mc_buf_line(c, "%s%s", ncopies++ ? "    || " : "if (", call);
+        mcc_buf_line(c, "%s%s", ncopies++ ? "    || " : "if (", call);
     }
     if (ncopies) {
         c->len--;   /* the line's newline: the condition closes on it */
-        mc_buf_put(c, ") {\n");
-        mc_buf_line(c, "    %s_free(row);", fn);
-        mc_buf_line(c, "    return NULL;");
-        mc_buf_line(c, "}");
+        mcc_buf_put(c, ") {\n");
+        mcc_buf_line(c, "    %s_free(row);", fn);
+        mcc_buf_line(c, "    return NULL;");
+        mcc_buf_line(c, "}");
     }
     for (size_t i = 0; i < t->ncolumns; i++) {
-        const mc_column *col = &t->columns[i];
+        const mcc_column *col = &t->columns[i];
         cg_kind k = cg_kind_of(col);
         const char *v = cg_init_value(g, col, false);
         if (k == CG_TEXT && strcmp(v, "MC_NOW") == 0)
-            mc_buf_line(c, "row->%s = MC_NOW;", col->field);
+            mcc_buf_line(c, "row->%s = MC_NOW;", col->field);
         if (k == CG_TEXT || k == CG_BLOB)
             continue;
         if (strcmp(v, "0") && strcmp(v, "0.0") && strcmp(v, "false") && !strstr(v, ")0"))
-            mc_buf_line(c, "row->%s = %s;", col->field, v);
+            mcc_buf_line(c, "row->%s = %s;", col->field, v);
         if (cg_null_flag(col) && strcmp(cg_init_value(g, col, true), "true") == 0)
-            mc_buf_line(c, "row->%s_null = true;", col->field);
+            mcc_buf_line(c, "row->%s_null = true;", col->field);
     }
-    mc_buf_line(c, "return row;");
+    mcc_buf_line(c, "return row;");
     cg_fn_end(o);
 
-    cg_fn_begin(o, mc_arena_printf(g->arena, "Frees the strings and blobs a %s owns and zeroes it; NULL is a no-op.", type),
+    cg_fn_begin(o, mcc_arena_printf(g->arena, "Frees the strings and blobs a %s owns and zeroes it; NULL is a no-op.", type),
                 "void %s_clear(%s *row)", fn, type);
-    mc_buf_line(c, "if (!row)");
-    mc_buf_line(c, "    return;");
+    mcc_buf_line(c, "if (!row)");
+    mcc_buf_line(c, "    return;");
     for (size_t i = 0; i < t->ncolumns; i++) {
-        const mc_column *col = &t->columns[i];
+        const mcc_column *col = &t->columns[i];
         if (cg_holds_now(col)) {
-            mc_buf_line(c, "if (row->%s != MC_NOW)", col->field);
-            mc_buf_line(c, "    free(row->%s);", col->field);
+            mcc_buf_line(c, "if (row->%s != MC_NOW)", col->field);
+            mcc_buf_line(c, "    free(row->%s);", col->field);
         } else if (cg_kind_of(col) == CG_TEXT)
-            mc_buf_line(c, "free(row->%s);", col->field);
+            mcc_buf_line(c, "free(row->%s);", col->field);
         else if (cg_kind_of(col) == CG_BLOB)
-            mc_buf_line(c, "mc_blob_free(&row->%s);", col->field);
+            mcc_buf_line(c, "mc_blob_free(&row->%s);", col->field);
     }
-    mc_buf_line(c, "memset(row, 0, sizeof *row);");
+    mcc_buf_line(c, "memset(row, 0, sizeof *row);");
     cg_fn_end(o);
 
-    cg_fn_begin(o, mc_arena_printf(g->arena, "Frees a %s that modelc allocated, with what it owns; NULL is a no-op.", type),
+    cg_fn_begin(o, mcc_arena_printf(g->arena, "Frees a %s that modelc allocated, with what it owns; NULL is a no-op.", type),
                 "void %s_free(%s *row)", fn, type);
     cg_snippet(c,
                "    {{fn}}_clear(row);\n"
@@ -306,7 +306,7 @@ static void emit_lifecycle(cgen *g, cg_out *o, const mc_table *t)
                "fn", fn, NULL);
     cg_fn_end(o);
 
-    cg_fn_begin(o, mc_arena_printf(g->arena, "Frees every row of a list and the list's array; the list is empty after."),
+    cg_fn_begin(o, mcc_arena_printf(g->arena, "Frees every row of a list and the list's array; the list is empty after."),
                 "void %s_list_free(%s_list *list)", fn, type);
     cg_snippet(c,
                "    if (!list)\n"
@@ -323,71 +323,71 @@ static void emit_lifecycle(cgen *g, cg_out *o, const mc_table *t)
 }
 
 /* static reader and checker used by everything else */
-static void emit_helpers(cgen *g, cg_out *o, const mc_table *t)
+static void emit_helpers(cgen *g, cg_out *o, const mcc_table *t)
 {
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
-    mc_buf *c = &o->c;
-    mc_buf_printf(c, "/* Reads result columns at..at+%zu of st into row (zeroed or cleared). */\n", t->ncolumns - 1);
-    mc_buf_printf(c, "%sint %s_read(mc_db *db, mc_stmt *st, int at, %s *row)\n{\n", cg_reader_linkage(g), fn,
+    mcc_buf *c = &o->c;
+    mcc_buf_printf(c, "/* Reads result columns at..at+%zu of st into row (zeroed or cleared). */\n", t->ncolumns - 1);
+    mcc_buf_printf(c, "%sint %s_read(mc_db *db, mc_stmt *st, int at, %s *row)\n{\n", cg_reader_linkage(g), fn,
                   type);
     c->indent = 1;
-    mc_buf_line(c, "int rc = MC_OK;");
+    mcc_buf_line(c, "int rc = MC_OK;");
     bool uses_db = false;
     for (size_t i = 0; i < t->ncolumns; i++) {
         emit_read_field(g, c, &t->columns[i], i);
         uses_db |= cg_kind_of(&t->columns[i]) == CG_TEXT || cg_kind_of(&t->columns[i]) == CG_BLOB;
     }
     if (!uses_db)
-        mc_buf_line(c, "(void)db;");
-    mc_buf_line(c, "return rc;");
+        mcc_buf_line(c, "(void)db;");
+    mcc_buf_line(c, "return rc;");
     c->indent = 0;
-    mc_buf_put(c, "}\n\n");
+    mcc_buf_put(c, "}\n\n");
 
-    mc_buf_printf(c, "/* The checks SQLite cannot make: lengths in characters, UTF-8, JSON, dates, decimals. */\n");
-    mc_buf_printf(c, "static int %s_check(mc_db *db, const %s *row)\n{\n", fn, type);
+    mcc_buf_printf(c, "/* The checks SQLite cannot make: lengths in characters, UTF-8, JSON, dates, decimals. */\n");
+    mcc_buf_printf(c, "static int %s_check(mc_db *db, const %s *row)\n{\n", fn, type);
     c->indent = 1;
-    mc_buf_line(c, "int rc = MC_OK;");
+    mcc_buf_line(c, "int rc = MC_OK;");
     size_t checks_start = c->len;
     const char *tn = cg_cstr(g, t->name);
     for (size_t i = 0; i < t->ncolumns; i++) {
-        const mc_column *col = &t->columns[i];
+        const mcc_column *col = &t->columns[i];
         const char *fname = cg_cstr(g, col->field);
-        if (col->type == MC_T_ENUM) {
-            mc_buf_line(c, "if (rc == MC_OK && row->%s && !%s_to_text(row->%s))", col->field,
+        if (col->type == MCC_T_ENUM) {
+            mcc_buf_line(c, "if (rc == MC_OK && row->%s && !%s_to_text(row->%s))", col->field,
                         cg_enum_fn(g, col->enum_type), col->field);
-            mc_buf_line(c, "    rc = %s;", cg_errf(g, "db", "MC_INVALID", "%T.%T: %d is not a %T value", t->name, col->field,
-                                                  mc_arena_printf(g->arena, "(int)row->%s", col->field),
+            mcc_buf_line(c, "    rc = %s;", cg_errf(g, "db", "MC_INVALID", "%T.%T: %d is not a %T value", t->name, col->field,
+                                                  mcc_arena_printf(g->arena, "(int)row->%s", col->field),
                                                   col->enum_type->name));
         } else {
-            cg_call_vars v = {col, NULL, mc_arena_printf(g->arena, "row->%s", col->field), NULL, tn, fname};
+            cg_call_vars v = {col, NULL, mcc_arena_printf(g->arena, "row->%s", col->field), NULL, tn, fname};
             const char *check = cg_check_call(g, &v);
             if (check) {
-                mc_buf_line(c, "if (rc == MC_OK%s%s)",
-                            cg_check_needs_value(col) ? mc_arena_printf(g->arena, " && row->%s", col->field) : "",
-                            cg_null_flag(col) ? mc_arena_printf(g->arena, " && !row->%s_null", col->field) : "");
-                mc_buf_line(c, "    rc = %s;", check);
+                mcc_buf_line(c, "if (rc == MC_OK%s%s)",
+                            cg_check_needs_value(col) ? mcc_arena_printf(g->arena, " && row->%s", col->field) : "",
+                            cg_null_flag(col) ? mcc_arena_printf(g->arena, " && !row->%s_null", col->field) : "");
+                mcc_buf_line(c, "    rc = %s;", check);
             }
         }
         if (cg_null_flag(col)) {
             /* x_null and a value at once: the struct contradicts itself
              * (typically a value assigned to a row read as NULL). */
-            mc_buf_line(c, "if (rc == MC_OK && row->%s_null && row->%s)", col->field, col->field);
-            mc_buf_line(c, "    rc = mc_set_error(db, MC_INVALID, \"%%s.%%s: %%s_null is set but %%s is not 0 (NULL or "
+            mcc_buf_line(c, "if (rc == MC_OK && row->%s_null && row->%s)", col->field, col->field);
+            mcc_buf_line(c, "    rc = mc_set_error(db, MC_INVALID, \"%%s.%%s: %%s_null is set but %%s is not 0 (NULL or "
                            "a value, not both)\", %s, %s, %s, %s);", tn, fname, fname, fname);
         }
     }
     if (c->len == checks_start) {
-        mc_buf_line(c, "(void)db;");
-        mc_buf_line(c, "(void)row;");
+        mcc_buf_line(c, "(void)db;");
+        mcc_buf_line(c, "(void)row;");
     }
-    mc_buf_line(c, "return rc;");
+    mcc_buf_line(c, "return rc;");
     c->indent = 0;
-    mc_buf_put(c, "}\n\n");
+    mcc_buf_put(c, "}\n\n");
 }
 
 /* Start of insert and update: the checks SQLite cannot make, then the
  * statement, ready for its bindings. */
-static void emit_write_prologue(cgen *g, mc_buf *c, const mc_table *t, const char *sql)
+static void emit_write_prologue(cgen *g, mcc_buf *c, const mcc_table *t, const char *sql)
 {
     cg_snippet(c,
                "    int rc = {{fn}}_check(db, row);\n"
@@ -404,53 +404,53 @@ static void emit_write_prologue(cgen *g, mc_buf *c, const mc_table *t, const cha
  * other columns keep their parameter numbers in both of emit_insert's
  * statements.  Without the rowid it ends in RETURNING it (see
  * mc_stmt_prepare_insert); a table of nothing else inserts DEFAULT VALUES. */
-static const char *insert_sql(cgen *g, const mc_table *t, const mc_column *rowid, bool with_rowid)
+static const char *insert_sql(cgen *g, const mcc_table *t, const mcc_column *rowid, bool with_rowid)
 {
-    mc_buf sql = {0}, cols = {0}, vals = {0};
+    mcc_buf sql = {0}, cols = {0}, vals = {0};
     size_t n = 0;
     for (size_t i = 0; i <= t->ncolumns; i++) {
-        const mc_column *col = i < t->ncolumns ? &t->columns[i] : rowid;
+        const mcc_column *col = i < t->ncolumns ? &t->columns[i] : rowid;
         if (!col || (col == rowid && (i < t->ncolumns || !with_rowid)))
             continue;
         if (n++) {
-            mc_buf_put(&cols, ", ");
-            mc_buf_put(&vals, ", ");
+            mcc_buf_put(&cols, ", ");
+            mcc_buf_put(&vals, ", ");
         }
-        mc_put_quoted_ident(&cols, col->name);
+        mcc_put_quoted_ident(&cols, col->name);
         if (server_fills_absent(col))
-            mc_buf_printf(&vals, "coalesce(?, %s)", col->server_default);
+            mcc_buf_printf(&vals, "coalesce(?, %s)", col->server_default);
         else
-            mc_buf_put(&vals, "?");
+            mcc_buf_put(&vals, "?");
     }
-    mc_buf_put(&sql, cg_sqlf(g, "INSERT INTO %I", t->name));
+    mcc_buf_put(&sql, cg_sqlf(g, "INSERT INTO %I", t->name));
     if (n)
-        mc_buf_printf(&sql, " (%s) VALUES (%s)", cols.data, vals.data);
+        mcc_buf_printf(&sql, " (%s) VALUES (%s)", cols.data, vals.data);
     else
-        mc_buf_put(&sql, " DEFAULT VALUES");
+        mcc_buf_put(&sql, " DEFAULT VALUES");
     if (rowid && !with_rowid)
-        mc_buf_put(&sql, cg_sqlf(g, " RETURNING %I", rowid->name));
-    const char *r = mc_arena_strdup(g->arena, sql.data);
-    mc_buf_free(&sql);
-    mc_buf_free(&cols);
-    mc_buf_free(&vals);
+        mcc_buf_put(&sql, cg_sqlf(g, " RETURNING %I", rowid->name));
+    const char *r = mcc_arena_strdup(g->arena, sql.data);
+    mcc_buf_free(&sql);
+    mcc_buf_free(&cols);
+    mcc_buf_free(&vals);
     return r;
 }
 
 /* X_insert.  A table with a rowid (the lone integer primary key) has two
  * statements: one with the id the caller set, one that lets the database
  * choose it (SQLite's rowid, PostgreSQL's SERIAL) and reads it back. */
-static void emit_insert(cgen *g, cg_out *o, const mc_table *t)
+static void emit_insert(cgen *g, cg_out *o, const mcc_table *t)
 {
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
-    mc_buf *c = &o->c;
-    const mc_column *rowid = cg_rowid(t);
-    const char *doc = mc_arena_printf(
+    mcc_buf *c = &o->c;
+    const mcc_column *rowid = cg_rowid(t);
+    const char *doc = mcc_arena_printf(
         g->arena,
         "Inserts row into %s (session.add + commit outside a transaction) as the struct says: a value is never "
         "replaced by a default (%s gives the defaults). Only a NULL string or a 0 enum in a not_null column takes "
         "its default or server default; such an enum is then set in row.%s The row's strings are only read.",
         t->name, cg_init_macro(g, t),
-        rowid ? mc_arena_printf(g->arena, " row->%s == 0: the database assigns it and it is written back.",
+        rowid ? mcc_arena_printf(g->arena, " row->%s == 0: the database assigns it and it is written back.",
                                 rowid->field)
               : "");
     cg_fn_begin(o, doc, "int %s_insert(mc_db *db, %s *row)", fn, type);
@@ -473,31 +473,31 @@ static void emit_insert(cgen *g, cg_out *o, const mc_table *t)
         if (&t->columns[i] != rowid)
             emit_bind_field(g, c, t, &t->columns[i], idx++, true);
     if (rowid) {
-        mc_buf_line(c, "if (row->%s)", rowid->field);
-        mc_buf_line(c, "    b |= %s;", bind_value(g, rowid, idx, mc_arena_printf(g->arena, "row->%s", rowid->field)));
+        mcc_buf_line(c, "if (row->%s)", rowid->field);
+        mcc_buf_line(c, "    b |= %s;", bind_value(g, rowid, idx, mcc_arena_printf(g->arena, "row->%s", rowid->field)));
     }
     emit_step_done(c, cg_cstr(g, t->name));
     /* An enum that took its default: the struct now says what was stored. */
     for (size_t i = 0; i < t->ncolumns; i++) {
-        const mc_column *col = &t->columns[i];
+        const mcc_column *col = &t->columns[i];
         if (fills_absent(col) && cg_kind_of(col) == CG_ENUM) {
-            mc_buf_line(c, "if (!row->%s)", col->field);
-            mc_buf_line(c, "    row->%s = %s;", col->field, default_expr(g, col));
+            mcc_buf_line(c, "if (!row->%s)", col->field);
+            mcc_buf_line(c, "    row->%s = %s;", col->field, default_expr(g, col));
         }
     }
     if (rowid) {
-        mc_buf_line(c, "if (!row->%s)", rowid->field);
-        mc_buf_line(c, "    row->%s = mc_last_insert_id(db);", rowid->field);
+        mcc_buf_line(c, "if (!row->%s)", rowid->field);
+        mcc_buf_line(c, "    row->%s = mc_last_insert_id(db);", rowid->field);
     }
-    mc_buf_line(c, "return MC_OK;");
+    mcc_buf_line(c, "return MC_OK;");
     cg_fn_end(o);
 }
 
 /* Body of X_get and X_find_by_*: the row whose columns cols[0..n) equal
  * the parameters named like them, into a new struct *out (X_fetch). */
-static void emit_lookup_body(cgen *g, cg_out *o, const mc_table *t, const size_t *cols, size_t n)
+static void emit_lookup_body(cgen *g, cg_out *o, const mcc_table *t, const size_t *cols, size_t n)
 {
-    mc_buf *c = &o->c;
+    mcc_buf *c = &o->c;
     cg_snippet(c,
                "    *out = NULL;\n"
                "    mc_stmt *st = mc_stmt_prepare(db, {{sql}});\n"
@@ -506,7 +506,7 @@ static void emit_lookup_body(cgen *g, cg_out *o, const mc_table *t, const size_t
                "    int b = MC_RC_OK;\n",
                "sql", select_sql(g, t, where_cols(g, t, cols, n)), NULL);
     for (size_t i = 0; i < n; i++)
-        mc_buf_line(c, "b |= %s;", bind_param(g, &t->columns[cols[i]], (int)i + 1, cg_param(g, &t->columns[cols[i]])));
+        mcc_buf_line(c, "b |= %s;", bind_param(g, &t->columns[cols[i]], (int)i + 1, cg_param(g, &t->columns[cols[i]])));
     cg_snippet(c,
                "    int rc = {{fn}}_fetch(db, st, b, out);\n"
                "    if (rc == MC_NOTFOUND)\n"
@@ -515,37 +515,37 @@ static void emit_lookup_body(cgen *g, cg_out *o, const mc_table *t, const size_t
                "fn", cg_fn(g, t), "notfound", notfound_msg(g, t, cols, n), NULL);
 }
 
-static void emit_get(cgen *g, cg_out *o, const mc_table *t)
+static void emit_get(cgen *g, cg_out *o, const mcc_table *t)
 {
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
-    cg_fn_begin(o, mc_arena_printf(g->arena, "*out = the %s with this primary key (free with %s_free), or MC_NOTFOUND.",
+    cg_fn_begin(o, mcc_arena_printf(g->arena, "*out = the %s with this primary key (free with %s_free), or MC_NOTFOUND.",
                                    type, fn),
                 "int %s_get(mc_db *db, %s, %s **out)", fn, pk_params(g, t), type);
     emit_lookup_body(g, o, t, t->pk, t->npk);
     cg_fn_end(o);
 }
 
-static void emit_find_by(cgen *g, cg_out *o, const mc_table *t, const size_t *cols, size_t n)
+static void emit_find_by(cgen *g, cg_out *o, const mcc_table *t, const size_t *cols, size_t n)
 {
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
-    mc_buf name = {0}, params = {0};
+    mcc_buf name = {0}, params = {0};
     for (size_t i = 0; i < n; i++) {
-        const mc_column *col = &t->columns[cols[i]];
+        const mcc_column *col = &t->columns[cols[i]];
         const char *pt = cg_param_type(g, col);
-        mc_buf_printf(&name, "%s%s", i ? "_" : "", col->field);
-        mc_buf_printf(&params, ", %s%s%s", pt, pt[strlen(pt) - 1] == '*' ? "" : " ", cg_param(g, col));
+        mcc_buf_printf(&name, "%s%s", i ? "_" : "", col->field);
+        mcc_buf_printf(&params, ", %s%s%s", pt, pt[strlen(pt) - 1] == '*' ? "" : " ", cg_param(g, col));
     }
     const char *names = name.data ? name.data : "", *plist = params.data ? params.data : "";
-    cg_fn_begin(o, mc_arena_printf(g->arena, "*out = the %s whose %s equals the arguments (unique), or MC_NOTFOUND.", type,
+    cg_fn_begin(o, mcc_arena_printf(g->arena, "*out = the %s whose %s equals the arguments (unique), or MC_NOTFOUND.", type,
                                    names),
                 "int %s_find_by_%s(mc_db *db%s, %s **out)", fn, names, plist, type);
-    mc_buf_free(&name);
-    mc_buf_free(&params);
+    mcc_buf_free(&name);
+    mcc_buf_free(&params);
     emit_lookup_body(g, o, t, cols, n);
     cg_fn_end(o);
 }
 
-static void emit_finders(cgen *g, cg_out *o, const mc_table *t)
+static void emit_finders(cgen *g, cg_out *o, const mcc_table *t)
 {
     cg_key keys[CG_MAX_KEYS];
     size_t n = cg_unique_keys(t, keys);
@@ -553,41 +553,41 @@ static void emit_finders(cgen *g, cg_out *o, const mc_table *t)
         emit_find_by(g, o, t, keys[i].cols, keys[i].n);
 }
 
-static void emit_update(cgen *g, cg_out *o, const mc_table *t)
+static void emit_update(cgen *g, cg_out *o, const mcc_table *t)
 {
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
-    mc_buf *c = &o->c;
+    mcc_buf *c = &o->c;
     if (t->ncolumns == t->npk)
         return;     /* nothing but the key: nothing to update */
-    mc_buf sql = {0};
-    mc_buf_put(&sql, "UPDATE ");
-    mc_put_quoted_ident(&sql, t->name);
-    mc_buf_put(&sql, " SET ");
+    mcc_buf sql = {0};
+    mcc_buf_put(&sql, "UPDATE ");
+    mcc_put_quoted_ident(&sql, t->name);
+    mcc_buf_put(&sql, " SET ");
     int idx = 0;
     for (size_t i = 0; i < t->ncolumns; i++) {
         if (t->columns[i].primary_key)
             continue;
         if (idx++)
-            mc_buf_put(&sql, ", ");
-        mc_put_quoted_ident(&sql, t->columns[i].name);
+            mcc_buf_put(&sql, ", ");
+        mcc_put_quoted_ident(&sql, t->columns[i].name);
         /* NULL cannot be stored in a not_null column: for one with a
          * server default, NULL/unset means "leave it", so a row inserted
          * without it (and not re-read) can still be updated. */
         if (server_fills_absent(&t->columns[i])) {
-            mc_buf_put(&sql, " = coalesce(?, ");
-            mc_put_quoted_ident(&sql, t->columns[i].name);
-            mc_buf_put(&sql, ")");
+            mcc_buf_put(&sql, " = coalesce(?, ");
+            mcc_put_quoted_ident(&sql, t->columns[i].name);
+            mcc_buf_put(&sql, ")");
         } else {
-            mc_buf_put(&sql, " = ?");
+            mcc_buf_put(&sql, " = ?");
         }
     }
-    mc_buf_printf(&sql, " WHERE %s", where_cols(g, t, t->pk, t->npk));
-    cg_fn_begin(o, mc_arena_printf(g->arena, "Writes every column of row to the %s with row's primary key, as the struct "
+    mcc_buf_printf(&sql, " WHERE %s", where_cols(g, t, t->pk, t->npk));
+    cg_fn_begin(o, mcc_arena_printf(g->arena, "Writes every column of row to the %s with row's primary key, as the struct "
                                    "says (a NULL string or 0 enum in a not_null column with a server default leaves it as it "
                                    "is); MC_NOTFOUND if there is none.", t->name),
                 "int %s_update(mc_db *db, const %s *row)", fn, type);
     emit_write_prologue(g, c, t, sql.data);
-    mc_buf_free(&sql);
+    mcc_buf_free(&sql);
     idx = 0;
     for (size_t i = 0; i < t->ncolumns; i++)
         if (!t->columns[i].primary_key)
@@ -595,40 +595,40 @@ static void emit_update(cgen *g, cg_out *o, const mc_table *t)
     for (size_t i = 0; i < t->npk; i++)
         emit_bind_field(g, c, t, &t->columns[t->pk[i]], ++idx, false);
     emit_step_done(c, cg_cstr(g, t->name));
-    mc_buf_line(c, "if (mc_changes(db) == 0)");
-    mc_buf_line(c, "    return %s;", cg_errf(g, "db", "MC_NOTFOUND", "%T: no row with this primary key", t->name));
-    mc_buf_line(c, "return MC_OK;");
+    mcc_buf_line(c, "if (mc_changes(db) == 0)");
+    mcc_buf_line(c, "    return %s;", cg_errf(g, "db", "MC_NOTFOUND", "%T: no row with this primary key", t->name));
+    mcc_buf_line(c, "return MC_OK;");
     cg_fn_end(o);
 }
 
-static void emit_delete(cgen *g, cg_out *o, const mc_table *t)
+static void emit_delete(cgen *g, cg_out *o, const mcc_table *t)
 {
     const char *fn = cg_fn(g, t);
-    mc_buf *c = &o->c;
-    const mc_column *rowid = cg_rowid(t);
+    mcc_buf *c = &o->c;
+    const mcc_column *rowid = cg_rowid(t);
     /* ORM-level cascade: children first, in one transaction. */
-    const mc_relationship *cascades[32];
+    const mcc_relationship *cascades[32];
     size_t ncascades = 0;
     for (size_t i = 0; i < t->nrels && ncascades < 32; i++) {
-        const mc_relationship *r = t->rels[i];
-        if (r->cascade_delete && rowid && (r->kind == MC_REL_ONE_TO_MANY || r->kind == MC_REL_ONE_TO_ONE) &&
+        const mcc_relationship *r = t->rels[i];
+        if (r->cascade_delete && rowid && (r->kind == MCC_REL_ONE_TO_MANY || r->kind == MCC_REL_ONE_TO_ONE) &&
             strcmp(r->fk->ref_cols[0], rowid->name) == 0)
             cascades[ncascades++] = r;
     }
     const char *sql = cg_sqlf(g, "DELETE FROM %I WHERE %s", t->name, where_cols(g, t, t->pk, t->npk));
-    mc_buf doc = {0};
-    mc_buf_printf(&doc, "Deletes the %s with this primary key; MC_NOTFOUND if there is none.", t->name);
+    mcc_buf doc = {0};
+    mcc_buf_printf(&doc, "Deletes the %s with this primary key; MC_NOTFOUND if there is none.", t->name);
     for (size_t i = 0; i < ncascades; i++)
-        mc_buf_printf(&doc, " Deletes its %s first (cascade: delete), all in one transaction.", cascades[i]->name);
+        mcc_buf_printf(&doc, " Deletes its %s first (cascade: delete), all in one transaction.", cascades[i]->name);
     cg_fn_begin(o, doc.data, "int %s_delete(mc_db *db, %s)", fn, pk_params(g, t));
-    mc_buf_free(&doc);
-    mc_buf_line(c, "int rc, b = MC_RC_OK;");
-    mc_buf_line(c, "mc_stmt *st;");
+    mcc_buf_free(&doc);
+    mcc_buf_line(c, "int rc, b = MC_RC_OK;");
+    mcc_buf_line(c, "mc_stmt *st;");
     if (ncascades) {
-        mc_buf_line(c, "if ((rc = mc_begin(db)) != MC_OK)");
-        mc_buf_line(c, "    return rc;");
+        mcc_buf_line(c, "if ((rc = mc_begin(db)) != MC_OK)");
+        mcc_buf_line(c, "    return rc;");
         for (size_t i = 0; i < ncascades; i++) {
-            const mc_relationship *r = cascades[i];
+            const mcc_relationship *r = cascades[i];
             const char *del = cg_sqlf(g, "DELETE FROM %I WHERE %I = ?", r->target->name,
                                       r->target->columns[r->fk->cols[0]].name);
             cg_snippet(c,
@@ -649,12 +649,12 @@ static void emit_delete(cgen *g, cg_out *o, const mc_table *t)
                        "sql", cg_cstr(g, del), "key", cg_param(g, rowid), "child_table", cg_cstr(g, r->target->name), NULL);
         }
     }
-    mc_buf_line(c, "st = mc_stmt_prepare(db, %s);", cg_cstr(g, sql));
+    mcc_buf_line(c, "st = mc_stmt_prepare(db, %s);", cg_cstr(g, sql));
     const char *fail = ncascades ? "{ rc = mc_errcode(db); mc_rollback(db); return rc; }" : "return mc_errcode(db);";
-    mc_buf_line(c, "if (!st)");
-    mc_buf_line(c, "    %s", fail);
+    mcc_buf_line(c, "if (!st)");
+    mcc_buf_line(c, "    %s", fail);
     for (size_t i = 0; i < t->npk; i++)
-        mc_buf_line(c, "b |= %s;", bind_param(g, &t->columns[t->pk[i]], (int)i + 1, cg_param(g, &t->columns[t->pk[i]])));
+        mcc_buf_line(c, "b |= %s;", bind_param(g, &t->columns[t->pk[i]], (int)i + 1, cg_param(g, &t->columns[t->pk[i]])));
     cg_snippet(c,
                "    rc = b == MC_RC_OK ? mc_stmt_step(st) : b;\n"
                "    mc_stmt_release(db, st);\n"
@@ -673,24 +673,24 @@ static void emit_delete(cgen *g, cg_out *o, const mc_table *t)
                    "    }\n"
                    "    return mc_commit(db);\n", NULL);
     else
-        mc_buf_line(c, "return rc;");
+        mcc_buf_line(c, "return rc;");
     cg_fn_end(o);
 }
 
-static void emit_query(cgen *g, cg_out *o, const mc_table *t)
+static void emit_query(cgen *g, cg_out *o, const mcc_table *t)
 {
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
-    mc_buf *c = &o->c;
-    cg_fn_begin(o, mc_arena_printf(g->arena, "A new query over every %s row; NULL when out of memory. Free with %s_query_free.",
+    mcc_buf *c = &o->c;
+    cg_fn_begin(o, mcc_arena_printf(g->arena, "A new query over every %s row; NULL when out of memory. Free with %s_query_free.",
                                    t->name, fn),
                 "%s_query *%s_query(mc_db *db)", type, fn);
-    mc_buf_line(c, "return (%s_query *)mc_query_new(db, &%s_meta);", type, fn);
+    mcc_buf_line(c, "return (%s_query *)mc_query_new(db, &%s_meta);", type, fn);
     cg_fn_end(o);
 
     cg_emit_query_wrappers(g, o, t);
     cg_emit_predicates(g, o, t);
 
-    cg_fn_begin(o, mc_arena_printf(g->arena,
+    cg_fn_begin(o, mcc_arena_printf(g->arena,
                                    "Streams the rows one at a time into *row (zero it before the first call; each call "
                                    "clears it): MC_OK with a row, MC_DONE after the last one, or an error. Clear row with "
                                    "%s_clear when you stop early.", fn),
@@ -710,7 +710,7 @@ static void emit_query(cgen *g, cg_out *o, const mc_table *t)
                "fn", fn, NULL);
     cg_fn_end(o);
 
-    cg_fn_begin(o, mc_arena_printf(g->arena, "*out = the query's first row (free with %s_free), or MC_NOTFOUND.", fn),
+    cg_fn_begin(o, mcc_arena_printf(g->arena, "*out = the query's first row (free with %s_free), or MC_NOTFOUND.", fn),
                 "int %s_query_first(%s_query *q, %s **out)", fn, type, type);
     cg_snippet(c,
                "    mc_db *db = mc_query_db((mc_query *)q);\n"
@@ -734,7 +734,7 @@ static void emit_query(cgen *g, cg_out *o, const mc_table *t)
     cg_fn_end(o);
 
     /* The list grows in the runtime (mc_list_grow: doubling, each new item zeroed). */
-    cg_fn_begin(o, mc_arena_printf(g->arena, "*out = every row of the query (free with %s_list_free); empty is MC_OK.", fn),
+    cg_fn_begin(o, mcc_arena_printf(g->arena, "*out = every row of the query (free with %s_list_free); empty is MC_OK.", fn),
                 "int %s_query_all(%s_query *q, %s_list *out)", fn, type, type);
     cg_snippet(c,
                "    mc_db *db = mc_query_db((mc_query *)q);\n"
@@ -757,15 +757,15 @@ static void emit_query(cgen *g, cg_out *o, const mc_table *t)
                "fn", fn, "type", type, NULL);
     cg_fn_end(o);
 
-    cg_fn_begin(o, mc_arena_printf(g->arena, "*out = every %s row (Model.query.all()); free with %s_list_free.", t->name, fn),
+    cg_fn_begin(o, mcc_arena_printf(g->arena, "*out = every %s row (Model.query.all()); free with %s_list_free.", t->name, fn),
                 "int %s_all(mc_db *db, %s_list *out)", fn, type);
-    cg_emit_list_of_query(g, c, t, mc_arena_printf(g->arena, "%s_query(db)", fn));
+    cg_emit_list_of_query(g, c, t, mcc_arena_printf(g->arena, "%s_query(db)", fn));
     cg_fn_end(o);
 }
 
 /* The body of a function that lists every row of a query `make_query`
  * (a call giving a new T_query *): X_all, X_<rel>_list. */
-void cg_emit_list_of_query(cgen *g, mc_buf *c, const mc_table *T, const char *make_query)
+void cg_emit_list_of_query(cgen *g, mcc_buf *c, const mcc_table *T, const char *make_query)
 {
     cg_snippet(c,
                "    out->items = NULL;\n"
@@ -779,10 +779,10 @@ void cg_emit_list_of_query(cgen *g, mc_buf *c, const mc_table *T, const char *ma
                "ttype", cg_type(g, T), "tfn", cg_fn(g, T), "make_query", make_query, NULL);
 }
 
-void cg_emit_crud(cgen *g, cg_out *o, const mc_table *t)
+void cg_emit_crud(cgen *g, cg_out *o, const mcc_table *t)
 {
     cg_commentf(&o->h, "---- %s ----", t->model);
-    mc_buf_put(&o->h, "\n");
+    mcc_buf_put(&o->h, "\n");
     emit_helpers(g, o, t);
     emit_fetch(g, o, t);
     emit_lifecycle(g, o, t);

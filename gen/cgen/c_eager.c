@@ -22,27 +22,27 @@
 
 /* What a loader of one relationship needs. */
 typedef struct eager_rel {
-    const mc_relationship *r;
+    const mcc_relationship *r;
     bool lists;                 /* a T_lists (to-many), else a T_refs */
-    const mc_column *src_key;   /* the list's rows' key */
+    const mcc_column *src_key;   /* the list's rows' key */
     const char *sql;
     size_t key_col, row_at;     /* T_lists: result column of the key; first column of the row */
-    const mc_column *dst_key;   /* T_refs: the field of a result row holding the key */
+    const mcc_column *dst_key;   /* T_refs: the field of a result row holding the key */
     bool text;                  /* String/Text keys (else integers) */
 } eager_rel;
 
-static bool int_key(const mc_column *c)
+static bool int_key(const mcc_column *c)
 {
     return c && (cg_kind_of(c) == CG_INT64 || cg_kind_of(c) == CG_INT32);
 }
 
-static bool text_key(const mc_column *c)
+static bool text_key(const mcc_column *c)
 {
-    return c && (c->type == MC_T_STRING || c->type == MC_T_TEXT);
+    return c && (c->type == MCC_T_STRING || c->type == MCC_T_TEXT);
 }
 
 /* Both sides integers, or both text: e->text says which. */
-static bool keys_match(eager_rel *e, const mc_column *a, const mc_column *b)
+static bool keys_match(eager_rel *e, const mcc_column *a, const mcc_column *b)
 {
     e->text = text_key(a) && text_key(b);
     return e->text || (int_key(a) && int_key(b));
@@ -51,7 +51,7 @@ static bool keys_match(eager_rel *e, const mc_column *a, const mc_column *b)
 #define IN_KEYS " IN (SELECT value FROM json_each(?))"
 
 /* " ORDER BY [alias.]col [DESC]" of the relationship, or "". */
-static const char *order_sql(cgen *g, const mc_relationship *r, const char *alias)
+static const char *order_sql(cgen *g, const mcc_relationship *r, const char *alias)
 {
     if (!r->order_by)
         return "";
@@ -59,50 +59,50 @@ static const char *order_sql(cgen *g, const mc_relationship *r, const char *alia
 }
 
 /* Fills e for r; false when r cannot be loaded this way. */
-static bool describe(cgen *g, const mc_relationship *r, eager_rel *e)
+static bool describe(cgen *g, const mcc_relationship *r, eager_rel *e)
 {
-    const mc_table *t = r->owner, *T = r->target;
+    const mcc_table *t = r->owner, *T = r->target;
     memset(e, 0, sizeof *e);
     e->r = r;
     if (!r->fk || r->fk->ncols != 1)
         return false;
     switch (r->kind) {
-    case MC_REL_MANY_TO_ONE: {
+    case MCC_REL_MANY_TO_ONE: {
         e->src_key = &t->columns[r->fk->cols[0]];
-        e->dst_key = mc_table_column(T, r->fk->ref_cols[0]);
+        e->dst_key = mcc_table_column(T, r->fk->ref_cols[0]);
         e->sql = cg_sqlf(g, "SELECT %s FROM %I WHERE %I" IN_KEYS, cg_column_list(g, T), T->name, e->dst_key->name);
         return keys_match(e, e->src_key, e->dst_key);
     }
-    case MC_REL_ONE_TO_ONE:
-    case MC_REL_ONE_TO_MANY: {
-        const mc_column *fc = &T->columns[r->fk->cols[0]];
-        e->lists = r->kind == MC_REL_ONE_TO_MANY;
-        e->src_key = mc_table_column(t, r->fk->ref_cols[0]);
+    case MCC_REL_ONE_TO_ONE:
+    case MCC_REL_ONE_TO_MANY: {
+        const mcc_column *fc = &T->columns[r->fk->cols[0]];
+        e->lists = r->kind == MCC_REL_ONE_TO_MANY;
+        e->src_key = mcc_table_column(t, r->fk->ref_cols[0]);
         e->dst_key = fc;
         e->key_col = r->fk->cols[0];
         e->sql = cg_sqlf(g, "SELECT %s FROM %I WHERE %I" IN_KEYS "%s", cg_column_list(g, T), T->name, fc->name,
                          order_sql(g, r, ""));
         return keys_match(e, e->src_key, fc);
     }
-    case MC_REL_MANY_TO_MANY: {
-        const mc_table *S = r->secondary;
+    case MCC_REL_MANY_TO_MANY: {
+        const mcc_table *S = r->secondary;
         if (!S || !r->fk2 || r->fk2->ncols != 1)
             return false;
-        const mc_column *sa = &S->columns[r->fk->cols[0]], *sb = &S->columns[r->fk2->cols[0]];
-        const mc_column *r2 = mc_table_column(T, r->fk2->ref_cols[0]);
+        const mcc_column *sa = &S->columns[r->fk->cols[0]], *sb = &S->columns[r->fk2->cols[0]];
+        const mcc_column *r2 = mcc_table_column(T, r->fk2->ref_cols[0]);
         e->lists = true;
-        e->src_key = mc_table_column(t, r->fk->ref_cols[0]);
+        e->src_key = mcc_table_column(t, r->fk->ref_cols[0]);
         e->key_col = 0;
         e->row_at = 1;
-        mc_buf cols = {0};
+        mcc_buf cols = {0};
         for (size_t i = 0; i < T->ncolumns; i++) {
-            mc_buf_put(&cols, ", t.");
-            mc_put_quoted_ident(&cols, T->columns[i].name);
+            mcc_buf_put(&cols, ", t.");
+            mcc_put_quoted_ident(&cols, T->columns[i].name);
         }
         e->sql = cg_sqlf(g, "SELECT s.%I%s FROM %I AS s JOIN %I AS t ON t.%I = s.%I WHERE s.%I" IN_KEYS "%s",
                          sa->name, cols.data ? cols.data : "", S->name, T->name, r2->name, sb->name, sa->name,
                          order_sql(g, r, "t."));
-        mc_buf_free(&cols);
+        mcc_buf_free(&cols);
         return r2 && keys_match(e, e->src_key, sa);
     }
     }
@@ -110,9 +110,9 @@ static bool describe(cgen *g, const mc_relationship *r, eager_rel *e)
 }
 
 /* Does some relationship load T as refs (want_lists false) or lists? */
-static bool target_of(cgen *g, const mc_table *T, bool want_lists)
+static bool target_of(cgen *g, const mcc_table *T, bool want_lists)
 {
-    const mc_schema *s = g->schema;
+    const mcc_schema *s = g->schema;
     for (size_t i = 0; i < s->ntables; i++)
         for (size_t j = 0; j < s->tables[i]->nrels; j++) {
             eager_rel e;
@@ -123,21 +123,21 @@ static bool target_of(cgen *g, const mc_table *T, bool want_lists)
 }
 
 /* One member line, "    decl;" and its comment, aligned as in the structs. */
-static void member(mc_buf *h, const char *decl, const char *comment)
+static void member(mcc_buf *h, const char *decl, const char *comment)
 {
     size_t w = strlen(decl);
-    mc_buf_printf(h, "    %s;%*s/* %s */\n", decl, (int)(w < 31 ? 31 - w : 1), "", comment);
+    mcc_buf_printf(h, "    %s;%*s/* %s */\n", decl, (int)(w < 31 ? 31 - w : 1), "", comment);
 }
 
-static void emit_lists_type(cgen *g, cg_out *o, const mc_table *T)
+static void emit_lists_type(cgen *g, cg_out *o, const mcc_table *T)
 {
     const char *type = cg_type(g, T), *fn = cg_fn(g, T);
-    mc_buf_printf(&o->h, "/* %s rows loaded for every row of a list (X_list_load_<rel>): lists[i] belongs to\n"
+    mcc_buf_printf(&o->h, "/* %s rows loaded for every row of a list (X_list_load_<rel>): lists[i] belongs to\n"
                          " * the list's items[i]. Free with %s_lists_free. */\n", type, fn);
-    mc_buf_printf(&o->h, "typedef struct %s_lists {\n", type);
-    member(&o->h, mc_arena_printf(g->arena, "%s_list *lists", type), "lists[0..count), each owned, possibly empty");
+    mcc_buf_printf(&o->h, "typedef struct %s_lists {\n", type);
+    member(&o->h, mcc_arena_printf(g->arena, "%s_list *lists", type), "lists[0..count), each owned, possibly empty");
     member(&o->h, "size_t count", "the rows of the list they were loaded for");
-    mc_buf_printf(&o->h, "} %s_lists;\n\n", type);
+    mcc_buf_printf(&o->h, "} %s_lists;\n\n", type);
     cg_fn_begin(o, "Frees every list and the array; empty after; NULL is a no-op.", "void %s_lists_free(%s_lists *lists)",
                 fn, type);
     cg_snippet(&o->c,
@@ -152,16 +152,16 @@ static void emit_lists_type(cgen *g, cg_out *o, const mc_table *T)
     cg_fn_end(o);
 }
 
-static void emit_refs_type(cgen *g, cg_out *o, const mc_table *T)
+static void emit_refs_type(cgen *g, cg_out *o, const mcc_table *T)
 {
     const char *type = cg_type(g, T), *fn = cg_fn(g, T);
-    mc_buf_printf(&o->h, "/* The %s each row of a list refers to (X_list_load_<rel>): refs[i] belongs to the\n"
+    mcc_buf_printf(&o->h, "/* The %s each row of a list refers to (X_list_load_<rel>): refs[i] belongs to the\n"
                          " * list's items[i]. Free with %s_refs_free. */\n", type, fn);
-    mc_buf_printf(&o->h, "typedef struct %s_refs {\n", type);
-    member(&o->h, mc_arena_printf(g->arena, "%s **refs", type), "refs[0..count): a row of `rows`, NULL when none");
+    mcc_buf_printf(&o->h, "typedef struct %s_refs {\n", type);
+    member(&o->h, mcc_arena_printf(g->arena, "%s **refs", type), "refs[0..count): a row of `rows`, NULL when none");
     member(&o->h, "size_t count", "the rows of the list they were loaded for");
-    member(&o->h, mc_arena_printf(g->arena, "%s_list rows", type), "each row once, owned: refs point into it");
-    mc_buf_printf(&o->h, "} %s_refs;\n\n", type);
+    member(&o->h, mcc_arena_printf(g->arena, "%s_list rows", type), "each row once, owned: refs point into it");
+    mcc_buf_printf(&o->h, "} %s_refs;\n\n", type);
     cg_fn_begin(o, "Frees the rows and the array; empty after; NULL is a no-op.", "void %s_refs_free(%s_refs *refs)", fn,
                 type);
     cg_snippet(&o->c,
@@ -177,7 +177,7 @@ static void emit_refs_type(cgen *g, cg_out *o, const mc_table *T)
 
 void cg_emit_eager_types(cgen *g, cg_out *o)
 {
-    const mc_schema *s = g->schema;
+    const mcc_schema *s = g->schema;
     for (size_t i = 0; i < s->ntables; i++) {
         if (target_of(g, s->tables[i], false))
             emit_refs_type(g, o, s->tables[i]);
@@ -187,26 +187,26 @@ void cg_emit_eager_types(cgen *g, cg_out *o)
 }
 
 /* The lines that give every list position its key (NULL keys: none). */
-static void emit_keys(cgen *g, mc_buf *c, const mc_column *key)
+static void emit_keys(cgen *g, mcc_buf *c, const mcc_column *key)
 {
-    mc_buf_line(c, "for (size_t i = 0; rc == MC_OK && i < list->count; i++)");
+    mcc_buf_line(c, "for (size_t i = 0; rc == MC_OK && i < list->count; i++)");
     if (cg_kind_of(key) == CG_TEXT) {
-        mc_buf_line(c, "    if (list->items[i].%s)", key->field);
-        mc_buf_line(c, "        rc = mc_eager_key_text(e, i, list->items[i].%s);", key->field);
+        mcc_buf_line(c, "    if (list->items[i].%s)", key->field);
+        mcc_buf_line(c, "        rc = mc_eager_key_text(e, i, list->items[i].%s);", key->field);
     } else if (cg_null_flag(key)) {
-        mc_buf_line(c, "    if (!list->items[i].%s_null)", key->field);
-        mc_buf_line(c, "        rc = mc_eager_key(e, i, list->items[i].%s);", key->field);
+        mcc_buf_line(c, "    if (!list->items[i].%s_null)", key->field);
+        mcc_buf_line(c, "        rc = mc_eager_key(e, i, list->items[i].%s);", key->field);
     } else {
-        mc_buf_line(c, "    rc = mc_eager_key(e, i, list->items[i].%s);", key->field);
+        mcc_buf_line(c, "    rc = mc_eager_key(e, i, list->items[i].%s);", key->field);
     }
     (void)g;
 }
 
 /* Starts a loader: out emptied, the keys given, the array of count
  * entries allocated (member `arr` of out, of pointer type ptr). */
-static void emit_prologue(cgen *g, mc_buf *c, const eager_rel *e, const char *arr, const char *ptr)
+static void emit_prologue(cgen *g, mcc_buf *c, const eager_rel *e, const char *arr, const char *ptr)
 {
-    const mc_table *T = e->r->target;
+    const mcc_table *T = e->r->target;
     cg_snippet(c,
                "    memset(out, 0, sizeof *out);\n"
                "    mc_eager *e = mc_eager_new(db, list->count, {{table}});\n"
@@ -228,18 +228,18 @@ static void emit_prologue(cgen *g, mc_buf *c, const eager_rel *e, const char *ar
 
 static void emit_load_lists(cgen *g, cg_out *o, const eager_rel *e)
 {
-    const mc_relationship *r = e->r;
-    const mc_table *t = r->owner, *T = r->target;
+    const mcc_relationship *r = e->r;
+    const mcc_table *t = r->owner, *T = r->target;
     const char *fn = cg_fn(g, t), *type = cg_type(g, t), *tfn = cg_fn(g, T), *ttype = cg_type(g, T);
-    mc_buf *c = &o->c;
-    cg_fn_begin(o, mc_arena_printf(g->arena, "Loads the %s of every row of list in one statement (selectinload): "
+    mcc_buf *c = &o->c;
+    cg_fn_begin(o, mcc_arena_printf(g->arena, "Loads the %s of every row of list in one statement (selectinload): "
                                    "out->lists[i] holds list->items[i]'s, as %s_%s_list gives them. "
                                    "Free with %s_lists_free; on failure out is empty.", r->name, fn, r->name, tfn),
                 "int %s_list_load_%s(mc_db *db, const %s_list *list, %s_lists *out)", fn, r->name, type, ttype);
-    emit_prologue(g, c, e, "lists", mc_arena_printf(g->arena, "%s_list *", ttype));
-    const char *first = e->text ? mc_arena_printf(g->arena, "mc_eager_first_text(e, mc_stmt_column_cstr(st, %zu))",
+    emit_prologue(g, c, e, "lists", mcc_arena_printf(g->arena, "%s_list *", ttype));
+    const char *first = e->text ? mcc_arena_printf(g->arena, "mc_eager_first_text(e, mc_stmt_column_cstr(st, %zu))",
                                                   e->key_col)
-                                : mc_arena_printf(g->arena, "mc_eager_first(e, mc_stmt_column_int64(st, %zu))", e->key_col);
+                                : mcc_arena_printf(g->arena, "mc_eager_first(e, mc_stmt_column_int64(st, %zu))", e->key_col);
     cg_snippet(c,
                "    while (rc == MC_OK && (rc = mc_eager_step(e)) == MC_OK) {\n"
                "        size_t at = {{first}};\n"
@@ -261,21 +261,21 @@ static void emit_load_lists(cgen *g, cg_out *o, const eager_rel *e)
                "        return rc;\n"
                "    }\n"
                "    return MC_OK;\n",
-               "first", first, "ttype", ttype, "tfn", tfn, "row_at", mc_arena_printf(g->arena, "%zu", e->row_at), NULL);
+               "first", first, "ttype", ttype, "tfn", tfn, "row_at", mcc_arena_printf(g->arena, "%zu", e->row_at), NULL);
     cg_fn_end(o);
 }
 
 static void emit_load_refs(cgen *g, cg_out *o, const eager_rel *e)
 {
-    const mc_relationship *r = e->r;
-    const mc_table *t = r->owner, *T = r->target;
+    const mcc_relationship *r = e->r;
+    const mcc_table *t = r->owner, *T = r->target;
     const char *fn = cg_fn(g, t), *type = cg_type(g, t), *tfn = cg_fn(g, T), *ttype = cg_type(g, T);
-    mc_buf *c = &o->c;
-    cg_fn_begin(o, mc_arena_printf(g->arena, "Loads the %s of every row of list in one statement (selectinload): "
+    mcc_buf *c = &o->c;
+    cg_fn_begin(o, mcc_arena_printf(g->arena, "Loads the %s of every row of list in one statement (selectinload): "
                                    "out->refs[i] is list->items[i]'s (NULL when it has none), each %s once in out->rows. "
                                    "Free with %s_refs_free; on failure out is empty.", r->name, ttype, tfn),
                 "int %s_list_load_%s(mc_db *db, const %s_list *list, %s_refs *out)", fn, r->name, type, ttype);
-    emit_prologue(g, c, e, "refs", mc_arena_printf(g->arena, "%s **", ttype));
+    emit_prologue(g, c, e, "refs", mcc_arena_printf(g->arena, "%s **", ttype));
     cg_snippet(c,
                "    while (rc == MC_OK && (rc = mc_eager_step(e)) == MC_OK) {\n"
                "        {{ttype}} *items = ({{ttype}} *)mc_list_grow(db, out->rows.items, out->rows.count, sizeof *items);\n"
@@ -302,12 +302,12 @@ static void emit_load_refs(cgen *g, cg_out *o, const eager_rel *e)
     cg_fn_end(o);
 }
 
-void cg_emit_eager(cgen *g, cg_out *o, const mc_table *t)
+void cg_emit_eager(cgen *g, cg_out *o, const mcc_table *t)
 {
     for (size_t i = 0; i < t->nrels; i++) {
         eager_rel e;
         if (!describe(g, t->rels[i], &e)) {
-            mc_buf_printf(&o->h, "/* %s.%s: no %s_list_load_%s: eager loading needs integer or String/Text keys. */\n\n", t->model,
+            mcc_buf_printf(&o->h, "/* %s.%s: no %s_list_load_%s: eager loading needs integer or String/Text keys. */\n\n", t->model,
                           t->rels[i]->name, cg_fn(g, t), t->rels[i]->name);
             continue;
         }

@@ -16,7 +16,7 @@
 #include <string.h>
 
 /* A model's part: metadata, functions, relationships, pages, loaders. */
-static void emit_model(cgen *g, cg_out *o, const mc_table *t)
+static void emit_model(cgen *g, cg_out *o, const mcc_table *t)
 {
     cg_emit_table_meta(g, o, t);
     cg_emit_crud(g, o, t);
@@ -30,10 +30,10 @@ static void emit_model(cgen *g, cg_out *o, const mc_table *t)
 static const char *schema_file_name(cgen *g)
 {
     const char *slash = strrchr(g->schema->path, '/');
-    mc_buf b = {0};
+    mcc_buf b = {0};
     cg_put_comment_text(&b, slash ? slash + 1 : g->schema->path);
-    const char *r = mc_arena_strdup(g->arena, b.data ? b.data : "");
-    mc_buf_free(&b);
+    const char *r = mcc_arena_strdup(g->arena, b.data ? b.data : "");
+    mcc_buf_free(&b);
     return r;
 }
 
@@ -41,15 +41,15 @@ static const char *schema_file_name(cgen *g)
  * its long texts and the prototypes of the readers it calls first (those
  * of tables[0..ntables) and of their relationships' targets; every
  * reader when tables is NULL); adds it to files. */
-static int add_source(cgen *g, cg_file *files, size_t *n, const char *file, mc_table *const *tables, size_t ntables,
+static int add_source(cgen *g, cg_file *files, size_t *n, const char *file, mcc_table *const *tables, size_t ntables,
                       const char *texts, const char *body)
 {
-    mc_buf text = {0}, out = {0};
-    mc_buf_put(&text, texts);
-    mc_buf_put(&text, cg_long_texts(g));
+    mcc_buf text = {0}, out = {0};
+    mcc_buf_put(&text, texts);
+    mcc_buf_put(&text, cg_long_texts(g));
     cg_long_texts_reset(g);
     cg_emit_reader_decls(g, &text, tables, ntables);
-    mc_buf_put(&text, body);
+    mcc_buf_put(&text, body);
     const char *vars[] = {
         "FILE", file,
         "BASE", g->base,
@@ -58,11 +58,11 @@ static int add_source(cgen *g, cg_file *files, size_t *n, const char *file, mc_t
         "BODY", text.data ? text.data : "",
         NULL,
     };
-    mc_template_render(&out, mc_template_get("source.c"), vars);
+    mcc_template_render(&out, mcc_template_get("source.c"), vars);
     int failed = text.failed || out.failed;
-    mc_buf_free(&text);
+    mcc_buf_free(&text);
     files[*n].name = file;
-    files[(*n)++].text = mc_buf_take(&out);
+    files[(*n)++].text = mcc_buf_take(&out);
     return failed ? -1 : 0;
 }
 
@@ -73,9 +73,9 @@ static void free_files(cg_file *files, size_t n)
     free(files);
 }
 
-int mc_emit_c_files(cgen *g, char **header, cg_file **out_files, size_t *out_n)
+int mcc_emit_c_files(cgen *g, char **header, cg_file **out_files, size_t *out_n)
 {
-    const mc_schema *s = g->schema;
+    const mcc_schema *s = g->schema;
     cg_file *files = calloc(s->ntables + 1, sizeof *files);
     if (!files)
         return -1;
@@ -85,8 +85,8 @@ int mc_emit_c_files(cgen *g, char **header, cg_file **out_files, size_t *out_n)
     cg_emit_types(g, &shared);
     cg_emit_eager_types(g, &shared);
     /* The long texts of the shared part so far: the models' files come next. */
-    mc_buf shared_texts = {0};
-    mc_buf_put(&shared_texts, cg_long_texts(g));
+    mcc_buf shared_texts = {0};
+    mcc_buf_put(&shared_texts, cg_long_texts(g));
     cg_long_texts_reset(g);
     size_t nparts = !g->split ? 0 : g->split_into && g->split_into < s->ntables ? g->split_into : s->ntables;
     if (!g->split)
@@ -99,13 +99,13 @@ int mc_emit_c_files(cgen *g, char **header, cg_file **out_files, size_t *out_n)
         cg_out part = {{0}, {0}};
         for (size_t i = from; i < to; i++)
             emit_model(g, &part, s->tables[i]);
-        mc_buf_put(&shared.h, part.h.data ? part.h.data : "");
-        const char *file = g->split_into ? mc_arena_printf(g->arena, "%s_part%zu.c", g->base, k + 1)
-                                         : mc_arena_printf(g->arena, "%s_%s.c", g->base, cg_fn(g, s->tables[from]));
+        mcc_buf_put(&shared.h, part.h.data ? part.h.data : "");
+        const char *file = g->split_into ? mcc_arena_printf(g->arena, "%s_part%zu.c", g->base, k + 1)
+                                         : mcc_arena_printf(g->arena, "%s_%s.c", g->base, cg_fn(g, s->tables[from]));
         failed |= part.h.failed || part.c.failed ||
                   add_source(g, files, &n, file, s->tables + from, to - from, "", part.c.data ? part.c.data : "");
-        mc_buf_free(&part.h);
-        mc_buf_free(&part.c);
+        mcc_buf_free(&part.h);
+        mcc_buf_free(&part.c);
     }
     cg_emit_queries(g, &shared);
     cg_emit_migrations(g, &shared);
@@ -113,10 +113,10 @@ int mc_emit_c_files(cgen *g, char **header, cg_file **out_files, size_t *out_n)
     memmove(files + 1, files, n * sizeof *files);
     size_t last = n;
     n = 0;
-    failed |= shared_texts.failed || add_source(g, files, &n, mc_arena_printf(g->arena, "%s.c", g->base), NULL, 0,
+    failed |= shared_texts.failed || add_source(g, files, &n, mcc_arena_printf(g->arena, "%s.c", g->base), NULL, 0,
                                                 shared_texts.data ? shared_texts.data : "",
                                                 shared.c.data ? shared.c.data : "");
-    mc_buf_free(&shared_texts);
+    mcc_buf_free(&shared_texts);
     n = last + 1;
 
     const char *header_vars[] = {
@@ -129,39 +129,39 @@ int mc_emit_c_files(cgen *g, char **header, cg_file **out_files, size_t *out_n)
         "BODY", shared.h.data ? shared.h.data : "",
         NULL,
     };
-    mc_buf h = {0};
-    mc_template_render(&h, mc_template_get("header.h"), header_vars);
+    mcc_buf h = {0};
+    mcc_template_render(&h, mcc_template_get("header.h"), header_vars);
     failed |= h.failed || shared.h.failed || shared.c.failed;
-    mc_buf_free(&shared.h);
-    mc_buf_free(&shared.c);
+    mcc_buf_free(&shared.h);
+    mcc_buf_free(&shared.c);
 
     /* Every definition of every file at once: the header's one-liners and
      * each source's functions. */
-    mc_buf all = {0};
-    mc_buf_put(&all, h.data ? h.data : "");
+    mcc_buf all = {0};
+    mcc_buf_put(&all, h.data ? h.data : "");
     for (size_t i = 0; i < n; i++)
-        mc_buf_put(&all, files[i].text ? files[i].text : "");
+        mcc_buf_put(&all, files[i].text ? files[i].text : "");
     failed |= all.failed;
     bool duplicate = !failed && cg_duplicate_definition(g, all.data ? all.data : "");
-    mc_buf_free(&all);
+    mcc_buf_free(&all);
     if (failed || duplicate) {
-        mc_buf_free(&h);
+        mcc_buf_free(&h);
         free_files(files, n);
         return duplicate ? -2 : -1;
     }
-    *header = mc_buf_take(&h);
+    *header = mcc_buf_take(&h);
     *out_files = files;
     *out_n = n;
     return 0;
 }
 
-int mc_emit_c(cgen *g, char **header, char **source)
+int mcc_emit_c(cgen *g, char **header, char **source)
 {
     bool split = g->split;
     g->split = false;
     cg_file *files = NULL;
     size_t n = 0;
-    int rc = mc_emit_c_files(g, header, &files, &n);
+    int rc = mcc_emit_c_files(g, header, &files, &n);
     g->split = split;
     if (rc != 0)
         return rc;

@@ -21,24 +21,24 @@
 
 /* Octal escapes have at most three digits, so "\303" followed by a digit
  * cannot swallow it (a hex escape would). */
-void cg_put_cstr(mc_buf *b, const char *s)
+void cg_put_cstr(mcc_buf *b, const char *s)
 {
     unsigned char prev = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; prev = *p, p++) {
         switch (*p) {
-        case '"': mc_buf_put(b, "\\\""); break;
-        case '\\': mc_buf_put(b, "\\\\"); break;
-        case '\n': mc_buf_put(b, "\\n"); break;
-        case '\t': mc_buf_put(b, "\\t"); break;
-        case '\r': mc_buf_put(b, "\\r"); break;
+        case '"': mcc_buf_put(b, "\\\""); break;
+        case '\\': mcc_buf_put(b, "\\\\"); break;
+        case '\n': mcc_buf_put(b, "\\n"); break;
+        case '\t': mcc_buf_put(b, "\\t"); break;
+        case '\r': mcc_buf_put(b, "\\r"); break;
         case '?':   /* "??/" would be a trigraph: the second '?' is escaped */
-            mc_buf_put(b, prev == '?' ? "\\?" : "?");
+            mcc_buf_put(b, prev == '?' ? "\\?" : "?");
             break;
         default:
             if (*p < 0x20 || *p >= 0x7f)
-                mc_buf_printf(b, "\\%03o", *p);
+                mcc_buf_printf(b, "\\%03o", *p);
             else
-                mc_buf_putc(b, (char)*p);
+                mcc_buf_putc(b, (char)*p);
         }
     }
 }
@@ -51,12 +51,12 @@ const char *cg_cstr(cgen *g, const char *s)
 {
     if (s && g->names && strlen(s) > MAX_LITERAL)
         return cg_long_text(g, s);
-    mc_buf b = {0};
-    mc_buf_putc(&b, '"');
+    mcc_buf b = {0};
+    mcc_buf_putc(&b, '"');
     cg_put_cstr(&b, s ? s : "");
-    mc_buf_putc(&b, '"');
-    const char *r = mc_arena_strdup(g->arena, b.data ? b.data : "\"\"");
-    mc_buf_free(&b);
+    mcc_buf_putc(&b, '"');
+    const char *r = mcc_arena_strdup(g->arena, b.data ? b.data : "\"\"");
+    mcc_buf_free(&b);
     return r;
 }
 
@@ -65,38 +65,38 @@ const char *cg_cstr(cgen *g, const char *s)
  * "??" becomes '_' (no trigraph), a backslash is followed by a space when
  * the text ends or a line break may follow (no line splice).  Bytes of
  * 0x80 and above (UTF-8) are kept. */
-void cg_put_comment_text(mc_buf *b, const char *s)
+void cg_put_comment_text(mcc_buf *b, const char *s)
 {
     unsigned char prev = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         unsigned char ch = (*p < 0x20 || *p == 0x7f) ? ' ' : *p;
         if ((prev == '*' && ch == '/') || (prev == '/' && ch == '*'))
-            mc_buf_putc(b, ' ');
+            mcc_buf_putc(b, ' ');
         if (prev == '?' && ch == '?') {
-            mc_buf_putc(b, '_');
+            mcc_buf_putc(b, '_');
             prev = '_';
             continue;
         }
-        mc_buf_putc(b, (char)ch);
+        mcc_buf_putc(b, (char)ch);
         if (ch == '\\' && (p[1] == '\0' || p[1] <= ' '))
-            mc_buf_putc(b, ' ');
+            mcc_buf_putc(b, ' ');
         prev = ch;
     }
 }
 
-void cg_commentf(mc_buf *b, const char *fmt, ...)
+void cg_commentf(mcc_buf *b, const char *fmt, ...)
 {
-    mc_buf text = {0};
+    mcc_buf text = {0};
     va_list ap;
     va_start(ap, fmt);
-    mc_buf_vprintf(&text, fmt, ap);
+    mcc_buf_vprintf(&text, fmt, ap);
     va_end(ap);
-    mc_buf_put(b, "/* ");
+    mcc_buf_put(b, "/* ");
     cg_put_comment_text(b, text.data ? text.data : "");
-    mc_buf_put(b, " */\n");
+    mcc_buf_put(b, " */\n");
     if (text.failed)
         b->failed = 1;
-    mc_buf_free(&text);
+    mcc_buf_free(&text);
 }
 
 /* Length of the printf conversion at p (just after '%'): flags, width,
@@ -122,37 +122,37 @@ static bool inert(const char *s)
 
 const char *cg_erra(cgen *g, const char *db, const char *status, const char *fmt, const char *const *args)
 {
-    mc_buf f = {0}, list = {0};
+    mcc_buf f = {0}, list = {0};
     size_t k = 0;
     for (const char *p = fmt; *p; p++) {
         if (*p != '%') {
-            mc_buf_putc(&f, *p);
+            mcc_buf_putc(&f, *p);
             continue;
         }
         if (p[1] == '%') {
-            mc_buf_put(&f, "%%");
+            mcc_buf_put(&f, "%%");
             p++;
         } else if (p[1] == 'T') {
             const char *text = args[k++];
             if (inert(text)) {
-                mc_buf_put(&f, text);
+                mcc_buf_put(&f, text);
             } else {
-                mc_buf_put(&f, "%s");
-                mc_buf_printf(&list, ", %s", cg_cstr(g, text));
+                mcc_buf_put(&f, "%s");
+                mcc_buf_printf(&list, ", %s", cg_cstr(g, text));
             }
             p++;
         } else {
             size_t n = conversion_len(p + 1);
-            mc_buf_putc(&f, '%');
-            mc_buf_putn(&f, p + 1, n);
-            mc_buf_printf(&list, ", %s", args[k++]);
+            mcc_buf_putc(&f, '%');
+            mcc_buf_putn(&f, p + 1, n);
+            mcc_buf_printf(&list, ", %s", args[k++]);
             p += n;
         }
     }
-    const char *r = mc_arena_printf(g->arena, "mc_set_error(%s, %s, %s%s)", db, status,
+    const char *r = mcc_arena_printf(g->arena, "mc_set_error(%s, %s, %s%s)", db, status,
                                     cg_cstr(g, f.data ? f.data : ""), list.data ? list.data : "");
-    mc_buf_free(&f);
-    mc_buf_free(&list);
+    mcc_buf_free(&f);
+    mcc_buf_free(&list);
     return r;
 }
 

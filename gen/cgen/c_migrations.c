@@ -11,26 +11,26 @@ void cg_emit_migrations(cgen *g, cg_out *o)
     const mc_migration *m = g->migrations;
     if (!g->nmigrations)
         return;
-    mc_buf *c = &o->c;
+    mcc_buf *c = &o->c;
     const char *base = cg_base_ident(g);
-    mc_buf_printf(c, "static const mc_migration %s_migrations[] = {\n", base);
+    mcc_buf_printf(c, "static const mc_migration %s_migrations[] = {\n", base);
     for (size_t i = 0; i < g->nmigrations; i++) {
-        mc_buf_printf(c, "    {%d, %s,\n", m[i].version, cg_cstr(g, m[i].name));
-        mc_buf_printf(c, "     %s,\n", cg_cstr(g, m[i].upgrade_sql ? m[i].upgrade_sql : ""));
-        mc_buf_printf(c, "     %s,\n", cg_cstr(g, m[i].downgrade_sql ? m[i].downgrade_sql : ""));
-        mc_buf_printf(c, "     %s},\n", cg_cstr(g, m[i].checksum));
+        mcc_buf_printf(c, "    {%d, %s,\n", m[i].version, cg_cstr(g, m[i].name));
+        mcc_buf_printf(c, "     %s,\n", cg_cstr(g, m[i].upgrade_sql ? m[i].upgrade_sql : ""));
+        mcc_buf_printf(c, "     %s,\n", cg_cstr(g, m[i].downgrade_sql ? m[i].downgrade_sql : ""));
+        mcc_buf_printf(c, "     %s},\n", cg_cstr(g, m[i].checksum));
     }
-    mc_buf_put(c, "};\n\n");
-    cg_fn_begin(o, mc_arena_printf(g->arena,
+    mcc_buf_put(c, "};\n\n");
+    cg_fn_begin(o, mcc_arena_printf(g->arena,
                                    "Upgrades db to the latest of the %zu migrations compiled in from the migrations "
                                    "directory (as `modelc upgrade` does); each migration in its own transaction.",
                                    g->nmigrations),
                 "int %s_migrate(mc_db *db)", base);
-    mc_buf_line(c, "return mc_migrate_to(db, %s_migrations, %zu, -1);", base, g->nmigrations);
+    mcc_buf_line(c, "return mc_migrate_to(db, %s_migrations, %zu, -1);", base, g->nmigrations);
     cg_fn_end(o);
     cg_fn_begin(o, "The migrations compiled in, oldest first; *n gets their number.",
                 "const mc_migration *%s_migrations_list(size_t *n)", base);
-    mc_buf_line(c, "*n = %zu;", g->nmigrations);
-    mc_buf_line(c, "return %s_migrations;", base);
+    mcc_buf_line(c, "*n = %zu;", g->nmigrations);
+    mcc_buf_line(c, "return %s_migrations;", base);
     cg_fn_end(o);
 }

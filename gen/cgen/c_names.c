@@ -62,15 +62,15 @@ typedef struct name_entry {
     const char *name;
     const char *what;           /* "model 'User'", "a keyword of C or C++" */
     const char *role;           /* "the list type", or NULL */
-    mc_span at;
+    mcc_span at;
     bool reserved;              /* from C, C++ or a header, not the schema */
 } name_entry;
 
 struct cg_names {
     name_entry *slots;
     size_t cap, n;
-    mc_arena *arena;
-    mc_buf texts;               /* definitions of long texts (cg_long_text), for the source's top */
+    mcc_arena *arena;
+    mcc_buf texts;               /* definitions of long texts (cg_long_text), for the source's top */
     unsigned ntexts;
     const char *duplicate;      /* what cg_duplicate_definition last found */
 };
@@ -98,7 +98,7 @@ static int grow(cg_names *t)
     size_t ncap = t->cap ? t->cap * 2 : 64;
     name_entry *old = t->slots;
     size_t ocap = t->cap;
-    t->slots = mc_arena_alloc(t->arena, ncap * sizeof *t->slots);
+    t->slots = mcc_arena_alloc(t->arena, ncap * sizeof *t->slots);
     if (!t->slots)
         return -1;
     memset(t->slots, 0, ncap * sizeof *t->slots);
@@ -119,7 +119,7 @@ static const name_entry *find(const cg_names *t, const char *name)
 }
 
 /* Adds name; returns the entry it collides with, or NULL. */
-static const name_entry *add(cg_names *t, const char *name, const char *what, const char *role, mc_span at,
+static const name_entry *add(cg_names *t, const char *name, const char *what, const char *role, mcc_span at,
                              bool reserved)
 {
     if ((t->n + 1) * 2 > t->cap && grow(t) != 0)
@@ -157,7 +157,7 @@ static const char *const stdlib_names[] = {
 
 static void add_reserved(cg_names *t)
 {
-    mc_span none = {0, 0};
+    mcc_span none = {0, 0};
     for (size_t i = 0; i < sizeof stdlib_names / sizeof stdlib_names[0]; i++)
         add(t, stdlib_names[i], "a name of C's standard headers", NULL, none, true);
     static const char *const fam[] = {"int%d_t", "uint%d_t", "int_least%d_t", "uint_least%d_t", "int_fast%d_t",
@@ -166,12 +166,12 @@ static void add_reserved(cg_names *t)
                                       "UINT_FAST%d_MAX", "INT%d_C", "UINT%d_C"};
     for (int bits = 8; bits <= 64; bits *= 2)
         for (size_t i = 0; i < sizeof fam / sizeof fam[0]; i++)
-            add(t, mc_arena_printf(t->arena, fam[i], bits), "a name of <stdint.h>", NULL, none, true);
+            add(t, mcc_arena_printf(t->arena, fam[i], bits), "a name of <stdint.h>", NULL, none, true);
 }
 
 static bool reserved_word(const cg_names *t, const char *name)
 {
-    if (mc_is_c_keyword(name))
+    if (mcc_is_c_keyword(name))
         return true;
     const name_entry *e = find(t, name);
     return e && e->reserved;
@@ -192,45 +192,45 @@ static const char *runtime_prefix(const char *name)
 typedef struct checker {
     cgen *g;
     cg_names *t;
-    mc_diag *diag;
+    mcc_diag *diag;
     int errors;
     const void *last_source;    /* one error per source entity is enough */
 } checker;
 
-static const char *where(checker *k, mc_span at)
+static const char *where(checker *k, mcc_span at)
 {
     unsigned line = 0, col = 0;
     if (!k->diag->src || !k->diag->src->text)
         return "";
-    mc_diag_linecol(k->diag->src, at.off, &line, &col);
-    return mc_arena_printf(k->g->arena, " at %u:%u", line, col);
+    mcc_diag_linecol(k->diag->src, at.off, &line, &col);
+    return mcc_arena_printf(k->g->arena, " at %u:%u", line, col);
 }
 
-static void report(checker *k, const void *source, mc_span at, const char *hint, const char *msg)
+static void report(checker *k, const void *source, mcc_span at, const char *hint, const char *msg)
 {
     if (source && source == k->last_source)
         return;
     k->last_source = source;
     k->errors++;
-    mc_error_at(k->diag, at.off, at.len ? at.len : 1, hint, "%s", msg);
+    mcc_error_at(k->diag, at.off, at.len ? at.len : 1, hint, "%s", msg);
 }
 
 /* A global C name made by `what` (the schema entity `source`, at `at`). */
-static void global(checker *k, const void *source, const char *what, const char *role, mc_span at, const char *hint,
+static void global(checker *k, const void *source, const char *what, const char *role, mcc_span at, const char *hint,
                    const char *name)
 {
     const char *pre = runtime_prefix(name);
     if (pre) {
         report(k, source, at, "rename it, or give generate a --prefix (e.g. --prefix app_)",
-               mc_arena_printf(k->g->arena, "%s gives the C name '%s' (%s), but names starting with '%s' belong "
+               mcc_arena_printf(k->g->arena, "%s gives the C name '%s' (%s), but names starting with '%s' belong "
                                "to %s", what, name, role, pre,
                                pre[0] == '_' ? "the C implementation" : pre[0] == 's' || pre[0] == 'S' ? "SQLite"
                                                                                                          : "libmodelc"));
         return;
     }
-    if (mc_is_c_keyword(name)) {
+    if (mcc_is_c_keyword(name)) {
         report(k, source, at, hint,
-               mc_arena_printf(k->g->arena, "%s gives the C name '%s' (%s), which is a keyword of C or C++", what,
+               mcc_arena_printf(k->g->arena, "%s gives the C name '%s' (%s), which is a keyword of C or C++", what,
                                name, role));
         return;
     }
@@ -239,11 +239,11 @@ static void global(checker *k, const void *source, const char *what, const char 
         return;
     if (other->reserved)
         report(k, source, at, hint,
-               mc_arena_printf(k->g->arena, "%s gives the C name '%s' (%s), which is %s", what, name, role,
+               mcc_arena_printf(k->g->arena, "%s gives the C name '%s' (%s), which is %s", what, name, role,
                                other->what));
     else
         report(k, source, at, hint,
-               mc_arena_printf(k->g->arena, "%s gives the C name '%s' (%s), which is also %s of %s%s", what, name,
+               mcc_arena_printf(k->g->arena, "%s gives the C name '%s' (%s), which is also %s of %s%s", what, name,
                                role, other->role ? other->role : "a name", other->what, where(k, other->at)));
 }
 
@@ -254,19 +254,19 @@ static const char *const enum_hint = "rename the enum or one of its values";
 
 /* Every function and static name of model t, as c_crud.c and c_types.c
  * emit them; the column-specific ones are blamed on their field. */
-static void model_names(checker *k, const mc_table *t)
+static void model_names(checker *k, const mcc_table *t)
 {
     cgen *g = k->g;
-    mc_arena *a = g->arena;
+    mcc_arena *a = g->arena;
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
-    const char *what = mc_arena_printf(a, "model '%s'", t->model);
+    const char *what = mcc_arena_printf(a, "model '%s'", t->model);
     global(k, t, what, "the struct type", t->at, model_hint, type);
-    global(k, t, what, "the list type", t->at, model_hint, mc_arena_printf(a, "%s_list", type));
-    global(k, t, what, "the query type", t->at, model_hint, mc_arena_printf(a, "%s_query", type));
-    global(k, t, what, "the column enum type", t->at, model_hint, mc_arena_printf(a, "%s_column", type));
-    global(k, t, what, "the page type", t->at, model_hint, mc_arena_printf(a, "%s_page", type));
-    global(k, t, what, "the eager-loading lists type", t->at, model_hint, mc_arena_printf(a, "%s_lists", type));
-    global(k, t, what, "the eager-loading refs type", t->at, model_hint, mc_arena_printf(a, "%s_refs", type));
+    global(k, t, what, "the list type", t->at, model_hint, mcc_arena_printf(a, "%s_list", type));
+    global(k, t, what, "the query type", t->at, model_hint, mcc_arena_printf(a, "%s_query", type));
+    global(k, t, what, "the column enum type", t->at, model_hint, mcc_arena_printf(a, "%s_column", type));
+    global(k, t, what, "the page type", t->at, model_hint, mcc_arena_printf(a, "%s_page", type));
+    global(k, t, what, "the eager-loading lists type", t->at, model_hint, mcc_arena_printf(a, "%s_lists", type));
+    global(k, t, what, "the eager-loading refs type", t->at, model_hint, mcc_arena_printf(a, "%s_refs", type));
     global(k, t, what, "the defaults macro", t->at, model_hint, cg_init_macro(g, t));
     static const char *const fns[] = {
         "new", "init", "clear", "free", "list_free", "insert", "insert_many", "get", "delete", "query", "query_free",
@@ -276,48 +276,48 @@ static void model_names(checker *k, const mc_table *t)
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
         global(k, t, what, "a function", t->at, model_hint,
-               mc_arena_printf(a, "%s_%s", fn, fns[i]));
+               mcc_arena_printf(a, "%s_%s", fn, fns[i]));
     if (t->ncolumns > t->npk)
-        global(k, t, what, "a function", t->at, model_hint, mc_arena_printf(a, "%s_update", fn));
+        global(k, t, what, "a function", t->at, model_hint, mcc_arena_printf(a, "%s_update", fn));
 
     for (size_t i = 0; i < t->ncolumns; i++) {
-        const mc_column *c = &t->columns[i];
-        const char *fw = mc_arena_printf(a, "field '%s.%s'", t->model, c->field);
+        const mcc_column *c = &t->columns[i];
+        const char *fw = mcc_arena_printf(a, "field '%s.%s'", t->model, c->field);
         cg_kind kind = cg_kind_of(c);
         global(k, c, fw, "the column constant", c->at, field_hint, cg_col_const(g, t, c));
         if (kind == CG_TEXT || kind == CG_BLOB)
-            global(k, c, fw, "the setter", c->at, field_hint, mc_arena_printf(a, "%s_set_%s", fn, c->field));
+            global(k, c, fw, "the setter", c->at, field_hint, mcc_arena_printf(a, "%s_set_%s", fn, c->field));
         static const char *const ops[] = {"eq", "ne", "lt", "le", "gt", "ge"};
         size_t nops = (kind == CG_BOOL || kind == CG_BLOB || kind == CG_ENUM) ? 2 : 6;
         for (size_t j = 0; j < nops; j++)
             global(k, c, fw, "a query filter", c->at, field_hint,
-                   mc_arena_printf(a, "%s_query_where_%s_%s", fn, c->field, ops[j]));
+                   mcc_arena_printf(a, "%s_query_where_%s_%s", fn, c->field, ops[j]));
         if (kind == CG_TEXT)
             global(k, c, fw, "a query filter", c->at, field_hint,
-                   mc_arena_printf(a, "%s_query_where_%s_like", fn, c->field));
+                   mcc_arena_printf(a, "%s_query_where_%s_like", fn, c->field));
         if (kind == CG_INT64 || kind == CG_TEXT || kind == CG_DOUBLE)
             global(k, c, fw, "a query filter", c->at, field_hint,
-                   mc_arena_printf(a, "%s_query_where_%s_in", fn, c->field));
+                   mcc_arena_printf(a, "%s_query_where_%s_in", fn, c->field));
         if (c->nullable) {
             global(k, c, fw, "a query filter", c->at, field_hint,
-                   mc_arena_printf(a, "%s_query_where_%s_is_null", fn, c->field));
+                   mcc_arena_printf(a, "%s_query_where_%s_is_null", fn, c->field));
             global(k, c, fw, "a query filter", c->at, field_hint,
-                   mc_arena_printf(a, "%s_query_where_%s_is_not_null", fn, c->field));
+                   mcc_arena_printf(a, "%s_query_where_%s_is_not_null", fn, c->field));
         }
     }
 }
 
 /* Two fields of one key that would be the same C parameter of its
  * finder (or of x_get, for the primary key). */
-static void key_params(checker *k, const mc_table *t, const size_t *cols, size_t n)
+static void key_params(checker *k, const mcc_table *t, const size_t *cols, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < i; j++) {
-            const mc_column *a = &t->columns[cols[j]], *b = &t->columns[cols[i]];
+            const mcc_column *a = &t->columns[cols[j]], *b = &t->columns[cols[i]];
             const char *pa = cg_param(k->g, a), *pb = cg_param(k->g, b);
             if (strcmp(pa, pb) == 0)
                 report(k, b, b->at, field_hint,
-                       mc_arena_printf(k->g->arena, "field '%s.%s' and field '%s'%s are both the parameter '%s' "
+                       mcc_arena_printf(k->g->arena, "field '%s.%s' and field '%s'%s are both the parameter '%s' "
                                        "of one function", t->model, b->field, a->field, where(k, a->at), pb));
         }
 }
@@ -328,7 +328,7 @@ typedef enum finder_step { FINDER_NAMES, FINDER_PARAMS } finder_step;
  * keys cg_unique_keys gives the emitter too.  FINDER_NAMES: the finders'
  * global names; FINDER_PARAMS (once every global name is known, since
  * parameters avoid them): their parameters. */
-static void finder_names(checker *k, const mc_table *t, finder_step step)
+static void finder_names(checker *k, const mcc_table *t, finder_step step)
 {
     if (step == FINDER_PARAMS)
         key_params(k, t, t->pk, t->npk);
@@ -341,14 +341,14 @@ static void finder_names(checker *k, const mc_table *t, finder_step step)
             key_params(k, t, cols, n);
             continue;
         }
-        mc_buf name = {0};
-        mc_buf_printf(&name, "%s_find_by", cg_fn(k->g, t));
+        mcc_buf name = {0};
+        mcc_buf_printf(&name, "%s_find_by", cg_fn(k->g, t));
         for (size_t j = 0; j < n; j++)
-            mc_buf_printf(&name, "_%s", t->columns[cols[j]].field);
-        const mc_column *c = &t->columns[cols[n - 1]];
-        global(k, c, mc_arena_printf(k->g->arena, "field '%s.%s'", t->model, c->field), "a finder", c->at,
-               field_hint, mc_arena_strdup(k->g->arena, name.data ? name.data : ""));
-        mc_buf_free(&name);
+            mcc_buf_printf(&name, "_%s", t->columns[cols[j]].field);
+        const mcc_column *c = &t->columns[cols[n - 1]];
+        global(k, c, mcc_arena_printf(k->g->arena, "field '%s.%s'", t->model, c->field), "a finder", c->at,
+               field_hint, mcc_arena_strdup(k->g->arena, name.data ? name.data : ""));
+        mcc_buf_free(&name);
     }
 }
 
@@ -376,68 +376,68 @@ static const char *const libc_functions[] = {
 /* A named query's C functions and types (c_queries.c): the function
  * itself, its row type and list for a (...) result, the iterator of a
  * list result, and the statement and binder it defines for itself. */
-static void query_names(checker *k, const mc_query *q)
+static void query_names(checker *k, const mcc_query *q)
 {
     cgen *g = k->g;
-    mc_arena *a = g->arena;
-    const char *fn = mc_arena_printf(a, "%s%s", g->prefix, q->name);
-    const char *what = mc_arena_printf(a, "query '%s'", q->name);
+    mcc_arena *a = g->arena;
+    const char *fn = mcc_arena_printf(a, "%s%s", g->prefix, q->name);
+    const char *what = mcc_arena_printf(a, "query '%s'", q->name);
     const char *hint = "rename the query, or give generate a --prefix (e.g. --prefix app_)";
     for (size_t i = 0; i < sizeof libc_functions / sizeof libc_functions[0]; i++)
         if (strcmp(fn, libc_functions[i]) == 0) {
             report(k, q, q->at, hint,
-                   mc_arena_printf(a, "%s gives the C function '%s', which is a function of C's standard library",
+                   mcc_arena_printf(a, "%s gives the C function '%s', which is a function of C's standard library",
                                    what, fn));
             return;
         }
     global(k, q, what, "the query function", q->at, hint, fn);
-    global(k, q, what, "the query's statement", q->at, hint, mc_arena_printf(a, "%s_sql", fn));
+    global(k, q, what, "the query's statement", q->at, hint, mcc_arena_printf(a, "%s_sql", fn));
     if (q->nparams)
-        global(k, q, what, "the query's binder", q->at, hint, mc_arena_printf(a, "%s_bind", fn));
-    bool rows = q->kind == MC_Q_ROW_LIST || q->kind == MC_Q_ROW_ONE;
+        global(k, q, what, "the query's binder", q->at, hint, mcc_arena_printf(a, "%s_bind", fn));
+    bool rows = q->kind == MCC_Q_ROW_LIST || q->kind == MCC_Q_ROW_ONE;
     if (rows) {
         static const char *const row_names[] = {"%s_row", "%s_row_list", "%s_row_clear", "%s_row_free",
                                                 "%s_row_list_free", "%s_row_read"};
         for (size_t i = 0; i < sizeof row_names / sizeof row_names[0]; i++)
             global(k, q, what, "the query's row type and its functions", q->at, hint,
-                   mc_arena_printf(a, row_names[i], fn));
+                   mcc_arena_printf(a, row_names[i], fn));
     }
-    if (q->kind == MC_Q_MODEL_LIST || q->kind == MC_Q_ROW_LIST) {
+    if (q->kind == MCC_Q_MODEL_LIST || q->kind == MCC_Q_ROW_LIST) {
         static const char *const iter_names[] = {"%s_iter", "%s_open", "%s_next", "%s_close"};
         for (size_t i = 0; i < sizeof iter_names / sizeof iter_names[0]; i++)
-            global(k, q, what, "the query's streaming functions", q->at, hint, mc_arena_printf(a, iter_names[i], fn));
+            global(k, q, what, "the query's streaming functions", q->at, hint, mcc_arena_printf(a, iter_names[i], fn));
     }
 }
 
 /* The accessors of c_relations.c. */
-static void relation_names(checker *k, const mc_relationship *r)
+static void relation_names(checker *k, const mcc_relationship *r)
 {
     cgen *g = k->g;
-    mc_arena *a = g->arena;
+    mcc_arena *a = g->arena;
     const char *fn = cg_fn(g, r->owner);
-    const char *what = mc_arena_printf(a, "%s '%s.%s'", r->is_backref ? "backref" : "relationship", r->owner->model,
+    const char *what = mcc_arena_printf(a, "%s '%s.%s'", r->is_backref ? "backref" : "relationship", r->owner->model,
                                        r->name);
     const char *names[4] = {0};
     size_t n = 0;
     switch (r->kind) {
-    case MC_REL_ONE_TO_MANY:
+    case MCC_REL_ONE_TO_MANY:
         names[n++] = "%s_%s";
         names[n++] = "%s_%s_list";
-        if (r->lazy == MC_LAZY_JOINED)
+        if (r->lazy == MCC_LAZY_JOINED)
             names[n++] = "%s_get_with_%s";
         break;
-    case MC_REL_ONE_TO_ONE:
+    case MCC_REL_ONE_TO_ONE:
         names[n++] = "%s_%s";
         names[n++] = "%s_%s_query";
         break;
-    case MC_REL_MANY_TO_ONE: {
+    case MCC_REL_MANY_TO_ONE: {
         names[n++] = "%s_%s";
         cg_kind kind = cg_kind_of(&r->owner->columns[r->fk->cols[0]]);
         if (kind != CG_TEXT && kind != CG_BLOB)
             names[n++] = "%s_set_%s";
         break;
     }
-    case MC_REL_MANY_TO_MANY:
+    case MCC_REL_MANY_TO_MANY:
         names[n++] = "%s_%s";
         names[n++] = "%s_%s_list";
         names[n++] = "%s_%s_add";
@@ -445,45 +445,45 @@ static void relation_names(checker *k, const mc_relationship *r)
         break;
     }
     for (size_t i = 0; i < n; i++)
-        global(k, r, what, "an accessor", r->at, rel_hint, mc_arena_printf(a, names[i], fn, r->name));
-    global(k, r, what, "its eager loader", r->at, rel_hint, mc_arena_printf(a, "%s_list_load_%s", fn, r->name));
+        global(k, r, what, "an accessor", r->at, rel_hint, mcc_arena_printf(a, names[i], fn, r->name));
+    global(k, r, what, "its eager loader", r->at, rel_hint, mcc_arena_printf(a, "%s_list_load_%s", fn, r->name));
 }
 
 /* Struct members: each field's C name and whatever else the struct
  * declares for it (cg_flag_member: the NULL flag). */
-static void member_names(checker *k, const mc_table *t)
+static void member_names(checker *k, const mcc_table *t)
 {
-    mc_arena *a = k->g->arena;
+    mcc_arena *a = k->g->arena;
     cg_names local = {0};
     local.arena = a;
     for (size_t i = 0; i < t->ncolumns; i++) {
-        const mc_column *c = &t->columns[i];
+        const mcc_column *c = &t->columns[i];
         const char *members[2] = {c->field, cg_flag_member(k->g, c)};
         const char *roles[2] = {"the struct member", "the NULL flag"};
         for (int m = 0; m < 2; m++) {
             if (!members[m])
                 continue;
-            const char *fw = mc_arena_printf(a, "field '%s.%s'", t->model, c->field);
+            const char *fw = mcc_arena_printf(a, "field '%s.%s'", t->model, c->field);
             const name_entry *other = add(&local, members[m], fw, roles[m], c->at, false);
             if (other)
                 report(k, c, c->at, field_hint,
-                       mc_arena_printf(a, "%s gives the struct member '%s' (%s), which is also %s of %s%s", fw,
+                       mcc_arena_printf(a, "%s gives the struct member '%s' (%s), which is also %s of %s%s", fw,
                                        members[m], roles[m], other->role, other->what, where(k, other->at)));
         }
     }
 }
 
-static void enum_names(checker *k, const mc_enum *e)
+static void enum_names(checker *k, const mcc_enum *e)
 {
     cgen *g = k->g;
-    mc_arena *a = g->arena;
-    const char *what = mc_arena_printf(a, "enum '%s'", e->name), *fn = cg_enum_fn(g, e);
+    mcc_arena *a = g->arena;
+    const char *what = mcc_arena_printf(a, "enum '%s'", e->name), *fn = cg_enum_fn(g, e);
     global(k, e, what, "the type", e->at, enum_hint, cg_enum_type(g, e));
-    global(k, e, what, "a function", e->at, enum_hint, mc_arena_printf(a, "%s_to_text", fn));
-    global(k, e, what, "a function", e->at, enum_hint, mc_arena_printf(a, "%s_from_text", fn));
-    global(k, e, what, "the name table", e->at, enum_hint, mc_arena_printf(a, "%s_names", fn));
+    global(k, e, what, "a function", e->at, enum_hint, mcc_arena_printf(a, "%s_to_text", fn));
+    global(k, e, what, "a function", e->at, enum_hint, mcc_arena_printf(a, "%s_from_text", fn));
+    global(k, e, what, "the name table", e->at, enum_hint, mcc_arena_printf(a, "%s_names", fn));
     for (size_t i = 0; i < e->nvalues; i++)
-        global(k, &e->values[i], mc_arena_printf(a, "value '%s' of enum '%s'", e->values[i], e->name),
+        global(k, &e->values[i], mcc_arena_printf(a, "value '%s' of enum '%s'", e->values[i], e->name),
                "the constant", e->at, enum_hint, cg_enum_value(g, e, i));
 }
 
@@ -491,13 +491,13 @@ static void enum_names(checker *k, const mc_enum *e)
 
 /* Every type name the schema generates (models' with their _list, _query,
  * ... types, and enums'), for the member rule; one lookup each. */
-static void collect_types(cgen *g, const mc_schema *s, cg_names *types)
+static void collect_types(cgen *g, const mcc_schema *s, cg_names *types)
 {
     static const char *const suffixes[] = {"", "_list", "_query", "_column", "_page", "_lists", "_refs"};
-    mc_span none = {0, 0};
+    mcc_span none = {0, 0};
     for (size_t i = 0; i < s->ntables; i++)
         for (size_t j = 0; j < sizeof suffixes / sizeof suffixes[0]; j++)
-            add(types, mc_arena_printf(g->arena, "%s%s", cg_type(g, s->tables[i]), suffixes[j]), "a type", NULL,
+            add(types, mcc_arena_printf(g->arena, "%s%s", cg_type(g, s->tables[i]), suffixes[j]), "a type", NULL,
                 none, false);
     for (size_t i = 0; i < s->nenums; i++)
         add(types, cg_enum_type(g, &s->enums[i]), "a type", NULL, none, false);
@@ -507,24 +507,24 @@ static void collect_types(cgen *g, const mc_schema *s, cg_names *types)
 static const char *member_c_name(cgen *g, const cg_names *types, const char *name)
 {
     if (reserved_word(g->names, name) || runtime_prefix(name) || find(types, name))
-        return mc_arena_printf(g->arena, "%s_", name);
+        return mcc_arena_printf(g->arena, "%s_", name);
     return name;
 }
 
 static const char *type_c_name(cgen *g, const char *name)
 {
-    const char *full = mc_arena_printf(g->arena, "%s%s", g->prefix, name);
-    return reserved_word(g->names, full) || cg_is_local_name(full) ? mc_arena_printf(g->arena, "%s_", full) : full;
+    const char *full = mcc_arena_printf(g->arena, "%s%s", g->prefix, name);
+    return reserved_word(g->names, full) || cg_is_local_name(full) ? mcc_arena_printf(g->arena, "%s_", full) : full;
 }
 
 /* A model's type: as an enum's, and `_row` appended when it would equal
  * its function prefix (a model named in snake case, `_4ts`, `user`), so
  * that the type `X_query` and the function `x_query` stay apart. */
-static const char *model_c_name(cgen *g, const mc_table *t)
+static const char *model_c_name(cgen *g, const mcc_table *t)
 {
     const char *type = type_c_name(g, t->model);
     if (strcmp(type, cg_fn(g, t)) == 0)
-        return mc_arena_printf(g->arena, "%s_row", type);
+        return mcc_arena_printf(g->arena, "%s_row", type);
     return type;
 }
 
@@ -533,25 +533,25 @@ const char *cg_long_text(cgen *g, const char *s)
     cg_names *t = g->names;
     const char *name;
     do
-        name = mc_arena_printf(g->arena, "%s_text_%u", cg_base_ident(g), ++t->ntexts);
+        name = mcc_arena_printf(g->arena, "%s_text_%u", cg_base_ident(g), ++t->ntexts);
     while (find(t, name));
-    mc_span none = {0, 0};
+    mcc_span none = {0, 0};
     add(t, name, "a long text", NULL, none, true);
     size_t n = strlen(s);
-    mc_buf *b = &t->texts;
-    mc_buf_printf(b, "/* %zu bytes: longer than the 4095 a C string literal may hold. */\n", n);
-    mc_buf_printf(b, "static const char %s[] = {", name);
+    mcc_buf *b = &t->texts;
+    mcc_buf_printf(b, "/* %zu bytes: longer than the 4095 a C string literal may hold. */\n", n);
+    mcc_buf_printf(b, "static const char %s[] = {", name);
     for (size_t i = 0; i <= n; i++) {
         unsigned char ch = (unsigned char)s[i];
-        mc_buf_put(b, i % 12 == 0 ? "\n    " : " ");
+        mcc_buf_put(b, i % 12 == 0 ? "\n    " : " ");
         if (ch == '\'' || ch == '\\')
-            mc_buf_printf(b, "'\\%c',", ch);
+            mcc_buf_printf(b, "'\\%c',", ch);
         else if (ch >= 0x20 && ch < 0x7f)
-            mc_buf_printf(b, "'%c',", ch);
+            mcc_buf_printf(b, "'%c',", ch);
         else
-            mc_buf_printf(b, "'\\%03o',", ch);
+            mcc_buf_printf(b, "'\\%03o',", ch);
     }
-    mc_buf_put(b, "\n};\n\n");
+    mcc_buf_put(b, "\n};\n\n");
     return name;
 }
 
@@ -563,20 +563,20 @@ const char *cg_long_texts(const cgen *g)
 void cg_long_texts_reset(cgen *g)
 {
     if (g->names)
-        mc_buf_reset(&g->names->texts);
+        mcc_buf_reset(&g->names->texts);
 }
 
 void cg_names_free(cgen *g)
 {
     if (g->names)
-        mc_buf_free(&g->names->texts);
+        mcc_buf_free(&g->names->texts);
 }
 
 const char *cg_duplicate_definition(cgen *g, const char *source)
 {
     cg_names seen = {0};
     seen.arena = g->arena;
-    mc_span none = {0, 0};
+    mcc_span none = {0, 0};
     for (const char *line = source; line && *line;) {
         const char *end = strchr(line, '\n');
         if (!end)
@@ -588,7 +588,7 @@ const char *cg_duplicate_definition(cgen *g, const char *source)
             while (p && p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
                 p--;
             if (p && p < paren) {
-                const char *name = mc_arena_strndup(g->arena, p, (size_t)(paren - p));
+                const char *name = mcc_arena_strndup(g->arena, p, (size_t)(paren - p));
                 if (name && add(&seen, name, "a definition", NULL, none, false)) {
                     if (g->names)
                         g->names->duplicate = name;
@@ -608,28 +608,28 @@ const char *cg_last_duplicate(const cgen *g)
 
 bool cg_name_taken(const cgen *g, const char *name)
 {
-    return mc_is_c_keyword(name) || find(g->names, name) != NULL;
+    return mcc_is_c_keyword(name) || find(g->names, name) != NULL;
 }
 
 const char *cg_base_ident(const cgen *g)
 {
     const char *b = g->base ? g->base : "";
     if (isdigit((unsigned char)(g->prefix[0] ? g->prefix[0] : b[0])) || !b[0])
-        return mc_arena_printf(g->arena, "%sschema_%s", g->prefix, b);
-    return mc_arena_printf(g->arena, "%s%s", g->prefix, b);
+        return mcc_arena_printf(g->arena, "%sschema_%s", g->prefix, b);
+    return mcc_arena_printf(g->arena, "%s%s", g->prefix, b);
 }
 
 const char *cg_guard(const cgen *g)
 {
-    char *guard = mc_arena_printf(g->arena, "%s%s_MODELC_H", g->prefix, g->base ? g->base : "");
+    char *guard = mcc_arena_printf(g->arena, "%s%s_MODELC_H", g->prefix, g->base ? g->base : "");
     for (char *p = guard; *p; p++)
         *p = isalnum((unsigned char)*p) ? (char)toupper((unsigned char)*p) : '_';
     if (!isalpha((unsigned char)guard[0]))
-        return mc_arena_printf(g->arena, "SCHEMA_%s", guard);
+        return mcc_arena_printf(g->arena, "SCHEMA_%s", guard);
     return guard;
 }
 
-static void apply_rules(cgen *g, mc_schema *s)
+static void apply_rules(cgen *g, mcc_schema *s)
 {
     for (size_t i = 0; i < s->ntables; i++)
         s->tables[i]->c_type = model_c_name(g, s->tables[i]);
@@ -639,7 +639,7 @@ static void apply_rules(cgen *g, mc_schema *s)
     types.arena = g->arena;
     collect_types(g, s, &types);
     for (size_t i = 0; i < s->ntables; i++) {
-        mc_table *t = s->tables[i];
+        mcc_table *t = s->tables[i];
         for (size_t j = 0; j < t->ncolumns; j++)
             t->columns[j].field = member_c_name(g, &types, t->columns[j].field);
         for (size_t j = 0; j < t->nrels; j++)
@@ -647,9 +647,9 @@ static void apply_rules(cgen *g, mc_schema *s)
     }
 }
 
-int cg_names_build(cgen *g, mc_schema *s, mc_diag *diag)
+int cg_names_build(cgen *g, mcc_schema *s, mcc_diag *diag)
 {
-    cg_names *t = mc_arena_alloc(g->arena, sizeof *t);
+    cg_names *t = mcc_arena_alloc(g->arena, sizeof *t);
     if (!t)
         return 1;
     memset(t, 0, sizeof *t);
@@ -659,17 +659,17 @@ int cg_names_build(cgen *g, mc_schema *s, mc_diag *diag)
     apply_rules(g, s);
 
     checker k = {g, t, diag, 0, NULL};
-    mc_span file = {0, 0};
+    mcc_span file = {0, 0};
     const char *base = cg_base_ident(g);
-    const char *what = mc_arena_printf(g->arena, "the schema file name '%s'", g->base ? g->base : "");
+    const char *what = mcc_arena_printf(g->arena, "the schema file name '%s'", g->base ? g->base : "");
     global(&k, g, what, "the header guard", file, "rename the schema file", cg_guard(g));
     if (g->nmigrations) {
         global(&k, g, what, "the compiled-in migrations", file, "rename the schema file",
-               mc_arena_printf(g->arena, "%s_migrations", base));
+               mcc_arena_printf(g->arena, "%s_migrations", base));
         global(&k, g, what, "the migrate function", file, "rename the schema file",
-               mc_arena_printf(g->arena, "%s_migrate", base));
+               mcc_arena_printf(g->arena, "%s_migrate", base));
         global(&k, g, what, "the migrations-list function", file, "rename the schema file",
-               mc_arena_printf(g->arena, "%s_migrations_list", base));
+               mcc_arena_printf(g->arena, "%s_migrations_list", base));
     }
     for (size_t i = 0; i < s->nenums; i++)
         enum_names(&k, &s->enums[i]);

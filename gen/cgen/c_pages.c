@@ -12,29 +12,29 @@
 #include <string.h>
 
 /* X_page, next to the functions that fill and free it. */
-static void emit_page_type(cgen *g, cg_out *o, const mc_table *t)
+static void emit_page_type(cgen *g, cg_out *o, const mcc_table *t)
 {
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
-    mc_buf *h = &o->h;
-    mc_buf_printf(h, "/* One page of a %s query (%s_query_page): items[0..count) owned by the page, freed\n"
+    mcc_buf *h = &o->h;
+    mcc_buf_printf(h, "/* One page of a %s query (%s_query_page): items[0..count) owned by the page, freed\n"
                      " * with %s_page_free; the numbers as Flask-SQLAlchemy's Pagination has them. */\n",
                   type, fn, fn);
-    mc_buf_printf(h, "typedef struct %s_page {\n", type);
-    mc_buf_printf(h, "    %s *items;\n", type);
-    mc_buf_put(h, "    size_t count;                   /* rows on this page, <= per_page */\n");
-    mc_buf_put(h, "    int64_t total;                  /* rows of the query, its own limit/offset ignored */\n");
-    mc_buf_put(h, "    int64_t page;                   /* 1-based, as asked */\n");
-    mc_buf_put(h, "    int64_t per_page;\n");
-    mc_buf_put(h, "    int64_t pages;                  /* ceil(total / per_page); 0 when total is 0 */\n");
-    mc_buf_put(h, "    bool has_prev;                  /* page > 1 */\n");
-    mc_buf_put(h, "    bool has_next;                  /* page < pages */\n");
-    mc_buf_printf(h, "} %s_page;\n\n", type);
+    mcc_buf_printf(h, "typedef struct %s_page {\n", type);
+    mcc_buf_printf(h, "    %s *items;\n", type);
+    mcc_buf_put(h, "    size_t count;                   /* rows on this page, <= per_page */\n");
+    mcc_buf_put(h, "    int64_t total;                  /* rows of the query, its own limit/offset ignored */\n");
+    mcc_buf_put(h, "    int64_t page;                   /* 1-based, as asked */\n");
+    mcc_buf_put(h, "    int64_t per_page;\n");
+    mcc_buf_put(h, "    int64_t pages;                  /* ceil(total / per_page); 0 when total is 0 */\n");
+    mcc_buf_put(h, "    bool has_prev;                  /* page > 1 */\n");
+    mcc_buf_put(h, "    bool has_next;                  /* page < pages */\n");
+    mcc_buf_printf(h, "} %s_page;\n\n", type);
 }
 
-static void emit_page(cgen *g, cg_out *o, const mc_table *t)
+static void emit_page(cgen *g, cg_out *o, const mcc_table *t)
 {
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
-    mc_buf *c = &o->c;
+    mcc_buf *c = &o->c;
     emit_page_type(g, o, t);
 
     cg_fn_begin(o, "Frees the rows of a page and empties it; NULL is a no-op.", "void %s_page_free(%s_page *page)", fn,
@@ -48,7 +48,7 @@ static void emit_page(cgen *g, cg_out *o, const mc_table *t)
                "fn", fn, "type", type, NULL);
     cg_fn_end(o);
 
-    cg_fn_begin(o, mc_arena_printf(g->arena,
+    cg_fn_begin(o, mcc_arena_printf(g->arena,
                                    "*out = page `page` (from 1) of the query, per_page rows a page, in the query's order "
                                    "(paginate()): the query's own limit and offset are ignored and left as they were. "
                                    "A page past the end is empty (MC_OK); page < 1 or per_page < 1 is MC_INVALID. "
@@ -82,51 +82,51 @@ static void emit_page(cgen *g, cg_out *o, const mc_table *t)
 /* The children X_delete deletes first (`cascade: delete`): the same rule
  * as c_crud.c's emit_delete, a one-to-many or one-to-one relationship
  * whose foreign key references the table's INTEGER primary key. */
-static size_t cascades(const mc_table *t, const mc_relationship **out, size_t max)
+static size_t cascades(const mcc_table *t, const mcc_relationship **out, size_t max)
 {
-    const mc_column *rowid = cg_rowid(t);
+    const mcc_column *rowid = cg_rowid(t);
     size_t n = 0;
     for (size_t i = 0; rowid && i < t->nrels && n < max; i++) {
-        const mc_relationship *r = t->rels[i];
-        if (r->cascade_delete && (r->kind == MC_REL_ONE_TO_MANY || r->kind == MC_REL_ONE_TO_ONE) &&
+        const mcc_relationship *r = t->rels[i];
+        if (r->cascade_delete && (r->kind == MCC_REL_ONE_TO_MANY || r->kind == MCC_REL_ONE_TO_ONE) &&
             strcmp(r->fk->ref_cols[0], rowid->name) == 0)
             out[n++] = r;
     }
     return n;
 }
 
-static void emit_delete(cgen *g, cg_out *o, const mc_table *t)
+static void emit_delete(cgen *g, cg_out *o, const mcc_table *t)
 {
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
-    mc_buf *c = &o->c;
-    const mc_relationship *cs[32];
+    mcc_buf *c = &o->c;
+    const mcc_relationship *cs[32];
     size_t n = cascades(t, cs, 32);
-    mc_buf doc = {0};
-    mc_buf_printf(&doc, "Deletes every %s row the query selects (query.delete()); *n (may be NULL) = rows deleted. "
+    mcc_buf doc = {0};
+    mcc_buf_printf(&doc, "Deletes every %s row the query selects (query.delete()); *n (may be NULL) = rows deleted. "
                         "With a limit or offset, exactly the rows the query gives.", t->name);
     for (size_t i = 0; i < n; i++)
-        mc_buf_printf(&doc, " Deletes their %s first (cascade: delete), all in one transaction.", cs[i]->name);
-    mc_buf_put(&doc, " Nothing is deleted when it fails.");
+        mcc_buf_printf(&doc, " Deletes their %s first (cascade: delete), all in one transaction.", cs[i]->name);
+    mcc_buf_put(&doc, " Nothing is deleted when it fails.");
     cg_fn_begin(o, doc.data, "int %s_query_delete(%s_query *q, int64_t *n)", fn, type);
-    mc_buf_free(&doc);
+    mcc_buf_free(&doc);
     if (n == 0) {
-        mc_buf_line(c, "return mc_query_delete((mc_query *)q, NULL, 0, n);");
+        mcc_buf_line(c, "return mc_query_delete((mc_query *)q, NULL, 0, n);");
         cg_fn_end(o);
         return;
     }
-    mc_buf_line(c, "static const char *const cascade[] = {");
+    mcc_buf_line(c, "static const char *const cascade[] = {");
     for (size_t i = 0; i < n; i++) {
-        const mc_relationship *r = cs[i];
+        const mcc_relationship *r = cs[i];
         const char *sql = cg_sqlf(g, "DELETE FROM %I WHERE %I IN ", r->target->name,
                                   r->target->columns[r->fk->cols[0]].name);
-        mc_buf_line(c, "    %s,", cg_cstr(g, sql));
+        mcc_buf_line(c, "    %s,", cg_cstr(g, sql));
     }
-    mc_buf_line(c, "};");
-    mc_buf_line(c, "return mc_query_delete((mc_query *)q, cascade, %zu, n);", n);
+    mcc_buf_line(c, "};");
+    mcc_buf_line(c, "return mc_query_delete((mc_query *)q, cascade, %zu, n);", n);
     cg_fn_end(o);
 }
 
-void cg_emit_pages(cgen *g, cg_out *o, const mc_table *t)
+void cg_emit_pages(cgen *g, cg_out *o, const mcc_table *t)
 {
     emit_page(g, o, t);
     emit_delete(g, o, t);

@@ -13,136 +13,136 @@
 
 #include <string.h>
 
-static const mc_column *col_named(const mc_table *t, const char *sql_name)
+static const mcc_column *col_named(const mcc_table *t, const char *sql_name)
 {
-    return mc_table_column(t, sql_name);
+    return mcc_table_column(t, sql_name);
 }
 
 /* X_rel_list: every row of the relationship's query X_rel. */
-static void emit_list(cgen *g, cg_out *o, const mc_relationship *r, const char *doc)
+static void emit_list(cgen *g, cg_out *o, const mcc_relationship *r, const char *doc)
 {
     const char *fn = cg_fn(g, r->owner), *type = cg_type(g, r->owner), *ttype = cg_type(g, r->target);
-    mc_buf *c = &o->c;
+    mcc_buf *c = &o->c;
     cg_fn_begin(o, doc, "int %s_%s_list(mc_db *db, const %s *row, %s_list *out)", fn, r->name, type, ttype);
-    cg_emit_list_of_query(g, c, r->target, mc_arena_printf(g->arena, "%s_%s(db, row)", fn, r->name));
+    cg_emit_list_of_query(g, c, r->target, mcc_arena_printf(g->arena, "%s_%s(db, row)", fn, r->name));
     cg_fn_end(o);
 }
 
-static void emit_children_query(cgen *g, cg_out *o, const mc_relationship *r)
+static void emit_children_query(cgen *g, cg_out *o, const mcc_relationship *r)
 {
-    const mc_table *t = r->owner, *T = r->target;
+    const mcc_table *t = r->owner, *T = r->target;
     const char *fn = cg_fn(g, t), *type = cg_type(g, t), *tfn = cg_fn(g, T), *ttype = cg_type(g, T);
-    const mc_column *fc = &T->columns[r->fk->cols[0]];
-    const mc_column *rc = col_named(t, r->fk->ref_cols[0]);
-    mc_buf *c = &o->c;
-    bool one = r->kind == MC_REL_ONE_TO_ONE;
+    const mcc_column *fc = &T->columns[r->fk->cols[0]];
+    const mcc_column *rc = col_named(t, r->fk->ref_cols[0]);
+    mcc_buf *c = &o->c;
+    bool one = r->kind == MCC_REL_ONE_TO_ONE;
     const char *order = "";
     if (r->order_by)
-        order = mc_arena_printf(g->arena, " ordered by %s%s", r->order_by->field, r->order_desc ? " descending" : "");
+        order = mcc_arena_printf(g->arena, " ordered by %s%s", r->order_by->field, r->order_desc ? " descending" : "");
 
-    cg_fn_begin(o, mc_arena_printf(g->arena, "The %s whose %s is row's %s%s: a query to filter, order, count or page%s. "
+    cg_fn_begin(o, mcc_arena_printf(g->arena, "The %s whose %s is row's %s%s: a query to filter, order, count or page%s. "
                                    "Free with %s_query_free; NULL when out of memory.",
                                    T->name, fc->field, rc->field, order,
-                                   r->lazy == MC_LAZY_DYNAMIC ? " (lazy: dynamic)" : "", tfn),
+                                   r->lazy == MCC_LAZY_DYNAMIC ? " (lazy: dynamic)" : "", tfn),
                 "%s_query *%s_%s%s(mc_db *db, const %s *row)", ttype, fn, r->name, one ? "_query" : "", type);
-    mc_buf_line(c, "%s_query *q = %s_query(db);", ttype, tfn);
-    mc_buf_line(c, "if (!q)");
-    mc_buf_line(c, "    return NULL;");
-    mc_buf_line(c, "%s_query_where_%s_eq(q, row->%s);", tfn, fc->field, rc->field);
+    mcc_buf_line(c, "%s_query *q = %s_query(db);", ttype, tfn);
+    mcc_buf_line(c, "if (!q)");
+    mcc_buf_line(c, "    return NULL;");
+    mcc_buf_line(c, "%s_query_where_%s_eq(q, row->%s);", tfn, fc->field, rc->field);
     if (r->order_by)
-        mc_buf_line(c, "%s_query_order_by(q, %s, %s);", tfn, cg_col_const(g, T, r->order_by),
+        mcc_buf_line(c, "%s_query_order_by(q, %s, %s);", tfn, cg_col_const(g, T, r->order_by),
                     r->order_desc ? "true" : "false");
-    mc_buf_line(c, "return q;");
+    mcc_buf_line(c, "return q;");
     cg_fn_end(o);
 
     if (one) {
-        cg_fn_begin(o, mc_arena_printf(g->arena, "*out = row's %s (uselist: false; free with %s_free), or MC_NOTFOUND.",
+        cg_fn_begin(o, mcc_arena_printf(g->arena, "*out = row's %s (uselist: false; free with %s_free), or MC_NOTFOUND.",
                                        r->name, tfn),
                     "int %s_%s(mc_db *db, const %s *row, %s **out)", fn, r->name, type, ttype);
-        mc_buf_line(c, "*out = NULL;");
-        mc_buf_line(c, "%s_query *q = %s_%s_query(db, row);", ttype, fn, r->name);
-        mc_buf_line(c, "if (!q)");
-        mc_buf_line(c, "    return mc_errcode(db);");
-        mc_buf_line(c, "int rc = %s_query_first(q, out);", tfn);
-        mc_buf_line(c, "%s_query_free(q);", tfn);
-        mc_buf_line(c, "return rc;");
+        mcc_buf_line(c, "*out = NULL;");
+        mcc_buf_line(c, "%s_query *q = %s_%s_query(db, row);", ttype, fn, r->name);
+        mcc_buf_line(c, "if (!q)");
+        mcc_buf_line(c, "    return mc_errcode(db);");
+        mcc_buf_line(c, "int rc = %s_query_first(q, out);", tfn);
+        mcc_buf_line(c, "%s_query_free(q);", tfn);
+        mcc_buf_line(c, "return rc;");
         cg_fn_end(o);
         return;
     }
-    emit_list(g, o, r, mc_arena_printf(g->arena, "*out = every one of row's %s%s (free with %s_list_free).", r->name,
+    emit_list(g, o, r, mcc_arena_printf(g->arena, "*out = every one of row's %s%s (free with %s_list_free).", r->name,
                                         order, tfn));
 }
 
-static void emit_parent(cgen *g, cg_out *o, const mc_relationship *r)
+static void emit_parent(cgen *g, cg_out *o, const mcc_relationship *r)
 {
-    const mc_table *t = r->owner, *T = r->target;
+    const mcc_table *t = r->owner, *T = r->target;
     const char *fn = cg_fn(g, t), *type = cg_type(g, t), *tfn = cg_fn(g, T), *ttype = cg_type(g, T);
-    const mc_column *fc = &t->columns[r->fk->cols[0]];
-    const mc_column *rc = col_named(T, r->fk->ref_cols[0]);
-    mc_buf *c = &o->c;
+    const mcc_column *fc = &t->columns[r->fk->cols[0]];
+    const mcc_column *rc = col_named(T, r->fk->ref_cols[0]);
+    mcc_buf *c = &o->c;
     bool by_pk = T->npk == 1 && &T->columns[T->pk[0]] == rc;
 
-    cg_fn_begin(o, mc_arena_printf(g->arena, "*out = the %s that row's %s refers to (free with %s_free); MC_NOTFOUND when "
+    cg_fn_begin(o, mcc_arena_printf(g->arena, "*out = the %s that row's %s refers to (free with %s_free); MC_NOTFOUND when "
                                    "%s is NULL or dangling.", T->name, fc->field, tfn, fc->field),
                 "int %s_%s(mc_db *db, const %s *row, %s **out)", fn, r->name, type, ttype);
-    mc_buf_line(c, "*out = NULL;");
+    mcc_buf_line(c, "*out = NULL;");
     if (cg_null_flag(fc))
-        mc_buf_line(c, "if (row->%s_null)", fc->field);
+        mcc_buf_line(c, "if (row->%s_null)", fc->field);
     else if (cg_kind_of(fc) == CG_TEXT)
-        mc_buf_line(c, "if (!row->%s)", fc->field);
+        mcc_buf_line(c, "if (!row->%s)", fc->field);
     if (cg_null_flag(fc) || cg_kind_of(fc) == CG_TEXT)
-        mc_buf_line(c, "    return %s;", cg_errf(g, "db", "MC_NOTFOUND", "%T.%T: %T is NULL", t->name, r->name, fc->field));
-    mc_buf_line(c, "return %s_%s(db, row->%s, out);", tfn,
-                by_pk ? "get" : mc_arena_printf(g->arena, "find_by_%s", rc->field), fc->field);
+        mcc_buf_line(c, "    return %s;", cg_errf(g, "db", "MC_NOTFOUND", "%T.%T: %T is NULL", t->name, r->name, fc->field));
+    mcc_buf_line(c, "return %s_%s(db, row->%s, out);", tfn,
+                by_pk ? "get" : mcc_arena_printf(g->arena, "find_by_%s", rc->field), fc->field);
     cg_fn_end(o);
 
     cg_kind k = cg_kind_of(fc);
     if (k == CG_TEXT || k == CG_BLOB)
         return;     /* a key the struct would have to own: set the field itself */
-    cg_fn_begin(o, mc_arena_printf(g->arena, "Makes row refer to target (row->%s = target->%s); NULL target: no %s. "
+    cg_fn_begin(o, mcc_arena_printf(g->arena, "Makes row refer to target (row->%s = target->%s); NULL target: no %s. "
                                    "Write it with %s_insert or %s_update.", fc->field, rc->field, r->name, fn, fn),
                 "void %s_set_%s(%s *row, const %s *target)", fn, r->name, type, ttype);
-    mc_buf_line(c, "row->%s = target ? target->%s : 0;", fc->field, rc->field);
+    mcc_buf_line(c, "row->%s = target ? target->%s : 0;", fc->field, rc->field);
     if (cg_null_flag(fc))
-        mc_buf_line(c, "row->%s_null = target == NULL;", fc->field);
+        mcc_buf_line(c, "row->%s_null = target == NULL;", fc->field);
     cg_fn_end(o);
 }
 
-static void emit_many_to_many(cgen *g, cg_out *o, const mc_relationship *r)
+static void emit_many_to_many(cgen *g, cg_out *o, const mcc_relationship *r)
 {
-    const mc_table *t = r->owner, *T = r->target, *S = r->secondary;
+    const mcc_table *t = r->owner, *T = r->target, *S = r->secondary;
     const char *fn = cg_fn(g, t), *type = cg_type(g, t), *tfn = cg_fn(g, T), *ttype = cg_type(g, T);
-    const mc_column *sa = &S->columns[r->fk->cols[0]], *sb = &S->columns[r->fk2->cols[0]];
-    const mc_column *r1 = col_named(t, r->fk->ref_cols[0]), *r2 = col_named(T, r->fk2->ref_cols[0]);
-    mc_buf *c = &o->c;
+    const mcc_column *sa = &S->columns[r->fk->cols[0]], *sb = &S->columns[r->fk2->cols[0]];
+    const mcc_column *r1 = col_named(t, r->fk->ref_cols[0]), *r2 = col_named(T, r->fk2->ref_cols[0]);
+    mcc_buf *c = &o->c;
     if (cg_kind_of(r1) != CG_INT64 || cg_kind_of(r2) != CG_INT64) {
         cg_commentf(&o->h, "%s.%s: many-to-many over non-integer keys has no accessor yet.", t->model, r->name);
-        mc_buf_put(&o->h, "\n");
+        mcc_buf_put(&o->h, "\n");
         return;
     }
     const char *sub = cg_sqlf(g, "%I IN (SELECT %I FROM %I WHERE %I = ?)", r2->name, sb->name, S->name, sa->name);
-    const char *order = r->order_by ? mc_arena_printf(g->arena, ", ordered by %s", r->order_by->field) : "";
-    cg_fn_begin(o, mc_arena_printf(g->arena, "The %s linked to row through %s%s: a query to filter, order, count or page.",
+    const char *order = r->order_by ? mcc_arena_printf(g->arena, ", ordered by %s", r->order_by->field) : "";
+    cg_fn_begin(o, mcc_arena_printf(g->arena, "The %s linked to row through %s%s: a query to filter, order, count or page.",
                                    T->name, S->name, order),
                 "%s_query *%s_%s(mc_db *db, const %s *row)", ttype, fn, r->name, type);
-    mc_buf_line(c, "%s_query *q = %s_query(db);", ttype, tfn);
-    mc_buf_line(c, "if (!q)");
-    mc_buf_line(c, "    return NULL;");
-    mc_buf_line(c, "mc_query_where_sql((mc_query *)q, %s, row->%s);", cg_cstr(g, sub), r1->field);
+    mcc_buf_line(c, "%s_query *q = %s_query(db);", ttype, tfn);
+    mcc_buf_line(c, "if (!q)");
+    mcc_buf_line(c, "    return NULL;");
+    mcc_buf_line(c, "mc_query_where_sql((mc_query *)q, %s, row->%s);", cg_cstr(g, sub), r1->field);
     if (r->order_by)
-        mc_buf_line(c, "%s_query_order_by(q, %s, %s);", tfn, cg_col_const(g, T, r->order_by),
+        mcc_buf_line(c, "%s_query_order_by(q, %s, %s);", tfn, cg_col_const(g, T, r->order_by),
                     r->order_desc ? "true" : "false");
-    mc_buf_line(c, "return q;");
+    mcc_buf_line(c, "return q;");
     cg_fn_end(o);
 
-    emit_list(g, o, r, mc_arena_printf(g->arena, "*out = every %s linked to row (free with %s_list_free).", T->name, tfn));
+    emit_list(g, o, r, mcc_arena_printf(g->arena, "*out = every %s linked to row (free with %s_list_free).", T->name, tfn));
 
     const char *ins = cg_sqlf(g, "INSERT INTO %I (%I, %I) VALUES (?, ?)", S->name, sa->name, sb->name);
     const char *del = cg_sqlf(g, "DELETE FROM %I WHERE %I = ? AND %I = ?", S->name, sa->name, sb->name);
     for (int remove = 0; remove < 2; remove++) {
-        cg_fn_begin(o, remove ? mc_arena_printf(g->arena, "Unlinks item from row's %s; MC_NOTFOUND if they were not linked.",
+        cg_fn_begin(o, remove ? mcc_arena_printf(g->arena, "Unlinks item from row's %s; MC_NOTFOUND if they were not linked.",
                                                 r->name)
-                              : mc_arena_printf(g->arena, "Links item to row's %s (a row in %s); MC_CONSTRAINT if already linked.",
+                              : mcc_arena_printf(g->arena, "Links item to row's %s (a row in %s); MC_CONSTRAINT if already linked.",
                                                 r->name, S->name),
                     "int %s_%s_%s(mc_db *db, const %s *row, const %s *item)", fn, r->name, remove ? "remove" : "add",
                     type, ttype);
@@ -163,44 +163,44 @@ static void emit_many_to_many(cgen *g, cg_out *o, const mc_relationship *r)
                        "    if (mc_changes(db) == 0)\n"
                        "        return {{notfound}};\n",
                        "notfound", cg_errf(g, "db", "MC_NOTFOUND", "%T: the two rows were not linked", S->name), NULL);
-        mc_buf_line(c, "return MC_OK;");
+        mcc_buf_line(c, "return MC_OK;");
         cg_fn_end(o);
     }
 }
 
 /* "p.a, p.b" with alias a */
-static void aliased_cols(mc_buf *b, const mc_table *t, const char *alias)
+static void aliased_cols(mcc_buf *b, const mcc_table *t, const char *alias)
 {
     for (size_t i = 0; i < t->ncolumns; i++) {
         if (i)
-            mc_buf_put(b, ", ");
-        mc_buf_printf(b, "%s.", alias);
-        mc_put_quoted_ident(b, t->columns[i].name);
+            mcc_buf_put(b, ", ");
+        mcc_buf_printf(b, "%s.", alias);
+        mcc_put_quoted_ident(b, t->columns[i].name);
     }
 }
 
-static void emit_joined(cgen *g, cg_out *o, const mc_relationship *r)
+static void emit_joined(cgen *g, cg_out *o, const mcc_relationship *r)
 {
-    const mc_table *t = r->owner, *T = r->target;
+    const mcc_table *t = r->owner, *T = r->target;
     if (t->npk != 1 || T->npk < 1)
         return;
     const char *fn = cg_fn(g, t), *type = cg_type(g, t), *tfn = cg_fn(g, T), *ttype = cg_type(g, T);
-    const mc_column *pk = &t->columns[t->pk[0]];
-    const mc_column *fc = &T->columns[r->fk->cols[0]];
-    const mc_column *rc = col_named(t, r->fk->ref_cols[0]);
-    mc_buf *c = &o->c;
-    mc_buf cols = {0};
+    const mcc_column *pk = &t->columns[t->pk[0]];
+    const mcc_column *fc = &T->columns[r->fk->cols[0]];
+    const mcc_column *rc = col_named(t, r->fk->ref_cols[0]);
+    mcc_buf *c = &o->c;
+    mcc_buf cols = {0};
     aliased_cols(&cols, t, "p");
-    mc_buf_put(&cols, ", ");
+    mcc_buf_put(&cols, ", ");
     aliased_cols(&cols, T, "c");
     const char *order = r->order_by ? cg_sqlf(g, " ORDER BY c.%I%s", r->order_by->name, r->order_desc ? " DESC" : "")
                                     : "";
     const char *sql = cg_sqlf(g, "SELECT %s FROM %I AS p LEFT OUTER JOIN %I AS c ON c.%I = p.%I WHERE p.%I = ?%s",
                               cols.data ? cols.data : "", t->name, T->name, fc->name, rc->name, pk->name, order);
-    mc_buf_free(&cols);
+    mcc_buf_free(&cols);
     const char *pt = cg_param_type(g, pk);
     const char *kids = cg_local(g, r->name);    /* the parameter: never a local's or a function's name */
-    cg_fn_begin(o, mc_arena_printf(g->arena, "Loads the %s with this key and all its %s in one statement (lazy: joined): "
+    cg_fn_begin(o, mcc_arena_printf(g->arena, "Loads the %s with this key and all its %s in one statement (lazy: joined): "
                                    "*out as %s_get gives it, *%s as %s_%s_list does; MC_NOTFOUND when no such %s.",
                                    t->name, r->name, fn, r->name, fn, r->name, t->name),
                 "int %s_get_with_%s(mc_db *db, %s%s%s, %s **out, %s_list *%s)", fn, r->name, pt,
@@ -214,9 +214,9 @@ static void emit_joined(cgen *g, cg_out *o, const mc_relationship *r)
                "        return mc_errcode(db);\n"
                "    int rc = MC_OK, s;\n",
                "kids", kids, "sql", cg_cstr(g, sql), NULL);
-    mc_buf_line(c, "int b = %s;", cg_kind_of(pk) == CG_TEXT
-                                   ? mc_arena_printf(g->arena, "mc_stmt_bind_text(st, 1, %s)", cg_param(g, pk))
-                                   : mc_arena_printf(g->arena, "mc_stmt_bind_int64(st, 1, %s)", cg_param(g, pk)));
+    mcc_buf_line(c, "int b = %s;", cg_kind_of(pk) == CG_TEXT
+                                   ? mcc_arena_printf(g->arena, "mc_stmt_bind_text(st, 1, %s)", cg_param(g, pk))
+                                   : mcc_arena_printf(g->arena, "mc_stmt_bind_int64(st, 1, %s)", cg_param(g, pk)));
     cg_snippet(c,
                "    {{type}} *row = NULL;\n"
                "    size_t cap = 0;\n"
@@ -256,29 +256,29 @@ static void emit_joined(cgen *g, cg_out *o, const mc_relationship *r)
                "    *out = row;\n"
                "    return MC_OK;\n",
                "type", cg_type(g, t), "ttype", ttype, "fn", fn, "tfn", tfn, "kids", kids, "table", cg_cstr(g, t->name),
-               "child_pk", mc_arena_printf(g->arena, "%zu", t->ncolumns + T->pk[0]),
-               "child_at", mc_arena_printf(g->arena, "%zu", t->ncolumns),
+               "child_pk", mcc_arena_printf(g->arena, "%zu", t->ncolumns + T->pk[0]),
+               "child_at", mcc_arena_printf(g->arena, "%zu", t->ncolumns),
                "nomem", cg_errf(g, "db", "MC_NOMEM", "%T: out of memory", t->name),
                "child_nomem", cg_errf(g, "db", "MC_NOMEM", "%T: out of memory", T->name),
                "notfound", cg_errf(g, "db", "MC_NOTFOUND", "%T: no row with this %T", t->name, pk->field), NULL);
     cg_fn_end(o);
 }
 
-void cg_emit_relations(cgen *g, cg_out *o, const mc_table *t)
+void cg_emit_relations(cgen *g, cg_out *o, const mcc_table *t)
 {
     for (size_t i = 0; i < t->nrels; i++) {
-        const mc_relationship *r = t->rels[i];
+        const mcc_relationship *r = t->rels[i];
         switch (r->kind) {
-        case MC_REL_ONE_TO_MANY:
-        case MC_REL_ONE_TO_ONE:
+        case MCC_REL_ONE_TO_MANY:
+        case MCC_REL_ONE_TO_ONE:
             emit_children_query(g, o, r);
-            if (r->lazy == MC_LAZY_JOINED && r->kind == MC_REL_ONE_TO_MANY)
+            if (r->lazy == MCC_LAZY_JOINED && r->kind == MCC_REL_ONE_TO_MANY)
                 emit_joined(g, o, r);
             break;
-        case MC_REL_MANY_TO_ONE:
+        case MCC_REL_MANY_TO_ONE:
             emit_parent(g, o, r);
             break;
-        case MC_REL_MANY_TO_MANY:
+        case MCC_REL_MANY_TO_MANY:
             emit_many_to_many(g, o, r);
             break;
         }

@@ -19,39 +19,39 @@ typedef struct type_calls {
     const char *bind, *read, *check_if, *check;
 } type_calls;
 
-static const type_calls calls[MC_T__COUNT] = {
+static const type_calls calls[MCC_T__COUNT] = {
 #define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero) \
-    [MC_T_##ID] = {CG_##kind, bind, read, check_if, check},
+    [MCC_T_##ID] = {CG_##kind, bind, read, check_if, check},
 #include "types.def"
 #undef X
     /* An enum is bound and read as its value's text ($e: the enum's C
      * function prefix); a value outside the enum is caught by the model's
      * check function, which names the enum (c_crud.c). */
-    [MC_T_ENUM] = {CG_ENUM, "mc_stmt_bind_text(st, $i, $e_to_text($v))",
+    [MCC_T_ENUM] = {CG_ENUM, "mc_stmt_bind_text(st, $i, $e_to_text($v))",
                    "$e_from_text(mc_stmt_column_cstr(st, $i))", "", ""},
     /* Type text with no DSL equivalent (introspection only): text. */
-    [MC_T_UNKNOWN] = {CG_TEXT, "mc_stmt_bind_text_keep(st, $i, $v, $k)", "mc_stmt_column_text(db, st, $i, &$v)", "", ""},
+    [MCC_T_UNKNOWN] = {CG_TEXT, "mc_stmt_bind_text_keep(st, $i, $v, $k)", "mc_stmt_column_text(db, st, $i, &$v)", "", ""},
 };
 
-cg_kind cg_kind_of(const mc_column *c)
+cg_kind cg_kind_of(const mcc_column *c)
 {
     return calls[c->type].kind;
 }
 
-bool cg_holds_now(const mc_column *c)
+bool cg_holds_now(const mcc_column *c)
 {
-    return mc_types[c->type].fam == MC_FAM_TIME;
+    return mcc_types[c->type].fam == MCC_FAM_TIME;
 }
 
 /* tmpl with each $x replaced by its value in v (a '$' before any other
  * character stays as it is); the result lives in g's arena. */
 static const char *subst(cgen *g, const char *tmpl, const cg_call_vars *v)
 {
-    mc_buf b = {0};
+    mcc_buf b = {0};
     char num[32];
     for (const char *p = tmpl; *p; p++) {
         if (*p != '$' || !p[1]) {
-            mc_buf_putc(&b, *p);
+            mcc_buf_putc(&b, *p);
             continue;
         }
         const char *val = NULL;
@@ -59,7 +59,7 @@ static const char *subst(cgen *g, const char *tmpl, const cg_call_vars *v)
         case 'i': val = v->index; break;
         case 'v': val = v->value; break;
         case 'k': val = v->keep ? v->keep : "MC_BIND_STATIC"; break;
-        case 'e': val = v->col->type == MC_T_ENUM ? cg_enum_fn(g, v->col->enum_type) : ""; break;
+        case 'e': val = v->col->type == MCC_T_ENUM ? cg_enum_fn(g, v->col->enum_type) : ""; break;
         case 't': val = v->table; break;
         case 'f': val = v->field; break;
         case 'n': snprintf(num, sizeof num, "%d", v->col->length); val = num; break;
@@ -68,14 +68,14 @@ static const char *subst(cgen *g, const char *tmpl, const cg_call_vars *v)
         default: break;
         }
         if (!val) {
-            mc_buf_putc(&b, *p);
+            mcc_buf_putc(&b, *p);
             continue;
         }
-        mc_buf_put(&b, val);
+        mcc_buf_put(&b, val);
         p++;
     }
-    const char *r = mc_arena_strdup(g->arena, b.data ? b.data : "");
-    mc_buf_free(&b);
+    const char *r = mcc_arena_strdup(g->arena, b.data ? b.data : "");
+    mcc_buf_free(&b);
     return r;
 }
 
@@ -86,11 +86,11 @@ const char *cg_bind_call(cgen *g, const cg_call_vars *v)
 
 const char *cg_read_call(cgen *g, const cg_call_vars *v)
 {
-    const mc_column *c = v->col;
+    const mcc_column *c = v->col;
     /* A Numeric without a precision has no fixed scale to pad to: its
      * text is read as SQLite gives it (see mc_column_numeric). */
-    if (c->type == MC_T_NUMERIC && c->precision <= 0)
-        return subst(g, calls[MC_T_TEXT].read, v);
+    if (c->type == MCC_T_NUMERIC && c->precision <= 0)
+        return subst(g, calls[MCC_T_TEXT].read, v);
     return subst(g, calls[c->type].read, v);
 }
 
@@ -100,7 +100,7 @@ const char *cg_check_call(cgen *g, const cg_call_vars *v)
     return *t ? subst(g, t, v) : NULL;
 }
 
-bool cg_check_needs_value(const mc_column *c)
+bool cg_check_needs_value(const mcc_column *c)
 {
     return calls[c->type].check_if[0] != '\0';
 }

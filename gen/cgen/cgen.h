@@ -7,8 +7,8 @@
  * c_queries.c, c_migrations.c), which c_emit.c drives into the header and
  * source templates.
  */
-#ifndef MC_CGEN_H
-#define MC_CGEN_H
+#ifndef MCC_CGEN_H
+#define MCC_CGEN_H
 
 #include <stdbool.h>
 
@@ -18,14 +18,14 @@
 #include "schema.h"
 
 typedef struct cgen {
-    const mc_schema *schema;
+    const mcc_schema *schema;
     const char *prefix;     /* "" or e.g. "blog_" */
-    mc_arena *arena;
+    mcc_arena *arena;
     const char *base;       /* output file base name: "blog" */
     const mc_migration *migrations; /* compiled in (--migrations), or NULL */
     size_t nmigrations;
     struct cg_names *names; /* the generated-names table (c_names.c), or NULL */
-    bool split;             /* generate --split: one source per model (mc_emit_c_files) */
+    bool split;             /* generate --split: one source per model (mcc_emit_c_files) */
     size_t split_into;      /* --split-into N: N sources of consecutive models instead (0: per model) */
 } cgen;
 
@@ -36,7 +36,7 @@ typedef struct cgen {
  * libmodelc already take, as a located error naming both.  Returns the
  * number of errors (0: emit). */
 typedef struct cg_names cg_names;
-int cg_names_build(cgen *g, mc_schema *s, mc_diag *diag);
+int cg_names_build(cgen *g, mcc_schema *s, mcc_diag *diag);
 /* True when name is a keyword, a standard name, or any C name the schema
  * generates (so a parameter must not be called that; field names already
  * keep clear of the runtime's prefixes by the member rule). */
@@ -57,19 +57,19 @@ const char *cg_base_ident(const cgen *g);
 const char *cg_guard(const cgen *g);
 
 /* Names (arena strings). */
-const char *cg_type(cgen *g, const mc_table *t);        /* "User" */
-const char *cg_fn(cgen *g, const mc_table *t);          /* "user" */
-const char *cg_col_const(cgen *g, const mc_table *t, const mc_column *c); /* USER_COL_ID */
-const char *cg_enum_type(cgen *g, const mc_enum *e);    /* "Format" */
-const char *cg_enum_value(cgen *g, const mc_enum *e, size_t i);  /* FORMAT_EBOOK */
-const char *cg_enum_fn(cgen *g, const mc_enum *e);      /* "format" */
-const char *cg_init_macro(cgen *g, const mc_table *t);  /* "LIBRARY_CARD_INIT" */
+const char *cg_type(cgen *g, const mcc_table *t);        /* "User" */
+const char *cg_fn(cgen *g, const mcc_table *t);          /* "user" */
+const char *cg_col_const(cgen *g, const mcc_table *t, const mcc_column *c); /* USER_COL_ID */
+const char *cg_enum_type(cgen *g, const mcc_enum *e);    /* "Format" */
+const char *cg_enum_value(cgen *g, const mcc_enum *e, size_t i);  /* FORMAT_EBOOK */
+const char *cg_enum_fn(cgen *g, const mcc_enum *e);      /* "format" */
+const char *cg_init_macro(cgen *g, const mcc_table *t);  /* "LIBRARY_CARD_INIT" */
 
 /* C side of a column (c_typecalls.c, from types.def's kind column). */
 typedef enum cg_kind { CG_INT64, CG_INT32, CG_DOUBLE, CG_BOOL, CG_TEXT, CG_BLOB, CG_ENUM } cg_kind;
-cg_kind cg_kind_of(const mc_column *c);
+cg_kind cg_kind_of(const mcc_column *c);
 /* A DateTime, Date or Time column: its member may hold the MC_NOW marker. */
-bool cg_holds_now(const mc_column *c);
+bool cg_holds_now(const mcc_column *c);
 
 /* What a bind, read or check template of types.def is filled with:
  * index ($i) the parameter or result column as C text, value ($v) the C
@@ -77,7 +77,7 @@ bool cg_holds_now(const mc_column *c);
  * into), keep ($k) the lifetime of bound text and blobs (NULL:
  * SQLITE_STATIC), table and field ($t, $f) C literals for messages. */
 typedef struct cg_call_vars {
-    const mc_column *col;
+    const mcc_column *col;
     const char *index, *value, *keep, *table, *field;
 } cg_call_vars;
 /* The C expression binding v->value of v->col's type at v->index. */
@@ -88,30 +88,30 @@ const char *cg_read_call(cgen *g, const cg_call_vars *v);
 /* The call checking v->value before a write, or NULL when the type needs
  * none; cg_check_needs_value: it runs only when the value is set. */
 const char *cg_check_call(cgen *g, const cg_call_vars *v);
-bool cg_check_needs_value(const mc_column *c);
+bool cg_check_needs_value(const mcc_column *c);
 /* Member type in the struct: "int64_t", "char *", "Format". */
-const char *cg_member_type(cgen *g, const mc_column *c);
+const char *cg_member_type(cgen *g, const mcc_column *c);
 /* Parameter type for passing a value: "int64_t", "const char *", "const mc_blob *". */
-const char *cg_param_type(cgen *g, const mc_column *c);
+const char *cg_param_type(cgen *g, const mcc_column *c);
 /* The C parameter name for a key column's value: the field's name, with
  * '_' appended when that would collide with a name the generated
  * functions use themselves (db, out, rc, st, b, ...). */
-const char *cg_param(cgen *g, const mc_column *c);
+const char *cg_param(cgen *g, const mcc_column *c);
 /* True when the struct has a `bool <field>_null` flag for the column: a
  * nullable number or boolean (strings and blobs are NULL pointers, enums
  * 0).  The flag is false when the member holds a value, so a designated
  * initializer that leaves it out stores the member as written. */
-bool cg_null_flag(const mc_column *c);
+bool cg_null_flag(const mcc_column *c);
 /* The C expression a struct member starts with in X_INIT for column c:
  * its default(...), else its server_default literal, else zero (strings
  * NULL, enums 0).  Strings are lent literals.  With null_flag: the value
  * of <field>_null, "true" when the column has no default (or default(null)):
  * X_INIT starts a nullable column NULL, as SQLAlchemy does. */
-const char *cg_init_value(cgen *g, const mc_column *c, bool null_flag);
+const char *cg_init_value(cgen *g, const mcc_column *c, bool null_flag);
 /* The name of the struct member that says whether the column is NULL
  * ("<field>_null"), or NULL when the struct has none: the one place that
  * names it, so that the collision check sees what the struct declares. */
-const char *cg_flag_member(cgen *g, const mc_column *c);
+const char *cg_flag_member(cgen *g, const mcc_column *c);
 /* True for a name the generated functions use for their own parameters
  * and locals (db, out, rc, st, row, ...). */
 bool cg_is_local_name(const char *name);
@@ -119,7 +119,7 @@ bool cg_is_local_name(const char *name);
  * (cg_name_taken): the C parameter for a field or relationship. */
 const char *cg_local(cgen *g, const char *name);
 /* The single INTEGER primary key that SQLite assigns (rowid), or NULL. */
-const mc_column *cg_rowid(const mc_table *t);
+const mcc_column *cg_rowid(const mcc_table *t);
 /* A unique key of a table other than its primary key: the columns of a
  * unique index or UNIQUE constraint, each of which gets a finder. */
 typedef struct cg_key {
@@ -131,7 +131,7 @@ typedef struct cg_key {
  * in DDL order (unique indexes, then UNIQUE constraints), at most
  * CG_MAX_KEYS: the finders the emitter writes and the names table
  * registers, decided in one place.  Returns how many it stored in keys. */
-size_t cg_unique_keys(const mc_table *t, cg_key keys[CG_MAX_KEYS]);
+size_t cg_unique_keys(const mcc_table *t, cg_key keys[CG_MAX_KEYS]);
 
 /* Schema text into generated C (c_escape.c): the only ways it gets there.
  * cg_put_cstr appends s as the body of a C string literal (quotes,
@@ -139,14 +139,14 @@ size_t cg_unique_keys(const mc_table *t, cg_key keys[CG_MAX_KEYS]);
  * cg_cstr is an arena copy of s as a complete literal, quotes included --
  * or, for text longer than a literal may be, the name of a static array
  * holding it (cg_long_text), which is used the same way. */
-void cg_put_cstr(mc_buf *b, const char *s);
+void cg_put_cstr(mcc_buf *b, const char *s);
 const char *cg_cstr(cgen *g, const char *s);
 /* Appends s for the inside of a block comment: no comment end or start,
  * no line break, no line splice, no trigraph. */
-void cg_put_comment_text(mc_buf *b, const char *s);
+void cg_put_comment_text(mcc_buf *b, const char *s);
 /* "/" "* text *" "/" and a newline, the formatted text passed through
  * cg_put_comment_text: cg_commentf(h, "model %s: table %s", m, t). */
-void cg_commentf(mc_buf *b, const char *fmt, ...)
+void cg_commentf(mcc_buf *b, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
@@ -171,13 +171,13 @@ const char *cg_sql_ident(cgen *g, const char *name);
  * cg_sqlf(g, "DELETE FROM %I WHERE %I = ?", t->name, c->name). */
 const char *cg_sqlf(cgen *g, const char *fmt, ...);
 /* "id, username, email": every column of t in struct order, quoted as needed. */
-const char *cg_column_list(cgen *g, const mc_table *t);
+const char *cg_column_list(cgen *g, const mcc_table *t);
 
 /* The two outputs being written.  A generated function is declared once:
  * cg_fn_begin writes its doc comment and prototype to the header and its
  * prototype and opening brace to the source, so the two cannot disagree. */
 typedef struct cg_out {
-    mc_buf h, c;
+    mcc_buf h, c;
 } cg_out;
 
 void cg_fn_begin(cg_out *o, const char *doc, const char *proto_fmt, ...)
@@ -187,15 +187,15 @@ void cg_fn_begin(cg_out *o, const char *doc, const char *proto_fmt, ...)
     ;
 void cg_fn_end(cg_out *o);
 /* A fixed-shape piece of generated C, written as it will read: tpl is
- * the text with {{name}} where a value goes (mc_template_render), the
+ * the text with {{name}} where a value goes (mcc_template_render), the
  * values as name, value pairs ending with NULL (at most 24 pairs):
  *   cg_snippet(c, "    return {{fn}}_read(db, st, 0, row);\n", "fn", fn, NULL);
  * The text is copied as it is (its indentation included); an emitter
  * keeps line-by-line emission for what varies with the schema. */
-void cg_snippet(mc_buf *b, const char *tpl, ...);
+void cg_snippet(mcc_buf *b, const char *tpl, ...);
 /* A doc comment, as cg_fn_begin writes one: on one line when it fits in
  * 100 columns, else wrapped at 80 in a block comment. */
-void cg_doc(mc_buf *b, const char *doc);
+void cg_doc(mcc_buf *b, const char *doc);
 
 /* Emitters.  c_types.c: enums, structs, lists, column constants, table
  * metadata.  c_crud.c: per-model functions.  c_relations.c: relationship
@@ -205,36 +205,36 @@ void cg_emit_types(cgen *g, cg_out *o);
 /* c_types.c: a table's metadata for the query builder (static, beside its
  * functions), and the prototypes of every model's row reader X_read that
  * each source starts with. */
-void cg_emit_table_meta(cgen *g, cg_out *o, const mc_table *t);
-void cg_emit_reader_decls(cgen *g, mc_buf *c, mc_table *const *tables, size_t ntables);
+void cg_emit_table_meta(cgen *g, cg_out *o, const mcc_table *t);
+void cg_emit_reader_decls(cgen *g, mcc_buf *c, mcc_table *const *tables, size_t ntables);
 /* "static " for the row readers X_read, or "" when split: then each
  * model's source defines its reader for the others (and the shared
  * source's named queries) to call. */
 const char *cg_reader_linkage(const cgen *g);
-void cg_emit_crud(cgen *g, cg_out *o, const mc_table *t);
+void cg_emit_crud(cgen *g, cg_out *o, const mcc_table *t);
 /* The body that lists every row of the T_query *make_query gives (a call
  * expression): X_all, X_<rel>_list. */
-void cg_emit_list_of_query(cgen *g, mc_buf *c, const mc_table *T, const char *make_query);
-void cg_emit_relations(cgen *g, cg_out *o, const mc_table *t);
+void cg_emit_list_of_query(cgen *g, mcc_buf *c, const mcc_table *T, const char *make_query);
+void cg_emit_relations(cgen *g, cg_out *o, const mcc_table *t);
 void cg_emit_migrations(cgen *g, cg_out *o);
 /* c_pages.c: X_page, X_query_page, X_query_delete.  c_eager.c: the
  * T_refs / T_lists types (after the structs) and X_list_load_<rel>. */
-void cg_emit_pages(cgen *g, cg_out *o, const mc_table *t);
+void cg_emit_pages(cgen *g, cg_out *o, const mcc_table *t);
 void cg_emit_eager_types(cgen *g, cg_out *o);
-void cg_emit_eager(cgen *g, cg_out *o, const mc_table *t);
+void cg_emit_eager(cgen *g, cg_out *o, const mcc_table *t);
 /* c_queries.c: one function per `query` declaration, after every model. */
 void cg_emit_queries(cgen *g, cg_out *o);
 /* c_predicates.c, header only, `static inline` one-liners: the
  * X_query_where_<field>_<op> family (one doc comment per column), the
  * query's free/order_by/limit/offset/count, the string and blob setters. */
-void cg_emit_predicates(cgen *g, cg_out *o, const mc_table *t);
-void cg_emit_query_wrappers(cgen *g, cg_out *o, const mc_table *t);
-void cg_emit_setters(cgen *g, cg_out *o, const mc_table *t);
+void cg_emit_predicates(cgen *g, cg_out *o, const mcc_table *t);
+void cg_emit_query_wrappers(cgen *g, cg_out *o, const mcc_table *t);
+void cg_emit_setters(cgen *g, cg_out *o, const mcc_table *t);
 /* c_bulk.c: X_insert_many. */
-void cg_emit_bulk(cgen *g, cg_out *o, const mc_table *t);
+void cg_emit_bulk(cgen *g, cg_out *o, const mcc_table *t);
 /* Reads the migration files of dir for --migrations (migfile.c's reader):
  * *out in the arena.  Errors go to diag; returns 0 or -1. */
-int mc_load_compiled_migrations(mc_arena *a, mc_diag *diag, const char *dir, const mc_migration **out, size_t *n);
+int mcc_load_compiled_migrations(mcc_arena *a, mcc_diag *diag, const char *dir, const mc_migration **out, size_t *n);
 
 /* One generated source: its file name ("blog.c", "blog_user.c") and text. */
 typedef struct cg_file {
@@ -247,13 +247,13 @@ typedef struct cg_file {
  * eager-loading types, named queries, migrations) and <base>_<model>.c
  * with each model's functions, so that `make -j` compiles them in
  * parallel.  *files is malloc'ed (free each text, then the array).
- * Returns as mc_emit_c does. */
-int mc_emit_c_files(cgen *g, char **header, cg_file **files, size_t *nfiles);
+ * Returns as mcc_emit_c does. */
+int mcc_emit_c_files(cgen *g, char **header, cg_file **files, size_t *nfiles);
 /* Whole files, from the templates.  0, -1 when out of memory, -2 when the
  * source would define one function twice (a collision the names table
  * does not know yet: cg_duplicate_definition names it; nothing is
  * returned, so generate writes nothing rather than C that cannot compile). */
-int mc_emit_c(cgen *g, char **header, char **source);
+int mcc_emit_c(cgen *g, char **header, char **source);
 /* The first function that source defines twice (a line "...name(...)"
  * followed by a line "{", as cg_fn_begin writes them, or a header's
  * one-liner "static inline ...name(...) { ... }"), or NULL. */
@@ -266,11 +266,11 @@ const char *cg_last_duplicate(const cgen *g);
  * one call, so that no caller can emit a model that has not been given
  * its C names.  Builds the names table for s (g->schema; cg_names_build
  * rewrites the checked model's C names and reports every collision into
- * diag), emits the header and sources as mc_emit_c_files does, and frees
+ * diag), emits the header and sources as mcc_emit_c_files does, and frees
  * the table.  Returns 0; -3 after naming errors (in diag, nothing
- * emitted); or mc_emit_c_files's -1 / -2 (cg_last_duplicate stays valid
+ * emitted); or mcc_emit_c_files's -1 / -2 (cg_last_duplicate stays valid
  * until g's arena is freed).
  */
-int cg_generate(cgen *g, mc_schema *s, mc_diag *diag, char **header, cg_file **files, size_t *nfiles);
+int cg_generate(cgen *g, mcc_schema *s, mcc_diag *diag, char **header, cg_file **files, size_t *nfiles);
 
 #endif

@@ -15,21 +15,21 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A command's messages: to stderr through mc_diag, each named
+/* A command's messages: to stderr through mcc_diag, each named
  * "modelc CMD" (place holds that name; it outlives the diag). */
-static void cmd_diag(mc_diag *d, char place[64], const char *cmd)
+static void cmd_diag(mcc_diag *d, char place[64], const char *cmd)
 {
     snprintf(place, 64, "modelc %s", cmd);
-    mc_diag_init(d, NULL, NULL, NULL);
+    mcc_diag_init(d, NULL, NULL, NULL);
     d->place = place;
 }
 
 /* Reads DIR; reports the problems and returns -1 when there are any. */
-static int read_dir(mc_diag *d, const char *dir, mc_arena *arena, mc_migdir *md)
+static int read_dir(mcc_diag *d, const char *dir, mcc_arena *arena, mcc_migdir *md)
 {
-    if (mc_migdir_read(dir, arena, d, md) == 0)
+    if (mcc_migdir_read(dir, arena, d, md) == 0)
         return 0;
-    mc_error_in(d, NULL, NULL, "fix the migrations directory first");
+    mcc_error_in(d, NULL, NULL, "fix the migrations directory first");
     return -1;
 }
 
@@ -43,14 +43,14 @@ enum {
 /* Opens the database as `mode` says; NULL after reporting why not, with
  * hint (may be NULL) -- the runtime's message names the database once,
  * never with a password. */
-static mc_db *open_db(mc_diag *d, const char *url, int mode, const char *hint)
+static mc_db *open_db(mcc_diag *d, const char *url, int mode, const char *hint)
 {
     mc_open_options o = MC_OPEN_OPTIONS_DEFAULT;
     o.readonly = mode == DB_READ;
     o.create = mode == DB_CREATE;
     mc_db *db = NULL;
     if (mc_open(&db, url, &o) != MC_OK) {
-        mc_error_in(d, NULL, hint, "%s", mc_errmsg(db));
+        mcc_error_in(d, NULL, hint, "%s", mc_errmsg(db));
         mc_close(db);
         return NULL;
     }
@@ -59,7 +59,7 @@ static mc_db *open_db(mc_diag *d, const char *url, int mode, const char *hint)
 
 /* "3", "0003", "head": 0, or the exit status after a message (2 for a
  * malformed number, 1 for a version that does not exist). */
-static int parse_version(mc_diag *d, const char *s, size_t n, int *out)
+static int parse_version(mcc_diag *d, const char *s, size_t n, int *out)
 {
     if (strcmp(s, "head") == 0 || strcmp(s, "latest") == 0) {
         *out = (int)n;
@@ -68,12 +68,12 @@ static int parse_version(mc_diag *d, const char *s, size_t n, int *out)
     char *end;
     long v = strtol(s, &end, 10);
     if (!s[0] || *end || v < 0) {
-        mc_error_in(d, NULL, NULL, "'%s' is not a version number", s);
-        return MC_EXIT_USAGE;
+        mcc_error_in(d, NULL, NULL, "'%s' is not a version number", s);
+        return MCC_EXIT_USAGE;
     }
     if ((size_t)v > n) {
-        mc_error_in(d, NULL, NULL, "there is no migration %04ld (the last is %04zu)", v, n);
-        return MC_EXIT_ERROR;
+        mcc_error_in(d, NULL, NULL, "there is no migration %04ld (the last is %04zu)", v, n);
+        return MCC_EXIT_ERROR;
     }
     *out = (int)v;
     return 0;
@@ -98,18 +98,18 @@ static void print_statement(void *ctx, const mc_migration *m, int upgrading, con
     printf("%s;\n", sql);
 }
 
-static int print_plan(mc_diag *d, mc_db *db, const mc_migration *list, size_t n, int target)
+static int print_plan(mcc_diag *d, mc_db *db, const mc_migration *list, size_t n, int target)
 {
     sql_printer p = {NULL, 0};
     if (mc_migrate_plan(db, list, n, target, print_statement, &p) != MC_OK) {
-        mc_error_in(d, NULL, NULL, "%s", mc_errmsg(db));
-        return MC_EXIT_ERROR;
+        mcc_error_in(d, NULL, NULL, "%s", mc_errmsg(db));
+        return MCC_EXIT_ERROR;
     }
     if (fflush(stdout) != 0) {
-        mc_error_in(d, NULL, NULL, "cannot write the output");
-        return MC_EXIT_ERROR;
+        mcc_error_in(d, NULL, NULL, "cannot write the output");
+        return MCC_EXIT_ERROR;
     }
-    return MC_EXIT_OK;
+    return MCC_EXIT_OK;
 }
 
 /* ---- upgrade / downgrade --------------------------------------------------- */
@@ -171,9 +171,9 @@ typedef struct move_opts {
 
 /* Step 1 of move: the options.  -1 to go on, or the exit status after
  * --help or a usage error. */
-static int move_options(const mc_cmd *cmd, int argc, char **argv, mc_diag *d, move_opts *o)
+static int move_options(const mcc_cmd *cmd, int argc, char **argv, mcc_diag *d, move_opts *o)
 {
-    const mc_opt opts[] = {
+    const mcc_opt opts[] = {
         {"--db", NULL, 1, &o->url, NULL},
         {"--dir", NULL, 1, &o->dir, NULL},
         {"--to", NULL, 1, &o->to, NULL},
@@ -184,15 +184,15 @@ static int move_options(const mc_cmd *cmd, int argc, char **argv, mc_diag *d, mo
         {0},
     };
     const char *pos[1];
-    int rc = mc_cli_parse(cmd, argc, argv, opts, pos, 0, 0);
+    int rc = mcc_cli_parse(cmd, argc, argv, opts, pos, 0, 0);
     if (rc >= 0)
         return rc;
-    if ((rc = mc_cli_db(cmd, &o->url)) >= 0)
+    if ((rc = mcc_cli_db(cmd, &o->url)) >= 0)
         return rc;
     if (o->quiet && o->verbose) {
-        mc_error_in(d, NULL, NULL, "--quiet and --verbose exclude each other");
-        mc_cli_usage(cmd);
-        return MC_EXIT_USAGE;
+        mcc_error_in(d, NULL, NULL, "--quiet and --verbose exclude each other");
+        mcc_cli_usage(cmd);
+        return MCC_EXIT_USAGE;
     }
     /* PRAGMA secure_delete for this run: "on" zeroes what a rebuild or a
      * drop frees (what Debian's SQLite does by default), "fast" only where
@@ -200,13 +200,13 @@ static int move_options(const mc_cmd *cmd, int argc, char **argv, mc_diag *d, mo
      * file.  Without the option the connection keeps SQLite's setting. */
     const char *sd = o->secure_delete;
     if (sd && strcmp(sd, "on") != 0 && strcmp(sd, "fast") != 0 && strcmp(sd, "off") != 0) {
-        mc_error_in(d, NULL, NULL, "--secure-delete takes on, fast or off, not '%s'", sd);
-        mc_cli_usage(cmd);
-        return MC_EXIT_USAGE;
+        mcc_error_in(d, NULL, NULL, "--secure-delete takes on, fast or off, not '%s'", sd);
+        mcc_cli_usage(cmd);
+        return MCC_EXIT_USAGE;
     }
     if (!o->dir)
         o->dir = "migrations";
-    o->shown = mc_cli_shown_db(o->url);
+    o->shown = mcc_cli_shown_db(o->url);
     return -1;
 }
 
@@ -214,7 +214,7 @@ static int move_options(const mc_cmd *cmd, int argc, char **argv, mc_diag *d, mo
  * reads; upgrade creates a missing database, downgrade needs one), with
  * --secure-delete applied, at version *cur, what it applied still there
  * and unedited.  NULL after reporting. */
-static mc_db *move_open(const move_opts *o, mc_diag *d, const mc_migdir *md, const mc_migration *list, int *cur)
+static mc_db *move_open(const move_opts *o, mcc_diag *d, const mcc_migdir *md, const mc_migration *list, int *cur)
 {
     mc_db *db = open_db(d, o->url, o->sql ? DB_READ : o->upgrading ? DB_CREATE : DB_WRITE,
                         o->sql ? "`--db :memory:` prints the SQL for an empty database" : NULL);
@@ -238,7 +238,7 @@ static mc_db *move_open(const move_opts *o, mc_diag *d, const mc_migdir *md, con
     }
     return db;
 fail:
-    mc_error_in(d, NULL, NULL, "%s: %s", o->shown, mc_errmsg(db));
+    mcc_error_in(d, NULL, NULL, "%s: %s", o->shown, mc_errmsg(db));
     mc_close(db);
     return NULL;
 }
@@ -247,20 +247,20 @@ fail:
  * the latest for upgrade and one down for downgrade; a target on the
  * wrong side of cur is refused with the command to use.  0, or -1 after
  * reporting. */
-static int move_target(const move_opts *o, mc_diag *d, size_t n, int cur, int *target)
+static int move_target(const move_opts *o, mcc_diag *d, size_t n, int cur, int *target)
 {
     if (o->upgrading) {
         if (*target < 0)
             *target = (int)n;
         if (*target < cur) {
-            mc_error_in(d, NULL, NULL, "%s is at %04d, above --to %04d; use downgrade", o->shown, cur, *target);
+            mcc_error_in(d, NULL, NULL, "%s is at %04d, above --to %04d; use downgrade", o->shown, cur, *target);
             return -1;
         }
     } else {
         if (!o->to)
             *target = cur > 0 ? cur - 1 : 0;
         if (*target > cur) {
-            mc_error_in(d, NULL, NULL, "%s is at %04d, below --to %04d; use upgrade", o->shown, cur, *target);
+            mcc_error_in(d, NULL, NULL, "%s is at %04d, below --to %04d; use upgrade", o->shown, cur, *target);
             return -1;
         }
     }
@@ -270,22 +270,22 @@ static int move_target(const move_opts *o, mc_diag *d, size_t n, int cur, int *t
 /* Step 4: the steps from cur to target through the runner, each reported
  * as it runs, and then the steps another process made meanwhile (two
  * upgraders at once).  An exit status. */
-static int move_run(const move_opts *o, mc_diag *d, mc_db *db, const mc_migration *list, size_t n, int cur,
-                    int target, mc_arena *arena)
+static int move_run(const move_opts *o, mcc_diag *d, mc_db *db, const mc_migration *list, size_t n, int cur,
+                    int target, mcc_arena *arena)
 {
-    progress p = {o->quiet, isatty(1), n, mc_arena_alloc(arena, n + 1), {0, 0}};
+    progress p = {o->quiet, isatty(1), n, mcc_arena_alloc(arena, n + 1), {0, 0}};
     if (!p.done) {
-        mc_error_in(d, NULL, NULL, "out of memory");
-        return MC_EXIT_ERROR;
+        mcc_error_in(d, NULL, NULL, "out of memory");
+        return MCC_EXIT_ERROR;
     }
     memset(p.done, 0, n + 1);
     if (mc_migrate_run(db, list, n, target, on_step, &p) != MC_OK) {
-        mc_error_in(d, NULL, NULL, "%s: %s", o->shown, mc_errmsg(db));
+        mcc_error_in(d, NULL, NULL, "%s: %s", o->shown, mc_errmsg(db));
         int now = cur;
         mc_migrate_current(db, &now);
         if (now != cur)
-            mc_error_in(d, NULL, NULL, "the database stopped at %04d", now);
-        return MC_EXIT_ERROR;
+            mcc_error_in(d, NULL, NULL, "the database stopped at %04d", now);
+        return MCC_EXIT_ERROR;
     }
     int lo = o->upgrading ? cur + 1 : target + 1, hi = o->upgrading ? target : cur;
     for (int v = lo; v <= hi; v++)
@@ -294,15 +294,15 @@ static int move_run(const move_opts *o, mc_diag *d, mc_db *db, const mc_migratio
                    o->upgrading ? "applied" : "undone");
     if (!o->quiet)
         printf("%s is at %04d.\n", o->shown, target);
-    return MC_EXIT_OK;
+    return MCC_EXIT_OK;
 }
 
 /* upgrade and downgrade: options, the directory, the database, the
  * target, then --sql's listing or the steps themselves. */
-static int move(const mc_cmd *cmd, int argc, char **argv, bool upgrading)
+static int move(const mcc_cmd *cmd, int argc, char **argv, bool upgrading)
 {
     char place[64];
-    mc_diag d;
+    mcc_diag d;
     cmd_diag(&d, place, cmd->name);
     move_opts o = {.upgrading = upgrading};
     int rc = move_options(cmd, argc, argv, &d, &o);
@@ -312,19 +312,19 @@ static int move(const mc_cmd *cmd, int argc, char **argv, bool upgrading)
     /* A malformed --to is a usage error whatever the directory holds. */
     if (o.to && (rc = parse_version(&d, o.to, (size_t)INT_MAX, &target)) != 0)
         return rc;
-    if (mc_cli_require_dir(cmd->name, o.dir))
-        return MC_EXIT_ERROR;
-    mc_arena arena = {0};
-    mc_migdir md;
+    if (mcc_cli_require_dir(cmd->name, o.dir))
+        return MCC_EXIT_ERROR;
+    mcc_arena arena = {0};
+    mcc_migdir md;
     mc_migration *list = NULL;
     mc_db *db = NULL;
     int cur = 0;
-    rc = MC_EXIT_ERROR;
-    if (read_dir(&d, o.dir, &arena, &md) || !(list = mc_migdir_list(&md, &arena)))
+    rc = MCC_EXIT_ERROR;
+    if (read_dir(&d, o.dir, &arena, &md) || !(list = mcc_migdir_list(&md, &arena)))
         goto out;
     if (o.to && (rc = parse_version(&d, o.to, md.n, &target)) != 0)
         goto out;
-    rc = MC_EXIT_ERROR;
+    rc = MCC_EXIT_ERROR;
     if (!(db = move_open(&o, &d, &md, list, &cur)) || move_target(&o, &d, md.n, cur, &target))
         goto out;
     if (o.sql) {
@@ -332,22 +332,22 @@ static int move(const mc_cmd *cmd, int argc, char **argv, bool upgrading)
     } else if (target == cur) {
         if (!o.quiet)
             printf("%s is at %04d; nothing to do.\n", o.shown, cur);
-        rc = MC_EXIT_OK;
+        rc = MCC_EXIT_OK;
     } else {
         rc = move_run(&o, &d, db, list, md.n, cur, target, &arena);
     }
 out:
     mc_close(db);
-    mc_arena_free(&arena);
+    mcc_arena_free(&arena);
     return rc;
 }
 
-int mc_cmd_upgrade(const mc_cmd *cmd, int argc, char **argv)
+int mcc_cmd_upgrade(const mcc_cmd *cmd, int argc, char **argv)
 {
     return move(cmd, argc, argv, true);
 }
 
-int mc_cmd_downgrade(const mc_cmd *cmd, int argc, char **argv)
+int mcc_cmd_downgrade(const mcc_cmd *cmd, int argc, char **argv)
 {
     return move(cmd, argc, argv, false);
 }
@@ -369,27 +369,27 @@ static char *applied_name(mc_db *db, int v)
     return name;
 }
 
-int mc_cmd_current(const mc_cmd *cmd, int argc, char **argv)
+int mcc_cmd_current(const mcc_cmd *cmd, int argc, char **argv)
 {
     const char *url = NULL;
-    const mc_opt opts[] = {{"--db", NULL, 1, &url, NULL}, {0}};
+    const mcc_opt opts[] = {{"--db", NULL, 1, &url, NULL}, {0}};
     const char *pos[1];
-    int rc = mc_cli_parse(cmd, argc, argv, opts, pos, 0, 0);
+    int rc = mcc_cli_parse(cmd, argc, argv, opts, pos, 0, 0);
     if (rc >= 0)
         return rc;
-    if ((rc = mc_cli_db(cmd, &url)) >= 0)
+    if ((rc = mcc_cli_db(cmd, &url)) >= 0)
         return rc;
     char place[64];
-    mc_diag d;
+    mcc_diag d;
     cmd_diag(&d, place, cmd->name);
     mc_db *db = open_db(&d, url, DB_READ, NULL);
     if (!db)
-        return MC_EXIT_ERROR;
+        return MCC_EXIT_ERROR;
     int v = 0;
     if (mc_migrate_current(db, &v) != MC_OK) {
-        mc_error_in(&d, NULL, NULL, "%s", mc_errmsg(db));
+        mcc_error_in(&d, NULL, NULL, "%s", mc_errmsg(db));
         mc_close(db);
-        return MC_EXIT_ERROR;
+        return MCC_EXIT_ERROR;
     }
     if (v == 0) {
         printf("0000 (no migration applied)\n");
@@ -399,7 +399,7 @@ int mc_cmd_current(const mc_cmd *cmd, int argc, char **argv)
         free(name);
     }
     mc_close(db);
-    return MC_EXIT_OK;
+    return MCC_EXIT_OK;
 }
 
 /* What the database records for history --db: the checksum applied for
@@ -411,11 +411,11 @@ typedef struct applied {
     char *beyond;       /* a recorded version with no file, "0004 name" */
 } applied;
 
-static int read_applied(mc_db *db, size_t n, mc_arena *arena, applied *out)
+static int read_applied(mc_db *db, size_t n, mcc_arena *arena, applied *out)
 {
     memset(out, 0, sizeof *out);
     out->n = n;
-    out->checksum = mc_arena_alloc(arena, (n + 1) * sizeof *out->checksum);
+    out->checksum = mcc_arena_alloc(arena, (n + 1) * sizeof *out->checksum);
     if (!out->checksum)
         return MC_NOMEM;
     memset(out->checksum, 0, (n + 1) * sizeof *out->checksum);
@@ -431,41 +431,41 @@ static int read_applied(mc_db *db, size_t n, mc_arena *arena, applied *out)
         const char *name = (const char *)sqlite3_column_text(st, 1);
         const char *sum = (const char *)sqlite3_column_text(st, 2);
         if (v >= 1 && (size_t)v <= n)
-            out->checksum[v] = mc_arena_strdup(arena, sum ? sum : "");
+            out->checksum[v] = mcc_arena_strdup(arena, sum ? sum : "");
         else if (v > 0 && !out->beyond)
-            out->beyond = mc_arena_printf(arena, "%04d %s", v, name ? name : "");
+            out->beyond = mcc_arena_printf(arena, "%04d %s", v, name ? name : "");
     }
     rc = rc == SQLITE_DONE ? MC_OK : mc_status_from_sqlite(db, rc, "modelc_migrations");
     sqlite3_finalize(st);
     return rc;
 }
 
-int mc_cmd_history(const mc_cmd *cmd, int argc, char **argv)
+int mcc_cmd_history(const mcc_cmd *cmd, int argc, char **argv)
 {
     const char *dir = NULL, *url = NULL;
-    const mc_opt opts[] = {{"--dir", NULL, 1, &dir, NULL}, {"--db", NULL, 1, &url, NULL}, {0}};
+    const mcc_opt opts[] = {{"--dir", NULL, 1, &dir, NULL}, {"--db", NULL, 1, &url, NULL}, {0}};
     const char *pos[1];
-    int rc = mc_cli_parse(cmd, argc, argv, opts, pos, 0, 0);
+    int rc = mcc_cli_parse(cmd, argc, argv, opts, pos, 0, 0);
     if (rc >= 0)
         return rc;
     int with_db = url != NULL;
-    if (with_db && (rc = mc_cli_db(cmd, &url)) >= 0)
+    if (with_db && (rc = mcc_cli_db(cmd, &url)) >= 0)
         return rc;
     if (!dir)
         dir = "migrations";
-    if (mc_cli_require_dir(cmd->name, dir))
-        return MC_EXIT_ERROR;
-    mc_arena arena = {0};
-    mc_migdir md;
+    if (mcc_cli_require_dir(cmd->name, dir))
+        return MCC_EXIT_ERROR;
+    mcc_arena arena = {0};
+    mcc_migdir md;
     applied ap = {0};
     char place[64];
-    mc_diag d;
+    mcc_diag d;
     cmd_diag(&d, place, cmd->name);
-    rc = MC_EXIT_ERROR;
+    rc = MCC_EXIT_ERROR;
     /* Without --db the history is listed in the dialect its files name
      * (a PostgreSQL history too); with --db, in the database's. */
     if (with_db ? read_dir(&d, dir, &arena, &md)
-                : mc_migdir_read_in(dir, mc_migdir_dialect(dir, MC_DIALECT_SQLITE), &arena, &d, &md) != 0)
+                : mcc_migdir_read_in(dir, mcc_migdir_dialect(dir, MCC_DIALECT_SQLITE), &arena, &d, &md) != 0)
         goto out;
     /* --db: mark each migration applied or pending, as showmigrations does. */
     if (with_db) {
@@ -473,7 +473,7 @@ int mc_cmd_history(const mc_cmd *cmd, int argc, char **argv)
         if (!db)
             goto out;
         if (read_applied(db, md.n, &arena, &ap) != MC_OK) {
-            mc_error_in(&d, NULL, NULL, "%s: %s", mc_cli_shown_db(url), mc_errmsg(db));
+            mcc_error_in(&d, NULL, NULL, "%s: %s", mcc_cli_shown_db(url), mc_errmsg(db));
             mc_close(db);
             goto out;
         }
@@ -482,7 +482,7 @@ int mc_cmd_history(const mc_cmd *cmd, int argc, char **argv)
     if (md.n == 0)
         printf("No migrations in %s.\n", dir);
     for (size_t i = 0; i < md.n; i++) {
-        const mc_migfile *m = &md.files[i];
+        const mcc_migfile *m = &md.files[i];
         const char *sum = with_db ? ap.checksum[m->version] : NULL;
         if (with_db)
             printf("[%c] ", sum ? 'X' : ' ');
@@ -502,107 +502,107 @@ int mc_cmd_history(const mc_cmd *cmd, int argc, char **argv)
         size_t pending = 0;
         for (size_t v = 1; v <= md.n; v++)
             pending += ap.checksum[v] == NULL;
-        printf("%s is at %04d; %zu pending.\n", mc_cli_shown_db(url), ap.current, pending);
+        printf("%s is at %04d; %zu pending.\n", mcc_cli_shown_db(url), ap.current, pending);
     }
-    rc = MC_EXIT_OK;
+    rc = MCC_EXIT_OK;
 out:
-    mc_arena_free(&arena);
+    mcc_arena_free(&arena);
     return rc;
 }
 
-int mc_cmd_stamp(const mc_cmd *cmd, int argc, char **argv)
+int mcc_cmd_stamp(const mcc_cmd *cmd, int argc, char **argv)
 {
     const char *url = NULL, *dir = NULL;
-    const mc_opt opts[] = {{"--db", NULL, 1, &url, NULL}, {"--dir", NULL, 1, &dir, NULL}, {0}};
+    const mcc_opt opts[] = {{"--db", NULL, 1, &url, NULL}, {"--dir", NULL, 1, &dir, NULL}, {0}};
     const char *pos[1] = {0};
-    int rc = mc_cli_parse(cmd, argc, argv, opts, pos, 1, 1);
+    int rc = mcc_cli_parse(cmd, argc, argv, opts, pos, 1, 1);
     if (rc >= 0)
         return rc;
-    if ((rc = mc_cli_db(cmd, &url)) >= 0)
+    if ((rc = mcc_cli_db(cmd, &url)) >= 0)
         return rc;
     if (!dir)
         dir = "migrations";
     char place[64];
-    mc_diag d;
+    mcc_diag d;
     cmd_diag(&d, place, cmd->name);
     int v;
     if ((rc = parse_version(&d, pos[0], (size_t)INT_MAX, &v)) != 0)
         return rc;
-    if (mc_cli_require_dir(cmd->name, dir))
-        return MC_EXIT_ERROR;
-    mc_arena arena = {0};
-    mc_migdir md;
+    if (mcc_cli_require_dir(cmd->name, dir))
+        return MCC_EXIT_ERROR;
+    mcc_arena arena = {0};
+    mcc_migdir md;
     mc_migration *list = NULL;
-    rc = MC_EXIT_ERROR;
-    if (read_dir(&d, dir, &arena, &md) || !(list = mc_migdir_list(&md, &arena)))
+    rc = MCC_EXIT_ERROR;
+    if (read_dir(&d, dir, &arena, &md) || !(list = mcc_migdir_list(&md, &arena)))
         goto out;
     if ((rc = parse_version(&d, pos[0], md.n, &v)) != 0)
         goto out;
-    rc = MC_EXIT_ERROR;
+    rc = MCC_EXIT_ERROR;
     mc_db *db = open_db(&d, url, DB_CREATE, NULL);
     if (!db)
         goto out;
     if (mc_migrate_stamp(db, list, md.n, v) != MC_OK) {
-        mc_error_in(&d, NULL, NULL, "%s", mc_errmsg(db));
+        mcc_error_in(&d, NULL, NULL, "%s", mc_errmsg(db));
         mc_close(db);
         goto out;
     }
     mc_close(db);
-    printf("Stamped %s at %04d.\n", mc_cli_shown_db(url), v);
-    rc = MC_EXIT_OK;
+    printf("Stamped %s at %04d.\n", mcc_cli_shown_db(url), v);
+    rc = MCC_EXIT_OK;
 out:
-    mc_arena_free(&arena);
+    mcc_arena_free(&arena);
     return rc;
 }
 
 /* ---- check -------------------------------------------------------------------- */
 
-int mc_cmd_check(const mc_cmd *cmd, int argc, char **argv)
+int mcc_cmd_check(const mcc_cmd *cmd, int argc, char **argv)
 {
     const char *url = NULL, *dir = NULL;
-    const mc_opt opts[] = {{"--db", NULL, 1, &url, NULL}, {"--dir", NULL, 1, &dir, NULL}, {0}};
+    const mcc_opt opts[] = {{"--db", NULL, 1, &url, NULL}, {"--dir", NULL, 1, &dir, NULL}, {0}};
     const char *pos[1] = {0};
-    int rc = mc_cli_parse(cmd, argc, argv, opts, pos, 1, 1);
+    int rc = mcc_cli_parse(cmd, argc, argv, opts, pos, 1, 1);
     if (rc >= 0)
         return rc;
     if (!dir)
         dir = "migrations";
     /* The database: --db, else $DATABASE_URL, else app.db when it exists. */
     int explicit_db = url != NULL || (getenv("DATABASE_URL") && getenv("DATABASE_URL")[0]);
-    if ((rc = mc_cli_db(cmd, &url)) >= 0)
+    if ((rc = mcc_cli_db(cmd, &url)) >= 0)
         return rc;
     if (!explicit_db && access(url, F_OK) != 0)
         url = NULL;
 
-    mc_arena arena = {0};
-    mc_source src = {0};
-    mc_schema want;
-    if (mc_cli_load_schema(pos[0], &arena, &src, &want) != 0) {
-        mc_arena_free(&arena);
-        return MC_EXIT_ERROR;
+    mcc_arena arena = {0};
+    mcc_source src = {0};
+    mcc_schema want;
+    if (mcc_cli_load_schema(pos[0], &arena, &src, &want) != 0) {
+        mcc_arena_free(&arena);
+        return MCC_EXIT_ERROR;
     }
-    mc_diag diag;
-    mc_diag_init(&diag, &src, NULL, NULL);
+    mcc_diag diag;
+    mcc_diag_init(&diag, &src, NULL, NULL);
     diag.place = "modelc check";
-    rc = MC_EXIT_ERROR;
-    mc_migdir md;
-    mc_diff d;
+    rc = MCC_EXIT_ERROR;
+    mcc_migdir md;
+    mcc_diff d;
     size_t ndiff = 0;
     /* The history's dialect is the one its files name. */
-    mc_dialect dialect = mc_migdir_dialect(dir, url ? mc_dialect_of_url(url) : MC_DIALECT_SQLITE);
-    if (mc_cli_require_dir(cmd->name, dir) || mc_check_migrations(&want, dir, dialect, &arena, &diag, &md, &d))
+    mcc_dialect dialect = mcc_migdir_dialect(dir, url ? mcc_dialect_of_url(url) : MCC_DIALECT_SQLITE);
+    if (mcc_cli_require_dir(cmd->name, dir) || mcc_check_migrations(&want, dir, dialect, &arena, &diag, &md, &d))
         goto out;
     for (size_t i = 0; i < d.nops; i++)
         printf("migrations (%s): %s\n", dir, d.ops[i].text);
     ndiff += d.nops;
     if (d.nops)
         printf("  run `modelc migrate %s --dir %s%s` to write the missing migration\n", pos[0], dir,
-               dialect == MC_DIALECT_POSTGRESQL ? " --dialect postgresql" : "");
+               dialect == MCC_DIALECT_POSTGRESQL ? " --dialect postgresql" : "");
 
     if (url) {
-        const char *shown = mc_cli_shown_db(url);
-        mc_db_check dc;
-        if (mc_check_database(url, shown, &md, &want, &arena, &diag, &dc))
+        const char *shown = mcc_cli_shown_db(url);
+        mcc_db_check dc;
+        if (mcc_check_database(url, shown, &md, &want, &arena, &diag, &dc))
             goto out;
         if (dc.unverified) {
             printf("database (%s): %s\n", shown, dc.unverified);
@@ -618,12 +618,12 @@ int mc_cmd_check(const mc_cmd *cmd, int argc, char **argv)
     }
     if (ndiff) {
         printf("%zu difference%s from %s\n", ndiff, ndiff == 1 ? "" : "s", pos[0]);
-        rc = MC_EXIT_ERROR;
+        rc = MCC_EXIT_ERROR;
     } else {
-        printf("OK: the migrations%s%s match %s\n", url ? " and " : "", url ? mc_cli_shown_db(url) : "", pos[0]);
-        rc = MC_EXIT_OK;
+        printf("OK: the migrations%s%s match %s\n", url ? " and " : "", url ? mcc_cli_shown_db(url) : "", pos[0]);
+        rc = MCC_EXIT_OK;
     }
 out:
-    mc_arena_free(&arena);
+    mcc_arena_free(&arena);
     return rc;
 }

@@ -89,7 +89,7 @@ static int render(const char *fmt, const char *text, size_t len, const char *out
 {
     int fds[2];
     if (pipe(fds) != 0) {
-        mc_cli_error("erd", NULL, "cannot run dot: %s", strerror(errno));
+        mcc_cli_error("erd", NULL, "cannot run dot: %s", strerror(errno));
         return -1;
     }
     char tflag[8];
@@ -107,7 +107,7 @@ static int render(const char *fmt, const char *text, size_t len, const char *out
     close(fds[0]);
     if (e != 0) {
         close(fds[1]);
-        mc_cli_error("erd", NULL, "cannot run dot: %s", strerror(e));
+        mcc_cli_error("erd", NULL, "cannot run dot: %s", strerror(e));
         return -1;
     }
     FILE *w = fdopen(fds[1], "w");
@@ -120,7 +120,7 @@ static int render(const char *fmt, const char *text, size_t len, const char *out
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     if (!wrote || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        mc_cli_error("erd", NULL, "dot failed (%s)",
+        mcc_cli_error("erd", NULL, "dot failed (%s)",
                      WIFEXITED(status) ? "see its message above" : "killed by a signal");
         return -1;
     }
@@ -134,7 +134,7 @@ static int write_diagram(erd_format format, const char *text, size_t len, const 
     if (format == ERD_DOT && !out) {
         if (put_all(stdout, text, len) == 0)
             return 0;
-        mc_cli_error("erd", NULL, "cannot write the output");
+        mcc_cli_error("erd", NULL, "cannot write the output");
         return -1;
     }
     if (format == ERD_DOT) {
@@ -143,7 +143,7 @@ static int write_diagram(erd_format format, const char *text, size_t len, const 
         int ok = f && put_all(f, text, len) == 0;
         ok = f && fclose(f) == 0 && ok;
         if (!ok || rename(tmp, out) != 0) {
-            mc_cli_error("erd", NULL, "cannot write %s: %s", out, strerror(errno));
+            mcc_cli_error("erd", NULL, "cannot write %s: %s", out, strerror(errno));
             if (tmp)
                 remove(tmp);
             free(tmp);
@@ -154,7 +154,7 @@ static int write_diagram(erd_format format, const char *text, size_t len, const 
     }
     if (!out) {
         if (format == ERD_PNG && isatty(STDOUT_FILENO)) {
-            mc_cli_error("erd", NULL, "not writing PNG to a terminal; give -o FILE");
+            mcc_cli_error("erd", NULL, "not writing PNG to a terminal; give -o FILE");
             return -1;
         }
         return render(tnames[format], text, len, NULL);
@@ -167,7 +167,7 @@ static int write_diagram(erd_format format, const char *text, size_t len, const 
         return -1;
     }
     if (rename(tmp, out) != 0) {
-        mc_cli_error("erd", NULL, "cannot write %s: %s", out, strerror(errno));
+        mcc_cli_error("erd", NULL, "cannot write %s: %s", out, strerror(errno));
         remove(tmp);
         free(tmp);
         return -1;
@@ -176,52 +176,52 @@ static int write_diagram(erd_format format, const char *text, size_t len, const 
     return 0;
 }
 
-int mc_cmd_erd(const mc_cmd *cmd, int argc, char **argv)
+int mcc_cmd_erd(const mcc_cmd *cmd, int argc, char **argv)
 {
     const char *out = NULL, *format_name = NULL;
-    const mc_opt opts[] = {
+    const mcc_opt opts[] = {
         {"--out", "-o", 1, &out, NULL},
         {"--format", "-f", 1, &format_name, NULL},
         {0},
     };
     const char *pos[1] = {0};
-    int rc = mc_cli_parse(cmd, argc, argv, opts, pos, 1, 1);
+    int rc = mcc_cli_parse(cmd, argc, argv, opts, pos, 1, 1);
     if (rc >= 0)
         return rc;
     if (out && !out[0]) {
-        mc_cli_error("erd", NULL, "-o needs a file name");
-        mc_cli_usage(cmd);
-        return MC_EXIT_USAGE;
+        mcc_cli_error("erd", NULL, "-o needs a file name");
+        mcc_cli_usage(cmd);
+        return MCC_EXIT_USAGE;
     }
     int format = pick_format(format_name, out);
     if (format < 0) {
-        mc_cli_error("erd", NULL, "unknown format '%s' (dot, svg or png)", format_name);
-        mc_cli_usage(cmd);
-        return MC_EXIT_USAGE;
+        mcc_cli_error("erd", NULL, "unknown format '%s' (dot, svg or png)", format_name);
+        mcc_cli_usage(cmd);
+        return MCC_EXIT_USAGE;
     }
     if (format != ERD_DOT && !on_path("dot")) {
-        mc_cli_error("erd", NULL,
+        mcc_cli_error("erd", NULL,
                      "--format %s needs Graphviz's `dot`, which is not installed\n"
                      "    hint: install Graphviz (apt-get install graphviz), or write DOT with --format dot",
                      format == ERD_SVG ? "svg" : "png");
-        return MC_EXIT_ERROR;
+        return MCC_EXIT_ERROR;
     }
 
-    mc_arena arena = {0};
-    mc_source src;
-    mc_schema schema;
-    if (mc_cli_load_schema(pos[0], &arena, &src, &schema) != 0) {
-        mc_arena_free(&arena);
-        return MC_EXIT_ERROR;
+    mcc_arena arena = {0};
+    mcc_source src;
+    mcc_schema schema;
+    if (mcc_cli_load_schema(pos[0], &arena, &src, &schema) != 0) {
+        mcc_arena_free(&arena);
+        return MCC_EXIT_ERROR;
     }
-    mc_buf b = {0};
-    mc_erd_dot(&b, &schema);
-    rc = MC_EXIT_ERROR;
+    mcc_buf b = {0};
+    mcc_erd_dot(&b, &schema);
+    rc = MCC_EXIT_ERROR;
     if (b.failed)
-        mc_cli_error("erd", NULL, "out of memory");
+        mcc_cli_error("erd", NULL, "out of memory");
     else if (write_diagram((erd_format)format, b.data ? b.data : "", b.len, out) == 0)
-        rc = MC_EXIT_OK;
-    mc_buf_free(&b);
-    mc_arena_free(&arena);
+        rc = MCC_EXIT_OK;
+    mcc_buf_free(&b);
+    mcc_arena_free(&arena);
     return rc;
 }

@@ -75,47 +75,47 @@ enum { FMT_SAME, FMT_CHANGED, FMT_FAILED };
  * only checking, writes it back when it changed. */
 static int fmt_file(const char *path, int check_only)
 {
-    mc_arena arena = {0};
-    mc_source src;
-    mc_schema schema;
+    mcc_arena arena = {0};
+    mcc_source src;
+    mcc_schema schema;
     int result = FMT_FAILED;
-    if (mc_cli_load_schema(path, &arena, &src, &schema) != 0)
+    if (mcc_cli_load_schema(path, &arena, &src, &schema) != 0)
         goto out;
-    mc_diag quiet;
-    mc_diag_init(&quiet, &src, NULL, NULL);
-    mc_ast ast;
-    mc_comments comments = {0};
-    mc_buf text = {0};
-    if (mc_parse_with_comments(&src, &arena, &quiet, &ast, &comments) != 0 || comments.failed ||
-        mc_fmt(&src, &ast, &comments, &text) != 0) {
-        mc_cli_error("fmt", NULL, "%s: %s", path,
+    mcc_diag quiet;
+    mcc_diag_init(&quiet, &src, NULL, NULL);
+    mcc_ast ast;
+    mcc_comments comments = {0};
+    mcc_buf text = {0};
+    if (mcc_parse_with_comments(&src, &arena, &quiet, &ast, &comments) != 0 || comments.failed ||
+        mcc_fmt(&src, &ast, &comments, &text) != 0) {
+        mcc_cli_error("fmt", NULL, "%s: %s", path,
                      comments.failed || text.failed ? "out of memory" : "cannot lay out");
     } else if (text.len == src.len && memcmp(text.data ? text.data : "", src.text, src.len) == 0) {
         result = FMT_SAME;
     } else if (check_only) {
         result = FMT_CHANGED;
     } else if (replace_file(path, text.data, text.len) != 0) {
-        mc_cli_error("fmt", NULL, "cannot write %s: %s", path, strerror(errno));
+        mcc_cli_error("fmt", NULL, "cannot write %s: %s", path, strerror(errno));
     } else {
         result = FMT_CHANGED;
     }
-    mc_buf_free(&text);
-    mc_comments_free(&comments);
+    mcc_buf_free(&text);
+    mcc_comments_free(&comments);
 out:
-    mc_arena_free(&arena);
+    mcc_arena_free(&arena);
     return result;
 }
 
-int mc_cmd_fmt(const mc_cmd *cmd, int argc, char **argv)
+int mcc_cmd_fmt(const mcc_cmd *cmd, int argc, char **argv)
 {
     int check = 0;
-    const mc_opt opts[] = {{"--check", NULL, 0, NULL, &check}, {0}};
+    const mcc_opt opts[] = {{"--check", NULL, 0, NULL, &check}, {0}};
     const char **pos = calloc((size_t)argc + 1, sizeof *pos);
     if (!pos) {
-        mc_cli_error("fmt", NULL, "out of memory");
-        return MC_EXIT_ERROR;
+        mcc_cli_error("fmt", NULL, "out of memory");
+        return MCC_EXIT_ERROR;
     }
-    int rc = mc_cli_parse(cmd, argc, argv, opts, pos, 1, argc);
+    int rc = mcc_cli_parse(cmd, argc, argv, opts, pos, 1, argc);
     if (rc >= 0) {
         free(pos);
         return rc;
@@ -134,8 +134,8 @@ int mc_cmd_fmt(const mc_cmd *cmd, int argc, char **argv)
         }
     }
     if (check && unformatted)
-        mc_cli_error("fmt", NULL, "%d file%s not formatted; run `modelc fmt` on %s", unformatted,
+        mcc_cli_error("fmt", NULL, "%d file%s not formatted; run `modelc fmt` on %s", unformatted,
                      unformatted == 1 ? "" : "s", unformatted == 1 ? "it" : "them");
     free(pos);
-    return failed || (check && unformatted) ? MC_EXIT_ERROR : MC_EXIT_OK;
+    return failed || (check && unformatted) ? MCC_EXIT_ERROR : MCC_EXIT_OK;
 }

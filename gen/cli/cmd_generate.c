@@ -27,62 +27,62 @@ static int valid_prefix(const char *p)
 /* With --migrations: do the migrations give SCHEMA?  Code compiled with
  * migrations that do not would fail at run time ("no column named ...");
  * refuse it, printing what is missing as `check` does.  0 when they do. */
-static int migrations_match(const char *schema_path, const mc_schema *want, const char *dir, mc_arena *arena)
+static int migrations_match(const char *schema_path, const mcc_schema *want, const char *dir, mcc_arena *arena)
 {
-    mc_diag diag;
-    mc_diag_init(&diag, NULL, NULL, NULL);
-    diag.place = mc_arena_printf(arena, "modelc generate: --migrations %s", dir);
-    mc_migdir md;
-    mc_diff d;
-    if (mc_check_migrations(want, dir, MC_DIALECT_SQLITE, arena, &diag, &md, &d))
+    mcc_diag diag;
+    mcc_diag_init(&diag, NULL, NULL, NULL);
+    diag.place = mcc_arena_printf(arena, "modelc generate: --migrations %s", dir);
+    mcc_migdir md;
+    mcc_diff d;
+    if (mcc_check_migrations(want, dir, MCC_DIALECT_SQLITE, arena, &diag, &md, &d))
         return 1;
     if (d.nops == 0)
         return 0;
-    mc_buf b = {0};
+    mcc_buf b = {0};
     for (size_t i = 0; i < d.nops; i++)
-        mc_buf_printf(&b, "\n  %s", d.ops[i].text);
+        mcc_buf_printf(&b, "\n  %s", d.ops[i].text);
     diag.place = "modelc generate";
-    mc_error_in(&diag, NULL, NULL,
+    mcc_error_in(&diag, NULL, NULL,
                 "the migrations in %s do not produce %s; nothing written. Missing:%s\n"
                 "  hint: run `modelc migrate %s --dir %s` to write the missing migration",
                 dir, schema_path, b.data ? b.data : "", schema_path, dir);
-    mc_buf_free(&b);
+    mcc_buf_free(&b);
     return 1;
 }
 
 /* Writes DIR/<base>.h and every source, each atomically; when one cannot
  * be written, removes the ones already written and says which failed. */
-static int write_files(mc_diag *d, mc_arena *arena, const char *out_dir, const char *base, const char *header,
+static int write_files(mcc_diag *d, mcc_arena *arena, const char *out_dir, const char *base, const char *header,
                        const cg_file *files, size_t nfiles)
 {
     if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
-        mc_error_in(d, NULL, NULL, "cannot create %s: %s", out_dir, strerror(errno));
-        return MC_EXIT_ERROR;
+        mcc_error_in(d, NULL, NULL, "cannot create %s: %s", out_dir, strerror(errno));
+        return MCC_EXIT_ERROR;
     }
-    const char *hpath = mc_arena_printf(arena, "%s/%s.h", out_dir, base);
-    if (mc_cli_write_atomically(hpath, header) != 0) {
-        mc_error_in(d, NULL, NULL, "cannot write %s: %s", hpath, strerror(errno));
-        return MC_EXIT_ERROR;
+    const char *hpath = mcc_arena_printf(arena, "%s/%s.h", out_dir, base);
+    if (mcc_cli_write_atomically(hpath, header) != 0) {
+        mcc_error_in(d, NULL, NULL, "cannot write %s: %s", hpath, strerror(errno));
+        return MCC_EXIT_ERROR;
     }
     for (size_t i = 0; i < nfiles; i++) {
-        const char *cpath = mc_arena_printf(arena, "%s/%s", out_dir, files[i].name);
-        if (mc_cli_write_atomically(cpath, files[i].text) != 0) {
-            mc_error_in(d, NULL, NULL, "cannot write %s: %s", cpath, strerror(errno));
+        const char *cpath = mcc_arena_printf(arena, "%s/%s", out_dir, files[i].name);
+        if (mcc_cli_write_atomically(cpath, files[i].text) != 0) {
+            mcc_error_in(d, NULL, NULL, "cannot write %s: %s", cpath, strerror(errno));
             remove(hpath);
             for (size_t k = 0; k < i; k++)
-                remove(mc_arena_printf(arena, "%s/%s", out_dir, files[k].name));
-            return MC_EXIT_ERROR;
+                remove(mcc_arena_printf(arena, "%s/%s", out_dir, files[k].name));
+            return MCC_EXIT_ERROR;
         }
     }
-    return MC_EXIT_OK;
+    return MCC_EXIT_OK;
 }
 
-int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
+int mcc_cmd_generate(const mcc_cmd *cmd, int argc, char **argv)
 {
     const char *out_dir = ".", *prefix = "", *migrations_dir = NULL;
     int split = 0;
     const char *split_into = NULL;
-    const mc_opt opts[] = {
+    const mcc_opt opts[] = {
         {"--out", "-o", 1, &out_dir, NULL},
         {"--prefix", NULL, 1, &prefix, NULL},
         {"--migrations", NULL, 1, &migrations_dir, NULL},
@@ -91,12 +91,12 @@ int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
         {NULL, NULL, 0, NULL, NULL},
     };
     const char *pos[1] = {0};
-    int rc = mc_cli_parse(cmd, argc, argv, opts, pos, 1, 1);
+    int rc = mcc_cli_parse(cmd, argc, argv, opts, pos, 1, 1);
     if (rc >= 0)
         return rc;
     if (!valid_prefix(prefix)) {
-        mc_cli_error("generate", NULL, "--prefix '%s' is not a C identifier prefix", prefix);
-        return MC_EXIT_USAGE;
+        mcc_cli_error("generate", NULL, "--prefix '%s' is not a C identifier prefix", prefix);
+        return MCC_EXIT_USAGE;
     }
 
     size_t nparts = 0;
@@ -105,60 +105,60 @@ int mc_cmd_generate(const mc_cmd *cmd, int argc, char **argv)
         errno = 0;
         unsigned long v = strtoul(split_into, &end, 10);
         if (errno || end == split_into || *end || v < 1 || v > 100000 || split_into[0] == '-') {
-            mc_cli_error("generate", NULL, "--split-into '%s' is not a number of files from 1 to 100000",
+            mcc_cli_error("generate", NULL, "--split-into '%s' is not a number of files from 1 to 100000",
                          split_into);
-            return MC_EXIT_USAGE;
+            return MCC_EXIT_USAGE;
         }
         nparts = v;
     }
 
-    mc_arena arena = {0};
-    mc_source src;
-    mc_schema schema;
-    int nerr = mc_cli_load_schema(pos[0], &arena, &src, &schema);
+    mcc_arena arena = {0};
+    mcc_source src;
+    mcc_schema schema;
+    int nerr = mcc_cli_load_schema(pos[0], &arena, &src, &schema);
     cgen g = {&schema, prefix, &arena, schema.name, NULL, 0, NULL, split != 0 || nparts != 0, nparts};
     if (!nerr && migrations_dir) {
-        mc_diag diag;
-        mc_diag_init(&diag, &src, NULL, NULL);
-        nerr = mc_cli_require_dir(cmd->name, migrations_dir) ||
-               mc_load_compiled_migrations(&arena, &diag, migrations_dir, &g.migrations, &g.nmigrations) != 0 ||
+        mcc_diag diag;
+        mcc_diag_init(&diag, &src, NULL, NULL);
+        nerr = mcc_cli_require_dir(cmd->name, migrations_dir) ||
+               mcc_load_compiled_migrations(&arena, &diag, migrations_dir, &g.migrations, &g.nmigrations) != 0 ||
                migrations_match(pos[0], &schema, migrations_dir, &arena);
     }
     if (nerr) {
-        mc_arena_free(&arena);
-        return MC_EXIT_ERROR;
+        mcc_arena_free(&arena);
+        return MCC_EXIT_ERROR;
     }
 
     char *header = NULL;
     cg_file *files = NULL;
     size_t nfiles = 0;
-    mc_diag diag;
-    mc_diag_init(&diag, &src, NULL, NULL);
+    mcc_diag diag;
+    mcc_diag_init(&diag, &src, NULL, NULL);
     diag.place = "modelc generate";
     int emitted = cg_generate(&g, &schema, &diag, &header, &files, &nfiles);
-    mc_diag_finish(&diag);
+    mcc_diag_finish(&diag);
     if (emitted == -3) {
-        mc_arena_free(&arena);
-        return MC_EXIT_ERROR;
+        mcc_arena_free(&arena);
+        return MCC_EXIT_ERROR;
     }
     if (emitted == -2) {
-        mc_error_in(&diag, NULL, NULL,
+        mcc_error_in(&diag, NULL, NULL,
                     "internal error: the generated C would define '%s' twice (two parts of %s give it; rename one, "
                     "and please report it)",
                     cg_last_duplicate(&g), pos[0]);
-        mc_arena_free(&arena);
-        return MC_EXIT_ERROR;
+        mcc_arena_free(&arena);
+        return MCC_EXIT_ERROR;
     }
     if (emitted != 0) {
-        mc_error_in(&diag, NULL, NULL, "out of memory");
-        mc_arena_free(&arena);
-        return MC_EXIT_ERROR;
+        mcc_error_in(&diag, NULL, NULL, "out of memory");
+        mcc_arena_free(&arena);
+        return MCC_EXIT_ERROR;
     }
     rc = write_files(&diag, &arena, out_dir, schema.name, header, files, nfiles);
     free(header);
     for (size_t i = 0; i < nfiles; i++)
         free(files[i].text);
     free(files);
-    mc_arena_free(&arena);
+    mcc_arena_free(&arena);
     return rc;
 }

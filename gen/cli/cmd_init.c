@@ -63,44 +63,44 @@ static int make_dirs(const char *dir)
     return rc;
 }
 
-int mc_cmd_init(const mc_cmd *cmd, int argc, char **argv)
+int mcc_cmd_init(const mcc_cmd *cmd, int argc, char **argv)
 {
     const char *dir = NULL;
-    const mc_opt opts[] = {{"--dir", NULL, 1, &dir, NULL}, {0}};
+    const mcc_opt opts[] = {{"--dir", NULL, 1, &dir, NULL}, {0}};
     const char *pos[1];
-    int rc = mc_cli_parse(cmd, argc, argv, opts, pos, 0, 0);
+    int rc = mcc_cli_parse(cmd, argc, argv, opts, pos, 0, 0);
     if (rc >= 0)
         return rc;
     if (!dir)
         dir = "migrations";
     if (!dir[0]) {
-        mc_cli_error("init", NULL, "--dir needs a directory");
-        mc_cli_usage(cmd);
-        return MC_EXIT_USAGE;
+        mcc_cli_error("init", NULL, "--dir needs a directory");
+        mcc_cli_usage(cmd);
+        return MCC_EXIT_USAGE;
     }
     struct stat st;
     if (stat(dir, &st) == 0) {
         if (!S_ISDIR(st.st_mode)) {
-            mc_cli_error("init", NULL, "%s exists and is not a directory", dir);
-            return MC_EXIT_ERROR;
+            mcc_cli_error("init", NULL, "%s exists and is not a directory", dir);
+            return MCC_EXIT_ERROR;
         }
         int full = has_entries(dir);
         if (full != 0) {
             if (full < 0)
-                mc_cli_error("init", NULL, "%s: %s", dir, strerror(errno));
+                mcc_cli_error("init", NULL, "%s: %s", dir, strerror(errno));
             else
-                mc_cli_error("init", NULL, "%s already exists and is not empty; nothing written", dir);
-            return MC_EXIT_ERROR;
+                mcc_cli_error("init", NULL, "%s already exists and is not empty; nothing written", dir);
+            return MCC_EXIT_ERROR;
         }
     } else if (make_dirs(dir) != 0) {
-        mc_cli_error("init", NULL, "cannot create %s: %s", dir, strerror(errno));
-        return MC_EXIT_ERROR;
+        mcc_cli_error("init", NULL, "cannot create %s: %s", dir, strerror(errno));
+        return MCC_EXIT_ERROR;
     }
     size_t n = strlen(dir) + 8;
     char *path = malloc(n);
     if (!path) {
-        mc_cli_error("init", NULL, "out of memory");
-        return MC_EXIT_ERROR;
+        mcc_cli_error("init", NULL, "out of memory");
+        return MCC_EXIT_ERROR;
     }
     snprintf(path, n, "%s/README", dir);
     FILE *f = fopen(path, "wx");
@@ -108,13 +108,13 @@ int mc_cmd_init(const mc_cmd *cmd, int argc, char **argv)
     if (f && fclose(f) != 0)
         ok = 0;
     if (!ok) {
-        mc_cli_error("init", NULL, "cannot write %s: %s", path, strerror(errno));
+        mcc_cli_error("init", NULL, "cannot write %s: %s", path, strerror(errno));
         if (f)
             remove(path);
         free(path);
-        return MC_EXIT_ERROR;
+        return MCC_EXIT_ERROR;
     }
     free(path);
     printf("Created %s; next: `modelc migrate SCHEMA -m MESSAGE` writes the first migration there.\n", dir);
-    return MC_EXIT_OK;
+    return MCC_EXIT_OK;
 }

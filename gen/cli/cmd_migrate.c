@@ -1,6 +1,6 @@
 /*
  * cmd_migrate.c -- `modelc migrate SCHEMA [-m MESSAGE] [--dir DIR]
- * [--allow-data-loss]`: the options, then mc_migration_next (pipeline.h)
+ * [--allow-data-loss]`: the options, then mcc_migration_next (pipeline.h)
  * writes the next numbered migration, and this prints what it does.
  */
 #include "cli.h"
@@ -11,11 +11,11 @@
 #include <stdio.h>
 #include <string.h>
 
-int mc_cmd_migrate(const mc_cmd *cmd, int argc, char **argv)
+int mcc_cmd_migrate(const mcc_cmd *cmd, int argc, char **argv)
 {
     const char *message = NULL, *dir = NULL, *dialect_name = NULL;
     int allow_loss = 0;
-    const mc_opt opts[] = {
+    const mcc_opt opts[] = {
         {"--message", "-m", 1, &message, NULL},
         {"--dir", NULL, 1, &dir, NULL},
         {"--allow-data-loss", NULL, 0, NULL, &allow_loss},
@@ -23,36 +23,36 @@ int mc_cmd_migrate(const mc_cmd *cmd, int argc, char **argv)
         {0},
     };
     const char *pos[1] = {0};
-    int rc = mc_cli_parse(cmd, argc, argv, opts, pos, 1, 1);
+    int rc = mcc_cli_parse(cmd, argc, argv, opts, pos, 1, 1);
     if (rc >= 0)
         return rc;
-    mc_dialect dialect;
-    if (mc_cli_dialect(cmd, dialect_name, &dialect) != 0)
-        return MC_EXIT_USAGE;
-    mc_diag diag;
-    mc_diag_init(&diag, NULL, NULL, NULL);
+    mcc_dialect dialect;
+    if (mcc_cli_dialect(cmd, dialect_name, &dialect) != 0)
+        return MCC_EXIT_USAGE;
+    mcc_diag diag;
+    mcc_diag_init(&diag, NULL, NULL, NULL);
     diag.place = "modelc migrate";
     if (!dir)
         dir = "migrations";
     /* Like `flask db migrate`: the history starts with `modelc init`. */
-    if (mc_cli_require_dir(cmd->name, dir))
-        return MC_EXIT_ERROR;
+    if (mcc_cli_require_dir(cmd->name, dir))
+        return MCC_EXIT_ERROR;
 
-    mc_arena arena = {0};
-    mc_source src = {0};
-    mc_schema want;
-    if (mc_cli_load_schema(pos[0], &arena, &src, &want) != 0) {
-        mc_arena_free(&arena);
-        return MC_EXIT_ERROR;
+    mcc_arena arena = {0};
+    mcc_source src = {0};
+    mcc_schema want;
+    if (mcc_cli_load_schema(pos[0], &arena, &src, &want) != 0) {
+        mcc_arena_free(&arena);
+        return MCC_EXIT_ERROR;
     }
     /* Refusals of the schema name its file; every one is shown. */
     diag.src = &src;
     diag.max_errors = INT_MAX;
-    mc_next_request rq = {&want, pos[0], dir, message, dialect, allow_loss ? MC_PLAN_ALLOW_LOSS : 0u};
-    mc_next_migration next;
-    if (mc_migration_next(&rq, &arena, &diag, &next) != 0) {
-        mc_arena_free(&arena);
-        return MC_EXIT_ERROR;
+    mcc_next_request rq = {&want, pos[0], dir, message, dialect, allow_loss ? MCC_PLAN_ALLOW_LOSS : 0u};
+    mcc_next_migration next;
+    if (mcc_migration_next(&rq, &arena, &diag, &next) != 0) {
+        mcc_arena_free(&arena);
+        return MCC_EXIT_ERROR;
     }
     if (!next.path) {
         printf("No changes in schema; nothing written.\n");
@@ -64,6 +64,6 @@ int mc_cmd_migrate(const mc_cmd *cmd, int argc, char **argv)
                 printf("  DATA LOSS: %s\n", next.up.ops[i].loss);
         printf("Wrote %s\n", next.path);
     }
-    mc_arena_free(&arena);
-    return MC_EXIT_OK;
+    mcc_arena_free(&arena);
+    return MCC_EXIT_OK;
 }

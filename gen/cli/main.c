@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const mc_cmd commands[] = {
+static const mcc_cmd commands[] = {
     {"generate", "SCHEMA [-o DIR] [--prefix P] [--migrations DIR] [--split | --split-into N]",
      "write DIR/<schema>.h and DIR/<schema>.c",
      "Generates the C API of SCHEMA: a header and a source to compile with\n"
@@ -21,14 +21,14 @@ static const mc_cmd commands[] = {
      "                       DIR/<schema>_part1.c ... _partN.c (each source reads\n"
      "                       the whole header: for thousands of models, a few\n"
      "                       parts build faster than one file per model)\n",
-     mc_cmd_generate},
+     mcc_cmd_generate},
     {"sql", "SCHEMA [--dialect sqlite|postgresql]", "print the CREATE statements of the whole schema",
      "Prints CREATE TABLE and CREATE INDEX for every model, in dependency\n"
      "order, exactly as Flask-SQLAlchemy's create_all() creates them.\n\n"
      "  --dialect D   sqlite or postgresql (default: the dialect of\n"
      "                $DATABASE_URL when it is set, else sqlite); on\n"
      "                PostgreSQL enums are native types (CREATE TYPE)\n",
-     mc_cmd_sql},
+     mcc_cmd_sql},
     {"migrate", "SCHEMA [-m MESSAGE] [--dir DIR] [--allow-data-loss] [--dialect sqlite|postgresql]",
      "write the next numbered migration, if the schema changed",
      "Compares SCHEMA with the schema the migrations in DIR produce and\n"
@@ -38,7 +38,7 @@ static const mc_cmd commands[] = {
      "  --allow-data-loss    allow dropping tables or columns, narrowing types\n"
      "  --dialect D          sqlite (default; or the dialect of $DATABASE_URL);\n"
      "                       postgresql migrations are not written yet\n",
-     mc_cmd_migrate},
+     mcc_cmd_migrate},
     {"upgrade", "[--db DB] [--dir DIR] [--to N] [--sql] [--secure-delete on|fast|off] [--quiet|--verbose]", "apply migrations (default: all)",
      "Prints each migration as it starts and ends, with its time, and on a\n"
      "terminal the rows a table rebuild has copied.\n\n"
@@ -50,7 +50,7 @@ static const mc_cmd commands[] = {
      "                      pages, fast only when free, off leaves them readable\n"
      "  -q, --quiet    print errors only\n"
      "  -v, --verbose  also say which database and files are used and what was checked\n",
-     mc_cmd_upgrade},
+     mcc_cmd_upgrade},
     {"downgrade", "[--db DB] [--dir DIR] [--to N] [--sql] [--secure-delete on|fast|off] [--quiet|--verbose]",
      "undo migrations (default: one step)",
      "Prints each migration as it starts and ends, with its time, and on a\n"
@@ -63,25 +63,25 @@ static const mc_cmd commands[] = {
      "                      pages, fast only when free, off leaves them readable\n"
      "  -q, --quiet    print errors only\n"
      "  -v, --verbose  also say which database and files are used and what was checked\n",
-     mc_cmd_downgrade},
+     mcc_cmd_downgrade},
     {"current", "[--db DB]", "print the database's migration version",
-     "  --db DB     database path or sqlite:///path (default: $DATABASE_URL, else app.db)\n", mc_cmd_current},
+     "  --db DB     database path or sqlite:///path (default: $DATABASE_URL, else app.db)\n", mcc_cmd_current},
     {"history", "[--dir DIR] [--db DB]", "list the migrations",
      "Lists the migrations of DIR with their messages.  With --db, marks each\n"
      "one applied [X] or pending [ ], the current one, and an applied file\n"
      "edited since.\n\n"
      "  --dir DIR   migrations directory (default: migrations)\n"
-     "  --db DB     database path or sqlite:///path (read only)\n", mc_cmd_history},
+     "  --db DB     database path or sqlite:///path (read only)\n", mcc_cmd_history},
     {"stamp", "N [--db DB] [--dir DIR]", "mark the database as at version N without running anything",
      "  --db DB     database path or sqlite:///path (default: $DATABASE_URL, else app.db)\n"
      "  --dir DIR   migrations directory (default: migrations)\n",
-     mc_cmd_stamp},
+     mcc_cmd_stamp},
     {"check", "SCHEMA [--db DB] [--dir DIR]", "exit 1 when the database or migrations differ from SCHEMA",
      "Compares SCHEMA with what the migrations in DIR produce and, with --db,\n"
      "with the database itself; prints each difference.\n\n"
      "  --db DB     database path or sqlite:///path\n"
      "  --dir DIR   migrations directory (default: migrations)\n",
-     mc_cmd_check},
+     mcc_cmd_check},
     {"inspect", "[--db DB] [-o FILE]", "write an existing database's schema in this language",
      "Reads the tables of an existing SQLite database (one modelc, Flask-\n"
      "SQLAlchemy, Alembic or anything else made) and writes them as models:\n"
@@ -92,13 +92,13 @@ static const mc_cmd commands[] = {
      "  --db DB         database path or sqlite:///path (default: $DATABASE_URL,\n"
      "                  else app.db)\n"
      "  -o, --out FILE  write FILE (atomically) instead of standard output\n",
-     mc_cmd_inspect},
+     mcc_cmd_inspect},
     {"init", "[--dir DIR]", "create the migrations directory",
      "Creates DIR (and its parents) for `modelc migrate` to write into, with a\n"
      "README.  An existing empty directory is accepted; one that holds\n"
      "anything is refused.\n\n"
      "  --dir DIR   migrations directory (default: migrations)\n",
-     mc_cmd_init},
+     mcc_cmd_init},
     {"fmt", "SCHEMA... [--check]", "rewrite schema files in the canonical layout",
      "Lays each SCHEMA out as modelc lays schemas out: one blank line between\n"
      "declarations, members indented by 4 spaces, field names, types and\n"
@@ -107,7 +107,7 @@ static const mc_cmd commands[] = {
      "an error is reported and left as it is.\n\n"
      "  --check     write nothing; list the files that are not formatted and\n"
      "              exit 1 if there is one\n",
-     mc_cmd_fmt},
+     mcc_cmd_fmt},
     {"erd", "SCHEMA [-o FILE] [--format dot|svg|png]", "draw the schema's entity-relationship diagram",
      "Writes a Graphviz diagram of SCHEMA: a table per model with its columns,\n"
      "types and marks (PK, FK, UNIQUE, NOT NULL), and an edge per foreign key\n"
@@ -117,7 +117,7 @@ static const mc_cmd commands[] = {
      "  -f, --format F      dot (the text), svg or png (rendered by Graphviz's\n"
      "                      `dot`, which must be installed); default: from\n"
      "                      FILE's extension (.svg, .png), else dot\n",
-     mc_cmd_erd},
+     mcc_cmd_erd},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -133,20 +133,20 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
-        return MC_EXIT_USAGE;
+        return MCC_EXIT_USAGE;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
         usage(stdout);
-        return MC_EXIT_OK;
+        return MCC_EXIT_OK;
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
         printf("modelc %s\n", MODELC_VERSION);
-        return MC_EXIT_OK;
+        return MCC_EXIT_OK;
     }
     for (int i = 0; i < NCOMMANDS; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run(&commands[i], argc - 1, argv + 1);
     fprintf(stderr, "modelc: unknown command '%s'\n", argv[1]);
     usage(stderr);
-    return MC_EXIT_USAGE;
+    return MCC_EXIT_USAGE;
 }

@@ -8,120 +8,120 @@
  * sema.c, which can then say "unknown attribute 'uniqe', did you mean
  * 'unique'?" instead of a bare syntax error.  All nodes live in the arena.
  */
-#ifndef MC_AST_H
-#define MC_AST_H
+#ifndef MCC_AST_H
+#define MCC_AST_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "diag.h"   /* mc_span */
+#include "diag.h"   /* mcc_span */
 
-typedef enum mc_value_kind {
-    MC_V_INT,    /* -12            text = "-12"            */
-    MC_V_DEC,    /* 3.25           text = "3.25"           */
-    MC_V_STR,    /* "a\"b"         text = decoded `a"b`    */
-    MC_V_IDENT,  /* cascade, true  text = "cascade"        */
-    MC_V_PATH    /* User.id        text = "User", member = "id" */
-} mc_value_kind;
+typedef enum mcc_value_kind {
+    MCC_V_INT,    /* -12            text = "-12"            */
+    MCC_V_DEC,    /* 3.25           text = "3.25"           */
+    MCC_V_STR,    /* "a\"b"         text = decoded `a"b`    */
+    MCC_V_IDENT,  /* cascade, true  text = "cascade"        */
+    MCC_V_PATH    /* User.id        text = "User", member = "id" */
+} mcc_value_kind;
 
-typedef struct mc_value {
-    mc_value_kind kind;
+typedef struct mcc_value {
+    mcc_value_kind kind;
     const char *text;
-    const char *member;     /* MC_V_PATH only */
+    const char *member;     /* MCC_V_PATH only */
     const char *modifier;   /* a trailing word: `published desc` */
-    mc_span at, member_at, modifier_at;
-} mc_value;
+    mcc_span at, member_at, modifier_at;
+} mcc_value;
 
 /* One argument of a call: positional (key == NULL) or `key: value`. */
-typedef struct mc_arg {
+typedef struct mcc_arg {
     const char *key;
-    mc_span key_at;
-    mc_value val;
-    struct mc_arg *next;
-} mc_arg;
+    mcc_span key_at;
+    mcc_value val;
+    struct mcc_arg *next;
+} mcc_arg;
 
 /* `name` or `name(args)`. */
-typedef struct mc_call {
+typedef struct mcc_call {
     const char *name;
-    mc_span at;             /* the name */
+    mcc_span at;             /* the name */
     bool has_parens;
-    mc_span paren_at;       /* from '(' to ')' */
-    mc_arg *args;
+    mcc_span paren_at;       /* from '(' to ')' */
+    mcc_arg *args;
     int nargs;
-    struct mc_call *next;
-} mc_call;
+    struct mcc_call *next;
+} mcc_call;
 
-typedef enum mc_member_kind {
-    MC_M_FIELD,             /* name type attr... */
-    MC_M_DIRECTIVE          /* index(...), unique(...), check(...), ... */
-} mc_member_kind;
+typedef enum mcc_member_kind {
+    MCC_M_FIELD,             /* name type attr... */
+    MCC_M_DIRECTIVE          /* index(...), unique(...), check(...), ... */
+} mcc_member_kind;
 
-typedef struct mc_member {
-    mc_member_kind kind;
+typedef struct mcc_member {
+    mcc_member_kind kind;
     const char *name;       /* field name or directive name */
-    mc_span at;
-    mc_span span;           /* the whole member, first token to last */
-    mc_call *type;          /* field: its type (or relationship(...)) */
-    mc_call *attrs;         /* field: attributes in source order */
-    mc_call *directive;     /* directive: the call itself */
-    struct mc_member *next;
-} mc_member;
+    mcc_span at;
+    mcc_span span;           /* the whole member, first token to last */
+    mcc_call *type;          /* field: its type (or relationship(...)) */
+    mcc_call *attrs;         /* field: attributes in source order */
+    mcc_call *directive;     /* directive: the call itself */
+    struct mcc_member *next;
+} mcc_member;
 
-typedef struct mc_enum_value {
+typedef struct mcc_enum_value {
     const char *name;
-    mc_span at;
-    struct mc_enum_value *next;
-} mc_enum_value;
+    mcc_span at;
+    struct mcc_enum_value *next;
+} mcc_enum_value;
 
 /* A parameter of a query, or a column of its own result row:
  * `name Type` or `name Type?`. */
-typedef struct mc_qfield {
+typedef struct mcc_qfield {
     const char *name;
-    mc_span at;
-    mc_call *type;
+    mcc_span at;
+    mcc_call *type;
     bool nullable;          /* written `Type?` */
-    struct mc_qfield *next;
-} mc_qfield;
+    struct mcc_qfield *next;
+} mcc_qfield;
 
 /* What `-> RESULT` of a query says, as written; sema decides whether the
  * name is a model or a column type. */
-typedef enum mc_qresult_form {
-    MC_QF_NONE,             /* no RESULT */
-    MC_QF_NAMED,            /* -> Name, -> Name[], -> Name? (model or type) */
-    MC_QF_ROW               /* -> (name Type, ...)[] or ? */
-} mc_qresult_form;
+typedef enum mcc_qresult_form {
+    MCC_QF_NONE,             /* no RESULT */
+    MCC_QF_NAMED,            /* -> Name, -> Name[], -> Name? (model or type) */
+    MCC_QF_ROW               /* -> (name Type, ...)[] or ? */
+} mcc_qresult_form;
 
-typedef enum mc_qshape {
-    MC_QS_ONE,              /* no suffix */
-    MC_QS_LIST,             /* [] */
-    MC_QS_OPT               /* ? */
-} mc_qshape;
+typedef enum mcc_qshape {
+    MCC_QS_ONE,              /* no suffix */
+    MCC_QS_LIST,             /* [] */
+    MCC_QS_OPT               /* ? */
+} mcc_qshape;
 
-typedef enum mc_decl_kind { MC_D_MODEL, MC_D_ENUM, MC_D_QUERY } mc_decl_kind;
+typedef enum mcc_decl_kind { MCC_D_MODEL, MCC_D_ENUM, MCC_D_QUERY } mcc_decl_kind;
 
-typedef struct mc_decl {
-    mc_decl_kind kind;
+typedef struct mcc_decl {
+    mcc_decl_kind kind;
     const char *name;
-    mc_span at;
-    mc_span span;           /* the whole declaration, keyword to closing '}' */
+    mcc_span at;
+    mcc_span span;           /* the whole declaration, keyword to closing '}' */
     const char *table;      /* model: `table "name"`, or NULL */
-    mc_span table_at;
-    mc_member *members;     /* model */
-    mc_enum_value *values;  /* enum */
+    mcc_span table_at;
+    mcc_member *members;     /* model */
+    mcc_enum_value *values;  /* enum */
     /* query NAME(params) [-> RESULT] { SQL } */
-    mc_qfield *params;
-    mc_qresult_form result_form;
-    mc_call *result_type;   /* MC_QF_NAMED */
-    mc_qfield *result_cols; /* MC_QF_ROW */
-    mc_qshape result_shape;
-    mc_span result_at;      /* the whole RESULT, after "->" */
+    mcc_qfield *params;
+    mcc_qresult_form result_form;
+    mcc_call *result_type;   /* MCC_QF_NAMED */
+    mcc_qfield *result_cols; /* MCC_QF_ROW */
+    mcc_qshape result_shape;
+    mcc_span result_at;      /* the whole RESULT, after "->" */
     const char *sql;        /* the body between the braces, as written */
-    mc_span sql_at;         /* its bytes in the source */
-    struct mc_decl *next;
-} mc_decl;
+    mcc_span sql_at;         /* its bytes in the source */
+    struct mcc_decl *next;
+} mcc_decl;
 
-typedef struct mc_ast {
-    mc_decl *decls;
-} mc_ast;
+typedef struct mcc_ast {
+    mcc_decl *decls;
+} mcc_ast;
 
 #endif

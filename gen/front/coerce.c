@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ERR(d, span, hint, ...) mc_error_at((d), (span).off, (span).len, (hint), __VA_ARGS__)
+#define ERR(d, span, hint, ...) mcc_error_at((d), (span).off, (span).len, (hint), __VA_ARGS__)
 
 /* Index of word in words, or -1. */
 static int lookup(const char *word, const char *const *words, size_t n)
@@ -32,10 +32,10 @@ static int lookup(const char *word, const char *const *words, size_t n)
 
 /* One literal being checked: where it goes, as written. */
 typedef struct lit {
-    mc_arena *a;
-    mc_diag *d;
-    const mc_column *c;
-    const mc_value *v;
+    mcc_arena *a;
+    mcc_diag *d;
+    const mcc_column *c;
+    const mcc_value *v;
     const char *what;           /* "default" or "server_default" */
     const char *tname;          /* the column's type as the schema names it */
     const char *hint;           /* why it does not fit, for the one error */
@@ -47,11 +47,11 @@ typedef enum fit { FIT, NO_FIT, REPORTED } fit;
 
 /* `null` (a nullable column) and `now` (DateTime, Date, Time); any other
  * literal is left to the type's step (*kw = false). */
-static fit keyword_literal(lit *l, mc_literal *out, bool *kw)
+static fit keyword_literal(lit *l, mcc_literal *out, bool *kw)
 {
-    const mc_value *v = l->v;
-    const mc_column *c = l->c;
-    *kw = v->kind == MC_V_IDENT && (strcmp(v->text, "null") == 0 || strcmp(v->text, "now") == 0);
+    const mcc_value *v = l->v;
+    const mcc_column *c = l->c;
+    *kw = v->kind == MCC_V_IDENT && (strcmp(v->text, "null") == 0 || strcmp(v->text, "now") == 0);
     if (!*kw)
         return FIT;
     if (strcmp(v->text, "null") == 0) {
@@ -60,26 +60,26 @@ static fit keyword_literal(lit *l, mc_literal *out, bool *kw)
                 c->field);
             return REPORTED;
         }
-        out->kind = MC_L_NULL;
+        out->kind = MCC_L_NULL;
         return FIT;
     }
-    if (c->type != MC_T_DATETIME && c->type != MC_T_DATE && c->type != MC_T_TIME) {
+    if (c->type != MCC_T_DATETIME && c->type != MCC_T_DATE && c->type != MCC_T_TIME) {
         ERR(l->d, v->at, "`now` is for DateTime, Date and Time columns", "%s(now) does not fit '%s' of type %s",
             l->what, c->field, l->tname);
         return REPORTED;
     }
-    out->kind = MC_L_NOW;
+    out->kind = MCC_L_NOW;
     return FIT;
 }
 
 /* Integer, BigInteger, SmallInteger: a whole number in 64 bits, in
  * -32768..32767 for a SmallInteger. */
-static fit integer_literal(lit *l, mc_literal *out)
+static fit integer_literal(lit *l, mcc_literal *out)
 {
-    const mc_value *v = l->v;
-    out->kind = MC_L_INT;
-    l->hint = mc_arena_printf(l->a, "write a whole number, e.g. %s(0)", l->what);
-    if (v->kind != MC_V_INT)
+    const mcc_value *v = l->v;
+    out->kind = MCC_L_INT;
+    l->hint = mcc_arena_printf(l->a, "write a whole number, e.g. %s(0)", l->what);
+    if (v->kind != MCC_V_INT)
         return NO_FIT;
     errno = 0;
     long long x = strtoll(v->text, NULL, 10);
@@ -88,7 +88,7 @@ static fit integer_literal(lit *l, mc_literal *out)
         f = NO_FIT;
         l->hint = "the number does not fit in 64 bits";
     }
-    if (l->c->type == MC_T_SMALLINTEGER && (x < -32768 || x > 32767)) {
+    if (l->c->type == MCC_T_SMALLINTEGER && (x < -32768 || x > 32767)) {
         f = NO_FIT;
         l->hint = "a SmallInteger holds -32768 to 32767";
     }
@@ -97,17 +97,17 @@ static fit integer_literal(lit *l, mc_literal *out)
 
 /* Float: any number.  Numeric(p, s): a number of at most p - s digits
  * before the point and s after. */
-static fit number_literal(lit *l, mc_literal *out)
+static fit number_literal(lit *l, mcc_literal *out)
 {
-    const mc_value *v = l->v;
-    const mc_column *c = l->c;
-    bool numeric = c->type == MC_T_NUMERIC;
-    out->kind = v->kind == MC_V_INT ? MC_L_INT : MC_L_DEC;
+    const mcc_value *v = l->v;
+    const mcc_column *c = l->c;
+    bool numeric = c->type == MCC_T_NUMERIC;
+    out->kind = v->kind == MCC_V_INT ? MCC_L_INT : MCC_L_DEC;
     if (!numeric)
-        l->hint = mc_arena_printf(l->a, "a Float takes a number, e.g. %s(0.5)", l->what);
-    if (v->kind != MC_V_INT && v->kind != MC_V_DEC) {
+        l->hint = mcc_arena_printf(l->a, "a Float takes a number, e.g. %s(0.5)", l->what);
+    if (v->kind != MCC_V_INT && v->kind != MCC_V_DEC) {
         if (numeric)
-            l->hint = mc_arena_printf(l->a, "a Numeric takes a number, e.g. %s(9.99)", l->what);
+            l->hint = mcc_arena_printf(l->a, "a Numeric takes a number, e.g. %s(9.99)", l->what);
         return NO_FIT;
     }
     if (!numeric || !c->precision)
@@ -118,35 +118,35 @@ static fit number_literal(lit *l, mc_literal *out)
     int frac = dot ? (int)strlen(dot + 1) : 0;
     if (frac <= c->scale && intd <= c->precision - c->scale)
         return FIT;
-    l->hint = mc_arena_printf(l->a, "Numeric(%d, %d) holds %d digits before the point and %d after", c->precision,
+    l->hint = mcc_arena_printf(l->a, "Numeric(%d, %d) holds %d digits before the point and %d after", c->precision,
                               c->scale, c->precision - c->scale, c->scale);
     return NO_FIT;
 }
 
 /* Boolean: true or false. */
-static fit boolean_literal(lit *l, mc_literal *out)
+static fit boolean_literal(lit *l, mcc_literal *out)
 {
-    const mc_value *v = l->v;
-    bool ok = v->kind == MC_V_IDENT && (strcmp(v->text, "true") == 0 || strcmp(v->text, "false") == 0);
-    out->kind = ok && v->text[0] == 't' ? MC_L_TRUE : MC_L_FALSE;
+    const mcc_value *v = l->v;
+    bool ok = v->kind == MCC_V_IDENT && (strcmp(v->text, "true") == 0 || strcmp(v->text, "false") == 0);
+    out->kind = ok && v->text[0] == 't' ? MCC_L_TRUE : MCC_L_FALSE;
     l->hint = "a Boolean takes true or false";
     return ok ? FIT : NO_FIT;
 }
 
 /* String(n), Text, JSON: a quoted string, of at most n characters (the
  * runtime's count, as the write check counts). */
-static fit text_literal(lit *l, mc_literal *out)
+static fit text_literal(lit *l, mcc_literal *out)
 {
-    const mc_value *v = l->v;
-    const mc_column *c = l->c;
-    out->kind = MC_L_STR;
-    if (v->kind != MC_V_STR) {
-        l->hint = mc_arena_printf(l->a, "a %s takes a string in double quotes, e.g. %s(\"%s\")", l->tname, l->what,
-                                  c->type == MC_T_JSON ? "{}" : v->text ? v->text : "");
+    const mcc_value *v = l->v;
+    const mcc_column *c = l->c;
+    out->kind = MCC_L_STR;
+    if (v->kind != MCC_V_STR) {
+        l->hint = mcc_arena_printf(l->a, "a %s takes a string in double quotes, e.g. %s(\"%s\")", l->tname, l->what,
+                                  c->type == MCC_T_JSON ? "{}" : v->text ? v->text : "");
         return NO_FIT;
     }
     if (c->length && mc_utf8_length(v->text, NULL) > (size_t)c->length) {
-        l->hint = mc_arena_printf(l->a, "'%s' holds at most %d characters", c->field, c->length);
+        l->hint = mcc_arena_printf(l->a, "'%s' holds at most %d characters", c->field, c->length);
         return NO_FIT;
     }
     return FIT;
@@ -155,36 +155,36 @@ static fit text_literal(lit *l, mc_literal *out)
 /* DateTime, Date, Time: a quoted value the runtime's write check accepts,
  * a DateTime in its stored form (a server_default goes into the DDL as
  * written). */
-static fit temporal_literal(lit *l, mc_literal *out)
+static fit temporal_literal(lit *l, mcc_literal *out)
 {
-    static const struct { mc_type_id type; mc_temporal kind; unsigned flags; const char *hint; } forms[] = {
-        {MC_T_DATETIME, MC_TEMPORAL_DATETIME, MCI_TEMPORAL_STORED, "write it as \"2019-05-20 12:47:00\""},
-        {MC_T_DATE, MC_TEMPORAL_DATE, 0, "write it as \"2019-05-20\""},
-        {MC_T_TIME, MC_TEMPORAL_TIME, 0, "write it as \"12:47:00\""},
+    static const struct { mcc_type_id type; mc_temporal kind; unsigned flags; const char *hint; } forms[] = {
+        {MCC_T_DATETIME, MC_TEMPORAL_DATETIME, MCI_TEMPORAL_STORED, "write it as \"2019-05-20 12:47:00\""},
+        {MCC_T_DATE, MC_TEMPORAL_DATE, 0, "write it as \"2019-05-20\""},
+        {MCC_T_TIME, MC_TEMPORAL_TIME, 0, "write it as \"12:47:00\""},
     };
     size_t i = 0;
     while (forms[i].type != l->c->type)
         i++;
-    out->kind = MC_L_STR;
+    out->kind = MCC_L_STR;
     l->hint = forms[i].hint;
-    return l->v->kind == MC_V_STR && mci_temporal_valid(l->v->text, forms[i].kind, forms[i].flags) ? FIT : NO_FIT;
+    return l->v->kind == MCC_V_STR && mci_temporal_valid(l->v->text, forms[i].kind, forms[i].flags) ? FIT : NO_FIT;
 }
 
 /* An enum: one of its values, written bare; a misspelt one gets the
  * closest value, or the list. */
-static fit enum_literal(lit *l, mc_literal *out)
+static fit enum_literal(lit *l, mcc_literal *out)
 {
-    const mc_value *v = l->v;
-    const mc_enum *e = l->c->enum_type;
-    out->kind = MC_L_ENUM;
-    if (v->kind == MC_V_IDENT && lookup(v->text, e->values, e->nvalues) >= 0)
+    const mcc_value *v = l->v;
+    const mcc_enum *e = l->c->enum_type;
+    out->kind = MCC_L_ENUM;
+    if (v->kind == MCC_V_IDENT && lookup(v->text, e->values, e->nvalues) >= 0)
         return FIT;
-    if (v->kind == MC_V_IDENT) {
-        ERR(l->d, v->at, mc_hint_closest(l->a, v->text, e->values, e->nvalues, MC_HINT_LIST),
+    if (v->kind == MCC_V_IDENT) {
+        ERR(l->d, v->at, mcc_hint_closest(l->a, v->text, e->values, e->nvalues, MCC_HINT_LIST),
             "%s(%s): enum '%s' has no value '%s'", l->what, v->text, l->tname, v->text);
         return REPORTED;
     }
-    l->hint = mc_arena_printf(l->a, "an enum value is written bare, e.g. %s(%s)", l->what,
+    l->hint = mcc_arena_printf(l->a, "an enum value is written bare, e.g. %s(%s)", l->what,
                               e->nvalues ? e->values[0] : "value");
     return NO_FIT;
 }
@@ -192,12 +192,12 @@ static fit enum_literal(lit *l, mc_literal *out)
 /* The steps: a literal at all (not a path, no modifier), a keyword, else
  * the step of the column's type; one error names the literal, the column
  * and its type, with the step's hint. */
-bool mc_coerce_literal(mc_arena *a, mc_diag *d, const mc_column *c, const mc_value *v, const char *what,
-                       mc_literal *out)
+bool mcc_coerce_literal(mcc_arena *a, mcc_diag *d, const mcc_column *c, const mcc_value *v, const char *what,
+                       mcc_literal *out)
 {
     memset(out, 0, sizeof *out);
-    lit l = {a, d, c, v, what, mc_column_type_name(c), NULL};
-    if (v->kind == MC_V_PATH || v->modifier) {
+    lit l = {a, d, c, v, what, mcc_column_type_name(c), NULL};
+    if (v->kind == MCC_V_PATH || v->modifier) {
         ERR(d, v->at, NULL, "%s of '%s' must be a literal", what, c->field);
         return false;
     }
@@ -206,43 +206,43 @@ bool mc_coerce_literal(mc_arena *a, mc_diag *d, const mc_column *c, const mc_val
     if (kw)
         return f == FIT;
     switch (c->type) {
-    case MC_T_INTEGER: case MC_T_BIGINTEGER: case MC_T_SMALLINTEGER: f = integer_literal(&l, out); break;
-    case MC_T_FLOAT: case MC_T_NUMERIC: f = number_literal(&l, out); break;
-    case MC_T_BOOLEAN: f = boolean_literal(&l, out); break;
-    case MC_T_STRING: case MC_T_TEXT: case MC_T_JSON: f = text_literal(&l, out); break;
-    case MC_T_DATETIME: case MC_T_DATE: case MC_T_TIME: f = temporal_literal(&l, out); break;
-    case MC_T_LARGEBINARY:
-        out->kind = MC_L_STR;
+    case MCC_T_INTEGER: case MCC_T_BIGINTEGER: case MCC_T_SMALLINTEGER: f = integer_literal(&l, out); break;
+    case MCC_T_FLOAT: case MCC_T_NUMERIC: f = number_literal(&l, out); break;
+    case MCC_T_BOOLEAN: f = boolean_literal(&l, out); break;
+    case MCC_T_STRING: case MCC_T_TEXT: case MCC_T_JSON: f = text_literal(&l, out); break;
+    case MCC_T_DATETIME: case MCC_T_DATE: case MCC_T_TIME: f = temporal_literal(&l, out); break;
+    case MCC_T_LARGEBINARY:
+        out->kind = MCC_L_STR;
         l.hint = "a LargeBinary takes a string of bytes";
-        f = v->kind == MC_V_STR ? FIT : NO_FIT;
+        f = v->kind == MCC_V_STR ? FIT : NO_FIT;
         break;
-    case MC_T_ENUM: f = enum_literal(&l, out); break;
-    case MC_T_UNKNOWN: case MC_T__COUNT:
+    case MCC_T_ENUM: f = enum_literal(&l, out); break;
+    case MCC_T_UNKNOWN: case MCC_T__COUNT:
         return false;   /* the type error was reported already */
     }
     if (f == NO_FIT)
-        ERR(d, v->at, l.hint, "%s(%s%s%s) does not fit '%s' of type %s", what, v->kind == MC_V_STR ? "\"" : "",
-            v->text, v->kind == MC_V_STR ? "\"" : "", c->field, l.tname);
+        ERR(d, v->at, l.hint, "%s(%s%s%s) does not fit '%s' of type %s", what, v->kind == MCC_V_STR ? "\"" : "",
+            v->text, v->kind == MCC_V_STR ? "\"" : "", c->field, l.tname);
     if (f != FIT)
         return false;
     out->text = v->text;
     return true;
 }
 
-const char *mc_literal_sql(mc_arena *a, const mc_literal *l)
+const char *mcc_literal_sql(mcc_arena *a, const mcc_literal *l)
 {
-    mc_buf b = {0};
+    mcc_buf b = {0};
     switch (l->kind) {
-    case MC_L_INT: case MC_L_DEC: mc_buf_put(&b, l->text); break;
-    case MC_L_STR: case MC_L_ENUM: mc_put_sql_string(&b, l->text); break;
-    case MC_L_TRUE: mc_buf_put(&b, "1"); break;
-    case MC_L_FALSE: mc_buf_put(&b, "0"); break;
-    case MC_L_NULL: mc_buf_put(&b, "NULL"); break;
-    case MC_L_NOW: mc_buf_put(&b, "CURRENT_TIMESTAMP"); break;
-    case MC_L_NONE: break;
+    case MCC_L_INT: case MCC_L_DEC: mcc_buf_put(&b, l->text); break;
+    case MCC_L_STR: case MCC_L_ENUM: mcc_put_sql_string(&b, l->text); break;
+    case MCC_L_TRUE: mcc_buf_put(&b, "1"); break;
+    case MCC_L_FALSE: mcc_buf_put(&b, "0"); break;
+    case MCC_L_NULL: mcc_buf_put(&b, "NULL"); break;
+    case MCC_L_NOW: mcc_buf_put(&b, "CURRENT_TIMESTAMP"); break;
+    case MCC_L_NONE: break;
     }
-    const char *r = b.data ? mc_arena_strdup(a, b.data) : NULL;
-    mc_buf_free(&b);
+    const char *r = b.data ? mcc_arena_strdup(a, b.data) : NULL;
+    mcc_buf_free(&b);
     return r;
 }
 

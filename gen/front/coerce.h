@@ -1,8 +1,8 @@
 /*
  * coerce.h -- a schema's literals against their columns (coerce.c).
  */
-#ifndef MC_COERCE_H
-#define MC_COERCE_H
+#ifndef MCC_COERCE_H
+#define MCC_COERCE_H
 
 #include <stdbool.h>
 
@@ -14,11 +14,11 @@
  * decided; fills *out.  `now` fits DateTime, Date and Time, `null` a
  * nullable column.  Returns false after reporting why not into d (a
  * column of unknown type: false, nothing reported, its type error was). */
-bool mc_coerce_literal(mc_arena *a, mc_diag *d, const mc_column *c, const mc_value *v, const char *what,
-                       mc_literal *out);
+bool mcc_coerce_literal(mcc_arena *a, mcc_diag *d, const mcc_column *c, const mcc_value *v, const char *what,
+                       mcc_literal *out);
 
 /* The DDL text after DEFAULT for a checked literal: a number as written,
  * a string quoted, true/false as 1/0, now as CURRENT_TIMESTAMP; in a. */
-const char *mc_literal_sql(mc_arena *a, const mc_literal *l);
+const char *mcc_literal_sql(mcc_arena *a, const mcc_literal *l);
 
 #endif

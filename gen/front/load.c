@@ -12,15 +12,15 @@
 #include <unistd.h>
 
 /* Largest schema we read: far above any real one, small enough to be safe. */
-#define MC_MAX_SCHEMA_BYTES (64u * 1024u * 1024u)
+#define MCC_MAX_SCHEMA_BYTES (64u * 1024u * 1024u)
 
-static const char *base_name(mc_arena *a, const char *path)
+static const char *base_name(mcc_arena *a, const char *path)
 {
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
     const char *dot = strrchr(base, '.');
     size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
-    char *out = mc_arena_strndup(a, base, n);
+    char *out = mcc_arena_strndup(a, base, n);
     /* A C identifier: anything else becomes '_'. */
     for (char *p = out; p && *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
@@ -31,12 +31,12 @@ static const char *base_name(mc_arena *a, const char *path)
 /* Opens path for reading when it is a regular file.  A FIFO or a device
  * would block or never end, so it is refused (checked on the open file,
  * opened without blocking, so that no rename can slip in between). */
-static FILE *open_regular(const char *path, mc_diag *diag)
+static FILE *open_regular(const char *path, mcc_diag *diag)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK);
     struct stat st;
     if (fd < 0) {
-        mc_error_plain(diag, "cannot open: %s", strerror(errno));
+        mcc_error_plain(diag, "cannot open: %s", strerror(errno));
         return NULL;
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -44,20 +44,20 @@ static FILE *open_regular(const char *path, mc_diag *diag)
                            : S_ISFIFO(st.st_mode)                    ? "a FIFO"
                            : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
                                                                      : "not a regular file";
-        mc_error_plain(diag, "cannot read: it is %s, not a schema file", kind);
+        mcc_error_plain(diag, "cannot read: it is %s, not a schema file", kind);
         close(fd);
         return NULL;
     }
     int flags = fcntl(fd, F_GETFL);
     FILE *f = flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 ? NULL : fdopen(fd, "rb");
     if (!f) {
-        mc_error_plain(diag, "cannot open: %s", strerror(errno));
+        mcc_error_plain(diag, "cannot open: %s", strerror(errno));
         close(fd);
     }
     return f;
 }
 
-int mc_load_schema(const char *path, mc_arena *arena, mc_diag *diag, mc_source *src, mc_schema *out)
+int mcc_load_schema(const char *path, mcc_arena *arena, mcc_diag *diag, mcc_source *src, mcc_schema *out)
 {
     memset(out, 0, sizeof *out);
     src->path = path;
@@ -68,18 +68,18 @@ int mc_load_schema(const char *path, mc_arena *arena, mc_diag *diag, mc_source *
     if (!f)
         return 1;
     size_t cap = 64 * 1024, len = 0;
-    char *text = mc_arena_alloc(arena, cap + 1);
+    char *text = mcc_arena_alloc(arena, cap + 1);
     while (text) {
         size_t got = fread(text + len, 1, cap - len, f);
         len += got;
         if (len < cap)
             break;
-        if (cap >= MC_MAX_SCHEMA_BYTES) {
+        if (cap >= MCC_MAX_SCHEMA_BYTES) {
             fclose(f);
-            mc_error_plain(diag, "file is larger than %u MiB; is it a schema?", MC_MAX_SCHEMA_BYTES >> 20);
+            mcc_error_plain(diag, "file is larger than %u MiB; is it a schema?", MCC_MAX_SCHEMA_BYTES >> 20);
             return 1;
         }
-        char *bigger = mc_arena_alloc(arena, cap * 2 + 1);
+        char *bigger = mcc_arena_alloc(arena, cap * 2 + 1);
         if (bigger)
             memcpy(bigger, text, len);
         text = bigger;
@@ -88,28 +88,28 @@ int mc_load_schema(const char *path, mc_arena *arena, mc_diag *diag, mc_source *
     int read_error = ferror(f);
     fclose(f);
     if (!text) {
-        mc_error_plain(diag, "out of memory reading the file");
+        mcc_error_plain(diag, "out of memory reading the file");
         return 1;
     }
     if (read_error) {
-        mc_error_plain(diag, "cannot read: %s", strerror(errno));
+        mcc_error_plain(diag, "cannot read: %s", strerror(errno));
         return 1;
     }
     text[len] = '\0';
     src->text = text;
     src->len = len;
 
-    mc_ast ast;
-    int nerr = mc_parse(src, arena, diag, &ast);
+    mcc_ast ast;
+    int nerr = mcc_parse(src, arena, diag, &ast);
     if (nerr == 0)
-        nerr = mc_sema(&ast, src, arena, diag, out);
+        nerr = mcc_sema(&ast, src, arena, diag, out);
     out->name = base_name(arena, path);
     out->path = path;
     /* SQL written as text (check("...")) is checked by SQLite, and queries
      * against the tables, so both only once the model is sound. */
     if (nerr == 0)
-        nerr = mc_check_schema_sql(out, src, diag);
+        nerr = mcc_check_schema_sql(out, src, diag);
     if (nerr == 0)
-        nerr = mc_check_queries(&ast, arena, diag, out);
+        nerr = mcc_check_queries(&ast, arena, diag, out);
     return nerr;
 }

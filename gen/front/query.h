@@ -7,42 +7,42 @@
  * with RESULT.  The C emitter (c_queries.c) reads only this.  Every node
  * lives in the schema's arena.
  */
-#ifndef MC_QUERY_H
-#define MC_QUERY_H
+#ifndef MCC_QUERY_H
+#define MCC_QUERY_H
 
 #include "schema.h"
 
-typedef enum mc_qkind {
-    MC_Q_EXEC,          /* no RESULT: the rows changed */
-    MC_Q_MODEL_LIST,    /* Model[] */
-    MC_Q_MODEL_ONE,     /* Model? */
-    MC_Q_ROW_LIST,      /* (name Type, ...)[] */
-    MC_Q_ROW_ONE,       /* (name Type, ...)? */
-    MC_Q_SCALAR         /* Type or Type?: the first column of the first row */
-} mc_qkind;
+typedef enum mcc_qkind {
+    MCC_Q_EXEC,          /* no RESULT: the rows changed */
+    MCC_Q_MODEL_LIST,    /* Model[] */
+    MCC_Q_MODEL_ONE,     /* Model? */
+    MCC_Q_ROW_LIST,      /* (name Type, ...)[] */
+    MCC_Q_ROW_ONE,       /* (name Type, ...)? */
+    MCC_Q_SCALAR         /* Type or Type?: the first column of the first row */
+} mcc_qkind;
 
 /* A parameter: col.field is its C name, col.name the SQL `:name` (without
  * the colon); col.type/enum_type/nullable as declared. */
-typedef struct mc_qparam {
-    mc_column col;
+typedef struct mcc_qparam {
+    mcc_column col;
     int index;          /* sqlite3 bind index, from 1 */
-} mc_qparam;
+} mcc_qparam;
 
-typedef struct mc_query {
+typedef struct mcc_query {
     const char *name;           /* as declared; the C functions add the prefix */
-    mc_span at;
-    mc_qkind kind;
+    mcc_span at;
+    mcc_qkind kind;
     size_t nparams;
-    mc_qparam *params;          /* declaration order */
-    const mc_table *model;      /* MC_Q_MODEL_* */
+    mcc_qparam *params;          /* declaration order */
+    const mcc_table *model;      /* MCC_Q_MODEL_* */
     size_t ncols;
-    mc_column *cols;            /* MC_Q_ROW_*: the row's members; MC_Q_SCALAR: one */
+    mcc_column *cols;            /* MCC_Q_ROW_*: the row's members; MCC_Q_SCALAR: one */
     const char *sql;            /* the one statement, trimmed, as written */
-} mc_query;
+} mcc_query;
 
 /* Checks every query declaration of ast against the tables of s (which
  * must be free of errors) and fills s->queries.  Each error goes to diag
  * at its place in the source; returns the number of errors. */
-int mc_check_queries(const struct mc_ast *ast, mc_arena *arena, mc_diag *diag, mc_schema *s);
+int mcc_check_queries(const struct mcc_ast *ast, mcc_arena *arena, mcc_diag *diag, mcc_schema *s);
 
 #endif

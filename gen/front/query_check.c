@@ -28,12 +28,12 @@
 #include <strings.h>
 
 typedef struct qcheck {
-    mc_arena *arena;
-    mc_diag *diag;
-    mc_schema *schema;
+    mcc_arena *arena;
+    mcc_diag *diag;
+    mcc_schema *schema;
     sqlite3 *db;            /* the schema's tables, in memory */
-    const mc_decl *decl;    /* the query being checked */
-    mc_query *q;
+    const mcc_decl *decl;    /* the query being checked */
+    mcc_query *q;
     const char *sql;        /* q->sql: the statement as prepared */
     uint32_t sql_off;       /* its first byte in the source */
     size_t sql_len;
@@ -54,7 +54,7 @@ static void qerr(qcheck *c, uint32_t off, uint32_t len, const char *hint, const 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    mc_error_at(c->diag, off, len, hint, "%s", msg);
+    mcc_error_at(c->diag, off, len, hint, "%s", msg);
     c->errors++;
 }
 
@@ -208,7 +208,7 @@ static tok result_list_start(const char *s, size_t n)
 /* The result columns as written: the items of the statement's top-level
  * RETURNING list, else of its first top-level SELECT.  Fills spans and
  * star[] (the item is `*` or `t.*`); returns their number (0: none found). */
-static size_t result_items(const char *s, size_t n, mc_span *items, int *star)
+static size_t result_items(const char *s, size_t n, mcc_span *items, int *star)
 {
     tok t, start = result_list_start(s, n);
     int depth;
@@ -256,12 +256,12 @@ static size_t result_items(const char *s, size_t n, mc_span *items, int *star)
 
 /* Where result column i is written: its own item when no `*` comes before
  * it, else the whole list; the statement's start when there is no list. */
-static mc_span result_place(qcheck *c, size_t i)
+static mcc_span result_place(qcheck *c, size_t i)
 {
-    mc_span items[MAX_ITEMS];
+    mcc_span items[MAX_ITEMS];
     int star[MAX_ITEMS];
     size_t n = result_items(c->sql, c->sql_len, items, star);
-    mc_span at = {c->sql_off, 0};
+    mcc_span at = {c->sql_off, 0};
     if (n == 0) {
         tok t = next_tok(c->sql, c->sql_len, 0);
         at.len = (uint32_t)t.len;
@@ -283,38 +283,38 @@ static mc_span result_place(qcheck *c, size_t i)
 /* ---- types ---------------------------------------------------------------- */
 
 /* "String", "Integer", "Format": the type as a schema writes it. */
-static const char *type_text(qcheck *c, const mc_column *col)
+static const char *type_text(qcheck *c, const mcc_column *col)
 {
-    if (col->type == MC_T_ENUM)
+    if (col->type == MCC_T_ENUM)
         return col->enum_type->name;
-    if (col->type == MC_T_STRING && col->length)
-        return mc_arena_printf(c->arena, "String(%d)", col->length);
-    if (col->type == MC_T_NUMERIC && col->precision)
-        return mc_arena_printf(c->arena, "Numeric(%d, %d)", col->precision, col->scale);
-    if (col->type >= MC_T_ENUM)
+    if (col->type == MCC_T_STRING && col->length)
+        return mcc_arena_printf(c->arena, "String(%d)", col->length);
+    if (col->type == MCC_T_NUMERIC && col->precision)
+        return mcc_arena_printf(c->arena, "Numeric(%d, %d)", col->precision, col->scale);
+    if (col->type >= MCC_T_ENUM)
         return "?";
-    return mc_types[col->type].dsl;
+    return mcc_types[col->type].dsl;
 }
 
 /* The arguments of a parameter's or result column's type: String(n) and
  * Numeric(p, s) as in a model (any integer in range; a length says
  * nothing to a query, a scale is how a decimal reads).  Returns 0, or -1
  * after reporting. */
-static int type_arguments(qcheck *c, const mc_call *type, mc_column *col)
+static int type_arguments(qcheck *c, const mcc_call *type, mcc_column *col)
 {
-    int want = col->type == MC_T_ENUM ? 0 : mc_types[col->type].params;
+    int want = col->type == MCC_T_ENUM ? 0 : mcc_types[col->type].params;
     long v[2] = {0, 0};
     int n = 0, bad = 0;
-    for (const mc_arg *a = type->args; a; a = a->next, n++) {
+    for (const mcc_arg *a = type->args; a; a = a->next, n++) {
         char *end = NULL;
-        long x = a->val.kind == MC_V_INT && !a->key ? strtol(a->val.text, &end, 10) : -1;
+        long x = a->val.kind == MCC_V_INT && !a->key ? strtol(a->val.text, &end, 10) : -1;
         bad |= x < 0 || (end && *end) || x > 1000000000L;
         if (n < 2)
             v[n] = x;
     }
     if (want == 0 || bad || n < 1 || n > want || (want == 1 && v[0] == 0) || (want == 2 && v[1] > v[0])) {
         qerr(c, type->paren_at.off, type->paren_at.len,
-             want == 0 ? mc_arena_printf(c->arena, "write just '%s'", type->name)
+             want == 0 ? mcc_arena_printf(c->arena, "write just '%s'", type->name)
              : want == 1 ? "String(n) gives the longest value in characters"
                          : "write Numeric(precision, scale), e.g. Numeric(8, 2)",
              want == 0 ? "type '%s' takes no arguments" : "invalid arguments for type '%s'", type->name);
@@ -332,43 +332,43 @@ static int type_arguments(qcheck *c, const mc_call *type, mc_column *col)
 /* Resolves a parameter's or result column's type into col: a built-in
  * type or an enum of the schema (a model is not a column type), then its
  * arguments.  Returns 0, or -1 after reporting. */
-static int resolve_type(qcheck *c, const mc_call *type, mc_column *col)
+static int resolve_type(qcheck *c, const mcc_call *type, mcc_column *col)
 {
-    const mc_schema *s = c->schema;
-    col->type = mc_type_named(type->name);
-    for (size_t i = 0; col->type == MC_T_UNKNOWN && i < s->nenums; i++) {
+    const mcc_schema *s = c->schema;
+    col->type = mcc_type_named(type->name);
+    for (size_t i = 0; col->type == MCC_T_UNKNOWN && i < s->nenums; i++) {
         if (strcmp(s->enums[i].name, type->name) == 0) {
-            col->type = MC_T_ENUM;
+            col->type = MCC_T_ENUM;
             col->enum_type = &s->enums[i];
         }
     }
-    if (col->type == MC_T_UNKNOWN) {
-        const char *hint = mc_type_hint(c->arena, s, type->name);
-        if (!hint && mc_schema_model(s, type->name))
-            hint = mc_arena_printf(c->arena, "a parameter or result column has a column type; for model '%s' "
+    if (col->type == MCC_T_UNKNOWN) {
+        const char *hint = mcc_type_hint(c->arena, s, type->name);
+        if (!hint && mcc_schema_model(s, type->name))
+            hint = mcc_arena_printf(c->arena, "a parameter or result column has a column type; for model '%s' "
                                    "pass its key (e.g. Integer)", type->name);
         qerr(c, type->at.off, type->at.len, hint, "unknown type '%s'", type->name);
         return -1;
     }
-    col->sql_type = col->type == MC_T_ENUM ? "VARCHAR" : mc_types[col->type].sql;
+    col->sql_type = col->type == MCC_T_ENUM ? "VARCHAR" : mcc_types[col->type].sql;
     return type->has_parens ? type_arguments(c, type, col) : 0;
 }
 
 typedef enum family { F_INT, F_FLOAT, F_NUM, F_BOOL, F_TEXT, F_DATETIME, F_DATE, F_TIME, F_BLOB, F_ENUM, F_NONE } family;
 
-static family family_of(mc_type_id t)
+static family family_of(mcc_type_id t)
 {
     switch (t) {
-    case MC_T_INTEGER: case MC_T_BIGINTEGER: case MC_T_SMALLINTEGER: return F_INT;
-    case MC_T_FLOAT: return F_FLOAT;
-    case MC_T_NUMERIC: return F_NUM;
-    case MC_T_BOOLEAN: return F_BOOL;
-    case MC_T_STRING: case MC_T_TEXT: case MC_T_JSON: return F_TEXT;
-    case MC_T_DATETIME: return F_DATETIME;
-    case MC_T_DATE: return F_DATE;
-    case MC_T_TIME: return F_TIME;
-    case MC_T_LARGEBINARY: return F_BLOB;
-    case MC_T_ENUM: return F_ENUM;
+    case MCC_T_INTEGER: case MCC_T_BIGINTEGER: case MCC_T_SMALLINTEGER: return F_INT;
+    case MCC_T_FLOAT: return F_FLOAT;
+    case MCC_T_NUMERIC: return F_NUM;
+    case MCC_T_BOOLEAN: return F_BOOL;
+    case MCC_T_STRING: case MCC_T_TEXT: case MCC_T_JSON: return F_TEXT;
+    case MCC_T_DATETIME: return F_DATETIME;
+    case MCC_T_DATE: return F_DATE;
+    case MCC_T_TIME: return F_TIME;
+    case MCC_T_LARGEBINARY: return F_BLOB;
+    case MCC_T_ENUM: return F_ENUM;
     default: return F_NONE;
     }
 }
@@ -376,7 +376,7 @@ static family family_of(mc_type_id t)
 /* Can a value of column `from` be read as `want` without losing or
  * inventing anything?  Integers widen to Float, Boolean reads as an
  * integer, and any text-stored type (dates, decimals, enums) as String. */
-static bool readable_as(const mc_column *want, const mc_column *from)
+static bool readable_as(const mcc_column *want, const mcc_column *from)
 {
     family fw = family_of(want->type), ff = family_of(from->type);
     if (fw == F_ENUM)
@@ -395,14 +395,14 @@ static bool readable_as(const mc_column *want, const mc_column *from)
 /* The schema column result column i of st comes from, or NULL (an
  * expression).  *decl_only is set to a column made from the declared type
  * when only that is known. */
-static const mc_column *origin_of(qcheck *c, sqlite3_stmt *st, int i, mc_column *decl_only, const char **what)
+static const mcc_column *origin_of(qcheck *c, sqlite3_stmt *st, int i, mcc_column *decl_only, const char **what)
 {
     const char *tname = sqlite3_column_table_name(st, i), *cname = sqlite3_column_origin_name(st, i);
     *what = NULL;
     if (tname && cname) {
-        mc_table *t = mc_schema_table(c->schema, tname);
-        mc_column *col = t ? mc_table_column(t, cname) : NULL;
-        *what = mc_arena_printf(c->arena, "%s.%s", tname, cname);
+        mcc_table *t = mcc_schema_table(c->schema, tname);
+        mcc_column *col = t ? mcc_table_column(t, cname) : NULL;
+        *what = mcc_arena_printf(c->arena, "%s.%s", tname, cname);
         if (col)
             return col;
     }
@@ -410,10 +410,10 @@ static const mc_column *origin_of(qcheck *c, sqlite3_stmt *st, int i, mc_column 
     if (!decl)
         return NULL;
     memset(decl_only, 0, sizeof *decl_only);
-    for (size_t t = 0; t < MC_T_ENUM; t++) {
-        size_t k = strlen(mc_types[t].sql);
-        if (strncasecmp(decl, mc_types[t].sql, k) == 0 && (decl[k] == '\0' || decl[k] == '(')) {
-            decl_only->type = (mc_type_id)t;
+    for (size_t t = 0; t < MCC_T_ENUM; t++) {
+        size_t k = strlen(mcc_types[t].sql);
+        if (strncasecmp(decl, mcc_types[t].sql, k) == 0 && (decl[k] == '\0' || decl[k] == '(')) {
+            decl_only->type = (mcc_type_id)t;
             decl_only->sql_type = decl;
             return decl_only;
         }
@@ -438,9 +438,9 @@ static const char *const query_suffixes[] = {"", "_sql", "_bind", "_iter", "_ope
 /* Does generated name `name` belong to a model or an enum of the schema? */
 static const char *model_symbol(qcheck *c, const char *name)
 {
-    const mc_schema *s = c->schema;
+    const mcc_schema *s = c->schema;
     for (size_t i = 0; i < s->ntables; i++) {
-        const char *fn = mc_snake_case(c->arena, s->tables[i]->model);
+        const char *fn = mcc_snake_case(c->arena, s->tables[i]->model);
         size_t k = strlen(fn);
         if (strncmp(name, fn, k) != 0 || name[k] != '_')
             continue;
@@ -460,40 +460,40 @@ static const char *model_symbol(qcheck *c, const char *name)
         }
     }
     for (size_t i = 0; i < s->nenums; i++) {
-        const char *fn = mc_snake_case(c->arena, s->enums[i].name);
-        if (strcmp(name, mc_arena_printf(c->arena, "%s_to_text", fn)) == 0 ||
-            strcmp(name, mc_arena_printf(c->arena, "%s_from_text", fn)) == 0)
+        const char *fn = mcc_snake_case(c->arena, s->enums[i].name);
+        if (strcmp(name, mcc_arena_printf(c->arena, "%s_to_text", fn)) == 0 ||
+            strcmp(name, mcc_arena_printf(c->arena, "%s_from_text", fn)) == 0)
             return s->enums[i].name;
     }
-    if (strcmp(name, mc_arena_printf(c->arena, "%s_migrate", s->name ? s->name : "")) == 0)
+    if (strcmp(name, mcc_arena_printf(c->arena, "%s_migrate", s->name ? s->name : "")) == 0)
         return "the compiled-in migrations";
     return NULL;
 }
 
 /* The query's name is a C identifier no other generated symbol has. */
-static void check_name(qcheck *c, const mc_query *done, size_t ndone)
+static void check_name(qcheck *c, const mcc_query *done, size_t ndone)
 {
-    const mc_decl *d = c->decl;
-    if (mc_is_c_keyword(d->name)) {
+    const mcc_decl *d = c->decl;
+    if (mcc_is_c_keyword(d->name)) {
         qerr(c, d->at.off, d->at.len, "pick another name", "query name '%s' is a C keyword", d->name);
         return;
     }
     for (size_t i = 0; i < ndone; i++) {
         for (size_t a = 0; a < sizeof query_suffixes / sizeof query_suffixes[0]; a++) {
             for (size_t b = 0; b < sizeof query_suffixes / sizeof query_suffixes[0]; b++) {
-                const char *mine = mc_arena_printf(c->arena, "%s%s", d->name, query_suffixes[a]);
-                const char *theirs = mc_arena_printf(c->arena, "%s%s", done[i].name, query_suffixes[b]);
+                const char *mine = mcc_arena_printf(c->arena, "%s%s", d->name, query_suffixes[a]);
+                const char *theirs = mcc_arena_printf(c->arena, "%s%s", done[i].name, query_suffixes[b]);
                 if (strcmp(mine, theirs) != 0)
                     continue;
                 unsigned line, col;
-                mc_diag_linecol(c->diag->src, done[i].at.off, &line, &col);
+                mcc_diag_linecol(c->diag->src, done[i].at.off, &line, &col);
                 if (a == 0 && b == 0)
                     qerr(c, d->at.off, d->at.len,
-                         mc_arena_printf(c->arena, "'%s' is first declared at line %u", d->name, line),
+                         mcc_arena_printf(c->arena, "'%s' is first declared at line %u", d->name, line),
                          "duplicate query name '%s'", d->name);
                 else
                     qerr(c, d->at.off, d->at.len,
-                         mc_arena_printf(c->arena, "query '%s' (line %u) generates '%s' too; rename one",
+                         mcc_arena_printf(c->arena, "query '%s' (line %u) generates '%s' too; rename one",
                                          done[i].name, line, mine),
                          "query '%s' generates '%s', which is already taken", d->name, mine);
                 return;
@@ -501,7 +501,7 @@ static void check_name(qcheck *c, const mc_query *done, size_t ndone)
         }
     }
     for (size_t a = 0; a < sizeof query_suffixes / sizeof query_suffixes[0]; a++) {
-        const char *mine = mc_arena_printf(c->arena, "%s%s", d->name, query_suffixes[a]);
+        const char *mine = mcc_arena_printf(c->arena, "%s%s", d->name, query_suffixes[a]);
         const char *owner = model_symbol(c, mine);
         if (owner) {
             qerr(c, d->at.off, d->at.len, "pick another name",
@@ -513,21 +513,21 @@ static void check_name(qcheck *c, const mc_query *done, size_t ndone)
 
 /* Fills col from a `name Type[?]`; the C name gets a '_' when it is a
  * keyword.  Returns 0 when the type is known. */
-static int qfield_column(qcheck *c, const mc_qfield *f, mc_column *col)
+static int qfield_column(qcheck *c, const mcc_qfield *f, mcc_column *col)
 {
     col->name = f->name;
-    col->field = mc_is_c_keyword(f->name) ? mc_arena_printf(c->arena, "%s_", f->name) : f->name;
+    col->field = mcc_is_c_keyword(f->name) ? mcc_arena_printf(c->arena, "%s_", f->name) : f->name;
     col->nullable = f->nullable;
     col->at = f->at;
     return resolve_type(c, f->type, col);
 }
 
 /* Each field of a list once; returns the number of fields. */
-static size_t unique_fields(qcheck *c, const mc_qfield *list, const char *what)
+static size_t unique_fields(qcheck *c, const mcc_qfield *list, const char *what)
 {
     size_t n = 0;
-    for (const mc_qfield *f = list; f; f = f->next, n++)
-        for (const mc_qfield *g = list; g != f; g = g->next)
+    for (const mcc_qfield *f = list; f; f = f->next, n++)
+        for (const mcc_qfield *g = list; g != f; g = g->next)
             if (strcmp(g->name, f->name) == 0) {
                 qerr(c, f->at.off, f->at.len, NULL, "duplicate %s '%s'", what, f->name);
                 break;
@@ -537,13 +537,13 @@ static size_t unique_fields(qcheck *c, const mc_qfield *list, const char *what)
 
 static int params(qcheck *c)
 {
-    mc_query *q = c->q;
+    mcc_query *q = c->q;
     size_t n = unique_fields(c, c->decl->params, "parameter");
-    q->params = mc_arena_alloc(c->arena, (n + 1) * sizeof *q->params);
+    q->params = mcc_arena_alloc(c->arena, (n + 1) * sizeof *q->params);
     if (!q->params)
         return -1;
     int bad = 0;
-    for (const mc_qfield *f = c->decl->params; f; f = f->next)
+    for (const mcc_qfield *f = c->decl->params; f; f = f->next)
         bad |= qfield_column(c, f, &q->params[q->nparams++].col) != 0;
     return bad ? -1 : 0;
 }
@@ -552,46 +552,46 @@ static int params(qcheck *c)
  * column, each named once.  Returns 0, or -1 after reporting. */
 static int result_row(qcheck *c)
 {
-    const mc_decl *d = c->decl;
-    mc_query *q = c->q;
-    const mc_span at = d->result_at;
-    if (d->result_shape == MC_QS_ONE) {
+    const mcc_decl *d = c->decl;
+    mcc_query *q = c->q;
+    const mcc_span at = d->result_at;
+    if (d->result_shape == MCC_QS_ONE) {
         qerr(c, at.off, at.len, "write (...)[] for every row, or (...)? for at most one",
              "a result row needs '[]' or '?'");
         return -1;
     }
-    q->kind = d->result_shape == MC_QS_LIST ? MC_Q_ROW_LIST : MC_Q_ROW_ONE;
+    q->kind = d->result_shape == MCC_QS_LIST ? MCC_Q_ROW_LIST : MCC_Q_ROW_ONE;
     size_t n = unique_fields(c, d->result_cols, "result column");
     if (n == 0) {
         qerr(c, at.off, at.len, "name each column: (username String, posts Integer)[]", "a result row has no columns");
         return -1;
     }
-    q->cols = mc_arena_alloc(c->arena, (n + 1) * sizeof *q->cols);
+    q->cols = mcc_arena_alloc(c->arena, (n + 1) * sizeof *q->cols);
     if (!q->cols)
         return -1;
     int bad = 0;
-    for (const mc_qfield *f = d->result_cols; f; f = f->next)
+    for (const mcc_qfield *f = d->result_cols; f; f = f->next)
         bad |= qfield_column(c, f, &q->cols[q->ncols++]) != 0;
     return bad ? -1 : 0;
 }
 
 /* `-> Model[]` or `-> Model?`: rows of a model's own struct. */
-static int result_model(qcheck *c, const mc_table *model)
+static int result_model(qcheck *c, const mcc_table *model)
 {
-    const mc_decl *d = c->decl;
-    const mc_call *type = d->result_type;
-    mc_query *q = c->q;
+    const mcc_decl *d = c->decl;
+    const mcc_call *type = d->result_type;
+    mcc_query *q = c->q;
     if (type->has_parens) {
         qerr(c, type->paren_at.off, type->paren_at.len, NULL, "a model takes no arguments");
         return -1;
     }
-    if (d->result_shape == MC_QS_ONE) {
+    if (d->result_shape == MCC_QS_ONE) {
         qerr(c, d->result_at.off, d->result_at.len,
-             mc_arena_printf(c->arena, "write %s[] for every row, or %s? for at most one", type->name, type->name),
+             mcc_arena_printf(c->arena, "write %s[] for every row, or %s? for at most one", type->name, type->name),
              "a model result needs '[]' or '?'");
         return -1;
     }
-    q->kind = d->result_shape == MC_QS_LIST ? MC_Q_MODEL_LIST : MC_Q_MODEL_ONE;
+    q->kind = d->result_shape == MCC_QS_LIST ? MCC_Q_MODEL_LIST : MCC_Q_MODEL_ONE;
     q->model = model;
     return 0;
 }
@@ -601,27 +601,27 @@ static int result_model(qcheck *c, const mc_table *model)
  * column, and says so. */
 static int result_scalar(qcheck *c)
 {
-    const mc_decl *d = c->decl;
-    const mc_call *type = d->result_type;
-    mc_query *q = c->q;
-    if (d->result_shape == MC_QS_LIST) {
-        int known = mc_type_named(type->name) != MC_T_UNKNOWN;
+    const mcc_decl *d = c->decl;
+    const mcc_call *type = d->result_type;
+    mcc_query *q = c->q;
+    if (d->result_shape == MCC_QS_LIST) {
+        int known = mcc_type_named(type->name) != MCC_T_UNKNOWN;
         for (size_t i = 0; i < c->schema->nenums; i++)
             known |= strcmp(c->schema->enums[i].name, type->name) == 0;
         if (known) {
             qerr(c, d->result_at.off, d->result_at.len,
-                 mc_arena_printf(c->arena, "name the column: -> (value %s)[]", type->name),
+                 mcc_arena_printf(c->arena, "name the column: -> (value %s)[]", type->name),
                  "a list of single values is a result row of one column");
             return -1;
         }
     }
-    q->kind = MC_Q_SCALAR;
-    q->cols = mc_arena_alloc(c->arena, sizeof *q->cols);
+    q->kind = MCC_Q_SCALAR;
+    q->cols = mcc_arena_alloc(c->arena, sizeof *q->cols);
     if (!q->cols)
         return -1;
     q->ncols = 1;
     q->cols[0].name = q->cols[0].field = "value";
-    q->cols[0].nullable = d->result_shape == MC_QS_OPT;
+    q->cols[0].nullable = d->result_shape == MCC_QS_OPT;
     q->cols[0].at = type->at;
     return resolve_type(c, type, &q->cols[0]) != 0 ? -1 : 0;
 }
@@ -631,24 +631,24 @@ static int result_scalar(qcheck *c)
  * value of a column type.  Returns 0, or -1 after reporting. */
 static int result_form(qcheck *c)
 {
-    const mc_decl *d = c->decl;
+    const mcc_decl *d = c->decl;
     switch (d->result_form) {
-    case MC_QF_NONE:
-        c->q->kind = MC_Q_EXEC;
+    case MCC_QF_NONE:
+        c->q->kind = MCC_Q_EXEC;
         return 0;
-    case MC_QF_ROW:
+    case MCC_QF_ROW:
         return result_row(c);
-    case MC_QF_NAMED:
+    case MCC_QF_NAMED:
         break;
     }
-    const mc_table *model = mc_schema_model(c->schema, d->result_type->name);
+    const mcc_table *model = mcc_schema_model(c->schema, d->result_type->name);
     return model ? result_model(c, model) : result_scalar(c);
 }
 
 /* A hint for SQLite's "no such table/column: X" messages. */
 static const char *sqlite_hint(qcheck *c, const char *msg)
 {
-    const mc_schema *s = c->schema;
+    const mcc_schema *s = c->schema;
     const char *cands[512];
     size_t n = 0;
     if (strncmp(msg, "no such table: ", 15) == 0) {
@@ -657,20 +657,20 @@ static const char *sqlite_hint(qcheck *c, const char *msg)
         word = dot ? dot + 1 : word;
         for (size_t i = 0; i < s->ntables && n < 512; i++)
             cands[n++] = s->tables[i]->name;
-        const char *best = mc_closest(word, cands, n);
+        const char *best = mcc_closest(word, cands, n);
         if (best)
-            return mc_arena_printf(c->arena, "did you mean '%s'?", best);
-        if (mc_schema_model(s, word))
-            return mc_arena_printf(c->arena, "SQL names the table, '%s'", mc_schema_model(s, word)->name);
+            return mcc_arena_printf(c->arena, "did you mean '%s'?", best);
+        if (mcc_schema_model(s, word))
+            return mcc_arena_printf(c->arena, "SQL names the table, '%s'", mcc_schema_model(s, word)->name);
         return "queries use the tables' SQL names (as `modelc sql` prints them)";
     }
     if (strncmp(msg, "no such column: ", 16) == 0) {
         const char *word = msg + 16;
         const char *dot = strrchr(word, '.');
-        const mc_table *only = NULL;
+        const mcc_table *only = NULL;
         if (dot) {
-            char *tname = mc_arena_strndup(c->arena, word, (size_t)(dot - word));
-            only = tname ? mc_schema_table(s, tname) : NULL;
+            char *tname = mcc_arena_strndup(c->arena, word, (size_t)(dot - word));
+            only = tname ? mcc_schema_table(s, tname) : NULL;
             word = dot + 1;
         }
         for (size_t i = 0; i < s->ntables; i++) {
@@ -679,9 +679,9 @@ static const char *sqlite_hint(qcheck *c, const char *msg)
             for (size_t j = 0; j < s->tables[i]->ncolumns && n < 512; j++)
                 cands[n++] = s->tables[i]->columns[j].name;
         }
-        const char *best = mc_closest(word, cands, n);
+        const char *best = mcc_closest(word, cands, n);
         if (best)
-            return mc_arena_printf(c->arena, "did you mean '%s'?", best);
+            return mcc_arena_printf(c->arena, "did you mean '%s'?", best);
     }
     return NULL;
 }
@@ -766,7 +766,7 @@ static bool one_statement(qcheck *c, const char *body, size_t n, size_t end)
  * Returns the statement, or NULL after reporting why not. */
 static sqlite3_stmt *prepare(qcheck *c)
 {
-    const mc_decl *d = c->decl;
+    const mcc_decl *d = c->decl;
     const char *body = d->sql ? d->sql : "";
     size_t n = strlen(body);
     size_t start = 0;
@@ -792,7 +792,7 @@ static sqlite3_stmt *prepare(qcheck *c)
     while (end > start && (body[end - 1] == ';' || body[end - 1] == ' ' || body[end - 1] == '\t' ||
                            body[end - 1] == '\n' || body[end - 1] == '\r'))
         end--;
-    c->sql = mc_arena_strndup(c->arena, body + start, end - start);
+    c->sql = mcc_arena_strndup(c->arena, body + start, end - start);
     c->sql_len = end - start;
     c->q->sql = c->sql;
     return st;
@@ -802,13 +802,13 @@ static sqlite3_stmt *prepare(qcheck *c)
  * that order, which is the order in the file). */
 static void match_params(qcheck *c, sqlite3_stmt *st)
 {
-    mc_query *q = c->q;
+    mcc_query *q = c->q;
     for (size_t k = 0; k < q->nparams; k++) {
-        mc_qparam *p = &q->params[k];
-        p->index = sqlite3_bind_parameter_index(st, mc_arena_printf(c->arena, ":%s", p->col.name));
+        mcc_qparam *p = &q->params[k];
+        p->index = sqlite3_bind_parameter_index(st, mcc_arena_printf(c->arena, ":%s", p->col.name));
         if (p->index == 0)
             qerr(c, p->col.at.off, p->col.at.len,
-                 mc_arena_printf(c->arena, "use it in the SQL as :%s, or remove it", p->col.name),
+                 mcc_arena_printf(c->arena, "use it in the SQL as :%s, or remove it", p->col.name),
                  "parameter '%s' of query '%s' is not used", p->col.name, q->name);
     }
     int n = sqlite3_bind_parameter_count(st);
@@ -820,7 +820,7 @@ static void match_params(qcheck *c, sqlite3_stmt *st)
         if (!name || name[0] != ':') {
             const char *bare = name && name[0] != '?' ? name + 1 : NULL;
             qerr(c, at, (uint32_t)len,
-                 bare ? mc_arena_printf(c->arena, "write :%s", bare)
+                 bare ? mcc_arena_printf(c->arena, "write :%s", bare)
                       : "name it, e.g. :user_id, and declare it: query q(user_id Integer)",
                  "query '%s': parameters are written :name", q->name);
             continue;
@@ -830,41 +830,41 @@ static void match_params(qcheck *c, sqlite3_stmt *st)
             declared |= strcmp(q->params[k].col.name, name + 1) == 0;
         if (declared)
             continue;
-        const char **cands = mc_arena_alloc(c->arena, (q->nparams + 1) * sizeof *cands);
+        const char **cands = mcc_arena_alloc(c->arena, (q->nparams + 1) * sizeof *cands);
         for (size_t k = 0; cands && k < q->nparams; k++)
             cands[k] = q->params[k].col.name;
-        const char *best = cands ? mc_closest(name + 1, cands, q->nparams) : NULL;
+        const char *best = cands ? mcc_closest(name + 1, cands, q->nparams) : NULL;
         qerr(c, at, (uint32_t)len,
-             best ? mc_arena_printf(c->arena, "did you mean ':%s'?", best)
-                  : mc_arena_printf(c->arena, "declare it: query %s(..., %s Type)", q->name, name + 1),
+             best ? mcc_arena_printf(c->arena, "did you mean ':%s'?", best)
+                  : mcc_arena_printf(c->arena, "declare it: query %s(..., %s Type)", q->name, name + 1),
              "query '%s' uses parameter '%s', which it does not declare", q->name, name);
     }
 }
 
 /* "post.body (String(140))" or "an expression". */
-static const char *describe_origin(qcheck *c, const mc_column *from, const char *where)
+static const char *describe_origin(qcheck *c, const mcc_column *from, const char *where)
 {
     const char *t = from ? type_text(c, from) : "";
     const char *an = strchr("AEIOU", t[0]) && t[0] ? "an" : "a";
     if (where && from)
-        return mc_arena_printf(c->arena, "%s, %s %s column", where, an, t);
+        return mcc_arena_printf(c->arena, "%s, %s %s column", where, an, t);
     if (from)
-        return mc_arena_printf(c->arena, "%s %s value", an, t);
+        return mcc_arena_printf(c->arena, "%s %s value", an, t);
     return where ? where : "an expression";
 }
 
 /* Result column i of st has a type `want` can hold. */
-static void check_column_type(qcheck *c, sqlite3_stmt *st, int i, const mc_column *want, const char *label)
+static void check_column_type(qcheck *c, sqlite3_stmt *st, int i, const mcc_column *want, const char *label)
 {
-    mc_column decl_only;
+    mcc_column decl_only;
     const char *where;
-    const mc_column *from = origin_of(c, st, i, &decl_only, &where);
+    const mcc_column *from = origin_of(c, st, i, &decl_only, &where);
     if (!from || readable_as(want, from))
         return;
-    mc_span at = result_place(c, (size_t)i);
+    mcc_span at = result_place(c, (size_t)i);
     qerr(c, at.off, at.len,
-         mc_arena_printf(c->arena, "declare %s as %s, or convert it in SQL (CAST(... AS ...))", label,
-                         mc_column_type_name(from)),
+         mcc_arena_printf(c->arena, "declare %s as %s, or convert it in SQL (CAST(... AS ...))", label,
+                         mcc_column_type_name(from)),
          "query '%s': result column %d is %s, but the query declares %s %s", c->q->name, i + 1,
          describe_origin(c, from, where), label, type_text(c, want));
 }
@@ -873,24 +873,24 @@ static void check_column_type(qcheck *c, sqlite3_stmt *st, int i, const mc_colum
  * order, straight from its table (as SELECT t.* does). */
 static void match_model_columns(qcheck *c, sqlite3_stmt *st, int n)
 {
-    mc_query *q = c->q;
-    const mc_table *t = q->model;
-    const char *hint = mc_arena_printf(c->arena, "%s%s takes exactly %s's columns in order, as SELECT %s.* gives",
-                                       t->model, q->kind == MC_Q_MODEL_LIST ? "[]" : "?", t->name, t->name);
+    mcc_query *q = c->q;
+    const mcc_table *t = q->model;
+    const char *hint = mcc_arena_printf(c->arena, "%s%s takes exactly %s's columns in order, as SELECT %s.* gives",
+                                       t->model, q->kind == MCC_Q_MODEL_LIST ? "[]" : "?", t->name, t->name);
     if ((size_t)n != t->ncolumns) {
-        mc_span at = result_place(c, (size_t)n > t->ncolumns ? t->ncolumns : 0);
+        mcc_span at = result_place(c, (size_t)n > t->ncolumns ? t->ncolumns : 0);
         qerr(c, at.off, at.len, hint, "query '%s' returns %d column%s, but model %s has %zu", q->name, n,
              n == 1 ? "" : "s", t->model, t->ncolumns);
         return;
     }
     for (int i = 0; i < n; i++) {
         const char *tname = sqlite3_column_table_name(st, i), *cname = sqlite3_column_origin_name(st, i);
-        const mc_column *want = &t->columns[i];
+        const mcc_column *want = &t->columns[i];
         if (tname && cname && strcmp(tname, t->name) == 0 && strcmp(cname, want->name) == 0)
             continue;
-        mc_span at = result_place(c, (size_t)i);
+        mcc_span at = result_place(c, (size_t)i);
         qerr(c, at.off, at.len, hint, "query '%s': result column %d is %s, but %s has %s.%s there", q->name, i + 1,
-             tname && cname ? mc_arena_printf(c->arena, "%s.%s", tname, cname) : "an expression", t->model,
+             tname && cname ? mcc_arena_printf(c->arena, "%s.%s", tname, cname) : "an expression", t->model,
              t->name, want->name);
         return;
     }
@@ -900,12 +900,12 @@ static void match_model_columns(qcheck *c, sqlite3_stmt *st, int n)
  * its declaration can hold. */
 static void match_declared_columns(qcheck *c, sqlite3_stmt *st, int n)
 {
-    mc_query *q = c->q;
+    mcc_query *q = c->q;
     if ((size_t)n != q->ncols) {
-        const char *decl = q->kind == MC_Q_SCALAR ? "one value"
-                                                  : mc_arena_printf(c->arena, "%zu column%s", q->ncols,
+        const char *decl = q->kind == MCC_Q_SCALAR ? "one value"
+                                                  : mcc_arena_printf(c->arena, "%zu column%s", q->ncols,
                                                                     q->ncols == 1 ? "" : "s");
-        mc_span at = (size_t)n > q->ncols ? result_place(c, q->ncols) : c->decl->result_at;
+        mcc_span at = (size_t)n > q->ncols ? result_place(c, q->ncols) : c->decl->result_at;
         qerr(c, at.off, at.len,
              (size_t)n > q->ncols ? "remove the extra columns, or declare them in the result"
                                   : "select one column for each declared one",
@@ -914,21 +914,21 @@ static void match_declared_columns(qcheck *c, sqlite3_stmt *st, int n)
     }
     for (int i = 0; i < n; i++)
         check_column_type(c, st, i, &q->cols[i],
-                          q->kind == MC_Q_SCALAR ? "its result" : mc_arena_printf(c->arena, "'%s'", q->cols[i].name));
+                          q->kind == MCC_Q_SCALAR ? "its result" : mcc_arena_printf(c->arena, "'%s'", q->cols[i].name));
 }
 
 /* The statement's result columns against RESULT: none without one, some
  * with one, then the model's or the declared columns. */
 static void match_result(qcheck *c, sqlite3_stmt *st)
 {
-    mc_query *q = c->q;
-    const mc_decl *d = c->decl;
+    mcc_query *q = c->q;
+    const mcc_decl *d = c->decl;
     int n = sqlite3_column_count(st);
-    if (q->kind == MC_Q_EXEC) {
+    if (q->kind == MCC_Q_EXEC) {
         if (n > 0) {
-            mc_span at = result_place(c, 0);
+            mcc_span at = result_place(c, 0);
             qerr(c, at.off, at.len,
-                 mc_arena_printf(c->arena, "declare what it returns: query %s(...) -> (name Type, ...)[]", q->name),
+                 mcc_arena_printf(c->arena, "declare what it returns: query %s(...) -> (name Type, ...)[]", q->name),
                  "query '%s' returns %d column%s but declares no result", q->name, n, n == 1 ? "" : "s");
         }
         return;
@@ -938,7 +938,7 @@ static void match_result(qcheck *c, sqlite3_stmt *st)
              "query '%s' declares a result, but its statement returns no rows", q->name);
         return;
     }
-    if (q->kind == MC_Q_MODEL_LIST || q->kind == MC_Q_MODEL_ONE)
+    if (q->kind == MCC_Q_MODEL_LIST || q->kind == MCC_Q_MODEL_ONE)
         match_model_columns(c, st, n);
     else
         match_declared_columns(c, st, n);
@@ -946,7 +946,7 @@ static void match_result(qcheck *c, sqlite3_stmt *st)
 
 /* One query, all steps; the query is kept (for generation) only when
  * every step passed. */
-static int check_one(qcheck *c, mc_query *done, size_t ndone)
+static int check_one(qcheck *c, mcc_query *done, size_t ndone)
 {
     int before = c->errors;
     check_name(c, done, ndone);
@@ -969,29 +969,29 @@ static sqlite3 *schema_db(qcheck *c)
 {
     sqlite3 *db = NULL;
     if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-        mc_error_plain(c->diag, "cannot open an in-memory SQLite database to check the queries");
+        mcc_error_plain(c->diag, "cannot open an in-memory SQLite database to check the queries");
         sqlite3_close(db);
         return NULL;
     }
-    mc_buf b = {0};
-    mc_ddl_schema(&b, c->schema);
+    mcc_buf b = {0};
+    mcc_ddl_schema(&b, c->schema);
     char *err = NULL;
     if (b.failed || sqlite3_exec(db, b.data ? b.data : "", NULL, NULL, &err) != SQLITE_OK) {
-        mc_error_plain(c->diag, "cannot create the schema's tables to check the queries: %s",
+        mcc_error_plain(c->diag, "cannot create the schema's tables to check the queries: %s",
                        err ? err : "out of memory");
         sqlite3_free(err);
         sqlite3_close(db);
         db = NULL;
     }
-    mc_buf_free(&b);
+    mcc_buf_free(&b);
     return db;
 }
 
-int mc_check_queries(const mc_ast *ast, mc_arena *arena, mc_diag *diag, mc_schema *s)
+int mcc_check_queries(const mcc_ast *ast, mcc_arena *arena, mcc_diag *diag, mcc_schema *s)
 {
     size_t n = 0;
-    for (const mc_decl *d = ast->decls; d; d = d->next)
-        n += d->kind == MC_D_QUERY;
+    for (const mcc_decl *d = ast->decls; d; d = d->next)
+        n += d->kind == MCC_D_QUERY;
     s->nqueries = 0;
     s->queries = NULL;
     if (n == 0)
@@ -1000,18 +1000,18 @@ int mc_check_queries(const mc_ast *ast, mc_arena *arena, mc_diag *diag, mc_schem
     c.arena = arena;
     c.diag = diag;
     c.schema = s;
-    mc_query *qs = mc_arena_alloc(arena, n * sizeof *qs);
+    mcc_query *qs = mcc_arena_alloc(arena, n * sizeof *qs);
     if (!qs) {
-        mc_error_plain(diag, "out of memory");
+        mcc_error_plain(diag, "out of memory");
         return 1;
     }
     if (!(c.db = schema_db(&c)))
         return 1;
     size_t nq = 0;
-    for (const mc_decl *d = ast->decls; d && !mc_diag_full(diag); d = d->next) {
-        if (d->kind != MC_D_QUERY)
+    for (const mcc_decl *d = ast->decls; d && !mcc_diag_full(diag); d = d->next) {
+        if (d->kind != MCC_D_QUERY)
             continue;
-        mc_query *q = &qs[nq];
+        mcc_query *q = &qs[nq];
         memset(q, 0, sizeof *q);
         q->name = d->name;
         q->at = d->at;

@@ -13,31 +13,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-const mc_type_info mc_types[MC_T__COUNT] = {
+const mcc_type_info mcc_types[MCC_T__COUNT] = {
 #define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero) \
-    {dsl, sql, pg, params, ctype, MC_FAM_##fam, pgbits},
+    {dsl, sql, pg, params, ctype, MCC_FAM_##fam, pgbits},
 #include "types.def"
 #undef X
-    {"enum", "VARCHAR", "", 0, "int", MC_FAM_STR, 0},
-    {"?", "", "", 0, "", MC_FAM_OTHER, 0},
+    {"enum", "VARCHAR", "", 0, "int", MCC_FAM_STR, 0},
+    {"?", "", "", 0, "", MCC_FAM_OTHER, 0},
 };
 
-const char *mc_fk_action_sql(mc_fk_action a)
+const char *mcc_fk_action_sql(mcc_fk_action a)
 {
     switch (a) {
-    case MC_FK_CASCADE: return "CASCADE";
-    case MC_FK_SET_NULL: return "SET NULL";
-    case MC_FK_SET_DEFAULT: return "SET DEFAULT";
-    case MC_FK_RESTRICT: return "RESTRICT";
-    case MC_FK_NO_ACTION: return "NO ACTION";
-    case MC_FK_NONE: break;
+    case MCC_FK_CASCADE: return "CASCADE";
+    case MCC_FK_SET_NULL: return "SET NULL";
+    case MCC_FK_SET_DEFAULT: return "SET DEFAULT";
+    case MCC_FK_RESTRICT: return "RESTRICT";
+    case MCC_FK_NO_ACTION: return "NO ACTION";
+    case MCC_FK_NONE: break;
     }
     return NULL;
 }
 
 /* ---- lookups ------------------------------------------------------------ */
 
-mc_table *mc_schema_table(const mc_schema *s, const char *sql_name)
+mcc_table *mcc_schema_table(const mcc_schema *s, const char *sql_name)
 {
     for (size_t i = 0; i < s->ntables; i++)
         if (strcmp(s->tables[i]->name, sql_name) == 0)
@@ -45,7 +45,7 @@ mc_table *mc_schema_table(const mc_schema *s, const char *sql_name)
     return NULL;
 }
 
-mc_table *mc_schema_model(const mc_schema *s, const char *model)
+mcc_table *mcc_schema_model(const mcc_schema *s, const char *model)
 {
     for (size_t i = 0; i < s->ntables; i++)
         if (s->tables[i]->model && strcmp(s->tables[i]->model, model) == 0)
@@ -53,7 +53,7 @@ mc_table *mc_schema_model(const mc_schema *s, const char *model)
     return NULL;
 }
 
-mc_column *mc_table_column(const mc_table *t, const char *sql_name)
+mcc_column *mcc_table_column(const mcc_table *t, const char *sql_name)
 {
     for (size_t i = 0; i < t->ncolumns; i++)
         if (strcmp(t->columns[i].name, sql_name) == 0)
@@ -61,7 +61,7 @@ mc_column *mc_table_column(const mc_table *t, const char *sql_name)
     return NULL;
 }
 
-mc_column *mc_table_field(const mc_table *t, const char *field)
+mcc_column *mcc_table_field(const mcc_table *t, const char *field)
 {
     for (size_t i = 0; i < t->ncolumns; i++)
         if (t->columns[i].field && strcmp(t->columns[i].field, field) == 0)
@@ -69,34 +69,34 @@ mc_column *mc_table_field(const mc_table *t, const char *field)
     return NULL;
 }
 
-size_t mc_table_column_index(const mc_table *t, const char *sql_name)
+size_t mcc_table_column_index(const mcc_table *t, const char *sql_name)
 {
-    const mc_column *c = mc_table_column(t, sql_name);
+    const mcc_column *c = mcc_table_column(t, sql_name);
     return c ? (size_t)(c - t->columns) : (size_t)-1;
 }
 
-mc_type_id mc_type_named(const char *dsl)
+mcc_type_id mcc_type_named(const char *dsl)
 {
-    for (size_t t = 0; t < MC_T_ENUM; t++)
-        if (strcmp(mc_types[t].dsl, dsl) == 0)
-            return (mc_type_id)t;
-    return MC_T_UNKNOWN;
+    for (size_t t = 0; t < MCC_T_ENUM; t++)
+        if (strcmp(mcc_types[t].dsl, dsl) == 0)
+            return (mcc_type_id)t;
+    return MCC_T_UNKNOWN;
 }
 
-const char *mc_type_hint(mc_arena *a, const mc_schema *s, const char *word)
+const char *mcc_type_hint(mcc_arena *a, const mcc_schema *s, const char *word)
 {
-    const char *cands[MC_T__COUNT + 64];
+    const char *cands[MCC_T__COUNT + 64];
     size_t n = 0;
-    for (size_t t = 0; t < MC_T_ENUM; t++)
-        cands[n++] = mc_types[t].dsl;
+    for (size_t t = 0; t < MCC_T_ENUM; t++)
+        cands[n++] = mcc_types[t].dsl;
     for (size_t i = 0; i < s->nenums && n < sizeof cands / sizeof cands[0]; i++)
         cands[n++] = s->enums[i].name;
-    return mc_hint_closest(a, word, cands, n, 0);
+    return mcc_hint_closest(a, word, cands, n, 0);
 }
 
-const char *mc_column_type_name(const mc_column *c)
+const char *mcc_column_type_name(const mcc_column *c)
 {
-    return c->type == MC_T_ENUM && c->enum_type ? c->enum_type->name : mc_types[c->type].dsl;
+    return c->type == MCC_T_ENUM && c->enum_type ? c->enum_type->name : mcc_types[c->type].dsl;
 }
 
 /* ---- creation order ------------------------------------------------------ */
@@ -109,22 +109,22 @@ static int cmp_size(const void *a, const void *b)
 
 static int cmp_table_name(const void *a, const void *b)
 {
-    return strcmp((*(mc_table *const *)a)->name, (*(mc_table *const *)b)->name);
+    return strcmp((*(mcc_table *const *)a)->name, (*(mcc_table *const *)b)->name);
 }
 
 /* Calls fn(i, j, ctx) for every reference of table todo[i] to another
  * table todo[j] (j != i; a self-reference or a reference to a table not in
  * the schema does not count). */
-static void each_reference(mc_table *const *todo, size_t n, const mc_strmap *by_name, const size_t *same,
+static void each_reference(mcc_table *const *todo, size_t n, const mcc_strmap *by_name, const size_t *same,
                            void (*fn)(size_t i, size_t j, void *ctx), void *ctx)
 {
     for (size_t i = 0; i < n; i++) {
-        const mc_table *t = todo[i];
+        const mcc_table *t = todo[i];
         for (size_t k = 0; k < t->nconstraints; k++) {
-            const mc_constraint *c = &t->constraints[k];
-            if (c->kind != MC_C_FOREIGN_KEY || !c->ref_table || strcmp(c->ref_table, t->name) == 0)
+            const mcc_constraint *c = &t->constraints[k];
+            if (c->kind != MCC_C_FOREIGN_KEY || !c->ref_table || strcmp(c->ref_table, t->name) == 0)
                 continue;
-            for (size_t j1 = (size_t)(uintptr_t)mc_strmap_get(by_name, c->ref_table); j1; j1 = same[j1 - 1])
+            for (size_t j1 = (size_t)(uintptr_t)mcc_strmap_get(by_name, c->ref_table); j1; j1 = same[j1 - 1])
                 if (j1 - 1 != i)
                     fn(i, j1 - 1, ctx);
         }
@@ -151,27 +151,27 @@ static void store_ref(size_t i, size_t j, void *ctx)
     g->users[g->fill[j]++] = i;
 }
 
-void mc_schema_sort(mc_schema *s, mc_arena *arena)
+void mcc_schema_sort(mcc_schema *s, mcc_arena *arena)
 {
     /* Kahn's algorithm, level by level: a level is every table whose
      * referenced tables are all in earlier levels, in name order; a cycle
      * puts every remaining table in one last level, by name.  Linear in
      * tables and foreign keys, plus the sorting. */
     size_t n = s->ntables;
-    mc_table **todo = mc_arena_alloc(arena, (n + 1) * sizeof *todo);
-    mc_table **out = mc_arena_alloc(arena, (n + 1) * sizeof *out);
-    size_t *same = mc_arena_alloc(arena, (n + 1) * sizeof *same);  /* next index (+1) of the same name */
-    size_t *cur = mc_arena_alloc(arena, (n + 1) * sizeof *cur);
-    size_t *nxt = mc_arena_alloc(arena, (n + 1) * sizeof *nxt);
-    bool *done = mc_arena_alloc(arena, (n + 1) * sizeof *done);
+    mcc_table **todo = mcc_arena_alloc(arena, (n + 1) * sizeof *todo);
+    mcc_table **out = mcc_arena_alloc(arena, (n + 1) * sizeof *out);
+    size_t *same = mcc_arena_alloc(arena, (n + 1) * sizeof *same);  /* next index (+1) of the same name */
+    size_t *cur = mcc_arena_alloc(arena, (n + 1) * sizeof *cur);
+    size_t *nxt = mcc_arena_alloc(arena, (n + 1) * sizeof *nxt);
+    bool *done = mcc_arena_alloc(arena, (n + 1) * sizeof *done);
     ref_graph g = {
-        mc_arena_alloc(arena, (n + 1) * sizeof *g.waiting),
-        mc_arena_alloc(arena, (n + 2) * sizeof *g.ustart),
-        mc_arena_alloc(arena, (n + 1) * sizeof *g.fill),
+        mcc_arena_alloc(arena, (n + 1) * sizeof *g.waiting),
+        mcc_arena_alloc(arena, (n + 2) * sizeof *g.ustart),
+        mcc_arena_alloc(arena, (n + 1) * sizeof *g.fill),
         NULL,
     };
-    mc_strmap by_name;
-    mc_strmap_init(&by_name, arena, n);
+    mcc_strmap by_name;
+    mcc_strmap_init(&by_name, arena, n);
     if (!todo || !out || !same || !cur || !nxt || !done || !g.waiting || !g.ustart || !g.fill || !by_name.cap)
         return;
     memcpy(todo, s->tables, n * sizeof *todo);
@@ -179,15 +179,15 @@ void mc_schema_sort(mc_schema *s, mc_arena *arena)
     /* Equal names (only in a schema with errors) are adjacent now. */
     for (size_t i = 0; i < n; i++) {
         same[i] = i + 1 < n && strcmp(todo[i]->name, todo[i + 1]->name) == 0 ? i + 2 : 0;
-        if (!mc_strmap_get(&by_name, todo[i]->name))
-            mc_strmap_put(&by_name, todo[i]->name, (void *)(uintptr_t)(i + 1));
+        if (!mcc_strmap_get(&by_name, todo[i]->name))
+            mcc_strmap_put(&by_name, todo[i]->name, (void *)(uintptr_t)(i + 1));
     }
     each_reference(todo, n, &by_name, same, count_ref, &g);
     for (size_t j = 0; j < n; j++) {
         g.ustart[j + 1] += g.ustart[j];
         g.fill[j] = g.ustart[j];
     }
-    g.users = mc_arena_alloc(arena, (g.ustart[n] + 1) * sizeof *g.users);
+    g.users = mcc_arena_alloc(arena, (g.ustart[n] + 1) * sizeof *g.users);
     if (!g.users)
         return;
     each_reference(todo, n, &by_name, same, store_ref, &g);

@@ -25,8 +25,8 @@
 /* What the step works with: the scratch database and the error channel. */
 typedef struct sqlcheck {
     sqlite3 *db;
-    const mc_source *src;
-    mc_diag *diag;
+    const mcc_source *src;
+    mcc_diag *diag;
     int errors;
 } sqlcheck;
 
@@ -51,7 +51,7 @@ static int prepare_only(sqlcheck *k, const char *sql, char **msg, int *offset)
  * as the string literal `lit`: that byte when the literal holds no escape
  * (its bytes are the expression's, after the opening quote), else the
  * whole literal.  A word there is underlined whole. */
-static mc_span place_in_literal(const sqlcheck *k, mc_span lit, int at)
+static mcc_span place_in_literal(const sqlcheck *k, mcc_span lit, int at)
 {
     if (at < 0 || lit.len < 2 || !k->src || lit.off + lit.len > k->src->len ||
         memchr(k->src->text + lit.off, '\\', lit.len) || (uint32_t)at + 2 > lit.len)
@@ -59,38 +59,38 @@ static mc_span place_in_literal(const sqlcheck *k, mc_span lit, int at)
     uint32_t off = lit.off + 1 + (uint32_t)at, end = off;
     while (end < lit.off + lit.len - 1 && (isalnum((unsigned char)k->src->text[end]) || k->src->text[end] == '_'))
         end++;
-    return (mc_span){off, end > off ? end - off : 1};
+    return (mcc_span){off, end > off ? end - off : 1};
 }
 
 /* Tries one CHECK expression of t alone, in a probe table with t's
  * columns; reports it (at `lit`, the string literal it came from) when
  * SQLite refuses it.  Returns 1 when it was reported. */
-static int probe_check(sqlcheck *k, const mc_table *t, const char *expr, mc_span lit, const char *where)
+static int probe_check(sqlcheck *k, const mcc_table *t, const char *expr, mcc_span lit, const char *where)
 {
-    mc_buf b = {0};
-    mc_buf_put(&b, "CREATE TABLE \"modelc probe\" (");
+    mcc_buf b = {0};
+    mcc_buf_put(&b, "CREATE TABLE \"modelc probe\" (");
     for (size_t i = 0; i < t->ncolumns; i++) {
-        mc_put_ident(&b, t->columns[i].name);
-        mc_buf_put(&b, ", ");
+        mcc_put_ident(&b, t->columns[i].name);
+        mcc_buf_put(&b, ", ");
     }
-    mc_buf_put(&b, "CHECK (");
+    mcc_buf_put(&b, "CHECK (");
     size_t start = b.len;
-    mc_buf_put(&b, expr);
-    mc_buf_put(&b, "))");
+    mcc_buf_put(&b, expr);
+    mcc_buf_put(&b, "))");
     if (b.failed) {
-        mc_buf_free(&b);
-        mc_error_plain(k->diag, "out of memory");
+        mcc_buf_free(&b);
+        mcc_error_plain(k->diag, "out of memory");
         return 1;
     }
     char *msg;
     int off;
     int rc = prepare_only(k, b.data, &msg, &off);
-    mc_buf_free(&b);
+    mcc_buf_free(&b);
     if (rc == SQLITE_OK)
         return 0;
     int at = off >= (int)start && off <= (int)(start + strlen(expr)) ? off - (int)start : -1;
-    mc_span s = place_in_literal(k, lit, at);
-    mc_error_at(k->diag, s.off, s.len,
+    mcc_span s = place_in_literal(k, lit, at);
+    mcc_error_at(k->diag, s.off, s.len,
                 "the expression goes into CREATE TABLE as written: SQLite's SQL over this table's columns "
                 "(their SQL names), no subqueries",
                 "%s: SQLite refuses this check: %s", where, msg ? msg : "out of memory");
@@ -100,13 +100,13 @@ static int probe_check(sqlcheck *k, const mc_table *t, const char *expr, mc_span
 }
 
 /* Does t carry SQL written as text (a column's or the table's check)? */
-static bool has_checks(const mc_table *t)
+static bool has_checks(const mcc_table *t)
 {
     for (size_t i = 0; i < t->ncolumns; i++)
         if (t->columns[i].check)
             return true;
     for (size_t i = 0; i < t->nconstraints; i++)
-        if (t->constraints[i].kind == MC_C_CHECK)
+        if (t->constraints[i].kind == MCC_C_CHECK)
             return true;
     return false;
 }
@@ -114,27 +114,27 @@ static bool has_checks(const mc_table *t)
 /* Prepares t's CREATE TABLE when it has checks (the rest of the DDL is
  * modelc's own); when SQLite refuses it, finds the CHECK at fault
  * (probe_check), or reports SQLite's message at the model. */
-static void check_table(sqlcheck *k, const mc_table *t)
+static void check_table(sqlcheck *k, const mcc_table *t)
 {
     if (!has_checks(t))
         return;
-    mc_buf b = {0};
-    mc_ddl_create_table(&b, t);
+    mcc_buf b = {0};
+    mcc_ddl_create_table(&b, t);
     if (b.failed) {
-        mc_buf_free(&b);
-        mc_error_plain(k->diag, "out of memory");
+        mcc_buf_free(&b);
+        mcc_error_plain(k->diag, "out of memory");
         k->errors++;
         return;
     }
     char *msg;
     int off;
     int rc = prepare_only(k, b.data, &msg, &off);
-    mc_buf_free(&b);
+    mcc_buf_free(&b);
     if (rc == SQLITE_OK)
         return;
     int found = 0;
     for (size_t i = 0; i < t->ncolumns; i++) {
-        const mc_column *c = &t->columns[i];
+        const mcc_column *c = &t->columns[i];
         if (c->check) {
             char *where = sqlite3_mprintf("field %s.%s", t->model ? t->model : t->name, c->field);
             found += probe_check(k, t, c->check, c->check_at, where ? where : "a field");
@@ -142,30 +142,30 @@ static void check_table(sqlcheck *k, const mc_table *t)
         }
     }
     for (size_t i = 0; i < t->nconstraints; i++) {
-        const mc_constraint *ct = &t->constraints[i];
-        if (ct->kind == MC_C_CHECK && ct->check) {
+        const mcc_constraint *ct = &t->constraints[i];
+        if (ct->kind == MCC_C_CHECK && ct->check) {
             char *where = sqlite3_mprintf("model %s", t->model ? t->model : t->name);
             found += probe_check(k, t, ct->check, ct->check_at, where ? where : "a model");
             sqlite3_free(where);
         }
     }
     if (!found) {
-        mc_error_at(k->diag, t->at.off, t->at.len, NULL, "SQLite refuses the table of model %s: %s",
+        mcc_error_at(k->diag, t->at.off, t->at.len, NULL, "SQLite refuses the table of model %s: %s",
                     t->model ? t->model : t->name, msg ? msg : "out of memory");
         k->errors++;
     }
     sqlite3_free(msg);
 }
 
-int mc_check_schema_sql(const mc_schema *s, const mc_source *src, mc_diag *diag)
+int mcc_check_schema_sql(const mcc_schema *s, const mcc_source *src, mcc_diag *diag)
 {
     sqlcheck k = {NULL, src, diag, 0};
     if (sqlite3_open_v2(":memory:", &k.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         sqlite3_close(k.db);
-        mc_error_plain(diag, "cannot open an in-memory SQLite database to check the schema's SQL");
+        mcc_error_plain(diag, "cannot open an in-memory SQLite database to check the schema's SQL");
         return 1;
     }
-    for (size_t i = 0; i < s->ntables && !mc_diag_full(diag); i++)
+    for (size_t i = 0; i < s->ntables && !mcc_diag_full(diag); i++)
         check_table(&k, s->tables[i]);
     sqlite3_close(k.db);
     return k.errors;

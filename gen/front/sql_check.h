@@ -2,8 +2,8 @@
  * sql_check.h -- the SQL a schema carries as text (check("...")),
  * checked by SQLite when the schema is loaded: see sql_check.c.
  */
-#ifndef MC_SQL_CHECK_H
-#define MC_SQL_CHECK_H
+#ifndef MCC_SQL_CHECK_H
+#define MCC_SQL_CHECK_H
 
 #include "diag.h"
 #include "schema.h"
@@ -12,6 +12,6 @@
  * database and reports each CHECK expression SQLite refuses at its
  * string literal in src (or the table at its model).  Returns the number
  * of errors reported into diag; s is not changed. */
-int mc_check_schema_sql(const mc_schema *s, const mc_source *src, mc_diag *diag);
+int mcc_check_schema_sql(const mcc_schema *s, const mcc_source *src, mcc_diag *diag);
 
 #endif

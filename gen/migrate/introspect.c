@@ -8,7 +8,7 @@
 
 /* See introspect.h: SQLite's own tables and the migration tools'
  * bookkeeping are not the application's schema. */
-int mc_introspect_skips(const char *table)
+int mcc_introspect_skips(const char *table)
 {
     return strncmp(table, "sqlite_", 7) == 0 || strcmp(table, "modelc_migrations") == 0 ||
            strcmp(table, "alembic_version") == 0;
@@ -16,35 +16,35 @@ int mc_introspect_skips(const char *table)
 
 /* See introspect.h.  Matched by types.def's SQL name (case aside) and
  * its parameter count; anything else (an unknown name, extra words, a
- * parameter a type does not take) is MC_T_UNKNOWN: the column keeps its
+ * parameter a type does not take) is MCC_T_UNKNOWN: the column keeps its
  * SQL type text, and diffing compares that text. */
-mc_type_id mc_type_from_sql(const char *sql_type, int *length, int *precision, int *scale)
+mcc_type_id mcc_type_from_sql(const char *sql_type, int *length, int *precision, int *scale)
 {
     *length = *precision = *scale = 0;
     if (!sql_type)
-        return MC_T_UNKNOWN;
+        return MCC_T_UNKNOWN;
     size_t n = 0;
     while (sql_type[n] && (isalnum((unsigned char)sql_type[n]) || sql_type[n] == '_'))
         n++;
     const char *rest = sql_type + n;
     while (*rest == ' ')
         rest++;
-    for (int t = 0; t < MC_T_ENUM; t++) {
-        if (strlen(mc_types[t].sql) != n || strncasecmp(mc_types[t].sql, sql_type, n) != 0)
+    for (int t = 0; t < MCC_T_ENUM; t++) {
+        if (strlen(mcc_types[t].sql) != n || strncasecmp(mcc_types[t].sql, sql_type, n) != 0)
             continue;
         if (*rest == '\0')
-            return (mc_type_id)t;
-        if (*rest != '(' || mc_types[t].params == 0)
-            return MC_T_UNKNOWN;
+            return (mcc_type_id)t;
+        if (*rest != '(' || mcc_types[t].params == 0)
+            return MCC_T_UNKNOWN;
         char *end;
         long a = strtol(rest + 1, &end, 10);
         while (*end == ' ')
             end++;
-        if (mc_types[t].params == 1 && *end == ')' && end[1] == '\0') {
+        if (mcc_types[t].params == 1 && *end == ')' && end[1] == '\0') {
             *length = (int)a;
-            return (mc_type_id)t;
+            return (mcc_type_id)t;
         }
-        if (mc_types[t].params == 2) {
+        if (mcc_types[t].params == 2) {
             *precision = (int)a;
             if (*end == ',') {
                 long b = strtol(end + 1, &end, 10);
@@ -53,11 +53,11 @@ mc_type_id mc_type_from_sql(const char *sql_type, int *length, int *precision, i
                 *scale = (int)b;
             }
             if (*end == ')' && end[1] == '\0')
-                return (mc_type_id)t;
+                return (mcc_type_id)t;
         }
-        return MC_T_UNKNOWN;
+        return MCC_T_UNKNOWN;
     }
-    return MC_T_UNKNOWN;
+    return MCC_T_UNKNOWN;
 }
 
 /* ---- a small lexer over CREATE TABLE text ------------------------------- */
@@ -148,12 +148,12 @@ static int is_punct(tok t, char c)
 }
 
 /* An identifier token's name, unquoted. */
-static char *ident(mc_arena *a, tok t)
+static char *ident(mcc_arena *a, tok t)
 {
     if (t.kind != TK_QUOTED)
-        return mc_arena_strndup(a, t.p, t.n);
+        return mcc_arena_strndup(a, t.p, t.n);
     char close = t.p[0] == '[' ? ']' : t.p[0];
-    char *out = mc_arena_alloc(a, t.n + 1);
+    char *out = mcc_arena_alloc(a, t.n + 1);
     if (!out)
         return NULL;
     size_t o = 0, end = t.n > 1 && t.p[t.n - 1] == close ? t.n - 1 : t.n;
@@ -168,7 +168,7 @@ static char *ident(mc_arena *a, tok t)
 
 /* After an opening '(' was read: the text up to the matching ')', which is
  * consumed.  NULL when unbalanced. */
-static char *balanced(mc_arena *a, lexer *lx)
+static char *balanced(mcc_arena *a, lexer *lx)
 {
     size_t start = lx->pos;
     int depth = 1;
@@ -184,14 +184,14 @@ static char *balanced(mc_arena *a, lexer *lx)
                 b++;
             while (e > b && isspace((unsigned char)e[-1]))
                 e--;
-            return mc_arena_strndup(a, b, (size_t)(e - b));
+            return mcc_arena_strndup(a, b, (size_t)(e - b));
         }
     }
 }
 
 /* "(a, b)" -> names.  Returns the count, or -1 on a syntax error (or
  * when out of memory). */
-static int name_list(mc_arena *a, lexer *lx, const char ***out)
+static int name_list(mcc_arena *a, lexer *lx, const char ***out)
 {
     tok t = next(lx);
     if (!is_punct(t, '('))
@@ -202,7 +202,7 @@ static int name_list(mc_arena *a, lexer *lx, const char ***out)
         t = next(lx);
         if (t.kind != TK_WORD && t.kind != TK_QUOTED)
             return -1;
-        const char **slot = MC_ARENA_PUSH(a, v, n, cap);
+        const char **slot = MCC_ARENA_PUSH(a, v, n, cap);
         if (!slot)
             return -1;
         *slot = ident(a, t);
@@ -219,37 +219,37 @@ static int name_list(mc_arena *a, lexer *lx, const char ***out)
     return (int)n;
 }
 
-/* The action after ON DELETE / ON UPDATE; MC_FK_NONE for one not known. */
-static mc_fk_action action(lexer *lx)
+/* The action after ON DELETE / ON UPDATE; MCC_FK_NONE for one not known. */
+static mcc_fk_action action(lexer *lx)
 {
     tok t = next(lx);
     if (is_kw(t, "CASCADE"))
-        return MC_FK_CASCADE;
+        return MCC_FK_CASCADE;
     if (is_kw(t, "RESTRICT"))
-        return MC_FK_RESTRICT;
+        return MCC_FK_RESTRICT;
     if (is_kw(t, "SET")) {
         t = next(lx);
-        return is_kw(t, "NULL") ? MC_FK_SET_NULL : MC_FK_SET_DEFAULT;
+        return is_kw(t, "NULL") ? MCC_FK_SET_NULL : MCC_FK_SET_DEFAULT;
     }
     if (is_kw(t, "NO")) {
         next(lx);
-        return MC_FK_NO_ACTION;
+        return MCC_FK_NO_ACTION;
     }
-    return MC_FK_NONE;
+    return MCC_FK_NONE;
 }
 
 /* ---- building the table ------------------------------------------------- */
 
 typedef struct tbuild {
-    mc_arena *a;
-    mc_table *t;
+    mcc_arena *a;
+    mcc_table *t;
     size_t kcap;
 } tbuild;
 
 /* Appends a constraint of kind `kind` to the table; NULL when out of memory. */
-static mc_constraint *add_constraint(tbuild *b, mc_constraint_kind kind)
+static mcc_constraint *add_constraint(tbuild *b, mcc_constraint_kind kind)
 {
-    mc_constraint *k = MC_ARENA_PUSH(b->a, b->t->constraints, b->t->nconstraints, b->kcap);
+    mcc_constraint *k = MCC_ARENA_PUSH(b->a, b->t->constraints, b->t->nconstraints, b->kcap);
     if (k)
         k->kind = kind;
     return k;
@@ -257,13 +257,13 @@ static mc_constraint *add_constraint(tbuild *b, mc_constraint_kind kind)
 
 /* k's columns are the named columns of the table; -1 for a name the
  * table does not have (or out of memory). */
-static int set_cols(tbuild *b, mc_constraint *k, const char **names, int n)
+static int set_cols(tbuild *b, mcc_constraint *k, const char **names, int n)
 {
-    k->cols = mc_arena_alloc(b->a, ((size_t)n + 1) * sizeof *k->cols);
+    k->cols = mcc_arena_alloc(b->a, ((size_t)n + 1) * sizeof *k->cols);
     if (!k->cols)
         return -1;
     for (int i = 0; i < n; i++) {
-        size_t ci = mc_table_column_index(b->t, names[i]);
+        size_t ci = mcc_table_column_index(b->t, names[i]);
         if (ci == (size_t)-1)
             return -1;
         k->cols[i] = ci;
@@ -273,7 +273,7 @@ static int set_cols(tbuild *b, mc_constraint *k, const char **names, int n)
 }
 
 /* REFERENCES t (cols) [ON DELETE a] [ON UPDATE a] ...; "REFERENCES" read. */
-static int references(tbuild *b, lexer *lx, mc_constraint *k)
+static int references(tbuild *b, lexer *lx, mcc_constraint *k)
 {
     tok t = next(lx);
     if (t.kind != TK_WORD && t.kind != TK_QUOTED)
@@ -293,7 +293,7 @@ static int references(tbuild *b, lexer *lx, mc_constraint *k)
         t = next(lx);
         if (is_kw(t, "ON")) {
             tok w = next(lx);
-            mc_fk_action act = action(lx);
+            mcc_fk_action act = action(lx);
             if (is_kw(w, "DELETE"))
                 k->on_delete = act;
             else
@@ -313,8 +313,8 @@ static int references(tbuild *b, lexer *lx, mc_constraint *k)
 static int column_def(tbuild *b, lexer *lx, tok name_tok)
 {
     const char *name = ident(b->a, name_tok);
-    mc_column *c = mc_table_column(b->t, name);
-    size_t ci = mc_table_column_index(b->t, name);
+    mcc_column *c = mcc_table_column(b->t, name);
+    size_t ci = mcc_table_column_index(b->t, name);
     if (!c)
         return -1;
     const char *cname = NULL;
@@ -341,13 +341,13 @@ static int column_def(tbuild *b, lexer *lx, tok name_tok)
         } else if (is_kw(t, "AUTOINCREMENT")) {
             c->autoincrement = true;
         } else if (is_kw(t, "UNIQUE")) {
-            mc_constraint *k = add_constraint(b, MC_C_UNIQUE);
+            mcc_constraint *k = add_constraint(b, MCC_C_UNIQUE);
             if (!k || set_cols(b, k, &name, 1))
                 return -1;
             k->name = cname;
             cname = NULL;
         } else if (is_kw(t, "REFERENCES")) {
-            mc_constraint *k = add_constraint(b, MC_C_FOREIGN_KEY);
+            mcc_constraint *k = add_constraint(b, MCC_C_FOREIGN_KEY);
             if (!k || set_cols(b, k, &name, 1) || references(b, lx, k))
                 return -1;
             k->name = cname;
@@ -376,14 +376,14 @@ static int table_item(tbuild *b, lexer *lx)
     } else if (is_kw(t, "UNIQUE")) {
         const char **names;
         int n = name_list(b->a, lx, &names);
-        mc_constraint *k = n < 0 ? NULL : add_constraint(b, MC_C_UNIQUE);
+        mcc_constraint *k = n < 0 ? NULL : add_constraint(b, MCC_C_UNIQUE);
         if (!k || set_cols(b, k, names, n))
             return -1;
         k->name = cname;
     } else if (is_kw(t, "CHECK")) {
         if (!is_punct(next(lx), '('))
             return -1;
-        mc_constraint *k = add_constraint(b, MC_C_CHECK);
+        mcc_constraint *k = add_constraint(b, MCC_C_CHECK);
         if (!k || !(k->check = balanced(b->a, lx)))
             return -1;
         k->name = cname;
@@ -391,7 +391,7 @@ static int table_item(tbuild *b, lexer *lx)
         next(lx); /* KEY */
         const char **names;
         int n = name_list(b->a, lx, &names);
-        mc_constraint *k = n < 0 ? NULL : add_constraint(b, MC_C_FOREIGN_KEY);
+        mcc_constraint *k = n < 0 ? NULL : add_constraint(b, MCC_C_FOREIGN_KEY);
         if (!k || set_cols(b, k, names, n) || !is_kw(next(lx), "REFERENCES") || references(b, lx, k))
             return -1;
         k->name = cname;
@@ -438,18 +438,18 @@ static int parse_create(tbuild *b, const char *sql)
 
 /* Reports "<what>: <SQLite's message>" (or "out of memory" for rc
  * SQLITE_NOMEM without a message of SQLite's) and returns -1. */
-static int fail(sqlite3 *db, mc_diag *diag, int rc, const char *what)
+static int fail(sqlite3 *db, mcc_diag *diag, int rc, const char *what)
 {
     if (rc == SQLITE_NOMEM && sqlite3_errcode(db) != SQLITE_NOMEM)
-        mc_error_in(diag, NULL, NULL, "%s: out of memory", what);
+        mcc_error_in(diag, NULL, NULL, "%s: out of memory", what);
     else
-        mc_error_in(diag, NULL, NULL, "%s: %s", what, sqlite3_errmsg(db));
+        mcc_error_in(diag, NULL, NULL, "%s: %s", what, sqlite3_errmsg(db));
     return -1;
 }
 
 /* After a loop of sqlite3_step: 0 when it ran to its end, else -1 after
  * reporting (a loop left early at a row ran out of memory). */
-static int stepped(sqlite3 *db, mc_diag *diag, int rc, const char *what)
+static int stepped(sqlite3 *db, mcc_diag *diag, int rc, const char *what)
 {
     if (rc == SQLITE_DONE)
         return 0;
@@ -457,7 +457,7 @@ static int stepped(sqlite3 *db, mc_diag *diag, int rc, const char *what)
 }
 
 /* Prepares "PRAGMA pragma("name")", the name quoted; 0, or -1 after reporting. */
-static int prepare_pragma(sqlite3 *db, mc_diag *diag, const char *pragma, const char *name, sqlite3_stmt **st)
+static int prepare_pragma(sqlite3 *db, mcc_diag *diag, const char *pragma, const char *name, sqlite3_stmt **st)
 {
     char *q = sqlite3_mprintf("PRAGMA %s(\"%w\")", pragma, name);
     int rc = q ? sqlite3_prepare_v2(db, q, -1, st, NULL) : SQLITE_NOMEM;
@@ -466,21 +466,21 @@ static int prepare_pragma(sqlite3 *db, mc_diag *diag, const char *pragma, const 
 }
 
 /* Column i of st's row as an arena string; NULL for SQL NULL. */
-static char *col_text(mc_arena *a, sqlite3_stmt *st, int i)
+static char *col_text(mcc_arena *a, sqlite3_stmt *st, int i)
 {
     const unsigned char *s = sqlite3_column_text(st, i);
-    return s ? mc_arena_strdup(a, (const char *)s) : NULL;
+    return s ? mcc_arena_strdup(a, (const char *)s) : NULL;
 }
 
 /* Indexes by name, as the checker orders a model's. */
 static int cmp_index(const void *x, const void *y)
 {
-    return strcmp(((const mc_index *)x)->name, ((const mc_index *)y)->name);
+    return strcmp(((const mcc_index *)x)->name, ((const mcc_index *)y)->name);
 }
 
 /* A column of PRAGMA table_xinfo with its place in the primary key (0: not in it). */
 typedef struct xcol {
-    mc_column c;
+    mcc_column c;
     int pkpos;
 } xcol;
 
@@ -491,7 +491,7 @@ typedef struct xcol {
  * table_xinfo is the 1-based position in the key).  0, or -1 after
  * reporting.
  */
-static int load_columns(sqlite3 *db, mc_arena *a, mc_diag *diag, mc_table *t)
+static int load_columns(sqlite3 *db, mcc_arena *a, mcc_diag *diag, mcc_table *t)
 {
     sqlite3_stmt *st;
     if (prepare_pragma(db, diag, "table_xinfo", t->name, &st))
@@ -502,15 +502,15 @@ static int load_columns(sqlite3 *db, mc_arena *a, mc_diag *diag, mc_table *t)
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (sqlite3_column_int(st, 6) != 0)
             continue;   /* hidden or generated */
-        xcol *x = MC_ARENA_PUSH(a, v, n, cap);
+        xcol *x = MCC_ARENA_PUSH(a, v, n, cap);
         if (!x)
             break;
-        mc_column *c = &x->c;
+        mcc_column *c = &x->c;
         c->name = c->field = col_text(a, st, 1);
         c->sql_type = col_text(a, st, 2);
         if (!c->sql_type)
             c->sql_type = "";
-        c->type = mc_type_from_sql(c->sql_type, &c->length, &c->precision, &c->scale);
+        c->type = mcc_type_from_sql(c->sql_type, &c->length, &c->precision, &c->scale);
         c->nullable = sqlite3_column_int(st, 3) == 0;
         c->server_default = col_text(a, st, 4);
         x->pkpos = sqlite3_column_int(st, 5);
@@ -519,8 +519,8 @@ static int load_columns(sqlite3 *db, mc_arena *a, mc_diag *diag, mc_table *t)
     sqlite3_finalize(st);
     if (stepped(db, diag, rc, t->name))
         return -1;
-    t->columns = mc_arena_alloc(a, (n + 1) * sizeof *t->columns);
-    t->pk = mc_arena_alloc(a, (n + 1) * sizeof *t->pk);
+    t->columns = mcc_arena_alloc(a, (n + 1) * sizeof *t->columns);
+    t->pk = mcc_arena_alloc(a, (n + 1) * sizeof *t->pk);
     if (!t->columns || !t->pk)
         return fail(db, diag, SQLITE_NOMEM, t->name);
     for (size_t i = 0; i < n; i++)
@@ -539,16 +539,16 @@ static int load_columns(sqlite3 *db, mc_arena *a, mc_diag *diag, mc_table *t)
  * CHECKs); a single-column foreign key is also linked from its column, as
  * the checker links it.  0, or -1 after reporting.
  */
-static int load_constraints(mc_arena *a, mc_diag *diag, mc_table *t, const char *sql)
+static int load_constraints(mcc_arena *a, mcc_diag *diag, mcc_table *t, const char *sql)
 {
     tbuild b = {a, t, 0};
     if (sql && parse_create(&b, sql) != 0) {
-        mc_error_in(diag, NULL, NULL, "%s: cannot read its CREATE TABLE statement", t->name);
+        mcc_error_in(diag, NULL, NULL, "%s: cannot read its CREATE TABLE statement", t->name);
         return -1;
     }
     for (size_t i = 0; i < t->nconstraints; i++) {
-        mc_constraint *k = &t->constraints[i];
-        if (k->kind == MC_C_FOREIGN_KEY && k->ncols == 1)
+        mcc_constraint *k = &t->constraints[i];
+        if (k->kind == MCC_C_FOREIGN_KEY && k->ncols == 1)
             t->columns[k->cols[0]].fk = k;
     }
     return 0;
@@ -571,7 +571,7 @@ static int cmp_key(const void *x, const void *y)
  * gives them in that order already; sorted to be sure).  A column the
  * table does not show (an expression) counts as its first.  0, or -1
  * after reporting. */
-static int load_index_columns(sqlite3 *db, mc_arena *a, mc_diag *diag, const mc_table *t, mc_index *ix)
+static int load_index_columns(sqlite3 *db, mcc_arena *a, mcc_diag *diag, const mcc_table *t, mcc_index *ix)
 {
     sqlite3_stmt *st;
     if (prepare_pragma(db, diag, "index_info", ix->name, &st))
@@ -580,11 +580,11 @@ static int load_index_columns(sqlite3 *db, mc_arena *a, mc_diag *diag, const mc_
     size_t n = 0, cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        xkey *k = MC_ARENA_PUSH(a, v, n, cap);
+        xkey *k = MCC_ARENA_PUSH(a, v, n, cap);
         if (!k)
             break;
         const char *cn = (const char *)sqlite3_column_text(st, 2);
-        size_t ci = cn ? mc_table_column_index(t, cn) : (size_t)-1;
+        size_t ci = cn ? mcc_table_column_index(t, cn) : (size_t)-1;
         k->seq = sqlite3_column_int(st, 0);
         k->col = ci == (size_t)-1 ? 0 : ci;
     }
@@ -593,7 +593,7 @@ static int load_index_columns(sqlite3 *db, mc_arena *a, mc_diag *diag, const mc_
         return -1;
     if (n > 1)
         qsort(v, n, sizeof *v, cmp_key);
-    size_t *cols = mc_arena_alloc(a, (n + 1) * sizeof *cols);
+    size_t *cols = mcc_arena_alloc(a, (n + 1) * sizeof *cols);
     if (!cols)
         return fail(db, diag, SQLITE_NOMEM, ix->name);
     for (size_t i = 0; i < n; i++)
@@ -610,7 +610,7 @@ static int load_index_columns(sqlite3 *db, mc_arena *a, mc_diag *diag, const mc_
  * columns, sorted by name as the checker sorts a model's.  0, or -1 after
  * reporting.
  */
-static int load_indexes(sqlite3 *db, mc_arena *a, mc_diag *diag, mc_table *t)
+static int load_indexes(sqlite3 *db, mcc_arena *a, mcc_diag *diag, mcc_table *t)
 {
     sqlite3_stmt *st;
     if (prepare_pragma(db, diag, "index_list", t->name, &st))
@@ -621,7 +621,7 @@ static int load_indexes(sqlite3 *db, mc_arena *a, mc_diag *diag, mc_table *t)
         const char *origin = (const char *)sqlite3_column_text(st, 3);
         if (!origin || strcmp(origin, "c") != 0 || sqlite3_column_int(st, 4))
             continue;   /* constraint-made, or partial */
-        mc_index *ix = MC_ARENA_PUSH(a, t->indexes, t->nindexes, cap);
+        mcc_index *ix = MCC_ARENA_PUSH(a, t->indexes, t->nindexes, cap);
         if (!ix)
             break;
         ix->name = col_text(a, st, 1);
@@ -630,7 +630,7 @@ static int load_indexes(sqlite3 *db, mc_arena *a, mc_diag *diag, mc_table *t)
     sqlite3_finalize(st);
     if (stepped(db, diag, rc, t->name))
         return -1;
-    if (!t->indexes && !(t->indexes = mc_arena_alloc(a, sizeof *t->indexes)))
+    if (!t->indexes && !(t->indexes = mcc_arena_alloc(a, sizeof *t->indexes)))
         return fail(db, diag, SQLITE_NOMEM, t->name);
     for (size_t i = 0; i < t->nindexes; i++)
         if (load_index_columns(db, a, diag, t, &t->indexes[i]))
@@ -643,7 +643,7 @@ static int load_indexes(sqlite3 *db, mc_arena *a, mc_diag *diag, mc_table *t)
 /* One table: columns and primary key, constraints, indexes, in turn.
  * sql is its CREATE TABLE text (NULL: no constraints read).  0, or -1
  * after reporting. */
-static int load_table(sqlite3 *db, mc_arena *a, mc_diag *diag, mc_table *t, const char *sql)
+static int load_table(sqlite3 *db, mcc_arena *a, mcc_diag *diag, mcc_table *t, const char *sql)
 {
     if (load_columns(db, a, diag, t) || load_constraints(a, diag, t, sql) || load_indexes(db, a, diag, t))
         return -1;
@@ -653,7 +653,7 @@ static int load_table(sqlite3 *db, mc_arena *a, mc_diag *diag, mc_table *t, cons
 /* The tables of sqlite_master in creation order (rowid), but those
  * introspection skips, each with its CREATE TABLE text in *sqls.  0, or
  * -1 after reporting. */
-static int list_tables(sqlite3 *db, mc_arena *arena, mc_diag *diag, mc_schema *out, const char ***sqls)
+static int list_tables(sqlite3 *db, mcc_arena *arena, mcc_diag *diag, mcc_schema *out, const char ***sqls)
 {
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(db, "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY rowid",
@@ -664,14 +664,14 @@ static int list_tables(sqlite3 *db, mc_arena *arena, mc_diag *diag, mc_schema *o
     *sqls = NULL;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 0);
-        if (!name || mc_introspect_skips(name))
+        if (!name || mcc_introspect_skips(name))
             continue;
-        mc_table *t = mc_arena_alloc(arena, sizeof *t);
-        mc_table **slot = t ? MC_ARENA_PUSH(arena, out->tables, out->ntables, cap) : NULL;
-        const char **sql = slot ? MC_ARENA_PUSH(arena, *sqls, nsql, sqlcap) : NULL;
+        mcc_table *t = mcc_arena_alloc(arena, sizeof *t);
+        mcc_table **slot = t ? MCC_ARENA_PUSH(arena, out->tables, out->ntables, cap) : NULL;
+        const char **sql = slot ? MCC_ARENA_PUSH(arena, *sqls, nsql, sqlcap) : NULL;
         if (!sql)
             break;
-        t->name = t->model = mc_arena_strdup(arena, name);
+        t->name = t->model = mcc_arena_strdup(arena, name);
         *sql = col_text(arena, st, 1);
         *slot = t;
     }
@@ -679,7 +679,7 @@ static int list_tables(sqlite3 *db, mc_arena *arena, mc_diag *diag, mc_schema *o
     if (stepped(db, diag, rc, "sqlite_master"))
         return -1;
     /* No table is an empty array, not none (callers copy and sort it). */
-    if (!out->tables && !(out->tables = mc_arena_alloc(arena, sizeof *out->tables)))
+    if (!out->tables && !(out->tables = mcc_arena_alloc(arena, sizeof *out->tables)))
         return fail(db, diag, SQLITE_NOMEM, "sqlite_master");
     return 0;
 }
@@ -687,17 +687,17 @@ static int list_tables(sqlite3 *db, mc_arena *arena, mc_diag *diag, mc_schema *o
 /* Points each foreign key at the table it names, where present; a bare
  * REFERENCES t (no columns) gets t's primary key as its columns, as
  * SQLite reads it. */
-static void resolve_references(mc_schema *out, mc_arena *arena)
+static void resolve_references(mcc_schema *out, mcc_arena *arena)
 {
     for (size_t i = 0; i < out->ntables; i++) {
-        mc_table *t = out->tables[i];
+        mcc_table *t = out->tables[i];
         for (size_t k = 0; k < t->nconstraints; k++) {
-            mc_constraint *c = &t->constraints[k];
-            if (c->kind != MC_C_FOREIGN_KEY)
+            mcc_constraint *c = &t->constraints[k];
+            if (c->kind != MCC_C_FOREIGN_KEY)
                 continue;
-            c->ref = mc_schema_table(out, c->ref_table);
+            c->ref = mcc_schema_table(out, c->ref_table);
             if (c->nref == 0 && c->ref && c->ref->npk == c->ncols) {
-                c->ref_cols = mc_arena_alloc(arena, (c->ncols + 1) * sizeof *c->ref_cols);
+                c->ref_cols = mcc_arena_alloc(arena, (c->ncols + 1) * sizeof *c->ref_cols);
                 for (size_t j = 0; c->ref_cols && j < c->ncols; j++)
                     c->ref_cols[j] = c->ref->columns[c->ref->pk[j]].name;
                 c->nref = c->ref_cols ? c->ncols : 0;
@@ -708,7 +708,7 @@ static void resolve_references(mc_schema *out, mc_arena *arena)
 
 /* See introspect.h.  In steps: the tables, each table (load_table),
  * the references between them, the creation order. */
-int mc_introspect(sqlite3 *db, mc_arena *arena, mc_diag *diag, mc_schema *out)
+int mcc_introspect(sqlite3 *db, mcc_arena *arena, mcc_diag *diag, mcc_schema *out)
 {
     memset(out, 0, sizeof *out);
     out->name = "database";
@@ -720,6 +720,6 @@ int mc_introspect(sqlite3 *db, mc_arena *arena, mc_diag *diag, mc_schema *out)
         if (load_table(db, arena, diag, out->tables[i], sqls[i]))
             return -1;
     resolve_references(out, arena);
-    mc_schema_sort(out, arena);
+    mcc_schema_sort(out, arena);
     return 0;
 }

@@ -22,7 +22,7 @@
 
 /* The whole file, or NULL with errno set; a FIFO or device (which would
  * block or never end) is refused with EINVAL. */
-static char *read_all(mc_arena *a, const char *path, size_t *len)
+static char *read_all(mcc_arena *a, const char *path, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK);
     struct stat st;
@@ -39,16 +39,16 @@ static char *read_all(mc_arena *a, const char *path, size_t *len)
         close(fd);
         return NULL;
     }
-    mc_buf b = {0};
+    mcc_buf b = {0};
     char chunk[8192];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        mc_buf_putn(&b, chunk, n);
+        mcc_buf_putn(&b, chunk, n);
     int bad = ferror(f) || b.failed;
     fclose(f);
-    char *out = bad ? NULL : mc_arena_strndup(a, b.data ? b.data : "", b.len);
+    char *out = bad ? NULL : mcc_arena_strndup(a, b.data ? b.data : "", b.len);
     *len = b.len;
-    mc_buf_free(&b);
+    mcc_buf_free(&b);
     return out;
 }
 
@@ -82,14 +82,14 @@ static const char *after_line(const char *p)
  * side by side for check_numbers). */
 static int cmp_file(const void *x, const void *y)
 {
-    const mc_migfile *a = x, *b = y;
+    const mcc_migfile *a = x, *b = y;
     if (a->version != b->version)
         return a->version < b->version ? -1 : 1;
     return strcmp(a->filename, b->filename);
 }
 
 /* "-- Migration 0001: create user post" -> "create user post" */
-static const char *header_message(mc_arena *a, const char *text)
+static const char *header_message(mcc_arena *a, const char *text)
 {
     const char *p = strstr(text, "-- Migration ");
     if (!p || (p != text && p[-1] != '\n'))
@@ -104,16 +104,16 @@ static const char *header_message(mc_arena *a, const char *text)
     size_t n = e ? (size_t)(e - p) : strlen(p);
     while (n && (p[n - 1] == '\r' || p[n - 1] == ' '))
         n--;
-    return mc_arena_strndup(a, p, n);
+    return mcc_arena_strndup(a, p, n);
 }
 
 /* The dialect a file's header names ("-- Dialect: postgresql", before
  * the upgrade section); SQLite when there is no such line (files written
  * before modelc wrote it).  Returns -1 for a name modelc does not know. */
-static int header_dialect(const char *text, const char *up, mc_dialect *out)
+static int header_dialect(const char *text, const char *up, mcc_dialect *out)
 {
     static const char key[] = "-- Dialect:";
-    *out = MC_DIALECT_SQLITE;
+    *out = MCC_DIALECT_SQLITE;
     for (const char *p = text; p && p < up; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
         if (strncmp(p, key, sizeof key - 1) != 0)
             continue;
@@ -126,20 +126,20 @@ static int header_dialect(const char *text, const char *up, mc_dialect *out)
             return -1;
         memcpy(name, p, n);
         name[n] = '\0';
-        return mc_dialect_parse(name, out);
+        return mcc_dialect_parse(name, out);
     }
     return 0;
 }
 
-/* Step 1 of mc_migdir_read: every NNNN_*.sql name of dir, unread.  A
+/* Step 1 of mcc_migdir_read: every NNNN_*.sql name of dir, unread.  A
  * missing dir has none.  0, or -1 after reporting. */
-static int list_files(const char *dir, mc_arena *arena, mc_diag *diag, mc_migdir *out)
+static int list_files(const char *dir, mcc_arena *arena, mcc_diag *diag, mcc_migdir *out)
 {
     DIR *dh = opendir(dir);
     if (!dh) {
         if (errno == ENOENT)
             return 0;
-        mc_error_in(diag, dir, NULL, "cannot read the directory: %s", strerror(errno));
+        mcc_error_in(diag, dir, NULL, "cannot read the directory: %s", strerror(errno));
         return -1;
     }
     size_t cap = 0;
@@ -152,16 +152,16 @@ static int list_files(const char *dir, mc_arena *arena, mc_diag *diag, mc_migdir
             digits++;
         if (digits == 0 || fn[digits] != '_' || len < digits + 5 || strcmp(fn + len - 4, ".sql") != 0)
             continue;
-        mc_migfile *m = MC_ARENA_PUSH(arena, out->files, out->n, cap);
+        mcc_migfile *m = MCC_ARENA_PUSH(arena, out->files, out->n, cap);
         if (!m) {
             closedir(dh);
-            mc_error_in(diag, dir, NULL, "out of memory");
+            mcc_error_in(diag, dir, NULL, "out of memory");
             return -1;
         }
         m->version = digits > 9 ? -1 : atoi(fn);
-        m->filename = mc_arena_strdup(arena, fn);
-        m->path = mc_arena_printf(arena, "%s/%s", dir, fn);
-        m->name = mc_arena_strndup(arena, fn + digits + 1, len - digits - 5);
+        m->filename = mcc_arena_strdup(arena, fn);
+        m->path = mcc_arena_printf(arena, "%s/%s", dir, fn);
+        m->name = mcc_arena_strndup(arena, fn + digits + 1, len - digits - 5);
     }
     closedir(dh);
     return 0;
@@ -171,11 +171,11 @@ static int list_files(const char *dir, mc_arena *arena, mc_diag *diag, mc_migdir
  * NUL byte is refused (the SQL would silently end there, losing the rest,
  * the downgrade section included), and so is a file of another dialect
  * than the history's.  0, or -1 after reporting. */
-static int read_file(mc_migfile *m, mc_dialect dialect, mc_arena *arena, mc_diag *diag)
+static int read_file(mcc_migfile *m, mcc_dialect dialect, mcc_arena *arena, mcc_diag *diag)
 {
     char *text = read_all(arena, m->path, &m->len);
     if (!text) {
-        mc_error_in(diag, m->path, NULL, "cannot read: %s", errno == EINVAL ? "not a regular file" : strerror(errno));
+        mcc_error_in(diag, m->path, NULL, "cannot read: %s", errno == EINVAL ? "not a regular file" : strerror(errno));
         return -1;
     }
     const char *nul = memchr(text, '\0', m->len);
@@ -183,7 +183,7 @@ static int read_file(mc_migfile *m, mc_dialect dialect, mc_arena *arena, mc_diag
         size_t line = 1;
         for (const char *p = text; p < nul; p++)
             line += *p == '\n';
-        mc_error_in(diag, mc_arena_printf(arena, "%s:%zu", m->path, line), NULL,
+        mcc_error_in(diag, mcc_arena_printf(arena, "%s:%zu", m->path, line), NULL,
                     "a NUL byte (at offset %zu): a migration file is text", (size_t)(nul - text));
         return -1;
     }
@@ -193,40 +193,40 @@ static int read_file(mc_migfile *m, mc_dialect dialect, mc_arena *arena, mc_diag
     const char *up = find_mark(text, UP_MARK);
     const char *down = find_mark(text, DOWN_MARK);
     if (!up || (down && down < up)) {
-        mc_error_in(diag, m->path, NULL, "no '%s' line (the upgrade section's start)", UP_MARK);
+        mcc_error_in(diag, m->path, NULL, "no '%s' line (the upgrade section's start)", UP_MARK);
         return -1;
     }
     if (header_dialect(text, up, &m->dialect) != 0) {
-        mc_error_in(diag, m->path, NULL, "its '-- Dialect:' line names no dialect modelc knows (sqlite, postgresql)");
+        mcc_error_in(diag, m->path, NULL, "its '-- Dialect:' line names no dialect modelc knows (sqlite, postgresql)");
         return -1;
     }
     if (m->dialect != dialect) {
-        mc_error_in(diag, m->path, NULL,
+        mcc_error_in(diag, m->path, NULL,
                     "a %s migration (its '-- Dialect:' line), in a %s history; a directory holds one "
                     "dialect's history",
-                    mc_dialect_name(m->dialect), mc_dialect_name(dialect));
+                    mcc_dialect_name(m->dialect), mcc_dialect_name(dialect));
         return -1;
     }
     const char *ub = after_line(up);
-    m->upgrade_sql = down ? mc_arena_strndup(arena, ub, (size_t)(down - ub)) : ub;
+    m->upgrade_sql = down ? mcc_arena_strndup(arena, ub, (size_t)(down - ub)) : ub;
     m->downgrade_sql = down ? after_line(down) : NULL;
     return 0;
 }
 
 /* Step 3: the numbers run 1, 2, 3... once each.  Returns the count of
  * problems reported. */
-static int check_numbers(const mc_migdir *d, mc_diag *diag)
+static int check_numbers(const mcc_migdir *d, mcc_diag *diag)
 {
     int nerr = 0, want = 1;
     for (size_t i = 0; i < d->n; i++) {
-        const mc_migfile *m = &d->files[i];
+        const mcc_migfile *m = &d->files[i];
         if (i > 0 && m->version == d->files[i - 1].version) {
-            mc_error_in(diag, m->path, NULL, "version %04d is also %s", m->version, d->files[i - 1].filename);
+            mcc_error_in(diag, m->path, NULL, "version %04d is also %s", m->version, d->files[i - 1].filename);
             nerr++;
             continue;
         }
         if (m->version != want) {
-            mc_error_in(diag, m->path, NULL, "expected version %04d here (numbers run 1, 2, 3... without gaps)",
+            mcc_error_in(diag, m->path, NULL, "expected version %04d here (numbers run 1, 2, 3... without gaps)",
                         want);
             nerr++;
         }
@@ -236,12 +236,12 @@ static int check_numbers(const mc_migdir *d, mc_diag *diag)
 }
 
 /* See migfile.h.  In steps: the names, every file read, the numbers. */
-int mc_migdir_read(const char *dir, mc_arena *arena, mc_diag *diag, mc_migdir *out)
+int mcc_migdir_read(const char *dir, mcc_arena *arena, mcc_diag *diag, mcc_migdir *out)
 {
-    return mc_migdir_read_in(dir, MC_DIALECT_SQLITE, arena, diag, out);
+    return mcc_migdir_read_in(dir, MCC_DIALECT_SQLITE, arena, diag, out);
 }
 
-int mc_migdir_read_in(const char *dir, mc_dialect dialect, mc_arena *arena, mc_diag *diag, mc_migdir *out)
+int mcc_migdir_read_in(const char *dir, mcc_dialect dialect, mcc_arena *arena, mcc_diag *diag, mcc_migdir *out)
 {
     out->n = 0;
     out->files = NULL;
@@ -257,7 +257,7 @@ int mc_migdir_read_in(const char *dir, mc_dialect dialect, mc_arena *arena, mc_d
 }
 
 /* See migfile.h. */
-mc_dialect mc_migdir_dialect(const char *dir, mc_dialect fallback)
+mcc_dialect mcc_migdir_dialect(const char *dir, mcc_dialect fallback)
 {
     DIR *dh = opendir(dir);
     if (!dh)
@@ -282,24 +282,24 @@ mc_dialect mc_migdir_dialect(const char *dir, mc_dialect fallback)
     closedir(dh);
     if (lowest < 0)
         return fallback;
-    mc_arena a = {0};
+    mcc_arena a = {0};
     size_t len = 0;
-    const char *path = mc_arena_printf(&a, "%s/%s", dir, first);
+    const char *path = mcc_arena_printf(&a, "%s/%s", dir, first);
     char *text = path ? read_all(&a, path, &len) : NULL;
     const char *up = text ? find_mark(text, UP_MARK) : NULL;
-    mc_dialect d = fallback;
+    mcc_dialect d = fallback;
     if (!up || header_dialect(text, up, &d) != 0)
         d = fallback;
-    mc_arena_free(&a);
+    mcc_arena_free(&a);
     return d;
 }
 
 /* See migfile.h.  A missing upgrade section runs as nothing. */
-mc_migration *mc_migdir_list(const mc_migdir *d, mc_arena *arena)
+mc_migration *mcc_migdir_list(const mcc_migdir *d, mcc_arena *arena)
 {
-    mc_migration *v = mc_arena_alloc(arena, (d->n + 1) * sizeof *v);
+    mc_migration *v = mcc_arena_alloc(arena, (d->n + 1) * sizeof *v);
     for (size_t i = 0; v && i < d->n; i++) {
-        const mc_migfile *m = &d->files[i];
+        const mcc_migfile *m = &d->files[i];
         v[i].version = m->version;
         v[i].name = m->name;
         v[i].upgrade_sql = m->upgrade_sql ? m->upgrade_sql : "";
@@ -311,10 +311,10 @@ mc_migration *mc_migdir_list(const mc_migdir *d, mc_arena *arena)
 
 /* ---- naming ----------------------------------------------------------------- */
 
-char *mc_slug(mc_arena *arena, const char *message)
+char *mcc_slug(mcc_arena *arena, const char *message)
 {
     size_t n = strlen(message);
-    char *s = mc_arena_alloc(arena, n + 2);
+    char *s = mcc_arena_alloc(arena, n + 2);
     if (!s)
         return NULL;
     size_t o = 0;
@@ -339,55 +339,55 @@ char *mc_slug(mc_arena *arena, const char *message)
             s[--cut] = '\0';
     }
     if (!s[0])
-        return mc_arena_strdup(arena, "migration");
+        return mcc_arena_strdup(arena, "migration");
     return s;
 }
 
 /* A constraint kind in a slug. */
-static const char *kind_word(mc_constraint_kind k)
+static const char *kind_word(mcc_constraint_kind k)
 {
-    return k == MC_C_UNIQUE ? "unique" : k == MC_C_CHECK ? "check" : "fk";
+    return k == MCC_C_UNIQUE ? "unique" : k == MCC_C_CHECK ? "check" : "fk";
 }
 
 /* The verb and object an op contributes to a slug ("add", "post_title");
  * both NULL for none. */
-static void op_words(mc_arena *arena, const mc_op *o, const char **verb_out, const char **obj_out)
+static void op_words(mcc_arena *arena, const mcc_op *o, const char **verb_out, const char **obj_out)
 {
     const char *verb = NULL, *obj = NULL;
     const char *tname = o->to ? o->to->name : o->from ? o->from->name : "";
     switch (o->kind) {
-    case MC_OP_CREATE_TABLE: verb = "create"; obj = tname; break;
-    case MC_OP_DROP_TABLE: verb = "drop"; obj = tname; break;
-    case MC_OP_RENAME_TABLE:
+    case MCC_OP_CREATE_TABLE: verb = "create"; obj = tname; break;
+    case MCC_OP_DROP_TABLE: verb = "drop"; obj = tname; break;
+    case MCC_OP_RENAME_TABLE:
         verb = "rename";
-        obj = mc_arena_printf(arena, "%s_to_%s", o->from->name, o->to->name);
+        obj = mcc_arena_printf(arena, "%s_to_%s", o->from->name, o->to->name);
         break;
-    case MC_OP_ADD_COLUMN: verb = "add"; obj = mc_arena_printf(arena, "%s_%s", tname, o->col_to->name); break;
-    case MC_OP_DROP_COLUMN:
+    case MCC_OP_ADD_COLUMN: verb = "add"; obj = mcc_arena_printf(arena, "%s_%s", tname, o->col_to->name); break;
+    case MCC_OP_DROP_COLUMN:
         verb = "drop";
-        obj = mc_arena_printf(arena, "%s_%s", tname, o->col_from->name);
+        obj = mcc_arena_printf(arena, "%s_%s", tname, o->col_from->name);
         break;
-    case MC_OP_RENAME_COLUMN:
+    case MCC_OP_RENAME_COLUMN:
         verb = "rename";
-        obj = mc_arena_printf(arena, "%s_%s", tname, o->col_from->name);
+        obj = mcc_arena_printf(arena, "%s_%s", tname, o->col_from->name);
         break;
-    case MC_OP_RENAME_MODEL: verb = "rename"; obj = o->to->model; break;
-    case MC_OP_RENAME_FIELD: verb = "rename"; obj = mc_arena_printf(arena, "%s_%s", tname, o->col_to->field); break;
-    case MC_OP_ALTER_TYPE: case MC_OP_ALTER_NULLABLE: case MC_OP_ALTER_DEFAULT: case MC_OP_ALTER_CHECK:
-    case MC_OP_ALTER_AUTOINCREMENT:
+    case MCC_OP_RENAME_MODEL: verb = "rename"; obj = o->to->model; break;
+    case MCC_OP_RENAME_FIELD: verb = "rename"; obj = mcc_arena_printf(arena, "%s_%s", tname, o->col_to->field); break;
+    case MCC_OP_ALTER_TYPE: case MCC_OP_ALTER_NULLABLE: case MCC_OP_ALTER_DEFAULT: case MCC_OP_ALTER_CHECK:
+    case MCC_OP_ALTER_AUTOINCREMENT:
         verb = "alter";
-        obj = mc_arena_printf(arena, "%s_%s", tname, o->col_to->name);
+        obj = mcc_arena_printf(arena, "%s_%s", tname, o->col_to->name);
         break;
-    case MC_OP_ALTER_PK: verb = "alter"; obj = mc_arena_printf(arena, "%s_pk", tname); break;
-    case MC_OP_ADD_INDEX: verb = "add"; obj = o->index->name; break;
-    case MC_OP_DROP_INDEX: verb = "drop"; obj = o->index->name; break;
-    case MC_OP_ADD_CONSTRAINT:
+    case MCC_OP_ALTER_PK: verb = "alter"; obj = mcc_arena_printf(arena, "%s_pk", tname); break;
+    case MCC_OP_ADD_INDEX: verb = "add"; obj = o->index->name; break;
+    case MCC_OP_DROP_INDEX: verb = "drop"; obj = o->index->name; break;
+    case MCC_OP_ADD_CONSTRAINT:
         verb = "add";
-        obj = mc_arena_printf(arena, "%s_%s", tname, kind_word(o->constraint->kind));
+        obj = mcc_arena_printf(arena, "%s_%s", tname, kind_word(o->constraint->kind));
         break;
-    case MC_OP_DROP_CONSTRAINT:
+    case MCC_OP_DROP_CONSTRAINT:
         verb = "drop";
-        obj = mc_arena_printf(arena, "%s_%s", tname, kind_word(o->constraint->kind));
+        obj = mcc_arena_printf(arena, "%s_%s", tname, kind_word(o->constraint->kind));
         break;
     }
     *verb_out = verb;
@@ -397,9 +397,9 @@ static void op_words(mc_arena *arena, const mc_op *o, const char **verb_out, con
 /* See migfile.h.  The verb once per run of ops with the same verb
  * ("add_post_title_user_email"), an op repeating the one before left out,
  * cut when long. */
-char *mc_slug_from_diff(mc_arena *arena, const mc_diff *d)
+char *mcc_slug_from_diff(mcc_arena *arena, const mcc_diff *d)
 {
-    mc_buf b = {0};
+    mcc_buf b = {0};
     const char *last_verb = NULL, *last_obj = NULL;
     for (size_t i = 0; i < d->nops; i++) {
         const char *verb = NULL, *obj = NULL;
@@ -409,21 +409,21 @@ char *mc_slug_from_diff(mc_arena *arena, const mc_diff *d)
         if (last_obj && strcmp(obj, last_obj) == 0 && last_verb && strcmp(verb, last_verb) == 0)
             continue;
         if (!last_verb || strcmp(verb, last_verb) != 0)
-            mc_buf_printf(&b, "%s%s", b.len ? "_" : "", verb);
-        mc_buf_printf(&b, "_%s", obj);
+            mcc_buf_printf(&b, "%s%s", b.len ? "_" : "", verb);
+        mcc_buf_printf(&b, "_%s", obj);
         last_verb = verb;
         last_obj = obj;
         if (b.len > 2 * SLUG_MAX)
             break;
     }
-    char *s = mc_slug(arena, b.data ? b.data : "");
-    mc_buf_free(&b);
+    char *s = mcc_slug(arena, b.data ? b.data : "");
+    mcc_buf_free(&b);
     return s;
 }
 
 /* ---- writing ------------------------------------------------------------------ */
 
-const char *mc_migfile_date(mc_arena *arena)
+const char *mcc_migfile_date(mcc_arena *arena)
 {
     const char *env = getenv("MODELC_DATE");
     if (env && env[0])
@@ -433,48 +433,48 @@ const char *mc_migfile_date(mc_arena *arena)
     char buf[32];
     if (!gmtime_r(&now, &tm) || !strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm))
         return "unknown";
-    return mc_arena_strdup(arena, buf);
+    return mcc_arena_strdup(arena, buf);
 }
 
 /* See migfile.h.  Header, snapshot, then the two sections; line breaks
  * in the message become spaces (it is one comment line). */
-char *mc_migfile_render(mc_arena *arena, int version, const char *message, const char *schema_name,
+char *mcc_migfile_render(mcc_arena *arena, int version, const char *message, const char *schema_name,
                         const char *date, const char *upgrade_sql, const char *downgrade_sql,
-                        const mc_schema *snapshot)
+                        const mcc_schema *snapshot)
 {
-    return mc_migfile_render_in(arena, MC_DIALECT_SQLITE, version, message, schema_name, date, upgrade_sql,
+    return mcc_migfile_render_in(arena, MCC_DIALECT_SQLITE, version, message, schema_name, date, upgrade_sql,
                                 downgrade_sql, snapshot);
 }
 
-char *mc_migfile_render_in(mc_arena *arena, mc_dialect dialect, int version, const char *message,
+char *mcc_migfile_render_in(mcc_arena *arena, mcc_dialect dialect, int version, const char *message,
                            const char *schema_name, const char *date, const char *upgrade_sql,
-                           const char *downgrade_sql, const mc_schema *snapshot)
+                           const char *downgrade_sql, const mcc_schema *snapshot)
 {
-    mc_buf b = {0};
-    mc_buf_printf(&b, "-- Migration %04d: ", version);
+    mcc_buf b = {0};
+    mcc_buf_printf(&b, "-- Migration %04d: ", version);
     for (const char *p = message; *p; p++)
-        mc_buf_putc(&b, *p == '\n' || *p == '\r' ? ' ' : *p);
-    mc_buf_put(&b, "\n--\n");
-    mc_buf_printf(&b, "-- Created: %s\n", date);
+        mcc_buf_putc(&b, *p == '\n' || *p == '\r' ? ' ' : *p);
+    mcc_buf_put(&b, "\n--\n");
+    mcc_buf_printf(&b, "-- Created: %s\n", date);
     if (schema_name)
-        mc_buf_printf(&b, "-- Schema:  %s\n", schema_name);
-    mc_buf_printf(&b, "-- Dialect: %s\n", mc_dialect_name(dialect));
-    mc_buf_put(&b, "--\n"
+        mcc_buf_printf(&b, "-- Schema:  %s\n", schema_name);
+    mcc_buf_printf(&b, "-- Dialect: %s\n", mcc_dialect_name(dialect));
+    mcc_buf_put(&b, "--\n"
                    "-- Written by `modelc migrate`; plain SQL, edit it as needed before it is\n"
                    "-- applied.  `modelc upgrade` runs the upgrade section, `modelc downgrade`\n"
                    "-- the downgrade section, each in one transaction.\n\n");
     if (snapshot) {
-        mc_snapshot_render(&b, snapshot);
-        if (dialect == MC_DIALECT_POSTGRESQL)
-            mc_snapshot_render_sql(&b, snapshot);
-        mc_buf_putc(&b, '\n');
+        mcc_snapshot_render(&b, snapshot);
+        if (dialect == MCC_DIALECT_POSTGRESQL)
+            mcc_snapshot_render_sql(&b, snapshot);
+        mcc_buf_putc(&b, '\n');
     }
-    mc_buf_put(&b, UP_MARK "\n\n");
-    mc_buf_put(&b, upgrade_sql && upgrade_sql[0] ? upgrade_sql : "-- nothing to do\n");
-    mc_buf_put(&b, "\n" DOWN_MARK "\n\n");
-    mc_buf_put(&b, downgrade_sql && downgrade_sql[0] ? downgrade_sql : "-- nothing to undo\n");
-    char *s = b.failed ? NULL : mc_arena_strdup(arena, b.data ? b.data : "");
-    mc_buf_free(&b);
+    mcc_buf_put(&b, UP_MARK "\n\n");
+    mcc_buf_put(&b, upgrade_sql && upgrade_sql[0] ? upgrade_sql : "-- nothing to do\n");
+    mcc_buf_put(&b, "\n" DOWN_MARK "\n\n");
+    mcc_buf_put(&b, downgrade_sql && downgrade_sql[0] ? downgrade_sql : "-- nothing to undo\n");
+    char *s = b.failed ? NULL : mcc_arena_strdup(arena, b.data ? b.data : "");
+    mcc_buf_free(&b);
     return s;
 }
 
@@ -496,18 +496,18 @@ static int mkdirs(char *path)
 /* See migfile.h.  Written to a temporary file, then linked to its name:
  * link() fails on an existing name, so a migration is never overwritten,
  * and a reader never sees half a file. */
-int mc_migfile_write(const char *dir, const char *filename, const char *text, mc_arena *arena, mc_diag *diag)
+int mcc_migfile_write(const char *dir, const char *filename, const char *text, mcc_arena *arena, mcc_diag *diag)
 {
-    char *d = mc_arena_strdup(arena, dir);
+    char *d = mcc_arena_strdup(arena, dir);
     if (!d || mkdirs(d) != 0) {
-        mc_error_in(diag, NULL, NULL, "%s: cannot create the directory: %s", dir, strerror(errno));
+        mcc_error_in(diag, NULL, NULL, "%s: cannot create the directory: %s", dir, strerror(errno));
         return -1;
     }
-    const char *path = mc_arena_printf(arena, "%s/%s", dir, filename);
-    const char *tmp = mc_arena_printf(arena, "%s/.%s.tmp", dir, filename);
+    const char *path = mcc_arena_printf(arena, "%s/%s", dir, filename);
+    const char *tmp = mcc_arena_printf(arena, "%s/.%s.tmp", dir, filename);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
     if (fd < 0) {
-        mc_error_in(diag, NULL, NULL, "%s: %s", tmp, strerror(errno));
+        mcc_error_in(diag, NULL, NULL, "%s: %s", tmp, strerror(errno));
         return -1;
     }
     size_t len = strlen(text), done = 0;
@@ -524,13 +524,13 @@ int mc_migfile_write(const char *dir, const char *filename, const char *text, mc
     if (close(fd) != 0)
         bad = 1;
     if (bad) {
-        mc_error_in(diag, NULL, NULL, "%s: cannot write: %s", tmp, strerror(errno));
+        mcc_error_in(diag, NULL, NULL, "%s: cannot write: %s", tmp, strerror(errno));
         unlink(tmp);
         return -1;
     }
     /* link() fails when the name exists: never overwrite a migration. */
     if (link(tmp, path) != 0) {
-        mc_error_in(diag, NULL, NULL, "%s: %s", path, errno == EEXIST ? "already exists" : strerror(errno));
+        mcc_error_in(diag, NULL, NULL, "%s: %s", path, errno == EEXIST ? "already exists" : strerror(errno));
         unlink(tmp);
         return -1;
     }
@@ -540,18 +540,18 @@ int mc_migfile_write(const char *dir, const char *filename, const char *text, mc
 
 /* ---- replaying ------------------------------------------------------------------ */
 
-int mc_migdir_replay(const mc_migdir *d, size_t upto, mc_arena *arena, mc_diag *diag, mc_db **out)
+int mcc_migdir_replay(const mcc_migdir *d, size_t upto, mcc_arena *arena, mcc_diag *diag, mc_db **out)
 {
     *out = NULL;
     mc_db *db = NULL;
-    mc_migration *list = mc_migdir_list(d, arena);
+    mc_migration *list = mcc_migdir_list(d, arena);
     if (!list) {
-        mc_error_in(diag, NULL, NULL, "out of memory");
+        mcc_error_in(diag, NULL, NULL, "out of memory");
         return -1;
     }
     if (mc_open(&db, ":memory:", NULL) != MC_OK ||
         mc_migrate_to(db, list, d->n, (int)(upto < d->n ? upto : d->n)) != MC_OK) {
-        mc_error_in(diag, NULL, NULL, "%s", mc_errmsg(db));
+        mcc_error_in(diag, NULL, NULL, "%s", mc_errmsg(db));
         mc_close(db);
         return -1;
     }
@@ -562,27 +562,27 @@ int mc_migdir_replay(const mc_migdir *d, size_t upto, mc_arena *arena, mc_diag *
 /* See migfile.h.  The newest snapshot alone: each describes the whole
  * schema after its file, and an entry the database no longer agrees with
  * (a later hand-written file changed it) is ignored (snapshot.h). */
-int mc_migdir_annotate(const mc_migdir *d, size_t upto, mc_arena *arena, mc_diag *diag, mc_schema *s)
+int mcc_migdir_annotate(const mcc_migdir *d, size_t upto, mcc_arena *arena, mcc_diag *diag, mcc_schema *s)
 {
     for (size_t i = upto < d->n ? upto : d->n; i-- > 0;)
-        if (d->files[i].text && mc_snapshot_present(d->files[i].text)) {
-            if (mc_snapshot_apply(d->files[i].text, arena, s) == 0)
+        if (d->files[i].text && mcc_snapshot_present(d->files[i].text)) {
+            if (mcc_snapshot_apply(d->files[i].text, arena, s) == 0)
                 return 0;
-            mc_error_in(diag, NULL, NULL, "out of memory");
+            mcc_error_in(diag, NULL, NULL, "out of memory");
             return -1;
         }
     return 0;
 }
 
 /* See migfile.h. */
-int mc_migdir_schema(const mc_migdir *d, size_t upto, mc_arena *arena, mc_diag *diag, mc_schema *out)
+int mcc_migdir_schema(const mcc_migdir *d, size_t upto, mcc_arena *arena, mcc_diag *diag, mcc_schema *out)
 {
     mc_db *db;
-    if (mc_migdir_replay(d, upto, arena, diag, &db))
+    if (mcc_migdir_replay(d, upto, arena, diag, &db))
         return -1;
-    int rc = mc_introspect(mc_sqlite(db), arena, diag, out);
+    int rc = mcc_introspect(mc_sqlite(db), arena, diag, out);
     mc_close(db);
     if (rc == 0)
-        rc = mc_migdir_annotate(d, upto, arena, diag, out);
+        rc = mcc_migdir_annotate(d, upto, arena, diag, out);
     return rc;
 }

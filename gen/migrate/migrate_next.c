@@ -11,15 +11,15 @@
 
 /* Everything one run builds, for the steps to share. */
 typedef struct next_run {
-    const mc_next_request *rq;
-    mc_arena *arena;
-    mc_diag *diag;
-    mc_next_migration *out;
-    mc_migdir md;               /* the history */
+    const mcc_next_request *rq;
+    mcc_arena *arena;
+    mcc_diag *diag;
+    mcc_next_migration *out;
+    mcc_migdir md;               /* the history */
     mc_db *db;                  /* the history replayed, in memory */
-    mc_schema have;             /* its schema */
-    mc_diff down;               /* the new migration's downgrade */
-    mc_plan pu, pd;             /* its SQL, both ways */
+    mcc_schema have;             /* its schema */
+    mcc_diff down;               /* the new migration's downgrade */
+    mcc_plan pu, pd;             /* its SQL, both ways */
     const char *name, *message; /* the file's slug and header message */
     const char *text;           /* the whole file */
     bool unresolved;            /* a renamed_from named nothing (reported) */
@@ -35,7 +35,7 @@ static const char *base(const char *path)
 /* Reports out of memory; returns -1. */
 static int oom(next_run *r)
 {
-    mc_error_in(r->diag, NULL, NULL, "out of memory");
+    mcc_error_in(r->diag, NULL, NULL, "out of memory");
     return -1;
 }
 
@@ -45,18 +45,18 @@ static int oom(next_run *r)
  * header holds its whole schema (snapshot_sql.c). */
 static int load_history(next_run *r)
 {
-    if (mc_migdir_read_in(r->rq->dir, r->rq->dialect, r->arena, r->diag, &r->md)) {
-        mc_error_in(r->diag, NULL, NULL, "fix the migrations directory first; nothing written");
+    if (mcc_migdir_read_in(r->rq->dir, r->rq->dialect, r->arena, r->diag, &r->md)) {
+        mcc_error_in(r->diag, NULL, NULL, "fix the migrations directory first; nothing written");
         return -1;
     }
-    if (r->rq->dialect == MC_DIALECT_POSTGRESQL)
-        return mc_migdir_schema_snapshot(&r->md, r->md.n, r->arena, r->diag, &r->have);
-    if (mc_migdir_replay(&r->md, r->md.n, r->arena, r->diag, &r->db)) {
-        mc_error_in(r->diag, NULL, NULL, "the existing migrations do not replay; nothing written");
+    if (r->rq->dialect == MCC_DIALECT_POSTGRESQL)
+        return mcc_migdir_schema_snapshot(&r->md, r->md.n, r->arena, r->diag, &r->have);
+    if (mcc_migdir_replay(&r->md, r->md.n, r->arena, r->diag, &r->db)) {
+        mcc_error_in(r->diag, NULL, NULL, "the existing migrations do not replay; nothing written");
         return -1;
     }
-    if (mc_introspect(mc_sqlite(r->db), r->arena, r->diag, &r->have) ||
-        mc_migdir_annotate(&r->md, r->md.n, r->arena, r->diag, &r->have))
+    if (mcc_introspect(mc_sqlite(r->db), r->arena, r->diag, &r->have) ||
+        mcc_migdir_annotate(&r->md, r->md.n, r->arena, r->diag, &r->have))
         return -1;
     return 0;
 }
@@ -66,13 +66,13 @@ static int load_history(next_run *r)
  * refusals; the way back inverts the renames found. */
 static int diff_both_ways(next_run *r)
 {
-    mc_renames ren, inv;
+    mcc_renames ren, inv;
     int before = r->diag->n_errors;
-    mc_renames_from_hints(&r->have, r->rq->want, r->arena, r->diag, &ren);
+    mcc_renames_from_hints(&r->have, r->rq->want, r->arena, r->diag, &ren);
     r->unresolved = r->diag->n_errors != before;
-    mc_renames_invert(&ren, r->arena, &inv);
-    if (mc_diff_schemas(&r->have, r->rq->want, &ren, r->arena, &r->out->up) ||
-        mc_diff_schemas(r->rq->want, &r->have, &inv, r->arena, &r->down))
+    mcc_renames_invert(&ren, r->arena, &inv);
+    if (mcc_diff_schemas(&r->have, r->rq->want, &ren, r->arena, &r->out->up) ||
+        mcc_diff_schemas(r->rq->want, &r->have, &inv, r->arena, &r->down))
         return oom(r);
     return 0;
 }
@@ -82,13 +82,13 @@ static int diff_both_ways(next_run *r)
  * nothing. */
 static int plan_both_ways(next_run *r)
 {
-    const mc_next_request *rq = r->rq;
-    int (*plan)(const mc_diff *, const mc_schema *, const mc_schema *, unsigned, mc_arena *, mc_diag *, mc_plan *) =
-        rq->dialect == MC_DIALECT_POSTGRESQL ? mc_plan_pg_build : mc_plan_build;
-    int up = plan(&r->out->up, &r->have, rq->want, MC_PLAN_UPGRADE | (rq->flags & MC_PLAN_ALLOW_LOSS), r->arena,
+    const mcc_next_request *rq = r->rq;
+    int (*plan)(const mcc_diff *, const mcc_schema *, const mcc_schema *, unsigned, mcc_arena *, mcc_diag *, mcc_plan *) =
+        rq->dialect == MCC_DIALECT_POSTGRESQL ? mcc_plan_pg_build : mcc_plan_build;
+    int up = plan(&r->out->up, &r->have, rq->want, MCC_PLAN_UPGRADE | (rq->flags & MCC_PLAN_ALLOW_LOSS), r->arena,
                   r->diag, &r->pu);
     if (up || r->unresolved || plan(&r->down, rq->want, &r->have, 0, r->arena, r->diag, &r->pd)) {
-        mc_error_in(r->diag, NULL, NULL, "nothing written");
+        mcc_error_in(r->diag, NULL, NULL, "nothing written");
         return -1;
     }
     return 0;
@@ -98,43 +98,43 @@ static int plan_both_ways(next_run *r)
  * (the slug's words when there is no -m) and the file's text. */
 static int name_and_render(next_run *r)
 {
-    const mc_next_request *rq = r->rq;
+    const mcc_next_request *rq = r->rq;
     r->out->version = (int)r->md.n + 1;
-    r->name = rq->message ? mc_slug(r->arena, rq->message) : mc_slug_from_diff(r->arena, &r->out->up);
+    r->name = rq->message ? mcc_slug(r->arena, rq->message) : mcc_slug_from_diff(r->arena, &r->out->up);
     if (!r->name)
         return oom(r);
     r->message = rq->message;
     if (!r->message) {
-        char *m = mc_arena_strdup(r->arena, r->name);
+        char *m = mcc_arena_strdup(r->arena, r->name);
         for (char *p = m; p && *p; p++)
             if (*p == '_')
                 *p = ' ';
         r->message = m;
     }
-    r->text = mc_migfile_render_in(r->arena, rq->dialect, r->out->version, r->message, base(rq->schema_path),
-                                   mc_migfile_date(r->arena), r->pu.sql, r->pd.sql, rq->want);
+    r->text = mcc_migfile_render_in(r->arena, rq->dialect, r->out->version, r->message, base(rq->schema_path),
+                                   mcc_migfile_date(r->arena), r->pu.sql, r->pd.sql, rq->want);
     return r->message && r->text ? 0 : oom(r);
 }
 
 /* Does the trial database now hold `want`?  Reports what it still needs
  * when not: the planner wrote SQL that does not do what the diff says. */
-static int holds(next_run *r, const mc_schema *want, const char *what)
+static int holds(next_run *r, const mcc_schema *want, const char *what)
 {
-    mc_schema got;
-    mc_diff d;
-    if (mc_introspect(mc_sqlite(r->db), r->arena, r->diag, &got))
+    mcc_schema got;
+    mcc_diff d;
+    if (mcc_introspect(mc_sqlite(r->db), r->arena, r->diag, &got))
         return -1;
-    if (mc_diff_schemas(&got, want, NULL, r->arena, &d))
+    if (mcc_diff_schemas(&got, want, NULL, r->arena, &d))
         return oom(r);
     if (d.nops == 0)
         return 0;
-    mc_buf b = {0};
+    mcc_buf b = {0};
     for (size_t i = 0; i < d.nops; i++)
-        mc_buf_printf(&b, "\n  %s", d.ops[i].text);
-    mc_error_in(r->diag, NULL, NULL,
+        mcc_buf_printf(&b, "\n  %s", d.ops[i].text);
+    mcc_error_in(r->diag, NULL, NULL,
                 "internal error: the generated %s does not give the expected schema; it still needs:%s", what,
                 b.data ? b.data : "");
-    mc_buf_free(&b);
+    mcc_buf_free(&b);
     return -1;
 }
 
@@ -144,28 +144,28 @@ static int holds(next_run *r, const mc_schema *want, const char *what)
  * tests run every plan on one). */
 static int try_it(next_run *r)
 {
-    if (r->rq->dialect != MC_DIALECT_SQLITE)
+    if (r->rq->dialect != MCC_DIALECT_SQLITE)
         return 0;
     size_t n = r->md.n;
-    mc_migration *list = mc_arena_alloc(r->arena, (n + 2) * sizeof *list);
-    const mc_migration *old = mc_migdir_list(&r->md, r->arena);
+    mc_migration *list = mcc_arena_alloc(r->arena, (n + 2) * sizeof *list);
+    const mc_migration *old = mcc_migdir_list(&r->md, r->arena);
     if (!list || !old)
         return oom(r);
     memcpy(list, old, n * sizeof *list);
-    char *sum = mc_arena_alloc(r->arena, 17);
+    char *sum = mcc_arena_alloc(r->arena, 17);
     if (!sum)
         return oom(r);
     mc_migration_checksum(r->text, strlen(r->text), sum);
     list[n] = (mc_migration){.version = r->out->version, .name = r->name, .upgrade_sql = r->pu.sql,
                              .downgrade_sql = r->pd.sql, .checksum = sum};
     if (mc_migrate_to(r->db, list, n + 1, (int)n + 1) != MC_OK) {
-        mc_error_in(r->diag, NULL, NULL, "internal error: the new migration's upgrade: %s", mc_errmsg(r->db));
+        mcc_error_in(r->diag, NULL, NULL, "internal error: the new migration's upgrade: %s", mc_errmsg(r->db));
         return -1;
     }
     if (holds(r, r->rq->want, "upgrade"))
         return -1;
     if (mc_migrate_to(r->db, list, n + 1, (int)n) != MC_OK) {
-        mc_error_in(r->diag, NULL, NULL, "internal error: the new migration's downgrade: %s", mc_errmsg(r->db));
+        mcc_error_in(r->diag, NULL, NULL, "internal error: the new migration's downgrade: %s", mc_errmsg(r->db));
         return -1;
     }
     return holds(r, &r->have, "downgrade");
@@ -174,18 +174,18 @@ static int try_it(next_run *r)
 /* Step 6: the file, never over another. */
 static int write_it(next_run *r)
 {
-    const char *filename = mc_arena_printf(r->arena, "%04d_%s.sql", r->out->version, r->name);
+    const char *filename = mcc_arena_printf(r->arena, "%04d_%s.sql", r->out->version, r->name);
     if (!filename)
         return oom(r);
-    if (mc_migfile_write(r->rq->dir, filename, r->text, r->arena, r->diag))
+    if (mcc_migfile_write(r->rq->dir, filename, r->text, r->arena, r->diag))
         return -1;
-    r->out->path = mc_arena_printf(r->arena, "%s/%s", r->rq->dir, filename);
+    r->out->path = mcc_arena_printf(r->arena, "%s/%s", r->rq->dir, filename);
     return r->out->path ? 0 : oom(r);
 }
 
 /* See pipeline.h: the steps in turn; nothing more after the first
  * that fails, and nothing written then. */
-int mc_migration_next(const mc_next_request *rq, mc_arena *arena, mc_diag *diag, mc_next_migration *out)
+int mcc_migration_next(const mcc_next_request *rq, mcc_arena *arena, mcc_diag *diag, mcc_next_migration *out)
 {
     memset(out, 0, sizeof *out);
     next_run r = {.rq = rq, .arena = arena, .diag = diag, .out = out};

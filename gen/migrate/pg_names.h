@@ -10,23 +10,23 @@
  * has the name (<table>_check1).  The migration planner needs these names
  * for DROP CONSTRAINT and RENAME CONSTRAINT, as Alembic's users write them.
  */
-#ifndef MC_PG_NAMES_H
-#define MC_PG_NAMES_H
+#ifndef MCC_PG_NAMES_H
+#define MCC_PG_NAMES_H
 
 #include "arena.h"
 #include "schema.h"
 
 /* The name of t's constraint k (its own name when it has one). */
-const char *mc_pg_constraint_name(mc_arena *arena, const mc_table *t, const mc_constraint *k);
+const char *mcc_pg_constraint_name(mcc_arena *arena, const mcc_table *t, const mcc_constraint *k);
 /* The name of the CHECK of column c of t (column checks are not in
  * t->constraints); NULL when c has none. */
-const char *mc_pg_column_check_name(mc_arena *arena, const mc_table *t, const mc_column *c);
+const char *mcc_pg_column_check_name(mcc_arena *arena, const mcc_table *t, const mcc_column *c);
 /* The name PostgreSQL gives an unnamed UNIQUE (label "key") or FOREIGN
  * KEY ("fkey") of table over the columns cols. */
-const char *mc_pg_key_name(mc_arena *arena, const char *table, const char *const *cols, size_t n,
+const char *mcc_pg_key_name(mcc_arena *arena, const char *table, const char *const *cols, size_t n,
                            const char *label);
 /* "<table>_pkey", and the sequence of a SERIAL column "<table>_<col>_seq". */
-const char *mc_pg_pkey_name(mc_arena *arena, const char *table);
-const char *mc_pg_sequence_name(mc_arena *arena, const char *table, const char *column);
+const char *mcc_pg_pkey_name(mcc_arena *arena, const char *table);
+const char *mcc_pg_sequence_name(mcc_arena *arena, const char *table, const char *column);
 
 #endif

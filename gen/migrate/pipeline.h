@@ -5,7 +5,7 @@
  * The commands only parse options, call these and print the results; as
  * flatcc's compiler sits behind a thin flatcc_cli.c.
  *
- * Every call reports what goes wrong into an mc_diag (diag->place names
+ * Every call reports what goes wrong into an mcc_diag (diag->place names
  * the caller in messages that have no file: "modelc migrate"; diag->src,
  * the schema file, names refusals of the schema) and returns 0 or -1.
  * Results are arena memory.  A dialect parameter chooses the planner and
@@ -13,8 +13,8 @@
  * in memory) or PostgreSQL's (plan_pg.c, a history read from its files'
  * snapshots, snapshot_sql.c).
  */
-#ifndef MC_PIPELINE_H
-#define MC_PIPELINE_H
+#ifndef MCC_PIPELINE_H
+#define MCC_PIPELINE_H
 
 #include <stdbool.h>
 
@@ -27,20 +27,20 @@
 
 /* ---- the next migration (migrate_next.c) ------------------------------------ */
 
-typedef struct mc_next_request {
-    const mc_schema *want;      /* the checked schema the migration must give */
+typedef struct mcc_next_request {
+    const mcc_schema *want;      /* the checked schema the migration must give */
     const char *schema_path;    /* its file; the migration's header names its base name */
     const char *dir;            /* the migrations directory (it exists: `modelc init`) */
     const char *message;        /* the file's message (-m); NULL: made from the changes */
-    mc_dialect dialect;
-    unsigned flags;             /* MC_PLAN_ALLOW_LOSS (plan.h) */
-} mc_next_request;
+    mcc_dialect dialect;
+    unsigned flags;             /* MCC_PLAN_ALLOW_LOSS (plan.h) */
+} mcc_next_request;
 
-typedef struct mc_next_migration {
-    mc_diff up;                 /* what its upgrade does; up.nops == 0: no changes, nothing written */
+typedef struct mcc_next_migration {
+    mcc_diff up;                 /* what its upgrade does; up.nops == 0: no changes, nothing written */
     int version;                /* its number */
     const char *path;           /* DIR/NNNN_slug.sql, once written; NULL when nothing was */
-} mc_next_migration;
+} mcc_next_migration;
 
 /*
  * Writes the next numbered migration of rq->dir: replays the directory's
@@ -53,25 +53,25 @@ typedef struct mc_next_migration {
  * (out->up.nops == 0) -- or -1 after reporting into diag; nothing is
  * written then.
  */
-int mc_migration_next(const mc_next_request *rq, mc_arena *arena, mc_diag *diag, mc_next_migration *out);
+int mcc_migration_next(const mcc_next_request *rq, mcc_arena *arena, mcc_diag *diag, mcc_next_migration *out);
 
 /* ---- checking (schema_check.c) ------------------------------------------------ */
 
 /*
  * What the migrations of dir lack to give want: reads dir (into *md, for
- * mc_check_database), replays it as mc_migration_next does, and diffs the
+ * mcc_check_database), replays it as mcc_migration_next does, and diffs the
  * result with want; out->nops == 0 when they give it.  Returns 0, or -1
  * after reporting into diag.
  */
-int mc_check_migrations(const mc_schema *want, const char *dir, mc_dialect dialect, mc_arena *arena,
-                        mc_diag *diag, mc_migdir *md, mc_diff *out);
+int mcc_check_migrations(const mcc_schema *want, const char *dir, mcc_dialect dialect, mcc_arena *arena,
+                        mcc_diag *diag, mcc_migdir *md, mcc_diff *out);
 
 /* A database's view, against the migrations and the schema. */
-typedef struct mc_db_check {
+typedef struct mcc_db_check {
     int version;                /* the version it records */
     const char *unverified;     /* why what it applied does not match md's files (edited, missing), or NULL */
-    mc_diff diff;               /* what its schema lacks to be want */
-} mc_db_check;
+    mcc_diff diff;               /* what its schema lacks to be want */
+} mcc_db_check;
 
 /*
  * Opens the database url read-only (it must exist) and reads its
@@ -80,7 +80,7 @@ typedef struct mc_db_check {
  * messages name it (no password).  Returns 0, or -1 after reporting into
  * diag.
  */
-int mc_check_database(const char *url, const char *shown, const mc_migdir *md, const mc_schema *want,
-                      mc_arena *arena, mc_diag *diag, mc_db_check *out);
+int mcc_check_database(const char *url, const char *shown, const mcc_migdir *md, const mcc_schema *want,
+                      mcc_arena *arena, mcc_diag *diag, mcc_db_check *out);
 
 #endif

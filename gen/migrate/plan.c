@@ -11,45 +11,45 @@
 
 /* One plan being written: the diff, both schemas, and the SQL so far. */
 typedef struct planner {
-    const mc_diff *d;
-    const mc_schema *a, *b;
+    const mcc_diff *d;
+    const mcc_schema *a, *b;
     bool upgrading, allow_loss;
-    mc_arena *arena;
-    mc_diag *diag;          /* refusals go here */
-    mc_buf out;
-    mc_plan *plan;
+    mcc_arena *arena;
+    mcc_diag *diag;          /* refusals go here */
+    mcc_buf out;
+    mcc_plan *plan;
     bool *rebuild;          /* per pair: rebuilt? */
 } planner;
 
 /* One "-- text" line: line breaks inside text (a table or column name may
  * hold one) become spaces, so that schema text never leaves the comment. */
-static void sql_comment(mc_buf *b, const char *fmt, ...)
+static void sql_comment(mcc_buf *b, const char *fmt, ...)
 {
-    mc_buf text = {0};
+    mcc_buf text = {0};
     va_list ap;
     va_start(ap, fmt);
-    mc_buf_vprintf(&text, fmt, ap);
+    mcc_buf_vprintf(&text, fmt, ap);
     va_end(ap);
-    mc_buf_put(b, "-- ");
+    mcc_buf_put(b, "-- ");
     for (const char *c = text.data ? text.data : ""; *c; c++)
-        mc_buf_putc(b, *c == '\n' || *c == '\r' ? ' ' : *c);
-    mc_buf_putc(b, '\n');
+        mcc_buf_putc(b, *c == '\n' || *c == '\r' ? ' ' : *c);
+    mcc_buf_putc(b, '\n');
     if (text.failed)
         b->failed = 1;
-    mc_buf_free(&text);
+    mcc_buf_free(&text);
 }
 
 /* A blank line between groups, then "-- text". */
 static void comment(planner *p, const char *text)
 {
     if (p->out.len)
-        mc_buf_putc(&p->out, '\n');
+        mcc_buf_putc(&p->out, '\n');
     sql_comment(&p->out, "%s", text);
 }
 
 /* "-- DATA LOSS: ..." under an op that loses data, so that whoever
  * reviews the file sees it at the statement. */
-static void loss_note(planner *p, const mc_op *o)
+static void loss_note(planner *p, const mcc_op *o)
 {
     if (o->data_loss && o->loss)
         sql_comment(&p->out, "DATA LOSS: %s", o->loss);
@@ -77,7 +77,7 @@ static bool is_constant_default(const char *d)
  * table is rebuilt instead (which also refuses a NOT NULL column without
  * a default on upgrade: see refusals).
  */
-static bool addable(const mc_column *c)
+static bool addable(const mcc_column *c)
 {
     if (c->primary_key || c->autoincrement)
         return false;
@@ -114,7 +114,7 @@ static bool mentions(const char *text, const char *name)
  * c is dropped before: only indexes on tables altered in place are, and
  * the diff drops every index on a dropped column.)
  */
-static bool droppable(const planner *p, const mc_table *t, const mc_column *c)
+static bool droppable(const planner *p, const mcc_table *t, const mcc_column *c)
 {
     if (sqlite3_libversion_number() < 3035000)
         return false;
@@ -122,8 +122,8 @@ static bool droppable(const planner *p, const mc_table *t, const mc_column *c)
         return false;
     size_t ci = (size_t)(c - t->columns);
     for (size_t i = 0; i < t->nconstraints; i++) {
-        const mc_constraint *k = &t->constraints[i];
-        if (k->kind == MC_C_CHECK && mentions(k->check, c->name))
+        const mcc_constraint *k = &t->constraints[i];
+        if (k->kind == MCC_C_CHECK && mentions(k->check, c->name))
             return false;
         for (size_t j = 0; j < k->ncols; j++)
             if (k->cols[j] == ci)
@@ -133,10 +133,10 @@ static bool droppable(const planner *p, const mc_table *t, const mc_column *c)
         if (&t->columns[i] != c && t->columns[i].check && mentions(t->columns[i].check, c->name))
             return false;
     for (size_t i = 0; i < p->a->ntables; i++) {
-        const mc_table *o = p->a->tables[i];
+        const mcc_table *o = p->a->tables[i];
         for (size_t k = 0; k < o->nconstraints; k++) {
-            const mc_constraint *fk = &o->constraints[k];
-            if (fk->kind != MC_C_FOREIGN_KEY || strcmp(fk->ref_table, t->name) != 0)
+            const mcc_constraint *fk = &o->constraints[k];
+            if (fk->kind != MCC_C_FOREIGN_KEY || strcmp(fk->ref_table, t->name) != 0)
                 continue;
             for (size_t j = 0; j < fk->nref; j++)
                 if (strcmp(fk->ref_cols[j], c->name) == 0)
@@ -153,7 +153,7 @@ static bool droppable(const planner *p, const mc_table *t, const mc_column *c)
  * come after all of them.  The order is part of the schema (SELECT *,
  * and `modelc sql` of B creates it so): false means rebuild.
  */
-static bool order_ok(const mc_table_pair *tp)
+static bool order_ok(const mcc_table_pair *tp)
 {
     size_t last = 0;
     bool seen_new = false, first = true;
@@ -164,7 +164,7 @@ static bool order_ok(const mc_table_pair *tp)
         }
         if (seen_new)
             return false;
-        size_t i = mc_table_column_index(tp->from, tp->source[j]);
+        size_t i = mcc_table_column_index(tp->from, tp->source[j]);
         if (!first && i < last)
             return false;
         last = i;
@@ -183,27 +183,27 @@ static bool order_ok(const mc_table_pair *tp)
  * default, check, key or constraint change) has no ALTER in SQLite:
  * true.
  */
-static bool needs_rebuild(const planner *p, const mc_table_pair *tp)
+static bool needs_rebuild(const planner *p, const mcc_table_pair *tp)
 {
     if (!order_ok(tp))
         return true;
     for (size_t i = tp->first_op; i < tp->first_op + tp->nops; i++) {
-        const mc_op *o = &p->d->ops[i];
+        const mcc_op *o = &p->d->ops[i];
         switch (o->kind) {
-        case MC_OP_RENAME_COLUMN: case MC_OP_ADD_INDEX: case MC_OP_DROP_INDEX:
+        case MCC_OP_RENAME_COLUMN: case MCC_OP_ADD_INDEX: case MCC_OP_DROP_INDEX:
             break;
-        case MC_OP_RENAME_MODEL: case MC_OP_RENAME_FIELD:
+        case MCC_OP_RENAME_MODEL: case MCC_OP_RENAME_FIELD:
             break;
-        case MC_OP_ALTER_TYPE:
+        case MCC_OP_ALTER_TYPE:
             /* Enum values changed, VARCHAR(n) did not: nothing for SQL to do. */
-            if (!mc_same_sql_type(o->col_from, o->col_to))
+            if (!mcc_same_sql_type(o->col_from, o->col_to))
                 return true;
             break;
-        case MC_OP_ADD_COLUMN:
+        case MCC_OP_ADD_COLUMN:
             if (!addable(o->col_to))
                 return true;
             break;
-        case MC_OP_DROP_COLUMN:
+        case MCC_OP_DROP_COLUMN:
             if (!droppable(p, tp->from, o->col_from))
                 return true;
             break;
@@ -216,32 +216,32 @@ static bool needs_rebuild(const planner *p, const mc_table_pair *tp)
 
 /* ---- statements ----------------------------------------------------------- */
 
-static void stmt_create_indexes(planner *p, const mc_table *t)
+static void stmt_create_indexes(planner *p, const mcc_table *t)
 {
     for (size_t i = 0; i < t->nindexes; i++) {
-        mc_ddl_create_index(&p->out, t, &t->indexes[i]);
-        mc_buf_putc(&p->out, '\n');
+        mcc_ddl_create_index(&p->out, t, &t->indexes[i]);
+        mcc_buf_putc(&p->out, '\n');
     }
 }
 
 /* A zero value for a column that must come back NOT NULL with no data:
  * types.def's zero column (an enum's is the empty text, as for strings). */
-static const char *zero_value(const mc_column *c)
+static const char *zero_value(const mcc_column *c)
 {
-    static const char *const zero[MC_T__COUNT] = {
-#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero) [MC_T_##ID] = zero,
+    static const char *const zero[MCC_T__COUNT] = {
+#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero) [MCC_T_##ID] = zero,
 #include "types.def"
 #undef X
-        [MC_T_ENUM] = "''", [MC_T_UNKNOWN] = "''",
+        [MCC_T_ENUM] = "''", [MCC_T_UNKNOWN] = "''",
     };
     return zero[c->type];
 }
 
 /* Is column ci of t covered by a UNIQUE constraint or a unique index? */
-static bool in_unique(const mc_table *t, size_t ci)
+static bool in_unique(const mcc_table *t, size_t ci)
 {
     for (size_t i = 0; i < t->nconstraints; i++)
-        for (size_t j = 0; t->constraints[i].kind == MC_C_UNIQUE && j < t->constraints[i].ncols; j++)
+        for (size_t j = 0; t->constraints[i].kind == MCC_C_UNIQUE && j < t->constraints[i].ncols; j++)
             if (t->constraints[i].cols[j] == ci)
                 return true;
     for (size_t i = 0; i < t->nindexes; i++)
@@ -256,7 +256,7 @@ static bool in_unique(const mc_table *t, size_t ci)
  * nullable and has a server default: every row would get the same
  * default and break the uniqueness, so the rows get NULL instead.
  */
-static bool restore_as_null(const planner *p, const mc_table *t, const mc_column *c)
+static bool restore_as_null(const planner *p, const mcc_table *t, const mcc_column *c)
 {
     return !p->upgrading && c->nullable && c->server_default && in_unique(t, (size_t)(c - t->columns));
 }
@@ -270,30 +270,30 @@ static bool restore_as_null(const planner *p, const mc_table *t, const mc_column
  * back dropped data) its zero value; a unique one with a default that
  * restore_as_null names, NULL.  Other new columns take their defaults.
  */
-static int copy_lists(planner *p, const mc_table_pair *tp, mc_buf *names, mc_buf *exprs)
+static int copy_lists(planner *p, const mcc_table_pair *tp, mcc_buf *names, mcc_buf *exprs)
 {
-    const mc_table *t = tp->to;
+    const mcc_table *t = tp->to;
     int n = 0;
     for (size_t j = 0; j < t->ncolumns; j++) {
-        const mc_column *c = &t->columns[j];
+        const mcc_column *c = &t->columns[j];
         bool refill = !tp->source[j] && !c->nullable && !c->server_default;
         bool nulls = !tp->source[j] && restore_as_null(p, t, c);
         if (!tp->source[j] && !refill && !nulls)
             continue;
         if (n++) {
-            mc_buf_put(names, ", ");
-            mc_buf_put(exprs, ", ");
+            mcc_buf_put(names, ", ");
+            mcc_buf_put(exprs, ", ");
         }
-        mc_put_ident(names, c->name);
+        mcc_put_ident(names, c->name);
         if (refill || nulls) {
-            mc_buf_put(exprs, nulls ? "NULL" : zero_value(c));
+            mcc_buf_put(exprs, nulls ? "NULL" : zero_value(c));
             continue;
         }
-        const mc_column *old = mc_table_column(tp->from, tp->source[j]);
+        const mcc_column *old = mcc_table_column(tp->from, tp->source[j]);
         if (!c->nullable && old && old->nullable && c->server_default)
-            mc_put_sqlf(exprs, "COALESCE(%I, %s)", c->name, c->server_default);
+            mcc_put_sqlf(exprs, "COALESCE(%I, %s)", c->name, c->server_default);
         else
-            mc_put_ident(exprs, c->name);
+            mcc_put_ident(exprs, c->name);
     }
     return n;
 }
@@ -306,37 +306,37 @@ static int copy_lists(planner *p, const mc_table_pair *tp, mc_buf *names, mc_buf
  * downgrade restoring a dropped column) is filled with its zero value; a
  * NOT NULL column that was nullable takes its server default where NULL.
  */
-static void rebuild(planner *p, const mc_table_pair *tp)
+static void rebuild(planner *p, const mcc_table_pair *tp)
 {
-    const mc_table *t = tp->to;
-    mc_buf *b = &p->out;
-    const char *tmp = mc_arena_printf(p->arena, "_new_%s", t->name);
-    mc_buf quoted = {0};
-    mc_put_ident(&quoted, t->name);
+    const mcc_table *t = tp->to;
+    mcc_buf *b = &p->out;
+    const char *tmp = mcc_arena_printf(p->arena, "_new_%s", t->name);
+    mcc_buf quoted = {0};
+    mcc_put_ident(&quoted, t->name);
     sql_comment(b, "rebuild table %s (SQLite's ALTER TABLE cannot do this): create the new table, copy the rows,",
                 quoted.data ? quoted.data : "");
-    mc_buf_free(&quoted);
-    mc_buf_put(b, "-- drop the old table, rename the new one, recreate its indexes.\n");
+    mcc_buf_free(&quoted);
+    mcc_buf_put(b, "-- drop the old table, rename the new one, recreate its indexes.\n");
     for (size_t i = tp->first_op; i < tp->first_op + tp->nops; i++) {
-        const mc_op *o = &p->d->ops[i];
-        if (o->kind == MC_OP_RENAME_COLUMN)
+        const mcc_op *o = &p->d->ops[i];
+        if (o->kind == MCC_OP_RENAME_COLUMN)
             continue;
-        if (o->kind == MC_OP_ALTER_NULLABLE && !o->col_to->nullable && !o->col_to->server_default)
+        if (o->kind == MCC_OP_ALTER_NULLABLE && !o->col_to->nullable && !o->col_to->server_default)
             sql_comment(b, "NOTE: fails if %s.%s holds NULLs; fill them first.", t->name, o->col_to->name);
     }
-    mc_ddl_create_table_as(b, t, tmp);
-    mc_buf_putc(b, '\n');
-    mc_buf names = {0}, exprs = {0};
+    mcc_ddl_create_table_as(b, t, tmp);
+    mcc_buf_putc(b, '\n');
+    mcc_buf names = {0}, exprs = {0};
     int n = copy_lists(p, tp, &names, &exprs);
     if (n == 0) {
-        mc_buf_put(b, "-- no column is kept: the rows are not copied\n");
+        mcc_buf_put(b, "-- no column is kept: the rows are not copied\n");
     } else {
-        mc_put_sqlf(b, "INSERT INTO %I (%s) SELECT %s FROM %I;\n", tmp, names.data, exprs.data, t->name);
+        mcc_put_sqlf(b, "INSERT INTO %I (%s) SELECT %s FROM %I;\n", tmp, names.data, exprs.data, t->name);
     }
     b->failed |= names.failed | exprs.failed;
-    mc_buf_free(&names);
-    mc_buf_free(&exprs);
-    mc_put_sqlf(b, "DROP TABLE %I;\nALTER TABLE %I RENAME TO %I;\n", t->name, tmp, t->name);
+    mcc_buf_free(&names);
+    mcc_buf_free(&exprs);
+    mcc_put_sqlf(b, "DROP TABLE %I;\nALTER TABLE %I RENAME TO %I;\n", t->name, tmp, t->name);
     stmt_create_indexes(p, t);
 }
 
@@ -350,7 +350,7 @@ static void rebuild(planner *p, const mc_table_pair *tp)
 static bool fires_fk_actions(const planner *p)
 {
     for (size_t i = 0; i < p->d->nops; i++)
-        if (p->d->ops[i].kind == MC_OP_DROP_TABLE)
+        if (p->d->ops[i].kind == MCC_OP_DROP_TABLE)
             return true;
     for (size_t i = 0; i < p->d->npairs; i++)
         if (p->rebuild[i])
@@ -361,32 +361,32 @@ static bool fires_fk_actions(const planner *p)
 /*
  * What an upgrade refuses to write, each reported into p->diag as an
  * error about the schema with a hint: a change that loses data (a drop,
- * a narrowing; unless MC_PLAN_ALLOW_LOSS), and a NOT NULL column without
+ * a narrowing; unless MCC_PLAN_ALLOW_LOSS), and a NOT NULL column without
  * a server default added to an existing table (its rows have no value;
  * SQLite's ADD COLUMN refuses it and a rebuild could only invent one).
  * An INTEGER PRIMARY KEY that SQLite numbers itself is fine.  The way
- * back refuses nothing (see mc_plan_build).
+ * back refuses nothing (see mcc_plan_build).
  */
 static void refusals(planner *p)
 {
     for (size_t i = 0; i < p->d->nops; i++) {
-        const mc_op *o = &p->d->ops[i];
+        const mcc_op *o = &p->d->ops[i];
         if (o->data_loss && !p->allow_loss) {
             const char *hint = "pass --allow-data-loss to write this migration anyway";
-            if (o->kind == MC_OP_DROP_COLUMN)
-                hint = mc_arena_printf(p->arena,
+            if (o->kind == MCC_OP_DROP_COLUMN)
+                hint = mcc_arena_printf(p->arena,
                                        "if it was renamed, say so with renamed_from(%s) on the new field; "
                                        "else pass --allow-data-loss",
                                        o->col_from->name);
-            else if (o->kind == MC_OP_DROP_TABLE)
-                hint = mc_arena_printf(p->arena,
+            else if (o->kind == MCC_OP_DROP_TABLE)
+                hint = mcc_arena_printf(p->arena,
                                        "if it was renamed, say so with renamed_from(...) in the model; "
                                        "else pass --allow-data-loss");
-            mc_error_hint(p->diag, hint, "refusing to %s: it %s", o->text, o->loss);
+            mcc_error_hint(p->diag, hint, "refusing to %s: it %s", o->text, o->loss);
         }
-        if (o->kind == MC_OP_ADD_COLUMN && !o->col_to->nullable && !o->col_to->server_default &&
-            !(o->col_to->primary_key && mc_ddl_inline_autoincrement(o->to)))
-            mc_error_hint(p->diag,
+        if (o->kind == MCC_OP_ADD_COLUMN && !o->col_to->nullable && !o->col_to->server_default &&
+            !(o->col_to->primary_key && mcc_ddl_inline_autoincrement(o->to)))
+            mcc_error_hint(p->diag,
                           "give it a server_default(...), or make it nullable now, fill it, and "
                           "make it not_null in a later migration",
                           "cannot add NOT NULL column %s.%s to the existing table %s: its rows "
@@ -397,24 +397,24 @@ static void refusals(planner *p)
 
 /* The ops of pair tp, in turn: for (each op o of tp) ... */
 #define EACH_OP(p, tp, o)                                                                   \
-    for (const mc_op *o = &(p)->d->ops[(tp)->first_op]; o < &(p)->d->ops[(tp)->first_op + (tp)->nops]; o++)
+    for (const mcc_op *o = &(p)->d->ops[(tp)->first_op]; o < &(p)->d->ops[(tp)->first_op + (tp)->nops]; o++)
 
-/* Step 1 of mc_plan_build: renames, natively (SQLite rewrites every
+/* Step 1 of mcc_plan_build: renames, natively (SQLite rewrites every
  * reference to a renamed table or column), tables first. */
 static void plan_renames(planner *p)
 {
     for (size_t i = 0; i < p->d->nops; i++) {
-        const mc_op *o = &p->d->ops[i];
-        if (o->kind == MC_OP_RENAME_TABLE) {
+        const mcc_op *o = &p->d->ops[i];
+        if (o->kind == MCC_OP_RENAME_TABLE) {
             comment(p, o->text);
-            mc_put_sqlf(&p->out, "ALTER TABLE %I RENAME TO %I;\n", o->from->name, o->to->name);
+            mcc_put_sqlf(&p->out, "ALTER TABLE %I RENAME TO %I;\n", o->from->name, o->to->name);
         }
     }
     for (size_t i = 0; i < p->d->nops; i++) {
-        const mc_op *o = &p->d->ops[i];
-        if (o->kind == MC_OP_RENAME_COLUMN) {
+        const mcc_op *o = &p->d->ops[i];
+        if (o->kind == MCC_OP_RENAME_COLUMN) {
             comment(p, o->text);
-            mc_put_sqlf(&p->out, "ALTER TABLE %I RENAME COLUMN %I TO %I;\n", o->to->name, o->col_from->name,
+            mcc_put_sqlf(&p->out, "ALTER TABLE %I RENAME COLUMN %I TO %I;\n", o->to->name, o->col_from->name,
                         o->col_to->name);
         }
     }
@@ -425,14 +425,14 @@ static void plan_renames(planner *p)
 static void plan_index_drops(planner *p)
 {
     for (size_t k = 0; k < p->d->npairs; k++) {
-        const mc_table_pair *tp = &p->d->pairs[k];
+        const mcc_table_pair *tp = &p->d->pairs[k];
         if (p->rebuild[k])
             continue;
         EACH_OP(p, tp, o) {
-            if (o->kind != MC_OP_DROP_INDEX)
+            if (o->kind != MCC_OP_DROP_INDEX)
                 continue;
             comment(p, o->text);
-            mc_put_sqlf(&p->out, "DROP INDEX %I;\n", o->index->name);
+            mcc_put_sqlf(&p->out, "DROP INDEX %I;\n", o->index->name);
         }
     }
 }
@@ -441,12 +441,12 @@ static void plan_index_drops(planner *p)
 static void plan_table_drops(planner *p)
 {
     for (size_t i = 0; i < p->d->nops; i++) {
-        const mc_op *o = &p->d->ops[i];
-        if (o->kind != MC_OP_DROP_TABLE)
+        const mcc_op *o = &p->d->ops[i];
+        if (o->kind != MCC_OP_DROP_TABLE)
             continue;
         comment(p, o->text);
         loss_note(p, o);
-        mc_put_sqlf(&p->out, "DROP TABLE %I;\n", o->from->name);
+        mcc_put_sqlf(&p->out, "DROP TABLE %I;\n", o->from->name);
     }
 }
 
@@ -454,27 +454,27 @@ static void plan_table_drops(planner *p)
 static void plan_creates(planner *p)
 {
     for (size_t i = 0; i < p->d->nops; i++) {
-        const mc_op *o = &p->d->ops[i];
-        if (o->kind != MC_OP_CREATE_TABLE)
+        const mcc_op *o = &p->d->ops[i];
+        if (o->kind != MCC_OP_CREATE_TABLE)
             continue;
         comment(p, o->text);
-        mc_ddl_create_table(&p->out, o->to);
-        mc_buf_putc(&p->out, '\n');
+        mcc_ddl_create_table(&p->out, o->to);
+        mcc_buf_putc(&p->out, '\n');
         stmt_create_indexes(p, o->to);
     }
 }
 
 /* Step 5a: a rebuilt table: what changes (one comment line per op), the
  * losses and refilled columns, then the rebuild. */
-static void plan_rebuilt_table(planner *p, const mc_table_pair *tp)
+static void plan_rebuilt_table(planner *p, const mcc_table_pair *tp)
 {
-    comment(p, mc_arena_printf(p->arena, "change table %s:", tp->to->name));
+    comment(p, mcc_arena_printf(p->arena, "change table %s:", tp->to->name));
     EACH_OP(p, tp, o)
-        if (o->kind != MC_OP_RENAME_COLUMN)
+        if (o->kind != MCC_OP_RENAME_COLUMN)
             sql_comment(&p->out, "  %s", o->text);
     EACH_OP(p, tp, o) {
         loss_note(p, o);
-        if (!p->upgrading && o->kind == MC_OP_ADD_COLUMN && !o->col_to->nullable && !o->col_to->server_default)
+        if (!p->upgrading && o->kind == MCC_OP_ADD_COLUMN && !o->col_to->nullable && !o->col_to->server_default)
             sql_comment(&p->out, "NOTE: %s.%s comes back as %s in every row: its data was dropped", tp->to->name,
                         o->col_to->name, zero_value(o->col_to));
     }
@@ -483,29 +483,29 @@ static void plan_rebuilt_table(planner *p, const mc_table_pair *tp)
 
 /* Step 5b: a table altered in place: ADD / DROP COLUMN, and a comment
  * for what needs no statement (renamed models and fields, enum values). */
-static void plan_altered_table(planner *p, const mc_table_pair *tp)
+static void plan_altered_table(planner *p, const mcc_table_pair *tp)
 {
     EACH_OP(p, tp, o) {
-        if (o->kind == MC_OP_ADD_COLUMN) {
+        if (o->kind == MCC_OP_ADD_COLUMN) {
             comment(p, o->text);
-            mc_put_sqlf(&p->out, "ALTER TABLE %I ADD COLUMN ", tp->to->name);
-            mc_ddl_column(&p->out, tp->to, o->col_to);
-            mc_buf_put(&p->out, ";\n");
+            mcc_put_sqlf(&p->out, "ALTER TABLE %I ADD COLUMN ", tp->to->name);
+            mcc_ddl_column(&p->out, tp->to, o->col_to);
+            mcc_buf_put(&p->out, ";\n");
             if (restore_as_null(p, tp->to, o->col_to)) {
-                mc_buf_put(&p->out, "-- unique: its rows come back NULL, not all the same default\n");
-                mc_put_sqlf(&p->out, "UPDATE %I SET %I = NULL;\n", tp->to->name, o->col_to->name);
+                mcc_buf_put(&p->out, "-- unique: its rows come back NULL, not all the same default\n");
+                mcc_put_sqlf(&p->out, "UPDATE %I SET %I = NULL;\n", tp->to->name, o->col_to->name);
             }
-        } else if (o->kind == MC_OP_DROP_COLUMN) {
+        } else if (o->kind == MCC_OP_DROP_COLUMN) {
             comment(p, o->text);
             loss_note(p, o);
-            mc_put_sqlf(&p->out, "ALTER TABLE %I DROP COLUMN %I;\n", tp->to->name, o->col_from->name);
-        } else if (o->kind == MC_OP_RENAME_MODEL || o->kind == MC_OP_RENAME_FIELD) {
+            mcc_put_sqlf(&p->out, "ALTER TABLE %I DROP COLUMN %I;\n", tp->to->name, o->col_from->name);
+        } else if (o->kind == MCC_OP_RENAME_MODEL || o->kind == MCC_OP_RENAME_FIELD) {
             comment(p, o->text);
-            mc_buf_put(&p->out, "-- (no statement: the file's header records the name)\n");
-        } else if (o->kind == MC_OP_ALTER_TYPE) {
+            mcc_buf_put(&p->out, "-- (no statement: the file's header records the name)\n");
+        } else if (o->kind == MCC_OP_ALTER_TYPE) {
             comment(p, o->text);
             loss_note(p, o);
-            mc_buf_put(&p->out, "-- (the SQL type stays: no statement; the file's header records the enum's values)\n");
+            mcc_buf_put(&p->out, "-- (the SQL type stays: no statement; the file's header records the enum's values)\n");
         }
     }
 }
@@ -514,15 +514,15 @@ static void plan_altered_table(planner *p, const mc_table_pair *tp)
 static void plan_index_creates(planner *p)
 {
     for (size_t k = 0; k < p->d->npairs; k++) {
-        const mc_table_pair *tp = &p->d->pairs[k];
+        const mcc_table_pair *tp = &p->d->pairs[k];
         if (p->rebuild[k])
             continue;
         EACH_OP(p, tp, o) {
-            if (o->kind != MC_OP_ADD_INDEX)
+            if (o->kind != MCC_OP_ADD_INDEX)
                 continue;
             comment(p, o->text);
-            mc_ddl_create_index(&p->out, tp->to, o->index);
-            mc_buf_putc(&p->out, '\n');
+            mcc_ddl_create_index(&p->out, tp->to, o->index);
+            mcc_buf_putc(&p->out, '\n');
         }
     }
 }
@@ -531,15 +531,15 @@ static void plan_index_creates(planner *p)
  * then the statements in the order plan.h gives -- renames, index drops,
  * table drops, creates, changed tables, index creates -- inside foreign
  * keys off / foreign_key_check when a drop or rebuild could fire them. */
-int mc_plan_build(const mc_diff *d, const mc_schema *a, const mc_schema *b, unsigned flags, mc_arena *arena,
-                  mc_diag *diag, mc_plan *out)
+int mcc_plan_build(const mcc_diff *d, const mcc_schema *a, const mcc_schema *b, unsigned flags, mcc_arena *arena,
+                  mcc_diag *diag, mcc_plan *out)
 {
     memset(out, 0, sizeof *out);
-    planner p = {d, a, b, (flags & MC_PLAN_UPGRADE) != 0, (flags & MC_PLAN_ALLOW_LOSS) != 0, arena, diag, {0},
+    planner p = {d, a, b, (flags & MCC_PLAN_UPGRADE) != 0, (flags & MCC_PLAN_ALLOW_LOSS) != 0, arena, diag, {0},
                  out, NULL};
-    p.rebuild = mc_arena_alloc(arena, (d->npairs + 1) * sizeof *p.rebuild);
+    p.rebuild = mcc_arena_alloc(arena, (d->npairs + 1) * sizeof *p.rebuild);
     if (!p.rebuild) {
-        mc_error_in(diag, NULL, NULL, "out of memory");
+        mcc_error_in(diag, NULL, NULL, "out of memory");
         return -1;
     }
     int errors_before = diag->n_errors;
@@ -557,7 +557,7 @@ int mc_plan_build(const mc_diff *d, const mc_schema *a, const mc_schema *b, unsi
      * its transaction, where the pragma takes effect). */
     if (fk_off) {
         comment(&p, "tables are dropped or rebuilt below: foreign keys are off until the check at the end");
-        mc_buf_put(&p.out, "PRAGMA foreign_keys=OFF;\n");
+        mcc_buf_put(&p.out, "PRAGMA foreign_keys=OFF;\n");
     }
     plan_renames(&p);
     plan_index_drops(&p);
@@ -573,12 +573,12 @@ int mc_plan_build(const mc_diff *d, const mc_schema *a, const mc_schema *b, unsi
     /* Every reference must hold again. */
     if (fk_off) {
         comment(&p, "every reference must hold again");
-        mc_buf_put(&p.out, "PRAGMA foreign_key_check;\n");
+        mcc_buf_put(&p.out, "PRAGMA foreign_key_check;\n");
     }
-    out->sql = p.out.failed ? NULL : mc_arena_strdup(arena, p.out.data ? p.out.data : "");
-    mc_buf_free(&p.out);
+    out->sql = p.out.failed ? NULL : mcc_arena_strdup(arena, p.out.data ? p.out.data : "");
+    mcc_buf_free(&p.out);
     if (!out->sql) {
-        mc_error_in(diag, NULL, NULL, "out of memory");
+        mcc_error_in(diag, NULL, NULL, "out of memory");
         return -1;
     }
     return 0;

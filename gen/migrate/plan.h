@@ -20,33 +20,33 @@
  * "-- what it does" comment; a change that loses data is marked
  * "-- DATA LOSS: drops column post.body".
  */
-#ifndef MC_PLAN_H
-#define MC_PLAN_H
+#ifndef MCC_PLAN_H
+#define MCC_PLAN_H
 
 #include "diff.h"
 
-typedef struct mc_plan {
+typedef struct mcc_plan {
     const char *sql;        /* the statements, in the arena; "" when nothing to do */
     size_t nrebuilds;       /* tables rebuilt */
-} mc_plan;
+} mcc_plan;
 
-/* How mc_plan_build plans. */
+/* How mcc_plan_build plans. */
 enum {
-    MC_PLAN_UPGRADE = 1u << 0,      /* the way forward: refuse what loses data or cannot be filled */
-    MC_PLAN_ALLOW_LOSS = 1u << 1    /* with MC_PLAN_UPGRADE: write a change that loses data anyway */
+    MCC_PLAN_UPGRADE = 1u << 0,      /* the way forward: refuse what loses data or cannot be filled */
+    MCC_PLAN_ALLOW_LOSS = 1u << 1    /* with MCC_PLAN_UPGRADE: write a change that loses data anyway */
 };
 
 /*
- * Plans d (A into B).  With MC_PLAN_UPGRADE it refuses data loss (unless
- * MC_PLAN_ALLOW_LOSS) and adding a NOT NULL column with no server
+ * Plans d (A into B).  With MCC_PLAN_UPGRADE it refuses data loss (unless
+ * MCC_PLAN_ALLOW_LOSS) and adding a NOT NULL column with no server
  * default, reporting each refusal into diag as an error about the schema
- * (diag->src names it) with a hint.  The way back (no MC_PLAN_UPGRADE)
+ * (diag->src names it) with a hint.  The way back (no MCC_PLAN_UPGRADE)
  * refuses nothing: a column that comes back NOT NULL without a default
  * is refilled with its type's zero value ('' or 0), and the file says so.
  * Returns 0, or -1 after reporting (refusals, out of memory); out->sql is
  * then NULL.
  */
-int mc_plan_build(const mc_diff *d, const mc_schema *a, const mc_schema *b, unsigned flags, mc_arena *arena,
-                  mc_diag *diag, mc_plan *out);
+int mcc_plan_build(const mcc_diff *d, const mcc_schema *a, const mcc_schema *b, unsigned flags, mcc_arena *arena,
+                  mcc_diag *diag, mcc_plan *out);
 
 #endif

@@ -24,18 +24,18 @@
  * rename hints, data loss without allow_data_loss, a NOT NULL column with
  * no server default added to a table that has rows.
  */
-#ifndef MC_PLAN_PG_H
-#define MC_PLAN_PG_H
+#ifndef MCC_PLAN_PG_H
+#define MCC_PLAN_PG_H
 
 #include "plan.h"
 
-/* Plans d (A into B) for PostgreSQL, with mc_plan_build's flags and
- * its contract: with MC_PLAN_UPGRADE each refusal is reported into diag
- * (unless MC_PLAN_ALLOW_LOSS for data loss); the way back refuses
+/* Plans d (A into B) for PostgreSQL, with mcc_plan_build's flags and
+ * its contract: with MCC_PLAN_UPGRADE each refusal is reported into diag
+ * (unless MCC_PLAN_ALLOW_LOSS for data loss); the way back refuses
  * nothing, and refills a column that comes back NOT NULL with its type's
  * zero value (said in the file).  Returns 0, or -1 after reporting
  * (refusals, out of memory); out->nrebuilds is always 0. */
-int mc_plan_pg_build(const mc_diff *d, const mc_schema *a, const mc_schema *b, unsigned flags, mc_arena *arena,
-                     mc_diag *diag, mc_plan *out);
+int mcc_plan_pg_build(const mcc_diff *d, const mcc_schema *a, const mcc_schema *b, unsigned flags, mcc_arena *arena,
+                     mcc_diag *diag, mcc_plan *out);
 
 #endif

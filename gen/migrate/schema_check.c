@@ -9,46 +9,46 @@
 #include <string.h>
 
 /* See pipeline.h. */
-int mc_check_migrations(const mc_schema *want, const char *dir, mc_dialect dialect, mc_arena *arena,
-                        mc_diag *diag, mc_migdir *md, mc_diff *out)
+int mcc_check_migrations(const mcc_schema *want, const char *dir, mcc_dialect dialect, mcc_arena *arena,
+                        mcc_diag *diag, mcc_migdir *md, mcc_diff *out)
 {
     memset(out, 0, sizeof *out);
-    if (mc_migdir_read_in(dir, dialect, arena, diag, md)) {
-        mc_error_in(diag, NULL, NULL, "fix the migrations directory first");
+    if (mcc_migdir_read_in(dir, dialect, arena, diag, md)) {
+        mcc_error_in(diag, NULL, NULL, "fix the migrations directory first");
         return -1;
     }
     /* SQLite's history replayed; PostgreSQL's read from its snapshots. */
-    mc_schema have;
-    if (dialect == MC_DIALECT_POSTGRESQL ? mc_migdir_schema_snapshot(md, md->n, arena, diag, &have)
-                                         : mc_migdir_schema(md, md->n, arena, diag, &have))
+    mcc_schema have;
+    if (dialect == MCC_DIALECT_POSTGRESQL ? mcc_migdir_schema_snapshot(md, md->n, arena, diag, &have)
+                                         : mcc_migdir_schema(md, md->n, arena, diag, &have))
         return -1;
     /* Renames as the next migration would find them; a hint that names
      * nothing is that migration's error, not a difference. */
-    mc_renames ren;
-    mc_renames_from_hints(&have, want, arena, NULL, &ren);
-    if (mc_diff_schemas(&have, want, &ren, arena, out)) {
-        mc_error_in(diag, NULL, NULL, "out of memory");
+    mcc_renames ren;
+    mcc_renames_from_hints(&have, want, arena, NULL, &ren);
+    if (mcc_diff_schemas(&have, want, &ren, arena, out)) {
+        mcc_error_in(diag, NULL, NULL, "out of memory");
         return -1;
     }
     return 0;
 }
 
 /* Reports the database's message, named by shown; returns -1. */
-static int db_failed(mc_diag *diag, const char *shown, mc_db *db)
+static int db_failed(mcc_diag *diag, const char *shown, mc_db *db)
 {
-    mc_error_in(diag, NULL, NULL, "%s: %s", shown, mc_errmsg(db));
+    mcc_error_in(diag, NULL, NULL, "%s: %s", shown, mc_errmsg(db));
     mc_close(db);
     return -1;
 }
 
 /* See pipeline.h. */
-int mc_check_database(const char *url, const char *shown, const mc_migdir *md, const mc_schema *want,
-                      mc_arena *arena, mc_diag *diag, mc_db_check *out)
+int mcc_check_database(const char *url, const char *shown, const mcc_migdir *md, const mcc_schema *want,
+                      mcc_arena *arena, mcc_diag *diag, mcc_db_check *out)
 {
     memset(out, 0, sizeof *out);
-    mc_migration *list = mc_migdir_list(md, arena);
+    mc_migration *list = mcc_migdir_list(md, arena);
     if (!list) {
-        mc_error_in(diag, NULL, NULL, "out of memory");
+        mcc_error_in(diag, NULL, NULL, "out of memory");
         return -1;
     }
     /* Only read: the file must exist, nothing is changed. */
@@ -57,7 +57,7 @@ int mc_check_database(const char *url, const char *shown, const mc_migdir *md, c
     o.create = 0;
     mc_db *db = NULL;
     if (mc_open(&db, url, &o) != MC_OK) {
-        mc_error_in(diag, NULL, NULL, "%s", mc_errmsg(db));
+        mcc_error_in(diag, NULL, NULL, "%s", mc_errmsg(db));
         mc_close(db);
         return -1;
     }
@@ -65,20 +65,20 @@ int mc_check_database(const char *url, const char *shown, const mc_migdir *md, c
         return db_failed(diag, shown, db);
     /* An applied file edited since, or missing, as upgrade reports it. */
     if (mc_migrate_verify(db, list, md->n) != MC_OK)
-        out->unverified = mc_arena_strdup(arena, mc_errmsg(db));
+        out->unverified = mcc_arena_strdup(arena, mc_errmsg(db));
     /* Introspection's messages name the database too. */
     const char *place = diag->place;
-    diag->place = mc_arena_printf(arena, "%s: %s", place ? place : "modelc", shown);
-    mc_schema dbs;
-    int rc = mc_introspect(mc_sqlite(db), arena, diag, &dbs);
+    diag->place = mcc_arena_printf(arena, "%s: %s", place ? place : "modelc", shown);
+    mcc_schema dbs;
+    int rc = mcc_introspect(mc_sqlite(db), arena, diag, &dbs);
     diag->place = place;
     mc_close(db);
     if (rc)
         return -1;
-    mc_renames ren;
-    mc_renames_from_hints(&dbs, want, arena, NULL, &ren);
-    if (mc_diff_schemas(&dbs, want, &ren, arena, &out->diff)) {
-        mc_error_in(diag, NULL, NULL, "out of memory");
+    mcc_renames ren;
+    mcc_renames_from_hints(&dbs, want, arena, NULL, &ren);
+    if (mcc_diff_schemas(&dbs, want, &ren, arena, &out->diff)) {
+        mcc_error_in(diag, NULL, NULL, "out of memory");
         return -1;
     }
     return 0;

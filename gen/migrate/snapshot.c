@@ -13,79 +13,79 @@
 /* ---- writing ---------------------------------------------------------------- */
 
 /* One word: bare when an identifier, else quoted with escapes. */
-static void put_word(mc_buf *b, const char *w)
+static void put_word(mcc_buf *b, const char *w)
 {
-    mc_snapshot_put_word(b, w);
+    mcc_snapshot_put_word(b, w);
 }
 
-void mc_snapshot_put_word(mc_buf *b, const char *w)
+void mcc_snapshot_put_word(mcc_buf *b, const char *w)
 {
     int bare = w[0] != '\0';
     for (const char *p = w; *p; p++)
         if (!isalnum((unsigned char)*p) && *p != '_')
             bare = 0;
-    mc_buf_putc(b, ' ');
+    mcc_buf_putc(b, ' ');
     if (bare) {
-        mc_buf_put(b, w);
+        mcc_buf_put(b, w);
         return;
     }
-    mc_buf_putc(b, '"');
+    mcc_buf_putc(b, '"');
     for (const char *p = w; *p; p++) {
         switch (*p) {
-        case '"': mc_buf_put(b, "\\\""); break;
-        case '\\': mc_buf_put(b, "\\\\"); break;
-        case '\n': mc_buf_put(b, "\\n"); break;
-        case '\t': mc_buf_put(b, "\\t"); break;
-        case '\r': mc_buf_put(b, "\\r"); break;
-        default: mc_buf_putc(b, *p);
+        case '"': mcc_buf_put(b, "\\\""); break;
+        case '\\': mcc_buf_put(b, "\\\\"); break;
+        case '\n': mcc_buf_put(b, "\\n"); break;
+        case '\t': mcc_buf_put(b, "\\t"); break;
+        case '\r': mcc_buf_put(b, "\\r"); break;
+        default: mcc_buf_putc(b, *p);
         }
     }
-    mc_buf_putc(b, '"');
+    mcc_buf_putc(b, '"');
 }
 
 /* See snapshot.h.  Models (with fields that differ from their column),
  * then enums, then enum columns, so a reader knows every enum by the
  * time a column names it. */
-void mc_snapshot_render(mc_buf *b, const mc_schema *s)
+void mcc_snapshot_render(mcc_buf *b, const mcc_schema *s)
 {
-    mc_buf_put(b, "-- Snapshot of the schema after this migration, read back by `modelc migrate`\n"
+    mcc_buf_put(b, "-- Snapshot of the schema after this migration, read back by `modelc migrate`\n"
                   "-- (the models behind the tables, the enums behind the columns):\n");
     for (size_t i = 0; i < s->ntables; i++) {
-        const mc_table *t = s->tables[i];
-        mc_buf_put(b, PREFIX "model");
+        const mcc_table *t = s->tables[i];
+        mcc_buf_put(b, PREFIX "model");
         put_word(b, t->model);
         put_word(b, t->name);
-        mc_buf_putc(b, '\n');
+        mcc_buf_putc(b, '\n');
         for (size_t j = 0; j < t->ncolumns; j++) {
-            const mc_column *c = &t->columns[j];
+            const mcc_column *c = &t->columns[j];
             if (!c->field || strcmp(c->field, c->name) == 0)
                 continue;
-            mc_buf_put(b, PREFIX "field");
+            mcc_buf_put(b, PREFIX "field");
             put_word(b, t->name);
             put_word(b, c->name);
             put_word(b, c->field);
-            mc_buf_putc(b, '\n');
+            mcc_buf_putc(b, '\n');
         }
     }
     for (size_t i = 0; i < s->nenums; i++) {
-        const mc_enum *e = &s->enums[i];
-        mc_buf_put(b, PREFIX "enum");
+        const mcc_enum *e = &s->enums[i];
+        mcc_buf_put(b, PREFIX "enum");
         put_word(b, e->name);
         for (size_t k = 0; k < e->nvalues; k++)
             put_word(b, e->values[k]);
-        mc_buf_putc(b, '\n');
+        mcc_buf_putc(b, '\n');
     }
     for (size_t i = 0; i < s->ntables; i++) {
-        const mc_table *t = s->tables[i];
+        const mcc_table *t = s->tables[i];
         for (size_t j = 0; j < t->ncolumns; j++) {
-            const mc_column *c = &t->columns[j];
-            if (c->type != MC_T_ENUM || !c->enum_type)
+            const mcc_column *c = &t->columns[j];
+            if (c->type != MCC_T_ENUM || !c->enum_type)
                 continue;
-            mc_buf_put(b, PREFIX "column");
+            mcc_buf_put(b, PREFIX "column");
             put_word(b, t->name);
             put_word(b, c->name);
             put_word(b, c->enum_type->name);
-            mc_buf_putc(b, '\n');
+            mcc_buf_putc(b, '\n');
         }
     }
 }
@@ -93,7 +93,7 @@ void mc_snapshot_render(mc_buf *b, const mc_schema *s)
 /* ---- reading ---------------------------------------------------------------- */
 
 /* The words of one line (at most max), decoded into the arena; their count. */
-static size_t words(const char *p, const char *end, mc_arena *a, const char **out, size_t max)
+static size_t words(const char *p, const char *end, mcc_arena *a, const char **out, size_t max)
 {
     size_t n = 0;
     while (p < end && n < max) {
@@ -101,23 +101,23 @@ static size_t words(const char *p, const char *end, mc_arena *a, const char **ou
             p++;
         if (p >= end)
             break;
-        mc_buf w = {0};
+        mcc_buf w = {0};
         if (*p == '"') {
             for (p++; p < end && *p != '"'; p++) {
                 if (*p == '\\' && p + 1 < end) {
                     p++;
-                    mc_buf_putc(&w, *p == 'n' ? '\n' : *p == 't' ? '\t' : *p == 'r' ? '\r' : *p);
+                    mcc_buf_putc(&w, *p == 'n' ? '\n' : *p == 't' ? '\t' : *p == 'r' ? '\r' : *p);
                 } else {
-                    mc_buf_putc(&w, *p);
+                    mcc_buf_putc(&w, *p);
                 }
             }
             p++;
         } else {
             while (p < end && *p != ' ' && *p != '\t' && *p != '\r')
-                mc_buf_putc(&w, *p++);
+                mcc_buf_putc(&w, *p++);
         }
-        out[n] = w.failed ? NULL : mc_arena_strdup(a, w.data ? w.data : "");
-        mc_buf_free(&w);
+        out[n] = w.failed ? NULL : mcc_arena_strdup(a, w.data ? w.data : "");
+        mcc_buf_free(&w);
         if (!out[n])
             return n;
         n++;
@@ -140,17 +140,17 @@ static const char *header_end(const char *text)
 }
 
 /* Calls fn on every snapshot line of the header: kind, words. */
-typedef mc_snapshot_line_fn line_fn;
-static int each_line(const char *text, mc_arena *a, line_fn fn, void *ctx);
+typedef mcc_snapshot_line_fn line_fn;
+static int each_line(const char *text, mcc_arena *a, line_fn fn, void *ctx);
 
-int mc_snapshot_each(const char *text, mc_arena *a, mc_snapshot_line_fn fn, void *ctx)
+int mcc_snapshot_each(const char *text, mcc_arena *a, mcc_snapshot_line_fn fn, void *ctx)
 {
     return each_line(text, a, fn, ctx);
 }
 
 /* Each "-- modelc:KIND words" line of the header, in order; stops at
  * the first fn that fails (-1). */
-static int each_line(const char *text, mc_arena *a, line_fn fn, void *ctx)
+static int each_line(const char *text, mcc_arena *a, line_fn fn, void *ctx)
 {
     const char *end = header_end(text);
     for (const char *line = text; line < end;) {
@@ -161,7 +161,7 @@ static int each_line(const char *text, mc_arena *a, line_fn fn, void *ctx)
             const char *p = line + sizeof PREFIX - 1, *k = p;
             while (k < le && *k != ' ')
                 k++;
-            const char *kind = mc_arena_strndup(a, p, (size_t)(k - p));
+            const char *kind = mcc_arena_strndup(a, p, (size_t)(k - p));
             size_t n = words(k, le, a, w, sizeof w / sizeof w[0]);
             if (!kind || fn(ctx, kind, w, n) != 0)
                 return -1;
@@ -182,23 +182,23 @@ static int note_present(void *ctx, const char *kind, const char **w, size_t n)
 }
 
 /* See snapshot.h. */
-int mc_snapshot_present(const char *text)
+int mcc_snapshot_present(const char *text)
 {
-    mc_arena a = {0};
+    mcc_arena a = {0};
     int found = 0;
     each_line(text ? text : "", &a, note_present, &found);
-    mc_arena_free(&a);
+    mcc_arena_free(&a);
     return found;
 }
 
 typedef struct applier {
-    mc_arena *a;
-    mc_schema *s;
+    mcc_arena *a;
+    mcc_schema *s;
     size_t cap;
 } applier;
 
 /* The enum of s named name, or NULL. */
-static const mc_enum *find_enum(const mc_schema *s, const char *name)
+static const mcc_enum *find_enum(const mcc_schema *s, const char *name)
 {
     for (size_t i = 0; i < s->nenums; i++)
         if (strcmp(s->enums[i].name, name) == 0)
@@ -225,23 +225,23 @@ static int is_varchar(const char *sql_type, size_t n)
 static int apply_line(void *ctx, const char *kind, const char **w, size_t n)
 {
     applier *x = ctx;
-    mc_schema *s = x->s;
+    mcc_schema *s = x->s;
     if (strcmp(kind, "model") == 0 && n == 2) {
-        mc_table *t = mc_schema_table(s, w[1]);
+        mcc_table *t = mcc_schema_table(s, w[1]);
         if (t)
             t->model = w[0];
     } else if (strcmp(kind, "field") == 0 && n == 3) {
-        mc_table *t = mc_schema_table(s, w[0]);
-        mc_column *c = t ? mc_table_column(t, w[1]) : NULL;
+        mcc_table *t = mcc_schema_table(s, w[0]);
+        mcc_column *c = t ? mcc_table_column(t, w[1]) : NULL;
         if (c)
             c->field = w[2];
     } else if (strcmp(kind, "enum") == 0 && n >= 2) {
-        mc_enum *e = MC_ARENA_PUSH(x->a, s->enums, s->nenums, x->cap);
+        mcc_enum *e = MCC_ARENA_PUSH(x->a, s->enums, s->nenums, x->cap);
         if (!e)
             return -1;
         e->name = w[0];
         e->nvalues = n - 1;
-        e->values = mc_arena_alloc(x->a, n * sizeof *e->values);
+        e->values = mcc_arena_alloc(x->a, n * sizeof *e->values);
         if (!e->values)
             return -1;
         for (size_t i = 1; i < n; i++) {
@@ -250,11 +250,11 @@ static int apply_line(void *ctx, const char *kind, const char **w, size_t n)
                 e->maxlen = mc_utf8_length(w[i], NULL);
         }
     } else if (strcmp(kind, "column") == 0 && n == 3) {
-        mc_table *t = mc_schema_table(s, w[0]);
-        mc_column *c = t ? mc_table_column(t, w[1]) : NULL;
-        const mc_enum *e = find_enum(s, w[2]);
+        mcc_table *t = mcc_schema_table(s, w[0]);
+        mcc_column *c = t ? mcc_table_column(t, w[1]) : NULL;
+        const mcc_enum *e = find_enum(s, w[2]);
         if (c && e && is_varchar(c->sql_type, e->maxlen)) {
-            c->type = MC_T_ENUM;
+            c->type = MCC_T_ENUM;
             c->enum_type = e;
             c->length = (int)e->maxlen;
         }
@@ -263,7 +263,7 @@ static int apply_line(void *ctx, const char *kind, const char **w, size_t n)
 }
 
 /* See snapshot.h.  The snapshot's enums replace the schema's. */
-int mc_snapshot_apply(const char *text, mc_arena *arena, mc_schema *s)
+int mcc_snapshot_apply(const char *text, mcc_arena *arena, mcc_schema *s)
 {
     applier x = {arena, s, 0};
     s->nenums = 0;

@@ -24,37 +24,37 @@
  * Histories without any snapshot (files written before it existed, or by
  * hand) keep working as before: the schema stays sql_only.
  */
-#ifndef MC_SNAPSHOT_H
-#define MC_SNAPSHOT_H
+#ifndef MCC_SNAPSHOT_H
+#define MCC_SNAPSHOT_H
 
 #include "arena.h"
 #include "buf.h"
 #include "schema.h"
 
 /* Appends the snapshot lines of s (a schema from a .model file) to b. */
-void mc_snapshot_render(mc_buf *b, const mc_schema *s);
+void mcc_snapshot_render(mcc_buf *b, const mcc_schema *s);
 
 /* Does text (a migration file) carry a snapshot? */
-int mc_snapshot_present(const char *text);
+int mcc_snapshot_present(const char *text);
 
 /* Lays the snapshot in text over s (introspected); clears s->sql_only.
  * Returns 0, or -1 when out of memory. */
-int mc_snapshot_apply(const char *text, mc_arena *arena, mc_schema *s);
+int mcc_snapshot_apply(const char *text, mcc_arena *arena, mcc_schema *s);
 
 /* The whole schema s as "-- modelc:sql" lines (snapshot_sql.c): what a
  * PostgreSQL history's header carries so that `migrate` needs no server. */
-void mc_snapshot_render_sql(mc_buf *b, const mc_schema *s);
+void mcc_snapshot_render_sql(mcc_buf *b, const mcc_schema *s);
 /* Does text carry such lines? */
-int mc_snapshot_has_sql(const char *text);
+int mcc_snapshot_has_sql(const char *text);
 
 /* The lines' word encoding, for other snapshot kinds (snapshot_sql.c):
  * appends ' ' and w, bare when an identifier, else quoted. */
-void mc_snapshot_put_word(mc_buf *b, const char *w);
+void mcc_snapshot_put_word(mcc_buf *b, const char *w);
 
 /* Calls fn on every "-- modelc:KIND word..." line of text's header (up to
  * the upgrade marker), the words decoded into arena; stops at the first
  * non-zero return of fn.  Returns 0, or -1 (fn refused, out of memory). */
-typedef int (*mc_snapshot_line_fn)(void *ctx, const char *kind, const char **w, size_t n);
-int mc_snapshot_each(const char *text, mc_arena *arena, mc_snapshot_line_fn fn, void *ctx);
+typedef int (*mcc_snapshot_line_fn)(void *ctx, const char *kind, const char **w, size_t n);
+int mcc_snapshot_each(const char *text, mcc_arena *arena, mcc_snapshot_line_fn fn, void *ctx);
 
 #endif

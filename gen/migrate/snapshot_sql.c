@@ -29,11 +29,11 @@
 
 #define SQL_PREFIX "-- modelc:sql"
 
-void mc_snapshot_render_sql(mc_buf *b, const mc_schema *s)
+void mcc_snapshot_render_sql(mcc_buf *b, const mcc_schema *s)
 {
-    mc_buf ddl = {0};
-    mc_ddl_schema(&ddl, s);
-    mc_buf_put(b, "-- The schema after this migration as SQLite DDL: the planner's model, read back by\n"
+    mcc_buf ddl = {0};
+    mcc_ddl_schema(&ddl, s);
+    mcc_buf_put(b, "-- The schema after this migration as SQLite DDL: the planner's model, read back by\n"
                   "-- `modelc migrate` without a server (never run on PostgreSQL):\n");
     const char *p = ddl.data ? ddl.data : "";
     while (*p) {
@@ -45,22 +45,22 @@ void mc_snapshot_render_sql(mc_buf *b, const mc_schema *s)
                 b->failed = 1;
                 break;
             }
-            mc_buf_put(b, SQL_PREFIX);
-            mc_snapshot_put_word(b, stmt);
-            mc_buf_putc(b, '\n');
+            mcc_buf_put(b, SQL_PREFIX);
+            mcc_snapshot_put_word(b, stmt);
+            mcc_buf_putc(b, '\n');
             free(stmt);
         }
         p += n + (nl ? 1 : 0);
     }
     b->failed |= ddl.failed;
-    mc_buf_free(&ddl);
+    mcc_buf_free(&ddl);
 }
 
 typedef struct sql_lines {
     sqlite3 *db;            /* NULL: only count them */
     size_t n;
     const char *error;      /* SQLite's message for the first statement that failed */
-    mc_arena *arena;
+    mcc_arena *arena;
 } sql_lines;
 
 static int on_line(void *ctx, const char *kind, const char **w, size_t n)
@@ -73,27 +73,27 @@ static int on_line(void *ctx, const char *kind, const char **w, size_t n)
         return 0;
     char *msg = NULL;
     if (sqlite3_exec(x->db, w[0], NULL, NULL, &msg) != SQLITE_OK) {
-        x->error = mc_arena_printf(x->arena, "%s (in: %s)", msg ? msg : sqlite3_errmsg(x->db), w[0]);
+        x->error = mcc_arena_printf(x->arena, "%s (in: %s)", msg ? msg : sqlite3_errmsg(x->db), w[0]);
         sqlite3_free(msg);
         return 1;
     }
     return 0;
 }
 
-int mc_snapshot_has_sql(const char *text)
+int mcc_snapshot_has_sql(const char *text)
 {
-    mc_arena a = {0};
+    mcc_arena a = {0};
     sql_lines x = {NULL, 0, NULL, &a};
-    mc_snapshot_each(text ? text : "", &a, on_line, &x);
-    mc_arena_free(&a);
+    mcc_snapshot_each(text ? text : "", &a, on_line, &x);
+    mcc_arena_free(&a);
     return x.n > 0;
 }
 
-int mc_migdir_schema_snapshot(const mc_migdir *d, size_t upto, mc_arena *arena, mc_diag *diag, mc_schema *out)
+int mcc_migdir_schema_snapshot(const mcc_migdir *d, size_t upto, mcc_arena *arena, mcc_diag *diag, mcc_schema *out)
 {
-    const mc_migfile *last = upto && upto <= d->n ? &d->files[upto - 1] : NULL;
-    if (last && !mc_snapshot_has_sql(last->text)) {
-        mc_error_in(diag, last->path,
+    const mcc_migfile *last = upto && upto <= d->n ? &d->files[upto - 1] : NULL;
+    if (last && !mcc_snapshot_has_sql(last->text)) {
+        mcc_error_in(diag, last->path,
                     "a PostgreSQL history is read from the snapshots `modelc migrate` writes; add the file's "
                     "changes to the schema and let migrate write them",
                     "no schema snapshot in its header (the '-- modelc:sql' lines), so modelc cannot know the "
@@ -103,20 +103,20 @@ int mc_migdir_schema_snapshot(const mc_migdir *d, size_t upto, mc_arena *arena, 
     sqlite3 *db = NULL;
     if (sqlite3_open(":memory:", &db) != SQLITE_OK) {
         sqlite3_close(db);
-        mc_error_in(diag, NULL, NULL, "cannot open an in-memory database");
+        mcc_error_in(diag, NULL, NULL, "cannot open an in-memory database");
         return -1;
     }
     int rc = -1;
     sql_lines x = {db, 0, NULL, arena};
-    if (last && mc_snapshot_each(last->text, arena, on_line, &x) != 0) {
-        mc_error_in(diag, last->path, NULL, "its schema snapshot does not load: %s",
+    if (last && mcc_snapshot_each(last->text, arena, on_line, &x) != 0) {
+        mcc_error_in(diag, last->path, NULL, "its schema snapshot does not load: %s",
                     x.error ? x.error : "out of memory");
         goto out;
     }
-    if (mc_introspect(db, arena, diag, out))
+    if (mcc_introspect(db, arena, diag, out))
         goto out;
-    if (last && mc_snapshot_apply(last->text, arena, out) != 0) {
-        mc_error_in(diag, NULL, NULL, "out of memory");
+    if (last && mcc_snapshot_apply(last->text, arena, out) != 0) {
+        mcc_error_in(diag, NULL, NULL, "out of memory");
         goto out;
     }
     rc = 0;

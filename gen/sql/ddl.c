@@ -1,6 +1,6 @@
 /* ddl.c -- see ddl.h.  Mirrors the DDL compilers of SQLAlchemy 1.4's
  * sqlite and postgresql dialects; every function takes the dialect, the
- * mc_ddl_* names without "_in" are the SQLite ones the planner uses. */
+ * mcc_ddl_* names without "_in" are the SQLite ones the planner uses. */
 #include "ddl.h"
 #include "naming.h"
 
@@ -8,69 +8,69 @@
 #include <stdlib.h>
 #include <string.h>
 
-int mc_ddl_inline_autoincrement(const mc_table *t)
+int mcc_ddl_inline_autoincrement(const mcc_table *t)
 {
     return t->npk == 1 && t->columns[t->pk[0]].autoincrement;
 }
 
-void mc_ddl_type_named(mc_buf *b, const char *name, const mc_column *c)
+void mcc_ddl_type_named(mcc_buf *b, const char *name, const mcc_column *c)
 {
-    const mc_type_info *ti = &mc_types[c->type];
-    mc_buf_put(b, name);
+    const mcc_type_info *ti = &mcc_types[c->type];
+    mcc_buf_put(b, name);
     if (ti->params == 1 && c->length > 0)
-        mc_buf_printf(b, "(%d)", c->length);
+        mcc_buf_printf(b, "(%d)", c->length);
     else if (ti->params == 2 && c->precision > 0 && c->scale > 0)
-        mc_buf_printf(b, "(%d, %d)", c->precision, c->scale);
+        mcc_buf_printf(b, "(%d, %d)", c->precision, c->scale);
     else if (ti->params == 2 && c->precision > 0)
-        mc_buf_printf(b, "(%d)", c->precision);
+        mcc_buf_printf(b, "(%d)", c->precision);
 }
 
 /* Is c the table's SERIAL column on PostgreSQL?  SQLAlchemy's rule for
  * its autoincrement column: the lone primary key, of an integer type,
  * that is not a foreign key (unless autoincrement is asked for). */
-bool mc_ddl_pg_serial(const mc_table *t, const mc_column *c)
+bool mcc_ddl_pg_serial(const mcc_table *t, const mcc_column *c)
 {
-    bool integer = c->type == MC_T_INTEGER || c->type == MC_T_BIGINTEGER || c->type == MC_T_SMALLINTEGER;
+    bool integer = c->type == MCC_T_INTEGER || c->type == MCC_T_BIGINTEGER || c->type == MCC_T_SMALLINTEGER;
     return integer && c->primary_key && t->npk == 1 && (!c->fk || c->autoincrement);
 }
 
 /* The name of an enum's type on PostgreSQL: as SQLAlchemy names the type
  * of Enum(PythonEnumClass), the class name in lower case. */
-void mc_ddl_pg_enum_name(mc_buf *b, const mc_enum *e)
+void mcc_ddl_pg_enum_name(mcc_buf *b, const mcc_enum *e)
 {
-    mc_buf name = {0};
+    mcc_buf name = {0};
     for (const char *p = e->name; *p; p++)
-        mc_buf_putc(&name, (char)tolower((unsigned char)*p));
-    mc_put_ident_in(b, MC_DIALECT_POSTGRESQL, name.data ? name.data : "");
-    mc_buf_free(&name);
+        mcc_buf_putc(&name, (char)tolower((unsigned char)*p));
+    mcc_put_ident_in(b, MCC_DIALECT_POSTGRESQL, name.data ? name.data : "");
+    mcc_buf_free(&name);
 }
 
 /* A column's type on PostgreSQL, from the schema model's type facts (an
  * introspected type modelc does not know keeps its text). */
-static void pg_type(mc_buf *b, const mc_table *t, const mc_column *c)
+static void pg_type(mcc_buf *b, const mcc_table *t, const mcc_column *c)
 {
-    if (mc_ddl_pg_serial(t, c)) {
-        mc_buf_put(b, c->type == MC_T_BIGINTEGER ? "BIGSERIAL" : c->type == MC_T_SMALLINTEGER ? "SMALLSERIAL" : "SERIAL");
+    if (mcc_ddl_pg_serial(t, c)) {
+        mcc_buf_put(b, c->type == MCC_T_BIGINTEGER ? "BIGSERIAL" : c->type == MCC_T_SMALLINTEGER ? "SMALLSERIAL" : "SERIAL");
         return;
     }
-    mc_ddl_pg_type(b, c);
+    mcc_ddl_pg_type(b, c);
 }
 
-void mc_ddl_pg_type(mc_buf *b, const mc_column *c)
+void mcc_ddl_pg_type(mcc_buf *b, const mcc_column *c)
 {
     switch (c->type) {
-    case MC_T_ENUM: mc_ddl_pg_enum_name(b, c->enum_type); return;
-    case MC_T_UNKNOWN: mc_buf_put(b, c->sql_type ? c->sql_type : ""); return;
+    case MCC_T_ENUM: mcc_ddl_pg_enum_name(b, c->enum_type); return;
+    case MCC_T_UNKNOWN: mcc_buf_put(b, c->sql_type ? c->sql_type : ""); return;
     default: break;
     }
-    mc_ddl_type_named(b, mc_types[c->type].pg, c);
+    mcc_ddl_type_named(b, mcc_types[c->type].pg, c);
 }
 
 /* A server default in the dialect: SQLite stores booleans as 1/0, which
  * PostgreSQL refuses for a BOOLEAN column (SQLAlchemy writes true/false). */
-const char *mc_ddl_server_default_in(mc_dialect d, const mc_column *c)
+const char *mcc_ddl_server_default_in(mcc_dialect d, const mcc_column *c)
 {
-    if (d == MC_DIALECT_POSTGRESQL && c->type == MC_T_BOOLEAN) {
+    if (d == MCC_DIALECT_POSTGRESQL && c->type == MCC_T_BOOLEAN) {
         if (strcmp(c->server_default, "1") == 0)
             return "true";
         if (strcmp(c->server_default, "0") == 0)
@@ -79,165 +79,165 @@ const char *mc_ddl_server_default_in(mc_dialect d, const mc_column *c)
     return c->server_default;
 }
 
-void mc_ddl_column(mc_buf *b, const mc_table *t, const mc_column *c)
+void mcc_ddl_column(mcc_buf *b, const mcc_table *t, const mcc_column *c)
 {
-    mc_ddl_column_in(b, MC_DIALECT_SQLITE, t, c);
+    mcc_ddl_column_in(b, MCC_DIALECT_SQLITE, t, c);
 }
 
-void mc_ddl_column_in(mc_buf *b, mc_dialect d, const mc_table *t, const mc_column *c)
+void mcc_ddl_column_in(mcc_buf *b, mcc_dialect d, const mcc_table *t, const mcc_column *c)
 {
-    mc_put_ident_in(b, d, c->name);
-    if (d == MC_DIALECT_POSTGRESQL) {
-        mc_buf_putc(b, ' ');
+    mcc_put_ident_in(b, d, c->name);
+    if (d == MCC_DIALECT_POSTGRESQL) {
+        mcc_buf_putc(b, ' ');
         pg_type(b, t, c);
     } else if (c->sql_type && c->sql_type[0]) {
-        mc_buf_putc(b, ' ');
-        mc_buf_put(b, c->sql_type);
+        mcc_buf_putc(b, ' ');
+        mcc_buf_put(b, c->sql_type);
     }
     if (c->server_default) {
-        mc_buf_put(b, " DEFAULT ");
-        mc_buf_put(b, mc_ddl_server_default_in(d, c));
+        mcc_buf_put(b, " DEFAULT ");
+        mcc_buf_put(b, mcc_ddl_server_default_in(d, c));
     }
     if (!c->nullable)
-        mc_buf_put(b, " NOT NULL");
-    if (d == MC_DIALECT_SQLITE && c->autoincrement && mc_ddl_inline_autoincrement(t))
-        mc_buf_put(b, " PRIMARY KEY AUTOINCREMENT");
+        mcc_buf_put(b, " NOT NULL");
+    if (d == MCC_DIALECT_SQLITE && c->autoincrement && mcc_ddl_inline_autoincrement(t))
+        mcc_buf_put(b, " PRIMARY KEY AUTOINCREMENT");
     if (c->check) {
-        mc_buf_put(b, " CHECK (");
-        mc_buf_put(b, c->check);
-        mc_buf_putc(b, ')');
+        mcc_buf_put(b, " CHECK (");
+        mcc_buf_put(b, c->check);
+        mcc_buf_putc(b, ')');
     }
 }
 
-static void column_list(mc_buf *b, mc_dialect d, const mc_table *t, const size_t *cols, size_t n)
+static void column_list(mcc_buf *b, mcc_dialect d, const mcc_table *t, const size_t *cols, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (i)
-            mc_buf_put(b, ", ");
-        mc_put_ident_in(b, d, t->columns[cols[i]].name);
+            mcc_buf_put(b, ", ");
+        mcc_put_ident_in(b, d, t->columns[cols[i]].name);
     }
 }
 
-void mc_ddl_create_table_as(mc_buf *b, const mc_table *t, const char *name)
+void mcc_ddl_create_table_as(mcc_buf *b, const mcc_table *t, const char *name)
 {
-    mc_ddl_create_table_in(b, MC_DIALECT_SQLITE, t, name);
+    mcc_ddl_create_table_in(b, MCC_DIALECT_SQLITE, t, name);
 }
 
-void mc_ddl_create_table_in(mc_buf *b, mc_dialect d, const mc_table *t, const char *name)
+void mcc_ddl_create_table_in(mcc_buf *b, mcc_dialect d, const mcc_table *t, const char *name)
 {
-    mc_buf_put(b, "CREATE TABLE ");
-    mc_put_ident_in(b, d, name ? name : t->name);
-    mc_buf_put(b, " (");
+    mcc_buf_put(b, "CREATE TABLE ");
+    mcc_put_ident_in(b, d, name ? name : t->name);
+    mcc_buf_put(b, " (");
     for (size_t i = 0; i < t->ncolumns; i++) {
         if (i)
-            mc_buf_put(b, ", ");
-        mc_ddl_column_in(b, d, t, &t->columns[i]);
+            mcc_buf_put(b, ", ");
+        mcc_ddl_column_in(b, d, t, &t->columns[i]);
     }
-    if (t->npk && (d != MC_DIALECT_SQLITE || !mc_ddl_inline_autoincrement(t))) {
-        mc_buf_put(b, ", PRIMARY KEY (");
+    if (t->npk && (d != MCC_DIALECT_SQLITE || !mcc_ddl_inline_autoincrement(t))) {
+        mcc_buf_put(b, ", PRIMARY KEY (");
         column_list(b, d, t, t->pk, t->npk);
-        mc_buf_putc(b, ')');
+        mcc_buf_putc(b, ')');
     }
     for (size_t i = 0; i < t->nconstraints; i++) {
-        const mc_constraint *k = &t->constraints[i];
-        mc_buf_put(b, ", ");
+        const mcc_constraint *k = &t->constraints[i];
+        mcc_buf_put(b, ", ");
         if (k->name) {
-            mc_buf_put(b, "CONSTRAINT ");
-            mc_put_ident_in(b, d, k->name);
-            mc_buf_putc(b, ' ');
+            mcc_buf_put(b, "CONSTRAINT ");
+            mcc_put_ident_in(b, d, k->name);
+            mcc_buf_putc(b, ' ');
         }
         switch (k->kind) {
-        case MC_C_UNIQUE:
-            mc_buf_put(b, "UNIQUE (");
+        case MCC_C_UNIQUE:
+            mcc_buf_put(b, "UNIQUE (");
             column_list(b, d, t, k->cols, k->ncols);
-            mc_buf_putc(b, ')');
+            mcc_buf_putc(b, ')');
             break;
-        case MC_C_CHECK:
-            mc_buf_put(b, "CHECK (");
-            mc_buf_put(b, k->check);
-            mc_buf_putc(b, ')');
+        case MCC_C_CHECK:
+            mcc_buf_put(b, "CHECK (");
+            mcc_buf_put(b, k->check);
+            mcc_buf_putc(b, ')');
             break;
-        case MC_C_FOREIGN_KEY:
-            mc_buf_put(b, "FOREIGN KEY(");
+        case MCC_C_FOREIGN_KEY:
+            mcc_buf_put(b, "FOREIGN KEY(");
             column_list(b, d, t, k->cols, k->ncols);
-            mc_buf_put(b, ") REFERENCES ");
-            mc_put_ident_in(b, d, k->ref_table);
-            mc_buf_put(b, " (");
+            mcc_buf_put(b, ") REFERENCES ");
+            mcc_put_ident_in(b, d, k->ref_table);
+            mcc_buf_put(b, " (");
             for (size_t j = 0; j < k->nref; j++) {
                 if (j)
-                    mc_buf_put(b, ", ");
-                mc_put_ident_in(b, d, k->ref_cols[j]);
+                    mcc_buf_put(b, ", ");
+                mcc_put_ident_in(b, d, k->ref_cols[j]);
             }
-            mc_buf_putc(b, ')');
+            mcc_buf_putc(b, ')');
             if (k->on_delete) {
-                mc_buf_put(b, " ON DELETE ");
-                mc_buf_put(b, mc_fk_action_sql(k->on_delete));
+                mcc_buf_put(b, " ON DELETE ");
+                mcc_buf_put(b, mcc_fk_action_sql(k->on_delete));
             }
             if (k->on_update) {
-                mc_buf_put(b, " ON UPDATE ");
-                mc_buf_put(b, mc_fk_action_sql(k->on_update));
+                mcc_buf_put(b, " ON UPDATE ");
+                mcc_buf_put(b, mcc_fk_action_sql(k->on_update));
             }
             break;
         }
     }
-    mc_buf_put(b, ");");
+    mcc_buf_put(b, ");");
 }
 
-void mc_ddl_create_table(mc_buf *b, const mc_table *t)
+void mcc_ddl_create_table(mcc_buf *b, const mcc_table *t)
 {
-    mc_ddl_create_table_as(b, t, NULL);
+    mcc_ddl_create_table_as(b, t, NULL);
 }
 
-void mc_ddl_create_index(mc_buf *b, const mc_table *t, const mc_index *ix)
+void mcc_ddl_create_index(mcc_buf *b, const mcc_table *t, const mcc_index *ix)
 {
-    mc_ddl_create_index_in(b, MC_DIALECT_SQLITE, t, ix);
+    mcc_ddl_create_index_in(b, MCC_DIALECT_SQLITE, t, ix);
 }
 
-void mc_ddl_create_index_in(mc_buf *b, mc_dialect d, const mc_table *t, const mc_index *ix)
+void mcc_ddl_create_index_in(mcc_buf *b, mcc_dialect d, const mcc_table *t, const mcc_index *ix)
 {
-    mc_buf_put(b, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
-    mc_put_ident_in(b, d, ix->name);
-    mc_buf_put(b, " ON ");
-    mc_put_ident_in(b, d, t->name);
-    mc_buf_put(b, " (");
+    mcc_buf_put(b, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+    mcc_put_ident_in(b, d, ix->name);
+    mcc_buf_put(b, " ON ");
+    mcc_put_ident_in(b, d, t->name);
+    mcc_buf_put(b, " (");
     column_list(b, d, t, ix->cols, ix->ncols);
-    mc_buf_put(b, ");");
+    mcc_buf_put(b, ");");
 }
 
-void mc_ddl_create_enum_pg(mc_buf *b, const mc_enum *e)
+void mcc_ddl_create_enum_pg(mcc_buf *b, const mcc_enum *e)
 {
-    mc_buf_put(b, "CREATE TYPE ");
-    mc_ddl_pg_enum_name(b, e);
-    mc_buf_put(b, " AS ENUM (");
+    mcc_buf_put(b, "CREATE TYPE ");
+    mcc_ddl_pg_enum_name(b, e);
+    mcc_buf_put(b, " AS ENUM (");
     for (size_t i = 0; i < e->nvalues; i++) {
         if (i)
-            mc_buf_put(b, ", ");
-        mc_put_sql_string(b, e->values[i]);
+            mcc_buf_put(b, ", ");
+        mcc_put_sql_string(b, e->values[i]);
     }
-    mc_buf_put(b, ");");
+    mcc_buf_put(b, ");");
 }
 
 /* PostgreSQL: the enum types a table uses that are not created yet, each
  * just before the table (as SQLAlchemy's create_all does); `made` has one
  * flag per s->enums entry. */
-static void pg_enums_for(mc_buf *b, const mc_schema *s, const mc_table *t, bool *made)
+static void pg_enums_for(mcc_buf *b, const mcc_schema *s, const mcc_table *t, bool *made)
 {
     for (size_t i = 0; i < t->ncolumns; i++) {
-        const mc_enum *e = t->columns[i].type == MC_T_ENUM ? t->columns[i].enum_type : NULL;
+        const mcc_enum *e = t->columns[i].type == MCC_T_ENUM ? t->columns[i].enum_type : NULL;
         if (!e || e < s->enums || e >= s->enums + s->nenums || made[e - s->enums])
             continue;
         made[e - s->enums] = true;
-        mc_ddl_create_enum_pg(b, e);
-        mc_buf_putc(b, '\n');
+        mcc_ddl_create_enum_pg(b, e);
+        mcc_buf_putc(b, '\n');
     }
 }
 
-void mc_ddl_schema(mc_buf *b, const mc_schema *s)
+void mcc_ddl_schema(mcc_buf *b, const mcc_schema *s)
 {
-    mc_ddl_schema_in(b, MC_DIALECT_SQLITE, s);
+    mcc_ddl_schema_in(b, MCC_DIALECT_SQLITE, s);
 }
 
-void mc_ddl_schema_in(mc_buf *b, mc_dialect d, const mc_schema *s)
+void mcc_ddl_schema_in(mcc_buf *b, mcc_dialect d, const mcc_schema *s)
 {
     bool *made = s->nenums ? calloc(s->nenums, sizeof *made) : NULL;
     if (s->nenums && !made) {
@@ -245,14 +245,14 @@ void mc_ddl_schema_in(mc_buf *b, mc_dialect d, const mc_schema *s)
         return;
     }
     for (size_t i = 0; i < s->ntables; i++) {
-        const mc_table *t = s->create_order ? s->create_order[i] : s->tables[i];
-        if (d == MC_DIALECT_POSTGRESQL)
+        const mcc_table *t = s->create_order ? s->create_order[i] : s->tables[i];
+        if (d == MCC_DIALECT_POSTGRESQL)
             pg_enums_for(b, s, t, made);
-        mc_ddl_create_table_in(b, d, t, NULL);
-        mc_buf_putc(b, '\n');
+        mcc_ddl_create_table_in(b, d, t, NULL);
+        mcc_buf_putc(b, '\n');
         for (size_t j = 0; j < t->nindexes; j++) {
-            mc_ddl_create_index_in(b, d, t, &t->indexes[j]);
-            mc_buf_putc(b, '\n');
+            mcc_ddl_create_index_in(b, d, t, &t->indexes[j]);
+            mcc_buf_putc(b, '\n');
         }
     }
     free(made);

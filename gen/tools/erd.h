@@ -13,13 +13,13 @@
  * association table, whose two edges both name it.  Every piece of schema
  * text is escaped for DOT.
  */
-#ifndef MC_ERD_H
-#define MC_ERD_H
+#ifndef MCC_ERD_H
+#define MCC_ERD_H
 
 #include "buf.h"
 #include "schema.h"
 
 /* Appends the whole diagram of s to b. */
-void mc_erd_dot(mc_buf *b, const mc_schema *s);
+void mcc_erd_dot(mcc_buf *b, const mcc_schema *s);
 
 #endif

@@ -31,15 +31,15 @@
 
 /* What the walker needs to know about one file. */
 typedef struct fmt {
-    const mc_source *src;
-    const mc_comments *comments;
+    const mcc_source *src;
+    const mcc_comments *comments;
     size_t next_comment;    /* the first comment not yet written or skipped */
-    mc_buf *out;
+    mcc_buf *out;
 } fmt;
 
 /* ---- source text -------------------------------------------------------- */
 
-static void put_span(fmt *f, mc_span s) { mc_buf_putn(f->out, f->src->text + s.off, s.len); }
+static void put_span(fmt *f, mcc_span s) { mcc_buf_putn(f->out, f->src->text + s.off, s.len); }
 
 static size_t count_newlines(const fmt *f, uint32_t from, uint32_t to)
 {
@@ -49,21 +49,21 @@ static size_t count_newlines(const fmt *f, uint32_t from, uint32_t to)
     return n;
 }
 
-static uint32_t span_end(mc_span s) { return s.off + s.len; }
+static uint32_t span_end(mcc_span s) { return s.off + s.len; }
 
 /* A comment as written, without the trailing blanks of a line comment. */
-static void put_comment(fmt *f, mc_span c)
+static void put_comment(fmt *f, mcc_span c)
 {
     const char *t = f->src->text + c.off;
     size_t n = c.len;
     if (n >= 2 && t[0] == '/' && t[1] == '*') {
-        mc_buf_putn(f->out, t, n);
+        mcc_buf_putn(f->out, t, n);
         return;
     }
     while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\t' || t[n - 1] == '\r' || t[n - 1] == '\f' ||
                      t[n - 1] == '\v'))
         n--;
-    mc_buf_putn(f->out, t, n);
+    mcc_buf_putn(f->out, t, n);
 }
 
 /* Is there a comment starting in [from, to)?  Does not consume it. */
@@ -110,39 +110,39 @@ static uint32_t next_token(const fmt *f, uint32_t from)
 
 /* ---- calls ---------------------------------------------------------------- */
 
-static void put_value(fmt *f, const mc_value *v)
+static void put_value(fmt *f, const mcc_value *v)
 {
     put_span(f, v->at);
-    if (v->kind == MC_V_PATH) {
-        mc_buf_putc(f->out, '.');
+    if (v->kind == MCC_V_PATH) {
+        mcc_buf_putc(f->out, '.');
         put_span(f, v->member_at);
     }
     if (v->modifier) {
-        mc_buf_putc(f->out, ' ');
+        mcc_buf_putc(f->out, ' ');
         put_span(f, v->modifier_at);
     }
 }
 
 /* `name` or `name(a, key: v)`. */
-static void put_call(fmt *f, const mc_call *c)
+static void put_call(fmt *f, const mcc_call *c)
 {
     put_span(f, c->at);
     if (!c->has_parens)
         return;
-    mc_buf_putc(f->out, '(');
-    for (const mc_arg *a = c->args; a; a = a->next) {
+    mcc_buf_putc(f->out, '(');
+    for (const mcc_arg *a = c->args; a; a = a->next) {
         if (a->key) {
             put_span(f, a->key_at);
-            mc_buf_put(f->out, ": ");
+            mcc_buf_put(f->out, ": ");
         }
         put_value(f, &a->val);
         if (a->next)
-            mc_buf_put(f->out, ", ");
+            mcc_buf_put(f->out, ", ");
     }
-    mc_buf_putc(f->out, ')');
+    mcc_buf_putc(f->out, ')');
 }
 
-static size_t call_width(fmt *f, const mc_call *c)
+static size_t call_width(fmt *f, const mcc_call *c)
 {
     size_t before = f->out->len;
     put_call(f, c);
@@ -156,15 +156,15 @@ static size_t call_width(fmt *f, const mc_call *c)
 static void pad(fmt *f, size_t n)
 {
     while (n-- > 0)
-        mc_buf_putc(f->out, ' ');
+        mcc_buf_putc(f->out, ' ');
 }
 
 /* ---- blocks: the members of a model, the values of an enum -------------- */
 
 /* One line of a block: a member, an enum value or a comment. */
 typedef struct item {
-    mc_span span;
-    const mc_member *member;    /* NULL for a comment or an enum value */
+    mcc_span span;
+    const mcc_member *member;    /* NULL for a comment or an enum value */
     int is_comment;
     int verbatim;               /* a comment inside it: copy it as written */
 } item;
@@ -178,14 +178,14 @@ typedef struct block {
 /* Collects the block's items and the comments between `open` ('{') and
  * `close` ('}'), in source order.  items has room for every member and
  * comment. */
-static void collect(fmt *f, block *b, const mc_span *spans, const mc_member *const *members, size_t n,
+static void collect(fmt *f, block *b, const mcc_span *spans, const mcc_member *const *members, size_t n,
                     uint32_t open, uint32_t close)
 {
     size_t k = 0;
     for (size_t i = 0;; i++) {
         uint32_t next = i < n ? spans[i].off : close;
         while (f->next_comment < f->comments->n && f->comments->items[f->next_comment].off < next) {
-            mc_span c = f->comments->items[f->next_comment++];
+            mcc_span c = f->comments->items[f->next_comment++];
             if (c.off > open)
                 b->items[k++] = (item){.span = c, .is_comment = 1};
         }
@@ -206,8 +206,8 @@ static void collect(fmt *f, block *b, const mc_span *spans, const mc_member *con
 static void measure(fmt *f, block *b)
 {
     for (size_t i = 0; i < b->n; i++) {
-        const mc_member *m = b->items[i].member;
-        if (!m || b->items[i].verbatim || m->kind != MC_M_FIELD)
+        const mcc_member *m = b->items[i].member;
+        if (!m || b->items[i].verbatim || m->kind != MCC_M_FIELD)
             continue;
         if (m->at.len > b->name_w)
             b->name_w = m->at.len;
@@ -221,12 +221,12 @@ static void measure(fmt *f, block *b)
 
 static void put_member(fmt *f, const block *b, const item *it)
 {
-    const mc_member *m = it->member;
+    const mcc_member *m = it->member;
     if (it->verbatim || !m) {
         put_span(f, it->span);
         return;
     }
-    if (m->kind == MC_M_DIRECTIVE) {
+    if (m->kind == MCC_M_DIRECTIVE) {
         put_call(f, m->directive);
         return;
     }
@@ -237,10 +237,10 @@ static void put_member(fmt *f, const block *b, const item *it)
     if (!m->attrs)
         return;
     pad(f, (w < b->type_w ? b->type_w - w : 0) + 2);
-    for (const mc_call *a = m->attrs; a; a = a->next) {
+    for (const mcc_call *a = m->attrs; a; a = a->next) {
         put_call(f, a);
         if (a->next)
-            mc_buf_putc(f->out, ' ');
+            mcc_buf_putc(f->out, ' ');
     }
 }
 
@@ -253,12 +253,12 @@ static void put_block(fmt *f, const block *b, uint32_t open)
         const item *it = &b->items[i];
         size_t nl = count_newlines(f, prev_end, it->span.off);
         if (it->is_comment && nl == 0) {
-            mc_buf_putc(f->out, ' ');
+            mcc_buf_putc(f->out, ' ');
         } else {
-            mc_buf_putc(f->out, '\n');
+            mcc_buf_putc(f->out, '\n');
             if (i > 0 && nl >= 2)
-                mc_buf_putc(f->out, '\n');
-            mc_buf_put(f->out, "    ");
+                mcc_buf_putc(f->out, '\n');
+            mcc_buf_put(f->out, "    ");
         }
         if (it->is_comment)
             put_comment(f, it->span);
@@ -266,32 +266,32 @@ static void put_block(fmt *f, const block *b, uint32_t open)
             put_member(f, b, it);
         prev_end = span_end(it->span);
     }
-    mc_buf_put(f->out, "\n}");
+    mcc_buf_put(f->out, "\n}");
 }
 
 /* ---- declarations --------------------------------------------------------- */
 
-static size_t count_members(const mc_decl *d)
+static size_t count_members(const mcc_decl *d)
 {
     size_t n = 0;
-    if (d->kind == MC_D_MODEL)
-        for (const mc_member *m = d->members; m; m = m->next)
+    if (d->kind == MCC_D_MODEL)
+        for (const mcc_member *m = d->members; m; m = m->next)
             n++;
     else
-        for (const mc_enum_value *v = d->values; v; v = v->next)
+        for (const mcc_enum_value *v = d->values; v; v = v->next)
             n++;
     return n;
 }
 
 /* A model or an enum: the header, then its block.  Returns -1 when out of
  * memory. */
-static int put_model_or_enum(fmt *f, const mc_decl *d, uint32_t open)
+static int put_model_or_enum(fmt *f, const mcc_decl *d, uint32_t open)
 {
     uint32_t close = span_end(d->span) - 1;
     size_t n = count_members(d);
     size_t ncomments = f->comments->n - f->next_comment;
-    mc_span *spans = calloc(n + 1, sizeof *spans);
-    const mc_member **members = calloc(n + 1, sizeof *members);
+    mcc_span *spans = calloc(n + 1, sizeof *spans);
+    const mcc_member **members = calloc(n + 1, sizeof *members);
     block b = {.items = calloc(n + ncomments + 1, sizeof *b.items)};
     if (!spans || !members || !b.items) {
         free(spans);
@@ -301,32 +301,32 @@ static int put_model_or_enum(fmt *f, const mc_decl *d, uint32_t open)
         return -1;
     }
     size_t i = 0;
-    if (d->kind == MC_D_MODEL) {
-        for (const mc_member *m = d->members; m; m = m->next, i++) {
+    if (d->kind == MCC_D_MODEL) {
+        for (const mcc_member *m = d->members; m; m = m->next, i++) {
             spans[i] = m->span;
             members[i] = m;
         }
     } else {
-        for (const mc_enum_value *v = d->values; v; v = v->next, i++)
+        for (const mcc_enum_value *v = d->values; v; v = v->next, i++)
             spans[i] = v->at;
     }
-    int one_line = d->kind == MC_D_ENUM && count_newlines(f, open, close) == 0 && !comment_within(f, open, close);
-    collect(f, &b, spans, d->kind == MC_D_MODEL ? members : NULL, n, open, close);
+    int one_line = d->kind == MCC_D_ENUM && count_newlines(f, open, close) == 0 && !comment_within(f, open, close);
+    collect(f, &b, spans, d->kind == MCC_D_MODEL ? members : NULL, n, open, close);
     skip_comments_before(f, close);
 
-    mc_buf_put(f->out, d->kind == MC_D_MODEL ? "model " : "enum ");
+    mcc_buf_put(f->out, d->kind == MCC_D_MODEL ? "model " : "enum ");
     put_span(f, d->at);
     if (d->table) {
-        mc_buf_put(f->out, " table ");
+        mcc_buf_put(f->out, " table ");
         put_span(f, d->table_at);
     }
-    mc_buf_put(f->out, " {");
+    mcc_buf_put(f->out, " {");
     if (one_line) {
         for (size_t k = 0; k < b.n; k++) {
-            mc_buf_put(f->out, k ? ", " : " ");
+            mcc_buf_put(f->out, k ? ", " : " ");
             put_span(f, b.items[k].span);
         }
-        mc_buf_put(f->out, b.n ? " }" : "}");
+        mcc_buf_put(f->out, b.n ? " }" : "}");
     } else {
         measure(f, &b);
         put_block(f, &b, open);
@@ -340,16 +340,16 @@ static int put_model_or_enum(fmt *f, const mc_decl *d, uint32_t open)
 /* ---- queries -------------------------------------------------------------- */
 
 /* `a Type, b Type?`: a query's parameters or its row's columns. */
-static void put_qfields(fmt *f, const mc_qfield *q)
+static void put_qfields(fmt *f, const mcc_qfield *q)
 {
     for (; q; q = q->next) {
         put_span(f, q->at);
-        mc_buf_putc(f->out, ' ');
+        mcc_buf_putc(f->out, ' ');
         put_call(f, q->type);
         if (q->nullable)
-            mc_buf_putc(f->out, '?');
+            mcc_buf_putc(f->out, '?');
         if (q->next)
-            mc_buf_put(f->out, ", ");
+            mcc_buf_put(f->out, ", ");
     }
 }
 
@@ -357,7 +357,7 @@ static void put_qfields(fmt *f, const mc_qfield *q)
  * ` -> Result` when it has one, ` {`, then the body from the brace on as
  * written.  Returns 1 (nothing written) when the header is not on one line
  * or holds a comment: then it is copied as written. */
-static int put_query(fmt *f, const mc_decl *d)
+static int put_query(fmt *f, const mcc_decl *d)
 {
     if (d->sql_at.off == 0 || d->sql_at.off <= d->span.off)
         return 1;
@@ -365,38 +365,38 @@ static int put_query(fmt *f, const mc_decl *d)
     if (f->src->text[open] != '{' || comment_within(f, d->span.off, open) ||
         memchr(f->src->text + d->span.off, '\n', open - d->span.off))
         return 1;
-    mc_buf_put(f->out, "query ");
+    mcc_buf_put(f->out, "query ");
     put_span(f, d->at);
-    mc_buf_putc(f->out, '(');
+    mcc_buf_putc(f->out, '(');
     put_qfields(f, d->params);
-    mc_buf_putc(f->out, ')');
-    if (d->result_form != MC_QF_NONE) {
-        mc_buf_put(f->out, " -> ");
-        if (d->result_form == MC_QF_NAMED) {
+    mcc_buf_putc(f->out, ')');
+    if (d->result_form != MCC_QF_NONE) {
+        mcc_buf_put(f->out, " -> ");
+        if (d->result_form == MCC_QF_NAMED) {
             put_call(f, d->result_type);
         } else {
-            mc_buf_putc(f->out, '(');
+            mcc_buf_putc(f->out, '(');
             put_qfields(f, d->result_cols);
-            mc_buf_putc(f->out, ')');
+            mcc_buf_putc(f->out, ')');
         }
-        mc_buf_put(f->out, d->result_shape == MC_QS_LIST ? "[]" : d->result_shape == MC_QS_OPT ? "?" : "");
+        mcc_buf_put(f->out, d->result_shape == MCC_QS_LIST ? "[]" : d->result_shape == MCC_QS_OPT ? "?" : "");
     }
-    mc_buf_put(f->out, " ");
-    mc_buf_putn(f->out, f->src->text + open, span_end(d->span) - open);
+    mcc_buf_put(f->out, " ");
+    mcc_buf_putn(f->out, f->src->text + open, span_end(d->span) - open);
     return 0;
 }
 
 /* One declaration: laid out, or copied as written when a comment sits in
  * its header (or, for a query, the header spans lines). */
-static int put_decl(fmt *f, const mc_decl *d)
+static int put_decl(fmt *f, const mcc_decl *d)
 {
-    if (d->kind == MC_D_MODEL || d->kind == MC_D_ENUM) {
+    if (d->kind == MCC_D_MODEL || d->kind == MCC_D_ENUM) {
         uint32_t header_end = d->table ? span_end(d->table_at) : span_end(d->at);
         uint32_t open = next_token(f, header_end);
         if (open < f->src->len && f->src->text[open] == '{' && !comment_within(f, d->span.off, open) &&
             d->span.len > 0)
             return put_model_or_enum(f, d, open);
-    } else if (d->kind == MC_D_QUERY && put_query(f, d) == 0) {
+    } else if (d->kind == MCC_D_QUERY && put_query(f, d) == 0) {
         skip_comments_before(f, span_end(d->span));
         return 0;
     }
@@ -407,28 +407,28 @@ static int put_decl(fmt *f, const mc_decl *d)
 
 /* ---- the file ------------------------------------------------------------- */
 
-int mc_fmt(const mc_source *src, const mc_ast *ast, const mc_comments *comments, mc_buf *out)
+int mcc_fmt(const mcc_source *src, const mcc_ast *ast, const mcc_comments *comments, mcc_buf *out)
 {
     fmt f = {.src = src, .comments = comments, .out = out};
     enum { NOTHING, DECL, COMMENT } prev = NOTHING;
     uint32_t prev_end = 0;
     if (src->len >= 3 && memcmp(src->text, "\xEF\xBB\xBF", 3) == 0)
-        mc_buf_putn(out, src->text, 3);
-    const mc_decl *d = ast->decls;
+        mcc_buf_putn(out, src->text, 3);
+    const mcc_decl *d = ast->decls;
     for (;;) {
         int comment_next = f.next_comment < comments->n &&
                            (!d || comments->items[f.next_comment].off < d->span.off);
         if (!comment_next && !d)
             break;
-        mc_span at = comment_next ? comments->items[f.next_comment] : d->span;
+        mcc_span at = comment_next ? comments->items[f.next_comment] : d->span;
         size_t nl = count_newlines(&f, prev_end, at.off);
         int trailing = comment_next && prev != NOTHING && nl == 0;
         if (trailing) {
-            mc_buf_putc(out, ' ');
+            mcc_buf_putc(out, ' ');
         } else if (prev != NOTHING) {
-            mc_buf_putc(out, '\n');
+            mcc_buf_putc(out, '\n');
             if (prev == DECL || nl >= 2)
-                mc_buf_putc(out, '\n');
+                mcc_buf_putc(out, '\n');
         }
         if (comment_next) {
             put_comment(&f, at);
@@ -445,6 +445,6 @@ int mc_fmt(const mc_source *src, const mc_ast *ast, const mc_comments *comments,
         prev_end = span_end(at);
     }
     if (prev != NOTHING)
-        mc_buf_putc(out, '\n');
+        mcc_buf_putc(out, '\n');
     return out->failed ? -1 : 0;
 }

@@ -2,13 +2,13 @@
  * fmt.h -- the canonical layout of a schema file (`modelc fmt`).
  *
  * The layout is decided from the syntax tree and the comments' spans
- * (mc_parse_with_comments); every token's text is copied from the source,
+ * (mcc_parse_with_comments); every token's text is copied from the source,
  * so strings, numbers and names keep their spelling, and a declaration
  * the formatter does not lay out itself (a `query`, whose SQL is kept byte
  * for byte) is copied as written.
  */
-#ifndef MC_FMT_H
-#define MC_FMT_H
+#ifndef MCC_FMT_H
+#define MCC_FMT_H
 
 #include "ast.h"
 #include "buf.h"
@@ -18,6 +18,6 @@
 /* Writes src, laid out canonically, into out.  src must have parsed
  * without error into ast, with its comments in comments.  Returns 0, or -1
  * when out of memory (out->failed). */
-int mc_fmt(const mc_source *src, const mc_ast *ast, const mc_comments *comments, mc_buf *out);
+int mcc_fmt(const mcc_source *src, const mcc_ast *ast, const mcc_comments *comments, mcc_buf *out);
 
 #endif

@@ -1,6 +1,6 @@
 /* inspect.c -- see inspect.h.
  *
- * mc_inspect runs in named steps:
+ * mcc_inspect runs in named steps:
  *   find_leftovers   views, triggers, partial and expression indexes (and
  *                    take those indexes out of the introspected tables)
  *   name_models      a model name per table, `table "..."` where needed
@@ -22,7 +22,7 @@
 #include <strings.h>
 
 typedef struct itable {
-    mc_table *t;
+    mcc_table *t;
     const char *model;      /* the model's name */
     bool custom_table;      /* snake_case(model) != table: write table "..." */
     const char **field;     /* per column: the field as written (backticked if a keyword) */
@@ -33,15 +33,15 @@ typedef struct itable {
     bool *constraint_done;  /* per constraint: written as a column attribute */
     const char **members;   /* every member name taken (fields, relationships) */
     size_t nmembers, capmembers;
-    mc_buf rels;            /* relationship lines */
+    mcc_buf rels;            /* relationship lines */
 } itable;
 
 typedef struct inspector {
     sqlite3 *db;
-    mc_arena *a;
-    mc_schema s;
+    mcc_arena *a;
+    mcc_schema s;
     itable *tabs;
-    mc_buf notes;           /* "# left out: ..." lines for the head of the file */
+    mcc_buf notes;           /* "# left out: ..." lines for the head of the file */
     int rc;
     const char *err;
 } inspector;
@@ -80,18 +80,18 @@ static bool contains_ci(const char *hay, const char *needle)
 
 static bool is_type_name(const char *s)
 {
-    for (int t = 0; t < MC_T_ENUM; t++)
-        if (strcmp(mc_types[t].dsl, s) == 0)
+    for (int t = 0; t < MCC_T_ENUM; t++)
+        if (strcmp(mcc_types[t].dsl, s) == 0)
             return true;
     return false;
 }
 
 /* An identifier made of s: other characters become '_', a leading digit
  * gets `prefix` in front. */
-static char *identifier(mc_arena *a, const char *s, const char *prefix)
+static char *identifier(mcc_arena *a, const char *s, const char *prefix)
 {
     size_t n = strlen(s);
-    char *out = mc_arena_alloc(a, n + strlen(prefix) + 2);
+    char *out = mcc_arena_alloc(a, n + strlen(prefix) + 2);
     if (!out)
         return NULL;
     size_t o = 0;
@@ -105,33 +105,33 @@ static char *identifier(mc_arena *a, const char *s, const char *prefix)
 }
 
 /* Writes s as a schema-language string literal. */
-static void put_string(mc_buf *b, const char *s)
+static void put_string(mcc_buf *b, const char *s)
 {
-    mc_buf_putc(b, '"');
+    mcc_buf_putc(b, '"');
     for (const char *p = s; *p; p++) {
         switch (*p) {
-        case '"': mc_buf_put(b, "\\\""); break;
-        case '\\': mc_buf_put(b, "\\\\"); break;
-        case '\n': mc_buf_put(b, "\\n"); break;
-        case '\t': mc_buf_put(b, "\\t"); break;
-        default: mc_buf_putc(b, *p); break;
+        case '"': mcc_buf_put(b, "\\\""); break;
+        case '\\': mcc_buf_put(b, "\\\\"); break;
+        case '\n': mcc_buf_put(b, "\\n"); break;
+        case '\t': mcc_buf_put(b, "\\t"); break;
+        default: mcc_buf_putc(b, *p); break;
         }
     }
-    mc_buf_putc(b, '"');
+    mcc_buf_putc(b, '"');
 }
 
 /* Writes text as comment lines, each starting with `lead`. */
-static void put_comment(mc_buf *b, const char *lead, const char *text)
+static void put_comment(mcc_buf *b, const char *lead, const char *text)
 {
-    mc_buf_put(b, lead);
+    mcc_buf_put(b, lead);
     for (const char *p = text; *p; p++) {
         if (*p == '\r')
             continue;
-        mc_buf_putc(b, *p);
+        mcc_buf_putc(b, *p);
         if (*p == '\n')
-            mc_buf_put(b, lead);
+            mcc_buf_put(b, lead);
     }
-    mc_buf_putc(b, '\n');
+    mcc_buf_putc(b, '\n');
 }
 
 static bool taken(const itable *it, const char *name)
@@ -146,7 +146,7 @@ static void take(inspector *in, itable *it, const char *name)
 {
     if (it->nmembers == it->capmembers) {
         size_t cap = it->capmembers ? 2 * it->capmembers : 16;
-        const char **v = mc_arena_alloc(in->a, cap * sizeof *v);
+        const char **v = mcc_arena_alloc(in->a, cap * sizeof *v);
         if (!v)
             return;
         if (it->nmembers)
@@ -163,13 +163,13 @@ static const char *free_name(inspector *in, itable *it, const char *base)
     if (!taken(it, base) && !is_keyword(base))
         return base;
     for (int n = 2;; n++) {
-        const char *c = mc_arena_printf(in->a, "%s%d", base, n);
+        const char *c = mcc_arena_printf(in->a, "%s%d", base, n);
         if (!c || !taken(it, c))
             return c ? c : base;
     }
 }
 
-static itable *itable_of(inspector *in, const mc_table *t)
+static itable *itable_of(inspector *in, const mcc_table *t)
 {
     for (size_t i = 0; i < in->s.ntables; i++)
         if (in->tabs[i].t == t)
@@ -177,7 +177,7 @@ static itable *itable_of(inspector *in, const mc_table *t)
     return NULL;
 }
 
-static size_t column_index(const mc_table *t, const mc_column *c)
+static size_t column_index(const mcc_table *t, const mcc_column *c)
 {
     return (size_t)(c - t->columns);
 }
@@ -186,7 +186,7 @@ static size_t column_index(const mc_table *t, const mc_column *c)
 
 /* Takes the index named `name` out of table t (introspection keeps an
  * expression index with a made-up column). */
-static void drop_index(mc_table *t, const char *name)
+static void drop_index(mcc_table *t, const char *name)
 {
     for (size_t i = 0; i < t->nindexes; i++) {
         if (strcmp(t->indexes[i].name, name) != 0)
@@ -241,7 +241,7 @@ static void find_leftovers(inspector *in)
                                 -1, &st, NULL);
     if (rc != SQLITE_OK) {
         in->rc = rc;
-        in->err = mc_arena_printf(in->a, "sqlite_master: %s", sqlite3_errmsg(in->db));
+        in->err = mcc_arena_printf(in->a, "sqlite_master: %s", sqlite3_errmsg(in->db));
         return;
     }
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -249,7 +249,7 @@ static void find_leftovers(inspector *in)
         const char *name = (const char *)sqlite3_column_text(st, 1);
         const char *tbl = (const char *)sqlite3_column_text(st, 2);
         const char *sql = (const char *)sqlite3_column_text(st, 3);
-        if (!type || !name || !tbl || !sql || mc_introspect_skips(tbl))
+        if (!type || !name || !tbl || !sql || mcc_introspect_skips(tbl))
             continue;
         const char *why = NULL;
         if (strcmp(type, "view") == 0)
@@ -262,10 +262,10 @@ static void find_leftovers(inspector *in)
             why = "an index on an expression";
         if (!why)
             continue;
-        mc_table *t = mc_schema_table(&in->s, tbl);
+        mcc_table *t = mcc_schema_table(&in->s, tbl);
         if (t && strcmp(type, "index") == 0)
             drop_index(t, name);
-        mc_buf_printf(&in->notes, "# left out: %s %s is %s, which the schema language cannot write:\n", type,
+        mcc_buf_printf(&in->notes, "# left out: %s %s is %s, which the schema language cannot write:\n", type,
                       name, why);
         put_comment(&in->notes, "#     ", sql);
     }
@@ -276,10 +276,10 @@ static void find_leftovers(inspector *in)
 
 /* `post_tag` -> `PostTag`, `user` -> `User`; anything else that would not
  * be an identifier becomes '_'; a leading digit gets a `T`. */
-static char *camel_case(mc_arena *a, const char *table)
+static char *camel_case(mcc_arena *a, const char *table)
 {
     size_t n = strlen(table);
-    char *out = mc_arena_alloc(a, n + 2);
+    char *out = mcc_arena_alloc(a, n + 2);
     if (!out)
         return NULL;
     size_t o = 0;
@@ -311,7 +311,7 @@ static void name_models(inspector *in)
         if (!base)
             base = "Table";
         if (is_type_name(base))
-            base = mc_arena_printf(in->a, "%sTable", base);
+            base = mcc_arena_printf(in->a, "%sTable", base);
         const char *name = base;
         for (int n = 2;; n++) {
             bool dup = false;
@@ -320,10 +320,10 @@ static void name_models(inspector *in)
                     dup = true;
             if (!dup)
                 break;
-            name = mc_arena_printf(in->a, "%s%d", base, n);
+            name = mcc_arena_printf(in->a, "%s%d", base, n);
         }
         it->model = name;
-        const char *snake = mc_snake_case(in->a, name);
+        const char *snake = mcc_snake_case(in->a, name);
         it->custom_table = !snake || strcmp(snake, it->t->name) != 0;
     }
 }
@@ -336,11 +336,11 @@ static void name_fields(inspector *in)
     for (size_t i = 0; i < in->s.ntables; i++) {
         itable *it = &in->tabs[i];
         size_t n = it->t->ncolumns;
-        it->field = mc_arena_alloc(in->a, (n + 1) * sizeof *it->field);
-        it->bare = mc_arena_alloc(in->a, (n + 1) * sizeof *it->bare);
-        it->renamed = mc_arena_alloc(in->a, (n + 1) * sizeof *it->renamed);
-        it->index_done = mc_arena_alloc(in->a, (it->t->nindexes + 1) * sizeof *it->index_done);
-        it->constraint_done = mc_arena_alloc(in->a, (it->t->nconstraints + 1) * sizeof *it->constraint_done);
+        it->field = mcc_arena_alloc(in->a, (n + 1) * sizeof *it->field);
+        it->bare = mcc_arena_alloc(in->a, (n + 1) * sizeof *it->bare);
+        it->renamed = mcc_arena_alloc(in->a, (n + 1) * sizeof *it->renamed);
+        it->index_done = mcc_arena_alloc(in->a, (it->t->nindexes + 1) * sizeof *it->index_done);
+        it->constraint_done = mcc_arena_alloc(in->a, (it->t->nconstraints + 1) * sizeof *it->constraint_done);
         if (!it->field || !it->bare || !it->renamed || !it->index_done || !it->constraint_done) {
             in->rc = SQLITE_NOMEM;
             return;
@@ -354,7 +354,7 @@ static void name_fields(inspector *in)
             if (it->renamed[c] && taken(it, bare))
                 bare = free_name(in, it, bare);
             it->bare[c] = bare;
-            it->field[c] = is_keyword(bare) ? mc_arena_printf(in->a, "`%s`", bare) : bare;
+            it->field[c] = is_keyword(bare) ? mcc_arena_printf(in->a, "`%s`", bare) : bare;
             take(in, it, bare);
         }
     }
@@ -364,13 +364,13 @@ static void name_fields(inspector *in)
 
 /* The single-column foreign key of column c whose target is a table of
  * the schema with the referenced column known; NULL otherwise. */
-static const mc_column *fk_target(const inspector *in, const mc_column *c, const mc_table **to)
+static const mcc_column *fk_target(const inspector *in, const mcc_column *c, const mcc_table **to)
 {
-    const mc_constraint *k = c->fk;
+    const mcc_constraint *k = c->fk;
     if (!k || k->ncols != 1 || k->nref != 1)
         return NULL;
-    const mc_table *t = mc_schema_table(&in->s, k->ref_table);
-    const mc_column *rc = t ? mc_table_column(t, k->ref_cols[0]) : NULL;
+    const mcc_table *t = mcc_schema_table(&in->s, k->ref_table);
+    const mcc_column *rc = t ? mcc_table_column(t, k->ref_cols[0]) : NULL;
     if (rc)
         *to = t;
     return rc;
@@ -382,29 +382,29 @@ static void find_links(inspector *in)
 {
     for (size_t i = 0; i < in->s.ntables; i++) {
         itable *it = &in->tabs[i];
-        const mc_table *t = it->t, *a, *b;
+        const mcc_table *t = it->t, *a, *b;
         it->link = t->ncolumns == 2 && fk_target(in, &t->columns[0], &a) && fk_target(in, &t->columns[1], &b);
     }
 }
 
 /* "author_id" -> "author"; a column not ending in _id gives the table it
  * points at. */
-static const char *reference_name(inspector *in, const mc_column *c, const mc_table *to)
+static const char *reference_name(inspector *in, const mcc_column *c, const mcc_table *to)
 {
     size_t n = strlen(c->name);
     if (n > 3 && strcmp(c->name + n - 3, "_id") == 0 && is_ident(c->name))
-        return mc_arena_strndup(in->a, c->name, n - 3);
+        return mcc_arena_strndup(in->a, c->name, n - 3);
     return identifier(in->a, to->name, "t_");
 }
 
 /* Is column c unique by itself (a one-to-one foreign key)? */
-static bool unique_column(const mc_table *t, const mc_column *c)
+static bool unique_column(const mcc_table *t, const mcc_column *c)
 {
     size_t ci = column_index(t, c);
     if (t->npk == 1 && t->pk[0] == ci)
         return true;
     for (size_t k = 0; k < t->nconstraints; k++)
-        if (t->constraints[k].kind == MC_C_UNIQUE && t->constraints[k].ncols == 1 &&
+        if (t->constraints[k].kind == MCC_C_UNIQUE && t->constraints[k].ncols == 1 &&
             t->constraints[k].cols[0] == ci)
             return true;
     for (size_t x = 0; x < t->nindexes; x++)
@@ -414,11 +414,11 @@ static bool unique_column(const mc_table *t, const mc_column *c)
 }
 
 /* How many single-column foreign keys of table t point at table to. */
-static int keys_between(const inspector *in, const mc_table *t, const mc_table *to)
+static int keys_between(const inspector *in, const mcc_table *t, const mcc_table *to)
 {
     int n = 0;
     for (size_t c = 0; c < t->ncolumns; c++) {
-        const mc_table *x = NULL;
+        const mcc_table *x = NULL;
         if (fk_target(in, &t->columns[c], &x) && x == to)
             n++;
     }
@@ -427,27 +427,27 @@ static int keys_between(const inspector *in, const mc_table *t, const mc_table *
 
 /* One-to-many (or one-to-one) from the parent's side, with the child's
  * many-to-one accessor as its backref. */
-static void relate_one_to_many(inspector *in, itable *child, size_t col, const mc_table *to)
+static void relate_one_to_many(inspector *in, itable *child, size_t col, const mcc_table *to)
 {
     itable *parent = itable_of(in, to);
-    const mc_column *c = &child->t->columns[col];
+    const mcc_column *c = &child->t->columns[col];
     bool one = unique_column(child->t, c);
     bool several = keys_between(in, child->t, to) > 1;
     const char *ref = reference_name(in, c, to);
     const char *child_name = identifier(in->a, child->t->name, "t_");
     const char *base = one ? child_name
-                     : several ? mc_arena_printf(in->a, "%s_%ss", ref, child_name)
-                               : mc_arena_printf(in->a, "%ss", child_name);
+                     : several ? mcc_arena_printf(in->a, "%s_%ss", ref, child_name)
+                               : mcc_arena_printf(in->a, "%ss", child_name);
     const char *backref = free_name(in, child, ref);
     take(in, child, backref);
     const char *name = free_name(in, parent, base);
     take(in, parent, name);
-    mc_buf_printf(&parent->rels, "    %s relationship(%s, backref: %s", name, child->model, backref);
+    mcc_buf_printf(&parent->rels, "    %s relationship(%s, backref: %s", name, child->model, backref);
     if (several || child == parent)
-        mc_buf_printf(&parent->rels, ", foreign_key: %s", child->bare[col]);
+        mcc_buf_printf(&parent->rels, ", foreign_key: %s", child->bare[col]);
     if (one)
-        mc_buf_put(&parent->rels, ", uselist: false");
-    mc_buf_put(&parent->rels, ")\n");
+        mcc_buf_put(&parent->rels, ", uselist: false");
+    mcc_buf_put(&parent->rels, ")\n");
 }
 
 /* Many-to-many through link table `link`: on the first column's target,
@@ -455,26 +455,26 @@ static void relate_one_to_many(inspector *in, itable *child, size_t col, const m
  * column that points at this side. */
 static void relate_many_to_many(inspector *in, itable *link)
 {
-    const mc_table *a = NULL, *b = NULL;
+    const mcc_table *a = NULL, *b = NULL;
     fk_target(in, &link->t->columns[0], &a);
     fk_target(in, &link->t->columns[1], &b);
     itable *ia = itable_of(in, a), *ib = itable_of(in, b);
     const char *name, *backref;
     if (ia == ib) {
-        name = mc_arena_printf(in->a, "%ss", reference_name(in, &link->t->columns[1], b));
-        backref = mc_arena_printf(in->a, "%ss", reference_name(in, &link->t->columns[0], a));
+        name = mcc_arena_printf(in->a, "%ss", reference_name(in, &link->t->columns[1], b));
+        backref = mcc_arena_printf(in->a, "%ss", reference_name(in, &link->t->columns[0], a));
     } else {
-        name = mc_arena_printf(in->a, "%ss", identifier(in->a, b->name, "t_"));
-        backref = mc_arena_printf(in->a, "%ss", identifier(in->a, a->name, "t_"));
+        name = mcc_arena_printf(in->a, "%ss", identifier(in->a, b->name, "t_"));
+        backref = mcc_arena_printf(in->a, "%ss", identifier(in->a, a->name, "t_"));
     }
     name = free_name(in, ia, name);
     take(in, ia, name);
     backref = free_name(in, ib, backref);
     take(in, ib, backref);
-    mc_buf_printf(&ia->rels, "    %s relationship(%s, secondary: %s", name, ib->model, link->model);
+    mcc_buf_printf(&ia->rels, "    %s relationship(%s, secondary: %s", name, ib->model, link->model);
     if (ia == ib)
-        mc_buf_printf(&ia->rels, ", foreign_key: %s", link->bare[0]);
-    mc_buf_printf(&ia->rels, ", backref: %s)\n", backref);
+        mcc_buf_printf(&ia->rels, ", foreign_key: %s", link->bare[0]);
+    mcc_buf_printf(&ia->rels, ", backref: %s)\n", backref);
 }
 
 static void infer_relations(inspector *in)
@@ -486,7 +486,7 @@ static void infer_relations(inspector *in)
             continue;
         }
         for (size_t c = 0; c < it->t->ncolumns; c++) {
-            const mc_table *to = NULL;
+            const mcc_table *to = NULL;
             if (fk_target(in, &it->t->columns[c], &to))
                 relate_one_to_many(in, it, c, to);
         }
@@ -513,15 +513,15 @@ static const char *affinity_type(const char *sql)
     return "Numeric";
 }
 
-static void put_type(mc_buf *b, const mc_column *c, mc_buf *note)
+static void put_type(mcc_buf *b, const mcc_column *c, mcc_buf *note)
 {
-    if (c->type == MC_T_UNKNOWN || c->type == MC_T_ENUM) {
+    if (c->type == MCC_T_UNKNOWN || c->type == MCC_T_ENUM) {
         const char *t = affinity_type(c->sql_type ? c->sql_type : "");
-        mc_buf_put(b, t);
-        mc_buf_printf(note, "  # SQL type '%s' has no modelc equivalent: written as %s", c->sql_type, t);
+        mcc_buf_put(b, t);
+        mcc_buf_printf(note, "  # SQL type '%s' has no modelc equivalent: written as %s", c->sql_type, t);
         return;
     }
-    mc_ddl_type_named(b, mc_types[c->type].dsl, c);
+    mcc_ddl_type_named(b, mcc_types[c->type].dsl, c);
 }
 
 static bool is_number(const char *s)
@@ -543,64 +543,64 @@ static bool is_number(const char *s)
 
 /* server_default(...) from the DDL text of a default, or a note when it
  * is an expression the language cannot write. */
-static void put_server_default(mc_buf *b, const mc_column *c, mc_buf *note)
+static void put_server_default(mcc_buf *b, const mcc_column *c, mcc_buf *note)
 {
     const char *d = c->server_default;
     size_t n = strlen(d);
-    bool date = c->type == MC_T_DATETIME || c->type == MC_T_DATE || c->type == MC_T_TIME;
-    if (c->type == MC_T_BOOLEAN && (strcmp(d, "1") == 0 || strcmp(d, "0") == 0)) {
-        mc_buf_printf(b, " server_default(%s)", d[0] == '1' ? "true" : "false");
+    bool date = c->type == MCC_T_DATETIME || c->type == MCC_T_DATE || c->type == MCC_T_TIME;
+    if (c->type == MCC_T_BOOLEAN && (strcmp(d, "1") == 0 || strcmp(d, "0") == 0)) {
+        mcc_buf_printf(b, " server_default(%s)", d[0] == '1' ? "true" : "false");
     } else if (is_number(d)) {
-        mc_buf_printf(b, " server_default(%s)", d);
+        mcc_buf_printf(b, " server_default(%s)", d);
     } else if (strcasecmp(d, "NULL") == 0) {
-        mc_buf_put(b, " server_default(null)");
+        mcc_buf_put(b, " server_default(null)");
     } else if (date && strcasecmp(d, "CURRENT_TIMESTAMP") == 0) {
-        mc_buf_put(b, " server_default(now)");
+        mcc_buf_put(b, " server_default(now)");
     } else if (n >= 2 && d[0] == '\'' && d[n - 1] == '\'') {
-        mc_buf text = {0};
+        mcc_buf text = {0};
         bool ok = true;
         for (size_t i = 1; i + 1 < n; i++) {
             if (d[i] == '\'' && d[i + 1] == '\'' && i + 2 < n)
                 i++;
             else if (d[i] == '\'')
                 ok = false;
-            mc_buf_putc(&text, d[i]);
+            mcc_buf_putc(&text, d[i]);
         }
         if (ok) {
-            mc_buf_put(b, " server_default(");
+            mcc_buf_put(b, " server_default(");
             put_string(b, text.data ? text.data : "");
-            mc_buf_putc(b, ')');
+            mcc_buf_putc(b, ')');
         } else {
-            mc_buf_printf(note, "  # left out: server default %s", d);
+            mcc_buf_printf(note, "  # left out: server default %s", d);
         }
-        mc_buf_free(&text);
+        mcc_buf_free(&text);
     } else {
-        mc_buf_printf(note, "  # left out: server default %s (an expression)", d);
+        mcc_buf_printf(note, "  # left out: server default %s (an expression)", d);
     }
 }
 
-static const char *action_name(mc_fk_action a)
+static const char *action_name(mcc_fk_action a)
 {
     switch (a) {
-    case MC_FK_CASCADE: return "cascade";
-    case MC_FK_SET_NULL: return "set_null";
-    case MC_FK_SET_DEFAULT: return "set_default";
-    case MC_FK_RESTRICT: return "restrict";
-    case MC_FK_NO_ACTION: return "no_action";
-    case MC_FK_NONE: break;
+    case MCC_FK_CASCADE: return "cascade";
+    case MCC_FK_SET_NULL: return "set_null";
+    case MCC_FK_SET_DEFAULT: return "set_default";
+    case MCC_FK_RESTRICT: return "restrict";
+    case MCC_FK_NO_ACTION: return "no_action";
+    case MCC_FK_NONE: break;
     }
     return NULL;
 }
 
 /* The name modelc gives an index on these columns: ix_<table>_<a>_<b>. */
-static bool default_index_name(const mc_table *t, const mc_index *ix)
+static bool default_index_name(const mcc_table *t, const mcc_index *ix)
 {
-    mc_buf b = {0};
-    mc_buf_printf(&b, "ix_%s", t->name);
+    mcc_buf b = {0};
+    mcc_buf_printf(&b, "ix_%s", t->name);
     for (size_t i = 0; i < ix->ncols; i++)
-        mc_buf_printf(&b, "_%s", t->columns[ix->cols[i]].name);
+        mcc_buf_printf(&b, "_%s", t->columns[ix->cols[i]].name);
     bool same = b.data && strcmp(b.data, ix->name) == 0;
-    mc_buf_free(&b);
+    mcc_buf_free(&b);
     return same;
 }
 
@@ -609,174 +609,174 @@ static bool default_index_name(const mc_table *t, const mc_index *ix)
  * UNIQUE constraint, `index` alone a plain index of that name; what the
  * attributes cannot say at once (a plain index and a UNIQUE constraint, a
  * unique index and a constraint) is left to write_members. */
-static void write_index_attributes(itable *it, size_t ci, mc_buf *out)
+static void write_index_attributes(itable *it, size_t ci, mcc_buf *out)
 {
-    const mc_table *t = it->t;
+    const mcc_table *t = it->t;
     size_t ix = (size_t)-1, uc = (size_t)-1;
     for (size_t x = 0; x < t->nindexes && ix == (size_t)-1; x++)
         if (t->indexes[x].ncols == 1 && t->indexes[x].cols[0] == ci && default_index_name(t, &t->indexes[x]))
             ix = x;
     for (size_t k = 0; k < t->nconstraints && uc == (size_t)-1; k++) {
-        const mc_constraint *u = &t->constraints[k];
-        if (u->kind == MC_C_UNIQUE && u->ncols == 1 && u->cols[0] == ci && !u->name)
+        const mcc_constraint *u = &t->constraints[k];
+        if (u->kind == MCC_C_UNIQUE && u->ncols == 1 && u->cols[0] == ci && !u->name)
             uc = k;
     }
     if (ix != (size_t)-1 && t->indexes[ix].unique) {
-        mc_buf_put(out, " index unique");
+        mcc_buf_put(out, " index unique");
         it->index_done[ix] = true;
     } else if (uc != (size_t)-1) {
-        mc_buf_put(out, " unique");
+        mcc_buf_put(out, " unique");
         it->constraint_done[uc] = true;
     } else if (ix != (size_t)-1) {
-        mc_buf_put(out, " index");
+        mcc_buf_put(out, " index");
         it->index_done[ix] = true;
     }
 }
 
 /* One column line: field, type, attributes, and any note as a trailing
- * comment.  The layout is left to mc_fmt (cmd_inspect.c). */
-static void write_column(inspector *in, itable *it, size_t ci, mc_buf *out)
+ * comment.  The layout is left to mcc_fmt (cmd_inspect.c). */
+static void write_column(inspector *in, itable *it, size_t ci, mcc_buf *out)
 {
-    const mc_table *t = it->t;
-    const mc_column *c = &t->columns[ci];
-    mc_buf note = {0};
-    mc_buf_printf(out, "    %s ", it->field[ci]);
+    const mcc_table *t = it->t;
+    const mcc_column *c = &t->columns[ci];
+    mcc_buf note = {0};
+    mcc_buf_printf(out, "    %s ", it->field[ci]);
     put_type(out, c, &note);
     if (t->npk == 1 && t->pk[0] == ci)
-        mc_buf_put(out, " primary_key");
+        mcc_buf_put(out, " primary_key");
     if (c->autoincrement)
-        mc_buf_put(out, " autoincrement");
+        mcc_buf_put(out, " autoincrement");
     write_index_attributes(it, ci, out);
     if (!c->nullable && !c->primary_key)
-        mc_buf_put(out, " not_null");
+        mcc_buf_put(out, " not_null");
     if (c->server_default)
         put_server_default(out, c, &note);
-    const mc_table *to = NULL;
-    const mc_column *rc = fk_target(in, c, &to);
+    const mcc_table *to = NULL;
+    const mcc_column *rc = fk_target(in, c, &to);
     if (rc) {
         const itable *target = itable_of(in, to);
-        mc_buf_printf(out, " foreign_key(%s.%s", target->model, target->bare[column_index(to, rc)]);
+        mcc_buf_printf(out, " foreign_key(%s.%s", target->model, target->bare[column_index(to, rc)]);
         if (c->fk->on_delete)
-            mc_buf_printf(out, ", on_delete: %s", action_name(c->fk->on_delete));
+            mcc_buf_printf(out, ", on_delete: %s", action_name(c->fk->on_delete));
         if (c->fk->on_update)
-            mc_buf_printf(out, ", on_update: %s", action_name(c->fk->on_update));
-        mc_buf_putc(out, ')');
+            mcc_buf_printf(out, ", on_update: %s", action_name(c->fk->on_update));
+        mcc_buf_putc(out, ')');
         for (size_t k = 0; k < t->nconstraints; k++)
             if (&t->constraints[k] == c->fk)
                 it->constraint_done[k] = true;
         if (c->fk->name)
-            mc_buf_printf(&note, "  # left out: the foreign key's name %s", c->fk->name);
+            mcc_buf_printf(&note, "  # left out: the foreign key's name %s", c->fk->name);
     } else if (c->fk) {
-        mc_buf_printf(&note, "  # left out: foreign key to %s, not a table of this database", c->fk->ref_table);
+        mcc_buf_printf(&note, "  # left out: foreign key to %s, not a table of this database", c->fk->ref_table);
         for (size_t k = 0; k < t->nconstraints; k++)
             if (&t->constraints[k] == c->fk)
                 it->constraint_done[k] = true;
     }
     if (c->check) {
-        mc_buf_put(out, " check(");
+        mcc_buf_put(out, " check(");
         put_string(out, c->check);
-        mc_buf_putc(out, ')');
+        mcc_buf_putc(out, ')');
     }
     if (it->renamed[ci]) {
-        mc_buf_put(out, " column(");
+        mcc_buf_put(out, " column(");
         put_string(out, c->name);
-        mc_buf_putc(out, ')');
+        mcc_buf_putc(out, ')');
     }
     if (note.data)
-        mc_buf_put(out, note.data);
-    mc_buf_putc(out, '\n');
-    mc_buf_free(&note);
+        mcc_buf_put(out, note.data);
+    mcc_buf_putc(out, '\n');
+    mcc_buf_free(&note);
 }
 
-static void put_fields(const itable *it, mc_buf *out, const size_t *cols, size_t n)
+static void put_fields(const itable *it, mcc_buf *out, const size_t *cols, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        mc_buf_printf(out, "%s%s", i ? ", " : "", it->bare[cols[i]]);
+        mcc_buf_printf(out, "%s%s", i ? ", " : "", it->bare[cols[i]]);
 }
 
 /* The model-level members: composite primary key, constraints in their
  * order, indexes not written as attributes. */
-static void write_members(inspector *in, itable *it, mc_buf *out)
+static void write_members(inspector *in, itable *it, mcc_buf *out)
 {
-    const mc_table *t = it->t;
+    const mcc_table *t = it->t;
     if (t->npk > 1) {
-        mc_buf_put(out, "    primary_key(");
+        mcc_buf_put(out, "    primary_key(");
         put_fields(it, out, t->pk, t->npk);
-        mc_buf_put(out, ")\n");
+        mcc_buf_put(out, ")\n");
     } else if (t->npk == 0) {
-        size_t *all = mc_arena_alloc(in->a, (t->ncolumns + 1) * sizeof *all);
+        size_t *all = mcc_arena_alloc(in->a, (t->ncolumns + 1) * sizeof *all);
         for (size_t i = 0; all && i < t->ncolumns; i++)
             all[i] = i;
-        mc_buf_put(out, "    # the table has no primary key, which a model needs: review this one\n");
-        mc_buf_put(out, "    primary_key(");
+        mcc_buf_put(out, "    # the table has no primary key, which a model needs: review this one\n");
+        mcc_buf_put(out, "    primary_key(");
         if (all)
             put_fields(it, out, all, t->ncolumns);
-        mc_buf_put(out, ")\n");
+        mcc_buf_put(out, ")\n");
     }
     for (size_t k = 0; k < t->nconstraints; k++) {
-        const mc_constraint *u = &t->constraints[k];
+        const mcc_constraint *u = &t->constraints[k];
         if (it->constraint_done[k])
             continue;
         if (u->name)
-            mc_buf_printf(out, "    # left out: the constraint's name %s\n", u->name);
+            mcc_buf_printf(out, "    # left out: the constraint's name %s\n", u->name);
         switch (u->kind) {
-        case MC_C_UNIQUE:
-            mc_buf_put(out, "    unique(");
+        case MCC_C_UNIQUE:
+            mcc_buf_put(out, "    unique(");
             put_fields(it, out, u->cols, u->ncols);
-            mc_buf_put(out, ")\n");
+            mcc_buf_put(out, ")\n");
             break;
-        case MC_C_CHECK:
-            mc_buf_put(out, "    check(");
+        case MCC_C_CHECK:
+            mcc_buf_put(out, "    check(");
             put_string(out, u->check);
-            mc_buf_put(out, ")\n");
+            mcc_buf_put(out, ")\n");
             break;
-        case MC_C_FOREIGN_KEY:
-            mc_buf_printf(out, "    # left out: a foreign key of %zu columns to %s (one column per foreign key here)\n",
+        case MCC_C_FOREIGN_KEY:
+            mcc_buf_printf(out, "    # left out: a foreign key of %zu columns to %s (one column per foreign key here)\n",
                           u->ncols, u->ref_table);
             break;
         }
     }
     for (size_t x = 0; x < t->nindexes; x++) {
-        const mc_index *ix = &t->indexes[x];
+        const mcc_index *ix = &t->indexes[x];
         if (it->index_done[x])
             continue;
-        mc_buf_put(out, "    index(");
+        mcc_buf_put(out, "    index(");
         put_fields(it, out, ix->cols, ix->ncols);
         if (!default_index_name(t, ix)) {
-            mc_buf_put(out, ", name: ");
+            mcc_buf_put(out, ", name: ");
             put_string(out, ix->name);
         }
         if (ix->unique)
-            mc_buf_put(out, ", unique: true");
-        mc_buf_put(out, ")\n");
+            mcc_buf_put(out, ", unique: true");
+        mcc_buf_put(out, ")\n");
     }
 }
 
-static void write_model(inspector *in, itable *it, mc_buf *out)
+static void write_model(inspector *in, itable *it, mcc_buf *out)
 {
-    mc_buf_printf(out, "\nmodel %s ", it->model);
+    mcc_buf_printf(out, "\nmodel %s ", it->model);
     if (it->custom_table) {
-        mc_buf_put(out, "table ");
+        mcc_buf_put(out, "table ");
         put_string(out, it->t->name);
-        mc_buf_putc(out, ' ');
+        mcc_buf_putc(out, ' ');
     }
-    mc_buf_put(out, "{\n");
+    mcc_buf_put(out, "{\n");
     for (size_t c = 0; c < it->t->ncolumns; c++)
         write_column(in, it, c, out);
     if (it->rels.data)
-        mc_buf_put(out, it->rels.data);
+        mcc_buf_put(out, it->rels.data);
     write_members(in, it, out);
-    mc_buf_put(out, "}\n");
+    mcc_buf_put(out, "}\n");
 }
 
-int mc_inspect(sqlite3 *db, const char *source, mc_arena *arena, mc_diag *diag, mc_buf *out)
+int mcc_inspect(sqlite3 *db, const char *source, mcc_arena *arena, mcc_diag *diag, mcc_buf *out)
 {
     inspector in = {.db = db, .a = arena};
-    if (mc_introspect(db, arena, diag, &in.s))
+    if (mcc_introspect(db, arena, diag, &in.s))
         return -1;
-    in.tabs = mc_arena_alloc(arena, (in.s.ntables + 1) * sizeof *in.tabs);
+    in.tabs = mcc_arena_alloc(arena, (in.s.ntables + 1) * sizeof *in.tabs);
     if (!in.tabs) {
-        mc_error_in(diag, NULL, NULL, "out of memory");
+        mcc_error_in(diag, NULL, NULL, "out of memory");
         return -1;
     }
     memset(in.tabs, 0, (in.s.ntables + 1) * sizeof *in.tabs);
@@ -793,22 +793,22 @@ int mc_inspect(sqlite3 *db, const char *source, mc_arena *arena, mc_diag *diag, 
         infer_relations(&in);
     }
     if (in.rc == SQLITE_OK) {
-        mc_buf_put(out, "# The schema of ");
-        mc_buf_put(out, source ? source : "a database");
-        mc_buf_put(out, ", written by `modelc inspect`.\n"
+        mcc_buf_put(out, "# The schema of ");
+        mcc_buf_put(out, source ? source : "a database");
+        mcc_buf_put(out, ", written by `modelc inspect`.\n"
                         "# Relationship names are inferred from the foreign keys: review them.\n");
         if (in.notes.data) {
-            mc_buf_putc(out, '\n');
-            mc_buf_put(out, in.notes.data);
+            mcc_buf_putc(out, '\n');
+            mcc_buf_put(out, in.notes.data);
         }
         for (size_t i = 0; i < in.s.ntables; i++)
             write_model(&in, &in.tabs[i], out);
     }
     for (size_t i = 0; i < in.s.ntables; i++)
-        mc_buf_free(&in.tabs[i].rels);
-    mc_buf_free(&in.notes);
+        mcc_buf_free(&in.tabs[i].rels);
+    mcc_buf_free(&in.notes);
     if (in.rc == SQLITE_OK && !out->failed)
         return 0;
-    mc_error_in(diag, NULL, NULL, "%s", in.rc != SQLITE_OK && in.err ? in.err : "out of memory");
+    mcc_error_in(diag, NULL, NULL, "%s", in.rc != SQLITE_OK && in.err ? in.err : "out of memory");
     return -1;
 }

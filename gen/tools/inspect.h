@@ -16,10 +16,10 @@
  * For a database that modelc or Flask-SQLAlchemy created, `modelc sql` of
  * the inspected schema prints the DDL the database was made with.  The
  * text is written plainly, one space between parts; `modelc inspect`
- * lays it out with mc_fmt before printing it.
+ * lays it out with mcc_fmt before printing it.
  */
-#ifndef MC_INSPECT_H
-#define MC_INSPECT_H
+#ifndef MCC_INSPECT_H
+#define MCC_INSPECT_H
 
 #include <sqlite3.h>
 
@@ -31,6 +31,6 @@
  * names the database in the header comment (NULL: none).  Scratch memory
  * comes from arena.  Returns 0, or -1 after reporting into diag what
  * could not be read (diag->place names the database). */
-int mc_inspect(sqlite3 *db, const char *source, mc_arena *arena, mc_diag *diag, mc_buf *out);
+int mcc_inspect(sqlite3 *db, const char *source, mcc_arena *arena, mcc_diag *diag, mcc_buf *out);
 
 #endif

@@ -99,15 +99,15 @@ static int write_files(const uint8_t *data, size_t size)
 
 /* The schema and the bookkeeping, as text: what "exactly as it was"
  * compares (a missing modelc_migrations is the same as an empty one). */
-/* The sink of a diag that gathers its messages into an mc_buf. */
+/* The sink of a diag that gathers its messages into an mcc_buf. */
 static void gather(void *ctx, const char *text)
 {
-    mc_buf_put(ctx, text);
+    mcc_buf_put(ctx, text);
 }
 
 static char *snapshot(mc_db *db)
 {
-    mc_buf b = {0};
+    mcc_buf b = {0};
     sqlite3_stmt *st = NULL;
     /* The runner creates its (empty) bookkeeping table before the first
      * step, as Alembic does alembic_version: not a change of version. */
@@ -119,16 +119,16 @@ static char *snapshot(mc_db *db)
             while ((rc = sqlite3_step(st)) == SQLITE_ROW)
                 for (int c = 0; c < sqlite3_column_count(st); c++) {
                     const unsigned char *t = sqlite3_column_text(st, c);
-                    mc_buf_printf(&b, "%s|", t ? (const char *)t : "NULL");
+                    mcc_buf_printf(&b, "%s|", t ? (const char *)t : "NULL");
                 }
             if (rc != SQLITE_DONE)
-                mc_buf_printf(&b, "error %d\n", rc);
+                mcc_buf_printf(&b, "error %d\n", rc);
         }
         sqlite3_finalize(st);
         st = NULL;
         sql = "SELECT version, name, checksum FROM modelc_migrations ORDER BY version";
     }
-    return mc_buf_take(&b);
+    return mcc_buf_take(&b);
 }
 
 static void observe(void *ctx, const mc_migration *m, int upgrading, const char *stmt)
@@ -167,20 +167,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     reset_dir();
     write_files(data, size);
 
-    mc_arena arena = {0};
-    mc_buf errors = {0};
-    mc_diag diag;   /* what the reader reports, gathered (not shown) */
-    mc_diag_init(&diag, NULL, gather, &errors);
-    mc_migdir d;
-    int nerr = mc_migdir_read(dir, &arena, &diag, &d);
+    mcc_arena arena = {0};
+    mcc_buf errors = {0};
+    mcc_diag diag;   /* what the reader reports, gathered (not shown) */
+    mcc_diag_init(&diag, NULL, gather, &errors);
+    mcc_migdir d;
+    int nerr = mcc_migdir_read(dir, &arena, &diag, &d);
     if (nerr == 0) {
-        mc_migration *list = mc_migdir_list(&d, &arena);
+        mc_migration *list = mcc_migdir_list(&d, &arena);
         MUST(list != NULL);
         size_t statements = 0;
         (void)mc_migrate_plan(NULL, list, d.n, -1, observe, &statements);
 
-        mc_schema schema;
-        (void)mc_migdir_schema(&d, d.n, &arena, &diag, &schema);
+        mcc_schema schema;
+        (void)mcc_migdir_schema(&d, d.n, &arena, &diag, &schema);
 
         mc_db *db = NULL;
         if (mc_open(&db, ":memory:", NULL) == MC_OK) {
@@ -194,7 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         mc_close(db);
     }
-    mc_buf_free(&errors);
-    mc_arena_free(&arena);
+    mcc_buf_free(&errors);
+    mcc_arena_free(&arena);
     return 0;
 }

@@ -11,7 +11,7 @@
  * An accepted schema must also survive what `modelc sql`, `migrate` and
  * `check` do with it (else abort, which libFuzzer reports as a crash):
  *   - its CREATE statements run on SQLite, and introspecting the result
- *     gives a schema mc_diff finds equal to it (introspect.h's promise);
+ *     gives a schema mcc_diff finds equal to it (introspect.h's promise);
  *   - the first migration (the plan from an empty schema) gives the same,
  *     and its downgrade gives an empty database back.
  * The compilers are not run inside the loop: tests/fuzz/compile_sample.sh
@@ -53,33 +53,33 @@ static void fail(const char *what, const char *detail, const char *sql)
 /* A diag that keeps the last message it got. */
 static void keep_last(void *ctx, const char *text)
 {
-    mc_buf *b = ctx;
+    mcc_buf *b = ctx;
     b->len = 0;
-    mc_buf_put(b, text);
+    mcc_buf_put(b, text);
 }
 
 /* db (where `sql` ran) holds exactly `want`; NULL: no table at all. */
-static void holds(sqlite3 *db, const mc_schema *want, mc_arena *arena, const char *what, const char *sql)
+static void holds(sqlite3 *db, const mcc_schema *want, mcc_arena *arena, const char *what, const char *sql)
 {
-    mc_schema got;
-    mc_buf msg = {0};
-    mc_diag diag;
-    mc_diag_init(&diag, NULL, keep_last, &msg);
-    if (mc_introspect(db, arena, &diag, &got) != 0)
+    mcc_schema got;
+    mcc_buf msg = {0};
+    mcc_diag diag;
+    mcc_diag_init(&diag, NULL, keep_last, &msg);
+    if (mcc_introspect(db, arena, &diag, &got) != 0)
         fail(what, msg.data ? msg.data : "cannot introspect", sql);
-    mc_buf_free(&msg);
+    mcc_buf_free(&msg);
     if (!want) {
         if (got.ntables)
             fail(what, "tables are left", sql);
         return;
     }
-    mc_diff d;
-    if (mc_diff_schemas(&got, want, NULL, arena, &d) != 0)
+    mcc_diff d;
+    if (mcc_diff_schemas(&got, want, NULL, arena, &d) != 0)
         abort();
     if (d.nops) {
-        mc_buf b = {0};
+        mcc_buf b = {0};
         for (size_t i = 0; i < d.nops; i++)
-            mc_buf_printf(&b, "%s\n", d.ops[i].text ? d.ops[i].text : "?");
+            mcc_buf_printf(&b, "%s\n", d.ops[i].text ? d.ops[i].text : "?");
         fail(what, b.data, sql);
     }
 }
@@ -92,25 +92,25 @@ static void exec_or_fail(sqlite3 *db, const char *sql, const char *what)
 }
 
 /* check("sql") is the one piece of a schema passed to SQLite as written. */
-static int has_raw_sql(const mc_schema *s)
+static int has_raw_sql(const mcc_schema *s)
 {
     for (size_t i = 0; i < s->ntables; i++) {
-        const mc_table *t = s->tables[i];
+        const mcc_table *t = s->tables[i];
         for (size_t c = 0; c < t->ncolumns; c++)
             if (t->columns[c].check)
                 return 1;
         for (size_t k = 0; k < t->nconstraints; k++)
-            if (t->constraints[k].kind == MC_C_CHECK)
+            if (t->constraints[k].kind == MCC_C_CHECK)
                 return 1;
     }
     return 0;
 }
 
-static void round_trips(const mc_schema *s, mc_arena *arena)
+static void round_trips(const mcc_schema *s, mcc_arena *arena)
 {
     fuzz_guard_reset();
-    mc_buf ddl = {0};
-    mc_ddl_schema(&ddl, s);
+    mcc_buf ddl = {0};
+    mcc_ddl_schema(&ddl, s);
     sqlite3 *db = NULL;
     if (sqlite3_open(":memory:", &db) != SQLITE_OK)
         abort();
@@ -122,28 +122,28 @@ static void round_trips(const mc_schema *s, mc_arena *arena)
             fail("the CREATE statements do not run", err, ddl.data);
         sqlite3_free(err);
         sqlite3_close(db);
-        mc_buf_free(&ddl);
+        mcc_buf_free(&ddl);
         return;
     }
     holds(db, s, arena, "the CREATE statements do not give the schema", ddl.data);
     sqlite3_close(db);
-    mc_buf_free(&ddl);
+    mcc_buf_free(&ddl);
 
-    mc_schema empty;
+    mcc_schema empty;
     memset(&empty, 0, sizeof empty);
     empty.name = "fuzz";
-    mc_diff up, down;
-    mc_plan pu, pd;
-    mc_buf refused = {0};
-    mc_diag diag;
-    mc_diag_init(&diag, NULL, keep_last, &refused);
-    if (mc_diff_schemas(&empty, s, NULL, arena, &up) || mc_diff_schemas(s, &empty, NULL, arena, &down))
+    mcc_diff up, down;
+    mcc_plan pu, pd;
+    mcc_buf refused = {0};
+    mcc_diag diag;
+    mcc_diag_init(&diag, NULL, keep_last, &refused);
+    if (mcc_diff_schemas(&empty, s, NULL, arena, &up) || mcc_diff_schemas(s, &empty, NULL, arena, &down))
         abort();
-    if (mc_plan_build(&up, &empty, s, MC_PLAN_UPGRADE, arena, &diag, &pu) != 0)
+    if (mcc_plan_build(&up, &empty, s, MCC_PLAN_UPGRADE, arena, &diag, &pu) != 0)
         fail("the first migration is refused", refused.data, NULL);
-    if (mc_plan_build(&down, s, &empty, 0, arena, &diag, &pd) != 0)
+    if (mcc_plan_build(&down, s, &empty, 0, arena, &diag, &pd) != 0)
         abort();
-    mc_buf_free(&refused);
+    mcc_buf_free(&refused);
     if (sqlite3_open(":memory:", &db) != SQLITE_OK)
         abort();
     exec_or_fail(db, pu.sql, "the first migration does not run");
@@ -162,27 +162,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size)
         memcpy(text, data, size);
     text[size] = '\0';
-    mc_source src = {"fuzz.model", text, size};
-    mc_diag diag;
-    mc_diag_init(&diag, &src, check_diag, NULL);
-    mc_arena arena = {0};
-    mc_ast ast;
-    mc_schema schema;
+    mcc_source src = {"fuzz.model", text, size};
+    mcc_diag diag;
+    mcc_diag_init(&diag, &src, check_diag, NULL);
+    mcc_arena arena = {0};
+    mcc_ast ast;
+    mcc_schema schema;
     memset(&schema, 0, sizeof schema);
-    int nerr = mc_parse(&src, &arena, &diag, &ast);
+    int nerr = mcc_parse(&src, &arena, &diag, &ast);
     if (nerr == 0)
-        nerr = mc_sema(&ast, &src, &arena, &diag, &schema);
-    mc_diag_finish(&diag);
+        nerr = mcc_sema(&ast, &src, &arena, &diag, &schema);
+    mcc_diag_finish(&diag);
     if (nerr == 0) {
         schema.name = "fuzz";
         schema.path = "fuzz.model";
         round_trips(&schema, &arena);
-        mc_buf erd = {0};
-        mc_erd_dot(&erd, &schema);
-        mc_buf_free(&erd);
+        mcc_buf erd = {0};
+        mcc_erd_dot(&erd, &schema);
+        mcc_buf_free(&erd);
         cgen g = {&schema, "", &arena, schema.name, NULL, 0, NULL, false};
-        mc_diag names;
-        mc_diag_init(&names, &src, check_diag, NULL);
+        mcc_diag names;
+        mcc_diag_init(&names, &src, check_diag, NULL);
         char *header = NULL;
         cg_file *files = NULL;
         size_t nfiles = 0;
@@ -194,7 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             free(files[i].text);
         free(files);
     }
-    mc_arena_free(&arena);
+    mcc_arena_free(&arena);
     free(text);
     return 0;
 }

@@ -168,7 +168,7 @@ END_TEST
 
 START_TEST(duplicate_definitions_are_found)
 {
-    mc_arena arena = {0};
+    mcc_arena arena = {0};
     cgen g = {0};
     g.arena = &arena;
     ck_assert_str_eq(cg_duplicate_definition(&g, "int a(void)\n{\n}\nint b(int x)\n{\n}\nint a(void)\n{\n}\n"), "a");
@@ -191,7 +191,7 @@ START_TEST(duplicate_definitions_are_found)
     free(src);
     free(path);
     tu_rmdir(dir);
-    mc_arena_free(&arena);
+    mcc_arena_free(&arena);
 }
 END_TEST
 

@@ -59,19 +59,19 @@ START_TEST(every_byte_survives_a_literal)
     for (int i = 1; i < 256; i++)
         all[i - 1] = (char)i;
     all[255] = '\0';
-    mc_arena arena = {0};
+    mcc_arena arena = {0};
     cgen g = {0};
     g.arena = &arena;
-    mc_buf prog = {0};
-    mc_buf_put(&prog, "#include <stdio.h>\n#include <string.h>\nstatic const char *const texts[] = {\n");
-    mc_buf want = {0};
+    mcc_buf prog = {0};
+    mcc_buf_put(&prog, "#include <stdio.h>\n#include <string.h>\nstatic const char *const texts[] = {\n");
+    mcc_buf want = {0};
     for (size_t i = 0; i <= sizeof nasty / sizeof nasty[0]; i++) {
         const char *t = i < sizeof nasty / sizeof nasty[0] ? nasty[i] : all;
-        mc_buf_printf(&prog, "    %s,\n", cg_cstr(&g, t));
-        mc_buf_put(&want, t);
-        mc_buf_putc(&want, '|');
+        mcc_buf_printf(&prog, "    %s,\n", cg_cstr(&g, t));
+        mcc_buf_put(&want, t);
+        mcc_buf_putc(&want, '|');
     }
-    mc_buf_put(&prog, "};\nint main(void)\n{\n    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)\n"
+    mcc_buf_put(&prog, "};\nint main(void)\n{\n    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)\n"
                       "        printf(\"%s|\", texts[i]);\n    return 0;\n}\n");
     char *dir = tu_mkdtemp();
     char *src = tu_fmt("%s/lit.c", dir);
@@ -93,9 +93,9 @@ START_TEST(every_byte_survives_a_literal)
     }
     free(src);
     tu_rmdir(dir);
-    mc_buf_free(&prog);
-    mc_buf_free(&want);
-    mc_arena_free(&arena);
+    mcc_buf_free(&prog);
+    mcc_buf_free(&want);
+    mcc_arena_free(&arena);
 }
 END_TEST
 
@@ -105,18 +105,18 @@ START_TEST(comments_stay_comments)
         "*/", "/*", "a*/b", "*//*", "?\?/", "?\?\?/\n", "x\\", "x\\\ny", "line\nbreak", "?\?\?/", "\r\t\f",
         "\"); system(\"touch pwned\"); /* (\"", "**/", "*\\\n/",
     };
-    mc_buf prog = {0};
-    mc_buf_put(&prog, "int main(void)\n{\n");
+    mcc_buf prog = {0};
+    mcc_buf_put(&prog, "int main(void)\n{\n");
     for (size_t i = 0; i < sizeof nasty / sizeof nasty[0]; i++) {
-        mc_buf text = {0};
+        mcc_buf text = {0};
         cg_put_comment_text(&text, nasty[i]);
         ck_assert_msg(!strstr(text.data, "*/") && !strstr(text.data, "/*") && !strstr(text.data, "?\?") &&
                           !strchr(text.data, '\n') && !strchr(text.data, '\r'),
                       "unsafe comment text for case %zu: %s", i, text.data);
         cg_commentf(&prog, "%s", nasty[i]);
-        mc_buf_free(&text);
+        mcc_buf_free(&text);
     }
-    mc_buf_put(&prog, "    return 0;\n}\n");
+    mcc_buf_put(&prog, "    return 0;\n}\n");
     char *dir = tu_mkdtemp();
     char *src = tu_fmt("%s/c.c", dir);
     tu_write_file(src, prog.data, prog.len);
@@ -125,7 +125,7 @@ START_TEST(comments_stay_comments)
     free(cmd);
     free(src);
     tu_rmdir(dir);
-    mc_buf_free(&prog);
+    mcc_buf_free(&prog);
 }
 END_TEST
 
@@ -211,14 +211,14 @@ static const char *wide_app =
 START_TEST(long_texts_compile_and_run)
 {
     char *dir = tu_mkdtemp();
-    mc_buf schema = {0};
-    mc_buf_put(&schema, "model Wide {\n    id Integer primary_key\n");
+    mcc_buf schema = {0};
+    mcc_buf_put(&schema, "model Wide {\n    id Integer primary_key\n");
     for (int i = 0; i < 120; i++)
-        mc_buf_printf(&schema, "    a_rather_long_column_name_number_%03d String(40) column(\"a rather long column name, "
+        mcc_buf_printf(&schema, "    a_rather_long_column_name_number_%03d String(40) column(\"a rather long column name, "
                                "number %03d\")\n", i, i);
-    mc_buf_put(&schema, "}\n");
+    mcc_buf_put(&schema, "}\n");
     for (int i = 0; i < 40; i++)
-        mc_buf_printf(&schema, "model Table%d {\n    id Integer primary_key\n    some_descriptive_field_%d Text\n"
+        mcc_buf_printf(&schema, "model Table%d {\n    id Integer primary_key\n    some_descriptive_field_%d Text\n"
                                "    another_descriptive_field_%d Integer\n}\n", i, i, i);
     char *path = tu_fmt("%s/wide.model", dir);
     tu_write_file(path, schema.data, schema.len);
@@ -240,7 +240,7 @@ START_TEST(long_texts_compile_and_run)
         sh_ok("compiling as C++", cmd, 120);
         free(cmd);
     }
-    mc_buf_free(&schema);
+    mcc_buf_free(&schema);
     free(path);
     free(main_c);
     tu_rmdir(dir);

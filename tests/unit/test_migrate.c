@@ -192,18 +192,18 @@ static char *fingerprint(sqlite3 *db)
 /* modelc's own view: introspect both and diff; "" when equal. */
 static char *model_diff(sqlite3 *x, sqlite3 *y)
 {
-    mc_arena arena = {0};
-    mc_schema a, b;
-    mc_diag diag;   /* what cannot be read goes to stderr */
-    mc_diag_init(&diag, NULL, NULL, NULL);
-    ck_assert_int_eq(mc_introspect(x, &arena, &diag, &a), 0);
-    ck_assert_int_eq(mc_introspect(y, &arena, &diag, &b), 0);
-    mc_diff d;
-    ck_assert_int_eq(mc_diff_schemas(&a, &b, NULL, &arena, &d), 0);
+    mcc_arena arena = {0};
+    mcc_schema a, b;
+    mcc_diag diag;   /* what cannot be read goes to stderr */
+    mcc_diag_init(&diag, NULL, NULL, NULL);
+    ck_assert_int_eq(mcc_introspect(x, &arena, &diag, &a), 0);
+    ck_assert_int_eq(mcc_introspect(y, &arena, &diag, &b), 0);
+    mcc_diff d;
+    ck_assert_int_eq(mcc_diff_schemas(&a, &b, NULL, &arena, &d), 0);
     sb s = {0};
     for (size_t i = 0; i < d.nops; i++)
         sb_add(&s, "%s\n", d.ops[i].text);
-    mc_arena_free(&arena);
+    mcc_arena_free(&arena);
     return sb_take(&s);
 }
 
@@ -897,16 +897,16 @@ END_TEST
 /* Introspecting the DDL of `modelc sql X` gives X back (SQL level). */
 static void roundtrip(const char *path)
 {
-    mc_arena arena = {0};
-    mc_diag diag;
-    mc_source src = {0};
-    mc_diag_init(&diag, &src, NULL, NULL);
-    mc_schema want, got;
-    ck_assert_int_eq(mc_load_schema(path, &arena, &diag, &src, &want), 0);
+    mcc_arena arena = {0};
+    mcc_diag diag;
+    mcc_source src = {0};
+    mcc_diag_init(&diag, &src, NULL, NULL);
+    mcc_schema want, got;
+    ck_assert_int_eq(mcc_load_schema(path, &arena, &diag, &src, &want), 0);
     sqlite3 *db = fresh_db(path);
-    ck_assert_int_eq(mc_introspect(db, &arena, &diag, &got), 0);
-    mc_diff d;
-    ck_assert_int_eq(mc_diff_schemas(&got, &want, NULL, &arena, &d), 0);
+    ck_assert_int_eq(mcc_introspect(db, &arena, &diag, &got), 0);
+    mcc_diff d;
+    ck_assert_int_eq(mcc_diff_schemas(&got, &want, NULL, &arena, &d), 0);
     sb s = {0};
     for (size_t i = 0; i < d.nops; i++)
         sb_add(&s, "%s\n", d.ops[i].text);
@@ -921,7 +921,7 @@ static void roundtrip(const char *path)
             ck_assert_str_eq(got.create_order[i]->columns[j].name, want.create_order[i]->columns[j].name);
     }
     sqlite3_close(db);
-    mc_arena_free(&arena);
+    mcc_arena_free(&arena);
 }
 
 START_TEST(introspection_round_trip)

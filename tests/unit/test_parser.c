@@ -3,8 +3,8 @@
  * section 1 lands in the schema model (schema.h) as it should, and
  * diagnostics are located in characters, not bytes.
  *
- * Schemas are parsed from memory with mc_parse + mc_sema and a capturing
- * diagnostics sink; the shared examples go through mc_load_schema.
+ * Schemas are parsed from memory with mcc_parse + mcc_sema and a capturing
+ * diagnostics sink; the shared examples go through mcc_load_schema.
  */
 #include <check.h>
 #include <stdio.h>
@@ -36,11 +36,11 @@ static void capture(void *ctx, const char *text)
 }
 
 typedef struct loaded {
-    mc_arena arena;
-    mc_source src;
-    mc_diag diag;
-    mc_ast ast;
-    mc_schema schema;
+    mcc_arena arena;
+    mcc_source src;
+    mcc_diag diag;
+    mcc_ast ast;
+    mcc_schema schema;
     captured cap;
     int nerr;
 } loaded;
@@ -53,10 +53,10 @@ static loaded *load_text(const char *text)
     l->src.path = "t.model";
     l->src.text = text;
     l->src.len = strlen(text);
-    mc_diag_init(&l->diag, &l->src, capture, &l->cap);
-    l->nerr = mc_parse(&l->src, &l->arena, &l->diag, &l->ast);
+    mcc_diag_init(&l->diag, &l->src, capture, &l->cap);
+    l->nerr = mcc_parse(&l->src, &l->arena, &l->diag, &l->ast);
     if (l->nerr == 0)
-        l->nerr = mc_sema(&l->ast, &l->src, &l->arena, &l->diag, &l->schema);
+        l->nerr = mcc_sema(&l->ast, &l->src, &l->arena, &l->diag, &l->schema);
     return l;
 }
 
@@ -73,39 +73,39 @@ static loaded *load_file(const char *path)
 {
     loaded *l = calloc(1, sizeof *l);
     ck_assert_ptr_nonnull(l);
-    mc_diag_init(&l->diag, &l->src, capture, &l->cap);
-    l->nerr = mc_load_schema(path, &l->arena, &l->diag, &l->src, &l->schema);
+    mcc_diag_init(&l->diag, &l->src, capture, &l->cap);
+    l->nerr = mcc_load_schema(path, &l->arena, &l->diag, &l->src, &l->schema);
     ck_assert_msg(l->nerr == 0, "%s:\n%s", path, l->cap.text ? l->cap.text : "");
     return l;
 }
 
 static void unload(loaded *l)
 {
-    mc_arena_free(&l->arena);
+    mcc_arena_free(&l->arena);
     free(l->cap.text);
     free(l);
 }
 
-static mc_table *model(const loaded *l, const char *name)
+static mcc_table *model(const loaded *l, const char *name)
 {
-    mc_table *t = mc_schema_model(&l->schema, name);
+    mcc_table *t = mcc_schema_model(&l->schema, name);
     ck_assert_msg(t != NULL, "no model %s", name);
     return t;
 }
 
-static mc_column *field(const mc_table *t, const char *name)
+static mcc_column *field(const mcc_table *t, const char *name)
 {
-    mc_column *c = mc_table_field(t, name);
+    mcc_column *c = mcc_table_field(t, name);
     ck_assert_msg(c != NULL, "no field %s.%s", t->model, name);
     return c;
 }
 
-static size_t col_index(const mc_table *t, const char *name)
+static size_t col_index(const mcc_table *t, const char *name)
 {
     return (size_t)(field(t, name) - t->columns);
 }
 
-static mc_relationship *rel(const mc_table *t, const char *name)
+static mcc_relationship *rel(const mcc_table *t, const char *name)
 {
     for (size_t i = 0; i < t->nrels; i++)
         if (strcmp(t->rels[i]->name, name) == 0)
@@ -114,7 +114,7 @@ static mc_relationship *rel(const mc_table *t, const char *name)
     return NULL;
 }
 
-static const mc_index *index_named(const mc_table *t, const char *name)
+static const mcc_index *index_named(const mcc_table *t, const char *name)
 {
     for (size_t i = 0; i < t->nindexes; i++)
         if (strcmp(t->indexes[i].name, name) == 0)
@@ -124,10 +124,10 @@ static const mc_index *index_named(const mc_table *t, const char *name)
 }
 
 /* The column name of an FK constraint's (single) column. */
-static const char *fk_col(const mc_table *t, const mc_constraint *k)
+static const char *fk_col(const mcc_table *t, const mcc_constraint *k)
 {
     ck_assert_ptr_nonnull(k);
-    ck_assert_int_eq(k->kind, MC_C_FOREIGN_KEY);
+    ck_assert_int_eq(k->kind, MCC_C_FOREIGN_KEY);
     ck_assert_uint_eq(k->ncols, 1);
     return t->columns[k->cols[0]].name;
 }
@@ -160,25 +160,25 @@ static const char *types_src =
 START_TEST(types_and_sql_types)
 {
     loaded *l = load_ok(types_src);
-    const mc_table *t = model(l, "AllTypes");
+    const mcc_table *t = model(l, "AllTypes");
     static const struct {
         const char *field;
-        mc_type_id type;
+        mcc_type_id type;
         const char *sql;
     } want[] = {
-        {"id", MC_T_INTEGER, "INTEGER"},      {"big", MC_T_BIGINTEGER, "BIGINT"},
-        {"small", MC_T_SMALLINTEGER, "SMALLINT"}, {"f", MC_T_FLOAT, "FLOAT"},
-        {"n", MC_T_NUMERIC, "NUMERIC(8, 2)"}, {"n1", MC_T_NUMERIC, "NUMERIC(5)"},
-        {"b", MC_T_BOOLEAN, "BOOLEAN"},       {"s", MC_T_STRING, "VARCHAR"},
-        {"s64", MC_T_STRING, "VARCHAR(64)"},  {"t", MC_T_TEXT, "TEXT"},
-        {"dt", MC_T_DATETIME, "DATETIME"},    {"d", MC_T_DATE, "DATE"},
-        {"tm", MC_T_TIME, "TIME"},            {"bin", MC_T_LARGEBINARY, "BLOB"},
-        {"j", MC_T_JSON, "JSON"},             {"fmt", MC_T_ENUM, "VARCHAR(9)"},
-        {"tiny", MC_T_ENUM, "VARCHAR(2)"},
+        {"id", MCC_T_INTEGER, "INTEGER"},      {"big", MCC_T_BIGINTEGER, "BIGINT"},
+        {"small", MCC_T_SMALLINTEGER, "SMALLINT"}, {"f", MCC_T_FLOAT, "FLOAT"},
+        {"n", MCC_T_NUMERIC, "NUMERIC(8, 2)"}, {"n1", MCC_T_NUMERIC, "NUMERIC(5)"},
+        {"b", MCC_T_BOOLEAN, "BOOLEAN"},       {"s", MCC_T_STRING, "VARCHAR"},
+        {"s64", MCC_T_STRING, "VARCHAR(64)"},  {"t", MCC_T_TEXT, "TEXT"},
+        {"dt", MCC_T_DATETIME, "DATETIME"},    {"d", MCC_T_DATE, "DATE"},
+        {"tm", MCC_T_TIME, "TIME"},            {"bin", MCC_T_LARGEBINARY, "BLOB"},
+        {"j", MCC_T_JSON, "JSON"},             {"fmt", MCC_T_ENUM, "VARCHAR(9)"},
+        {"tiny", MCC_T_ENUM, "VARCHAR(2)"},
     };
     ck_assert_uint_eq(t->ncolumns, sizeof want / sizeof want[0]);
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-        const mc_column *c = &t->columns[i];
+        const mcc_column *c = &t->columns[i];
         ck_assert_str_eq(c->field, want[i].field);
         ck_assert_str_eq(c->name, want[i].field);
         ck_assert_msg(c->type == want[i].type, "%s: type %d", c->field, (int)c->type);
@@ -193,7 +193,7 @@ START_TEST(types_and_sql_types)
     ck_assert_int_eq(field(t, "n1")->scale, 0);
 
     ck_assert_uint_eq(l->schema.nenums, 2);
-    const mc_enum *e = &l->schema.enums[0];
+    const mcc_enum *e = &l->schema.enums[0];
     ck_assert_str_eq(e->name, "Format");
     ck_assert_uint_eq(e->nvalues, 4);
     ck_assert_str_eq(e->values[0], "hardcover");
@@ -235,26 +235,26 @@ static const char *attrs_src =
 START_TEST(column_attributes)
 {
     loaded *l = load_ok(attrs_src);
-    const mc_table *t = model(l, "Thing");
-    const mc_table *owner = model(l, "Owner");
+    const mcc_table *t = model(l, "Thing");
+    const mcc_table *owner = model(l, "Owner");
     ck_assert_str_eq(t->name, "thing");
 
-    const mc_column *id = field(t, "id");
+    const mcc_column *id = field(t, "id");
     ck_assert(id->primary_key && id->autoincrement && !id->nullable);
     ck_assert_uint_eq(t->npk, 1);
     ck_assert_uint_eq(t->pk[0], 0);
 
-    const mc_column *code = field(t, "code");
+    const mcc_column *code = field(t, "code");
     ck_assert(code->unique && !code->index && !code->nullable && !code->primary_key);
     bool code_unique = false;
     for (size_t i = 0; i < t->nconstraints; i++)
-        if (t->constraints[i].kind == MC_C_UNIQUE && t->constraints[i].ncols == 1 &&
+        if (t->constraints[i].kind == MCC_C_UNIQUE && t->constraints[i].ncols == 1 &&
             t->constraints[i].cols[0] == col_index(t, "code"))
             code_unique = true;
     ck_assert_msg(code_unique, "no UNIQUE (code)");
 
     ck_assert(field(t, "name")->index && field(t, "name")->nullable);
-    const mc_index *ix = index_named(t, "ix_thing_name");
+    const mcc_index *ix = index_named(t, "ix_thing_name");
     ck_assert(!ix->unique);
     ck_assert_uint_eq(ix->ncols, 1);
     ck_assert_uint_eq(ix->cols[0], col_index(t, "name"));
@@ -262,32 +262,32 @@ START_TEST(column_attributes)
     ck_assert(ix->unique);
     /* index + unique is a UNIQUE INDEX, not also a UNIQUE constraint */
     for (size_t i = 0; i < t->nconstraints; i++)
-        if (t->constraints[i].kind == MC_C_UNIQUE)
+        if (t->constraints[i].kind == MCC_C_UNIQUE)
             ck_assert_uint_ne(t->constraints[i].cols[0], col_index(t, "email"));
     ck_assert_uint_eq(t->nindexes, 2);
 
-    const mc_column *c = field(t, "qty");
-    ck_assert_int_eq(c->def.kind, MC_L_INT);
+    const mcc_column *c = field(t, "qty");
+    ck_assert_int_eq(c->def.kind, MCC_L_INT);
     ck_assert_str_eq(c->def.text, "-5");
     ck_assert_str_eq(c->server_default, "0");
     c = field(t, "price");
-    ck_assert_int_eq(c->def.kind, MC_L_DEC);
+    ck_assert_int_eq(c->def.kind, MCC_L_DEC);
     ck_assert_str_eq(c->def.text, "-12.50");
     ck_assert_str_eq(c->server_default, "3.5");
     c = field(t, "ratio");
-    ck_assert_int_eq(c->def.kind, MC_L_DEC);
+    ck_assert_int_eq(c->def.kind, MCC_L_DEC);
     ck_assert_str_eq(c->def.text, "0.25");
     ck_assert_ptr_null(c->server_default);
     c = field(t, "flag");
-    ck_assert_int_eq(c->def.kind, MC_L_FALSE);
+    ck_assert_int_eq(c->def.kind, MCC_L_FALSE);
     ck_assert_str_eq(c->server_default, "1");
     c = field(t, "note");
-    ck_assert_int_eq(c->def.kind, MC_L_STR);
+    ck_assert_int_eq(c->def.kind, MCC_L_STR);
     ck_assert_str_eq(c->def.text, "say \"hi\" \\ \n\t.");
     ck_assert_str_eq(field(t, "at")->server_default, "CURRENT_TIMESTAMP");
-    ck_assert_int_eq(field(t, "maybe")->def.kind, MC_L_NULL);
+    ck_assert_int_eq(field(t, "maybe")->def.kind, MCC_L_NULL);
     c = field(t, "fmt");
-    ck_assert_int_eq(c->def.kind, MC_L_ENUM);
+    ck_assert_int_eq(c->def.kind, MCC_L_ENUM);
     ck_assert_str_eq(c->def.text, "ebook");
     ck_assert_str_eq(c->server_default, "'paperback'");
     ck_assert_str_eq(field(t, "pos")->check, "pos >= 0");
@@ -296,26 +296,26 @@ START_TEST(column_attributes)
     c = field(t, "fld");
     ck_assert_str_eq(c->field, "fld");
     ck_assert_str_eq(c->name, "sql_name");
-    ck_assert_ptr_eq(mc_table_column(t, "sql_name"), c);
+    ck_assert_ptr_eq(mcc_table_column(t, "sql_name"), c);
 
     c = field(t, "owner_id");
     ck_assert(!c->nullable);
-    const mc_constraint *k = c->fk;
+    const mcc_constraint *k = c->fk;
     ck_assert_str_eq(fk_col(t, k), "owner_id");
     ck_assert_ptr_eq(k->ref, owner);
     ck_assert_str_eq(k->ref_table, "owner");
     ck_assert_uint_eq(k->nref, 1);
     ck_assert_str_eq(k->ref_cols[0], "id");
-    ck_assert_int_eq(k->on_delete, MC_FK_CASCADE);
-    ck_assert_int_eq(k->on_update, MC_FK_SET_DEFAULT);
+    ck_assert_int_eq(k->on_delete, MCC_FK_CASCADE);
+    ck_assert_int_eq(k->on_update, MCC_FK_SET_DEFAULT);
     k = field(t, "other_id")->fk;
-    ck_assert_int_eq(k->on_delete, MC_FK_SET_NULL);
-    ck_assert_int_eq(k->on_update, MC_FK_RESTRICT);
+    ck_assert_int_eq(k->on_delete, MCC_FK_SET_NULL);
+    ck_assert_int_eq(k->on_update, MCC_FK_RESTRICT);
     k = field(t, "third_id")->fk;
-    ck_assert_int_eq(k->on_delete, MC_FK_NO_ACTION);
-    ck_assert_int_eq(k->on_update, MC_FK_NONE);
+    ck_assert_int_eq(k->on_delete, MCC_FK_NO_ACTION);
+    ck_assert_int_eq(k->on_update, MCC_FK_NONE);
     ck_assert_ptr_null(field(t, "qty")->fk);
-    ck_assert_str_eq(mc_fk_action_sql(MC_FK_SET_NULL), "SET NULL");
+    ck_assert_str_eq(mcc_fk_action_sql(MCC_FK_SET_NULL), "SET NULL");
     unload(l);
 }
 END_TEST
@@ -338,7 +338,7 @@ START_TEST(model_level_members)
                         "    check(\"c > 0\")\n"
                         "    renamed_from(Happening)\n"
                         "}\n");
-    const mc_table *t = model(l, "Event");
+    const mcc_table *t = model(l, "Event");
     ck_assert_str_eq(t->name, "events");
     ck_assert_str_eq(t->model, "Event");
     ck_assert_uint_eq(t->npk, 2);
@@ -353,7 +353,7 @@ START_TEST(model_level_members)
     ck_assert_str_eq(t->indexes[0].name, "ix_custom");
     ck_assert_str_eq(t->indexes[1].name, "ix_events_a_b");
     ck_assert_str_eq(t->indexes[2].name, "ix_events_c");
-    const mc_index *ix = index_named(t, "ix_custom");
+    const mcc_index *ix = index_named(t, "ix_custom");
     ck_assert(ix->unique);
     ck_assert_uint_eq(ix->ncols, 2);
     ck_assert_uint_eq(ix->cols[0], col_index(t, "b"));
@@ -365,11 +365,11 @@ START_TEST(model_level_members)
     ck_assert(!index_named(t, "ix_events_c")->unique);
 
     ck_assert_uint_eq(t->nconstraints, 2);
-    ck_assert_int_eq(t->constraints[0].kind, MC_C_UNIQUE);
+    ck_assert_int_eq(t->constraints[0].kind, MCC_C_UNIQUE);
     ck_assert_uint_eq(t->constraints[0].ncols, 2);
     ck_assert_uint_eq(t->constraints[0].cols[0], col_index(t, "a"));
     ck_assert_uint_eq(t->constraints[0].cols[1], col_index(t, "c"));
-    ck_assert_int_eq(t->constraints[1].kind, MC_C_CHECK);
+    ck_assert_int_eq(t->constraints[1].kind, MCC_C_CHECK);
     ck_assert_str_eq(t->constraints[1].check, "c > 0");
     ck_assert_str_eq(t->renamed_from, "Happening");
     ck_assert_str_eq(t->renamed_from_table, "happening");
@@ -382,7 +382,7 @@ END_TEST
 START_TEST(library_relationships)
 {
     loaded *l = load_file(tu_example("examples/library.model"));
-    mc_table *author = model(l, "Author"), *book = model(l, "Book"), *tag = model(l, "Tag"),
+    mcc_table *author = model(l, "Author"), *book = model(l, "Book"), *tag = model(l, "Tag"),
              *book_tag = model(l, "BookTag"), *member = model(l, "Member"), *card = model(l, "LibraryCard"),
              *loan = model(l, "Loan");
     ck_assert_str_eq(l->schema.name, "library");
@@ -390,79 +390,79 @@ START_TEST(library_relationships)
     ck_assert_str_eq(card->name, "library_card");
 
     /* one-to-many with every list option, and its backref */
-    mc_relationship *r = rel(author, "books");
-    ck_assert_int_eq(r->kind, MC_REL_ONE_TO_MANY);
+    mcc_relationship *r = rel(author, "books");
+    ck_assert_int_eq(r->kind, MCC_REL_ONE_TO_MANY);
     ck_assert(!r->is_backref);
     ck_assert_ptr_eq(r->owner, author);
     ck_assert_ptr_eq(r->target, book);
-    ck_assert_int_eq(r->lazy, MC_LAZY_DYNAMIC);
+    ck_assert_int_eq(r->lazy, MCC_LAZY_DYNAMIC);
     ck_assert_ptr_eq(r->order_by, field(book, "published"));
     ck_assert(r->order_desc);
     ck_assert(r->cascade_delete);
     ck_assert_str_eq(fk_col(book, r->fk), "author_id");
-    mc_relationship *b = rel(book, "author");
+    mcc_relationship *b = rel(book, "author");
     ck_assert(b->is_backref);
     ck_assert_ptr_eq(b->other, r);
     ck_assert_ptr_eq(r->other, b);
-    ck_assert_int_eq(b->kind, MC_REL_MANY_TO_ONE);
+    ck_assert_int_eq(b->kind, MCC_REL_MANY_TO_ONE);
     ck_assert_ptr_eq(b->owner, book);
     ck_assert_ptr_eq(b->target, author);
     ck_assert_ptr_eq(b->fk, r->fk);
 
     /* many-to-many through the association model */
     r = rel(book, "tags");
-    ck_assert_int_eq(r->kind, MC_REL_MANY_TO_MANY);
+    ck_assert_int_eq(r->kind, MCC_REL_MANY_TO_MANY);
     ck_assert_ptr_eq(r->secondary, book_tag);
     ck_assert_str_eq(fk_col(book_tag, r->fk), "book_id");
     ck_assert_str_eq(fk_col(book_tag, r->fk2), "tag_id");
-    ck_assert_int_eq(r->lazy, MC_LAZY_SELECT);
+    ck_assert_int_eq(r->lazy, MCC_LAZY_SELECT);
     b = rel(tag, "books");
     ck_assert(b->is_backref);
-    ck_assert_int_eq(b->kind, MC_REL_MANY_TO_MANY);
+    ck_assert_int_eq(b->kind, MCC_REL_MANY_TO_MANY);
     ck_assert_ptr_eq(b->secondary, book_tag);
     ck_assert_ptr_eq(b->fk, r->fk2);
     ck_assert_ptr_eq(b->fk2, r->fk);
 
     r = rel(book, "loans");
-    ck_assert_int_eq(r->kind, MC_REL_ONE_TO_MANY);
-    ck_assert_int_eq(r->lazy, MC_LAZY_SELECT);
+    ck_assert_int_eq(r->kind, MCC_REL_ONE_TO_MANY);
+    ck_assert_int_eq(r->lazy, MCC_LAZY_SELECT);
     ck_assert(!r->cascade_delete);
     ck_assert_ptr_null(r->order_by);
-    ck_assert_int_eq(rel(loan, "book")->kind, MC_REL_MANY_TO_ONE);
+    ck_assert_int_eq(rel(loan, "book")->kind, MCC_REL_MANY_TO_ONE);
 
     /* self-referential, FK picked with foreign_key: */
     r = rel(member, "referrals");
-    ck_assert_int_eq(r->kind, MC_REL_ONE_TO_MANY);
+    ck_assert_int_eq(r->kind, MCC_REL_ONE_TO_MANY);
     ck_assert_ptr_eq(r->target, member);
     ck_assert_str_eq(fk_col(member, r->fk), "referrer_id");
     b = rel(member, "referrer");
     ck_assert(b->is_backref);
-    ck_assert_int_eq(b->kind, MC_REL_MANY_TO_ONE);
+    ck_assert_int_eq(b->kind, MCC_REL_MANY_TO_ONE);
     ck_assert_ptr_eq(b->fk, r->fk);
     ck_assert_ptr_eq(field(member, "referrer_id")->fk->ref, member);
 
     /* one-to-one */
     r = rel(member, "card");
-    ck_assert_int_eq(r->kind, MC_REL_ONE_TO_ONE);
+    ck_assert_int_eq(r->kind, MCC_REL_ONE_TO_ONE);
     ck_assert_str_eq(fk_col(card, r->fk), "member_id");
-    ck_assert_int_eq(rel(card, "member")->kind, MC_REL_MANY_TO_ONE);
+    ck_assert_int_eq(rel(card, "member")->kind, MCC_REL_MANY_TO_ONE);
 
-    ck_assert_int_eq(rel(member, "loans")->lazy, MC_LAZY_JOINED);
-    ck_assert_int_eq(rel(loan, "member")->kind, MC_REL_MANY_TO_ONE);
+    ck_assert_int_eq(rel(member, "loans")->lazy, MCC_LAZY_JOINED);
+    ck_assert_int_eq(rel(loan, "member")->kind, MCC_REL_MANY_TO_ONE);
 
     /* the rest of library.model */
-    const mc_column *c = field(book, "format");
-    ck_assert_int_eq(c->type, MC_T_ENUM);
+    const mcc_column *c = field(book, "format");
+    ck_assert_int_eq(c->type, MCC_T_ENUM);
     ck_assert_str_eq(c->sql_type, "VARCHAR(9)");
-    ck_assert_int_eq(c->def.kind, MC_L_ENUM);
+    ck_assert_int_eq(c->def.kind, MCC_L_ENUM);
     ck_assert_str_eq(c->def.text, "paperback");
     ck_assert(field(book, "id")->autoincrement);
     ck_assert_str_eq(field(book, "isbn")->check, "length(isbn) IN (10, 13)");
     ck_assert_str_eq(field(book, "in_print")->server_default, "1");
     ck_assert_str_eq(field(book, "added_at")->server_default, "CURRENT_TIMESTAMP");
-    ck_assert_int_eq(field(book, "author_id")->fk->on_delete, MC_FK_CASCADE);
-    ck_assert_int_eq(field(loan, "book_id")->fk->on_delete, MC_FK_RESTRICT);
-    ck_assert_int_eq(field(loan, "member_id")->fk->on_delete, MC_FK_NONE);
+    ck_assert_int_eq(field(book, "author_id")->fk->on_delete, MCC_FK_CASCADE);
+    ck_assert_int_eq(field(loan, "book_id")->fk->on_delete, MCC_FK_RESTRICT);
+    ck_assert_int_eq(field(loan, "member_id")->fk->on_delete, MCC_FK_NONE);
     index_named(book, "ix_book_author_id_published");
     index_named(book, "ix_book_published");
     index_named(author, "ix_author_name");
@@ -483,12 +483,12 @@ END_TEST
 START_TEST(blog_relationships)
 {
     loaded *l = load_file(tu_example("examples/blog.model"));
-    mc_table *user = model(l, "User"), *post = model(l, "Post");
+    mcc_table *user = model(l, "User"), *post = model(l, "Post");
     ck_assert_str_eq(l->schema.name, "blog");
-    mc_relationship *r = rel(user, "posts");
-    ck_assert_int_eq(r->kind, MC_REL_ONE_TO_MANY);
-    ck_assert_int_eq(r->lazy, MC_LAZY_DYNAMIC);
-    ck_assert_int_eq(rel(post, "author")->kind, MC_REL_MANY_TO_ONE);
+    mcc_relationship *r = rel(user, "posts");
+    ck_assert_int_eq(r->kind, MCC_REL_ONE_TO_MANY);
+    ck_assert_int_eq(r->lazy, MCC_LAZY_DYNAMIC);
+    ck_assert_int_eq(rel(post, "author")->kind, MCC_REL_MANY_TO_ONE);
     ck_assert(index_named(user, "ix_user_email")->unique);
     ck_assert(index_named(user, "ix_user_username")->unique);
     ck_assert_str_eq(l->schema.create_order[0]->name, "user");
@@ -512,20 +512,20 @@ START_TEST(foreign_key_option_picks_among_two)
                         "    sent_at      DateTime\n"
                         "    from_user    relationship(User, foreign_key: sender_id)\n"
                         "}\n");
-    mc_table *user = model(l, "User"), *msg = model(l, "Message");
-    mc_relationship *r = rel(user, "sent");
-    ck_assert_int_eq(r->kind, MC_REL_ONE_TO_MANY);
+    mcc_table *user = model(l, "User"), *msg = model(l, "Message");
+    mcc_relationship *r = rel(user, "sent");
+    ck_assert_int_eq(r->kind, MCC_REL_ONE_TO_MANY);
     ck_assert_str_eq(fk_col(msg, r->fk), "sender_id");
     r = rel(user, "received");
     ck_assert_str_eq(fk_col(msg, r->fk), "recipient_id");
     ck_assert_ptr_eq(r->order_by, field(msg, "sent_at"));
     ck_assert(!r->order_desc);
-    ck_assert_int_eq(r->lazy, MC_LAZY_SELECT);
+    ck_assert_int_eq(r->lazy, MCC_LAZY_SELECT);
     ck_assert_str_eq(fk_col(msg, rel(msg, "sender")->fk), "sender_id");
     ck_assert_str_eq(fk_col(msg, rel(msg, "recipient")->fk), "recipient_id");
     /* declared on the side holding the FK: many-to-one */
     r = rel(msg, "from_user");
-    ck_assert_int_eq(r->kind, MC_REL_MANY_TO_ONE);
+    ck_assert_int_eq(r->kind, MCC_REL_MANY_TO_ONE);
     ck_assert(!r->is_backref);
     ck_assert_str_eq(fk_col(msg, r->fk), "sender_id");
     unload(l);
@@ -544,18 +544,18 @@ START_TEST(many_to_one_and_self_reference)
                         "    node_id Integer foreign_key(Node.id)\n"
                         "    node    relationship(Node, backref: leaves, lazy: joined)\n"
                         "}\n");
-    mc_table *node = model(l, "Node"), *leaf = model(l, "Leaf");
-    mc_relationship *r = rel(node, "children");
-    ck_assert_int_eq(r->kind, MC_REL_ONE_TO_MANY);
+    mcc_table *node = model(l, "Node"), *leaf = model(l, "Leaf");
+    mcc_relationship *r = rel(node, "children");
+    ck_assert_int_eq(r->kind, MCC_REL_ONE_TO_MANY);
     ck_assert(r->cascade_delete);
     ck_assert_ptr_eq(r->target, node);
-    ck_assert_int_eq(rel(node, "parent")->kind, MC_REL_MANY_TO_ONE);
+    ck_assert_int_eq(rel(node, "parent")->kind, MCC_REL_MANY_TO_ONE);
     r = rel(leaf, "node");
-    ck_assert_int_eq(r->kind, MC_REL_MANY_TO_ONE);
-    ck_assert_int_eq(r->lazy, MC_LAZY_JOINED);
-    mc_relationship *b = rel(node, "leaves");
+    ck_assert_int_eq(r->kind, MCC_REL_MANY_TO_ONE);
+    ck_assert_int_eq(r->lazy, MCC_LAZY_JOINED);
+    mcc_relationship *b = rel(node, "leaves");
     ck_assert(b->is_backref);
-    ck_assert_int_eq(b->kind, MC_REL_ONE_TO_MANY);
+    ck_assert_int_eq(b->kind, MCC_REL_ONE_TO_MANY);
     ck_assert_ptr_eq(b->target, leaf);
     /* a self-reference does not hold back the creation order */
     ck_assert_str_eq(l->schema.create_order[0]->name, "node");
@@ -612,17 +612,17 @@ START_TEST(comments_separators_backticks_numbers)
                         "    two; three,\n"
                         "    four,\n"
                         "}\n");
-    const mc_table *t = model(l, "Lex");
+    const mcc_table *t = model(l, "Lex");
     static const char *const names[] = {"id", "a", "b", "c", "d", "e", "index", "model", "table", "enum", "f", "g"};
     ck_assert_uint_eq(t->ncolumns, sizeof names / sizeof names[0]);
     for (size_t i = 0; i < t->ncolumns; i++)
         ck_assert_str_eq(t->columns[i].field, names[i]);
     ck_assert_str_eq(field(t, "a")->def.text, "-3");
-    ck_assert_int_eq(field(t, "b")->def.kind, MC_L_DEC);
+    ck_assert_int_eq(field(t, "b")->def.kind, MCC_L_DEC);
     ck_assert_str_eq(field(t, "b")->def.text, "-0.5");
     ck_assert_str_eq(field(t, "c")->def.text, "q\"b\\s\nn\tt # not a comment");
     ck_assert_str_eq(field(t, "d")->sql_type, "NUMERIC(10, 3)");
-    ck_assert_int_eq(field(t, "e")->fk->on_delete, MC_FK_CASCADE);
+    ck_assert_int_eq(field(t, "e")->fk->on_delete, MCC_FK_CASCADE);
     ck_assert(field(t, "index")->index);
     index_named(t, "ix_lex_index");
     ck_assert_int_eq(field(t, "model")->length, 5);
@@ -640,40 +640,40 @@ START_TEST(parser_ast_spans)
     /* The AST keeps names, args and spans as the grammar reads them. */
     const char *text = "model A table \"a_t\" {\n  id Integer primary_key foreign_key(B.id, on_delete: cascade)\n"
                        "  index(id, name: \"x\")\n}\n";
-    mc_arena arena = {0};
-    mc_source src = {"t.model", text, strlen(text)};
-    mc_diag d;
+    mcc_arena arena = {0};
+    mcc_source src = {"t.model", text, strlen(text)};
+    mcc_diag d;
     captured cap = {0};
-    mc_diag_init(&d, &src, capture, &cap);
-    mc_ast ast;
-    ck_assert_int_eq(mc_parse(&src, &arena, &d, &ast), 0);
-    const mc_decl *decl = ast.decls;
+    mcc_diag_init(&d, &src, capture, &cap);
+    mcc_ast ast;
+    ck_assert_int_eq(mcc_parse(&src, &arena, &d, &ast), 0);
+    const mcc_decl *decl = ast.decls;
     ck_assert_ptr_nonnull(decl);
-    ck_assert_int_eq(decl->kind, MC_D_MODEL);
+    ck_assert_int_eq(decl->kind, MCC_D_MODEL);
     ck_assert_str_eq(decl->name, "A");
     ck_assert_str_eq(decl->table, "a_t");
     ck_assert_uint_eq(decl->at.off, 6);
-    const mc_member *m = decl->members;
-    ck_assert_int_eq(m->kind, MC_M_FIELD);
+    const mcc_member *m = decl->members;
+    ck_assert_int_eq(m->kind, MCC_M_FIELD);
     ck_assert_str_eq(m->name, "id");
     ck_assert_str_eq(m->type->name, "Integer");
     ck_assert_str_eq(m->attrs->name, "primary_key");
-    const mc_call *fk = m->attrs->next;
+    const mcc_call *fk = m->attrs->next;
     ck_assert_str_eq(fk->name, "foreign_key");
     ck_assert_int_eq(fk->nargs, 2);
-    ck_assert_int_eq(fk->args->val.kind, MC_V_PATH);
+    ck_assert_int_eq(fk->args->val.kind, MCC_V_PATH);
     ck_assert_str_eq(fk->args->val.text, "B");
     ck_assert_str_eq(fk->args->val.member, "id");
     ck_assert_str_eq(fk->args->next->key, "on_delete");
     ck_assert_str_eq(fk->args->next->val.text, "cascade");
     ck_assert_uint_eq(fk->args->val.at.off, (uint32_t)(strstr(text, "B.id") - text));
     m = m->next;
-    ck_assert_int_eq(m->kind, MC_M_DIRECTIVE);
+    ck_assert_int_eq(m->kind, MCC_M_DIRECTIVE);
     ck_assert_str_eq(m->directive->name, "index");
     ck_assert_int_eq(m->directive->nargs, 2);
     ck_assert_ptr_null(m->next);
     ck_assert_ptr_null(decl->next);
-    mc_arena_free(&arena);
+    mcc_arena_free(&arena);
     free(cap.text);
 }
 END_TEST
@@ -694,7 +694,7 @@ START_TEST(snake_case_table_names)
     ck_assert_str_eq(model(l, "OAuth2Token")->name, "o_auth2_token");
     ck_assert_str_eq(model(l, "ABC")->name, "abc");
     ck_assert_str_eq(model(l, "Named")->name, "Some Table");
-    ck_assert_ptr_eq(mc_schema_table(&l->schema, "http_request"), model(l, "HTTPRequest"));
+    ck_assert_ptr_eq(mcc_schema_table(&l->schema, "http_request"), model(l, "HTTPRequest"));
     unload(l);
 }
 END_TEST
@@ -716,12 +716,12 @@ START_TEST(utf8_line_and_column_in_characters)
                      "                                            ^~~~~\n"
                      "    hint: did you mean 'unique'?\n");
     unsigned line, col;
-    mc_diag_linecol(&l->src, (uint32_t)(strstr(text, "uniqe") - text), &line, &col);
+    mcc_diag_linecol(&l->src, (uint32_t)(strstr(text, "uniqe") - text), &line, &col);
     ck_assert_uint_eq(line, 3);
     ck_assert_uint_eq(col, 41);
     /* four-byte characters count once too */
-    mc_source s2 = {"x", "\xf0\x9f\x98\x80\xf0\x9f\x98\x80x", 9};
-    mc_diag_linecol(&s2, 8, &line, &col);
+    mcc_source s2 = {"x", "\xf0\x9f\x98\x80\xf0\x9f\x98\x80x", 9};
+    mcc_diag_linecol(&s2, 8, &line, &col);
     ck_assert_uint_eq(line, 1);
     ck_assert_uint_eq(col, 3);
     unload(l);
@@ -758,23 +758,23 @@ START_TEST(error_cap)
     for (int i = 0; i < 30; i++)
         n += (size_t)snprintf(text + n, sizeof text - n, "    f%d Nope%d\n", i, i);
     snprintf(text + n, sizeof text - n, "}\n");
-    mc_arena arena = {0};
-    mc_source src = {"t.model", text, strlen(text)};
-    mc_diag d;
+    mcc_arena arena = {0};
+    mcc_source src = {"t.model", text, strlen(text)};
+    mcc_diag d;
     captured cap = {0};
-    mc_diag_init(&d, &src, capture, &cap);
+    mcc_diag_init(&d, &src, capture, &cap);
     d.max_errors = 5;
-    mc_ast ast;
-    mc_schema schema;
-    ck_assert_int_eq(mc_parse(&src, &arena, &d, &ast), 0);
-    ck_assert_int_eq(mc_sema(&ast, &src, &arena, &d, &schema), 30);
-    mc_diag_finish(&d);
+    mcc_ast ast;
+    mcc_schema schema;
+    ck_assert_int_eq(mcc_parse(&src, &arena, &d, &ast), 0);
+    ck_assert_int_eq(mcc_sema(&ast, &src, &arena, &d, &schema), 30);
+    mcc_diag_finish(&d);
     ck_assert_int_eq(cap.count, 6);
     ck_assert_ptr_nonnull(strstr(cap.text, "t.model:3:") );
     ck_assert_ptr_nonnull(strstr(cap.text, "t.model:7:"));
     ck_assert_ptr_null(strstr(cap.text, "t.model:8:"));
     ck_assert_ptr_nonnull(strstr(cap.text, "t.model: too many errors (30), only the first 5 shown\n"));
-    mc_arena_free(&arena);
+    mcc_arena_free(&arena);
     free(cap.text);
 }
 END_TEST
@@ -798,15 +798,15 @@ END_TEST
 
 START_TEST(load_missing_file)
 {
-    mc_arena arena = {0};
-    mc_source src = {0};
-    mc_diag d;
+    mcc_arena arena = {0};
+    mcc_source src = {0};
+    mcc_diag d;
     captured cap = {0};
-    mc_diag_init(&d, &src, capture, &cap);
-    mc_schema schema;
-    ck_assert_int_eq(mc_load_schema("/nonexistent/x.model", &arena, &d, &src, &schema), 1);
+    mcc_diag_init(&d, &src, capture, &cap);
+    mcc_schema schema;
+    ck_assert_int_eq(mcc_load_schema("/nonexistent/x.model", &arena, &d, &src, &schema), 1);
     ck_assert_ptr_nonnull(strstr(cap.text, "/nonexistent/x.model: error: cannot open"));
-    mc_arena_free(&arena);
+    mcc_arena_free(&arena);
     free(cap.text);
 }
 END_TEST

@@ -1,8 +1,8 @@
 /*
  * test_pipeline.c -- the migration pipelines as library calls
- * (gen/migrate/pipeline.h), without the command line: what mc_migration_next
- * writes and reports, what mc_check_migrations / mc_check_database find,
- * and that every message arrives through the caller's mc_diag.  The
+ * (gen/migrate/pipeline.h), without the command line: what mcc_migration_next
+ * writes and reports, what mcc_check_migrations / mcc_check_database find,
+ * and that every message arrives through the caller's mcc_diag.  The
  * commands on top are tested end to end in test_migrate.c.
  */
 #include <check.h>
@@ -16,8 +16,8 @@
 
 /* A diag whose messages are gathered in a string. */
 typedef struct gathered {
-    mc_diag diag;
-    mc_source src;
+    mcc_diag diag;
+    mcc_source src;
     char text[8192];
 } gathered;
 
@@ -30,18 +30,18 @@ static void gather(void *ctx, const char *text)
 static void gathered_init(gathered *g, const char *place)
 {
     memset(g, 0, sizeof *g);
-    mc_diag_init(&g->diag, &g->src, gather, g);
+    mcc_diag_init(&g->diag, &g->src, gather, g);
     g->diag.place = place;
 }
 
 /* dir/app.model with text, loaded and checked into *out (src in g). */
-static void load(const char *dir, const char *text, mc_arena *arena, gathered *g, mc_schema *out)
+static void load(const char *dir, const char *text, mcc_arena *arena, gathered *g, mcc_schema *out)
 {
     char *path = tu_fmt("%s/app.model", dir);
-    const char *kept = mc_arena_strdup(arena, path);   /* src keeps the path for messages */
+    const char *kept = mcc_arena_strdup(arena, path);   /* src keeps the path for messages */
     free(path);
     ck_assert_int_eq(tu_write_file(kept, text, strlen(text)), 0);
-    ck_assert_msg(mc_load_schema(kept, arena, &g->diag, &g->src, out) == 0, "%s", g->text);
+    ck_assert_msg(mcc_load_schema(kept, arena, &g->diag, &g->src, out) == 0, "%s", g->text);
 }
 
 static const char V1[] = "model User {\n"
@@ -60,7 +60,7 @@ static const char DROPS[] = "model User {\n"
 /* A test's directory (dir/app.model, dir/migrations), arena and diag. */
 typedef struct fixture {
     char *dir, *mig;
-    mc_arena arena;
+    mcc_arena arena;
     gathered g;
 } fixture;
 
@@ -75,25 +75,25 @@ static void fixture_open(fixture *f)
 static void fixture_close(fixture *f)
 {
     free(f->mig);
-    mc_arena_free(&f->arena);
+    mcc_arena_free(&f->arena);
     tu_rmdir(f->dir);
 }
 
 /* Writes the next migration of mig for schema text; returns its rc. */
 static int next(const char *dir, const char *mig, const char *text, unsigned flags, gathered *g,
-                mc_arena *arena, mc_next_migration *out)
+                mcc_arena *arena, mcc_next_migration *out)
 {
-    mc_schema want;
+    mcc_schema want;
     load(dir, text, arena, g, &want);
-    mc_next_request rq = {&want, g->src.path, mig, NULL, MC_DIALECT_SQLITE, flags};
-    return mc_migration_next(&rq, arena, &g->diag, out);
+    mcc_next_request rq = {&want, g->src.path, mig, NULL, MCC_DIALECT_SQLITE, flags};
+    return mcc_migration_next(&rq, arena, &g->diag, out);
 }
 
 START_TEST(next_migration_is_written_and_described)
 {
     fixture fx;
     fixture_open(&fx);
-    mc_next_migration m;
+    mcc_next_migration m;
     ck_assert_msg(next(fx.dir, fx.mig, V1, 0, &fx.g, &fx.arena, &m) == 0, "%s", fx.g.text);
     ck_assert_str_eq(fx.g.text, "");
     ck_assert_int_eq(m.version, 1);
@@ -125,7 +125,7 @@ START_TEST(refusals_arrive_in_the_diag_and_nothing_is_written)
 {
     fixture fx;
     fixture_open(&fx);
-    mc_next_migration m;
+    mcc_next_migration m;
     ck_assert_msg(next(fx.dir, fx.mig, V1, 0, &fx.g, &fx.arena, &m) == 0, "%s", fx.g.text);
     gathered_init(&fx.g, "test");
     ck_assert_int_eq(next(fx.dir, fx.mig, DROPS, 0, &fx.g, &fx.arena, &m), -1);
@@ -141,7 +141,7 @@ START_TEST(refusals_arrive_in_the_diag_and_nothing_is_written)
 
     /* Allowed, the loss is written, and said in the file. */
     gathered_init(&fx.g, "test");
-    ck_assert_msg(next(fx.dir, fx.mig, DROPS, MC_PLAN_ALLOW_LOSS, &fx.g, &fx.arena, &m) == 0, "%s", fx.g.text);
+    ck_assert_msg(next(fx.dir, fx.mig, DROPS, MCC_PLAN_ALLOW_LOSS, &fx.g, &fx.arena, &m) == 0, "%s", fx.g.text);
     ck_assert_str_eq(m.path, second);
     ck_assert_int_eq(m.up.ops[0].data_loss, 1);
     char *file = tu_read_file(m.path, NULL);
@@ -161,18 +161,18 @@ START_TEST(a_history_that_does_not_replay_is_reported)
     static const char broken[] = "-- modelc:upgrade\nCREATE TABLE x (;\n-- modelc:downgrade\nDROP TABLE x;\n";
     ck_assert_int_eq(mkdir(fx.mig, 0777), 0);
     ck_assert_int_eq(tu_write_file(f, broken, strlen(broken)), 0);
-    mc_next_migration m;
+    mcc_next_migration m;
     ck_assert_int_eq(next(fx.dir, fx.mig, V1, 0, &fx.g, &fx.arena, &m), -1);
     ck_assert_msg(strstr(fx.g.text, "test: migration 0001 (broken): ") == fx.g.text, "%s", fx.g.text);
     ck_assert_ptr_nonnull(strstr(fx.g.text, "\ntest: the existing migrations do not replay; nothing written\n"));
 
     /* check says the same through its own call. */
-    mc_schema want;
+    mcc_schema want;
     gathered_init(&fx.g, "check");
     load(fx.dir, V1, &fx.arena, &fx.g, &want);
-    mc_migdir md;
-    mc_diff d;
-    ck_assert_int_eq(mc_check_migrations(&want, fx.mig, MC_DIALECT_SQLITE, &fx.arena, &fx.g.diag, &md, &d), -1);
+    mcc_migdir md;
+    mcc_diff d;
+    ck_assert_int_eq(mcc_check_migrations(&want, fx.mig, MCC_DIALECT_SQLITE, &fx.arena, &fx.g.diag, &md, &d), -1);
     ck_assert_msg(strstr(fx.g.text, "check: migration 0001 (broken): ") == fx.g.text, "%s", fx.g.text);
     free(f);
     fixture_close(&fx);
@@ -183,14 +183,14 @@ START_TEST(check_finds_what_migrations_and_database_lack)
 {
     fixture fx;
     fixture_open(&fx);
-    mc_next_migration m;
+    mcc_next_migration m;
     ck_assert_msg(next(fx.dir, fx.mig, V1, 0, &fx.g, &fx.arena, &m) == 0, "%s", fx.g.text);
 
-    mc_schema want;
+    mcc_schema want;
     load(fx.dir, V2, &fx.arena, &fx.g, &want);
-    mc_migdir md;
-    mc_diff d;
-    ck_assert_msg(mc_check_migrations(&want, fx.mig, MC_DIALECT_SQLITE, &fx.arena, &fx.g.diag, &md, &d) == 0, "%s",
+    mcc_migdir md;
+    mcc_diff d;
+    ck_assert_msg(mcc_check_migrations(&want, fx.mig, MCC_DIALECT_SQLITE, &fx.arena, &fx.g.diag, &md, &d) == 0, "%s",
                   fx.g.text);
     ck_assert_int_eq((int)md.n, 1);
     ck_assert_int_eq((int)d.nops, 1);
@@ -199,8 +199,8 @@ START_TEST(check_finds_what_migrations_and_database_lack)
     /* A database at 0000 with no tables lacks the table and the version. */
     char *db = tu_fmt("%s/app.db", fx.dir);
     ck_assert_int_eq(tu_write_file(db, "", 0), 0);
-    mc_db_check dc;
-    ck_assert_msg(mc_check_database(db, "app.db", &md, &want, &fx.arena, &fx.g.diag, &dc) == 0, "%s", fx.g.text);
+    mcc_db_check dc;
+    ck_assert_msg(mcc_check_database(db, "app.db", &md, &want, &fx.arena, &fx.g.diag, &dc) == 0, "%s", fx.g.text);
     ck_assert_int_eq(dc.version, 0);
     ck_assert_ptr_null(dc.unverified);
     ck_assert_int_eq((int)dc.diff.nops, 1);
@@ -209,7 +209,7 @@ START_TEST(check_finds_what_migrations_and_database_lack)
     /* A database that is not there: the runtime's message, via the diag. */
     gathered_init(&fx.g, "check");
     char *missing = tu_fmt("%s/none.db", fx.dir);
-    ck_assert_int_eq(mc_check_database(missing, "none.db", &md, &want, &fx.arena, &fx.g.diag, &dc), -1);
+    ck_assert_int_eq(mcc_check_database(missing, "none.db", &md, &want, &fx.arena, &fx.g.diag, &dc), -1);
     ck_assert_msg(strncmp(fx.g.text, "check: ", 7) == 0 && strstr(fx.g.text, "none.db"), "%s", fx.g.text);
     ck_assert_int_eq(tu_exists(missing), 0);
     free(missing);
@@ -220,11 +220,11 @@ END_TEST
 
 START_TEST(arena_push_grows_and_keeps)
 {
-    mc_arena a = {0};
+    mcc_arena a = {0};
     int *v = NULL;
     size_t n = 0, cap = 0;
     for (int i = 0; i < 1000; i++) {
-        int *x = MC_ARENA_PUSH(&a, v, n, cap);
+        int *x = MCC_ARENA_PUSH(&a, v, n, cap);
         ck_assert_ptr_nonnull(x);
         ck_assert_int_eq(*x, 0);
         *x = i;
@@ -233,7 +233,7 @@ START_TEST(arena_push_grows_and_keeps)
     ck_assert_int_ge((int)cap, 1000);
     for (int i = 0; i < 1000; i++)
         ck_assert_int_eq(v[i], i);
-    mc_arena_free(&a);
+    mcc_arena_free(&a);
 }
 END_TEST
 

@@ -4,7 +4,7 @@
  * mutations of them, binary garbage, bad encodings, huge and deeply
  * nested files: each ends with success or with located errors.
  *
- * The many small cases run in-process (mc_parse + mc_sema on a buffer;
+ * The many small cases run in-process (mcc_parse + mcc_sema on a buffer;
  * Check forks each test, so a crash is reported as such); a handful of
  * each kind, and all the special inputs, go through the real binary,
  * which must exit 0 or 1 -- never a signal, never a timeout -- and on 1
@@ -111,22 +111,22 @@ static int front_end(const char *text, size_t len, const char *what)
     ck_assert_ptr_nonnull(copy);
     memcpy(copy, text, len);
     copy[len] = '\0';
-    mc_source src = {"t.model", copy, len};
+    mcc_source src = {"t.model", copy, len};
     sink sk = {0};
     sk.max_line = 1;
     for (size_t i = 0; i < len; i++)
         sk.max_line += copy[i] == '\n';
-    mc_diag d;
-    mc_diag_init(&d, &src, on_message, &sk);
-    mc_arena arena = {0};
-    mc_ast ast;
-    int nerr = mc_parse(&src, &arena, &d, &ast);
+    mcc_diag d;
+    mcc_diag_init(&d, &src, on_message, &sk);
+    mcc_arena arena = {0};
+    mcc_ast ast;
+    int nerr = mcc_parse(&src, &arena, &d, &ast);
     if (nerr == 0) {
-        mc_schema schema;
-        nerr = mc_sema(&ast, &src, &arena, &d, &schema);
+        mcc_schema schema;
+        nerr = mcc_sema(&ast, &src, &arena, &d, &schema);
     }
-    mc_diag_finish(&d);
-    mc_arena_free(&arena);
+    mcc_diag_finish(&d);
+    mcc_arena_free(&arena);
     free(copy);
     ck_assert_msg(nerr >= 0, "%s: negative error count", what);
     ck_assert_msg(sk.bad == 0, "%s: malformed message:\n%s", what, sk.first_bad);
@@ -494,7 +494,7 @@ END_TEST
 
 START_TEST(load_schema_from_file_in_process)
 {
-    /* mc_load_schema itself, on awkward files. */
+    /* mcc_load_schema itself, on awkward files. */
     char *dir = tu_mkdtemp();
     static const struct {
         const char *text;
@@ -508,17 +508,17 @@ START_TEST(load_schema_from_file_in_process)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *path = tu_fmt("%s/f%zu.model", dir, i);
         ck_assert_int_eq(tu_write_file(path, cases[i].text, cases[i].len), 0);
-        mc_arena arena = {0};
-        mc_source src = {0};
-        mc_diag d;
+        mcc_arena arena = {0};
+        mcc_source src = {0};
+        mcc_diag d;
         sink sk = {0};
         sk.max_line = 100;
-        mc_diag_init(&d, &src, on_message, &sk);
-        mc_schema schema;
-        int nerr = mc_load_schema(path, &arena, &d, &src, &schema);
+        mcc_diag_init(&d, &src, on_message, &sk);
+        mcc_schema schema;
+        int nerr = mcc_load_schema(path, &arena, &d, &src, &schema);
         ck_assert_msg((nerr == 0) == (i == 2), "case %zu: %d errors", i, nerr);
         ck_assert_uint_eq(src.len, cases[i].len);
-        mc_arena_free(&arena);
+        mcc_arena_free(&arena);
         free(path);
     }
     tu_rmdir(dir);

@@ -356,21 +356,16 @@ static int resolve_type(qcheck *c, const mcc_call *type, mcc_column *col)
 
 typedef enum family { F_INT, F_FLOAT, F_NUM, F_BOOL, F_TEXT, F_DATETIME, F_DATE, F_TIME, F_BLOB, F_ENUM, F_NONE } family;
 
+/* What a result column of type t reads as: types.def's qfam column. */
 static family family_of(mcc_type_id t)
 {
-    switch (t) {
-    case MCC_T_INTEGER: case MCC_T_BIGINTEGER: case MCC_T_SMALLINTEGER: return F_INT;
-    case MCC_T_FLOAT: return F_FLOAT;
-    case MCC_T_NUMERIC: return F_NUM;
-    case MCC_T_BOOLEAN: return F_BOOL;
-    case MCC_T_STRING: case MCC_T_TEXT: case MCC_T_JSON: return F_TEXT;
-    case MCC_T_DATETIME: return F_DATETIME;
-    case MCC_T_DATE: return F_DATE;
-    case MCC_T_TIME: return F_TIME;
-    case MCC_T_LARGEBINARY: return F_BLOB;
-    case MCC_T_ENUM: return F_ENUM;
-    default: return F_NONE;
-    }
+    static const family of[MCC_T__COUNT] = {
+#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, qfam) [MCC_T_##ID] = F_##qfam,
+#include "types.def"
+#undef X
+        [MCC_T_ENUM] = F_ENUM, [MCC_T_UNKNOWN] = F_NONE,
+    };
+    return of[t];
 }
 
 /* Can a value of column `from` be read as `want` without losing or

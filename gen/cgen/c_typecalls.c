@@ -20,7 +20,7 @@ typedef struct type_calls {
 } type_calls;
 
 static const type_calls calls[MCC_T__COUNT] = {
-#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, qfam) \
+#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit) \
     [MCC_T_##ID] = {CG_##kind, bind, read, check_if, check},
 #include "types.def"
 #undef X

@@ -189,6 +189,14 @@ static fit enum_literal(lit *l, mcc_literal *out)
     return NO_FIT;
 }
 
+/* A LargeBinary takes a string of bytes, kept as text. */
+static fit bytes_literal(lit *l, mcc_literal *out)
+{
+    out->kind = MCC_L_STR;
+    l->hint = "a LargeBinary takes a string of bytes";
+    return l->v->kind == MCC_V_STR ? FIT : NO_FIT;
+}
+
 /* The steps: a literal at all (not a path, no modifier), a keyword, else
  * the step of the column's type; one error names the literal, the column
  * and its type, with the step's hint. */
@@ -205,21 +213,16 @@ bool mcc_coerce_literal(mcc_arena *a, mcc_diag *d, const mcc_column *c, const mc
     fit f = keyword_literal(&l, out, &kw);
     if (kw)
         return f == FIT;
-    switch (c->type) {
-    case MCC_T_INTEGER: case MCC_T_BIGINTEGER: case MCC_T_SMALLINTEGER: f = integer_literal(&l, out); break;
-    case MCC_T_FLOAT: case MCC_T_NUMERIC: f = number_literal(&l, out); break;
-    case MCC_T_BOOLEAN: f = boolean_literal(&l, out); break;
-    case MCC_T_STRING: case MCC_T_TEXT: case MCC_T_JSON: f = text_literal(&l, out); break;
-    case MCC_T_DATETIME: case MCC_T_DATE: case MCC_T_TIME: f = temporal_literal(&l, out); break;
-    case MCC_T_LARGEBINARY:
-        out->kind = MCC_L_STR;
-        l.hint = "a LargeBinary takes a string of bytes";
-        f = v->kind == MCC_V_STR ? FIT : NO_FIT;
-        break;
-    case MCC_T_ENUM: f = enum_literal(&l, out); break;
-    case MCC_T_UNKNOWN: case MCC_T__COUNT:
+    if (c->type == MCC_T_UNKNOWN || c->type >= MCC_T__COUNT)
         return false;   /* the type error was reported already */
-    }
+    static fit (*const step[MCC_T__COUNT])(lit *, mcc_literal *) = {
+#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit) \
+        [MCC_T_##ID] = lit##_literal,
+#include "types.def"
+#undef X
+        [MCC_T_ENUM] = enum_literal,
+    };
+    f = step[c->type](&l, out);
     if (f == NO_FIT)
         ERR(d, v->at, l.hint, "%s(%s%s%s) does not fit '%s' of type %s", what, v->kind == MCC_V_STR ? "\"" : "",
             v->text, v->kind == MCC_V_STR ? "\"" : "", c->field, l.tname);

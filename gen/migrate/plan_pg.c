@@ -476,28 +476,25 @@ static void create_tables(pgp *p)
 
 /* ---- columns ------------------------------------------------------------------------------ */
 
-/* A value for a column that comes back NOT NULL with no data (the way back). */
+/* A value for a column that comes back NOT NULL with no data (the way
+ * back): types.def's pgzero column; an enum's is its first value. */
 static const char *zero_value(pgp *p, const mcc_column *c)
 {
-    switch (c->type) {
-    case MCC_T_INTEGER: case MCC_T_BIGINTEGER: case MCC_T_SMALLINTEGER: case MCC_T_FLOAT: case MCC_T_NUMERIC:
-        return "0";
-    case MCC_T_BOOLEAN: return "false";
-    case MCC_T_JSON: return "'null'";
-    case MCC_T_DATETIME: return "'1970-01-01 00:00:00'";
-    case MCC_T_DATE: return "'1970-01-01'";
-    case MCC_T_TIME: return "'00:00:00'";
-    case MCC_T_ENUM:
-        if (c->enum_type && c->enum_type->nvalues) {
-            mcc_buf b = {0};
-            mcc_put_sql_string(&b, c->enum_type->values[0]);
-            const char *s = mcc_arena_strdup(p->arena, b.data ? b.data : "''");
-            mcc_buf_free(&b);
-            return s;
-        }
-        return "''";
-    default: return "''";
+    static const char *const zero[MCC_T__COUNT] = {
+#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit) \
+        [MCC_T_##ID] = pgzero,
+#include "types.def"
+#undef X
+        [MCC_T_ENUM] = "''", [MCC_T_UNKNOWN] = "''",
+    };
+    if (c->type == MCC_T_ENUM && c->enum_type && c->enum_type->nvalues) {
+        mcc_buf b = {0};
+        mcc_put_sql_string(&b, c->enum_type->values[0]);
+        const char *s = mcc_arena_strdup(p->arena, b.data ? b.data : "''");
+        mcc_buf_free(&b);
+        return s;
     }
+    return zero[c->type];
 }
 
 /* Is column ci of t covered by a UNIQUE constraint or a unique index? */

@@ -474,6 +474,7 @@ void mc_close(mc_db *db)
 {
     if (!db)
         return;
+    mci_query_spare_free(db);
     mci_cache_free(db);
     db->driver->close(db);  /* rolls back an open transaction */
     free(db->path);

@@ -287,8 +287,10 @@ void mc_eager_free(mc_eager *e)
 
 void *mc_list_grow(mc_db *db, void *items, size_t count, size_t size)
 {
-    if (count == 0 || (count >= 4 && (count & (count - 1)) == 0)) {
-        size_t ncap = count ? count * 2 : 4;
+    /* 8 first: most lists of related rows are short, and one allocation
+     * holds them. */
+    if (count == 0 || (count >= 8 && (count & (count - 1)) == 0)) {
+        size_t ncap = count ? count * 2 : 8;
         void *p = ncap <= SIZE_MAX / size ? realloc(items, ncap * size) : NULL;
         if (!p) {
             mc_set_error(db, MC_NOMEM, "out of memory growing a list of %zu rows", count);

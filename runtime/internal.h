@@ -31,22 +31,38 @@ typedef struct mci_slot {
     char *text;         /* head slot only: malloc'd copy of the SQL */
     int next;           /* next slot with the same text, -1 at the end */
     int out;            /* checked out by mc_prepare, not yet released */
+    int bound;          /* released by mc_stmt_release, which keeps the
+                         * last use's bindings: mc_prepare clears them
+                         * before lending the statement again */
 } mci_slot;
 
+/* mc_stmt_prepare's first probe: a literal's address -> its head slot,
+ * direct-mapped (a miss falls back to the maps). */
+#define MCI_HOT 64
+typedef struct mci_hot {
+    const char *sql;    /* NULL: empty */
+    int head;
+} mci_hot;
+
 /* What decides a query builder's SQL text (query.c): the table, the
- * result columns, the WHERE and ORDER BY text and how it is paged.  The
- * text itself is built only the first time a shape is seen. */
+ * result columns, the predicates and order as the builder was given them
+ * and how it is paged.  The text itself is built only the first time a
+ * shape is seen. */
 typedef struct mci_shape {
     const void *meta;       /* the mc_table_meta */
     const char *what;       /* the result columns (static text) */
-    const char *where, *order;
-    size_t wlen, olen;
+    const void *where, *order;  /* query.c's records, compared as bytes */
+    size_t wlen, olen;          /* their sizes in bytes */
     int flags;              /* query.c's paging bits */
+    uint64_t key;           /* a hash of the steps that built where and
+                             * order (query.c): the same steps give the same
+                             * texts, so nothing hashes the texts themselves */
 } mci_shape;
 
 /* A remembered shape: its own copies of the texts, and its head slot. */
 typedef struct mci_shape_entry {
     mci_shape key;
+    uint64_t hash;          /* its key in by_shape */
     int head;
 } mci_shape_entry;
 
@@ -61,6 +77,8 @@ typedef struct mci_cache {
     mci_map by_shape;   /* hash of a query shape -> index in shapes */
     struct mci_stmt *last_out; /* the statement checked out last, */
     int last_slot;          /* and its slot: release without a lookup */
+    mci_hot hot[MCI_HOT];
+    int hot_shape[MCI_HOT]; /* a shape's hash -> 1 + its index in shapes, 0: none */
 } mci_cache;
 
 struct mc_db {
@@ -73,6 +91,8 @@ struct mc_db {
     char sqlstate[6];       /* its SQLSTATE when PostgreSQL's, else "" */
     int depth;              /* transaction nesting */
     mci_cache cache;
+    struct mc_query *spare; /* the last query freed, kept for the next
+                             * mc_query_new (query.c), or NULL */
     char msg[MCI_MSG_MAX];
 };
 
@@ -139,14 +159,18 @@ const char *mci_place(char *buf, size_t cap, const char *table, const char *fiel
 /* 64-bit FNV-1a. */
 uint64_t mci_fnv1a(const void *data, size_t len);
 
+/* query.c: frees the connection's spare query (mc_close). */
+void mci_query_spare_free(mc_db *db);
+
 /* query.c: a query's parts, for page.c and query_delete.c.  The SQL of
  * mci_query_sql is "SELECT <what> FROM <table>[ WHERE ...]" and, when
  * paged, its ORDER BY and "LIMIT ? OFFSET ?" (only when the query has a
  * limit or an offset); malloc'd, NULL when out of memory.  mci_query_bind
  * binds the query's values from ?1 (and the window when paged).
- * mci_query_where is the WHERE clause without "WHERE", "" for none. */
+ * mci_query_where is the WHERE clause without "WHERE", "" for none,
+ * written into q on first use; NULL when out of memory. */
 const mc_table_meta *mci_query_meta(const mc_query *q);
-const char *mci_query_where(const mc_query *q);
+const char *mci_query_where(mc_query *q);
 int mci_query_status(const mc_query *q);
 void mci_query_window(const mc_query *q, int64_t *limit, int64_t *offset);
 char *mci_query_sql(mc_query *q, const char *what, int paged);

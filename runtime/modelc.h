@@ -482,7 +482,10 @@ typedef struct mc_stmt {
 
 /* mc_prepare / mc_prepare_text / mc_release for either database: same
  * cache, same rules (a string literal for mc_stmt_prepare, checked out
- * until released; NULL with the error set on failure). */
+ * until released; NULL with the error set on failure), but one: the
+ * statement comes back reset with the bindings of its last use still in
+ * it, so bind every parameter (the generated code does).  Clearing them
+ * would cost each use of a statement more than the lookup that finds it. */
 MC_API mc_stmt *mc_stmt_prepare(mc_db *db, const char *sql);
 MC_API mc_stmt *mc_stmt_prepare_text(mc_db *db, const char *sql);
 MC_API void mc_stmt_release(mc_db *db, mc_stmt *st);
@@ -761,10 +764,12 @@ typedef enum { MC_EQ, MC_NE, MC_LT, MC_LE, MC_GT, MC_GE, MC_LIKE } mc_cmp;
 
 typedef struct mc_query mc_query;
 
-/* A query over one table; owned by the caller, freed with mc_query_free.
- * NULL when out of memory (the message is on db).  Building functions
- * never fail loudly: a failure is kept and returned by the first step or
- * count.  Text and blob arguments are copied. */
+/* A query over one table; owned by the caller, freed with mc_query_free
+ * before its connection is closed (the connection keeps the memory of the
+ * last query freed for the next one).  NULL when out of memory (the
+ * message is on db).  Building functions never fail loudly: a failure is
+ * kept and returned by the first step or count.  Text and blob arguments
+ * are copied. */
 MC_API mc_query *mc_query_new(mc_db *db, const mc_table_meta *meta);
 MC_API void mc_query_free(mc_query *q);
 MC_API mc_db *mc_query_db(const mc_query *q);
@@ -878,7 +883,7 @@ MC_API void mc_eager_free(mc_eager *e);
 
 /* Makes room for item number `count` (zeroed) in items, an array of
  * `size`-byte items that holds `count` now and grows by doubling (its
- * capacity is implied by count: 4, 8, 16 ...; NULL when count is 0).
+ * capacity is implied by count: 8, 16, 32 ...; NULL when count is 0).
  * Returns the array, perhaps moved, or NULL when out of memory (message on
  * db; items is then unchanged and still the caller's). */
 MC_API void *mc_list_grow(mc_db *db, void *items, size_t count, size_t size);

@@ -1,12 +1,15 @@
 /*
  * query.c -- the query builder under every generated `X_query`.
  *
- * A query collects predicates, an order and a page; its SQL text is built
- * once, from identifiers the generator quoted and `?` placeholders only
- * (values are always bound), and prepared through the statement cache, so
- * running the same shape of query again costs no new prepare.  Iteration
- * holds one row at a time: the generated code reads the current row of the
- * statement into its struct.
+ * A query collects predicates, an order and a page.  Each predicate is
+ * kept as it was given (the column, the operator's static text, how many
+ * values): that record, not the SQL, is the query's shape, which the
+ * statement cache looks up by a key kept while the query was built.  The
+ * SQL text -- identifiers the generator quoted and `?` placeholders only
+ * (values are always bound) -- is written only the first time a shape is
+ * seen, so the same shape of query again costs neither a prepare nor any
+ * text.  Iteration holds one row at a time: the generated code reads the
+ * current row of the statement into its struct.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,25 +27,46 @@ typedef struct qvalue {
     char inl[24];       /* a short text or blob, NUL-terminated */
 } qvalue;
 
+/* One predicate as given.  Three words and no padding: shapes compare
+ * the records as bytes. */
+typedef struct qpred {
+    const char *text;   /* col >= 0: the operator's static tail (" = ?",
+                         * " IN (?", " IS NULL" ...); col < 0: the
+                         * generator's whole predicate (mc_query_where_sql) */
+    ptrdiff_t col;
+    size_t in;          /* " IN (?": the number of values (then ", ?" and ")") */
+} qpred;
+
+typedef struct qorder {
+    ptrdiff_t col;
+    ptrdiff_t desc;
+} qorder;
+
 /* A query of a few predicates (the common case) allocates nothing but
- * itself: the WHERE and ORDER BY texts and the values start in the
- * struct and move to the heap only when they outgrow it. */
+ * itself: the records, the values and the WHERE text start in the struct
+ * and move to the heap only when they outgrow it. */
 struct mc_query {
     mc_db *db;
     const mc_table_meta *meta;
-    char *where;        /* "a = ? AND ..." without the WHERE */
-    size_t wlen, wcap;
-    char *order;
-    size_t olen, ocap;
+    qpred *preds;
+    size_t npreds, pcap;
+    qorder *orders;
+    size_t norders, ocap;
     qvalue *vals;
     size_t nvals, vcap;
+    char *where;        /* "a = ? AND ..." without the WHERE, written from */
+    size_t wlen, wcap;  /* preds when asked for (where_ok) */
+    int where_ok;
     int64_t limit, offset;  /* -1: none */
     int first;          /* during mc_query_first: LIMIT 1 written into the SQL */
     int status;         /* first failure while building (MC_NOMEM) */
     char *sql;          /* built on first use, rebuilt when the query changes */
     mc_stmt *stmt;      /* during an iteration */
-    char where_inl[96], order_inl[48];
+    uint64_t wkey, okey;    /* the steps that built preds and orders (mci_shape.key) */
+    qpred preds_inl[4];
+    qorder orders_inl[2];
     qvalue vals_inl[4];
+    char where_inl[96];
 };
 
 /* The bytes of a text or blob value. */
@@ -77,24 +101,33 @@ static int add_text_in(mc_query *q, char **buf, size_t *len, size_t *cap, char *
 
 static int add_text(mc_query *q, char **buf, size_t *len, size_t *cap, const char *s)
 {
-    char *inl = buf == &q->where ? q->where_inl : buf == &q->order ? q->order_inl : NULL;
-    return add_text_in(q, buf, len, cap, inl, s);
+    return add_text_in(q, buf, len, cap, buf == &q->where ? q->where_inl : NULL, s);
 }
 
-static qvalue *add_value(mc_query *q)
+/* Room for one more item in *items (count n, capacity *cap, `inl` its
+ * storage in the struct): the array, perhaps moved to the heap, or NULL
+ * when out of memory (q->status is then MC_NOMEM). */
+static void *grow(mc_query *q, void **items, size_t n, size_t *cap, void *inl, size_t size)
 {
-    if (q->nvals == q->vcap) {
-        size_t ncap = q->vcap * 2;
-        qvalue *p = q->vals == q->vals_inl ? malloc(ncap * sizeof *p) : realloc(q->vals, ncap * sizeof *p);
+    if (n == *cap) {
+        size_t ncap = *cap * 2;
+        void *p = *items == inl ? malloc(ncap * size) : realloc(*items, ncap * size);
         if (!p) {
             q->status = MC_NOMEM;
             return NULL;
         }
-        if (q->vals == q->vals_inl)
-            memcpy(p, q->vals_inl, q->nvals * sizeof *p);
-        q->vals = p;
-        q->vcap = ncap;
+        if (*items == inl)
+            memcpy(p, inl, n * size);
+        *items = p;
+        *cap = ncap;
     }
+    return *items;
+}
+
+static qvalue *add_value(mc_query *q)
+{
+    if (!grow(q, (void **)&q->vals, q->nvals, &q->vcap, q->vals_inl, sizeof *q->vals))
+        return NULL;
     qvalue *v = &q->vals[q->nvals++];
     memset(v, 0, sizeof *v);
     return v;
@@ -102,27 +135,55 @@ static qvalue *add_value(mc_query *q)
 
 static void changed(mc_query *q)
 {
-    free(q->sql);
-    q->sql = NULL;
+    if (q->sql) {
+        free(q->sql);
+        q->sql = NULL;
+    }
 }
 
+/* One step of a shape key: the same steps in the same order give the
+ * same key (and the same records, which the cache compares as well). */
+static uint64_t key_step(uint64_t key, uint64_t v)
+{
+    return (key ^ v) * 0x100000001b3u + 0x9e3779b97f4a7c15u;
+}
+
+/* The connection's spare query (the last one freed) when it has one,
+ * else a new one.  Only the head of the struct is set: the inline arrays
+ * are written before they are read (zeroing them would cost more than
+ * the query). */
 mc_query *mc_query_new(mc_db *db, const mc_table_meta *meta)
 {
-    mc_query *q = calloc(1, sizeof *q);
-    if (!q) {
+    mc_query *q = db ? db->spare : NULL;
+    if (q)
+        db->spare = NULL;
+    else if (!(q = malloc(sizeof *q))) {
         mc_set_error(db, MC_NOMEM, "%s: out of memory for a query", meta->name);
         return NULL;
     }
     q->db = db;
     q->meta = meta;
+    q->preds = q->preds_inl;
+    q->npreds = 0;
+    q->pcap = sizeof q->preds_inl / sizeof q->preds_inl[0];
+    q->orders = q->orders_inl;
+    q->norders = 0;
+    q->ocap = sizeof q->orders_inl / sizeof q->orders_inl[0];
+    q->vals = q->vals_inl;
+    q->nvals = 0;
+    q->vcap = sizeof q->vals_inl / sizeof q->vals_inl[0];
+    q->where = q->where_inl;
+    q->wlen = 0;
+    q->wcap = sizeof q->where_inl;
+    q->where_inl[0] = '\0';
+    q->where_ok = 1;
     q->limit = -1;
     q->offset = -1;
-    q->where = q->where_inl;
-    q->wcap = sizeof q->where_inl;
-    q->order = q->order_inl;
-    q->ocap = sizeof q->order_inl;
-    q->vals = q->vals_inl;
-    q->vcap = sizeof q->vals_inl / sizeof q->vals_inl[0];
+    q->first = 0;
+    q->status = MC_OK;
+    q->sql = NULL;
+    q->stmt = NULL;
+    q->wkey = q->okey = 0;
     return q;
 }
 
@@ -133,15 +194,27 @@ void mc_query_free(mc_query *q)
     if (q->stmt)
         mc_stmt_release(q->db, q->stmt);
     for (size_t i = 0; i < q->nvals; i++)
-        free(q->vals[i].p);
+        if (q->vals[i].p)
+            free(q->vals[i].p);
     if (q->vals != q->vals_inl)
         free(q->vals);
+    if (q->preds != q->preds_inl)
+        free(q->preds);
+    if (q->orders != q->orders_inl)
+        free(q->orders);
     if (q->where != q->where_inl)
         free(q->where);
-    if (q->order != q->order_inl)
-        free(q->order);
     free(q->sql);
-    free(q);
+    if (q->db && !q->db->spare)
+        q->db->spare = q;   /* for the connection's next query */
+    else
+        free(q);
+}
+
+void mci_query_spare_free(mc_db *db)
+{
+    free(db->spare);
+    db->spare = NULL;
 }
 
 mc_db *mc_query_db(const mc_query *q) { return q ? q->db : NULL; }
@@ -160,8 +233,23 @@ static const char *op_sql(mc_cmp op)
     return " = ?";
 }
 
-/* Appends "[AND ]<column><tail>" to the WHERE clause. */
-static int add_pred(mc_query *q, int col, const char *tail)
+/* Records a predicate (col < 0: text is the whole predicate). */
+static int push_pred(mc_query *q, ptrdiff_t col, const char *text, size_t in)
+{
+    if (!grow(q, (void **)&q->preds, q->npreds, &q->pcap, q->preds_inl, sizeof *q->preds))
+        return 0;
+    qpred *p = &q->preds[q->npreds++];
+    p->text = text;
+    p->col = col;
+    p->in = in;
+    q->wkey = key_step(q->wkey, (uint64_t)(uintptr_t)text ^ ((uint64_t)col << 40) ^ ((uint64_t)in << 20));
+    q->where_ok = 0;
+    changed(q);
+    return 1;
+}
+
+/* "<column><tail>" ANDed to the predicates; in > 0 for an IN list. */
+static int add_pred(mc_query *q, int col, const char *tail, size_t in)
 {
     if (!q || q->status)
         return 0;
@@ -169,16 +257,37 @@ static int add_pred(mc_query *q, int col, const char *tail)
         q->status = mc_set_error(q->db, MC_MISUSE, "%s: no column %d", q->meta->name, col);
         return 0;
     }
-    changed(q);
-    if (q->wlen && !add_text(q, &q->where, &q->wlen, &q->wcap, " AND "))
-        return 0;
-    return add_text(q, &q->where, &q->wlen, &q->wcap, q->meta->columns[col]) &&
-           add_text(q, &q->where, &q->wlen, &q->wcap, tail);
+    return push_pred(q, col, tail, in);
+}
+
+/* Writes the WHERE text from the records (once per change). */
+static int write_where(mc_query *q)
+{
+    if (q->where_ok)
+        return 1;
+    q->wlen = 0;
+    q->where[0] = '\0';
+    for (size_t i = 0; i < q->npreds; i++) {
+        const qpred *p = &q->preds[i];
+        if (i && !add_text(q, &q->where, &q->wlen, &q->wcap, " AND "))
+            return 0;
+        if (p->col >= 0 && !add_text(q, &q->where, &q->wlen, &q->wcap, q->meta->columns[p->col]))
+            return 0;
+        if (!add_text(q, &q->where, &q->wlen, &q->wcap, p->text))
+            return 0;
+        for (size_t k = 1; k < p->in; k++)
+            if (!add_text(q, &q->where, &q->wlen, &q->wcap, ", ?"))
+                return 0;
+        if (p->in && !add_text(q, &q->where, &q->wlen, &q->wcap, ")"))
+            return 0;
+    }
+    q->where_ok = 1;
+    return 1;
 }
 
 void mc_query_where_int(mc_query *q, int col, mc_cmp op, int64_t v)
 {
-    if (add_pred(q, col, op_sql(op))) {
+    if (add_pred(q, col, op_sql(op), 0)) {
         qvalue *x = add_value(q);
         if (x) {
             x->kind = V_INT;
@@ -189,7 +298,7 @@ void mc_query_where_int(mc_query *q, int col, mc_cmp op, int64_t v)
 
 void mc_query_where_double(mc_query *q, int col, mc_cmp op, double v)
 {
-    if (add_pred(q, col, op_sql(op))) {
+    if (add_pred(q, col, op_sql(op), 0)) {
         qvalue *x = add_value(q);
         if (x) {
             x->kind = V_DOUBLE;
@@ -218,7 +327,7 @@ void mc_query_where_text(mc_query *q, int col, mc_cmp op, const char *v)
         mc_query_where_null(q, col, op != MC_NE);
         return;
     }
-    if (add_pred(q, col, op_sql(op))) {
+    if (add_pred(q, col, op_sql(op), 0)) {
         qvalue *x = add_value(q);
         if (x && copy_bytes(q, x, v, strlen(v)))
             x->kind = V_TEXT;
@@ -231,7 +340,7 @@ void mc_query_where_blob(mc_query *q, int col, mc_cmp op, const void *v, size_t 
         mc_query_where_null(q, col, op != MC_NE);
         return;
     }
-    if (add_pred(q, col, op_sql(op))) {
+    if (add_pred(q, col, op_sql(op), 0)) {
         qvalue *x = add_value(q);
         if (x && copy_bytes(q, x, v, n))
             x->kind = V_BLOB;
@@ -240,20 +349,15 @@ void mc_query_where_blob(mc_query *q, int col, mc_cmp op, const void *v, size_t 
 
 void mc_query_where_null(mc_query *q, int col, int is_null)
 {
-    add_pred(q, col, is_null ? " IS NULL" : " IS NOT NULL");
+    add_pred(q, col, is_null ? " IS NULL" : " IS NOT NULL", 0);
 }
 
 /* " IN (?, ?, ?)"; an empty list matches nothing, as in SQLAlchemy. */
 static int add_in(mc_query *q, int col, size_t n)
 {
     if (n == 0)
-        return add_pred(q, col, " IN (SELECT 1 WHERE 0)");
-    if (!add_pred(q, col, " IN (?"))
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if (!add_text(q, &q->where, &q->wlen, &q->wcap, ", ?"))
-            return 0;
-    return add_text(q, &q->where, &q->wlen, &q->wcap, ")");
+        return add_pred(q, col, " IN (SELECT 1 WHERE 0)", 0);
+    return add_pred(q, col, " IN (?", n);
 }
 
 void mc_query_where_in_int(mc_query *q, int col, const int64_t *v, size_t n)
@@ -299,11 +403,7 @@ void mc_query_where_in_text(mc_query *q, int col, const char *const *v, size_t n
 
 void mc_query_where_sql(mc_query *q, const char *sql, int64_t v)
 {
-    if (!q || q->status)
-        return;
-    changed(q);
-    if ((q->wlen && !add_text(q, &q->where, &q->wlen, &q->wcap, " AND ")) ||
-        !add_text(q, &q->where, &q->wlen, &q->wcap, sql))
+    if (!q || q->status || !push_pred(q, -1, sql, 0))
         return;
     qvalue *x = add_value(q);
     if (x) {
@@ -320,11 +420,13 @@ void mc_query_order_by(mc_query *q, int col, int desc)
         q->status = mc_set_error(q->db, MC_MISUSE, "%s: no column %d", q->meta->name, col);
         return;
     }
-    changed(q);
-    if (q->olen && !add_text(q, &q->order, &q->olen, &q->ocap, ", "))
+    if (!grow(q, (void **)&q->orders, q->norders, &q->ocap, q->orders_inl, sizeof *q->orders))
         return;
-    if (add_text(q, &q->order, &q->olen, &q->ocap, q->meta->columns[col]))
-        add_text(q, &q->order, &q->olen, &q->ocap, desc ? " DESC" : "");
+    q->orders[q->norders].col = col;
+    q->orders[q->norders].desc = desc != 0;
+    q->norders++;
+    q->okey = key_step(q->okey, ((uint64_t)col << 1) | (desc != 0));
+    changed(q);
 }
 
 void mc_query_limit(mc_query *q, int64_t n)
@@ -359,13 +461,14 @@ static mci_shape shape_of(const mc_query *q, const char *what, int paged)
     mci_shape k;
     k.meta = q->meta;
     k.what = what;
-    k.where = q->where ? q->where : "";
-    k.wlen = q->wlen;
-    k.order = paged && q->order ? q->order : "";
-    k.olen = paged ? q->olen : 0;
+    k.where = q->preds;
+    k.wlen = q->npreds * sizeof *q->preds;
+    k.order = q->orders;
+    k.olen = paged ? q->norders * sizeof *q->orders : 0;
     k.flags = !paged ? 0
             : SHAPE_PAGED | (windowed(q) ? SHAPE_WINDOW : 0) | (q->first ? SHAPE_FIRST : 0) |
                   (q->first && q->offset >= 0 ? SHAPE_FIRST_OFFSET : 0);
+    k.key = key_step(q->wkey, paged ? q->okey : 0);
     return k;
 }
 
@@ -374,12 +477,14 @@ static char *build(mc_query *q, const char *what, int paged)
 {
     char *s = NULL;
     size_t len = 0, cap = 0;
-    int ok = add_text(q, &s, &len, &cap, "SELECT ") && add_text(q, &s, &len, &cap, what) &&
+    int ok = write_where(q) && add_text(q, &s, &len, &cap, "SELECT ") && add_text(q, &s, &len, &cap, what) &&
              add_text(q, &s, &len, &cap, " FROM ") && add_text(q, &s, &len, &cap, q->meta->table);
     if (ok && q->wlen)
         ok = add_text(q, &s, &len, &cap, " WHERE ") && add_text(q, &s, &len, &cap, q->where);
-    if (ok && paged && q->olen)
-        ok = add_text(q, &s, &len, &cap, " ORDER BY ") && add_text(q, &s, &len, &cap, q->order);
+    for (size_t i = 0; ok && paged && i < q->norders; i++)
+        ok = add_text(q, &s, &len, &cap, i ? ", " : " ORDER BY ") &&
+             add_text(q, &s, &len, &cap, q->meta->columns[q->orders[i].col]) &&
+             add_text(q, &s, &len, &cap, q->orders[i].desc ? " DESC" : "");
     if (ok && paged && windowed(q))
         ok = add_text(q, &s, &len, &cap, " LIMIT ? OFFSET ?");
     else if (ok && paged && q->first)
@@ -544,7 +649,7 @@ int mc_query_count(mc_query *q, int64_t *out)
 
 const mc_table_meta *mci_query_meta(const mc_query *q) { return q->meta; }
 
-const char *mci_query_where(const mc_query *q) { return q->wlen ? q->where : ""; }
+const char *mci_query_where(mc_query *q) { return write_where(q) ? q->where : NULL; }
 
 int mci_query_status(const mc_query *q) { return q->status; }
 

@@ -116,9 +116,9 @@ static int build_all(mc_query *q, const char *const *cascade, size_t ncascade, i
         ok = (keys = mci_query_sql(q, m->columns[0], paged)) != NULL;
     for (size_t i = 0; ok && i < ncascade; i++)
         ok = (sql[i] = join(cascade[i], "(", keys ? keys : sub, ")", (char *)NULL)) != NULL;
-    const char *where = mci_query_where(q);
-    if (!ok)
-        ;
+    const char *where = ok ? mci_query_where(q) : NULL;
+    if (!where)
+        ok = 0;
     else if (paged)
         ok = (sql[ncascade] = join("DELETE FROM ", m->table, " WHERE ", rowid, " IN (", sub, ")", (char *)NULL)) != NULL;
     else

@@ -8,6 +8,13 @@
  * translation units) and SQL built at run time; the new address is then
  * remembered as an alias.  Statements for one text form a chain so that a
  * query can be nested inside a loop over itself.
+ *
+ * The hottest path (generated code: mc_stmt_prepare of a literal seen
+ * before, then mc_stmt_release) costs one probe of a direct-mapped table
+ * and a flag each way.  mc_stmt_release resets without clearing the
+ * bindings, since every caller of the mc_stmt calls binds every parameter
+ * anyway; the older mc_prepare, whose statements come back with no
+ * bindings, clears them when it lends a statement released that way.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -137,8 +144,8 @@ void mci_cache_free(mc_db *db)
     }
     free(c->slots);
     for (i = 0; i < c->nshapes; i++) {
-        free((char *)c->shapes[i].key.where);
-        free((char *)c->shapes[i].key.order);
+        free((void *)c->shapes[i].key.where);
+        free((void *)c->shapes[i].key.order);
     }
     free(c->shapes);
     map_free(&c->by_ptr);
@@ -194,6 +201,7 @@ static int new_slot(mc_db *db, const char *sql, int prev, int flags, int *out)
     c->slots[idx].text = copy;
     c->slots[idx].next = -1;
     c->slots[idx].out = 0;
+    c->slots[idx].bound = 0;
     if (h->pub.lite)
         map_put(&c->by_stmt, ptr_key(h->pub.lite), idx);
     if (prev < 0)
@@ -248,6 +256,35 @@ static mci_stmt *checkout(mc_db *db, int head, const char *sql)
     return c->slots[i].h;
 }
 
+/* The slot of the direct-mapped table for a literal's address.  Literals
+ * lie a few dozen bytes apart: the bits above the lowest four tell them
+ * apart. */
+static size_t hot_index(const char *sql)
+{
+    uintptr_t p = (uintptr_t)sql;
+    return (size_t)((p >> 4) ^ (p >> 10)) & (MCI_HOT - 1);
+}
+
+/* The fast path of mc_stmt_prepare: the head statement of a literal seen
+ * before, when it is free.  NULL sends the caller to prepare(), which
+ * also checks the connection (an unusable one has nothing cached). */
+static mci_stmt *hot_checkout(mc_db *db, const char *sql)
+{
+    mci_cache *c = &db->cache;
+    const mci_hot *e = &c->hot[hot_index(sql)];
+    mci_slot *s;
+
+    if (e->sql != sql || !sql)
+        return NULL;
+    s = &c->slots[e->head];
+    if (s->out)
+        return NULL;    /* nested: the chain has the others */
+    s->out = 1;
+    c->last_out = s->h;
+    c->last_slot = e->head;
+    return s->h;
+}
+
 /* The statement for sql, checked out; *head_out (may be NULL) gets its
  * chain's head slot.  flags (MCI_STMT_*) apply when the text is new. */
 static mci_stmt *prepare(mc_db *db, const char *sql, int by_address, int flags, int *head_out)
@@ -263,8 +300,11 @@ static mci_stmt *prepare(mc_db *db, const char *sql, int by_address, int flags, 
         return NULL;
     }
     c = &db->cache;
-    if (by_address && (head = map_next(&c->by_ptr, ptr_key(sql), &pos)) >= 0)
+    if (by_address && (head = map_next(&c->by_ptr, ptr_key(sql), &pos)) >= 0) {
+        c->hot[hot_index(sql)].sql = sql;
+        c->hot[hot_index(sql)].head = head;
         return checkout(db, head, sql);
+    }
 
     head = find_text(c, sql);
     if (head < 0) {
@@ -272,14 +312,18 @@ static mci_stmt *prepare(mc_db *db, const char *sql, int by_address, int flags, 
             return NULL;
     }
     /* Remember the address; failing to is only a lost shortcut. */
-    if (by_address && map_reserve(&c->by_ptr) == MC_OK)
+    if (by_address && map_reserve(&c->by_ptr) == MC_OK) {
         map_put(&c->by_ptr, ptr_key(sql), head);
+        c->hot[hot_index(sql)].sql = sql;
+        c->hot[hot_index(sql)].head = head;
+    }
     if (head_out)
         *head_out = head;
     return checkout(db, head, sql);
 }
 
-/* The sqlite3_stmt API is SQLite's alone: on PostgreSQL it refuses. */
+/* The sqlite3_stmt API is SQLite's alone: on PostgreSQL it refuses.  Its
+ * statements come back with no bindings. */
 static sqlite3_stmt *prepare_lite(mc_db *db, const char *sql, int by_address)
 {
     mci_stmt *h;
@@ -289,7 +333,13 @@ static sqlite3_stmt *prepare_lite(mc_db *db, const char *sql, int by_address)
         return NULL;
     }
     h = prepare(db, sql, by_address, 0, NULL);
-    return h ? h->pub.lite : NULL;
+    if (!h)
+        return NULL;
+    if (db->cache.slots[h->slot].bound) {
+        sqlite3_clear_bindings(h->pub.lite);
+        db->cache.slots[h->slot].bound = 0;
+    }
+    return h->pub.lite;
 }
 
 sqlite3_stmt *mc_prepare(mc_db *db, const char *sql)
@@ -304,7 +354,9 @@ sqlite3_stmt *mc_prepare_text(mc_db *db, const char *sql)
 
 mc_stmt *mc_stmt_prepare(mc_db *db, const char *sql)
 {
-    mci_stmt *h = prepare(db, sql, 1, 0, NULL);
+    mci_stmt *h = db ? hot_checkout(db, sql) : NULL;
+    if (!h)
+        h = prepare(db, sql, 1, 0, NULL);
     return h ? &h->pub : NULL;
 }
 
@@ -316,45 +368,63 @@ mc_stmt *mc_stmt_prepare_text(mc_db *db, const char *sql)
 
 mc_stmt *mc_stmt_prepare_insert(mc_db *db, const char *sql)
 {
-    mci_stmt *h = prepare(db, sql, 1, MCI_STMT_RETURNS_ID, NULL);
+    mci_stmt *h = db ? hot_checkout(db, sql) : NULL;
+    if (!h)
+        h = prepare(db, sql, 1, MCI_STMT_RETURNS_ID, NULL);
     return h ? &h->pub : NULL;
 }
 
 /* ---- query shapes ---------------------------------------------------------- */
 
+/* The shape's map key: its table, result columns and paging, and the
+ * key query.c kept while recording the predicates (which same_shape compares). */
 static uint64_t shape_hash(const mci_shape *k)
 {
-    uint64_t h = mix(ptr_key(k->meta)) ^ (mix(ptr_key(k->what)) * 31u) ^ (uint64_t)k->flags;
-    h ^= mci_fnv1a(k->where, k->wlen) * 0x9e3779b97f4a7c15u;
-    h ^= mci_fnv1a(k->order, k->olen);
-    return h | 1;
+    uint64_t h = ptr_key(k->meta) ^ (ptr_key(k->what) * 31u) ^ ((uint64_t)k->flags << 56);
+    return ((uint64_t)mix(h ^ (k->key * 0x9e3779b97f4a7c15u)) << 1) | 1;
 }
 
 static int same_shape(const mci_shape *a, const mci_shape *b)
 {
     return a->meta == b->meta && a->what == b->what && a->flags == b->flags && a->wlen == b->wlen &&
-           a->olen == b->olen && memcmp(a->where, b->where, a->wlen) == 0 &&
-           memcmp(a->order, b->order, a->olen) == 0;
+           a->olen == b->olen && (!a->wlen || memcmp(a->where, b->where, a->wlen) == 0) &&
+           (!a->olen || memcmp(a->order, b->order, a->olen) == 0);
 }
 
+/* A shape's entry in the direct-mapped table (the first probe). */
+static int *hot_shape(mci_cache *c, uint64_t hash)
+{
+    return &c->hot_shape[(hash >> 1) & (MCI_HOT - 1)];
+}
+
+/* A shape seen before: its statement, checked out.  One probe of the
+ * direct-mapped table, then the map. */
 mc_stmt *mci_prepare_shape(mc_db *db, const mci_shape *k)
 {
     mci_cache *c = &db->cache;
     uint64_t key;
     size_t pos = 0;
+    mci_stmt *h;
     int i;
 
-    if (!c->nshapes || mci_usable(db, "mc_prepare") != MC_OK)
-        return NULL;
+    if (!c->nshapes || (!db->handle && !db->pg))
+        return NULL;    /* nothing seen, or nothing usable: prepare says why */
     key = shape_hash(k);
-    while ((i = map_next(&c->by_shape, key, &pos)) >= 0)
-        if (same_shape(&c->shapes[i].key, k))
-            return &checkout(db, c->shapes[i].head, c->slots[c->shapes[i].head].text)->pub;
-    return NULL;
+    i = *hot_shape(c, key) - 1;
+    if (i < 0 || c->shapes[i].hash != key || !same_shape(&c->shapes[i].key, k)) {
+        while ((i = map_next(&c->by_shape, key, &pos)) >= 0)
+            if (same_shape(&c->shapes[i].key, k))
+                break;
+        if (i < 0)
+            return NULL;
+        *hot_shape(c, key) = i + 1;
+    }
+    h = checkout(db, c->shapes[i].head, c->slots[c->shapes[i].head].text);
+    return h ? &h->pub : NULL;
 }
 
 /* A malloc'd copy of n bytes plus a NUL ("" for none); NULL when out of memory. */
-static char *copy_n(const char *s, size_t n)
+static char *copy_n(const void *s, size_t n)
 {
     char *p = malloc(n + 1);
     if (p) {
@@ -395,8 +465,10 @@ mc_stmt *mci_prepare_shape_text(mc_db *db, const mci_shape *k, const char *sql)
     c->shapes[c->nshapes].key = *k;
     c->shapes[c->nshapes].key.where = w;
     c->shapes[c->nshapes].key.order = o;
+    c->shapes[c->nshapes].hash = shape_hash(k);
     c->shapes[c->nshapes].head = head;
-    map_put(&c->by_shape, shape_hash(k), (int)c->nshapes);
+    map_put(&c->by_shape, c->shapes[c->nshapes].hash, (int)c->nshapes);
+    *hot_shape(c, c->shapes[c->nshapes].hash) = (int)c->nshapes + 1;
     c->nshapes++;
     return st;
 }
@@ -415,28 +487,36 @@ void mc_release(mc_db *db, sqlite3_stmt *stmt)
     /* Most statements go back right after they were taken. */
     if (db->cache.last_out && stmt == db->cache.last_out->pub.lite) {
         db->cache.slots[db->cache.last_slot].out = 0;
+        db->cache.slots[db->cache.last_slot].bound = 0;
         db->cache.last_out = NULL;
         return;
     }
     i = map_next(&db->cache.by_stmt, ptr_key(stmt), &pos);
-    if (i >= 0)
+    if (i >= 0) {
         db->cache.slots[i].out = 0;
+        db->cache.slots[i].bound = 0;
+    }
 }
 
 void mc_stmt_release(mc_db *db, mc_stmt *st)
 {
     mci_stmt *h = (mci_stmt *)st;
 
+    mci_slot *s;
+
     if (!h)
         return;
+    (void)db;   /* the statement knows its connection */
+    s = &h->db->cache.slots[h->slot];
     if (h->pub.lite) {
+        /* The bindings stay (never read: the next user binds every
+         * parameter); mc_prepare clears them if it lends this one. */
         sqlite3_reset(h->pub.lite);
-        sqlite3_clear_bindings(h->pub.lite);    /* no pointer to caller memory stays */
+        s->bound = 1;
     } else {
         h->db->driver->reset(h);
     }
-    (void)db;   /* the statement knows its connection */
-    h->db->cache.slots[h->slot].out = 0;
+    s->out = 0;
     if (h->db->cache.last_out == h)
         h->db->cache.last_out = NULL;
 }

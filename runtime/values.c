@@ -62,13 +62,36 @@ size_t mci_utf8_seq(const unsigned char *s, size_t avail)
     return n;
 }
 
-/* Characters in s; *bad = offset of the first invalid byte or SIZE_MAX. */
+/* Are the len bytes at p all ASCII?  A word at a time, the last word
+ * overlapping the one before it (no byte loop after the words). */
+static int all_ascii(const unsigned char *p, size_t len)
+{
+    uint64_t acc = 0, w;
+    size_t i;
+
+    if (len < 8) {
+        for (i = 0; i < len; i++)
+            acc |= p[i];
+        return !(acc & 0x80);
+    }
+    for (i = 0; i + 8 <= len; i += 8) {
+        memcpy(&w, p + i, 8);
+        acc |= w;
+    }
+    memcpy(&w, p + len - 8, 8);
+    return !((acc | w) & 0x8080808080808080u);
+}
+
+/* Characters in s; *bad = offset of the first invalid byte or SIZE_MAX.
+ * ASCII text (the common case) is one pass over its words. */
 static size_t utf8_scan(const char *s, size_t *bad)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t len = strlen(s), i = 0, chars = 0, n;
 
     *bad = SIZE_MAX;
+    if (all_ascii(p, len))
+        return len;
     while (i < len) {
         if (p[i] < 0x80) {      /* ASCII, the common case: 8 bytes a step */
             uint64_t w;
@@ -474,26 +497,30 @@ static inline int column_text(mc_db *db, sqlite3_stmt *st, int col, char **out)
     const unsigned char *text;
     size_t n;
 
-    *out = NULL;
-    if (!st)
+    if (!st) {
+        *out = NULL;
         return mc_set_error(db, MC_MISUSE, "mc_column_text: statement is NULL");
-    /* Text first: a non-NULL pointer is never SQL NULL, so the type is
-     * asked only when there is no text (one call less per column). */
-    text = sqlite3_column_text(st, col);
-    n = (size_t)sqlite3_column_bytes(st, col);
-    if (!text) {
-        if (sqlite3_column_type(st, col) == SQLITE_NULL)
-            return MC_OK;
-        /* not SQL NULL: out of memory converting, or an empty blob */
-        if (sqlite3_errcode(sqlite3_db_handle(st)) == SQLITE_NOMEM)
-            return mc_set_error(db, MC_NOMEM, "out of memory reading column %d", col);
-        text = (const unsigned char *)"";
-        n = 0;
     }
-    if (!(*out = malloc(n + 1)))
+    /* Text first: a non-NULL pointer is never SQL NULL, so the type is
+     * asked only when there is no text (one call less per column).
+     * SQLite's text ends in a NUL: it is copied with the bytes. */
+    text = sqlite3_column_text(st, col);
+    if (text) {
+        n = (size_t)sqlite3_column_bytes(st, col);
+        if (!(*out = malloc(n + 1)))
+            return mc_set_error(db, MC_NOMEM, "out of memory copying column %d", col);
+        memcpy(*out, text, n + 1);
+        return MC_OK;
+    }
+    *out = NULL;
+    if (sqlite3_column_type(st, col) == SQLITE_NULL)
+        return MC_OK;
+    /* not SQL NULL: out of memory converting, or an empty blob */
+    if (sqlite3_errcode(sqlite3_db_handle(st)) == SQLITE_NOMEM)
+        return mc_set_error(db, MC_NOMEM, "out of memory reading column %d", col);
+    if (!(*out = malloc(1)))
         return mc_set_error(db, MC_NOMEM, "out of memory copying column %d", col);
-    memcpy(*out, text, n);
-    (*out)[n] = '\0';
+    (*out)[0] = '\0';
     return MC_OK;
 }
 

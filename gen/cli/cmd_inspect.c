@@ -73,8 +73,9 @@ int mcc_cmd_inspect(const mcc_cmd *cmd, int argc, char **argv)
     shown = shown ? shown + 1 : mc_db_path(db);
     mcc_diag diag;
     mcc_diag_init(&diag, NULL, NULL, NULL);
-    diag.place = mcc_arena_printf(&arena, "modelc inspect: %s", url);
-    int src = mcc_inspect(mc_sqlite(db), shown, &arena, &diag, &text);
+    diag.place = mcc_arena_printf(&arena, "modelc inspect: %s", mcc_cli_shown_db(url));
+    int src = mc_db_engine(db) == MC_ENGINE_POSTGRESQL ? mcc_inspect_pg(db, &arena, &diag, &text)
+                                                       : mcc_inspect(mc_sqlite(db), shown, &arena, &diag, &text);
     mc_close(db);
     int status = MCC_EXIT_OK;
     if (src != 0) {

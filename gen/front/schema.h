@@ -189,6 +189,8 @@ typedef struct mcc_schema {
     mcc_enum *enums;
     bool sql_only;              /* introspected with no migration snapshot: model and field
                                  * names are the SQL names, enum columns plain VARCHAR */
+    bool native_enums;          /* introspected from a database with enum types (PostgreSQL):
+                                 * its enum columns have their enums even when sql_only */
     size_t nqueries;
     struct mcc_query *queries;   /* `query` declarations, checked: query.h */
 } mcc_schema;

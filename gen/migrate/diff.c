@@ -544,6 +544,13 @@ static bool named(const differ *x)
     return !x->sa->sql_only && !x->sb->sql_only;
 }
 
+/* Both schemas know which columns are enums, and their values: a
+ * snapshot or a .model, or a database with enum types of its own. */
+static bool enums_known(const differ *x)
+{
+    return (!x->sa->sql_only || x->sa->native_enums) && (!x->sb->sql_only || x->sb->native_enums);
+}
+
 /* Step 1 of diff_pair: a renamed model; per column of B, an added
  * column, a renamed field, a renamed column. */
 static void pair_names(differ *x, const mcc_table_pair *p)
@@ -596,7 +603,7 @@ static void pair_column_drops(differ *x, const mcc_table_pair *p)
 static void column_type(differ *x, const mcc_table_pair *p, const mcc_column *ca, const mcc_column *cb)
 {
     const mcc_table *tb = p->to;
-    bool enums = named(x) && enum_changed(ca, cb), same = same_type(ca, cb);
+    bool enums = enums_known(x) && enum_changed(ca, cb), same = same_type(ca, cb);
     mcc_op *o;
     if ((!enums && same) || !(o = col_op(x, MCC_OP_ALTER_TYPE, p, ca, cb)))
         return;

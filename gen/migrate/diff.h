@@ -7,7 +7,8 @@
  * for the way back).  A rename is never a drop plus an add.
  *
  * Compared per column: SQL type (case and spaces ignored), and, when both
- * schemas know their enums (neither is sql_only), enum values; nullability,
+ * schemas know their enums (neither is sql_only, or it has native_enums),
+ * enum values; nullability,
  * server default, column CHECK, autoincrement; per table: primary key,
  * UNIQUE / CHECK / FOREIGN KEY constraints (as sets, ON DELETE/UPDATE
  * NO ACTION being the same as none), indexes by name.  Column order is not

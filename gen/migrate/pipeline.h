@@ -76,7 +76,9 @@ typedef struct mcc_db_check {
 /*
  * Opens the database url read-only (it must exist) and reads its
  * version, verifies what it applied against md's files as `upgrade`
- * would, and diffs its schema with want.  shown is the database as
+ * would, and diffs its schema with want (a SQLite file read by
+ * introspect.c, a PostgreSQL server's current schema by introspect_pg.c,
+ * aligned with want where PostgreSQL cannot tell forms apart).  shown is the database as
  * messages name it (no password).  Returns 0, or -1 after reporting into
  * diag.
  */

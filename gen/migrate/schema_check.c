@@ -5,6 +5,7 @@
  */
 #include "pipeline.h"
 #include "introspect.h"
+#include "introspect_pg.h"
 
 #include <string.h>
 
@@ -70,11 +71,16 @@ int mcc_check_database(const char *url, const char *shown, const mcc_migdir *md,
     const char *place = diag->place;
     diag->place = mcc_arena_printf(arena, "%s: %s", place ? place : "modelc", shown);
     mcc_schema dbs;
-    int rc = mcc_introspect(mc_sqlite(db), arena, diag, &dbs);
+    bool pg = mc_db_engine(db) == MC_ENGINE_POSTGRESQL;
+    int rc = pg ? mcc_introspect_pg(db, arena, diag, &dbs, NULL) : mcc_introspect(mc_sqlite(db), arena, diag, &dbs);
     diag->place = place;
     mc_close(db);
     if (rc)
         return -1;
+    /* What PostgreSQL keeps in one form (a CHECK's place and spelling,
+     * SERIAL with or without autoincrement) as the schema says it. */
+    if (pg)
+        mcc_introspect_pg_align(&dbs, want, arena);
     mcc_renames ren;
     mcc_renames_from_hints(&dbs, want, arena, NULL, &ren);
     if (mcc_diff_schemas(&dbs, want, &ren, arena, &out->diff)) {

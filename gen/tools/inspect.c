@@ -1,9 +1,12 @@
 /* inspect.c -- see inspect.h.
  *
- * mcc_inspect runs in named steps:
+ * mcc_inspect (a SQLite file) and mcc_inspect_pg (a PostgreSQL server's
+ * current schema) introspect, then write_schema runs in named steps:
  *   find_leftovers   views, triggers, partial and expression indexes (and
- *                    take those indexes out of the introspected tables)
+ *                    take those indexes out of the introspected tables);
+ *                    on PostgreSQL introspect_pg.c lists them (pg_notes)
  *   name_models      a model name per table, `table "..."` where needed
+ *   name_enums       a name per enum type (PostgreSQL's native enums)
  *   name_fields      a field name per column, column("...") where needed
  *   find_links       tables that are only two foreign keys (many-to-many)
  *   infer_relations  relationship lines from the foreign keys
@@ -12,6 +15,7 @@
 #include "inspect.h"
 #include "ddl.h"
 #include "introspect.h"
+#include "introspect_pg.h"
 #include "naming.h"
 #include "schema.h"
 
@@ -42,6 +46,7 @@ typedef struct inspector {
     mcc_schema s;
     itable *tabs;
     mcc_buf notes;           /* "# left out: ..." lines for the head of the file */
+    const char **enum_name;  /* per s.enums entry: its name in the schema, NULL when it cannot be written */
     int rc;
     const char *err;
 } inspector;
@@ -328,6 +333,74 @@ static void name_models(inspector *in)
     }
 }
 
+/* Is name one of the models' names? */
+static bool model_named(const inspector *in, const char *name)
+{
+    for (size_t i = 0; i < in->s.ntables; i++)
+        if (in->tabs[i].model && strcmp(in->tabs[i].model, name) == 0)
+            return true;
+    return false;
+}
+
+/* Is name the name of one of the first n enums? */
+static bool enum_named(const inspector *in, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (in->enum_name[i] && strcmp(in->enum_name[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* A name per enum type: camel case of the type's ("format" -> Format),
+ * never a model's or a built-in type's; NULL for an enum whose labels are
+ * not all identifiers (the language writes values bare).  A type whose
+ * name is not its enum's in lower case, which is how `modelc sql`
+ * names it on PostgreSQL, gets a note. */
+static void name_enums(inspector *in)
+{
+    in->enum_name = mcc_arena_alloc(in->a, (in->s.nenums + 1) * sizeof *in->enum_name);
+    if (!in->enum_name) {
+        in->rc = SQLITE_NOMEM;
+        return;
+    }
+    for (size_t i = 0; i < in->s.nenums; i++) {
+        const mcc_enum *e = &in->s.enums[i];
+        bool ok = e->nvalues > 0;
+        for (size_t v = 0; v < e->nvalues; v++)
+            ok = ok && is_ident(e->values[v]) && !is_keyword(e->values[v]);
+        if (!ok) {
+            mcc_buf_printf(&in->notes, "# left out: enum type %s has values the schema language cannot write "
+                                       "(its columns are written as String)\n", e->name);
+            continue;
+        }
+        const char *base = camel_case(in->a, e->name[0] ? e->name : "enum");
+        if (!base)
+            base = "Enum";
+        if (is_type_name(base) || model_named(in, base))
+            base = mcc_arena_printf(in->a, "%sEnum", base);
+        const char *name = base;
+        for (int n = 2; name && (model_named(in, name) || enum_named(in, i, name)); n++)
+            name = mcc_arena_printf(in->a, "%s%d", base, n);
+        in->enum_name[i] = name;
+        char *lower = mcc_arena_strdup(in->a, name ? name : "");
+        for (char *p = lower; p && *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        if (lower && strcmp(lower, e->name) != 0)
+            mcc_buf_printf(&in->notes, "# enum %s is the database's type %s; `modelc sql --dialect postgresql` "
+                                       "names its type %s\n", name, e->name, lower);
+    }
+}
+
+/* The schema name of enum column c's enum, or NULL when it has none
+ * that can be written. */
+static const char *enum_of(const inspector *in, const mcc_column *c)
+{
+    if (c->type != MCC_T_ENUM || !c->enum_type || !in->enum_name)
+        return NULL;
+    size_t i = (size_t)(c->enum_type - in->s.enums);
+    return i < in->s.nenums ? in->enum_name[i] : NULL;
+}
+
 /* A field per column: the column's name when it is an identifier
  * (backticked when the language reserves it), else an identifier made of
  * it with column("...") giving the SQL name. */
@@ -513,8 +586,20 @@ static const char *affinity_type(const char *sql)
     return "Numeric";
 }
 
-static void put_type(mcc_buf *b, const mcc_column *c, mcc_buf *note)
+/* The column's type: its enum's name, the built-in type with its
+ * parameters, or the affinity type with a note.  An enum whose values
+ * cannot be written is a String of its longest value. */
+static void put_type(const inspector *in, mcc_buf *b, const mcc_column *c, mcc_buf *note)
 {
+    const char *e = enum_of(in, c);
+    if (e) {
+        mcc_buf_put(b, e);
+        return;
+    }
+    if (c->type == MCC_T_ENUM && c->enum_type && in->s.native_enums) {
+        mcc_buf_printf(b, "String(%d)", c->length);
+        return;
+    }
     if (c->type == MCC_T_UNKNOWN || c->type == MCC_T_ENUM) {
         const char *t = affinity_type(c->sql_type ? c->sql_type : "");
         mcc_buf_put(b, t);
@@ -543,11 +628,19 @@ static bool is_number(const char *s)
 
 /* server_default(...) from the DDL text of a default, or a note when it
  * is an expression the language cannot write. */
-static void put_server_default(mcc_buf *b, const mcc_column *c, mcc_buf *note)
+static void put_server_default(const inspector *in, mcc_buf *b, const mcc_column *c, mcc_buf *note)
 {
     const char *d = c->server_default;
     size_t n = strlen(d);
     bool date = c->type == MCC_T_DATETIME || c->type == MCC_T_DATE || c->type == MCC_T_TIME;
+    /* An enum's value is written bare. */
+    for (size_t v = 0; enum_of(in, c) && n >= 2 && d[0] == '\'' && v < c->enum_type->nvalues; v++) {
+        const char *val = c->enum_type->values[v];
+        if (strlen(val) == n - 2 && strncmp(d + 1, val, n - 2) == 0) {
+            mcc_buf_printf(b, " server_default(%s)", val);
+            return;
+        }
+    }
     if (c->type == MCC_T_BOOLEAN && (strcmp(d, "1") == 0 || strcmp(d, "0") == 0)) {
         mcc_buf_printf(b, " server_default(%s)", d[0] == '1' ? "true" : "false");
     } else if (is_number(d)) {
@@ -641,7 +734,7 @@ static void write_column(inspector *in, itable *it, size_t ci, mcc_buf *out)
     const mcc_column *c = &t->columns[ci];
     mcc_buf note = {0};
     mcc_buf_printf(out, "    %s ", it->field[ci]);
-    put_type(out, c, &note);
+    put_type(in, out, c, &note);
     if (t->npk == 1 && t->pk[0] == ci)
         mcc_buf_put(out, " primary_key");
     if (c->autoincrement)
@@ -650,7 +743,7 @@ static void write_column(inspector *in, itable *it, size_t ci, mcc_buf *out)
     if (!c->nullable && !c->primary_key)
         mcc_buf_put(out, " not_null");
     if (c->server_default)
-        put_server_default(out, c, &note);
+        put_server_default(in, out, c, &note);
     const mcc_table *to = NULL;
     const mcc_column *rc = fk_target(in, c, &to);
     if (rc) {
@@ -769,46 +862,99 @@ static void write_model(inspector *in, itable *it, mcc_buf *out)
     mcc_buf_put(out, "}\n");
 }
 
-int mcc_inspect(sqlite3 *db, const char *source, mcc_arena *arena, mcc_diag *diag, mcc_buf *out)
+/* Writes every enum, with the values in their order. */
+static void write_enums(inspector *in, mcc_buf *out)
 {
-    inspector in = {.db = db, .a = arena};
-    if (mcc_introspect(db, arena, diag, &in.s))
-        return -1;
-    in.tabs = mcc_arena_alloc(arena, (in.s.ntables + 1) * sizeof *in.tabs);
-    if (!in.tabs) {
+    for (size_t i = 0; i < in->s.nenums; i++) {
+        if (!in->enum_name[i])
+            continue;
+        const mcc_enum *e = &in->s.enums[i];
+        mcc_buf_printf(out, "\nenum %s {", in->enum_name[i]);
+        for (size_t v = 0; v < e->nvalues; v++)
+            mcc_buf_printf(out, "%s %s", v ? "," : "", e->values[v]);
+        mcc_buf_put(out, " }\n");
+    }
+}
+
+/* Allocates the per-table state of in (its schema read); -1 when out of memory. */
+static int start(inspector *in, mcc_diag *diag)
+{
+    in->tabs = mcc_arena_alloc(in->a, (in->s.ntables + 1) * sizeof *in->tabs);
+    if (!in->tabs) {
         mcc_error_in(diag, NULL, NULL, "out of memory");
         return -1;
     }
-    memset(in.tabs, 0, (in.s.ntables + 1) * sizeof *in.tabs);
-    for (size_t i = 0; i < in.s.ntables; i++)
-        in.tabs[i].t = in.s.tables[i];
+    memset(in->tabs, 0, (in->s.ntables + 1) * sizeof *in->tabs);
+    for (size_t i = 0; i < in->s.ntables; i++)
+        in->tabs[i].t = in->s.tables[i];
+    return 0;
+}
 
-    find_leftovers(&in);
-    if (in.rc == SQLITE_OK)
-        name_models(&in);
-    if (in.rc == SQLITE_OK)
-        name_fields(&in);
-    if (in.rc == SQLITE_OK) {
-        find_links(&in);
-        infer_relations(&in);
+/* The steps after the leftovers (see the head of the file), then the
+ * text: header, notes, enums, models.  Frees in's buffers. */
+static int write_schema(inspector *in, const char *source, mcc_diag *diag, mcc_buf *out)
+{
+    if (in->rc == SQLITE_OK)
+        name_models(in);
+    if (in->rc == SQLITE_OK)
+        name_enums(in);
+    if (in->rc == SQLITE_OK)
+        name_fields(in);
+    if (in->rc == SQLITE_OK) {
+        find_links(in);
+        infer_relations(in);
     }
-    if (in.rc == SQLITE_OK) {
+    if (in->rc == SQLITE_OK) {
         mcc_buf_put(out, "# The schema of ");
         mcc_buf_put(out, source ? source : "a database");
         mcc_buf_put(out, ", written by `modelc inspect`.\n"
-                        "# Relationship names are inferred from the foreign keys: review them.\n");
-        if (in.notes.data) {
+                         "# Relationship names are inferred from the foreign keys: review them.\n");
+        if (in->notes.data) {
             mcc_buf_putc(out, '\n');
-            mcc_buf_put(out, in.notes.data);
+            mcc_buf_put(out, in->notes.data);
         }
-        for (size_t i = 0; i < in.s.ntables; i++)
-            write_model(&in, &in.tabs[i], out);
+        write_enums(in, out);
+        for (size_t i = 0; i < in->s.ntables; i++)
+            write_model(in, &in->tabs[i], out);
     }
-    for (size_t i = 0; i < in.s.ntables; i++)
-        mcc_buf_free(&in.tabs[i].rels);
-    mcc_buf_free(&in.notes);
-    if (in.rc == SQLITE_OK && !out->failed)
+    for (size_t i = 0; i < in->s.ntables; i++)
+        mcc_buf_free(&in->tabs[i].rels);
+    mcc_buf_free(&in->notes);
+    if (in->rc == SQLITE_OK && !out->failed)
         return 0;
-    mcc_error_in(diag, NULL, NULL, "%s", in.rc != SQLITE_OK && in.err ? in.err : "out of memory");
+    mcc_error_in(diag, NULL, NULL, "%s", in->rc != SQLITE_OK && in->err ? in->err : "out of memory");
     return -1;
+}
+
+int mcc_inspect(sqlite3 *db, const char *source, mcc_arena *arena, mcc_diag *diag, mcc_buf *out)
+{
+    inspector in = {.db = db, .a = arena};
+    if (mcc_introspect(db, arena, diag, &in.s) || start(&in, diag))
+        return -1;
+    find_leftovers(&in);
+    return write_schema(&in, source, diag, out);
+}
+
+/* PostgreSQL's leftovers (introspect_pg.c lists them) as the notes
+ * find_leftovers writes for SQLite. */
+static void pg_notes(inspector *in, const mcc_pg_leftovers *left)
+{
+    for (size_t i = 0; i < left->n; i++) {
+        const mcc_pg_leftover *l = &left->v[i];
+        mcc_buf_printf(&in->notes, "# left out: %s %s is %s, which the schema language cannot write:\n", l->kind,
+                       l->name ? l->name : "", l->why ? l->why : "");
+        put_comment(&in->notes, "#     ", l->sql ? l->sql : "");
+    }
+}
+
+int mcc_inspect_pg(mc_db *db, mcc_arena *arena, mcc_diag *diag, mcc_buf *out)
+{
+    inspector in = {.a = arena};
+    mcc_pg_leftovers left;
+    if (mcc_introspect_pg(db, arena, diag, &in.s, &left) || start(&in, diag))
+        return -1;
+    pg_notes(&in, &left);
+    const char *source = mcc_arena_printf(arena, "PostgreSQL database %s, schema %s",
+                                          left.database ? left.database : "?", left.schema ? left.schema : "?");
+    return write_schema(&in, source, diag, out);
 }

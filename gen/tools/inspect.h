@@ -26,11 +26,17 @@
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "modelc.h"
 
 /* Appends the schema of db, in the schema language, to out.  `source`
  * names the database in the header comment (NULL: none).  Scratch memory
  * comes from arena.  Returns 0, or -1 after reporting into diag what
  * could not be read (diag->place names the database). */
 int mcc_inspect(sqlite3 *db, const char *source, mcc_arena *arena, mcc_diag *diag, mcc_buf *out);
+
+/* The same for a PostgreSQL connection: its current schema (the
+ * search_path's first), read by introspect_pg.c, native enum types
+ * written as enums; the header names the database and the schema. */
+int mcc_inspect_pg(mc_db *db, mcc_arena *arena, mcc_diag *diag, mcc_buf *out);
 
 #endif

@@ -727,8 +727,10 @@ static int list_leftovers(reader *r)
 {
     static const char what[] = "pg_class";
     mc_stmt *st = query(r,
-                        "SELECT 'view', c.relname, CASE c.relkind WHEN 'm' THEN 'a materialized view' ELSE 'a view' "
-                        "END, pg_catalog.pg_get_viewdef(c.oid, true), c.oid::int8 FROM pg_catalog.pg_class c "
+                        "SELECT 'view', c.relname, CASE c.relkind WHEN 'm' THEN 'a materialized view' ELSE 'a view' END, "
+                        "'CREATE ' || CASE c.relkind WHEN 'm' THEN 'MATERIALIZED ' ELSE '' END || 'VIEW ' || "
+                        "quote_ident(c.relname) || ' AS' || pg_catalog.pg_get_viewdef(c.oid, true), c.oid::int8 "
+                        "FROM pg_catalog.pg_class c "
                         "WHERE c.relnamespace = ?::oid AND c.relkind IN ('v', 'm') "
                         "UNION ALL SELECT 'trigger', t.tgname, 'a trigger', pg_catalog.pg_get_triggerdef(t.oid, true), "
                         "t.oid::int8 FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "

@@ -218,11 +218,15 @@ START_TEST(left_out_is_written_down)
 END_TEST
 
 /* Nothing is read from a server that is not there, and no password is
- * shown. */
+ * shown.  (Without LeakSanitizer: it trips over the thread-local storage
+ * libpq leaves behind once the runtime unloads it after a failed
+ * connection, whatever command failed.) */
 START_TEST(fails_loudly_without_showing_a_password)
 {
-    tu_result r = tu_modelc_run("inspect", "--db", "postgresql://who:s3cret@/nodb?host=/nonexistent/dir",
-                                (const char *)NULL);
+    char *cmd = tu_fmt("ASAN_OPTIONS=detect_leaks=0 '%s' inspect --db "
+                       "'postgresql://who:s3cret@/nodb?host=/nonexistent/dir'", tu_modelc());
+    tu_result r = tu_sh(cmd, 60);
+    free(cmd);
     ck_assert_int_eq(r.status, 1);
     ck_assert_str_eq(r.out, "");
     ck_assert_msg(strstr(r.err, "s3cret") == NULL, "%s", r.err);

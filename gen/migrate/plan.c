@@ -13,7 +13,7 @@
 typedef struct planner {
     const mcc_diff *d;
     const mcc_schema *a, *b;
-    bool upgrading, allow_loss;
+    bool upgrading;
     mcc_arena *arena;
     mcc_diag *diag;          /* refusals go here */
     mcc_buf out;
@@ -358,43 +358,6 @@ static bool fires_fk_actions(const planner *p)
     return false;
 }
 
-/*
- * What an upgrade refuses to write, each reported into p->diag as an
- * error about the schema with a hint: a change that loses data (a drop,
- * a narrowing; unless MCC_PLAN_ALLOW_LOSS), and a NOT NULL column without
- * a server default added to an existing table (its rows have no value;
- * SQLite's ADD COLUMN refuses it and a rebuild could only invent one).
- * An INTEGER PRIMARY KEY that SQLite numbers itself is fine.  The way
- * back refuses nothing (see mcc_plan_build).
- */
-static void refusals(planner *p)
-{
-    for (size_t i = 0; i < p->d->nops; i++) {
-        const mcc_op *o = &p->d->ops[i];
-        if (o->data_loss && !p->allow_loss) {
-            const char *hint = "pass --allow-data-loss to write this migration anyway";
-            if (o->kind == MCC_OP_DROP_COLUMN)
-                hint = mcc_arena_printf(p->arena,
-                                       "if it was renamed, say so with renamed_from(%s) on the new field; "
-                                       "else pass --allow-data-loss",
-                                       o->col_from->name);
-            else if (o->kind == MCC_OP_DROP_TABLE)
-                hint = mcc_arena_printf(p->arena,
-                                       "if it was renamed, say so with renamed_from(...) in the model; "
-                                       "else pass --allow-data-loss");
-            mcc_error_hint(p->diag, hint, "refusing to %s: it %s", o->text, o->loss);
-        }
-        if (o->kind == MCC_OP_ADD_COLUMN && !o->col_to->nullable && !o->col_to->server_default &&
-            !(o->col_to->primary_key && mcc_ddl_inline_autoincrement(o->to)))
-            mcc_error_hint(p->diag,
-                          "give it a server_default(...), or make it nullable now, fill it, and "
-                          "make it not_null in a later migration",
-                          "cannot add NOT NULL column %s.%s to the existing table %s: its rows "
-                          "have no value for it",
-                          o->to->name, o->col_to->name, o->to->name);
-    }
-}
-
 /* The ops of pair tp, in turn: for (each op o of tp) ... */
 #define EACH_OP(p, tp, o)                                                                   \
     for (const mcc_op *o = &(p)->d->ops[(tp)->first_op]; o < &(p)->d->ops[(tp)->first_op + (tp)->nops]; o++)
@@ -535,17 +498,13 @@ int mcc_plan_build(const mcc_diff *d, const mcc_schema *a, const mcc_schema *b, 
                   mcc_diag *diag, mcc_plan *out)
 {
     memset(out, 0, sizeof *out);
-    planner p = {d, a, b, (flags & MCC_PLAN_UPGRADE) != 0, (flags & MCC_PLAN_ALLOW_LOSS) != 0, arena, diag, {0},
-                 out, NULL};
+    planner p = {d, a, b, (flags & MCC_PLAN_UPGRADE) != 0, arena, diag, {0}, out, NULL};
     p.rebuild = mcc_arena_alloc(arena, (d->npairs + 1) * sizeof *p.rebuild);
     if (!p.rebuild) {
         mcc_error_in(diag, NULL, NULL, "out of memory");
         return -1;
     }
-    int errors_before = diag->n_errors;
-    if (p.upgrading)
-        refusals(&p);
-    if (diag->n_errors != errors_before)
+    if (p.upgrading && mcc_plan_refusals(d, MCC_DIALECT_SQLITE, flags, arena, diag))
         return -1;
     for (size_t i = 0; i < d->npairs; i++) {
         p.rebuild[i] = needs_rebuild(&p, &d->pairs[i]);

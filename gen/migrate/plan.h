@@ -24,6 +24,7 @@
 #define MCC_PLAN_H
 
 #include "diff.h"
+#include "dialect.h"
 
 typedef struct mcc_plan {
     const char *sql;        /* the statements, in the arena; "" when nothing to do */
@@ -46,6 +47,14 @@ enum {
  * Returns 0, or -1 after reporting (refusals, out of memory); out->sql is
  * then NULL.
  */
+/*
+ * The refusals of an upgrade (refusals.c), the same on every dialect:
+ * each is reported into diag as an error with a hint; flags as for
+ * mcc_plan_build (MCC_PLAN_ALLOW_LOSS lets data loss through).  Returns
+ * how many were reported.
+ */
+int mcc_plan_refusals(const mcc_diff *d, mcc_dialect dialect, unsigned flags, mcc_arena *arena, mcc_diag *diag);
+
 int mcc_plan_build(const mcc_diff *d, const mcc_schema *a, const mcc_schema *b, unsigned flags, mcc_arena *arena,
                   mcc_diag *diag, mcc_plan *out);
 

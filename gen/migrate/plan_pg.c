@@ -12,11 +12,10 @@
 typedef struct pgp {
     const mcc_diff *d;
     const mcc_schema *a, *b;
-    int upgrading, allow_loss;
+    bool upgrading;
     mcc_arena *arena;
     mcc_buf out;
-    mcc_diag *diag;          /* refusals go here */
-    int nrefused;
+    mcc_diag *diag;
 } pgp;
 
 /* ---- writing ---------------------------------------------------------------- */
@@ -91,44 +90,6 @@ static const char *column_text(pgp *p, const mcc_table *t, const mcc_column *c)
     const char *s = mcc_arena_strdup(p->arena, b.data ? b.data : "");
     mcc_buf_free(&b);
     return s;
-}
-
-/* ---- refusals (the same as SQLite's) ------------------------------------------ */
-
-static void refuse(pgp *p, const char *hint, const char *message)
-{
-    mcc_error_hint(p->diag, hint, "%s", message);
-    p->nrefused++;
-}
-
-/* Data loss without --allow-data-loss, a NOT NULL column without a
- * server default added to a table with rows (a SERIAL column fills
- * itself); unresolved rename hints the pipeline reported already. */
-static void refusals(pgp *p)
-{
-    for (size_t i = 0; i < p->d->nops; i++) {
-        const mcc_op *o = &p->d->ops[i];
-        if (o->data_loss && !p->allow_loss) {
-            const char *hint = "pass --allow-data-loss to write this migration anyway";
-            if (o->kind == MCC_OP_DROP_COLUMN)
-                hint = mcc_arena_printf(p->arena,
-                                       "if it was renamed, say so with renamed_from(%s) on the new field; "
-                                       "else pass --allow-data-loss",
-                                       o->col_from->name);
-            else if (o->kind == MCC_OP_DROP_TABLE)
-                hint = "if it was renamed, say so with renamed_from(...) in the model; else pass --allow-data-loss";
-            refuse(p, hint, mcc_arena_printf(p->arena, "refusing to %s: it %s", o->text, o->loss));
-        }
-        if (o->kind == MCC_OP_ADD_COLUMN && !o->col_to->nullable && !o->col_to->server_default &&
-            !mcc_ddl_pg_serial(o->to, o->col_to))
-            refuse(p,
-                   "give it a server_default(...), or make it nullable now, fill it, and make it not_null in a "
-                   "later migration",
-                   mcc_arena_printf(p->arena,
-                                   "cannot add NOT NULL column %s.%s to the existing table %s: its rows "
-                                   "have no value for it",
-                                   o->to->name, o->col_to->name, o->to->name));
-    }
 }
 
 /* ---- enum types ----------------------------------------------------------------- */
@@ -762,11 +723,9 @@ int mcc_plan_pg_build(const mcc_diff *d, const mcc_schema *a, const mcc_schema *
                      mcc_diag *diag, mcc_plan *out)
 {
     memset(out, 0, sizeof *out);
-    int upgrading = (flags & MCC_PLAN_UPGRADE) != 0, allow_loss = (flags & MCC_PLAN_ALLOW_LOSS) != 0;
-    pgp p = {d, a, b, upgrading, allow_loss, arena, {0}, diag, 0};
-    if (upgrading)
-        refusals(&p);
-    if (p.nrefused)
+    bool upgrading = (flags & MCC_PLAN_UPGRADE) != 0;
+    pgp p = {d, a, b, upgrading, arena, {0}, diag};
+    if (upgrading && mcc_plan_refusals(d, MCC_DIALECT_POSTGRESQL, flags, arena, diag))
         return -1;
     each_used_enum(&p, b, enum_before);     /* 1 */
     drop_constraints(&p);                   /* 2 */

@@ -1,13 +1,17 @@
 /*
  * migrate.c -- the migration runner behind `modelc upgrade/downgrade/
- * current/stamp` and behind applications that upgrade themselves.
+ * current/stamp` and behind applications that upgrade themselves, on
+ * either engine.
  *
  * The database records what it has applied in modelc_migrations, one row
  * per version with the checksum of the file it came from.  Every step is
- * one BEGIN IMMEDIATE transaction holding the migration's statements and
- * its bookkeeping row, so a step happens entirely or not at all, and two
- * processes racing to upgrade serialize on the write lock: the loser
- * re-reads the version once it holds the lock and skips what is done.
+ * one transaction holding the migration's statements and its bookkeeping
+ * row, so a step happens entirely or not at all, and two processes racing
+ * to upgrade serialize on the lock the step's transaction takes first
+ * (SQLite: BEGIN IMMEDIATE's write lock; PostgreSQL: an advisory lock,
+ * migrate_pg.c): the loser re-reads the version once it holds the lock
+ * and skips what is done.  Everything here goes through the driver-
+ * neutral mc_stmt calls; what differs per engine is in migrate_engine.h.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -15,7 +19,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "driver.h"
+#include "migrate_engine.h"
 
 #define CREATE_TABLE                                                      \
     "CREATE TABLE IF NOT EXISTS \"modelc_migrations\" (\n"                \
@@ -36,33 +41,68 @@ void mc_migration_checksum(const char *text, size_t len, char out[17])
     out[16] = '\0';
 }
 
+/* ---- the engines ----------------------------------------------------------- */
+
+static const char *const sqlite_begin[] = {"BEGIN IMMEDIATE", NULL};
+
+static const mci_migrate_engine sqlite_engine = {
+    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'modelc_migrations'",
+    sqlite_begin,
+    MCI_MIGRATE_FOREIGN_KEY_PRAGMAS | MCI_MIGRATE_ROW_PROGRESS,
+};
+
+/* The runner's rules for db's engine; SQLite's for db NULL (mc_migrate_plan
+ * of an empty database). */
+static const mci_migrate_engine *engine_of(const mc_db *db)
+{
+    return db && db->pg ? &mci_pg_migrate_engine : &sqlite_engine;
+}
+
 /* ---- small steps ---------------------------------------------------------- */
 
-/* Runs one cached statement to its end; prefix names the caller in a
- * failure's message. */
+/* Runs one cached statement of the runner's own to its end; prefix names
+ * the caller in a failure's message. */
 static int run(mc_db *db, const char *sql, const char *prefix)
 {
-    sqlite3_stmt *st = mc_prepare(db, sql);
+    mc_stmt *st = mc_stmt_prepare(db, sql);
     int rc;
 
     if (!st)
         return mc_errcode(db);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    while ((rc = mc_stmt_step(st)) == MC_RC_ROW)
         ;
-    rc = rc == SQLITE_DONE ? MC_OK : mc_status_from_sqlite(db, rc, prefix);
-    mc_release(db, st);
+    rc = rc == MC_RC_DONE ? MC_OK : mc_status_from_rc(db, rc, prefix);
+    mc_stmt_release(db, st);
     return rc;
 }
 
-/* ROLLBACK after a failure, keeping the failure's message. */
+/* ROLLBACK after a failure, keeping the failure's status and message. */
 static void rollback_quietly(mc_db *db)
 {
-    sqlite3_stmt *st = mc_prepare(db, "ROLLBACK");
+    int status = db->status, sqlite_rc = db->sqlite_rc;
+    char state[sizeof db->sqlstate], msg[sizeof db->msg];
 
-    if (st) {
-        sqlite3_step(st);
-        mc_release(db, st);
-    }
+    memcpy(state, db->sqlstate, sizeof state);
+    memcpy(msg, db->msg, sizeof msg);
+    run(db, "ROLLBACK", "ROLLBACK");
+    db->status = status;
+    db->sqlite_rc = sqlite_rc;
+    memcpy(db->sqlstate, state, sizeof state);
+    memcpy(db->msg, msg, sizeof msg);
+}
+
+/* Opens a step's transaction as the engine does (begin in
+ * migrate_engine.h); what names the step in a failure's message.  On
+ * failure no transaction is left open. */
+static int begin_locked(mc_db *db, const char *what)
+{
+    const char *const *sql = engine_of(db)->begin;
+    int rc = run(db, *sql, what);
+
+    while (rc == MC_OK && *++sql)
+        if ((rc = run(db, *sql, what)) != MC_OK)
+            rollback_quietly(db);
+    return rc;
 }
 
 /*
@@ -73,24 +113,23 @@ static void rollback_quietly(mc_db *db)
  */
 static int query_int(mc_db *db, const char *sql, const char *what, int dflt, int *out)
 {
-    sqlite3_stmt *st = mc_prepare(db, sql);
+    mc_stmt *st = mc_stmt_prepare(db, sql);
     int rc;
 
     *out = dflt;
     if (!st)
         return mc_errcode(db);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int(st, 0);
-    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? MC_OK : mc_status_from_sqlite(db, rc, what);
-    mc_release(db, st);
+    rc = mc_stmt_step(st);
+    if (rc == MC_RC_ROW)
+        *out = mc_stmt_column_int(st, 0);
+    rc = rc == MC_RC_ROW || rc == MC_RC_DONE ? MC_OK : mc_status_from_rc(db, rc, what);
+    mc_stmt_release(db, st);
     return rc;
 }
 
 static int table_exists(mc_db *db, int *exists)
 {
-    return query_int(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'modelc_migrations'",
-                     "modelc_migrations", 0, exists);
+    return query_int(db, engine_of(db)->table_exists_sql, "modelc_migrations", 0, exists);
 }
 
 static int read_current(mc_db *db, int *version)
@@ -102,6 +141,28 @@ static int read_current(mc_db *db, int *version)
         return rc;
     return query_int(db, "SELECT COALESCE(MAX(version), 0) FROM \"modelc_migrations\"", "modelc_migrations", 0,
                      version);
+}
+
+/* Creates modelc_migrations when missing: a bare CREATE TABLE IF NOT
+ * EXISTS, or, where two creators at once could both fail, the same in a
+ * transaction of its own behind the step's lock (taken only when the
+ * table is missing). */
+static int create_table(mc_db *db)
+{
+    int rc, exists;
+
+    if (!(engine_of(db)->flags & MCI_MIGRATE_CREATE_UNDER_LOCK))
+        return mc_exec(db, CREATE_TABLE);
+    if ((rc = table_exists(db, &exists)) != MC_OK || exists)
+        return rc;
+    if ((rc = begin_locked(db, "modelc_migrations")) != MC_OK)
+        return rc;
+    if ((rc = run(db, CREATE_TABLE, "modelc_migrations")) != MC_OK ||
+        (rc = run(db, "COMMIT", "modelc_migrations")) != MC_OK) {
+        rollback_quietly(db);
+        return rc;
+    }
+    return MC_OK;
 }
 
 /* The list is the caller's: versions 1..n in order, every string there. */
@@ -140,18 +201,18 @@ static int resolve_target(mc_db *db, size_t n, int *target)
 /* Every applied version must be in the list, unedited, with no gaps. */
 static int verify(mc_db *db, const mc_migration *list, size_t n)
 {
-    sqlite3_stmt *st;
+    mc_stmt *st;
     int rc, exists, expect = 1, bad = 0;
 
     if ((rc = table_exists(db, &exists)) != MC_OK || !exists)
         return rc;
-    st = mc_prepare(db, "SELECT version, name, checksum FROM \"modelc_migrations\" ORDER BY version");
+    st = mc_stmt_prepare(db, "SELECT version, name, checksum FROM \"modelc_migrations\" ORDER BY version");
     if (!st)
         return mc_errcode(db);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int v = sqlite3_column_int(st, 0);
-        const char *name = (const char *)sqlite3_column_text(st, 1);
-        const char *sum = (const char *)sqlite3_column_text(st, 2);
+    while ((rc = mc_stmt_step(st)) == MC_RC_ROW) {
+        int v = mc_stmt_column_int(st, 0);
+        const char *name = mc_stmt_column_cstr(st, 1);
+        const char *sum = mc_stmt_column_cstr(st, 2);
 
         if (v > 0 && (size_t)v > n) {
             bad = mc_set_error(db, MC_INVALID,
@@ -179,11 +240,11 @@ static int verify(mc_db *db, const mc_migration *list, size_t n)
     }
     if (bad)
         rc = bad;
-    else if (rc == SQLITE_DONE)
+    else if (rc == MC_RC_DONE)
         rc = MC_OK;
     else
-        rc = mc_status_from_sqlite(db, rc, "modelc_migrations");
-    mc_release(db, st);
+        rc = mc_status_from_rc(db, rc, "modelc_migrations");
+    mc_stmt_release(db, st);
     return rc;
 }
 
@@ -303,25 +364,25 @@ static char *without_fk_checks(const char *sql)
 static int record(mc_db *db, const mc_migration *m, int upgrading, const char *prefix)
 {
     char now[27];
-    sqlite3_stmt *st;
+    mc_stmt *st;
     int rc;
 
     if (upgrading)
-        st = mc_prepare(db, "INSERT INTO \"modelc_migrations\" (version, name, checksum, applied_at) "
-                            "VALUES (?1, ?2, ?3, ?4)");
+        st = mc_stmt_prepare(db, "INSERT INTO \"modelc_migrations\" (version, name, checksum, applied_at) "
+                                 "VALUES (?1, ?2, ?3, ?4)");
     else
-        st = mc_prepare(db, "DELETE FROM \"modelc_migrations\" WHERE version = ?1");
+        st = mc_stmt_prepare(db, "DELETE FROM \"modelc_migrations\" WHERE version = ?1");
     if (!st)
         return mc_errcode(db);
     mc_now_datetime(now);
-    if ((rc = sqlite3_bind_int(st, 1, m->version)) == SQLITE_OK && upgrading &&
-        (rc = sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC)) == SQLITE_OK &&
-        (rc = sqlite3_bind_text(st, 3, m->checksum, -1, SQLITE_STATIC)) == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    rc = rc == SQLITE_DONE ? MC_OK : mc_status_from_sqlite(db, rc, prefix);
-    mc_release(db, st);
+    if ((rc = mc_stmt_bind_int(st, 1, m->version)) == MC_RC_OK && upgrading &&
+        (rc = mc_stmt_bind_text(st, 2, m->name)) == MC_RC_OK &&
+        (rc = mc_stmt_bind_text(st, 3, m->checksum)) == MC_RC_OK)
+        rc = mc_stmt_bind_text(st, 4, now);
+    if (rc == MC_RC_OK)
+        rc = mc_stmt_step(st);
+    rc = rc == MC_RC_DONE ? MC_OK : mc_status_from_rc(db, rc, prefix);
+    mc_stmt_release(db, st);
     return rc;
 }
 
@@ -482,9 +543,9 @@ static int step(mc_db *db, const mc_migration *list, size_t n, int cur, int upgr
 
     describe(what, sizeof what, m, upgrading);
     snprintf(prefix, sizeof prefix, "%s: ", what);
-    if ((rc = run(db, "BEGIN IMMEDIATE", what)) != MC_OK)
+    if ((rc = begin_locked(db, what)) != MC_OK)
         return rc;
-    /* Holding the write lock: the version read now is the one we move. */
+    /* Holding the lock: the version read now is the one we move. */
     if ((rc = read_current(db, &now)) != MC_OK || (rc = verify(db, list, n)) != MC_OK)
         goto fail;
     if (now != cur) {
@@ -493,10 +554,14 @@ static int step(mc_db *db, const mc_migration *list, size_t n, int cur, int upgr
     }
     if (fn)
         fn(ctx, m, upgrading, MC_MIGRATION_STARTED, 0, 0);
-    rows_watch watch = { db, fn, ctx, m, upgrading, NULL, 0, 0 };
-    char *script = check_fks ? without_fk_checks(sql) : NULL;
-    rc = mci_run_script_hooked(db, script ? script : sql, prefix, NULL, fn ? watch_rows : NULL, &watch);
-    free(script);
+    if (engine_of(db)->flags & MCI_MIGRATE_ROW_PROGRESS) {
+        rows_watch watch = { db, fn, ctx, m, upgrading, NULL, 0, 0 };
+        char *script = check_fks ? without_fk_checks(sql) : NULL;
+        rc = mci_run_script_hooked(db, script ? script : sql, prefix, NULL, fn ? watch_rows : NULL, &watch);
+        free(script);
+    } else {
+        rc = mci_run_script(db, sql, prefix, NULL);
+    }
     if (rc != MC_OK ||
         (rc = record(db, m, upgrading, what)) != MC_OK ||
         (check_fks && (rc = fk_check(db, prefix)) != MC_OK) ||
@@ -510,28 +575,13 @@ fail:
     return rc;
 }
 
-/* The runner works on SQLite connections only, so far: on a PostgreSQL
- * one every mc_migrate_* call fails with this message before touching
- * anything (modelc migrate writes PostgreSQL histories; applying them is
- * by psql, see docs/postgresql.md). */
-static int sqlite_only(mc_db *db, const char *fn)
+static int prologue(mc_db *db, const mc_migration *list, size_t n, int *target, const char *fn)
 {
     int rc = mci_usable(db, fn);
 
-    if (rc != MC_OK || !db->pg)
-        return rc;
-    return mc_set_error(db, MC_ERROR,
-                        "%s: the migration runner does not run on PostgreSQL yet; apply each file's upgrade "
-                        "section with `psql -1` (docs/postgresql.md, \"Not done yet\")", fn);
-}
-
-static int prologue(mc_db *db, const mc_migration *list, size_t n, int *target, const char *fn)
-{
-    int rc = sqlite_only(db, fn);
-
     if (rc != MC_OK)
         return rc;
-    if (db->depth > 0 || !sqlite3_get_autocommit(db->handle))
+    if (db->depth > 0 || db->driver->in_txn(db))
         return mc_set_error(db, MC_MISUSE,
                             "%s: a transaction is open; migrations run in their own", fn);
     if ((rc = check_list(db, list, n)) != MC_OK)
@@ -541,7 +591,7 @@ static int prologue(mc_db *db, const mc_migration *list, size_t n, int *target, 
 
 int mc_migrate_current(mc_db *db, int *version)
 {
-    int rc = sqlite_only(db, "mc_migrate_current");
+    int rc = mci_usable(db, "mc_migrate_current");
 
     if (rc != MC_OK)
         return rc;
@@ -552,7 +602,7 @@ int mc_migrate_current(mc_db *db, int *version)
 
 int mc_migrate_verify(mc_db *db, const mc_migration *list, size_t n)
 {
-    int rc = sqlite_only(db, "mc_migrate_verify");
+    int rc = mci_usable(db, "mc_migrate_verify");
 
     if (rc != MC_OK || (rc = check_list(db, list, n)) != MC_OK)
         return rc;
@@ -570,7 +620,7 @@ int mc_migrate_run(mc_db *db, const mc_migration *list, size_t n, int target,
     int rc, cur, fk_on;
 
     if ((rc = prologue(db, list, n, &target, "mc_migrate_run")) != MC_OK ||
-        (rc = mc_exec(db, CREATE_TABLE)) != MC_OK ||
+        (rc = create_table(db)) != MC_OK ||
         (rc = verify(db, list, n)) != MC_OK)
         return rc;
 
@@ -598,7 +648,8 @@ int mc_migrate_run(mc_db *db, const mc_migration *list, size_t n, int target,
 
         /* PRAGMA foreign_keys is a no-op inside a transaction, so a
          * rebuild's "PRAGMA foreign_keys=OFF" must be done for it here. */
-        if ((rc = get_fk(db, &fk_on)) != MC_OK)
+        fk_on = 0;
+        if ((engine_of(db)->flags & MCI_MIGRATE_FOREIGN_KEY_PRAGMAS) && (rc = get_fk(db, &fk_on)) != MC_OK)
             return rc;
         fk_off = fk_on && needs_fk_off(sql);
         if (fk_off && (rc = mc_exec(db, "PRAGMA foreign_keys=OFF")) != MC_OK)
@@ -614,30 +665,31 @@ int mc_migrate_run(mc_db *db, const mc_migration *list, size_t n, int target,
 int mc_migrate_stamp(mc_db *db, const mc_migration *list, size_t n, int version)
 {
     static const char prefix[] = "stamp";
-    sqlite3_stmt *st;
+    mc_stmt *st;
     char now[27];
     int rc, v;
 
     if ((rc = prologue(db, list, n, &version, "mc_migrate_stamp")) != MC_OK ||
-        (rc = mc_exec(db, CREATE_TABLE)) != MC_OK ||
-        (rc = run(db, "BEGIN IMMEDIATE", prefix)) != MC_OK)
+        (rc = create_table(db)) != MC_OK ||
+        (rc = begin_locked(db, prefix)) != MC_OK)
         return rc;
 
-    if (!(st = mc_prepare(db, "DELETE FROM \"modelc_migrations\" WHERE version > ?1"))) {
+    if (!(st = mc_stmt_prepare(db, "DELETE FROM \"modelc_migrations\" WHERE version > ?1"))) {
         rc = mc_errcode(db);
         goto fail;
     }
-    sqlite3_bind_int(st, 1, version);
-    rc = sqlite3_step(st);
-    rc = rc == SQLITE_DONE ? MC_OK : mc_status_from_sqlite(db, rc, prefix);
-    mc_release(db, st);
+    rc = mc_stmt_bind_int(st, 1, version);
+    if (rc == MC_RC_OK)
+        rc = mc_stmt_step(st);
+    rc = rc == MC_RC_DONE ? MC_OK : mc_status_from_rc(db, rc, prefix);
+    mc_stmt_release(db, st);
     if (rc != MC_OK)
         goto fail;
 
     mc_now_datetime(now);
     for (v = 1; v <= version; v++) {
         const mc_migration *m = &list[v - 1];
-        st = mc_prepare(db,
+        st = mc_stmt_prepare(db,
             "INSERT INTO \"modelc_migrations\" (version, name, checksum, applied_at) "
             "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (version) DO UPDATE SET "
             "name = excluded.name, checksum = excluded.checksum");
@@ -645,13 +697,13 @@ int mc_migrate_stamp(mc_db *db, const mc_migration *list, size_t n, int version)
             rc = mc_errcode(db);
             goto fail;
         }
-        sqlite3_bind_int(st, 1, v);
-        sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, m->checksum, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        rc = rc == SQLITE_DONE ? MC_OK : mc_status_from_sqlite(db, rc, prefix);
-        mc_release(db, st);
+        if ((rc = mc_stmt_bind_int(st, 1, v)) == MC_RC_OK &&
+            (rc = mc_stmt_bind_text(st, 2, m->name)) == MC_RC_OK &&
+            (rc = mc_stmt_bind_text(st, 3, m->checksum)) == MC_RC_OK &&
+            (rc = mc_stmt_bind_text(st, 4, now)) == MC_RC_OK)
+            rc = mc_stmt_step(st);
+        rc = rc == MC_RC_DONE ? MC_OK : mc_status_from_rc(db, rc, prefix);
+        mc_stmt_release(db, st);
         if (rc != MC_OK)
             goto fail;
     }
@@ -748,6 +800,8 @@ static int emit_record(plan *p, const char *now)
 int mc_migrate_plan(mc_db *db, const mc_migration *list, size_t n, int target,
                     mc_migration_observer fn, void *ctx)
 {
+    const mci_migrate_engine *eng = engine_of(db);
+    const char *const *begin;
     plan p;
     char now[27];
     int rc, cur = 0, exists = 0, fk_on = 1, first = 1;
@@ -758,8 +812,10 @@ int mc_migrate_plan(mc_db *db, const mc_migration *list, size_t n, int target,
         if ((rc = prologue(db, list, n, &target, "mc_migrate_plan")) != MC_OK ||
             (rc = table_exists(db, &exists)) != MC_OK ||
             (rc = read_current(db, &cur)) != MC_OK ||
-            (rc = verify(db, list, n)) != MC_OK ||
-            (rc = get_fk(db, &fk_on)) != MC_OK)
+            (rc = verify(db, list, n)) != MC_OK)
+            return rc;
+        fk_on = 0;
+        if ((eng->flags & MCI_MIGRATE_FOREIGN_KEY_PRAGMAS) && (rc = get_fk(db, &fk_on)) != MC_OK)
             return rc;
     } else if ((rc = check_list(NULL, list, n)) != MC_OK ||
                (rc = resolve_target(NULL, n, &target)) != MC_OK) {
@@ -786,7 +842,8 @@ int mc_migrate_plan(mc_db *db, const mc_migration *list, size_t n, int target,
         fk_off = fk_on && needs_fk_off(sql);
         if (fk_off)
             emit(&p, "PRAGMA foreign_keys=OFF");
-        emit(&p, "BEGIN IMMEDIATE");
+        for (begin = eng->begin; *begin; begin++)
+            emit(&p, *begin);
         if ((rc = emit_script(&p, sql)) != MC_OK || (rc = emit_record(&p, now)) != MC_OK)
             return mc_set_error(db, rc, "mc_migrate_plan: out of memory");
         emit(&p, "COMMIT");

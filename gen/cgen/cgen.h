@@ -27,6 +27,7 @@ typedef struct cgen {
     struct cg_names *names; /* the generated-names table (c_names.c), or NULL */
     bool split;             /* generate --split: one source per model (mcc_emit_c_files) */
     size_t split_into;      /* --split-into N: N sources of consecutive models instead (0: per model) */
+    mc_engine migrations_engine; /* the engine the compiled-in history is written for (0: SQLite) */
 } cgen;
 
 /* The generated-names table (c_names.c; its head comment has the rules).
@@ -232,9 +233,11 @@ void cg_emit_query_wrappers(cgen *g, cg_out *o, const mcc_table *t);
 void cg_emit_setters(cgen *g, cg_out *o, const mcc_table *t);
 /* c_bulk.c: X_insert_many. */
 void cg_emit_bulk(cgen *g, cg_out *o, const mcc_table *t);
-/* Reads the migration files of dir for --migrations (migfile.c's reader):
- * *out in the arena.  Errors go to diag; returns 0 or -1. */
-int mcc_load_compiled_migrations(mcc_arena *a, mcc_diag *diag, const char *dir, const mc_migration **out, size_t *n);
+/* Reads the migration files of dir for --migrations (migfile.c's reader),
+ * a history of the dialect its files name: *out in the arena, *engine the
+ * engine it is written for.  Errors go to diag; returns 0 or -1. */
+int mcc_load_compiled_migrations(mcc_arena *a, mcc_diag *diag, const char *dir, const mc_migration **out, size_t *n,
+                                 mc_engine *engine);
 
 /* One generated source: its file name ("blog.c", "blog_user.c") and text. */
 typedef struct cg_file {

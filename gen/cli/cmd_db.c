@@ -24,12 +24,22 @@ static void cmd_diag(mcc_diag *d, char place[64], const char *cmd)
     d->place = place;
 }
 
-/* Reads DIR; reports the problems and returns -1 when there are any. */
-static int read_dir(mcc_diag *d, const char *dir, mcc_arena *arena, mcc_migdir *md)
+/* Reads DIR as the history of the database at url: a PostgreSQL URL
+ * takes a PostgreSQL history, anything else SQLite's, and a file of the
+ * other dialect is refused (upgrade would run SQL written for another
+ * engine).  Reports the problems and returns -1 when there are any. */
+static int read_dir(mcc_diag *d, const char *dir, const char *url, mcc_arena *arena, mcc_migdir *md)
 {
-    if (mcc_migdir_read(dir, arena, d, md) == 0)
+    mcc_dialect want = mcc_dialect_of_url(url);
+    if (mcc_migdir_read_in(dir, want, arena, d, md) == 0)
         return 0;
-    mcc_error_in(d, NULL, NULL, "fix the migrations directory first");
+    const char *engine = want == MCC_DIALECT_POSTGRESQL ? "PostgreSQL" : "SQLite";
+    if (mcc_migdir_dialect(dir, want) != want)
+        mcc_error_in(d, NULL, NULL,
+                     "%s is a %s database: it takes a %s history (`modelc migrate SCHEMA --dialect %s --dir DIR`)",
+                     mcc_cli_shown_db(url), engine, engine, mcc_dialect_name(want));
+    else
+        mcc_error_in(d, NULL, NULL, "fix the migrations directory first");
     return -1;
 }
 
@@ -204,6 +214,11 @@ static int move_options(const mcc_cmd *cmd, int argc, char **argv, mcc_diag *d, 
         mcc_cli_usage(cmd);
         return MCC_EXIT_USAGE;
     }
+    if (sd && mcc_dialect_of_url(o->url) == MCC_DIALECT_POSTGRESQL) {
+        mcc_error_in(d, NULL, NULL, "--secure-delete is SQLite's setting; %s is a PostgreSQL database",
+                     mcc_cli_shown_db(o->url));
+        return MCC_EXIT_USAGE;
+    }
     if (!o->dir)
         o->dir = "migrations";
     o->shown = mcc_cli_shown_db(o->url);
@@ -320,7 +335,7 @@ static int move(const mcc_cmd *cmd, int argc, char **argv, bool upgrading)
     mc_db *db = NULL;
     int cur = 0;
     rc = MCC_EXIT_ERROR;
-    if (read_dir(&d, o.dir, &arena, &md) || !(list = mcc_migdir_list(&md, &arena)))
+    if (read_dir(&d, o.dir, o.url, &arena, &md) || !(list = mcc_migdir_list(&md, &arena)))
         goto out;
     if (o.to && (rc = parse_version(&d, o.to, md.n, &target)) != 0)
         goto out;
@@ -354,18 +369,16 @@ int mcc_cmd_downgrade(const mcc_cmd *cmd, int argc, char **argv)
 
 /* ---- current / history / stamp ---------------------------------------------- */
 
-/* The recorded name of version v, or NULL. */
+/* The recorded name of version v, or NULL (either database). */
 static char *applied_name(mc_db *db, int v)
 {
-    sqlite3_stmt *st;
+    mc_stmt *st = mc_stmt_prepare(db, "SELECT name FROM modelc_migrations WHERE version = ?1");
     char *name = NULL;
-    if (sqlite3_prepare_v2(mc_sqlite(db), "SELECT name FROM modelc_migrations WHERE version = ?1", -1, &st,
-                           NULL) != SQLITE_OK)
+    if (!st)
         return NULL;
-    sqlite3_bind_int(st, 1, v);
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-        name = strdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
+    if (mc_stmt_bind_int(st, 1, v) == MC_RC_OK && mc_stmt_step(st) == MC_RC_ROW)
+        name = mc_stmt_column_strdup(st, 0);
+    mc_stmt_release(db, st);
     return name;
 }
 
@@ -422,21 +435,20 @@ static int read_applied(mc_db *db, size_t n, mcc_arena *arena, applied *out)
     int rc = mc_migrate_current(db, &out->current);
     if (rc != MC_OK || out->current == 0)
         return rc;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(mc_sqlite(db), "SELECT version, name, checksum FROM modelc_migrations ORDER BY version",
-                           -1, &st, NULL) != SQLITE_OK)
-        return mc_status_from_sqlite(db, sqlite3_errcode(mc_sqlite(db)), "modelc_migrations");
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int v = sqlite3_column_int(st, 0);
-        const char *name = (const char *)sqlite3_column_text(st, 1);
-        const char *sum = (const char *)sqlite3_column_text(st, 2);
+    mc_stmt *st = mc_stmt_prepare(db, "SELECT version, name, checksum FROM modelc_migrations ORDER BY version");
+    if (!st)
+        return mc_errcode(db);
+    while ((rc = mc_stmt_step(st)) == MC_RC_ROW) {
+        int v = mc_stmt_column_int(st, 0);
+        const char *name = mc_stmt_column_cstr(st, 1);
+        const char *sum = mc_stmt_column_cstr(st, 2);
         if (v >= 1 && (size_t)v <= n)
             out->checksum[v] = mcc_arena_strdup(arena, sum ? sum : "");
         else if (v > 0 && !out->beyond)
             out->beyond = mcc_arena_printf(arena, "%04d %s", v, name ? name : "");
     }
-    rc = rc == SQLITE_DONE ? MC_OK : mc_status_from_sqlite(db, rc, "modelc_migrations");
-    sqlite3_finalize(st);
+    rc = rc == MC_RC_DONE ? MC_OK : mc_status_from_rc(db, rc, "modelc_migrations");
+    mc_stmt_release(db, st);
     return rc;
 }
 
@@ -464,7 +476,7 @@ int mcc_cmd_history(const mcc_cmd *cmd, int argc, char **argv)
     rc = MCC_EXIT_ERROR;
     /* Without --db the history is listed in the dialect its files name
      * (a PostgreSQL history too); with --db, in the database's. */
-    if (with_db ? read_dir(&d, dir, &arena, &md)
+    if (with_db ? read_dir(&d, dir, url, &arena, &md)
                 : mcc_migdir_read_in(dir, mcc_migdir_dialect(dir, MCC_DIALECT_SQLITE), &arena, &d, &md) != 0)
         goto out;
     /* --db: mark each migration applied or pending, as showmigrations does. */
@@ -534,7 +546,7 @@ int mcc_cmd_stamp(const mcc_cmd *cmd, int argc, char **argv)
     mcc_migdir md;
     mc_migration *list = NULL;
     rc = MCC_EXIT_ERROR;
-    if (read_dir(&d, dir, &arena, &md) || !(list = mcc_migdir_list(&md, &arena)))
+    if (read_dir(&d, dir, url, &arena, &md) || !(list = mcc_migdir_list(&md, &arena)))
         goto out;
     if ((rc = parse_version(&d, pos[0], md.n, &v)) != 0)
         goto out;

@@ -34,7 +34,8 @@ static int migrations_match(const char *schema_path, const mcc_schema *want, con
     diag.place = mcc_arena_printf(arena, "modelc generate: --migrations %s", dir);
     mcc_migdir md;
     mcc_diff d;
-    if (mcc_check_migrations(want, dir, MCC_DIALECT_SQLITE, arena, &diag, &md, &d))
+    mcc_dialect dialect = mcc_migdir_dialect(dir, MCC_DIALECT_SQLITE);
+    if (mcc_check_migrations(want, dir, dialect, arena, &diag, &md, &d))
         return 1;
     if (d.nops == 0)
         return 0;
@@ -44,8 +45,9 @@ static int migrations_match(const char *schema_path, const mcc_schema *want, con
     diag.place = "modelc generate";
     mcc_error_in(&diag, NULL, NULL,
                 "the migrations in %s do not produce %s; nothing written. Missing:%s\n"
-                "  hint: run `modelc migrate %s --dir %s` to write the missing migration",
-                dir, schema_path, b.data ? b.data : "", schema_path, dir);
+                "  hint: run `modelc migrate %s --dir %s%s` to write the missing migration",
+                dir, schema_path, b.data ? b.data : "", schema_path, dir,
+                dialect == MCC_DIALECT_POSTGRESQL ? " --dialect postgresql" : "");
     mcc_buf_free(&b);
     return 1;
 }
@@ -116,12 +118,14 @@ int mcc_cmd_generate(const mcc_cmd *cmd, int argc, char **argv)
     mcc_source src;
     mcc_schema schema;
     int nerr = mcc_cli_load_schema(pos[0], &arena, &src, &schema);
-    cgen g = {&schema, prefix, &arena, schema.name, NULL, 0, NULL, split != 0 || nparts != 0, nparts};
+    cgen g = {&schema, prefix, &arena, schema.name, NULL, 0, NULL, split != 0 || nparts != 0, nparts,
+              MC_ENGINE_SQLITE};
     if (!nerr && migrations_dir) {
         mcc_diag diag;
         mcc_diag_init(&diag, &src, NULL, NULL);
         nerr = mcc_cli_require_dir(cmd->name, migrations_dir) ||
-               mcc_load_compiled_migrations(&arena, &diag, migrations_dir, &g.migrations, &g.nmigrations) != 0 ||
+               mcc_load_compiled_migrations(&arena, &diag, migrations_dir, &g.migrations, &g.nmigrations,
+                                            &g.migrations_engine) != 0 ||
                migrations_match(pos[0], &schema, migrations_dir, &arena);
     }
     if (nerr) {

@@ -74,6 +74,7 @@ static double now_s(void)
 
 typedef struct ws {
     char *dir, *schema, *mig, *db;
+    char *mig_pg;   /* the same schema's PostgreSQL history */
 } ws;
 
 static ws ws_new(void)
@@ -90,6 +91,13 @@ static ws ws_new(void)
     r = MC("migrate", w.schema, "--dir", w.mig, "-m", "create user");
     EXPECT_OK(r, "migrate");
     tu_result_free(&r);
+    w.mig_pg = tu_fmt("%s/migrations-pg", w.dir);
+    r = MC("init", "--dir", w.mig_pg);
+    EXPECT_OK(r, "init");
+    tu_result_free(&r);
+    r = MC("migrate", w.schema, "--dir", w.mig_pg, "--dialect", "postgresql", "-m", "create user");
+    EXPECT_OK(r, "migrate --dialect postgresql");
+    tu_result_free(&r);
     return w;
 }
 
@@ -105,6 +113,7 @@ static void ws_free(ws *w)
 {
     free(w->schema);
     free(w->mig);
+    free(w->mig_pg);
     free(w->db);
     tu_rmdir(w->dir);
 }
@@ -162,6 +171,13 @@ static void make_bad(const ws *w, bad_db *b)
                     "could not connect to PostgreSQL"};
 }
 
+/* The history a command on b is given: the one of b's dialect, so that
+ * what fails is the database, not a SQLite history on PostgreSQL. */
+static const char *history_for(const ws *w, const bad_db *b)
+{
+    return strncmp(b->url, "postgresql:", 11) == 0 ? w->mig_pg : w->mig;
+}
+
 static void free_bad(bad_db *b)
 {
     for (int i = 0; i < NBAD; i++) {
@@ -194,11 +210,12 @@ START_TEST(read_only_commands_fail_on_bad_databases)
     for (int i = 0; i < NBAD; i++) {
         size_t len0 = 0;
         char *before = b[i].path ? tu_read_file(b[i].path, &len0) : NULL;
+        const char *mig = history_for(&w, &b[i]);
         tu_result runs[4] = {
             MC("current", "--db", b[i].url),
-            MC("check", w.schema, "--dir", w.mig, "--db", b[i].url),
-            MC("upgrade", "--sql", "--dir", w.mig, "--db", b[i].url),
-            MC("downgrade", "--sql", "--dir", w.mig, "--db", b[i].url),
+            MC("check", w.schema, "--dir", mig, "--db", b[i].url),
+            MC("upgrade", "--sql", "--dir", mig, "--db", b[i].url),
+            MC("downgrade", "--sql", "--dir", mig, "--db", b[i].url),
         };
         const char *names[4] = {"current", "check --db", "upgrade --sql", "downgrade --sql"};
         for (int k = 0; k < 4; k++) {
@@ -229,10 +246,11 @@ START_TEST(upgrade_creates_a_missing_database_and_refuses_the_rest)
     for (int i = 1; i < NBAD; i++) {
         size_t len0 = 0;
         char *before = b[i].path ? tu_read_file(b[i].path, &len0) : NULL;
-        tu_result r = MC("upgrade", "--dir", w.mig, "--db", b[i].url);
+        const char *mig = history_for(&w, &b[i]);
+        tu_result r = MC("upgrade", "--dir", mig, "--db", b[i].url);
         assert_message(&b[i], "upgrade", &r);
         tu_result_free(&r);
-        r = MC("stamp", "1", "--dir", w.mig, "--db", b[i].url);
+        r = MC("stamp", "1", "--dir", mig, "--db", b[i].url);
         assert_message(&b[i], "stamp", &r);
         tu_result_free(&r);
         if (before) {

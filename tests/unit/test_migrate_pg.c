@@ -7,8 +7,9 @@
  * NULL column without a default), goldens.  On the server of
  * tests/pg/with-postgres.sh (MODELC_PG_URL; skipped, or failed under
  * CI=true, without one): a matrix of histories, each in its own
- * database, upgraded from empty one step at a time and downgraded back,
- * the schema after every step compared with what `modelc sql --dialect
+ * database, upgraded from empty one step at a time and downgraded back
+ * by the runner (`modelc upgrade --to N`, `downgrade --to N`), the schema
+ * after every step compared with what `modelc sql --dialect
  * postgresql` of that version creates in a fresh database (columns,
  * types, defaults, constraints by name and definition, indexes, enum
  * types and their values, sequences), and the rows seeded at the first
@@ -151,17 +152,20 @@ static char *mig_file(const char *dir, int n)
     return s;
 }
 
-/* Runs migration n's upgrade (or downgrade) on url, in one transaction. */
+/* Runs migration n's upgrade (or downgrade) on url with `modelc upgrade
+ * --to n` (`downgrade --to n-1`): the runner, one transaction per file. */
 static void step(const char *url, const char *dir, int n, int up)
 {
-    char *file = mig_file(dir, n);
-    char *sql = section(file, up);
-    tu_result r = psql(url, dir, sql, NULL);
-    ck_assert_msg(r.status == 0, "%s of %s failed:\n%s\n--- the SQL:\n%s", up ? "upgrade" : "downgrade", file, r.err,
-                  sql);
+    char *cmd = tu_fmt("cd '%s' && '%s' %s --db '%s' --to %d -q", dir, tu_modelc(), up ? "upgrade" : "downgrade",
+                       url, up ? n : n - 1);
+    tu_result r = tu_sh(cmd, 60);
+    if (r.status != 0) {
+        char *file = mig_file(dir, n);
+        char *sql = section(file, up);
+        ck_assert_msg(0, "%s of %s failed:\n%s\n--- the SQL:\n%s", up ? "upgrade" : "downgrade", file, r.err, sql);
+    }
     tu_result_free(&r);
-    free(sql);
-    free(file);
+    free(cmd);
 }
 
 /* The schema `modelc sql --dialect postgresql` of text creates in a fresh database. */

@@ -335,30 +335,6 @@ START_TEST(savepoints_nest_and_roll_back)
 }
 END_TEST
 
-/* The migration runner refuses a PostgreSQL connection with advice, and
- * creates nothing (not even its version table). */
-START_TEST(migration_runner_refuses_postgresql_plainly)
-{
-    mc_db *db = open_schema("pgd_runner");
-    if (!db)
-        return;
-    int version = 7;
-    ck_assert_int_eq(mc_migrate_current(db, &version), MC_ERROR);
-    ck_assert_msg(strstr(mc_errmsg(db), "does not run on PostgreSQL yet") != NULL, "%s", mc_errmsg(db));
-    ck_assert_msg(strstr(mc_errmsg(db), "psql -1") != NULL, "%s", mc_errmsg(db));
-    static const mc_migration list[] = {{1, "init", "CREATE TABLE a (id INTEGER);", "DROP TABLE a;", NULL}};
-    ck_assert_int_eq(mc_migrate_to(db, list, 1, 1), MC_ERROR);
-    ck_assert_int_eq(mc_migrate_stamp(db, list, 1, 1), MC_ERROR);
-    mc_stmt *st = mc_stmt_prepare_text(db, "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = "
-                                           "current_schema()");
-    ck_assert_msg(st != NULL, "%s", mc_errmsg(db));
-    ck_assert_int_eq(mc_stmt_step(st), MC_RC_ROW);
-    ck_assert_int_eq(mc_stmt_column_int64(st, 0), 0);
-    mc_stmt_release(db, st);
-    mc_close(db);
-}
-END_TEST
-
 START_TEST(streaming_survives_a_statement_in_between)
 {
     mc_db *db = open_schema("pgd_stream");
@@ -413,7 +389,6 @@ int main(void)
     tcase_add_test(tc, sqlstates_map_to_statuses_and_messages);
     tcase_add_test(tc, savepoints_nest_and_roll_back);
     tcase_add_test(tc, streaming_survives_a_statement_in_between);
-    tcase_add_test(tc, migration_runner_refuses_postgresql_plainly);
     suite_add_tcase(s, tc);
     return tu_run_suite(s);
 }

@@ -667,11 +667,14 @@ MC_API int mc_migrate_current(mc_db *db, int *version);
  *    has Y: it was edited after it was applied"
  *   "migration 0003 is applied in the database but missing (...)"
  *
- * Each migration runs in its own BEGIN IMMEDIATE transaction together
- * with the insertion (upgrade) or deletion (downgrade) of its version
- * row, so a failure leaves the database exactly at the previous version
- * and two processes never apply the same migration (the second one waits
- * for the lock, re-reads the version and skips what is done).  Statements
+ * Each migration runs in its own transaction together with the
+ * insertion (upgrade) or deletion (downgrade) of its version row, so a
+ * failure leaves the database exactly at the previous version and two
+ * processes never apply the same migration (the second one waits for the
+ * lock, re-reads the version and skips what is done).  The lock: SQLite's
+ * write lock (BEGIN IMMEDIATE); on PostgreSQL BEGIN ISOLATION LEVEL READ
+ * COMMITTED, then pg_advisory_xact_lock(120325193165923), waited for up
+ * to the busy timeout (then MC_BUSY).  Statements
  * run one at a time, rows they return are discarded; BEGIN/COMMIT/
  * ROLLBACK/END inside a migration are refused.
  *
@@ -681,7 +684,7 @@ MC_API int mc_migrate_current(mc_db *db, int *version);
  * MC_CONSTRAINT naming the table) and turns them back on afterwards.
  *
  * A failure's message names the migration, the statement's number and
- * first line, and SQLite's message.  Must not be called inside an
+ * first line, and the database's message.  Must not be called inside an
  * mc_begin transaction (MC_MISUSE).
  */
 MC_API int mc_migrate_to(mc_db *db, const mc_migration *list, size_t n, int target);
@@ -738,7 +741,8 @@ typedef void (*mc_migration_observer)(void *ctx, const mc_migration *m, int upgr
  * nothing and printing nothing: fn receives, as one runnable script, the
  * CREATE TABLE of modelc_migrations when it is missing, then for each
  * migration PRAGMA foreign_keys=OFF when the runner would turn it off,
- * BEGIN IMMEDIATE, its statements (split as SQLite splits them), the
+ * the statements that begin a step (BEGIN IMMEDIATE; on PostgreSQL BEGIN
+ * ISOLATION LEVEL READ COMMITTED and the advisory lock), its statements (split as SQLite splits them), the
  * INSERT INTO / DELETE FROM modelc_migrations with literal values,
  * COMMIT, and PRAGMA foreign_keys=ON when it was turned off.  Applies the
  * same checks as mc_migrate_to first.  db may be NULL: then the database

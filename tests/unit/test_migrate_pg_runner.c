@@ -535,6 +535,7 @@ START_TEST(two_processes_upgrade_once)
             if (rc != MC_OK)
                 fprintf(stderr, "process %d: %s\n", i, mc_errmsg(mine));
             mc_close(mine);
+            free(url);
             (void)!write(res[1], &c, sizeof c);
             _exit(rc);
         }

@@ -853,7 +853,8 @@ END_TEST
 
 /* make demo's steps (examples/blog/Makefile `run`) with DATABASE_URL a
  * postgresql:// URL: init, migrate (the dialect follows the URL), check,
- * upgrade, current, generate with the history compiled in, then the
+ * upgrade, current, check of the upgraded database (no drift), generate
+ * with the history compiled in, then the
  * walk-through program, whose output is the one it prints on SQLite.  A
  * program compiled with the SQLite history refuses the PostgreSQL
  * database. */
@@ -868,17 +869,17 @@ START_TEST(seed_walkthrough_on_postgresql)
         "cp '%s' blog.model && cp '%s' blog.c && export DATABASE_URL='%s' && "
         "'%s' init && '%s' migrate blog.model -m 'create user post' && grep -c '^-- Dialect: postgresql$' "
         "migrations/0001_create_user_post.sql && "
-        /* check --db on PostgreSQL is the introspection's (not here): the history alone */
+        /* before the upgrade, as make demo does: the history alone */
         "DATABASE_URL= '%s' check blog.model --dir migrations && "
-        "'%s' upgrade && '%s' current",
+        "'%s' upgrade && '%s' current && '%s' check blog.model",
         tu_example("examples/blog.model"), tu_path("examples/blog/blog.c"), url, modelc, modelc, modelc, modelc,
-        modelc);
+        modelc, modelc);
     tu_result r = in_dir(dir, line);
     free(line);
     CMD_OK(r, "the walk-through's commands");
     has(r.out, "Wrote migrations/0001_create_user_post.sql\n1\n");
     has(r.out, "Upgraded to 0001 (create_user_post)");
-    has(r.out, "0001 create_user_post\n");
+    has(r.out, "0001 create_user_post\nOK: the migrations and postgresql://");
     tu_result_free(&r);
 
     /* the program, with the PostgreSQL history compiled in, and once with SQLite's */

@@ -195,7 +195,8 @@ static int current_schema(reader *r)
         rc = mc_stmt_step(st);
     } else if (rc == MC_RC_DONE) {
         mc_stmt_release(r->db, st);
-        mcc_error_in(r->diag, NULL, "set the search_path (options=-csearch_path%3Dname in the URL) to a schema that exists",
+        mcc_error_in(r->diag, NULL,
+                     "set the search_path (options=-csearch_path%3Dname in the URL) to a schema that exists",
                     "no schema: none of the search_path's schemas exists");
         return -1;
     }
@@ -381,11 +382,8 @@ static mcc_fk_action action_of(const char *code)
 static bool default_name(reader *r, const mcc_table *t, const char *name, const char *const *cols, size_t n,
                          const char *label)
 {
-    const char *base = n ? mcc_pg_key_name(r->a, t->name, cols, n, label) : NULL;
-    if (!n) {
-        const char *pk = mcc_pg_pkey_name(r->a, t->name);   /* <table>_pkey: the same clipping */
-        base = pk ? mcc_arena_printf(r->a, "%.*s%s", (int)(strlen(pk) - 4), pk, label) : NULL;
-    }
+    const char *base = n ? mcc_pg_key_name(r->a, t->name, cols, n, label)
+                         : mcc_pg_object_name(r->a, t->name, NULL, label);
     if (!base || strncmp(name, base, strlen(base)) != 0)
         return false;
     const char *p = name + strlen(base);
@@ -459,7 +457,8 @@ static int add_key(reader *r, mcc_table *t, size_t *kcap, mc_stmt *st, const kco
     k->kind = MCC_C_FOREIGN_KEY;
     const char *rel = text(r, st, 3), *nsp = mc_stmt_column_cstr(st, 4);
     /* A table of another schema keeps its schema: it is not one of ours. */
-    k->ref_table = nsp && r->nsp_name && strcmp(nsp, r->nsp_name) != 0 ? mcc_arena_printf(r->a, "%s.%s", nsp, rel) : rel;
+    bool ours = !nsp || !r->nsp_name || strcmp(nsp, r->nsp_name) == 0;
+    k->ref_table = ours ? rel : mcc_arena_printf(r->a, "%s.%s", nsp, rel);
     k->ref_cols = refs;
     k->nref = (size_t)n;
     k->on_delete = action_of(mc_stmt_column_cstr(st, 5));
@@ -601,8 +600,8 @@ static int load_indexes(reader *r, mcc_table *t, int64_t oid)
         if (!name)
             break;
         if (mc_stmt_column_int64(st, 3) || mc_stmt_column_int64(st, 4)) {
-            if (leftover(r, "index", name, mc_stmt_column_int64(st, 3) ? "a partial index" : "an index on an expression",
-                         text(r, st, 5)))
+            const char *why = mc_stmt_column_int64(st, 3) ? "a partial index" : "an index on an expression";
+            if (leftover(r, "index", name, why, text(r, st, 5)))
                 break;
             continue;
         }
@@ -727,7 +726,8 @@ static int list_leftovers(reader *r)
 {
     static const char what[] = "pg_class";
     mc_stmt *st = query(r,
-                        "SELECT 'view', c.relname, CASE c.relkind WHEN 'm' THEN 'a materialized view' ELSE 'a view' END, "
+                        "SELECT 'view', c.relname, "
+                        "CASE c.relkind WHEN 'm' THEN 'a materialized view' ELSE 'a view' END, "
                         "'CREATE ' || CASE c.relkind WHEN 'm' THEN 'MATERIALIZED ' ELSE '' END || 'VIEW ' || "
                         "quote_ident(c.relname) || ' AS' || pg_catalog.pg_get_viewdef(c.oid, true), c.oid::int8 "
                         "FROM pg_catalog.pg_class c "

@@ -154,3 +154,8 @@ const char *mcc_pg_sequence_name(mcc_arena *a, const char *table, const char *co
 {
     return object_name(a, table, column, "seq");
 }
+
+const char *mcc_pg_object_name(mcc_arena *a, const char *name1, const char *name2, const char *label)
+{
+    return object_name(a, name1, name2, label);
+}

@@ -27,6 +27,9 @@ const char *mcc_pg_key_name(mcc_arena *arena, const char *table, const char *con
                            const char *label);
 /* "<table>_pkey", and the sequence of a SERIAL column "<table>_<col>_seq". */
 const char *mcc_pg_pkey_name(mcc_arena *arena, const char *table);
+/* PostgreSQL's makeObjectName: "<name1>[_<name2>]_<label>" within 63
+ * bytes (name2 may be NULL), as every name above is made. */
+const char *mcc_pg_object_name(mcc_arena *arena, const char *name1, const char *name2, const char *label);
 const char *mcc_pg_sequence_name(mcc_arena *arena, const char *table, const char *column);
 
 #endif

@@ -3,8 +3,10 @@
  * language (`modelc inspect`), as sqlacodegen, Django's inspectdb and
  * `prisma db pull` do for their languages.
  *
- * The database is read by introspect.c; this file decides the names
- * (models from tables, fields from columns), writes each table as a model
+ * The database is read by introspect.c (SQLite) or introspect_pg.c
+ * (PostgreSQL, whose native enum types become enum declarations); this
+ * file decides the names (models from tables, fields from columns,
+ * enums from types), writes each table as a model
  * with its types, keys, constraints and indexes, and infers relationships
  * from the foreign keys: one-to-many with a backref, one-to-one where the
  * foreign key is unique, many-to-many through a table that is nothing but
@@ -14,7 +16,9 @@
  * comment naming what was left out, never dropped silently.
  *
  * For a database that modelc or Flask-SQLAlchemy created, `modelc sql` of
- * the inspected schema prints the DDL the database was made with.  The
+ * the inspected schema prints the DDL the database was made with (with
+ * --dialect postgresql for a PostgreSQL one; what that server does not
+ * keep, such as autoincrement, is the plain form).  The
  * text is written plainly, one space between parts; `modelc inspect`
  * lays it out with mcc_fmt before printing it.
  */

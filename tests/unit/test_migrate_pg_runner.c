@@ -855,8 +855,9 @@ END_TEST
  * postgresql:// URL: init, migrate (the dialect follows the URL), check,
  * upgrade, current, check of the upgraded database (no drift), generate
  * with the history compiled in, then the
- * walk-through program, whose output is the one it prints on SQLite.  A
- * program compiled with the SQLite history refuses the PostgreSQL
+ * walk-through program, whose output is the one it prints on SQLite; on
+ * an empty database the program applies its compiled-in history itself.
+ * A program compiled with the SQLite history refuses the PostgreSQL
  * database. */
 START_TEST(seed_walkthrough_on_postgresql)
 {
@@ -917,6 +918,17 @@ START_TEST(seed_walkthrough_on_postgresql)
     ck_assert_int_eq(r.status, 1);
     has(r.err, "blog_migrate: the migrations compiled in are a SQLite history; this database is not SQLite");
     tu_result_free(&r);
+
+    /* on an empty database the program upgrades it itself (blog_migrate) */
+    char *fresh = schema_url("pgr_walk_self");
+    line = tu_fmt("DATABASE_URL='%s' ./blog_pg && '%s' current --db '%s'", fresh, modelc, fresh);
+    r = in_dir(dir, line);
+    free(line);
+    CMD_OK(r, "blog on an empty PostgreSQL schema");
+    has(r.out, "1 MrsBrown my first post!\n");
+    has(r.out, "]\n0001 create_user_post\n");
+    tu_result_free(&r);
+    free(fresh);
     tu_rmdir(dir);
     free(url);
 }

@@ -721,7 +721,9 @@ static int attach_enums(reader *r, int64_t **col_enum)
     return 0;
 }
 
-/* Step 5 (for inspect): views and triggers, which the schema cannot hold. */
+/* Step 5 (for inspect): what the schema cannot hold -- views, triggers,
+ * exclusion constraints, generated columns (which load_columns skips,
+ * as introspect.c does). */
 static int list_leftovers(reader *r)
 {
     static const char what[] = "pg_class";
@@ -734,7 +736,17 @@ static int list_leftovers(reader *r)
                         "WHERE c.relnamespace = ?::oid AND c.relkind IN ('v', 'm') "
                         "UNION ALL SELECT 'trigger', t.tgname, 'a trigger', pg_catalog.pg_get_triggerdef(t.oid, true), "
                         "t.oid::int8 FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
-                        "WHERE c.relnamespace = ?1::oid AND NOT t.tgisinternal ORDER BY 5",
+                        "WHERE c.relnamespace = ?1::oid AND NOT t.tgisinternal "
+                        "UNION ALL SELECT 'constraint', k.conname, 'an exclusion constraint', "
+                        "pg_catalog.pg_get_constraintdef(k.oid, true), k.oid::int8 FROM pg_catalog.pg_constraint k "
+                        "WHERE k.connamespace = ?1::oid AND k.contype = 'x' "
+                        "UNION ALL SELECT 'column', c.relname || '.' || a.attname, 'a generated column', "
+                        "a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) || "
+                        "' GENERATED ALWAYS AS (' || pg_catalog.pg_get_expr(d.adbin, d.adrelid, true) || ') STORED', "
+                        "c.oid::int8 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+                        "JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+                        "WHERE c.relnamespace = ?1::oid AND c.relkind IN ('r', 'p') AND a.attgenerated <> '' "
+                        "AND NOT a.attisdropped ORDER BY 5, 2",
                         r->nsp, what);
     if (!st)
         return -1;

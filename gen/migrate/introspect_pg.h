@@ -35,9 +35,10 @@
 #include "schema.h"
 
 /* What the schema language cannot write (views, triggers, partial and
- * expression indexes), for `modelc inspect`'s notes. */
+ * expression indexes, exclusion constraints, generated columns), for
+ * `modelc inspect`'s notes. */
 typedef struct mcc_pg_leftover {
-    const char *kind;       /* "view", "trigger", "index" */
+    const char *kind;       /* "view", "trigger", "index", "constraint", "column" */
     const char *name;
     const char *why;        /* "a view", "a partial index" ... */
     const char *sql;        /* its definition as the server prints it */

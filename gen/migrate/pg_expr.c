@@ -353,17 +353,139 @@ static bool plain_quoted(const toks *x, size_t i)
     return true;
 }
 
-/* The tokens of portable text, one space apart, words and plain quoted
- * names in upper case, != as <>, == as =. */
+/* ---- comparing ------------------------------------------------------------- */
+
+/* The first token of the operand that ends at token k: a name (maybe
+ * qualified), literal, call or parenthesized group. */
+static size_t operand_start(const toks *x, size_t k)
+{
+    if (is(x, k, ")")) {
+        int depth = 0;
+        for (size_t m = k + 1; m-- > 0;) {
+            if (is(x, m, ")"))
+                depth++;
+            else if (is(x, m, "(") && --depth == 0)
+                return m > 0 && is_name(x, m - 1) ? m - 1 : m;
+        }
+        return 0;
+    }
+    while (k >= 2 && is(x, k - 1, ".") && is_name(x, k - 2))
+        k -= 2;
+    return k;
+}
+
+/* The last token of the operand that starts at token k (a unary minus
+ * included); x->n when there is none. */
+static size_t operand_end(const toks *x, size_t k)
+{
+    if (k < x->n && is(x, k, "-"))
+        k++;
+    if (k >= x->n)
+        return x->n;
+    if (is_name(x, k) && k + 1 < x->n && is(x, k + 1, "("))
+        k++;
+    if (is(x, k, "("))
+        return closing(x, k, "(", ")");
+    return k;
+}
+
+/* "v BETWEEN a AND b" as "v >= a AND v <= b", which is how PostgreSQL
+ * keeps it (one at a time, at most 16). */
+static const char *between_as_range(mcc_arena *a, const char *text)
+{
+    for (int round = 0; text && round < 16; round++) {
+        toks x;
+        if (cut(a, text, &x))
+            return NULL;
+        size_t i = 0;
+        while (i < x.n && !(is_kw(&x, i, "BETWEEN") && i > 0 && !is_kw(&x, i - 1, "NOT") &&
+                            !(i + 1 < x.n && is_kw(&x, i + 1, "SYMMETRIC"))))
+            i++;
+        if (i >= x.n)
+            return text;
+        size_t j = i + 1;
+        for (int depth = 0; j < x.n && !(depth == 0 && is_kw(&x, j, "AND")); j++)
+            depth += is(&x, j, "(") - is(&x, j, ")");
+        size_t vs = operand_start(&x, i - 1), he = j + 1 < x.n ? operand_end(&x, j + 1) : x.n;
+        if (j >= x.n || j == i + 1 || he >= x.n)
+            return text;
+        const tok *v0 = &x.v[vs], *v1 = &x.v[i - 1], *l0 = &x.v[i + 1], *l1 = &x.v[j - 1], *h0 = &x.v[j + 1],
+                  *h1 = &x.v[he];
+        int vn = (int)(v1->start + v1->len - v0->start), ln = (int)(l1->start + l1->len - l0->start);
+        text = mcc_arena_printf(a, "%.*s%.*s >= %.*s AND %.*s <= %.*s%s", (int)v0->start, text, vn, text + v0->start,
+                                ln, text + l0->start, vn, text + v0->start,
+                                (int)(h1->start + h1->len - h0->start), text + h0->start,
+                                text + h1->start + h1->len);
+    }
+    return text;
+}
+
+/* How tightly an operator token binds (PostgreSQL's order, loosest
+ * first); 0 for a token that is no operator. */
+static int precedence(const toks *x, size_t i)
+{
+    static const struct {
+        const char *op;
+        int prec;
+    } ops[] = {
+        {"OR", 1},  {"AND", 2}, {"NOT", 3}, {"IS", 4},   {"ISNULL", 4}, {"NOTNULL", 4}, {"<", 5},
+        {">", 5},   {"=", 5},   {"<=", 5},  {">=", 5},   {"<>", 5},     {"!=", 5},      {"==", 5},
+        {"IN", 6},  {"LIKE", 6}, {"ILIKE", 6}, {"BETWEEN", 6}, {"+", 8},  {"-", 8},       {"*", 9},
+        {"/", 9},   {"%", 9},   {"^", 10},
+    };
+    const tok *t = &x->v[i];
+    if (t->kind != TK_OP && t->kind != TK_WORD)
+        return 0;
+    for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++)
+        if (t->kind == TK_WORD ? is_kw(x, i, ops[k].op) : is(x, i, ops[k].op))
+            return ops[k].prec;
+    return t->kind == TK_OP ? 7 : 0;    /* any other operator: ||, ~ ... */
+}
+
+/* Parentheses that only group what binds tighter than the operators on
+ * either side of them ("(a * 2 + 1) > 3" is "a * 2 + 1 > 3"), which
+ * PostgreSQL adds and a person leaves out, or the other way round. */
+static void drop_grouping(toks *x)
+{
+    for (size_t i = 0; i < x->n; i++) {
+        size_t p = prev_kept(x, i);
+        if (!is(x, i, "(") ||
+            (p != (size_t)-1 && ((is_name(x, p) && precedence(x, p) == 0) || is_kw(x, p, "IN") || is(x, p, "]"))))
+            continue;   /* a call's or a list's */
+        size_t close = closing(x, i, "(", ")");
+        if (close >= x->n)
+            continue;
+        int inner = 100;
+        for (size_t k = i + 1, depth = 0; k < close; k++) {
+            if (is(x, k, "("))
+                depth++;
+            else if (is(x, k, ")"))
+                depth--;
+            else if (depth == 0 && precedence(x, k) && precedence(x, k) < inner)
+                inner = precedence(x, k);
+        }
+        size_t n = next_kept(x, close);
+        int left = p != (size_t)-1 ? precedence(x, p) : 0, right = n < x->n ? precedence(x, n) : 0;
+        if (inner > left && inner > right)
+            x->v[i].drop = x->v[close].drop = true;
+    }
+}
+
+/* The tokens of portable text, one space apart, BETWEEN as a range,
+ * grouping parentheses dropped, words and plain quoted names in upper
+ * case, != as <>, == as =. */
 static char *normal(mcc_arena *a, const char *text)
 {
     toks x;
-    if (!text || cut(a, text, &x))
+    if (!text || !(text = between_as_range(a, text)) || cut(a, text, &x))
         return NULL;
+    drop_grouping(&x);
     mcc_buf b = {0};
     for (size_t i = 0; i < x.n; i++) {
         const tok *t = &x.v[i];
-        if (i)
+        if (t->drop)
+            continue;
+        if (b.len)
             mcc_buf_putc(&b, ' ');
         size_t from = t->start, len = t->len;
         if (plain_quoted(&x, i)) {

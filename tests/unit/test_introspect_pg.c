@@ -98,6 +98,18 @@ START_TEST(expressions_back_to_portable_sql)
     ck_assert(mcc_pg_expr_same(&a, "a <> 1", "(\"a\" != 1)"));
     ck_assert(!mcc_pg_expr_same(&a, "length(isbn) IN (10, 13)", "length(isbn) IN (10, 13, 15)"));
     ck_assert(!mcc_pg_expr_same(&a, "b = 'x'", "b = 'X'"));
+    /* How PostgreSQL keeps what a schema says otherwise: BETWEEN as a
+     * range, grouping parentheses added or dropped. */
+    ck_assert(mcc_pg_expr_same(&a, "rank >= 1 AND rank <= 5", "rank BETWEEN 1 AND 5"));
+    ck_assert(mcc_pg_expr_same(&a, "a > 0 AND length(b) >= 1 AND length(b) <= 9",
+                               "a > 0 AND length(b) BETWEEN 1 AND 9"));
+    ck_assert(!mcc_pg_expr_same(&a, "rank >= 1 AND rank <= 6", "rank BETWEEN 1 AND 5"));
+    ck_assert(mcc_pg_expr_same(&a, "(a * 2 + 1) > 3", "a * 2 + 1 > 3"));
+    ck_assert(mcc_pg_expr_same(&a, "NOT a = 5", "NOT (a = 5)"));
+    ck_assert(mcc_pg_expr_same(&a, "a > 0 AND (a < 10 OR a > 20)", "(a > 0) AND (a < 10 OR a > 20)"));
+    ck_assert(!mcc_pg_expr_same(&a, "a > 0 AND (a < 10 OR a > 20)", "a > 0 AND a < 10 OR a > 20"));
+    ck_assert(!mcc_pg_expr_same(&a, "(a + b) * c", "a + b * c"));
+    ck_assert(mcc_pg_expr_same(&a, "a IN (1, 2)", "a in (1,2)"));
     mcc_arena_free(&a);
 }
 END_TEST
@@ -334,6 +346,52 @@ START_TEST(check_reports_drift)
 }
 END_TEST
 
+/* What the server keeps in its own words is no drift: BETWEEN (kept as a
+ * range), an IN list (= ANY (ARRAY[...])), casts, parentheses, a model
+ * check on one column (the server cannot tell it from the column's),
+ * autoincrement (SERIAL either way), enums, Boolean and date defaults. */
+START_TEST(check_takes_the_servers_spelling)
+{
+    char *url = tu_pg_schema_url("check_takes_the_servers_spelling", "introspect_pg_spelling");
+    if (!url)
+        return;
+    char *dir = tu_mkdtemp();
+    char *schema = tu_fmt("%s/s.model", dir);
+    const char *text = "enum Level { low, high }\n"
+                       "model T {\n"
+                       "    id    Integer primary_key autoincrement\n"
+                       "    rank  SmallInteger check(\"rank BETWEEN 1 AND 5\")\n"
+                       "    n     Integer not_null server_default(-1)\n"
+                       "    s     String(10) check(\"s IN ('a', 'b')\")\n"
+                       "    price Numeric(8, 2) check(\"price >= 0\")\n"
+                       "    level Level not_null server_default(low)\n"
+                       "    ok    Boolean not_null server_default(true)\n"
+                       "    at    DateTime not_null server_default(now)\n"
+                       "    check(\"n * 2 + 1 > (3)\")\n"
+                       "    check(\"NOT (s = 'c' AND rank = 1)\")\n"
+                       "}\n";
+    ck_assert_int_eq(tu_write_file(schema, text, strlen(text)), 0);
+    first_migration(dir, schema);
+    char *cmd = tu_fmt("'%s' upgrade --db '%s'", tu_modelc(), url);
+    tu_result r = in_dir(dir, cmd);
+    MC_OK(r, cmd);
+    tu_result_free(&r);
+    free(cmd);
+    char *out = check_db(dir, schema, url, 0);
+    ck_assert_msg(strstr(out, "OK: the migrations and "), "%s", out);
+    free(out);
+    /* ... while a change of the words is one. */
+    exec_sql(url, "ALTER TABLE t DROP CONSTRAINT t_rank_check; ALTER TABLE t ADD CHECK (rank BETWEEN 1 AND 6)");
+    out = check_db(dir, schema, url, 1);
+    ck_assert_msg(strstr(out, "): change check on t.rank from rank >= 1 AND rank <= 6 to rank BETWEEN 1 AND 5\n"),
+                  "%s", out);
+    free(out);
+    free(schema);
+    tu_rmdir(dir);
+    free(url);
+}
+END_TEST
+
 /* Adopting the SQLAlchemy/Alembic database: its inspected schema gives
  * the first migration, `stamp 1` records it as applied, and check finds
  * the database as the schema says -- the server's spellings of defaults
@@ -387,6 +445,7 @@ int main(void)
     tcase_set_timeout(check, 180);
     tcase_add_test(check, check_reports_drift);
     tcase_add_test(check, check_adopted_database);
+    tcase_add_test(check, check_takes_the_servers_spelling);
     suite_add_tcase(s, check);
     return tu_run_suite(s);
 }

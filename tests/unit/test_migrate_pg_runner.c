@@ -442,8 +442,9 @@ END_TEST
 /* ---- the lock --------------------------------------------------------------------------- */
 
 /* While another session holds the runner's lock, an upgrade waits for it
- * up to the busy timeout, then fails with MC_BUSY and changes nothing;
- * once the lock is free it runs.  A runner in an open transaction is
+ * up to the busy timeout, then fails with MC_BUSY and changes nothing; so
+ * does a step whose ALTER TABLE waits behind an application's open
+ * transaction on the table.  Once the locks are free it runs.  A runner in an open transaction is
  * refused (MC_MISUSE). */
 START_TEST(lock_held_elsewhere_is_busy)
 {
@@ -464,6 +465,16 @@ START_TEST(lock_held_elsewhere_is_busy)
     ck_assert_int_eq(mc_migrate_stamp(db, list, 3, 3), MC_BUSY);
     ck_assert_int_eq(current(db), 1);
     ck_assert_int_eq(mc_commit(holder), MC_OK);
+
+    /* an application's open transaction on "user": 0002's ALTER TABLE
+     * waits for it up to the busy timeout, then the step is rolled back */
+    ck_assert_int_eq(mc_begin(holder), MC_OK);
+    rows_eq(holder, "SELECT count(*) FROM \"user\"", 1, "1\n");
+    ck_assert_int_eq(mc_migrate_to(db, list, 3, -1), MC_BUSY);
+    assert_msg_has(db, "migration 0002 (add_user_email): statement 1 failed: ALTER TABLE \"user\" ADD COLUMN email");
+    ck_assert_int_eq(current(db), 1);
+    ck_assert_int_eq(mc_commit(holder), MC_OK);
+
     ck_assert_msg(mc_migrate_to(db, list, 3, -1) == MC_OK, "%s", mc_errmsg(db));
     ck_assert_int_eq(current(db), 3);
 

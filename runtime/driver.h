@@ -89,6 +89,14 @@ int mci_pg_status(mc_db *db, int rc, const char *context);
  * SQL NULL (then *out is NULL).  MC_NOMEM when out of memory. */
 int mci_pg_column_bytes(mc_stmt *st, int col, char **out, size_t *len, int *is_null);
 
+/* driver_pg.c: column col of st's current row lent (lend.c): *out points
+ * into the row's PGresult, valid until the statement's next step or
+ * reset; *len bytes, then a NUL.  What must be converted to read as
+ * modelc reads it (bytea from hex, timestamps to the stored form) is
+ * converted once and kept with the row.  *out NULL for SQL NULL (and on
+ * MC_NOMEM). */
+int mci_pg_column_lent(mc_stmt *st, int col, const char **out, size_t *len);
+
 /* driver_pg.c: binds a copy of n bytes of text (at most 31: a DateTime's
  * normalized form), kept in the statement. */
 int mci_pg_bind_copy(mc_stmt *st, int idx, const char *text, size_t n);

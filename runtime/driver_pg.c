@@ -64,6 +64,8 @@ typedef struct mci_pgstmt {
     int state;              /* PS_* */
     int single;             /* run in single-row mode (see rows_at_once) */
     PGresult *row;          /* the current row (a single-row result) */
+    char **lent;            /* conversions lent with the row (mci_pg_column_lent), */
+    size_t nlent, clent;    /* freed when the row goes */
     PGresult **queue;       /* drained rows not yet stepped to */
     size_t qpos, qlen, qcap;
     PGresult *final;        /* a drained statement's closing result */
@@ -217,6 +219,9 @@ static void clear_row(mci_pgconn *c, mci_pgstmt *s)
     if (s->row)
         PQ(c)->PQclear(s->row);
     s->row = NULL;
+    for (size_t i = 0; i < s->nlent; i++)
+        free(s->lent[i]);
+    s->nlent = 0;
 }
 
 /* The next result of the streaming statement h. */
@@ -510,52 +515,101 @@ static int hexval(int ch)
     return isdigit(ch) ? ch - '0' : (tolower(ch) - 'a' + 10);
 }
 
-int mci_pg_column_bytes(mc_stmt *st, int col, char **out, size_t *len, int *is_null)
+/* Column col of st's current row as modelc reads it: *v (n bytes, then a
+ * NUL) points into the row when the server's text is already that, or
+ * into *conv, a malloc'd conversion the caller takes over: bytea decoded
+ * from hex, a timestamp in modelc's stored form.  Booleans are "1"/"0".
+ * *v is NULL for SQL NULL.  MC_NOMEM when a conversion cannot be had. */
+static int cell_value(mc_stmt *st, int col, const char **v, size_t *n, char **conv)
 {
     PGresult *r = cell(st, col);
     const mci_pq *pq;
-    const char *v;
-    size_t n;
     Oid type;
 
-    *out = NULL;
-    *len = 0;
-    *is_null = 1;
+    *v = NULL;
+    *n = 0;
+    *conv = NULL;
     if (!r)
         return MC_OK;
     pq = PQ(conn_of((mci_stmt *)st));
     if (pq->PQgetisnull(r, 0, col))
         return MC_OK;
-    *is_null = 0;
-    v = pq->PQgetvalue(r, 0, col);
-    n = (size_t)pq->PQgetlength(r, 0, col);
+    *v = pq->PQgetvalue(r, 0, col);
+    *n = (size_t)pq->PQgetlength(r, 0, col);
     type = pq->PQftype(r, col);
-    if (type == OID_BYTEA && n >= 2 && v[0] == '\\' && v[1] == 'x') {
-        size_t k = (n - 2) / 2;
+    if (type == OID_BYTEA && *n >= 2 && (*v)[0] == '\\' && (*v)[1] == 'x') {
+        size_t k = (*n - 2) / 2;
         char *p = malloc(k + 1);
         if (!p)
             return MC_NOMEM;
         for (size_t i = 0; i < k; i++)
-            p[i] = (char)(hexval((unsigned char)v[2 + 2 * i]) * 16 + hexval((unsigned char)v[3 + 2 * i]));
+            p[i] = (char)(hexval((unsigned char)(*v)[2 + 2 * i]) * 16 + hexval((unsigned char)(*v)[3 + 2 * i]));
         p[k] = '\0';
-        *out = p;
-        *len = k;
+        *v = *conv = p;
+        *n = k;
+    } else if (type == OID_BOOL) {
+        *v = (*v)[0] == 't' ? "1" : "0";
+        *n = 1;
+    } else if (type == OID_TIMESTAMP || type == OID_TIMESTAMPTZ) {
+        char stamp[MC_DATETIME_SIZE];
+        if (mc_datetime_normalize(*v, stamp) == MC_OK) {
+            *n = strlen(stamp);
+            if (!(*conv = malloc(*n + 1)))
+                return MC_NOMEM;
+            memcpy(*conv, stamp, *n + 1);
+            *v = *conv;
+        }
+    }
+    return MC_OK;
+}
+
+int mci_pg_column_bytes(mc_stmt *st, int col, char **out, size_t *len, int *is_null)
+{
+    const char *v;
+    char *conv;
+
+    *out = NULL;
+    *len = 0;
+    *is_null = 1;
+    if (cell_value(st, col, &v, len, &conv) != MC_OK)
+        return MC_NOMEM;
+    if (!v)
+        return MC_OK;
+    *is_null = 0;
+    if (conv) {
+        *out = conv;
         return MC_OK;
     }
-    if (type == OID_BOOL) {
-        v = v[0] == 't' ? "1" : "0";
-        n = 1;
-    }
-    char stamp[MC_DATETIME_SIZE];
-    if ((type == OID_TIMESTAMP || type == OID_TIMESTAMPTZ) && mc_datetime_normalize(v, stamp) == MC_OK) {
-        v = stamp;
-        n = strlen(stamp);
-    }
-    if (!(*out = malloc(n + 1)))
+    if (!(*out = malloc(*len + 1)))
         return MC_NOMEM;
-    memcpy(*out, v, n);
-    (*out)[n] = '\0';
-    *len = n;
+    memcpy(*out, v, *len);
+    (*out)[*len] = '\0';
+    return MC_OK;
+}
+
+int mci_pg_column_lent(mc_stmt *st, int col, const char **out, size_t *len)
+{
+    mci_pgstmt *s = ((mci_stmt *)st)->pg;
+    char *conv;
+
+    if (cell_value(st, col, out, len, &conv) != MC_OK) {
+        *out = NULL;
+        return MC_NOMEM;
+    }
+    if (!conv)
+        return MC_OK;
+    if (s->nlent == s->clent) {
+        size_t ncap = s->clent ? 2 * s->clent : 4;
+        char **p = realloc(s->lent, ncap * sizeof *p);
+        if (!p) {
+            free(conv);
+            *out = NULL;
+            return MC_NOMEM;
+        }
+        s->lent = p;
+        s->clent = ncap;
+    }
+    s->lent[s->nlent++] = conv;
     return MC_OK;
 }
 
@@ -573,6 +627,7 @@ static void free_pgstmt(mci_pgconn *c, mci_pgstmt *s)
     for (int i = 0; s->owned && i < s->nparams; i++)
         free(s->owned[i]);
     free(s->queue);
+    free(s->lent);
     free(s->values);
     free(s->lengths);
     free(s->formats);

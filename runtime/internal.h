@@ -178,5 +178,9 @@ int mci_query_bind(mc_query *q, mc_stmt *st, int paged);
 /* The integer in the first column of the first row of sql, run with q's
  * values (and window when paged); for counts. */
 int mci_query_int(mc_query *q, const char *sql, int paged, int64_t *out);
+/* Keeps malloc'd p with q's current row: freed at q's next step, rewind
+ * or free (lend.c's values that are not in the row as read).  MC_NOMEM
+ * when it cannot, and then p is still the caller's. */
+int mci_query_keep(mc_query *q, char *p);
 
 #endif

@@ -631,6 +631,17 @@ MC_API int mc_stmt_column_blob(mc_db *db, mc_stmt *st, int col, mc_blob *out);
 MC_API int mc_stmt_column_numeric(mc_db *db, mc_stmt *st, int col, int scale, char **out);
 MC_API int mc_stmt_bind_temporal(mc_stmt *st, int idx, const char *s, mc_temporal kind);
 
+/* Lent values (the generated X_query_next_borrowed; runtime/lend.c):
+ * *out points into the current row, no copy -- SQLite's buffer for the
+ * row, or PostgreSQL's result of it.  It is valid until the statement is
+ * stepped, reset or released, belongs to the row and is never freed by
+ * the caller.  NULL for SQL NULL; an empty value is "" (a blob: non-NULL
+ * data, len 0).  MC_NOMEM (and NULL) when out of memory.  A PostgreSQL
+ * bytea or timestamp, which must be converted, is converted once and
+ * kept with the row, freed when it goes. */
+MC_API int mc_stmt_column_text_lent(mc_db *db, mc_stmt *st, int col, char **out);
+MC_API int mc_stmt_column_blob_lent(mc_db *db, mc_stmt *st, int col, mc_blob *out);
+
 /* ---- migrations -------------------------------------------------------- */
 
 /*
@@ -799,6 +810,12 @@ MC_API int mc_query_step(mc_query *q, mc_stmt **row);
 MC_API int mc_query_first(mc_query *q, mc_stmt **row);
 /* Ends an iteration early; the next step starts over. */
 MC_API void mc_query_rewind(mc_query *q);
+/* A NUMERIC(p, s) column of q's current row lent as mc_stmt_column_numeric
+ * writes it ("8.50"): a value whose text lacks its scale (SQLite keeps
+ * such a column as a number) is written once, kept with the row and freed
+ * when q leaves it (next step, rewind, free); text that has it is lent as
+ * mc_stmt_column_text_lent lends it. */
+MC_API int mc_query_numeric_lent(mc_query *q, mc_stmt *st, int col, int scale, char **out);
 /* Rows the query matches (after limit and offset). */
 MC_API int mc_query_count(mc_query *q, int64_t *out);
 

@@ -63,6 +63,8 @@ struct mc_query {
     char *sql;          /* built on first use, rebuilt when the query changes */
     mc_stmt *stmt;      /* during an iteration */
     uint64_t wkey, okey;    /* the steps that built preds and orders (mci_shape.key) */
+    char **kept;        /* values lent with the current row (lend.c), */
+    size_t nkept, ckept;    /* freed when the query leaves the row */
     qpred preds_inl[4];
     qorder orders_inl[2];
     qvalue vals_inl[4];
@@ -133,6 +135,28 @@ static qvalue *add_value(mc_query *q)
     return v;
 }
 
+/* Frees what was lent with the row the query is leaving. */
+static void drop_kept(mc_query *q)
+{
+    for (size_t i = 0; i < q->nkept; i++)
+        free(q->kept[i]);
+    q->nkept = 0;
+}
+
+int mci_query_keep(mc_query *q, char *p)
+{
+    if (q->nkept == q->ckept) {
+        size_t ncap = q->ckept ? 2 * q->ckept : 8;
+        char **v = realloc(q->kept, ncap * sizeof *v);
+        if (!v)
+            return MC_NOMEM;
+        q->kept = v;
+        q->ckept = ncap;
+    }
+    q->kept[q->nkept++] = p;
+    return MC_OK;
+}
+
 static void changed(mc_query *q)
 {
     if (q->sql) {
@@ -184,6 +208,8 @@ mc_query *mc_query_new(mc_db *db, const mc_table_meta *meta)
     q->sql = NULL;
     q->stmt = NULL;
     q->wkey = q->okey = 0;
+    q->kept = NULL;
+    q->nkept = q->ckept = 0;
     return q;
 }
 
@@ -193,6 +219,8 @@ void mc_query_free(mc_query *q)
         return;
     if (q->stmt)
         mc_stmt_release(q->db, q->stmt);
+    drop_kept(q);
+    free(q->kept);
     for (size_t i = 0; i < q->nvals; i++)
         if (q->vals[i].p)
             free(q->vals[i].p);
@@ -532,6 +560,8 @@ int mc_query_step(mc_query *q, mc_stmt **row)
     *row = NULL;
     if (!q)
         return MC_MISUSE;
+    if (q->nkept)
+        drop_kept(q);
     if (q->status)
         return q->status == MC_NOMEM ? mc_set_error(q->db, MC_NOMEM, "%s: out of memory building a query",
                                                     q->meta->name)
@@ -589,6 +619,8 @@ int mc_query_first(mc_query *q, mc_stmt **row)
 
 void mc_query_rewind(mc_query *q)
 {
+    if (q && q->nkept)
+        drop_kept(q);
     if (q && q->stmt) {
         mc_stmt_release(q->db, q->stmt);
         q->stmt = NULL;

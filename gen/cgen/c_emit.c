@@ -15,12 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A model's part: metadata, functions, relationships, pages, loaders. */
+/* A model's part: metadata, functions, streaming, relationships, pages, loaders. */
 static void emit_model(cgen *g, cg_out *o, const mcc_table *t)
 {
     cg_emit_table_meta(g, o, t);
     cg_emit_crud(g, o, t);
     cg_emit_bulk(g, o, t);
+    cg_emit_stream(g, o, t);
     cg_emit_relations(g, o, t);
     cg_emit_pages(g, o, t);
     cg_emit_eager(g, o, t);

@@ -270,9 +270,9 @@ static void model_names(checker *k, const mcc_table *t)
     global(k, t, what, "the defaults macro", t->at, model_hint, cg_init_macro(g, t));
     static const char *const fns[] = {
         "new", "init", "clear", "free", "list_free", "insert", "insert_many", "get", "delete", "query", "query_free",
-        "query_order_by", "query_limit", "query_offset", "query_count", "query_next", "query_first", "query_all",
-        "all", "query_page", "page_free", "query_delete", "lists_free", "refs_free", "read", "check", "fetch", "meta",
-        "columns",
+        "query_order_by", "query_limit", "query_offset", "query_count", "query_next", "query_next_borrowed",
+        "query_first", "query_all", "all", "query_page", "page_free", "query_delete", "lists_free", "refs_free",
+        "read", "read_lent", "check", "fetch", "meta", "columns",
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
         global(k, t, what, "a function", t->at, model_hint,

@@ -16,21 +16,22 @@
 
 typedef struct type_calls {
     cg_kind kind;
-    const char *bind, *read, *check_if, *check;
+    const char *bind, *read, *check_if, *check, *lent;
 } type_calls;
 
 static const type_calls calls[MCC_T__COUNT] = {
-#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit) \
-    [MCC_T_##ID] = {CG_##kind, bind, read, check_if, check},
+#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit, lent) \
+    [MCC_T_##ID] = {CG_##kind, bind, read, check_if, check, lent},
 #include "types.def"
 #undef X
     /* An enum is bound and read as its value's text ($e: the enum's C
      * function prefix); a value outside the enum is caught by the model's
      * check function, which names the enum (c_crud.c). */
     [MCC_T_ENUM] = {CG_ENUM, "mc_stmt_bind_text(st, $i, $e_to_text($v))",
-                   "$e_from_text(mc_stmt_column_cstr(st, $i))", "", ""},
+                   "$e_from_text(mc_stmt_column_cstr(st, $i))", "", "", ""},
     /* Type text with no DSL equivalent (introspection only): text. */
-    [MCC_T_UNKNOWN] = {CG_TEXT, "mc_stmt_bind_text_keep(st, $i, $v, $k)", "mc_stmt_column_text(db, st, $i, &$v)", "", ""},
+    [MCC_T_UNKNOWN] = {CG_TEXT, "mc_stmt_bind_text_keep(st, $i, $v, $k)", "mc_stmt_column_text(db, st, $i, &$v)", "", "",
+                       "mc_stmt_column_text_lent(db, st, $i, &$v)"},
 };
 
 cg_kind cg_kind_of(const mcc_column *c)
@@ -92,6 +93,14 @@ const char *cg_read_call(cgen *g, const cg_call_vars *v)
     if (c->type == MCC_T_NUMERIC && c->precision <= 0)
         return subst(g, calls[MCC_T_TEXT].read, v);
     return subst(g, calls[c->type].read, v);
+}
+
+const char *cg_lent_read_call(cgen *g, const cg_call_vars *v)
+{
+    const mcc_column *c = v->col;
+    /* As cg_read_call: a Numeric without a precision is plain text. */
+    int type = c->type == MCC_T_NUMERIC && c->precision <= 0 ? MCC_T_TEXT : (int)c->type;
+    return subst(g, *calls[type].lent ? calls[type].lent : calls[type].read, v);
 }
 
 const char *cg_check_call(cgen *g, const cg_call_vars *v)

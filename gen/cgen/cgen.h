@@ -86,6 +86,9 @@ const char *cg_bind_call(cgen *g, const cg_call_vars *v);
 /* The C reading result column v->index: an expression for plain kinds,
  * a status-returning call storing into v->value for TEXT and BLOB. */
 const char *cg_read_call(cgen *g, const cg_call_vars *v);
+/* The same for X_query_next_borrowed: TEXT and BLOB values lent from the
+ * current row (q, the query, in scope), plain kinds as cg_read_call. */
+const char *cg_lent_read_call(cgen *g, const cg_call_vars *v);
 /* The call checking v->value before a write, or NULL when the type needs
  * none; cg_check_needs_value: it runs only when the value is set. */
 const char *cg_check_call(cgen *g, const cg_call_vars *v);
@@ -233,6 +236,13 @@ void cg_emit_query_wrappers(cgen *g, cg_out *o, const mcc_table *t);
 void cg_emit_setters(cgen *g, cg_out *o, const mcc_table *t);
 /* c_bulk.c: X_insert_many. */
 void cg_emit_bulk(cgen *g, cg_out *o, const mcc_table *t);
+/* c_stream.c: X_query_next_borrowed, streaming with lent strings. */
+void cg_emit_stream(cgen *g, cg_out *o, const mcc_table *t);
+/* c_crud.c: the line(s) reading result column at+i into row->field of a
+ * row reader (st, at, row, rc and db in scope; q too with CG_READ_LENT,
+ * which lends strings and blobs from the current row instead of copying). */
+enum { CG_READ_LENT = 1 };
+void cg_emit_read_field(cgen *g, mcc_buf *c, const mcc_column *col, size_t i, int flags);
 /* Reads the migration files of dir for --migrations (migfile.c's reader),
  * a history of the dialect its files name: *out in the arena, *engine the
  * engine it is written for.  Errors go to diag; returns 0 or -1. */

@@ -360,7 +360,7 @@ typedef enum family { F_INT, F_FLOAT, F_NUM, F_BOOL, F_TEXT, F_DATETIME, F_DATE,
 static family family_of(mcc_type_id t)
 {
     static const family of[MCC_T__COUNT] = {
-#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit) [MCC_T_##ID] = F_##qfam,
+#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit, lent) [MCC_T_##ID] = F_##qfam,
 #include "types.def"
 #undef X
         [MCC_T_ENUM] = F_ENUM, [MCC_T_UNKNOWN] = F_NONE,
@@ -422,8 +422,8 @@ static const mcc_column *origin_of(qcheck *c, sqlite3_stmt *st, int i, mcc_colum
  * model gets (`<model>_<verb>`). */
 static const char *const model_verbs[] = {
     "new", "free", "clear", "list_free", "insert", "get", "update", "delete", "all", "query", "read", "check",
-    "meta", "query_free", "query_first", "query_all", "query_next", "query_count", "query_limit",
-    "query_offset", "query_order_by", "query_page", "query_delete", "page_free",
+    "meta", "query_free", "query_first", "query_all", "query_next", "query_next_borrowed", "read_lent",
+    "query_count", "query_limit", "query_offset", "query_order_by", "query_page", "query_delete", "page_free",
 };
 
 /* The names a query makes besides its own (q_row, q_open, ...). */

@@ -334,4 +334,44 @@ static inline int app_like(const char *s, const char *p)
         fn##_list_free(NULL);                                                             \
     } while (0)
 
+/* Two blobs are equal: both NULL, or the same bytes (an empty one is not NULL). */
+static inline int app_blob_eq(const mc_blob *a, const mc_blob *b)
+{
+    return (!a->data && !b->data) ||
+           (a->data && b->data && a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0));
+}
+
+/* Streams every row of model T twice side by side, copied (fn_query_next)
+ * and lent (fn_query_next_borrowed), both queries ordered by ORDER(q),
+ * and checks SAME(&copied, &lent) for each row and that both streams end
+ * together; `rows` (an int) gets the count.  Then the lent stream starts
+ * over, stops after its first row and is freed: a lent row is never
+ * cleared, and nothing of it is left to free (valgrind and ASan see to
+ * that). */
+#define STREAMS_AGREE(T, fn, ORDER, SAME, rows)                                           \
+    do {                                                                                  \
+        T##_query *qc_ = fn##_query(db), *ql_ = fn##_query(db);                           \
+        T c_, l_;                                                                         \
+        int sc_, sl_ = MC_OK;                                                             \
+        ORDER(qc_);                                                                       \
+        ORDER(ql_);                                                                       \
+        memset(&c_, 0, sizeof c_);                                                        \
+        memset(&l_, 0, sizeof l_);                                                        \
+        (rows) = 0;                                                                       \
+        while ((sc_ = fn##_query_next(qc_, &c_)) == MC_OK) {                              \
+            if ((sl_ = fn##_query_next_borrowed(ql_, &l_)) != MC_OK)                      \
+                break;                                                                    \
+            CHECK(SAME(&c_, &l_), "%s row %d: the lent row differs from the copy", #fn, (rows)); \
+            (rows)++;                                                                     \
+        }                                                                                 \
+        CHECK(sc_ == MC_DONE && sl_ == MC_OK, "%s streams: copied %s, lent %s", #fn,      \
+              mc_status_name(sc_), mc_status_name(sl_));                                  \
+        CHECK_RC(fn##_query_next_borrowed(ql_, &l_), MC_DONE);                            \
+        /* after MC_DONE the query starts over: one row, then stop early */               \
+        CHECK_RC(fn##_query_next_borrowed(ql_, &l_), (rows) ? MC_OK : MC_DONE);           \
+        fn##_clear(&c_);                                                                  \
+        fn##_query_free(qc_);                                                             \
+        fn##_query_free(ql_);                                                             \
+    } while (0)
+
 #endif

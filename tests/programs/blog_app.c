@@ -20,6 +20,7 @@
 static mc_db *db;
 
 #include "app_check.h"
+#include "blog_streams.h"
 
 /* The seed walk-through, step by step. */
 static void walkthrough(void)
@@ -691,6 +692,16 @@ static void insert_many(void)
     post_list_free(&list);
 }
 
+/* Streaming with lent strings (blog_streams.h): the same rows as the copying stream. */
+static void streams_borrowed(void)
+{
+    int users, posts;
+    STREAMS_AGREE(User, user, by_user_id, same_user, users);
+    STREAMS_AGREE(Post, post, by_post_id, same_post, posts);
+    blog_streamed_all(users, posts);
+    blog_lent_lifetime();
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -710,6 +721,7 @@ int main(int argc, char **argv)
     bulk_delete();
     eager();
     insert_many();
+    streams_borrowed();
     mc_close(db);
     return app_done("blog_app");
 }

@@ -12,6 +12,7 @@
 static mc_db *db;
 
 #include "app_check.h"
+#include "blog_streams.h"
 
 static void walkthrough(void)
 {
@@ -196,6 +197,16 @@ static void transactions(void)
     CHECK_FAIL(user_find_by_username(db, "fresh", &got), MC_NOTFOUND, "no row");
 }
 
+/* Streaming with lent strings (blog_streams.h): the same rows as the copying stream. */
+static void streams_borrowed(void)
+{
+    int users, posts;
+    STREAMS_AGREE(User, user, by_user_id, same_user, users);
+    STREAMS_AGREE(Post, post, by_post_id, same_post, posts);
+    blog_streamed_all(users, posts);
+    blog_lent_lifetime();
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -210,6 +221,7 @@ int main(int argc, char **argv)
     errors();
     pages_and_streaming();
     transactions();
+    streams_borrowed();
     mc_close(db);
     return app_done("blog_portable_app");
 }

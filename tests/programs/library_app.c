@@ -21,6 +21,7 @@
 static mc_db *db;
 
 #include "app_check.h"
+#include "library_streams.h"
 
 /* ------------------------------------------------------------------------ */
 /* Rows created along the way and used by later sections. */
@@ -1650,6 +1651,21 @@ static void insert_many_empty(void)
     CHECK_INT(mc_txn_depth(db), 0);
 }
 
+/* Streaming with lent strings (library_streams.h): every model, lent and copied alike. */
+static void streams_borrowed(void)
+{
+    int n;
+    library_lent_book();
+    STREAMS_AGREE(Author, author, by_author_id, same_author, n);
+    CHECK(n >= 1, "authors streamed: %d", n);
+    STREAMS_AGREE(Book, book, by_book_id, same_book, n);
+    STREAMS_AGREE(Tag, tag, by_tag_id, same_tag, n);
+    STREAMS_AGREE(BookTag, book_tag, by_book_tag, same_book_tag, n);
+    STREAMS_AGREE(Member, member, by_member_id, same_member, n);
+    STREAMS_AGREE(LibraryCard, library_card, by_card_id, same_card, n);
+    STREAMS_AGREE(Loan, loan, by_loan_id, same_loan, n);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -1676,6 +1692,7 @@ int main(int argc, char **argv)
     test_surfaces();
     test_pages_delete_eager();
     insert_many_empty();
+    streams_borrowed();
     mc_close(db);
     return app_done("library_app");
 }

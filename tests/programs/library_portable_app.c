@@ -14,6 +14,7 @@
 static mc_db *db;
 
 #include "app_check.h"
+#include "library_streams.h"
 
 static int64_t author_a, author_b, book_full, book_plain;
 
@@ -439,6 +440,21 @@ static void streaming(void)
     CHECK_INT(app_count(), 2);
 }
 
+/* Streaming with lent strings (library_streams.h): every model, lent and copied alike. */
+static void streams_borrowed(void)
+{
+    int n;
+    library_lent_book();
+    STREAMS_AGREE(Author, author, by_author_id, same_author, n);
+    CHECK(n >= 1, "authors streamed: %d", n);
+    STREAMS_AGREE(Book, book, by_book_id, same_book, n);
+    STREAMS_AGREE(Tag, tag, by_tag_id, same_tag, n);
+    STREAMS_AGREE(BookTag, book_tag, by_book_tag, same_book_tag, n);
+    STREAMS_AGREE(Member, member, by_member_id, same_member, n);
+    STREAMS_AGREE(LibraryCard, library_card, by_card_id, same_card, n);
+    STREAMS_AGREE(Loan, loan, by_loan_id, same_loan, n);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -455,6 +471,7 @@ int main(int argc, char **argv)
     relations();
     transactions();
     streaming();
+    streams_borrowed();
     mc_close(db);
     return app_done("library_portable_app");
 }

@@ -1052,6 +1052,58 @@ START_TEST(test_blob_null_vs_empty)
 }
 END_TEST
 
+/* Lent values are the row's own memory (no copy): NULL stays NULL, an
+ * empty blob is non-NULL with len 0, and a NUMERIC stored as a number is
+ * written with its scale and kept with the query's row. */
+START_TEST(test_lent_values)
+{
+    mc_db *db = open_memory();
+    mc_stmt *st = mc_stmt_prepare(db, "SELECT 'abc', NULL, x'', x'0102', ''");
+    char *t;
+    mc_blob b;
+
+    ck_assert_int_eq(mc_stmt_step(st), MC_RC_ROW);
+    ck_assert_int_eq(mc_stmt_column_text_lent(db, st, 0, &t), MC_OK);
+    ck_assert_ptr_eq(t, (const char *)sqlite3_column_text(st->lite, 0));
+    ck_assert_str_eq(t, "abc");
+    ck_assert_int_eq(mc_stmt_column_text_lent(db, st, 1, &t), MC_OK);
+    ck_assert_ptr_null(t);
+    ck_assert_int_eq(mc_stmt_column_blob_lent(db, st, 1, &b), MC_OK);
+    ck_assert(b.data == NULL && b.len == 0);
+    ck_assert_int_eq(mc_stmt_column_blob_lent(db, st, 2, &b), MC_OK);
+    ck_assert(b.data != NULL && b.len == 0);
+    ck_assert_int_eq(mc_stmt_column_blob_lent(db, st, 3, &b), MC_OK);
+    ck_assert_ptr_eq(b.data, sqlite3_column_blob(st->lite, 3));
+    ck_assert(b.len == 2 && memcmp(b.data, "\1\2", 2) == 0);
+    ck_assert_int_eq(mc_stmt_column_text_lent(db, st, 4, &t), MC_OK);
+    ck_assert(t != NULL && t[0] == '\0');
+    ck_assert_int_eq(mc_stmt_column_text_lent(db, NULL, 0, &t), MC_MISUSE);
+    ck_assert_ptr_null(t);
+    mc_stmt_release(db, st);
+
+    static const char *const cols[] = {"id", "price"};
+    static const mc_table_meta meta = {"item", "item", "id, price", 2, cols};
+    ck_assert_int_eq(mc_exec(db, "CREATE TABLE item (id INTEGER PRIMARY KEY, price NUMERIC(8, 2));"
+                                 "INSERT INTO item (price) VALUES ('8.50'), ('abc'), (NULL), (3)"), MC_OK);
+    mc_query *q = mc_query_new(db, &meta);
+    mc_query_order_by(q, 0, 0);
+    const char *want[] = {"8.50", "abc", NULL, "3.00"};
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(mc_query_step(q, &st), MC_OK);
+        ck_assert_int_eq(mc_query_numeric_lent(q, st, 1, 2, &t), MC_OK);
+        if (want[i])
+            ck_assert_str_eq(t, want[i]);
+        else
+            ck_assert_ptr_null(t);
+        if (i == 1)
+            ck_assert_ptr_eq(t, (const char *)sqlite3_column_text(st->lite, 1));  /* stored text: lent */
+    }
+    /* The last written value goes with the query (ASan, valgrind: no leak). */
+    mc_query_free(q);
+    mc_close(db);
+}
+END_TEST
+
 START_TEST(test_text_round_trip)
 {
     static const char *const values[] = {
@@ -1138,6 +1190,7 @@ static Suite *runtime_suite(void)
     tcase_add_test(values, test_blob_length_and_nan);
     tcase_add_test(values, test_blob_null_vs_empty);
     tcase_add_test(values, test_text_round_trip);
+    tcase_add_test(values, test_lent_values);
     tcase_add_test(values, test_query_first_and_page);
     tcase_set_timeout(open, 60);
     tcase_set_timeout(txn, 60);

@@ -76,7 +76,9 @@ static int user_fetch(mc_db *db, mc_stmt *st, int b, User **out)
         mc_stmt_release(db, st);
         return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "user");
     }
-    User *row = (User *)calloc(1, sizeof *row);
+    User *row = (User *)malloc(sizeof *row);
+    if (row)
+        memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
     rc = row ? user_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "user: out of memory");
     mc_stmt_release(db, st);
     if (rc != MC_OK) {
@@ -259,9 +261,10 @@ int user_query_first(User_query *q, User **out)
 {
     mc_db *db = mc_query_db((mc_query *)q);
     *out = NULL;
-    User *row = (User *)calloc(1, sizeof *row);
+    User *row = (User *)malloc(sizeof *row);
     if (!row)
         return mc_set_error(db, MC_NOMEM, "user: out of memory");
+    memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
     mc_stmt *st;
     int rc = mc_query_first((mc_query *)q, &st);
     if (rc == MC_OK)
@@ -322,6 +325,32 @@ int user_insert_many(mc_db *db, User *rows, size_t n)
         rc = mc_commit(db);
     if (rc != MC_OK)
         mc_rollback(db);    /* all or none: a failed COMMIT keeps nothing either */
+    return rc;
+}
+
+/* Reads result columns at..at+3 of st into row, lending strings and blobs (user_query_next_borrowed). */
+static int user_read_lent(mc_query *q, mc_stmt *st, int at, User *row)
+{
+    mc_db *db = mc_query_db(q);
+    int rc = MC_OK;
+    row->id = mc_stmt_column_int64(st, at + 0);
+    if (rc == MC_OK)
+        rc = mc_stmt_column_text_lent(db, st, at + 1, &row->username);
+    if (rc == MC_OK)
+        rc = mc_stmt_column_text_lent(db, st, at + 2, &row->email);
+    if (rc == MC_OK)
+        rc = mc_stmt_column_text_lent(db, st, at + 3, &row->password_hash);
+    return rc;
+}
+
+int user_query_next_borrowed(User_query *q, User *row)
+{
+    mc_stmt *st;
+    int rc = mc_query_step((mc_query *)q, &st);
+    if (rc == MC_OK && (rc = user_read_lent((mc_query *)q, st, 0, row)) != MC_OK)
+        mc_query_rewind((mc_query *)q);
+    if (rc != MC_OK)
+        memset(row, 0, sizeof *row);
     return rc;
 }
 
@@ -461,7 +490,9 @@ static int post_fetch(mc_db *db, mc_stmt *st, int b, Post **out)
         mc_stmt_release(db, st);
         return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "post");
     }
-    Post *row = (Post *)calloc(1, sizeof *row);
+    Post *row = (Post *)malloc(sizeof *row);
+    if (row)
+        memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
     rc = row ? post_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "post: out of memory");
     mc_stmt_release(db, st);
     if (rc != MC_OK) {
@@ -613,9 +644,10 @@ int post_query_first(Post_query *q, Post **out)
 {
     mc_db *db = mc_query_db((mc_query *)q);
     *out = NULL;
-    Post *row = (Post *)calloc(1, sizeof *row);
+    Post *row = (Post *)malloc(sizeof *row);
     if (!row)
         return mc_set_error(db, MC_NOMEM, "post: out of memory");
+    memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
     mc_stmt *st;
     int rc = mc_query_first((mc_query *)q, &st);
     if (rc == MC_OK)
@@ -676,6 +708,30 @@ int post_insert_many(mc_db *db, Post *rows, size_t n)
         rc = mc_commit(db);
     if (rc != MC_OK)
         mc_rollback(db);    /* all or none: a failed COMMIT keeps nothing either */
+    return rc;
+}
+
+/* Reads result columns at..at+2 of st into row, lending strings and blobs (post_query_next_borrowed). */
+static int post_read_lent(mc_query *q, mc_stmt *st, int at, Post *row)
+{
+    mc_db *db = mc_query_db(q);
+    int rc = MC_OK;
+    row->id = mc_stmt_column_int64(st, at + 0);
+    if (rc == MC_OK)
+        rc = mc_stmt_column_text_lent(db, st, at + 1, &row->body);
+    row->user_id_null = mc_stmt_column_is_null(st, at + 2);
+    row->user_id = row->user_id_null ? 0 : mc_stmt_column_int64(st, at + 2);
+    return rc;
+}
+
+int post_query_next_borrowed(Post_query *q, Post *row)
+{
+    mc_stmt *st;
+    int rc = mc_query_step((mc_query *)q, &st);
+    if (rc == MC_OK && (rc = post_read_lent((mc_query *)q, st, 0, row)) != MC_OK)
+        mc_query_rewind((mc_query *)q);
+    if (rc != MC_OK)
+        memset(row, 0, sizeof *row);
     return rc;
 }
 

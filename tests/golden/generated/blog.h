@@ -269,6 +269,16 @@ int user_all(mc_db *db, User_list *out);
 int user_insert_many(mc_db *db, User *rows, size_t n);
 
 /*
+ * Streams the rows as user_query_next does, but lends them: the strings and
+ * blobs of *row point into the current row (no copy, nothing to free). They
+ * stay valid until the next call on q (next, first, all, page, rewind, free);
+ * copy what you keep (user_set_<field>, strdup). Never user_clear or free such
+ * a row, and do not pass it to user_query_next. MC_OK with a row, MC_DONE after
+ * the last one (*row zeroed), or an error (*row zeroed).
+ */
+int user_query_next_borrowed(User_query *q, User *row);
+
+/*
  * The post whose user_id is row's id: a query to filter, order, count or page
  * (lazy: dynamic). Free with post_query_free; NULL when out of memory.
  */
@@ -441,6 +451,16 @@ int post_all(mc_db *db, Post_list *out);
  * == 0 is MC_OK.
  */
 int post_insert_many(mc_db *db, Post *rows, size_t n);
+
+/*
+ * Streams the rows as post_query_next does, but lends them: the strings and
+ * blobs of *row point into the current row (no copy, nothing to free). They
+ * stay valid until the next call on q (next, first, all, page, rewind, free);
+ * copy what you keep (post_set_<field>, strdup). Never post_clear or free such
+ * a row, and do not pass it to post_query_next. MC_OK with a row, MC_DONE after
+ * the last one (*row zeroed), or an error (*row zeroed).
+ */
+int post_query_next_borrowed(Post_query *q, Post *row);
 
 /*
  * *out = the user that row's user_id refers to (free with user_free);

@@ -105,7 +105,9 @@ static int user_fetch(mc_db *db, mc_stmt *st, int b, User **out)
         mc_stmt_release(db, st);
         return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "user");
     }
-    User *row = (User *)calloc(1, sizeof *row);
+    User *row = (User *)malloc(sizeof *row);
+    if (row)
+        memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
     rc = row ? user_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "user: out of memory");
     mc_stmt_release(db, st);
     if (rc != MC_OK) {
@@ -295,9 +297,10 @@ int user_query_first(User_query *q, User **out)
 {
     mc_db *db = mc_query_db((mc_query *)q);
     *out = NULL;
-    User *row = (User *)calloc(1, sizeof *row);
+    User *row = (User *)malloc(sizeof *row);
     if (!row)
         return mc_set_error(db, MC_NOMEM, "user: out of memory");
+    memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
     mc_stmt *st;
     int rc = mc_query_first((mc_query *)q, &st);
     if (rc == MC_OK)
@@ -358,6 +361,36 @@ int user_insert_many(mc_db *db, User *rows, size_t n)
         rc = mc_commit(db);
     if (rc != MC_OK)
         mc_rollback(db);    /* all or none: a failed COMMIT keeps nothing either */
+    return rc;
+}
+
+/* Reads result columns at..at+5 of st into row, lending strings and blobs (user_query_next_borrowed). */
+static int user_read_lent(mc_query *q, mc_stmt *st, int at, User *row)
+{
+    mc_db *db = mc_query_db(q);
+    int rc = MC_OK;
+    row->id = mc_stmt_column_int64(st, at + 0);
+    if (rc == MC_OK)
+        rc = mc_stmt_column_text_lent(db, st, at + 1, &row->username);
+    if (rc == MC_OK)
+        rc = mc_stmt_column_text_lent(db, st, at + 2, &row->email);
+    if (rc == MC_OK)
+        rc = mc_stmt_column_text_lent(db, st, at + 3, &row->password_hash);
+    if (rc == MC_OK)
+        rc = mc_stmt_column_text_lent(db, st, at + 4, &row->about_me);
+    if (rc == MC_OK)
+        rc = mc_stmt_column_text_lent(db, st, at + 5, &row->last_seen);
+    return rc;
+}
+
+int user_query_next_borrowed(User_query *q, User *row)
+{
+    mc_stmt *st;
+    int rc = mc_query_step((mc_query *)q, &st);
+    if (rc == MC_OK && (rc = user_read_lent((mc_query *)q, st, 0, row)) != MC_OK)
+        mc_query_rewind((mc_query *)q);
+    if (rc != MC_OK)
+        memset(row, 0, sizeof *row);
     return rc;
 }
 
@@ -493,7 +526,9 @@ static int follow_fetch(mc_db *db, mc_stmt *st, int b, Follow **out)
         mc_stmt_release(db, st);
         return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "followers");
     }
-    Follow *row = (Follow *)calloc(1, sizeof *row);
+    Follow *row = (Follow *)malloc(sizeof *row);
+    if (row)
+        memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
     rc = row ? follow_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "followers: out of memory");
     mc_stmt_release(db, st);
     if (rc != MC_OK) {
@@ -619,9 +654,10 @@ int follow_query_first(Follow_query *q, Follow **out)
 {
     mc_db *db = mc_query_db((mc_query *)q);
     *out = NULL;
-    Follow *row = (Follow *)calloc(1, sizeof *row);
+    Follow *row = (Follow *)malloc(sizeof *row);
     if (!row)
         return mc_set_error(db, MC_NOMEM, "followers: out of memory");
+    memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
     mc_stmt *st;
     int rc = mc_query_first((mc_query *)q, &st);
     if (rc == MC_OK)
@@ -682,6 +718,28 @@ int follow_insert_many(mc_db *db, Follow *rows, size_t n)
         rc = mc_commit(db);
     if (rc != MC_OK)
         mc_rollback(db);    /* all or none: a failed COMMIT keeps nothing either */
+    return rc;
+}
+
+/* Reads result columns at..at+1 of st into row, lending strings and blobs (follow_query_next_borrowed). */
+static int follow_read_lent(mc_query *q, mc_stmt *st, int at, Follow *row)
+{
+    mc_db *db = mc_query_db(q);
+    int rc = MC_OK;
+    row->follower_id = mc_stmt_column_int64(st, at + 0);
+    row->followed_id = mc_stmt_column_int64(st, at + 1);
+    (void)db;
+    return rc;
+}
+
+int follow_query_next_borrowed(Follow_query *q, Follow *row)
+{
+    mc_stmt *st;
+    int rc = mc_query_step((mc_query *)q, &st);
+    if (rc == MC_OK && (rc = follow_read_lent((mc_query *)q, st, 0, row)) != MC_OK)
+        mc_query_rewind((mc_query *)q);
+    if (rc != MC_OK)
+        memset(row, 0, sizeof *row);
     return rc;
 }
 
@@ -770,7 +828,9 @@ static int post_fetch(mc_db *db, mc_stmt *st, int b, Post **out)
         mc_stmt_release(db, st);
         return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "post");
     }
-    Post *row = (Post *)calloc(1, sizeof *row);
+    Post *row = (Post *)malloc(sizeof *row);
+    if (row)
+        memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
     rc = row ? post_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "post: out of memory");
     mc_stmt_release(db, st);
     if (rc != MC_OK) {
@@ -928,9 +988,10 @@ int post_query_first(Post_query *q, Post **out)
 {
     mc_db *db = mc_query_db((mc_query *)q);
     *out = NULL;
-    Post *row = (Post *)calloc(1, sizeof *row);
+    Post *row = (Post *)malloc(sizeof *row);
     if (!row)
         return mc_set_error(db, MC_NOMEM, "post: out of memory");
+    memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
     mc_stmt *st;
     int rc = mc_query_first((mc_query *)q, &st);
     if (rc == MC_OK)
@@ -991,6 +1052,33 @@ int post_insert_many(mc_db *db, Post *rows, size_t n)
         rc = mc_commit(db);
     if (rc != MC_OK)
         mc_rollback(db);    /* all or none: a failed COMMIT keeps nothing either */
+    return rc;
+}
+
+/* Reads result columns at..at+4 of st into row, lending strings and blobs (post_query_next_borrowed). */
+static int post_read_lent(mc_query *q, mc_stmt *st, int at, Post *row)
+{
+    mc_db *db = mc_query_db(q);
+    int rc = MC_OK;
+    row->id = mc_stmt_column_int64(st, at + 0);
+    if (rc == MC_OK)
+        rc = mc_stmt_column_text_lent(db, st, at + 1, &row->body);
+    if (rc == MC_OK)
+        rc = mc_stmt_column_text_lent(db, st, at + 2, &row->timestamp);
+    row->user_id_null = mc_stmt_column_is_null(st, at + 3);
+    row->user_id = row->user_id_null ? 0 : mc_stmt_column_int64(st, at + 3);
+    row->status = status_from_text(mc_stmt_column_cstr(st, at + 4));
+    return rc;
+}
+
+int post_query_next_borrowed(Post_query *q, Post *row)
+{
+    mc_stmt *st;
+    int rc = mc_query_step((mc_query *)q, &st);
+    if (rc == MC_OK && (rc = post_read_lent((mc_query *)q, st, 0, row)) != MC_OK)
+        mc_query_rewind((mc_query *)q);
+    if (rc != MC_OK)
+        memset(row, 0, sizeof *row);
     return rc;
 }
 
@@ -1135,7 +1223,9 @@ static int notification_fetch(mc_db *db, mc_stmt *st, int b, Notification **out)
         mc_stmt_release(db, st);
         return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "notification");
     }
-    Notification *row = (Notification *)calloc(1, sizeof *row);
+    Notification *row = (Notification *)malloc(sizeof *row);
+    if (row)
+        memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
     rc = row ? notification_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "notification: out of memory");
     mc_stmt_release(db, st);
     if (rc != MC_OK) {
@@ -1293,9 +1383,10 @@ int notification_query_first(Notification_query *q, Notification **out)
 {
     mc_db *db = mc_query_db((mc_query *)q);
     *out = NULL;
-    Notification *row = (Notification *)calloc(1, sizeof *row);
+    Notification *row = (Notification *)malloc(sizeof *row);
     if (!row)
         return mc_set_error(db, MC_NOMEM, "notification: out of memory");
+    memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
     mc_stmt *st;
     int rc = mc_query_first((mc_query *)q, &st);
     if (rc == MC_OK)
@@ -1356,6 +1447,34 @@ int notification_insert_many(mc_db *db, Notification *rows, size_t n)
         rc = mc_commit(db);
     if (rc != MC_OK)
         mc_rollback(db);    /* all or none: a failed COMMIT keeps nothing either */
+    return rc;
+}
+
+/* Reads result columns at..at+4 of st into row, lending strings and blobs (notification_query_next_borrowed). */
+static int notification_read_lent(mc_query *q, mc_stmt *st, int at, Notification *row)
+{
+    mc_db *db = mc_query_db(q);
+    int rc = MC_OK;
+    row->id = mc_stmt_column_int64(st, at + 0);
+    if (rc == MC_OK)
+        rc = mc_stmt_column_text_lent(db, st, at + 1, &row->name);
+    row->user_id_null = mc_stmt_column_is_null(st, at + 2);
+    row->user_id = row->user_id_null ? 0 : mc_stmt_column_int64(st, at + 2);
+    row->timestamp_null = mc_stmt_column_is_null(st, at + 3);
+    row->timestamp = row->timestamp_null ? 0 : mc_stmt_column_double(st, at + 3);
+    if (rc == MC_OK)
+        rc = mc_stmt_column_text_lent(db, st, at + 4, &row->payload);
+    return rc;
+}
+
+int notification_query_next_borrowed(Notification_query *q, Notification *row)
+{
+    mc_stmt *st;
+    int rc = mc_query_step((mc_query *)q, &st);
+    if (rc == MC_OK && (rc = notification_read_lent((mc_query *)q, st, 0, row)) != MC_OK)
+        mc_query_rewind((mc_query *)q);
+    if (rc != MC_OK)
+        memset(row, 0, sizeof *row);
     return rc;
 }
 

@@ -370,6 +370,16 @@ int user_all(mc_db *db, User_list *out);
 int user_insert_many(mc_db *db, User *rows, size_t n);
 
 /*
+ * Streams the rows as user_query_next does, but lends them: the strings and
+ * blobs of *row point into the current row (no copy, nothing to free). They
+ * stay valid until the next call on q (next, first, all, page, rewind, free);
+ * copy what you keep (user_set_<field>, strdup). Never user_clear or free such
+ * a row, and do not pass it to user_query_next. MC_OK with a row, MC_DONE after
+ * the last one (*row zeroed), or an error (*row zeroed).
+ */
+int user_query_next_borrowed(User_query *q, User *row);
+
+/*
  * The post whose user_id is row's id: a query to filter, order, count or page
  * (lazy: dynamic). Free with post_query_free; NULL when out of memory.
  */
@@ -515,6 +525,16 @@ int follow_all(mc_db *db, Follow_list *out);
  * == 0 is MC_OK.
  */
 int follow_insert_many(mc_db *db, Follow *rows, size_t n);
+
+/*
+ * Streams the rows as follow_query_next does, but lends them: the strings and
+ * blobs of *row point into the current row (no copy, nothing to free). They
+ * stay valid until the next call on q (next, first, all, page, rewind, free);
+ * copy what you keep (follow_set_<field>, strdup). Never follow_clear or free
+ * such a row, and do not pass it to follow_query_next. MC_OK with a row,
+ * MC_DONE after the last one (*row zeroed), or an error (*row zeroed).
+ */
+int follow_query_next_borrowed(Follow_query *q, Follow *row);
 
 /* One page of a Follow query (follow_query_page): items[0..count) owned by the page, freed
  * with follow_page_free; the numbers as Flask-SQLAlchemy's Pagination has them. */
@@ -692,6 +712,16 @@ int post_all(mc_db *db, Post_list *out);
  * == 0 is MC_OK.
  */
 int post_insert_many(mc_db *db, Post *rows, size_t n);
+
+/*
+ * Streams the rows as post_query_next does, but lends them: the strings and
+ * blobs of *row point into the current row (no copy, nothing to free). They
+ * stay valid until the next call on q (next, first, all, page, rewind, free);
+ * copy what you keep (post_set_<field>, strdup). Never post_clear or free such
+ * a row, and do not pass it to post_query_next. MC_OK with a row, MC_DONE after
+ * the last one (*row zeroed), or an error (*row zeroed).
+ */
+int post_query_next_borrowed(Post_query *q, Post *row);
 
 /*
  * *out = the user that row's user_id refers to (free with user_free);
@@ -897,6 +927,17 @@ int notification_all(mc_db *db, Notification_list *out);
  * database). n == 0 is MC_OK.
  */
 int notification_insert_many(mc_db *db, Notification *rows, size_t n);
+
+/*
+ * Streams the rows as notification_query_next does, but lends them: the strings
+ * and blobs of *row point into the current row (no copy, nothing to free). They
+ * stay valid until the next call on q (next, first, all, page, rewind, free);
+ * copy what you keep (notification_set_<field>, strdup). Never
+ * notification_clear or free such a row, and do not pass it to
+ * notification_query_next. MC_OK with a row, MC_DONE after the last one (*row
+ * zeroed), or an error (*row zeroed).
+ */
+int notification_query_next_borrowed(Notification_query *q, Notification *row);
 
 /* One page of a Notification query (notification_query_page): items[0..count) owned by the page, freed
  * with notification_page_free; the numbers as Flask-SQLAlchemy's Pagination has them. */

@@ -28,9 +28,20 @@ if [ "$1" = --stream ]; then
     hand=$(total --stream-hand "$3")
     gen=$(total --stream "$3")
     single=$(total --stream-single "$3")
-    awk -v h="$hand" -v g="$gen" -v s="$single" 'BEGIN {
-        printf "instructions (callgrind, whole run): hand-written %.0f, post_query_next %.0f (%.3fx), ", h, g, g / h
-        printf "single-thread connection %.0f (%.3fx)\n", s, s / h }'
+    lent=$(total --stream-lent "$3")
+    lent1=$(total --stream-lent-single "$3")
+    awk -v h="$hand" -v g="$gen" -v s="$single" -v l="$lent" -v l1="$lent1" '
+        function row(name, v, goal) {
+            printf "  %-46s %14.0f %8.3f%s\n", name, v, v / h, (goal && v / h > goal ? sprintf("  (> %.2f target)", goal) : "")
+        }
+        BEGIN {
+            printf "instructions (callgrind, whole run), against the hand-written step + strdup loop:\n"
+            row("hand-written sqlite3_step + strdup", h, 0)
+            row("post_query_next (copies)", g, 0)
+            row("post_query_next, single-thread connection", s, 0)
+            row("post_query_next_borrowed (lent)", l, 0.90)
+            row("post_query_next_borrowed, single-thread", l1, 0.90)
+        }'
     exit 0
 fi
 OUT=$1

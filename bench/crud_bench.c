@@ -7,6 +7,8 @@
  *   crud_bench --stream DB         streams every post through post_query_next
  *   crud_bench --stream-hand DB    the same with the hand-written loop
  *   crud_bench --stream-single DB  post_query_next on a single-thread connection
+ *   crud_bench --stream-lent DB    post_query_next_borrowed (strings lent, not copied)
+ *   crud_bench --stream-lent-single DB  the same on a single-thread connection
  *   crud_bench --insert-many DIR SCHEMA.sql   N/10 users: autocommitted loop, user_insert_many, hand loop
  *
  * Environment: BENCH_N (default 100000), BENCH_ROUNDS (default 5).
@@ -816,7 +818,8 @@ static int make_stream_db(const char *path, const char *ddl_path)
 /* Streams every post of DB in this (fresh) process and reports the peak
  * RSS above the baseline taken before the database was opened.
  * generated: 0 the hand-written loop, 1 post_query_next, 2 the same on a
- * single-thread connection (mc_open_options.single_thread). */
+ * single-thread connection (mc_open_options.single_thread), 3
+ * post_query_next_borrowed, 4 that on a single-thread connection. */
 static int stream(const char *path, int generated)
 {
     long base = proc_status_kb("VmRSS:");
@@ -830,7 +833,8 @@ static int stream(const char *path, int generated)
         mc_db *db;
         mc_open_options opts = MC_OPEN_OPTIONS_DEFAULT;
         opts.create = 0;
-        opts.single_thread = generated == 2;
+        int lent = generated >= 3;
+        opts.single_thread = generated == 2 || generated == 4;
         if (mc_open(&db, path, &opts) != MC_OK)
             die("%s: %s", path, mc_errmsg(db));
         Post_query *q = post_query(db);
@@ -838,7 +842,7 @@ static int stream(const char *path, int generated)
         int rc;
         if (!q)
             die("post_query: %s%s", mc_errmsg(db), "");
-        while ((rc = post_query_next(q, &row)) == MC_OK) {
+        while ((rc = lent ? post_query_next_borrowed(q, &row) : post_query_next(q, &row)) == MC_OK) {
             sum += (uint64_t)row.id + strlen(row.body);
             if (++rows % 8192 == 0) {
                 long kb = proc_status_kb("VmRSS:");
@@ -848,7 +852,8 @@ static int stream(const char *path, int generated)
         }
         if (rc != MC_DONE)
             die("post_query_next: %s%s", mc_errmsg(db), "");
-        post_clear(&row);
+        if (!lent)
+            post_clear(&row);
         post_query_free(q);
         mc_close(db);
     } else {
@@ -881,7 +886,11 @@ static int stream(const char *path, int generated)
     long peak = hwm > peak_sampled ? hwm : peak_sampled;
     double mib = (double)(peak - base) / 1024.0;
     printf("%-28s %9ld rows %9.1f ms   peak RSS +%.2f MiB over a %.1f MiB baseline (%s)%s\n",
-           generated == 2 ? "post_query_next, 1 thread" : generated ? "post_query_next" : "hand-written sqlite3_step",
+           generated == 4   ? "post_query_next_borrowed, 1 thr"
+           : generated == 3 ? "post_query_next_borrowed"
+           : generated == 2 ? "post_query_next, 1 thread"
+           : generated      ? "post_query_next"
+                            : "hand-written sqlite3_step",
            rows, ms, mib,
            (double)base / 1024.0, reset ? "VmHWM reset via clear_refs" : "sampled VmRSS",
            generated && mib >= 8.0 ? "  (>= 8 MiB target)" : "");
@@ -897,6 +906,10 @@ int main(int argc, char **argv)
         return stream(argv[2], 0);
     if (argc == 3 && strcmp(argv[1], "--stream-single") == 0)
         return stream(argv[2], 2);
+    if (argc == 3 && strcmp(argv[1], "--stream-lent") == 0)
+        return stream(argv[2], 3);
+    if (argc == 3 && strcmp(argv[1], "--stream-lent-single") == 0)
+        return stream(argv[2], 4);
     if (argc == 4 && strcmp(argv[1], "--make-stream") == 0)
         return make_stream_db(argv[2], argv[3]);
     if (argc == 2 && strcmp(argv[1], "--ops") == 0)
@@ -906,6 +919,6 @@ int main(int argc, char **argv)
     if (argc == 3 && argv[1][0] != '-')
         return compare(argv[1], argv[2]);
     fprintf(stderr, "usage: crud_bench DIR SCHEMA.sql | --make-stream DB SCHEMA.sql | --stream DB"
-                    " | --stream-hand DB | --stream-single DB | --insert-many DIR SCHEMA.sql | --ops\n");
+                    " | --stream-hand DB | --stream-single DB | --stream-lent DB | --stream-lent-single DB | --insert-many DIR SCHEMA.sql | --ops\n");
     return 2;
 }

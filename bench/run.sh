@@ -18,7 +18,8 @@
 # asserted: the script fails only when a benchmark cannot run.
 #
 # Environment: BENCH_N (rows, default 100000), BENCH_ROUNDS (rounds of the
-# CRUD comparison, default 5), BLOG_MODEL (the seed schema), CC.
+# CRUD comparison, default 5), BENCH_STREAM_N (users of the streaming
+# database, 5 posts each; default 200000), BLOG_MODEL (the seed schema), CC.
 set -eu
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -70,10 +71,13 @@ bench_crud() {
     "$OUT/crud_bench" --insert-many "$OUT" "$OUT/blog.sql"
 
     echo
-    echo "== streaming all 5N posts, each in a fresh process"
-    "$OUT/crud_bench" --make-stream "$OUT/stream.db" "$OUT/blog.sql"
+    # 1,000,000 posts (BENCH_STREAM_N users, 5 posts each).
+    echo "== streaming all $((5 * ${BENCH_STREAM_N:-200000})) posts, each in a fresh process"
+    BENCH_N=${BENCH_STREAM_N:-200000} "$OUT/crud_bench" --make-stream "$OUT/stream.db" "$OUT/blog.sql"
     "$OUT/crud_bench" --stream "$OUT/stream.db"
     "$OUT/crud_bench" --stream-single "$OUT/stream.db"
+    "$OUT/crud_bench" --stream-lent "$OUT/stream.db"
+    "$OUT/crud_bench" --stream-lent-single "$OUT/stream.db"
     "$OUT/crud_bench" --stream-hand "$OUT/stream.db"
     sh "$TOP/bench/callgrind.sh" --stream "$OUT" "$OUT/stream.db"
     rm -f "$OUT/stream.db" "$OUT/stream.db-wal" "$OUT/stream.db-shm"

@@ -219,8 +219,10 @@ void mc_query_free(mc_query *q)
         return;
     if (q->stmt)
         mc_stmt_release(q->db, q->stmt);
-    drop_kept(q);
-    free(q->kept);
+    if (q->kept) {
+        drop_kept(q);
+        free(q->kept);
+    }
     for (size_t i = 0; i < q->nvals; i++)
         if (q->vals[i].p)
             free(q->vals[i].p);
@@ -232,7 +234,8 @@ void mc_query_free(mc_query *q)
         free(q->orders);
     if (q->where != q->where_inl)
         free(q->where);
-    free(q->sql);
+    if (q->sql)
+        free(q->sql);
     if (q->db && !q->db->spare)
         q->db->spare = q;   /* for the connection's next query */
     else

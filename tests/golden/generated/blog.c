@@ -76,16 +76,17 @@ static int user_fetch(mc_db *db, mc_stmt *st, int b, User **out)
         mc_stmt_release(db, st);
         return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "user");
     }
-    User *row = (User *)malloc(sizeof *row);
-    if (row)
-        memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
-    rc = row ? user_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "user: out of memory");
+    User row;   /* read here, then moved to the heap: cheaper than calloc */
+    memset(&row, 0, sizeof row);
+    rc = user_read(db, st, 0, &row);
     mc_stmt_release(db, st);
+    if (rc == MC_OK && !(*out = (User *)malloc(sizeof **out)))
+        rc = mc_set_error(db, MC_NOMEM, "user: out of memory");
     if (rc != MC_OK) {
-        user_free(row);
+        user_clear(&row);
         return rc;
     }
-    *out = row;
+    **out = row;
     return MC_OK;
 }
 
@@ -261,20 +262,20 @@ int user_query_first(User_query *q, User **out)
 {
     mc_db *db = mc_query_db((mc_query *)q);
     *out = NULL;
-    User *row = (User *)malloc(sizeof *row);
-    if (!row)
-        return mc_set_error(db, MC_NOMEM, "user: out of memory");
-    memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
+    User row;   /* read here, then moved to the heap: cheaper than calloc */
+    memset(&row, 0, sizeof row);
     mc_stmt *st;
     int rc = mc_query_first((mc_query *)q, &st);
     if (rc == MC_OK)
-        rc = user_read(db, st, 0, row);
+        rc = user_read(db, st, 0, &row);
     mc_query_rewind((mc_query *)q);
+    if (rc == MC_OK && !(*out = (User *)malloc(sizeof **out)))
+        rc = mc_set_error(db, MC_NOMEM, "user: out of memory");
     if (rc != MC_OK) {
-        user_free(row);
+        user_clear(&row);
         return rc == MC_DONE ? mc_set_error(db, MC_NOTFOUND, "user: no row matches the query") : rc;
     }
-    *out = row;
+    **out = row;
     return MC_OK;
 }
 
@@ -490,16 +491,17 @@ static int post_fetch(mc_db *db, mc_stmt *st, int b, Post **out)
         mc_stmt_release(db, st);
         return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "post");
     }
-    Post *row = (Post *)malloc(sizeof *row);
-    if (row)
-        memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
-    rc = row ? post_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "post: out of memory");
+    Post row;   /* read here, then moved to the heap: cheaper than calloc */
+    memset(&row, 0, sizeof row);
+    rc = post_read(db, st, 0, &row);
     mc_stmt_release(db, st);
+    if (rc == MC_OK && !(*out = (Post *)malloc(sizeof **out)))
+        rc = mc_set_error(db, MC_NOMEM, "post: out of memory");
     if (rc != MC_OK) {
-        post_free(row);
+        post_clear(&row);
         return rc;
     }
-    *out = row;
+    **out = row;
     return MC_OK;
 }
 
@@ -644,20 +646,20 @@ int post_query_first(Post_query *q, Post **out)
 {
     mc_db *db = mc_query_db((mc_query *)q);
     *out = NULL;
-    Post *row = (Post *)malloc(sizeof *row);
-    if (!row)
-        return mc_set_error(db, MC_NOMEM, "post: out of memory");
-    memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
+    Post row;   /* read here, then moved to the heap: cheaper than calloc */
+    memset(&row, 0, sizeof row);
     mc_stmt *st;
     int rc = mc_query_first((mc_query *)q, &st);
     if (rc == MC_OK)
-        rc = post_read(db, st, 0, row);
+        rc = post_read(db, st, 0, &row);
     mc_query_rewind((mc_query *)q);
+    if (rc == MC_OK && !(*out = (Post *)malloc(sizeof **out)))
+        rc = mc_set_error(db, MC_NOMEM, "post: out of memory");
     if (rc != MC_OK) {
-        post_free(row);
+        post_clear(&row);
         return rc == MC_DONE ? mc_set_error(db, MC_NOTFOUND, "post: no row matches the query") : rc;
     }
-    *out = row;
+    **out = row;
     return MC_OK;
 }
 

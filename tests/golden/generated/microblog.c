@@ -105,16 +105,17 @@ static int user_fetch(mc_db *db, mc_stmt *st, int b, User **out)
         mc_stmt_release(db, st);
         return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "user");
     }
-    User *row = (User *)malloc(sizeof *row);
-    if (row)
-        memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
-    rc = row ? user_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "user: out of memory");
+    User row;   /* read here, then moved to the heap: cheaper than calloc */
+    memset(&row, 0, sizeof row);
+    rc = user_read(db, st, 0, &row);
     mc_stmt_release(db, st);
+    if (rc == MC_OK && !(*out = (User *)malloc(sizeof **out)))
+        rc = mc_set_error(db, MC_NOMEM, "user: out of memory");
     if (rc != MC_OK) {
-        user_free(row);
+        user_clear(&row);
         return rc;
     }
-    *out = row;
+    **out = row;
     return MC_OK;
 }
 
@@ -297,20 +298,20 @@ int user_query_first(User_query *q, User **out)
 {
     mc_db *db = mc_query_db((mc_query *)q);
     *out = NULL;
-    User *row = (User *)malloc(sizeof *row);
-    if (!row)
-        return mc_set_error(db, MC_NOMEM, "user: out of memory");
-    memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
+    User row;   /* read here, then moved to the heap: cheaper than calloc */
+    memset(&row, 0, sizeof row);
     mc_stmt *st;
     int rc = mc_query_first((mc_query *)q, &st);
     if (rc == MC_OK)
-        rc = user_read(db, st, 0, row);
+        rc = user_read(db, st, 0, &row);
     mc_query_rewind((mc_query *)q);
+    if (rc == MC_OK && !(*out = (User *)malloc(sizeof **out)))
+        rc = mc_set_error(db, MC_NOMEM, "user: out of memory");
     if (rc != MC_OK) {
-        user_free(row);
+        user_clear(&row);
         return rc == MC_DONE ? mc_set_error(db, MC_NOTFOUND, "user: no row matches the query") : rc;
     }
-    *out = row;
+    **out = row;
     return MC_OK;
 }
 
@@ -526,16 +527,17 @@ static int follow_fetch(mc_db *db, mc_stmt *st, int b, Follow **out)
         mc_stmt_release(db, st);
         return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "followers");
     }
-    Follow *row = (Follow *)malloc(sizeof *row);
-    if (row)
-        memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
-    rc = row ? follow_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "followers: out of memory");
+    Follow row;   /* read here, then moved to the heap: cheaper than calloc */
+    memset(&row, 0, sizeof row);
+    rc = follow_read(db, st, 0, &row);
     mc_stmt_release(db, st);
+    if (rc == MC_OK && !(*out = (Follow *)malloc(sizeof **out)))
+        rc = mc_set_error(db, MC_NOMEM, "followers: out of memory");
     if (rc != MC_OK) {
-        follow_free(row);
+        follow_clear(&row);
         return rc;
     }
-    *out = row;
+    **out = row;
     return MC_OK;
 }
 
@@ -654,20 +656,20 @@ int follow_query_first(Follow_query *q, Follow **out)
 {
     mc_db *db = mc_query_db((mc_query *)q);
     *out = NULL;
-    Follow *row = (Follow *)malloc(sizeof *row);
-    if (!row)
-        return mc_set_error(db, MC_NOMEM, "followers: out of memory");
-    memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
+    Follow row;   /* read here, then moved to the heap: cheaper than calloc */
+    memset(&row, 0, sizeof row);
     mc_stmt *st;
     int rc = mc_query_first((mc_query *)q, &st);
     if (rc == MC_OK)
-        rc = follow_read(db, st, 0, row);
+        rc = follow_read(db, st, 0, &row);
     mc_query_rewind((mc_query *)q);
+    if (rc == MC_OK && !(*out = (Follow *)malloc(sizeof **out)))
+        rc = mc_set_error(db, MC_NOMEM, "followers: out of memory");
     if (rc != MC_OK) {
-        follow_free(row);
+        follow_clear(&row);
         return rc == MC_DONE ? mc_set_error(db, MC_NOTFOUND, "followers: no row matches the query") : rc;
     }
-    *out = row;
+    **out = row;
     return MC_OK;
 }
 
@@ -828,16 +830,17 @@ static int post_fetch(mc_db *db, mc_stmt *st, int b, Post **out)
         mc_stmt_release(db, st);
         return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "post");
     }
-    Post *row = (Post *)malloc(sizeof *row);
-    if (row)
-        memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
-    rc = row ? post_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "post: out of memory");
+    Post row;   /* read here, then moved to the heap: cheaper than calloc */
+    memset(&row, 0, sizeof row);
+    rc = post_read(db, st, 0, &row);
     mc_stmt_release(db, st);
+    if (rc == MC_OK && !(*out = (Post *)malloc(sizeof **out)))
+        rc = mc_set_error(db, MC_NOMEM, "post: out of memory");
     if (rc != MC_OK) {
-        post_free(row);
+        post_clear(&row);
         return rc;
     }
-    *out = row;
+    **out = row;
     return MC_OK;
 }
 
@@ -988,20 +991,20 @@ int post_query_first(Post_query *q, Post **out)
 {
     mc_db *db = mc_query_db((mc_query *)q);
     *out = NULL;
-    Post *row = (Post *)malloc(sizeof *row);
-    if (!row)
-        return mc_set_error(db, MC_NOMEM, "post: out of memory");
-    memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
+    Post row;   /* read here, then moved to the heap: cheaper than calloc */
+    memset(&row, 0, sizeof row);
     mc_stmt *st;
     int rc = mc_query_first((mc_query *)q, &st);
     if (rc == MC_OK)
-        rc = post_read(db, st, 0, row);
+        rc = post_read(db, st, 0, &row);
     mc_query_rewind((mc_query *)q);
+    if (rc == MC_OK && !(*out = (Post *)malloc(sizeof **out)))
+        rc = mc_set_error(db, MC_NOMEM, "post: out of memory");
     if (rc != MC_OK) {
-        post_free(row);
+        post_clear(&row);
         return rc == MC_DONE ? mc_set_error(db, MC_NOTFOUND, "post: no row matches the query") : rc;
     }
-    *out = row;
+    **out = row;
     return MC_OK;
 }
 
@@ -1223,16 +1226,17 @@ static int notification_fetch(mc_db *db, mc_stmt *st, int b, Notification **out)
         mc_stmt_release(db, st);
         return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "notification");
     }
-    Notification *row = (Notification *)malloc(sizeof *row);
-    if (row)
-        memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
-    rc = row ? notification_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "notification: out of memory");
+    Notification row;   /* read here, then moved to the heap: cheaper than calloc */
+    memset(&row, 0, sizeof row);
+    rc = notification_read(db, st, 0, &row);
     mc_stmt_release(db, st);
+    if (rc == MC_OK && !(*out = (Notification *)malloc(sizeof **out)))
+        rc = mc_set_error(db, MC_NOMEM, "notification: out of memory");
     if (rc != MC_OK) {
-        notification_free(row);
+        notification_clear(&row);
         return rc;
     }
-    *out = row;
+    **out = row;
     return MC_OK;
 }
 
@@ -1383,20 +1387,20 @@ int notification_query_first(Notification_query *q, Notification **out)
 {
     mc_db *db = mc_query_db((mc_query *)q);
     *out = NULL;
-    Notification *row = (Notification *)malloc(sizeof *row);
-    if (!row)
-        return mc_set_error(db, MC_NOMEM, "notification: out of memory");
-    memset(row, 0, sizeof *row);    /* zeroed here: cheaper than calloc */
+    Notification row;   /* read here, then moved to the heap: cheaper than calloc */
+    memset(&row, 0, sizeof row);
     mc_stmt *st;
     int rc = mc_query_first((mc_query *)q, &st);
     if (rc == MC_OK)
-        rc = notification_read(db, st, 0, row);
+        rc = notification_read(db, st, 0, &row);
     mc_query_rewind((mc_query *)q);
+    if (rc == MC_OK && !(*out = (Notification *)malloc(sizeof **out)))
+        rc = mc_set_error(db, MC_NOMEM, "notification: out of memory");
     if (rc != MC_OK) {
-        notification_free(row);
+        notification_clear(&row);
         return rc == MC_DONE ? mc_set_error(db, MC_NOTFOUND, "notification: no row matches the query") : rc;
     }
-    *out = row;
+    **out = row;
     return MC_OK;
 }
 

@@ -82,6 +82,7 @@ static char *text(reader *r, mc_stmt *st, int i)
     return s ? mcc_arena_strdup(r->a, s) : NULL;
 }
 
+/* Reports "<what>: out of memory"; returns -1. */
 static int nomem(reader *r, const char *what)
 {
     mcc_error_in(r->diag, NULL, NULL, "%s: out of memory", what);

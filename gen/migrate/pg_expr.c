@@ -29,11 +29,13 @@ typedef struct toks {
 
 /* ---- cutting ------------------------------------------------------------- */
 
+/* A byte of an operator, as PostgreSQL's lexer takes them. */
 static bool op_char(char c)
 {
     return c && strchr("+-*/<>=~!@#%^&|`?", c) != NULL;
 }
 
+/* A byte of a word (a name or keyword). */
 static bool word_char(unsigned char c)
 {
     return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
@@ -127,18 +129,21 @@ static int cut(mcc_arena *a, const char *s, toks *out)
 
 /* ---- looking at tokens ----------------------------------------------------- */
 
+/* Is token i exactly text? */
 static bool is(const toks *x, size_t i, const char *text)
 {
     const tok *t = &x->v[i];
     return strlen(text) == t->len && strncmp(x->s + t->start, text, t->len) == 0;
 }
 
+/* Is token i the keyword kw (case aside)? */
 static bool is_kw(const toks *x, size_t i, const char *kw)
 {
     const tok *t = &x->v[i];
     return t->kind == TK_WORD && strlen(kw) == t->len && strncasecmp(x->s + t->start, kw, t->len) == 0;
 }
 
+/* Is token i a word or a quoted name? */
 static bool is_name(const toks *x, size_t i)
 {
     return x->v[i].kind == TK_WORD || x->v[i].kind == TK_QUOTED;

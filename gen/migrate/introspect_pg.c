@@ -933,3 +933,39 @@ void mcc_introspect_pg_align(mcc_schema *have, const mcc_schema *want, mcc_arena
         align_names(t, w, arena);
     }
 }
+
+/* See introspect_pg.h. */
+int mcc_introspect_pg_enum_types(const mcc_schema *have, const mcc_schema *want, mcc_arena *arena, mcc_diff *d)
+{
+    size_t cap = d->nops;
+    for (size_t i = 0; i < have->ntables; i++) {
+        const mcc_table *t = have->tables[i];
+        const mcc_table *w = mcc_schema_table(want, t->name);
+        for (size_t j = 0; w && j < t->ncolumns; j++) {
+            const mcc_column *c = &t->columns[j];
+            const mcc_column *wc = mcc_table_column(w, c->name);
+            if (c->type != MCC_T_ENUM || !c->enum_type || !wc || wc->type != MCC_T_ENUM || !wc->enum_type)
+                continue;
+            char *name = mcc_arena_strdup(arena, wc->enum_type->name);
+            for (char *p = name; p && *p; p++)
+                *p = (char)tolower((unsigned char)*p);
+            if (!name)
+                return -1;
+            if (strcmp(name, c->enum_type->name) == 0)
+                continue;
+            mcc_op *o = MCC_ARENA_PUSH(arena, d->ops, d->nops, cap);
+            if (!o)
+                return -1;
+            o->kind = MCC_OP_ALTER_TYPE;
+            o->from = t;
+            o->to = w;
+            o->col_from = c;
+            o->col_to = wc;
+            o->text = mcc_arena_printf(arena, "change type of %s.%s from enum type %s to %s (enum %s)", t->name,
+                                       c->name, c->enum_type->name, name, wc->enum_type->name);
+            if (!o->text)
+                return -1;
+        }
+    }
+    return 0;
+}

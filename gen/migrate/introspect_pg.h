@@ -32,6 +32,7 @@
 #define MCC_INTROSPECT_PG_H
 
 #include "modelc.h"
+#include "diff.h"
 #include "schema.h"
 
 /* What the schema language cannot write (views, triggers, partial and
@@ -70,5 +71,15 @@ int mcc_introspect_pg(mc_db *db, mcc_arena *arena, mcc_diag *diag, mcc_schema *o
  * columns are matched by SQL name.
  */
 void mcc_introspect_pg_align(mcc_schema *have, const mcc_schema *want, mcc_arena *arena);
+
+/*
+ * Appends to d (have diffed into want) an ALTER_TYPE op for each enum
+ * column whose type on the server is not named as modelc's PostgreSQL
+ * DDL and migrations name want's enum (its name in lower case: a type
+ * SQLAlchemy named post_status is not PostStatus's poststatus), which the
+ * diff, comparing values, does not see.  Returns 0, or -1 when out of
+ * memory.
+ */
+int mcc_introspect_pg_enum_types(const mcc_schema *have, const mcc_schema *want, mcc_arena *arena, mcc_diff *d);
 
 #endif

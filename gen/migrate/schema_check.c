@@ -83,7 +83,8 @@ int mcc_check_database(const char *url, const char *shown, const mcc_migdir *md,
         mcc_introspect_pg_align(&dbs, want, arena);
     mcc_renames ren;
     mcc_renames_from_hints(&dbs, want, arena, NULL, &ren);
-    if (mcc_diff_schemas(&dbs, want, &ren, arena, &out->diff)) {
+    if (mcc_diff_schemas(&dbs, want, &ren, arena, &out->diff) ||
+        (pg && mcc_introspect_pg_enum_types(&dbs, want, arena, &out->diff))) {
         mcc_error_in(diag, NULL, NULL, "out of memory");
         return -1;
     }

@@ -27,6 +27,49 @@ static void emit_model(cgen *g, cg_out *o, const mcc_table *t)
     cg_emit_eager(g, o, t);
 }
 
+/* Which of nparts parts model i of the schema is in (the parts hold
+ * consecutive models, as mcc_emit_c_files cuts them). */
+static size_t part_of(size_t i, size_t nmodels, size_t nparts)
+{
+    size_t k = 0;
+    while (k + 1 < nparts && (k + 1) * nmodels / nparts <= i)
+        k++;
+    return k;
+}
+
+/*
+ * Opens the header section of model i's functions when the sources are
+ * split: the section is read by the application (which defines no
+ * <GUARD>_PART), by the model's own source, and by the source of every
+ * model with a relationship to it (whose accessors call its functions);
+ * every other source skips it, so a source of a large schema parses the
+ * types of every model (relationships may name any of them) but only its
+ * own models' functions and their neighbours'.  Closed with "#endif".
+ */
+static void put_part_guard(cgen *g, mcc_buf *h, size_t i, size_t nparts)
+{
+    const mcc_schema *s = g->schema;
+    const char *guard = cg_guard(g);
+    size_t own = part_of(i, s->ntables, nparts);
+    bool *seen = calloc(nparts, sizeof *seen);
+    if (!seen) {
+        h->failed = 1;
+        return;
+    }
+    seen[own] = true;
+    mcc_buf_printf(h, "#if !defined(%s_PART) || %s_PART == %zu", guard, guard, own + 1);
+    for (size_t j = 0; j < s->ntables; j++)
+        for (size_t r = 0; r < s->tables[j]->nrels; r++) {
+            size_t k = part_of(j, s->ntables, nparts);
+            if (s->tables[j]->rels[r]->target == s->tables[i] && !seen[k]) {
+                seen[k] = true;
+                mcc_buf_printf(h, " || %s_PART == %zu", guard, k + 1);
+            }
+        }
+    mcc_buf_put(h, "\n");
+    free(seen);
+}
+
 /* The schema file's name as the head comments quote it. */
 static const char *schema_file_name(cgen *g)
 {
@@ -42,8 +85,8 @@ static const char *schema_file_name(cgen *g)
  * its long texts and the prototypes of the readers it calls first (those
  * of tables[0..ntables) and of their relationships' targets; every
  * reader when tables is NULL); adds it to files. */
-static int add_source(cgen *g, cg_file *files, size_t *n, const char *file, mcc_table *const *tables, size_t ntables,
-                      const char *texts, const char *body)
+static int add_source(cgen *g, cg_file *files, size_t *n, const char *file, size_t part, mcc_table *const *tables,
+                      size_t ntables, const char *texts, const char *body)
 {
     mcc_buf text = {0}, out = {0};
     mcc_buf_put(&text, texts);
@@ -51,7 +94,11 @@ static int add_source(cgen *g, cg_file *files, size_t *n, const char *file, mcc_
     cg_long_texts_reset(g);
     cg_emit_reader_decls(g, &text, tables, ntables);
     mcc_buf_put(&text, body);
+    const char *prelude = part ? mcc_arena_printf(g->arena, "#define %s_PART %zu   /* this file's models: see %s.h */\n\n",
+                                                 cg_guard(g), part, g->base)
+                               : "";
     const char *vars[] = {
+        "PRELUDE", prelude,
         "FILE", file,
         "BASE", g->base,
         "VERSION", MODELC_VERSION,
@@ -95,16 +142,25 @@ int mcc_emit_c_files(cgen *g, char **header, cg_file **out_files, size_t *out_n)
             emit_model(g, &shared, s->tables[i]);
     for (size_t k = 0; k < nparts; k++) {
         /* The models' declarations go to the header in the same place as
-         * without --split; their functions into a file of their own. */
+         * without --split, each in its section (put_part_guard); their
+         * functions into a file of their own. */
         size_t from = k * s->ntables / nparts, to = (k + 1) * s->ntables / nparts;
         cg_out part = {{0}, {0}};
-        for (size_t i = from; i < to; i++)
-            emit_model(g, &part, s->tables[i]);
-        mcc_buf_put(&shared.h, part.h.data ? part.h.data : "");
+        for (size_t i = from; i < to; i++) {
+            cg_out model = {{0}, {0}};
+            emit_model(g, &model, s->tables[i]);
+            put_part_guard(g, &shared.h, i, nparts);
+            mcc_buf_put(&shared.h, model.h.data ? model.h.data : "");
+            mcc_buf_put(&shared.h, "#endif\n\n");
+            mcc_buf_put(&part.c, model.c.data ? model.c.data : "");
+            part.h.failed |= model.h.failed || model.c.failed;
+            mcc_buf_free(&model.h);
+            mcc_buf_free(&model.c);
+        }
         const char *file = g->split_into ? mcc_arena_printf(g->arena, "%s_part%zu.c", g->base, k + 1)
                                          : mcc_arena_printf(g->arena, "%s_%s.c", g->base, cg_fn(g, s->tables[from]));
         failed |= part.h.failed || part.c.failed ||
-                  add_source(g, files, &n, file, s->tables + from, to - from, "", part.c.data ? part.c.data : "");
+                  add_source(g, files, &n, file, k + 1, s->tables + from, to - from, "", part.c.data ? part.c.data : "");
         mcc_buf_free(&part.h);
         mcc_buf_free(&part.c);
     }
@@ -114,7 +170,7 @@ int mcc_emit_c_files(cgen *g, char **header, cg_file **out_files, size_t *out_n)
     memmove(files + 1, files, n * sizeof *files);
     size_t last = n;
     n = 0;
-    failed |= shared_texts.failed || add_source(g, files, &n, mcc_arena_printf(g->arena, "%s.c", g->base), NULL, 0,
+    failed |= shared_texts.failed || add_source(g, files, &n, mcc_arena_printf(g->arena, "%s.c", g->base), 0, NULL, 0,
                                                 shared_texts.data ? shared_texts.data : "",
                                                 shared.c.data ? shared.c.data : "");
     mcc_buf_free(&shared_texts);

@@ -578,16 +578,19 @@ out:
 }
 
 /* Step 3d: the indexes that are no constraint's (those are UNIQUE and
- * PRIMARY KEY constraints), sorted by name; partial and expression ones
- * have no schema form and become leftovers. */
+ * PRIMARY KEY constraints), sorted by name; partial and expression ones,
+ * and those not a plain ascending btree (gin, DESC), have no schema form
+ * and become leftovers. */
 static int load_indexes(reader *r, mcc_table *t, int64_t oid)
 {
     static const char what[] = "pg_index";
     mc_stmt *st = query(r,
                         "SELECT i.indexrelid::int8, ic.relname, i.indisunique::int, "
                         "(i.indpred IS NOT NULL)::int, (i.indexprs IS NOT NULL)::int, "
-                        "pg_catalog.pg_get_indexdef(i.indexrelid) FROM pg_catalog.pg_index i "
-                        "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = ?::oid "
+                        "pg_catalog.pg_get_indexdef(i.indexrelid), "
+                        "(am.amname <> 'btree' OR i.indoption::text ~ '[1-9]')::int FROM pg_catalog.pg_index i "
+                        "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+                        "JOIN pg_catalog.pg_am am ON am.oid = ic.relam WHERE i.indrelid = ?::oid "
                         "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid "
                         "AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')) ORDER BY i.indexrelid",
                         oid, what);
@@ -600,8 +603,10 @@ static int load_indexes(reader *r, mcc_table *t, int64_t oid)
         const char *name = text(r, st, 1);
         if (!name)
             break;
-        if (mc_stmt_column_int64(st, 3) || mc_stmt_column_int64(st, 4)) {
-            const char *why = mc_stmt_column_int64(st, 3) ? "a partial index" : "an index on an expression";
+        if (mc_stmt_column_int64(st, 3) || mc_stmt_column_int64(st, 4) || mc_stmt_column_int64(st, 6)) {
+            const char *why = mc_stmt_column_int64(st, 3)   ? "a partial index"
+                              : mc_stmt_column_int64(st, 4) ? "an index on an expression"
+                                                            : "an index of another kind or order (USING, DESC)";
             if (leftover(r, "index", name, why, text(r, st, 5)))
                 break;
             continue;

@@ -702,7 +702,7 @@ MC_API int mc_migrate_to(mc_db *db, const mc_migration *list, size_t n, int targ
 
 /* What mc_migrate_run tells its observer about a step it runs itself. */
 typedef enum {
-    MC_MIGRATION_STARTED = 1,   /* this connection holds the write lock and runs it */
+    MC_MIGRATION_STARTED = 1,   /* this connection holds the runner's lock and runs it */
     MC_MIGRATION_DONE,          /* committed by this connection */
     MC_MIGRATION_ROWS           /* a statement copying rows (a table rebuild's
                                  * INSERT ... SELECT ... FROM t) has read `done`

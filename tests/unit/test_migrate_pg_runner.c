@@ -668,6 +668,9 @@ START_TEST(commands_on_a_postgresql_url)
     has(r.out, "-- upgrade 0002 (posts)\n");
     no_password(&r);
     tu_result_free(&r);
+    r = mc_run(0, dir, "current --db '%s'", pw, NULL);
+    ck_assert_str_eq(r.out, "0000 (no migration applied)\n");
+    tu_result_free(&r);
     mc_db *db = open_url(url, -1);
     rows_eq(db, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()", 1, "0\n");
 

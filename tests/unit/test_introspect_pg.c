@@ -244,6 +244,25 @@ START_TEST(left_out_is_written_down)
 }
 END_TEST
 
+/* Without --db, $DATABASE_URL names the server, as for every command. */
+START_TEST(database_url_is_the_default)
+{
+    char *url = tu_pg_schema_url("database_url_is_the_default", "inspect_pg_env");
+    if (!url)
+        return;
+    exec_sql(url, "CREATE TABLE note (id SERIAL PRIMARY KEY, body TEXT NOT NULL)");
+    char *cmd = tu_fmt("DATABASE_URL='%s' '%s' inspect", url, tu_modelc());
+    tu_result r = tu_sh(cmd, 60);
+    MC_OK(r, cmd);
+    ck_assert_msg(strstr(r.out, "schema inspect_pg_env, written by `modelc inspect`"), "%s", r.out);
+    ck_assert_msg(strstr(r.out, "model Note {\n    id   Integer  primary_key\n    body Text     not_null\n}\n"), "%s",
+                  r.out);
+    tu_result_free(&r);
+    free(cmd);
+    free(url);
+}
+END_TEST
+
 /* Nothing is read from a server that is not there, and no password is
  * shown.  (Without LeakSanitizer: it trips over the thread-local storage
  * libpq leaves behind once the runtime unloads it after a failed
@@ -451,6 +470,7 @@ int main(void)
     tcase_add_loop_test(live, examples_round_trip, 0, 2);
     tcase_add_test(live, adopts_a_sqlalchemy_database);
     tcase_add_test(live, left_out_is_written_down);
+    tcase_add_test(live, database_url_is_the_default);
     suite_add_tcase(s, live);
     TCase *check = tcase_create("check");
     tcase_set_timeout(check, 180);

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- renames -------------------------------------------------------------- */
 
@@ -370,6 +371,16 @@ static bool enum_changed(const mcc_column *x, const mcc_column *y)
     return false;
 }
 
+/* Is y's enum x's under another name, with the same values?  SQLite
+ * stores the text either way; PostgreSQL's column has a type named after
+ * the enum (in lower case), which the planner must replace.  A name that
+ * differs only in case is the same type there too. */
+static bool enum_renamed(const mcc_column *x, const mcc_column *y)
+{
+    return x->type == MCC_T_ENUM && x->enum_type && y->type == MCC_T_ENUM && y->enum_type &&
+           !enum_changed(x, y) && strcasecmp(x->enum_type->name, y->enum_type->name) != 0;
+}
+
 /* What an enum change does: "adds 'c'; removes 'a'", "now enum Status", "no longer an enum". */
 static const char *enum_change_text(mcc_arena *a, const mcc_column *from, const mcc_column *to)
 {
@@ -596,7 +607,8 @@ static void pair_column_drops(differ *x, const mcc_table_pair *p)
 
 /*
  * Step 3a: a changed type of a kept column ca -> cb: the SQL type, or,
- * where both sides know them, the enum's values (VARCHAR(n) may stay).
+ * where both sides know them, the enum's values or its name (VARCHAR(n)
+ * may stay).
  * It loses data when the type narrows or values go (rows holding them
  * are no longer valid), and says which.
  */
@@ -604,9 +616,15 @@ static void column_type(differ *x, const mcc_table_pair *p, const mcc_column *ca
 {
     const mcc_table *tb = p->to;
     bool enums = enums_known(x) && enum_changed(ca, cb), same = same_type(ca, cb);
+    bool renamed = enums_known(x) && enum_renamed(ca, cb);
     mcc_op *o;
-    if ((!enums && same) || !(o = col_op(x, MCC_OP_ALTER_TYPE, p, ca, cb)))
+    if ((!enums && !renamed && same) || !(o = col_op(x, MCC_OP_ALTER_TYPE, p, ca, cb)))
         return;
+    if (renamed && same) {
+        o->text = mcc_arena_printf(x->a, "change the enum of %s.%s from %s to %s (the same values)", tb->name,
+                                  cb->name, ca->enum_type->name, cb->enum_type->name);
+        return;
+    }
     const char *lost = enums ? mcc_enum_lost(ca, cb, x->a) : NULL;
     o->data_loss = mcc_type_narrows(ca, cb) || lost;
     if (!same)

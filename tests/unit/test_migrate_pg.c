@@ -552,6 +552,9 @@ static const history histories[] = {
       "enum Kind { small, large }\nmodel T { id Integer primary_key; s Kind }\n",
       "enum Kind { small, large }\nmodel T { id Integer primary_key; s Kind; k Kind }\nmodel U { id Integer "
       "primary_key; k Kind }\n",
+      /* the enum renamed, same values: SQLite keeps VARCHAR, PostgreSQL's type is renamed */
+      "enum Size { small, large }\nmodel T { id Integer primary_key; s Size; k Size }\nmodel U { id Integer "
+      "primary_key; k Size }\n",
       "model T { id Integer primary_key; s String(10) }\n", NULL},
      "INSERT INTO t (s) VALUES ('small'), (NULL);", "SELECT coalesce(s, '-') FROM t ORDER BY id", "small\n-\n",
      "SELECT coalesce(s::text, '-') FROM t ORDER BY id", "small\n-\n", 1},

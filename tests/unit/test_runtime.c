@@ -496,6 +496,62 @@ START_TEST(test_prepare_cache)
 }
 END_TEST
 
+/* mc_stmt_release gives a statement back with a reset only: its next
+ * user binds every parameter (the generated code does).  mc_prepare's
+ * statements still come back with no bindings, also one released that
+ * way; and many literals at once each find their own statement (the
+ * first probe is a small direct-mapped table, collisions included). */
+START_TEST(test_stmt_release_and_literals)
+{
+    static const char sql[] = "SELECT ?1, ?2";
+    mc_db *db = open_memory();
+    mc_stmt *st = mc_stmt_prepare(db, sql);
+
+    ck_assert_ptr_nonnull(st);
+    ck_assert_int_eq(mc_stmt_bind_int64(st, 1, 7), MC_RC_OK);
+    ck_assert_int_eq(mc_stmt_bind_text(st, 2, "seven"), MC_RC_OK);
+    ck_assert_int_eq(mc_stmt_step(st), MC_RC_ROW);
+    mc_stmt_release(db, st);
+
+    /* the old API: no bindings left */
+    sqlite3_stmt *lite = mc_prepare(db, sql);
+    ck_assert_ptr_eq(lite, st->lite);
+    ck_assert_int_eq(mc_step(db, lite, "t"), MC_OK);
+    ck_assert_int_eq(sqlite3_column_type(lite, 0), SQLITE_NULL);
+    ck_assert_int_eq(sqlite3_column_type(lite, 1), SQLITE_NULL);
+    mc_release(db, lite);
+
+    /* rebinding every parameter gives the new values */
+    st = mc_stmt_prepare(db, sql);
+    ck_assert_int_eq(mc_stmt_bind_int64(st, 1, 8), MC_RC_OK);
+    ck_assert_int_eq(mc_stmt_bind_null(st, 2), MC_RC_OK);
+    ck_assert_int_eq(mc_stmt_step(st), MC_RC_ROW);
+    ck_assert_int_eq(mc_stmt_column_int64(st, 0), 8);
+    ck_assert(mc_stmt_column_is_null(st, 1));
+    mc_stmt_release(db, st);
+
+    /* 200 literals, 200 statements, each found again by its address */
+    enum { N = 200 };
+    static char texts[N][32];
+    mc_stmt *first[N];
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < N; i++) {
+            if (round == 0)
+                snprintf(texts[i], sizeof texts[i], "SELECT %d", i);
+            mc_stmt *s = mc_stmt_prepare(db, texts[i]);
+            ck_assert_ptr_nonnull(s);
+            if (round == 0)
+                first[i] = s;
+            ck_assert_ptr_eq(s, first[i]);
+            ck_assert_int_eq(mc_stmt_step(s), MC_RC_ROW);
+            ck_assert_int_eq(mc_stmt_column_int64(s, 0), i);
+            mc_stmt_release(db, s);
+        }
+    }
+    mc_close(db);
+}
+END_TEST
+
 START_TEST(test_prepare_reset_and_nesting)
 {
     static const char rows[] =
@@ -1176,6 +1232,7 @@ static Suite *runtime_suite(void)
     tcase_add_test(err, test_exec);
     tcase_add_test(cache, test_prepare_cache);
     tcase_add_test(cache, test_prepare_reset_and_nesting);
+    tcase_add_test(cache, test_stmt_release_and_literals);
     tcase_add_test(cache, test_prepare_errors);
     tcase_add_test(cache, test_many_statements);
     tcase_add_test(txn, test_nested_transactions);

@@ -338,7 +338,8 @@ static int load_constraint_columns(reader *r, int64_t oid, kcol **out, size_t *n
 
 /* The columns of constraint con among ks, as column indexes of t (and
  * the referenced names into *refs when refs is not NULL); their count,
- * or -1 when out of memory or a name is not t's. */
+ * -1 when out of memory, -2 when one is not a column of t's model (a
+ * generated one). */
 static int key_columns(reader *r, const mcc_table *t, const kcol *ks, size_t nk, int64_t con, size_t **cols,
                        const char ***refs)
 {
@@ -356,7 +357,7 @@ static int key_columns(reader *r, const mcc_table *t, const kcol *ks, size_t nk,
             continue;
         size_t ci = mcc_table_column_index(t, ks[i].col);
         if (ci == (size_t)-1)
-            return -1;
+            return -2;  /* a generated column, which load_columns skipped */
         (*cols)[j] = ci;
         if (refs)
             (*refs)[j] = ks[i].ref ? ks[i].ref : "";
@@ -422,6 +423,21 @@ static int add_check(reader *r, mcc_table *t, size_t *kcap, const char *name, co
     return 0;
 }
 
+/* Adds a leftover for inspect's notes (when they are wanted). */
+static int leftover(reader *r, const char *kind, const char *name, const char *why, const char *sql)
+{
+    if (!r->left)
+        return 0;
+    mcc_pg_leftover *l = MCC_ARENA_PUSH(r->a, r->left->v, r->left->n, r->leftcap);
+    if (!l)
+        return -1;
+    l->kind = kind;
+    l->name = name;
+    l->why = why;
+    l->sql = sql;
+    return 0;
+}
+
 /* One PRIMARY KEY, UNIQUE or FOREIGN KEY constraint of the catalog row. */
 static int add_key(reader *r, mcc_table *t, size_t *kcap, mc_stmt *st, const kcol *ks, size_t nk)
 {
@@ -430,6 +446,8 @@ static int add_key(reader *r, mcc_table *t, size_t *kcap, mc_stmt *st, const kco
     size_t *cols;
     const char **refs = NULL;
     int n = key_columns(r, t, ks, nk, con, &cols, type && type[0] == 'f' ? &refs : NULL);
+    if (n == -2 && name && type)
+        return leftover(r, "constraint", name, "on a generated column", text(r, st, 7));
     if (!name || !type || n < 0)
         return -1;
     if (type[0] == 'p') {
@@ -481,7 +499,7 @@ static int load_constraints(reader *r, mcc_table *t, int64_t oid)
     mc_stmt *st = query(r,
                         "SELECT con.oid::int8, con.conname, con.contype::text, fr.relname, fn.nspname, "
                         "con.confdeltype::text, con.confupdtype::text, "
-                        "CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid, true) END "
+                        "pg_catalog.pg_get_constraintdef(con.oid, true) "
                         "FROM pg_catalog.pg_constraint con "
                         "LEFT JOIN pg_catalog.pg_class fr ON fr.oid = con.confrelid "
                         "LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fr.relnamespace "
@@ -518,21 +536,6 @@ static void serial_keys(mcc_table *t, const bool *serial)
     bool integer = c->type == MCC_T_INTEGER || c->type == MCC_T_BIGINTEGER || c->type == MCC_T_SMALLINTEGER;
     if (integer && serial[t->pk[0]] && (!c->server_default || strncasecmp(c->server_default, "nextval(", 8) == 0))
         c->server_default = NULL;
-}
-
-/* Adds a leftover for inspect's notes (when they are wanted). */
-static int leftover(reader *r, const char *kind, const char *name, const char *why, const char *sql)
-{
-    if (!r->left)
-        return 0;
-    mcc_pg_leftover *l = MCC_ARENA_PUSH(r->a, r->left->v, r->left->n, r->leftcap);
-    if (!l)
-        return -1;
-    l->kind = kind;
-    l->name = name;
-    l->why = why;
-    l->sql = sql;
-    return 0;
 }
 
 /* Indexes by name, as the checker orders a model's. */

@@ -1,6 +1,7 @@
 /* cmd_inspect.c -- `modelc inspect [--db DB] [-o FILE]`: an existing
  * database's schema, written in the schema language (inspect.c). */
 #include "cli.h"
+#include "dialect.h"
 #include "fmt.h"
 #include "inspect.h"
 #include "modelc.h"
@@ -56,10 +57,13 @@ int mcc_cmd_inspect(const mcc_cmd *cmd, int argc, char **argv)
     }
     const char *url = mcc_cli_default_db(db_arg);
 
-    /* Only read: no file made, no journal mode changed. */
+    /* Only read: no file made, no journal mode changed; on PostgreSQL
+     * read-only transactions. */
     mc_open_options o = MC_OPEN_OPTIONS_DEFAULT;
     o.create = 0;
     o.wal = 0;
+    if (mcc_dialect_of_url(url) == MCC_DIALECT_POSTGRESQL)
+        o.readonly = 1;
     mc_db *db = NULL;
     if (mc_open(&db, url, &o) != MC_OK) {
         mcc_error_in(&d, NULL, NULL, "%s", mc_errmsg(db));

@@ -606,7 +606,8 @@ int mc_query_first(mc_query *q, mc_stmt **row)
     *row = NULL;
     if (!q)
         return MC_MISUSE;
-    mc_query_rewind(q);
+    if (q->stmt || q->nkept)
+        mc_query_rewind(q);
     if (q->limit == 0)
         return mc_query_step(q, row);  /* LIMIT 0: no row */
     /* "LIMIT 1" in the SQL: SQLite stops at the first row (or keeps a

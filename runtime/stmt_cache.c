@@ -384,11 +384,27 @@ static uint64_t shape_hash(const mci_shape *k)
     return ((uint64_t)mix(h ^ (k->key * 0x9e3779b97f4a7c15u)) << 1) | 1;
 }
 
+/* Are the n bytes at a and b equal?  A word at a time: the records are a
+ * few words long, shorter than a call to memcmp costs. */
+static int same_bytes(const void *a, const void *b, size_t n)
+{
+    const unsigned char *p = a, *q = b;
+    size_t i = 0;
+    for (; i + sizeof(uint64_t) <= n; i += sizeof(uint64_t)) {
+        uint64_t x, y;
+        memcpy(&x, p + i, sizeof x);
+        memcpy(&y, q + i, sizeof y);
+        if (x != y)
+            return 0;
+    }
+    return i == n || memcmp(p + i, q + i, n - i) == 0;
+}
+
 static int same_shape(const mci_shape *a, const mci_shape *b)
 {
     return a->meta == b->meta && a->what == b->what && a->flags == b->flags && a->wlen == b->wlen &&
-           a->olen == b->olen && (!a->wlen || memcmp(a->where, b->where, a->wlen) == 0) &&
-           (!a->olen || memcmp(a->order, b->order, a->olen) == 0);
+           a->olen == b->olen && same_bytes(a->where, b->where, a->wlen) &&
+           same_bytes(a->order, b->order, a->olen);
 }
 
 /* A shape's entry in the direct-mapped table (the first probe). */
@@ -405,7 +421,7 @@ mc_stmt *mci_prepare_shape(mc_db *db, const mci_shape *k)
     uint64_t key;
     size_t pos = 0;
     mci_stmt *h;
-    int i;
+    int i, head;
 
     if (!c->nshapes || (!db->handle && !db->pg))
         return NULL;    /* nothing seen, or nothing usable: prepare says why */
@@ -419,7 +435,14 @@ mc_stmt *mci_prepare_shape(mc_db *db, const mci_shape *k)
             return NULL;
         *hot_shape(c, key) = i + 1;
     }
-    h = checkout(db, c->shapes[i].head, c->slots[c->shapes[i].head].text);
+    head = c->shapes[i].head;
+    if (!c->slots[head].out) {     /* the chain's head is free: the common case */
+        c->slots[head].out = 1;
+        c->last_out = c->slots[head].h;
+        c->last_slot = head;
+        return &c->slots[head].h->pub;
+    }
+    h = checkout(db, head, c->slots[head].text);
     return h ? &h->pub : NULL;
 }
 

@@ -4,8 +4,8 @@
 # For synthetic schemas of N models (bench/gen_schema.sh; default 200, 1000
 # and 2000), generates the C as one source (one), with --split-into P
 # (parts; P = SPLIT_PARTS, default 16) and, up to SPLIT_MAX models (default
-# 200), with --split (one source per model: every source reads the whole
-# header, so its cost grows with the square of the models), and compiles
+# 200), with --split (one source per model: every source reads the types
+# of every model, so that part grows with the square of the models), and compiles
 # every source with `gcc -O2 -c` (the way an application would), printing
 #   lines/model   lines of .c + .h the generator wrote, per model
 #   cpu s         user + system CPU seconds of every compiler run

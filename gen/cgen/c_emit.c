@@ -4,10 +4,12 @@
  * One header always.  Sources: one <base>.c, or with --split (g->split)
  * <base>.c for what the models share and one <base>_<model>.c per model,
  * or with --split-into N (g->split_into) N sources <base>_part<k>.c of
- * consecutive models: each source parses the whole header, so a schema of
- * thousands of models compiles faster in a few parts than in one per model.
- * Every source starts with its own long texts (cg_long_text: each file
- * defines the ones it uses) and the prototypes of the row readers.
+ * consecutive models.  Each split source reads every model's types but
+ * only the header sections of its own models' functions and of their
+ * neighbours' (put_part_guard); still, a schema of thousands of models
+ * compiles faster in a few parts than in one per model.  Every source
+ * starts with its own long texts (cg_long_text: each file defines the
+ * ones it uses) and the prototypes of the row readers.
  */
 #include "cgen.h"
 #include "templates.h"

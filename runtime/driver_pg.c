@@ -780,7 +780,7 @@ static int pg_run_script(mc_db *db, const char *sql, const char *prefix, int *co
         *count = 0;
     free_connection(c);
     while (*(p = mci_skip_space(p))) {
-        size_t len = mci_statement_end(p, strlen(p));
+        size_t len = mci_statement_end(p, strlen(p), MCI_SQL_POSTGRESQL);
         char *one = malloc(len + 1);
         int rc;
 

@@ -149,8 +149,11 @@ int mci_run_script_hooked(mc_db *db, const char *sql, const char *prefix, int *c
 
 /* sqlsplit.c: the length of the first statement of s[0..len), its ';'
  * included, where sqlite3_complete() would first say "complete"; len when
- * no ';' completes one.  Linear in what it reads. */
-size_t mci_statement_end(const char *s, size_t len);
+ * no ';' completes one.  Linear in what it reads.  With
+ * MCI_SQL_POSTGRESQL, where PostgreSQL (psql) would end it instead:
+ * dollar quotes ($$..$$, $tag$..$tag$) keep their ';'. */
+enum { MCI_SQL_POSTGRESQL = 1 };
+size_t mci_statement_end(const char *s, size_t len, unsigned flags);
 
 /* values.c: "table.field" (or the one name given, or "value") into buf,
  * for the messages of value checks; returns buf. */

@@ -348,7 +348,7 @@ static char *without_fk_checks(const char *sql)
     char *copy = NULL;
 
     for (; start < len; start += n) {
-        n = mci_statement_end(sql + start, len - start);
+        n = mci_statement_end(sql + start, len - start, 0);   /* SQLite only */
         if (!is_fk_check(sql + start))
             continue;
         if (!copy) {
@@ -722,6 +722,7 @@ typedef struct plan {
     void *ctx;
     const mc_migration *m;
     int upgrading;
+    unsigned split;             /* mci_statement_end's flags: the files' dialect */
 } plan;
 
 static void emit(plan *p, const char *sql)
@@ -744,8 +745,9 @@ static void emit_piece(plan *p, char *buf, const char *text, size_t len)
         emit(p, buf);
 }
 
-/* Splits sql where SQLite would: at a ';' that ends a complete statement
- * (strings, comments and trigger bodies keep theirs), in one pass. */
+/* Splits sql where the database would: at a ';' that ends a complete
+ * statement (strings, comments and trigger bodies keep theirs on SQLite,
+ * dollar-quoted bodies on PostgreSQL), in one pass. */
 static int emit_script(plan *p, const char *sql)
 {
     size_t len = strlen(sql), start = 0;
@@ -754,7 +756,7 @@ static int emit_script(plan *p, const char *sql)
     if (!buf)
         return MC_NOMEM;
     while (start < len) {
-        size_t n = mci_statement_end(sql + start, len - start);
+        size_t n = mci_statement_end(sql + start, len - start, p->split);
         emit_piece(p, buf, sql + start, n);
         start += n;
     }
@@ -824,6 +826,7 @@ int mc_migrate_plan(mc_db *db, const mc_migration *list, size_t n, int target,
 
     p.fn = fn;
     p.ctx = ctx;
+    p.split = db && db->pg ? MCI_SQL_POSTGRESQL : 0;
     mc_now_datetime(now);
     while (cur != target) {
         const char *sql;

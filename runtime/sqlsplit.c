@@ -6,6 +6,13 @@
  * [TEMP] TRIGGER only "END ;" ends the statement.  Asking
  * sqlite3_complete() again at every ';' of a statement costs the square of
  * its length (a 320 KB INSERT took 53 s); this walks each byte once.
+ *
+ * PostgreSQL's text (MCI_SQL_POSTGRESQL) is read by PostgreSQL's lexical
+ * rules instead, as psql splits a file: dollar-quoted bodies
+ * ($$ ... $$, $tag$ ... $tag$), escape strings E'..\'..', nested block
+ * comments hide their ';'; '[' and '`' quote nothing, and CREATE TRIGGER
+ * has no BEGIN ... END body there (it names a function), so every other
+ * ';' ends a statement.
  */
 #include <ctype.h>
 #include <string.h>
@@ -49,22 +56,122 @@ static int word_token(const char *s, size_t n)
     return TK_OTHER;
 }
 
-/* Where the byte after `open` at s[i] (a quote, '[' or a comment) is
- * closed: the index just past the closing text, or len when it never is. */
-static size_t skip_to(const char *s, size_t len, size_t i, const char *close)
+/* Where close[0..n) first occurs in s[i..len): the index just past it,
+ * or len when it never does. */
+static size_t skip_past(const char *s, size_t len, size_t i, const char *close, size_t n)
 {
-    size_t n = strlen(close);
-
     for (; i + n <= len; i++)
         if (memcmp(s + i, close, n) == 0)
             return i + n;
     return len;
 }
 
-size_t mci_statement_end(const char *s, size_t len)
+/* Where the byte after `open` at s[i] (a quote, '[' or a comment) is
+ * closed: the index just past the closing text, or len when it never is. */
+static size_t skip_to(const char *s, size_t len, size_t i, const char *close)
+{
+    return skip_past(s, len, i, close, strlen(close));
+}
+
+/* ---- PostgreSQL ------------------------------------------------------------ */
+
+/* A character that may start a PostgreSQL identifier (and so a dollar
+ * quote's tag): a letter, '_' or any byte of a non-ASCII character. */
+static int pg_ident_start(unsigned char c)
+{
+    return isalpha(c) || c == '_' || c >= 0x80;
+}
+
+/* The length of the dollar-quote delimiter at s[i] ("$$" or "$tag$", the
+ * tag identifier-like without '$'), or 0 when s[i] starts none ($1 is a
+ * parameter).  The caller has seen that s[i] follows no identifier
+ * character: "a$b$" is one identifier. */
+static size_t pg_dollar_delim(const char *s, size_t len, size_t i)
+{
+    size_t j = i + 1;
+
+    if (j < len && pg_ident_start((unsigned char)s[j]))
+        while (j < len && (isalnum((unsigned char)s[j]) || s[j] == '_' || (unsigned char)s[j] >= 0x80))
+            j++;
+    return j < len && s[j] == '$' ? j + 1 - i : 0;
+}
+
+/* Just past the close of the block comment whose text starts at s[i]:
+ * PostgreSQL's block comments nest. */
+static size_t pg_skip_comment(const char *s, size_t len, size_t i)
+{
+    int depth = 1;
+
+    while (i < len && depth > 0) {
+        if (s[i] == '/' && i + 1 < len && s[i + 1] == '*')
+            depth++, i += 2;
+        else if (s[i] == '*' && i + 1 < len && s[i + 1] == '/')
+            depth--, i += 2;
+        else
+            i++;
+    }
+    return i;
+}
+
+/* Just past the quote closing the escape string (E'...') whose text
+ * starts at s[i]: a backslash hides the byte after it. */
+static size_t pg_skip_escape_string(const char *s, size_t len, size_t i)
+{
+    for (; i < len; i++) {
+        if (s[i] == '\\')
+            i++;
+        else if (s[i] == '\'')
+            return i + 1;
+    }
+    return len;
+}
+
+/* mci_statement_end for PostgreSQL's text: the first ';' outside quotes,
+ * dollar quotes and comments ends the statement. */
+static size_t pg_statement_end(const char *s, size_t len)
+{
+    size_t i = 0, n;
+
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c == ';') {
+            return i + 1;
+        } else if (c == '/' && i + 1 < len && s[i + 1] == '*') {
+            i = pg_skip_comment(s, len, i + 2);
+        } else if (c == '-' && i + 1 < len && s[i + 1] == '-') {
+            i = skip_to(s, len, i + 2, "\n");
+        } else if (c == '\'' || c == '"') {
+            char q[2] = { (char)c, '\0' };
+            i = skip_to(s, len, i + 1, q);
+        } else if (c == '$' && (n = pg_dollar_delim(s, len, i)) > 0) {
+            i = skip_past(s, len, i + n, s + i, n);     /* to the same delimiter */
+        } else if (pg_ident_start(c)) {
+            size_t start = i;
+            while (i < len && id_char((unsigned char)s[i]))
+                i++;
+            if (i - start == 1 && (c == 'E' || c == 'e') && i < len && s[i] == '\'')
+                i = pg_skip_escape_string(s, len, i + 1);
+        } else if (isdigit(c) || c == '$') {  /* a number or a parameter $1 */
+            i++;
+            while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '.'))
+                i++;
+        } else {
+            i++;
+        }
+    }
+    return len;
+}
+
+/* ---- both ------------------------------------------------------------------ */
+
+size_t mci_statement_end(const char *s, size_t len, unsigned flags)
 {
     size_t i = 0;
     int state = ST_INVALID, tk;
+
+    if (flags & MCI_SQL_POSTGRESQL)
+        return pg_statement_end(s, len);
 
     while (i < len) {
         unsigned char c = (unsigned char)s[i];

@@ -688,7 +688,7 @@ static int old_split(const char *sql, size_t *ends)
     return n;
 }
 
-size_t mci_statement_end(const char *s, size_t len);
+size_t mci_statement_end(const char *s, size_t len, unsigned flags);
 
 START_TEST(statement_splitter_agrees_with_sqlite3_complete)
 {
@@ -711,7 +711,7 @@ START_TEST(statement_splitter_agrees_with_sqlite3_complete)
         int nw = old_split(sql, want), ng = 0;
         size_t len = strlen(sql), start = 0;
         while (start < len && ng < 1024) {
-            start += mci_statement_end(sql + start, len - start);
+            start += mci_statement_end(sql + start, len - start, 0);
             got[ng++] = start;
         }
         ck_assert_msg(nw == ng, "'%s': %d statements, sqlite3_complete says %d", sql, ng, nw);

@@ -3,7 +3,12 @@
  *
  * Each PostgreSQL connection loads its own table: dlopen counts
  * references, so this costs one lookup per symbol at connect time and
- * needs no process-wide state or lock.
+ * needs no process-wide state or lock.  RTLD_NODELETE: the last close
+ * keeps the library (and what it loaded) mapped, since unmapping
+ * libraries with thread-local storage mid-process leaves LeakSanitizer's
+ * exit-time scan reading stale TLS (a crash at exit under ASan, seen
+ * with `modelc current --db postgresql://...?options=...`); a program
+ * that connected once is likely to connect again anyway.
  */
 #include <dlfcn.h>
 #include <stdio.h>
@@ -14,7 +19,7 @@
 int mci_pq_load(mci_pq *pq, char *msg, size_t cap)
 {
     memset(pq, 0, sizeof *pq);
-    pq->lib = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
+    pq->lib = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
     if (!pq->lib) {
         const char *why = dlerror();
         snprintf(msg, cap, "%s", why ? why : "libpq.so.5 could not be loaded");

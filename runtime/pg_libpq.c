@@ -16,6 +16,10 @@
 
 #include "pg_libpq.h"
 
+#ifndef RTLD_NODELETE
+#define RTLD_NODELETE 0     /* unloaded on the last dlclose, then */
+#endif
+
 int mci_pq_load(mci_pq *pq, char *msg, size_t cap)
 {
     memset(pq, 0, sizeof *pq);

@@ -267,12 +267,12 @@ START_TEST(database_url_is_the_default)
 END_TEST
 
 /* Nothing is read from a server that is not there, and no password is
- * shown.  (Without LeakSanitizer: it trips over the thread-local storage
- * libpq leaves behind once the runtime unloads it after a failed
- * connection, whatever command failed.) */
+ * shown.  (Under make check-asan with LeakSanitizer on: the runtime keeps
+ * libpq mapped after a failed connection, whose thread-local storage the
+ * exit scan reads.) */
 START_TEST(fails_loudly_without_showing_a_password)
 {
-    char *cmd = tu_fmt("ASAN_OPTIONS=detect_leaks=0 '%s' inspect --db "
+    char *cmd = tu_fmt("'%s' inspect --db "
                        "'postgresql://who:s3cret@/nodb?host=/nonexistent/dir'", tu_modelc());
     tu_result r = tu_sh(cmd, 60);
     free(cmd);

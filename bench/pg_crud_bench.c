@@ -516,25 +516,32 @@ static uint64_t hand_delete_posts(hand *h, const data *d)
 /* ---- the comparison ----------------------------------------------------------- */
 
 typedef struct op {
+    const char *key;            /* gen_<key> and hand_<key> (bench/callgrind.sh --pg) */
     const char *what;
     uint64_t (*gen)(mc_db *, const data *);
     uint64_t (*hand)(hand *, const data *);
 } op;
 
 static const op OPS[] = {
-    { "insert N users (1 txn)", gen_insert_users, hand_insert_users },
-    { "get N users by id", gen_get_users, hand_get_users },
-    { "find N users by username", gen_find_users, hand_find_users },
-    { "filter_by(username).first()", gen_filter_first, hand_filter_first },
-    { "insert 5N posts (1 txn)", gen_insert_posts, hand_insert_posts },
-    { "posts of N/10 users", gen_user_posts, hand_user_posts },
-    { "update N users (1 txn)", gen_update_users, hand_update_users },
-    { "delete N posts (1 txn)", gen_delete_posts, hand_delete_posts },
+    { "insert_users", "insert N users (1 txn)", gen_insert_users, hand_insert_users },
+    { "get_users", "get N users by id", gen_get_users, hand_get_users },
+    { "find_users", "find N users by username", gen_find_users, hand_find_users },
+    { "filter_first", "filter_by(username).first()", gen_filter_first, hand_filter_first },
+    { "insert_posts", "insert 5N posts (1 txn)", gen_insert_posts, hand_insert_posts },
+    { "user_posts", "posts of N/10 users", gen_user_posts, hand_user_posts },
+    { "update_users", "update N users (1 txn)", gen_update_users, hand_update_users },
+    { "delete_posts", "delete N posts (1 txn)", gen_delete_posts, hand_delete_posts },
 };
 #define NOPS (sizeof OPS / sizeof *OPS)
 
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "--ops") == 0) {
+        /* "key<TAB>name" per op, for bench/callgrind.sh --pg. */
+        for (size_t k = 0; k < NOPS; k++)
+            printf("%s\t%s\n", OPS[k].key, OPS[k].what);
+        return 0;
+    }
     if (argc != 2) {
         fprintf(stderr, "usage: pg_crud_bench SCHEMA.sql (server: $MODELC_PG_URL)\n");
         return 2;

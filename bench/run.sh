@@ -161,6 +161,8 @@ bench_pg() {
         "$TOP/bench/pg_crud_bench.c" "$OUT/pggen/blog.c" "$BUILD/libmodelc.a" $SQLITE_LIBS \
         $(pkg-config --libs libpq) -lm
     sh "$TOP/tests/pg/with-postgres.sh" "$OUT/pg_crud_bench" "$OUT/blog_pg.sql"
+    echo
+    sh "$TOP/tests/pg/with-postgres.sh" sh "$TOP/bench/callgrind.sh" --pg "$OUT"
 }
 
 bench_frontend

@@ -773,6 +773,11 @@ typedef struct mc_table_meta {
     const char *select_list;    /* "id, username, ..." in struct order */
     size_t ncolumns;
     const char *const *columns; /* each column as written in SQL */
+    /* NULL, or per column how a predicate or ORDER BY writes it on
+     * PostgreSQL when not as columns[i] (NULL: as columns[i]): a JSON
+     * column as its text, "extra"::text, since json has no = there and
+     * SQLite compares the text. */
+    const char *const *pg_columns;
 } mc_table_meta;
 
 typedef enum { MC_EQ, MC_NE, MC_LT, MC_LE, MC_GT, MC_GE, MC_LIKE } mc_cmp;

@@ -291,6 +291,15 @@ static int add_pred(mc_query *q, int col, const char *tail, size_t in)
     return push_pred(q, col, tail, in);
 }
 
+/* Column col as q's WHERE and ORDER BY write it: on PostgreSQL the
+ * generator's pg_columns text when it gave one (a JSON column compared as
+ * its text, as SQLite compares it), else columns[col]. */
+static const char *column_sql(const mc_query *q, int col)
+{
+    const mc_table_meta *m = q->meta;
+    return q->db->pg && m->pg_columns && m->pg_columns[col] ? m->pg_columns[col] : m->columns[col];
+}
+
 /* Writes the WHERE text from the records (once per change). */
 static int write_where(mc_query *q)
 {
@@ -302,7 +311,7 @@ static int write_where(mc_query *q)
         const qpred *p = &q->preds[i];
         if (i && !add_text(q, &q->where, &q->wlen, &q->wcap, " AND "))
             return 0;
-        if (p->col >= 0 && !add_text(q, &q->where, &q->wlen, &q->wcap, q->meta->columns[p->col]))
+        if (p->col >= 0 && !add_text(q, &q->where, &q->wlen, &q->wcap, column_sql(q, p->col)))
             return 0;
         if (!add_text(q, &q->where, &q->wlen, &q->wcap, p->text))
             return 0;
@@ -514,7 +523,7 @@ static char *build(mc_query *q, const char *what, int paged)
         ok = add_text(q, &s, &len, &cap, " WHERE ") && add_text(q, &s, &len, &cap, q->where);
     for (size_t i = 0; ok && paged && i < q->norders; i++)
         ok = add_text(q, &s, &len, &cap, i ? ", " : " ORDER BY ") &&
-             add_text(q, &s, &len, &cap, q->meta->columns[q->orders[i].col]) &&
+             add_text(q, &s, &len, &cap, column_sql(q, q->orders[i].col)) &&
              add_text(q, &s, &len, &cap, q->orders[i].desc ? " DESC" : "");
     if (ok && paged && windowed(q))
         ok = add_text(q, &s, &len, &cap, " LIMIT ? OFFSET ?");

@@ -20,7 +20,7 @@ typedef struct type_calls {
 } type_calls;
 
 static const type_calls calls[MCC_T__COUNT] = {
-#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit, lent) \
+#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit, lent, pgcmp) \
     [MCC_T_##ID] = {CG_##kind, bind, read, check_if, check, lent},
 #include "types.def"
 #undef X

@@ -145,19 +145,48 @@ static void emit_struct(cgen *g, cg_out *o, const mcc_table *t)
 
 }
 
+/* How the query builder writes column c in a predicate or ORDER BY on
+ * PostgreSQL when that is not its quoted name (types.def's pgcmp: a JSON
+ * column as its text, "extra"::text), or NULL. */
+static const char *pg_compare_text(cgen *g, const mcc_column *c)
+{
+    static const char *const tails[MCC_T__COUNT] = {
+#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit, lent, pgcmp) \
+        [MCC_T_##ID] = pgcmp,
+#include "types.def"
+#undef X
+    };
+    const char *tail = tails[c->type];
+    return tail && *tail ? mcc_arena_printf(g->arena, "%s%s", cg_sql_ident(g, c->name), tail) : NULL;
+}
+
 /* The table's metadata (quoted names) for the runtime's query builder, in
- * the source next to the model's functions: X_query hands it over. */
+ * the source next to the model's functions: X_query hands it over.  The
+ * PostgreSQL column texts (X_pg_columns) only for a table that has one;
+ * others get NULL. */
 void cg_emit_table_meta(cgen *g, cg_out *o, const mcc_table *t)
 {
     const char *fn = cg_fn(g, t);
+    bool pg_texts = false;
     mcc_buf_printf(&o->c, "static const char *const %s_columns[] = {", fn);
-    for (size_t i = 0; i < t->ncolumns; i++)
+    for (size_t i = 0; i < t->ncolumns; i++) {
         mcc_buf_printf(&o->c, "%s%s", i ? ", " : "", cg_cstr(g, cg_sql_ident(g, t->columns[i].name)));
+        pg_texts = pg_texts || pg_compare_text(g, &t->columns[i]) != NULL;
+    }
     mcc_buf_put(&o->c, "};\n");
+    if (pg_texts) {
+        mcc_buf_printf(&o->c, "static const char *const %s_pg_columns[] = {", fn);
+        for (size_t i = 0; i < t->ncolumns; i++) {
+            const char *text = pg_compare_text(g, &t->columns[i]);
+            mcc_buf_printf(&o->c, "%s%s", i ? ", " : "", text ? cg_cstr(g, text) : "NULL");
+        }
+        mcc_buf_put(&o->c, "};\n");
+    }
     mcc_buf_printf(&o->c, "static const mc_table_meta %s_meta = {\n", fn);
     mcc_buf_printf(&o->c, "    %s, %s,\n", cg_cstr(g, t->name), cg_cstr(g, cg_sql_ident(g, t->name)));
     mcc_buf_printf(&o->c, "    %s,\n", cg_cstr(g, cg_column_list(g, t)));
-    mcc_buf_printf(&o->c, "    %zu, %s_columns\n};\n\n", t->ncolumns, fn);
+    mcc_buf_printf(&o->c, "    %zu, %s_columns, %s%s\n};\n\n", t->ncolumns, fn, pg_texts ? fn : "NULL",
+                   pg_texts ? "_pg_columns" : "");
 }
 
 void cg_emit_types(cgen *g, cg_out *o)

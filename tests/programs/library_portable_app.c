@@ -183,6 +183,11 @@ static void w_cover(Book_query *q)
     book_query_where_cover_eq(q, &b);
 }
 static void w_two(Book_query *q) { book_query_where_author_id_eq(q, author_a); book_query_where_in_print_eq(q, false); }
+/* JSON compares as its text on both databases (PostgreSQL's json has no =) */
+static void w_extra_eq(Book_query *q) { book_query_where_extra_eq(q, "{\"awards\": [\"Hugo\", \"Nebula\"]}"); }
+static void w_extra_eq_other(Book_query *q) { book_query_where_extra_eq(q, "{\"awards\":[\"Hugo\",\"Nebula\"]}"); }
+static void w_extra_ne(Book_query *q) { book_query_where_extra_ne(q, "{}"); }
+static void w_extra_in(Book_query *q) { const char *v[] = {"{}", "{\"awards\": [\"Hugo\", \"Nebula\"]}"}; book_query_where_extra_in(q, v, 2); }
 
 static void queries(void)
 {
@@ -193,6 +198,8 @@ static void queries(void)
         {w_rating_in, 1, "rating in"}, {w_price_null, 1, "price is null"}, {w_price_not_null, 1, "price not null"},
         {w_in_print, 2, "in_print eq false"}, {w_format, 1, "format eq"}, {w_format_ne, 1, "format ne"},
         {w_published, 1, "published lt"}, {w_cover, 1, "cover eq"}, {w_two, 1, "two predicates"},
+        {w_extra_eq, 1, "extra eq"}, {w_extra_eq_other, 0, "extra eq, other spacing"},
+        {w_extra_ne, 1, "extra ne"}, {w_extra_in, 1, "extra in"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         int64_t n = count_where(cases[i].where);
@@ -215,6 +222,15 @@ static void queries(void)
     book_query_limit(q, 0);
     OK(book_query_all(q, &list));
     CHECK_INT(list.count, 0);
+    book_list_free(&list);
+    book_query_free(q);
+
+    /* ORDER BY a JSON column: its text, on both */
+    q = book_query(db);
+    book_query_where_extra_is_not_null(q);
+    book_query_order_by(q, BOOK_COL_EXTRA, false);
+    OK(book_query_all(q, &list));
+    CHECK_INT(list.count, 1);
     book_list_free(&list);
     book_query_free(q);
 

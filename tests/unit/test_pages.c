@@ -54,7 +54,7 @@ static long long sql_int(mc_db *db, const char *sql)
                   mc_errmsg(db), (text))
 
 static const char *const t_cols[] = {"n"};
-static const mc_table_meta t_meta = {"t", "t", "n", 1, t_cols};
+static const mc_table_meta t_meta = {"t", "t", "n", 1, t_cols, NULL};
 
 /* Rows of one page, read between begin and end as X_query_page does. */
 static int64_t page_rows(mc_query *q, int64_t page, int64_t per, mc_page_info *info, int64_t *first)
@@ -161,7 +161,7 @@ START_TEST(delete_through_a_hidden_rowid)
                                  "INSERT INTO h VALUES ('a', 'a', 'a', 1), ('b', 'b', 'b', 2)"),
                      MC_OK);
     static const char *const s_cols[] = {"\"rowid\"", "n"};
-    static const mc_table_meta s_meta = {"s", "s", "\"rowid\", n", 2, s_cols};
+    static const mc_table_meta s_meta = {"s", "s", "\"rowid\", n", 2, s_cols, NULL};
     mc_query *q = mc_query_new(db, &s_meta);
     mc_query_order_by(q, 1, 1);
     mc_query_limit(q, 2);
@@ -172,7 +172,7 @@ START_TEST(delete_through_a_hidden_rowid)
     mc_query_free(q);
 
     static const char *const h_cols[] = {"rowid", "_rowid_", "\"OID\"", "n"};
-    static const mc_table_meta h_meta = {"h", "h", "rowid, _rowid_, \"OID\", n", 4, h_cols};
+    static const mc_table_meta h_meta = {"h", "h", "rowid, _rowid_, \"OID\", n", 4, h_cols, NULL};
     q = mc_query_new(db, &h_meta);
     mc_query_offset(q, 1);
     ck_assert_int_eq(mc_query_delete(q, NULL, 0, &n), MC_INVALID);
@@ -202,7 +202,7 @@ START_TEST(delete_cascade_is_all_or_nothing)
                                  "INSERT INTO d VALUES (2)"),
                      MC_OK);
     static const char *const p_cols[] = {"id", "n"};
-    static const mc_table_meta p_meta = {"p", "p", "id, n", 2, p_cols};
+    static const mc_table_meta p_meta = {"p", "p", "id, n", 2, p_cols, NULL};
     static const char *const cascade[] = {"DELETE FROM c WHERE p_id IN "};
     mc_query *q = mc_query_new(db, &p_meta);
     mc_query_where_int(q, 1, MC_LE, 20);

@@ -83,7 +83,7 @@ static mc_db *open_memory(void)
 START_TEST(test_query_first_and_page)
 {
     static const char *const cols[] = {"n"};
-    static const mc_table_meta meta = {"t", "t", "n", 1, cols};
+    static const mc_table_meta meta = {"t", "t", "n", 1, cols, NULL};
     mc_db *db = NULL;
     mc_stmt *row;
     int64_t count;
@@ -1138,7 +1138,7 @@ START_TEST(test_lent_values)
     mc_stmt_release(db, st);
 
     static const char *const cols[] = {"id", "price"};
-    static const mc_table_meta meta = {"item", "item", "id, price", 2, cols};
+    static const mc_table_meta meta = {"item", "item", "id, price", 2, cols, NULL};
     ck_assert_int_eq(mc_exec(db, "CREATE TABLE item (id INTEGER PRIMARY KEY, price NUMERIC(8, 2));"
                                  "INSERT INTO item (price) VALUES ('8.50'), ('abc'), (NULL), (3)"), MC_OK);
     mc_query *q = mc_query_new(db, &meta);

@@ -36,7 +36,7 @@ static const char *const user_columns[] = {"\"id\"", "\"username\"", "\"email\""
 static const mc_table_meta user_meta = {
     "user", "\"user\"",
     "\"id\", \"username\", \"email\", \"password_hash\"",
-    4, user_columns
+    4, user_columns, NULL
 };
 
 /* Reads result columns at..at+3 of st into row (zeroed or cleared). */
@@ -455,7 +455,7 @@ static const char *const post_columns[] = {"\"id\"", "\"body\"", "\"user_id\""};
 static const mc_table_meta post_meta = {
     "post", "\"post\"",
     "\"id\", \"body\", \"user_id\"",
-    3, post_columns
+    3, post_columns, NULL
 };
 
 /* Reads result columns at..at+2 of st into row (zeroed or cleared). */

@@ -57,7 +57,7 @@ static const char *const user_columns[] = {"\"id\"", "\"username\"", "\"email\""
 static const mc_table_meta user_meta = {
     "user", "\"user\"",
     "\"id\", \"username\", \"email\", \"password_hash\", \"about_me\", \"last_seen\"",
-    6, user_columns
+    6, user_columns, NULL
 };
 
 /* Reads result columns at..at+5 of st into row (zeroed or cleared). */
@@ -495,7 +495,7 @@ static const char *const follow_columns[] = {"\"follower_id\"", "\"followed_id\"
 static const mc_table_meta follow_meta = {
     "followers", "\"followers\"",
     "\"follower_id\", \"followed_id\"",
-    2, follow_columns
+    2, follow_columns, NULL
 };
 
 /* Reads result columns at..at+1 of st into row (zeroed or cleared). */
@@ -787,7 +787,7 @@ static const char *const post_columns[] = {"\"id\"", "\"body\"", "\"timestamp\""
 static const mc_table_meta post_meta = {
     "post", "\"post\"",
     "\"id\", \"body\", \"timestamp\", \"user_id\", \"status\"",
-    5, post_columns
+    5, post_columns, NULL
 };
 
 /* Reads result columns at..at+4 of st into row (zeroed or cleared). */
@@ -1180,7 +1180,7 @@ static const char *const notification_columns[] = {"\"id\"", "\"name\"", "\"user
 static const mc_table_meta notification_meta = {
     "notification", "\"notification\"",
     "\"id\", \"name\", \"user_id\", \"timestamp\", \"payload\"",
-    5, notification_columns
+    5, notification_columns, NULL
 };
 
 /* Reads result columns at..at+4 of st into row (zeroed or cleared). */

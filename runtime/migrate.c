@@ -198,54 +198,66 @@ static int resolve_target(mc_db *db, size_t n, int *target)
     return MC_OK;
 }
 
-/* Every applied version must be in the list, unedited, with no gaps. */
-static int verify(mc_db *db, const mc_migration *list, size_t n)
+/* Walks the version table (see mc_migrate_applied); no table, no rows. */
+static int each_applied(mc_db *db, mc_migration_applied_fn fn, void *ctx)
 {
     mc_stmt *st;
-    int rc, exists, expect = 1, bad = 0;
+    int rc, exists, stop = 0;
 
     if ((rc = table_exists(db, &exists)) != MC_OK || !exists)
         return rc;
     st = mc_stmt_prepare(db, "SELECT version, name, checksum FROM \"modelc_migrations\" ORDER BY version");
     if (!st)
         return mc_errcode(db);
-    while ((rc = mc_stmt_step(st)) == MC_RC_ROW) {
-        int v = mc_stmt_column_int(st, 0);
-        const char *name = mc_stmt_column_cstr(st, 1);
-        const char *sum = mc_stmt_column_cstr(st, 2);
-
-        if (v > 0 && (size_t)v > n) {
-            bad = mc_set_error(db, MC_INVALID,
-                              "migration %04d is applied in the database but missing "
-                              "(it was recorded as %s; the latest here is %04zu)",
-                              v, name ? name : "?", n);
-            break;
-        }
-        if (v != expect) {
-            bad = v < 1 ? mc_set_error(db, MC_INVALID,
-                                      "modelc_migrations records version %d, which no migration has", v)
-                       : mc_set_error(db, MC_INVALID,
-                                      "migration %04d is applied in the database but %04d is not",
-                                      v, expect);
-            break;
-        }
-        if (!sum || strcmp(sum, list[v - 1].checksum) != 0) {
-            bad = mc_set_error(db, MC_INVALID,
-                              "migration %04d (%s) was applied with checksum %s but the file now "
-                              "has %s: it was edited after it was applied",
-                              v, list[v - 1].name, sum ? sum : "NULL", list[v - 1].checksum);
-            break;
-        }
-        expect++;
-    }
-    if (bad)
-        rc = bad;
+    while (!stop && (rc = mc_stmt_step(st)) == MC_RC_ROW)
+        stop = fn(ctx, mc_stmt_column_int(st, 0), mc_stmt_column_cstr(st, 1), mc_stmt_column_cstr(st, 2));
+    if (stop)
+        rc = stop;
     else if (rc == MC_RC_DONE)
         rc = MC_OK;
     else
         rc = mc_status_from_rc(db, rc, "modelc_migrations");
     mc_stmt_release(db, st);
     return rc;
+}
+
+/* What verify walks with: the list, and the version expected next. */
+typedef struct verifying {
+    mc_db *db;
+    const mc_migration *list;
+    size_t n;
+    int expect;
+} verifying;
+
+/* One applied row against the list: in it, next in line, unedited. */
+static int verify_one(void *ctx, int v, const char *name, const char *sum)
+{
+    verifying *w = ctx;
+
+    if (v > 0 && (size_t)v > w->n)
+        return mc_set_error(w->db, MC_INVALID,
+                            "migration %04d is applied in the database but missing "
+                            "(it was recorded as %s; the latest here is %04zu)",
+                            v, name ? name : "?", w->n);
+    if (v != w->expect)
+        return v < 1 ? mc_set_error(w->db, MC_INVALID, "modelc_migrations records version %d, which no migration has",
+                                    v)
+                     : mc_set_error(w->db, MC_INVALID, "migration %04d is applied in the database but %04d is not", v,
+                                    w->expect);
+    if (!sum || strcmp(sum, w->list[v - 1].checksum) != 0)
+        return mc_set_error(w->db, MC_INVALID,
+                            "migration %04d (%s) was applied with checksum %s but the file now "
+                            "has %s: it was edited after it was applied",
+                            v, w->list[v - 1].name, sum ? sum : "NULL", w->list[v - 1].checksum);
+    w->expect++;
+    return 0;
+}
+
+/* Every applied version must be in the list, unedited, with no gaps. */
+static int verify(mc_db *db, const mc_migration *list, size_t n)
+{
+    verifying w = {db, list, n, 1};
+    return each_applied(db, verify_one, &w);
 }
 
 /* Does keyword kw start at s (not inside a longer word)? */
@@ -598,6 +610,17 @@ int mc_migrate_current(mc_db *db, int *version)
     if (!version)
         return mc_set_error(db, MC_MISUSE, "mc_migrate_current: version is NULL");
     return read_current(db, version);
+}
+
+int mc_migrate_applied(mc_db *db, mc_migration_applied_fn fn, void *ctx)
+{
+    int rc = mci_usable(db, "mc_migrate_applied");
+
+    if (rc != MC_OK)
+        return rc;
+    if (!fn)
+        return mc_set_error(db, MC_MISUSE, "mc_migrate_applied: fn is NULL");
+    return each_applied(db, fn, ctx);
 }
 
 int mc_migrate_verify(mc_db *db, const mc_migration *list, size_t n)

@@ -666,6 +666,14 @@ MC_API void mc_migration_checksum(const char *text, size_t len, char out[17]);
  * or it is empty.  Reads only. */
 MC_API int mc_migrate_current(mc_db *db, int *version);
 
+/* What the database records as applied, in version order: fn(ctx,
+ * version, name, checksum) per row (the strings valid during the call
+ * only; NULL where the row has none).  fn returns 0 to go on; anything
+ * else stops the walk and is returned.  MC_OK after the last row (none
+ * without a modelc_migrations table), or an error status.  Reads only. */
+typedef int (*mc_migration_applied_fn)(void *ctx, int version, const char *name, const char *checksum);
+MC_API int mc_migrate_applied(mc_db *db, mc_migration_applied_fn fn, void *ctx);
+
 /*
  * Brings the database to version `target` (-1 = the latest, list[n-1]).
  *

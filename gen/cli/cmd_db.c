@@ -370,16 +370,28 @@ int mcc_cmd_downgrade(const mcc_cmd *cmd, int argc, char **argv)
 /* ---- current / history / stamp ---------------------------------------------- */
 
 /* The recorded name of version v, or NULL (either database). */
+/* The name version v was applied under (mc_migrate_applied's walk). */
+typedef struct named {
+    int version;
+    char *name;
+} named;
+
+static int name_of(void *ctx, int version, const char *name, const char *checksum)
+{
+    named *w = ctx;
+    (void)checksum;
+    if (version != w->version)
+        return 0;
+    w->name = strdup(name ? name : "");
+    return 1;
+}
+
+/* The name the database recorded for version v, malloc'd; NULL if none. */
 static char *applied_name(mc_db *db, int v)
 {
-    mc_stmt *st = mc_stmt_prepare(db, "SELECT name FROM modelc_migrations WHERE version = ?1");
-    char *name = NULL;
-    if (!st)
-        return NULL;
-    if (mc_stmt_bind_int(st, 1, v) == MC_RC_OK && mc_stmt_step(st) == MC_RC_ROW)
-        name = mc_stmt_column_strdup(st, 0);
-    mc_stmt_release(db, st);
-    return name;
+    named w = {v, NULL};
+    mc_migrate_applied(db, name_of, &w);
+    return w.name;
 }
 
 int mcc_cmd_current(const mcc_cmd *cmd, int argc, char **argv)
@@ -424,6 +436,24 @@ typedef struct applied {
     char *beyond;       /* a recorded version with no file, "0004 name" */
 } applied;
 
+/* One applied row into the applied record (mc_migrate_applied's walk). */
+typedef struct reading {
+    applied *out;
+    mcc_arena *arena;
+} reading;
+
+static int record_applied(void *ctx, int v, const char *name, const char *sum)
+{
+    reading *w = ctx;
+    if (v >= 1 && (size_t)v <= w->out->n) {
+        if (!(w->out->checksum[v] = mcc_arena_strdup(w->arena, sum ? sum : "")))
+            return MC_NOMEM;
+    } else if (v > 0 && !w->out->beyond) {
+        w->out->beyond = mcc_arena_printf(w->arena, "%04d %s", v, name ? name : "");
+    }
+    return 0;
+}
+
 static int read_applied(mc_db *db, size_t n, mcc_arena *arena, applied *out)
 {
     memset(out, 0, sizeof *out);
@@ -435,21 +465,8 @@ static int read_applied(mc_db *db, size_t n, mcc_arena *arena, applied *out)
     int rc = mc_migrate_current(db, &out->current);
     if (rc != MC_OK || out->current == 0)
         return rc;
-    mc_stmt *st = mc_stmt_prepare(db, "SELECT version, name, checksum FROM modelc_migrations ORDER BY version");
-    if (!st)
-        return mc_errcode(db);
-    while ((rc = mc_stmt_step(st)) == MC_RC_ROW) {
-        int v = mc_stmt_column_int(st, 0);
-        const char *name = mc_stmt_column_cstr(st, 1);
-        const char *sum = mc_stmt_column_cstr(st, 2);
-        if (v >= 1 && (size_t)v <= n)
-            out->checksum[v] = mcc_arena_strdup(arena, sum ? sum : "");
-        else if (v > 0 && !out->beyond)
-            out->beyond = mcc_arena_printf(arena, "%04d %s", v, name ? name : "");
-    }
-    rc = rc == MC_RC_DONE ? MC_OK : mc_status_from_rc(db, rc, "modelc_migrations");
-    mc_stmt_release(db, st);
-    return rc;
+    reading w = {out, arena};
+    return mc_migrate_applied(db, record_applied, &w);
 }
 
 int mcc_cmd_history(const mcc_cmd *cmd, int argc, char **argv)

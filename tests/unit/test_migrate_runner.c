@@ -389,6 +389,55 @@ END_TEST
 
 /* ---- stamp ----------------------------------------------------------------------------- */
 
+/* ---- what is applied ---------------------------------------------------------- */
+
+/* mc_migrate_applied's walk into text: "version|name|checksum" lines,
+ * stopping (with 42) at version `stop`. */
+typedef struct walked {
+    char text[512];
+    int stop;
+} walked;
+
+static int walk_row(void *ctx, int version, const char *name, const char *checksum)
+{
+    walked *w = ctx;
+    size_t n = strlen(w->text);
+    snprintf(w->text + n, sizeof w->text - n, "%d|%s|%s\n", version, name ? name : "NULL",
+             checksum ? checksum : "NULL");
+    return version == w->stop ? 42 : 0;
+}
+
+START_TEST(test_applied_walk)
+{
+    mc_migration list[3];
+    mc_db *db = open_db();
+    walked w = {"", 0};
+    char expect[512];
+
+    fill(list, blog, 3);
+    /* No version table: no rows, and nothing is created. */
+    ck_assert_int_eq(mc_migrate_applied(db, walk_row, &w), MC_OK);
+    ck_assert_str_eq(w.text, "");
+    ck_assert_int_eq(query_int(db, "SELECT count(*) FROM sqlite_master"), 0);
+
+    ck_assert_int_eq(mc_migrate_to(db, list, 3, 2), MC_OK);
+    ck_assert_int_eq(mc_migrate_applied(db, walk_row, &w), MC_OK);
+    snprintf(expect, sizeof expect, "1|create_user|%s\n2|add_user_email|%s\n", list[0].checksum, list[1].checksum);
+    ck_assert_str_eq(w.text, expect);
+
+    /* fn's nonzero value stops the walk and is returned. */
+    w.text[0] = '\0';
+    w.stop = 1;
+    ck_assert_int_eq(mc_migrate_applied(db, walk_row, &w), 42);
+    snprintf(expect, sizeof expect, "1|create_user|%s\n", list[0].checksum);
+    ck_assert_str_eq(w.text, expect);
+
+    ck_assert_int_eq(mc_migrate_applied(db, NULL, &w), MC_MISUSE);
+    ck_assert_int_eq(mc_migrate_applied(NULL, walk_row, &w), MC_MISUSE);
+    mc_close(db);
+}
+END_TEST
+
 START_TEST(test_stamp)
 {
     static file files[] = {
@@ -997,6 +1046,7 @@ static Suite *migrate_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_checksum);
+    tcase_add_test(tc, test_applied_walk);
     tcase_add_test(tc, test_upgrade_downgrade_current);
     tcase_add_test(tc, test_up_to_date_read_only);
     tcase_add_test(tc, test_no_downgrade);

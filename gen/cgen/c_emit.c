@@ -116,6 +116,36 @@ static int add_source(cgen *g, cg_file *files, size_t *n, const char *file, size
     return failed ? -1 : 0;
 }
 
+/*
+ * Part k of nparts of a split schema: its models' declarations go to the
+ * header h in the same place as without --split, each in its section
+ * (put_part_guard); their functions into a source of their own, added to
+ * files.  Returns nonzero when out of memory.
+ */
+static int emit_part(cgen *g, mcc_buf *h, cg_file *files, size_t *n, size_t k, size_t nparts)
+{
+    const mcc_schema *s = g->schema;
+    size_t from = k * s->ntables / nparts, to = (k + 1) * s->ntables / nparts;
+    mcc_buf c = {0};
+    int failed = 0;
+    for (size_t i = from; i < to; i++) {
+        cg_out model = {{0}, {0}};
+        emit_model(g, &model, s->tables[i]);
+        put_part_guard(g, h, i, nparts);
+        mcc_buf_put(h, model.h.data ? model.h.data : "");
+        mcc_buf_put(h, "#endif\n\n");
+        mcc_buf_put(&c, model.c.data ? model.c.data : "");
+        failed |= model.h.failed || model.c.failed;
+        mcc_buf_free(&model.h);
+        mcc_buf_free(&model.c);
+    }
+    const char *file = g->split_into ? mcc_arena_printf(g->arena, "%s_part%zu.c", g->base, k + 1)
+                                     : mcc_arena_printf(g->arena, "%s_%s.c", g->base, cg_fn(g, s->tables[from]));
+    failed |= c.failed || add_source(g, files, n, file, k + 1, s->tables + from, to - from, "", c.data ? c.data : "");
+    mcc_buf_free(&c);
+    return failed;
+}
+
 static void free_files(cg_file *files, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -142,30 +172,8 @@ int mcc_emit_c_files(cgen *g, char **header, cg_file **out_files, size_t *out_n)
     if (!g->split)
         for (size_t i = 0; i < s->ntables; i++)
             emit_model(g, &shared, s->tables[i]);
-    for (size_t k = 0; k < nparts; k++) {
-        /* The models' declarations go to the header in the same place as
-         * without --split, each in its section (put_part_guard); their
-         * functions into a file of their own. */
-        size_t from = k * s->ntables / nparts, to = (k + 1) * s->ntables / nparts;
-        cg_out part = {{0}, {0}};
-        for (size_t i = from; i < to; i++) {
-            cg_out model = {{0}, {0}};
-            emit_model(g, &model, s->tables[i]);
-            put_part_guard(g, &shared.h, i, nparts);
-            mcc_buf_put(&shared.h, model.h.data ? model.h.data : "");
-            mcc_buf_put(&shared.h, "#endif\n\n");
-            mcc_buf_put(&part.c, model.c.data ? model.c.data : "");
-            part.h.failed |= model.h.failed || model.c.failed;
-            mcc_buf_free(&model.h);
-            mcc_buf_free(&model.c);
-        }
-        const char *file = g->split_into ? mcc_arena_printf(g->arena, "%s_part%zu.c", g->base, k + 1)
-                                         : mcc_arena_printf(g->arena, "%s_%s.c", g->base, cg_fn(g, s->tables[from]));
-        failed |= part.h.failed || part.c.failed ||
-                  add_source(g, files, &n, file, k + 1, s->tables + from, to - from, "", part.c.data ? part.c.data : "");
-        mcc_buf_free(&part.h);
-        mcc_buf_free(&part.c);
-    }
+    for (size_t k = 0; k < nparts; k++)
+        failed |= emit_part(g, &shared.h, files, &n, k, nparts);
     cg_emit_queries(g, &shared);
     cg_emit_migrations(g, &shared);
     /* The shared source first: with one file, it is the only one. */

@@ -695,7 +695,16 @@ MC_API int mc_migrate_applied(mc_db *db, mc_migration_applied_fn fn, void *ctx);
  * COMMITTED, then pg_advisory_xact_lock(120325193165923), waited for up
  * to the busy timeout (then MC_BUSY).  Statements
  * run one at a time, rows they return are discarded; BEGIN/COMMIT/
- * ROLLBACK/END inside a migration are refused.
+ * ROLLBACK/END inside a migration are refused.  On PostgreSQL a file is
+ * cut into statements as psql cuts it (dollar-quoted bodies keep their
+ * ';'), on SQLite as sqlite3_complete() does.
+ *
+ * The list's dialect is NOT checked: mc_migration does not say which
+ * engine its SQL was written for, and a member cannot be added without
+ * changing the struct's size, on which arrays of it in programs already
+ * compiled against libmodelc.so.0 rely.  `<schema>_migrate` and the
+ * modelc commands refuse the other engine's history; a caller of
+ * mc_migrate_to with its own list must check mc_db_engine(db) itself.
  *
  * When a migration's text mentions PRAGMA foreign_keys (a table rebuild)
  * and foreign keys are on, the runner turns them off before BEGIN, runs

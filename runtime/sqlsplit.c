@@ -10,9 +10,9 @@
  * PostgreSQL's text (MCI_SQL_POSTGRESQL) is read by PostgreSQL's lexical
  * rules instead, as psql splits a file: dollar-quoted bodies
  * ($$ ... $$, $tag$ ... $tag$), escape strings E'..\'..', nested block
- * comments hide their ';'; '[' and '`' quote nothing, and CREATE TRIGGER
- * has no BEGIN ... END body there (it names a function), so every other
- * ';' ends a statement.
+ * comments, parentheses and the BEGIN ATOMIC ... END body of CREATE
+ * FUNCTION or PROCEDURE hide their ';'; '[' and '`' quote nothing, and
+ * CREATE TRIGGER has no BEGIN ... END body there (it names a function).
  */
 #include <ctype.h>
 #include <string.h>
@@ -126,17 +126,66 @@ static size_t pg_skip_escape_string(const char *s, size_t len, size_t i)
     return len;
 }
 
+/* What pg_statement_end knows of the statement so far, to find the end of
+ * an SQL-standard function body (CREATE [OR REPLACE] FUNCTION|PROCEDURE
+ * ... BEGIN ATOMIC ...; ...; END), whose ';' do not end it either: the
+ * same heuristic as psql's (a BEGIN, and a CASE inside one, open; END
+ * closes), and ';' inside parentheses do not end a statement. */
+typedef struct pg_scan {
+    int words;                  /* words seen */
+    int routine;                /* the statement creates a function or procedure */
+    int begins;                 /* BEGIN/CASE not yet closed by END */
+    int parens;                 /* '(' not yet closed */
+} pg_scan;
+
+static int word_is(const char *s, size_t n, const char *w)
+{
+    return strlen(w) == n && strncasecmp(s, w, n) == 0;
+}
+
+/* Takes the word s[0..n) into the scan. */
+static void pg_word(pg_scan *sc, const char *s, size_t n)
+{
+    static const char *const head[] = { "create", "or", "replace" };
+    int k = sc->words++;
+
+    if (k == 0) {
+        sc->routine = word_is(s, n, "create") ? -1 : 0;   /* -1: maybe */
+        return;
+    }
+    if (sc->routine == -1) {
+        if (word_is(s, n, "function") || word_is(s, n, "procedure"))
+            sc->routine = k == 1 || k == 3 ? 1 : 0;
+        else if (k > 2 || !word_is(s, n, head[k]))
+            sc->routine = 0;
+        return;
+    }
+    if (sc->routine != 1 || sc->parens > 0)
+        return;
+    if (word_is(s, n, "begin") || (sc->begins > 0 && word_is(s, n, "case")))
+        sc->begins++;
+    else if (sc->begins > 0 && word_is(s, n, "end"))
+        sc->begins--;
+}
+
 /* mci_statement_end for PostgreSQL's text: the first ';' outside quotes,
- * dollar quotes and comments ends the statement. */
+ * dollar quotes, comments, parentheses and a BEGIN ATOMIC body ends the
+ * statement. */
 static size_t pg_statement_end(const char *s, size_t len)
 {
+    pg_scan sc = { 0, 0, 0, 0 };
     size_t i = 0, n;
 
     while (i < len) {
         unsigned char c = (unsigned char)s[i];
 
         if (c == ';') {
-            return i + 1;
+            i++;
+            if (sc.parens == 0 && sc.begins == 0)
+                return i;
+        } else if (c == '(' || c == ')') {
+            sc.parens += c == '(' ? 1 : sc.parens > 0 ? -1 : 0;
+            i++;
         } else if (c == '/' && i + 1 < len && s[i + 1] == '*') {
             i = pg_skip_comment(s, len, i + 2);
         } else if (c == '-' && i + 1 < len && s[i + 1] == '-') {
@@ -152,6 +201,8 @@ static size_t pg_statement_end(const char *s, size_t len)
                 i++;
             if (i - start == 1 && (c == 'E' || c == 'e') && i < len && s[i] == '\'')
                 i = pg_skip_escape_string(s, len, i + 1);
+            else
+                pg_word(&sc, s + start, i - start);
         } else if (isdigit(c) || c == '$') {  /* a number or a parameter $1 */
             i++;
             while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '.'))

@@ -69,6 +69,17 @@ START_TEST(postgresql_split_like_psql)
     split_eq("CREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW EXECUTE FUNCTION f(); SELECT 1;", pg,
              "CREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW EXECUTE FUNCTION f();| SELECT 1;|");
     split_eq("SELECT a[1]; SELECT ';", pg, "SELECT a[1];| SELECT ';|");
+    /* an SQL-standard body: BEGIN ATOMIC ... END, CASE ... END inside */
+    split_eq("CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; "
+             "SELECT CASE WHEN true THEN 2 END; END; SELECT 3;", pg,
+             "CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; "
+             "SELECT CASE WHEN true THEN 2 END; END;| SELECT 3;|");
+    split_eq("CREATE PROCEDURE p() BEGIN ATOMIC INSERT INTO t VALUES (1); END;x;", pg,
+             "CREATE PROCEDURE p() BEGIN ATOMIC INSERT INTO t VALUES (1); END;|x;|");
+    /* elsewhere BEGIN and CASE open nothing */
+    split_eq("BEGIN; SELECT CASE WHEN a THEN 1 END; CREATE TABLE begin (x int); END;", pg,
+             "BEGIN;| SELECT CASE WHEN a THEN 1 END;| CREATE TABLE begin (x int);| END;|");
+    split_eq("SELECT (1; 2); SELECT 3;", pg, "SELECT (1; 2);| SELECT 3;|");
     /* an unclosed quote runs to the end */
     split_eq("DO $$ BEGIN x; y;", pg, "DO $$ BEGIN x; y;|");
 }
@@ -159,6 +170,12 @@ static tu_result run_in(int want, const char *dir, const char *args)
     "END;\n"                                                                                    \
     "$fn$ LANGUAGE plpgsql"
 
+#define ATOMIC_SQL                                                                              \
+    "CREATE FUNCTION item_count() RETURNS bigint LANGUAGE sql\n"                                 \
+    "BEGIN ATOMIC\n"                                                                            \
+    "    SELECT count(*) FROM item;\n"                                                          \
+    "END"
+
 #define DO_SQL                                                                                  \
     "DO $$\n"                                                                                   \
     "BEGIN\n"                                                                                   \
@@ -185,15 +202,17 @@ START_TEST(function_trigger_and_do_block_upgrade)
                        FUNCTION_SQL ";\n"
                        "CREATE TRIGGER item_upper BEFORE INSERT OR UPDATE ON item\n"
                        "    FOR EACH ROW EXECUTE FUNCTION item_upper();\n"
-                       DO_SQL ";\n"
+                       DO_SQL ";\n" ATOMIC_SQL ";\n"
                        "-- modelc:downgrade\n"
+                       "DROP FUNCTION item_count();\n"
                        "DROP TRIGGER item_upper ON item;\nDROP FUNCTION item_upper();\nDROP TABLE item;\n";
     ck_assert_int_eq(tu_write_file(path, text, strlen(text)), 0);
     char *args = tu_fmt("upgrade --db '%s' --sql", url);
     r = run_in(0, dir, args);
     free(args);
     has(r.out, "\n" FUNCTION_SQL ";\nCREATE TRIGGER item_upper BEFORE INSERT OR UPDATE ON item\n"
-               "    FOR EACH ROW EXECUTE FUNCTION item_upper();\n" DO_SQL ";\nINSERT INTO \"modelc_migrations\"");
+               "    FOR EACH ROW EXECUTE FUNCTION item_upper();\n" DO_SQL ";\n" ATOMIC_SQL ";\n"
+               "INSERT INTO \"modelc_migrations\"");
     tu_result_free(&r);
 
     args = tu_fmt("upgrade --db '%s'", url);
@@ -210,6 +229,7 @@ START_TEST(function_trigger_and_do_block_upgrade)
     exec_ok(db, "DO $$ BEGIN UPDATE item SET name = 'x;y' WHERE name = 'two'; END $$; "
                 "UPDATE item SET name = name || '!' WHERE name = 'later';");
     rows_eq(db, "SELECT name_upper FROM item ORDER BY id", 1, "SEEDED; WITH A SEMICOLON\nX;Y\nLATER!\n");
+    rows_eq(db, "SELECT item_count()", 1, "3\n");
 
     args = tu_fmt("downgrade --db '%s'", url);
     r = run_in(0, dir, args);
@@ -218,7 +238,7 @@ START_TEST(function_trigger_and_do_block_upgrade)
     tu_result_free(&r);
     rows_eq(db,
             "SELECT (SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'item'), "
-            "(SELECT count(*) FROM pg_proc WHERE proname = 'item_upper' "
+            "(SELECT count(*) FROM pg_proc WHERE proname IN ('item_upper', 'item_count') "
             "AND pronamespace = current_schema()::regnamespace)",
             2, "0|0\n");
     mc_close(db);

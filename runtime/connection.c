@@ -470,6 +470,10 @@ int mc_open(mc_db **out, const char *url, const mc_open_options *opts)
     return MC_OK;
 }
 
+/* Closes the connection at once.  A query still live (the caller frees
+ * it later, as SQLite's sqlite3_close_v2 lets a statement outlive its
+ * connection) keeps the mc_db's memory until its mc_query_free, which
+ * then touches nothing else of the connection. */
 void mc_close(mc_db *db)
 {
     if (!db)
@@ -478,6 +482,11 @@ void mc_close(mc_db *db)
     mci_cache_free(db);
     db->driver->close(db);  /* rolls back an open transaction */
     free(db->path);
+    db->path = NULL;
+    if (db->live_queries) {
+        db->closed = 1;
+        return;
+    }
     free(db);
 }
 

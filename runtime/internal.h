@@ -93,6 +93,10 @@ struct mc_db {
     mci_cache cache;
     struct mc_query *spare; /* the last query freed, kept for the next
                              * mc_query_new (query.c), or NULL */
+    size_t live_queries;    /* made by mc_query_new, not yet freed */
+    int closed;             /* mc_close ran while queries were live: only
+                             * their mc_query_free may follow, and the
+                             * last one frees the connection (query.c) */
     char msg[MCI_MSG_MAX];
 };
 

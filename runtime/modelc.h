@@ -176,7 +176,9 @@ MC_API int mc_open(mc_db **out, const char *url, const mc_open_options *opts);
 MC_API void mc_redact_url(const char *url, char *out, size_t cap);
 
 /* Finalizes every cached statement and closes the connection.  A still
- * running transaction is rolled back by SQLite.  NULL is a no-op. */
+ * running transaction is rolled back.  A query made on it and not yet
+ * freed may still be freed afterwards (mc_query_free, X_query_free), as
+ * SQLite's sqlite3_close_v2 allows for statements.  NULL is a no-op. */
 MC_API void mc_close(mc_db *db);
 
 /* The underlying handle, owned by db (do not close it); NULL when the open
@@ -802,8 +804,9 @@ typedef enum { MC_EQ, MC_NE, MC_LT, MC_LE, MC_GT, MC_GE, MC_LIKE } mc_cmp;
 typedef struct mc_query mc_query;
 
 /* A query over one table; owned by the caller, freed with mc_query_free
- * before its connection is closed (the connection keeps the memory of the
- * last query freed for the next one).  NULL when out of memory (the
+ * (the connection keeps the memory of the last query freed for the next
+ * one).  After mc_close of its connection, mc_query_free is the one call
+ * a query still takes.  NULL when out of memory (the
  * message is on db).  Building functions never fail loudly: a failure is
  * kept and returned by the first step or count.  Text and blob arguments
  * are copied. */

@@ -186,6 +186,8 @@ mc_query *mc_query_new(mc_db *db, const mc_table_meta *meta)
         return NULL;
     }
     q->db = db;
+    if (db)
+        db->live_queries++;
     q->meta = meta;
     q->preds = q->preds_inl;
     q->npreds = 0;
@@ -217,8 +219,10 @@ void mc_query_free(mc_query *q)
 {
     if (!q)
         return;
-    if (q->stmt)
-        mc_stmt_release(q->db, q->stmt);
+    mc_db *db = q->db;
+    int closed = db && db->closed;    /* its statement went with the connection */
+    if (q->stmt && !closed)
+        mc_stmt_release(db, q->stmt);
     if (q->kept) {
         drop_kept(q);
         free(q->kept);
@@ -236,10 +240,15 @@ void mc_query_free(mc_query *q)
         free(q->where);
     if (q->sql)
         free(q->sql);
-    if (q->db && !q->db->spare)
-        q->db->spare = q;   /* for the connection's next query */
-    else
-        free(q);
+    if (db)
+        db->live_queries--;
+    if (db && !closed && !db->spare) {
+        db->spare = q;      /* for the connection's next query */
+        return;
+    }
+    free(q);
+    if (closed && db->live_queries == 0)
+        free(db);           /* mc_close left it to the last query */
 }
 
 void mci_query_spare_free(mc_db *db)

@@ -21,6 +21,7 @@
 
 #include "modelc.h"
 #include "pgschema.h"
+#include "dbrows.h"
 #include "testutil.h"
 
 /* The runner's lock, as migrate_pg.c takes it. */
@@ -49,36 +50,6 @@ static void exec_ok(mc_db *db, const char *sql)
     ck_assert_msg(mc_exec(db, sql) == MC_OK, "%s: %s", sql, mc_errmsg(db));
 }
 
-/* All rows of sql, columns joined by '|', rows ended by '\n' (malloc'd). */
-static char *rows(mc_db *db, const char *sql, int ncols)
-{
-    mc_stmt *st = mc_stmt_prepare_text(db, sql);
-    ck_assert_msg(st != NULL, "%s: %s", sql, mc_errmsg(db));
-    char *out = tu_fmt("%s", "");
-    int rc;
-    while ((rc = mc_stmt_step(st)) == MC_RC_ROW) {
-        for (int i = 0; i < ncols; i++) {
-            const char *v = mc_stmt_column_cstr(st, i);
-            char *next = tu_fmt("%s%s%s", out, i ? "|" : "", v ? v : "NULL");
-            free(out);
-            out = next;
-        }
-        char *next = tu_fmt("%s\n", out);
-        free(out);
-        out = next;
-    }
-    ck_assert_msg(rc == MC_RC_DONE, "%s: %s", sql, mc_errmsg(db));
-    mc_stmt_release(db, st);
-    return out;
-}
-
-static void rows_eq(mc_db *db, const char *sql, int ncols, const char *want)
-{
-    char *got = rows(db, sql, ncols);
-    ck_assert_msg(strcmp(got, want) == 0, "%s:\ngot:\n%s\nwant:\n%s", sql, got, want);
-    free(got);
-}
-
 static int current(mc_db *db)
 {
     int v = -1;
@@ -90,7 +61,7 @@ static int current(mc_db *db)
  * line (modelc_migrations included): what a failed step must not change. */
 static char *catalog(mc_db *db)
 {
-    return rows(db,
+    return tu_db_rows(db,
                 "SELECT x FROM (\n"
                 "SELECT 'col ' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) AS x\n"
                 "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid\n"
@@ -167,15 +138,15 @@ START_TEST(upgrade_downgrade_keep_data)
     exec_ok(db, "INSERT INTO \"user\" (username) VALUES ('ann'), ('bob')");
     ck_assert_msg(mc_migrate_to(db, list, 3, -1) == MC_OK, "%s", mc_errmsg(db));
     ck_assert_int_eq(current(db), 3);
-    rows_eq(db, "SELECT id, username, email FROM \"user\" ORDER BY id", 3,
+    tu_db_rows_eq(db, "SELECT id, username, email FROM \"user\" ORDER BY id", 3,
             "1|ann|ann@example.com\n2|bob|bob@example.com\n");
-    rows_eq(db, "SELECT body, mood, user_id FROM post", 3, "hello; world|happy|1\n");
+    tu_db_rows_eq(db, "SELECT body, mood, user_id FROM post", 3, "hello; world|happy|1\n");
     char *want = tu_fmt("1|create_user|%s\n2|add_user_email|%s\n3|create_post|%s\n", list[0].checksum,
                         list[1].checksum, list[2].checksum);
-    rows_eq(db, "SELECT version, name, checksum FROM modelc_migrations ORDER BY version", 3, want);
+    tu_db_rows_eq(db, "SELECT version, name, checksum FROM modelc_migrations ORDER BY version", 3, want);
     free(want);
     /* the same table, columns and types as SQLite's */
-    rows_eq(db,
+    tu_db_rows_eq(db,
             "SELECT column_name, data_type, is_nullable FROM information_schema.columns "
             "WHERE table_schema = current_schema() AND table_name = 'modelc_migrations' ORDER BY ordinal_position",
             3, "version|integer|NO\nname|text|NO\nchecksum|text|NO\napplied_at|text|NO\n");
@@ -187,12 +158,12 @@ START_TEST(upgrade_downgrade_keep_data)
 
     ck_assert_msg(mc_migrate_to(db, list, 3, 1) == MC_OK, "%s", mc_errmsg(db));
     ck_assert_int_eq(current(db), 1);
-    rows_eq(db, "SELECT id, username FROM \"user\" ORDER BY id", 2, "1|ann\n2|bob\n");
-    rows_eq(db, "SELECT count(*) FROM pg_type WHERE typname = 'mood' AND typnamespace = current_schema()::regnamespace",
+    tu_db_rows_eq(db, "SELECT id, username FROM \"user\" ORDER BY id", 2, "1|ann\n2|bob\n");
+    tu_db_rows_eq(db, "SELECT count(*) FROM pg_type WHERE typname = 'mood' AND typnamespace = current_schema()::regnamespace",
             1, "0\n");
     ck_assert_msg(mc_migrate_to(db, list, 3, 0) == MC_OK, "%s", mc_errmsg(db));
     ck_assert_int_eq(current(db), 0);
-    rows_eq(db, "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()", 1, "modelc_migrations\n");
+    tu_db_rows_eq(db, "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()", 1, "modelc_migrations\n");
     mc_close(db);
     free(url);
 }
@@ -253,7 +224,7 @@ START_TEST(failing_statement_leaves_previous_version)
     char *after = catalog(db);
     ck_assert_str_eq(after, before);
     ck_assert_ptr_null(strstr(after, "tag"));
-    rows_eq(db, "SELECT username, email FROM \"user\"", 2, "ann|NULL\n");
+    tu_db_rows_eq(db, "SELECT username, email FROM \"user\"", 2, "ann|NULL\n");
     free(after);
     free(before);
 
@@ -281,7 +252,7 @@ START_TEST(commit_inside_and_no_downgrade_refused)
     ck_assert_int_eq(mc_migrate_to(db, list, 2, -1), MC_INVALID);
     assert_msg_has(db, "migration 0002 (commits): statement 2 (COMMIT): a migration may not end its transaction");
     ck_assert_int_eq(current(db), 1);
-    rows_eq(db, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'a'", 1, "0\n");
+    tu_db_rows_eq(db, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'a'", 1, "0\n");
 
     files[1].up = "CREATE TABLE a (id INTEGER);";
     fill(list, files, 2);
@@ -334,7 +305,7 @@ START_TEST(stamp_records_without_running)
     fill(list, blog, 3);
     ck_assert_msg(mc_migrate_stamp(db, list, 3, 2) == MC_OK, "%s", mc_errmsg(db));
     ck_assert_int_eq(current(db), 2);
-    rows_eq(db, "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()", 1, "modelc_migrations\n");
+    tu_db_rows_eq(db, "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()", 1, "modelc_migrations\n");
     ck_assert_msg(mc_migrate_stamp(db, list, 3, 0) == MC_OK, "%s", mc_errmsg(db));
     ck_assert_int_eq(current(db), 0);
 
@@ -348,10 +319,10 @@ START_TEST(stamp_records_without_running)
     ck_assert_int_eq(current(db), 3);
     ck_assert_int_eq(mc_migrate_verify(db, changed, 3), MC_OK);
     char *want = tu_fmt("2|%s\n3|%s\n", changed[1].checksum, changed[2].checksum);
-    rows_eq(db, "SELECT version, checksum FROM modelc_migrations WHERE version > 1 ORDER BY version", 2, want);
+    tu_db_rows_eq(db, "SELECT version, checksum FROM modelc_migrations WHERE version > 1 ORDER BY version", 2, want);
     free(want);
     /* stamp did not run 0003 */
-    rows_eq(db, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'post'", 1,
+    tu_db_rows_eq(db, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'post'", 1,
             "0\n");
     mc_close(db);
     free(url);
@@ -403,7 +374,7 @@ START_TEST(plan_shows_the_lock_and_touches_nothing)
     fill(list, blog, 3);
     listing l = plan_of(db, list, 3, 2);
     const char *plan = l.lines;
-    rows_eq(db, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()", 1, "0\n");
+    tu_db_rows_eq(db, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()", 1, "0\n");
     const char *want_start =
         "+1 CREATE TABLE IF NOT EXISTS \"modelc_migrations\" (\n"
         "    version INTEGER PRIMARY KEY,\n    name TEXT NOT NULL,\n    checksum TEXT NOT NULL,\n"
@@ -469,7 +440,7 @@ START_TEST(lock_held_elsewhere_is_busy)
     /* an application's open transaction on "user": 0002's ALTER TABLE
      * waits for it up to the busy timeout, then the step is rolled back */
     ck_assert_int_eq(mc_begin(holder), MC_OK);
-    rows_eq(holder, "SELECT count(*) FROM \"user\"", 1, "1\n");
+    tu_db_rows_eq(holder, "SELECT count(*) FROM \"user\"", 1, "1\n");
     ck_assert_int_eq(mc_migrate_to(db, list, 3, -1), MC_BUSY);
     assert_msg_has(db, "migration 0002 (add_user_email): statement 1 failed: ALTER TABLE \"user\" ADD COLUMN email");
     ck_assert_int_eq(current(db), 1);
@@ -570,8 +541,8 @@ START_TEST(two_processes_upgrade_once)
     ck_assert_int_eq(all.done, 3);
     mc_db *db = open_url(url, -1);
     ck_assert_int_eq(current(db), 3);
-    rows_eq(db, "SELECT m, count(*) FROM applied GROUP BY m ORDER BY m", 2, "m1|1\nm2|1\nm3|1\n");
-    rows_eq(db, "SELECT count(*) FROM modelc_migrations", 1, "3\n");
+    tu_db_rows_eq(db, "SELECT m, count(*) FROM applied GROUP BY m ORDER BY m", 2, "m1|1\nm2|1\nm3|1\n");
+    tu_db_rows_eq(db, "SELECT count(*) FROM modelc_migrations", 1, "3\n");
     mc_close(db);
     free(url);
 }
@@ -672,7 +643,7 @@ START_TEST(commands_on_a_postgresql_url)
     ck_assert_str_eq(r.out, "0000 (no migration applied)\n");
     tu_result_free(&r);
     mc_db *db = open_url(url, -1);
-    rows_eq(db, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()", 1, "0\n");
+    tu_db_rows_eq(db, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()", 1, "0\n");
 
     r = mc_run(0, dir, "upgrade --db '%s' --to 1", pw, NULL);
     has(r.out, "Upgraded to 0001 (users)");
@@ -718,8 +689,8 @@ START_TEST(commands_on_a_postgresql_url)
     no_password(&r);
     tu_result_free(&r);
     ck_assert_int_eq(current(db), 1);
-    rows_eq(db, "SELECT id, name, email FROM \"user\"", 3, "1|ann|ann@example.com\n");
-    rows_eq(db, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'post'", 1,
+    tu_db_rows_eq(db, "SELECT id, name, email FROM \"user\"", 3, "1|ann|ann@example.com\n");
+    tu_db_rows_eq(db, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'post'", 1,
             "0\n");
 
     r = mc_run(0, dir, "stamp 2 --db '%s'", pw, NULL);
@@ -765,7 +736,7 @@ START_TEST(another_dialects_history_refused)
     r = mc_run(1, dir, "stamp 1 --db '%s'", url, NULL);
     tu_result_free(&r);
     mc_db *db = open_url(url, -1);
-    rows_eq(db, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()", 1, "0\n");
+    tu_db_rows_eq(db, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()", 1, "0\n");
     mc_close(db);
     tu_rmdir(dir);
     free(url);
@@ -856,7 +827,7 @@ START_TEST(two_upgrade_commands_at_once)
     tu_result_free(&r);
     mc_db *db = open_url(url, -1);
     ck_assert_int_eq(current(db), 3);
-    rows_eq(db, "SELECT m, count(*) FROM applied GROUP BY m ORDER BY m", 2, "m1|1\nm2|1\nm3|1\n");
+    tu_db_rows_eq(db, "SELECT m, count(*) FROM applied GROUP BY m ORDER BY m", 2, "m1|1\nm2|1\nm3|1\n");
     mc_close(db);
     tu_rmdir(dir);
     free(url);

@@ -19,6 +19,7 @@
 
 #include "modelc.h"
 #include "pgschema.h"
+#include "dbrows.h"
 #include "testutil.h"
 
 /* runtime/internal.h */
@@ -127,29 +128,6 @@ static void exec_ok(mc_db *db, const char *sql)
     ck_assert_msg(mc_exec(db, sql) == MC_OK, "%s: %s", sql, mc_errmsg(db));
 }
 
-/* The rows of sql, columns joined by '|', rows ended by '\n'. */
-static void rows_eq(mc_db *db, const char *sql, int ncols, const char *want)
-{
-    mc_stmt *st = mc_stmt_prepare_text(db, sql);
-    ck_assert_msg(st != NULL, "%s: %s", sql, mc_errmsg(db));
-    char *out = tu_fmt("%s", "");
-    int rc;
-    while ((rc = mc_stmt_step(st)) == MC_RC_ROW) {
-        for (int i = 0; i < ncols; i++) {
-            const char *v = mc_stmt_column_cstr(st, i);
-            char *next = tu_fmt("%s%s%s", out, i ? "|" : "", v ? v : "NULL");
-            free(out);
-            out = next;
-        }
-        char *next = tu_fmt("%s\n", out);
-        free(out);
-        out = next;
-    }
-    ck_assert_msg(rc == MC_RC_DONE, "%s: %s", sql, mc_errmsg(db));
-    mc_stmt_release(db, st);
-    ck_assert_msg(strcmp(out, want) == 0, "%s:\ngot:\n%s\nwant:\n%s", sql, out, want);
-    free(out);
-}
 
 /* `modelc` with the shell words args in dir, expecting exit status want. */
 static tu_result run_in(int want, const char *dir, const char *args)
@@ -223,20 +201,20 @@ START_TEST(function_trigger_and_do_block_upgrade)
     mc_db *db = NULL;
     ck_assert_msg(mc_open(&db, url, NULL) == MC_OK, "%s", mc_errmsg(db));
     exec_ok(db, "INSERT INTO item (name) VALUES ('later')");
-    rows_eq(db, "SELECT name, name_upper FROM item ORDER BY id", 2,
+    tu_db_rows_eq(db, "SELECT name, name_upper FROM item ORDER BY id", 2,
             "seeded; with a semicolon|SEEDED; WITH A SEMICOLON\ntwo|TWO\nlater|LATER\n");
     /* mc_exec takes the same text */
     exec_ok(db, "DO $$ BEGIN UPDATE item SET name = 'x;y' WHERE name = 'two'; END $$; "
                 "UPDATE item SET name = name || '!' WHERE name = 'later';");
-    rows_eq(db, "SELECT name_upper FROM item ORDER BY id", 1, "SEEDED; WITH A SEMICOLON\nX;Y\nLATER!\n");
-    rows_eq(db, "SELECT item_count()", 1, "3\n");
+    tu_db_rows_eq(db, "SELECT name_upper FROM item ORDER BY id", 1, "SEEDED; WITH A SEMICOLON\nX;Y\nLATER!\n");
+    tu_db_rows_eq(db, "SELECT item_count()", 1, "3\n");
 
     args = tu_fmt("downgrade --db '%s'", url);
     r = run_in(0, dir, args);
     free(args);
     has(r.out, "Downgraded 0001 (items)");
     tu_result_free(&r);
-    rows_eq(db,
+    tu_db_rows_eq(db,
             "SELECT (SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'item'), "
             "(SELECT count(*) FROM pg_proc WHERE proname IN ('item_upper', 'item_count') "
             "AND pronamespace = current_schema()::regnamespace)",

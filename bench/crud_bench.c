@@ -41,53 +41,14 @@
 #include <sqlite3.h>
 
 #include "blog.h"
+#include "workload.h"
 
 /* ---- utilities ------------------------------------------------------------ */
 
-static void die(const char *fmt, const char *a, const char *b)
-{
-    fprintf(stderr, "crud_bench: ");
-    fprintf(stderr, fmt, a, b);
-    fputc('\n', stderr);
-    exit(1);
-}
 
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n);
-    if (!p)
-        die("out of memory%s%s", "", "");
-    return p;
-}
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15u;
 
-static uint64_t rng(void)   /* xorshift64*: deterministic, same for both sides */
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545f4914f6cdd1du;
-}
-
-static long env_long(const char *name, long def)
-{
-    const char *s = getenv(name);
-    if (!s || !*s)
-        return def;
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*end || v <= 0)
-        die("%s must be a positive integer, not '%s'", name, s);
-    return v;
-}
 
 /* A value of "VmRSS:" or "VmHWM:" from /proc/self/status, in KiB; -1 if absent. */
 static long proc_status_kb(const char *key)
@@ -117,27 +78,6 @@ static int reset_peak_rss(void)
     return fclose(f) == 0 && ok ? 0 : -1;
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        die("%s: %s", path, strerror(errno));
-    size_t cap = 4096, len = 0, n;
-    char *s = xmalloc(cap);
-    while ((n = fread(s + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (len + 1 == cap) {
-            cap *= 2;
-            char *t = realloc(s, cap);
-            if (!t)
-                die("out of memory%s%s", "", "");
-            s = t;
-        }
-    }
-    fclose(f);
-    s[len] = '\0';
-    return s;
-}
 
 static void remove_db(const char *path)
 {
@@ -151,73 +91,7 @@ static void remove_db(const char *path)
 
 /* ---- the workload ------------------------------------------------------------ */
 
-#define STR 64  /* stride of the precomputed strings */
 
-typedef struct data {
-    long n;
-    char *username, *email, *password;  /* user i (id i + 1): + i * STR */
-    char *new_email, *new_password;     /* the values updates write */
-    char *body;                         /* post k: + k * STR */
-    int64_t *post_user;                 /* post k's author */
-    int64_t *get_ids;                   /* N random user ids */
-    long *find_idx;                     /* N random user indexes */
-    int64_t *query_users;               /* N/10 random user ids */
-    int64_t *update_ids;                /* N random user ids */
-    int64_t *delete_ids;                /* N distinct post ids, shuffled */
-} data;
-
-static const char *S(const char *base, long i) { return base + (size_t)i * STR; }
-
-static void make_data(data *d, long n)
-{
-    long np = 5 * n, nq = n / 10 > 0 ? n / 10 : 1;
-    d->n = n;
-    d->username = xmalloc((size_t)n * STR);
-    d->email = xmalloc((size_t)n * STR);
-    d->password = xmalloc((size_t)n * STR);
-    d->new_email = xmalloc((size_t)n * STR);
-    d->new_password = xmalloc((size_t)n * STR);
-    d->body = xmalloc((size_t)np * STR);
-    d->post_user = xmalloc((size_t)np * sizeof *d->post_user);
-    d->get_ids = xmalloc((size_t)n * sizeof *d->get_ids);
-    d->find_idx = xmalloc((size_t)n * sizeof *d->find_idx);
-    d->query_users = xmalloc((size_t)nq * sizeof *d->query_users);
-    d->update_ids = xmalloc((size_t)n * sizeof *d->update_ids);
-    d->delete_ids = xmalloc((size_t)n * sizeof *d->delete_ids);
-    for (long i = 0; i < n; i++) {
-        uint64_t h = rng();
-        snprintf(d->username + i * STR, STR, "user%07ld", i);
-        snprintf(d->email + i * STR, STR, "user%07ld@example.com", i);
-        snprintf(d->password + i * STR, STR, "pbkdf2:sha256$%016" PRIx64, h);
-        snprintf(d->new_email + i * STR, STR, "u%07ld@mail.example.org", i);
-        snprintf(d->new_password + i * STR, STR, "pbkdf2:sha256$%016" PRIx64, h ^ 0xffff);
-    }
-    for (long k = 0; k < np; k++) {
-        d->post_user[k] = (int64_t)(rng() % (uint64_t)n) + 1;
-        snprintf(d->body + k * STR, STR, "post %d: my %uth day, nice weather", (int)k,
-                 (unsigned)(rng() % 1000));
-    }
-    for (long i = 0; i < n; i++) {
-        d->get_ids[i] = (int64_t)(rng() % (uint64_t)n) + 1;
-        d->find_idx[i] = (long)(rng() % (uint64_t)n);
-        d->update_ids[i] = (int64_t)(rng() % (uint64_t)n) + 1;
-    }
-    for (long i = 0; i < nq; i++)
-        d->query_users[i] = (int64_t)(rng() % (uint64_t)n) + 1;
-    int64_t *perm = xmalloc((size_t)np * sizeof *perm);
-    for (long k = 0; k < np; k++)
-        perm[k] = k + 1;
-    for (long k = np - 1; k > 0; k--) {
-        long j = (long)(rng() % (uint64_t)(k + 1));
-        int64_t t = perm[k];
-        perm[k] = perm[j];
-        perm[j] = t;
-    }
-    memcpy(d->delete_ids, perm, (size_t)n * sizeof *perm);
-    free(perm);
-}
-
-static long nquery(const data *d) { return d->n / 10 > 0 ? d->n / 10 : 1; }
 
 /* ---- generated side ---------------------------------------------------------- */
 
@@ -900,6 +774,7 @@ static int stream(const char *path, int generated)
 
 int main(int argc, char **argv)
 {
+    bench_prog = "crud_bench";
     if (argc == 3 && strcmp(argv[1], "--stream") == 0)
         return stream(argv[2], 1);
     if (argc == 3 && strcmp(argv[1], "--stream-hand") == 0)

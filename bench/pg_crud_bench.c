@@ -36,123 +36,16 @@
 #include <libpq-fe.h>
 
 #include "blog.h"
+#include "workload.h"
 
-static void die(const char *fmt, const char *a, const char *b)
-{
-    fprintf(stderr, "pg_crud_bench: ");
-    fprintf(stderr, fmt, a, b);
-    fputc('\n', stderr);
-    exit(1);
-}
 
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n);
-    if (!p)
-        die("out of memory%s%s", "", "");
-    return p;
-}
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15u;
 
-static uint64_t rng(void)   /* xorshift64*: deterministic, same for both sides */
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545f4914f6cdd1du;
-}
 
-static long env_long(const char *name, long def)
-{
-    const char *s = getenv(name);
-    return s && *s ? strtol(s, NULL, 10) : def;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        die("%s: cannot read%s", path, "");
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = xmalloc((size_t)n + 1);
-    if (fread(s, 1, (size_t)n, f) != (size_t)n)
-        die("%s: short read%s", path, "");
-    s[n] = '\0';
-    fclose(f);
-    return s;
-}
 
 /* ---- the workload (crud_bench.c's, smaller: every op is a round trip) ------- */
 
-#define STR 64
-
-typedef struct data {
-    long n;
-    char *username, *email, *password, *new_email, *new_password, *body;
-    int64_t *post_user, *get_ids, *query_users, *update_ids, *delete_ids;
-    long *find_idx;
-} data;
-
-static const char *S(const char *base, long i) { return base + (size_t)i * STR; }
-static long nquery(const data *d) { return d->n / 10 > 0 ? d->n / 10 : 1; }
-
-static void make_data(data *d, long n)
-{
-    long np = 5 * n, nq = nquery(&(data){.n = n});
-    d->n = n;
-    d->username = xmalloc((size_t)n * STR);
-    d->email = xmalloc((size_t)n * STR);
-    d->password = xmalloc((size_t)n * STR);
-    d->new_email = xmalloc((size_t)n * STR);
-    d->new_password = xmalloc((size_t)n * STR);
-    d->body = xmalloc((size_t)np * STR);
-    d->post_user = xmalloc((size_t)np * sizeof *d->post_user);
-    d->get_ids = xmalloc((size_t)n * sizeof *d->get_ids);
-    d->find_idx = xmalloc((size_t)n * sizeof *d->find_idx);
-    d->query_users = xmalloc((size_t)nq * sizeof *d->query_users);
-    d->update_ids = xmalloc((size_t)n * sizeof *d->update_ids);
-    d->delete_ids = xmalloc((size_t)n * sizeof *d->delete_ids);
-    for (long i = 0; i < n; i++) {
-        uint64_t h = rng();
-        snprintf(d->username + i * STR, STR, "user%07ld", i);
-        snprintf(d->email + i * STR, STR, "user%07ld@example.com", i);
-        snprintf(d->password + i * STR, STR, "pbkdf2:sha256$%016" PRIx64, h);
-        snprintf(d->new_email + i * STR, STR, "u%07ld@mail.example.org", i);
-        snprintf(d->new_password + i * STR, STR, "pbkdf2:sha256$%016" PRIx64, h ^ 0xffff);
-    }
-    for (long k = 0; k < np; k++) {
-        d->post_user[k] = (int64_t)(rng() % (uint64_t)n) + 1;
-        snprintf(d->body + k * STR, STR, "post %d: my %uth day, nice weather", (int)k, (unsigned)(rng() % 1000));
-    }
-    for (long i = 0; i < n; i++) {
-        d->get_ids[i] = (int64_t)(rng() % (uint64_t)n) + 1;
-        d->find_idx[i] = (long)(rng() % (uint64_t)n);
-        d->update_ids[i] = (int64_t)(rng() % (uint64_t)n) + 1;
-    }
-    for (long i = 0; i < nq; i++)
-        d->query_users[i] = (int64_t)(rng() % (uint64_t)n) + 1;
-    int64_t *perm = xmalloc((size_t)np * sizeof *perm);
-    for (long k = 0; k < np; k++)
-        perm[k] = k + 1;
-    for (long k = np - 1; k > 0; k--) {
-        long j = (long)(rng() % (uint64_t)(k + 1));
-        int64_t t = perm[k];
-        perm[k] = perm[j];
-        perm[j] = t;
-    }
-    memcpy(d->delete_ids, perm, (size_t)n * sizeof *perm);
-    free(perm);
-}
 
 /* A fresh schema `name` with the DDL, through a plain libpq connection. */
 static void fresh_schema(const char *url, const char *name, const char *ddl)
@@ -536,6 +429,7 @@ static const op OPS[] = {
 
 int main(int argc, char **argv)
 {
+    bench_prog = "pg_crud_bench";
     if (argc == 2 && strcmp(argv[1], "--ops") == 0) {
         /* "key<TAB>name" per op, for bench/callgrind.sh --pg. */
         for (size_t k = 0; k < NOPS; k++)

@@ -59,7 +59,7 @@ bench_crud() {
     # does not create one) so that "posts of a user" is a lookup, not a scan.
     echo "CREATE INDEX ix_post_user_id ON post (user_id);" >> "$OUT/blog.sql"
     "$CC" $BCFLAGS -I"$OUT/gen" -I"$TOP/runtime" -o "$OUT/crud_bench" \
-        "$TOP/bench/crud_bench.c" "$OUT/gen/blog.c" "$BUILD/libmodelc.a" $SQLITE_LIBS -lm
+        "$TOP/bench/crud_bench.c" "$TOP/bench/workload.c" "$OUT/gen/blog.c" "$BUILD/libmodelc.a" $SQLITE_LIBS -lm
     "$OUT/crud_bench" "$OUT" "$OUT/blog.sql"
 
     echo
@@ -158,7 +158,7 @@ bench_pg() {
     "$MODELC" sql --dialect postgresql "$BLOG_MODEL" > "$OUT/blog_pg.sql"
     echo "CREATE INDEX ix_post_user_id ON post (user_id);" >> "$OUT/blog_pg.sql"
     "$CC" $BCFLAGS $(pkg-config --cflags libpq) -I"$OUT/pggen" -I"$TOP/runtime" -o "$OUT/pg_crud_bench" \
-        "$TOP/bench/pg_crud_bench.c" "$OUT/pggen/blog.c" "$BUILD/libmodelc.a" $SQLITE_LIBS \
+        "$TOP/bench/pg_crud_bench.c" "$TOP/bench/workload.c" "$OUT/pggen/blog.c" "$BUILD/libmodelc.a" $SQLITE_LIBS \
         $(pkg-config --libs libpq) -lm
     sh "$TOP/tests/pg/with-postgres.sh" "$OUT/pg_crud_bench" "$OUT/blog_pg.sql"
     echo

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "modelc.h"
+#include "sqlsplit.h"
 
 #define MCI_MSG_MAX 1024
 
@@ -151,13 +152,7 @@ typedef void (*mci_stmt_hook)(void *ctx, sqlite3_stmt *st, int after);
 int mci_run_script_hooked(mc_db *db, const char *sql, const char *prefix, int *count, mci_stmt_hook hook,
                           void *ctx);
 
-/* sqlsplit.c: the length of the first statement of s[0..len), its ';'
- * included, where sqlite3_complete() would first say "complete"; len when
- * no ';' completes one.  Linear in what it reads.  With
- * MCI_SQL_POSTGRESQL, where PostgreSQL (psql) would end it instead:
- * dollar quotes ($$..$$, $tag$..$tag$) keep their ';'. */
-enum { MCI_SQL_POSTGRESQL = 1 };
-size_t mci_statement_end(const char *s, size_t len, unsigned flags);
+/* sqlsplit.h: mci_statement_end, where one statement of a script ends. */
 
 /* values.c: "table.field" (or the one name given, or "value") into buf,
  * for the messages of value checks; returns buf. */

@@ -2,6 +2,7 @@
 #include "migfile.h"
 #include "introspect.h"
 #include "snapshot.h"
+#include "sqlsplit.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -76,6 +77,42 @@ static const char *after_line(const char *p)
 {
     const char *nl = strchr(p, '\n');
     return nl ? nl + 1 : p + strlen(p);
+}
+
+/* Whether the line at p, in the upgrade section that starts at ub, stands
+ * between statements: outside every string, quoted name, comment,
+ * trigger or dollar-quoted body and parenthesis of the SQL before it.
+ * The SQL since the last statement that ended before p, given one more
+ * ';', must end at that ';' (split by the rules of split, the file's
+ * dialect, as the runner will split it). */
+static int between_statements(mcc_arena *a, const char *ub, const char *p, unsigned split)
+{
+    size_t len = (size_t)(p - ub), pos = 0;
+    while (pos < len) {
+        size_t n = mci_statement_end(ub + pos, len - pos, split);
+        if (pos + n >= len)
+            break;
+        pos += n;
+    }
+    size_t rest = len - pos;
+    char *probe = mcc_arena_alloc(a, rest + 2);
+    if (!probe)
+        return 1;
+    memcpy(probe, ub + pos, rest);
+    probe[rest] = ';';
+    probe[rest + 1] = ' ';      /* so that "not complete" (rest + 2) differs from "ends at the ';'" */
+    return mci_statement_end(probe, rest + 2, split) == rest + 1;
+}
+
+/* The downgrade section's marker: the first DOWN_MARK line after ub (the
+ * upgrade section's first line) that stands between statements, so that
+ * the same words inside a function body or a string are SQL; or NULL. */
+static const char *find_down_mark(mcc_arena *a, const char *ub, unsigned split)
+{
+    for (const char *p = find_mark(ub, DOWN_MARK); p; p = find_mark(after_line(p), DOWN_MARK))
+        if (between_statements(a, ub, p, split))
+            return p;
+    return NULL;
 }
 
 /* Files by version, then by name (so that two of one version sit
@@ -208,6 +245,7 @@ static int read_file(mcc_migfile *m, mcc_dialect dialect, mcc_arena *arena, mcc_
         return -1;
     }
     const char *ub = after_line(up);
+    down = find_down_mark(arena, ub, m->dialect == MCC_DIALECT_POSTGRESQL ? MCI_SQL_POSTGRESQL : 0);
     m->upgrade_sql = down ? mcc_arena_strndup(arena, ub, (size_t)(down - ub)) : ub;
     m->downgrade_sql = down ? after_line(down) : NULL;
     return 0;

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "modelc.h"
+#include "dbrows.h"
 #include "testutil.h"
 
 static const char BASE[] = "model User {\n"
@@ -588,6 +589,40 @@ START_TEST(nul_byte_in_a_migration_is_an_error)
 }
 END_TEST
 
+/* A line "-- modelc:downgrade" inside a string or a trigger's body is SQL,
+ * not the downgrade section's start: upgrade stores the whole string and
+ * creates the whole trigger, and downgrade runs the section after the
+ * marker that stands between statements. */
+START_TEST(downgrade_marker_inside_sql_is_sql)
+{
+    ws w = ws_new();
+    char *file = tu_fmt("%s/0002_notes.sql", w.mig);
+    const char *text = "-- Migration 0002: notes\n-- modelc:upgrade\n"
+                       "CREATE TABLE note (body TEXT, copies INTEGER DEFAULT 0);\n"
+                       "CREATE TRIGGER note_copy AFTER INSERT ON note BEGIN\n"
+                       "-- modelc:downgrade\n"
+                       "    UPDATE note SET copies = copies + 1 WHERE rowid = new.rowid;\n"
+                       "END;\n"
+                       "INSERT INTO note (body) VALUES ('one\n-- modelc:downgrade\ntwo');\n"
+                       "-- modelc:downgrade\n"
+                       "DROP TRIGGER note_copy;\nDROP TABLE note;\n";
+    ck_assert_int_eq(tu_write_file(file, text, strlen(text)), 0);
+    tu_result r = MC("upgrade", "--dir", w.mig, "--db", w.db);
+    EXPECT_OK(r, "upgrade");
+    tu_result_free(&r);
+    mc_db *db = NULL;
+    ck_assert_msg(mc_open(&db, w.db, NULL) == MC_OK, "%s", mc_errmsg(db));
+    tu_db_rows_eq(db, "SELECT body, copies FROM note", 2, "one\n-- modelc:downgrade\ntwo|1\n");
+    r = MC("downgrade", "--dir", w.mig, "--db", w.db);
+    EXPECT_OK(r, "downgrade");
+    tu_result_free(&r);
+    tu_db_rows_eq(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('note', 'note_copy')", 1, "0\n");
+    mc_close(db);
+    free(file);
+    ws_free(&w);
+}
+END_TEST
+
 START_TEST(fifo_as_a_migration_file_is_refused)
 {
     ws w = ws_new();
@@ -1011,6 +1046,7 @@ Suite *cmdfail_suite(void)
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, fifo_or_device_as_schema_is_refused);
     tcase_add_test(tc, nul_byte_in_a_migration_is_an_error);
+    tcase_add_test(tc, downgrade_marker_inside_sql_is_sql);
     tcase_add_test(tc, fifo_as_a_migration_file_is_refused);
     tcase_add_test(tc, check_reports_an_edited_applied_migration);
     tcase_add_test(tc, generate_refuses_migrations_that_do_not_give_the_schema);

@@ -144,6 +144,7 @@ static tu_result run_in(int want, const char *dir, const char *args)
     "CREATE FUNCTION item_upper() RETURNS trigger AS $fn$\n"                                    \
     "BEGIN\n"                                                                                   \
     "    NEW.name_upper := upper(NEW.name);  -- a ';' and a $$ inside\n"                        \
+    "-- modelc:downgrade\n"                                                                     \
     "    RETURN NEW;\n"                                                                         \
     "END;\n"                                                                                    \
     "$fn$ LANGUAGE plpgsql"
@@ -163,7 +164,8 @@ static tu_result run_in(int want, const char *dir, const char *args)
     "$$"
 
 /* A hand-written PostgreSQL file with a function, its trigger and a DO
- * block: upgrade applies each whole (the trigger fills name_upper of the
+ * block (the function's body holding a "-- modelc:downgrade" line, which
+ * is SQL there, not the downgrade section): upgrade applies each whole (the trigger fills name_upper of the
  * rows the DO block and later inserts write), --sql prints each as one
  * statement, downgrade removes table, trigger and function. */
 START_TEST(function_trigger_and_do_block_upgrade)

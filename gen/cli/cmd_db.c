@@ -50,17 +50,23 @@ enum {
     DB_CREATE   /* created when missing (upgrade, stamp) */
 };
 
-/* Opens the database as `mode` says; NULL after reporting why not, with
- * hint (may be NULL) -- the runtime's message names the database once,
- * never with a password. */
-static mc_db *open_db(mcc_diag *d, const char *url, int mode, const char *hint)
+/* What a command that writes says when a lock held elsewhere outlasted its wait. */
+static const char LOCK_HINT[] = "another connection holds a lock on it; --lock-timeout S waits longer";
+
+/* Opens the database as `mode` says, waiting lock_ms for a lock another
+ * connection holds (-1: the runtime's default, 5 s); NULL after reporting
+ * why not, with hint (may be NULL) -- the runtime's message names the
+ * database once, never with a password. */
+static mc_db *open_db(mcc_diag *d, const char *url, int mode, int lock_ms, const char *hint)
 {
     mc_open_options o = MC_OPEN_OPTIONS_DEFAULT;
     o.readonly = mode == DB_READ;
     o.create = mode == DB_CREATE;
+    o.busy_timeout_ms = lock_ms;
     mc_db *db = NULL;
-    if (mc_open(&db, url, &o) != MC_OK) {
-        mcc_error_in(d, NULL, hint, "%s", mc_errmsg(db));
+    int rc = mc_open(&db, url, &o);
+    if (rc != MC_OK) {
+        mcc_error_in(d, NULL, rc == MC_BUSY && mode != DB_READ ? LOCK_HINT : hint, "%s", mc_errmsg(db));
         mc_close(db);
         return NULL;
     }
@@ -86,6 +92,28 @@ static int parse_version(mcc_diag *d, const char *s, size_t n, int *out)
         return MCC_EXIT_ERROR;
     }
     *out = (int)v;
+    return 0;
+}
+
+/* The longest --lock-timeout, in seconds: its milliseconds fit an int. */
+#define LOCK_TIMEOUT_MAX 2000000
+
+/* --lock-timeout SECONDS (NULL: not given) into *ms: -1 (the default),
+ * or the milliseconds to wait for a lock another connection holds (0: do
+ * not wait).  0, or MCC_EXIT_USAGE after a message. */
+static int parse_lock_timeout(mcc_diag *d, const char *s, int *ms)
+{
+    *ms = -1;
+    if (!s)
+        return 0;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!s[0] || *end || v < 0 || v > LOCK_TIMEOUT_MAX) {
+        mcc_error_in(d, NULL, NULL, "--lock-timeout takes whole seconds from 0 to %d, not '%s'", LOCK_TIMEOUT_MAX,
+                     s);
+        return MCC_EXIT_USAGE;
+    }
+    *ms = (int)v * 1000;
     return 0;
 }
 
@@ -174,8 +202,8 @@ static void on_step(void *ctx, const mc_migration *m, int upgrading, mc_migratio
 
 /* What upgrade / downgrade were asked, once the options are read. */
 typedef struct move_opts {
-    const char *url, *dir, *to, *secure_delete, *shown;
-    int sql, quiet, verbose;
+    const char *url, *dir, *to, *secure_delete, *lock_timeout, *shown;
+    int sql, quiet, verbose, lock_ms;
     bool upgrading;
 } move_opts;
 
@@ -189,6 +217,7 @@ static int move_options(const mcc_cmd *cmd, int argc, char **argv, mcc_diag *d, 
         {"--to", NULL, 1, &o->to, NULL},
         {"--sql", NULL, 0, NULL, &o->sql},
         {"--secure-delete", NULL, 1, &o->secure_delete, NULL},
+        {"--lock-timeout", NULL, 1, &o->lock_timeout, NULL},
         {"--quiet", "-q", 0, NULL, &o->quiet},
         {"--verbose", "-v", 0, NULL, &o->verbose},
         {0},
@@ -219,6 +248,10 @@ static int move_options(const mcc_cmd *cmd, int argc, char **argv, mcc_diag *d, 
                      mcc_cli_shown_db(o->url));
         return MCC_EXIT_USAGE;
     }
+    if (parse_lock_timeout(d, o->lock_timeout, &o->lock_ms) != 0) {
+        mcc_cli_usage(cmd);
+        return MCC_EXIT_USAGE;
+    }
     if (!o->dir)
         o->dir = "migrations";
     o->shown = mcc_cli_shown_db(o->url);
@@ -231,7 +264,7 @@ static int move_options(const mcc_cmd *cmd, int argc, char **argv, mcc_diag *d, 
  * and unedited.  NULL after reporting. */
 static mc_db *move_open(const move_opts *o, mcc_diag *d, const mcc_migdir *md, const mc_migration *list, int *cur)
 {
-    mc_db *db = open_db(d, o->url, o->sql ? DB_READ : o->upgrading ? DB_CREATE : DB_WRITE,
+    mc_db *db = open_db(d, o->url, o->sql ? DB_READ : o->upgrading ? DB_CREATE : DB_WRITE, o->lock_ms,
                         o->sql ? "`--db :memory:` prints the SQL for an empty database" : NULL);
     if (!db)
         return NULL;
@@ -294,8 +327,9 @@ static int move_run(const move_opts *o, mcc_diag *d, mc_db *db, const mc_migrati
         return MCC_EXIT_ERROR;
     }
     memset(p.done, 0, n + 1);
-    if (mc_migrate_run(db, list, n, target, on_step, &p) != MC_OK) {
-        mcc_error_in(d, NULL, NULL, "%s: %s", o->shown, mc_errmsg(db));
+    int st = mc_migrate_run(db, list, n, target, on_step, &p);
+    if (st != MC_OK) {
+        mcc_error_in(d, NULL, st == MC_BUSY ? LOCK_HINT : NULL, "%s: %s", o->shown, mc_errmsg(db));
         int now = cur;
         mc_migrate_current(db, &now);
         if (now != cur)
@@ -407,7 +441,7 @@ int mcc_cmd_current(const mcc_cmd *cmd, int argc, char **argv)
     char place[64];
     mcc_diag d;
     cmd_diag(&d, place, cmd->name);
-    mc_db *db = open_db(&d, url, DB_READ, NULL);
+    mc_db *db = open_db(&d, url, DB_READ, -1, NULL);
     if (!db)
         return MCC_EXIT_ERROR;
     int v = 0;
@@ -498,7 +532,7 @@ int mcc_cmd_history(const mcc_cmd *cmd, int argc, char **argv)
         goto out;
     /* --db: mark each migration applied or pending, as showmigrations does. */
     if (with_db) {
-        mc_db *db = open_db(&d, url, DB_READ, NULL);
+        mc_db *db = open_db(&d, url, DB_READ, -1, NULL);
         if (!db)
             goto out;
         if (read_applied(db, md.n, &arena, &ap) != MC_OK) {
@@ -541,8 +575,11 @@ out:
 
 int mcc_cmd_stamp(const mcc_cmd *cmd, int argc, char **argv)
 {
-    const char *url = NULL, *dir = NULL;
-    const mcc_opt opts[] = {{"--db", NULL, 1, &url, NULL}, {"--dir", NULL, 1, &dir, NULL}, {0}};
+    const char *url = NULL, *dir = NULL, *lock_timeout = NULL;
+    const mcc_opt opts[] = {{"--db", NULL, 1, &url, NULL},
+                            {"--dir", NULL, 1, &dir, NULL},
+                            {"--lock-timeout", NULL, 1, &lock_timeout, NULL},
+                            {0}};
     const char *pos[1] = {0};
     int rc = mcc_cli_parse(cmd, argc, argv, opts, pos, 1, 1);
     if (rc >= 0)
@@ -554,9 +591,13 @@ int mcc_cmd_stamp(const mcc_cmd *cmd, int argc, char **argv)
     char place[64];
     mcc_diag d;
     cmd_diag(&d, place, cmd->name);
-    int v;
+    int v, lock_ms;
     if ((rc = parse_version(&d, pos[0], (size_t)INT_MAX, &v)) != 0)
         return rc;
+    if ((rc = parse_lock_timeout(&d, lock_timeout, &lock_ms)) != 0) {
+        mcc_cli_usage(cmd);
+        return rc;
+    }
     if (mcc_cli_require_dir(cmd->name, dir))
         return MCC_EXIT_ERROR;
     mcc_arena arena = {0};
@@ -568,11 +609,12 @@ int mcc_cmd_stamp(const mcc_cmd *cmd, int argc, char **argv)
     if ((rc = parse_version(&d, pos[0], md.n, &v)) != 0)
         goto out;
     rc = MCC_EXIT_ERROR;
-    mc_db *db = open_db(&d, url, DB_CREATE, NULL);
+    mc_db *db = open_db(&d, url, DB_CREATE, lock_ms, NULL);
     if (!db)
         goto out;
-    if (mc_migrate_stamp(db, list, md.n, v) != MC_OK) {
-        mcc_error_in(&d, NULL, NULL, "%s", mc_errmsg(db));
+    int st = mc_migrate_stamp(db, list, md.n, v);
+    if (st != MC_OK) {
+        mcc_error_in(&d, NULL, st == MC_BUSY ? LOCK_HINT : NULL, "%s", mc_errmsg(db));
         mc_close(db);
         goto out;
     }

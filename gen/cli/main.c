@@ -36,10 +36,10 @@ static const mcc_cmd commands[] = {
      "  -m, --message TEXT   what the migration does (names the file)\n"
      "  --dir DIR            migrations directory (default: migrations)\n"
      "  --allow-data-loss    allow dropping tables or columns, narrowing types\n"
-     "  --dialect D          sqlite (default; or the dialect of $DATABASE_URL);\n"
-     "                       postgresql migrations are not written yet\n",
+     "  --dialect D          sqlite or postgresql (default: the dialect of\n"
+     "                       $DATABASE_URL, else sqlite)\n",
      mcc_cmd_migrate},
-    {"upgrade", "[--db DB] [--dir DIR] [--to N] [--sql] [--secure-delete on|fast|off] [--quiet|--verbose]", "apply migrations (default: all)",
+    {"upgrade", "[--db DB] [--dir DIR] [--to N] [--sql] [--secure-delete on|fast|off] [--lock-timeout S] [--quiet|--verbose]", "apply migrations (default: all)",
      "Prints each migration as it starts and ends, with its time, and on a\n"
      "terminal the rows a table rebuild has copied.\n\n"
      "  --db DB        database path or sqlite:///path (default: $DATABASE_URL, else app.db)\n"
@@ -48,10 +48,12 @@ static const mcc_cmd commands[] = {
      "  --sql          print the SQL that would run, touching nothing\n"
      "  --secure-delete M   PRAGMA secure_delete for this run: on zeroes freed\n"
      "                      pages, fast only when free, off leaves them readable\n"
+     "  --lock-timeout S    wait at most S seconds for a lock another connection\n"
+     "                      holds (another upgrader, a writer; default 5)\n"
      "  -q, --quiet    print errors only\n"
      "  -v, --verbose  also say which database and files are used and what was checked\n",
      mcc_cmd_upgrade},
-    {"downgrade", "[--db DB] [--dir DIR] [--to N] [--sql] [--secure-delete on|fast|off] [--quiet|--verbose]",
+    {"downgrade", "[--db DB] [--dir DIR] [--to N] [--sql] [--secure-delete on|fast|off] [--lock-timeout S] [--quiet|--verbose]",
      "undo migrations (default: one step)",
      "Prints each migration as it starts and ends, with its time, and on a\n"
      "terminal the rows a table rebuild has copied.\n\n"
@@ -61,6 +63,8 @@ static const mcc_cmd commands[] = {
      "  --sql          print the SQL that would run, touching nothing\n"
      "  --secure-delete M   PRAGMA secure_delete for this run: on zeroes freed\n"
      "                      pages, fast only when free, off leaves them readable\n"
+     "  --lock-timeout S    wait at most S seconds for a lock another connection\n"
+     "                      holds (another upgrader, a writer; default 5)\n"
      "  -q, --quiet    print errors only\n"
      "  -v, --verbose  also say which database and files are used and what was checked\n",
      mcc_cmd_downgrade},
@@ -72,9 +76,10 @@ static const mcc_cmd commands[] = {
      "edited since.\n\n"
      "  --dir DIR   migrations directory (default: migrations)\n"
      "  --db DB     database path or sqlite:///path (read only)\n", mcc_cmd_history},
-    {"stamp", "N [--db DB] [--dir DIR]", "mark the database as at version N without running anything",
+    {"stamp", "N [--db DB] [--dir DIR] [--lock-timeout S]", "mark the database as at version N without running anything",
      "  --db DB     database path or sqlite:///path (default: $DATABASE_URL, else app.db)\n"
-     "  --dir DIR   migrations directory (default: migrations)\n",
+     "  --dir DIR   migrations directory (default: migrations)\n"
+     "  --lock-timeout S   wait at most S seconds for a lock another connection holds (default 5)\n",
      mcc_cmd_stamp},
     {"check", "SCHEMA [--db DB] [--dir DIR]", "exit 1 when the database or migrations differ from SCHEMA",
      "Compares SCHEMA with what the migrations in DIR produce and, with --db,\n"

@@ -468,6 +468,56 @@ START_TEST(commands_on_a_locked_database_fail_within_the_timeout)
 END_TEST
 
 
+/* --lock-timeout S is how long upgrade waits for a lock another
+ * connection holds: 0 fails at once, 2 after about two seconds (both with
+ * the hint), 30 outlasts a writer that commits after a second and then
+ * upgrades.  A malformed value is a usage error. */
+START_TEST(lock_timeout_sets_how_long_upgrade_waits)
+{
+    ws w = ws_new();
+    make_db(&w, w.db);
+    char *file = tu_fmt("%s/0002_more.sql", w.mig);
+    const char *text = "-- Migration 0002: more\n-- modelc:upgrade\nCREATE TABLE more (id INTEGER);\n"
+                       "-- modelc:downgrade\nDROP TABLE more;\n";
+    ck_assert_int_eq(tu_write_file(file, text, strlen(text)), 0);
+    tu_result r = MC("upgrade", "--dir", w.mig, "--db", w.db, "--lock-timeout", "soon");
+    ck_assert_msg(r.status == 2 && strstr(r.err, "--lock-timeout takes whole seconds"), "exit %d: %s", r.status,
+                  r.err);
+    tu_result_free(&r);
+
+    sqlite3 *holder = hold_lock(w.db, "EXCLUSIVE");
+    const char *waits[] = {"0", "2"};
+    for (int k = 0; k < 2; k++) {
+        double t0 = now_s();
+        r = MC("upgrade", "--dir", w.mig, "--db", w.db, "--lock-timeout", waits[k]);
+        double took = now_s() - t0;
+        ck_assert_msg(r.status == 1 && strstr(r.err, "locked") && strstr(r.err, "--lock-timeout S waits longer"),
+                      "--lock-timeout %s: exit %d: %s", waits[k], r.status, r.err);
+        if (k == 0)
+            ck_assert_msg(took < 1.5, "--lock-timeout 0 failed after %.1f s", took);
+        else
+            ck_assert_msg(took > 1.8 && took < 4.5, "--lock-timeout 2 failed after %.1f s", took);
+        tu_result_free(&r);
+    }
+
+    char *cmd = tu_fmt("'%s' upgrade --dir '%s' --db '%s' --lock-timeout 30 2>&1; echo \"exit $?\"", tu_modelc(),
+                       w.mig, w.db);
+    FILE *p = popen(cmd, "r");
+    ck_assert(p != NULL);
+    sleep(1);
+    sqlite3_exec(holder, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(holder);
+    char out[4096];
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    pclose(p);
+    ck_assert_msg(strstr(out, "Upgraded to 0002 (more)") && strstr(out, "exit 0"), "%s", out);
+    free(cmd);
+    free(file);
+    ws_free(&w);
+}
+END_TEST
+
 /* ---- the migrations directory ------------------------------------------------------ */
 
 START_TEST(init_makes_the_directory_and_the_others_need_it)
@@ -1037,6 +1087,7 @@ Suite *cmdfail_suite(void)
     tcase_add_test(tc, passwords_are_never_shown);
     tcase_add_test(tc, runtime_locked_database_is_busy_within_the_timeout);
     tcase_add_test(tc, commands_on_a_locked_database_fail_within_the_timeout);
+    tcase_add_test(tc, lock_timeout_sets_how_long_upgrade_waits);
     suite_add_tcase(s, tc);
     tc = tcase_create("directory");
     tcase_set_timeout(tc, 600);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "modelc.h"
@@ -834,6 +835,55 @@ START_TEST(two_upgrade_commands_at_once)
 }
 END_TEST
 
+/* `modelc upgrade --lock-timeout S` while another session holds the
+ * runner's advisory lock: 1 fails after about a second with the hint and
+ * leaves the version; 30 waits for the holder, which commits after a
+ * second, and then applies the step. */
+START_TEST(lock_timeout_sets_how_long_upgrade_waits)
+{
+    char *url = schema_url("pgr_lock_timeout");
+    if (!url)
+        return;
+    char *dir = tu_mkdtemp();
+    tu_result r = mc_run(0, dir, "init", NULL, NULL);
+    tu_result_free(&r);
+    hand_file(dir, 1, "one", "CREATE TABLE one (id INTEGER);", "DROP TABLE one;");
+    mc_db *holder = open_url(url, -1);
+    ck_assert_int_eq(mc_begin(holder), MC_OK);
+    exec_ok(holder, LOCK_SQL);
+
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    r = mc_run(1, dir, "upgrade --db '%s' --lock-timeout 1", url, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    has(r.err, "--lock-timeout S waits longer");
+    ck_assert_msg(took > 0.8 && took < 4.5, "--lock-timeout 1 failed after %.1f s", took);
+    tu_result_free(&r);
+    mc_db *db = open_url(url, -1);
+    ck_assert_int_eq(current(db), 0);
+
+    char *cmd = tu_fmt("cd '%s' && '%s' upgrade --db '%s' --lock-timeout 30 2>&1; echo \"exit $?\"", dir,
+                       tu_modelc(), url);
+    FILE *p = popen(cmd, "r");
+    ck_assert(p != NULL);
+    sleep(1);
+    ck_assert_int_eq(mc_commit(holder), MC_OK);
+    char out[4096];
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    pclose(p);
+    has(out, "Upgraded to 0001 (one)");
+    has(out, "exit 0");
+    ck_assert_int_eq(current(db), 1);
+    mc_close(db);
+    mc_close(holder);
+    free(cmd);
+    tu_rmdir(dir);
+    free(url);
+}
+END_TEST
+
 /* ---- the seed walk-through ------------------------------------------------------------------ */
 
 /* make demo's steps (examples/blog/Makefile `run`) with DATABASE_URL a
@@ -939,6 +989,7 @@ int main(void)
     tcase_add_test(tc, another_dialects_history_refused);
     tcase_add_test(tc, failing_file_leaves_previous_version);
     tcase_add_test(tc, two_upgrade_commands_at_once);
+    tcase_add_test(tc, lock_timeout_sets_how_long_upgrade_waits);
     tcase_add_test(tc, seed_walkthrough_on_postgresql);
     suite_add_tcase(s, tc);
     return tu_run_suite(s);

@@ -12,12 +12,18 @@
  *     bytes are bytea's binary form).  Results come as text and are read
  *     by type: boolean 't'/'f' as 1/0, bytea's hex form as bytes,
  *     timestamps normalized to modelc's 26-character form.
- *   - Every execution runs in single-row mode: a statement holds one row
- *     at a time, however large its result.  libpq can stream one result
+ *   - An execution streams in single-row mode (a statement holds one row
+ *     at a time, however large its result) unless its caller reads the
+ *     whole result anyway and says so with MC_STEP_WHOLE (get, find,
+ *     first, lists, counts, eager loads): then the first step takes the
+ *     whole result in one PGresult, as PQexecPrepared does, and later
+ *     steps move along its tuples.  A statement that can have no rows to
+ *     stream (an INSERT, UPDATE or DELETE without RETURNING, the
+ *     id-returning insert) always runs so.  libpq can stream one result
  *     per connection only, so when another statement must run while one
  *     is streaming (a lookup inside a loop over a query), the rest of the
  *     streaming one is read into memory first ("drained"), and it goes on
- *     from there.
+ *     from there.  A whole result never holds the connection.
  *   - mc_stmt_prepare_insert's RETURNING row is taken as the new id; its
  *     step reports DONE as SQLite's INSERT does.
  *   - The session is set up for modelc: client_encoding UTF8, DateStyle
@@ -52,7 +58,10 @@ typedef struct mci_pgconn {
     int err_rc;             /* its SQLite code; 0 once reported */
 } mci_pgconn;
 
-enum { PS_IDLE, PS_STREAM, PS_DRAINED, PS_DONE };
+/* PS_STREAM: single-row results still coming from the connection;
+ * PS_DRAINED: they were read into queue; PS_WHOLE: row is the whole
+ * result, tup its current tuple. */
+enum { PS_IDLE, PS_STREAM, PS_DRAINED, PS_WHOLE, PS_DONE };
 
 typedef struct mci_pgstmt {
     char name[24];
@@ -62,8 +71,10 @@ typedef struct mci_pgstmt {
     char (*num)[32];        /* per parameter: the text of a number or a DateTime */
     char **owned;           /* per parameter: a copy made for unterminated text */
     int state;              /* PS_* */
-    int single;             /* run in single-row mode (see rows_at_once) */
-    PGresult *row;          /* the current row (a single-row result) */
+    int single;             /* may stream: rows to give (see rows_at_once) */
+    PGresult *row;          /* the current row's result: a single-row one, or
+                             * the whole result (PS_WHOLE) */
+    int tup, ntup;          /* the current row's tuple in it, and its tuples */
     char **lent;            /* conversions lent with the row (mci_pg_column_lent), */
     size_t nlent, clent;    /* freed when the row goes */
     PGresult **queue;       /* drained rows not yet stepped to */
@@ -214,14 +225,22 @@ static void free_connection(mci_pgconn *c)
         drain(c->busy);
 }
 
+/* Frees what was lent with the current row. */
+static void clear_lent(mci_pgstmt *s)
+{
+    for (size_t i = 0; i < s->nlent; i++)
+        free(s->lent[i]);
+    s->nlent = 0;
+}
+
+/* Leaves the current row: its result too (a whole result with it). */
 static void clear_row(mci_pgconn *c, mci_pgstmt *s)
 {
     if (s->row)
         PQ(c)->PQclear(s->row);
     s->row = NULL;
-    for (size_t i = 0; i < s->nlent; i++)
-        free(s->lent[i]);
-    s->nlent = 0;
+    s->tup = 0;
+    clear_lent(s);
 }
 
 /* The next result of the streaming statement h. */
@@ -229,28 +248,67 @@ static int pull(mci_stmt *h)
 {
     mci_pgconn *c = conn_of(h);
     mci_pgstmt *s = h->pg;
+    PGresult *res = PQ(c)->PQgetResult(c->conn);
+    int rc;
 
-    for (;;) {
-        PGresult *res = PQ(c)->PQgetResult(c->conn);
-        if (res && PQ(c)->PQresultStatus(res) == PGRES_SINGLE_TUPLE) {
-            if (h->flags & MCI_STMT_RETURNS_ID) {
+    if (res && PQ(c)->PQresultStatus(res) == PGRES_SINGLE_TUPLE) {
+        s->row = res;
+        s->ntup = 1;
+        return MC_RC_ROW;
+    }
+    rc = finish(c, res);
+    if (res)
+        discard_results(c);
+    s->state = PS_DONE;
+    c->busy = NULL;
+    return rc;
+}
+
+/* The first step of a whole-result execution: reads the result (the
+ * connection is free afterwards) and stands on its first row, or reports
+ * its end or failure.  A server error on any row fails the whole result:
+ * libpq drops the rows before it.  The id-returning insert's row is the
+ * new id, and its step is DONE. */
+static int fetch_whole(mci_stmt *h)
+{
+    mci_pgconn *c = conn_of(h);
+    mci_pgstmt *s = h->pg;
+    PGresult *res = PQ(c)->PQgetResult(c->conn);
+
+    if (res)
+        discard_results(c);
+    c->busy = NULL;
+    s->state = PS_DONE;
+    if (res && PQ(c)->PQresultStatus(res) == PGRES_TUPLES_OK) {
+        int n = PQ(c)->PQntuples(res);
+        if (h->flags & MCI_STMT_RETURNS_ID) {
+            if (n > 0)
                 c->last_id = strtoll(PQ(c)->PQgetvalue(res, 0, 0), NULL, 10);
-                PQ(c)->PQclear(res);
-                continue;
-            }
+        } else if (n > 0) {
+            const char *k = PQ(c)->PQcmdTuples(res);
+            c->changes = k && *k ? strtoll(k, NULL, 10) : 0;
             s->row = res;
+            s->tup = 0;
+            s->ntup = n;
+            s->state = PS_WHOLE;
             return MC_RC_ROW;
         }
-        if (res && (h->flags & MCI_STMT_RETURNS_ID) && PQ(c)->PQresultStatus(res) == PGRES_TUPLES_OK &&
-            PQ(c)->PQntuples(res) > 0)
-            c->last_id = strtoll(PQ(c)->PQgetvalue(res, 0, 0), NULL, 10);
-        int rc = finish(c, res);
-        if (res)
-            discard_results(c);
-        s->state = PS_DONE;
-        c->busy = NULL;
-        return rc;
     }
+    return finish(c, res);
+}
+
+/* The next row of a whole result; DONE (and the result freed) after its
+ * last. */
+static int next_tuple(mci_stmt *h)
+{
+    mci_pgstmt *s = h->pg;
+
+    clear_lent(s);
+    if (++s->tup < s->ntup)
+        return MC_RC_ROW;
+    clear_row(conn_of(h), s);
+    s->state = PS_DONE;
+    return MC_RC_DONE;
 }
 
 /* The next row of a drained statement. */
@@ -262,6 +320,7 @@ static int pop(mci_stmt *h)
 
     if (s->qpos < s->qlen) {
         s->row = s->queue[s->qpos];
+        s->ntup = 1;
         s->queue[s->qpos++] = NULL;
         return MC_RC_ROW;
     }
@@ -276,8 +335,8 @@ static int pop(mci_stmt *h)
     return rc;
 }
 
-/* Sends h's execution with its bindings. */
-static int start(mci_stmt *h)
+/* Sends h's execution with its bindings, streaming unless whole. */
+static int start(mci_stmt *h, int whole)
 {
     mci_pgconn *c = conn_of(h);
     mci_pgstmt *s = h->pg;
@@ -285,14 +344,14 @@ static int start(mci_stmt *h)
     free_connection(c);
     if (!PQ(c)->PQsendQueryPrepared(c->conn, s->name, s->nparams, s->values, s->lengths, s->formats, 0))
         return record_error(c, NULL);
-    if (s->single)
+    if (!whole)
         PQ(c)->PQsetSingleRowMode(c->conn);
     s->state = PS_STREAM;
     c->busy = h;
     return MC_OK;
 }
 
-int mc_pg_step(mc_stmt *st)
+int mc_pg_step_flags(mc_stmt *st, unsigned flags)
 {
     mci_stmt *h = (mci_stmt *)st;
     mci_pgstmt *s;
@@ -301,17 +360,26 @@ int mc_pg_step(mc_stmt *st)
     if (!h || !h->pg)
         return SQLITE_MISUSE;
     s = h->pg;
+    if (s->state == PS_WHOLE)
+        return next_tuple(h);
     clear_row(conn_of(h), s);
     switch (s->state) {
     case PS_STREAM:
         return pull(h);
     case PS_DRAINED:
         return pop(h);
-    default:    /* IDLE, or DONE: run again, as SQLite does after DONE */
-        if ((rc = start(h)) != MC_OK)
+    default: {  /* IDLE, or DONE: run again, as SQLite does after DONE */
+        int whole = !s->single || (flags & MC_STEP_WHOLE);
+        if ((rc = start(h, whole)) != MC_OK)
             return rc;
-        return pull(h);
+        return whole ? fetch_whole(h) : pull(h);
     }
+    }
+}
+
+int mc_pg_step(mc_stmt *st)
+{
+    return mc_pg_step_flags(st, 0);
 }
 
 /* ---- bindings ----------------------------------------------------------------- */
@@ -452,31 +520,35 @@ int mci_pg_bind_copy(mc_stmt *st, int idx, const char *text, size_t n)
 
 /* ---- columns ------------------------------------------------------------------ */
 
-/* The current row's result when col is one of its columns, else NULL. */
-static PGresult *cell(mc_stmt *st, int col)
+/* The current row's result when col is one of its columns, else NULL;
+ * *tup = the row's tuple in it. */
+static PGresult *cell(mc_stmt *st, int col, int *tup)
 {
     mci_stmt *h = (mci_stmt *)st;
     if (!h || !h->pg || !h->pg->row || col < 0 || col >= PQ(conn_of(h))->PQnfields(h->pg->row))
         return NULL;
+    *tup = h->pg->tup;
     return h->pg->row;
 }
 
 int mc_pg_column_is_null(mc_stmt *st, int col)
 {
-    PGresult *r = cell(st, col);
-    return !r || PQ(conn_of((mci_stmt *)st))->PQgetisnull(r, 0, col);
+    int t;
+    PGresult *r = cell(st, col, &t);
+    return !r || PQ(conn_of((mci_stmt *)st))->PQgetisnull(r, t, col);
 }
 
 int64_t mc_pg_column_int64(mc_stmt *st, int col)
 {
-    PGresult *r = cell(st, col);
+    int t;
+    PGresult *r = cell(st, col, &t);
     const mci_pq *pq;
     const char *v;
 
     if (!r)
         return 0;
     pq = PQ(conn_of((mci_stmt *)st));
-    v = pq->PQgetvalue(r, 0, col);
+    v = pq->PQgetvalue(r, t, col);
     if (pq->PQftype(r, col) == OID_BOOL)
         return v[0] == 't';
     if (strpbrk(v, ".eE"))
@@ -486,14 +558,15 @@ int64_t mc_pg_column_int64(mc_stmt *st, int col)
 
 double mc_pg_column_double(mc_stmt *st, int col)
 {
-    PGresult *r = cell(st, col);
+    int t;
+    PGresult *r = cell(st, col, &t);
     const mci_pq *pq;
     const char *v;
 
     if (!r)
         return 0;
     pq = PQ(conn_of((mci_stmt *)st));
-    v = pq->PQgetvalue(r, 0, col);
+    v = pq->PQgetvalue(r, t, col);
     if (pq->PQftype(r, col) == OID_BOOL)
         return v[0] == 't';
     return strtod(v, NULL);
@@ -501,13 +574,14 @@ double mc_pg_column_double(mc_stmt *st, int col)
 
 const char *mc_pg_column_cstr(mc_stmt *st, int col)
 {
-    PGresult *r = cell(st, col);
+    int t;
+    PGresult *r = cell(st, col, &t);
     const mci_pq *pq;
 
     if (!r)
         return NULL;
     pq = PQ(conn_of((mci_stmt *)st));
-    return pq->PQgetisnull(r, 0, col) ? NULL : pq->PQgetvalue(r, 0, col);
+    return pq->PQgetisnull(r, t, col) ? NULL : pq->PQgetvalue(r, t, col);
 }
 
 static int hexval(int ch)
@@ -522,7 +596,8 @@ static int hexval(int ch)
  * *v is NULL for SQL NULL.  MC_NOMEM when a conversion cannot be had. */
 static int cell_value(mc_stmt *st, int col, const char **v, size_t *n, char **conv)
 {
-    PGresult *r = cell(st, col);
+    int t;
+    PGresult *r = cell(st, col, &t);
     const mci_pq *pq;
     Oid type;
 
@@ -532,10 +607,10 @@ static int cell_value(mc_stmt *st, int col, const char **v, size_t *n, char **co
     if (!r)
         return MC_OK;
     pq = PQ(conn_of((mci_stmt *)st));
-    if (pq->PQgetisnull(r, 0, col))
+    if (pq->PQgetisnull(r, t, col))
         return MC_OK;
-    *v = pq->PQgetvalue(r, 0, col);
-    *n = (size_t)pq->PQgetlength(r, 0, col);
+    *v = pq->PQgetvalue(r, t, col);
+    *n = (size_t)pq->PQgetlength(r, t, col);
     type = pq->PQftype(r, col);
     if (type == OID_BYTEA && *n >= 2 && (*v)[0] == '\\' && (*v)[1] == 'x') {
         size_t k = (*n - 2) / 2;
@@ -638,7 +713,8 @@ static void free_pgstmt(mci_pgconn *c, mci_pgstmt *s)
 
 /* Does sql give its rows (none, or the one of mc_stmt_prepare_insert) at
  * once?  An INSERT, UPDATE or DELETE without RETURNING has none to
- * stream, and single-row mode would cost it a second result per run. */
+ * stream, and single-row mode would cost it a second result per run:
+ * such a statement always runs as a whole result. */
 static int rows_at_once(const char *sql, int flags)
 {
     const char *p = mci_skip_space(sql);

@@ -249,7 +249,7 @@ int mc_eager_step(mc_eager *e)
 {
     if (!e || !e->st)
         return MC_MISUSE;
-    int rc = mc_stmt_step(e->st);
+    int rc = mc_stmt_step_flags(e->st, MC_STEP_WHOLE);  /* every row goes into the lists */
     if (rc == MC_RC_ROW)
         return MC_OK;
     if (rc == MC_RC_DONE)

@@ -531,10 +531,33 @@ MC_API int64_t mc_pg_column_int64(mc_stmt *st, int col);
 MC_API double mc_pg_column_double(mc_stmt *st, int col);
 
 /* Runs st one step: MC_RC_ROW, MC_RC_DONE or a failure code.  After
- * MC_RC_DONE the next step runs the statement again. */
+ * MC_RC_DONE the next step runs the statement again.  On PostgreSQL a
+ * statement that can return rows streams them: one row is held at a time
+ * (single-row mode), however large the result. */
 static inline int mc_stmt_step(mc_stmt *st)
 {
     return st->lite ? sqlite3_step(st->lite) : mc_pg_step(st);
+}
+
+/* Flags of mc_stmt_step_flags and mc_query_restart: how an execution
+ * fetches its rows.  Read at the first step of an execution only.
+ *   MC_STEP_WHOLE  the caller reads every row, or only the first (get,
+ *                  find, first, lists, counts): PostgreSQL sends the whole
+ *                  result at once and the client holds all of it in
+ *                  memory (libpq's PGresult) until the last step, release
+ *                  or reset -- one round trip and one result instead of
+ *                  one result per row.  A server error on any row (a
+ *                  division by zero in row 1000) fails the first step and
+ *                  no row is given.  A result too large for memory fails
+ *                  with the message libpq gives ("out of memory for query
+ *                  result"): stream such results (no flag).  SQLite steps
+ *                  as always and ignores the flag (it costs nothing). */
+#define MC_STEP_WHOLE 1u
+MC_API int mc_pg_step_flags(mc_stmt *st, unsigned flags);
+/* mc_stmt_step, with flags (MC_STEP_*) for the execution it starts. */
+static inline int mc_stmt_step_flags(mc_stmt *st, unsigned flags)
+{
+    return st->lite ? sqlite3_step(st->lite) : mc_pg_step_flags(st, flags);
 }
 
 /* Binds parameter idx (from 1).  Text: NULL -> SQL NULL, not copied. */
@@ -833,8 +856,13 @@ MC_API int mc_query_step(mc_query *q, mc_stmt **row);
  * (the query's own limit stays for later runs): MC_OK with *row, MC_DONE
  * when no row matches.  mc_query_rewind when done with the row. */
 MC_API int mc_query_first(mc_query *q, mc_stmt **row);
-/* Ends an iteration early; the next step starts over. */
+/* Ends an iteration early; the next step starts over (streaming). */
 MC_API void mc_query_rewind(mc_query *q);
+/* mc_query_rewind, and the next run of q (up to its end, a failure or the
+ * next rewind) is stepped with flags (MC_STEP_WHOLE: X_query_all reads
+ * every row).  mc_query_first, mc_query_count, pages and eager loading
+ * fetch whole results themselves. */
+MC_API void mc_query_restart(mc_query *q, unsigned flags);
 /* A NUMERIC(p, s) column of q's current row lent as mc_stmt_column_numeric
  * writes it ("8.50"): a value whose text lacks its scale (SQLite keeps
  * such a column as a number) is written once, kept with the row and freed

@@ -9,7 +9,10 @@
  * (values are always bound) -- is written only the first time a shape is
  * seen, so the same shape of query again costs neither a prepare nor any
  * text.  Iteration holds one row at a time: the generated code reads the
- * current row of the statement into its struct.
+ * current row of the statement into its struct.  On PostgreSQL a run
+ * streams (single-row mode) unless its caller reads all of it or one row
+ * (mc_query_restart with MC_STEP_WHOLE, first, count): then the whole
+ * result comes at once.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +62,7 @@ struct mc_query {
     int where_ok;
     int64_t limit, offset;  /* -1: none */
     int first;          /* during mc_query_first: LIMIT 1 written into the SQL */
+    unsigned step_flags;    /* MC_STEP_* for the next run's first step (mc_query_restart) */
     int status;         /* first failure while building (MC_NOMEM) */
     char *sql;          /* built on first use, rebuilt when the query changes */
     mc_stmt *stmt;      /* during an iteration */
@@ -206,6 +210,7 @@ mc_query *mc_query_new(mc_db *db, const mc_table_meta *meta)
     q->limit = -1;
     q->offset = -1;
     q->first = 0;
+    q->step_flags = 0;
     q->status = MC_OK;
     q->sql = NULL;
     q->stmt = NULL;
@@ -606,13 +611,14 @@ int mc_query_step(mc_query *q, mc_stmt **row)
             return rc;
         }
     }
-    int rc = mc_stmt_step(q->stmt);
+    int rc = mc_stmt_step_flags(q->stmt, q->step_flags);
     if (rc == MC_RC_ROW) {
         *row = q->stmt;
         return MC_OK;
     }
     mc_stmt_release(q->db, q->stmt);
     q->stmt = NULL;
+    q->step_flags = 0;
     if (rc == MC_RC_DONE)
         return MC_DONE;
     return mc_status_from_rc(q->db, rc, q->meta->name);
@@ -631,9 +637,11 @@ int mc_query_first(mc_query *q, mc_stmt **row)
     /* "LIMIT 1" in the SQL: SQLite stops at the first row (or keeps a
      * top-1 sort); the query's own limit stays for later runs. */
     q->first = 1;
+    q->step_flags = MC_STEP_WHOLE;  /* one row: no streaming */
     changed(q);
     int rc = mc_query_step(q, row);
     q->first = 0;
+    q->step_flags = 0;
     changed(q);     /* the running statement keeps its own copy */
     return rc;
 }
@@ -647,6 +655,15 @@ void mc_query_rewind(mc_query *q)
         mc_stmt_release(q->db, q->stmt);
         q->stmt = NULL;
     }
+    if (q)
+        q->step_flags = 0;
+}
+
+void mc_query_restart(mc_query *q, unsigned flags)
+{
+    mc_query_rewind(q);
+    if (q)
+        q->step_flags = flags;
 }
 
 /* One integer from the first row of sql run with q's values (count). */
@@ -657,7 +674,7 @@ int mci_query_int(mc_query *q, const char *sql, int paged, int64_t *out)
         return mc_errcode(q->db);
     int rc = bind_all(q, st, paged);
     if (rc == MC_OK) {
-        int s = mc_stmt_step(st);
+        int s = mc_stmt_step_flags(st, MC_STEP_WHOLE);
         if (s == MC_RC_ROW)
             *out = mc_stmt_column_int64(st, 0);
         else

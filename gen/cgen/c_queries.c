@@ -376,7 +376,7 @@ static void emit_list(qgen *x)
     mcc_buf_line(c, "out->count = 0;");
     emit_prepare(x, "MC_BIND_STATIC");
     mcc_buf_line(c, "while (rc == MC_OK) {");
-    mcc_buf_line(c, "    int s = mc_stmt_step(st);");
+    mcc_buf_line(c, "    int s = mc_stmt_step_flags(st, MC_STEP_WHOLE);");
     mcc_buf_line(c, "    if (s == MC_RC_DONE)");
     mcc_buf_line(c, "        break;");
     mcc_buf_line(c, "    if (s != MC_RC_ROW) {");
@@ -461,7 +461,7 @@ static void emit_one(qgen *x)
     emit_prepare(x, "MC_BIND_STATIC");
     mcc_buf_line(c, "%s *row = NULL;", r.type);
     mcc_buf_line(c, "if (rc == MC_OK) {");
-    mcc_buf_line(c, "    int s = mc_stmt_step(st);");
+    mcc_buf_line(c, "    int s = mc_stmt_step_flags(st, MC_STEP_WHOLE);");
     mcc_buf_line(c, "    if (s == MC_RC_ROW) {");
     mcc_buf_line(c, "        row = (%s *)calloc(1, sizeof *row);", r.type);
     mcc_buf_line(c, "        rc = row ? %srow) : mc_set_error(db, MC_NOMEM, \"%s: out of memory\");", r.read, x->fn);
@@ -507,7 +507,7 @@ static void emit_scalar(qgen *x)
     }
     emit_prepare(x, "MC_BIND_STATIC");
     mcc_buf_line(c, "if (rc == MC_OK) {");
-    mcc_buf_line(c, "    int s = mc_stmt_step(st);");
+    mcc_buf_line(c, "    int s = mc_stmt_step_flags(st, MC_STEP_WHOLE);");
     mcc_buf_line(c, "    if (s == MC_RC_DONE)");
     mcc_buf_line(c, "        rc = mc_set_error(db, MC_NOTFOUND, \"%s: no row\");", x->fn);
     mcc_buf_line(c, "    else if (s != MC_RC_ROW)");
@@ -546,7 +546,7 @@ static void emit_exec(qgen *x)
     mcc_buf_line(c, "    *changed = 0;");
     emit_prepare(x, "MC_BIND_STATIC");
     mcc_buf_line(c, "if (rc == MC_OK) {");
-    mcc_buf_line(c, "    int s = mc_stmt_step(st);");
+    mcc_buf_line(c, "    int s = mc_stmt_step_flags(st, MC_STEP_WHOLE);");
     mcc_buf_line(c, "    if (s != MC_RC_DONE && s != MC_RC_ROW)");
     mcc_buf_line(c, "        rc = mc_status_from_rc(db, s, %s);", x->ctx);
     mcc_buf_line(c, "    else if (changed)");

@@ -220,7 +220,7 @@ static void emit_joined(cgen *g, cg_out *o, const mcc_relationship *r)
     cg_snippet(c,
                "    {{type}} *row = NULL;\n"
                "    size_t cap = 0;\n"
-               "    while (rc == MC_OK && b == MC_RC_OK && (s = mc_stmt_step(st)) == MC_RC_ROW) {\n"
+               "    while (rc == MC_OK && b == MC_RC_OK && (s = mc_stmt_step_flags(st, MC_STEP_WHOLE)) == MC_RC_ROW) {\n"
                "        if (!row) {\n"
                "            row = ({{type}} *)calloc(1, sizeof *row);\n"
                "            rc = row ? {{fn}}_read(db, st, 0, row) : {{nomem}};\n"

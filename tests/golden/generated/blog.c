@@ -71,7 +71,7 @@ static int user_check(mc_db *db, const User *row)
  * the key).  st is released either way. */
 static int user_fetch(mc_db *db, mc_stmt *st, int b, User **out)
 {
-    int rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    int rc = b == MC_RC_OK ? mc_stmt_step_flags(st, MC_STEP_WHOLE) : b;
     if (rc != MC_RC_ROW) {
         mc_stmt_release(db, st);
         return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "user");
@@ -284,7 +284,7 @@ int user_query_all(User_query *q, User_list *out)
     mc_db *db = mc_query_db((mc_query *)q);
     out->items = NULL;
     out->count = 0;
-    mc_query_rewind((mc_query *)q);
+    mc_query_restart((mc_query *)q, MC_STEP_WHOLE);    /* every row: no streaming */
     for (int rc;; out->count++) {
         User *items = (User *)mc_list_grow(db, out->items, out->count, sizeof *items);
         if (items)
@@ -486,7 +486,7 @@ static int post_check(mc_db *db, const Post *row)
  * the key).  st is released either way. */
 static int post_fetch(mc_db *db, mc_stmt *st, int b, Post **out)
 {
-    int rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    int rc = b == MC_RC_OK ? mc_stmt_step_flags(st, MC_STEP_WHOLE) : b;
     if (rc != MC_RC_ROW) {
         mc_stmt_release(db, st);
         return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "post");
@@ -668,7 +668,7 @@ int post_query_all(Post_query *q, Post_list *out)
     mc_db *db = mc_query_db((mc_query *)q);
     out->items = NULL;
     out->count = 0;
-    mc_query_rewind((mc_query *)q);
+    mc_query_restart((mc_query *)q, MC_STEP_WHOLE);    /* every row: no streaming */
     for (int rc;; out->count++) {
         Post *items = (Post *)mc_list_grow(db, out->items, out->count, sizeof *items);
         if (items)

@@ -100,7 +100,7 @@ static int user_check(mc_db *db, const User *row)
  * the key).  st is released either way. */
 static int user_fetch(mc_db *db, mc_stmt *st, int b, User **out)
 {
-    int rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    int rc = b == MC_RC_OK ? mc_stmt_step_flags(st, MC_STEP_WHOLE) : b;
     if (rc != MC_RC_ROW) {
         mc_stmt_release(db, st);
         return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "user");
@@ -320,7 +320,7 @@ int user_query_all(User_query *q, User_list *out)
     mc_db *db = mc_query_db((mc_query *)q);
     out->items = NULL;
     out->count = 0;
-    mc_query_rewind((mc_query *)q);
+    mc_query_restart((mc_query *)q, MC_STEP_WHOLE);    /* every row: no streaming */
     for (int rc;; out->count++) {
         User *items = (User *)mc_list_grow(db, out->items, out->count, sizeof *items);
         if (items)
@@ -522,7 +522,7 @@ static int follow_check(mc_db *db, const Follow *row)
  * the key).  st is released either way. */
 static int follow_fetch(mc_db *db, mc_stmt *st, int b, Follow **out)
 {
-    int rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    int rc = b == MC_RC_OK ? mc_stmt_step_flags(st, MC_STEP_WHOLE) : b;
     if (rc != MC_RC_ROW) {
         mc_stmt_release(db, st);
         return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "followers");
@@ -678,7 +678,7 @@ int follow_query_all(Follow_query *q, Follow_list *out)
     mc_db *db = mc_query_db((mc_query *)q);
     out->items = NULL;
     out->count = 0;
-    mc_query_rewind((mc_query *)q);
+    mc_query_restart((mc_query *)q, MC_STEP_WHOLE);    /* every row: no streaming */
     for (int rc;; out->count++) {
         Follow *items = (Follow *)mc_list_grow(db, out->items, out->count, sizeof *items);
         if (items)
@@ -825,7 +825,7 @@ static int post_check(mc_db *db, const Post *row)
  * the key).  st is released either way. */
 static int post_fetch(mc_db *db, mc_stmt *st, int b, Post **out)
 {
-    int rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    int rc = b == MC_RC_OK ? mc_stmt_step_flags(st, MC_STEP_WHOLE) : b;
     if (rc != MC_RC_ROW) {
         mc_stmt_release(db, st);
         return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "post");
@@ -1013,7 +1013,7 @@ int post_query_all(Post_query *q, Post_list *out)
     mc_db *db = mc_query_db((mc_query *)q);
     out->items = NULL;
     out->count = 0;
-    mc_query_rewind((mc_query *)q);
+    mc_query_restart((mc_query *)q, MC_STEP_WHOLE);    /* every row: no streaming */
     for (int rc;; out->count++) {
         Post *items = (Post *)mc_list_grow(db, out->items, out->count, sizeof *items);
         if (items)
@@ -1221,7 +1221,7 @@ static int notification_check(mc_db *db, const Notification *row)
  * the key).  st is released either way. */
 static int notification_fetch(mc_db *db, mc_stmt *st, int b, Notification **out)
 {
-    int rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    int rc = b == MC_RC_OK ? mc_stmt_step_flags(st, MC_STEP_WHOLE) : b;
     if (rc != MC_RC_ROW) {
         mc_stmt_release(db, st);
         return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, "notification");
@@ -1409,7 +1409,7 @@ int notification_query_all(Notification_query *q, Notification_list *out)
     mc_db *db = mc_query_db((mc_query *)q);
     out->items = NULL;
     out->count = 0;
-    mc_query_rewind((mc_query *)q);
+    mc_query_restart((mc_query *)q, MC_STEP_WHOLE);    /* every row: no streaming */
     for (int rc;; out->count++) {
         Notification *items = (Notification *)mc_list_grow(db, out->items, out->count, sizeof *items);
         if (items)
@@ -1549,7 +1549,7 @@ int timeline(mc_db *db, int64_t user_id, int64_t per_page, int64_t skip, Post_li
         return mc_errcode(db);
     int rc = timeline_bind(db, st, MC_BIND_STATIC, user_id, per_page, skip);
     while (rc == MC_OK) {
-        int s = mc_stmt_step(st);
+        int s = mc_stmt_step_flags(st, MC_STEP_WHOLE);
         if (s == MC_RC_DONE)
             break;
         if (s != MC_RC_ROW) {
@@ -1641,7 +1641,7 @@ int following_posts(mc_db *db, int64_t user_id, Post_list *out)
         return mc_errcode(db);
     int rc = following_posts_bind(db, st, MC_BIND_STATIC, user_id);
     while (rc == MC_OK) {
-        int s = mc_stmt_step(st);
+        int s = mc_stmt_step_flags(st, MC_STEP_WHOLE);
         if (s == MC_RC_DONE)
             break;
         if (s != MC_RC_ROW) {
@@ -1730,7 +1730,7 @@ int posts_by(mc_db *db, const int64_t *user_id, Post_list *out)
         return mc_errcode(db);
     int rc = posts_by_bind(db, st, MC_BIND_STATIC, user_id);
     while (rc == MC_OK) {
-        int s = mc_stmt_step(st);
+        int s = mc_stmt_step_flags(st, MC_STEP_WHOLE);
         if (s == MC_RC_DONE)
             break;
         if (s != MC_RC_ROW) {
@@ -1819,7 +1819,7 @@ int latest_post(mc_db *db, int64_t user_id, Post **out)
     int rc = latest_post_bind(db, st, MC_BIND_STATIC, user_id);
     Post *row = NULL;
     if (rc == MC_OK) {
-        int s = mc_stmt_step(st);
+        int s = mc_stmt_step_flags(st, MC_STEP_WHOLE);
         if (s == MC_RC_ROW) {
             row = (Post *)calloc(1, sizeof *row);
             rc = row ? post_read(db, st, 0, row) : mc_set_error(db, MC_NOMEM, "latest_post: out of memory");
@@ -1859,7 +1859,7 @@ int follower_count(mc_db *db, int64_t user_id, int64_t *out)
         return mc_errcode(db);
     int rc = follower_count_bind(db, st, MC_BIND_STATIC, user_id);
     if (rc == MC_OK) {
-        int s = mc_stmt_step(st);
+        int s = mc_stmt_step_flags(st, MC_STEP_WHOLE);
         if (s == MC_RC_DONE)
             rc = mc_set_error(db, MC_NOTFOUND, "follower_count: no row");
         else if (s != MC_RC_ROW)
@@ -1927,7 +1927,7 @@ int post_counts(mc_db *db, post_counts_row_list *out)
         return mc_errcode(db);
     int rc = MC_OK;
     while (rc == MC_OK) {
-        int s = mc_stmt_step(st);
+        int s = mc_stmt_step_flags(st, MC_STEP_WHOLE);
         if (s == MC_RC_DONE)
             break;
         if (s != MC_RC_ROW) {
@@ -2067,7 +2067,7 @@ int profile(mc_db *db, const char *username, profile_row **out)
     int rc = profile_bind(db, st, MC_BIND_STATIC, username);
     profile_row *row = NULL;
     if (rc == MC_OK) {
-        int s = mc_stmt_step(st);
+        int s = mc_stmt_step_flags(st, MC_STEP_WHOLE);
         if (s == MC_RC_ROW) {
             row = (profile_row *)calloc(1, sizeof *row);
             rc = row ? profile_row_read(db, st, row) : mc_set_error(db, MC_NOMEM, "profile: out of memory");
@@ -2156,7 +2156,7 @@ int posts_since(mc_db *db, const char *since, Status status, posts_since_row_lis
         return mc_errcode(db);
     int rc = posts_since_bind(db, st, MC_BIND_STATIC, since, status);
     while (rc == MC_OK) {
-        int s = mc_stmt_step(st);
+        int s = mc_stmt_step_flags(st, MC_STEP_WHOLE);
         if (s == MC_RC_DONE)
             break;
         if (s != MC_RC_ROW) {
@@ -2244,7 +2244,7 @@ int is_following(mc_db *db, int64_t follower, int64_t followed, bool *out)
         return mc_errcode(db);
     int rc = is_following_bind(db, st, MC_BIND_STATIC, follower, followed);
     if (rc == MC_OK) {
-        int s = mc_stmt_step(st);
+        int s = mc_stmt_step_flags(st, MC_STEP_WHOLE);
         if (s == MC_RC_DONE)
             rc = mc_set_error(db, MC_NOTFOUND, "is_following: no row");
         else if (s != MC_RC_ROW)
@@ -2279,7 +2279,7 @@ int newest_status(mc_db *db, int64_t user_id, Status *out)
         return mc_errcode(db);
     int rc = newest_status_bind(db, st, MC_BIND_STATIC, user_id);
     if (rc == MC_OK) {
-        int s = mc_stmt_step(st);
+        int s = mc_stmt_step_flags(st, MC_STEP_WHOLE);
         if (s == MC_RC_DONE)
             rc = mc_set_error(db, MC_NOTFOUND, "newest_status: no row");
         else if (s != MC_RC_ROW)
@@ -2312,7 +2312,7 @@ int last_notified(mc_db *db, int64_t user_id, double *out)
         return mc_errcode(db);
     int rc = last_notified_bind(db, st, MC_BIND_STATIC, user_id);
     if (rc == MC_OK) {
-        int s = mc_stmt_step(st);
+        int s = mc_stmt_step_flags(st, MC_STEP_WHOLE);
         if (s == MC_RC_DONE)
             rc = mc_set_error(db, MC_NOTFOUND, "last_notified: no row");
         else if (s != MC_RC_ROW)
@@ -2362,7 +2362,7 @@ int add_post(mc_db *db, const char *body, int64_t user_id, const char *posted_at
         return mc_errcode(db);
     int rc = add_post_bind(db, st, MC_BIND_STATIC, body, user_id, posted_at, status);
     if (rc == MC_OK) {
-        int s = mc_stmt_step(st);
+        int s = mc_stmt_step_flags(st, MC_STEP_WHOLE);
         if (s == MC_RC_DONE)
             rc = mc_set_error(db, MC_NOTFOUND, "add_post: no row");
         else if (s != MC_RC_ROW)
@@ -2388,7 +2388,7 @@ int average_posts(mc_db *db, char **out)
         return mc_errcode(db);
     int rc = MC_OK;
     if (rc == MC_OK) {
-        int s = mc_stmt_step(st);
+        int s = mc_stmt_step_flags(st, MC_STEP_WHOLE);
         if (s == MC_RC_DONE)
             rc = mc_set_error(db, MC_NOTFOUND, "average_posts: no row");
         else if (s != MC_RC_ROW)
@@ -2426,7 +2426,7 @@ int last_seen_of(mc_db *db, const char *username, char **out)
         return mc_errcode(db);
     int rc = last_seen_of_bind(db, st, MC_BIND_STATIC, username);
     if (rc == MC_OK) {
-        int s = mc_stmt_step(st);
+        int s = mc_stmt_step_flags(st, MC_STEP_WHOLE);
         if (s == MC_RC_DONE)
             rc = mc_set_error(db, MC_NOTFOUND, "last_seen_of: no row");
         else if (s != MC_RC_ROW)
@@ -2461,7 +2461,7 @@ int follow(mc_db *db, int64_t follower, int64_t followed, int64_t *changed)
         return mc_errcode(db);
     int rc = follow_bind(db, st, MC_BIND_STATIC, follower, followed);
     if (rc == MC_OK) {
-        int s = mc_stmt_step(st);
+        int s = mc_stmt_step_flags(st, MC_STEP_WHOLE);
         if (s != MC_RC_DONE && s != MC_RC_ROW)
             rc = mc_status_from_rc(db, s, "follow");
         else if (changed)
@@ -2497,7 +2497,7 @@ int forget_notifications(mc_db *db, int64_t user_id, const char *name, int64_t *
         return mc_errcode(db);
     int rc = forget_notifications_bind(db, st, MC_BIND_STATIC, user_id, name);
     if (rc == MC_OK) {
-        int s = mc_stmt_step(st);
+        int s = mc_stmt_step_flags(st, MC_STEP_WHOLE);
         if (s != MC_RC_DONE && s != MC_RC_ROW)
             rc = mc_status_from_rc(db, s, "forget_notifications");
         else if (changed)

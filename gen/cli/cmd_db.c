@@ -5,6 +5,8 @@
 #include "cli.h"
 #include "migfile.h"
 #include "modelc.h"
+#include "naming.h"
+#include "pg_names.h"
 #include "pipeline.h"
 #include "schema.h"
 
@@ -626,6 +628,32 @@ out:
     return rc;
 }
 
+/* check --db on PostgreSQL: a note for each constraint the database
+ * names otherwise than the migrations do (adopted from Alembic with a
+ * naming convention, say).  The schemas match, but a later migration that
+ * drops or changes the constraint names it as the migrations do and would
+ * fail there; the note gives the statement that takes their name. */
+static void print_named_notes(const char *shown, const mcc_named_matches *nm, mcc_arena *a)
+{
+    for (size_t i = 0; i < nm->n; i++) {
+        const mcc_named_match *m = &nm->items[i];
+        const char *ours = mcc_pg_constraint_name(a, m->want_table, m->want);
+        if (!ours || strcmp(ours, m->db_name) == 0)
+            continue;
+        mcc_buf b = {0};
+        mcc_buf_put(&b, "ALTER TABLE ");
+        mcc_put_ident_in(&b, MCC_DIALECT_POSTGRESQL, m->table->name);
+        mcc_buf_put(&b, " RENAME CONSTRAINT ");
+        mcc_put_ident_in(&b, MCC_DIALECT_POSTGRESQL, m->db_name);
+        mcc_buf_put(&b, " TO ");
+        mcc_put_ident_in(&b, MCC_DIALECT_POSTGRESQL, ours);
+        printf("database (%s): note: constraint %s of %s is %s in the migrations, which would name it so to drop "
+               "or change it; to take their name:\n  %s;\n",
+               shown, m->db_name, m->table->name, ours, b.failed || !b.data ? "(out of memory)" : b.data);
+        mcc_buf_free(&b);
+    }
+}
+
 /* ---- check -------------------------------------------------------------------- */
 
 int mcc_cmd_check(const mcc_cmd *cmd, int argc, char **argv)
@@ -686,6 +714,8 @@ int mcc_cmd_check(const mcc_cmd *cmd, int argc, char **argv)
         for (size_t i = 0; i < dc.diff.nops; i++)
             printf("database (%s): %s\n", shown, dc.diff.ops[i].text);
         ndiff += dc.diff.nops;
+        if (dialect == MCC_DIALECT_POSTGRESQL)
+            print_named_notes(shown, &dc.named, &arena);
     }
     if (ndiff) {
         printf("%zu difference%s from %s\n", ndiff, ndiff == 1 ? "" : "s", pos[0]);

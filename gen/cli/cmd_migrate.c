@@ -9,6 +9,7 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int mcc_cmd_migrate(const mcc_cmd *cmd, int argc, char **argv)
@@ -37,6 +38,17 @@ int mcc_cmd_migrate(const mcc_cmd *cmd, int argc, char **argv)
     /* Like `flask db migrate`: the history starts with `modelc init`. */
     if (mcc_cli_require_dir(cmd->name, dir))
         return MCC_EXIT_ERROR;
+    /* The default dialect ($DATABASE_URL's, else SQLite) is not the one
+     * of the history in dir: say which --dialect goes on with it. */
+    mcc_dialect has = mcc_migdir_dialect(dir, dialect);
+    if (!dialect_name && has != dialect) {
+        const char *hint = has == MCC_DIALECT_POSTGRESQL ? "give --dialect postgresql" : "give --dialect sqlite";
+        mcc_cli_error(cmd->name, hint, "%s holds %s migrations, and the dialect is %s (%s); nothing written", dir,
+                      mcc_dialect_name(has), mcc_dialect_name(dialect),
+                      getenv("DATABASE_URL") && getenv("DATABASE_URL")[0] ? "that of $DATABASE_URL"
+                                                                           : "the default without $DATABASE_URL");
+        return MCC_EXIT_ERROR;
+    }
 
     mcc_arena arena = {0};
     mcc_source src = {0};

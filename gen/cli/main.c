@@ -37,7 +37,7 @@ static const mcc_cmd commands[] = {
      "  --dir DIR            migrations directory (default: migrations)\n"
      "  --allow-data-loss    allow dropping tables or columns, narrowing types\n"
      "  --dialect D          sqlite or postgresql (default: the dialect of\n"
-     "                       $DATABASE_URL, else sqlite)\n",
+     "                       $DATABASE_URL when it is set, else sqlite)\n",
      mcc_cmd_migrate},
     {"upgrade", "[--db DB] [--dir DIR] [--to N] [--sql] [--secure-delete on|fast|off] [--lock-timeout S] [--quiet|--verbose]", "apply migrations (default: all)",
      "Prints each migration as it starts and ends, with its time, and on a\n"

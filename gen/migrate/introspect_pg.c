@@ -862,64 +862,6 @@ static void align_checks(mcc_table *t, const mcc_table *w, mcc_arena *a)
     }
 }
 
-/* Do t's columns cols and w's columns wcols have the same names, in order? */
-static bool same_columns(const mcc_table *t, const size_t *cols, size_t n, const mcc_table *w, const size_t *wcols,
-                         size_t wn)
-{
-    if (n != wn)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(t->columns[cols[i]].name, w->columns[wcols[i]].name) != 0)
-            return false;
-    return true;
-}
-
-/* ON DELETE / ON UPDATE NO ACTION is no clause. */
-static mcc_fk_action plain_action(mcc_fk_action x)
-{
-    return x == MCC_FK_NO_ACTION ? MCC_FK_NONE : x;
-}
-
-/* Are the database's constraint k of t and the schema's wk of w the same
- * but for a name? */
-static bool same_but_name(mcc_arena *a, const mcc_table *t, const mcc_constraint *k, const mcc_table *w,
-                          const mcc_constraint *wk)
-{
-    if (k->kind != wk->kind)
-        return false;
-    if (k->kind == MCC_C_CHECK)
-        return mcc_pg_expr_same(a, k->check, wk->check);
-    if (!same_columns(t, k->cols, k->ncols, w, wk->cols, wk->ncols))
-        return false;
-    if (k->kind == MCC_C_UNIQUE)
-        return true;
-    if (strcmp(k->ref_table, wk->ref_table) != 0 || k->nref != wk->nref ||
-        plain_action(k->on_delete) != plain_action(wk->on_delete) ||
-        plain_action(k->on_update) != plain_action(wk->on_update))
-        return false;
-    for (size_t i = 0; i < k->nref; i++)
-        if (strcmp(k->ref_cols[i], wk->ref_cols[i]) != 0)
-            return false;
-    return true;
-}
-
-/* A constraint the database names (uq_post_user_body, Alembic's naming
- * convention) is the schema's unnamed one when it is the same otherwise:
- * the schema language names no constraint, and Alembic matches such
- * constraints by what they say. */
-static void align_names(mcc_table *t, const mcc_table *w, mcc_arena *a)
-{
-    for (size_t k = 0; k < t->nconstraints; k++) {
-        mcc_constraint *tk = &t->constraints[k];
-        for (size_t m = 0; tk->name && m < w->nconstraints; m++)
-            if (!w->constraints[m].name && same_but_name(a, t, tk, w, &w->constraints[m])) {
-                tk->name = NULL;
-                if (tk->kind == MCC_C_CHECK)
-                    tk->check = w->constraints[m].check;
-            }
-    }
-}
-
 /* See introspect_pg.h. */
 void mcc_introspect_pg_align(mcc_schema *have, const mcc_schema *want, mcc_arena *arena)
 {
@@ -938,7 +880,6 @@ void mcc_introspect_pg_align(mcc_schema *have, const mcc_schema *want, mcc_arena
                 c->server_default = wc->server_default;
         }
         align_checks(t, w, arena);
-        align_names(t, w, arena);
     }
 }
 

@@ -64,9 +64,7 @@ int mcc_introspect_pg(mc_db *db, mcc_arena *arena, mcc_diag *diag, mcc_schema *o
  * says, before have (introspected by mcc_introspect_pg) is diffed with
  * it: a CHECK that says what want's says (mcc_pg_expr_same) takes its
  * text, and its place (column or table) -- PostgreSQL keeps both as one
- * kind of constraint; a constraint the database names that is one of
- * want's unnamed ones otherwise (the schema language names none;
- * Alembic matches them by what they say); autoincrement, which is SERIAL
+ * kind of constraint; autoincrement, which is SERIAL
  * either way; no server default where want's is NULL.  Tables and
  * columns are matched by SQL name.
  */

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 
+#include "align_names.h"
 #include "arena.h"
 #include "diag.h"
 #include "dialect.h"
@@ -71,6 +72,7 @@ typedef struct mcc_db_check {
     int version;                /* the version it records */
     const char *unverified;     /* why what it applied does not match md's files (edited, missing), or NULL */
     mcc_diff diff;               /* what its schema lacks to be want */
+    mcc_named_matches named;    /* constraints it names that want does not (align_names.h) */
 } mcc_db_check;
 
 /*
@@ -78,7 +80,8 @@ typedef struct mcc_db_check {
  * version, verifies what it applied against md's files as `upgrade`
  * would, and diffs its schema with want (a SQLite file read by
  * introspect.c, a PostgreSQL server's current schema by introspect_pg.c,
- * aligned with want where PostgreSQL cannot tell forms apart).  shown is the database as
+ * aligned with want where PostgreSQL cannot tell forms apart, its named
+ * constraints taken as want's unnamed ones that say the same).  shown is the database as
  * messages name it (no password).  Returns 0, or -1 after reporting into
  * diag.
  */

@@ -6,6 +6,8 @@
 #include "pipeline.h"
 #include "introspect.h"
 #include "introspect_pg.h"
+#include "align_names.h"
+#include "pg_expr.h"
 
 #include <string.h>
 
@@ -81,6 +83,10 @@ int mcc_check_database(const char *url, const char *shown, const mcc_migdir *md,
      * SERIAL with or without autoincrement) as the schema says it. */
     if (pg)
         mcc_introspect_pg_align(&dbs, want, arena);
+    if (mcc_align_constraint_names(&dbs, want, arena, pg ? mcc_pg_expr_same : mcc_same_sql_text, &out->named)) {
+        mcc_error_in(diag, NULL, NULL, "out of memory");
+        return -1;
+    }
     mcc_renames ren;
     mcc_renames_from_hints(&dbs, want, arena, NULL, &ren);
     if (mcc_diff_schemas(&dbs, want, &ren, arena, &out->diff) ||

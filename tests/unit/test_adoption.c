@@ -17,6 +17,7 @@
  * flask_migrate (`apt-get install python3-flask-migrate`).
  */
 #include <check.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,86 @@ static void teardown(void)
     tu_rmdir(dir);
     dir = NULL;
 }
+
+/* A database whose constraints are named (Alembic's naming convention:
+ * uq_, ck_, fk_, pk_): inspect writes the schema, whose language names no
+ * constraint; after migrate and stamp, check --db finds no difference
+ * (the names are all that differ, and SQLite's migrations never use
+ * them); a rebuild of the table keeps the rows; a constraint that says
+ * something else is still a difference. */
+START_TEST(test_adopt_named_constraints)
+{
+    mc_db *db = NULL;
+    char *path = tu_fmt("%s/app.db", dir);
+    ck_assert_int_eq(mc_open(&db, path, NULL), MC_OK);
+    ck_assert_msg(mc_exec(db, "CREATE TABLE user (id INTEGER NOT NULL, username VARCHAR(64), email VARCHAR(120), "
+                              "CONSTRAINT pk_user PRIMARY KEY (id), CONSTRAINT uq_user_email UNIQUE (email), "
+                              "CONSTRAINT ck_user_username CHECK (length(username)  >  0));"
+                              "CREATE TABLE post (id INTEGER NOT NULL, user_id INTEGER, CONSTRAINT pk_post "
+                              "PRIMARY KEY (id), CONSTRAINT fk_post_user_id_user FOREIGN KEY(user_id) "
+                              "REFERENCES user (id));"
+                              "INSERT INTO user VALUES (1, 'ann', 'ann@example.com');"
+                              "INSERT INTO post VALUES (1, 1);") == MC_OK,
+                  "%s", mc_errmsg(db));
+    mc_close(db);
+    char *cmd = modelc("inspect --db app.db -o app.model");
+    free(expect(cmd, 0));
+    free(cmd);
+    /* the schema's CHECK spaced otherwise than the database's */
+    char *mpath = tu_fmt("%s/app.model", dir);
+    char *text = tu_read_file(mpath, NULL);
+    char *at = text ? strstr(text, "length(username)  >  0") : NULL;
+    ck_assert_msg(at, "%s", text);
+    char *respaced = tu_fmt("%.*slength(username) > 0%s", (int)(at - text), text, at + strlen("length(username)  >  0"));
+    ck_assert_int_eq(tu_write_file(mpath, respaced, strlen(respaced)), 0);
+    free(text);
+    free(respaced);
+    const char *steps[] = {"init", "migrate app.model -m base", "stamp 1 --db app.db"};
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+        cmd = modelc(steps[i]);
+        free(expect(cmd, 0));
+        free(cmd);
+    }
+    cmd = modelc("check app.model --db app.db");
+    expect_has(cmd, 0, "OK: the migrations and app.db match app.model");
+    free(cmd);
+
+    /* username NOT NULL: SQLite rebuilds user, under post's foreign key */
+    text = tu_read_file(mpath, NULL);
+    at = text ? strstr(text, "String(64)") : NULL;
+    ck_assert_msg(at, "%s", text);
+    char *edited = tu_fmt("%.*sString(64) not_null%s", (int)(at - text), text, at + strlen("String(64)"));
+    ck_assert_int_eq(tu_write_file(mpath, edited, strlen(edited)), 0);
+    const char *more[] = {"migrate app.model -m 'username required'", "upgrade --db app.db"};
+    for (size_t i = 0; i < sizeof more / sizeof *more; i++) {
+        cmd = modelc(more[i]);
+        free(expect(cmd, 0));
+        free(cmd);
+    }
+    cmd = modelc("check app.model --db app.db");
+    expect_has(cmd, 0, "OK:");
+    free(cmd);
+    ck_assert_int_eq(mc_open(&db, path, NULL), MC_OK);
+    sqlite3 *h = mc_sqlite(db);
+    ck_assert_int_eq(query_int(h, "SELECT count(*) FROM post JOIN user ON user.id = post.user_id "
+                                  "WHERE username = 'ann'"), 1);
+    mc_close(db);
+
+    /* the database's unique(email) is not the schema's unique(username) */
+    char *u = strstr(edited, "unique(email)");
+    ck_assert_msg(u, "%s", edited);
+    char *other = tu_fmt("%.*sunique(username)%s", (int)(u - edited), edited, u + strlen("unique(email)"));
+    ck_assert_int_eq(tu_write_file(mpath, other, strlen(other)), 0);
+    cmd = modelc("check app.model --db app.db");
+    expect_has(cmd, 1, "database (app.db): drop unique constraint on user (email)");
+    free(cmd);
+    free(other);
+    free(edited);
+    free(text);
+    free(mpath);
+    free(path);
+}
+END_TEST
 
 START_TEST(test_adopt_flask_migrate_database)
 {
@@ -233,6 +314,7 @@ int main(void)
     TCase *tc = tcase_create("flask_migrate");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, test_adopt_named_constraints);
     tcase_add_test(tc, test_adopt_flask_migrate_database);
     suite_add_tcase(s, tc);
     return tu_run_suite(s);

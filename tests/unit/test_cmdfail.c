@@ -673,6 +673,27 @@ START_TEST(downgrade_marker_inside_sql_is_sql)
 }
 END_TEST
 
+/* migrate without --dialect in a directory of the other dialect's
+ * history: refused, naming both dialects and the option that goes on;
+ * nothing written.  With the option it goes on ("No changes"). */
+START_TEST(migrate_names_the_dialect_of_the_history)
+{
+    ws w = ws_new();
+    tu_result r = MC("migrate", w.schema, "--dir", w.mig_pg, "-m", "again");
+    ck_assert_msg(r.status == 1 && strstr(r.err, "holds postgresql migrations, and the dialect is sqlite") &&
+                      strstr(r.err, "hint: give --dialect postgresql"),
+                  "exit %d: %s", r.status, r.err);
+    tu_result_free(&r);
+    char *second = tu_fmt("%s/0002_again.sql", w.mig_pg);
+    ck_assert(!tu_exists(second));
+    r = MC("migrate", w.schema, "--dir", w.mig_pg, "--dialect", "postgresql", "-m", "again");
+    ck_assert_msg(r.status == 0 && strstr(r.out, "No changes"), "exit %d: %s%s", r.status, r.out, r.err);
+    tu_result_free(&r);
+    free(second);
+    ws_free(&w);
+}
+END_TEST
+
 START_TEST(fifo_as_a_migration_file_is_refused)
 {
     ws w = ws_new();
@@ -1098,6 +1119,7 @@ Suite *cmdfail_suite(void)
     tcase_add_test(tc, fifo_or_device_as_schema_is_refused);
     tcase_add_test(tc, nul_byte_in_a_migration_is_an_error);
     tcase_add_test(tc, downgrade_marker_inside_sql_is_sql);
+    tcase_add_test(tc, migrate_names_the_dialect_of_the_history);
     tcase_add_test(tc, fifo_as_a_migration_file_is_refused);
     tcase_add_test(tc, check_reports_an_edited_applied_migration);
     tcase_add_test(tc, generate_refuses_migrations_that_do_not_give_the_schema);

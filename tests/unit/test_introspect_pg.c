@@ -461,6 +461,83 @@ START_TEST(check_adopted_database)
 }
 END_TEST
 
+/* A database whose constraints have names of their own (Alembic's naming
+ * convention): check --db finds no difference but notes, for each, the
+ * name the migrations give it and the statement that takes that name.
+ * A later migration that drops the unique constraint names it as the
+ * migrations do, so it fails on the database as adopted (and leaves it at
+ * 0001); after the noted statements it runs, and check has no notes left. */
+START_TEST(named_constraints_get_a_rename_note)
+{
+    char *url = tu_pg_schema_url("named_constraints_get_a_rename_note", "introspect_pg_named");
+    if (!url)
+        return;
+    exec_sql(url, "CREATE TABLE \"user\" (id SERIAL NOT NULL, email VARCHAR(120), PRIMARY KEY (id), "
+                  "CONSTRAINT uq_user_email UNIQUE (email), CONSTRAINT ck_user_email CHECK (length(email) > 3));"
+                  "CREATE TABLE post (id SERIAL NOT NULL, user_id INTEGER, PRIMARY KEY (id), "
+                  "CONSTRAINT fk_post_user_id_user FOREIGN KEY (user_id) REFERENCES \"user\" (id));"
+                  "INSERT INTO \"user\" (email) VALUES ('ann@example.com');");
+    char *dir = tu_mkdtemp();
+    char *path = inspect_to(dir, url);
+    first_migration(dir, path);
+    char *cmd = tu_fmt("'%s' stamp 1 --db '%s'", tu_modelc(), url);
+    tu_result r = in_dir(dir, cmd);
+    MC_OK(r, cmd);
+    tu_result_free(&r);
+    free(cmd);
+    char *out = check_db(dir, path, url, 0);
+    const char *want[] = {
+        "note: constraint uq_user_email of user is user_email_key in the migrations",
+        "\n  ALTER TABLE \"user\" RENAME CONSTRAINT uq_user_email TO user_email_key;\n",
+        "\n  ALTER TABLE post RENAME CONSTRAINT fk_post_user_id_user TO post_user_id_fkey;\n",
+        "RENAME CONSTRAINT ck_user_email TO ",
+        "OK: the migrations and ",
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        ck_assert_msg(strstr(out, want[i]), "no \"%s\" in\n%s", want[i], out);
+
+    /* email no longer unique: 0002 drops user_email_key */
+    char *text = tu_read_file(path, NULL);
+    char *at = text ? strstr(text, "    unique(email)\n") : NULL;
+    ck_assert_msg(at, "%s", text);
+    memmove(at, at + strlen("    unique(email)\n"), strlen(at + strlen("    unique(email)\n")) + 1);
+    ck_assert_int_eq(tu_write_file(path, text, strlen(text)), 0);
+    cmd = tu_fmt("'%s' migrate '%s' --dialect postgresql -m 'email not unique'", tu_modelc(), path);
+    r = in_dir(dir, cmd);
+    MC_OK(r, cmd);
+    tu_result_free(&r);
+    free(cmd);
+    cmd = tu_fmt("'%s' upgrade --db '%s'", tu_modelc(), url);
+    r = in_dir(dir, cmd);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "user_email_key"), "%s: exit %d\n%s%s", cmd, r.status, r.out,
+                  r.err);
+    tu_result_free(&r);
+
+    /* the noted statements, then the upgrade */
+    mc_db *db = NULL;
+    ck_assert_msg(mc_open(&db, url, NULL) == MC_OK, "%s", mc_errmsg(db));
+    for (char *line = strstr(out, "\n  ALTER TABLE "); line; line = strstr(line + 1, "\n  ALTER TABLE ")) {
+        char *end = strchr(line + 1, '\n');
+        char *sql = tu_fmt("%.*s", (int)(end - line - 3), line + 3);
+        ck_assert_msg(mc_exec(db, sql) == MC_OK, "%s: %s", sql, mc_errmsg(db));
+        free(sql);
+    }
+    mc_close(db);
+    r = in_dir(dir, cmd);
+    MC_OK(r, cmd);
+    tu_result_free(&r);
+    free(cmd);
+    free(out);
+    out = check_db(dir, path, url, 0);
+    ck_assert_msg(strstr(out, "OK: ") && !strstr(out, "note:"), "%s", out);
+    free(out);
+    free(text);
+    free(path);
+    tu_rmdir(dir);
+    free(url);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("introspect_pg");
@@ -479,6 +556,7 @@ int main(void)
     tcase_set_timeout(check, 180);
     tcase_add_test(check, check_reports_drift);
     tcase_add_test(check, check_adopted_database);
+    tcase_add_test(check, named_constraints_get_a_rename_note);
     tcase_add_test(check, check_takes_the_servers_spelling);
     suite_add_tcase(s, check);
     return tu_run_suite(s);

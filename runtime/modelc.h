@@ -962,6 +962,158 @@ MC_API void mc_eager_free(mc_eager *e);
  * db; items is then unchanged and still the caller's). */
 MC_API void *mc_list_grow(mc_db *db, void *items, size_t count, size_t size);
 
+/* ---- model descriptors: for generated code only (generate --compact) ----
+ *
+ * `modelc generate --compact` (as protobuf's optimize_for = CODE_SIZE)
+ * writes the same header, but each function's body is one call into
+ * runtime/model_read.c (read, check, clear, new a row), model_ops.c
+ * (insert, update, get and find_by, delete, insert_many) or
+ * model_lists.c (query next/first/all, pages, lists), driven by the
+ * model's mc_model: static const data the generator writes beside the
+ * functions.  The SQL texts in it are the default mode's literals, fixed
+ * at generation time.  The layout below is ABI between generated code and
+ * libmodelc: every mc_model carries MC_MODEL_ABI, a change of layout bumps
+ * it, and the runtime refuses (MC_MISUSE) a table of another version.
+ * Initialized positionally (generated code is also read as C++11).
+ */
+#define MC_MODEL_ABI 1
+
+/* How a member is held, bound, read and checked: types.def's `rt` column
+ * names one for each column type. */
+typedef enum mc_col_kind {
+    MC_COL_INT64 = 1,   /* int64_t */
+    MC_COL_INT32,       /* int32_t (SmallInteger) */
+    MC_COL_DOUBLE,      /* double; NaN is refused */
+    MC_COL_BOOL,        /* bool */
+    MC_COL_STRING,      /* char *: UTF-8 of at most `length` characters (0: any) */
+    MC_COL_NUMERIC,     /* char *: decimal text of NUMERIC(length, scale) */
+    MC_COL_DATETIME,    /* char *, or MC_NOW */
+    MC_COL_DATE,        /* char *, or MC_NOW */
+    MC_COL_TIME,        /* char *, or MC_NOW */
+    MC_COL_JSON,        /* char *: strict JSON */
+    MC_COL_BLOB,        /* mc_blob */
+    MC_COL_ENUM         /* a C enum, bound as its value's text (names) */
+} mc_col_kind;
+
+/* mc_model_col.flags */
+enum {
+    MC_COLF_PK = 1,             /* part of the primary key */
+    MC_COLF_ROWID = 2,          /* the lone INTEGER primary key: 0 on insert lets the database choose it */
+    MC_COLF_NULL_FLAG = 4,      /* a nullable number or bool: bool <field>_null at null_offset */
+    MC_COLF_FILL_DEFAULT = 8    /* a not_null string, blob or enum: NULL/0 is written as its default */
+};
+
+/* One column, in struct order (which is the order of every SELECT). */
+typedef struct mc_model_col {
+    const char *field;          /* the field's name, in messages: "username" */
+    int kind;                   /* mc_col_kind */
+    unsigned flags;             /* MC_COLF_* */
+    size_t offset;              /* offsetof the member */
+    size_t null_offset;         /* offsetof <field>_null (MC_COLF_NULL_FLAG), else 0 */
+    size_t size;                /* sizeof the member (an enum's is the compiler's choice) */
+    int length;                 /* String(n): n (0: any); Numeric: precision (<= 0: plain text); enum: values */
+    int scale;                  /* Numeric: scale */
+    const char *const *names;   /* enum: names[0] the enum's name, names[1..length] its values; else NULL */
+    const char *def;            /* MC_COLF_FILL_DEFAULT, string or blob: the default's bytes */
+    size_t def_len;             /* ... a blob default's length */
+    int def_enum;               /* MC_COLF_FILL_DEFAULT, enum: the default value */
+} mc_model_col;
+
+/* A key: the primary key (keys[0]) or a unique key (X_find_by_*). */
+typedef struct mc_model_key {
+    const char *select_sql;     /* SELECT <every column> FROM t WHERE <each col> = ? AND ... */
+    size_t ncols;
+    const int *cols;            /* column indexes, in parameter order */
+} mc_model_key;
+
+/* A child X_delete deletes first (cascade: delete), bound to the rowid. */
+typedef struct mc_model_cascade {
+    const char *delete_sql;     /* DELETE FROM child WHERE fk = ? */
+    const char *table;          /* the child's table, in messages */
+} mc_model_cascade;
+
+typedef struct mc_model {
+    int abi;                    /* MC_MODEL_ABI */
+    const char *table;          /* the table's name, in messages: "user" */
+    size_t size;                /* sizeof the struct */
+    const void *init;           /* the struct as X_INIT makes it (strings lent) */
+    const mc_table_meta *meta;  /* for X_all's query */
+    size_t ncolumns;
+    const mc_model_col *columns;
+    int rowid;                  /* the MC_COLF_ROWID column, -1 for none */
+    const char *insert_sql;     /* every column but the rowid ("... RETURNING" it when there is one) */
+    const char *insert_rowid_sql; /* the rowid as the last parameter; NULL without a rowid */
+    const char *update_sql;     /* SET the other columns WHERE keys[0]; NULL when every column is the key */
+    const char *delete_sql;     /* WHERE keys[0] */
+    size_t nkeys;
+    const mc_model_key *keys;   /* [0] the primary key, then the unique keys */
+    size_t ncascades;
+    const mc_model_cascade *cascades;
+} mc_model;
+
+/* The layout of every generated X_list ({X *items; size_t count;}): how
+ * the runtime fills the lists of an X_lists (void * and X * share their
+ * representation, as POSIX requires). */
+typedef struct mc_list {
+    void *items;
+    size_t count;
+} mc_list;
+
+/* A relationship X_list_load_<rel> loads (model_load.c; c_eager.c has
+ * the rules): the rows of `target` whose key is among the list's keys. */
+typedef struct mc_model_rel {
+    const mc_model *target;     /* the related model */
+    int lists;                  /* 1: an X_lists (one-to-many, many-to-many); 0: an X_refs */
+    int text;                   /* String/Text keys, else integers */
+    int src_key;                /* the column of the list's model holding each row's key */
+    int key_at;                 /* lists: the result column holding the key */
+    int row_at;                 /* lists: the first result column of the row */
+    int dst_key;                /* refs: the column of the target holding the key */
+    const char *sql;            /* SELECT ... WHERE key IN (SELECT value FROM json_each(?)) [ORDER BY ...] */
+} mc_model_rel;
+
+/* model_read.c.  Reads result columns at.. of st into row (zeroed or
+ * cleared; strings copied, or lent from the current row of q); the checks
+ * SQLite cannot make before a write; frees what a row owns and zeroes it;
+ * a new row as X_INIT makes it owning copies of its strings (NULL when out
+ * of memory); frees count rows of items and items. */
+MC_API int mc_model_read(mc_db *db, const mc_model *m, mc_stmt *st, int at, void *row);
+MC_API int mc_model_read_lent(mc_query *q, const mc_model *m, mc_stmt *st, int at, void *row);
+MC_API int mc_model_check(mc_db *db, const mc_model *m, const void *row);
+MC_API void mc_model_clear(const mc_model *m, void *row);
+MC_API void *mc_model_new(const mc_model *m);
+MC_API void mc_model_free_items(const mc_model *m, void *items, size_t count);
+
+/* model_ops.c: X_insert, X_update, X_insert_many; X_get and X_find_by_*
+ * (the row of keys[key] whose columns equal the arguments, which follow
+ * as the generated function's parameters: int64_t, int (int32, bool,
+ * enum), double, const char *, const mc_blob *); X_delete (the primary
+ * key's values as arguments). */
+MC_API int mc_model_insert(mc_db *db, const mc_model *m, void *row);
+MC_API int mc_model_update(mc_db *db, const mc_model *m, const void *row);
+MC_API int mc_model_insert_many(mc_db *db, const mc_model *m, void *rows, size_t n);
+MC_API int mc_model_find(mc_db *db, const mc_model *m, size_t key, void **out, ...);
+MC_API int mc_model_delete(mc_db *db, const mc_model *m, ...);
+
+/* model_lists.c: X_query_next, X_query_next_borrowed, X_query_first,
+ * X_query_all (*items, *count: the list), X_all, X_query_page (*info and
+ * the page's rows). */
+MC_API int mc_model_query_next(mc_query *q, const mc_model *m, void *row);
+MC_API int mc_model_query_next_lent(mc_query *q, const mc_model *m, void *row);
+MC_API int mc_model_query_first(mc_query *q, const mc_model *m, void **out);
+MC_API int mc_model_query_all(mc_query *q, const mc_model *m, void **items, size_t *count);
+MC_API int mc_model_all(mc_db *db, const mc_model *m, void **items, size_t *count);
+MC_API int mc_model_query_page(mc_query *q, const mc_model *m, int64_t page, int64_t per_page, mc_page_info *info,
+                               void **items, size_t *count);
+
+/* model_load.c: X_list_load_<rel> over items[0..count) (rows of m).
+ * lists: *out = count mc_lists, lists[i] item i's related rows.  refs:
+ * *out = count pointers, refs[i] item i's row (NULL when none) in *rows,
+ * each related row once (*nrows).  One statement (runtime/eager.c); on
+ * failure everything is freed and the outputs are empty. */
+MC_API int mc_model_load(mc_db *db, const mc_model *m, const mc_model_rel *rel, const void *items, size_t count,
+                         void **out, size_t *out_count, void **rows, size_t *nrows);
+
 #ifdef __cplusplus
 }
 #endif

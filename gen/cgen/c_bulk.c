@@ -20,6 +20,11 @@ void cg_emit_bulk(cgen *g, cg_out *o, const mcc_table *t)
                                    "(ids already written back into earlier rows are then not in the database). "
                                    "n == 0 is MC_OK.", fn),
                 "int %s_insert_many(mc_db *db, %s *rows, size_t n)", fn, type);
+    if (g->compact) {
+        cg_compact_body(g, c, t, CG_OP_INSERT_MANY, 0);
+        cg_fn_end(o);
+        return;
+    }
     cg_snippet(c,
                "    if (n == 0)\n"
                "        return MC_OK;\n"

@@ -45,7 +45,7 @@ static const char *default_expr(cgen *g, const mcc_column *c)
 /* Does column c take its default when the struct holds nothing a NOT NULL
  * column could store (a NULL pointer or blob, enum 0)?  Only then is a default
  * applied on insert: a value the caller set is never replaced. */
-static bool fills_absent(const mcc_column *c)
+bool cg_fills_absent(const mcc_column *c)
 {
     cg_kind k = cg_kind_of(c);
     return !c->nullable && (k == CG_TEXT || k == CG_BLOB || k == CG_ENUM) && c->def.kind != MCC_L_NONE &&
@@ -62,11 +62,11 @@ static bool server_fills_absent(const mcc_column *c)
 }
 
 /* Binds row->field for a write; on insert, a not_null string or enum left
- * NULL/0 takes its default(...) (see fills_absent). */
+ * NULL/0 takes its default(...) (see cg_fills_absent). */
 static void emit_bind_field(cgen *g, mcc_buf *c, const mcc_table *t, const mcc_column *col, int idx, bool insert)
 {
     const char *f = mcc_arena_printf(g->arena, "row->%s", col->field);
-    const char *def = insert && fills_absent(col) ? default_expr(g, col) : NULL;
+    const char *def = insert && cg_fills_absent(col) ? default_expr(g, col) : NULL;
     (void)t;
     if (cg_null_flag(col)) {
         mcc_buf_line(c, "b |= row->%s_null ? mc_stmt_bind_null(st, %d) : %s;", col->field, idx,
@@ -136,9 +136,9 @@ static const char *where_cols(cgen *g, const mcc_table *t, const size_t *cols, s
     return r;
 }
 
-static const char *select_sql(cgen *g, const mcc_table *t, const char *where)
+const char *cg_select_by_sql(cgen *g, const mcc_table *t, const size_t *cols, size_t n)
 {
-    return cg_cstr(g, cg_sqlf(g, "SELECT %s FROM %I WHERE %s", cg_column_list(g, t), t->name, where));
+    return cg_sqlf(g, "SELECT %s FROM %I WHERE %s", cg_column_list(g, t), t->name, where_cols(g, t, cols, n));
 }
 
 /* Steps a statement that returns no row; releases it; returns on error. */
@@ -226,23 +226,11 @@ static const char *init_literal_text(const mcc_column *c)
     return c->def.kind != MCC_L_NONE ? c->def.text : c->server_def.text;
 }
 
-static void emit_lifecycle(cgen *g, cg_out *o, const mcc_table *t)
+/* X_new's body: calloc, owned copies of the default strings and blobs
+ * (all or nothing), then the other defaults. */
+static void emit_new_body(cgen *g, mcc_buf *c, const mcc_table *t)
 {
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
-    mcc_buf *c = &o->c;
-
-    cg_fn_begin(o, mcc_arena_printf(g->arena, "Sets *row to %s: the schema's defaults, strings lent (static); for a %s "
-                                   "you fill and never pass to %s_free.", cg_init_macro(g, t), type, fn),
-                "void %s_init(%s *row)", fn, type);
-    cg_snippet(c,
-               "    const {{type}} init = {{INIT}};\n"
-               "    *row = init;\n",
-               "type", type, "INIT", cg_init_macro(g, t), NULL);
-    cg_fn_end(o);
-
-    cg_fn_begin(o, mcc_arena_printf(g->arena, "A new %s with the schema's defaults (as %s), owning copies of its strings; "
-                                   "free with %s_free. NULL when out of memory.", type, cg_init_macro(g, t), fn),
-                "%s *%s_new(void)", type, fn);
     mcc_buf_line(c, "%s *row = (%s *)calloc(1, sizeof *row);", type, type);
     mcc_buf_line(c, "if (!row)");
     mcc_buf_line(c, "    return NULL;");
@@ -283,10 +271,12 @@ static void emit_lifecycle(cgen *g, cg_out *o, const mcc_table *t)
             mcc_buf_line(c, "row->%s_null = true;", col->field);
     }
     mcc_buf_line(c, "return row;");
-    cg_fn_end(o);
+}
 
-    cg_fn_begin(o, mcc_arena_printf(g->arena, "Frees the strings and blobs a %s owns and zeroes it; NULL is a no-op.", type),
-                "void %s_clear(%s *row)", fn, type);
+/* X_clear's body: free what the row owns (never MC_NOW), zero it. */
+static void emit_clear_body(cgen *g, mcc_buf *c, const mcc_table *t)
+{
+    (void)g;
     mcc_buf_line(c, "if (!row)");
     mcc_buf_line(c, "    return;");
     for (size_t i = 0; i < t->ncolumns; i++) {
@@ -300,6 +290,37 @@ static void emit_lifecycle(cgen *g, cg_out *o, const mcc_table *t)
             mcc_buf_line(c, "mc_blob_free(&row->%s);", col->field);
     }
     mcc_buf_line(c, "memset(row, 0, sizeof *row);");
+}
+
+static void emit_lifecycle(cgen *g, cg_out *o, const mcc_table *t)
+{
+    const char *type = cg_type(g, t), *fn = cg_fn(g, t);
+    mcc_buf *c = &o->c;
+
+    cg_fn_begin(o, mcc_arena_printf(g->arena, "Sets *row to %s: the schema's defaults, strings lent (static); for a %s "
+                                   "you fill and never pass to %s_free.", cg_init_macro(g, t), type, fn),
+                "void %s_init(%s *row)", fn, type);
+    cg_snippet(c,
+               "    const {{type}} init = {{INIT}};\n"
+               "    *row = init;\n",
+               "type", type, "INIT", cg_init_macro(g, t), NULL);
+    cg_fn_end(o);
+
+    cg_fn_begin(o, mcc_arena_printf(g->arena, "A new %s with the schema's defaults (as %s), owning copies of its strings; "
+                                   "free with %s_free. NULL when out of memory.", type, cg_init_macro(g, t), fn),
+                "%s *%s_new(void)", type, fn);
+    if (g->compact)
+        cg_compact_body(g, c, t, CG_OP_NEW, 0);
+    else
+        emit_new_body(g, c, t);
+    cg_fn_end(o);
+
+    cg_fn_begin(o, mcc_arena_printf(g->arena, "Frees the strings and blobs a %s owns and zeroes it; NULL is a no-op.", type),
+                "void %s_clear(%s *row)", fn, type);
+    if (g->compact)
+        cg_compact_body(g, c, t, CG_OP_CLEAR, 0);
+    else
+        emit_clear_body(g, c, t);
     cg_fn_end(o);
 
     cg_fn_begin(o, mcc_arena_printf(g->arena, "Frees a %s that modelc allocated, with what it owns; NULL is a no-op.", type),
@@ -312,7 +333,10 @@ static void emit_lifecycle(cgen *g, cg_out *o, const mcc_table *t)
 
     cg_fn_begin(o, mcc_arena_printf(g->arena, "Frees every row of a list and the list's array; the list is empty after."),
                 "void %s_list_free(%s_list *list)", fn, type);
-    cg_snippet(c,
+    if (g->compact)
+        cg_compact_body(g, c, t, CG_OP_LIST_FREE, 0);
+    else
+        cg_snippet(c,
                "    if (!list)\n"
                "        return;\n"
                "    for (size_t i = 0; i < list->count; i++)\n"
@@ -408,7 +432,7 @@ static void emit_write_prologue(cgen *g, mcc_buf *c, const mcc_table *t, const c
  * other columns keep their parameter numbers in both of emit_insert's
  * statements.  Without the rowid it ends in RETURNING it (see
  * mc_stmt_prepare_insert); a table of nothing else inserts DEFAULT VALUES. */
-static const char *insert_sql(cgen *g, const mcc_table *t, const mcc_column *rowid, bool with_rowid)
+const char *cg_insert_sql(cgen *g, const mcc_table *t, const mcc_column *rowid, bool with_rowid)
 {
     mcc_buf sql = {0}, cols = {0}, vals = {0};
     size_t n = 0;
@@ -458,6 +482,11 @@ static void emit_insert(cgen *g, cg_out *o, const mcc_table *t)
                                 rowid->field)
               : "");
     cg_fn_begin(o, doc, "int %s_insert(mc_db *db, %s *row)", fn, type);
+    if (g->compact) {
+        cg_compact_body(g, c, t, CG_OP_INSERT, 0);
+        cg_fn_end(o);
+        return;
+    }
     if (rowid)
         cg_snippet(c,
                    "    int rc = {{fn}}_check(db, row);\n"
@@ -468,10 +497,10 @@ static void emit_insert(cgen *g, cg_out *o, const mcc_table *t)
                    "    if (!st)\n"
                    "        return mc_errcode(db);\n"
                    "    int b = MC_RC_OK;\n",
-                   "fn", fn, "id", rowid->field, "sql", cg_cstr(g, insert_sql(g, t, rowid, true)), "auto_sql",
-                   cg_cstr(g, insert_sql(g, t, rowid, false)), NULL);
+                   "fn", fn, "id", rowid->field, "sql", cg_cstr(g, cg_insert_sql(g, t, rowid, true)), "auto_sql",
+                   cg_cstr(g, cg_insert_sql(g, t, rowid, false)), NULL);
     else
-        emit_write_prologue(g, c, t, insert_sql(g, t, NULL, false));
+        emit_write_prologue(g, c, t, cg_insert_sql(g, t, NULL, false));
     int idx = 1;
     for (size_t i = 0; i < t->ncolumns; i++)
         if (&t->columns[i] != rowid)
@@ -484,7 +513,7 @@ static void emit_insert(cgen *g, cg_out *o, const mcc_table *t)
     /* An enum that took its default: the struct now says what was stored. */
     for (size_t i = 0; i < t->ncolumns; i++) {
         const mcc_column *col = &t->columns[i];
-        if (fills_absent(col) && cg_kind_of(col) == CG_ENUM) {
+        if (cg_fills_absent(col) && cg_kind_of(col) == CG_ENUM) {
             mcc_buf_line(c, "if (!row->%s)", col->field);
             mcc_buf_line(c, "    row->%s = %s;", col->field, default_expr(g, col));
         }
@@ -499,16 +528,20 @@ static void emit_insert(cgen *g, cg_out *o, const mcc_table *t)
 
 /* Body of X_get and X_find_by_*: the row whose columns cols[0..n) equal
  * the parameters named like them, into a new struct *out (X_fetch). */
-static void emit_lookup_body(cgen *g, cg_out *o, const mcc_table *t, const size_t *cols, size_t n)
+static void emit_lookup_body(cgen *g, cg_out *o, const mcc_table *t, const size_t *cols, size_t n, size_t key)
 {
     mcc_buf *c = &o->c;
+    if (g->compact) {
+        cg_compact_body(g, c, t, CG_OP_FIND, key);
+        return;
+    }
     cg_snippet(c,
                "    *out = NULL;\n"
                "    mc_stmt *st = mc_stmt_prepare(db, {{sql}});\n"
                "    if (!st)\n"
                "        return mc_errcode(db);\n"
                "    int b = MC_RC_OK;\n",
-               "sql", select_sql(g, t, where_cols(g, t, cols, n)), NULL);
+               "sql", cg_cstr(g, cg_select_by_sql(g, t, cols, n)), NULL);
     for (size_t i = 0; i < n; i++)
         mcc_buf_line(c, "b |= %s;", bind_param(g, &t->columns[cols[i]], (int)i + 1, cg_param(g, &t->columns[cols[i]])));
     cg_snippet(c,
@@ -525,11 +558,11 @@ static void emit_get(cgen *g, cg_out *o, const mcc_table *t)
     cg_fn_begin(o, mcc_arena_printf(g->arena, "*out = the %s with this primary key (free with %s_free), or MC_NOTFOUND.",
                                    type, fn),
                 "int %s_get(mc_db *db, %s, %s **out)", fn, pk_params(g, t), type);
-    emit_lookup_body(g, o, t, t->pk, t->npk);
+    emit_lookup_body(g, o, t, t->pk, t->npk, 0);
     cg_fn_end(o);
 }
 
-static void emit_find_by(cgen *g, cg_out *o, const mcc_table *t, const size_t *cols, size_t n)
+static void emit_find_by(cgen *g, cg_out *o, const mcc_table *t, const size_t *cols, size_t n, size_t key)
 {
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
     mcc_buf name = {0}, params = {0};
@@ -545,7 +578,7 @@ static void emit_find_by(cgen *g, cg_out *o, const mcc_table *t, const size_t *c
                 "int %s_find_by_%s(mc_db *db%s, %s **out)", fn, names, plist, type);
     mcc_buf_free(&name);
     mcc_buf_free(&params);
-    emit_lookup_body(g, o, t, cols, n);
+    emit_lookup_body(g, o, t, cols, n, key);
     cg_fn_end(o);
 }
 
@@ -554,15 +587,13 @@ static void emit_finders(cgen *g, cg_out *o, const mcc_table *t)
     cg_key keys[CG_MAX_KEYS];
     size_t n = cg_unique_keys(t, keys);
     for (size_t i = 0; i < n; i++)
-        emit_find_by(g, o, t, keys[i].cols, keys[i].n);
+        emit_find_by(g, o, t, keys[i].cols, keys[i].n, i + 1);
 }
 
-static void emit_update(cgen *g, cg_out *o, const mcc_table *t)
+const char *cg_update_sql(cgen *g, const mcc_table *t)
 {
-    const char *type = cg_type(g, t), *fn = cg_fn(g, t);
-    mcc_buf *c = &o->c;
     if (t->ncolumns == t->npk)
-        return;     /* nothing but the key: nothing to update */
+        return NULL;    /* nothing but the key: nothing to update */
     mcc_buf sql = {0};
     mcc_buf_put(&sql, "UPDATE ");
     mcc_put_quoted_ident(&sql, t->name);
@@ -586,13 +617,29 @@ static void emit_update(cgen *g, cg_out *o, const mcc_table *t)
         }
     }
     mcc_buf_printf(&sql, " WHERE %s", where_cols(g, t, t->pk, t->npk));
+    const char *r = mcc_arena_strdup(g->arena, sql.data);
+    mcc_buf_free(&sql);
+    return r;
+}
+
+static void emit_update(cgen *g, cg_out *o, const mcc_table *t)
+{
+    const char *type = cg_type(g, t), *fn = cg_fn(g, t);
+    mcc_buf *c = &o->c;
+    const char *sql = cg_update_sql(g, t);
+    if (!sql)
+        return;     /* nothing but the key: nothing to update */
     cg_fn_begin(o, mcc_arena_printf(g->arena, "Writes every column of row to the %s with row's primary key, as the struct "
                                    "says (a NULL string or 0 enum in a not_null column with a server default leaves it as it "
                                    "is); MC_NOTFOUND if there is none.", t->name),
                 "int %s_update(mc_db *db, const %s *row)", fn, type);
-    emit_write_prologue(g, c, t, sql.data);
-    mcc_buf_free(&sql);
-    idx = 0;
+    if (g->compact) {
+        cg_compact_body(g, c, t, CG_OP_UPDATE, 0);
+        cg_fn_end(o);
+        return;
+    }
+    emit_write_prologue(g, c, t, sql);
+    int idx = 0;
     for (size_t i = 0; i < t->ncolumns; i++)
         if (!t->columns[i].primary_key)
             emit_bind_field(g, c, t, &t->columns[i], ++idx, false);
@@ -605,6 +652,29 @@ static void emit_update(cgen *g, cg_out *o, const mcc_table *t)
     cg_fn_end(o);
 }
 
+size_t cg_delete_cascades(const mcc_table *t, const mcc_relationship **out, size_t max)
+{
+    const mcc_column *rowid = cg_rowid(t);
+    size_t n = 0;
+    for (size_t i = 0; rowid && i < t->nrels && n < max; i++) {
+        const mcc_relationship *r = t->rels[i];
+        if (r->cascade_delete && (r->kind == MCC_REL_ONE_TO_MANY || r->kind == MCC_REL_ONE_TO_ONE) &&
+            strcmp(r->fk->ref_cols[0], rowid->name) == 0)
+            out[n++] = r;
+    }
+    return n;
+}
+
+const char *cg_delete_sql(cgen *g, const mcc_table *t)
+{
+    return cg_sqlf(g, "DELETE FROM %I WHERE %s", t->name, where_cols(g, t, t->pk, t->npk));
+}
+
+const char *cg_cascade_delete_sql(cgen *g, const mcc_relationship *r)
+{
+    return cg_sqlf(g, "DELETE FROM %I WHERE %I = ?", r->target->name, r->target->columns[r->fk->cols[0]].name);
+}
+
 static void emit_delete(cgen *g, cg_out *o, const mcc_table *t)
 {
     const char *fn = cg_fn(g, t);
@@ -612,20 +682,19 @@ static void emit_delete(cgen *g, cg_out *o, const mcc_table *t)
     const mcc_column *rowid = cg_rowid(t);
     /* ORM-level cascade: children first, in one transaction. */
     const mcc_relationship *cascades[32];
-    size_t ncascades = 0;
-    for (size_t i = 0; i < t->nrels && ncascades < 32; i++) {
-        const mcc_relationship *r = t->rels[i];
-        if (r->cascade_delete && rowid && (r->kind == MCC_REL_ONE_TO_MANY || r->kind == MCC_REL_ONE_TO_ONE) &&
-            strcmp(r->fk->ref_cols[0], rowid->name) == 0)
-            cascades[ncascades++] = r;
-    }
-    const char *sql = cg_sqlf(g, "DELETE FROM %I WHERE %s", t->name, where_cols(g, t, t->pk, t->npk));
+    size_t ncascades = cg_delete_cascades(t, cascades, 32);
+    const char *sql = cg_delete_sql(g, t);
     mcc_buf doc = {0};
     mcc_buf_printf(&doc, "Deletes the %s with this primary key; MC_NOTFOUND if there is none.", t->name);
     for (size_t i = 0; i < ncascades; i++)
         mcc_buf_printf(&doc, " Deletes its %s first (cascade: delete), all in one transaction.", cascades[i]->name);
     cg_fn_begin(o, doc.data, "int %s_delete(mc_db *db, %s)", fn, pk_params(g, t));
     mcc_buf_free(&doc);
+    if (g->compact) {
+        cg_compact_body(g, c, t, CG_OP_DELETE, 0);
+        cg_fn_end(o);
+        return;
+    }
     mcc_buf_line(c, "int rc, b = MC_RC_OK;");
     mcc_buf_line(c, "mc_stmt *st;");
     if (ncascades) {
@@ -633,8 +702,7 @@ static void emit_delete(cgen *g, cg_out *o, const mcc_table *t)
         mcc_buf_line(c, "    return rc;");
         for (size_t i = 0; i < ncascades; i++) {
             const mcc_relationship *r = cascades[i];
-            const char *del = cg_sqlf(g, "DELETE FROM %I WHERE %I = ?", r->target->name,
-                                      r->target->columns[r->fk->cols[0]].name);
+            const char *del = cg_cascade_delete_sql(g, r);
             cg_snippet(c,
                        "    st = mc_stmt_prepare(db, {{sql}});\n"
                        "    if (!st) {\n"
@@ -699,7 +767,10 @@ static void emit_query(cgen *g, cg_out *o, const mcc_table *t)
                                    "clears it): MC_OK with a row, MC_DONE after the last one, or an error. Clear row with "
                                    "%s_clear when you stop early.", fn),
                 "int %s_query_next(%s_query *q, %s *row)", fn, type, type);
-    cg_snippet(c,
+    if (g->compact)
+        cg_compact_body(g, c, t, CG_OP_QUERY_NEXT, 0);
+    else
+        cg_snippet(c,
                "    mc_stmt *st;\n"
                "    {{fn}}_clear(row);\n"
                "    int rc = mc_query_step((mc_query *)q, &st);\n"
@@ -716,7 +787,10 @@ static void emit_query(cgen *g, cg_out *o, const mcc_table *t)
 
     cg_fn_begin(o, mcc_arena_printf(g->arena, "*out = the query's first row (free with %s_free), or MC_NOTFOUND.", fn),
                 "int %s_query_first(%s_query *q, %s **out)", fn, type, type);
-    cg_snippet(c,
+    if (g->compact)
+        cg_compact_body(g, c, t, CG_OP_QUERY_FIRST, 0);
+    else
+        cg_snippet(c,
                "    mc_db *db = mc_query_db((mc_query *)q);\n"
                "    *out = NULL;\n"
                "    {{type}} row;   /* read here, then moved to the heap: cheaper than calloc */\n"
@@ -741,7 +815,10 @@ static void emit_query(cgen *g, cg_out *o, const mcc_table *t)
     /* The list grows in the runtime (mc_list_grow: doubling, each new item zeroed). */
     cg_fn_begin(o, mcc_arena_printf(g->arena, "*out = every row of the query (free with %s_list_free); empty is MC_OK.", fn),
                 "int %s_query_all(%s_query *q, %s_list *out)", fn, type, type);
-    cg_snippet(c,
+    if (g->compact)
+        cg_compact_body(g, c, t, CG_OP_QUERY_ALL, 0);
+    else
+        cg_snippet(c,
                "    mc_db *db = mc_query_db((mc_query *)q);\n"
                "    out->items = NULL;\n"
                "    out->count = 0;\n"
@@ -764,7 +841,10 @@ static void emit_query(cgen *g, cg_out *o, const mcc_table *t)
 
     cg_fn_begin(o, mcc_arena_printf(g->arena, "*out = every %s row (Model.query.all()); free with %s_list_free.", t->name, fn),
                 "int %s_all(mc_db *db, %s_list *out)", fn, type);
-    cg_emit_list_of_query(g, c, t, mcc_arena_printf(g->arena, "%s_query(db)", fn));
+    if (g->compact)
+        cg_compact_body(g, c, t, CG_OP_ALL, 0);
+    else
+        cg_emit_list_of_query(g, c, t, mcc_arena_printf(g->arena, "%s_query(db)", fn));
     cg_fn_end(o);
 }
 
@@ -788,8 +868,12 @@ void cg_emit_crud(cgen *g, cg_out *o, const mcc_table *t)
 {
     cg_commentf(&o->h, "---- %s ----", t->model);
     mcc_buf_put(&o->h, "\n");
-    emit_helpers(g, o, t);
-    emit_fetch(g, o, t);
+    if (g->compact) {
+        cg_compact_tables(g, &o->c, t);     /* the model's mc_model and its X_read */
+    } else {
+        emit_helpers(g, o, t);
+        emit_fetch(g, o, t);
+    }
     emit_lifecycle(g, o, t);
     emit_insert(g, o, t);
     emit_get(g, o, t);

@@ -226,6 +226,41 @@ static void emit_prologue(cgen *g, mcc_buf *c, const eager_rel *e, const char *a
                "nomem", cg_errf(g, "db", "MC_NOMEM", "%T: out of memory loading related rows", T->name), NULL);
 }
 
+/* index of column c in t */
+static int col_index(const mcc_table *t, const mcc_column *c)
+{
+    return (int)(c - t->columns);
+}
+
+/* generate --compact: the loader's body is one call (runtime/model_load.c)
+ * with the relationship as a static mc_model_rel; the outputs typed here. */
+static void emit_compact_load(cgen *g, mcc_buf *c, const eager_rel *e)
+{
+    const mcc_relationship *r = e->r;
+    const mcc_table *t = r->owner, *T = r->target;
+    const char *ttype = cg_type(g, T);
+    mcc_buf_printf(c, "    static const mc_model_rel rel = {&%s_mc_model, %d, %d, %d, %zu, %zu, %d,\n", cg_fn(g, T),
+                   e->lists, e->text, col_index(t, e->src_key), e->key_col, e->row_at,
+                   e->lists ? 0 : col_index(T, e->dst_key));
+    mcc_buf_printf(c, "                                     %s};\n", cg_cstr(g, e->sql));
+    if (e->lists)
+        cg_snippet(c,
+                   "    void *lists;\n"
+                   "    int rc = mc_model_load(db, &{{fn}}_mc_model, &rel, list->items, list->count, &lists, &out->count, NULL, NULL);\n"
+                   "    out->lists = ({{ttype}}_list *)lists;\n"
+                   "    return rc;\n",
+                   "fn", cg_fn(g, t), "ttype", ttype, NULL);
+    else
+        cg_snippet(c,
+                   "    void *refs, *rows;\n"
+                   "    int rc = mc_model_load(db, &{{fn}}_mc_model, &rel, list->items, list->count, &refs, &out->count, &rows,\n"
+                   "                           &out->rows.count);\n"
+                   "    out->refs = ({{ttype}} **)refs;\n"
+                   "    out->rows.items = ({{ttype}} *)rows;\n"
+                   "    return rc;\n",
+                   "fn", cg_fn(g, t), "ttype", ttype, NULL);
+}
+
 static void emit_load_lists(cgen *g, cg_out *o, const eager_rel *e)
 {
     const mcc_relationship *r = e->r;
@@ -236,6 +271,11 @@ static void emit_load_lists(cgen *g, cg_out *o, const eager_rel *e)
                                    "out->lists[i] holds list->items[i]'s, as %s_%s_list gives them. "
                                    "Free with %s_lists_free; on failure out is empty.", r->name, fn, r->name, tfn),
                 "int %s_list_load_%s(mc_db *db, const %s_list *list, %s_lists *out)", fn, r->name, type, ttype);
+    if (g->compact) {
+        emit_compact_load(g, c, e);
+        cg_fn_end(o);
+        return;
+    }
     emit_prologue(g, c, e, "lists", mcc_arena_printf(g->arena, "%s_list *", ttype));
     const char *first = e->text ? mcc_arena_printf(g->arena, "mc_eager_first_text(e, mc_stmt_column_cstr(st, %zu))",
                                                   e->key_col)
@@ -275,6 +315,11 @@ static void emit_load_refs(cgen *g, cg_out *o, const eager_rel *e)
                                    "out->refs[i] is list->items[i]'s (NULL when it has none), each %s once in out->rows. "
                                    "Free with %s_refs_free; on failure out is empty.", r->name, ttype, tfn),
                 "int %s_list_load_%s(mc_db *db, const %s_list *list, %s_refs *out)", fn, r->name, type, ttype);
+    if (g->compact) {
+        emit_compact_load(g, c, e);
+        cg_fn_end(o);
+        return;
+    }
     emit_prologue(g, c, e, "refs", mcc_arena_printf(g->arena, "%s **", ttype));
     cg_snippet(c,
                "    while (rc == MC_OK && (rc = mc_eager_step(e)) == MC_OK) {\n"

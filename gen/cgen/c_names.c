@@ -273,6 +273,9 @@ static void model_names(checker *k, const mcc_table *t)
         "query_order_by", "query_limit", "query_offset", "query_count", "query_next", "query_next_borrowed",
         "query_first", "query_all", "all", "query_page", "page_free", "query_delete", "lists_free", "refs_free",
         "read", "read_lent", "check", "fetch", "meta", "columns",
+        /* generate --compact's tables (c_compact.c), taken in both modes so
+         * that a schema is valid in both */
+        "mc_init", "mc_names", "mc_cols", "mc_keycols", "mc_keys", "mc_cascades", "mc_model",
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
         global(k, t, what, "a function", t->at, model_hint,

@@ -39,6 +39,9 @@ static void emit_page(cgen *g, cg_out *o, const mcc_table *t)
 
     cg_fn_begin(o, "Frees the rows of a page and empties it; NULL is a no-op.", "void %s_page_free(%s_page *page)", fn,
                 type);
+    if (g->compact)
+        cg_compact_body(g, c, t, CG_OP_PAGE_FREE, 0);
+    else
     cg_snippet(c,
                "    if (!page)\n"
                "        return;\n"
@@ -54,6 +57,11 @@ static void emit_page(cgen *g, cg_out *o, const mcc_table *t)
                                    "A page past the end is empty (MC_OK); page < 1 or per_page < 1 is MC_INVALID. "
                                    "Total and rows come from one transaction. Free with %s_page_free.", fn),
                 "int %s_query_page(%s_query *q, int64_t page, int64_t per_page, %s_page *out)", fn, type, type);
+    if (g->compact) {
+        cg_compact_body(g, c, t, CG_OP_QUERY_PAGE, 0);
+        cg_fn_end(o);
+        return;
+    }
     cg_snippet(c,
                "    mc_page_info info;\n"
                "    {{type}}_list list = {NULL, 0};\n"

@@ -42,7 +42,8 @@ void cg_emit_stream(cgen *g, cg_out *o, const mcc_table *t)
 {
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
 
-    emit_lent_reader(g, o, t);
+    if (!g->compact)
+        emit_lent_reader(g, o, t);
     cg_fn_begin(o, mcc_arena_printf(g->arena,
                                     "Streams the rows as %s_query_next does, but lends them: the strings and blobs of "
                                     "*row point into the current row (no copy, nothing to free). They stay valid until "
@@ -51,6 +52,11 @@ void cg_emit_stream(cgen *g, cg_out *o, const mcc_table *t)
                                     "to %s_query_next. MC_OK with a row, MC_DONE after the last one (*row zeroed), or "
                                     "an error (*row zeroed).", fn, fn, fn, fn),
                 "int %s_query_next_borrowed(%s_query *q, %s *row)", fn, type, type);
+    if (g->compact) {
+        cg_compact_body(g, &o->c, t, CG_OP_NEXT_LENT, 0);
+        cg_fn_end(o);
+        return;
+    }
     cg_snippet(&o->c,
                "    mc_stmt *st;\n"
                "    int rc = mc_query_step((mc_query *)q, &st);\n"

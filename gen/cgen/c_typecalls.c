@@ -17,21 +17,22 @@
 typedef struct type_calls {
     cg_kind kind;
     const char *bind, *read, *check_if, *check, *lent;
+    const char *rt;     /* the runtime's mc_col_kind (generate --compact) */
 } type_calls;
 
 static const type_calls calls[MCC_T__COUNT] = {
-#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit, lent, pgcmp) \
-    [MCC_T_##ID] = {CG_##kind, bind, read, check_if, check, lent},
+#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit, lent, pgcmp, rt) \
+    [MCC_T_##ID] = {CG_##kind, bind, read, check_if, check, lent, rt},
 #include "types.def"
 #undef X
     /* An enum is bound and read as its value's text ($e: the enum's C
      * function prefix); a value outside the enum is caught by the model's
      * check function, which names the enum (c_crud.c). */
     [MCC_T_ENUM] = {CG_ENUM, "mc_stmt_bind_text(st, $i, $e_to_text($v))",
-                   "$e_from_text(mc_stmt_column_cstr(st, $i))", "", "", ""},
+                   "$e_from_text(mc_stmt_column_cstr(st, $i))", "", "", "", "MC_COL_ENUM"},
     /* Type text with no DSL equivalent (introspection only): text. */
     [MCC_T_UNKNOWN] = {CG_TEXT, "mc_stmt_bind_text_keep(st, $i, $v, $k)", "mc_stmt_column_text(db, st, $i, &$v)", "", "",
-                       "mc_stmt_column_text_lent(db, st, $i, &$v)"},
+                       "mc_stmt_column_text_lent(db, st, $i, &$v)", "MC_COL_STRING"},
 };
 
 cg_kind cg_kind_of(const mcc_column *c)
@@ -112,4 +113,9 @@ const char *cg_check_call(cgen *g, const cg_call_vars *v)
 bool cg_check_needs_value(const mcc_column *c)
 {
     return calls[c->type].check_if[0] != '\0';
+}
+
+const char *cg_rt_kind(const mcc_column *c)
+{
+    return calls[c->type].rt;
 }

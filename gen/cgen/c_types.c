@@ -151,7 +151,7 @@ static void emit_struct(cgen *g, cg_out *o, const mcc_table *t)
 static const char *pg_compare_text(cgen *g, const mcc_column *c)
 {
     static const char *const tails[MCC_T__COUNT] = {
-#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit, lent, pgcmp) \
+#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit, lent, pgcmp, rt) \
         [MCC_T_##ID] = pgcmp,
 #include "types.def"
 #undef X
@@ -227,6 +227,8 @@ void cg_emit_reader_decls(cgen *g, mcc_buf *c, mcc_table *const *tables, size_t 
         if (used)
             mcc_buf_printf(c, "%sint %s_read(mc_db *db, mc_stmt *st, int at, %s *row);\n", cg_reader_linkage(g),
                           cg_fn(g, t), cg_type(g, t));
+        if (used && g->compact)     /* the eager loaders read related rows by it (c_compact.c) */
+            mcc_buf_printf(c, "extern const mc_model %s_mc_model;\n", cg_fn(g, t));
     }
     mcc_buf_put(c, "\n");
 }

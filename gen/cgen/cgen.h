@@ -28,6 +28,7 @@ typedef struct cgen {
     bool split;             /* generate --split: one source per model (mcc_emit_c_files) */
     size_t split_into;      /* --split-into N: N sources of consecutive models instead (0: per model) */
     mc_engine migrations_engine; /* the engine the compiled-in history is written for (0: SQLite) */
+    bool compact;           /* generate --compact: bodies call the runtime with a per-model table (c_compact.c) */
 } cgen;
 
 /* The generated-names table (c_names.c; its head comment has the rules).
@@ -93,6 +94,10 @@ const char *cg_lent_read_call(cgen *g, const cg_call_vars *v);
  * none; cg_check_needs_value: it runs only when the value is set. */
 const char *cg_check_call(cgen *g, const cg_call_vars *v);
 bool cg_check_needs_value(const mcc_column *c);
+/* The runtime's mc_col_kind for the column ("MC_COL_STRING"): how
+ * generate --compact code's descriptor says to hold, bind, read and
+ * check it (types.def's rt column; enums MC_COL_ENUM). */
+const char *cg_rt_kind(const mcc_column *c);
 /* Member type in the struct: "int64_t", "char *", "Format". */
 const char *cg_member_type(cgen *g, const mcc_column *c);
 /* Parameter type for passing a value: "int64_t", "const char *", "const mc_blob *". */
@@ -234,6 +239,36 @@ void cg_emit_queries(cgen *g, cg_out *o);
 void cg_emit_predicates(cgen *g, cg_out *o, const mcc_table *t);
 void cg_emit_query_wrappers(cgen *g, cg_out *o, const mcc_table *t);
 void cg_emit_setters(cgen *g, cg_out *o, const mcc_table *t);
+/* The SQL texts of c_crud.c's functions, which generate --compact puts
+ * in its tables instead (c_compact.c): SELECT every column WHERE cols =
+ * ?; the INSERT (rowid: the lone INTEGER key, or NULL; with_rowid: bound
+ * last, else RETURNING it); the UPDATE (NULL when every column is the
+ * key); the DELETE by primary key; a `cascade: delete` child's DELETE
+ * by its foreign key.  Raw SQL in the arena (cg_cstr makes a literal). */
+const char *cg_select_by_sql(cgen *g, const mcc_table *t, const size_t *cols, size_t n);
+const char *cg_insert_sql(cgen *g, const mcc_table *t, const mcc_column *rowid, bool with_rowid);
+const char *cg_update_sql(cgen *g, const mcc_table *t);
+const char *cg_delete_sql(cgen *g, const mcc_table *t);
+const char *cg_cascade_delete_sql(cgen *g, const mcc_relationship *r);
+/* The children X_delete deletes first (cascade: delete), at most max. */
+size_t cg_delete_cascades(const mcc_table *t, const mcc_relationship **out, size_t max);
+/* A not_null string, blob or enum with a default(...): NULL/0 in the
+ * struct takes the default on insert (a value set is never replaced). */
+bool cg_fills_absent(const mcc_column *c);
+
+/* c_compact.c (generate --compact): the model's tables for the runtime
+ * (mc_model, runtime/modelc.h) and its X_read, at the start of the
+ * model's functions; then, inside each function cg_fn_begin opened, the
+ * body of operation op (key: which key of X_get / X_find_by_*, 0 the
+ * primary key, i + 1 the i-th of cg_unique_keys). */
+typedef enum cg_op {
+    CG_OP_NEW, CG_OP_CLEAR, CG_OP_LIST_FREE, CG_OP_INSERT, CG_OP_FIND, CG_OP_UPDATE, CG_OP_DELETE, CG_OP_QUERY_NEXT,
+    CG_OP_QUERY_FIRST, CG_OP_QUERY_ALL, CG_OP_ALL, CG_OP_INSERT_MANY, CG_OP_NEXT_LENT, CG_OP_PAGE_FREE,
+    CG_OP_QUERY_PAGE
+} cg_op;
+void cg_compact_tables(cgen *g, mcc_buf *c, const mcc_table *t);
+void cg_compact_body(cgen *g, mcc_buf *c, const mcc_table *t, cg_op op, size_t key);
+
 /* c_bulk.c: X_insert_many. */
 void cg_emit_bulk(cgen *g, cg_out *o, const mcc_table *t);
 /* c_stream.c: X_query_next_borrowed, streaming with lent strings. */

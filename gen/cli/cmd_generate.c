@@ -1,4 +1,4 @@
-/* cmd_generate.c -- `modelc generate SCHEMA [-o DIR] [--prefix P] [--migrations DIR] [--split | --split-into N]` */
+/* cmd_generate.c -- `modelc generate SCHEMA [-o DIR] [--prefix P] [--migrations DIR] [--split | --split-into N] [--compact]` */
 #include "cgen.h"
 #include "cli.h"
 #include "pipeline.h"
@@ -82,7 +82,7 @@ static int write_files(mcc_diag *d, mcc_arena *arena, const char *out_dir, const
 int mcc_cmd_generate(const mcc_cmd *cmd, int argc, char **argv)
 {
     const char *out_dir = ".", *prefix = "", *migrations_dir = NULL;
-    int split = 0;
+    int split = 0, compact = 0;
     const char *split_into = NULL;
     const mcc_opt opts[] = {
         {"--out", "-o", 1, &out_dir, NULL},
@@ -90,6 +90,7 @@ int mcc_cmd_generate(const mcc_cmd *cmd, int argc, char **argv)
         {"--migrations", NULL, 1, &migrations_dir, NULL},
         {"--split", NULL, 0, NULL, &split},
         {"--split-into", NULL, 1, &split_into, NULL},
+        {"--compact", NULL, 0, NULL, &compact},
         {NULL, NULL, 0, NULL, NULL},
     };
     const char *pos[1] = {0};
@@ -119,7 +120,7 @@ int mcc_cmd_generate(const mcc_cmd *cmd, int argc, char **argv)
     mcc_schema schema;
     int nerr = mcc_cli_load_schema(pos[0], &arena, &src, &schema);
     cgen g = {&schema, prefix, &arena, schema.name, NULL, 0, NULL, split != 0 || nparts != 0, nparts,
-              MC_ENGINE_SQLITE};
+              MC_ENGINE_SQLITE, compact != 0};
     if (!nerr && migrations_dir) {
         mcc_diag diag;
         mcc_diag_init(&diag, &src, NULL, NULL);

@@ -6,7 +6,7 @@
 #include <string.h>
 
 static const mcc_cmd commands[] = {
-    {"generate", "SCHEMA [-o DIR] [--prefix P] [--migrations DIR] [--split | --split-into N]",
+    {"generate", "SCHEMA [-o DIR] [--prefix P] [--migrations DIR] [--split | --split-into N] [--compact]",
      "write DIR/<schema>.h and DIR/<schema>.c",
      "Generates the C API of SCHEMA: a header and a source to compile with\n"
      "your application and link with -lmodelc -lsqlite3.\n\n"
@@ -20,7 +20,13 @@ static const mcc_cmd commands[] = {
      "  --split-into N       N sources of consecutive models instead,\n"
      "                       DIR/<schema>_part1.c ... _partN.c (each source reads\n"
      "                       the whole header: for thousands of models, a few\n"
-     "                       parts build faster than one file per model)\n",
+     "                       parts build faster than one file per model)\n"
+     "  --compact            the same header and API, but each function's body\n"
+     "                       is one call into libmodelc driven by a static table\n"
+     "                       of the model (like protobuf's optimize_for =\n"
+     "                       CODE_SIZE): far less C to compile for a large\n"
+     "                       schema, at some cost per call; the default writes\n"
+     "                       every body out, to read and step through\n",
      mcc_cmd_generate},
     {"sql", "SCHEMA [--dialect sqlite|postgresql]", "print the CREATE statements of the whole schema",
      "Prints CREATE TABLE and CREATE INDEX for every model, in dependency\n"

@@ -216,7 +216,7 @@ bool mcc_coerce_literal(mcc_arena *a, mcc_diag *d, const mcc_column *c, const mc
     if (c->type == MCC_T_UNKNOWN || c->type >= MCC_T__COUNT)
         return false;   /* the type error was reported already */
     static fit (*const step[MCC_T__COUNT])(lit *, mcc_literal *) = {
-#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit, lent, pgcmp) \
+#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit, lent, pgcmp, rt) \
         [MCC_T_##ID] = lit##_literal,
 #include "types.def"
 #undef X

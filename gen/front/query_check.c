@@ -360,7 +360,7 @@ typedef enum family { F_INT, F_FLOAT, F_NUM, F_BOOL, F_TEXT, F_DATETIME, F_DATE,
 static family family_of(mcc_type_id t)
 {
     static const family of[MCC_T__COUNT] = {
-#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit, lent, pgcmp) [MCC_T_##ID] = F_##qfam,
+#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit, lent, pgcmp, rt) [MCC_T_##ID] = F_##qfam,
 #include "types.def"
 #undef X
         [MCC_T_ENUM] = F_ENUM, [MCC_T_UNKNOWN] = F_NONE,

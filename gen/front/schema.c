@@ -14,7 +14,7 @@
 #include <string.h>
 
 const mcc_type_info mcc_types[MCC_T__COUNT] = {
-#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit, lent, pgcmp) \
+#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit, lent, pgcmp, rt) \
     {dsl, sql, pg, params, ctype, MCC_FAM_##fam, pgbits},
 #include "types.def"
 #undef X

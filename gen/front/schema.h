@@ -22,7 +22,7 @@
 struct mcc_ast;          /* ast.h: only mcc_sema reads the syntax tree */
 
 typedef enum mcc_type_id {
-#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit, lent, pgcmp) MCC_T_##ID,
+#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit, lent, pgcmp, rt) MCC_T_##ID,
 #include "types.def"
 #undef X
     MCC_T_ENUM,      /* a declared enum: VARCHAR(longest value), C enum */

@@ -229,7 +229,7 @@ static void stmt_create_indexes(planner *p, const mcc_table *t)
 static const char *zero_value(const mcc_column *c)
 {
     static const char *const zero[MCC_T__COUNT] = {
-#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit, lent, pgcmp) [MCC_T_##ID] = zero,
+#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit, lent, pgcmp, rt) [MCC_T_##ID] = zero,
 #include "types.def"
 #undef X
         [MCC_T_ENUM] = "''", [MCC_T_UNKNOWN] = "''",

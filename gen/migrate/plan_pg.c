@@ -442,7 +442,7 @@ static void create_tables(pgp *p)
 static const char *zero_value(pgp *p, const mcc_column *c)
 {
     static const char *const zero[MCC_T__COUNT] = {
-#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit, lent, pgcmp) \
+#define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit, lent, pgcmp, rt) \
         [MCC_T_##ID] = pgzero,
 #include "types.def"
 #undef X

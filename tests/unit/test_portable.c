@@ -7,6 +7,8 @@
  * server (DDL of `modelc sql --dialect postgresql`).  Without a server
  * the PostgreSQL half says it skips (fails under CI=true).  Under
  * valgrind (tests/valgrind.sh) the programs run under valgrind too.
+ * Loop tests over generate's modes (_i: 0 the default, 1 --compact,
+ * whose bodies call the runtime with a table per model).
  */
 #include <check.h>
 #include <stdio.h>
@@ -43,14 +45,18 @@ static void run_app(const char *name, const char *dir, const char *url, const ch
     free(app);
 }
 
-static void both_databases(const char *name)
+static const char *const modes[] = {"", " --compact"};
+#define NMODES 2
+
+/* name's portable program, its code generated with flags (a mode). */
+static void both_databases(const char *name, const char *flags)
 {
     char *dir = tu_mkdtemp();
     char *model_rel = tu_fmt("examples/%s.model", name), *app_rel = tu_fmt("tests/programs/%s_portable_app.c", name);
     char *model = tu_fmt("%s", tu_example(model_rel));
-    char *cmd = tu_fmt("%s generate %s -o %s && %s sql %s > %s/sqlite.sql && %s sql --dialect postgresql %s > "
+    char *cmd = tu_fmt("%s generate %s -o %s%s && %s sql %s > %s/sqlite.sql && %s sql --dialect postgresql %s > "
                        "%s/postgresql.sql",
-                       tu_modelc(), model, dir, tu_modelc(), model, dir, tu_modelc(), model, dir);
+                       tu_modelc(), model, dir, flags, tu_modelc(), model, dir, tu_modelc(), model, dir);
     sh_ok("modelc generate and sql", cmd, 60);
     free(cmd);
     /* compiled once, linked once: the same binary for both databases */
@@ -67,7 +73,7 @@ static void both_databases(const char *name)
     free(file);
     free(ddl);
 
-    char *schema = tu_fmt("portable_%s", name);
+    char *schema = tu_fmt("portable_%s%s", name, *flags ? "_compact" : "");
     char *url = tu_pg_schema_url("test_portable", schema);
     if (url) {
         ddl = tu_fmt("%s/postgresql.sql", dir);
@@ -81,13 +87,13 @@ static void both_databases(const char *name)
 
 START_TEST(blog_runs_on_both_databases)
 {
-    both_databases("blog");
+    both_databases("blog", modes[_i]);
 }
 END_TEST
 
 START_TEST(library_runs_on_both_databases)
 {
-    both_databases("library");
+    both_databases("library", modes[_i]);
 }
 END_TEST
 
@@ -96,8 +102,8 @@ int main(void)
     Suite *s = suite_create("portable");
     TCase *tc = tcase_create("programs");
     tcase_set_timeout(tc, 900);
-    tcase_add_test(tc, blog_runs_on_both_databases);
-    tcase_add_test(tc, library_runs_on_both_databases);
+    tcase_add_loop_test(tc, blog_runs_on_both_databases, 0, NMODES);
+    tcase_add_loop_test(tc, library_runs_on_both_databases, 0, NMODES);
     suite_add_tcase(s, tc);
     return tu_run_suite(s);
 }

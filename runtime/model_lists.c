@@ -1,0 +1,113 @@
+/*
+ * model_lists.c -- a model's rows from a query by its descriptor
+ * (generate --compact): X_query_next, X_query_next_borrowed,
+ * X_query_first, X_query_all, X_all, X_query_page.
+ *
+ * The same steps as the default mode's bodies (c_crud.c, c_stream.c,
+ * c_pages.c) over mc_query (query.c), rows read by model_read.c; a list
+ * grows with mc_list_grow (eager.c), as the default mode's lists do, and
+ * the caller's typed X_list takes the array and count these return.
+ */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int mc_model_query_next(mc_query *q, const mc_model *m, void *row)
+{
+    mc_stmt *st;
+    mc_model_clear(m, row);
+    int rc = mc_query_step(q, &st);
+    if (rc != MC_OK)
+        return rc;
+    rc = mc_model_read(mc_query_db(q), m, st, 0, row);
+    if (rc != MC_OK) {
+        mc_query_rewind(q);
+        mc_model_clear(m, row);
+    }
+    return rc;
+}
+
+int mc_model_query_next_lent(mc_query *q, const mc_model *m, void *row)
+{
+    mc_stmt *st;
+    int rc = mc_query_step(q, &st);
+    if (rc == MC_OK && (rc = mc_model_read_lent(q, m, st, 0, row)) != MC_OK)
+        mc_query_rewind(q);
+    if (rc != MC_OK)
+        memset(row, 0, m->size);
+    return rc;
+}
+
+int mc_model_query_first(mc_query *q, const mc_model *m, void **out)
+{
+    mc_db *db = mc_query_db(q);
+    *out = NULL;
+    void *row = calloc(1, m->size);
+    if (!row)
+        return mc_set_error(db, MC_NOMEM, "%s: out of memory", m->table);
+    mc_stmt *st;
+    int rc = mc_query_first(q, &st);
+    if (rc == MC_OK)
+        rc = mc_model_read(db, m, st, 0, row);
+    mc_query_rewind(q);
+    if (rc != MC_OK) {
+        mc_model_clear(m, row);
+        free(row);
+        return rc == MC_DONE ? mc_set_error(db, MC_NOTFOUND, "%s: no row matches the query", m->table) : rc;
+    }
+    *out = row;
+    return MC_OK;
+}
+
+int mc_model_query_all(mc_query *q, const mc_model *m, void **items, size_t *count)
+{
+    mc_db *db = mc_query_db(q);
+    *items = NULL;
+    *count = 0;
+    mc_query_rewind(q);
+    for (int rc;; ++*count) {
+        void *grown = mc_list_grow(db, *items, *count, m->size);
+        if (grown)
+            *items = grown;
+        rc = grown ? mc_model_query_next(q, m, (char *)*items + *count * m->size) : MC_NOMEM;
+        if (rc == MC_DONE)
+            return MC_OK;
+        if (rc != MC_OK) {
+            mc_query_rewind(q);
+            mc_model_free_items(m, *items, *count);
+            *items = NULL;
+            *count = 0;
+            return rc;
+        }
+    }
+}
+
+int mc_model_all(mc_db *db, const mc_model *m, void **items, size_t *count)
+{
+    *items = NULL;
+    *count = 0;
+    mc_query *q = mc_query_new(db, m->meta);
+    if (!q)
+        return mc_errcode(db);
+    int rc = mc_model_query_all(q, m, items, count);
+    mc_query_free(q);
+    return rc;
+}
+
+int mc_model_query_page(mc_query *q, const mc_model *m, int64_t page, int64_t per_page, mc_page_info *info,
+                        void **items, size_t *count)
+{
+    *items = NULL;
+    *count = 0;
+    int rc = mc_query_page_begin(q, page, per_page, info);
+    if (rc == MC_OK && info->has_rows)
+        rc = mc_model_query_all(q, m, items, count);
+    rc = mc_query_page_end(q, info, rc);
+    if (rc != MC_OK) {
+        mc_model_free_items(m, *items, *count);
+        *items = NULL;
+        *count = 0;
+    }
+    return rc;
+}

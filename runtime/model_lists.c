@@ -65,7 +65,7 @@ int mc_model_query_all(mc_query *q, const mc_model *m, void **items, size_t *cou
     mc_db *db = mc_query_db(q);
     *items = NULL;
     *count = 0;
-    mc_query_rewind(q);
+    mc_query_restart(q, MC_STEP_WHOLE);     /* every row: no streaming */
     for (int rc;; ++*count) {
         void *grown = mc_list_grow(db, *items, *count, m->size);
         if (grown)

@@ -229,7 +229,7 @@ int mc_model_insert_many(mc_db *db, const mc_model *m, void *rows, size_t n)
  * either way. */
 static int fetch(mc_db *db, const mc_model *m, mc_stmt *st, int b, void **out)
 {
-    int rc = b == MC_RC_OK ? mc_stmt_step(st) : b;
+    int rc = b == MC_RC_OK ? mc_stmt_step_flags(st, MC_STEP_WHOLE) : b;
     if (rc != MC_RC_ROW) {
         mc_stmt_release(db, st);
         return rc == MC_RC_DONE ? MC_NOTFOUND : mc_status_from_rc(db, rc, m->table);

@@ -118,6 +118,7 @@ static void put_string(mcc_buf *b, const char *s)
         case '"': mcc_buf_put(b, "\\\""); break;
         case '\\': mcc_buf_put(b, "\\\\"); break;
         case '\n': mcc_buf_put(b, "\\n"); break;
+        case '\r': mcc_buf_put(b, "\\r"); break;
         case '\t': mcc_buf_put(b, "\\t"); break;
         default: mcc_buf_putc(b, *p); break;
         }

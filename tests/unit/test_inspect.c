@@ -113,6 +113,42 @@ END_TEST
 
 /* What the language cannot say is named in a comment; what it can say of
  * the same tables is kept, and the result loads. */
+/* A database's text that holds a carriage return (a CHECK written with
+ * CRLF line ends, a default with a CR): inspect writes it as \r, the
+ * schema loads, and its DDL has the CRs again. */
+START_TEST(carriage_returns_round_trip)
+{
+    char *dir = tu_mkdtemp();
+    char *db = tu_fmt("%s/cr.db", dir);
+    sqlite3 *h;
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(h, "CREATE TABLE t (id INTEGER NOT NULL, a INTEGER CHECK (a > 0 OR\r\n    a < -5), "
+                                     "s VARCHAR(9) DEFAULT 'x\ry', PRIMARY KEY (id))",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(h);
+    char *out = tu_fmt("%s/cr.model", dir);
+    tu_result r = modelc("inspect", "--db", db, "-o");
+    tu_result_free(&r);
+    const char *argv[] = {tu_modelc(), "inspect", "--db", db, "-o", out, NULL};
+    r = tu_run(argv, NULL, 60);
+    ck_assert_msg(r.status == 0, "inspect: %s", r.err);
+    tu_result_free(&r);
+    char *text = tu_read_file(out, NULL);
+    ck_assert_msg(text && strstr(text, "check(\"a > 0 OR\\r\\n    a < -5\")") &&
+                      strstr(text, "server_default(\"x\\ry\")"),
+                  "%s", text);
+    r = modelc("sql", out, NULL, NULL);
+    ck_assert_msg(r.status == 0, "the inspected schema does not load:\n%s", r.err);
+    ck_assert_msg(strstr(r.out, "CHECK (a > 0 OR\r\n    a < -5)") && strstr(r.out, "DEFAULT 'x\ry'"), "%s", r.out);
+    tu_result_free(&r);
+    free(text);
+    free(out);
+    free(db);
+    tu_rmdir(dir);
+}
+END_TEST
+
 START_TEST(left_out_is_written_down)
 {
     char *dir = tu_mkdtemp();
@@ -275,6 +311,7 @@ int main(void)
     tcase_add_test(tc, library_golden);
     tcase_add_test(tc, round_trips_of_modelc_databases);
     tcase_add_test(tc, round_trips_of_flask_sqlalchemy_databases);
+    tcase_add_test(tc, carriage_returns_round_trip);
     tcase_add_test(tc, left_out_is_written_down);
     tcase_add_test(tc, only_reads_and_fails_loudly);
     tcase_add_test(tc, database_url_is_the_default);

@@ -45,6 +45,10 @@
 /* Type oids of pg_type.h (stable across releases). */
 #define OID_BOOL 16
 #define OID_BYTEA 17
+#define OID_INT8 20
+#define OID_INT2 21
+#define OID_INT4 23
+#define OID_OID 26
 #define OID_TIMESTAMP 1114
 #define OID_TIMESTAMPTZ 1184
 
@@ -63,6 +67,10 @@ typedef struct mci_pgconn {
  * result, tup its current tuple. */
 enum { PS_IDLE, PS_STREAM, PS_DRAINED, PS_WHOLE, PS_DONE };
 
+/* How a result column's text is read (the statement's, learned from its
+ * first row: a prepared statement's result columns never change). */
+enum { K_TEXT, K_INT, K_BOOL, K_BYTEA, K_TIMESTAMP };
+
 typedef struct mci_pgstmt {
     char name[24];
     int nparams;
@@ -75,6 +83,8 @@ typedef struct mci_pgstmt {
     PGresult *row;          /* the current row's result: a single-row one, or
                              * the whole result (PS_WHOLE) */
     int tup, ntup;          /* the current row's tuple in it, and its tuples */
+    int ncols;              /* result columns, -1 until the first row */
+    unsigned char *kinds;   /* per result column: K_* */
     char **lent;            /* conversions lent with the row (mci_pg_column_lent), */
     size_t nlent, clent;    /* freed when the row goes */
     PGresult **queue;       /* drained rows not yet stepped to */
@@ -83,6 +93,47 @@ typedef struct mci_pgstmt {
 } mci_pgstmt;
 
 #define PQ(c) (&(c)->pq)
+
+/* ---- numbers as text ------------------------------------------------------------ */
+
+/* v's decimal text into out (room for 21 bytes); its length.  What
+ * snprintf("%lld") writes, for a tenth of the instructions: every key
+ * bound goes through here. */
+static size_t int64_text(char *out, int64_t v)
+{
+    char digits[20];
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    size_t n = 0, k = 0;
+
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        out[k++] = '-';
+    while (n)
+        out[k++] = digits[--n];
+    out[k] = '\0';
+    return k;
+}
+
+/* The integer a server's int2/int4/int8 text (or a row count) says:
+ * [-]digits.  Anything else, or 19 digits and more, as strtoll reads it. */
+static int64_t text_int64(const char *v)
+{
+    const char *p = v + (*v == '-');
+    uint64_t u = 0;
+    int i;
+
+    for (i = 0; p[i] >= '0' && p[i] <= '9'; i++) {
+        if (i == 18)
+            return (int64_t)strtoll(v, NULL, 10);
+        u = u * 10 + (uint64_t)(p[i] - '0');
+    }
+    if (i == 0 || p[i] != '\0')
+        return (int64_t)strtoll(v, NULL, 10);
+    return *v == '-' ? (int64_t)(0 - u) : (int64_t)u;
+}
 
 /* ---- failures ---------------------------------------------------------------- */
 
@@ -169,7 +220,7 @@ static int finish(mci_pgconn *c, PGresult *res)
     case PGRES_TUPLES_OK:
     case PGRES_COMMAND_OK: {
         const char *n = PQ(c)->PQcmdTuples(res);
-        c->changes = n && *n ? strtoll(n, NULL, 10) : 0;
+        c->changes = n && *n ? text_int64(n) : 0;
         break;
     }
     default:
@@ -225,6 +276,32 @@ static void free_connection(mci_pgconn *c)
         drain(c->busy);
 }
 
+/* s's current row is res (holding n rows from the first; s owns it now);
+ * the first row of s teaches it its columns' kinds.  MC_RC_ROW, or
+ * SQLITE_NOMEM when they cannot be kept (the step fails). */
+static int set_row(mci_pgconn *c, mci_pgstmt *s, PGresult *res, int n)
+{
+    s->row = res;
+    s->tup = 0;
+    s->ntup = n;
+    if (s->ncols >= 0)
+        return MC_RC_ROW;
+    int k = PQ(c)->PQnfields(res);
+    unsigned char *kinds = malloc(k > 0 ? (size_t)k : 1);
+    if (!kinds)
+        return SQLITE_NOMEM;
+    for (int i = 0; i < k; i++) {
+        Oid t = PQ(c)->PQftype(res, i);
+        kinds[i] = t == OID_INT8 || t == OID_INT4 || t == OID_INT2 || t == OID_OID ? K_INT
+                 : t == OID_BOOL ? K_BOOL
+                 : t == OID_BYTEA ? K_BYTEA
+                 : t == OID_TIMESTAMP || t == OID_TIMESTAMPTZ ? K_TIMESTAMP : K_TEXT;
+    }
+    s->kinds = kinds;
+    s->ncols = k;
+    return MC_RC_ROW;
+}
+
 /* Frees what was lent with the current row. */
 static void clear_lent(mci_pgstmt *s)
 {
@@ -251,11 +328,8 @@ static int pull(mci_stmt *h)
     PGresult *res = PQ(c)->PQgetResult(c->conn);
     int rc;
 
-    if (res && PQ(c)->PQresultStatus(res) == PGRES_SINGLE_TUPLE) {
-        s->row = res;
-        s->ntup = 1;
-        return MC_RC_ROW;
-    }
+    if (res && PQ(c)->PQresultStatus(res) == PGRES_SINGLE_TUPLE)
+        return set_row(c, s, res, 1);
     rc = finish(c, res);
     if (res)
         discard_results(c);
@@ -280,16 +354,21 @@ static int fetch_whole(mci_stmt *h)
     c->busy = NULL;
     s->state = PS_DONE;
     if (res && PQ(c)->PQresultStatus(res) == PGRES_TUPLES_OK) {
+        /* A command with rows (SELECT, ... RETURNING) counts the rows it
+         * returns: its tag's count, without reading the tag. */
         int n = PQ(c)->PQntuples(res);
+        c->changes = n;
         if (h->flags & MCI_STMT_RETURNS_ID) {
             if (n > 0)
-                c->last_id = strtoll(PQ(c)->PQgetvalue(res, 0, 0), NULL, 10);
-        } else if (n > 0) {
-            const char *k = PQ(c)->PQcmdTuples(res);
-            c->changes = k && *k ? strtoll(k, NULL, 10) : 0;
-            s->row = res;
-            s->tup = 0;
-            s->ntup = n;
+                c->last_id = text_int64(PQ(c)->PQgetvalue(res, 0, 0));
+            PQ(c)->PQclear(res);
+            return MC_RC_DONE;
+        }
+        if (n > 0) {
+            if (set_row(c, s, res, n) != MC_RC_ROW) {
+                clear_row(c, s);
+                return SQLITE_NOMEM;
+            }
             s->state = PS_WHOLE;
             return MC_RC_ROW;
         }
@@ -319,10 +398,9 @@ static int pop(mci_stmt *h)
     int rc;
 
     if (s->qpos < s->qlen) {
-        s->row = s->queue[s->qpos];
-        s->ntup = 1;
+        PGresult *res = s->queue[s->qpos];
         s->queue[s->qpos++] = NULL;
-        return MC_RC_ROW;
+        return set_row(c, s, res, 1);
     }
     if (!s->final && c->err_rc == SQLITE_NOMEM) {
         s->state = PS_DONE;
@@ -413,7 +491,7 @@ int mc_pg_bind_int64(mc_stmt *st, int idx, int64_t v)
     mci_pgstmt *s = param(st, idx);
     if (!s)
         return SQLITE_RANGE;
-    snprintf(s->num[idx - 1], sizeof s->num[0], "%lld", (long long)v);
+    int64_text(s->num[idx - 1], v);
     s->values[idx - 1] = s->num[idx - 1];
     s->formats[idx - 1] = 0;
     return SQLITE_OK;
@@ -521,35 +599,36 @@ int mci_pg_bind_copy(mc_stmt *st, int idx, const char *text, size_t n)
 /* ---- columns ------------------------------------------------------------------ */
 
 /* The current row's result when col is one of its columns, else NULL;
- * *tup = the row's tuple in it. */
-static PGresult *cell(mc_stmt *st, int col, int *tup)
+ * *tup = the row's tuple in it, *kind the column's K_*. */
+static PGresult *cell(mc_stmt *st, int col, int *tup, int *kind)
 {
     mci_stmt *h = (mci_stmt *)st;
-    if (!h || !h->pg || !h->pg->row || col < 0 || col >= PQ(conn_of(h))->PQnfields(h->pg->row))
+    if (!h || !h->pg || !h->pg->row || col < 0 || col >= h->pg->ncols)
         return NULL;
     *tup = h->pg->tup;
+    *kind = h->pg->kinds[col];
     return h->pg->row;
 }
 
 int mc_pg_column_is_null(mc_stmt *st, int col)
 {
-    int t;
-    PGresult *r = cell(st, col, &t);
+    int t, k;
+    PGresult *r = cell(st, col, &t, &k);
     return !r || PQ(conn_of((mci_stmt *)st))->PQgetisnull(r, t, col);
 }
 
 int64_t mc_pg_column_int64(mc_stmt *st, int col)
 {
-    int t;
-    PGresult *r = cell(st, col, &t);
-    const mci_pq *pq;
+    int t, k;
+    PGresult *r = cell(st, col, &t, &k);
     const char *v;
 
     if (!r)
         return 0;
-    pq = PQ(conn_of((mci_stmt *)st));
-    v = pq->PQgetvalue(r, t, col);
-    if (pq->PQftype(r, col) == OID_BOOL)
+    v = PQ(conn_of((mci_stmt *)st))->PQgetvalue(r, t, col);   /* "" for NULL: 0 */
+    if (k == K_INT)
+        return text_int64(v);
+    if (k == K_BOOL)
         return v[0] == 't';
     if (strpbrk(v, ".eE"))
         return (int64_t)strtod(v, NULL);    /* a numeric or a float, as SQLite converts */
@@ -558,30 +637,30 @@ int64_t mc_pg_column_int64(mc_stmt *st, int col)
 
 double mc_pg_column_double(mc_stmt *st, int col)
 {
-    int t;
-    PGresult *r = cell(st, col, &t);
-    const mci_pq *pq;
+    int t, k;
+    PGresult *r = cell(st, col, &t, &k);
     const char *v;
 
     if (!r)
         return 0;
-    pq = PQ(conn_of((mci_stmt *)st));
-    v = pq->PQgetvalue(r, t, col);
-    if (pq->PQftype(r, col) == OID_BOOL)
+    v = PQ(conn_of((mci_stmt *)st))->PQgetvalue(r, t, col);
+    if (k == K_BOOL)
         return v[0] == 't';
     return strtod(v, NULL);
 }
 
 const char *mc_pg_column_cstr(mc_stmt *st, int col)
 {
-    int t;
-    PGresult *r = cell(st, col, &t);
+    int t, k;
+    PGresult *r = cell(st, col, &t, &k);
     const mci_pq *pq;
+    const char *v;
 
     if (!r)
         return NULL;
     pq = PQ(conn_of((mci_stmt *)st));
-    return pq->PQgetisnull(r, t, col) ? NULL : pq->PQgetvalue(r, t, col);
+    v = pq->PQgetvalue(r, t, col);
+    return *v || !pq->PQgetisnull(r, t, col) ? v : NULL;   /* NULL's text is "" */
 }
 
 static int hexval(int ch)
@@ -596,10 +675,9 @@ static int hexval(int ch)
  * *v is NULL for SQL NULL.  MC_NOMEM when a conversion cannot be had. */
 static int cell_value(mc_stmt *st, int col, const char **v, size_t *n, char **conv)
 {
-    int t;
-    PGresult *r = cell(st, col, &t);
+    int t, type;
+    PGresult *r = cell(st, col, &t, &type);
     const mci_pq *pq;
-    Oid type;
 
     *v = NULL;
     *n = 0;
@@ -607,12 +685,11 @@ static int cell_value(mc_stmt *st, int col, const char **v, size_t *n, char **co
     if (!r)
         return MC_OK;
     pq = PQ(conn_of((mci_stmt *)st));
-    if (pq->PQgetisnull(r, t, col))
+    *n = (size_t)pq->PQgetlength(r, t, col);
+    if (*n == 0 && pq->PQgetisnull(r, t, col))    /* NULL's length is 0 */
         return MC_OK;
     *v = pq->PQgetvalue(r, t, col);
-    *n = (size_t)pq->PQgetlength(r, t, col);
-    type = pq->PQftype(r, col);
-    if (type == OID_BYTEA && *n >= 2 && (*v)[0] == '\\' && (*v)[1] == 'x') {
+    if (type == K_BYTEA && *n >= 2 && (*v)[0] == '\\' && (*v)[1] == 'x') {
         size_t k = (*n - 2) / 2;
         char *p = malloc(k + 1);
         if (!p)
@@ -622,10 +699,10 @@ static int cell_value(mc_stmt *st, int col, const char **v, size_t *n, char **co
         p[k] = '\0';
         *v = *conv = p;
         *n = k;
-    } else if (type == OID_BOOL) {
+    } else if (type == K_BOOL) {
         *v = (*v)[0] == 't' ? "1" : "0";
         *n = 1;
-    } else if (type == OID_TIMESTAMP || type == OID_TIMESTAMPTZ) {
+    } else if (type == K_TIMESTAMP) {
         char stamp[MC_DATETIME_SIZE];
         if (mc_datetime_normalize(*v, stamp) == MC_OK) {
             *n = strlen(stamp);
@@ -703,6 +780,7 @@ static void free_pgstmt(mci_pgconn *c, mci_pgstmt *s)
         free(s->owned[i]);
     free(s->queue);
     free(s->lent);
+    free(s->kinds);
     free(s->values);
     free(s->lengths);
     free(s->formats);
@@ -767,6 +845,7 @@ static int pg_prepare(mc_db *db, const char *sql, mci_stmt *st, const mci_stmt *
         PQ(c)->PQclear(res);
     }
     s->nparams = n;
+    s->ncols = -1;
     s->single = !rows_at_once(sql, st->flags);
     size_t k = n > 0 ? (size_t)n : 1;
     s->values = calloc(k, sizeof *s->values);
@@ -818,8 +897,10 @@ static void pg_reset(mci_stmt *st)
 
     end_execution(st);
     for (int i = 0; i < s->nparams; i++) {
-        free(s->owned[i]);
-        s->owned[i] = NULL;
+        if (s->owned[i]) {
+            free(s->owned[i]);
+            s->owned[i] = NULL;
+        }
         s->values[i] = NULL;
         s->lengths[i] = 0;
         s->formats[i] = 0;
@@ -835,7 +916,7 @@ static int exec_one(mci_pgconn *c, const char *text)
 
     if (t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK || t == PGRES_EMPTY_QUERY) {
         const char *n = PQ(c)->PQcmdTuples(res);
-        c->changes = n && *n ? strtoll(n, NULL, 10) : 0;
+        c->changes = n && *n ? text_int64(n) : 0;
         PQ(c)->PQclear(res);
         return MC_OK;
     }

@@ -16,6 +16,7 @@
  * division by zero on a later row of a named query).
  */
 #include <check.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +124,49 @@ START_TEST(whole_result_reads_each_row_at_its_own_tuple)
     ck_assert_int_eq(mc_stmt_column_int64(st, 0), 300);
     ck_assert_int_eq(mc_stmt_step_flags(st, MC_STEP_WHOLE), MC_RC_DONE);
     mc_stmt_release(db, st);
+    mc_close(db);
+}
+END_TEST
+
+/* Integers go out and come back as decimal text without snprintf and
+ * strtoll: every digit count, both signs, the extremes, int2/int4/int8,
+ * a numeric and a float read as integers, row counts. */
+START_TEST(integers_round_trip_as_text)
+{
+    mc_db *db = open_schema("pgf_ints");
+    if (!db)
+        return;
+    exec_ok(db, "CREATE TABLE t (a BIGINT, b INTEGER, c SMALLINT, d NUMERIC(12, 2), e DOUBLE PRECISION)");
+    static const int64_t big[] = {0, 1, -1, 9, 10, -10, 99, 100, 123456789, -987654321, INT64_C(999999999999999999),
+                                  INT64_C(1000000000000000000), INT64_C(-1000000000000000000), INT64_MAX, INT64_MIN,
+                                  INT64_MAX - 1, INT64_MIN + 1};
+    mc_stmt *ins = mc_stmt_prepare(db, "INSERT INTO \"t\" (\"a\", \"b\", \"c\", \"d\", \"e\") VALUES (?, ?, ?, ?, ?)");
+    for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
+        ck_assert_int_eq(mc_stmt_bind_int64(ins, 1, big[i]), MC_RC_OK);
+        ck_assert_int_eq(mc_stmt_bind_int64(ins, 2, (int32_t)(big[i] % 2000000000)), MC_RC_OK);
+        ck_assert_int_eq(mc_stmt_bind_int64(ins, 3, (int16_t)(big[i] % 30000)), MC_RC_OK);
+        ck_assert_int_eq(mc_stmt_bind_int64(ins, 4, big[i] % 1000000000), MC_RC_OK);
+        ck_assert_int_eq(mc_stmt_bind_double(ins, 5, (double)(big[i] % 1000000) * 1.5), MC_RC_OK);
+        ck_assert_int_eq(mc_stmt_step(ins), MC_RC_DONE);
+        ck_assert_int_eq(mc_changes(db), 1);
+    }
+    mc_stmt_release(db, ins);
+    mc_stmt *st = mc_stmt_prepare(db, "SELECT \"a\", \"b\", \"c\", \"d\", \"e\", \"a\" = ? FROM \"t\" WHERE \"a\" = ?");
+    for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
+        ck_assert_int_eq(mc_stmt_bind_int64(st, 1, big[i]), MC_RC_OK);
+        ck_assert_int_eq(mc_stmt_bind_int64(st, 2, big[i]), MC_RC_OK);
+        ck_assert_int_eq(mc_stmt_step_flags(st, MC_STEP_WHOLE), MC_RC_ROW);
+        ck_assert_int_eq(mc_stmt_column_int64(st, 0), big[i]);
+        ck_assert_int_eq(mc_stmt_column_int64(st, 1), (int32_t)(big[i] % 2000000000));
+        ck_assert_int_eq(mc_stmt_column_int64(st, 2), (int16_t)(big[i] % 30000));
+        ck_assert_int_eq(mc_stmt_column_int64(st, 3), big[i] % 1000000000);     /* "123.00" read as 123 */
+        ck_assert_int_eq(mc_stmt_column_int64(st, 4), (int64_t)((double)(big[i] % 1000000) * 1.5));   /* x.5 truncated, as SQLite does */
+        ck_assert_int_eq(mc_stmt_column_int64(st, 5), 1);
+        ck_assert_int_eq(mc_stmt_step_flags(st, MC_STEP_WHOLE), MC_RC_DONE);
+    }
+    mc_stmt_release(db, st);
+    exec_ok(db, "UPDATE t SET b = b");
+    ck_assert_int_eq(mc_changes(db), (int64_t)(sizeof big / sizeof big[0]));
     mc_close(db);
 }
 END_TEST
@@ -285,6 +329,7 @@ int main(void)
     tcase_set_timeout(tc, 900);
     tcase_add_test(tc, named_parameters_become_numbers);
     tcase_add_test(tc, whole_result_reads_each_row_at_its_own_tuple);
+    tcase_add_test(tc, integers_round_trip_as_text);
     tcase_add_test(tc, whole_result_failing_on_a_later_row);
     tcase_add_test(tc, whole_result_while_another_streams);
     tcase_add_test(tc, query_holding_a_whole_result_outlives_its_connection);

@@ -97,6 +97,12 @@ int mci_pg_column_bytes(mc_stmt *st, int col, char **out, size_t *len, int *is_n
  * MC_NOMEM). */
 int mci_pg_column_lent(mc_stmt *st, int col, const char **out, size_t *len);
 
+/* driver_pg.c: the next execution of st (prepared, bound, not started)
+ * is stepped with flags (MC_STEP_*), whatever its steps pass: how
+ * mc_query_step gives a run the flags of mc_query_restart without passing
+ * them on every row. */
+void mci_pg_fetch_next(mc_stmt *st, unsigned flags);
+
 /* driver_pg.c: binds a copy of n bytes of text (at most 31: a DateTime's
  * normalized form), kept in the statement. */
 int mci_pg_bind_copy(mc_stmt *st, int idx, const char *text, size_t n);

@@ -80,6 +80,7 @@ typedef struct mci_pgstmt {
     char **owned;           /* per parameter: a copy made for unterminated text */
     int state;              /* PS_* */
     int single;             /* may stream: rows to give (see rows_at_once) */
+    unsigned next_flags;    /* MC_STEP_* for the next execution (mci_pg_fetch_next) */
     PGresult *row;          /* the current row's result: a single-row one, or
                              * the whole result (PS_WHOLE) */
     int tup, ntup;          /* the current row's tuple in it, and its tuples */
@@ -447,12 +448,20 @@ int mc_pg_step_flags(mc_stmt *st, unsigned flags)
     case PS_DRAINED:
         return pop(h);
     default: {  /* IDLE, or DONE: run again, as SQLite does after DONE */
-        int whole = !s->single || (flags & MC_STEP_WHOLE);
+        int whole = !s->single || ((flags | s->next_flags) & MC_STEP_WHOLE);
+        s->next_flags = 0;
         if ((rc = start(h, whole)) != MC_OK)
             return rc;
         return whole ? fetch_whole(h) : pull(h);
     }
     }
+}
+
+void mci_pg_fetch_next(mc_stmt *st, unsigned flags)
+{
+    mci_stmt *h = (mci_stmt *)st;
+    if (h && h->pg)
+        h->pg->next_flags = flags;
 }
 
 int mc_pg_step(mc_stmt *st)
@@ -896,6 +905,7 @@ static void pg_reset(mci_stmt *st)
     mci_pgstmt *s = st->pg;
 
     end_execution(st);
+    s->next_flags = 0;
     for (int i = 0; i < s->nparams; i++) {
         if (s->owned[i]) {
             free(s->owned[i]);

@@ -62,7 +62,8 @@ struct mc_query {
     int where_ok;
     int64_t limit, offset;  /* -1: none */
     int first;          /* during mc_query_first: LIMIT 1 written into the SQL */
-    unsigned step_flags;    /* MC_STEP_* for the next run's first step (mc_query_restart) */
+    unsigned step_flags;    /* MC_STEP_* for the next run (mc_query_restart,
+                             * mc_query_first), given to its statement on PostgreSQL */
     int status;         /* first failure while building (MC_NOMEM) */
     char *sql;          /* built on first use, rebuilt when the query changes */
     mc_stmt *stmt;      /* during an iteration */
@@ -610,15 +611,18 @@ int mc_query_step(mc_query *q, mc_stmt **row)
             q->stmt = NULL;
             return rc;
         }
+        if (!q->stmt->lite && q->step_flags) {  /* SQLite has nothing to be told */
+            mci_pg_fetch_next(q->stmt, q->step_flags);
+            q->step_flags = 0;
+        }
     }
-    int rc = mc_stmt_step_flags(q->stmt, q->step_flags);
+    int rc = mc_stmt_step(q->stmt);
     if (rc == MC_RC_ROW) {
         *row = q->stmt;
         return MC_OK;
     }
     mc_stmt_release(q->db, q->stmt);
     q->stmt = NULL;
-    q->step_flags = 0;
     if (rc == MC_RC_DONE)
         return MC_DONE;
     return mc_status_from_rc(q->db, rc, q->meta->name);
@@ -641,7 +645,6 @@ int mc_query_first(mc_query *q, mc_stmt **row)
     changed(q);
     int rc = mc_query_step(q, row);
     q->first = 0;
-    q->step_flags = 0;
     changed(q);     /* the running statement keeps its own copy */
     return rc;
 }
@@ -649,21 +652,28 @@ int mc_query_first(mc_query *q, mc_stmt **row)
 
 void mc_query_rewind(mc_query *q)
 {
-    if (q && q->nkept)
+    if (!q)
+        return;
+    if (q->nkept)
         drop_kept(q);
-    if (q && q->stmt) {
+    if (q->stmt) {
         mc_stmt_release(q->db, q->stmt);
         q->stmt = NULL;
     }
-    if (q)
-        q->step_flags = 0;
+    q->step_flags = 0;
 }
 
 void mc_query_restart(mc_query *q, unsigned flags)
 {
-    mc_query_rewind(q);
-    if (q)
-        q->step_flags = flags;
+    if (!q)
+        return;
+    if (q->nkept)
+        drop_kept(q);
+    if (q->stmt) {
+        mc_stmt_release(q->db, q->stmt);
+        q->stmt = NULL;
+    }
+    q->step_flags = flags;
 }
 
 /* One integer from the first row of sql run with q's values (count). */

@@ -186,14 +186,10 @@ static uint64_t gen_user_posts(mc_db *db, const data *d)
     for (long i = 0; i < nquery(d); i++) {
         User u = { d->query_users[i], NULL, NULL, NULL };
         Post_list list;
-        Post_query *q = user_posts(db, &u);
-        if (!q)
-            die("user_posts: %s%s", mc_errmsg(db), "");
-        gcheck(db, post_query_all(q, &list), "post_query_all");
+        gcheck(db, user_posts_list(db, &u, &list), "user_posts_list");
         for (size_t j = 0; j < list.count; j++)
             sum += (uint64_t)list.items[j].id + strlen(list.items[j].body) + (uint64_t)list.items[j].user_id;
         post_list_free(&list);
-        post_query_free(q);
     }
     return sum;
 }
@@ -536,7 +532,7 @@ static const op OPS[] = {
     { "find_users", "find N users by username", gen_find_users, hand_find_users },
     { "filter_first", "filter_by(username).first()", gen_filter_first, hand_filter_first },
     { "insert_posts", "insert 5N posts (1 txn)", gen_insert_posts, hand_insert_posts },
-    { "user_posts", "posts of N/10 users", gen_user_posts, hand_user_posts },
+    { "user_posts", "x_posts_list of N/10 users", gen_user_posts, hand_user_posts },
     { "update_users", "update N users (1 txn)", gen_update_users, hand_update_users },
     { "delete_posts", "delete N posts (1 txn)", gen_delete_posts, hand_delete_posts },
 };

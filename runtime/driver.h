@@ -134,6 +134,25 @@ int mci_pg_rc_of_sqlstate(const char *sqlstate);
  * from the row. */
 void mci_pg_describe(const mci_pgerr *e, char *out, size_t cap);
 
+/* Gives a checked-out statement back to its slot (mc_stmt_release's
+ * body, inline here for the query builder, which gives one back at the
+ * end of every run).  On SQLite a reset only: the bindings stay (never
+ * read: the next user binds every parameter), and mc_prepare clears them
+ * if it lends this one. */
+static inline void mci_stmt_give_back(mci_stmt *h)
+{
+    mci_cache *c = &h->db->cache;
+    if (h->pub.lite) {
+        sqlite3_reset(h->pub.lite);
+        c->slots[h->slot].bound = 1;
+    } else {
+        h->db->driver->reset(h);
+    }
+    c->slots[h->slot].out = 0;
+    if (c->last_out == h)
+        c->last_out = NULL;
+}
+
 /* The connection's driver.  Never NULL for an open connection. */
 static inline const mci_driver *mci_driver_of(const mc_db *db)
 {

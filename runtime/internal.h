@@ -55,9 +55,8 @@ typedef struct mci_shape {
     const void *where, *order;  /* query.c's records, compared as bytes */
     size_t wlen, olen;          /* their sizes in bytes */
     int flags;              /* query.c's paging bits */
-    uint64_t key;           /* a hash of the steps that built where and
-                             * order (query.c): the same steps give the same
-                             * texts, so nothing hashes the texts themselves */
+    uint64_t key;           /* a hash of the records in where and order
+                             * (query.c): nothing hashes the texts themselves */
 } mci_shape;
 
 /* A remembered shape: its own copies of the texts, and its head slot. */
@@ -105,14 +104,23 @@ struct mc_db {
 void mci_cache_free(mc_db *db);
 
 /* The statement cached for query shape k, checked out as mc_prepare does;
- * NULL when the shape has not been seen (no error is set then). */
-mc_stmt *mci_prepare_shape(mc_db *db, const mci_shape *k);
+ * NULL when the shape has not been seen (no error is set then).  *head =
+ * the head slot of its chain (-1 when NULL), for mci_checkout_head. */
+mc_stmt *mci_prepare_shape(mc_db *db, const mci_shape *k, int *head);
 
 /* Prepares sql (built from shape k) as mc_prepare_text does and
  * remembers it under k, so that the next mci_prepare_shape finds it
  * without the text.  NULL with the error set on failure; failing to
- * remember costs only the shortcut. */
-mc_stmt *mci_prepare_shape_text(mc_db *db, const mci_shape *k, const char *sql);
+ * remember costs only the shortcut.  *head as for mci_prepare_shape. */
+mc_stmt *mci_prepare_shape_text(mc_db *db, const mci_shape *k, const char *sql, int *head);
+
+/* A statement of the chain whose head slot is head (from the two calls
+ * above), checked out: the query that remembers its head (query.c) needs
+ * no lookup.  Slots live as long as the connection.  NULL, with no error
+ * set, when the connection is unusable (prepare then says why); NULL with
+ * an error when every statement of the chain is in use and no new one
+ * can be made. */
+mc_stmt *mci_checkout_head(mc_db *db, int head);
 
 /* error.c: records status with a message and the SQLite result code rc
  * that stands for the failure (mc_sqlite_errcode). */

@@ -413,16 +413,33 @@ static int *hot_shape(mci_cache *c, uint64_t hash)
     return &c->hot_shape[(hash >> 1) & (MCI_HOT - 1)];
 }
 
+mc_stmt *mci_checkout_head(mc_db *db, int head)
+{
+    mci_cache *c = &db->cache;
+    mci_stmt *h;
+
+    if ((!db->handle && !db->pg) || head < 0 || (size_t)head >= c->n)
+        return NULL;    /* nothing usable: prepare says why */
+    if (!c->slots[head].out) {     /* the chain's head is free: the common case */
+        c->slots[head].out = 1;
+        c->last_out = c->slots[head].h;
+        c->last_slot = head;
+        return &c->slots[head].h->pub;
+    }
+    h = checkout(db, head, c->slots[head].text);
+    return h ? &h->pub : NULL;
+}
+
 /* A shape seen before: its statement, checked out.  One probe of the
  * direct-mapped table, then the map. */
-mc_stmt *mci_prepare_shape(mc_db *db, const mci_shape *k)
+mc_stmt *mci_prepare_shape(mc_db *db, const mci_shape *k, int *head)
 {
     mci_cache *c = &db->cache;
     uint64_t key;
     size_t pos = 0;
-    mci_stmt *h;
-    int i, head;
+    int i;
 
+    *head = -1;
     if (!c->nshapes || (!db->handle && !db->pg))
         return NULL;    /* nothing seen, or nothing usable: prepare says why */
     key = shape_hash(k);
@@ -435,15 +452,8 @@ mc_stmt *mci_prepare_shape(mc_db *db, const mci_shape *k)
             return NULL;
         *hot_shape(c, key) = i + 1;
     }
-    head = c->shapes[i].head;
-    if (!c->slots[head].out) {     /* the chain's head is free: the common case */
-        c->slots[head].out = 1;
-        c->last_out = c->slots[head].h;
-        c->last_slot = head;
-        return &c->slots[head].h->pub;
-    }
-    h = checkout(db, head, c->slots[head].text);
-    return h ? &h->pub : NULL;
+    *head = c->shapes[i].head;
+    return mci_checkout_head(db, *head);
 }
 
 /* A malloc'd copy of n bytes plus a NUL ("" for none); NULL when out of memory. */
@@ -458,7 +468,7 @@ static char *copy_n(const void *s, size_t n)
     return p;
 }
 
-mc_stmt *mci_prepare_shape_text(mc_db *db, const mci_shape *k, const char *sql)
+mc_stmt *mci_prepare_shape_text(mc_db *db, const mci_shape *k, const char *sql, int *headp)
 {
     mci_cache *c = &db->cache;
     int head = -1;
@@ -466,6 +476,7 @@ mc_stmt *mci_prepare_shape_text(mc_db *db, const mci_shape *k, const char *sql)
     mc_stmt *st = h ? &h->pub : NULL;
     char *w, *o;
 
+    *headp = st ? head : -1;
     if (!st || head < 0)
         return st;
     if (c->nshapes == c->capshapes) {
@@ -523,25 +534,9 @@ void mc_release(mc_db *db, sqlite3_stmt *stmt)
 
 void mc_stmt_release(mc_db *db, mc_stmt *st)
 {
-    mci_stmt *h = (mci_stmt *)st;
-
-    mci_slot *s;
-
-    if (!h)
-        return;
     (void)db;   /* the statement knows its connection */
-    s = &h->db->cache.slots[h->slot];
-    if (h->pub.lite) {
-        /* The bindings stay (never read: the next user binds every
-         * parameter); mc_prepare clears them if it lends this one. */
-        sqlite3_reset(h->pub.lite);
-        s->bound = 1;
-    } else {
-        h->db->driver->reset(h);
-    }
-    s->out = 0;
-    if (h->db->cache.last_out == h)
-        h->db->cache.last_out = NULL;
+    if (st)
+        mci_stmt_give_back((mci_stmt *)st);
 }
 
 int mc_step(mc_db *db, sqlite3_stmt *stmt, const char *context)

@@ -18,6 +18,67 @@ static const mcc_column *col_named(const mcc_table *t, const char *sql_name)
     return mcc_table_column(t, sql_name);
 }
 
+/* Can X_rel_list run the SQL of X_rel's query as a literal: an integer
+ * key bound as the query binds it (where_int), and no column that
+ * PostgreSQL compares or orders as another text (types.def's pgcmp)?
+ * Not with generate --compact, whose bodies stay one call each (the list
+ * is then X_rel's query, all of it). */
+static bool list_direct(cgen *g, const mcc_relationship *r, const mcc_column *fc, const mcc_column *key)
+{
+    return !g->compact && cg_kind_of(fc) == CG_INT64 && cg_kind_of(key) == CG_INT64 && !cg_pg_compare_text(g, fc) &&
+           (!r->order_by || !cg_pg_compare_text(g, r->order_by));
+}
+
+/* X_rel_list as one literal statement: the SQL the builder writes for
+ * X_rel's query ("SELECT <every column> FROM T WHERE <where> [ORDER BY
+ * ...]", the one parameter bound to row-><key>), stepped to its end into
+ * the list.  No query object, no shape: the shape is known here. */
+static void emit_list_direct(cgen *g, cg_out *o, const mcc_relationship *r, const char *doc, const char *where,
+                             const mcc_column *key)
+{
+    const mcc_table *T = r->target;
+    const char *fn = cg_fn(g, r->owner), *type = cg_type(g, r->owner), *tfn = cg_fn(g, T), *ttype = cg_type(g, T);
+    const char *order = r->order_by ? cg_sqlf(g, " ORDER BY %I%s", r->order_by->name, r->order_desc ? " DESC" : "")
+                                    : "";
+    const char *sql = cg_sqlf(g, "SELECT %s FROM %I WHERE %s%s", cg_column_list(g, T), T->name, where, order);
+    cg_fn_begin(o, doc, "int %s_%s_list(mc_db *db, const %s *row, %s_list *out)", fn, r->name, type, ttype);
+    cg_snippet(&o->c,
+               "    out->items = NULL;\n"
+               "    out->count = 0;\n"
+               "    mc_stmt *st = mc_stmt_prepare(db, {{sql}});\n"
+               "    if (!st)\n"
+               "        return mc_errcode(db);\n"
+               "    int b = mc_stmt_bind_int64(st, 1, row->{{key}});\n"
+               "    int s = b == MC_RC_OK ? mc_stmt_step_flags(st, MC_STEP_WHOLE) : b, rc = MC_OK;\n"
+               "    for (size_t cap = 0; s == MC_RC_ROW; s = mc_stmt_step(st)) {\n"
+               "        if (out->count == cap) {\n"
+               "            cap = cap ? 2 * cap : 8;\n"
+               "            {{ttype}} *items = ({{ttype}} *)realloc(out->items, cap * sizeof *items);\n"
+               "            if (!items) {\n"
+               "                rc = {{nomem}};\n"
+               "                break;\n"
+               "            }\n"
+               "            out->items = items;\n"
+               "        }\n"
+               "        {{ttype}} *item = &out->items[out->count];\n"
+               "        memset(item, 0, sizeof *item);\n"
+               "        if ((rc = {{tfn}}_read(db, st, 0, item)) != MC_OK) {\n"
+               "            {{tfn}}_clear(item);\n"
+               "            break;\n"
+               "        }\n"
+               "        out->count++;\n"
+               "    }\n"
+               "    if (rc == MC_OK && s != MC_RC_DONE)\n"
+               "        rc = mc_status_from_rc(db, s, {{table}});\n"
+               "    mc_stmt_release(db, st);\n"
+               "    if (rc != MC_OK)\n"
+               "        {{tfn}}_list_free(out);\n"
+               "    return rc;\n",
+               "sql", cg_cstr(g, sql), "key", key->field, "ttype", ttype, "tfn", tfn, "table", cg_cstr(g, T->name),
+               "nomem", cg_errf(g, "db", "MC_NOMEM", "%T: out of memory", T->name), NULL);
+    cg_fn_end(o);
+}
+
 /* X_rel_list: every row of the relationship's query X_rel. */
 static void emit_list(cgen *g, cg_out *o, const mcc_relationship *r, const char *doc)
 {
@@ -69,8 +130,12 @@ static void emit_children_query(cgen *g, cg_out *o, const mcc_relationship *r)
         cg_fn_end(o);
         return;
     }
-    emit_list(g, o, r, mcc_arena_printf(g->arena, "*out = every one of row's %s%s (free with %s_list_free).", r->name,
-                                        order, tfn));
+    const char *doc = mcc_arena_printf(g->arena, "*out = every one of row's %s%s (free with %s_list_free).", r->name,
+                                       order, tfn);
+    if (list_direct(g, r, fc, rc))
+        emit_list_direct(g, o, r, doc, cg_sqlf(g, "%I = ?", fc->name), rc);
+    else
+        emit_list(g, o, r, doc);
 }
 
 static void emit_parent(cgen *g, cg_out *o, const mcc_relationship *r)
@@ -135,7 +200,11 @@ static void emit_many_to_many(cgen *g, cg_out *o, const mcc_relationship *r)
     mcc_buf_line(c, "return q;");
     cg_fn_end(o);
 
-    emit_list(g, o, r, mcc_arena_printf(g->arena, "*out = every %s linked to row (free with %s_list_free).", T->name, tfn));
+    const char *doc = mcc_arena_printf(g->arena, "*out = every %s linked to row (free with %s_list_free).", T->name, tfn);
+    if (list_direct(g, r, r1, r2))
+        emit_list_direct(g, o, r, doc, sub, r1);     /* integer keys (above) */
+    else
+        emit_list(g, o, r, doc);
 
     const char *ins = cg_sqlf(g, "INSERT INTO %I (%I, %I) VALUES (?, ?)", S->name, sa->name, sb->name);
     const char *del = cg_sqlf(g, "DELETE FROM %I WHERE %I = ? AND %I = ?", S->name, sa->name, sb->name);

@@ -148,7 +148,7 @@ static void emit_struct(cgen *g, cg_out *o, const mcc_table *t)
 /* How the query builder writes column c in a predicate or ORDER BY on
  * PostgreSQL when that is not its quoted name (types.def's pgcmp: a JSON
  * column as its text, "extra"::text), or NULL. */
-static const char *pg_compare_text(cgen *g, const mcc_column *c)
+const char *cg_pg_compare_text(cgen *g, const mcc_column *c)
 {
     static const char *const tails[MCC_T__COUNT] = {
 #define X(ID, dsl, sql, pg, params, ctype, kind, fam, pgbits, bind, read, check_if, check, zero, pgzero, qfam, lit, lent, pgcmp, rt) \
@@ -171,13 +171,13 @@ void cg_emit_table_meta(cgen *g, cg_out *o, const mcc_table *t)
     mcc_buf_printf(&o->c, "static const char *const %s_columns[] = {", fn);
     for (size_t i = 0; i < t->ncolumns; i++) {
         mcc_buf_printf(&o->c, "%s%s", i ? ", " : "", cg_cstr(g, cg_sql_ident(g, t->columns[i].name)));
-        pg_texts = pg_texts || pg_compare_text(g, &t->columns[i]) != NULL;
+        pg_texts = pg_texts || cg_pg_compare_text(g, &t->columns[i]) != NULL;
     }
     mcc_buf_put(&o->c, "};\n");
     if (pg_texts) {
         mcc_buf_printf(&o->c, "static const char *const %s_pg_columns[] = {", fn);
         for (size_t i = 0; i < t->ncolumns; i++) {
-            const char *text = pg_compare_text(g, &t->columns[i]);
+            const char *text = cg_pg_compare_text(g, &t->columns[i]);
             mcc_buf_printf(&o->c, "%s%s", i ? ", " : "", text ? cg_cstr(g, text) : "NULL");
         }
         mcc_buf_put(&o->c, "};\n");

@@ -215,6 +215,11 @@ void cg_emit_types(cgen *g, cg_out *o);
  * functions), and the prototypes of every model's row reader X_read that
  * each source starts with. */
 void cg_emit_table_meta(cgen *g, cg_out *o, const mcc_table *t);
+/* How the query builder writes column c in a predicate or ORDER BY on
+ * PostgreSQL when that is not its quoted name (a JSON column as its
+ * text), or NULL: SQL fixed at generation time must then leave it to the
+ * builder (c_relations.c). */
+const char *cg_pg_compare_text(cgen *g, const mcc_column *c);
 void cg_emit_reader_decls(cgen *g, mcc_buf *c, mcc_table *const *tables, size_t ntables);
 /* "static " for the row readers X_read, or "" when split: then each
  * model's source defines its reader for the others (and the shared

@@ -22,6 +22,7 @@ static mc_db *db;
 
 #include "app_check.h"
 #include "library_streams.h"
+#include "library_lists.h"
 
 /* ------------------------------------------------------------------------ */
 /* Rows created along the way and used by later sections. */
@@ -1666,6 +1667,31 @@ static void streams_borrowed(void)
     STREAMS_AGREE(Loan, loan, by_loan_id, same_loan, n);
 }
 
+/* Relationship lists run their SQL as literals (library_lists.h): the
+ * same rows as their queries; one that fails (its table gone, inside a
+ * transaction rolled back after) returns the failure and an empty list,
+ * and works again after. */
+static void lists_as_queries(void)
+{
+    size_t n = library_lists_match_queries();
+    CHECK(n >= 5, "the relationship lists gave %zu rows", n);
+
+    Member m = MEMBER_INIT;
+    m.email = "lists@example.com";
+    m.full_name = "List Reader";
+    OK(member_insert(db, &m));
+    OK(mc_begin(db));
+    OK(mc_exec(db, "DROP TABLE loan"));
+    Loan_list ll = {SENTINEL(Loan), 7};
+    CHECK_FAIL(member_loans_list(db, &m, &ll), MC_ERROR, "no such table");
+    CHECK(ll.items == NULL && ll.count == 0, "a failed list is empty (%zu rows)", ll.count);
+    OK(mc_rollback(db));
+    OK(member_loans_list(db, &m, &ll));
+    CHECK_INT(ll.count, 0);
+    loan_list_free(&ll);
+    OK(member_delete(db, m.id));
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -1687,6 +1713,7 @@ int main(int argc, char **argv)
     test_db_cascades();
     test_transactions();
     test_author_books();
+    lists_as_queries();
     test_predicates();
     test_paging();
     test_surfaces();

@@ -15,6 +15,7 @@ static mc_db *db;
 
 #include "app_check.h"
 #include "library_streams.h"
+#include "library_lists.h"
 
 static int64_t author_a, author_b, book_full, book_plain;
 
@@ -471,6 +472,14 @@ static void streams_borrowed(void)
     STREAMS_AGREE(Loan, loan, by_loan_id, same_loan, n);
 }
 
+/* Relationship lists run their SQL as literals (library_lists.h): on
+ * either database, the same rows as their queries. */
+static void lists_as_queries(void)
+{
+    size_t n = library_lists_match_queries();
+    CHECK(n >= 3, "the relationship lists gave %zu rows", n);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -485,6 +494,7 @@ int main(int argc, char **argv)
     constraints();
     queries();
     relations();
+    lists_as_queries();
     transactions();
     streaming();
     streams_borrowed();

@@ -6,7 +6,8 @@
  * time (texts of every length, copied before the caller's buffer
  * changes), that queries outgrowing the in-struct storage stay right, and
  * that first() with its literal LIMIT 1 keeps the query's own limit and
- * offset.
+ * offset.  The memo tests hold the spare query's memory of the last
+ * shape it ran to the same: never another shape's statement.
  */
 #include <check.h>
 #include <stdio.h>
@@ -16,8 +17,8 @@
 #include "testutil.h"
 
 static const char *const cols[] = {"id", "name", "n"};
-static const mc_table_meta meta = {"t", "t", "id, name, n", 3, cols};
-static const mc_table_meta other = {"u", "u", "id, name, n", 3, cols};
+static const mc_table_meta meta = {"t", "t", "id, name, n", 3, cols, NULL};
+static const mc_table_meta other = {"u", "u", "id, name, n", 3, cols, NULL};
 
 static mc_db *open_db(void)
 {
@@ -192,6 +193,231 @@ START_TEST(first_keeps_limit_and_offset)
 }
 END_TEST
 
+/* ---- the memo: the spare query remembers the shape it last ran ------------ */
+
+/* ids of a fresh query (the connection's spare, with the memo of the
+ * query before) built by `build`, then freed. */
+typedef void (*builder_fn)(mc_query *q);
+
+static void run_fresh(mc_db *db, const mc_table_meta *m, builder_fn build, char *out, size_t cap)
+{
+    mc_query *q = mc_query_new(db, m);
+    ck_assert_ptr_nonnull(q);
+    build(q);
+    ids(q, out, cap);
+    mc_query_free(q);
+}
+
+/* u: id 1..20, name 'u<id>', n 100 + id; t: n = id % 5. */
+static void name_then_n(mc_query *q)
+{
+    mc_query_where_text(q, 1, MC_EQ, "u3");
+    mc_query_where_int(q, 2, MC_GT, 100);
+}
+static void n_then_name(mc_query *q)
+{
+    mc_query_where_int(q, 2, MC_GT, 100);
+    mc_query_where_text(q, 1, MC_EQ, "u3");
+}
+static void id_eq_4(mc_query *q) { mc_query_where_int(q, 0, MC_EQ, 4); }
+static void n_eq_4(mc_query *q) { mc_query_where_int(q, 2, MC_EQ, 4); }
+static void id_ne_4(mc_query *q) { mc_query_where_int(q, 0, MC_NE, 4); mc_query_where_int(q, 0, MC_LT, 7); }
+static void id_eq_4_lt_7(mc_query *q) { mc_query_where_int(q, 0, MC_EQ, 4); mc_query_where_int(q, 0, MC_LT, 7); }
+static void name_null(mc_query *q) { mc_query_where_text(q, 1, MC_EQ, NULL); }
+static void name_u5(mc_query *q) { mc_query_where_text(q, 1, MC_EQ, "u5"); }
+static void lt_5_desc(mc_query *q) { mc_query_where_int(q, 0, MC_LT, 5); mc_query_order_by(q, 0, 1); }
+static void lt_5_asc(mc_query *q) { mc_query_where_int(q, 0, MC_LT, 5); mc_query_order_by(q, 0, 0); }
+static void lt_5_asc_limit_2(mc_query *q) { lt_5_asc(q); mc_query_limit(q, 2); }
+static void lt_5_asc_offset_3(mc_query *q) { lt_5_asc(q); mc_query_offset(q, 3); }
+static void in_2(mc_query *q) { mc_query_where_in_int(q, 0, (const int64_t[]){2, 3}, 2); }
+static void in_3(mc_query *q) { mc_query_where_in_int(q, 0, (const int64_t[]){2, 3, 4}, 3); }
+static void in_none(mc_query *q) { mc_query_where_in_int(q, 0, NULL, 0); }
+
+/* Consecutive queries on one connection whose shapes a careless key would
+ * confuse (the same records in another order, another column, operator,
+ * NULL test, direction, window, IN length, table): each returns its own
+ * rows, both ways round and again. */
+START_TEST(memo_never_mixes_shapes)
+{
+    static const struct {
+        const mc_table_meta *m;
+        builder_fn build;
+        const char *want;
+    } cases[] = {
+        {&other, name_then_n, "3"},       {&other, n_then_name, "3"},
+        {&meta, id_eq_4, "4"},            {&meta, n_eq_4, "4,9,14,19"},
+        {&other, n_eq_4, ""},
+        {&meta, id_ne_4, "1,2,3,5,6"},    {&meta, id_eq_4_lt_7, "4"},
+        {&other, name_null, ""},          {&other, name_u5, "5"},
+        {&meta, lt_5_desc, "4,3,2,1"},    {&meta, lt_5_asc, "1,2,3,4"},
+        {&meta, lt_5_asc_limit_2, "1,2"}, {&meta, lt_5_asc_offset_3, "4"},
+        {&meta, in_2, "2,3"},             {&meta, in_3, "2,3,4"},
+        {&meta, in_none, ""},
+    };
+    size_t n = sizeof cases / sizeof cases[0];
+    mc_db *db = open_db();
+    char got[512];
+    for (int round = 0; round < 3; round++)
+        for (size_t i = 0; i < n; i++) {
+            /* forwards, backwards, then each case twice in a row */
+            size_t k = round == 1 ? n - 1 - i : i;
+            for (int again = 0; again < (round == 2 ? 2 : 1); again++) {
+                run_fresh(db, cases[k].m, cases[k].build, got, sizeof got);
+                ck_assert_msg(strcmp(got, cases[k].want) == 0, "round %d case %zu: got \"%s\", want \"%s\"",
+                              round, k, got, cases[k].want);
+            }
+            /* and right after its neighbour */
+            size_t j = (k + 1) % n;
+            run_fresh(db, cases[j].m, cases[j].build, got, sizeof got);
+            ck_assert_str_eq(got, cases[j].want);
+        }
+    mc_close(db);
+}
+END_TEST
+
+/* A query that overwrote the memo's records and was freed without
+ * running must not leave the memo behind: the next query with those
+ * records is its own shape (n = 3), not the memo's (id = 3). */
+START_TEST(memo_after_a_query_never_run)
+{
+    mc_db *db = open_db();
+    char got[512];
+    mc_query *q = mc_query_new(db, &meta);
+    mc_query_where_int(q, 0, MC_EQ, 3);     /* id = 3: the memo */
+    ids(q, got, sizeof got);
+    ck_assert_str_eq(got, "3");
+    mc_query_free(q);
+
+    q = mc_query_new(db, &meta);            /* the spare, never run */
+    mc_query_where_int(q, 2, MC_EQ, 3);
+    mc_query_free(q);
+
+    q = mc_query_new(db, &meta);
+    mc_query_where_int(q, 2, MC_EQ, 3);     /* n = 3 */
+    ids(q, got, sizeof got);
+    ck_assert_str_eq(got, "3,8,13,18");
+    mc_query_free(q);
+
+    /* the same with an order: ORDER BY id DESC overwritten by n ASC */
+    q = mc_query_new(db, &meta);
+    mc_query_where_int(q, 0, MC_LT, 4);
+    mc_query_order_by(q, 0, 1);
+    ids(q, got, sizeof got);
+    ck_assert_str_eq(got, "3,2,1");
+    mc_query_free(q);
+    q = mc_query_new(db, &meta);
+    mc_query_where_int(q, 0, MC_LT, 4);
+    mc_query_order_by(q, 2, 0);
+    mc_query_free(q);
+    q = mc_query_new(db, &meta);
+    mc_query_where_int(q, 0, MC_LT, 4);
+    mc_query_order_by(q, 2, 1);
+    mc_query_order_by(q, 0, 0);
+    ids(q, got, sizeof got);
+    ck_assert_str_eq(got, "3,2,1");         /* n DESC: 3, 2, 1 */
+    mc_query_free(q);
+    q = mc_query_new(db, &meta);
+    mc_query_where_int(q, 0, MC_LT, 7);
+    mc_query_order_by(q, 2, 0);
+    mc_query_order_by(q, 0, 1);
+    ids(q, got, sizeof got);
+    ck_assert_str_eq(got, "5,6,1,2,3,4");   /* n: 0, 1, 1, 2, 3, 4 */
+    mc_query_free(q);
+    mc_close(db);
+}
+END_TEST
+
+/* One query run, given more filters, run again, and first() between:
+ * each run has the filters it has then.  Two live queries of one shape
+ * (the second cannot take the memo's busy statement) interleave. */
+START_TEST(memo_query_reused_with_more_filters)
+{
+    mc_db *db = open_db();
+    char got[512];
+    mc_stmt *row;
+    mc_query *q = mc_query_new(db, &meta);
+    mc_query_where_int(q, 0, MC_LE, 10);
+    ids(q, got, sizeof got);
+    ck_assert_str_eq(got, "1,2,3,4,5,6,7,8,9,10");
+    mc_query_where_int(q, 2, MC_EQ, 2);
+    ids(q, got, sizeof got);
+    ck_assert_str_eq(got, "2,7");
+    ck_assert_int_eq(mc_query_first(q, &row), MC_OK);
+    ck_assert_int_eq(mc_stmt_column_int64(row, 0), 2);
+    mc_query_order_by(q, 0, 1);
+    ck_assert_int_eq(mc_query_first(q, &row), MC_OK);
+    ck_assert_int_eq(mc_stmt_column_int64(row, 0), 7);
+    mc_query_rewind(q);
+    ids(q, got, sizeof got);
+    ck_assert_str_eq(got, "7,2");
+    mc_query_free(q);
+
+    mc_query *a = mc_query_new(db, &meta), *b = mc_query_new(db, &meta);
+    mc_query_where_int(a, 2, MC_EQ, 1);
+    mc_query_where_int(b, 2, MC_EQ, 4);
+    mc_stmt *ra, *rb;
+    ck_assert_int_eq(mc_query_step(a, &ra), MC_OK);
+    ck_assert_int_eq(mc_query_step(b, &rb), MC_OK);
+    ck_assert_int_eq(mc_stmt_column_int64(ra, 0), 1);
+    ck_assert_int_eq(mc_stmt_column_int64(rb, 0), 4);
+    ck_assert_int_eq(mc_query_step(a, &ra), MC_OK);
+    ck_assert_int_eq(mc_stmt_column_int64(ra, 0), 6);
+    mc_query_free(a);
+    ck_assert_int_eq(mc_query_step(b, &rb), MC_OK);
+    ck_assert_int_eq(mc_stmt_column_int64(rb, 0), 9);
+    mc_query_free(b);
+    run_fresh(db, &meta, n_eq_4, got, sizeof got);
+    ck_assert_str_eq(got, "4,9,14,19");
+
+    /* c runs the memo's shape and holds its statement; d, a new struct,
+     * gets another of the chain and leaves its memo in the spare; e takes
+     * that spare: the memo's statement is c's, busy, so e gets its own. */
+    mc_query *c = mc_query_new(db, &meta), *d = mc_query_new(db, &meta);
+    n_eq_4(c);
+    n_eq_4(d);
+    mc_stmt *rc_, *rd, *re;
+    ck_assert_int_eq(mc_query_step(c, &rc_), MC_OK);
+    ck_assert_int_eq(mc_query_step(d, &rd), MC_OK);
+    mc_query_free(d);
+    mc_query *e = mc_query_new(db, &meta);
+    n_eq_4(e);
+    ck_assert_int_eq(mc_query_step(e, &re), MC_OK);
+    ck_assert_int_eq(mc_stmt_column_int64(re, 0), 4);
+    ck_assert_int_eq(mc_query_step(e, &re), MC_OK);
+    ck_assert_int_eq(mc_stmt_column_int64(re, 0), 9);
+    ck_assert_int_eq(mc_query_step(c, &rc_), MC_OK);
+    ck_assert_int_eq(mc_stmt_column_int64(rc_, 0), 9);     /* c's own run, undisturbed */
+    mc_query_free(e);
+    mc_query_free(c);
+    mc_close(db);
+}
+END_TEST
+
+/* The spare with its memo, and queries that ran with it, outlive the
+ * connection: freed after mc_close (ASan/valgrind hold them to it). */
+START_TEST(memo_queries_freed_after_close)
+{
+    mc_db *db = open_db();
+    char got[512];
+    mc_stmt *row;
+    run_fresh(db, &meta, id_eq_4, got, sizeof got);         /* the spare has a memo */
+    mc_query *running = mc_query_new(db, &meta);            /* takes the spare */
+    id_eq_4(running);
+    ck_assert_int_eq(mc_query_step(running, &row), MC_OK);  /* through the memo */
+    mc_query *done = mc_query_new(db, &meta);
+    id_eq_4(done);
+    ids(done, got, sizeof got);
+    ck_assert_str_eq(got, "4");
+    mc_query *grown = mc_query_new(db, &meta);
+    for (int k = 0; k < 9; k++)
+        mc_query_where_text(grown, 1, MC_NE, "a text too long for the struct's own copy of it");
+    mc_close(db);
+    mc_query_free(done);
+    mc_query_free(running);
+    mc_query_free(grown);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("query_shapes");
@@ -201,6 +427,10 @@ int main(void)
     tcase_add_test(tc, text_values_are_copied);
     tcase_add_test(tc, queries_that_outgrow_the_struct);
     tcase_add_test(tc, first_keeps_limit_and_offset);
+    tcase_add_test(tc, memo_never_mixes_shapes);
+    tcase_add_test(tc, memo_after_a_query_never_run);
+    tcase_add_test(tc, memo_query_reused_with_more_filters);
+    tcase_add_test(tc, memo_queries_freed_after_close);
     suite_add_tcase(s, tc);
     return tu_run_suite(s);
 }

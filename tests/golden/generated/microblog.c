@@ -408,11 +408,34 @@ int user_posts_list(mc_db *db, const User *row, Post_list *out)
 {
     out->items = NULL;
     out->count = 0;
-    Post_query *q = user_posts(db, row);
-    if (!q)
+    mc_stmt *st = mc_stmt_prepare(db, "SELECT \"id\", \"body\", \"timestamp\", \"user_id\", \"status\" FROM \"post\" WHERE \"user_id\" = ?");
+    if (!st)
         return mc_errcode(db);
-    int rc = post_query_all(q, out);
-    post_query_free(q);
+    int b = mc_stmt_bind_int64(st, 1, row->id);
+    int s = b == MC_RC_OK ? mc_stmt_step_flags(st, MC_STEP_WHOLE) : b, rc = MC_OK;
+    for (size_t cap = 0; s == MC_RC_ROW; s = mc_stmt_step(st)) {
+        if (out->count == cap) {
+            cap = cap ? 2 * cap : 8;
+            Post *items = (Post *)realloc(out->items, cap * sizeof *items);
+            if (!items) {
+                rc = mc_set_error(db, MC_NOMEM, "post: out of memory");
+                break;
+            }
+            out->items = items;
+        }
+        Post *item = &out->items[out->count];
+        memset(item, 0, sizeof *item);
+        if ((rc = post_read(db, st, 0, item)) != MC_OK) {
+            post_clear(item);
+            break;
+        }
+        out->count++;
+    }
+    if (rc == MC_OK && s != MC_RC_DONE)
+        rc = mc_status_from_rc(db, s, "post");
+    mc_stmt_release(db, st);
+    if (rc != MC_OK)
+        post_list_free(out);
     return rc;
 }
 

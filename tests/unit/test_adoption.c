@@ -82,6 +82,17 @@ static char *modelc(const char *args)
     return tu_fmt("'%s' %s", tu_modelc(), args);
 }
 
+/* Runs `modelc ARGS` for each ARGS of the NULL-ended list, each of
+ * which must exit 0. */
+static void run_ok(const char *const *args)
+{
+    for (; *args; args++) {
+        char *cmd = modelc(*args);
+        free(expect(cmd, 0));
+        free(cmd);
+    }
+}
+
 static long long query_int(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *st;
@@ -137,12 +148,7 @@ START_TEST(test_adopt_named_constraints)
     ck_assert_int_eq(tu_write_file(mpath, respaced, strlen(respaced)), 0);
     free(text);
     free(respaced);
-    const char *steps[] = {"init", "migrate app.model -m base", "stamp 1 --db app.db"};
-    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
-        cmd = modelc(steps[i]);
-        free(expect(cmd, 0));
-        free(cmd);
-    }
+    run_ok((const char *[]){"init", "migrate app.model -m base", "stamp 1 --db app.db", NULL});
     cmd = modelc("check app.model --db app.db");
     expect_has(cmd, 0, "OK: the migrations and app.db match app.model");
     free(cmd);
@@ -153,12 +159,7 @@ START_TEST(test_adopt_named_constraints)
     ck_assert_msg(at, "%s", text);
     char *edited = tu_fmt("%.*sString(64) not_null%s", (int)(at - text), text, at + strlen("String(64)"));
     ck_assert_int_eq(tu_write_file(mpath, edited, strlen(edited)), 0);
-    const char *more[] = {"migrate app.model -m 'username required'", "upgrade --db app.db"};
-    for (size_t i = 0; i < sizeof more / sizeof *more; i++) {
-        cmd = modelc(more[i]);
-        free(expect(cmd, 0));
-        free(cmd);
-    }
+    run_ok((const char *[]){"migrate app.model -m 'username required'", "upgrade --db app.db", NULL});
     cmd = modelc("check app.model --db app.db");
     expect_has(cmd, 0, "OK:");
     free(cmd);

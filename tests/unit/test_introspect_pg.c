@@ -306,6 +306,21 @@ static void first_migration(const char *dir, const char *schema)
     free(cmd);
 }
 
+/* Adopts the database at url as README says: inspect into
+ * dir/inspected.model (whose path it returns), the first migration from
+ * it, `stamp 1`. */
+static char *adopt(const char *dir, const char *url)
+{
+    char *path = inspect_to(dir, url);
+    first_migration(dir, path);
+    char *cmd = tu_fmt("'%s' stamp 1 --db '%s'", tu_modelc(), url);
+    tu_result r = in_dir(dir, cmd);
+    MC_OK(r, cmd);
+    tu_result_free(&r);
+    free(cmd);
+    return path;
+}
+
 /* `modelc check schema --db url` in dir, with the exit status wanted. */
 static char *check_db(const char *dir, const char *schema, const char *url, int status)
 {
@@ -440,13 +455,7 @@ START_TEST(check_adopted_database)
     ck_assert_ptr_nonnull(ddl);
     exec_sql(url, ddl);
     char *dir = tu_mkdtemp();
-    char *path = inspect_to(dir, url);
-    first_migration(dir, path);
-    char *cmd = tu_fmt("'%s' stamp 1 --db '%s'", tu_modelc(), url);
-    tu_result r = in_dir(dir, cmd);
-    MC_OK(r, cmd);
-    tu_result_free(&r);
-    free(cmd);
+    char *path = adopt(dir, url);
     char *out = check_db(dir, path, url, 1);
     const char *want[] = {"): make followers.follower_id NOT NULL\n", "): make followers.followed_id NOT NULL\n",
                           "): change primary key of followers from () to (follower_id, followed_id)\n",
@@ -478,14 +487,10 @@ START_TEST(named_constraints_get_a_rename_note)
                   "CONSTRAINT fk_post_user_id_user FOREIGN KEY (user_id) REFERENCES \"user\" (id));"
                   "INSERT INTO \"user\" (email) VALUES ('ann@example.com');");
     char *dir = tu_mkdtemp();
-    char *path = inspect_to(dir, url);
-    first_migration(dir, path);
-    char *cmd = tu_fmt("'%s' stamp 1 --db '%s'", tu_modelc(), url);
-    tu_result r = in_dir(dir, cmd);
-    MC_OK(r, cmd);
-    tu_result_free(&r);
-    free(cmd);
+    char *path = adopt(dir, url);
     char *out = check_db(dir, path, url, 0);
+    char *cmd;
+    tu_result r;
     const char *want[] = {
         "note: constraint uq_user_email of user is user_email_key in the migrations",
         "\n  ALTER TABLE \"user\" RENAME CONSTRAINT uq_user_email TO user_email_key;\n",

@@ -5,16 +5,19 @@
 # and 2000), generates the C as one source (one), with --split-into P
 # (parts; P = SPLIT_PARTS, default 16) and, up to SPLIT_MAX models (default
 # 200), with --split (one source per model: every source reads the types
-# of every model, so that part grows with the square of the models), and compiles
-# every source with `gcc -O2 -c` (the way an application would), printing
+# of every model, so that part grows with the square of the models), and, with
+# generate --compact (each function one call into libmodelc, driven by a table
+# per model), as one source (compact) and --split-into P (compact-parts);
+# compiles every source with `gcc -O2 -c` (the way an application would), printing
 #   lines/model   lines of .c + .h the generator wrote, per model
 #   cpu s         user + system CPU seconds of every compiler run
 #   peak MiB      the largest resident set of one compiler run
 # The split sources are compiled one after the other (nice, one core), so
 # the CPU seconds compare directly; `make -j` would spread them over cores.
 #
-# Environment: CC (default gcc), COMPILE_FLAGS (default -O2).  Reported,
-# never asserted.  Needs /usr/bin/time (GNU time, Debian package `time`).
+# Environment: CC (default gcc), COMPILE_FLAGS (default -O2), LAYOUTS (the
+# layouts to measure, default all: "one parts split compact compact-parts").
+# Reported, never asserted.  Needs /usr/bin/time (GNU time, Debian package `time`).
 set -eu
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -46,13 +49,13 @@ compile() {
 }
 
 echo "== build cost: $CC $FLAGS -c of generated code (bench/gen_schema.sh models)"
-echo "(one: a single source; parts: --split-into $SPLIT_PARTS; split: --split, one source per model)"
-printf '%8s %8s %12s %9s %10s\n' models layout lines/model "cpu s" "peak MiB"
+echo "(one: a single source; parts: --split-into $SPLIT_PARTS; split: --split, one source per model;"
+echo " compact, compact-parts: the same with --compact)"
+printf '%8s %13s %12s %9s %10s\n' models layout lines/model "cpu s" "peak MiB"
 for n in $SIZES; do
     sh "$TOP/bench/gen_schema.sh" "$n" > "$OUT/schema_$n.model"
-    layouts="one parts"
-    [ "$n" -le "$SPLIT_MAX" ] && layouts="one parts split"
-    for layout in $layouts; do
+    for layout in ${LAYOUTS:-one parts split compact compact-parts}; do
+        [ "$layout" = split ] && [ "$n" -gt "$SPLIT_MAX" ] && continue
         dir=$OUT/${layout}_$n
         rm -rf "$dir"
         mkdir -p "$dir"
@@ -60,11 +63,14 @@ for n in $SIZES; do
         one) "$MODELC" generate "$OUT/schema_$n.model" -o "$dir" ;;
         parts) "$MODELC" generate "$OUT/schema_$n.model" -o "$dir" --split-into "$SPLIT_PARTS" ;;
         split) "$MODELC" generate "$OUT/schema_$n.model" -o "$dir" --split ;;
+        compact) "$MODELC" generate "$OUT/schema_$n.model" -o "$dir" --compact ;;
+        compact-parts) "$MODELC" generate "$OUT/schema_$n.model" -o "$dir" --compact --split-into "$SPLIT_PARTS" ;;
+        *) echo "compile_scale: unknown layout '$layout'" >&2; exit 2 ;;
         esac
         lines=$(cat "$dir"/*.c "$dir"/*.h | wc -l)
         set -- $(compile "$dir" "$dir"/*.c)
         awk -v n="$n" -v l="$layout" -v lines="$lines" -v cpu="$1" -v kib="$2" \
-            'BEGIN { printf "%8d %8s %12.0f %9.1f %10.0f\n", n, l, lines / n, cpu, kib / 1024 }'
+            'BEGIN { printf "%8d %13s %12.0f %9.1f %10.0f\n", n, l, lines / n, cpu, kib / 1024 }'
         rm -f "$dir"/*.o
     done
 done

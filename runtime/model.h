@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "modelc.h"
 
@@ -21,6 +22,24 @@
 int mci_model_enum_get(const mc_model_col *c, const void *row);
 void mci_model_enum_set(const mc_model_col *c, void *row, int v);
 const char *mci_model_enum_text(const mc_model_col *c, int v);
+
+/* The caller's typed out objects, written and read whole (modelc.h: an
+ * X * slot, an X_list). */
+static inline void mci_put_ptr(void *slot, void *p)
+{
+    memcpy(slot, &p, sizeof p);
+}
+static inline void mci_put_list(void *list, void *items, size_t count)
+{
+    mc_list l = {items, count};
+    memcpy(list, &l, sizeof l);
+}
+static inline mc_list mci_get_list(const void *list)
+{
+    mc_list l;
+    memcpy(&l, list, sizeof l);
+    return l;
+}
 
 /* MC_MISUSE with a message: m was written for another MC_MODEL_ABI. */
 int mci_model_abi_error(mc_db *db, const mc_model *m);

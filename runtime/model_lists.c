@@ -39,10 +39,10 @@ int mc_model_query_next_lent(mc_query *q, const mc_model *m, void *row)
     return rc;
 }
 
-int mc_model_query_first(mc_query *q, const mc_model *m, void **out)
+int mc_model_query_first(mc_query *q, const mc_model *m, void *out)
 {
     mc_db *db = mc_query_db(q);
-    *out = NULL;
+    mci_put_ptr(out, NULL);
     void *row = calloc(1, m->size);
     if (!row)
         return mc_set_error(db, MC_NOMEM, "%s: out of memory", m->table);
@@ -56,11 +56,12 @@ int mc_model_query_first(mc_query *q, const mc_model *m, void **out)
         free(row);
         return rc == MC_DONE ? mc_set_error(db, MC_NOTFOUND, "%s: no row matches the query", m->table) : rc;
     }
-    *out = row;
+    mci_put_ptr(out, row);
     return MC_OK;
 }
 
-int mc_model_query_all(mc_query *q, const mc_model *m, void **items, size_t *count)
+/* X_query_all into *items, *count: every row of q (empty on failure). */
+static int query_all(mc_query *q, const mc_model *m, void **items, size_t *count)
 {
     mc_db *db = mc_query_db(q);
     *items = NULL;
@@ -83,31 +84,46 @@ int mc_model_query_all(mc_query *q, const mc_model *m, void **items, size_t *cou
     }
 }
 
-int mc_model_all(mc_db *db, const mc_model *m, void **items, size_t *count)
+int mc_model_query_all(mc_query *q, const mc_model *m, void *list)
 {
-    *items = NULL;
-    *count = 0;
+    void *items;
+    size_t count;
+    int rc = query_all(q, m, &items, &count);
+    mci_put_list(list, items, count);
+    return rc;
+}
+
+int mc_model_all(mc_db *db, const mc_model *m, void *list)
+{
+    mci_put_list(list, NULL, 0);
     mc_query *q = mc_query_new(db, m->meta);
     if (!q)
         return mc_errcode(db);
-    int rc = mc_model_query_all(q, m, items, count);
+    int rc = mc_model_query_all(q, m, list);
     mc_query_free(q);
     return rc;
 }
 
-int mc_model_query_page(mc_query *q, const mc_model *m, int64_t page, int64_t per_page, mc_page_info *info,
-                        void **items, size_t *count)
+int mc_model_query_page(mc_query *q, const mc_model *m, int64_t page, int64_t per_page, void *out)
 {
-    *items = NULL;
-    *count = 0;
-    int rc = mc_query_page_begin(q, page, per_page, info);
-    if (rc == MC_OK && info->has_rows)
-        rc = mc_model_query_all(q, m, items, count);
-    rc = mc_query_page_end(q, info, rc);
+    mc_page_info info;
+    mc_model_page p;
+    memset(&p, 0, sizeof p);
+    memcpy(out, &p, sizeof p);
+    int rc = mc_query_page_begin(q, page, per_page, &info);
+    if (rc == MC_OK && info.has_rows)
+        rc = query_all(q, m, &p.items, &p.count);
+    rc = mc_query_page_end(q, &info, rc);
     if (rc != MC_OK) {
-        mc_model_free_items(m, *items, *count);
-        *items = NULL;
-        *count = 0;
+        mc_model_free_items(m, p.items, p.count);
+        return rc;
     }
-    return rc;
+    p.total = info.total;
+    p.page = info.page;
+    p.per_page = info.per_page;
+    p.pages = info.pages;
+    p.has_prev = info.has_prev != 0;
+    p.has_next = info.has_next != 0;
+    memcpy(out, &p, sizeof p);
+    return MC_OK;
 }

@@ -86,24 +86,32 @@ static int fill_refs(mc_db *db, mc_eager *e, const mc_model_rel *rel, mc_stmt *s
     return rc;
 }
 
-int mc_model_load(mc_db *db, const mc_model *m, const mc_model_rel *rel, const void *items, size_t count,
-                  void **out, size_t *out_count, void **rows, size_t *nrows)
+/* Writes the loader's result into out: an X_lists or an X_refs. */
+static void put_out(const mc_model_rel *rel, void *out, void *arr, size_t count, void *rows, size_t nrows)
+{
+    if (rel->lists) {
+        mc_model_lists l = {arr, count};
+        memcpy(out, &l, sizeof l);
+    } else {
+        mc_model_refs r = {arr, count, {rows, nrows}};
+        memcpy(out, &r, sizeof r);
+    }
+}
+
+int mc_model_load(mc_db *db, const mc_model *m, const mc_model_rel *rel, const void *list, void *out)
 {
     const mc_model *T = rel->target;
+    mc_list l = mci_get_list(list);
+    size_t count = l.count;
     void *arr = NULL, *got = NULL;
     size_t ngot = 0;
-    *out = NULL;
-    *out_count = 0;
-    if (rows) {
-        *rows = NULL;
-        *nrows = 0;
-    }
+    put_out(rel, out, NULL, 0, NULL, 0);
     if (m->abi != MC_MODEL_ABI || T->abi != MC_MODEL_ABI)
         return mci_model_abi_error(db, m->abi != MC_MODEL_ABI ? m : T);
     mc_eager *e = mc_eager_new(db, count, T->table);
     if (!e)
         return mc_errcode(db);
-    int rc = give_keys(e, m, &m->columns[rel->src_key], (const char *)items, count);
+    int rc = give_keys(e, m, &m->columns[rel->src_key], (const char *)l.items, count);
     if (rc == MC_OK && count && !(arr = calloc(count, rel->lists ? sizeof(mc_list) : sizeof(void *))))
         rc = mc_set_error(db, MC_NOMEM, "%s: out of memory loading related rows", T->table);
     mc_stmt *st = NULL;
@@ -119,11 +127,29 @@ int mc_model_load(mc_db *db, const mc_model *m, const mc_model_rel *rel, const v
         free(arr);
         return rc;
     }
-    *out = arr;
-    *out_count = arr ? count : 0;
-    if (rows) {
-        *rows = got;
-        *nrows = ngot;
-    }
+    put_out(rel, out, arr, arr ? count : 0, got, ngot);
     return MC_OK;
+}
+
+void mc_model_lists_free(const mc_model *m, void *lists)
+{
+    if (!lists)
+        return;
+    mc_model_lists l;
+    memcpy(&l, lists, sizeof l);
+    for (size_t i = 0; i < l.count; i++)
+        mc_model_list_free(m, (mc_list *)l.lists + i);
+    free(l.lists);
+    memset(lists, 0, sizeof l);
+}
+
+void mc_model_refs_free(const mc_model *m, void *refs)
+{
+    if (!refs)
+        return;
+    mc_model_refs r;
+    memcpy(&r, refs, sizeof r);
+    mc_model_free_items(m, r.rows.items, r.rows.count);
+    free(r.refs);
+    memset(refs, 0, sizeof r);
 }

@@ -254,9 +254,9 @@ static int fetch(mc_db *db, const mc_model *m, mc_stmt *st, int b, void **out)
  * no limit; a key this long is not a key anyone writes). */
 #define MAX_KEY 64
 
-int mc_model_find(mc_db *db, const mc_model *m, size_t key, void **out, ...)
+int mc_model_find(mc_db *db, const mc_model *m, size_t key, void *out, ...)
 {
-    *out = NULL;
+    mci_put_ptr(out, NULL);
     if (m->abi != MC_MODEL_ABI)
         return mci_model_abi_error(db, m);
     if (key >= m->nkeys || m->keys[key].ncols > MAX_KEY)
@@ -270,9 +270,11 @@ int mc_model_find(mc_db *db, const mc_model *m, size_t key, void **out, ...)
     mc_stmt *st = mc_stmt_prepare(db, k->select_sql);
     if (!st)
         return mc_errcode(db);
-    int rc = fetch(db, m, st, bind_key(st, 1, m, k, args), out);
+    void *row = NULL;
+    int rc = fetch(db, m, st, bind_key(st, 1, m, k, args), &row);
     if (rc == MC_NOTFOUND)
         rc = notfound(db, m, k, args);
+    mci_put_ptr(out, row);
     return rc;
 }
 

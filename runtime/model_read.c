@@ -248,6 +248,36 @@ void *mc_model_new(const mc_model *m)
     return row;
 }
 
+void mc_model_init(const mc_model *m, void *row)
+{
+    memcpy(row, m->init, m->size);
+}
+
+void mc_model_free(const mc_model *m, void *row)
+{
+    mc_model_clear(m, row);
+    free(row);
+}
+
+void mc_model_list_free(const mc_model *m, void *list)
+{
+    if (!list)
+        return;
+    mc_list l = mci_get_list(list);
+    mc_model_free_items(m, l.items, l.count);
+    mci_put_list(list, NULL, 0);
+}
+
+void mc_model_page_free(const mc_model *m, void *page)
+{
+    if (!page)
+        return;
+    mc_model_page p;
+    memcpy(&p, page, sizeof p);
+    mc_model_free_items(m, p.items, p.count);
+    memset(page, 0, sizeof p);
+}
+
 void mc_model_free_items(const mc_model *m, void *items, size_t count)
 {
     for (size_t i = 0; i < count; i++)

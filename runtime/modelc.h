@@ -43,6 +43,7 @@
 #ifndef MODELC_H
 #define MODELC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -1072,47 +1073,77 @@ typedef struct mc_model_rel {
     const char *sql;            /* SELECT ... WHERE key IN (SELECT value FROM json_each(?)) [ORDER BY ...] */
 } mc_model_rel;
 
-/* model_read.c.  Reads result columns at.. of st into row (zeroed or
+/* The layouts of the generated X_page, X_lists and X_refs (c_pages.c,
+ * c_eager.c), by which the runtime fills them (memcpy, as mc_list). */
+typedef struct mc_model_page {
+    void *items;
+    size_t count;
+    int64_t total, page, per_page, pages;
+    bool has_prev, has_next;
+} mc_model_page;
+typedef struct mc_model_lists {
+    void *lists;                /* mc_list[count] */
+    size_t count;
+} mc_model_lists;
+typedef struct mc_model_refs {
+    void *refs;                 /* void *[count], into rows */
+    size_t count;
+    mc_list rows;
+} mc_model_refs;
+
+/*
+ * The calls of the generated bodies, one each.  An out parameter is the
+ * caller's typed object itself (an X **, an X_list *, an X_page *, an
+ * X_lists * or X_refs *), written whole with memcpy in the layouts above
+ * (void * and X * share their representation), so that every body is a
+ * single call the compiler has nothing to do for.
+ *
+ * model_read.c: reads result columns at.. of st into row (zeroed or
  * cleared; strings copied, or lent from the current row of q); the checks
- * SQLite cannot make before a write; frees what a row owns and zeroes it;
- * a new row as X_INIT makes it owning copies of its strings (NULL when out
- * of memory); frees count rows of items and items. */
+ * SQLite cannot make before a write; X_init (the init row, strings lent);
+ * X_new (NULL when out of memory); X_clear, X_free, X_list_free,
+ * X_page_free (NULL is a no-op); frees count rows of items and items.
+ */
 MC_API int mc_model_read(mc_db *db, const mc_model *m, mc_stmt *st, int at, void *row);
 MC_API int mc_model_read_lent(mc_query *q, const mc_model *m, mc_stmt *st, int at, void *row);
 MC_API int mc_model_check(mc_db *db, const mc_model *m, const void *row);
-MC_API void mc_model_clear(const mc_model *m, void *row);
+MC_API void mc_model_init(const mc_model *m, void *row);
 MC_API void *mc_model_new(const mc_model *m);
+MC_API void mc_model_clear(const mc_model *m, void *row);
+MC_API void mc_model_free(const mc_model *m, void *row);
+MC_API void mc_model_list_free(const mc_model *m, void *list);
+MC_API void mc_model_page_free(const mc_model *m, void *page);
 MC_API void mc_model_free_items(const mc_model *m, void *items, size_t count);
 
 /* model_ops.c: X_insert, X_update, X_insert_many; X_get and X_find_by_*
- * (the row of keys[key] whose columns equal the arguments, which follow
- * as the generated function's parameters: int64_t, int (int32, bool,
- * enum), double, const char *, const mc_blob *); X_delete (the primary
- * key's values as arguments). */
+ * (*out = the row of keys[key] whose columns equal the arguments, which
+ * follow as the generated function's parameters: int64_t, int (int32,
+ * bool, enum), double, const char *, const mc_blob *); X_delete (the
+ * primary key's values as arguments). */
 MC_API int mc_model_insert(mc_db *db, const mc_model *m, void *row);
 MC_API int mc_model_update(mc_db *db, const mc_model *m, const void *row);
 MC_API int mc_model_insert_many(mc_db *db, const mc_model *m, void *rows, size_t n);
-MC_API int mc_model_find(mc_db *db, const mc_model *m, size_t key, void **out, ...);
+MC_API int mc_model_find(mc_db *db, const mc_model *m, size_t key, void *out, ...);
 MC_API int mc_model_delete(mc_db *db, const mc_model *m, ...);
 
-/* model_lists.c: X_query_next, X_query_next_borrowed, X_query_first,
- * X_query_all (*items, *count: the list), X_all, X_query_page (*info and
- * the page's rows). */
+/* model_lists.c: X_query_next, X_query_next_borrowed, X_query_first
+ * (out: X **), X_query_all and X_all (list: X_list *), X_query_page (out:
+ * X_page *). */
 MC_API int mc_model_query_next(mc_query *q, const mc_model *m, void *row);
 MC_API int mc_model_query_next_lent(mc_query *q, const mc_model *m, void *row);
-MC_API int mc_model_query_first(mc_query *q, const mc_model *m, void **out);
-MC_API int mc_model_query_all(mc_query *q, const mc_model *m, void **items, size_t *count);
-MC_API int mc_model_all(mc_db *db, const mc_model *m, void **items, size_t *count);
-MC_API int mc_model_query_page(mc_query *q, const mc_model *m, int64_t page, int64_t per_page, mc_page_info *info,
-                               void **items, size_t *count);
+MC_API int mc_model_query_first(mc_query *q, const mc_model *m, void *out);
+MC_API int mc_model_query_all(mc_query *q, const mc_model *m, void *list);
+MC_API int mc_model_all(mc_db *db, const mc_model *m, void *list);
+MC_API int mc_model_query_page(mc_query *q, const mc_model *m, int64_t page, int64_t per_page, void *out);
 
-/* model_load.c: X_list_load_<rel> over items[0..count) (rows of m).
- * lists: *out = count mc_lists, lists[i] item i's related rows.  refs:
- * *out = count pointers, refs[i] item i's row (NULL when none) in *rows,
- * each related row once (*nrows).  One statement (runtime/eager.c); on
- * failure everything is freed and the outputs are empty. */
-MC_API int mc_model_load(mc_db *db, const mc_model *m, const mc_model_rel *rel, const void *items, size_t count,
-                         void **out, size_t *out_count, void **rows, size_t *nrows);
+/* model_load.c: X_list_load_<rel> over list (an X_list of m's rows):
+ * out is an X_lists (rel->lists: lists[i] item i's related rows) or an
+ * X_refs (refs[i] item i's row or NULL, each related row once in rows).
+ * One statement (runtime/eager.c); on failure out is empty. */
+MC_API int mc_model_load(mc_db *db, const mc_model *m, const mc_model_rel *rel, const void *list, void *out);
+/* X_lists_free and X_refs_free of m's rows (NULL is a no-op; empty after). */
+MC_API void mc_model_lists_free(const mc_model *m, void *lists);
+MC_API void mc_model_refs_free(const mc_model *m, void *refs);
 
 #ifdef __cplusplus
 }

@@ -212,97 +212,30 @@ static const char *key_args(cgen *g, const mcc_table *t, size_t key)
     return r;
 }
 
-/* Bodies that hand back a row or a list: the runtime's void * becomes the
- * typed pointer the prototype promises. */
-static const char row_out_tpl[] =
-    "    void *row;\n"
-    "    int rc = {{call}};\n"
-    "    *out = ({{type}} *)row;\n"
-    "    return rc;\n";
-static const char list_out_tpl[] =
-    "    void *items;\n"
-    "    int rc = {{call}};\n"
-    "    out->items = ({{type}} *)items;\n"
-    "    return rc;\n";
-static const char page_tpl[] =
-    "    mc_page_info info;\n"
-    "    void *items;\n"
-    "    memset(out, 0, sizeof *out);\n"
-    "    int rc = mc_model_query_page((mc_query *)q, &{{model}}, page, per_page, &info, &items, &out->count);\n"
-    "    if (rc != MC_OK)\n"
-    "        return rc;\n"
-    "    out->items = ({{type}} *)items;\n"
-    "    out->total = info.total;\n"
-    "    out->page = info.page;\n"
-    "    out->per_page = info.per_page;\n"
-    "    out->pages = info.pages;\n"
-    "    out->has_prev = info.has_prev != 0;\n"
-    "    out->has_next = info.has_next != 0;\n"
-    "    return MC_OK;\n";
-
+/* The body of op: one call, an out parameter passed as the caller's typed
+ * object (the runtime writes it whole: modelc.h). */
 void cg_compact_body(cgen *g, mcc_buf *c, const mcc_table *t, cg_op op, size_t key)
 {
     const char *type = cg_type(g, t), *m = mcc_arena_printf(g->arena, "&%s", tname(g, t, "model"));
     switch (op) {
-    case CG_OP_NEW:
-        mcc_buf_line(c, "return (%s *)mc_model_new(%s);", type, m);
-        break;
-    case CG_OP_CLEAR:
-        mcc_buf_line(c, "mc_model_clear(%s, row);", m);
-        break;
-    case CG_OP_INSERT:
-        mcc_buf_line(c, "return mc_model_insert(db, %s, row);", m);
-        break;
-    case CG_OP_UPDATE:
-        mcc_buf_line(c, "return mc_model_update(db, %s, row);", m);
-        break;
-    case CG_OP_INSERT_MANY:
-        mcc_buf_line(c, "return mc_model_insert_many(db, %s, rows, n);", m);
-        break;
-    case CG_OP_DELETE:
-        mcc_buf_line(c, "return mc_model_delete(db, %s%s);", m, key_args(g, t, 0));
-        break;
-    case CG_OP_FIND:
-        cg_snippet(c, row_out_tpl, "type", type, "call",
-                   mcc_arena_printf(g->arena, "mc_model_find(db, %s, %zu, &row%s)", m, key, key_args(g, t, key)), NULL);
-        break;
-    case CG_OP_QUERY_NEXT:
-        mcc_buf_line(c, "return mc_model_query_next((mc_query *)q, %s, row);", m);
-        break;
-    case CG_OP_NEXT_LENT:
-        mcc_buf_line(c, "return mc_model_query_next_lent((mc_query *)q, %s, row);", m);
-        break;
-    case CG_OP_QUERY_FIRST:
-        cg_snippet(c, row_out_tpl, "type", type, "call",
-                   mcc_arena_printf(g->arena, "mc_model_query_first((mc_query *)q, %s, &row)", m), NULL);
-        break;
-    case CG_OP_QUERY_ALL:
-        cg_snippet(c, list_out_tpl, "type", type, "call",
-                   mcc_arena_printf(g->arena, "mc_model_query_all((mc_query *)q, %s, &items, &out->count)", m), NULL);
-        break;
-    case CG_OP_ALL:
-        cg_snippet(c, list_out_tpl, "type", type, "call",
-                   mcc_arena_printf(g->arena, "mc_model_all(db, %s, &items, &out->count)", m), NULL);
-        break;
-    case CG_OP_LIST_FREE:
-        cg_snippet(c,
-                   "    if (!list)\n"
-                   "        return;\n"
-                   "    mc_model_free_items({{m}}, list->items, list->count);\n"
-                   "    list->items = NULL;\n"
-                   "    list->count = 0;\n",
-                   "m", m, NULL);
-        break;
-    case CG_OP_PAGE_FREE:
-        cg_snippet(c,
-                   "    if (!page)\n"
-                   "        return;\n"
-                   "    mc_model_free_items({{m}}, page->items, page->count);\n"
-                   "    memset(page, 0, sizeof *page);\n",
-                   "m", m, NULL);
-        break;
+    case CG_OP_INIT: mcc_buf_line(c, "mc_model_init(%s, row);", m); break;
+    case CG_OP_NEW: mcc_buf_line(c, "return (%s *)mc_model_new(%s);", type, m); break;
+    case CG_OP_CLEAR: mcc_buf_line(c, "mc_model_clear(%s, row);", m); break;
+    case CG_OP_FREE: mcc_buf_line(c, "mc_model_free(%s, row);", m); break;
+    case CG_OP_LIST_FREE: mcc_buf_line(c, "mc_model_list_free(%s, list);", m); break;
+    case CG_OP_PAGE_FREE: mcc_buf_line(c, "mc_model_page_free(%s, page);", m); break;
+    case CG_OP_INSERT: mcc_buf_line(c, "return mc_model_insert(db, %s, row);", m); break;
+    case CG_OP_UPDATE: mcc_buf_line(c, "return mc_model_update(db, %s, row);", m); break;
+    case CG_OP_INSERT_MANY: mcc_buf_line(c, "return mc_model_insert_many(db, %s, rows, n);", m); break;
+    case CG_OP_DELETE: mcc_buf_line(c, "return mc_model_delete(db, %s%s);", m, key_args(g, t, 0)); break;
+    case CG_OP_FIND: mcc_buf_line(c, "return mc_model_find(db, %s, %zu, out%s);", m, key, key_args(g, t, key)); break;
+    case CG_OP_QUERY_NEXT: mcc_buf_line(c, "return mc_model_query_next((mc_query *)q, %s, row);", m); break;
+    case CG_OP_NEXT_LENT: mcc_buf_line(c, "return mc_model_query_next_lent((mc_query *)q, %s, row);", m); break;
+    case CG_OP_QUERY_FIRST: mcc_buf_line(c, "return mc_model_query_first((mc_query *)q, %s, out);", m); break;
+    case CG_OP_QUERY_ALL: mcc_buf_line(c, "return mc_model_query_all((mc_query *)q, %s, out);", m); break;
+    case CG_OP_ALL: mcc_buf_line(c, "return mc_model_all(db, %s, out);", m); break;
     case CG_OP_QUERY_PAGE:
-        cg_snippet(c, page_tpl, "model", tname(g, t, "model"), "type", type, NULL);
+        mcc_buf_line(c, "return mc_model_query_page((mc_query *)q, %s, page, per_page, out);", m);
         break;
     }
 }

@@ -300,7 +300,10 @@ static void emit_lifecycle(cgen *g, cg_out *o, const mcc_table *t)
     cg_fn_begin(o, mcc_arena_printf(g->arena, "Sets *row to %s: the schema's defaults, strings lent (static); for a %s "
                                    "you fill and never pass to %s_free.", cg_init_macro(g, t), type, fn),
                 "void %s_init(%s *row)", fn, type);
-    cg_snippet(c,
+    if (g->compact)
+        cg_compact_body(g, c, t, CG_OP_INIT, 0);
+    else
+        cg_snippet(c,
                "    const {{type}} init = {{INIT}};\n"
                "    *row = init;\n",
                "type", type, "INIT", cg_init_macro(g, t), NULL);
@@ -325,7 +328,10 @@ static void emit_lifecycle(cgen *g, cg_out *o, const mcc_table *t)
 
     cg_fn_begin(o, mcc_arena_printf(g->arena, "Frees a %s that modelc allocated, with what it owns; NULL is a no-op.", type),
                 "void %s_free(%s *row)", fn, type);
-    cg_snippet(c,
+    if (g->compact)
+        cg_compact_body(g, c, t, CG_OP_FREE, 0);
+    else
+        cg_snippet(c,
                "    {{fn}}_clear(row);\n"
                "    free(row);\n",
                "fn", fn, NULL);

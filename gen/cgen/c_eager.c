@@ -140,7 +140,10 @@ static void emit_lists_type(cgen *g, cg_out *o, const mcc_table *T)
     mcc_buf_printf(&o->h, "} %s_lists;\n\n", type);
     cg_fn_begin(o, "Frees every list and the array; empty after; NULL is a no-op.", "void %s_lists_free(%s_lists *lists)",
                 fn, type);
-    cg_snippet(&o->c,
+    if (g->compact)
+        mcc_buf_line(&o->c, "mc_model_lists_free(&%s_mc_model, lists);", fn);
+    else
+        cg_snippet(&o->c,
                "    if (!lists)\n"
                "        return;\n"
                "    for (size_t i = 0; i < lists->count; i++)\n"
@@ -164,7 +167,10 @@ static void emit_refs_type(cgen *g, cg_out *o, const mcc_table *T)
     mcc_buf_printf(&o->h, "} %s_refs;\n\n", type);
     cg_fn_begin(o, "Frees the rows and the array; empty after; NULL is a no-op.", "void %s_refs_free(%s_refs *refs)", fn,
                 type);
-    cg_snippet(&o->c,
+    if (g->compact)
+        mcc_buf_line(&o->c, "mc_model_refs_free(&%s_mc_model, refs);", fn);
+    else
+        cg_snippet(&o->c,
                "    if (!refs)\n"
                "        return;\n"
                "    {{fn}}_list_free(&refs->rows);\n"
@@ -233,32 +239,17 @@ static int col_index(const mcc_table *t, const mcc_column *c)
 }
 
 /* generate --compact: the loader's body is one call (runtime/model_load.c)
- * with the relationship as a static mc_model_rel; the outputs typed here. */
+ * with the relationship as a static mc_model_rel; out is the caller's
+ * T_lists or T_refs, which the runtime fills whole. */
 static void emit_compact_load(cgen *g, mcc_buf *c, const eager_rel *e)
 {
     const mcc_relationship *r = e->r;
     const mcc_table *t = r->owner, *T = r->target;
-    const char *ttype = cg_type(g, T);
     mcc_buf_printf(c, "    static const mc_model_rel rel = {&%s_mc_model, %d, %d, %d, %zu, %zu, %d,\n", cg_fn(g, T),
                    e->lists, e->text, col_index(t, e->src_key), e->key_col, e->row_at,
                    e->lists ? 0 : col_index(T, e->dst_key));
     mcc_buf_printf(c, "                                     %s};\n", cg_cstr(g, e->sql));
-    if (e->lists)
-        cg_snippet(c,
-                   "    void *lists;\n"
-                   "    int rc = mc_model_load(db, &{{fn}}_mc_model, &rel, list->items, list->count, &lists, &out->count, NULL, NULL);\n"
-                   "    out->lists = ({{ttype}}_list *)lists;\n"
-                   "    return rc;\n",
-                   "fn", cg_fn(g, t), "ttype", ttype, NULL);
-    else
-        cg_snippet(c,
-                   "    void *refs, *rows;\n"
-                   "    int rc = mc_model_load(db, &{{fn}}_mc_model, &rel, list->items, list->count, &refs, &out->count, &rows,\n"
-                   "                           &out->rows.count);\n"
-                   "    out->refs = ({{ttype}} **)refs;\n"
-                   "    out->rows.items = ({{ttype}} *)rows;\n"
-                   "    return rc;\n",
-                   "fn", cg_fn(g, t), "ttype", ttype, NULL);
+    mcc_buf_printf(c, "    return mc_model_load(db, &%s_mc_model, &rel, list, out);\n", cg_fn(g, t));
 }
 
 static void emit_load_lists(cgen *g, cg_out *o, const eager_rel *e)

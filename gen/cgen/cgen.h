@@ -267,7 +267,7 @@ bool cg_fills_absent(const mcc_column *c);
  * body of operation op (key: which key of X_get / X_find_by_*, 0 the
  * primary key, i + 1 the i-th of cg_unique_keys). */
 typedef enum cg_op {
-    CG_OP_NEW, CG_OP_CLEAR, CG_OP_LIST_FREE, CG_OP_INSERT, CG_OP_FIND, CG_OP_UPDATE, CG_OP_DELETE, CG_OP_QUERY_NEXT,
+    CG_OP_INIT, CG_OP_NEW, CG_OP_CLEAR, CG_OP_FREE, CG_OP_LIST_FREE, CG_OP_INSERT, CG_OP_FIND, CG_OP_UPDATE, CG_OP_DELETE, CG_OP_QUERY_NEXT,
     CG_OP_QUERY_FIRST, CG_OP_QUERY_ALL, CG_OP_ALL, CG_OP_INSERT_MANY, CG_OP_NEXT_LENT, CG_OP_PAGE_FREE,
     CG_OP_QUERY_PAGE
 } cg_op;

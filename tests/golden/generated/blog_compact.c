@@ -15,23 +15,12 @@ extern const mc_model post_mc_model;
 
 void user_refs_free(User_refs *refs)
 {
-    if (!refs)
-        return;
-    user_list_free(&refs->rows);
-    free(refs->refs);
-    refs->refs = NULL;
-    refs->count = 0;
+    mc_model_refs_free(&user_mc_model, refs);
 }
 
 void post_lists_free(Post_lists *lists)
 {
-    if (!lists)
-        return;
-    for (size_t i = 0; i < lists->count; i++)
-        post_list_free(&lists->lists[i]);
-    free(lists->lists);
-    lists->lists = NULL;
-    lists->count = 0;
+    mc_model_lists_free(&post_mc_model, lists);
 }
 
 static const char *const user_columns[] = {"\"id\"", "\"username\"", "\"email\"", "\"password_hash\""};
@@ -74,8 +63,7 @@ static inline int user_read(mc_db *db, mc_stmt *st, int at, User *row)
 
 void user_init(User *row)
 {
-    const User init = USER_INIT;
-    *row = init;
+    mc_model_init(&user_mc_model, row);
 }
 
 User *user_new(void)
@@ -90,17 +78,12 @@ void user_clear(User *row)
 
 void user_free(User *row)
 {
-    user_clear(row);
-    free(row);
+    mc_model_free(&user_mc_model, row);
 }
 
 void user_list_free(User_list *list)
 {
-    if (!list)
-        return;
-    mc_model_free_items(&user_mc_model, list->items, list->count);
-    list->items = NULL;
-    list->count = 0;
+    mc_model_list_free(&user_mc_model, list);
 }
 
 int user_insert(mc_db *db, User *row)
@@ -110,26 +93,17 @@ int user_insert(mc_db *db, User *row)
 
 int user_get(mc_db *db, int64_t id, User **out)
 {
-    void *row;
-    int rc = mc_model_find(db, &user_mc_model, 0, &row, id);
-    *out = (User *)row;
-    return rc;
+    return mc_model_find(db, &user_mc_model, 0, out, id);
 }
 
 int user_find_by_email(mc_db *db, const char *email, User **out)
 {
-    void *row;
-    int rc = mc_model_find(db, &user_mc_model, 1, &row, email);
-    *out = (User *)row;
-    return rc;
+    return mc_model_find(db, &user_mc_model, 1, out, email);
 }
 
 int user_find_by_username(mc_db *db, const char *username, User **out)
 {
-    void *row;
-    int rc = mc_model_find(db, &user_mc_model, 2, &row, username);
-    *out = (User *)row;
-    return rc;
+    return mc_model_find(db, &user_mc_model, 2, out, username);
 }
 
 int user_update(mc_db *db, const User *row)
@@ -154,26 +128,17 @@ int user_query_next(User_query *q, User *row)
 
 int user_query_first(User_query *q, User **out)
 {
-    void *row;
-    int rc = mc_model_query_first((mc_query *)q, &user_mc_model, &row);
-    *out = (User *)row;
-    return rc;
+    return mc_model_query_first((mc_query *)q, &user_mc_model, out);
 }
 
 int user_query_all(User_query *q, User_list *out)
 {
-    void *items;
-    int rc = mc_model_query_all((mc_query *)q, &user_mc_model, &items, &out->count);
-    out->items = (User *)items;
-    return rc;
+    return mc_model_query_all((mc_query *)q, &user_mc_model, out);
 }
 
 int user_all(mc_db *db, User_list *out)
 {
-    void *items;
-    int rc = mc_model_all(db, &user_mc_model, &items, &out->count);
-    out->items = (User *)items;
-    return rc;
+    return mc_model_all(db, &user_mc_model, out);
 }
 
 int user_insert_many(mc_db *db, User *rows, size_t n)
@@ -209,28 +174,12 @@ int user_posts_list(mc_db *db, const User *row, Post_list *out)
 
 void user_page_free(User_page *page)
 {
-    if (!page)
-        return;
-    mc_model_free_items(&user_mc_model, page->items, page->count);
-    memset(page, 0, sizeof *page);
+    mc_model_page_free(&user_mc_model, page);
 }
 
 int user_query_page(User_query *q, int64_t page, int64_t per_page, User_page *out)
 {
-    mc_page_info info;
-    void *items;
-    memset(out, 0, sizeof *out);
-    int rc = mc_model_query_page((mc_query *)q, &user_mc_model, page, per_page, &info, &items, &out->count);
-    if (rc != MC_OK)
-        return rc;
-    out->items = (User *)items;
-    out->total = info.total;
-    out->page = info.page;
-    out->per_page = info.per_page;
-    out->pages = info.pages;
-    out->has_prev = info.has_prev != 0;
-    out->has_next = info.has_next != 0;
-    return MC_OK;
+    return mc_model_query_page((mc_query *)q, &user_mc_model, page, per_page, out);
 }
 
 int user_query_delete(User_query *q, int64_t *n)
@@ -242,10 +191,7 @@ int user_list_load_posts(mc_db *db, const User_list *list, Post_lists *out)
 {
     static const mc_model_rel rel = {&post_mc_model, 1, 0, 0, 2, 0, 0,
                                      "SELECT \"id\", \"body\", \"user_id\" FROM \"post\" WHERE \"user_id\" IN (SELECT value FROM json_each(?))"};
-    void *lists;
-    int rc = mc_model_load(db, &user_mc_model, &rel, list->items, list->count, &lists, &out->count, NULL, NULL);
-    out->lists = (Post_list *)lists;
-    return rc;
+    return mc_model_load(db, &user_mc_model, &rel, list, out);
 }
 
 static const char *const post_columns[] = {"\"id\"", "\"body\"", "\"user_id\""};
@@ -285,8 +231,7 @@ static inline int post_read(mc_db *db, mc_stmt *st, int at, Post *row)
 
 void post_init(Post *row)
 {
-    const Post init = POST_INIT;
-    *row = init;
+    mc_model_init(&post_mc_model, row);
 }
 
 Post *post_new(void)
@@ -301,17 +246,12 @@ void post_clear(Post *row)
 
 void post_free(Post *row)
 {
-    post_clear(row);
-    free(row);
+    mc_model_free(&post_mc_model, row);
 }
 
 void post_list_free(Post_list *list)
 {
-    if (!list)
-        return;
-    mc_model_free_items(&post_mc_model, list->items, list->count);
-    list->items = NULL;
-    list->count = 0;
+    mc_model_list_free(&post_mc_model, list);
 }
 
 int post_insert(mc_db *db, Post *row)
@@ -321,10 +261,7 @@ int post_insert(mc_db *db, Post *row)
 
 int post_get(mc_db *db, int64_t id, Post **out)
 {
-    void *row;
-    int rc = mc_model_find(db, &post_mc_model, 0, &row, id);
-    *out = (Post *)row;
-    return rc;
+    return mc_model_find(db, &post_mc_model, 0, out, id);
 }
 
 int post_update(mc_db *db, const Post *row)
@@ -349,26 +286,17 @@ int post_query_next(Post_query *q, Post *row)
 
 int post_query_first(Post_query *q, Post **out)
 {
-    void *row;
-    int rc = mc_model_query_first((mc_query *)q, &post_mc_model, &row);
-    *out = (Post *)row;
-    return rc;
+    return mc_model_query_first((mc_query *)q, &post_mc_model, out);
 }
 
 int post_query_all(Post_query *q, Post_list *out)
 {
-    void *items;
-    int rc = mc_model_query_all((mc_query *)q, &post_mc_model, &items, &out->count);
-    out->items = (Post *)items;
-    return rc;
+    return mc_model_query_all((mc_query *)q, &post_mc_model, out);
 }
 
 int post_all(mc_db *db, Post_list *out)
 {
-    void *items;
-    int rc = mc_model_all(db, &post_mc_model, &items, &out->count);
-    out->items = (Post *)items;
-    return rc;
+    return mc_model_all(db, &post_mc_model, out);
 }
 
 int post_insert_many(mc_db *db, Post *rows, size_t n)
@@ -397,28 +325,12 @@ void post_set_author(Post *row, const User *target)
 
 void post_page_free(Post_page *page)
 {
-    if (!page)
-        return;
-    mc_model_free_items(&post_mc_model, page->items, page->count);
-    memset(page, 0, sizeof *page);
+    mc_model_page_free(&post_mc_model, page);
 }
 
 int post_query_page(Post_query *q, int64_t page, int64_t per_page, Post_page *out)
 {
-    mc_page_info info;
-    void *items;
-    memset(out, 0, sizeof *out);
-    int rc = mc_model_query_page((mc_query *)q, &post_mc_model, page, per_page, &info, &items, &out->count);
-    if (rc != MC_OK)
-        return rc;
-    out->items = (Post *)items;
-    out->total = info.total;
-    out->page = info.page;
-    out->per_page = info.per_page;
-    out->pages = info.pages;
-    out->has_prev = info.has_prev != 0;
-    out->has_next = info.has_next != 0;
-    return MC_OK;
+    return mc_model_query_page((mc_query *)q, &post_mc_model, page, per_page, out);
 }
 
 int post_query_delete(Post_query *q, int64_t *n)
@@ -430,11 +342,6 @@ int post_list_load_author(mc_db *db, const Post_list *list, User_refs *out)
 {
     static const mc_model_rel rel = {&user_mc_model, 0, 0, 2, 0, 0, 0,
                                      "SELECT \"id\", \"username\", \"email\", \"password_hash\" FROM \"user\" WHERE \"id\" IN (SELECT value FROM json_each(?))"};
-    void *refs, *rows;
-    int rc = mc_model_load(db, &post_mc_model, &rel, list->items, list->count, &refs, &out->count, &rows,
-                           &out->rows.count);
-    out->refs = (User **)refs;
-    out->rows.items = (User *)rows;
-    return rc;
+    return mc_model_load(db, &post_mc_model, &rel, list, out);
 }
 

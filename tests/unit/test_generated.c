@@ -439,7 +439,9 @@ START_TEST(prefix_renames_every_symbol)
         size_t len = end ? (size_t)(end - line) : strlen(line);
         if (len) {
             nsyms++;
-            ck_assert_msg(strncmp(line, "lib_", 4) == 0, "symbol without the prefix: %.*s", (int)len, line);
+            /* ASan's ODR indicator of a global carries the global's name */
+            const char *name = strncmp(line, "__odr_asan.", 11) == 0 ? line + 11 : line;
+            ck_assert_msg(strncmp(name, "lib_", 4) == 0, "symbol without the prefix: %.*s", (int)len, line);
         }
         line += len + (end ? 1 : 0);
     }

@@ -80,8 +80,6 @@ struct mc_query {
     int status;         /* first failure while building (MC_NOMEM) */
     int first;          /* during mc_query_first: LIMIT 1 written into the SQL */
     int where_ok;       /* where holds the text of preds (write_where) */
-    int same;           /* every record added since the query was made (or
-                         * since the memo was set) is the memo's at its place */
     int heap;           /* something to free: a value copy, an array or
                          * text moved to the heap, lent values (mc_query_free) */
     unsigned step_flags;    /* MC_STEP_* for the next run (mc_query_restart,
@@ -175,16 +173,14 @@ static uint64_t key_step(uint64_t key, uint64_t v)
     return (key ^ v) * 0x100000001b3u + 0x9e3779b97f4a7c15u;
 }
 
-/* A record added that is not the memo's at place i: the query goes
- * through the lookup, and the memo is forgotten when its record there was
- * overwritten (i < memo's count), since the struct no longer holds it. */
-static void memo_miss(mc_query *q, int overwrote)
+/* A record written over the memo's at its place with another: the struct
+ * no longer holds the memo's shape, which is forgotten (the query goes
+ * through the lookup).  A record past the memo's count needs nothing: the
+ * counts then differ when the query runs. */
+static void memo_forget(mc_query *q)
 {
-    q->same = 0;
-    if (overwrote) {
-        q->memo_head = -1;
-        q->memo_np = q->memo_no = 0;
-    }
+    q->memo_head = -1;
+    q->memo_np = q->memo_no = 0;
 }
 
 static qvalue *add_value(mc_query *q)
@@ -250,7 +246,6 @@ static Q_INLINE void reset(mc_query *q, const mc_table_meta *meta)
     q->first = 0;
     q->step_flags = 0;
     q->where_ok = 1;
-    q->same = 1;
     q->where_inl[0] = '\0';
 }
 
@@ -368,8 +363,8 @@ static Q_INLINE void put_pred(mc_query *q, ptrdiff_t col, const char *text, size
 {
     size_t i = q->npreds;
     qpred *p = &q->preds[i];
-    if (i >= q->memo_np || p->text != text || p->col != col || p->in != in)
-        memo_miss(q, i < q->memo_np);
+    if (i < q->memo_np && (p->text != text || p->col != col || p->in != in))
+        memo_forget(q);
     p->text = text;
     p->col = col;
     p->in = in;
@@ -619,8 +614,8 @@ void mc_query_order_by(mc_query *q, int col, int desc)
         !grow(q, (void **)&q->orders, q->norders, &q->ocap, q->orders_inl, sizeof *q->orders))
         return;
     qorder *o = &q->orders[i];
-    if (i >= q->memo_no || o->col != col || o->desc != (desc != 0))
-        memo_miss(q, i < q->memo_no);
+    if (i < q->memo_no && (o->col != col || o->desc != (desc != 0)))
+        memo_forget(q);
     o->col = col;
     o->desc = desc != 0;
     q->norders = i + 1;
@@ -720,13 +715,18 @@ static int bind_window(mc_query *q, mc_stmt *st, int i)
     return rc;
 }
 
-/* Binds the query's values from ?1, then its window when paged. */
-static Q_INLINE int bind_all(mc_query *q, mc_stmt *st, int paged)
+/* Binds the query's values from ?1: MC_RC_OK or the engine's code. */
+static Q_INLINE int bind_values(const mc_query *q, mc_stmt *st)
 {
     int rc = MC_RC_OK;
-    int i = 1;
-    for (size_t k = 0; k < q->nvals && rc == MC_RC_OK; k++, i++) {
+    for (size_t k = 0; k < q->nvals; k++) {
         const qvalue *v = &q->vals[k];
+        int i = (int)k + 1;
+        if (v->kind == V_TEXT) {    /* the common filter first: no jump table */
+            if ((rc = mc_stmt_bind_text_n(st, i, qv_bytes(v), (int)v->n)) != MC_RC_OK)
+                break;
+            continue;
+        }
         switch (v->kind) {
         case V_NULL: rc = mc_stmt_bind_null(st, i); break;
         case V_INT: rc = mc_stmt_bind_int64(st, i, v->i); break;
@@ -738,9 +738,18 @@ static Q_INLINE int bind_all(mc_query *q, mc_stmt *st, int paged)
             break;
         }
         }
+        if (rc != MC_RC_OK)
+            break;
     }
+    return rc;
+}
+
+/* Binds the query's values from ?1, then its window when paged. */
+static int bind_all(mc_query *q, mc_stmt *st, int paged)
+{
+    int rc = bind_values(q, st);
     if (rc == MC_RC_OK && paged && (q->first ? q->offset >= 0 : (q->limit >= 0 || q->offset >= 0)))
-        rc = bind_window(q, st, i);
+        rc = bind_window(q, st, (int)q->nvals + 1);
     return rc == MC_RC_OK ? MC_OK : mc_status_from_rc(q->db, rc, q->meta->name);
 }
 
@@ -750,7 +759,7 @@ static Q_INLINE int bind_all(mc_query *q, mc_stmt *st, int paged)
 static void memo_set(mc_query *q, int flags, int head)
 {
     if (head < 0 || q->preds != q->preds_inl || q->orders != q->orders_inl) {
-        memo_miss(q, 1);
+        memo_forget(q);
         return;
     }
     q->memo_meta = q->meta;
@@ -758,7 +767,6 @@ static void memo_set(mc_query *q, int flags, int head)
     q->memo_no = q->norders;
     q->memo_flags = flags;
     q->memo_head = head;
-    q->same = 1;
 }
 
 /* The statement of q's shape, checked out, through the cache's lookup
@@ -791,7 +799,7 @@ static Q_INLINE mc_stmt *memo_stmt(mc_query *q, int flags)
 {
     mci_cache *c = &q->db->cache;
     size_t head = (size_t)q->memo_head;     /* -1: past every slot */
-    if (!q->same || head >= c->n || q->npreds != q->memo_np || q->norders != q->memo_no ||
+    if (head >= c->n || q->npreds != q->memo_np || q->norders != q->memo_no ||
         flags != q->memo_flags || q->meta != q->memo_meta)
         return NULL;
     mci_slot *slot = &c->slots[head];
@@ -803,15 +811,18 @@ static Q_INLINE mc_stmt *memo_stmt(mc_query *q, int flags)
     return &slot->h->pub;
 }
 
-/* Checks out the statement of q's shape and binds q's values to it. */
-static Q_INLINE int start(mc_query *q)
+/* Checks out the statement of q's shape (flags: shape_flags(q, 1)) and
+ * binds q's values to it. */
+static Q_INLINE int start(mc_query *q, int flags)
 {
-    int flags = shape_flags(q, 1);
     mc_stmt *st = memo_stmt(q, flags);
     if (!st && !(st = lookup(q, flags)))
         return mc_errcode(q->db);
-    int rc = bind_all(q, st, 1);
-    if (rc) {
+    int rc = bind_values(q, st);
+    if (rc == MC_RC_OK && (flags & (SHAPE_WINDOW | SHAPE_FIRST_OFFSET)))
+        rc = bind_window(q, st, (int)q->nvals + 1);
+    if (rc != MC_RC_OK) {
+        rc = mc_status_from_rc(q->db, rc, q->meta->name);
         mc_stmt_release(q->db, st);
         return rc;
     }
@@ -849,7 +860,7 @@ static Q_INLINE int step(mc_query *q, mc_stmt **row)
     if (q->status)
         return built_badly(q);
     if (!q->stmt) {
-        int rc = start(q);
+        int rc = start(q, shape_flags(q, 1));
         if (rc)
             return rc;
     }
@@ -878,11 +889,22 @@ int mc_query_first(mc_query *q, mc_stmt **row)
         mc_query_rewind(q);
     if (q->limit == 0)
         return step(q, row);  /* LIMIT 0: no row */
+    if (q->status)
+        return built_badly(q);
     /* "LIMIT 1" in the SQL: SQLite stops at the first row (or keeps a
      * top-1 sort); the query's own limit stays for later runs. */
     q->first = 1;
     q->step_flags = MC_STEP_WHOLE;  /* one row: no streaming */
-    int rc = step(q, row);
+    int rc = start(q, SHAPE_PAGED | SHAPE_FIRST | (q->offset >= 0 ? SHAPE_FIRST_OFFSET : 0));
+    if (rc == MC_OK) {
+        rc = mc_stmt_step(q->stmt);
+        if (rc == MC_RC_ROW) {
+            *row = q->stmt;
+            rc = MC_OK;
+        } else {
+            rc = step_end(q, rc);
+        }
+    }
     q->first = 0;
     q->step_flags = 0;
     return rc;

@@ -49,14 +49,7 @@ END_TEST
 /* A connection to a fresh schema `name`; NULL when the test skips. */
 static mc_db *open_schema(const char *name)
 {
-    char *url = tu_pg_schema_url("test_pg_fetch", name);
-    mc_db *db = NULL;
-    if (!url)
-        return NULL;
-    ck_assert_msg(mc_open(&db, url, NULL) == MC_OK, "%s", mc_errmsg(db));
-    free(url);
-    ck_assert_int_eq(mc_db_engine(db), MC_ENGINE_POSTGRESQL);
-    return db;
+    return tu_pg_open_schema("test_pg_fetch", name);
 }
 
 static void exec_ok(mc_db *db, const char *sql)

@@ -29,3 +29,15 @@ char *tu_pg_schema_url(const char *test, const char *name)
     snprintf(url, n, "%s%coptions=-csearch_path%%3D%s", base, strchr(base, '?') ? '&' : '?', name);
     return url;
 }
+
+mc_db *tu_pg_open_schema(const char *test, const char *name)
+{
+    char *url = tu_pg_schema_url(test, name);
+    mc_db *db = NULL;
+    if (!url)
+        return NULL;
+    ck_assert_msg(mc_open(&db, url, NULL) == MC_OK, "%s", mc_errmsg(db));
+    free(url);
+    ck_assert_int_eq(mc_db_engine(db), MC_ENGINE_POSTGRESQL);
+    return db;
+}

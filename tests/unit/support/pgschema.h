@@ -11,4 +11,9 @@
  * fails under CI=true, as tu_pg_url says). */
 char *tu_pg_schema_url(const char *test, const char *name);
 
+/* A connection to a fresh schema `name` (tu_pg_schema_url), checked to
+ * be PostgreSQL's; NULL when the test skips. */
+struct mc_db;
+struct mc_db *tu_pg_open_schema(const char *test, const char *name);
+
 #endif

@@ -87,28 +87,12 @@ static void emit_page(cgen *g, cg_out *o, const mcc_table *t)
     cg_fn_end(o);
 }
 
-/* The children X_delete deletes first (`cascade: delete`): the same rule
- * as c_crud.c's emit_delete, a one-to-many or one-to-one relationship
- * whose foreign key references the table's INTEGER primary key. */
-static size_t cascades(const mcc_table *t, const mcc_relationship **out, size_t max)
-{
-    const mcc_column *rowid = cg_rowid(t);
-    size_t n = 0;
-    for (size_t i = 0; rowid && i < t->nrels && n < max; i++) {
-        const mcc_relationship *r = t->rels[i];
-        if (r->cascade_delete && (r->kind == MCC_REL_ONE_TO_MANY || r->kind == MCC_REL_ONE_TO_ONE) &&
-            strcmp(r->fk->ref_cols[0], rowid->name) == 0)
-            out[n++] = r;
-    }
-    return n;
-}
-
 static void emit_delete(cgen *g, cg_out *o, const mcc_table *t)
 {
     const char *type = cg_type(g, t), *fn = cg_fn(g, t);
     mcc_buf *c = &o->c;
     const mcc_relationship *cs[32];
-    size_t n = cascades(t, cs, 32);
+    size_t n = cg_delete_cascades(t, cs, 32);   /* the children X_delete deletes first */
     mcc_buf doc = {0};
     mcc_buf_printf(&doc, "Deletes every %s row the query selects (query.delete()); *n (may be NULL) = rows deleted. "
                         "With a limit or offset, exactly the rows the query gives.", t->name);

@@ -28,7 +28,8 @@
  *     step reports DONE as SQLite's INSERT does.
  *   - The session is set up for modelc: client_encoding UTF8, DateStyle
  *     ISO, bytea_output hex, lock_timeout = the busy timeout (a lock held
- *     past it is MC_BUSY, like SQLite's busy timeout), read-only
+ *     past it is MC_BUSY, like SQLite's busy timeout; 0 as 1 ms, since
+ *     lock_timeout 0 would wait for ever), read-only
  *     transactions for opts->readonly.  No notice is ever printed.
  */
 #include <ctype.h>
@@ -1068,6 +1069,10 @@ static char *libpq_url(const char *url)
 static int setup_session(mc_db *db, const mc_open_options *opts)
 {
     int timeout = opts && opts->busy_timeout_ms >= 0 ? opts->busy_timeout_ms : 5000;
+    /* 0 is "do not wait", as SQLite's busy timeout reads it; PostgreSQL's
+     * lock_timeout reads 0 as "wait for ever", so the least wait it has. */
+    if (timeout == 0)
+        timeout = 1;
     int readonly = opts && opts->readonly > 0;
     char sql[256];
 

@@ -111,7 +111,7 @@ typedef struct mc_db mc_db;     /* opaque */
 typedef struct mc_open_options {
     int foreign_keys;       /* PRAGMA foreign_keys; default 1 */
     int wal;                /* journal_mode=WAL (never for :memory:); default 1 */
-    int busy_timeout_ms;    /* default 5000 */
+    int busy_timeout_ms;    /* wait for a lock held elsewhere; 0: do not wait (on PostgreSQL too); default 5000 */
     const char *synchronous;/* OFF, NORMAL, FULL or EXTRA; default "NORMAL" */
     int create;             /* create the file when missing; default 1 */
     int readonly;           /* open read-only: nothing is written, not even the

@@ -836,8 +836,8 @@ START_TEST(two_upgrade_commands_at_once)
 END_TEST
 
 /* `modelc upgrade --lock-timeout S` while another session holds the
- * runner's advisory lock: 1 fails after about a second with the hint and
- * leaves the version; 30 waits for the holder, which commits after a
+ * runner's advisory lock: 0 fails at once and 1 after about a second,
+ * with the hint, leaving the version; 30 waits for the holder, which commits after a
  * second, and then applies the step. */
 START_TEST(lock_timeout_sets_how_long_upgrade_waits)
 {
@@ -852,14 +852,21 @@ START_TEST(lock_timeout_sets_how_long_upgrade_waits)
     ck_assert_int_eq(mc_begin(holder), MC_OK);
     exec_ok(holder, LOCK_SQL);
 
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    r = mc_run(1, dir, "upgrade --db '%s' --lock-timeout 1", url, NULL);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    has(r.err, "--lock-timeout S waits longer");
-    ck_assert_msg(took > 0.8 && took < 4.5, "--lock-timeout 1 failed after %.1f s", took);
-    tu_result_free(&r);
+    /* 0 does not wait (PostgreSQL's own lock_timeout 0 would wait for ever) */
+    const char *waits[] = {"0", "1"};
+    for (int k = 0; k < 2; k++) {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        r = mc_run(1, dir, "upgrade --db '%s' --lock-timeout %s", url, waits[k]);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        has(r.err, "--lock-timeout S waits longer");
+        if (k == 0)
+            ck_assert_msg(took < 0.8, "--lock-timeout 0 failed after %.1f s", took);
+        else
+            ck_assert_msg(took > 0.8 && took < 4.5, "--lock-timeout 1 failed after %.1f s", took);
+        tu_result_free(&r);
+    }
     mc_db *db = open_url(url, -1);
     ck_assert_int_eq(current(db), 0);
 

@@ -637,7 +637,8 @@ static void print_named_notes(const char *shown, const mcc_named_matches *nm, mc
 {
     for (size_t i = 0; i < nm->n; i++) {
         const mcc_named_match *m = &nm->items[i];
-        const char *ours = mcc_pg_constraint_name(a, m->want_table, m->want);
+        const char *ours = m->want ? mcc_pg_constraint_name(a, m->want_table, m->want)
+                                   : mcc_pg_pkey_name(a, m->want_table->name);
         if (!ours || strcmp(ours, m->db_name) == 0)
             continue;
         mcc_buf b = {0};

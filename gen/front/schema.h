@@ -169,6 +169,8 @@ typedef struct mcc_table {
     mcc_column *columns;
     size_t npk;
     size_t *pk;                 /* column indexes, in key order */
+    const char *pk_name;        /* the primary key's name in a database it was
+                                 * read from (introspect_pg.c), else NULL */
     size_t nconstraints;
     mcc_constraint *constraints;
     size_t nindexes;

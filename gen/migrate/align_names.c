@@ -59,6 +59,14 @@ int mcc_align_constraint_names(mcc_schema *have, const mcc_schema *want, mcc_are
         const mcc_table *w = mcc_schema_table(want, t->name);
         if (!w)
             continue;
+        /* The primary key has no constraint of its own in want: a name the
+         * database gives it is listed with want == NULL. */
+        if (t->pk_name && w->npk && same_columns(t, t->pk, t->npk, w, w->pk, w->npk)) {
+            mcc_named_match *nm = MCC_ARENA_PUSH(arena, out->items, out->n, cap);
+            if (!nm)
+                return -1;
+            *nm = (mcc_named_match){t, t->pk_name, w, NULL};
+        }
         bool *taken = w->nconstraints ? mcc_arena_alloc(arena, w->nconstraints * sizeof *taken) : NULL;
         if (w->nconstraints && !taken)
             return -1;

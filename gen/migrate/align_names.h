@@ -28,7 +28,8 @@ typedef struct mcc_named_match {
     const mcc_table *table;         /* the database's table */
     const char *db_name;            /* the database's name for the constraint */
     const mcc_table *want_table;    /* the schema's table */
-    const mcc_constraint *want;     /* the schema's unnamed constraint */
+    const mcc_constraint *want;     /* the schema's unnamed constraint; NULL for
+                                     * the primary key (named in table->pk_name) */
 } mcc_named_match;
 
 typedef struct mcc_named_matches {
@@ -41,7 +42,9 @@ typedef struct mcc_named_matches {
  * its name, is one of want's unnamed constraints of the table of the same
  * SQL name (same kind and columns; a CHECK that same_check says is the
  * same takes want's text; a FOREIGN KEY the same referenced columns and
- * actions, NO ACTION being none), and lists each such match in *out.
+ * actions, NO ACTION being none), and lists each such match in *out,
+ * together with each primary key of have that has a name (read from
+ * PostgreSQL) and the columns of want's.
  * Returns 0, or -1 when out of memory.
  */
 int mcc_align_constraint_names(mcc_schema *have, const mcc_schema *want, mcc_arena *arena,

@@ -453,6 +453,7 @@ static int add_key(reader *r, mcc_table *t, size_t *kcap, mc_stmt *st, const kco
     if (type[0] == 'p') {
         t->pk = cols;
         t->npk = (size_t)n;
+        t->pk_name = name;
         for (int i = 0; i < n; i++)
             t->columns[cols[i]].primary_key = true;
         return 0;

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "dbrows.h"
 #include "modelc.h"
 #include "pg_expr.h"
 #include "pgschema.h"
@@ -470,6 +471,68 @@ START_TEST(check_adopted_database)
 }
 END_TEST
 
+/* A primary key named by a naming convention (pk_%(table_name)s): check
+ * notes the name the migrations give it (<table>_pkey).  Renaming the
+ * table renames that constraint too, so the migration fails on the
+ * database as adopted, leaving it at 0001; after the noted statement it
+ * runs, and check has nothing left to note. */
+START_TEST(named_primary_key_gets_a_rename_note)
+{
+    char *url = tu_pg_schema_url("named_primary_key_gets_a_rename_note", "introspect_pg_pkname");
+    if (!url)
+        return;
+    exec_sql(url, "CREATE TABLE author (id SERIAL NOT NULL, name VARCHAR(40), CONSTRAINT pk_author PRIMARY KEY (id));"
+                  "INSERT INTO author (name) VALUES ('ann');");
+    char *dir = tu_mkdtemp();
+    char *path = adopt(dir, url);
+    char *out = check_db(dir, path, url, 0);
+    const char *note = "\n  ALTER TABLE author RENAME CONSTRAINT pk_author TO author_pkey;\n";
+    ck_assert_msg(strstr(out, "note: constraint pk_author of author is author_pkey in the migrations") &&
+                      strstr(out, note),
+                  "%s", out);
+
+    /* the model renamed: 0002 renames the table and author_pkey */
+    char *text = tu_read_file(path, NULL);
+    char *at = text ? strstr(text, "model Author {") : NULL;
+    ck_assert_msg(at, "%s", text);
+    char *renamed = tu_fmt("%.*smodel Writer { renamed_from(Author);%s", (int)(at - text), text,
+                           at + strlen("model Author {"));
+    ck_assert_int_eq(tu_write_file(path, renamed, strlen(renamed)), 0);
+    char *cmd = tu_fmt("'%s' migrate '%s' --dialect postgresql -m 'writer'", tu_modelc(), path);
+    tu_result r = in_dir(dir, cmd);
+    MC_OK(r, cmd);
+    tu_result_free(&r);
+    free(cmd);
+    cmd = tu_fmt("'%s' upgrade --db '%s'", tu_modelc(), url);
+    r = in_dir(dir, cmd);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "author_pkey"), "%s: exit %d\n%s%s", cmd, r.status, r.out, r.err);
+    tu_result_free(&r);
+
+    /* the noted statement, then the upgrade; the row is kept */
+    mc_db *db = NULL;
+    ck_assert_msg(mc_open(&db, url, NULL) == MC_OK, "%s", mc_errmsg(db));
+    ck_assert_msg(mc_exec(db, "ALTER TABLE author RENAME CONSTRAINT pk_author TO author_pkey") == MC_OK, "%s",
+                  mc_errmsg(db));
+    mc_close(db);
+    r = in_dir(dir, cmd);
+    MC_OK(r, cmd);
+    tu_result_free(&r);
+    free(cmd);
+    ck_assert_msg(mc_open(&db, url, NULL) == MC_OK, "%s", mc_errmsg(db));
+    tu_db_rows_eq(db, "SELECT id, name FROM writer", 2, "1|ann\n");
+    mc_close(db);
+    free(out);
+    out = check_db(dir, path, url, 0);
+    ck_assert_msg(strstr(out, "OK: ") && !strstr(out, "note:"), "%s", out);
+    free(out);
+    free(renamed);
+    free(text);
+    free(path);
+    tu_rmdir(dir);
+    free(url);
+}
+END_TEST
+
 /* A database whose constraints have names of their own (Alembic's naming
  * convention): check --db finds no difference but notes, for each, the
  * name the migrations give it and the statement that takes that name.
@@ -562,6 +625,7 @@ int main(void)
     tcase_add_test(check, check_reports_drift);
     tcase_add_test(check, check_adopted_database);
     tcase_add_test(check, named_constraints_get_a_rename_note);
+    tcase_add_test(check, named_primary_key_gets_a_rename_note);
     tcase_add_test(check, check_takes_the_servers_spelling);
     suite_add_tcase(s, check);
     return tu_run_suite(s);

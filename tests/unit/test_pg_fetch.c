@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "modelc.h"
 #include "pgschema.h"
@@ -260,6 +261,60 @@ START_TEST(query_holding_a_whole_result_outlives_its_connection)
 }
 END_TEST
 
+/* The bytes of address space this process has mapped (VmSize), or 0. */
+static size_t mapped_bytes(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    unsigned long kib = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "VmSize: %lu kB", &kib) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return (size_t)kib * 1024;
+}
+
+/* A whole result larger than the memory the client may take fails as
+ * docs/postgresql.md says: libpq's "out of memory for query result",
+ * MC_ERROR, no row, and the connection goes on.  The client's address
+ * space is capped at what it has mapped plus 64 MiB; the result is 256
+ * MiB.  Not under valgrind or the sanitizers, whose allocators abort
+ * rather than fail when a cap is met (the test says it skips). */
+START_TEST(whole_result_larger_than_memory_fails)
+{
+    const char *vg = getenv("MODELC_VALGRIND");
+    if ((vg && strcmp(vg, "1") == 0) || strstr(tu_cflags(), "sanitize")) {
+        printf("test_pg_fetch: whole_result_larger_than_memory_fails skipped under valgrind/sanitizers\n");
+        return;
+    }
+    mc_db *db = open_schema("pgf_oom");
+    if (!db)
+        return;
+    struct rlimit was;
+    ck_assert_int_eq(getrlimit(RLIMIT_AS, &was), 0);
+    size_t cap = mapped_bytes() + ((size_t)64 << 20);
+    ck_assert_int_gt(cap, (size_t)64 << 20);
+    struct rlimit lim = {(rlim_t)cap, was.rlim_max};
+    ck_assert_int_eq(setrlimit(RLIMIT_AS, &lim), 0);
+    mc_stmt *st = mc_stmt_prepare(db, "SELECT g, repeat('x', 1048576) FROM generate_series(1, 256) g");
+    ck_assert_msg(st, "%s", mc_errmsg(db));
+    int rc = mc_stmt_step_flags(st, MC_STEP_WHOLE);
+    ck_assert_int_eq(setrlimit(RLIMIT_AS, &was), 0);
+    ck_assert_msg(rc != MC_RC_ROW && rc != MC_RC_DONE, "a 256 MiB result within a 64 MiB cap: rc %d", rc);
+    ck_assert_int_eq(mc_status_from_rc(db, rc, "t"), MC_ERROR);
+    ck_assert_msg(strstr(mc_errmsg(db), "out of memory"), "%s", mc_errmsg(db));
+    mc_stmt_release(db, st);
+
+    /* the connection goes on */
+    st = mc_stmt_prepare(db, "SELECT count(*) FROM generate_series(1, 256)");
+    ck_assert_int_eq(mc_stmt_step_flags(st, MC_STEP_WHOLE), MC_RC_ROW);
+    ck_assert_int_eq(mc_stmt_column_int64(st, 0), 256);
+    mc_stmt_release(db, st);
+    mc_close(db);
+}
+END_TEST
+
 static void sh_ok(const char *what, const char *cmd, int timeout_s)
 {
     tu_result r = tu_sh(cmd, timeout_s);
@@ -326,6 +381,7 @@ int main(void)
     tcase_add_test(tc, whole_result_failing_on_a_later_row);
     tcase_add_test(tc, whole_result_while_another_streams);
     tcase_add_test(tc, query_holding_a_whole_result_outlives_its_connection);
+    tcase_add_test(tc, whole_result_larger_than_memory_fails);
     tcase_add_test(tc, generated_code_fetches_whole_and_streams_on_both_databases);
     suite_add_tcase(s, tc);
     return tu_run_suite(s);

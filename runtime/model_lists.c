@@ -1,7 +1,8 @@
 /*
  * model_lists.c -- a model's rows from a query by its descriptor
  * (generate --compact): X_query_next, X_query_next_borrowed,
- * X_query_first, X_query_all, X_all, X_query_page.
+ * X_query_first, X_query_all, X_all, X_query_page, and X_<rel>_list of a
+ * relationship over integer keys.
  *
  * The same steps as the default mode's bodies (c_crud.c, c_stream.c,
  * c_pages.c) over mc_query (query.c), rows read by model_read.c; a list
@@ -101,6 +102,40 @@ int mc_model_all(mc_db *db, const mc_model *m, void *list)
         return mc_errcode(db);
     int rc = mc_model_query_all(q, m, list);
     mc_query_free(q);
+    return rc;
+}
+
+int mc_model_list_by(mc_db *db, const mc_model *m, const char *sql, int64_t key, void *list)
+{
+    void *items = NULL;
+    size_t count = 0;
+    mci_put_list(list, NULL, 0);
+    mc_stmt *st = mc_stmt_prepare(db, sql);
+    if (!st)
+        return mc_errcode(db);
+    int b = mc_stmt_bind_int64(st, 1, key);
+    int s = b == MC_RC_OK ? mc_stmt_step_flags(st, MC_STEP_WHOLE) : b, rc = MC_OK;
+    for (; s == MC_RC_ROW; s = mc_stmt_step(st), count++) {
+        void *grown = mc_list_grow(db, items, count, m->size);
+        if (!grown) {
+            rc = MC_NOMEM;
+            break;
+        }
+        items = grown;
+        if ((rc = mc_model_read(db, m, st, 0, (char *)items + count * m->size)) != MC_OK) {
+            mc_model_clear(m, (char *)items + count * m->size);
+            break;
+        }
+    }
+    if (rc == MC_OK && s != MC_RC_DONE)
+        rc = mc_status_from_rc(db, s, m->table);
+    mc_stmt_release(db, st);
+    if (rc != MC_OK) {
+        mc_model_free_items(m, items, count);
+        items = NULL;
+        count = 0;
+    }
+    mci_put_list(list, items, count);
     return rc;
 }
 

@@ -1135,6 +1135,10 @@ MC_API int mc_model_query_first(mc_query *q, const mc_model *m, void *out);
 MC_API int mc_model_query_all(mc_query *q, const mc_model *m, void *list);
 MC_API int mc_model_all(mc_db *db, const mc_model *m, void *list);
 MC_API int mc_model_query_page(mc_query *q, const mc_model *m, int64_t page, int64_t per_page, void *out);
+/* X_<rel>_list over integer keys (list: X_list *): every row of m that
+ * sql, a literal with one parameter, selects with key bound to it, read
+ * as the relationship's query reads them (empty on failure). */
+MC_API int mc_model_list_by(mc_db *db, const mc_model *m, const char *sql, int64_t key, void *list);
 
 /* model_load.c: X_list_load_<rel> over list (an X_list of m's rows):
  * out is an X_lists (rel->lists: lists[i] item i's related rows) or an

@@ -28,7 +28,9 @@
  * The SQL texts are the default mode's, from the same builders (c_crud.c),
  * fixed at generation time and written as C literals; identifiers quoted.
  * Relationship accessors, eager loaders and named queries stay as the
- * default mode writes them: they call X_read, which here is a one-liner.
+ * default mode writes them: they call X_read, which here is a one-liner;
+ * X_<rel>_list over integer keys is one call (mc_model_list_by) with the
+ * default mode's literal statement (c_relations.c).
  */
 #include "cgen.h"
 

@@ -21,11 +21,11 @@ static const mcc_column *col_named(const mcc_table *t, const char *sql_name)
 /* Can X_rel_list run the SQL of X_rel's query as a literal: an integer
  * key bound as the query binds it (where_int), and no column that
  * PostgreSQL compares or orders as another text (types.def's pgcmp)?
- * Not with generate --compact, whose bodies stay one call each (the list
- * is then X_rel's query, all of it). */
+ * With generate --compact the literal goes to one runtime call
+ * (mc_model_list_by). */
 static bool list_direct(cgen *g, const mcc_relationship *r, const mcc_column *fc, const mcc_column *key)
 {
-    return !g->compact && cg_kind_of(fc) == CG_INT64 && cg_kind_of(key) == CG_INT64 && !cg_pg_compare_text(g, fc) &&
+    return cg_kind_of(fc) == CG_INT64 && cg_kind_of(key) == CG_INT64 && !cg_pg_compare_text(g, fc) &&
            (!r->order_by || !cg_pg_compare_text(g, r->order_by));
 }
 
@@ -42,6 +42,12 @@ static void emit_list_direct(cgen *g, cg_out *o, const mcc_relationship *r, cons
                                     : "";
     const char *sql = cg_sqlf(g, "SELECT %s FROM %I WHERE %s%s", cg_column_list(g, T), T->name, where, order);
     cg_fn_begin(o, doc, "int %s_%s_list(mc_db *db, const %s *row, %s_list *out)", fn, r->name, type, ttype);
+    if (g->compact) {
+        mcc_buf_line(&o->c, "return mc_model_list_by(db, &%s_mc_model, %s, row->%s, out);", tfn, cg_cstr(g, sql),
+                     key->field);
+        cg_fn_end(o);
+        return;
+    }
     cg_snippet(&o->c,
                "    out->items = NULL;\n"
                "    out->count = 0;\n"

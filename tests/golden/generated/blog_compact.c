@@ -162,14 +162,7 @@ Post_query *user_posts(mc_db *db, const User *row)
 
 int user_posts_list(mc_db *db, const User *row, Post_list *out)
 {
-    out->items = NULL;
-    out->count = 0;
-    Post_query *q = user_posts(db, row);
-    if (!q)
-        return mc_errcode(db);
-    int rc = post_query_all(q, out);
-    post_query_free(q);
-    return rc;
+    return mc_model_list_by(db, &post_mc_model, "SELECT \"id\", \"body\", \"user_id\" FROM \"post\" WHERE \"user_id\" = ?", row->id, out);
 }
 
 void user_page_free(User_page *page)

@@ -156,31 +156,6 @@ int mc_exec(mc_db *db, const char *sql)
 
 /* ---- opening ------------------------------------------------------------- */
 
-/* Messages name a URL only through this (see modelc.h). */
-void mc_redact_url(const char *url, char *out, size_t cap)
-{
-    const char *sep = strstr(url, "://"), *auth, *at, *colon;
-    size_t end;
-
-    if (cap == 0)
-        return;
-    snprintf(out, cap, "%s", url);
-    if (!sep)
-        return;
-    auth = sep + 3;
-    end = strcspn(auth, "/?#");
-    at = memchr(auth, '@', end);
-    if (!at)
-        return;
-    /* the last '@' of the authority ends the user information */
-    while ((colon = memchr(at + 1, '@', end - (size_t)(at + 1 - auth))) != NULL)
-        at = colon;
-    colon = memchr(auth, ':', (size_t)(at - auth));
-    if (!colon)
-        return;
-    snprintf(out, cap, "%.*s***%s", (int)(colon + 1 - url), url, at);
-}
-
 /* Sets *path to a malloc'd file name for SQLite (":memory:" for an
  * in-memory database).  Refusals name the URL without its password. */
 static int resolve_url(mc_db *db, const char *url, char **path, int *memory, const char **pg_url)
@@ -432,8 +407,12 @@ int mc_open(mc_db **out, const char *url, const mc_open_options *opts)
     db->driver = &mci_sqlite_driver;
     if ((rc = resolve_url(db, url, &db->path, &memory, &pg_url)) != MC_OK)
         return rc;
-    if (pg_url)
-        return mci_pg_open(db, pg_url, opts);
+    if (pg_url) {
+        /* libpq's reasons may quote the URL, or a token of it, as given */
+        if ((rc = mci_pg_open(db, pg_url, opts)) != MC_OK)
+            mci_scrub_url_secrets(db->msg, sizeof db->msg, db->path ? strlen(db->path) : 0, pg_url);
+        return rc;
+    }
     if (!memory && (rc = check_file(db, create, &fresh)) != MC_OK)
         return rc;
 

@@ -100,6 +100,10 @@ struct mc_db {
     char msg[MCI_MSG_MAX];
 };
 
+/* url_redact.c: replaces url's passwords (as written and percent-decoded)
+ * in text (cap bytes) from byte `from` on by "***". */
+void mci_scrub_url_secrets(char *text, size_t cap, size_t from, const char *url);
+
 /* stmt_cache.c */
 void mci_cache_free(mc_db *db);
 

@@ -172,8 +172,9 @@ typedef struct mc_open_options {
 MC_API int mc_open(mc_db **out, const char *url, const mc_open_options *opts);
 
 /* Copies url into out (cap bytes, always terminated) with the password of
- * "scheme://user:password@host/..." replaced by "***", so that a message
- * naming a database never shows a password. */
+ * "scheme://user:password@host/..." and the value of a "password=" query
+ * parameter replaced by "***", so that a message naming a database never
+ * shows a password. */
 MC_API void mc_redact_url(const char *url, char *out, size_t cap);
 
 /* Finalizes every cached statement and closes the connection.  A still

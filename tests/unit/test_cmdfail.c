@@ -381,6 +381,57 @@ START_TEST(passwords_are_never_shown)
 }
 END_TEST
 
+/* libpq also takes the password as a query parameter (?password=, its name
+ * percent-encoded or not), and its reasons for refusing a URL quote the
+ * URL, or the bad token, as written: none of it may show. */
+START_TEST(passwords_in_the_query_or_quoted_by_libpq_are_never_shown)
+{
+    ws w = ws_new();
+    const char *urls[] = {
+        "postgresql://bob@db.example/app?password=s3cr3tpw",
+        "postgresql://bob@db.example/app?host=/nowhere&password=s3cr3tpw&port=5",
+        "postgresql://bob@db.example/app?pass%77ord=s3cr3tpw",
+        "postgresql://bob@db.example/app?password=s3cr%zz3tpw",      /* bad %: libpq quotes the token */
+        "postgresql://bob:s3cr%zz3tpw@db.example/app",
+        "postgresql://bob:s3cr3tpw@[::1/app",                        /* libpq quotes the whole URI */
+        "postgresql://bob:s3cr%33tpw@[::1/app",                      /* ... written encoded */
+    };
+    for (size_t i = 0; i < sizeof urls / sizeof *urls; i++) {
+        tu_result runs[3] = {
+            MC("current", "--db", urls[i]),
+            MC("upgrade", "--dir", w.mig, "--db", urls[i]),
+            MC("check", w.schema, "--dir", w.mig, "--db", urls[i]),
+        };
+        for (int k = 0; k < 3; k++) {
+            ck_assert_msg(runs[k].status == 1, "%s: exit %d", urls[i], runs[k].status);
+            ck_assert_msg(!strstr(runs[k].err, "s3cr3tpw") && !strstr(runs[k].err, "s3cr%zz3tpw") &&
+                              !strstr(runs[k].err, "s3cr%33tpw") && !strstr(runs[k].out, "s3cr"),
+                          "the password is shown: %s", runs[k].err);
+            ck_assert_msg(strstr(runs[k].err, "***"), "%s", runs[k].err);
+            tu_result_free(&runs[k]);
+        }
+    }
+    /* A short password is taken out where libpq quotes it, and only there. */
+    tu_result r = MC("current", "--db", "postgresql+psycopg2://bob:p@[::1/app");
+    ck_assert_msg(r.status == 1 && strstr(r.err, "\"postgresql://bob:***@[::1/app\"") &&
+                      !strstr(r.err, ":p@") && strstr(r.err, "could not connect to PostgreSQL"),
+                  "%s", r.err);
+    tu_result_free(&r);
+    char out[128];
+    mc_redact_url("postgresql://u@h/d?host=/s&password=pw&port=1#x", out, sizeof out);
+    ck_assert_str_eq(out, "postgresql://u@h/d?host=/s&password=***&port=1#x");
+    mc_redact_url("postgresql://u:p1@h/d?password=p2", out, sizeof out);
+    ck_assert_str_eq(out, "postgresql://u:***@h/d?password=***");
+    mc_redact_url("postgresql://u@h/d?passwords=kept&xpassword=kept", out, sizeof out);
+    ck_assert_str_eq(out, "postgresql://u@h/d?passwords=kept&xpassword=kept");
+    mc_redact_url("postgresql://h/d?password", out, sizeof out);
+    ck_assert_str_eq(out, "postgresql://h/d?password");
+    mc_redact_url("postgresql://u:pw@h/d", out, 12);
+    ck_assert_str_eq(out, "postgresql:");
+    ws_free(&w);
+}
+END_TEST
+
 /* ---- locks ------------------------------------------------------------------------ */
 
 /* A rollback-journal database with table t, and a connection holding a
@@ -1106,6 +1157,7 @@ Suite *cmdfail_suite(void)
     tcase_add_test(tc, read_only_commands_change_nothing);
     tcase_add_test(tc, empty_db_is_a_usage_error);
     tcase_add_test(tc, passwords_are_never_shown);
+    tcase_add_test(tc, passwords_in_the_query_or_quoted_by_libpq_are_never_shown);
     tcase_add_test(tc, runtime_locked_database_is_busy_within_the_timeout);
     tcase_add_test(tc, commands_on_a_locked_database_fail_within_the_timeout);
     tcase_add_test(tc, lock_timeout_sets_how_long_upgrade_waits);

@@ -260,8 +260,9 @@ static void show_line(mcc_buf *b, const mcc_source *src, uint32_t off, uint32_t 
     mcc_buf_putn(b, "\n", 1);
 }
 
-void mcc_error_at(mcc_diag *d, uint32_t off, uint32_t len, const char *hint,
-                 const char *fmt, ...)
+/* The located error: "path:line:col: error: message", the source line
+ * with a caret under [off, off+len), then the hint when there is one. */
+static void located(mcc_diag *d, uint32_t off, uint32_t len, const char *hint, const char *fmt, va_list ap)
 {
     bool full = d->held ? !held_wants(d->held, off) : mcc_diag_full(d);
     d->n_errors++;
@@ -273,15 +274,21 @@ void mcc_error_at(mcc_diag *d, uint32_t off, uint32_t len, const char *hint,
     const char *on = d->color ? MCC_COLOR_BOLD : "", *err = d->color ? MCC_COLOR_ERROR : "",
                *off_ = d->color ? MCC_COLOR_RESET : "";
     mcc_buf_printf(&b, "%s%s:%u:%u: %serror:%s%s ", on, d->src->path, line, col, err, off_, on);
-    va_list ap;
-    va_start(ap, fmt);
     mcc_buf_vprintf(&b, fmt, ap);
-    va_end(ap);
     mcc_buf_printf(&b, "%s\n", off_);
     show_line(&b, d->src, off, len, d->color);
     if (hint)
         mcc_buf_printf(&b, "    %shint:%s %s\n", d->color ? MCC_COLOR_HINT : "", off_, hint);
     take(d, off, &b);
+}
+
+void mcc_error_at(mcc_diag *d, uint32_t off, uint32_t len, const char *hint,
+                 const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    located(d, off, len, hint, fmt, ap);
+    va_end(ap);
 }
 
 /* "path: error: message\n" (place and message bold, "error:" red on a
@@ -316,6 +323,17 @@ void mcc_error_hint(mcc_diag *d, const char *hint, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     plain(d, hint, fmt, ap);
+    va_end(ap);
+}
+
+void mcc_error_near(mcc_diag *d, mcc_span at, const char *hint, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (at.len > 0 && d->src && d->src->text && (size_t)at.off + at.len <= d->src->len)
+        located(d, at.off, at.len, hint, fmt, ap);
+    else
+        plain(d, hint, fmt, ap);
     va_end(ap);
 }
 

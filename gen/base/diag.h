@@ -91,6 +91,16 @@ void mcc_error_hint(mcc_diag *d, const char *hint, const char *fmt, ...)
 #endif
     ;
 
+/* An error about something of the schema that may have a place in d's
+ * source (a model or field of the schema file being checked: mcc_error_at
+ * there) or not (one read from a database or a migration, span 0, 0: as
+ * mcc_error_hint).  The span must be one of d->src's. */
+void mcc_error_near(mcc_diag *d, mcc_span at, const char *hint, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
 /* True once the error cap is reached: callers stop doing work. */
 bool mcc_diag_full(const mcc_diag *d);
 

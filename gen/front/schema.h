@@ -101,6 +101,7 @@ typedef struct mcc_column {
     const char *check;          /* column CHECK expression, or NULL */
     mcc_span check_at;           /* its string literal in the schema (0, 0: introspected) */
     const char *renamed_from;   /* migration hint, or NULL */
+    mcc_span renamed_from_at;    /* its old name in the schema (0, 0: none) */
     struct mcc_constraint *fk;   /* the FOREIGN KEY declared on this column */
     mcc_span at;
 } mcc_column;
@@ -165,6 +166,7 @@ typedef struct mcc_table {
     const char *name;           /* SQL table name */
     const char *renamed_from;   /* old model name, or NULL */
     const char *renamed_from_table; /* its table name */
+    mcc_span renamed_from_at;    /* the old name in the schema (0, 0: none) */
     size_t ncolumns;
     mcc_column *columns;
     size_t npk;

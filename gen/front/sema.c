@@ -541,8 +541,10 @@ static void apply_attribute(sema *s, mcc_column *c, field_extra *fx, int k, cons
     case A_RENAMED:
         if (v->kind != MCC_V_IDENT || v->modifier || a->args->key)
             ERR(s, v->at, "write renamed_from(old_name)", "renamed_from takes the old field name");
-        else
+        else {
             c->renamed_from = v->text;
+            c->renamed_from_at = v->at;
+        }
         break;
     case A_COLUMN:
         if (v->kind != MCC_V_STR || !v->text[0] || a->args->key)
@@ -727,6 +729,7 @@ static void directive_renamed_from(sema *s, model_info *m, const mcc_call *dc)
         return;
     }
     t->renamed_from = a->val.text;
+    t->renamed_from_at = a->val.at;
     t->renamed_from_table = mcc_snake_case(s->arena, a->val.text);
 }
 

@@ -56,10 +56,10 @@ static void push_rename(renamer *r, const char *table, const char *from, const c
 
 /* A renamed_from that resolves to nothing: an error about the schema,
  * never a drop and a create. */
-static void unresolved(renamer *r, const char *message, const char *hint)
+static void unresolved(renamer *r, mcc_span at, const char *message, const char *hint)
 {
     if (r->diag)
-        mcc_error_hint(r->diag, hint, "%s", message ? message : "out of memory");
+        mcc_error_near(r->diag, at, hint, "%s", message ? message : "out of memory");
 }
 
 /* The table of A holding model `model`; only A with a snapshot knows. */
@@ -129,7 +129,7 @@ static const mcc_table *table_source(renamer *r, const mcc_table *tb)
             cand = NULL;
     }
     if (!cand) {
-        unresolved(r,
+        unresolved(r, tb->renamed_from_at,
                    mcc_arena_printf(arena, "model %s: renamed_from(%s) names no model of the migrations' schema",
                                    tb->model, tb->renamed_from),
                    a->sql_only
@@ -143,7 +143,7 @@ static const mcc_table *table_source(renamer *r, const mcc_table *tb)
         return NULL;
     }
     if (mcc_schema_table(b, cand->name) || taken(r->out, NULL, cand->name)) {
-        unresolved(r,
+        unresolved(r, tb->renamed_from_at,
                    mcc_arena_printf(arena, "model %s: renamed_from(%s), but table %s of model %s is still in the schema",
                                    tb->model, tb->renamed_from, cand->name, cand->model),
                    mcc_arena_printf(arena, "a model is renamed once; remove renamed_from(%s) or the other model",
@@ -170,14 +170,14 @@ static const mcc_column *column_source(renamer *r, const mcc_table *ta, const mc
     if (!cand)
         cand = mcc_table_column(ta, cb->renamed_from);
     if (!cand) {
-        unresolved(r,
+        unresolved(r, cb->renamed_from_at,
                    mcc_arena_printf(arena, "%s.%s: renamed_from(%s) names no column of table %s in the migrations' schema",
                                    tb->model, cb->field, cb->renamed_from, ta->name),
                    mcc_arena_printf(arena, "if %s is a new field, remove renamed_from", cb->field));
         return NULL;
     }
     if (mcc_table_column(tb, cand->name) || taken(r->out, tb->name, cand->name)) {
-        unresolved(r,
+        unresolved(r, cb->renamed_from_at,
                    mcc_arena_printf(arena, "%s.%s: renamed_from(%s), but column %s.%s is still in the schema",
                                    tb->model, cb->field, cb->renamed_from, tb->name, cand->name),
                    mcc_arena_printf(arena, "remove renamed_from(%s) or the other field", cb->renamed_from));

@@ -7,7 +7,9 @@
  * narrowing) unless MCC_PLAN_ALLOW_LOSS, and a NOT NULL column without a
  * server default added to an existing table (its rows have no value; a
  * rebuild could only invent one).  A key column the engine numbers itself
- * (SQLite's INTEGER PRIMARY KEY, PostgreSQL's SERIAL) is fine.
+ * (SQLite's INTEGER PRIMARY KEY, PostgreSQL's SERIAL) is fine.  A refusal
+ * about a column of the schema file is located there (file:line:col, the
+ * line, a caret); one about something gone from it names the file.
  */
 #include "plan.h"
 #include "ddl.h"
@@ -25,6 +27,17 @@ static const char *loss_hint(mcc_arena *arena, const mcc_op *o)
     return "pass --allow-data-loss to write this migration anyway";
 }
 
+/* Where the schema being upgraded to says what a refused op does: the
+ * column it changes (a narrowing, an enum losing values), else nowhere (a
+ * drop: what is dropped is no longer in the schema). */
+static mcc_span place_in_schema(const mcc_op *o)
+{
+    mcc_span none = {0, 0};
+    if (o->kind == MCC_OP_DROP_COLUMN || o->kind == MCC_OP_DROP_TABLE)
+        return none;
+    return o->col_to ? o->col_to->at : o->to ? o->to->at : none;
+}
+
 /* Does the engine of `dialect` fill column c of t on its own when it is
  * added to a table with rows? */
 static bool fills_itself(mcc_dialect dialect, const mcc_table *t, const mcc_column *c)
@@ -40,12 +53,12 @@ int mcc_plan_refusals(const mcc_diff *d, mcc_dialect dialect, unsigned flags, mc
     for (size_t i = 0; i < d->nops; i++) {
         const mcc_op *o = &d->ops[i];
         if (o->data_loss && !(flags & MCC_PLAN_ALLOW_LOSS)) {
-            mcc_error_hint(diag, loss_hint(arena, o), "refusing to %s: it %s", o->text, o->loss);
+            mcc_error_near(diag, place_in_schema(o), loss_hint(arena, o), "refusing to %s: it %s", o->text, o->loss);
             n++;
         }
         if (o->kind == MCC_OP_ADD_COLUMN && !o->col_to->nullable && !o->col_to->server_default &&
             !fills_itself(dialect, o->to, o->col_to)) {
-            mcc_error_hint(diag,
+            mcc_error_near(diag, o->col_to->at,
                           "give it a server_default(...), or make it nullable now, fill it, and "
                           "make it not_null in a later migration",
                           "cannot add NOT NULL column %s.%s to the existing table %s: its rows "

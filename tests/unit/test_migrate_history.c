@@ -310,13 +310,63 @@ START_TEST(unresolvable_hint_is_an_error)
 {
     ws w = ws_new();
     migrate_ok(&w, ARTICLE, NULL);
+    /* located as every schema error is (DSL.md 1): file:line:col, the line, a caret under the old name */
     refused(&w, "model Story table \"stories\" { renamed_from(Nope); id Integer primary_key; title String(40) }\n",
-            "--allow-data-loss", "renamed_from(Nope) names no model", 1);
+            "--allow-data-loss",
+            "app.model:1:44: error: model Story: renamed_from(Nope) names no model of the migrations' schema\n"
+            "    model Story table \"stories\" { renamed_from(Nope); id Integer primary_key; title String(40) }\n"
+            "                                               ^~~~\n",
+            1);
     refused(&w, "model Article table \"articles\" { id Integer primary_key; name String(40) renamed_from(nope) }\n",
-            "--allow-data-loss", "renamed_from(nope) names no column", 1);
+            "--allow-data-loss",
+            "app.model:1:87: error: Article.name: renamed_from(nope) names no column of table articles in the "
+            "migrations' schema\n"
+            "    model Article table \"articles\" { id Integer primary_key; name String(40) renamed_from(nope) }\n"
+            "                                                                                          ^~~~\n",
+            1);
     /* The old model still there: not a rename either. */
     refused(&w, ARTICLE "model Story { renamed_from(Article); id Integer primary_key }\n", "--allow-data-loss",
-            "is still in the schema", 1);
+            "app.model:2:28: error: model Story: renamed_from(Article), but table articles of model Article is still "
+            "in the schema\n",
+            1);
+    ws_free(&w);
+}
+END_TEST
+
+/* A refusal about a field of the schema is located there, as every
+ * schema error is (DSL.md 1); a dropped one is no longer in the file,
+ * so that refusal names the file. */
+START_TEST(refusals_about_a_field_are_located)
+{
+    ws w = ws_new();
+    migrate_ok(&w, ARTICLE, NULL);
+    refused(&w,
+            "model Article table \"articles\" {\n"
+            "    id    Integer     primary_key\n"
+            "    title String(20)\n"
+            "    n     Integer     not_null\n"
+            "}\n",
+            NULL,
+            "app.model:3:5: error: refusing to change type of articles.title from VARCHAR(40) to VARCHAR(20): it "
+            "narrows articles.title from VARCHAR(40) to VARCHAR(20)\n"
+            "        title String(20)\n"
+            "        ^~~~~\n"
+            "    hint: pass --allow-data-loss to write this migration anyway\n",
+            1);
+    refused(&w,
+            "model Article table \"articles\" {\n"
+            "    id    Integer     primary_key\n"
+            "    title String(40)\n"
+            "    n     Integer     not_null\n"
+            "}\n",
+            NULL,
+            "app.model:4:5: error: cannot add NOT NULL column articles.n to the existing table articles: its rows "
+            "have no value for it\n"
+            "        n     Integer     not_null\n"
+            "        ^\n",
+            1);
+    refused(&w, "model Article table \"articles\" { id Integer primary_key }\n", NULL,
+            "app.model: error: refusing to drop column articles.title: it drops column articles.title\n", 1);
     ws_free(&w);
 }
 END_TEST
@@ -528,6 +578,7 @@ int main(void)
     tcase_add_test(ts, renamed_from_model_with_custom_table);
     tcase_add_test(ts, custom_table_changed_is_a_rename);
     tcase_add_test(ts, unresolvable_hint_is_an_error);
+    tcase_add_test(ts, refusals_about_a_field_are_located);
     tcase_add_test(ts, history_without_snapshot);
     tcase_add_test(ts, column_name_changed_is_a_rename);
     tcase_add_test(ts, enum_remove_longest_value);

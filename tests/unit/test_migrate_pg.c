@@ -259,8 +259,9 @@ START_TEST(refusals_as_on_sqlite)
                     "model X { renamed_from(Nope); id Integer primary_key }\n");
     r = migrate(dir, "second", NULL);
     ck_assert_int_eq(r.status, 1);
-    ck_assert_ptr_nonnull(strstr(r.err, "s.model: error: model X: renamed_from(Nope) names no model"));
-    ck_assert_ptr_nonnull(strstr(r.err, "cannot add NOT NULL column user.nick to the existing table user"));
+    ck_assert_ptr_nonnull(strstr(r.err, "s.model:2:24: error: model X: renamed_from(Nope) names no model"));
+    ck_assert_ptr_nonnull(
+        strstr(r.err, "s.model:1:38: error: cannot add NOT NULL column user.nick to the existing table user"));
     ck_assert_ptr_nonnull(strstr(r.err, "refusing to drop column user.name: it drops column user.name"));
     ck_assert_ptr_nonnull(strstr(r.err, "hint: if it was renamed, say so with renamed_from(name) on the new field"));
     ck_assert_ptr_nonnull(strstr(r.err, "modelc migrate: nothing written"));

@@ -154,7 +154,7 @@ static int check_value(mc_db *db, const mc_model *m, const mc_model_col *c, cons
         if ((c->flags & MC_COLF_NULL_FLAG) && *(const bool *)mci_member_at(row, c->null_offset))
             return MC_OK;
         return mc_check_double(db, m->table, c->field, *(const double *)p);
-    case MC_COL_STRING: return mc_check_string(db, m->table, c->field, s, c->length);
+    case MC_COL_STRING: return mc_check_text(db, m->table, c->field, s, c->length);
     case MC_COL_NUMERIC: return s ? mc_check_numeric(db, m->table, c->field, s, c->length, c->scale) : MC_OK;
     case MC_COL_JSON: return s ? mc_check_json(db, m->table, c->field, s) : MC_OK;
     case MC_COL_DATETIME: return s ? mc_check_datetime(db, m->table, c->field, s) : MC_OK;

@@ -311,6 +311,21 @@ MC_API size_t mc_utf8_length(const char *s, int *valid);
 MC_API int mc_check_string(mc_db *db, const char *table, const char *field,
                            const char *s, int max_chars);
 
+/* 1 when s is ASCII and at most max_chars bytes long (max_chars 0: any
+ * length): text that mc_check_string passes.  0 says nothing more: ask
+ * mc_check_string. */
+MC_API int mc_text_plain(const char *s, int max_chars);
+
+/* mc_check_string, its common case decided without the call: what the
+ * generated X_check functions call for every String and Text field. */
+static inline int mc_check_text(mc_db *db, const char *table, const char *field, const char *s,
+                                int max_chars)
+{
+    if (!s || mc_text_plain(s, max_chars))
+        return MC_OK;
+    return mc_check_string(db, table, field, s, max_chars);
+}
+
 /* Strict RFC 8259 validation (independent of SQLite's json_valid): any
  * value at top level, no trailing commas, no leading zeros, no comments, no
  * BOM, strings of valid UTF-8 without raw control characters.  Nesting

@@ -1,6 +1,7 @@
 /*
- * values.c -- checks on values before they are written (UTF-8 length,
- * JSON, decimals; dates are datetime.c's) and copies of values read back.
+ * values.c -- checks on values before they are written (JSON, decimals;
+ * UTF-8 and lengths are utf8.c's, dates datetime.c's) and copies of
+ * values read back.
  *
  * The checks do not ask SQLite: they hold the same in any database a
  * schema may later be moved to, and the JSON validator in particular is
@@ -25,123 +26,6 @@ const char *mci_place(char *buf, size_t cap, const char *table, const char *fiel
     else
         snprintf(buf, cap, "value");
     return buf;
-}
-
-/* ---- UTF-8 -------------------------------------------------------------- */
-
-/* Length of the valid UTF-8 sequence at s (at most `avail` bytes), 0 when
- * it is not one: overlong forms, surrogates and values past U+10FFFF are
- * refused (RFC 3629).  The compiler checks a schema's bytes with it too
- * (valuecheck.h). */
-size_t mci_utf8_seq(const unsigned char *s, size_t avail)
-{
-    unsigned c = s[0];
-    size_t n, i;
-    uint32_t cp;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf)
-        n = 2, cp = c & 0x1f;
-    else if (c >= 0xe0 && c <= 0xef)
-        n = 3, cp = c & 0x0f;
-    else if (c >= 0xf0 && c <= 0xf4)
-        n = 4, cp = c & 0x07;
-    else
-        return 0;
-    if (avail < n)
-        return 0;
-    for (i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return n;
-}
-
-/* Are the len bytes at p all ASCII?  A word at a time, the last word
- * overlapping the one before it (no byte loop after the words). */
-static int all_ascii(const unsigned char *p, size_t len)
-{
-    uint64_t acc = 0, w;
-    size_t i;
-
-    if (len < 8) {
-        for (i = 0; i < len; i++)
-            acc |= p[i];
-        return !(acc & 0x80);
-    }
-    for (i = 0; i + 8 <= len; i += 8) {
-        memcpy(&w, p + i, 8);
-        acc |= w;
-    }
-    memcpy(&w, p + len - 8, 8);
-    return !((acc | w) & 0x8080808080808080u);
-}
-
-/* Characters in s; *bad = offset of the first invalid byte or SIZE_MAX.
- * ASCII text (the common case) is one pass over its words. */
-static size_t utf8_scan(const char *s, size_t *bad)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t len = strlen(s), i = 0, chars = 0, n;
-
-    *bad = SIZE_MAX;
-    if (all_ascii(p, len))
-        return len;
-    while (i < len) {
-        if (p[i] < 0x80) {      /* ASCII, the common case: 8 bytes a step */
-            uint64_t w;
-            while (i + 8 <= len && (memcpy(&w, p + i, 8), !(w & 0x8080808080808080u)))
-                i += 8, chars += 8;
-            while (i < len && p[i] < 0x80)
-                i++, chars++;
-            continue;
-        }
-        if (!(n = mci_utf8_seq(p + i, len - i))) {
-            *bad = i;
-            break;
-        }
-        i += n;
-        chars++;
-    }
-    return chars;
-}
-
-size_t mc_utf8_length(const char *s, int *valid)
-{
-    size_t bad, n;
-
-    if (!s) {
-        if (valid)
-            *valid = 1;
-        return 0;
-    }
-    n = utf8_scan(s, &bad);
-    if (valid)
-        *valid = bad == SIZE_MAX;
-    return n;
-}
-
-int mc_check_string(mc_db *db, const char *table, const char *field, const char *s,
-                    int max_chars)
-{
-    char where[256];
-    size_t bad, n;
-
-    if (!s)
-        return MC_OK;
-    n = utf8_scan(s, &bad);
-    if (bad != SIZE_MAX)
-        return mc_set_error(db, MC_INVALID, "%s: not valid UTF-8 (at byte %zu)",
-                            mci_place(where, sizeof where, table, field), bad);
-    if (max_chars > 0 && n > (size_t)max_chars)
-        return mc_set_error(db, MC_INVALID, "%s: %zu characters, at most %d",
-                            mci_place(where, sizeof where, table, field), n, max_chars);
-    return MC_OK;
 }
 
 /* ---- JSON (RFC 8259) ----------------------------------------------------- */

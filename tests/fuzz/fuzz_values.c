@@ -10,7 +10,8 @@
  * mc_json_valid's length form) so that any read past the end is caught.
  * Besides the sanitizers, the checks must agree with each other:
  *   - mc_check_string accepts exactly the valid UTF-8 mc_utf8_length
- *     reports, and its limit counts the same characters;
+ *     reports, and its limit counts the same characters; mc_check_text
+ *     answers as it does;
  *   - mc_check_json and mc_json_valid agree;
  *   - a DateTime is valid exactly when its date and its time are;
  *   - a NUMERIC that fits (p, s) also fits (p + 1, s) and (p + 1, s + 1).
@@ -53,6 +54,11 @@ static void check_strings(const char *s, int limit)
     }
     if (limit > 0)
         MUST((mc_check_string(db, NULL, "f", s, limit) == MC_OK) == (valid && chars <= (size_t)limit));
+    /* the generated checks' entry: the same answer; its fast path says yes
+     * exactly for ASCII no longer in bytes than the limit */
+    MUST(mc_check_text(db, "t", "f", s, limit) == mc_check_string(db, "t", "f", s, limit));
+    if (mc_text_plain(s, limit))
+        MUST(chars == strlen(s) && (limit <= 0 || chars <= (size_t)limit));
 }
 
 static void check_json(const char *s, const uint8_t *raw, size_t len)

@@ -58,11 +58,11 @@ static int user_check(mc_db *db, const User *row)
 {
     int rc = MC_OK;
     if (rc == MC_OK)
-        rc = mc_check_string(db, "user", "username", row->username, 64);
+        rc = mc_check_text(db, "user", "username", row->username, 64);
     if (rc == MC_OK)
-        rc = mc_check_string(db, "user", "email", row->email, 120);
+        rc = mc_check_text(db, "user", "email", row->email, 120);
     if (rc == MC_OK)
-        rc = mc_check_string(db, "user", "password_hash", row->password_hash, 128);
+        rc = mc_check_text(db, "user", "password_hash", row->password_hash, 128);
     return rc;
 }
 
@@ -498,7 +498,7 @@ static int post_check(mc_db *db, const Post *row)
 {
     int rc = MC_OK;
     if (rc == MC_OK)
-        rc = mc_check_string(db, "post", "body", row->body, 140);
+        rc = mc_check_text(db, "post", "body", row->body, 140);
     if (rc == MC_OK && row->user_id_null && row->user_id)
         rc = mc_set_error(db, MC_INVALID, "%s.%s: %s_null is set but %s is not 0 (NULL or a value, not both)", "post", "user_id", "user_id", "user_id");
     return rc;

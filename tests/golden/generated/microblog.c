@@ -83,13 +83,13 @@ static int user_check(mc_db *db, const User *row)
 {
     int rc = MC_OK;
     if (rc == MC_OK)
-        rc = mc_check_string(db, "user", "username", row->username, 64);
+        rc = mc_check_text(db, "user", "username", row->username, 64);
     if (rc == MC_OK)
-        rc = mc_check_string(db, "user", "email", row->email, 120);
+        rc = mc_check_text(db, "user", "email", row->email, 120);
     if (rc == MC_OK)
-        rc = mc_check_string(db, "user", "password_hash", row->password_hash, 128);
+        rc = mc_check_text(db, "user", "password_hash", row->password_hash, 128);
     if (rc == MC_OK)
-        rc = mc_check_string(db, "user", "about_me", row->about_me, 140);
+        rc = mc_check_text(db, "user", "about_me", row->about_me, 140);
     if (rc == MC_OK && row->last_seen)
         rc = mc_check_datetime(db, "user", "last_seen", row->last_seen);
     return rc;
@@ -833,7 +833,7 @@ static int post_check(mc_db *db, const Post *row)
 {
     int rc = MC_OK;
     if (rc == MC_OK)
-        rc = mc_check_string(db, "post", "body", row->body, 140);
+        rc = mc_check_text(db, "post", "body", row->body, 140);
     if (rc == MC_OK && row->timestamp)
         rc = mc_check_datetime(db, "post", "timestamp", row->timestamp);
     if (rc == MC_OK && row->user_id_null && row->user_id)
@@ -1227,7 +1227,7 @@ static int notification_check(mc_db *db, const Notification *row)
 {
     int rc = MC_OK;
     if (rc == MC_OK)
-        rc = mc_check_string(db, "notification", "name", row->name, 128);
+        rc = mc_check_text(db, "notification", "name", row->name, 128);
     if (rc == MC_OK && row->user_id_null && row->user_id)
         rc = mc_set_error(db, MC_INVALID, "%s.%s: %s_null is set but %s is not 0 (NULL or a value, not both)", "notification", "user_id", "user_id", "user_id");
     if (rc == MC_OK && !row->timestamp_null)
@@ -1235,7 +1235,7 @@ static int notification_check(mc_db *db, const Notification *row)
     if (rc == MC_OK && row->timestamp_null && row->timestamp)
         rc = mc_set_error(db, MC_INVALID, "%s.%s: %s_null is set but %s is not 0 (NULL or a value, not both)", "notification", "timestamp", "timestamp", "timestamp");
     if (rc == MC_OK)
-        rc = mc_check_string(db, "notification", "payload", row->payload, 0);
+        rc = mc_check_text(db, "notification", "payload", row->payload, 0);
     return rc;
 }
 
@@ -2029,7 +2029,7 @@ static int profile_bind(mc_db *db, mc_stmt *st, mc_bind_keep keep, const char *u
     int rc, b = MC_RC_OK;
     if (!username)
         return mc_set_error(db, MC_INVALID, "profile: parameter username is NULL; declare it `username String?` to pass NULL");
-    if (username && (rc = mc_check_string(db, "profile", "username", username, 0)) != MC_OK)
+    if (username && (rc = mc_check_text(db, "profile", "username", username, 0)) != MC_OK)
         return rc;
     b |= mc_stmt_bind_text_keep(st, 1, username, keep);
     return b == MC_RC_OK ? MC_OK : mc_status_from_rc(db, b, "profile");
@@ -2360,7 +2360,7 @@ static int add_post_bind(mc_db *db, mc_stmt *st, mc_bind_keep keep, const char *
     int rc, b = MC_RC_OK;
     if (!body)
         return mc_set_error(db, MC_INVALID, "add_post: parameter body is NULL; declare it `body String?` to pass NULL");
-    if (body && (rc = mc_check_string(db, "add_post", "body", body, 0)) != MC_OK)
+    if (body && (rc = mc_check_text(db, "add_post", "body", body, 0)) != MC_OK)
         return rc;
     if (!posted_at)
         return mc_set_error(db, MC_INVALID, "add_post: parameter posted_at is NULL; declare it `posted_at DateTime?` to pass NULL");
@@ -2435,7 +2435,7 @@ static int last_seen_of_bind(mc_db *db, mc_stmt *st, mc_bind_keep keep, const ch
     int rc, b = MC_RC_OK;
     if (!username)
         return mc_set_error(db, MC_INVALID, "last_seen_of: parameter username is NULL; declare it `username String?` to pass NULL");
-    if (username && (rc = mc_check_string(db, "last_seen_of", "username", username, 0)) != MC_OK)
+    if (username && (rc = mc_check_text(db, "last_seen_of", "username", username, 0)) != MC_OK)
         return rc;
     b |= mc_stmt_bind_text_keep(st, 1, username, keep);
     return b == MC_RC_OK ? MC_OK : mc_status_from_rc(db, b, "last_seen_of");
@@ -2504,7 +2504,7 @@ static int forget_notifications_bind(mc_db *db, mc_stmt *st, mc_bind_keep keep, 
     int rc, b = MC_RC_OK;
     if (!name)
         return mc_set_error(db, MC_INVALID, "forget_notifications: parameter name is NULL; declare it `name String?` to pass NULL");
-    if (name && (rc = mc_check_string(db, "forget_notifications", "name", name, 0)) != MC_OK)
+    if (name && (rc = mc_check_text(db, "forget_notifications", "name", name, 0)) != MC_OK)
         return rc;
     b |= mc_stmt_bind_int64(st, 1, user_id);
     b |= mc_stmt_bind_text_keep(st, 2, name, keep);

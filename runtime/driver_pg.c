@@ -96,6 +96,12 @@ typedef struct mci_pgstmt {
 
 #define PQ(c) (&(c)->pq)
 
+#if defined(__GNUC__)
+#define PG_COLD __attribute__((noinline, cold))
+#else
+#define PG_COLD
+#endif
+
 /* ---- numbers as text ------------------------------------------------------------ */
 
 /* v's decimal text into out (room for 21 bytes); its length.  What
@@ -472,17 +478,24 @@ int mc_pg_step(mc_stmt *st)
 
 /* ---- bindings ----------------------------------------------------------------- */
 
-/* The pgstmt of st when idx is one of its parameters, else NULL. */
-static mci_pgstmt *param(mc_stmt *st, int idx)
+/* Frees the copy parameter idx holds (bound again before a reset). */
+static PG_COLD void drop_owned(mci_pgstmt *s, int idx)
+{
+    free(s->owned[idx - 1]);
+    s->owned[idx - 1] = NULL;
+}
+
+/* The pgstmt of st when idx is one of its parameters, else NULL.  Inline
+ * in every bind: a bind is a few stores, and its call was most of it. */
+static inline mci_pgstmt *param(mc_stmt *st, int idx)
 {
     mci_stmt *h = (mci_stmt *)st;
-    if (!h || !h->pg || idx < 1 || idx > h->pg->nparams)
+    mci_pgstmt *s;
+    if (!h || !(s = h->pg) || idx < 1 || idx > s->nparams)
         return NULL;
-    if (h->pg->owned[idx - 1]) {
-        free(h->pg->owned[idx - 1]);
-        h->pg->owned[idx - 1] = NULL;
-    }
-    return h->pg;
+    if (s->owned[idx - 1])
+        drop_owned(s, idx);
+    return s;
 }
 
 int mc_pg_bind_null(mc_stmt *st, int idx)
@@ -901,20 +914,23 @@ static void pg_finalize(mci_stmt *st)
     st->pg = NULL;
 }
 
+/* Every statement is reset after every use, most of them with nothing
+ * of their execution left (an insert's or an update's result is read and
+ * cleared by the step): then only the parameters are cleared.  Their
+ * values only: every bind sets its parameter's format (and a binary
+ * one's length), and libpq reads neither for a NULL. */
 static void pg_reset(mci_stmt *st)
 {
     mci_pgstmt *s = st->pg;
 
-    end_execution(st);
+    if (s->state == PS_STREAM || s->row || s->qlen || s->final || s->nlent)
+        end_execution(st);
+    s->state = PS_IDLE;
     s->next_flags = 0;
     for (int i = 0; i < s->nparams; i++) {
-        if (s->owned[i]) {
-            free(s->owned[i]);
-            s->owned[i] = NULL;
-        }
         s->values[i] = NULL;
-        s->lengths[i] = 0;
-        s->formats[i] = 0;
+        if (s->owned[i])
+            drop_owned(s, i + 1);
     }
 }
 

@@ -10,14 +10,44 @@
  * SCHEMA.sql is `modelc sql --dialect
  * postgresql blog.model` plus an index on post.user_id.  Each side works
  * in its own schema (bench_gen, bench_hand), made fresh for every round.
- * Within a round each op runs in CHUNKS slices that the two sides take
- * in turn (which goes first alternates slice by slice and round by
- * round): a machine whose load changes during an op slows both sides
- * alike.  A side's time for an op is the sum over its slices (and its
- * BEGIN and COMMIT, for the ops in one transaction) of each slice's best
- * time over the rounds, so that a pause of the machine in one slice of
- * one round is not counted.  Every op returns a checksum of what it read,
- * and the two sides must agree.
+ * Every op returns a checksum of what it read, and the two sides must
+ * agree.
+ *
+ * How the time is taken.  Every item of every op is a round trip to the
+ * server, 20-40 us, and the generated code's own work is a fraction of a
+ * microsecond of it, while on a shared 2-core machine one preemption of
+ * the client or the server costs milliseconds.  A total per side (or a
+ * best of a few runs) therefore moves run to run by more than the
+ * overhead measured.  So the two sides are compared in small paired
+ * pieces:
+ *   - an op's items are cut into slices of SLICE_ITEMS (16) items, at
+ *     least 2 * MIN_BLOCKS slices per round;
+ *   - slices are taken in ABBA blocks: the first side does range r, the
+ *     second side range r, the second side range r + 1, the first side
+ *     range r + 1 (which side is first alternates block by block and
+ *     round by round), so both sides do the same items in the same
+ *     order, and within a block each side has an early and a late slice:
+ *     a load that changes steadily over the block's 2 ms, and any cost of
+ *     going first or second, weighs on both alike;
+ *   - a block's ratio is the generated side's time over the hand-written
+ *     side's (two slices each); an op's result is the median of its
+ *     blocks' ratios over all rounds (hundreds of blocks), with their
+ *     interquartile range.  A preemption spoils the one block it falls
+ *     in, and a median does not move with a minority of spoiled blocks,
+ *     whichever side they hit.  A BEGIN and COMMIT around an op in one
+ *     transaction are the same statement on both sides and are not in
+ *     the ratios.
+ * When an op's interquartile range is wider than a quarter of its median,
+ * the run says the machine was too busy to trust it.  bench/run.sh runs
+ * the bench and the server pinned to one CPU (taskset -c, $BENCH_PG_CPU,
+ * default 0; "none" does not pin): each round trip then hands the CPU
+ * from client to server and back, as a synchronous round trip does,
+ * instead of waking a process on the other CPU, which another job may
+ * be using: on this machine that took the spread of the blocks from
+ * +-30% to +-6% and their per-item times from 30-110 us to 20-30 us
+ * (docs/postgresql.md has runs).  Pinned, the server's work and the
+ * client's add up on one CPU, so a client-side cost weighs its most on
+ * the ratio.
  *
  * The hand-written side is what a competent libpq programmer writes:
  * every statement prepared once per connection with PQprepare (at its
@@ -26,7 +56,7 @@
  * into a struct with malloc'd strings that the caller frees.
  *
  * Environment: BENCH_PG_N (users, default 2000; posts are 5N),
- * BENCH_ROUNDS (default 10: the best of each slice needs a few on a busy machine).
+ * BENCH_ROUNDS (default 10).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <inttypes.h>
@@ -426,27 +456,108 @@ static const op OPS[] = {
     { "delete_posts", "delete N posts (1 txn)", 1, 1, gen_delete_posts, hand_delete_posts },
 };
 #define NOPS (sizeof OPS / sizeof *OPS)
-#define CHUNKS 20
-#define SLOTS (CHUNKS + 3)  /* slices (one more when N does not divide), BEGIN, COMMIT */
+#define SLICE_ITEMS 16          /* items per slice (about half a millisecond) */
+#define MIN_BLOCKS 10           /* ABBA blocks per op per round, at least */
 
-/* One side's turn: items [lo, hi) of op k, or (lo < 0) its BEGIN (hi 0)
- * or COMMIT (hi 1); keeps its time in *best when it is the best yet, and
- * adds its checksum to *sum. */
-static void turn(const op *o, int gen_side, mc_db *g, hand *h, const data *d, long lo, long hi, double *best,
-                 uint64_t *sum)
+/* Items of op o: per_n * N, or N/10. */
+static long items_of(const op *o, const data *d)
+{
+    return o->per_n ? o->per_n * d->n : nquery(d);
+}
+
+/* ABBA blocks of op o per round (4 slices each, 2 per side): slices of
+ * SLICE_ITEMS items, but at least MIN_BLOCKS blocks (smaller slices). */
+static long blocks_of(const op *o, const data *d)
+{
+    long b = items_of(o, d) / (2 * SLICE_ITEMS);
+    return b > MIN_BLOCKS ? b : MIN_BLOCKS;
+}
+
+/* The two connections and the data one op works on. */
+typedef struct sides {
+    mc_db *g;
+    hand h;
+    const data *d;
+} sides;
+
+/* One side's slice of op o: items [lo, hi), or (lo < 0) its BEGIN (hi
+ * 0) or COMMIT (hi 1); returns its wall time in ms and adds its
+ * checksum to *sum. */
+static double slice(const op *o, int gen_side, sides *s, long lo, long hi, uint64_t *sum)
 {
     double t0 = now_ms();
     if (lo < 0 && gen_side)
-        gcheck(g, hi ? mc_commit(g) : mc_begin(g), hi ? "COMMIT" : "BEGIN");
+        gcheck(s->g, hi ? mc_commit(s->g) : mc_begin(s->g), hi ? "COMMIT" : "BEGIN");
     else if (lo < 0)
-        hexec(h, hi ? "COMMIT" : "BEGIN");
+        hexec(&s->h, hi ? "COMMIT" : "BEGIN");
     else if (gen_side)
-        *sum += o->gen(g, d, lo, hi);
+        *sum += o->gen(s->g, s->d, lo, hi);
     else
-        *sum += o->hand(h, d, lo, hi);
-    double ms = now_ms() - t0;
-    if (ms < *best)
-        *best = ms;
+        *sum += o->hand(&s->h, s->d, lo, hi);
+    return now_ms() - t0;
+}
+
+/* Op o's round `round`: its items cut into 2 * blocks_of(o) ranges of (nearly)
+ * the same size, taken in ABBA blocks: block b is the first side on
+ * range 2b, the second side on range 2b, the second on 2b + 1, the first
+ * on 2b + 1, where the first side is the generated one when b + round is
+ * even.  So both sides do every item, in the same order, and in a block
+ * each side has one slice early and one late: a load that rises or falls
+ * steadily through the block, or a cost of going first, weighs on both
+ * alike.  Stores each block's ratio (generated time of its two slices
+ * over the hand-written time of its two) in ratio[b] and each side's
+ * time per item in the block in us_g[b] / us_h[b].  The checksums of
+ * both sides must agree. */
+static void run_op(const op *o, sides *s, long round, double *ratio, double *us_g, double *us_h)
+{
+    long items = items_of(o, s->d), blocks = blocks_of(o, s->d);
+    uint64_t sg = 0, sh = 0;
+
+    if (o->txn) {
+        slice(o, 1, s, -1, 0, &sg);
+        slice(o, 0, s, -1, 0, &sh);
+    }
+    for (long b = 0; b < blocks; b++) {
+        static const int range_of[4] = { 0, 0, 1, 1 }, first_of[4] = { 1, 0, 0, 1 };
+        double tg = 0, th = 0;
+        long per_side = 0;
+        int gen_first = (b + round) % 2 == 0;
+        for (int j = 0; j < 4; j++) {
+            long k = 2 * b + range_of[j];
+            long lo = items * k / (2 * blocks), hi = items * (k + 1) / (2 * blocks);
+            int gen_side = first_of[j] == gen_first;
+            double ms = slice(o, gen_side, s, lo, hi, gen_side ? &sg : &sh);
+            if (gen_side)
+                tg += ms, per_side += hi - lo;
+            else
+                th += ms;
+        }
+        ratio[b] = th > 0 ? tg / th : 1;
+        us_g[b] = per_side ? 1000 * tg / (double)per_side : 0;
+        us_h[b] = per_side ? 1000 * th / (double)per_side : 0;
+    }
+    if (o->txn) {
+        slice(o, 1, s, -1, 1, &sg);
+        slice(o, 0, s, -1, 1, &sh);
+    }
+    if (sg != sh)
+        die("%s: the two sides disagree%s", o->what, "");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The q-quantile (0..1) of the n values at v, sorted in place first;
+ * linear between the two nearest ranks. */
+static double quantile(double *v, size_t n, double q)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    double pos = q * (double)(n - 1);
+    size_t i = (size_t)pos;
+    return i + 1 < n ? v[i] + (pos - (double)i) * (v[i + 1] - v[i]) : v[n - 1];
 }
 
 int main(int argc, char **argv)
@@ -472,70 +583,54 @@ int main(int argc, char **argv)
     data d;
     make_data(&d, n);
     char *gurl = schema_url(url, "bench_gen"), *hurl = schema_url(url, "bench_hand");
-    static double slot_g[NOPS][SLOTS], slot_h[NOPS][SLOTS];    /* best per slice */
-    double best_g[NOPS], best_h[NOPS];
-    for (size_t k = 0; k < NOPS; k++)
-        for (int j = 0; j < SLOTS; j++)
-            slot_g[k][j] = slot_h[k][j] = 1e300;
+    double *ratio[NOPS], *us_g[NOPS], *us_h[NOPS];
+    size_t nb[NOPS];
+    for (size_t k = 0; k < NOPS; k++) {
+        nb[k] = (size_t)(rounds * blocks_of(&OPS[k], &d));
+        ratio[k] = xmalloc(nb[k] * sizeof **ratio);
+        us_g[k] = xmalloc(nb[k] * sizeof **us_g);
+        us_h[k] = xmalloc(nb[k] * sizeof **us_h);
+    }
 
     for (long round = 0; round < rounds; round++) {
+        sides s = { NULL, { NULL, { false } }, &d };
         fresh_schema(url, "bench_gen", ddl);
         fresh_schema(url, "bench_hand", ddl);
-        mc_db *g;
-        if (mc_open(&g, gurl, NULL) != MC_OK)
-            die("%s: %s", gurl, mc_errmsg(g));
-        hand h;
-        hand_open(&h, hurl);
+        if (mc_open(&s.g, gurl, NULL) != MC_OK)
+            die("%s: %s", gurl, mc_errmsg(s.g));
+        hand_open(&s.h, hurl);
         for (size_t k = 0; k < NOPS; k++) {
-            const op *o = &OPS[k];
-            uint64_t sg = 0, sh = 0;
-            double *bg = slot_g[k], *bh = slot_h[k];
-            long items = o->per_n ? o->per_n * n : nquery(&d);
-            long step = items / CHUNKS > 0 ? items / CHUNKS : 1;
-            int slice = 0;
-            if (o->txn)
-                for (int side = 0; side < 2; side++)
-                    turn(o, side == 0, g, &h, &d, -1, 0, side == 0 ? &bg[SLOTS - 2] : &bh[SLOTS - 2],
-                         side == 0 ? &sg : &sh);
-            for (long lo = 0; lo < items && slice < SLOTS - 2; lo += step, slice++) {
-                long hi = lo + step < items && slice < SLOTS - 3 ? lo + step : items;
-                for (int side = 0; side < 2; side++) {
-                    int gen_side = (side == 0) == ((round + slice) % 2 == 0);
-                    turn(o, gen_side, g, &h, &d, lo, hi, gen_side ? &bg[slice] : &bh[slice], gen_side ? &sg : &sh);
-                }
-                if (hi == items)
-                    break;
-            }
-            if (o->txn)
-                for (int side = 0; side < 2; side++)
-                    turn(o, side == 0, g, &h, &d, -1, 1, side == 0 ? &bg[SLOTS - 1] : &bh[SLOTS - 1],
-                         side == 0 ? &sg : &sh);
-            if (sg != sh)
-                die("%s: the two sides disagree%s", o->what, "");
+            size_t at = (size_t)(round * blocks_of(&OPS[k], &d));
+            run_op(&OPS[k], &s, round, ratio[k] + at, us_g[k] + at, us_h[k] + at);
         }
-        mc_close(g);
-        PQfinish(h.c);
+        mc_close(s.g);
+        PQfinish(s.h.c);
     }
 
-    for (size_t k = 0; k < NOPS; k++) {
-        best_g[k] = best_h[k] = 0;
-        for (int j = 0; j < SLOTS; j++) {
-            best_g[k] += slot_g[k][j] < 1e300 ? slot_g[k][j] : 0;
-            best_h[k] += slot_h[k][j] < 1e300 ? slot_h[k][j] : 0;
-        }
-    }
-    printf("N = %ld users, %ld posts; %d slices per op taken in turn, each the best of %ld rounds; one server, "
-           "Unix socket\n", n, 5 * n, CHUNKS, rounds);
-    printf("%-30s %12s %12s %8s\n", "op", "modelc ms", "libpq ms", "ratio");
+    printf("N = %ld users, %ld posts; one server, Unix socket; %ld rounds; per op and round, ABBA blocks of\n"
+           "4 slices of about %d items; ratio = generated / hand-written time of a block's two slices each:\n"
+           "median and interquartile range over the blocks of all rounds\n", n, 5 * n, rounds, SLICE_ITEMS);
+    printf("%-30s %7s %10s %10s %8s %17s\n", "op", "blocks", "modelc us", "libpq us", "ratio", "IQR");
     double logsum = 0, worst = 0;
+    int noisy = 0;
     for (size_t k = 0; k < NOPS; k++) {
-        double r = best_g[k] / best_h[k];
-        printf("%-30s %12.1f %12.1f %7.3fx%s\n", OPS[k].what, best_g[k], best_h[k], r, r > 1.10 ? "  (> 1.10 target)" : "");
-        logsum += log(r);
-        if (r > worst)
-            worst = r;
+        double med = quantile(ratio[k], nb[k], 0.5), q1 = quantile(ratio[k], nb[k], 0.25),
+               q3 = quantile(ratio[k], nb[k], 0.75);
+        double g = quantile(us_g[k], nb[k], 0.5), h = quantile(us_h[k], nb[k], 0.5);
+        printf("%-30s %7zu %10.1f %10.1f %7.3fx   %6.3f - %6.3f%s\n", OPS[k].what, nb[k], g, h, med, q1, q3,
+               med > 1.10 ? "  (> 1.10 target)" : "");
+        logsum += log(med);
+        if (med > worst)
+            worst = med;
+        noisy |= q3 - q1 > 0.25 * med;
+        free(ratio[k]);
+        free(us_g[k]);
+        free(us_h[k]);
     }
-    printf("geometric mean %.3fx, worst %.3fx (target <= 1.10x per op)\n", exp(logsum / NOPS), worst);
+    printf("geometric mean %.3fx, worst %.3fx (of the medians; target <= 1.10x per op); us: median per item\n",
+           exp(logsum / NOPS), worst);
+    if (noisy)
+        printf("(an interquartile range wider than 25%% of its median: the machine was busy, run it again)\n");
     free(gurl);
     free(hurl);
     free(ddl);

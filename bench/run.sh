@@ -145,7 +145,8 @@ bench_queries() {
 
 # ---- 6. PostgreSQL ---------------------------------------------------------------
 # The same blog.model code (compiled once, as for SQLite) against libpq by
-# hand, on a server of its own.  BENCH_PG_N users (default 2000).
+# hand, on a server of its own.  BENCH_PG_N users (default 2000),
+# BENCH_ROUNDS, BENCH_PG_CPU (the CPU the bench and the server share).
 bench_pg() {
     echo
     echo "== PostgreSQL: generated code vs hand-written libpq C ($(basename "$BLOG_MODEL"))"
@@ -160,7 +161,15 @@ bench_pg() {
     "$CC" $BCFLAGS $(pkg-config --cflags libpq) -I"$OUT/pggen" -I"$TOP/runtime" -o "$OUT/pg_crud_bench" \
         "$TOP/bench/pg_crud_bench.c" "$TOP/bench/workload.c" "$OUT/pggen/blog.c" "$BUILD/libmodelc.a" $SQLITE_LIBS \
         $(pkg-config --libs libpq) -lm
-    sh "$TOP/tests/pg/with-postgres.sh" "$OUT/pg_crud_bench" "$OUT/blog_pg.sql"
+    # The bench and its server on one CPU (BENCH_PG_CPU, default 0; "none":
+    # not pinned): bench/pg_crud_bench.c says why.
+    pin=
+    cpu=${BENCH_PG_CPU:-0}
+    if [ "$cpu" != none ] && command -v taskset >/dev/null 2>&1; then
+        pin="taskset -c $cpu"
+        echo "(the bench and its server pinned to CPU $cpu: BENCH_PG_CPU=none does not pin)"
+    fi
+    $pin sh "$TOP/tests/pg/with-postgres.sh" "$OUT/pg_crud_bench" "$OUT/blog_pg.sql"
     echo
     sh "$TOP/tests/pg/with-postgres.sh" sh "$TOP/bench/callgrind.sh" --pg "$OUT"
 }

@@ -379,7 +379,9 @@ int mc_check_numeric(mc_db *db, const char *table, const char *field, const char
  * SQLite has.  A C string reads the same either way (a NUL inside text
  * ends it for the reader), and a short text costs a scan of a few words
  * instead of sqlite3_column_bytes, which takes the connection's mutex
- * again (a third of a short column's read on a thread-safe SQLite). */
+ * again (a third of a short column's read on a thread-safe SQLite).
+ * memchr stops at the first match (C11 7.24.5.1), so it never reads past
+ * the text's terminating NUL. */
 #define SHORT_TEXT 256
 static inline size_t text_length(sqlite3_stmt *st, int col, const unsigned char *text)
 {

@@ -100,8 +100,10 @@ void cg_emit_read_field(cgen *g, mcc_buf *c, const mcc_column *col, size_t i, in
         break;
     }
     if (cg_null_flag(col)) {
-        mcc_buf_line(c, "row->%s_null = mc_stmt_column_is_null(st, %s);", f, at);
-        mcc_buf_line(c, "row->%s = row->%s_null ? 0 : %s;", f, f, get);
+        /* SQL NULL reads as 0 on both engines: only a 0 needs the type
+         * asked, and a value that is not 0 costs one call into SQLite */
+        mcc_buf_line(c, "row->%s = %s;", f, get);
+        mcc_buf_line(c, "row->%s_null = row->%s == 0 && mc_stmt_column_is_null(st, %s);", f, f, at);
     } else {
         mcc_buf_line(c, "row->%s = %s;", f, get);
     }

@@ -288,8 +288,9 @@ static void emit_row_type(qgen *x)
             mcc_buf_line(c, "if (rc == MC_OK)");
             mcc_buf_line(c, "    rc = mc_stmt_column_blob(db, st, %zu, &row->%s);", i, f);
         } else if (has_flag(col)) {
-            mcc_buf_line(c, "row->%s_null = mc_stmt_column_is_null(st, %zu);", f, i);
-            mcc_buf_line(c, "row->%s = row->%s_null ? 0 : %s;", f, f, column_get(x, col, i));
+            /* NULL reads as 0: only a 0 needs the type asked (cg_emit_read_field) */
+            mcc_buf_line(c, "row->%s = %s;", f, column_get(x, col, i));
+            mcc_buf_line(c, "row->%s_null = row->%s == 0 && mc_stmt_column_is_null(st, %zu);", f, f, i);
         } else {
             mcc_buf_line(c, "row->%s = %s;", f, column_get(x, col, i));
         }

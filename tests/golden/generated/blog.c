@@ -488,8 +488,8 @@ static int post_read(mc_db *db, mc_stmt *st, int at, Post *row)
     row->id = mc_stmt_column_int64(st, at + 0);
     if (rc == MC_OK)
         rc = mc_stmt_column_text(db, st, at + 1, &row->body);
-    row->user_id_null = mc_stmt_column_is_null(st, at + 2);
-    row->user_id = row->user_id_null ? 0 : mc_stmt_column_int64(st, at + 2);
+    row->user_id = mc_stmt_column_int64(st, at + 2);
+    row->user_id_null = row->user_id == 0 && mc_stmt_column_is_null(st, at + 2);
     return rc;
 }
 
@@ -744,8 +744,8 @@ static int post_read_lent(mc_query *q, mc_stmt *st, int at, Post *row)
     row->id = mc_stmt_column_int64(st, at + 0);
     if (rc == MC_OK)
         rc = mc_stmt_column_text_lent(db, st, at + 1, &row->body);
-    row->user_id_null = mc_stmt_column_is_null(st, at + 2);
-    row->user_id = row->user_id_null ? 0 : mc_stmt_column_int64(st, at + 2);
+    row->user_id = mc_stmt_column_int64(st, at + 2);
+    row->user_id_null = row->user_id == 0 && mc_stmt_column_is_null(st, at + 2);
     return rc;
 }
 

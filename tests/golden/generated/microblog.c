@@ -822,8 +822,8 @@ static int post_read(mc_db *db, mc_stmt *st, int at, Post *row)
         rc = mc_stmt_column_text(db, st, at + 1, &row->body);
     if (rc == MC_OK)
         rc = mc_stmt_column_text(db, st, at + 2, &row->timestamp);
-    row->user_id_null = mc_stmt_column_is_null(st, at + 3);
-    row->user_id = row->user_id_null ? 0 : mc_stmt_column_int64(st, at + 3);
+    row->user_id = mc_stmt_column_int64(st, at + 3);
+    row->user_id_null = row->user_id == 0 && mc_stmt_column_is_null(st, at + 3);
     row->status = status_from_text(mc_stmt_column_cstr(st, at + 4));
     return rc;
 }
@@ -1091,8 +1091,8 @@ static int post_read_lent(mc_query *q, mc_stmt *st, int at, Post *row)
         rc = mc_stmt_column_text_lent(db, st, at + 1, &row->body);
     if (rc == MC_OK)
         rc = mc_stmt_column_text_lent(db, st, at + 2, &row->timestamp);
-    row->user_id_null = mc_stmt_column_is_null(st, at + 3);
-    row->user_id = row->user_id_null ? 0 : mc_stmt_column_int64(st, at + 3);
+    row->user_id = mc_stmt_column_int64(st, at + 3);
+    row->user_id_null = row->user_id == 0 && mc_stmt_column_is_null(st, at + 3);
     row->status = status_from_text(mc_stmt_column_cstr(st, at + 4));
     return rc;
 }
@@ -1213,10 +1213,10 @@ static int notification_read(mc_db *db, mc_stmt *st, int at, Notification *row)
     row->id = mc_stmt_column_int64(st, at + 0);
     if (rc == MC_OK)
         rc = mc_stmt_column_text(db, st, at + 1, &row->name);
-    row->user_id_null = mc_stmt_column_is_null(st, at + 2);
-    row->user_id = row->user_id_null ? 0 : mc_stmt_column_int64(st, at + 2);
-    row->timestamp_null = mc_stmt_column_is_null(st, at + 3);
-    row->timestamp = row->timestamp_null ? 0 : mc_stmt_column_double(st, at + 3);
+    row->user_id = mc_stmt_column_int64(st, at + 2);
+    row->user_id_null = row->user_id == 0 && mc_stmt_column_is_null(st, at + 2);
+    row->timestamp = mc_stmt_column_double(st, at + 3);
+    row->timestamp_null = row->timestamp == 0 && mc_stmt_column_is_null(st, at + 3);
     if (rc == MC_OK)
         rc = mc_stmt_column_text(db, st, at + 4, &row->payload);
     return rc;
@@ -1485,10 +1485,10 @@ static int notification_read_lent(mc_query *q, mc_stmt *st, int at, Notification
     row->id = mc_stmt_column_int64(st, at + 0);
     if (rc == MC_OK)
         rc = mc_stmt_column_text_lent(db, st, at + 1, &row->name);
-    row->user_id_null = mc_stmt_column_is_null(st, at + 2);
-    row->user_id = row->user_id_null ? 0 : mc_stmt_column_int64(st, at + 2);
-    row->timestamp_null = mc_stmt_column_is_null(st, at + 3);
-    row->timestamp = row->timestamp_null ? 0 : mc_stmt_column_double(st, at + 3);
+    row->user_id = mc_stmt_column_int64(st, at + 2);
+    row->user_id_null = row->user_id == 0 && mc_stmt_column_is_null(st, at + 2);
+    row->timestamp = mc_stmt_column_double(st, at + 3);
+    row->timestamp_null = row->timestamp == 0 && mc_stmt_column_is_null(st, at + 3);
     if (rc == MC_OK)
         rc = mc_stmt_column_text_lent(db, st, at + 4, &row->payload);
     return rc;
@@ -2139,8 +2139,8 @@ static int posts_since_row_read(mc_db *db, mc_stmt *st, posts_since_row *row)
     if (rc == MC_OK)
         rc = mc_stmt_column_text(db, st, 1, &row->body);
     row->status = status_from_text(mc_stmt_column_cstr(st, 2));
-    row->user_id_null = mc_stmt_column_is_null(st, 3);
-    row->user_id = row->user_id_null ? 0 : mc_stmt_column_int64(st, 3);
+    row->user_id = mc_stmt_column_int64(st, 3);
+    row->user_id_null = row->user_id == 0 && mc_stmt_column_is_null(st, 3);
     return rc;
 }
 

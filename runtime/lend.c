@@ -73,9 +73,10 @@ int mc_stmt_column_blob_lent(mc_db *db, mc_stmt *st, int col, mc_blob *out)
         out->len = v ? n : 0;
         return MC_OK;
     }
-    if (sqlite3_column_type(st->lite, col) == SQLITE_NULL)
-        return MC_OK;
+    /* The bytes first: a pointer is never SQL NULL (as for text). */
     out->data = (void *)sqlite3_column_blob(st->lite, col);
+    if (!out->data && sqlite3_column_type(st->lite, col) == SQLITE_NULL)
+        return MC_OK;
     out->len = (size_t)sqlite3_column_bytes(st->lite, col);
     if (out->data)
         return MC_OK;

@@ -460,9 +460,11 @@ int mc_column_blob(mc_db *db, sqlite3_stmt *st, int col, mc_blob *out)
     out->len = 0;
     if (!st)
         return mc_set_error(db, MC_MISUSE, "mc_column_blob: statement is NULL");
-    if (sqlite3_column_type(st, col) == SQLITE_NULL)
-        return MC_OK;
+    /* The bytes first: a pointer is never SQL NULL, so the type is asked
+     * only when there is none (NULL, an empty value, out of memory). */
     data = sqlite3_column_blob(st, col);
+    if (!data && sqlite3_column_type(st, col) == SQLITE_NULL)
+        return MC_OK;
     n = (size_t)sqlite3_column_bytes(st, col);
     if (!data && n > 0)
         return mc_set_error(db, MC_NOMEM, "out of memory reading column %d", col);

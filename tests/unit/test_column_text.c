@@ -5,7 +5,8 @@
  * text for every length, on both sides of where the runtime stops
  * scanning for the end itself and asks SQLite for the length instead;
  * text with a NUL inside reads up to the NUL; numbers, blobs, empty
- * values and NULL read as before.
+ * values and NULL read as before.  Blob reads (copied and lent) keep an
+ * empty value apart from NULL.
  */
 #include <check.h>
 #include <sqlite3.h>
@@ -137,6 +138,51 @@ START_TEST(other_values_read_as_text_as_before)
 }
 END_TEST
 
+/* Column 0 of row k read as a blob, copied and lent: want_null for SQL
+ * NULL (data NULL, len 0), else n bytes equal to want (data non-NULL
+ * even when n is 0: an empty value is not NULL). */
+static void check_blob(mc_db *db, int k, int want_null, const void *want, size_t n)
+{
+    mc_stmt *st = mc_stmt_prepare(db, "SELECT v FROM t WHERE k = ?");
+    ck_assert_int_eq(mc_stmt_bind_int64(st, 1, k), MC_RC_OK);
+    ck_assert_int_eq(mc_stmt_step(st), MC_RC_ROW);
+    mc_blob b = {(void *)1, 7};
+    for (int lent = 0; lent < 2; lent++) {
+        ck_assert_int_eq(lent ? mc_stmt_column_blob_lent(db, st, 0, &b) : mc_stmt_column_blob(db, st, 0, &b), MC_OK);
+        if (want_null) {
+            ck_assert(b.data == NULL && b.len == 0);
+        } else {
+            ck_assert_ptr_nonnull(b.data);
+            ck_assert_uint_eq(b.len, n);
+            ck_assert(n == 0 || memcmp(b.data, want, n) == 0);
+        }
+        if (!lent)
+            free(b.data);
+    }
+    ck_assert_int_eq(mc_column_blob(db, st->lite, 0, &b), MC_OK);
+    ck_assert(want_null ? b.data == NULL : (b.data != NULL && b.len == n && (n == 0 || memcmp(b.data, want, n) == 0)));
+    free(b.data);
+    mc_stmt_release(db, st);
+}
+
+START_TEST(blob_reads_tell_null_from_empty)
+{
+    mc_db *db = NULL;
+    ck_assert_int_eq(mc_open(&db, ":memory:", NULL), MC_OK);
+    ck_assert_int_eq(mc_exec(db, "CREATE TABLE t (k INTEGER PRIMARY KEY, v);"
+                                 "INSERT INTO t VALUES (1, x'00ff01'), (2, x''), (3, NULL), (4, 'ab'), (5, ''),"
+                                 " (6, 42)"),
+                     MC_OK);
+    check_blob(db, 1, 0, "\0\xff\1", 3);
+    check_blob(db, 2, 0, "", 0);
+    check_blob(db, 3, 1, NULL, 0);
+    check_blob(db, 4, 0, "ab", 2);
+    check_blob(db, 5, 0, "", 0);
+    check_blob(db, 6, 0, "42", 2);
+    mc_close(db);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("column_text");
@@ -144,6 +190,7 @@ int main(void)
     tcase_add_test(tc, text_copies_read_as_stored_at_every_length);
     tcase_add_test(tc, text_with_a_nul_inside_reads_up_to_the_nul);
     tcase_add_test(tc, other_values_read_as_text_as_before);
+    tcase_add_test(tc, blob_reads_tell_null_from_empty);
     suite_add_tcase(s, tc);
     return tu_run_suite(s);
 }

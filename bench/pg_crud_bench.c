@@ -43,11 +43,12 @@
  * default 0; "none" does not pin): each round trip then hands the CPU
  * from client to server and back, as a synchronous round trip does,
  * instead of waking a process on the other CPU, which another job may
- * be using: on this machine that took the spread of the blocks from
- * +-30% to +-6% and their per-item times from 30-110 us to 20-30 us
- * (docs/postgresql.md has runs).  Pinned, the server's work and the
- * client's add up on one CPU, so a client-side cost weighs its most on
- * the ratio.
+ * be using: on this shared machine pinned runs had interquartile ranges
+ * of +-6-13% and medians that agreed within 2%, where unpinned ranges
+ * reached +-20-50% and more when the machine was busy; a client and a
+ * server pinned to different CPUs were worse still (docs/postgresql.md
+ * has the runs).  Pinned, the server's work and the client's add up on
+ * one CPU, so a client-side cost weighs its most on the ratio.
  *
  * The hand-written side is what a competent libpq programmer writes:
  * every statement prepared once per connection with PQprepare (at its

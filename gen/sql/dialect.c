@@ -14,9 +14,14 @@ int mcc_dialect_parse(const char *name, mcc_dialect *out)
     return 0;
 }
 
+/* The same schemes as the runtime's mc_open (runtime/connection.c):
+ * postgres, postgresql and SQLAlchemy's postgresql+driver. */
 mcc_dialect mcc_dialect_of_url(const char *url)
 {
-    if (url && (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0))
+    const char *sep = url ? strstr(url, "://") : NULL;
+    size_t n = sep ? (size_t)(sep - url) : 0;
+    if (sep && ((n == 8 && strncmp(url, "postgres", 8) == 0) || (n == 10 && strncmp(url, "postgresql", 10) == 0) ||
+                (n > 11 && strncmp(url, "postgresql+", 11) == 0)))
         return MCC_DIALECT_POSTGRESQL;
     return MCC_DIALECT_SQLITE;
 }

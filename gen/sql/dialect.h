@@ -17,8 +17,8 @@ typedef enum mcc_dialect {
 int mcc_dialect_parse(const char *name, mcc_dialect *out);
 
 /* The dialect of a database URL as DSL.md section 2 spells them:
- * postgresql:// and postgres:// are PostgreSQL, anything else (a path,
- * sqlite:///path) SQLite. */
+ * postgresql://, postgres:// and SQLAlchemy's postgresql+driver:// are
+ * PostgreSQL, anything else (a path, sqlite:///path) SQLite. */
 mcc_dialect mcc_dialect_of_url(const char *url);
 
 /* "sqlite" or "postgresql". */

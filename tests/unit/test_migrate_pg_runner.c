@@ -715,6 +715,44 @@ START_TEST(commands_on_a_postgresql_url)
 }
 END_TEST
 
+/* A URL as Flask-SQLAlchemy configs write it, postgresql+psycopg2://, is
+ * the PostgreSQL database mc_open connects to for every command: upgrade
+ * takes the PostgreSQL history, check compares it, the default dialect of
+ * migrate is PostgreSQL's. */
+START_TEST(sqlalchemy_driver_url_is_postgresql)
+{
+    char *url = schema_url("pgr_driver");
+    if (!url)
+        return;
+    ck_assert(strncmp(url, "postgresql://", 13) == 0);
+    char *driver = tu_fmt("postgresql+psycopg2://%s", url + 13);
+    char *dir = two_step_project();
+    tu_result r = mc_run(0, dir, "upgrade --db '%s'", driver, NULL);
+    has(r.out, "Upgraded to 0002 (posts)");
+    tu_result_free(&r);
+    mc_db *db = open_url(url, -1);
+    ck_assert_int_eq(current(db), 2);
+    mc_close(db);
+    r = mc_run(0, dir, "check s.model --db '%s'", driver, NULL);
+    has(r.out, "OK: the migrations and postgresql+psycopg2://");
+    tu_result_free(&r);
+    set_schema(dir, USER_MODEL POST_MODEL "model Tag { id Integer primary_key }\n");
+    char *line = tu_fmt("DATABASE_URL='%s' '%s' migrate s.model -m tags", driver, tu_modelc());
+    r = in_dir(dir, line);
+    free(line);
+    CMD_OK(r, "migrate");
+    tu_result_free(&r);
+    char *cmd = tu_fmt("grep -l '^-- Dialect: postgresql$' '%s'/migrations/0003_tags.sql", dir);
+    r = tu_sh(cmd, 10);
+    free(cmd);
+    ck_assert_msg(r.status == 0, "0003 is not a PostgreSQL migration");
+    tu_result_free(&r);
+    tu_rmdir(dir);
+    free(driver);
+    free(url);
+}
+END_TEST
+
 /* A SQLite history is refused on a PostgreSQL database before anything
  * runs (as a PostgreSQL history is on SQLite), naming the file. */
 START_TEST(another_dialects_history_refused)
@@ -994,6 +1032,7 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, commands_on_a_postgresql_url);
     tcase_add_test(tc, another_dialects_history_refused);
+    tcase_add_test(tc, sqlalchemy_driver_url_is_postgresql);
     tcase_add_test(tc, failing_file_leaves_previous_version);
     tcase_add_test(tc, two_upgrade_commands_at_once);
     tcase_add_test(tc, lock_timeout_sets_how_long_upgrade_waits);

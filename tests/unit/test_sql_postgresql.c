@@ -104,8 +104,10 @@ END_TEST
 /* Without --dialect the dialect is $DATABASE_URL's (DSL.md section 2). */
 START_TEST(dialect_follows_database_url)
 {
-    const char *urls[] = {"postgresql://app:secret@db.example/app", "postgres:///app?host=/tmp"};
-    for (size_t i = 0; i < 2; i++) {
+    /* SQLAlchemy's postgresql+driver:// is PostgreSQL too, as mc_open reads it */
+    const char *urls[] = {"postgresql://app:secret@db.example/app", "postgres:///app?host=/tmp",
+                          "postgresql+psycopg2://app:secret@db.example/app"};
+    for (size_t i = 0; i < sizeof urls / sizeof *urls; i++) {
         char *cmd = tu_fmt("DATABASE_URL='%s' '%s' sql '%s'", urls[i], tu_modelc(), tu_example("examples/blog.model"));
         tu_result r = tu_sh(cmd, 30);
         free(cmd);

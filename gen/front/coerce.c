@@ -5,7 +5,7 @@
  * Decides whether a literal fits its column's type (a whole number for an
  * Integer, a date for a Date, a declared value for an enum, ...) and
  * within the column's bounds (SmallInteger's range, String(n)'s length,
- * Numeric(p, s)'s digits), and gives its DDL text.  Like flatcc's
+ * Numeric(p, s)'s digits, a JSON column's syntax), and gives its DDL text.  Like flatcc's
  * coerce.c beside semantics.c, it knows values, not declarations: sema.c
  * decides which literal goes with which column.  Every failure is one
  * located error in the diagnostics; every string is in the arena.
@@ -150,6 +150,28 @@ static fit text_literal(lit *l, mcc_literal *out)
         return NO_FIT;
     }
     return FIT;
+}
+
+/* JSON: a quoted string that is JSON, by the runtime's own check
+ * (mc_json_valid, what every write of the column runs), so that neither
+ * X_INIT nor the DDL's DEFAULT holds a value no write would accept. */
+static fit json_literal(lit *l, mcc_literal *out)
+{
+    size_t at = 0;
+    fit f = text_literal(l, out);
+    if (f != FIT)
+        return f;
+    switch (mc_json_valid(l->v->text, strlen(l->v->text), &at)) {
+    case 1:
+        return FIT;
+    case 0:
+        l->hint = mcc_arena_printf(l->a, "it is not valid JSON (at byte %zu); write JSON text, e.g. %s(\"{}\")", at,
+                                  l->what);
+        return NO_FIT;
+    default:
+        ERR(l->d, l->v->at, NULL, "out of memory checking %s(...) of '%s'", l->what, l->c->field);
+        return REPORTED;
+    }
 }
 
 /* DateTime, Date, Time: a quoted value the runtime's write check accepts,

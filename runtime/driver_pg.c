@@ -536,22 +536,28 @@ int mc_pg_bind_double(mc_stmt *st, int idx, double v)
     return SQLITE_OK;
 }
 
+/* Parameter idx of s bound to a copy of the n bytes at text, NUL added
+ * (libpq reads text parameters up to their NUL). */
+static PG_COLD int bind_text_copied(mci_pgstmt *s, int idx, const char *text, int n)
+{
+    char *copy = malloc((size_t)n + 1);
+    if (!copy)
+        return SQLITE_NOMEM;
+    memcpy(copy, text, (size_t)n);
+    copy[n] = '\0';
+    s->owned[idx - 1] = copy;
+    s->values[idx - 1] = copy;
+    return SQLITE_OK;
+}
+
 int mc_pg_bind_text(mc_stmt *st, int idx, const char *text, int n)
 {
     mci_pgstmt *s = param(st, idx);
     if (!s)
         return SQLITE_RANGE;
     s->formats[idx - 1] = 0;
-    if (text && n >= 0 && text[n] != '\0') {
-        /* libpq reads text parameters up to their NUL: copy n bytes */
-        char *copy = malloc((size_t)n + 1);
-        if (!copy)
-            return SQLITE_NOMEM;
-        memcpy(copy, text, (size_t)n);
-        copy[n] = '\0';
-        s->owned[idx - 1] = copy;
-        text = copy;
-    }
+    if (text && n >= 0 && text[n] != '\0')
+        return bind_text_copied(s, idx, text, n);
     s->values[idx - 1] = text;
     return SQLITE_OK;
 }

@@ -105,6 +105,57 @@ START_TEST(opens_by_url_and_reports_its_engine)
 }
 END_TEST
 
+/* The text of column 0 of st's next row (malloc'd), NULL for NULL. */
+static char *step_text(mc_db *db, mc_stmt *st)
+{
+    char *s = NULL;
+    ck_assert_int_eq(mc_stmt_step(st), MC_RC_ROW);
+    ck_assert_int_eq(mc_stmt_column_text(db, st, 0, &s), MC_OK);
+    return s;
+}
+
+/* A bind holds until the statement is given back; binding a parameter
+ * again replaces it (a copy it made freed); given back and taken again,
+ * a parameter not bound is NULL and a text bound after bytes is text. */
+START_TEST(binds_are_replaced_and_cleared_by_a_reset)
+{
+    mc_db *db = open_schema("binds");
+    if (!db)
+        return;
+    const char *sql = "SELECT CAST(? AS TEXT)";
+    mc_stmt *st = mc_stmt_prepare(db, sql);
+    ck_assert_ptr_nonnull(st);
+    /* n bytes of a longer buffer: copied, NUL added */
+    ck_assert_int_eq(mc_stmt_bind_text_n(st, 1, "abcdef", 3), MC_RC_OK);
+    ck_assert_int_eq(mc_stmt_bind_text_n(st, 1, "xyz!", 2), MC_RC_OK);
+    char *s = step_text(db, st);
+    ck_assert_str_eq(s, "xy");
+    free(s);
+    mc_stmt_release(db, st);
+
+    /* bytes (binary format), given back, then text (text format) */
+    st = mc_stmt_prepare(db, sql);
+    ck_assert_int_eq(mc_stmt_bind_bytes(st, 1, "ab", 2, MC_BIND_STATIC), MC_RC_OK);
+    s = step_text(db, st);
+    ck_assert_str_eq(s, "ab");
+    free(s);
+    mc_stmt_release(db, st);
+    st = mc_stmt_prepare(db, sql);
+    ck_assert_int_eq(mc_stmt_bind_text_n(st, 1, "hello, world", 5), MC_RC_OK);
+    s = step_text(db, st);
+    ck_assert_str_eq(s, "hello");
+    free(s);
+    mc_stmt_release(db, st);
+
+    /* given back with a copy bound and taken again without a bind: NULL */
+    st = mc_stmt_prepare(db, sql);
+    ck_assert_int_eq(mc_stmt_step(st), MC_RC_ROW);
+    ck_assert(mc_stmt_column_is_null(st, 0));
+    mc_stmt_release(db, st);
+    mc_close(db);
+}
+END_TEST
+
 static const char *types_ddl =
     "CREATE TYPE format AS ENUM ('paperback', 'hardcover');"
     "CREATE TABLE \"user\" (id SERIAL PRIMARY KEY, n INTEGER, big BIGINT, small SMALLINT, f FLOAT,"
@@ -400,6 +451,7 @@ int main(void)
     tcase_add_test(tc, bad_url_never_shows_the_password);
     tcase_add_test(tc, opens_by_url_and_reports_its_engine);
     tcase_add_test(tc, every_type_round_trips);
+    tcase_add_test(tc, binds_are_replaced_and_cleared_by_a_reset);
     tcase_add_test(tc, sqlstates_map_to_statuses_and_messages);
     tcase_add_test(tc, savepoints_nest_and_roll_back);
     tcase_add_test(tc, streaming_survives_a_statement_in_between);

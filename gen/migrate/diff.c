@@ -645,6 +645,25 @@ static void column_type(differ *x, const mcc_table_pair *p, const mcc_column *ca
                                   cb->sql_type);
 }
 
+/* See diff.h.  Only integers differ: their widths (types.def's pgbits)
+ * are 16, 32 and 64 bits there, where SQLite and the C side have Integer
+ * and BigInteger alike (int_rank). */
+void mcc_diff_for_postgresql(mcc_diff *d, mcc_arena *arena)
+{
+    for (size_t i = 0; i < d->nops; i++) {
+        mcc_op *o = &d->ops[i];
+        if (o->kind != MCC_OP_ALTER_TYPE || o->data_loss || !o->col_from || !o->col_to)
+            continue;
+        const mcc_column *ca = o->col_from, *cb = o->col_to;
+        if (ca->type >= MCC_T__COUNT || cb->type >= MCC_T__COUNT || fam(ca->type) != MCC_FAM_INT ||
+            fam(cb->type) != MCC_FAM_INT || mcc_types[cb->type].pgbits >= mcc_types[ca->type].pgbits)
+            continue;
+        o->data_loss = true;
+        o->loss = mcc_arena_printf(arena, "narrows %s.%s from %s to %s", o->to->name, cb->name, ca->sql_type,
+                                  cb->sql_type);
+    }
+}
+
 /* Step 3b: nullability, server default, column CHECK, autoincrement of a
  * kept column ca -> cb. */
 static void column_attributes(differ *x, const mcc_table_pair *p, const mcc_column *ca, const mcc_column *cb)

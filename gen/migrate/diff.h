@@ -98,6 +98,11 @@ void mcc_renames_invert(const mcc_renames *r, mcc_arena *arena, mcc_renames *out
 int mcc_diff_schemas(const mcc_schema *a, const mcc_schema *b, const mcc_renames *renames, mcc_arena *arena,
                     mcc_diff *out);
 
+/* A diff for a PostgreSQL migration: marks as data loss the type changes
+ * that narrow only there (BigInteger -> Integer: 64 -> 32 bits), which a
+ * dialect-free diff does not (SQLite stores both alike). */
+void mcc_diff_for_postgresql(mcc_diff *d, mcc_arena *arena);
+
 /* Is a change of column type from `from` to `to` narrowing (may lose data)?
  * By SQL type only (lengths; an enum's is its longest value). */
 bool mcc_type_narrows(const mcc_column *from, const mcc_column *to);

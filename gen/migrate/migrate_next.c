@@ -63,7 +63,8 @@ static int load_history(next_run *r)
 
 /* Step 2: the changes both ways.  A renamed_from that names nothing is
  * an error of the upgrade, reported here and refused with the planner's
- * refusals; the way back inverts the renames found. */
+ * refusals; the way back inverts the renames found.  On PostgreSQL some
+ * type changes lose data that do not on SQLite (mcc_diff_for_postgresql). */
 static int diff_both_ways(next_run *r)
 {
     mcc_renames ren, inv;
@@ -74,6 +75,10 @@ static int diff_both_ways(next_run *r)
     if (mcc_diff_schemas(&r->have, r->rq->want, &ren, r->arena, &r->out->up) ||
         mcc_diff_schemas(r->rq->want, &r->have, &inv, r->arena, &r->down))
         return oom(r);
+    if (r->rq->dialect == MCC_DIALECT_POSTGRESQL) {
+        mcc_diff_for_postgresql(&r->out->up, r->arena);
+        mcc_diff_for_postgresql(&r->down, r->arena);
+    }
     return 0;
 }
 

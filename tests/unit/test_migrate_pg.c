@@ -293,6 +293,52 @@ START_TEST(refusals_as_on_sqlite)
 }
 END_TEST
 
+/* On PostgreSQL an Integer is 32 bits and a BigInteger 64 (types.def's
+ * pgbits): BigInteger -> Integer narrows there, as Integer ->
+ * SmallInteger does everywhere, and is refused unless allowed, then marked;
+ * on SQLite both are the same 64-bit INTEGER and nothing is lost. */
+START_TEST(bigint_to_integer_narrows_on_postgresql)
+{
+    char *dir = project("model T { id Integer primary_key; n BigInteger }\n");
+    tu_result r = migrate(dir, "first", NULL);
+    MC_OK(r, "migrate");
+    tu_result_free(&r);
+    set_schema(dir, "model T { id Integer primary_key; n Integer }\n");
+    r = migrate(dir, "narrow", NULL);
+    ck_assert_msg(r.status == 1, "exit %d\n%s%s", r.status, r.out, r.err);
+    ck_assert_msg(strstr(r.err, "refusing to change type of t.n from BIGINT to INTEGER: it narrows t.n from BIGINT "
+                                "to INTEGER"),
+                  "%s", r.err);
+    ck_assert_ptr_nonnull(strstr(r.err, "--allow-data-loss"));
+    tu_result_free(&r);
+    ck_assert_int_eq(count_files(dir), 1);
+    r = migrate(dir, "narrow", "--allow-data-loss");
+    MC_OK(r, "migrate --allow-data-loss");
+    ck_assert_ptr_nonnull(strstr(r.out, "DATA LOSS: narrows t.n from BIGINT to INTEGER"));
+    tu_result_free(&r);
+    char *file = mig_file(dir, 2);
+    char *up = section(file, 1), *down = section(file, 0);
+    ck_assert_ptr_nonnull(strstr(up, "-- DATA LOSS: narrows t.n from BIGINT to INTEGER\n"));
+    ck_assert_ptr_nonnull(strstr(up, "ALTER TABLE t ALTER COLUMN n TYPE INTEGER USING n::INTEGER;\n"));
+    ck_assert_msg(!strstr(down, "DATA LOSS"), "widening back loses nothing:\n%s", down);
+    free(up);
+    free(down);
+    free(file);
+    tu_rmdir(dir);
+
+    /* the same change on SQLite: no loss, nothing refused */
+    dir = project("model T { id Integer primary_key; n BigInteger }\n");
+    char *cmd = tu_fmt("cd '%s' && '%s' migrate s.model -m first && printf 'model T { id Integer primary_key; n "
+                       "Integer }\\n' > s.model && '%s' migrate s.model -m narrow",
+                       dir, tu_modelc(), tu_modelc());
+    r = tu_sh(cmd, 60);
+    free(cmd);
+    ck_assert_msg(r.status == 0 && !strstr(r.out, "DATA LOSS"), "exit %d\n%s%s", r.status, r.out, r.err);
+    tu_result_free(&r);
+    tu_rmdir(dir);
+}
+END_TEST
+
 /* A directory holds one dialect's history: migrate for PostgreSQL refuses
  * a SQLite file and the other way round; a PostgreSQL file without the
  * schema snapshot (written by hand) is named, nothing is written. */
@@ -680,6 +726,7 @@ int main(void)
     tcase_set_timeout(off, 60);
     tcase_add_test(off, file_names_dialect_and_carries_the_schema);
     tcase_add_test(off, refusals_as_on_sqlite);
+    tcase_add_test(off, bigint_to_integer_narrows_on_postgresql);
     tcase_add_test(off, one_dialect_per_directory);
     tcase_add_test(off, history_lists_a_postgresql_history);
     tcase_add_test(off, dialect_from_database_url);

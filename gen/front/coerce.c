@@ -56,8 +56,9 @@ static fit keyword_literal(lit *l, mcc_literal *out, bool *kw)
         return FIT;
     if (strcmp(v->text, "null") == 0) {
         if (!c->nullable) {
-            ERR(l->d, v->at, "remove not_null, or give a value", "%s(null) on '%s', which is not nullable", l->what,
-                c->field);
+            ERR(l->d, v->at, c->primary_key ? "a primary key is never NULL: give a value, or no default"
+                                             : "remove not_null, or give a value",
+                "%s(null) on '%s', which is not nullable", l->what, c->field);
             return REPORTED;
         }
         out->kind = MCC_L_NULL;

@@ -65,26 +65,24 @@ static int is_text(int kind)
 
 /* ---- reading ------------------------------------------------------------ */
 
-/* A plain (not owned) value of result column i into column c's member. */
+/* A plain (not owned) value of result column i into column c's member.
+ * SQL NULL reads as 0 on both engines, so a nullable number or bool is
+ * asked whether it is NULL only when it reads 0, as the default mode's
+ * readers do (one call into SQLite for a value that is not 0). */
 static void read_plain(const mc_model_col *c, mc_stmt *st, int i, void *row)
 {
     char *p = mci_member(row, c);
-    if (c->flags & MC_COLF_NULL_FLAG) {
-        bool null = mc_stmt_column_is_null(st, i) != 0;
-        *(bool *)mci_member_at(row, c->null_offset) = null;
-        if (null) {
-            memset(p, 0, c->size);
-            return;
-        }
-    }
+    int zero = 1;
     switch (c->kind) {
-    case MC_COL_INT64: *(int64_t *)p = mc_stmt_column_int64(st, i); break;
-    case MC_COL_INT32: *(int32_t *)p = (int32_t)mc_stmt_column_int(st, i); break;
-    case MC_COL_DOUBLE: *(double *)p = mc_stmt_column_double(st, i); break;
-    case MC_COL_BOOL: *(bool *)p = mc_stmt_column_int(st, i) != 0; break;
+    case MC_COL_INT64: zero = (*(int64_t *)p = mc_stmt_column_int64(st, i)) == 0; break;
+    case MC_COL_INT32: zero = (*(int32_t *)p = (int32_t)mc_stmt_column_int(st, i)) == 0; break;
+    case MC_COL_DOUBLE: zero = (*(double *)p = mc_stmt_column_double(st, i)) == 0; break;
+    case MC_COL_BOOL: zero = !(*(bool *)p = mc_stmt_column_int(st, i) != 0); break;
     case MC_COL_ENUM: mci_model_enum_set(c, row, enum_from_text(c, mc_stmt_column_cstr(st, i))); break;
     default: break;
     }
+    if (c->flags & MC_COLF_NULL_FLAG)
+        *(bool *)mci_member_at(row, c->null_offset) = zero && mc_stmt_column_is_null(st, i);
 }
 
 /* Reads result columns at.. into row; lent (q given): strings and blobs

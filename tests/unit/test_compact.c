@@ -76,6 +76,16 @@ START_TEST(descriptor_drives_the_operations)
     back = (Item *)got;
     ck_assert(!back->weight_null);
     ck_assert(back->weight == 2.5);
+    /* 0 is a value, not NULL (a NULL reads as 0 too: the reader asks) */
+    back->weight = 0.0;
+    ck_assert_int_eq(mc_model_update(db, &item_model, back), MC_OK);
+    mc_model_clear(&item_model, back);
+    free(back);
+    ck_assert_int_eq(mc_model_find(db, &item_model, 0, &got, (int64_t)1), MC_OK);
+    back = (Item *)got;
+    ck_assert(!back->weight_null);
+    ck_assert(back->weight == 0.0);
+    back->weight = 2.5;
 
     /* the checks, with the default mode's messages */
     ck_assert_int_eq(mc_set_text(&back->name, "abcdef"), MC_OK);

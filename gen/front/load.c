@@ -100,16 +100,20 @@ int mcc_load_schema(const char *path, mcc_arena *arena, mcc_diag *diag, mcc_sour
     src->len = len;
 
     mcc_ast ast;
-    int nerr = mcc_parse(src, arena, diag, &ast);
+    int nerr = mcc_parse(src, arena, diag, &ast), parsed = nerr == 0;
     if (nerr == 0)
         nerr = mcc_sema(&ast, src, arena, diag, out);
     out->name = base_name(arena, path);
     out->path = path;
     /* SQL written as text (check("...")) is checked by SQLite, and queries
-     * against the tables, so both only once the model is sound. */
+     * against the tables, so both only once the model is sound; a parsed
+     * schema with errors still gets its queries' headers checked, so that
+     * all the errors of the file come in one run. */
     if (nerr == 0)
         nerr = mcc_check_schema_sql(out, src, diag);
     if (nerr == 0)
-        nerr = mcc_check_queries(&ast, arena, diag, out);
+        nerr = mcc_check_queries(&ast, arena, diag, out, 0);
+    else if (parsed && !mcc_diag_full(diag))
+        nerr += mcc_check_queries(&ast, arena, diag, out, MCC_QUERIES_HEADERS_ONLY);
     return nerr;
 }

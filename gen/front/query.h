@@ -40,9 +40,18 @@ typedef struct mcc_query {
     const char *sql;            /* the one statement, trimmed, as written */
 } mcc_query;
 
+/* mcc_check_queries' flags. */
+enum {
+    /* s has errors of its own: check what needs no tables (each query's
+     * name, its parameters' types, the form of its RESULT), so that those
+     * errors come in the same run as the schema's; fills no s->queries. */
+    MCC_QUERIES_HEADERS_ONLY = 1
+};
+
 /* Checks every query declaration of ast against the tables of s (which
- * must be free of errors) and fills s->queries.  Each error goes to diag
- * at its place in the source; returns the number of errors. */
-int mcc_check_queries(const struct mcc_ast *ast, mcc_arena *arena, mcc_diag *diag, mcc_schema *s);
+ * must be free of errors, unless MCC_QUERIES_HEADERS_ONLY) and fills
+ * s->queries.  Each error goes to diag at its place in the source;
+ * returns the number of errors. */
+int mcc_check_queries(const struct mcc_ast *ast, mcc_arena *arena, mcc_diag *diag, mcc_schema *s, unsigned flags);
 
 #endif

@@ -38,6 +38,7 @@ typedef struct qcheck {
     uint32_t sql_off;       /* its first byte in the source */
     size_t sql_len;
     int errors;
+    bool headers_only;      /* the schema has errors: no tables to prepare against */
 } qcheck;
 
 static void qerr(qcheck *c, uint32_t off, uint32_t len, const char *hint, const char *fmt, ...)
@@ -947,6 +948,8 @@ static int check_one(qcheck *c, mcc_query *done, size_t ndone)
     check_name(c, done, ndone);
     bool ok = params(c) == 0;
     ok = (result_form(c) == 0) && ok;
+    if (c->headers_only)
+        return 0;
     sqlite3_stmt *st = prepare(c);
     if (st) {
         if (ok)
@@ -982,7 +985,7 @@ static sqlite3 *schema_db(qcheck *c)
     return db;
 }
 
-int mcc_check_queries(const mcc_ast *ast, mcc_arena *arena, mcc_diag *diag, mcc_schema *s)
+int mcc_check_queries(const mcc_ast *ast, mcc_arena *arena, mcc_diag *diag, mcc_schema *s, unsigned flags)
 {
     size_t n = 0;
     for (const mcc_decl *d = ast->decls; d; d = d->next)
@@ -995,12 +998,13 @@ int mcc_check_queries(const mcc_ast *ast, mcc_arena *arena, mcc_diag *diag, mcc_
     c.arena = arena;
     c.diag = diag;
     c.schema = s;
+    c.headers_only = (flags & MCC_QUERIES_HEADERS_ONLY) != 0;
     mcc_query *qs = mcc_arena_alloc(arena, n * sizeof *qs);
     if (!qs) {
         mcc_error_plain(diag, "out of memory");
         return 1;
     }
-    if (!(c.db = schema_db(&c)))
+    if (!c.headers_only && !(c.db = schema_db(&c)))
         return 1;
     size_t nq = 0;
     for (const mcc_decl *d = ast->decls; d && !mcc_diag_full(diag); d = d->next) {
@@ -1018,7 +1022,7 @@ int mcc_check_queries(const mcc_ast *ast, mcc_arena *arena, mcc_diag *diag, mcc_
         nq++;   /* kept for the name checks of the next ones */
     }
     sqlite3_close(c.db);
-    if (c.errors == 0) {
+    if (c.errors == 0 && !c.headers_only) {
         s->queries = qs;
         s->nqueries = nq;
     }

@@ -927,10 +927,22 @@ static int write_schema(inspector *in, const char *source, mcc_diag *diag, mcc_b
     return -1;
 }
 
+/* A database with no table of the application's (none, or only modelc's
+ * and Alembic's version tables) has no schema to write: an error, since a
+ * .model needs a model, instead of a text that does not check. */
+static int no_tables(const inspector *in, mcc_diag *diag)
+{
+    if (in->s.ntables)
+        return 0;
+    mcc_error_in(diag, NULL, "inspect the database the application uses, or start a new schema with `modelc init`",
+                 "the database has no tables (modelc's and Alembic's version tables aside): no schema to write");
+    return -1;
+}
+
 int mcc_inspect(sqlite3 *db, const char *source, mcc_arena *arena, mcc_diag *diag, mcc_buf *out)
 {
     inspector in = {.db = db, .a = arena};
-    if (mcc_introspect(db, arena, diag, &in.s) || start(&in, diag))
+    if (mcc_introspect(db, arena, diag, &in.s) || no_tables(&in, diag) || start(&in, diag))
         return -1;
     find_leftovers(&in);
     return write_schema(&in, source, diag, out);
@@ -952,7 +964,7 @@ int mcc_inspect_pg(mc_db *db, mcc_arena *arena, mcc_diag *diag, mcc_buf *out)
 {
     inspector in = {.a = arena};
     mcc_pg_leftovers left;
-    if (mcc_introspect_pg(db, arena, diag, &in.s, &left) || start(&in, diag))
+    if (mcc_introspect_pg(db, arena, diag, &in.s, &left) || no_tables(&in, diag) || start(&in, diag))
         return -1;
     pg_notes(&in, &left);
     const char *source = mcc_arena_printf(arena, "PostgreSQL database %s, schema %s",

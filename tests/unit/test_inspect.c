@@ -256,6 +256,26 @@ START_TEST(only_reads_and_fails_loudly)
     ck_assert(!tu_exists(out));
     tu_result_free(&r);
 
+    /* a database with only the version tables: no schema, nothing written */
+    char *empty = tu_fmt("%s/empty.db", dir);
+    sqlite3 *h;
+    ck_assert_int_eq(sqlite3_open(empty, &h), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(h, "CREATE TABLE modelc_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+                                     "NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL);"
+                                     "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(h);
+    const char *argv3[] = {tu_modelc(), "inspect", "--db", empty, "-o", out, NULL};
+    r = tu_run(argv3, NULL, 30);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_msg(strstr(r.err, "modelc inspect: ") && strstr(r.err, ": the database has no tables") &&
+                      strstr(r.err, "modelc init") && !strstr(r.err, "<inspected>"),
+                  "%s", r.err);
+    ck_assert(!tu_exists(out));
+    tu_result_free(&r);
+    free(empty);
+
     char *db = db_from_schema(dir, "blog", tu_example("examples/blog.model"));
     char *before = journal_mode(db);
     ck_assert_str_eq(before, "delete\n");

@@ -69,6 +69,16 @@ static void check_reads(mc_db *db, int k, const char *want)
     mc_stmt_release(db, st);
 }
 
+/* Row (k, the len bytes of s as TEXT) into t. */
+static void insert_text(mc_db *db, int64_t k, const char *s, size_t len)
+{
+    mc_stmt *st = mc_stmt_prepare(db, "INSERT INTO t (k, v) VALUES (?, ?)");
+    ck_assert_int_eq(mc_stmt_bind_int64(st, 1, k), MC_RC_OK);
+    ck_assert_int_eq(mc_stmt_bind_text_n(st, 2, s, (int)len), MC_RC_OK);
+    ck_assert_int_eq(mc_stmt_step(st), MC_RC_DONE);
+    mc_stmt_release(db, st);
+}
+
 START_TEST(text_copies_read_as_stored_at_every_length)
 {
     mc_db *db = NULL;
@@ -79,11 +89,7 @@ START_TEST(text_copies_read_as_stored_at_every_length)
     size_t n = sizeof lengths / sizeof lengths[0];
     for (size_t i = 0; i < n; i++) {
         char *s = make_text(lengths[i], -1);
-        mc_stmt *st = mc_stmt_prepare(db, "INSERT INTO t (k, v) VALUES (?, ?)");
-        ck_assert_int_eq(mc_stmt_bind_int64(st, 1, (int64_t)i), MC_RC_OK);
-        ck_assert_int_eq(mc_stmt_bind_text_n(st, 2, s, (int)lengths[i]), MC_RC_OK);
-        ck_assert_int_eq(mc_stmt_step(st), MC_RC_DONE);
-        mc_stmt_release(db, st);
+        insert_text(db, (int64_t)i, s, lengths[i]);
         check_reads(db, (int)i, s);
         free(s);
     }
@@ -100,11 +106,8 @@ START_TEST(text_with_a_nul_inside_reads_up_to_the_nul)
     static const long cases[][2] = {{10, 0}, {10, 4}, {300, 5}, {300, 255}, {300, 256}, {300, 299}, {5000, 4000}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *s = make_text((size_t)cases[i][0], cases[i][1]);
-        mc_stmt *st = mc_stmt_prepare(db, "INSERT INTO t (k, v) VALUES (?, ?)");
-        ck_assert_int_eq(mc_stmt_bind_int64(st, 1, (int64_t)i), MC_RC_OK);
-        ck_assert_int_eq(mc_stmt_bind_text_n(st, 2, s, (int)cases[i][0]), MC_RC_OK);
-        ck_assert_int_eq(mc_stmt_step(st), MC_RC_DONE);
-        mc_stmt_release(db, st);
+        insert_text(db, (int64_t)i, s, (size_t)cases[i][0]);
+        mc_stmt *st;
         /* stored with every byte... */
         st = mc_stmt_prepare(db, "SELECT length(CAST(v AS BLOB)) FROM t WHERE k = ?");
         ck_assert_int_eq(mc_stmt_bind_int64(st, 1, (int64_t)i), MC_RC_OK);

@@ -52,6 +52,17 @@ static mc_db *open_items(void)
     return db;
 }
 
+/* Updates row 1 from back (freed here) and reads it back anew. */
+static Item *update_and_find(mc_db *db, Item *back)
+{
+    void *got = NULL;
+    ck_assert_int_eq(mc_model_update(db, &item_model, back), MC_OK);
+    mc_model_clear(&item_model, back);
+    free(back);
+    ck_assert_int_eq(mc_model_find(db, &item_model, 0, &got, (int64_t)1), MC_OK);
+    return (Item *)got;
+}
+
 START_TEST(descriptor_drives_the_operations)
 {
     mc_db *db = open_items();
@@ -69,20 +80,12 @@ START_TEST(descriptor_drives_the_operations)
     ck_assert(back->weight_null);
     back->weight_null = false;
     back->weight = 2.5;
-    ck_assert_int_eq(mc_model_update(db, &item_model, back), MC_OK);
-    mc_model_clear(&item_model, back);
-    free(back);
-    ck_assert_int_eq(mc_model_find(db, &item_model, 0, &got, (int64_t)1), MC_OK);
-    back = (Item *)got;
+    back = update_and_find(db, back);
     ck_assert(!back->weight_null);
     ck_assert(back->weight == 2.5);
     /* 0 is a value, not NULL (a NULL reads as 0 too: the reader asks) */
     back->weight = 0.0;
-    ck_assert_int_eq(mc_model_update(db, &item_model, back), MC_OK);
-    mc_model_clear(&item_model, back);
-    free(back);
-    ck_assert_int_eq(mc_model_find(db, &item_model, 0, &got, (int64_t)1), MC_OK);
-    back = (Item *)got;
+    back = update_and_find(db, back);
     ck_assert(!back->weight_null);
     ck_assert(back->weight == 0.0);
     back->weight = 2.5;

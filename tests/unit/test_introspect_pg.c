@@ -296,15 +296,21 @@ static tu_result in_dir(const char *dir, const char *cmd)
     return r;
 }
 
+/* in_dir, which must succeed; frees cmd. */
+static void in_dir_ok(const char *dir, char *cmd)
+{
+    tu_result r = in_dir(dir, cmd);
+    MC_OK(r, cmd);
+    tu_result_free(&r);
+    free(cmd);
+}
+
 /* dir/migrations with one PostgreSQL migration that makes `schema`. */
 static void first_migration(const char *dir, const char *schema)
 {
     char *cmd = tu_fmt("'%s' init --dir migrations && '%s' migrate '%s' --dialect postgresql -m first", tu_modelc(),
                        tu_modelc(), schema);
-    tu_result r = in_dir(dir, cmd);
-    MC_OK(r, cmd);
-    tu_result_free(&r);
-    free(cmd);
+    in_dir_ok(dir, cmd);
 }
 
 /* Adopts the database at url as README says: inspect into
@@ -315,10 +321,7 @@ static char *adopt(const char *dir, const char *url)
     char *path = inspect_to(dir, url);
     first_migration(dir, path);
     char *cmd = tu_fmt("'%s' stamp 1 --db '%s'", tu_modelc(), url);
-    tu_result r = in_dir(dir, cmd);
-    MC_OK(r, cmd);
-    tu_result_free(&r);
-    free(cmd);
+    in_dir_ok(dir, cmd);
     return path;
 }
 
@@ -348,10 +351,7 @@ START_TEST(check_reports_drift)
     const char *schema = tu_example("examples/library.model");
     first_migration(dir, schema);
     char *cmd = tu_fmt("'%s' upgrade --db '%s'", tu_modelc(), url);
-    tu_result r = in_dir(dir, cmd);
-    MC_OK(r, cmd);
-    tu_result_free(&r);
-    free(cmd);
+    in_dir_ok(dir, cmd);
     char *out = check_db(dir, schema, url, 0);
     ck_assert_msg(strstr(out, "OK: the migrations and "), "%s", out);
     free(out);
@@ -422,10 +422,7 @@ START_TEST(check_takes_the_servers_spelling)
     ck_assert_int_eq(tu_write_file(schema, text, strlen(text)), 0);
     first_migration(dir, schema);
     char *cmd = tu_fmt("'%s' upgrade --db '%s'", tu_modelc(), url);
-    tu_result r = in_dir(dir, cmd);
-    MC_OK(r, cmd);
-    tu_result_free(&r);
-    free(cmd);
+    in_dir_ok(dir, cmd);
     char *out = check_db(dir, schema, url, 0);
     ck_assert_msg(strstr(out, "OK: the migrations and "), "%s", out);
     free(out);
@@ -475,10 +472,7 @@ END_TEST
  * check --db of schema must find url matching, with no note left. */
 static void upgrade_leaves_no_notes(const char *dir, char *cmd, const char *schema, const char *url)
 {
-    tu_result r = in_dir(dir, cmd);
-    MC_OK(r, cmd);
-    tu_result_free(&r);
-    free(cmd);
+    in_dir_ok(dir, cmd);
     char *out = check_db(dir, schema, url, 0);
     ck_assert_msg(strstr(out, "OK: ") && !strstr(out, "note:"), "%s", out);
     free(out);
@@ -512,12 +506,9 @@ START_TEST(named_primary_key_gets_a_rename_note)
                            at + strlen("model Author {"));
     ck_assert_int_eq(tu_write_file(path, renamed, strlen(renamed)), 0);
     char *cmd = tu_fmt("'%s' migrate '%s' --dialect postgresql -m 'writer'", tu_modelc(), path);
-    tu_result r = in_dir(dir, cmd);
-    MC_OK(r, cmd);
-    tu_result_free(&r);
-    free(cmd);
+    in_dir_ok(dir, cmd);
     cmd = tu_fmt("'%s' upgrade --db '%s'", tu_modelc(), url);
-    r = in_dir(dir, cmd);
+    tu_result r = in_dir(dir, cmd);
     ck_assert_msg(r.status == 1 && strstr(r.err, "author_pkey"), "%s: exit %d\n%s%s", cmd, r.status, r.out, r.err);
     tu_result_free(&r);
 
@@ -578,10 +569,7 @@ START_TEST(named_constraints_get_a_rename_note)
     memmove(at, at + strlen("    unique(email)\n"), strlen(at + strlen("    unique(email)\n")) + 1);
     ck_assert_int_eq(tu_write_file(path, text, strlen(text)), 0);
     cmd = tu_fmt("'%s' migrate '%s' --dialect postgresql -m 'email not unique'", tu_modelc(), path);
-    r = in_dir(dir, cmd);
-    MC_OK(r, cmd);
-    tu_result_free(&r);
-    free(cmd);
+    in_dir_ok(dir, cmd);
     cmd = tu_fmt("'%s' upgrade --db '%s'", tu_modelc(), url);
     r = in_dir(dir, cmd);
     ck_assert_msg(r.status == 1 && strstr(r.err, "user_email_key"), "%s: exit %d\n%s%s", cmd, r.status, r.out,
